@@ -1,0 +1,51 @@
+"""Database triggers that refuse UPDATE and DELETE on append-only tables (SQLite and
+PostgreSQL), used by migrations. The ORM refuses them too (AppendOnlyModel); the
+triggers also stop raw SQL from the application's own connection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION jeugdketen_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def _create(table: str) -> Any:
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(PG_FUNCTION)
+            schema_editor.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION jeugdketen_append_only()"
+            )
+        elif vendor == "sqlite":
+            for op in ("UPDATE", "DELETE"):
+                schema_editor.execute(
+                    f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
+                )
+        else:  # pragma: no cover
+            raise RuntimeError(f"append-only triggers are not written for {vendor}")
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        else:
+            for op in ("update", "delete"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op}")
+
+    return migrations.RunPython(forwards, backwards)
+
+
+def triggers(*tables: str) -> list[Any]:
+    return [_create(table) for table in tables]

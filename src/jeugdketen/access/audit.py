@@ -1,0 +1,274 @@
+"""The NEN 7513 access log: append, authorize, verify, anchor.
+
+Hash chains: the log is split over `AUDIT_SHARDS` chains. A writer locks one free chain
+head (PostgreSQL: FOR UPDATE SKIP LOCKED), so 32 concurrent writers extend up to 32
+chains at once instead of queueing for one. When every head is taken a writer waits for
+shard 0; the holder of shard 0 never waits for another head, so writers never deadlock.
+Each record's hash covers its fields and the previous hash of its chain; the heads are
+anchored together by `anchor()` into a chained root hash that can be published.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import random
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ParamSpec, TypeVar
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from jeugdketen.access.models import AccessLogRecord, AccessLogShard, AuditAnchor
+from jeugdketen.access.policy import Action, Actor, Decision, Target, decide
+
+GENESIS = "0" * 64
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class AccessDenied(Exception):
+    """The policy said no. The denied attempt is logged when the action's work is undone."""
+
+    def __init__(self, actor: Actor, action: Action, target: Target, decision: Decision):
+        super().__init__(decision.reason)
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.decision = decision
+        self.logged = False
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def record_hash(values: dict[str, Any]) -> str:
+    parts = []
+    for name in AccessLogRecord.HASHED_FIELDS:
+        value = values[name]
+        parts.append(_iso(value) if isinstance(value, datetime) else value)
+    payload = json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _lock_head() -> AccessLogShard:
+    shards = settings.AUDIT_SHARDS
+    if connection.features.has_select_for_update_skip_locked:
+        head = (
+            AccessLogShard.objects.select_for_update(skip_locked=True)
+            .filter(shard__lt=shards)
+            .order_by("?")
+            .first()
+        )
+        if head is None:  # every chain is being extended: wait for shard 0 (see module doc)
+            head = AccessLogShard.objects.select_for_update().get(shard=0)
+        return head
+    # SQLite: writers are already serialised by the database lock.
+    return AccessLogShard.objects.get(shard=random.randrange(shards))
+
+
+def entry(
+    actor: Actor,
+    action: Action | str,
+    target: Target,
+    decision: Decision,
+    *,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The fields of one record, before it is chained."""
+    prof = actor.professional
+    ap = actor.access_point
+    return {
+        "at": at or timezone.now(),
+        "client_id": target.client_id,
+        "user_id": getattr(actor.user, "pk", None),
+        "username": actor.username,
+        "on_behalf_of": actor.on_behalf_of,
+        "role": decision.role or ",".join(actor.roles),
+        "organisation_id": prof.organisation_id if prof is not None else None,
+        "organisation_name": prof.organisation.name if prof is not None else "",
+        "ip": ap.ip or "",
+        "user_agent": (ap.user_agent or "")[:300],
+        "channel": ap.channel,
+        "token_id": ap.token_id,
+        "action": str(action),
+        "object_type": str(target.data),
+        "object_id": target.object_id or target.client_id,
+        "data": str(target.data),
+        "ground": str(decision.ground),
+        "emergency": decision.emergency,
+        "reason": decision.reason if (decision.emergency or not decision.allowed) else "",
+        "outcome": "allowed" if decision.allowed else "denied",
+    }
+
+
+def append(entries: Iterable[dict[str, Any]]) -> list[AccessLogRecord]:
+    """Chain and write records; must run inside the action's transaction."""
+    entries = list(entries)
+    if not entries:
+        return []
+    if not connection.in_atomic_block:
+        raise RuntimeError("access log records are written inside the action's transaction")
+    head = _lock_head()
+    seq, prev = head.last_seq, head.last_hash
+    rows = []
+    for values in entries:
+        seq += 1
+        values = {**values, "shard": head.shard, "seq": seq, "prev_hash": prev}
+        prev = record_hash(values)
+        rows.append(AccessLogRecord(**values, hash=prev))
+    AccessLogRecord.objects.bulk_create(rows)
+    AccessLogShard.objects.filter(shard=head.shard).update(last_seq=seq, last_hash=prev)
+    return rows
+
+
+def authorize(actor: Actor, action: Action, target: Target) -> Decision:
+    """Ask the policy, log an allowed answer now, raise AccessDenied on a denied one."""
+    decision = decide(actor, action, target)
+    if not decision.allowed:
+        raise AccessDenied(actor, action, target, decision)
+    append([entry(actor, action, target, decision)])
+    return decision
+
+
+def authorize_many(actor: Actor, action: Action, targets: list[Target]) -> list[Target]:
+    """For listings: each listed record counts as read. Returns the allowed targets; denied
+    ones are logged as denied and left out."""
+    allowed, rows = [], []
+    for target in targets:
+        decision = decide(actor, action, target)
+        rows.append(entry(actor, action, target, decision))
+        if decision.allowed:
+            allowed.append(target)
+    append(rows)
+    return allowed
+
+
+def write_path(fn: Callable[P, R]) -> Callable[P, R]:
+    """Wraps an action: one transaction for the change, its access log record and its chain
+    event. A denied attempt rolls back any partial work, then is logged in its own
+    transaction, then re-raised."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with transaction.atomic():
+                return fn(*args, **kwargs)
+        except AccessDenied as denied:
+            if not denied.logged:
+                with transaction.atomic():
+                    append([entry(denied.actor, denied.action, denied.target, denied.decision)])
+                denied.logged = True
+            raise
+
+    return wrapper
+
+
+# --- verification -------------------------------------------------------------------
+
+
+@dataclass
+class Break:
+    shard: int
+    seq: int
+    record_id: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"record id {self.record_id}" if self.record_id else "chain head"
+        return f"shard {self.shard}, seq {self.seq} ({where}): {self.problem}"
+
+
+@dataclass
+class VerifyResult:
+    checked: int
+    shards: int
+    first_break: Break | None
+    root: str
+
+    @property
+    def ok(self) -> bool:
+        return self.first_break is None
+
+
+def _rows(shard: int, chunk: int = 20000) -> Iterator[dict[str, Any]]:
+    fields = ("id", "hash", *AccessLogRecord.HASHED_FIELDS)
+    qs = AccessLogRecord.objects.filter(shard=shard).order_by("seq").values(*fields)
+    return qs.iterator(chunk_size=chunk)
+
+
+def roots_from_heads(heads: dict[str, list[Any]], prev_root: str) -> str:
+    payload = json.dumps([prev_root, sorted(heads.items())], separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def verify(progress: Callable[[int], None] | None = None) -> VerifyResult:
+    """Walk every chain from its start; report the first record that does not fit."""
+    heads = {h.shard: h for h in AccessLogShard.objects.all()}
+    anchors = list(AuditAnchor.objects.order_by("id"))
+    anchored: dict[tuple[int, int], str] = {}
+    for anchor in anchors:
+        for shard, (seq, digest) in anchor.heads.items():
+            if seq:
+                anchored[(int(shard), int(seq))] = digest
+    record_shards = set(AccessLogRecord.objects.values_list("shard", flat=True).distinct())
+    checked = 0
+    first: Break | None = None
+    for shard in sorted(set(heads) | record_shards):
+        expected_seq, prev = 0, GENESIS
+        for row in _rows(shard):
+            expected_seq += 1
+            problem = None
+            if row["seq"] != expected_seq:
+                problem = f"expected seq {expected_seq}: a record was removed"
+            elif row["prev_hash"] != prev:
+                problem = "previous hash does not match: a record was removed or changed"
+            elif record_hash(row) != row["hash"]:
+                problem = "content does not match its hash: the record was changed"
+            elif anchored.get((shard, row["seq"]), row["hash"]) != row["hash"]:
+                problem = "hash differs from the anchored hash: the chain was rewritten"
+            if problem:
+                first = first or Break(shard, row["seq"], row["id"], problem)
+                break
+            prev = row["hash"]
+            checked += 1
+            if progress and checked % 50000 == 0:
+                progress(checked)
+        else:
+            head = heads.get(shard)
+            if head is None or head.last_seq != expected_seq or head.last_hash != prev:
+                first = first or Break(
+                    shard, expected_seq + 1, None,
+                    "chain head does not match the last record: records were removed at the end",
+                )
+        if first:
+            break
+    prev_root = GENESIS
+    if first is None:
+        for anchor in anchors:
+            if anchor.prev_root != prev_root or roots_from_heads(anchor.heads, prev_root) != anchor.root:
+                first = Break(-1, anchor.pk, None, "anchor chain broken")
+                break
+            prev_root = anchor.root
+    current = {str(s): [h.last_seq, h.last_hash] for s, h in sorted(heads.items())}
+    return VerifyResult(checked, len(heads), first, roots_from_heads(current, prev_root))
+
+
+@transaction.atomic
+def anchor() -> AuditAnchor:
+    """Anchor all chain heads together (run nightly; publish the root hash elsewhere)."""
+    last = AuditAnchor.objects.order_by("-id").first()
+    prev_root = last.root if last else GENESIS
+    heads = {
+        str(h.shard): [h.last_seq, h.last_hash]
+        # One SELECT is one consistent snapshot: no need to stop the writers.
+        for h in AccessLogShard.objects.order_by("shard")
+    }
+    return AuditAnchor.objects.create(
+        heads=heads, prev_root=prev_root, root=roots_from_heads(heads, prev_root)
+    )

@@ -1,0 +1,161 @@
+"""Accounts, API tokens and the NEN 7513 access log.
+
+The access log is append-only (the ORM refuses updates and deletes, and database triggers
+refuse them too) and tamper-evident: records are hash-chained per shard, so concurrent
+writers each extend their own chain instead of queueing for one head (see
+docs/architecture.md, "Access log").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a row of an append-only table."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(f"{self.model.__name__} is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self.model.__name__} is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """A row is written once and never changed or removed through the ORM."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} is append-only")
+
+
+class User(AbstractUser):
+    """A login: a professional (see registry.Professional) or a citizen linked to a person."""
+
+    person = models.ForeignKey(
+        "registry.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citizen_accounts",
+        help_text=_("Voor burgers: de persoon van wie dit het account is."),
+    )
+
+
+def hash_token(raw: str) -> str:
+    # API tokens are 256-bit random values: a fast hash is enough and keeps requests fast.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(max_length=8, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    PREFIX = "jk_"
+
+    @classmethod
+    def generate(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "allowed", _("toegestaan")
+    DENIED = "denied", _("geweigerd")
+
+
+class AccessLogShard(models.Model):
+    """The head of one hash chain of the access log. Writers lock one free head each."""
+
+    shard = models.PositiveSmallIntegerField(primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AccessLogRecord(AppendOnlyModel):
+    """One NEN 7513 record: who did what to whose data, when, from where, on what ground."""
+
+    shard = models.PositiveSmallIntegerField()
+    seq = models.BigIntegerField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    at = models.DateTimeField()
+    client_id = models.CharField(max_length=64, blank=True, db_index=True)
+    user_id = models.BigIntegerField(null=True)
+    username = models.CharField(max_length=150, blank=True)
+    on_behalf_of = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=40, blank=True)
+    organisation_id = models.BigIntegerField(null=True)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    ip = models.CharField(max_length=45, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    channel = models.CharField(max_length=20)
+    token_id = models.BigIntegerField(null=True)
+    action = models.CharField(max_length=20)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.CharField(max_length=100, blank=True)
+    ground = models.CharField(max_length=40, blank=True)
+    emergency = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+
+    HASHED_FIELDS: ClassVar[tuple[str, ...]] = (
+        "shard", "seq", "prev_hash", "at", "client_id", "user_id", "username",
+        "on_behalf_of", "role", "organisation_id", "organisation_name", "ip", "user_agent",
+        "channel", "token_id", "action", "object_type", "object_id", "data", "ground",
+        "emergency", "reason", "outcome",
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shard", "seq"], name="accesslog_shard_seq")]
+        indexes = [
+            models.Index(fields=["client_id", "at"], name="accesslog_client_at"),
+            models.Index(fields=["emergency", "at"], name="accesslog_emergency_at",
+                         condition=models.Q(emergency=True)),
+        ]
+
+
+class BreakGlassReview(models.Model):
+    """The privacy officer's verdict on one emergency access (the log record stays as it is)."""
+
+    record = models.OneToOneField(AccessLogRecord, on_delete=models.PROTECT, related_name="review")
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT)
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    justified = models.BooleanField()
+    note = models.TextField(blank=True)
+
+
+class AuditAnchor(AppendOnlyModel):
+    """A periodic anchor over all shard heads, itself chained; its root hash can be published."""
+
+    at = models.DateTimeField(default=timezone.now)
+    heads = models.JSONField()
+    prev_root = models.CharField(max_length=64)
+    root = models.CharField(max_length=64)

@@ -1,0 +1,242 @@
+"""The access policy: may this actor do this action to this record, and on what ground?
+
+Deny by default. `decide` is a pure question: it reads, never writes. Every answer is
+logged by `jeugdketen.access.audit.authorize`, which actions call. The table-driven test
+in tests/test_policy_table.py proves every role x action x ground, allowed and denied.
+
+Grounds in this version:
+- registration: the professional entered this person (base data only);
+- emergency: break-the-glass with a written reason, flagged for the privacy officer;
+- self / parent: a person sees their own data, a parent or carer that of a child under 16;
+- privacy_supervision: the privacy officer sees access logs (never case content);
+- data_management: a functional administrator decides an open correction proposal;
+- administration: administrators manage organisations and professionals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from jeugdketen.registry.models import Household, Person, Professional
+
+MIN_EMERGENCY_REASON = 20
+PARENT_SEES_UNTIL_AGE = 16
+
+
+class Action(StrEnum):
+    READ = "read"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    EXPORT = "export"
+    PRINT = "print"
+
+
+class Data(StrEnum):
+    """What kind of record the action touches."""
+
+    BASE_DATA = "base_data"
+    HOUSEHOLD = "household"
+    ACCESS_LOG = "access_log"
+    BREAK_GLASS = "break_glass"
+    CORRECTION = "correction"
+    ORGANISATION = "organisation"
+    PROFESSIONAL = "professional"
+
+
+class Ground(StrEnum):
+    REGISTRATION = "registration"
+    EMERGENCY = "emergency"
+    SELF = "self"
+    PARENT = "parent"
+    PRIVACY_SUPERVISION = "privacy_supervision"
+    DATA_MANAGEMENT = "data_management"
+    ADMINISTRATION = "administration"
+
+
+CARE_ROLES = ("professional", "coordinator")
+ADMIN_ROLES = ("platform_admin", "functional_admin")
+
+
+@dataclass(frozen=True)
+class AccessPoint:
+    ip: str = ""
+    user_agent: str = ""
+    channel: str = "system"  # session, api-token, command, system
+    token_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks: a professional, a citizen, or the platform itself (commands, retention)."""
+
+    user: Any = None
+    professional: Professional | None = None
+    person: Person | None = None  # a citizen's own person
+    access_point: AccessPoint = field(default_factory=AccessPoint)
+    on_behalf_of: str = ""
+    emergency_reason: str = ""
+    # The operator at the server's command line (createadmin, demo): a platform admin.
+    operator: bool = False
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        if self.operator:
+            return ("platform_admin",)
+        if self.professional is not None:
+            return tuple(self.professional.roles)
+        if getattr(self.user, "is_superuser", False):
+            return ("platform_admin",)  # created with `jeugdketen createadmin`
+        if self.person is not None:
+            return ("citizen",)
+        return ()
+
+    @property
+    def username(self) -> str:
+        return getattr(self.user, "username", "") or ("operator" if self.operator else "")
+
+    def with_emergency(self, reason: str) -> Actor:
+        return Actor(self.user, self.professional, self.person, self.access_point,
+                     self.on_behalf_of, reason.strip(), self.operator)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The record: its kind, and the person or household it is about (if any)."""
+
+    data: Data
+    person: Person | None = None
+    household: Household | None = None
+    members: tuple[Person, ...] = ()
+    object_id: str = ""
+
+    @property
+    def client_id(self) -> str:
+        return str(self.person.pk) if self.person is not None else ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    ground: str = ""
+    role: str = ""
+    emergency: bool = False
+    reason: str = ""
+
+    @classmethod
+    def deny(cls, why: str) -> Decision:
+        return cls(False, reason=why)
+
+
+def _first_role(actor: Actor, roles: tuple[str, ...]) -> str:
+    return next((r for r in actor.roles if r in roles), "")
+
+
+def _registered(actor: Actor, person: Person) -> bool:
+    from jeugdketen.registry.models import Registration
+
+    if actor.professional is None or person.pk is None:
+        return False
+    return Registration.objects.filter(person=person, professional=actor.professional).exists()
+
+
+def _citizen_ground(actor: Actor, person: Person, today: date) -> Ground | None:
+    from jeugdketen.registry.models import HouseholdMember
+
+    if actor.person is None:
+        return None
+    if actor.person.pk == person.pk:
+        return Ground.SELF
+    if person.age_on(today) >= PARENT_SEES_UNTIL_AGE:
+        return None
+    households = HouseholdMember.objects.filter(
+        person=actor.person, relation__in=("parent", "carer")
+    ).values("household")
+    is_parent = HouseholdMember.objects.filter(
+        household__in=households, person=person, relation="child"
+    ).exists()
+    return Ground.PARENT if is_parent else None
+
+
+def _open_correction(person: Person) -> bool:
+    return person.corrections.filter(status="open").exists()
+
+
+def decide(actor: Actor, action: Action, target: Target) -> Decision:
+    """Answer the one question. Deny by default: every rule below is an explicit allow."""
+    today = timezone.localdate()
+    care_role = _first_role(actor, CARE_ROLES)
+    admin_role = _first_role(actor, ADMIN_ROLES)
+
+    if target.data is Data.BASE_DATA:
+        person = target.person
+        if action is Action.CREATE:
+            if care_role:
+                return Decision(True, Ground.REGISTRATION, care_role)
+            return Decision.deny("only professionals and coordinators register persons")
+        if person is None:
+            return Decision.deny("no person")
+        if action in (Action.READ, Action.PRINT):
+            citizen = _citizen_ground(actor, person, today)
+            if citizen is not None:
+                return Decision(True, citizen, "citizen")
+            if care_role and _registered(actor, person):
+                return Decision(True, Ground.REGISTRATION, care_role)
+            if care_role and len(actor.emergency_reason) >= MIN_EMERGENCY_REASON:
+                return Decision(True, Ground.EMERGENCY, care_role, emergency=True,
+                                reason=actor.emergency_reason)
+            if "functional_admin" in actor.roles and _open_correction(person):
+                return Decision(True, Ground.DATA_MANAGEMENT, "functional_admin")
+            return Decision.deny("no ground to read this person's base data")
+        if action is Action.UPDATE:
+            if care_role and _registered(actor, person):
+                return Decision(True, Ground.REGISTRATION, care_role)
+            return Decision.deny("only a professional who registered the person proposes a correction")
+        return Decision.deny(f"{action} of base data is not allowed")
+
+    if target.data is Data.CORRECTION:
+        person = target.person
+        if action in (Action.READ, Action.UPDATE) and person is not None:
+            if "functional_admin" in actor.roles and _open_correction(person):
+                return Decision(True, Ground.DATA_MANAGEMENT, "functional_admin")
+        return Decision.deny("correction proposals are decided by a functional administrator")
+
+    if target.data is Data.HOUSEHOLD:
+        members = target.members
+        if action in (Action.CREATE, Action.READ):
+            if care_role and members and all(_registered(actor, m) for m in members):
+                return Decision(True, Ground.REGISTRATION, care_role)
+            if action is Action.READ and actor.person is not None and any(
+                m.pk == actor.person.pk for m in members
+            ):
+                return Decision(True, Ground.SELF, "citizen")
+            return Decision.deny("a household needs a ground for every member")
+        return Decision.deny(f"{action} of a household is not allowed")
+
+    if target.data is Data.ACCESS_LOG:
+        person = target.person
+        if action in (Action.READ, Action.EXPORT, Action.PRINT) and person is not None:
+            if "privacy_officer" in actor.roles:
+                return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
+            citizen = _citizen_ground(actor, person, today)
+            if citizen is not None and action is not Action.EXPORT:
+                return Decision(True, citizen, "citizen")
+        return Decision.deny("access logs are for the privacy officer and the person")
+
+    if target.data is Data.BREAK_GLASS:
+        if action in (Action.READ, Action.UPDATE) and "privacy_officer" in actor.roles:
+            return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
+        return Decision.deny("break-the-glass review is for the privacy officer")
+
+    if target.data in (Data.ORGANISATION, Data.PROFESSIONAL):
+        if action in (Action.CREATE, Action.READ, Action.UPDATE) and admin_role:
+            return Decision(True, Ground.ADMINISTRATION, admin_role)
+        return Decision.deny("organisations and professionals are managed by administrators")
+
+    return Decision.deny("unknown record kind")

@@ -1,0 +1,46 @@
+"""The only write path of the chain event log. Called by other apps' actions inside
+their transaction, so an event exists exactly when the change it describes exists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jeugdketen.chainlog.models import ChainEvent
+from jeugdketen.chainlog.vocabulary import Activity
+
+FORBIDDEN_ATTRIBUTES = {"bsn", "name", "given_names", "family_name", "birth_date", "postcode"}
+
+
+def emit(
+    activity: Activity,
+    *,
+    person: Any = None,
+    household: Any = None,
+    organisation_id: int | None = None,
+    trajectory_key: str = "",
+    neighbourhood_code: str = "",
+    attributes: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> ChainEvent:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("chain events are emitted inside the action's transaction")
+    attributes = attributes or {}
+    leaked = FORBIDDEN_ATTRIBUTES & set(attributes)
+    if leaked:
+        raise ValueError(f"chain events carry no personal data: {sorted(leaked)}")
+    if person is not None and not neighbourhood_code and person.neighbourhood_id:
+        neighbourhood_code = person.neighbourhood_id
+    return ChainEvent.objects.create(
+        at=at or timezone.now(),
+        activity=Activity(activity).value,
+        trajectory_key=trajectory_key,
+        person_key=str(person.pseudonym) if person is not None else "",
+        household_key=str(household.pk) if household is not None else "",
+        organisation_id=organisation_id,
+        neighbourhood_code=neighbourhood_code,
+        attributes=attributes,
+    )

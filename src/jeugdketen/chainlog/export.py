@@ -1,0 +1,64 @@
+"""Export of the chain event log: CSV (streamed) and Parquet (written by DuckDB from the
+CSV, so the whole log never sits in memory). Interrupting leaves only a .part file; a
+rerun writes the export again from the start."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from jeugdketen.chainlog.models import ChainEvent
+
+COLUMNS = ["id", "at", "activity", "trajectory_key", "person_key", "household_key",
+           "organisation_id", "neighbourhood_code", "attributes"]
+
+
+def export(directory: Path, *, formats: str = "both", out: TextIO = sys.stderr
+           ) -> list[tuple[Path, int]]:
+    directory.mkdir(parents=True, exist_ok=True)
+    csv_path = directory / "chain_events.csv"
+    part = csv_path.with_suffix(".csv.part")
+    total = ChainEvent.objects.count()
+    start = time.monotonic()
+    rows = 0
+    with part.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        qs = ChainEvent.objects.order_by("id").values_list(*COLUMNS)
+        for row in qs.iterator(chunk_size=20000):
+            values = list(row)
+            values[1] = values[1].isoformat()
+            values[-1] = json.dumps(values[-1], sort_keys=True)
+            writer.writerow(values)
+            rows += 1
+            if rows % 100000 == 0:
+                elapsed = time.monotonic() - start
+                out.write(f"\rexported {rows}/{total}, about {elapsed / rows * (total - rows):.0f} s left  ")
+                out.flush()
+    os.replace(part, csv_path)
+    written: list[tuple[Path, int]] = []
+    if formats in ("csv", "both"):
+        written.append((csv_path, rows))
+    if formats in ("parquet", "both"):
+        import duckdb
+
+        parquet = directory / "chain_events.parquet"
+        tmp = parquet.with_suffix(".parquet.part")
+        con = duckdb.connect()
+        con.execute(
+            "COPY (SELECT * FROM read_csv(?, header=true, columns={"
+            "'id':'BIGINT','at':'TIMESTAMPTZ','activity':'VARCHAR','trajectory_key':'VARCHAR',"
+            "'person_key':'VARCHAR','household_key':'VARCHAR','organisation_id':'BIGINT',"
+            "'neighbourhood_code':'VARCHAR','attributes':'JSON'})) TO '" + str(tmp).replace("'", "''")
+            + "' (FORMAT parquet)", [str(csv_path)])
+        con.close()
+        os.replace(tmp, parquet)
+        written.append((parquet, rows))
+    if formats == "parquet":
+        csv_path.unlink()
+    return written

@@ -1,0 +1,138 @@
+"""The JSON API under /api/v1/: bearer tokens, RFC 9457 problem details for every error."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from jeugdketen.access.actions import actor_for_user, user_for_token
+from jeugdketen.access.audit import AccessDenied
+from jeugdketen.access.policy import AccessPoint
+
+log = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+
+
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = user_for_token(token)
+        if found is None:
+            return None
+        user, api_token = found
+        point = AccessPoint(
+            ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            channel="api-token", token_id=api_token.pk,
+        )
+        reason = request.headers.get("Jeugdketen-Emergency-Reason", "")
+        request.actor = actor_for_user(user, point, emergency_reason=reason)  # type: ignore[attr-defined]
+        return user
+
+
+api = NinjaAPI(
+    title="Jeugdketen API",
+    version="1",
+    description=(
+        "The JSON API of Jeugdketen. Authenticate with `Authorization: Bearer <token>`. "
+        "Errors are RFC 9457 problem details (application/problem+json); invalid input "
+        "lists every field with the rule it broke."
+    ),
+    urls_namespace="api",
+    auth=BearerToken(),
+)
+
+
+def problem(request: HttpRequest, status: int, title: str, detail: str = "",
+            errors: list[dict[str, str]] | None = None, kind: str = "") -> HttpResponse:
+    body: dict[str, Any] = {
+        "type": f"urn:jeugdketen:problem:{kind or status}",
+        "title": title,
+        "status": status,
+        "instance": request.path,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors is not None:
+        body["errors"] = errors
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = PROBLEM
+    return response
+
+
+def _field(loc: Any) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "data", "query", "path")]
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if p.isdigit() else (f".{p}" if out else p)
+    return out or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field(e.get("loc", ())), "rule": str(e.get("type", "invalid")),
+         "message": str(e.get("msg", ""))}
+        for e in exc.errors
+    ]
+    return problem(request, 422, "Invalid input", "One or more fields are invalid.", errors,
+                   kind="invalid-input")
+
+
+@api.exception_handler(DjangoValidationError)
+def on_domain_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    errors = []
+    if hasattr(exc, "error_dict"):
+        for name, items in exc.error_dict.items():
+            for item in items:
+                message = item.message % item.params if item.params else item.message
+                errors.append({"field": name, "rule": item.code or "invalid", "message": str(message)})
+    else:
+        errors = [{"field": "body", "rule": e.code or "invalid", "message": str(e.message)}
+                  for e in exc.error_list]
+    return problem(request, 422, "Invalid input", "One or more fields are invalid.", errors,
+                   kind="invalid-input")
+
+
+@api.exception_handler(AccessDenied)
+def on_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
+    # No personal data and no hint whether the record exists.
+    return problem(request, 403, "Forbidden",
+                   "You have no ground to do this. The attempt has been logged.", kind="forbidden")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem(request, 401, "Unauthorized",
+                       "Send a valid, unexpired API token as 'Authorization: Bearer <token>'.",
+                       kind="unauthorized")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, exc.status_code, str(exc.message), kind=str(exc.status_code))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("unexpected API error")
+    return problem(request, 500, "Internal error", "Something went wrong on our side.",
+                   kind="internal")
+
+
+from jeugdketen.access.api import router as access_router  # noqa: E402
+from jeugdketen.registry.api import router as registry_router  # noqa: E402
+
+api.add_router("", registry_router)
+api.add_router("", access_router)

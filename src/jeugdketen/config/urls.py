@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from jeugdketen.config.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("jeugdketen.web.urls")),
+]
+
+handler403 = "jeugdketen.web.views.forbidden"
+handler404 = "jeugdketen.web.views.not_found"
+handler500 = "jeugdketen.web.views.server_error"

@@ -1,0 +1,211 @@
+"""Registry endpoints of the JSON API (contract in docs/api.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from jeugdketen.access.actions import issue_token
+from jeugdketen.registry import actions
+from jeugdketen.registry.models import Municipality, Neighbourhood, Person
+
+router = Router(tags=["registry"])
+
+OrganisationKind = Literal[
+    "school", "youth_health_care", "neighbourhood_team", "youth_care_provider",
+    "mental_health_care", "veilig_thuis", "police", "gp", "municipality",
+    "certified_institution",
+]
+RoleName = Literal[
+    "professional", "coordinator", "privacy_officer", "municipal_analyst",
+    "functional_admin", "platform_admin",
+]
+
+
+class OrganisationIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    kind: OrganisationKind
+    municipality_code: str
+    may_signal: bool = False
+    may_coordinate: bool = False
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    municipality_code: str
+    may_signal: bool
+    may_coordinate: bool
+
+
+@router.post("/organisations", response={201: OrganisationOut})
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, dict]:
+    org = actions.create_organisation(request.actor, **payload.dict())  # type: ignore[attr-defined]
+    return 201, {"id": org.pk, "name": org.name, "kind": org.kind,
+                 "municipality_code": org.municipality_id, "may_signal": org.may_signal,
+                 "may_coordinate": org.may_coordinate}
+
+
+class ProfessionalIn(Schema):
+    organisation_id: int
+    username: str = Field(min_length=1, max_length=150)
+    full_name: str = Field(min_length=1, max_length=200)
+    email: str
+    phone: str = Field("", max_length=20)
+    roles: list[RoleName] = Field(min_length=1)
+
+
+class ProfessionalOut(Schema):
+    id: int
+    organisation_id: int
+    username: str
+    full_name: str
+    email: str
+    phone: str
+    roles: list[str]
+    api_token: str
+
+
+@router.post("/professionals", response={201: ProfessionalOut})
+def create_professional(request: HttpRequest, payload: ProfessionalIn) -> tuple[int, dict]:
+    actor = request.actor  # type: ignore[attr-defined]
+    prof = actions.create_professional(actor, **payload.dict())
+    token = issue_token(actor, prof.user)
+    return 201, {"id": prof.pk, "organisation_id": prof.organisation_id,
+                 "username": prof.user.username, "full_name": prof.full_name,
+                 "email": prof.email, "phone": prof.phone, "roles": prof.roles,
+                 "api_token": token}
+
+
+class PersonIn(Schema):
+    bsn: str | None = Field(None, description="9 digits passing the eleven test; 8 digits get a leading zero. Leave out for youth without a BSN.")
+    given_names: str = Field(min_length=1, max_length=200)
+    family_name: str = Field(min_length=1, max_length=200)
+    birth_date: date
+    sex: Literal["M", "V", "O"]
+    postcode: str | None = None
+    house_number: int | None = None
+
+
+class PersonOut(Schema):
+    id: UUID
+    bsn: str | None
+    system_id: str | None
+    given_names: str
+    family_name: str
+    birth_date: date
+    sex: str
+    date_of_death: date | None
+    postcode: str | None
+    house_number: int | None
+    neighbourhood_code: str | None
+    neighbourhood_unknown: bool
+
+
+@router.post("/persons", response={201: PersonOut})
+def register_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict]:
+    """Enter a person once. A known BSN attaches you to the existing person; the answer is
+    the same in status and shape either way, and differences become a correction proposal."""
+    result = actions.register_person(
+        request.actor,  # type: ignore[attr-defined]
+        actions.PersonInput(
+            bsn=payload.bsn or "", given_names=payload.given_names,
+            family_name=payload.family_name, birth_date=payload.birth_date, sex=payload.sex,
+            postcode=payload.postcode or "", house_number=payload.house_number,
+        ),
+    )
+    e = result.entered
+    return 201, {
+        "id": result.person.pk, "bsn": e.get("bsn"),
+        "system_id": result.person.system_id if not e.get("bsn") else None,
+        "given_names": e["given_names"], "family_name": e["family_name"],
+        "birth_date": e["birth_date"], "sex": e["sex"], "date_of_death": None,
+        "postcode": e["postcode"] or None, "house_number": e["house_number"],
+        "neighbourhood_code": result.neighbourhood_code,
+        "neighbourhood_unknown": result.neighbourhood_unknown,
+    }
+
+
+def person_out(person: Person) -> dict:
+    return {
+        "id": person.pk, "bsn": person.bsn, "system_id": person.system_id,
+        "given_names": person.given_names, "family_name": person.family_name,
+        "birth_date": person.birth_date, "sex": person.sex,
+        "date_of_death": person.date_of_death, "postcode": person.postcode or None,
+        "house_number": person.house_number, "neighbourhood_code": person.neighbourhood_id,
+        "neighbourhood_unknown": person.neighbourhood_unknown,
+    }
+
+
+@router.get("/persons/{person_id}", response=PersonOut)
+def get_person(request: HttpRequest, person_id: str) -> dict:
+    """A person's base data. 403 (problem details, no personal data) without a ground.
+    Break-the-glass: send a written reason in the `Jeugdketen-Emergency-Reason` header."""
+    return person_out(actions.read_person(request.actor, person_id))  # type: ignore[attr-defined]
+
+
+class MemberIn(Schema):
+    person_id: UUID
+    relation: Literal["parent", "carer", "child"]
+
+
+class HouseholdIn(Schema):
+    members: list[MemberIn] = Field(min_length=1)
+
+
+class MemberOut(Schema):
+    person_id: UUID
+    relation: str
+
+
+class HouseholdOut(Schema):
+    id: UUID
+    members: list[MemberOut]
+
+
+@router.post("/households", response={201: HouseholdOut})
+def register_household(request: HttpRequest, payload: HouseholdIn) -> tuple[int, dict]:
+    members = [actions.MemberInput(m.person_id, m.relation) for m in payload.members]
+    household = actions.register_household(request.actor, members)  # type: ignore[attr-defined]
+    return 201, {"id": household.pk,
+                 "members": [{"person_id": m.person_id, "relation": m.relation}
+                             for m in household.members.all()]}
+
+
+class NeighbourhoodOut(Schema):
+    code: str
+    name: str
+
+
+class MunicipalityOut(Schema):
+    code: str
+    name: str
+    neighbourhoods: list[NeighbourhoodOut]
+
+
+@router.get("/municipalities", response=list[MunicipalityOut])
+def municipalities(request: HttpRequest) -> list[dict]:
+    result = []
+    for m in Municipality.objects.prefetch_related("districts__neighbourhoods"):
+        hoods = sorted(
+            (n for d in m.districts.all() for n in d.neighbourhoods.all()), key=lambda n: n.code)
+        result.append({"code": m.code, "name": m.name,
+                       "neighbourhoods": [{"code": n.code, "name": n.name} for n in hoods]})
+    return result
+
+
+@router.get("/neighbourhoods/{code}", response=NeighbourhoodOut, auth=None)
+def neighbourhood(request: HttpRequest, code: str) -> dict:
+    """Public CBS reference data: one neighbourhood by code. No login needed (it holds no
+    personal data); also the baseline endpoint of the benchmarks."""
+    from ninja.errors import HttpError
+
+    row = Neighbourhood.objects.filter(code=code).values("code", "name").first()
+    if row is None:
+        raise HttpError(404, "Unknown neighbourhood code")
+    return row

@@ -1,0 +1,271 @@
+"""Synthetic demo data, made through the same actions the UI uses, so the access log
+and the chain event log are real. Deterministic from a seed; BSNs only from the test
+range 999900000-999999999; safe to interrupt and rerun (no duplicates).
+
+Fictional municipality GM9999 "Voorbeeldstad" with 8 neighbourhoods; its postcode table
+ships in data/demo_pc6hnr.csv (CBS pc6hnr layout).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+from typing import TextIO
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from jeugdketen.access.actions import system_actor
+from jeugdketen.access.policy import AccessPoint, Actor
+from jeugdketen.registry import actions
+from jeugdketen.registry.models import (
+    HouseholdMember,
+    Municipality,
+    Organisation,
+    Person,
+    PostcodeAddress,
+    Professional,
+)
+from jeugdketen.registry.validators import is_valid_bsn
+
+MUNICIPALITY = ("GM9999", "Voorbeeldstad")
+DISTRICTS = [("999901", "Centrum"), ("999902", "Noord"), ("999903", "Oost"), ("999904", "Zuid")]
+NEIGHBOURHOODS = [
+    ("99990101", "Binnenstad"), ("99990102", "Havenkwartier"),
+    ("99990201", "Vogelwijk"), ("99990202", "Molenpark"),
+    ("99990301", "Beekdal"), ("99990302", "De Akkers"),
+    ("99990401", "Zuiderhof"), ("99990402", "Lindenbuurt"),
+]
+DEMO_PASSWORD = "demo-jeugdketen"
+
+# (kind, count, may_signal, may_coordinate, name pattern)
+ORGANISATIONS = [
+    ("school", 5, True, False, "Basisschool {}"),
+    ("youth_health_care", 2, True, True, "JGZ {}"),
+    ("neighbourhood_team", 4, True, True, "Wijkteam {}"),
+    ("youth_care_provider", 4, True, True, "Jeugdhulp {}"),
+    ("mental_health_care", 2, True, True, "GGZ Jeugd {}"),
+    ("veilig_thuis", 1, True, True, "Veilig Thuis {}"),
+    ("police", 1, True, False, "Politie basisteam {}"),
+    ("gp", 3, True, False, "Huisartsenpraktijk {}"),
+    ("municipality", 1, False, True, "Gemeente {}"),
+    ("certified_institution", 2, True, True, "Jeugdbescherming {}"),
+]
+PLACE_WORDS = ["De Regenboog", "Het Anker", "De Linde", "Noord", "Zuid", "Oost", "West",
+               "Centrum", "De Brug", "Het Kompas", "De Horizon", "Vogelwijk"]
+GIVEN_M = ["Daan", "Sem", "Luuk", "Milan", "Noah", "Liam", "Bram", "Finn", "Jesse", "Ravi",
+           "Mohamed", "Adam", "Thijs", "Sven", "Yusuf", "Jayden", "Ruben", "Lars"]
+GIVEN_V = ["Emma", "Julia", "Mila", "Tess", "Sophie", "Zoë", "Sara", "Noor", "Fenna", "Lotte",
+           "Amira", "Yara", "Lisa", "Eva", "Nina", "Fatima", "Iris", "Sanne"]
+FAMILY = ["de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer",
+          "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "Dekker",
+          "Yilmaz", "El Amrani", "Kaya", "Pinas", "Nguyen", "Kowalski", "Brouwer"]
+
+DEMO_LOGINS = [
+    # username, role(s), organisation kind, full name
+    ("demo.professional", ["professional"], "school", "Petra Leerkracht"),
+    ("demo.regisseur", ["professional", "coordinator"], "neighbourhood_team", "Rachid Regisseur"),
+    ("demo.privacy", ["privacy_officer"], "municipality", "Paula Privacy"),
+    ("demo.analist", ["municipal_analyst"], "municipality", "Arjen Analist"),
+    ("demo.beheer", ["functional_admin"], "municipality", "Fleur Beheer"),
+    ("demo.admin", ["platform_admin"], "municipality", "Pieter Platform"),
+]
+CITIZEN_LOGINS = [("demo.ouder", "parent"), ("demo.jongere", "youth")]
+
+
+def test_bsns(rng: random.Random) -> Iterator[str]:
+    """Valid BSNs from the test range only, in a seeded order, never repeating."""
+    starts = list(range(999900000, 1000000000, 1000))
+    rng.shuffle(starts)
+    for start in starts:
+        for number in range(start, start + 1000):
+            if is_valid_bsn(str(number)):
+                yield str(number)
+
+
+class Progress:
+    """Progress with an estimate of the time left, written to stderr."""
+
+    def __init__(self, label: str, total: int, out: TextIO = sys.stderr):
+        self.label, self.total, self.out = label, total, out
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 1 and done < self.total:
+            return
+        self.last = now
+        elapsed = now - self.start
+        left = elapsed / done * (self.total - done) if done else 0
+        self.out.write(f"\r{self.label}: {done}/{self.total} ({done * 100 // max(self.total, 1)}%)"
+                       f", about {left:.0f} s left   ")
+        if done >= self.total:
+            self.out.write("\n")
+        self.out.flush()
+
+
+@dataclass
+class DemoResult:
+    organisations: int
+    professionals: int
+    persons: int
+    households: int
+
+
+def _system_actor() -> Actor:
+    return system_actor("jeugdketen demo")
+
+
+def _actor(prof: Professional) -> Actor:
+    return Actor(user=prof.user, professional=prof,
+                 access_point=AccessPoint(channel="command", user_agent="jeugdketen demo"))
+
+
+def build(*, seed: int = 2026, households: int = 1500, professionals: int = 120,
+          out: TextIO = sys.stderr) -> DemoResult:
+    # Separate seeded streams, so a rerun after an interruption draws the same values
+    # whatever the earlier run already created.
+    rng = random.Random(seed)
+    system = _system_actor()
+    for (d_code, d_name), index in zip(DISTRICTS, range(4), strict=True):
+        for n_code, n_name in NEIGHBOURHOODS[index * 2 : index * 2 + 2]:
+            actions.ensure_area(municipality=MUNICIPALITY, district=(d_code, d_name),
+                                neighbourhood=(n_code, n_name))
+    if not PostcodeAddress.objects.filter(neighbourhood__district__municipality=MUNICIPALITY[0]).exists():
+        with resources.files("jeugdketen.registry").joinpath("data/demo_pc6hnr.csv").open() as fh:
+            actions.import_postcodes(fh)
+    addresses = list(
+        PostcodeAddress.objects.filter(neighbourhood__district__municipality=MUNICIPALITY[0])
+        .order_by("postcode", "house_number").values_list("postcode", "house_number"))
+
+    # Organisations: 25, every kind.
+    orgs: dict[str, list[Organisation]] = {}
+    words = iter(PLACE_WORDS * 3)
+    for kind, count, may_signal, may_coordinate, pattern in ORGANISATIONS:
+        for i in range(count):
+            name = pattern.format(MUNICIPALITY[1] if count == 1 else next(words) if kind != "neighbourhood_team" else DISTRICTS[i][1])
+            org = Organisation.objects.filter(municipality_id=MUNICIPALITY[0], name=name).first()
+            if org is None:
+                org = actions.create_organisation(
+                    system, name=name, kind=kind, municipality_code=MUNICIPALITY[0],
+                    may_signal=may_signal, may_coordinate=may_coordinate)
+            orgs.setdefault(kind, []).append(org)
+
+    # Professionals: one demo login per role, the rest without a password.
+    def professional(username: str, roles: list[str], org: Organisation, name: str,
+                     password: str | None) -> Professional:
+        found = Professional.objects.filter(user__username=username).first()
+        if found:
+            return found
+        return actions.create_professional(
+            system, organisation_id=org.pk, username=username, full_name=name,
+            email=f"{username}@voorbeeldstad.example",
+            phone=f"06{random.Random(f'{seed}:{username}').randrange(10**7, 10**8)}",
+            roles=roles, password=password)
+
+    logins = [professional(u, roles, orgs[kind][0], name, DEMO_PASSWORD)
+              for u, roles, kind, name in DEMO_LOGINS]
+    care_orgs = [o for kind, os_ in orgs.items() if kind != "municipality" for o in os_]
+    staff = [p for p in logins if p.has_role("professional", "coordinator")]
+    for i in range(professionals - len(logins)):
+        org = care_orgs[i % len(care_orgs)]
+        roles = ["professional", "coordinator"] if org.may_coordinate and i % 3 == 0 else ["professional"]
+        given = rng.choice(GIVEN_M + GIVEN_V)
+        staff.append(professional(f"prof{i + 1:03d}", roles, org,
+                                  f"{given} {rng.choice(FAMILY)}", None))
+
+    # Households: parents and children, entered once by the professional who met them.
+    rng = random.Random(seed + 1)
+    bsns = test_bsns(random.Random(seed + 2))
+    progress = Progress("households", households, out)
+    today = date.today()
+    made = 0
+    for h in range(households):
+        entering = staff[h % len(staff)] if h % 7 else staff[0]
+        actor = _actor(entering)
+        family = rng.choice(FAMILY)
+        postcode, number = rng.choice(addresses)
+        if h % 50 == 49:  # a new street: well-formed, not in the table yet
+            postcode, number = "9998ZZ", rng.randrange(1, 40)
+        parents = 1 if rng.random() < 0.3 else 2
+        children = rng.choice([1, 1, 2, 2, 2, 3, 4])
+        members: list[tuple[actions.PersonInput, str]] = []
+        for p in range(parents):
+            sex = "V" if p == 0 else "M"
+            members.append((actions.PersonInput(
+                bsn=next(bsns), given_names=rng.choice(GIVEN_V if sex == "V" else GIVEN_M),
+                family_name=family if p == 0 or rng.random() < 0.5 else rng.choice(FAMILY),
+                birth_date=today - timedelta(days=rng.randrange(24 * 365, 52 * 365)), sex=sex,
+                postcode=postcode, house_number=number), "parent"))
+        for _c in range(children):
+            sex = rng.choice("MV")
+            no_bsn = rng.random() < 0.01
+            members.append((actions.PersonInput(
+                bsn="" if no_bsn else next(bsns),
+                given_names=rng.choice(GIVEN_M if sex == "M" else GIVEN_V),
+                family_name=family, birth_date=today - timedelta(days=rng.randrange(60, 22 * 365)),
+                sex=sex, postcode=postcode, house_number=number), "child"))
+        first_bsn = members[0][0].bsn
+        if HouseholdMember.objects.filter(person__bsn=first_bsn).exists():
+            made += 1
+            progress(h + 1)
+            continue  # built by an earlier, interrupted run
+        with transaction.atomic():
+            persons = [actions.register_person(actor, data).person for data, _r in members]
+            actions.register_household(
+                actor, [actions.MemberInput(p.pk, rel) for p, (_d, rel) in zip(persons, members, strict=True)])
+        made += 1
+        progress(h + 1)
+
+    _citizens_and_extras(random.Random(seed + 3), staff, logins)
+    return DemoResult(
+        organisations=Organisation.objects.filter(municipality_id=MUNICIPALITY[0]).count(),
+        professionals=Professional.objects.filter(organisation__municipality_id=MUNICIPALITY[0]).count(),
+        persons=Person.objects.count(), households=made)
+
+
+def _citizens_and_extras(rng: random.Random, staff: list[Professional],
+                         logins: list[Professional]) -> None:
+    """Citizen logins, a re-registration with differing data (a correction proposal) and
+    break-the-glass uses for the privacy officer to review."""
+    user_model = get_user_model()
+    demo_prof = logins[0]
+    household_member = (
+        HouseholdMember.objects.filter(
+            household__created_by=demo_prof, relation="parent",
+            household__members__relation="child",
+        ).select_related("person").order_by("person__bsn").first())
+    if household_member and not user_model.objects.filter(username="demo.ouder").exists():
+        user_model.objects.create_user("demo.ouder", password=DEMO_PASSWORD,
+                                       person=household_member.person)
+    youth = (Person.objects.filter(memberships__relation="child",
+                                   birth_date__lte=date.today() - timedelta(days=17 * 365))
+             .exclude(bsn__isnull=True).order_by("bsn").first())
+    if youth and not user_model.objects.filter(username="demo.jongere").exists():
+        user_model.objects.create_user("demo.jongere", password=DEMO_PASSWORD, person=youth)
+    if household_member and not household_member.person.corrections.exists():
+        p = household_member.person
+        regisseur = _actor(logins[1])
+        actions.register_person(regisseur, actions.PersonInput(
+            bsn=p.bsn or "", given_names=p.given_names, family_name=p.family_name + "-Demo",
+            birth_date=p.birth_date, sex=p.sex, postcode=p.postcode,
+            house_number=p.house_number))
+    from jeugdketen.access.models import AccessLogRecord
+
+    if not AccessLogRecord.objects.filter(emergency=True).exists():
+        for prof in rng.sample(staff[6:], 3):
+            person = Person.objects.exclude(registrations__professional=prof).order_by("bsn").first()
+            if person is None:
+                continue
+            reason = "Acute zorg op de SEH, ouders niet bereikbaar; gegevens nodig voor contact."
+            actions.read_person(_actor(prof).with_emergency(reason), person.pk)
+
+
+def is_loaded() -> bool:
+    return Municipality.objects.filter(code=MUNICIPALITY[0]).exists()

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from jeugdketen.registry import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the synthetic demo data (fictional municipality GM9999) through the platform's "
+        "actions. --if-empty loads only into an empty database. --scale N builds N persons "
+        "through the documented bulk path for benchmarks."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--households", type=int, default=1500)
+        parser.add_argument("--professionals", type=int, default=120)
+        parser.add_argument("--if-empty", action="store_true",
+                            help="do nothing when demo data is already loaded")
+        parser.add_argument("--scale", type=int, default=0,
+                            help="bulk path: this many persons (e.g. 1000000) for benchmarks")
+        parser.add_argument("--access-log", type=int, default=0,
+                            help="with --scale: this many access-log records")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["scale"]:
+            from jeugdketen.registry import bulk
+
+            bulk.build(persons=opts["scale"], access_log_records=opts["access_log"],
+                       seed=opts["seed"], out=sys.stderr)
+            return
+        if opts["if_empty"] and demo.is_loaded():
+            self.stdout.write("Demo data is already loaded.")
+            self.print_logins()
+            return
+        result = demo.build(seed=opts["seed"], households=opts["households"],
+                            professionals=opts["professionals"])
+        self.stdout.write(
+            f"Demo data: {result.organisations} organisations, {result.professionals} "
+            f"professionals, {result.persons} persons, {result.households} households.")
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write("\nDEMO logins (password for all: %s):" % demo.DEMO_PASSWORD)
+        for username, roles, _kind, name in demo.DEMO_LOGINS:
+            self.stdout.write(f"  {username:<20} {', '.join(roles):<28} {name}")
+        for username, what in demo.CITIZEN_LOGINS:
+            label = "citizen (parent)" if what == "parent" else "citizen (youth, 16+)"
+            self.stdout.write(f"  {username:<20} {label}")
