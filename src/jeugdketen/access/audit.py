@@ -222,7 +222,7 @@ def verify(progress: Callable[[int], None] | None = None) -> VerifyResult:
     for shard in sorted(set(heads) | record_shards):
         expected_seq, prev = 0, GENESIS
         for row in _rows(shard):
-            expected_seq += 1
+            expected_seq += 1  # noqa: SIM113 - also read after the loop
             problem = None
             if row["seq"] != expected_seq:
                 problem = f"expected seq {expected_seq}: a record was removed"

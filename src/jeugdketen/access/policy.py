@@ -202,9 +202,9 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
 
     if target.data is Data.CORRECTION:
         person = target.person
-        if action in (Action.READ, Action.UPDATE) and person is not None:
-            if "functional_admin" in actor.roles and _open_correction(person):
-                return Decision(True, Ground.DATA_MANAGEMENT, "functional_admin")
+        if (action in (Action.READ, Action.UPDATE) and person is not None
+                and "functional_admin" in actor.roles and _open_correction(person)):
+            return Decision(True, Ground.DATA_MANAGEMENT, "functional_admin")
         return Decision.deny("correction proposals are decided by a functional administrator")
 
     if target.data is Data.HOUSEHOLD:

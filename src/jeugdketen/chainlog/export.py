@@ -16,6 +16,11 @@ from jeugdketen.chainlog.models import ChainEvent
 
 COLUMNS = ["id", "at", "activity", "trajectory_key", "person_key", "household_key",
            "organisation_id", "neighbourhood_code", "attributes"]
+CSV_TYPES = (
+    "{'id':'BIGINT','at':'TIMESTAMPTZ','activity':'VARCHAR','trajectory_key':'VARCHAR',"
+    "'person_key':'VARCHAR','household_key':'VARCHAR','organisation_id':'BIGINT',"
+    "'neighbourhood_code':'VARCHAR','attributes':'JSON'}"
+)
 
 
 def export(directory: Path, *, formats: str = "both", out: TextIO = sys.stderr
@@ -50,12 +55,9 @@ def export(directory: Path, *, formats: str = "both", out: TextIO = sys.stderr
         parquet = directory / "chain_events.parquet"
         tmp = parquet.with_suffix(".parquet.part")
         con = duckdb.connect()
-        con.execute(
-            "COPY (SELECT * FROM read_csv(?, header=true, columns={"
-            "'id':'BIGINT','at':'TIMESTAMPTZ','activity':'VARCHAR','trajectory_key':'VARCHAR',"
-            "'person_key':'VARCHAR','household_key':'VARCHAR','organisation_id':'BIGINT',"
-            "'neighbourhood_code':'VARCHAR','attributes':'JSON'})) TO '" + str(tmp).replace("'", "''")
-            + "' (FORMAT parquet)", [str(csv_path)])
+        target = str(tmp).replace("'", "''")  # our own path; COPY takes no parameter here
+        sql = f"COPY (SELECT * FROM read_csv(?, header=true, columns={CSV_TYPES})) TO '{target}' (FORMAT parquet)"  # noqa: S608
+        con.execute(sql, [str(csv_path)])
         con.close()
         os.replace(tmp, parquet)
         written.append((parquet, rows))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -200,7 +200,7 @@ def municipalities(request: HttpRequest) -> list[dict]:
 
 
 @router.get("/neighbourhoods/{code}", response=NeighbourhoodOut, auth=None)
-def neighbourhood(request: HttpRequest, code: str) -> dict:
+def neighbourhood(request: HttpRequest, code: str) -> Any:
     """Public CBS reference data: one neighbourhood by code. No login needed (it holds no
     personal data); also the baseline endpoint of the benchmarks."""
     from ninja.errors import HttpError

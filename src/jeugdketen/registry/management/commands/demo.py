@@ -45,7 +45,7 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self) -> None:
-        self.stdout.write("\nDEMO logins (password for all: %s):" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"\nDEMO logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, roles, _kind, name in demo.DEMO_LOGINS:
             self.stdout.write(f"  {username:<20} {', '.join(roles):<28} {name}")
         for username, what in demo.CITIZEN_LOGINS:

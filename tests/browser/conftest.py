@@ -1,0 +1,148 @@
+"""Browser tests: a real gunicorn server on a fresh database (SQLite file, or a fresh
+PostgreSQL database when DATABASE_URL is PostgreSQL), with demo data, driven by Debian's
+chromium through Playwright, with axe-core on every page visited.
+
+Outside CI a missing chromium skips these tests; with CI=true it fails them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = os.environ.get("JEUGDKETEN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BIN = Path(sys.executable).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _database(tmp: Path) -> tuple[str, str | None]:
+    """(DATABASE_URL for the server, PostgreSQL database to drop afterwards or None)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        name = f"jk_browser_{os.getpid()}"
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
+        return url.rsplit("/", 1)[0] + "/" + name, name
+    return f"sqlite:///{tmp / 'browser.sqlite3'}", None
+
+
+@pytest.fixture(scope="session")
+def platform_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the platform for real and yield its base URL."""
+    tmp = tmp_path_factory.mktemp("platform")
+    db_url, pg_name = _database(tmp)
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "JEUGDKETEN_VAR": str(tmp / "var"),
+        "JEUGDKETEN_DEMO": "true",
+        "JEUGDKETEN_REQUIRE_2FA": "true",  # the real two-factor flow
+        "SECRET_KEY": "browser-tests-" + "x" * 40,
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    cli = str(BIN / "jeugdketen")
+    subprocess.run([cli, "migrate", "--no-input", "-v0"], env=env, check=True)
+    subprocess.run([cli, "demo", "--households", "40", "--professionals", "30"], env=env,
+                   check=True, capture_output=True)
+    port = _free_port()
+    log = (tmp / "server.log").open("w")
+    server = subprocess.Popen([cli, "serve", "--port", str(port), "--workers", "2"], env=env,
+                              stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/api/v1/municipalities", timeout=2)  # noqa: S310
+        except urllib.error.HTTPError:
+            break  # 401: the server answers
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp / "server.log").read_text()) from None
+            time.sleep(0.3)
+        else:
+            break
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+        if pg_name:
+            import psycopg
+
+            admin = db_url.rsplit("/", 1)[0] + "/postgres"
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        if IN_CI:
+            pytest.fail(f"chromium not found at {CHROMIUM}: CI must install it (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, platform_url):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=platform_url, locale="nl-NL")
+    page = context.new_page()
+    page.csp_violations = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: "Content Security Policy" in m.text
+            and page.csp_violations.append(m.text))  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def totp(secret_b32: str, at: float | None = None, step: int = 30, digits: int = 6) -> str:
+    """RFC 6238 TOTP, to pass the real two-factor step."""
+    key = base64.b32decode(secret_b32.replace(" ", "").upper() + "=" * (-len(secret_b32.replace(" ", "")) % 8))
+    counter = int((at or time.time()) // step)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 10**digits
+    return str(code).zfill(digits)
+
+
+def host_of(url: str) -> str:
+    return urlparse(url).netloc
