@@ -22,7 +22,9 @@ def _create(table: str) -> Any:
     def forwards(apps: Any, schema_editor: Any) -> None:
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
-            schema_editor.execute(PG_FUNCTION)
+            # params=None: the function body's '%' are RAISE placeholders, not query
+            # parameters (with params=() psycopg refuses the statement).
+            schema_editor.execute(PG_FUNCTION, params=None)
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION jeugdketen_append_only()"

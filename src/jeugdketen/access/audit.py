@@ -15,7 +15,7 @@ import hashlib
 import json
 import random
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
@@ -83,7 +83,7 @@ def entry(
     """The fields of one record, before it is chained."""
     prof = actor.professional
     ap = actor.access_point
-    return {
+    return _fit({
         "at": at or timezone.now(),
         "client_id": target.client_id,
         "user_id": getattr(actor.user, "pk", None),
@@ -104,7 +104,22 @@ def entry(
         "emergency": decision.emergency,
         "reason": decision.reason if (decision.emergency or not decision.allowed) else "",
         "outcome": "allowed" if decision.allowed else "denied",
-    }
+    })
+
+
+_LIMITS = {f.name: f.max_length for f in AccessLogRecord._meta.concrete_fields
+           if getattr(f, "max_length", None)}
+
+
+def _fit(values: dict[str, Any]) -> dict[str, Any]:
+    """Free text from outside (a path id, a user agent, a reason) must not stop the record
+    from being written: PostgreSQL refuses NUL characters and over-long values."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.replace("\x00", "\ufffd")
+            limit = _LIMITS.get(name)
+            values[name] = value[:limit] if limit else value
+    return values
 
 
 def append(entries: Iterable[dict[str, Any]]) -> list[AccessLogRecord]:
@@ -149,6 +164,14 @@ def authorize_many(actor: Actor, action: Action, targets: list[Target]) -> list[
     return allowed
 
 
+def _denied_targets(target: Target) -> list[Target]:
+    """A denied attempt on several persons at once (a household) is logged for each of them,
+    so it names the client and shows in each person's access overview."""
+    if target.person is None and target.members:
+        return [replace(target, person=member) for member in target.members]
+    return [target]
+
+
 def write_path(fn: Callable[P, R]) -> Callable[P, R]:
     """Wraps an action: one transaction for the change, its access log record and its chain
     event. A denied attempt rolls back any partial work, then is logged in its own
@@ -162,7 +185,8 @@ def write_path(fn: Callable[P, R]) -> Callable[P, R]:
         except AccessDenied as denied:
             if not denied.logged:
                 with transaction.atomic():
-                    append([entry(denied.actor, denied.action, denied.target, denied.decision)])
+                    append([entry(denied.actor, denied.action, t, denied.decision)
+                            for t in _denied_targets(denied.target)])
                 denied.logged = True
             raise
 
@@ -212,10 +236,12 @@ def verify(progress: Callable[[int], None] | None = None) -> VerifyResult:
     heads = {h.shard: h for h in AccessLogShard.objects.all()}
     anchors = list(AuditAnchor.objects.order_by("id"))
     anchored: dict[tuple[int, int], str] = {}
+    anchored_upto: dict[int, int] = {}  # per shard: the highest seq an anchor has seen
     for anchor in anchors:
         for shard, (seq, digest) in anchor.heads.items():
             if seq:
                 anchored[(int(shard), int(seq))] = digest
+                anchored_upto[int(shard)] = max(anchored_upto.get(int(shard), 0), int(seq))
     record_shards = set(AccessLogRecord.objects.values_list("shard", flat=True).distinct())
     checked = 0
     first: Break | None = None
@@ -245,6 +271,13 @@ def verify(progress: Callable[[int], None] | None = None) -> VerifyResult:
                 first = first or Break(
                     shard, expected_seq + 1, None,
                     "chain head does not match the last record: records were removed at the end",
+                )
+            elif anchored_upto.get(shard, 0) > expected_seq:
+                # The tail was cut off and the head rewound to match: only an anchor shows it.
+                first = first or Break(
+                    shard, expected_seq + 1, None,
+                    f"the chain ends before anchored seq {anchored_upto[shard]}: "
+                    "records were removed at the end",
                 )
         if first:
             break

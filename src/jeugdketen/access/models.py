@@ -110,7 +110,7 @@ class AccessLogRecord(AppendOnlyModel):
     user_id = models.BigIntegerField(null=True)
     username = models.CharField(max_length=150, blank=True)
     on_behalf_of = models.CharField(max_length=150, blank=True)
-    role = models.CharField(max_length=40, blank=True)
+    role = models.CharField(max_length=120, blank=True)
     organisation_id = models.BigIntegerField(null=True)
     organisation_name = models.CharField(max_length=200, blank=True)
     ip = models.CharField(max_length=45, blank=True)

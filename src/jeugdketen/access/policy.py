@@ -188,9 +188,11 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
                 return Decision(True, citizen, "citizen")
             if care_role and _registered(actor, person):
                 return Decision(True, Ground.REGISTRATION, care_role)
-            if care_role and len(actor.emergency_reason) >= MIN_EMERGENCY_REASON:
+            # A written reason: whitespace around it (or instead of it) does not count.
+            reason = (actor.emergency_reason or "").strip()
+            if care_role and len(reason) >= MIN_EMERGENCY_REASON:
                 return Decision(True, Ground.EMERGENCY, care_role, emergency=True,
-                                reason=actor.emergency_reason)
+                                reason=reason)
             if "functional_admin" in actor.roles and _open_correction(person):
                 return Decision(True, Ground.DATA_MANAGEMENT, "functional_admin")
             return Decision.deny("no ground to read this person's base data")

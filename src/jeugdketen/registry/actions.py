@@ -54,6 +54,13 @@ def _required(value: Any, name: str, errors: dict[str, ValidationError]) -> None
         errors[name] = ValidationError(_("Dit veld is verplicht."), code="required")
 
 
+def _no_nul(value: Any, name: str, errors: dict[str, ValidationError]) -> None:
+    # PostgreSQL cannot store NUL characters: refuse them as input, never fail with a 500.
+    if isinstance(value, str) and "\x00" in value:
+        errors[name] = ValidationError(_("Het teken NUL (0x00) is niet toegestaan."),
+                                       code="null_characters_not_allowed")
+
+
 @dataclass
 class PersonInput:
     given_names: str
@@ -78,6 +85,7 @@ class PersonInput:
             _required(value, name, errors)
             if len(value) > 200:
                 errors[name] = ValidationError(_("Ten hoogste 200 tekens."), code="max_length")
+            _no_nul(value, name, errors)
             out[name] = value
         _required(self.birth_date, "birth_date", errors)
         if self.birth_date:
@@ -193,15 +201,6 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _person_or_invalid(person_id: Any, field_name: str = "person_id") -> Person:
-    try:
-        return Person.objects.select_related("neighbourhood").get(pk=person_id)
-    except (Person.DoesNotExist, ValueError, ValidationError):
-        raise ValidationError(
-            {field_name: [ValidationError(_("Onbekende persoon."), code="unknown_person")]}
-        ) from None
-
-
 @audit.write_path
 def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -> Person:
     """Read a person's base data (or print it). Denied without a ground; logged either way."""
@@ -249,14 +248,17 @@ def register_household(actor: Actor, members: list[MemberInput]) -> Household:
                                             code="min_items")
     persons: list[Person] = []
     seen: set[str] = set()
+    unknown = False
     for i, member in enumerate(members):
         if member.relation not in Relation.values:
             errors[f"members[{i}].relation"] = ValidationError(
                 _("Relatie is parent, carer of child."), code="relation_choice")
         try:
-            person = _person_or_invalid(member.person_id, f"members[{i}].person_id")
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.error_dict.items()})
+            person = Person.objects.select_related("neighbourhood").get(pk=member.person_id)
+        except (Person.DoesNotExist, ValueError, ValidationError):
+            # An unknown id is refused like a person without a ground (403, logged), so the
+            # answer never tells which ids exist.
+            unknown = True
             continue
         if str(person.pk) in seen:
             errors[f"members[{i}].person_id"] = ValidationError(
@@ -266,6 +268,8 @@ def register_household(actor: Actor, members: list[MemberInput]) -> Household:
     _invalid(errors)
     target = Target(Data.HOUSEHOLD, members=tuple(persons))
     decision = decide(actor, Action.CREATE, target)
+    if unknown:
+        decision = Decision.deny("a household needs a ground for every member")
     if not decision.allowed:
         raise audit.AccessDenied(actor, Action.CREATE, target, decision)
     household = Household.objects.create(created_by=actor.professional)
@@ -344,6 +348,7 @@ def create_organisation(
     errors: dict[str, ValidationError] = {}
     name = (name or "").strip()
     _required(name, "name", errors)
+    _no_nul(name, "name", errors)
     if kind not in OrganisationKind.values:
         errors["kind"] = ValidationError(
             _("Soort is een van: %(kinds)s.") % {"kinds": ", ".join(OrganisationKind.values)},
@@ -355,7 +360,8 @@ def create_organisation(
                 _("Deze gemeente is niet bekend in het platform."), code="unknown_municipality")
     except ValidationError as exc:
         errors["municipality_code"] = exc
-    if name and Organisation.objects.filter(municipality_id=municipality_code, name=name).exists():
+    if (name and "name" not in errors and "municipality_code" not in errors
+            and Organisation.objects.filter(municipality_id=municipality_code, name=name).exists()):
         errors["name"] = ValidationError(
             _("Deze organisatie bestaat al in deze gemeente."), code="unique")
     _invalid(errors)
@@ -385,6 +391,9 @@ def create_professional(
     username = (username or "").strip()
     _required(username, "username", errors)
     _required((full_name or "").strip(), "full_name", errors)
+    for field_name, value in (("username", username), ("full_name", full_name),
+                              ("phone", phone)):
+        _no_nul(value, field_name, errors)
     try:
         validate_email(email)
     except ValidationError:
@@ -397,7 +406,8 @@ def create_professional(
     if not Organisation.objects.filter(pk=organisation_id).exists():
         errors["organisation_id"] = ValidationError(_("Onbekende organisatie."),
                                                     code="unknown_organisation")
-    if username and user_model.objects.filter(username=username).exists():
+    if (username and "username" not in errors
+            and user_model.objects.filter(username=username).exists()):
         errors["username"] = ValidationError(_("Deze gebruikersnaam is al in gebruik."),
                                              code="unique")
     _invalid(errors)

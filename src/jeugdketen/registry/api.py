@@ -7,7 +7,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from jeugdketen.access.actions import issue_token
 from jeugdketen.registry import actions
@@ -44,11 +44,11 @@ class OrganisationOut(Schema):
 
 
 @router.post("/organisations", response={201: OrganisationOut})
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, dict]:
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[dict]:
     org = actions.create_organisation(request.actor, **payload.dict())  # type: ignore[attr-defined]
-    return 201, {"id": org.pk, "name": org.name, "kind": org.kind,
+    return Status(201, {"id": org.pk, "name": org.name, "kind": org.kind,
                  "municipality_code": org.municipality_id, "may_signal": org.may_signal,
-                 "may_coordinate": org.may_coordinate}
+                 "may_coordinate": org.may_coordinate})
 
 
 class ProfessionalIn(Schema):
@@ -72,14 +72,14 @@ class ProfessionalOut(Schema):
 
 
 @router.post("/professionals", response={201: ProfessionalOut})
-def create_professional(request: HttpRequest, payload: ProfessionalIn) -> tuple[int, dict]:
+def create_professional(request: HttpRequest, payload: ProfessionalIn) -> Status[dict]:
     actor = request.actor  # type: ignore[attr-defined]
     prof = actions.create_professional(actor, **payload.dict())
     token = issue_token(actor, prof.user)
-    return 201, {"id": prof.pk, "organisation_id": prof.organisation_id,
+    return Status(201, {"id": prof.pk, "organisation_id": prof.organisation_id,
                  "username": prof.user.username, "full_name": prof.full_name,
                  "email": prof.email, "phone": prof.phone, "roles": prof.roles,
-                 "api_token": token}
+                 "api_token": token})
 
 
 class PersonIn(Schema):
@@ -108,7 +108,7 @@ class PersonOut(Schema):
 
 
 @router.post("/persons", response={201: PersonOut})
-def register_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict]:
+def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict]:
     """Enter a person once. A known BSN attaches you to the existing person; the answer is
     the same in status and shape either way, and differences become a correction proposal."""
     result = actions.register_person(
@@ -120,7 +120,7 @@ def register_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict]
         ),
     )
     e = result.entered
-    return 201, {
+    return Status(201, {
         "id": result.person.pk, "bsn": e.get("bsn"),
         "system_id": result.person.system_id if not e.get("bsn") else None,
         "given_names": e["given_names"], "family_name": e["family_name"],
@@ -128,7 +128,7 @@ def register_person(request: HttpRequest, payload: PersonIn) -> tuple[int, dict]
         "postcode": e["postcode"] or None, "house_number": e["house_number"],
         "neighbourhood_code": result.neighbourhood_code,
         "neighbourhood_unknown": result.neighbourhood_unknown,
-    }
+    })
 
 
 def person_out(person: Person) -> dict:
@@ -169,12 +169,12 @@ class HouseholdOut(Schema):
 
 
 @router.post("/households", response={201: HouseholdOut})
-def register_household(request: HttpRequest, payload: HouseholdIn) -> tuple[int, dict]:
+def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[dict]:
     members = [actions.MemberInput(m.person_id, m.relation) for m in payload.members]
     household = actions.register_household(request.actor, members)  # type: ignore[attr-defined]
-    return 201, {"id": household.pk,
+    return Status(201, {"id": household.pk,
                  "members": [{"person_id": m.person_id, "relation": m.relation}
-                             for m in household.members.all()]}
+                             for m in household.members.all()]})
 
 
 class NeighbourhoodOut(Schema):

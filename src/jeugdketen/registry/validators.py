@@ -21,7 +21,7 @@ def bsn_checksum(digits: str) -> int:
 
 
 def is_valid_bsn(value: str) -> bool:
-    if not re.fullmatch(r"\d{8,9}", value):
+    if not re.fullmatch(r"[0-9]{8,9}", value):
         return False
     digits = value.zfill(9)
     total = bsn_checksum(digits)
@@ -31,7 +31,9 @@ def is_valid_bsn(value: str) -> bool:
 def normalise_bsn(value: str) -> str:
     """Strip spaces and dots, add the leading zero to an 8-digit number, check the eleven test."""
     raw = re.sub(r"[\s.]", "", str(value))
-    if not re.fullmatch(r"\d{8,9}", raw):
+    # [0-9], not \d: \d also matches other scripts' digits, which would store one BSN
+    # under a second spelling and slip past the unique constraint.
+    if not re.fullmatch(r"[0-9]{8,9}", raw):
         raise ValidationError(
             _("Een BSN bestaat uit 9 cijfers (8 cijfers krijgen een voorloopnul)."), code="bsn_format"
         )

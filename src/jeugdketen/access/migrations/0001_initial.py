@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('user_id', models.BigIntegerField(null=True)),
                 ('username', models.CharField(blank=True, max_length=150)),
                 ('on_behalf_of', models.CharField(blank=True, max_length=150)),
-                ('role', models.CharField(blank=True, max_length=40)),
+                ('role', models.CharField(blank=True, max_length=120)),
                 ('organisation_id', models.BigIntegerField(null=True)),
                 ('organisation_name', models.CharField(blank=True, max_length=200)),
                 ('ip', models.CharField(blank=True, max_length=45)),

@@ -1,0 +1,188 @@
+"""Shared fixtures: a small world (municipality, neighbourhood, postcode table, an
+organisation), professionals of every role, actors, and an API client that authenticates
+with a real API token issued through jeugdketen.access.actions.issue_token."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from jeugdketen.access.actions import issue_token
+from jeugdketen.access.policy import Actor
+from jeugdketen.registry.models import Professional
+
+from . import factories as f
+
+API = "/api/v1"
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as migrations leave it, plus the chain heads (which a previous
+    run's transactional tests may have flushed away under --reuse-db)."""
+    with django_db_blocker.unblock():
+        f.ensure_shards()
+
+
+# --- a small world ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def municipality(db):
+    return f.MunicipalityFactory(code="GM9901", name="Testdam")
+
+
+@pytest.fixture
+def neighbourhood(municipality):
+    district = f.DistrictFactory(municipality=municipality, code="WK990101", name="Centrum")
+    return f.NeighbourhoodFactory(district=district, code="BU99010101", name="Oude Haven")
+
+
+@pytest.fixture
+def postcode_address(neighbourhood):
+    return f.PostcodeAddressFactory(postcode="9901AB", house_number=12,
+                                    neighbourhood=neighbourhood)
+
+
+@pytest.fixture
+def organisation(municipality):
+    return f.OrganisationFactory(name="Wijkteam Testdam", municipality=municipality)
+
+
+@pytest.fixture
+def make_professional(organisation) -> Callable[..., Professional]:
+    def make(*roles: str, **kwargs: Any) -> Professional:
+        kwargs.setdefault("organisation", organisation)
+        return f.ProfessionalFactory(roles=list(roles) or ["professional"], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def professional(make_professional):
+    return make_professional("professional")
+
+
+@pytest.fixture
+def other_professional(make_professional):
+    return make_professional("professional")
+
+
+@pytest.fixture
+def coordinator(make_professional):
+    return make_professional("coordinator")
+
+
+@pytest.fixture
+def privacy_officer(make_professional):
+    return make_professional("privacy_officer")
+
+
+@pytest.fixture
+def analyst(make_professional):
+    return make_professional("municipal_analyst")
+
+
+@pytest.fixture
+def functional_admin(make_professional):
+    return make_professional("functional_admin")
+
+
+@pytest.fixture
+def platform_admin(make_professional):
+    return make_professional("platform_admin")
+
+
+@pytest.fixture
+def actor_of() -> Callable[..., Actor]:
+    """actor_of(professional, emergency_reason=...) -> Actor."""
+    return f.professional_actor
+
+
+# --- the API client --------------------------------------------------------------------
+
+
+class ApiClient:
+    """A Django test client that sends `Authorization: Bearer <token>` to /api/v1/."""
+
+    def __init__(self, token: str | None, **headers: str):
+        self.client = Client()
+        self.token = token
+        self.headers = headers
+
+    def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
+        headers = dict(self.headers)
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token}"
+        headers.update(extra or {})
+        return headers
+
+    def get(self, path: str, *, headers: dict[str, str] | None = None, **kw: Any):
+        return self.client.get(API + path, headers=self._headers(headers), **kw)
+
+    def post(self, path: str, data: Any = None, *, raw: bytes | str | None = None,
+             content_type: str = "application/json",
+             headers: dict[str, str] | None = None):
+        body = raw if raw is not None else json.dumps(data, default=str)
+        return self.client.post(API + path, data=body, content_type=content_type,
+                                headers=self._headers(headers))
+
+
+def token_for(user) -> str:
+    """A fresh API token for `user`, issued by the user for themselves."""
+    actor = Actor(user=user)
+    return issue_token(actor, user)
+
+
+@pytest.fixture
+def api_client_for(db) -> Callable[..., ApiClient]:
+    """api_client_for(professional_or_user) -> ApiClient with a fresh token."""
+
+    def make(who: Any, **headers: str) -> ApiClient:
+        user = getattr(who, "user", who)
+        return ApiClient(token_for(user), **headers)
+
+    return make
+
+
+@pytest.fixture
+def api_client(api_client_for, professional) -> ApiClient:
+    """The API as an ordinary professional."""
+    return api_client_for(professional)
+
+
+@pytest.fixture
+def anonymous_api(db) -> ApiClient:
+    return ApiClient(None)
+
+
+def person_payload(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "bsn": f.synthetic_bsn(),
+        "given_names": "Sanne",
+        "family_name": "de Vries",
+        "birth_date": "2014-03-09",
+        "sex": "V",
+        "postcode": "9901AB",
+        "house_number": 12,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Tests render pages without `collectstatic`: serve static names as they are."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,153 @@
+"""Real concurrency on PostgreSQL: simultaneous registrations of one BSN give one person,
+and concurrent access-log writers keep every hash chain valid.
+
+These tests need committed data visible to other connections, so they use
+`transactional_db` (flushed with TRUNCATE on PostgreSQL, which the append-only triggers do
+not block). They never run on SQLite: there the flush DELETEs rows and the triggers
+refuse, and SQLite serialises writers anyway.
+
+Outside CI they are skipped on SQLite. With CI=true a missing PostgreSQL is a failure:
+.ci/run runs the suite on SQLite first and then on PostgreSQL, so in the SQLite pass these
+tests are skipped only when PostgreSQL answers (CI_POSTGRES_URL, default the CI server on
+127.0.0.1:5432) and will run in the PostgreSQL pass; otherwise they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from jeugdketen.access import audit
+from jeugdketen.access.models import AccessLogRecord
+from jeugdketen.registry import actions
+from jeugdketen.registry.models import CorrectionProposal, Person, Registration
+
+from . import factories as f
+
+pytestmark = pytest.mark.postgres
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+NEEDS_PG = ("needs PostgreSQL: run with DATABASE_URL=postgres://... (on SQLite writers are "
+            "serialised and a transactional flush would hit the append-only triggers)")
+
+
+def postgres_answers() -> str | None:
+    """None when CI's PostgreSQL accepts a connection, else why not."""
+    import psycopg
+
+    url = os.environ.get("CI_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        return f"{url}: {exc}"
+    return None
+
+
+@pytest.fixture
+def pg():
+    """Listed before `transactional_db`, so nothing touches SQLite before the skip."""
+    if connection.vendor != "postgresql":
+        if IN_CI:
+            problem = postgres_answers()
+            if problem:
+                pytest.fail(f"CI=true and PostgreSQL is missing ({problem}): {NEEDS_PG}")
+            pytest.skip(f"SQLite pass of CI; these run in the PostgreSQL pass. {NEEDS_PG}")
+        pytest.skip(NEEDS_PG)
+
+
+@pytest.fixture
+def committed(pg, transactional_db):
+    """Committed data; a previous transactional test's flush removed the chain heads."""
+    f.ensure_shards()
+    return f.OrganisationFactory()
+
+
+def in_threads(n: int, work: Callable[[int], Any]) -> list[Any]:
+    """Run work(i) in n threads that start at the same moment; each closes its own
+    database connection. Re-raises the first error of any thread."""
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+    failures: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            connection.ensure_connection()  # connect before the start line
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except BaseException as exc:  # reported below, in the main thread
+            failures.append(exc)
+            barrier.abort()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    if failures:
+        raise failures[0]
+    return results
+
+
+@pytest.mark.parametrize(("threads", "rounds"), [(2, 5), (8, 3)])
+def test_simultaneous_registrations_of_one_bsn_give_one_person(committed, threads, rounds):
+    organisation = committed
+    professionals = [f.ProfessionalFactory(organisation=organisation) for _ in range(threads)]
+    for _ in range(rounds):
+        bsn = f.synthetic_bsn()
+
+        def register(i: int, bsn: str = bsn) -> str:
+            result = actions.register_person(
+                f.professional_actor(professionals[i]),
+                actions.PersonInput(bsn=bsn, given_names=f"Kind{i}", family_name="Jansen",
+                                    birth_date=date(2016, 4, 1), sex="O"))
+            return str(result.person.pk)
+
+        ids = in_threads(threads, register)
+
+        assert Person.objects.filter(bsn=bsn).count() == 1
+        person = Person.objects.get(bsn=bsn)
+        assert ids == [str(person.pk)] * threads
+        assert Registration.objects.filter(person=person).count() == threads
+        # The first registration's data stays; every other one became a proposal.
+        assert person.given_names in {f"Kind{i}" for i in range(threads)}
+        assert CorrectionProposal.objects.filter(person=person).count() == threads - 1
+        assert AccessLogRecord.objects.filter(client_id=str(person.pk), action="create",
+                                              outcome="allowed").count() == threads
+    assert audit.verify().ok
+
+
+def test_concurrent_access_log_writers_keep_every_chain_valid(committed):
+    organisation = committed
+    writers, reads = 8, 25
+    professionals = [f.ProfessionalFactory(organisation=organisation) for _ in range(writers)]
+    persons = []
+    for prof in professionals:
+        persons.append(actions.register_person(
+            f.professional_actor(prof),
+            actions.PersonInput(bsn=f.synthetic_bsn(), given_names="A", family_name="B",
+                                birth_date=date(2012, 1, 1), sex="M")).person)
+    before = AccessLogRecord.objects.count()
+
+    def read_many(i: int) -> int:
+        actor = f.professional_actor(professionals[i])
+        for _ in range(reads):
+            actions.read_person(actor, persons[i].pk)
+        return reads
+
+    assert sum(in_threads(writers, read_many)) == writers * reads
+
+    assert AccessLogRecord.objects.count() == before + writers * reads
+    result = audit.verify()
+    assert result.ok, str(result.first_break)
+    assert result.checked == AccessLogRecord.objects.count()
+    # The writers spread over several chains instead of queueing for one.
+    assert AccessLogRecord.objects.values("shard").distinct().count() > 1
