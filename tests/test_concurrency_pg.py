@@ -151,3 +151,47 @@ def test_concurrent_access_log_writers_keep_every_chain_valid(committed):
     assert result.checked == AccessLogRecord.objects.count()
     # The writers spread over several chains instead of queueing for one.
     assert AccessLogRecord.objects.values("shard").distinct().count() > 1
+
+
+@pytest.mark.parametrize("organisations", [2, 4])
+def test_simultaneous_signals_make_exactly_one_match(committed, organisations):
+    """Organisations signal the same youth at the same moment: one match, everyone told."""
+    from jeugdketen.referral_index import actions as index
+    from jeugdketen.referral_index.models import Match, Message
+
+    kid = f.PersonFactory(birth_date=f.birth_date_for_age(9))
+    profs = []
+    for _ in range(organisations):
+        org = f.OrganisationFactory(may_signal=True, may_coordinate=True)
+        prof = f.ProfessionalFactory(organisation=org)
+        Registration.objects.create(person=kid, professional=prof, organisation=org)
+        profs.append(prof)
+
+    in_threads(organisations,
+               lambda i: index.register_signal(f.professional_actor(profs[i]), kid.pk))
+
+    match = Match.objects.get()
+    assert match.signals.count() == organisations
+    for prof in profs:
+        assert Message.objects.filter(recipient=prof, match=match).exists()
+    assert audit.verify().ok
+
+
+def test_simultaneous_signals_on_siblings_make_one_family_match(committed):
+    from jeugdketen.referral_index import actions as index
+    from jeugdketen.referral_index.models import Match
+
+    mum = f.PersonFactory(birth_date=f.birth_date_for_age(41))
+    kids = [f.PersonFactory(birth_date=f.birth_date_for_age(age)) for age in (6, 9)]
+    f.make_household(parents=[mum], children=kids)
+    profs = []
+    for kid in kids:
+        org = f.OrganisationFactory(may_signal=True)
+        prof = f.ProfessionalFactory(organisation=org)
+        Registration.objects.create(person=kid, professional=prof, organisation=org)
+        profs.append(prof)
+
+    in_threads(2, lambda i: index.register_signal(f.professional_actor(profs[i]), kids[i].pk))
+
+    match = Match.objects.get()
+    assert (match.kind, match.signals.count()) == ("family", 2)

@@ -29,6 +29,15 @@ not from the code:
   platform administrator) create, read and
   update organisations and professionals. Nobody deletes, exports or prints them.
 - Municipal analysts never see person-level data. Nobody deletes or exports base data.
+- Reference index (issue 3): a professional or coordinator registers a signal (create) on
+  a youth they entered, only when their organisation may signal; their own
+  organisation's ACTIVE signals they read and update (withdraw, extend); the privacy
+  officer reads, exports and prints every signal (rights report, archive); the operator
+  (nightly retention) updates and deletes existing signals. A match is read and updated
+  (coordinator agreement) only by a professional whose own ACTIVE signal is in it, and by
+  the municipality's coordinator when the agreement is overdue. Decision-aid sessions stay
+  in the professional's own organisation (create, read, print), and about a person only
+  with a ground for that person. Rights requests are the privacy officer's.
 - No role (a professional whose roles are all removed) and the anonymous/system actor
   get nothing, even when a registration row exists.
 
@@ -101,13 +110,32 @@ accesslog/no-person         | -             | -             | -        | -      
 breakglass/review           | -             | -             | RU=priv  | -       | -         | -         | -         | -    | -    | -         | -
 admin/organisation          | -             | -             | -        | -       | CRU=admin | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
 admin/professional          | -             | -             | -        | -       | CRU=admin | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+signal/new-registered       | C=reg         | C=reg         | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
+signal/new-not-registered   | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
+signal/new-may-not-signal   | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
+signal/own-organisation     | RU=own        | RU=own        | REP=priv | -       | -         | -         | -         | -    | -    | -         | UD=ret
+signal/own-ended            | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | UD=ret
+signal/other-organisation   | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | UD=ret
+match/involved              | RU=match      | RU=match      | -        | -       | -         | -         | -         | -    | -    | -         | -
+match/own-signal-ended      | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+match/not-involved          | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+match/municipality-overdue  | -             | RU=oversight  | -        | -       | -         | -         | -         | -    | -    | -         | -
+match/municipality-in-time  | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+guide/new                   | CRP=own       | CRP=own       | -        | -       | -         | -         | -         | -    | -    | -         | -
+guide/own-organisation      | CRP=own       | CRP=own       | -        | -       | -         | -         | -         | -    | -    | -         | -
+guide/other-organisation    | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+guide/registered-person     | CRP=own       | CRP=own       | -        | -       | -         | -         | -         | -    | -    | -         | -
+guide/unregistered-person   | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+rights/request              | -             | -             | CRUEP=priv | -     | -         | -         | -         | -    | -    | -         | -
 """
 
 ACTION_LETTERS = {"R": Action.READ, "C": Action.CREATE, "U": Action.UPDATE,
                   "D": Action.DELETE, "E": Action.EXPORT, "P": Action.PRINT}
 GROUNDS = {"reg": Ground.REGISTRATION, "emg": Ground.EMERGENCY, "self": Ground.SELF,
            "parent": Ground.PARENT, "priv": Ground.PRIVACY_SUPERVISION,
-           "dm": Ground.DATA_MANAGEMENT, "admin": Ground.ADMINISTRATION}
+           "dm": Ground.DATA_MANAGEMENT, "admin": Ground.ADMINISTRATION,
+           "own": Ground.OWN_ORGANISATION, "match": Ground.MATCH,
+           "oversight": Ground.MUNICIPAL_OVERSIGHT, "ret": Ground.RETENTION}
 # The role a decision names (and the access log records) for each actor.
 RECORDED_ROLE = {role: role for role in ROLES} | {"superuser": "platform_admin",
                                                   "operator": "platform_admin"}
@@ -159,7 +187,7 @@ class Scene:
     def __init__(self, role: str):
         self.role = role
 
-    def actor(self, *, person=None, registered=(), reason: str = "") -> Actor:
+    def actor(self, *, person=None, registered=(), reason: str = "", **org) -> Actor:
         role = self.role
         if role == "citizen":
             me = person or f.PersonFactory(birth_date=f.birth_date_for_age(40))
@@ -172,7 +200,9 @@ class Scene:
         if role == "superuser":
             user = f.UserFactory(is_superuser=True, is_staff=True)
             return Actor(user=user, access_point=f.session_point(), emergency_reason=reason)
-        prof = f.ProfessionalFactory(roles=[] if role == "no_role" else [role])
+        prof = f.ProfessionalFactory(roles=[] if role == "no_role" else [role],
+                                     **({"organisation": f.OrganisationFactory(**org)} if org else {}))
+        self.professional = prof
         for p in registered:
             f.RegistrationFactory(person=p, professional=prof)
         return f.professional_actor(prof, emergency_reason=reason)
@@ -265,6 +295,85 @@ def _household_member(s: Scene):
                                           members=(parent, kid))
 
 
+def _signal(org, person=None, *, status: str = "active", contact=None):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jeugdketen.referral_index.models import Signal
+
+    contact = contact or f.ProfessionalFactory(organisation=org)
+    today = timezone.localdate()
+    return Signal.objects.create(
+        person=person or child(9), organisation=org, contact=contact, contact_phone="0612345678",
+        contact_email="contact@example.org", registered_on=today, duration_days=730,
+        expires_on=today + timedelta(days=730), status=status)
+
+
+def _signal_situation(kind: str):
+    def build(s: Scene):
+        if kind.startswith("new"):
+            kid = child(9)
+            actor = s.actor(registered=[kid] if kind != "new-not-registered" else [],
+                            **({"may_signal": False} if kind == "new-may-not-signal" else {}))
+            return actor, Target(Data.SIGNAL, person=kid)
+        actor = s.actor()
+        prof = getattr(s, "professional", None)
+        org = prof.organisation if (prof is not None and kind != "other-organisation") \
+            else f.OrganisationFactory()
+        signal = _signal(org, status="ended" if kind == "own-ended" else "active")
+        return actor, Target(Data.SIGNAL, person=signal.person, object_id=str(signal.pk),
+                             record=signal)
+
+    return build
+
+
+def _match_situation(kind: str):
+    def build(s: Scene):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from jeugdketen.referral_index.models import Match
+
+        municipal = kind.startswith("municipality")
+        actor = s.actor(**({"kind": "municipality", "may_signal": False} if municipal else {}))
+        prof = getattr(s, "professional", None)
+        kid = child(11)
+        a = _signal(f.OrganisationFactory(), kid)
+        b_contact = prof if (prof is not None and kind in ("involved", "own-signal-ended")) else None
+        b = _signal(prof.organisation if b_contact else f.OrganisationFactory(), kid,
+                    contact=b_contact, status="ended" if kind == "own-signal-ended" else "active")
+        today = timezone.localdate()
+        due = today - timedelta(days=1) if kind == "municipality-overdue" else today + timedelta(days=5)
+        match = Match.objects.create(kind="client", subject_key=f"client:{kid.pk}",
+                                     coordinator_due=due)
+        match.signals.add(a, b)
+        return actor, Target(Data.MATCH, object_id=str(match.pk), record=match)
+
+    return build
+
+
+def _guide_situation(kind: str):
+    def build(s: Scene):
+        from types import SimpleNamespace
+
+        if kind in ("registered-person", "unregistered-person"):
+            kid = child(8)
+            actor = s.actor(registered=[kid] if kind == "registered-person" else [])
+            return actor, Target(Data.GUIDE_SESSION, person=kid)
+        actor = s.actor()
+        if kind == "new":
+            return actor, Target(Data.GUIDE_SESSION)
+        prof = getattr(s, "professional", None)
+        org_id = prof.organisation_id if (prof is not None and kind == "own-organisation") \
+            else f.OrganisationFactory().pk
+        return actor, Target(Data.GUIDE_SESSION, object_id="1",
+                             record=SimpleNamespace(organisation_id=org_id))
+
+    return build
+
+
 SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "base/new": lambda s: (s.actor(), Target(Data.BASE_DATA)),
     "base/registered": lambda s: _registered(s, Data.BASE_DATA),
@@ -301,6 +410,23 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "breakglass/review": lambda s: (s.actor(), Target(Data.BREAK_GLASS)),
     "admin/organisation": lambda s: (s.actor(), Target(Data.ORGANISATION, object_id="School")),
     "admin/professional": lambda s: (s.actor(), Target(Data.PROFESSIONAL, object_id="42")),
+    "signal/new-registered": _signal_situation("new-registered"),
+    "signal/new-not-registered": _signal_situation("new-not-registered"),
+    "signal/new-may-not-signal": _signal_situation("new-may-not-signal"),
+    "signal/own-organisation": _signal_situation("own-organisation"),
+    "signal/own-ended": _signal_situation("own-ended"),
+    "signal/other-organisation": _signal_situation("other-organisation"),
+    "match/involved": _match_situation("involved"),
+    "match/own-signal-ended": _match_situation("own-signal-ended"),
+    "match/not-involved": _match_situation("not-involved"),
+    "match/municipality-overdue": _match_situation("municipality-overdue"),
+    "match/municipality-in-time": _match_situation("municipality-in-time"),
+    "guide/new": _guide_situation("new"),
+    "guide/own-organisation": _guide_situation("own-organisation"),
+    "guide/other-organisation": _guide_situation("other-organisation"),
+    "guide/registered-person": _guide_situation("registered-person"),
+    "guide/unregistered-person": _guide_situation("unregistered-person"),
+    "rights/request": lambda s: (s.actor(), Target(Data.RIGHTS_REQUEST, person=adult())),
 }
 
 
@@ -337,7 +463,8 @@ def test_decide(db, situation, role):
 def test_table_covers_every_situation_role_action_and_ground():
     assert set(EXPECTED) == set(SITUATIONS)
     kinds = {name.split("/")[0] for name in EXPECTED}
-    assert kinds == {"base", "correction", "household", "accesslog", "breakglass", "admin"}
+    assert kinds == {"base", "correction", "household", "accesslog", "breakglass", "admin",
+                     "signal", "match", "guide", "rights"}
     used_grounds = set()
     for row in EXPECTED.values():
         for role, cell in row.items():

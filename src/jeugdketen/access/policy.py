@@ -10,7 +10,14 @@ Grounds in this version:
 - self / parent: a person sees their own data, a parent or carer that of a child under 16;
 - privacy_supervision: the privacy officer sees access logs (never case content);
 - data_management: a functional administrator decides an open correction proposal;
-- administration: administrators manage organisations and professionals.
+- administration: administrators manage organisations and professionals;
+- own_organisation: a professional's own organisation's records (its signals, its
+  decision-aid sessions);
+- match: a professional whose own signal is in a match sees that match (contact data only);
+- municipal_oversight: the municipality's coordinator sees and settles a match whose
+  coordinator agreement is overdue;
+- retention: the nightly retention run (the operator) ends, archives and destroys index
+  data as the law requires.
 """
 
 from __future__ import annotations
@@ -48,6 +55,10 @@ class Data(StrEnum):
     CORRECTION = "correction"
     ORGANISATION = "organisation"
     PROFESSIONAL = "professional"
+    SIGNAL = "signal"
+    MATCH = "match"
+    GUIDE_SESSION = "guide_session"
+    RIGHTS_REQUEST = "rights_request"
 
 
 class Ground(StrEnum):
@@ -58,6 +69,10 @@ class Ground(StrEnum):
     PRIVACY_SUPERVISION = "privacy_supervision"
     DATA_MANAGEMENT = "data_management"
     ADMINISTRATION = "administration"
+    OWN_ORGANISATION = "own_organisation"
+    MATCH = "match"
+    MUNICIPAL_OVERSIGHT = "municipal_oversight"
+    RETENTION = "retention"
 
 
 CARE_ROLES = ("professional", "coordinator")
@@ -115,6 +130,9 @@ class Target:
     household: Household | None = None
     members: tuple[Person, ...] = ()
     object_id: str = ""
+    # The record itself where a rule depends on it (a signal's or session's organisation,
+    # a match's signals).
+    record: Any = None
 
     @property
     def client_id(self) -> str:
@@ -241,4 +259,59 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
             return Decision(True, Ground.ADMINISTRATION, admin_role)
         return Decision.deny("organisations and professionals are managed by administrators")
 
+    if target.data is Data.SIGNAL:
+        return _signal(actor, action, target, care_role)
+    if target.data is Data.MATCH:
+        return _match(actor, action, target, care_role)
+    if target.data is Data.GUIDE_SESSION:
+        own = actor.professional is not None and (
+            target.record is None
+            or target.record.organisation_id == actor.professional.organisation_id)
+        if care_role and action in (Action.CREATE, Action.READ, Action.PRINT) and own:
+            if target.person is not None and not _registered(actor, target.person):
+                return Decision.deny("a decision aid about a person needs a ground for that person")
+            return Decision(True, Ground.OWN_ORGANISATION, care_role)
+        return Decision.deny("decision-aid answers stay in the professional's own organisation")
+    if target.data is Data.RIGHTS_REQUEST:
+        if action in (Action.CREATE, Action.READ, Action.UPDATE, Action.EXPORT, Action.PRINT) \
+                and "privacy_officer" in actor.roles:
+            return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
+        return Decision.deny("rights requests are handled by the privacy officer")
+
     return Decision.deny("unknown record kind")
+
+
+def _signal(actor: Actor, action: Action, target: Target, care_role: str) -> Decision:
+    prof = actor.professional
+    if actor.operator and action in (Action.UPDATE, Action.DELETE) and target.record is not None:
+        # The nightly retention run: the law ends, archives and destroys index data.
+        return Decision(True, Ground.RETENTION, "platform_admin")
+    if action is Action.CREATE:
+        if not care_role or prof is None or target.person is None:
+            return Decision.deny("only professionals register signals")
+        if not prof.organisation.may_signal:
+            return Decision.deny("the organisation is not authorised to register signals")
+        if not _registered(actor, target.person):
+            return Decision.deny("a signal needs the youth entered in the registry by you")
+        return Decision(True, Ground.REGISTRATION, care_role)
+    signal = target.record
+    if action in (Action.READ, Action.UPDATE) and care_role and prof is not None \
+            and signal is not None and signal.organisation_id == prof.organisation_id \
+            and signal.status == "active":
+        return Decision(True, Ground.OWN_ORGANISATION, care_role)
+    if action in (Action.READ, Action.EXPORT, Action.PRINT) and "privacy_officer" in actor.roles:
+        return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
+    return Decision.deny("signals are seen by their own organisation and the privacy officer")
+
+
+def _match(actor: Actor, action: Action, target: Target, care_role: str) -> Decision:
+    match = target.record
+    prof = actor.professional
+    if match is None or prof is None or action not in (Action.READ, Action.UPDATE):
+        return Decision.deny("matches are seen only by the professionals involved")
+    if care_role and match.signals.filter(contact_id=prof.pk, status="active").exists():
+        return Decision(True, Ground.MATCH, care_role)
+    if ("coordinator" in actor.roles and prof.organisation.kind == "municipality"
+            and match.coordinator_overdue()):
+        return Decision(True, Ground.MUNICIPAL_OVERSIGHT, "coordinator")
+    return Decision.deny("matches are seen only by the professionals involved")

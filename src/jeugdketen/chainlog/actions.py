@@ -44,3 +44,26 @@ def emit(
         neighbourhood_code=neighbourhood_code,
         attributes=attributes,
     )
+
+
+def emit_many(events: list[dict[str, Any]]) -> None:
+    """Bulk emit for batch jobs (retention): each dict holds emit()'s keyword arguments."""
+    if not events:
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("chain events are emitted inside the action's transaction")
+    now = timezone.now()
+    rows = []
+    for e in events:
+        attributes = e.get("attributes") or {}
+        if FORBIDDEN_ATTRIBUTES & set(attributes):
+            raise ValueError("chain events carry no personal data")
+        person = e.get("person")
+        rows.append(ChainEvent(
+            at=e.get("at") or now, activity=Activity(e["activity"]).value,
+            trajectory_key=e.get("trajectory_key", ""),
+            person_key=str(person.pseudonym) if person is not None else "",
+            household_key="", organisation_id=e.get("organisation_id"),
+            neighbourhood_code=(person.neighbourhood_id or "") if person is not None else "",
+            attributes=attributes))
+    ChainEvent.objects.bulk_create(rows, batch_size=2000)

@@ -15,6 +15,7 @@ from ninja.security import HttpBearer
 from jeugdketen.access.actions import actor_for_user, user_for_token
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import AccessPoint
+from jeugdketen.rules import Refusal
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -53,7 +54,8 @@ api = NinjaAPI(
 
 
 def problem(request: HttpRequest, status: int, title: str, detail: str = "",
-            errors: list[dict[str, str]] | None = None, kind: str = "") -> HttpResponse:
+            errors: list[dict[str, str]] | None = None, kind: str = "",
+            extra: dict[str, Any] | None = None) -> HttpResponse:
     body: dict[str, Any] = {
         "type": f"urn:jeugdketen:problem:{kind or status}",
         "title": title,
@@ -64,6 +66,7 @@ def problem(request: HttpRequest, status: int, title: str, detail: str = "",
         body["detail"] = detail
     if errors is not None:
         body["errors"] = errors
+    body.update(extra or {})
     response = api.create_response(request, body, status=status)
     response["Content-Type"] = PROBLEM
     return response
@@ -110,6 +113,14 @@ def on_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
                    "You have no ground to do this. The attempt has been logged.", kind="forbidden")
 
 
+@api.exception_handler(Refusal)
+def on_refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
+    errors = [{"field": exc.field or "body", "rule": exc.rule, "message": str(exc.message)}]
+    extra = {"existing": exc.existing} if exc.existing else None
+    return problem(request, exc.status, "Refused", str(exc.message), errors, kind=exc.rule,
+                   extra=extra)
+
+
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = problem(request, 401, "Unauthorized",
@@ -132,7 +143,9 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 from jeugdketen.access.api import router as access_router  # noqa: E402
+from jeugdketen.referral_index.api import router as referral_index_router  # noqa: E402
 from jeugdketen.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("", registry_router)
 api.add_router("", access_router)
+api.add_router("", referral_index_router)

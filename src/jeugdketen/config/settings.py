@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "jeugdketen.access",
     "jeugdketen.registry",
     "jeugdketen.chainlog",
+    "jeugdketen.referral_index",
     "jeugdketen.web",
 ]
 

@@ -22,6 +22,8 @@ class Municipality(models.Model):
     # Reference index: whether same-address signals match (issue 3); kept here with the
     # municipality's other choices.
     address_match = models.BooleanField(default=True)
+    # Working days the involved professionals have to agree on a coordinator.
+    coordinator_days = models.PositiveSmallIntegerField(default=10)
 
     class Meta:
         ordering = ["name"]

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('activity', models.CharField(choices=[('organisation.created', 'An organisation joined the chain'), ('professional.created', 'A professional account was created'), ('person.registered', 'A person was entered in the registry for the first time'), ('person.reregistered', 'A known person was entered again by another professional'), ('correction.proposed', 'Re-entered base data differed: a correction was proposed'), ('correction.decided', 'A correction proposal was accepted or rejected'), ('household.registered', 'A household was entered'), ('access.emergency', 'A professional used break-the-glass access')], max_length=40)),
+                ('activity', models.CharField(max_length=40)),
                 ('trajectory_key', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('person_key', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('household_key', models.CharField(blank=True, max_length=64)),

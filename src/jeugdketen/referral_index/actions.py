@@ -1,0 +1,593 @@
+"""The only functions that change the reference index.
+
+Each action checks the access policy, writes, logs (NEN 7513) and emits chain events in
+one transaction. Registering a signal serialises per youth, per parent and per address
+(PostgreSQL advisory locks, SQLite's database lock), so two organisations registering at
+the same moment produce exactly one match with everyone notified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jeugdketen.access import audit
+from jeugdketen.access.policy import Action, Actor, Data, Decision, Target, decide
+from jeugdketen.chainlog.actions import emit
+from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.referral_index.models import (
+    ARCHIVE_YEARS,
+    LAST_AGE,
+    MAX_DURATION_DAYS,
+    EndReason,
+    Match,
+    MatchKind,
+    MatchStatus,
+    Message,
+    Signal,
+    SignalStatus,
+)
+from jeugdketen.registry.models import HouseholdMember, Person, Professional
+from jeugdketen.rules import Refusal
+
+
+def birthday(person: Person, age: int) -> date:
+    born = person.birth_date
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:  # 29 February
+        return date(born.year + age, 3, 1)
+
+
+def add_working_days(start: date, days: int) -> date:
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def _lock(keys: Iterable[str]) -> None:
+    """Serialise concurrent registrations that could match each other."""
+    if connection.vendor != "postgresql":
+        return  # SQLite: BEGIN IMMEDIATE already serialises writers
+    with connection.cursor() as cursor:
+        for key in sorted(set(keys)):
+            digest = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [digest])
+
+
+def _parents(person: Person) -> list[str]:
+    return [str(p) for p in HouseholdMember.objects.filter(
+        household__members__person=person, household__members__relation="child",
+        relation="parent").values_list("person_id", flat=True).distinct()]
+
+
+def _address_key(person: Person) -> str:
+    return f"{person.postcode}-{person.house_number}" if person.postcode and person.house_number else ""
+
+
+def _signal_target(signal: Signal) -> Target:
+    return Target(Data.SIGNAL, person=signal.person, object_id=str(signal.pk), record=signal)
+
+
+@dataclass
+class Registered:
+    signal: Signal
+    created: bool
+    matches: list[Match] = field(default_factory=list)
+
+
+@audit.write_path
+def register_signal(
+    actor: Actor, person_id: Any, *, duration_days: int | None = None,
+    contact_phone: str = "", contact_email: str = "", today: date | None = None,
+) -> Registered:
+    today = today or timezone.localdate()
+    try:
+        person = Person.objects.select_related("neighbourhood__district").get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, ValidationError):
+        raise audit.AccessDenied(actor, Action.CREATE, Target(Data.SIGNAL, object_id=str(person_id)[:64]),
+                                 Decision.deny("no such person")) from None
+    target = Target(Data.SIGNAL, person=person)
+    decision = decide(actor, Action.CREATE, target)
+    if not decision.allowed:
+        if actor.professional is not None and not actor.professional.organisation.may_signal:
+            raise Refusal("organisation_may_not_signal", _(
+                "Uw organisatie is niet meldingsbevoegd voor de verwijsindex."), status=403)
+        raise audit.AccessDenied(actor, Action.CREATE, target, decision)
+    prof = actor.professional
+    assert prof is not None
+    duration = MAX_DURATION_DAYS if duration_days is None else int(duration_days)
+    if not 1 <= duration <= MAX_DURATION_DAYS:
+        raise ValidationError({"duration_days": [ValidationError(
+            _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."),
+            code="duration_range")]})
+    if person.date_of_death is not None:
+        raise Refusal("deceased", _("Op een overleden jongere kan geen signaal worden afgegeven."),
+                      field="person_id")
+    if today >= birthday(person, LAST_AGE):
+        raise Refusal("age_limit", _(
+            "De verwijsindex is voor jongeren tot hun 23ste verjaardag."), field="person_id")
+    _lock([f"person:{person.pk}", *(f"parent:{p}" for p in _parents(person)),
+           f"address:{_address_key(person)}"])
+    existing = Signal.objects.filter(person=person, organisation=prof.organisation,
+                                     status=SignalStatus.ACTIVE).first()
+    if existing is not None:
+        # One active signal per organisation: return it; the duration may be extended.
+        audit.append([audit.entry(actor, Action.READ, _signal_target(existing), decision)])
+        return Registered(existing, created=False, matches=list(
+            existing.matches.exclude(status=MatchStatus.CLOSED)))
+    signal = Signal.objects.create(
+        person=person, organisation=prof.organisation, contact=prof,
+        contact_phone=(contact_phone or prof.phone)[:20], contact_email=contact_email or prof.email,
+        registered_on=today, duration_days=duration,
+        expires_on=min(today + timedelta(days=duration), birthday(person, LAST_AGE)))
+    audit.append([audit.entry(actor, Action.CREATE, _signal_target(signal), decision)])
+    emit(Activity.SIGNAL_REGISTERED, person=person, organisation_id=prof.organisation_id,
+         attributes={"duration_days": duration})
+    matches = _find_matches(signal, today)
+    return Registered(signal, created=True, matches=matches)
+
+
+def _find_matches(signal: Signal, today: date) -> list[Match]:
+    person = signal.person
+    active = Signal.objects.filter(status=SignalStatus.ACTIVE).exclude(
+        organisation_id=signal.organisation_id).select_related("person", "contact__organisation")
+    found: list[Match] = []
+    # Client match: another organisation signals the same youth.
+    same = list(active.filter(person=person))
+    if same:
+        found.append(_join(MatchKind.CLIENT, f"client:{person.pk}", signal, same, today))
+    # Family match: a signal on a sibling (sharing at least one parent).
+    siblings_by_parent: dict[str, list[Signal]] = {}
+    for parent in sorted(_parents(person)):
+        children = HouseholdMember.objects.filter(
+            household__members__person_id=parent, household__members__relation="parent",
+            relation="child").exclude(person=person).values("person_id")
+        others = list(active.filter(person_id__in=children))
+        if others:
+            siblings_by_parent[parent] = others
+    if siblings_by_parent:
+        parent = min(siblings_by_parent)
+        others = {s.pk: s for group in siblings_by_parent.values() for s in group}
+        found.append(_join(MatchKind.FAMILY, f"family:{parent}", signal, list(others.values()), today))
+    # Address match: other youth at the same address (the municipality may switch it off).
+    municipality = _municipality(signal)
+    key = _address_key(person)
+    if key and (municipality is None or municipality.address_match):
+        related = {str(person.pk), *(str(s.person_id) for m in found for s in m.signals.all())}
+        others = [s for s in active.filter(person__postcode=person.postcode,
+                                           person__house_number=person.house_number)
+                  if str(s.person_id) not in related]
+        if others:
+            found.append(_join(MatchKind.ADDRESS, f"address:{key}", signal, others, today))
+    return found
+
+
+def _municipality(signal: Signal) -> Any:
+    hood = signal.person.neighbourhood
+    return hood.district.municipality if hood is not None else signal.organisation.municipality
+
+
+def _join(kind: str, key: str, signal: Signal, others: list[Signal], today: date) -> Match:
+    match = Match.objects.filter(kind=kind, subject_key=key).exclude(
+        status=MatchStatus.CLOSED).first()
+    municipality = _municipality(signal)
+    if match is None:
+        match = Match.objects.create(
+            kind=kind, subject_key=key, municipality=municipality,
+            coordinator_due=add_working_days(today, municipality.coordinator_days if municipality else 10))
+        match.signals.add(signal, *others)
+        newcomers = [signal, *others]
+        emit(Activity.MATCH_CREATED, person=signal.person, organisation_id=signal.organisation_id,
+             attributes={"kind": kind, "signals": len(newcomers)})
+    else:
+        newcomers = [s for s in [signal, *others] if not match.signals.filter(pk=s.pk).exists()]
+        match.signals.add(*newcomers)
+        emit(Activity.MATCH_JOINED, person=signal.person, organisation_id=signal.organisation_id,
+             attributes={"kind": kind})
+    _notify(match, newcomers)
+    return match
+
+
+def _contact_line(s: Signal) -> str:
+    return f"- {s.contact.full_name}, {s.contact.organisation.name}, {s.contact_phone}, {s.contact_email}"
+
+
+def _notify(match: Match, newcomers: list[Signal]) -> None:
+    """Every involved professional hears, at once, the other professionals' contact details
+    and nothing else. A newcomer hears of everyone; the others hear of the newcomers."""
+    everyone = list(match.signals.filter(status=SignalStatus.ACTIVE)
+                    .select_related("contact__organisation", "contact__user"))
+    new_ids = {s.pk for s in newcomers}
+    outbox = []
+    for s in everyone:
+        others = [o for o in everyone if o.pk != s.pk and (s.pk in new_ids or o.pk in new_ids)]
+        if not others:
+            continue
+        subject = _("Match in de verwijsindex")
+        body = "\n".join([
+            _("Er is een match op een van uw signalen in de verwijsindex. "
+              "Neem contact op met elkaar en spreek af wie de regie neemt."),
+            "", _("Betrokken professionals:"), *(_contact_line(o) for o in others),
+        ])
+        Message.objects.create(recipient=s.contact, match=match, subject=subject, body=body)
+        outbox.append((s.contact.email, subject, body))
+
+    def send() -> None:
+        for address, subject, body in outbox:
+            send_mail(subject, body + "\n\n" + _("Bekijk de match in Jeugdketen."),
+                      settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
+
+    transaction.on_commit(send)
+
+
+# --- withdraw and extend --------------------------------------------------------------
+
+
+def _own_signal(actor: Actor, signal_id: Any, action: Action) -> Signal:
+    try:
+        signal = Signal.objects.select_for_update().select_related("person").get(pk=signal_id)
+    except (Signal.DoesNotExist, ValueError, ValidationError):
+        raise audit.AccessDenied(actor, action, Target(Data.SIGNAL, object_id=str(signal_id)[:64]),
+                                 Decision.deny("no such signal")) from None
+    audit.authorize(actor, action, _signal_target(signal))
+    return signal
+
+
+@audit.write_path
+def withdraw_signal(actor: Actor, signal_id: Any, *, reason: str, today: date | None = None) -> Signal:
+    if reason not in (EndReason.UNJUSTIFIED, EndReason.RISK_GONE):
+        raise ValidationError({"reason": [ValidationError(
+            _("Reden is 'unjustified' (ten onrechte) of 'risk_gone' (risico is weg)."),
+            code="withdraw_reason")]})
+    signal = _own_signal(actor, signal_id, Action.UPDATE)
+    _end([signal], reason, today or timezone.localdate())
+    emit(Activity.SIGNAL_WITHDRAWN, person=signal.person, organisation_id=signal.organisation_id,
+         attributes={"reason": reason})
+    return signal
+
+
+@audit.write_path
+def extend_signal(actor: Actor, signal_id: Any, *, duration_days: int) -> Signal:
+    signal = _own_signal(actor, signal_id, Action.UPDATE)
+    if not 1 <= int(duration_days) <= MAX_DURATION_DAYS:
+        raise ValidationError({"duration_days": [ValidationError(
+            _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."), code="duration_range")]})
+    signal.duration_days = int(duration_days)
+    signal.expires_on = min(signal.registered_on + timedelta(days=signal.duration_days),
+                            birthday(signal.person, LAST_AGE))
+    signal.save(update_fields=["duration_days", "expires_on"])
+    emit(Activity.SIGNAL_EXTENDED, person=signal.person, organisation_id=signal.organisation_id,
+         attributes={"duration_days": signal.duration_days})
+    return signal
+
+
+def _end(signals: list[Signal], reason: str, today: date) -> None:
+    ids = [s.pk for s in signals]
+    Signal.objects.filter(pk__in=ids).update(status=SignalStatus.ENDED, ended_on=today, end_reason=reason)
+    for s in signals:
+        s.status, s.ended_on, s.end_reason = SignalStatus.ENDED, today, reason
+    # A match needs two active signals; with fewer it closes (an ended signal never matches).
+    for match in Match.objects.filter(signals__in=ids).exclude(status=MatchStatus.CLOSED).distinct():
+        if match.signals.filter(status=SignalStatus.ACTIVE).count() < 2:
+            match.status = MatchStatus.CLOSED
+            match.save(update_fields=["status"])
+
+
+# --- reads ----------------------------------------------------------------------------
+
+
+@audit.write_path
+def own_signals(actor: Actor) -> list[Signal]:
+    """The caller's own organisation's active signals (listing counts as reading each)."""
+    if actor.professional is None:
+        return []
+    signals = list(Signal.objects.filter(organisation_id=actor.professional.organisation_id,
+                                         status=SignalStatus.ACTIVE)
+                   .select_related("person", "contact").order_by("-registered_on", "-id"))
+    allowed = audit.authorize_many(actor, Action.READ, [_signal_target(s) for s in signals])
+    return [t.record for t in allowed]
+
+
+@audit.write_path
+def read_signal(actor: Actor, signal_id: Any) -> Signal:
+    try:
+        signal = Signal.objects.select_related("person", "contact__organisation").get(pk=signal_id)
+    except (Signal.DoesNotExist, ValueError, ValidationError):
+        raise audit.AccessDenied(actor, Action.READ, Target(Data.SIGNAL, object_id=str(signal_id)[:64]),
+                                 Decision.deny("no such signal")) from None
+    audit.authorize(actor, Action.READ, _signal_target(signal))
+    return signal
+
+
+def _match_target(match: Match) -> Target:
+    return Target(Data.MATCH, object_id=str(match.pk), record=match)
+
+
+@audit.write_path
+def my_matches(actor: Actor) -> list[Match]:
+    """The matches the caller is involved in (through their own active signal), plus for the
+    municipality's coordinator the overdue ones. Contact data only."""
+    if actor.professional is None:
+        return []
+    mine = Q(signals__contact=actor.professional, signals__status=SignalStatus.ACTIVE)
+    qs = Match.objects.exclude(status=MatchStatus.CLOSED)
+    if "coordinator" in actor.roles and actor.professional.organisation.kind == "municipality":
+        qs = qs.filter(mine | Q(status=MatchStatus.OPEN, coordinator_due__lt=timezone.localdate(),
+                                municipality_id=actor.professional.organisation.municipality_id))
+    else:
+        qs = qs.filter(mine)
+    matches = list(qs.distinct().order_by("-created_at"))
+    rows, allowed = [], []
+    for match in matches:
+        decision = decide(actor, Action.READ, _match_target(match))
+        if decision.allowed:
+            allowed.append(match)
+            rows.append(audit.entry(actor, Action.READ, _match_target(match), decision))
+    audit.append(rows)
+    return allowed
+
+
+@audit.write_path
+def read_match(actor: Actor, match_id: Any) -> Match:
+    try:
+        match = Match.objects.get(pk=match_id)
+    except (Match.DoesNotExist, ValueError, ValidationError):
+        raise audit.AccessDenied(actor, Action.READ, Target(Data.MATCH, object_id=str(match_id)[:64]),
+                                 Decision.deny("no such match")) from None
+    audit.authorize(actor, Action.READ, _match_target(match))
+    return match
+
+
+def match_contacts(match: Match) -> list[Signal]:
+    return list(match.signals.filter(status=SignalStatus.ACTIVE)
+                .select_related("contact__organisation").order_by("registered_on", "id"))
+
+
+# --- coordinator --------------------------------------------------------------------------
+
+
+def _match_for_update(actor: Actor, match_id: Any) -> Match:
+    try:
+        match = Match.objects.select_for_update().get(pk=match_id)
+    except (Match.DoesNotExist, ValueError, ValidationError):
+        raise audit.AccessDenied(actor, Action.UPDATE, Target(Data.MATCH, object_id=str(match_id)[:64]),
+                                 Decision.deny("no such match")) from None
+    audit.authorize(actor, Action.UPDATE, _match_target(match))
+    return match
+
+
+def _candidate(match: Match, professional_id: Any) -> Professional:
+    involved = {s.contact_id: s.contact for s in match_contacts(match)}
+    try:
+        candidate = involved[int(professional_id)]
+    except (KeyError, ValueError, TypeError):
+        raise Refusal("not_involved", _(
+            "De regievoerder is een van de betrokken professionals."), field="professional_id") from None
+    if not candidate.organisation.may_coordinate:
+        raise Refusal("organisation_may_not_coordinate", _(
+            "De organisatie van deze professional mag geen regie voeren."), field="professional_id")
+    return candidate
+
+
+def _tell_all(match: Match, subject: str, body: str) -> None:
+    for s in match_contacts(match):
+        Message.objects.create(recipient=s.contact, match=match, subject=subject, body=body)
+
+
+@audit.write_path
+def propose_coordinator(actor: Actor, match_id: Any, professional_id: Any) -> Match:
+    match = _match_for_update(actor, match_id)
+    if match.status != MatchStatus.OPEN:
+        raise Refusal("already_coordinated", _("Voor deze match is de regievoerder al afgesproken."),
+                      status=409)
+    candidate = _candidate(match, professional_id)
+    match.proposed_coordinator, match.proposed_by = candidate, actor.professional
+    match.proposed_at = timezone.now()
+    match.save(update_fields=["proposed_coordinator", "proposed_by", "proposed_at"])
+    assert actor.professional is not None
+    _tell_all(match, _("Voorstel regievoerder"), _(
+        "%(who)s stelt voor dat %(candidate)s (%(org)s) de regie neemt. Een andere betrokkene "
+        "kan dit accepteren.") % {"who": actor.professional.full_name,
+                                  "candidate": candidate.full_name, "org": candidate.organisation.name})
+    emit(Activity.COORDINATOR_PROPOSED, organisation_id=actor.professional.organisation_id,
+         attributes={"kind": match.kind})
+    return match
+
+
+@audit.write_path
+def accept_coordinator(actor: Actor, match_id: Any, *, signals_aligned: bool = True) -> Match:
+    match = _match_for_update(actor, match_id)
+    if match.status != MatchStatus.OPEN:
+        raise Refusal("already_coordinated", _("Voor deze match is de regievoerder al afgesproken."),
+                      status=409)
+    if match.proposed_coordinator is None:
+        raise Refusal("nothing_proposed", _("Er is nog geen regievoerder voorgesteld."), status=409)
+    if actor.professional is not None and match.proposed_by_id == actor.professional.pk:
+        raise Refusal("accept_by_other", _(
+            "Een andere betrokken professional accepteert het voorstel."), status=409)
+    return _settle(match, match.proposed_coordinator, signals_aligned, appointed=False)
+
+
+@audit.write_path
+def appoint_coordinator(actor: Actor, match_id: Any, professional_id: Any) -> Match:
+    """The municipality's coordinator settles an overdue match."""
+    match = _match_for_update(actor, match_id)
+    if not match.coordinator_overdue():
+        raise Refusal("not_overdue", _("De betrokkenen hebben nog tijd om zelf af te spreken."),
+                      status=409)
+    return _settle(match, _candidate(match, professional_id), None, appointed=True)
+
+
+def _settle(match: Match, coordinator: Professional, aligned: bool | None, *, appointed: bool) -> Match:
+    match.coordinator, match.status = coordinator, MatchStatus.COORDINATED
+    match.agreed_at, match.signals_aligned = timezone.now(), aligned
+    match.appointed_by_municipality = appointed
+    match.save()
+    _tell_all(match, _("Regievoerder afgesproken"), _(
+        "%(name)s (%(org)s, %(phone)s, %(email)s) voert de regie.") % {
+        "name": coordinator.full_name, "org": coordinator.organisation.name,
+        "phone": coordinator.phone, "email": coordinator.email})
+    working_days = sum(1 for d in range((timezone.localdate() - match.created_at.date()).days)
+                       if (match.created_at.date() + timedelta(days=d + 1)).weekday() < 5)
+    emit(Activity.COORDINATOR_APPOINTED if appointed else Activity.COORDINATOR_AGREED,
+         organisation_id=coordinator.organisation_id,
+         attributes={"kind": match.kind, "working_days": working_days, "aligned": aligned})
+    return match
+
+
+# --- the inbox ------------------------------------------------------------------------------
+
+
+def inbox(professional: Professional) -> list[Message]:
+    """A professional's own messages (contact data of colleagues; no client data)."""
+    return list(professional.messages.all()[:200])
+
+
+def mark_read(professional: Professional, message_id: int) -> None:
+    professional.messages.filter(pk=message_id, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- overdue coordinator agreements ---------------------------------------------------------
+
+
+@transaction.atomic
+def alert_overdue(today: date | None = None) -> int:
+    """Alert the municipality's coordinators about matches without a coordinator in time."""
+    today = today or timezone.localdate()
+    overdue = list(Match.objects.select_for_update().filter(
+        status=MatchStatus.OPEN, coordinator_due__lt=today, overdue_alerted_at__isnull=True))
+    for match in overdue:
+        coordinators = [
+            p for p in Professional.objects.filter(
+                organisation__kind="municipality", organisation__municipality=match.municipality)
+            if "coordinator" in p.roles]
+        for prof in coordinators:
+            Message.objects.create(
+                recipient=prof, match=match, subject=_("Geen regievoerder afgesproken"),
+                body=_("Bij een match in de verwijsindex is binnen de termijn geen regievoerder "
+                       "afgesproken. U kunt er een aanwijzen."))
+        match.overdue_alerted_at = timezone.now()
+        match.save(update_fields=["overdue_alerted_at"])
+        emit(Activity.COORDINATOR_OVERDUE, attributes={"kind": match.kind})
+    return len(overdue)
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+@dataclass
+class RetentionPlan:
+    as_of: date
+    end: list[tuple[Signal, str]] = field(default_factory=list)
+    archive: list[Signal] = field(default_factory=list)
+    destroy: list[Signal] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {"ended": len(self.end), "archived": len(self.archive),
+                "destroyed": len(self.destroy)}
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def retention_plan(as_of: date) -> RetentionPlan:
+    """What the law requires on `as_of`: end (duration passed, 23rd birthday, death),
+    archive every ended signal, destroy archived signals after 5 years and all index data
+    of a youth at 23 or after death. Reads only."""
+    plan = RetentionPlan(as_of)
+    cutoff_23 = _years_before(as_of, LAST_AGE)
+    gone = Q(person__birth_date__lte=cutoff_23) | Q(person__date_of_death__lte=as_of)
+    ending = Signal.objects.filter(status=SignalStatus.ACTIVE).filter(
+        Q(expires_on__lte=as_of) | gone).select_related("person")
+    for s in ending.iterator(chunk_size=5000):
+        if s.person.date_of_death is not None and s.person.date_of_death <= as_of:
+            reason = EndReason.DEATH
+        elif s.person.birth_date <= cutoff_23:
+            reason = EndReason.AGE
+        else:
+            reason = EndReason.EXPIRED
+        plan.end.append((s, reason))
+    ending_ids = {s.pk for s, _r in plan.end}
+    plan.archive = [s for s, _r in plan.end] + list(
+        Signal.objects.filter(status=SignalStatus.ENDED).exclude(pk__in=ending_ids)
+        .select_related("person"))
+    destroy = Signal.objects.filter(
+        Q(status=SignalStatus.ARCHIVED, archived_on__lte=_years_before(as_of, ARCHIVE_YEARS)) | gone
+    ).select_related("person")
+    plan.destroy = list(destroy)
+    gone_ids = {s.pk for s in plan.destroy}
+    # Signals ended now for a youth who is 23 or has died are destroyed, not kept.
+    plan.destroy += [s for s in plan.archive if s.pk not in gone_ids and (
+        s.person.birth_date <= cutoff_23 or (s.person.date_of_death or date.max) <= as_of)]
+    return plan
+
+
+def apply_retention(actor: Actor, plan: RetentionPlan, *, batch: int = 5000) -> dict[str, Any]:
+    """Carry out a plan in batches (each one transaction: change, access log, chain events).
+    Safe to run every night and to rerun: a second run finds nothing left to do."""
+    from jeugdketen.chainlog.actions import emit_many
+
+    def logged(signals: list[Signal], action: Action, activity: Activity,
+               attrs: dict[Signal, dict[str, Any]] | None = None) -> None:
+        rows, events = [], []
+        for s in signals:
+            target = _signal_target(s)
+            decision = decide(actor, action, target)
+            if not decision.allowed:  # pragma: no cover - the operator always may
+                raise audit.AccessDenied(actor, action, target, decision)
+            rows.append(audit.entry(actor, action, target, decision))
+            events.append({"activity": activity, "person": s.person,
+                           "organisation_id": s.organisation_id,
+                           "attributes": (attrs or {}).get(s, {})})
+        audit.append(rows)
+        emit_many(events)
+
+    today = plan.as_of
+    for i in range(0, len(plan.end), batch):
+        chunk = plan.end[i:i + batch]
+        with transaction.atomic():
+            for reason in {r for _s, r in chunk}:
+                _end([s for s, r in chunk if r == reason], reason, today)
+            logged([s for s, _r in chunk], Action.UPDATE, Activity.SIGNAL_ENDED,
+                   {s: {"reason": r} for s, r in chunk})
+    for i in range(0, len(plan.archive), batch):
+        chunk = plan.archive[i:i + batch]
+        with transaction.atomic():
+            Signal.objects.filter(pk__in=[s.pk for s in chunk]).update(
+                status=SignalStatus.ARCHIVED, archived_on=today)
+            logged(chunk, Action.UPDATE, Activity.SIGNAL_ARCHIVED)
+    unique = list({s.pk: s for s in plan.destroy}.values())
+    for i in range(0, len(unique), batch):
+        chunk = unique[i:i + batch]
+        with transaction.atomic():
+            logged(chunk, Action.DELETE, Activity.SIGNAL_DESTROYED)
+            ids = [s.pk for s in chunk]
+            touched = list(Match.objects.filter(signals__in=ids).distinct())
+            Signal.objects.filter(pk__in=ids).delete()
+            for match in touched:
+                if not match.signals.exists():
+                    match.delete()
+                elif match.signals.filter(status=SignalStatus.ACTIVE).count() < 2 \
+                        and match.status != MatchStatus.CLOSED:
+                    match.status = MatchStatus.CLOSED
+                    match.save(update_fields=["status"])
+    return {"ended": len(plan.end), "archived": len(plan.archive), "destroyed": len(unique)}
