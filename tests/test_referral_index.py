@@ -363,3 +363,59 @@ def test_no_api_route_reveals_signals_to_a_professional_without_one(db, api_clie
     assert walked >= 15
     assert api.get("/signals").json() == []
     assert api.get("/matches").json() == []
+
+
+# --- letter and rights ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("age", "who", "opening"), [
+    (8, "parents", "Aan de ouders of verzorgers van"),
+    (13, "youth_and_parents", "en zijn of haar ouders"),
+    (17, "youth", "Aan "),
+])
+def test_information_letter_is_addressed_by_age(db, age, who, opening):
+    from jeugdketen.referral_index.documents import letter_recipients, pdf
+
+    prof, kid = signaller(), youth(age)
+    s = register(prof, kid).signal
+    letter = actions.information_letter(f.professional_actor(prof), s.pk)
+    assert letter_recipients(s) == who
+    assert opening in letter.addressee[0] and kid.given_names in letter.addressee[0]
+    text = " ".join(p for section in letter.sections for p in section.paragraphs)
+    for must in ("burgerservicenummer", "niet in waarom", "Niemand kan in de Verwijsindex",
+                 "inzien", "verbeteren", "kopie", "bezwaar", prof.full_name):
+        assert must in text
+    assert AccessLogRecord.objects.filter(object_type="signal", action="print").count() == 1
+    data = pdf(letter)
+    assert data.startswith(b"%PDF") and len(data) > 1000
+    with pytest.raises(AccessDenied):  # another organisation cannot print it
+        actions.information_letter(f.professional_actor(signaller()), s.pk)
+
+
+def test_rights_report_and_requests(db, api_client_for, privacy_officer):
+    from jeugdketen.referral_index.documents import pdf, rights_report
+
+    kid = youth()
+    a, b = signaller(), signaller()
+    sa = register(a, kid).signal
+    register(b, kid)
+    actions.withdraw_signal(f.professional_actor(a), sa.pk, reason="risk_gone")
+    api = api_client_for(privacy_officer)
+    created = api.post(f"/persons/{kid.pk}/rights-requests",
+                       {"kind": "objection", "requested_by": "moeder", "received_on": "2026-11-01"})
+    assert created.status_code == 201, created.content
+    assert created.json()["due_on"] == "2026-11-29"
+    report = api.get(f"/persons/{kid.pk}/rights-report").json()
+    assert report["purpose"]
+    assert sorted(s["status"] for s in report["signals"]) == ["active", "ended"]
+    assert {o["organisation"] for o in report["sources"]} == {a.organisation.name, b.organisation.name}
+    assert any(r["organisation"] == a.organisation.name for r in report["received"])
+    assert report["requests"][0]["kind"] == "objection"
+    answered = api.post(f"/rights-requests/{report['requests'][0]['id']}/answer",
+                        {"granted": False, "outcome": "Melding is terecht; uitleg gegeven."})
+    assert answered.status_code == 200 and answered.json()["answered_on"]
+    assert pdf(rights_report(report)).startswith(b"%PDF")
+    # Only the privacy officer: the professional who signalled gets a 403.
+    assert api_client_for(a).get(f"/persons/{kid.pk}/rights-report").status_code == 403
+    bad = api.post(f"/persons/{kid.pk}/rights-requests", {"kind": "delete-all", "requested_by": "x"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "kind"

@@ -591,3 +591,135 @@ def apply_retention(actor: Actor, plan: RetentionPlan, *, batch: int = 5000) -> 
                     match.status = MatchStatus.CLOSED
                     match.save(update_fields=["status"])
     return {"ended": len(plan.end), "archived": len(plan.archive), "destroyed": len(unique)}
+
+
+# --- the information letter and the rights of youth and parents ----------------------------
+
+
+@audit.write_path
+def information_letter(actor: Actor, signal_id: Any) -> Any:
+    """The letter to send on registration (printing it is logged)."""
+    from jeugdketen.referral_index.documents import information_letter as build
+
+    try:
+        signal = Signal.objects.select_related("person", "contact", "organisation__municipality"
+                                               ).get(pk=signal_id)
+    except (Signal.DoesNotExist, ValueError, ValidationError):
+        raise audit.AccessDenied(actor, Action.PRINT, Target(Data.SIGNAL, object_id=str(signal_id)[:64]),
+                                 Decision.deny("no such signal")) from None
+    target = _signal_target(signal)
+    decision = decide(actor, Action.READ, target)
+    if not decision.allowed:
+        raise audit.AccessDenied(actor, Action.PRINT, target, decision)
+    audit.append([audit.entry(actor, Action.PRINT, target, decision)])
+    municipality = _municipality(signal)
+    return build(signal, municipality.name if municipality else "")
+
+
+def _person_for_rights(actor: Actor, person_id: Any, action: Action) -> Person:
+    try:
+        person = Person.objects.get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, ValidationError):
+        raise audit.AccessDenied(actor, action, Target(Data.RIGHTS_REQUEST, object_id=str(person_id)[:64]),
+                                 Decision.deny("no such person")) from None
+    audit.authorize(actor, action, Target(Data.RIGHTS_REQUEST, person=person))
+    return person
+
+
+@audit.write_path
+def rights_report(actor: Actor, person_id: Any, *, action: Action = Action.READ) -> dict[str, Any]:
+    """For the privacy officer: purpose, all signals (active and archived), who received
+    which data and when, where the data came from, and the rights requests."""
+    from jeugdketen.access.models import AccessLogRecord
+    from jeugdketen.referral_index.documents import PURPOSE
+    from jeugdketen.referral_index.models import RightsRequest
+    from jeugdketen.registry.models import Registration
+
+    person = _person_for_rights(actor, person_id, action)
+    signals = list(Signal.objects.filter(person=person).select_related("organisation", "contact")
+                   .order_by("registered_on", "id"))
+    audit.authorize_many(actor, Action.EXPORT if action is Action.EXPORT else Action.READ,
+                         [_signal_target(s) for s in signals])
+    received = (AccessLogRecord.objects.filter(client_id=str(person.pk), outcome="allowed")
+                .exclude(organisation_name="").order_by("at"))
+    today = timezone.localdate()
+    return {
+        "person": {"id": str(person.pk), "name": f"{person.given_names} {person.family_name}",
+                   "birth_date": person.birth_date.isoformat()},
+        "made_on": today.isoformat(),
+        "purpose": PURPOSE,
+        "signals": [{"organisation": s.organisation.name, "contact_name": s.contact.full_name,
+                     "contact_phone": s.contact_phone, "contact_email": s.contact_email,
+                     "registered_on": s.registered_on.isoformat(),
+                     "expires_on": s.expires_on.isoformat(), "status": s.status,
+                     "end_reason": s.end_reason, "ended_on": _iso(s.ended_on),
+                     "archived_on": _iso(s.archived_on)} for s in signals],
+        "received": [{"at": r.at.isoformat(timespec="minutes"), "organisation": r.organisation_name,
+                      "role": r.role, "action": r.action, "data": r.data, "ground": r.ground}
+                     for r in received[:2000]],
+        "sources": [{"organisation": reg.organisation.name, "since": reg.created_at.date().isoformat()}
+                    for reg in Registration.objects.filter(person=person)
+                    .select_related("organisation").order_by("created_at")],
+        "requests": [{"id": q.pk, "kind": q.kind, "requested_by": q.requested_by,
+                      "received_on": q.received_on.isoformat(), "due_on": q.due_on.isoformat(),
+                      "overdue": q.answered_on is None and q.due_on < today,
+                      "answered_on": _iso(q.answered_on), "granted": q.granted,
+                      "outcome": q.outcome}
+                     for q in RightsRequest.objects.filter(person=person).order_by("received_on")],
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+RIGHTS_ANSWER_DAYS = 28  # four weeks
+
+
+@audit.write_path
+def record_rights_request(actor: Actor, person_id: Any, *, kind: str, requested_by: str,
+                          received_on: date | None = None) -> Any:
+    from jeugdketen.referral_index.models import RightsKind, RightsRequest
+
+    person = _person_for_rights(actor, person_id, Action.CREATE)
+    errors = {}
+    if kind not in RightsKind.values:
+        errors["kind"] = [ValidationError(_("Soort is inspection, correction, copy of objection."),
+                                          code="rights_kind")]
+    if not (requested_by or "").strip():
+        errors["requested_by"] = [ValidationError(_("Dit veld is verplicht."), code="required")]
+    received_on = received_on or timezone.localdate()
+    if received_on > timezone.localdate():
+        errors["received_on"] = [ValidationError(_("De ontvangstdatum ligt niet in de toekomst."),
+                                                 code="not_in_future")]
+    if errors:
+        raise ValidationError(errors)
+    request = RightsRequest.objects.create(
+        person=person, kind=kind, requested_by=requested_by.strip()[:200], received_on=received_on,
+        due_on=received_on + timedelta(days=RIGHTS_ANSWER_DAYS))
+    emit(Activity.RIGHTS_REQUEST_RECEIVED, person=person, attributes={"kind": kind})
+    return request
+
+
+@audit.write_path
+def answer_rights_request(actor: Actor, request_id: Any, *, granted: bool, outcome: str,
+                          answered_on: date | None = None) -> Any:
+    from jeugdketen.referral_index.models import RightsRequest
+
+    try:
+        request = RightsRequest.objects.select_for_update().select_related("person").get(pk=request_id)
+    except (RightsRequest.DoesNotExist, ValueError):
+        raise audit.AccessDenied(actor, Action.UPDATE, Target(Data.RIGHTS_REQUEST, object_id=str(request_id)[:64]),
+                                 Decision.deny("no such request")) from None
+    audit.authorize(actor, Action.UPDATE, Target(Data.RIGHTS_REQUEST, person=request.person,
+                                                 object_id=str(request.pk)))
+    if not (outcome or "").strip():
+        raise ValidationError({"outcome": [ValidationError(_("Beschrijf de uitkomst."), code="required")]})
+    request.granted, request.outcome = granted, outcome.strip()
+    request.answered_on = answered_on or timezone.localdate()
+    request.handled_by = actor.professional
+    request.save()
+    emit(Activity.RIGHTS_REQUEST_ANSWERED, person=request.person,
+         attributes={"kind": request.kind, "granted": granted,
+                     "days": (request.answered_on - request.received_on).days})
+    return request

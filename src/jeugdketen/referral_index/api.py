@@ -174,3 +174,53 @@ def accept_coordinator(request: HttpRequest, match_id: int, payload: AcceptIn | 
 def appoint_coordinator(request: HttpRequest, match_id: int, payload: ProposeIn) -> dict:
     """The municipality's coordinator appoints one when the involved did not agree in time."""
     return match_out(actions.appoint_coordinator(request.actor, match_id, payload.professional_id))  # type: ignore[attr-defined]
+
+
+class RightsRequestIn(Schema):
+    kind: Literal["inspection", "correction", "copy", "objection"]
+    requested_by: str = Field(min_length=1, max_length=200)
+    received_on: date | None = None
+
+
+class RightsRequestOut(Schema):
+    id: int
+    kind: str
+    received_on: date
+    due_on: date
+    answered_on: date | None
+    granted: bool | None
+    outcome: str
+
+
+def rights_out(q: object) -> dict:
+    return {k: getattr(q, k) for k in ("id", "kind", "received_on", "due_on", "answered_on",
+                                        "granted", "outcome")}
+
+
+@router.get("/persons/{person_id}/rights-report")
+def rights_report(request: HttpRequest, person_id: str) -> dict:
+    """For the privacy officer: purpose, every signal (active and archived), who received
+    which data and when, where the data came from, and the rights requests."""
+    from jeugdketen.access.policy import Action
+
+    return actions.rights_report(request.actor, person_id, action=Action.EXPORT)  # type: ignore[attr-defined]
+
+
+@router.post("/persons/{person_id}/rights-requests", response={201: RightsRequestOut})
+def record_rights_request(request: HttpRequest, person_id: str, payload: RightsRequestIn) -> Status[dict]:
+    q = actions.record_rights_request(request.actor, person_id, kind=payload.kind,  # type: ignore[attr-defined]
+                                      requested_by=payload.requested_by, received_on=payload.received_on)
+    return Status(201, rights_out(q))
+
+
+class AnswerIn(Schema):
+    granted: bool
+    outcome: str = Field(min_length=1)
+    answered_on: date | None = None
+
+
+@router.post("/rights-requests/{request_id}/answer", response=RightsRequestOut)
+def answer_rights_request(request: HttpRequest, request_id: int, payload: AnswerIn) -> dict:
+    q = actions.answer_rights_request(request.actor, request_id, granted=payload.granted,  # type: ignore[attr-defined]
+                                      outcome=payload.outcome, answered_on=payload.answered_on)
+    return rights_out(q)

@@ -1,0 +1,188 @@
+"""The information letter sent on registration, and the privacy officer's rights report.
+
+Both are built as plain data (a title and sections of paragraphs), rendered as a printable
+HTML page by a template and as PDF by `pdf()`. Texts are plain Dutch (B1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from jeugdketen.referral_index.models import Signal
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)  # a table, first row the header
+
+
+@dataclass
+class Document:
+    title: str
+    addressee: list[str]
+    sections: list[Section]
+    filename: str
+
+
+def _d(day: date | None) -> str:
+    return date_format(day, "j F Y") if day else "-"
+
+
+def letter_recipients(signal: Signal) -> str:
+    """Under 12: the parents; 12 to 15: the youth and the parents; from 16: the youth."""
+    age = signal.person.age_on(signal.registered_on)
+    if age < 12:
+        return "parents"
+    if age < 16:
+        return "youth_and_parents"
+    return "youth"
+
+
+def information_letter(signal: Signal, municipality_name: str) -> Document:
+    person, contact = signal.person, signal.contact
+    name = f"{person.given_names} {person.family_name}"
+    who = letter_recipients(signal)
+    if who == "parents":
+        addressee = [_("Aan de ouders of verzorgers van %(name)s") % {"name": name}]
+        you, yours = _("uw kind"), _("uw kind")
+    elif who == "youth_and_parents":
+        addressee = [_("Aan %(name)s en zijn of haar ouders of verzorgers") % {"name": name}]
+        you, yours = name, name
+    else:
+        addressee = [_("Aan %(name)s") % {"name": name}]
+        you, yours = _("u"), _("u")
+    address = f"{person.postcode} {person.house_number or ''}".strip()
+    if address:
+        addressee.append(address)
+    org = signal.organisation.name
+    return Document(
+        title=_("Melding in de Verwijsindex"),
+        addressee=addressee,
+        filename=f"brief-verwijsindex-{signal.pk}.pdf",
+        sections=[
+            Section(_("Wat hebben wij gedaan?"), [
+                _("Op %(date)s heeft %(org)s %(who)s aangemeld in de Verwijsindex "
+                  "risicojongeren. Dat doen wij omdat wij ons zorgen maken en willen "
+                  "samenwerken met anderen die %(who)s ook helpen.")
+                % {"date": _d(signal.registered_on), "org": org, "who": you},
+                _("In de Verwijsindex staat alleen: de naam en het burgerservicenummer, de "
+                  "naam van onze organisatie, de naam en de contactgegevens van de "
+                  "contactpersoon, de datum en hoe lang de melding blijft staan. Er staat "
+                  "niet in waarom wij ons zorgen maken."),
+            ]),
+            Section(_("Waarom is er een Verwijsindex?"), [
+                _("Soms maken meer hulpverleners zich zorgen over dezelfde jongere, zonder "
+                  "het van elkaar te weten. De Verwijsindex brengt hen met elkaar in contact. "
+                  "Zo kunnen zij samen afspreken wie de hulp regelt, en hoeft u uw verhaal "
+                  "niet steeds opnieuw te vertellen."),
+            ]),
+            Section(_("Wie kan de melding zien?"), [
+                _("Alleen een hulpverlener die zelf ook een melding heeft gedaan over %(who)s "
+                  "(of over een broer of zus) krijgt bericht. Die ziet dan alleen de naam en "
+                  "de contactgegevens van onze contactpersoon. Niemand kan in de Verwijsindex "
+                  "zoeken.") % {"who": yours},
+            ]),
+            Section(_("Hoe lang blijft de melding staan?"), [
+                _("De melding blijft staan tot en met %(end)s, of korter als de zorgen weg "
+                  "zijn. Daarna bewaren wij haar nog ten hoogste vijf jaar in een archief dat "
+                  "alleen de privacyfunctionaris kan zien, en dan wordt zij vernietigd. Op de "
+                  "23ste verjaardag wordt alles vernietigd.") % {"end": _d(signal.expires_on)},
+            ]),
+            Section(_("Uw rechten"), [
+                _("U mag de gegevens inzien, laten verbeteren, een kopie krijgen en bezwaar "
+                  "maken tegen de melding. Tot 12 jaar doen de ouders dat. Van 12 tot 16 jaar "
+                  "doen de jongere en de ouders het samen. Vanaf 16 jaar doet de jongere het "
+                  "zelf."),
+                _("Neem daarvoor contact op met de gemeente %(municipality)s. U krijgt binnen "
+                  "vier weken antwoord.") % {"municipality": municipality_name},
+            ]),
+            Section(_("Vragen?"), [
+                _("Neem contact op met %(name)s van %(org)s: telefoon %(phone)s, e-mail "
+                  "%(email)s.") % {"name": contact.full_name, "org": org,
+                                   "phone": signal.contact_phone, "email": signal.contact_email},
+            ]),
+        ],
+    )
+
+
+PURPOSE = (
+    "De Verwijsindex risicojongeren (Jeugdwet, paragraaf 7.1.4) brengt professionals die zich "
+    "zorgen maken over dezelfde jongere met elkaar in contact, zodat zij samenwerken en één "
+    "van hen de regie neemt. Een melding bevat alleen wie de jongere is, welke organisatie "
+    "meldt, de contactpersoon, de datum en de looptijd."
+)
+
+
+def rights_report(report: dict[str, Any]) -> Document:
+    """The PDF form of `actions.rights_report` (the same data as the JSON download)."""
+    person = report["person"]
+    return Document(
+        title=_("Overzicht Verwijsindex voor %(name)s") % {"name": person["name"]},
+        addressee=[_("Geboortedatum: %(date)s") % {"date": person["birth_date"]},
+                   _("Opgesteld op %(date)s") % {"date": report["made_on"]}],
+        filename=f"verwijsindex-overzicht-{person['id']}.pdf",
+        sections=[
+            Section(_("Doel van de Verwijsindex"), [_(PURPOSE)]),
+            Section(_("Meldingen"), rows=[
+                [_("Organisatie"), _("Contactpersoon"), _("Gemeld op"), _("Tot"), _("Status")],
+                *([s["organisation"], s["contact_name"], s["registered_on"], s["expires_on"],
+                   s["status"]] for s in report["signals"]),
+            ]),
+            Section(_("Wie kreeg welke gegevens, en wanneer"), rows=[
+                [_("Wanneer"), _("Organisatie"), _("Rol"), _("Handeling"), _("Gegevens")],
+                *([r["at"], r["organisation"], r["role"], r["action"], r["data"]]
+                  for r in report["received"]),
+            ]),
+            Section(_("Waar de gegevens vandaan komen"), rows=[
+                [_("Organisatie"), _("Sinds")],
+                *([o["organisation"], o["since"]] for o in report["sources"]),
+            ]),
+            Section(_("Verzoeken (inzage, correctie, kopie, bezwaar)"), rows=[
+                [_("Soort"), _("Ontvangen"), _("Antwoord uiterlijk"), _("Beantwoord"), _("Uitkomst")],
+                *([q["kind"], q["received_on"], q["due_on"], q["answered_on"] or "-",
+                   q["outcome"] or "-"] for q in report["requests"]),
+            ]),
+        ],
+    )
+
+
+def pdf(document: Document) -> bytes:
+    """Render a document as PDF (fpdf2, built-in Helvetica; Latin-1 covers Dutch)."""
+    from fpdf import FPDF
+
+    def text(value: str) -> str:
+        return str(value).encode("latin-1", "replace").decode("latin-1")
+
+    out = FPDF(format="A4")
+    out.set_title(text(document.title))
+    out.set_author("Jeugdketen")
+    out.set_margins(20, 20, 20)
+    out.add_page()
+    out.set_font("Helvetica", size=10)
+    for line in document.addressee:
+        out.cell(0, 5, text(line), new_x="LMARGIN", new_y="NEXT")
+    out.ln(6)
+    out.set_font("Helvetica", "B", 16)
+    out.multi_cell(0, 8, text(document.title), new_x="LMARGIN", new_y="NEXT")
+    for section in document.sections:
+        out.ln(3)
+        out.set_font("Helvetica", "B", 12)
+        out.multi_cell(0, 7, text(section.heading), new_x="LMARGIN", new_y="NEXT")
+        out.set_font("Helvetica", size=10)
+        for paragraph in section.paragraphs:
+            out.multi_cell(0, 5, text(paragraph), new_x="LMARGIN", new_y="NEXT")
+            out.ln(2)
+        if section.rows:
+            with out.table(text_align="LEFT", line_height=5) as table:
+                for row in section.rows:
+                    cells = table.row()
+                    for value in row:
+                        cells.cell(text(value))
+    return bytes(out.output())
