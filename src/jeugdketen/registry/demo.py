@@ -74,6 +74,7 @@ DEMO_LOGINS = [
     ("demo.analist", ["municipal_analyst"], "municipality", "Arjen Analist"),
     ("demo.beheer", ["functional_admin"], "municipality", "Fleur Beheer"),
     ("demo.admin", ["platform_admin"], "municipality", "Pieter Platform"),
+    ("demo.gemeente", ["coordinator"], "municipality", "Gerda Gemeente"),
 ]
 CITIZEN_LOGINS = [("demo.ouder", "parent"), ("demo.jongere", "youth")]
 
@@ -172,7 +173,7 @@ def build(*, seed: int = 2026, households: int = 1500, professionals: int = 120,
     logins = [professional(u, roles, orgs[kind][0], name, DEMO_PASSWORD)
               for u, roles, kind, name in DEMO_LOGINS]
     care_orgs = [o for kind, os_ in orgs.items() if kind != "municipality" for o in os_]
-    staff = [p for p in logins if p.has_role("professional", "coordinator")]
+    staff = [p for p in logins if p.has_role("professional")]
     for i in range(professionals - len(logins)):
         org = care_orgs[i % len(care_orgs)]
         roles = ["professional", "coordinator"] if org.may_coordinate and i % 3 == 0 else ["professional"]

@@ -37,11 +37,19 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already loaded.")
             self.print_logins()
             return
+        from jeugdketen.referral_index import demo as index_demo
+
         result = demo.build(seed=opts["seed"], households=opts["households"],
                             professionals=opts["professionals"])
+        from django.test.utils import override_settings
+
+        # The match e-mails of the demo's own history are not printed to the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            index = index_demo.build(seed=opts["seed"])
         self.stdout.write(
             f"Demo data: {result.organisations} organisations, {result.professionals} "
-            f"professionals, {result.persons} persons, {result.households} households.")
+            f"professionals, {result.persons} persons, {result.households} households, "
+            f"{index['signals']} signals, {index['matches']} matches.")
         self.print_logins()
 
     def print_logins(self) -> None:
