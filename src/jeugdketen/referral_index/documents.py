@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jeugdketen.referral_index.models import Signal
 
@@ -112,7 +113,7 @@ def information_letter(signal: Signal, municipality_name: str) -> Document:
     )
 
 
-PURPOSE = (
+PURPOSE = gettext_noop(
     "De Verwijsindex risicojongeren (Jeugdwet, paragraaf 7.1.4) brengt professionals die zich "
     "zorgen maken over dezelfde jongere met elkaar in contact, zodat zij samenwerken en één "
     "van hen de regie neemt. Een melding bevat alleen wie de jongere is, welke organisatie "

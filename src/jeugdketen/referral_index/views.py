@@ -1,0 +1,220 @@
+"""Pages of the reference index: my signals, register and withdraw, the letter, my
+matches with the coordinator agreement, the inbox, and the privacy officer's rights
+report. Every read and write goes through referral_index.actions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jeugdketen.access.policy import Action
+from jeugdketen.referral_index import actions
+from jeugdketen.referral_index.documents import pdf, rights_report
+from jeugdketen.referral_index.forms import (
+    AnswerForm,
+    ExtendForm,
+    LookupForm,
+    ProposeForm,
+    RightsRequestForm,
+    SignalForm,
+    WithdrawForm,
+)
+from jeugdketen.referral_index.models import MatchStatus
+from jeugdketen.registry.actions import list_registered
+from jeugdketen.rules import Refusal
+from jeugdketen.web import lookup
+from jeugdketen.web import roles as r
+from jeugdketen.web.views.common import actor_for, add_action_errors, page
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@page(r.can_care)
+def my_signals(request: HttpRequest) -> HttpResponse:
+    signals = actions.own_signals(actor_for(request))
+    return render(request, "referral_index/signals.html", {"signals": signals})
+
+
+@page(r.can_care)
+def register(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    prof = actor.professional
+    if prof is None or not prof.organisation.may_signal:
+        return render(request, "referral_index/not_authorised.html", status=403)
+    persons = list_registered(actor, limit=500)
+    youth = [(str(p.pk), f"{p.given_names} {p.family_name} ({p.birth_date:%d-%m-%Y})")
+             for p in persons if p.age_on(timezone.localdate()) < 23 and p.date_of_death is None]
+    initial = {"contact_phone": prof.phone, "contact_email": prof.email, "duration_days": 730,
+               "person": request.GET.get("person", "")}
+    form = SignalForm(request.POST or None, initial=initial, persons=youth)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = actions.register_signal(
+                actor, data["person"], duration_days=data["duration_days"],
+                contact_phone=data["contact_phone"], contact_email=data["contact_email"])
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        except Refusal as exc:
+            form.add_error("person", exc.message)
+        else:
+            if not result.created:
+                messages.info(request, _("Uw organisatie heeft al een actief signaal op deze "
+                                         "jongere. U kunt de looptijd daarvan verlengen."))
+            else:
+                messages.success(request, _("Het signaal staat in de verwijsindex. Stuur de "
+                                            "informatiebrief."))
+                if result.matches:
+                    messages.info(request, _("Er is een match: kijk bij Mijn matches en in uw "
+                                             "berichten."))
+            return redirect("signal_detail", signal_id=result.signal.pk)
+    return render(request, "referral_index/register.html", {"form": form})
+
+
+@page(r.can_care)
+def detail(request: HttpRequest, signal_id: int) -> HttpResponse:
+    actor = actor_for(request)
+    signal = actions.read_signal(actor, signal_id)
+    withdraw_form = WithdrawForm(prefix="w")
+    extend_form = ExtendForm(prefix="e", initial={"duration_days": signal.duration_days})
+    if request.method == "POST":
+        if "withdraw" in request.POST:
+            withdraw_form = WithdrawForm(request.POST, prefix="w")
+            if withdraw_form.is_valid():
+                actions.withdraw_signal(actor, signal.pk, reason=withdraw_form.cleaned_data["reason"])
+                messages.success(request, _("Het signaal is ingetrokken. Het matcht niet meer."))
+                return redirect("my_signals")
+        elif "extend" in request.POST:
+            extend_form = ExtendForm(request.POST, prefix="e")
+            if extend_form.is_valid():
+                actions.extend_signal(actor, signal.pk,
+                                      duration_days=extend_form.cleaned_data["duration_days"])
+                messages.success(request, _("De looptijd is aangepast."))
+                return redirect("signal_detail", signal_id=signal.pk)
+    return render(request, "referral_index/detail.html", {
+        "signal": signal, "withdraw_form": withdraw_form, "extend_form": extend_form})
+
+
+@page(r.can_care)
+def letter(request: HttpRequest, signal_id: int, as_pdf: bool = False) -> HttpResponse:
+    document = actions.information_letter(actor_for(request), signal_id)
+    if as_pdf:
+        return _pdf_response(pdf(document), document.filename)
+    return render(request, "referral_index/document.html",
+                  {"document": document, "signal_id": signal_id})
+
+
+def _match_view(actor: Any, match: Any) -> dict[str, Any]:
+    contacts = actions.match_contacts(match)
+    prof = actor.professional
+    mine = any(s.contact_id == prof.pk for s in contacts)
+    candidates = [(s.contact.pk, f"{s.contact.full_name} ({s.contact.organisation.name})")
+                  for s in contacts if s.contact.organisation.may_coordinate]
+    return {
+        "match": match, "others": [s for s in contacts if s.contact_id != prof.pk],
+        "involved": mine, "candidates": candidates,
+        "can_accept": (match.status == MatchStatus.OPEN and match.proposed_coordinator is not None
+                       and match.proposed_by_id != prof.pk and mine),
+        "can_appoint": not mine and match.coordinator_overdue(),
+        "form": ProposeForm(candidates=candidates, prefix=f"m{match.pk}"),
+    }
+
+
+@page(lambda u: r.can_care(u) or "coordinator" in r.roles_of(u))
+def my_matches(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    if request.method == "POST":
+        match_id = request.POST.get("match")
+        try:
+            if "propose" in request.POST or "appoint" in request.POST:
+                match = actions.read_match(actor, match_id)
+                candidates = _match_view(actor, match)["candidates"]
+                form = ProposeForm(request.POST, candidates=candidates, prefix=f"m{match.pk}")
+                if form.is_valid():
+                    chosen = form.cleaned_data["professional_id"]
+                    if "appoint" in request.POST:
+                        actions.appoint_coordinator(actor, match.pk, chosen)
+                        messages.success(request, _("De regievoerder is aangewezen."))
+                    else:
+                        actions.propose_coordinator(actor, match.pk, chosen)
+                        messages.success(request, _("Uw voorstel is verstuurd naar de betrokkenen."))
+            elif "accept" in request.POST:
+                actions.accept_coordinator(actor, match_id,
+                                           signals_aligned=request.POST.get("aligned") == "yes")
+                messages.success(request, _("De regievoerder is afgesproken."))
+        except Refusal as exc:
+            messages.error(request, exc.message)
+        return redirect("my_matches")
+    matches = [_match_view(actor, m) for m in actions.my_matches(actor)]
+    return render(request, "referral_index/matches.html", {"matches": matches})
+
+
+@page(r.has_professional)
+def inbox(request: HttpRequest) -> HttpResponse:
+    prof = request.user.professional  # type: ignore[union-attr]
+    if request.method == "POST" and request.POST.get("read"):
+        actions.mark_read(prof, int(request.POST["read"]))
+        return redirect("inbox")
+    return render(request, "referral_index/inbox.html", {"messages_list": actions.inbox(prof)})
+
+
+@page(r.can_review)
+def rights(request: HttpRequest) -> HttpResponse:
+    form = LookupForm(request.GET or None)
+    if request.GET and form.is_valid():
+        person = lookup.person_id_for_bsn(form.cleaned_data["bsn"])
+        if person is None:
+            form.add_error("bsn", _("Over dit BSN staat niets in het platform."))
+        else:
+            return redirect("rights_report", person_id=person)
+    return render(request, "referral_index/rights_lookup.html", {"form": form})
+
+
+@page(r.can_review)
+def rights_person(request: HttpRequest, person_id: str, fmt: str = "") -> HttpResponse:
+    actor = actor_for(request)
+    request_form = RightsRequestForm(prefix="q", initial={"received_on": timezone.localdate()})
+    if request.method == "POST":
+        if "record" in request.POST:
+            request_form = RightsRequestForm(request.POST, prefix="q")
+            if request_form.is_valid():
+                try:
+                    actions.record_rights_request(actor, person_id, **request_form.cleaned_data)
+                except ValidationError as exc:
+                    add_action_errors(request_form, exc)
+                else:
+                    messages.success(request, _("Het verzoek is vastgelegd."))
+                    return redirect("rights_report", person_id=person_id)
+        elif "answer" in request.POST:
+            answer = AnswerForm(request.POST, prefix=f"a{request.POST['answer']}")
+            if answer.is_valid():
+                actions.answer_rights_request(actor, request.POST["answer"], **answer.cleaned_data)
+                messages.success(request, _("Het antwoord is vastgelegd."))
+            else:
+                messages.error(request, _("Kies een besluit en beschrijf de uitkomst."))
+            return redirect("rights_report", person_id=person_id)
+    if fmt:
+        report = actions.rights_report(actor, person_id, action=Action.EXPORT)
+        if fmt == "json":
+            response = HttpResponse(json.dumps(report, indent=2, ensure_ascii=False),
+                                    content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="verwijsindex-{person_id}.json"'
+            return response
+        document = rights_report(report)
+        return _pdf_response(pdf(document), document.filename)
+    report = actions.rights_report(actor, person_id)
+    for q in report["requests"]:
+        q["form"] = AnswerForm(prefix=f"a{q['id']}")
+    return render(request, "referral_index/rights_report.html",
+                  {"report": report, "request_form": request_form, "person_id": person_id})
