@@ -1,0 +1,76 @@
+"""The few lookups the web UI needs that have no action (yet).
+
+None of these results is shown on a page as such: they find an id or a set of records
+that the page then reads through an action (which checks the policy and writes the
+access log), or they count the viewer's own work. Keep it that way; see the web
+section of docs/architecture.md. Candidates to move into jeugdketen.registry.actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from jeugdketen.registry import validators
+from jeugdketen.registry.models import HouseholdMember, Person, Professional, Registration
+
+
+def person_id_for_bsn(bsn: str) -> str | None:
+    """The id of the person with this BSN, or None. Raises ValidationError for a BSN
+    that is not well-formed (so the form can say what is wrong)."""
+    value = validators.normalise_bsn(bsn)
+    pk = Person.objects.filter(bsn=value).values_list("pk", flat=True).first()
+    return str(pk) if pk else None
+
+
+def registered_count(professional: Professional | None) -> int:
+    """How many persons this professional registered (for paging the own list)."""
+    if professional is None:
+        return 0
+    return Registration.objects.filter(professional=professional).count()
+
+
+RELATION_ORDER = {"parent": 0, "carer": 1, "child": 2}
+
+
+def household_members(household_id: Any) -> list[HouseholdMember]:
+    """The members of a household (parents, carers, then children by age), for the
+    policy to decide which ones may be shown."""
+    try:
+        rows = list(
+            HouseholdMember.objects.filter(household_id=household_id)
+            .select_related("person").order_by("person__birth_date", "id")
+        )
+    except (ValueError, ValidationError):
+        return []
+    return sorted(rows, key=lambda m: RELATION_ORDER.get(m.relation, 9))
+
+
+
+def person_for_policy(person_id: Any) -> Person | None:
+    """A person to ask the policy about (never shown as such), or None."""
+    try:
+        return Person.objects.filter(pk=person_id).first()
+    except (ValueError, ValidationError):
+        return None
+
+
+def open_correction_count() -> int:
+    from jeugdketen.registry.models import CorrectionProposal, CorrectionStatus
+
+    return CorrectionProposal.objects.filter(status=CorrectionStatus.OPEN).count()
+
+
+def open_break_glass_count() -> int:
+    from jeugdketen.access.models import AccessLogRecord
+
+    return AccessLogRecord.objects.filter(emergency=True, review__isnull=True).count()
+
+
+def correction_state(proposal_id: int) -> str | None:
+    """'open', 'accepted', 'rejected', or None for an unknown proposal."""
+    from jeugdketen.registry.models import CorrectionProposal
+
+    return CorrectionProposal.objects.filter(pk=proposal_id).values_list(
+        "status", flat=True).first()

@@ -1,0 +1,150 @@
+"""The NEN 7513 access overview (for the person, a parent, and the privacy officer) and
+the privacy officer's review list of emergency access."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from jeugdketen.access.actions import break_glass_uses, read_access_log, review_break_glass
+from jeugdketen.access.audit import AccessDenied
+from jeugdketen.access.models import AccessLogRecord
+from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Action, Data, Target, decide
+from jeugdketen.registry.actions import households_of, read_person
+from jeugdketen.web import lookup
+from jeugdketen.web import roles as r
+from jeugdketen.web.forms import BsnForm, PeriodForm, ReviewForm
+from jeugdketen.web.views.common import actor_for, may_read, page
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, dict[str, Any]]:
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, {"start": form.cleaned_data.get("start"), "end": form.cleaned_data.get("end")}
+    return form, {}
+
+
+def _children(request: HttpRequest) -> list[Any]:
+    """The citizen's children under 16 whose access overview the citizen may see."""
+    actor = actor_for(request)
+    own = actor.person
+    if own is None:
+        return []
+    children = []
+    seen = set()
+    for household in households_of(own):
+        for member in lookup.household_members(household.pk):
+            child = member.person
+            if member.relation != "child" or child.pk == own.pk or child.pk in seen:
+                continue
+            seen.add(child.pk)
+            allowed = decide(actor, Action.READ, Target(Data.ACCESS_LOG, person=child)).allowed
+            if allowed and may_read(actor, child):
+                children.append(read_person(actor, child.pk))
+    return children
+
+
+@page(r.can_see_access_overview)
+def overview(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"citizen": r.is_citizen(request.user),
+                               "privacy_officer": r.can_review(request.user),
+                               "parent_age": PARENT_SEES_UNTIL_AGE}
+    if context["privacy_officer"]:
+        form = BsnForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            person_id = lookup.person_id_for_bsn(form.cleaned_data["bsn"])
+            if person_id is None:
+                # An unknown person: logged as a denied attempt too.
+                with contextlib.suppress(AccessDenied):
+                    read_access_log(actor_for(request), "unknown")
+                form.add_error("bsn", _("Met dit BSN is niemand gevonden in het register."))
+            else:
+                # The BSN goes no further than this request (not in the URL, not in the
+                # session): the overview's address holds the random person id only.
+                return redirect("access_log", person_id=person_id)
+        context["bsn_form"] = form
+    if context["citizen"]:
+        period_form, period = _period(request)
+        actor = actor_for(request)
+        context.update(
+            period_form=period_form,
+            records=read_access_log(actor, actor.person.pk, **period),  # type: ignore[union-attr]
+            children=_children(request),
+            subject_is_self=True,
+        )
+    return render(request, "web/access_overview.html", context)
+
+
+@page(r.can_see_access_overview)
+def person_log(request: HttpRequest, person_id: str) -> HttpResponse:
+    actor = actor_for(request)
+    period_form, period = _period(request)
+    records = read_access_log(actor, person_id, **period)
+    subject_name = ""
+    person = lookup.person_for_policy(person_id)
+    if person is not None and r.is_citizen(request.user) and may_read(actor, person):
+        subject_name = str(read_person(actor, person.pk))
+    context = {
+        "records": records,
+        "period_form": period_form,
+        "person_id": person_id,
+        "subject_name": subject_name,
+        "privacy_officer": r.can_review(request.user),
+        "subject_is_self": bool(actor.person is not None and str(actor.person.pk) == str(person_id)),
+    }
+    return render(request, "web/access_log.html", context)
+
+
+def _review_of(record: AccessLogRecord) -> Any:
+    try:
+        return record.review
+    except AccessLogRecord.review.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+        return None
+
+
+def _review_list(request: HttpRequest, bound: ReviewForm | None = None,
+                 bound_id: int | None = None) -> HttpResponse:
+    show_all = request.GET.get("toon") == "alle"
+    uses = break_glass_uses(actor_for(request), only_open=not show_all)
+    items = [
+        {"record": u, "review": _review_of(u),
+         "form": bound if bound is not None and u.pk == bound_id else ReviewForm(record_id=u.pk)}
+        for u in uses
+    ]
+    return render(request, "web/review_list.html", {"items": items, "show_all": show_all})
+
+
+@page(r.can_review)
+def review_list(request: HttpRequest) -> HttpResponse:
+    return _review_list(request)
+
+
+@page(r.can_review)
+def review(request: HttpRequest, record_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("review_list")
+    htmx = request.headers.get("HX-Request") == "true"
+    form = ReviewForm(request.POST, record_id=record_id)
+    if form.is_valid():
+        try:
+            result = review_break_glass(actor_for(request), record_id,
+                                        justified=form.cleaned_data["justified"],
+                                        note=form.cleaned_data["note"])
+        except AccessLogRecord.DoesNotExist:
+            raise Http404 from None
+        if htmx:
+            return render(request, "web/partials/review_block.html",
+                          {"item": {"record": result.record, "review": result, "form": None},
+                           "just_reviewed": True})
+        messages.success(request, _("Uw beoordeling is opgeslagen."))
+        return redirect("review_list")
+    if htmx:
+        return render(request, "web/partials/review_block.html",
+                      {"item": {"record": {"pk": record_id}, "review": None, "form": form}})
+    # Without JavaScript: the whole list again, this form with its errors and its text.
+    return _review_list(request, form, record_id)

@@ -1,0 +1,104 @@
+"""Register a household from the persons this professional registered, and show one."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from jeugdketen.registry.actions import (
+    MemberInput,
+    list_registered,
+    read_person,
+    register_household,
+)
+from jeugdketen.web import lookup
+from jeugdketen.web import roles as r
+from jeugdketen.web.forms import RELATION_CHOICES
+from jeugdketen.web.views.common import actor_for, forbidden_response, may_read, page
+
+MAX_CANDIDATES = 200
+MEMBER_ERROR = re.compile(r"^members\[(\d+)\]\.(\w+)$")
+
+
+@page(r.can_care)
+def register(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request)
+    selected: list[str] = []
+    relations: dict[str, str] = {}
+    row_errors: dict[str, list[str]] = {}
+    general_errors: list[str] = []
+
+    if request.method == "POST":
+        selected = [pid for pid in request.POST.getlist("member") if pid]
+        relations = {pid: request.POST.get(f"relation-{pid}", "") for pid in selected}
+        for pid in selected:
+            if not relations[pid]:
+                row_errors.setdefault(pid, []).append(
+                    _("Kies de relatie van deze persoon in het huishouden."))
+        if not selected:
+            general_errors.append(_("Kies ten minste één persoon voor het huishouden."))
+        if not row_errors and not general_errors:
+            members = [MemberInput(person_id=pid, relation=relations[pid]) for pid in selected]
+            try:
+                household = register_household(actor, members)
+            except ValidationError as exc:
+                for key, errs in exc.message_dict.items():
+                    match = MEMBER_ERROR.match(key)
+                    if match and int(match.group(1)) < len(selected):
+                        row_errors.setdefault(selected[int(match.group(1))], []).extend(errs)
+                    else:
+                        general_errors.extend(errs)
+            else:
+                messages.success(request, _("Het huishouden is vastgelegd."))
+                return redirect("household", household_id=household.pk)
+    else:
+        preselect = request.GET.get("persoon", "")
+        if preselect:
+            selected = [preselect]
+
+    # Listing counts as reading each person listed: the action logs every one.
+    candidates = list_registered(actor, limit=MAX_CANDIDATES)
+    rows = [
+        {
+            "person": person,
+            "id": str(person.pk),
+            "checked": str(person.pk) in selected,
+            "relation": relations.get(str(person.pk), ""),
+            "errors": row_errors.get(str(person.pk), []),
+        }
+        for person in candidates
+    ]
+    shown = {row["id"] for row in rows}
+    for pid, errors in row_errors.items():
+        if pid not in shown:  # not one of this professional's persons (or not an id)
+            general_errors.extend(errors)
+    context: dict[str, Any] = {
+        "rows": rows,
+        "relation_choices": RELATION_CHOICES,
+        "general_errors": general_errors,
+        "has_errors": bool(general_errors or row_errors),
+        "error_rows": [row for row in rows if row["errors"]],
+        "limited": len(candidates) >= MAX_CANDIDATES,
+        "max_candidates": MAX_CANDIDATES,
+    }
+    return render(request, "web/register_household.html", context)
+
+
+@page()
+def detail(request: HttpRequest, household_id: str) -> HttpResponse:
+    actor = actor_for(request)
+    members = [
+        {"person": read_person(actor, m.person_id), "relation": m.relation}
+        for m in lookup.household_members(household_id)
+        if may_read(actor, m.person)
+    ]
+    if not members:
+        return forbidden_response(request, logged=False)
+    return render(request, "web/household.html", {"members": members,
+                                                  "household_id": household_id})

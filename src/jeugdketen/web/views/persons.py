@@ -1,0 +1,138 @@
+"""Register a person, a person's base data page, and emergency access (break the glass)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from jeugdketen.access.audit import AccessDenied
+from jeugdketen.access.policy import Action, Data, Target, decide
+from jeugdketen.registry.actions import (
+    PersonInput,
+    households_of,
+    read_person,
+    register_person,
+    siblings_of,
+)
+from jeugdketen.registry.models import Person
+from jeugdketen.web import lookup
+from jeugdketen.web import roles as r
+from jeugdketen.web.forms import EmergencyForm, PersonForm
+from jeugdketen.web.views.common import (
+    actor_for,
+    add_action_errors,
+    may_read,
+    page,
+    visible_persons,
+)
+
+
+def _person_input(form: PersonForm) -> PersonInput:
+    """What the form could parse; fields it could not parse are left empty."""
+    data = form.cleaned_data
+    return PersonInput(
+        bsn=(data.get("bsn") or "").strip(),
+        given_names=data.get("given_names") or "",
+        family_name=data.get("family_name") or "",
+        birth_date=data.get("birth_date"),
+        sex=data.get("sex") or "",
+        postcode=(data.get("postcode") or "").strip(),
+        house_number=data.get("house_number"),
+    )
+
+
+def _more_errors(form: PersonForm) -> None:
+    """The form found problems: also show the registry's rules for the other fields
+    (eleven test, postcode, dates), so the user sees every problem at once."""
+    try:
+        _person_input(form).clean()
+    except ValidationError as exc:
+        for name, errors in exc.error_dict.items():
+            if name in form.fields and name not in form.errors:
+                for err in errors:
+                    for message in err.messages:
+                        form.add_error(name, message)
+
+
+@page(r.can_care)
+def register(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            _more_errors(form)
+        else:
+            try:
+                registered = register_person(actor_for(request), _person_input(form))
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+            else:
+                # The same message whether or not the BSN was known: the platform never
+                # tells that someone is already known in the chain.
+                messages.success(request, _("De persoon is vastgelegd."))
+                if registered.neighbourhood_unknown:
+                    messages.info(request, _(
+                        "Deze postcode staat nog niet in de postcodetabel (bijvoorbeeld een "
+                        "nieuwe straat). De wijk blijft daarom leeg."))
+                return redirect("person", person_id=registered.person.pk)
+    return render(request, "web/register_person.html", {"form": form})
+
+
+def _households(actor: Any, person: Person) -> list[dict[str, Any]]:
+    """The person's households with only the members this viewer may see. A household
+    is shown only when at least one other member is visible."""
+    shown = []
+    for household in households_of(person):
+        members = []
+        for member in lookup.household_members(household.pk):
+            if member.person_id == person.pk:
+                members.append({"person": person, "relation": member.relation, "self": True})
+            elif may_read(actor, member.person):
+                members.append({"person": read_person(actor, member.person_id),
+                                "relation": member.relation, "self": False})
+        if len(members) > 1:
+            shown.append({"id": household.pk, "created_at": household.created_at,
+                          "members": members})
+    return shown
+
+
+@page()
+def detail(request: HttpRequest, person_id: str) -> HttpResponse:
+    actor = actor_for(request)
+    person = read_person(actor, person_id)
+    ground = decide(actor, Action.READ, Target(Data.BASE_DATA, person=person)).ground
+    context = {
+        "person": person,
+        "ground": ground,
+        "households": _households(actor, person),
+        "siblings": visible_persons(actor, siblings_of(person)),
+        "can_care": r.can_care(request.user),
+    }
+    return render(request, "web/person.html", context)
+
+
+@page(r.can_care)
+def emergency(request: HttpRequest) -> HttpResponse:
+    form = EmergencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # Only now, with a written reason, is the BSN looked up.
+        person_id = lookup.person_id_for_bsn(form.cleaned_data["bsn"])
+        actor = actor_for(request, emergency_reason=form.cleaned_data["reason"])
+        try:
+            # An unknown BSN is logged as a denied attempt, like any other.
+            person = read_person(actor, person_id or "unknown")
+        except AccessDenied:
+            if person_id is not None:
+                raise
+            form.add_error("bsn", _("Met dit BSN is niemand gevonden. Controleer het nummer."))
+        else:
+            # Did the professional already have a normal ground? Then it was no emergency.
+            normal = may_read(actor_for(request), person)
+            context = {"person": person, "reason": form.cleaned_data["reason"],
+                       "was_emergency": not normal}
+            return render(request, "web/emergency_result.html", context)
+    return render(request, "web/emergency.html", {"form": form})

@@ -1,0 +1,228 @@
+"""Denied access, emergency access (break the glass), the privacy officer's review list
+and the NEN 7513 access overview."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from jeugdketen.access.models import AccessLogRecord, BreakGlassReview
+from jeugdketen.access.policy import MIN_EMERGENCY_REASON
+
+from .. import factories as f
+from .conftest import REASON, register, visible_text
+
+
+def assert_no_personal_data(response, person) -> None:
+    body = response.content.decode()
+    for value in (person.given_names, person.family_name, person.bsn):
+        if value:
+            assert value not in body, value
+
+
+def without_tokens(content: bytes) -> str:
+    """A page without its (per-response masked) CSRF tokens."""
+    body = content.decode()
+    body = re.sub(r'name="csrf-token" content="[^"]*"', "", body)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", body)
+
+
+def test_denied_person_page_is_a_clear_403_without_personal_data(other_professional,
+                                                                 registered, client_for):
+    before = AccessLogRecord.objects.filter(outcome="denied").count()
+    response = client_for(other_professional).get(reverse("person", args=[registered.pk]))
+    assert response.status_code == 403
+    assert_no_personal_data(response, registered)
+    text = visible_text(response.content)
+    assert "Geen toegang" in text
+    assert "vastgelegd in het toegangslogboek" in text  # it says it was logged
+    assert "noodtoegang" in text  # and what to do
+    assert AccessLogRecord.objects.filter(outcome="denied").count() == before + 1
+    en = client_for(other_professional, "en").get(reverse("person", args=[registered.pk]))
+    assert en.status_code == 403 and "No access" in en.content.decode()
+
+
+def test_unknown_and_forbidden_person_look_the_same(other_professional, registered,
+                                                    client_for):
+    client = client_for(other_professional)
+    forbidden = client.get(reverse("person", args=[registered.pk]))
+    unknown = client.get(reverse("person", args=["6b1d3c1e-0000-4000-8000-000000000000"]))
+    garbage = client.get(reverse("person", args=["niet-een-id"]))
+    assert forbidden.status_code == unknown.status_code == garbage.status_code == 403
+    pages = [without_tokens(r.content).replace(r.request["PATH_INFO"], "PATH")
+             for r in (forbidden, unknown, garbage)]
+    assert pages[0] == pages[1] == pages[2]
+
+
+def test_person_page_shows_household_and_siblings_the_viewer_may_see(professional, family,
+                                                                     client_for):
+    outsider = register(f.ProfessionalFactory(organisation=professional.organisation),
+                        given_names="Geheim", family_name="Anders")
+    text = visible_text(client_for(professional).get(
+        reverse("person", args=[family["child"].pk])).content)
+    assert "Lotte" in text and "Mira Jansen" in text and "Daan Jansen" in text
+    assert "Broers en zussen" in text and "U heeft deze persoon zelf vastgelegd." in text
+    assert outsider.given_names not in text
+
+
+def test_emergency_access_needs_a_reason_and_reveals_nothing_without(other_professional,
+                                                                    registered, client_for):
+    client = client_for(other_professional)
+    before = AccessLogRecord.objects.count()
+    response = client.post(reverse("emergency"), {"bsn": registered.bsn, "reason": "kort"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert registered.given_names not in body and registered.family_name not in body
+    body = response.content.decode()
+    assert 'id="id_reason_error"' in body and str(MIN_EMERGENCY_REASON) in body
+    assert f'value="{registered.bsn}"' in body  # the typed BSN is kept, nothing more
+    # No lookup happened: nothing was read or logged.
+    assert AccessLogRecord.objects.count() == before
+    # An unknown BSN with a reason says only that, and is logged as denied.
+    unknown = client.post(reverse("emergency"), {"bsn": f.synthetic_bsn(), "reason": REASON})
+    assert "Met dit BSN is niemand gevonden" in unknown.content.decode()
+    assert AccessLogRecord.objects.filter(outcome="denied").count() == 1
+
+
+def test_emergency_access_shows_base_data_and_writes_an_emergency_record(
+        other_professional, registered, client_for):
+    client = client_for(other_professional)
+    response = client.post(reverse("emergency"), {"bsn": registered.bsn, "reason": REASON})
+    assert response.status_code == 200
+    text = visible_text(response.content)
+    assert registered.given_names in text and registered.bsn in text
+    assert "NOODTOEGANG" in text and "privacyfunctionaris" in text and REASON in text
+    record = AccessLogRecord.objects.get(emergency=True)
+    assert record.client_id == str(registered.pk)
+    assert record.ground == "emergency" and record.reason == REASON
+    assert record.username == other_professional.user.username
+    assert record.channel == "session" and record.user_agent == "pytest-web"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_emergency_for_own_person_is_no_emergency(professional, registered, client_for):
+    response = client_for(professional).post(reverse("emergency"),
+                                             {"bsn": registered.bsn, "reason": REASON})
+    assert "geen noodtoegang gebruikt" in visible_text(response.content)
+    assert not AccessLogRecord.objects.filter(emergency=True).exists()
+
+
+def make_emergency(professional, person) -> AccessLogRecord:
+    from jeugdketen.registry import actions
+
+    actions.read_person(f.professional_actor(professional, emergency_reason=REASON), person.pk)
+    return AccessLogRecord.objects.filter(emergency=True).latest("id")
+
+
+def test_privacy_officer_reviews_emergency_access_with_htmx(privacy_officer,
+                                                            other_professional, registered,
+                                                            client_for):
+    record = make_emergency(other_professional, registered)
+    client = client_for(privacy_officer)
+    page = client.get(reverse("review_list")).content.decode()
+    assert REASON in page and f'hx-post="/privacy/noodtoegang/{record.pk}/"' in page
+    assert registered.given_names not in page  # logs, not case content
+    # An incomplete review: the form comes back with the error, the note is kept.
+    bad = client.post(reverse("review", args=[record.pk]), {"note": "mijn notitie"},
+                      HTTP_HX_REQUEST="true")
+    assert bad.status_code == 200
+    assert "Kies ja of nee." in bad.content.decode() and "mijn notitie" in bad.content.decode()
+    assert "<html" not in bad.content.decode()  # a fragment for the swap
+    ok = client.post(reverse("review", args=[record.pk]),
+                     {"justified": "nee", "note": "Geen nood."}, HTTP_HX_REQUEST="true")
+    assert ok.status_code == 200 and "Niet terecht" in ok.content.decode()
+    assert f'id="review-{record.pk}"' in ok.content.decode()
+    review = BreakGlassReview.objects.get(record=record)
+    assert review.justified is False and review.note == "Geen nood."
+    assert review.reviewed_by == privacy_officer.user
+    # Reviewed uses leave the open list, and stay in the full list.
+    assert REASON not in client.get(reverse("review_list")).content.decode()
+    assert "Niet terecht" in client.get(reverse("review_list") + "?toon=alle").content.decode()
+
+
+def test_review_without_javascript(privacy_officer, other_professional, registered,
+                                   client_for):
+    record = make_emergency(other_professional, registered)
+    client = client_for(privacy_officer)
+    bad = client.post(reverse("review", args=[record.pk]), {"note": "bewaard"})
+    assert bad.status_code == 200 and "bewaard" in bad.content.decode()
+    response = client.post(reverse("review", args=[record.pk]), {"justified": "ja"},
+                           follow=True)
+    assert "Uw beoordeling is opgeslagen." in visible_text(response.content)
+    assert BreakGlassReview.objects.get(record=record).justified is True
+
+
+def test_review_list_is_only_for_the_privacy_officer(professional, client_for, registered):
+    record = make_emergency(f.ProfessionalFactory(), registered)
+    client = client_for(professional)
+    assert client.get(reverse("review_list")).status_code == 403
+    response = client.post(reverse("review", args=[record.pk]), {"justified": "ja"})
+    assert response.status_code == 403
+    assert not BreakGlassReview.objects.exists()
+
+
+def test_privacy_officer_looks_up_the_access_log_by_bsn(privacy_officer, other_professional,
+                                                        registered, client_for):
+    make_emergency(other_professional, registered)
+    client = client_for(privacy_officer)
+    response = client.post(reverse("access_overview"), {"bsn": registered.bsn})
+    assert response.status_code == 302
+    assert response.url == reverse("access_log", args=[registered.pk])
+    assert registered.bsn not in response.url
+    page = client.get(response.url)
+    text = visible_text(page.content)
+    for label in ("Wanneer", "Wie: organisatie en rol", "Wat: handeling en gegevens",
+                  "Waarom mocht dit", "Noodtoegang", "Uitkomst"):
+        assert label in text
+    assert "Noodtoegang, met een geschreven reden" in text
+    assert "Inschrijving: deze medewerker heeft de persoon zelf vastgelegd" in text
+    assert REASON in text  # the privacy officer sees the written reason
+    assert registered.given_names not in text  # but not the base data
+    # Reading the log is logged too.
+    assert AccessLogRecord.objects.filter(
+        data="access_log", username=privacy_officer.user.username,
+        client_id=str(registered.pk)).exists()
+    unknown = client.post(reverse("access_overview"), {"bsn": f.synthetic_bsn()})
+    assert unknown.status_code == 200
+    assert "Met dit BSN is niemand gevonden" in unknown.content.decode()
+    invalid = client.post(reverse("access_overview"), {"bsn": "123456789"})
+    assert "elfproef" in invalid.content.decode()
+
+
+def test_citizen_sees_own_and_childrens_access_overview(citizen_user, family,
+                                                        other_professional, client_for):
+    make_emergency(other_professional, family["child"])
+    client = client_for(citizen_user)
+    own = client.get(reverse("access_overview"))
+    text = visible_text(own.content)
+    assert "Uw kinderen" in text and "Toegangsoverzicht van Lotte Jansen" in text
+    assert "Inschrijving" in text and "Vastgelegd" in text
+    child_page = client.get(reverse("access_log", args=[family["child"].pk]))
+    text = visible_text(child_page.content)
+    assert child_page.status_code == 200
+    assert "Wie heeft de gegevens van Lotte Jansen bekeken of vastgelegd." in text
+    assert "Noodtoegang, met een geschreven reden" in text
+    assert REASON not in text  # the reason may hold case content: not for the parent
+    # Someone else's log: the 403 page.
+    stranger = register(f.ProfessionalFactory())
+    assert client.get(reverse("access_log", args=[stranger.pk])).status_code == 403
+
+
+def test_access_overview_is_filtered_by_period(citizen_user, family, client_for):
+    client = client_for(citizen_user)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.get(reverse("access_overview"), {"start": tomorrow})
+    text = visible_text(response.content)
+    assert "In deze periode heeft niemand deze gegevens bekeken of gewijzigd." in text
+    assert f'value="{tomorrow}"' in response.content.decode()
+    today = timezone.localdate().isoformat()
+    text = visible_text(client.get(reverse("access_overview"),
+                                   {"start": today, "end": today}).content)
+    assert "Inschrijving" in text
+    wrong = client.get(reverse("access_overview"), {"start": today, "end": "2000-01-01"})
+    assert "De einddatum ligt voor de begindatum." in wrong.content.decode()
+    bad = client.get(reverse("access_overview"), {"start": "gisteren"})
+    assert 'id="id_start_error"' in bad.content.decode()

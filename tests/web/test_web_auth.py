@@ -1,0 +1,201 @@
+"""Login, the second factor (enrolment with a QR code, then verification), lockout,
+logout, API tokens, and the functional administrator's correction proposals."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import struct
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jeugdketen.access.models import ApiToken, hash_token
+from jeugdketen.registry.models import CorrectionProposal
+
+from .. import factories as f
+from .conftest import anonymous, register, visible_text
+
+PASSWORD = "Een-lang-wachtwoord-42"
+
+
+def totp(secret_b32: str, at: float | None = None) -> str:
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int((at or time.time()) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return str((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 10**6).zfill(6)
+
+
+@pytest.fixture
+def with_password(professional):
+    user = professional.user
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def test_login_then_enrol_totp_then_verify(with_password, settings):
+    settings.REQUIRE_2FA = True
+    client = Client()
+    response = client.post(reverse("login"), {"username": with_password.username,
+                                              "password": PASSWORD, "next": "/tokens/"})
+    assert response.status_code == 302
+    # Every page but login and set-up sends an unverified user to the second factor.
+    home = client.get("/tokens/")
+    assert home.status_code == 302 and home.url.startswith(reverse("two_factor"))
+    assert "next=%2Ftokens%2F" in home.url
+    enrol = client.get(home.url)
+    body = enrol.content.decode()
+    assert enrol.status_code == 200 and "Tweestapsverificatie instellen" in body
+    assert "<svg" in body and "<path" in body and "<script" not in body.split("<svg")[1][:5000]
+    assert " style=" not in body
+    secret = re.search(r'class="jk-secret">([A-Z2-7 ]+)<', body).group(1).replace(" ", "")
+    assert not TOTPDevice.objects.filter(user=with_password, confirmed=True).exists()
+    wrong = client.post(reverse("two_factor"), {"code": "12345", "next": "/tokens/"})
+    assert "Een code bestaat uit 6 cijfers." in wrong.content.decode()
+    ok = client.post(reverse("two_factor"), {"code": totp(secret), "next": "/tokens/"})
+    assert ok.status_code == 302 and ok.url == "/tokens/"
+    assert TOTPDevice.objects.get(user=with_password).confirmed
+    assert client.get("/tokens/").status_code == 200
+    # Next login: only the code, no new QR code.
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": with_password.username, "password": PASSWORD})
+    verify = client.get(reverse("two_factor"))
+    assert "Code invullen" in verify.content.decode() and "<svg" not in verify.content.decode()
+    bad = client.post(reverse("two_factor"), {"code": "000000"})
+    assert "Deze code klopt niet." in bad.content.decode()
+    assert client.get(reverse("home")).status_code == 302
+    device = TOTPDevice.objects.get(user=with_password)
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save()
+    good = client.post(reverse("two_factor"), {"code": totp(secret, time.time() + 30)})
+    assert good.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_two_factor_page_in_english(professional, client_for, settings):
+    settings.REQUIRE_2FA = True
+    body = client_for(professional, "en").get(reverse("two_factor")).content.decode()
+    assert "Set up two-step verification" in body and "QR code to link your app" in body
+
+
+def test_wrong_password_message_and_lockout(with_password, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    client = anonymous()
+    response = client.post(reverse("login"), {"username": with_password.username,
+                                              "password": "fout"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "De gebruikersnaam of het wachtwoord klopt niet." in body
+    assert f'value="{with_password.username}"' in body
+    for _ in range(3):
+        response = client.post(reverse("login"), {"username": with_password.username,
+                                                  "password": "fout"})
+    assert response.status_code in (403, 429)
+    text = visible_text(response.content)
+    assert "Uw account is tijdelijk geblokkeerd" in text and "minuten" in text
+    # Even the right password does not get in now.
+    response = client.post(reverse("login"), {"username": with_password.username,
+                                              "password": PASSWORD})
+    assert "tijdelijk geblokkeerd" in response.content.decode()
+
+
+def test_logout_is_a_post(professional, client_for):
+    client = client_for(professional)
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"), follow=True)
+    assert "U bent uitgelogd." in visible_text(response.content)
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_api_tokens_create_once_and_revoke(professional, client_for):
+    client = client_for(professional)
+    created = client.post(reverse("tokens"))
+    body = created.content.decode()
+    raw = re.search(r'class="jk-secret">(jk_[^<]+)<', body).group(1)
+    token = ApiToken.objects.get(user=professional.user)
+    assert token.digest == hash_token(raw)
+    assert "no-store" in created["Cache-Control"]
+    listing = client.get(reverse("tokens")).content.decode()
+    assert raw not in listing and f"jk_{token.prefix}" in listing and "Actief" in listing
+    response = client.post(reverse("revoke_token", args=[token.pk]), follow=True)
+    assert "De token is ingetrokken." in visible_text(response.content)
+    token.refresh_from_db()
+    assert token.revoked_at is not None and not token.active
+    # Someone else's token: not found, untouched.
+    other = f.ProfessionalFactory()
+    client_for(other).post(reverse("tokens"))
+    foreign = ApiToken.objects.get(user=other.user)
+    assert client.post(reverse("revoke_token", args=[foreign.pk])).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.revoked_at is None
+
+
+def test_citizens_have_no_token_page(citizen_user, client_for):
+    assert client_for(citizen_user).get(reverse("tokens")).status_code == 403
+
+
+@pytest.fixture
+def proposal(professional, other_professional):
+    person = register(professional, given_names="Sanne", family_name="Bakker")
+    register(other_professional, bsn=person.bsn, given_names="Sanne", family_name="Bakker-Jansen",
+             birth_date=person.birth_date)
+    return CorrectionProposal.objects.get(person=person)
+
+
+def test_functional_admin_accepts_a_correction_with_htmx(functional_admin, proposal,
+                                                         client_for):
+    client = client_for(functional_admin)
+    page = visible_text(client.get(reverse("corrections")).content)
+    assert "Sanne Bakker" in page and "Bakker-Jansen" in page and "Achternaam" in page
+    response = client.post(reverse("decide_correction", args=[proposal.pk]),
+                           {"besluit": "overnemen"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "<html" not in response.content.decode()
+    assert "Het voorstel is overgenomen." in response.content.decode()
+    proposal.refresh_from_db()
+    proposal.person.refresh_from_db()
+    assert proposal.status == "accepted" and proposal.person.family_name == "Bakker-Jansen"
+    again = client.post(reverse("decide_correction", args=[proposal.pk]),
+                        {"besluit": "afwijzen"}, follow=True)
+    assert "Dit voorstel is al beoordeeld." in visible_text(again.content)
+
+
+def test_functional_admin_rejects_without_javascript(functional_admin, proposal, client_for):
+    response = client_for(functional_admin).post(
+        reverse("decide_correction", args=[proposal.pk]), {"besluit": "afwijzen"}, follow=True)
+    assert "Het voorstel is afgewezen." in visible_text(response.content)
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected" and proposal.person.family_name == "Bakker"
+
+
+def test_corrections_only_for_functional_admin(professional, proposal, client_for):
+    client = client_for(professional)
+    assert client.get(reverse("corrections")).status_code == 403
+    client.post(reverse("decide_correction", args=[proposal.pk]), {"besluit": "overnemen"})
+    proposal.refresh_from_db()
+    assert proposal.status == "open"
+
+
+def test_server_error_page_needs_no_database(rf, settings):
+    from jeugdketen.web.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Er ging iets mis" in response.content.decode()
+
+
+def test_csrf_failure_page(professional, client_for, rf):
+    from jeugdketen.web.views import csrf_failure
+
+    request = rf.post("/")
+    request.user = professional.user
+    response = csrf_failure(request)
+    assert response.status_code == 403
+    assert "Het formulier is verlopen" in response.content.decode()

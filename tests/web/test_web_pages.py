@@ -1,0 +1,159 @@
+"""Every page renders, in Dutch and in English, with the base layout's accessibility
+landmarks, and the English render has no Dutch left in it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from jeugdketen.access.actions import issue_token
+from jeugdketen.access.models import AccessLogRecord
+from jeugdketen.registry import actions
+
+from .. import factories as f
+from .conftest import REASON, anonymous, dutch_leftovers, register, visible_text
+
+
+def check_layout(response, lang: str) -> str:
+    assert response.status_code == 200, response.content[:500]
+    body = response.content.decode()
+    assert f'<html lang="{lang}"' in body
+    assert 'class="utrecht-root voorbeeld-theme"' in body
+    assert 'href="#main"' in body and 'id="main"' in body and "<main" in body
+    assert "<header" in body and "<footer" in body
+    assert "<title>" in body and "Jeugdketen</title>" in body
+    # CSP: no inline script or style anywhere.
+    assert "<style" not in body and " style=" not in body
+    for tag in body.split("<script")[1:]:
+        assert tag.lstrip().startswith("src="), tag[:80]
+    return body
+
+
+@pytest.fixture
+def pages(professional, privacy_officer, functional_admin, family, citizen_user,
+          platform_admin, analyst):
+    """(user, url name, kwargs, an English word that must appear) per page."""
+    child = family["child"]
+    parent = family["parent"]
+    household = actions.households_of(parent)[0]
+    # Something to review and something to decide.
+    actions.read_person(f.professional_actor(f.ProfessionalFactory(
+        organisation=professional.organisation), emergency_reason=REASON), child.pk)
+    register(f.ProfessionalFactory(organisation=professional.organisation),
+             bsn=parent.bsn, given_names="Mirella", family_name="Jansen",
+             birth_date=parent.birth_date)
+    issue_token(f.professional_actor(professional), professional.user)
+    return [
+        (professional, "home", {}, "My work"),
+        (professional, "register_person", {}, "Register a person"),
+        (professional, "register_household", {}, "Register a household"),
+        (professional, "person", {"person_id": child.pk}, "Brothers and sisters"),
+        (professional, "household", {"household_id": household.pk}, "Members of this household"),
+        (professional, "emergency", {}, "Reason for emergency access"),
+        (professional, "tokens", {}, "API tokens"),
+        (privacy_officer, "home", {}, "Privacy supervision"),
+        (privacy_officer, "review_list", {}, "Review emergency access"),
+        (privacy_officer, "access_overview", {}, "Look up a person"),
+        (privacy_officer, "access_log", {"person_id": child.pk}, "Why this was allowed"),
+        (functional_admin, "home", {}, "open correction proposal"),
+        (functional_admin, "corrections", {}, "Correction proposals"),
+        (citizen_user, "home", {}, "Who has viewed my data?"),
+        (citizen_user, "access_overview", {}, "Your children"),
+        (citizen_user, "access_log", {"person_id": child.pk}, "Why this was allowed"),
+        (citizen_user, "person", {"person_id": parent.pk}, "This is your own data."),
+        (platform_admin, "home", {}, "Manage API tokens"),
+        (analyst, "home", {}, "There are no tasks on this screen for your role yet"),
+    ]
+
+
+def test_every_page_renders_in_dutch_and_english(pages, client_for):
+    for user, name, kwargs, english in pages:
+        url = reverse(name, kwargs=kwargs)
+        nl_response = client_for(user, "nl").get(url)
+        nl = check_layout(nl_response, "nl")
+        assert english not in visible_text(nl.encode()), (url, english)
+        assert dutch_leftovers(nl_response.content), url  # the check below can see Dutch
+        en_response = client_for(user, "en").get(url)
+        en = check_layout(en_response, "en")
+        assert english in visible_text(en.encode()), (url, english)
+        leftovers = dutch_leftovers(en_response.content)
+        assert leftovers == [], (url, leftovers)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_login_lockout_and_error_pages_render(db, lang):
+    client = anonymous(lang)
+    check_layout(client.get(reverse("login")), lang)
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert f'<html lang="{lang}"' in response.content.decode()
+    if lang == "en":
+        assert "Page not found" in response.content.decode()
+        assert dutch_leftovers(response.content) == []
+
+
+def test_anonymous_users_go_to_login(db):
+    for name in ("home", "register_person", "access_overview", "review_list", "tokens"):
+        response = anonymous().get(reverse(name))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_dutch_is_the_default_even_for_an_english_browser(professional, client_for):
+    client = client_for(professional, "nl")
+    del client.cookies["django_language"]
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="nl"' in response.content.decode()
+    assert "Mijn werk" in response.content.decode()
+
+
+def test_language_switch_is_a_post_form_with_csrf(professional, client_for):
+    body = client_for(professional).get(reverse("home")).content.decode()
+    form = body[body.index('action="/i18n/setlang/"') - 40:]
+    form = form[: form.index("</form>")]
+    assert 'method="post"' in form and "csrfmiddlewaretoken" in form
+    assert 'name="language" value="en"' in form
+    client = client_for(professional)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "My work" in client.get(reverse("home")).content.decode()
+
+
+def test_navigation_follows_the_role(professional, privacy_officer, citizen_user, client_for):
+    prof = visible_text(client_for(professional).get(reverse("home")).content)
+    assert "Persoon vastleggen" in prof and "Noodtoegang beoordelen" not in prof
+    po = visible_text(client_for(privacy_officer).get(reverse("home")).content)
+    assert "Noodtoegang beoordelen" in po and "Persoon vastleggen" not in po
+    cit = visible_text(client_for(citizen_user).get(reverse("home")).content)
+    assert "Toegangsoverzicht" in cit and "Persoon vastleggen" not in cit
+    # A page for another role: the 403 page, not the feature.
+    response = client_for(professional).get(reverse("review_list"))
+    assert response.status_code == 403
+
+
+def test_demo_badge_and_two_factor_warning(professional, client_for, settings):
+    settings.DEMO = True
+    settings.REQUIRE_2FA = False
+    body = visible_text(client_for(professional).get(reverse("home")).content)
+    assert "DEMO" in body
+    assert "Tweestapsverificatie staat uit: alleen voor de demo" in body
+    body = visible_text(anonymous().get(reverse("login")).content)
+    assert "DEMO" in body and "Tweestapsverificatie staat uit" in body
+    settings.DEMO = False
+    settings.REQUIRE_2FA = True
+    body = visible_text(anonymous().get(reverse("login")).content)
+    assert "DEMO" not in body and "Tweestapsverificatie staat uit" not in body
+
+
+def test_home_lists_own_persons_paginated_and_logs_each(professional, client_for):
+    for i in range(27):
+        register(professional, given_names=f"Kind{i:02d}", family_name="Achterberg")
+    before = AccessLogRecord.objects.count()
+    response = client_for(professional).get(reverse("home"))
+    text = visible_text(response.content)
+    assert "Achterberg, Kind00" in text and "Achterberg, Kind26" not in text
+    # Listing counts as reading each person listed.
+    reads = AccessLogRecord.objects.filter(action="read", data="base_data").count()
+    assert AccessLogRecord.objects.count() - before == 25
+    assert reads >= 25
+    page2 = visible_text(client_for(professional).get(reverse("home") + "?pagina=2").content)
+    assert "Achterberg, Kind26" in page2 and "Achterberg, Kind00" not in page2
