@@ -38,7 +38,7 @@ bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 messages: install
-	cd src/jeugdketen && ../../$(BIN)/jeugdketen makemessages -l en -l nl --no-obsolete --add-location file --no-wrap && ../../$(BIN)/jeugdketen compilemessages
+	cd src/jeugdketen && ../../$(BIN)/jeugdketen makemessages -l en -l nl --no-obsolete --add-location file --no-wrap --ignore 'guide/*' && ../../$(BIN)/jeugdketen compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "jeugdketen.registry",
     "jeugdketen.chainlog",
     "jeugdketen.referral_index",
+    "jeugdketen.guide",
     "jeugdketen.web",
 ]
 
@@ -110,6 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "jeugdketen.web.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 

@@ -5,6 +5,8 @@ from jeugdketen.config.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("signaalgids/", include("jeugdketen.guide.urls")),
+    path("verwijsindex/", include("jeugdketen.referral_index.urls")),
     path("", include("jeugdketen.web.urls")),
 ]
 

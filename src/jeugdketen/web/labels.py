@@ -16,6 +16,10 @@ GROUNDS = {
     "privacy_supervision": _("Toezicht door de privacyfunctionaris"),
     "data_management": _("Gegevensbeheer: een correctie beoordelen"),
     "administration": _("Beheer van het platform"),
+    "own_organisation": _("Eigen organisatie: een signaal of afweging van de eigen organisatie"),
+    "match": _("Match in de verwijsindex: alleen contactgegevens"),
+    "municipal_oversight": _("Toezicht van de gemeente op een match zonder regievoerder"),
+    "retention": _("Bewaartermijn: de wet schrijft beëindigen of vernietigen voor"),
     "": _("Geen grond"),
 }
 
@@ -28,6 +32,9 @@ VIEWER_GROUNDS = {
     "data_management": _("Er staat een correctievoorstel open dat u beoordeelt."),
     "privacy_supervision": _("U houdt toezicht als privacyfunctionaris."),
     "administration": _("U beheert het platform."),
+    "own_organisation": _("Dit hoort bij uw eigen organisatie."),
+    "match": _("U bent betrokken bij deze match."),
+    "municipal_oversight": _("De gemeente houdt toezicht op deze match."),
 }
 
 ACTIONS = {
@@ -47,6 +54,10 @@ DATA = {
     "correction": _("Correctievoorstel"),
     "organisation": _("Organisatie"),
     "professional": _("Medewerker"),
+    "signal": _("Signaal in de verwijsindex"),
+    "match": _("Match in de verwijsindex"),
+    "guide_session": _("Afweging met de Signaalgids"),
+    "rights_request": _("Verzoek inzage, correctie, kopie of bezwaar"),
 }
 
 ROLES = {
