@@ -146,3 +146,41 @@ def totp(secret_b32: str, at: float | None = None, step: int = 30, digits: int =
 
 def host_of(url: str) -> str:
     return urlparse(url).netloc
+
+
+PASSWORD = "demo-jeugdketen"
+_SECRETS: dict[str, str] = {}
+_LAST_STEP: dict[str, int] = {}
+
+
+def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Username, password, then the real TOTP step: enrolment on the first login (the
+    secret is read from the page and remembered), the code on later ones. A code is
+    accepted once per 30-second step, so a second login waits for the next step."""
+    from .a11y import assert_accessible
+
+    page.goto("/login/")
+    assert_accessible(page, "login")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.jk-form button[type=submit]")
+    page.wait_for_url(lambda url: "/2fa/" in url)
+    assert_accessible(page, "two-factor")
+    shown = page.locator("code.jk-secret")
+    if shown.count():
+        _SECRETS[username] = shown.text_content().strip()
+    assert username in _SECRETS, f"{username} enrolled before, but its secret is unknown"
+    while int(time.time() // 30) == _LAST_STEP.get(username):
+        time.sleep(0.5)
+    _LAST_STEP[username] = int(time.time() // 30)
+    page.fill("#id_code", totp(_SECRETS[username]))
+    page.click("form.jk-form button[type=submit]")
+    page.wait_for_url(lambda url: "/2fa/" not in url and "/login" not in url)
+
+
+def new_page(browser, platform_url):  # type: ignore[no-untyped-def]
+    page = browser.new_context(base_url=platform_url).new_page()
+    page.csp_violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text
+            and page.csp_violations.append(m.text))
+    return page
