@@ -30,7 +30,7 @@ test: install
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/mypy src/jeugdketen
 
 ## make bench: benchmarks on PostgreSQL; results in docs/performance.md.

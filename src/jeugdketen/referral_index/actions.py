@@ -162,8 +162,8 @@ def _find_matches(signal: Signal, today: date) -> list[Match]:
             siblings_by_parent[parent] = others
     if siblings_by_parent:
         parent = min(siblings_by_parent)
-        others = {s.pk: s for group in siblings_by_parent.values() for s in group}
-        found.append(_join(MatchKind.FAMILY, f"family:{parent}", signal, list(others.values()), today))
+        siblings = {s.pk: s for group in siblings_by_parent.values() for s in group}
+        found.append(_join(MatchKind.FAMILY, f"family:{parent}", signal, list(siblings.values()), today))
     # Address match: other youth at the same address (the municipality may switch it off).
     municipality = _municipality(signal)
     key = _address_key(person)
@@ -563,24 +563,24 @@ def apply_retention(actor: Actor, plan: RetentionPlan, *, batch: int = 5000) -> 
 
     today = plan.as_of
     for i in range(0, len(plan.end), batch):
-        chunk = plan.end[i:i + batch]
+        ending = plan.end[i:i + batch]
         with transaction.atomic():
-            for reason in {r for _s, r in chunk}:
-                _end([s for s, r in chunk if r == reason], reason, today)
-            logged([s for s, _r in chunk], Action.UPDATE, Activity.SIGNAL_ENDED,
-                   {s: {"reason": r} for s, r in chunk})
+            for reason in {r for _s, r in ending}:
+                _end([s for s, r in ending if r == reason], reason, today)
+            logged([s for s, _r in ending], Action.UPDATE, Activity.SIGNAL_ENDED,
+                   {s: {"reason": r} for s, r in ending})
     for i in range(0, len(plan.archive), batch):
-        chunk = plan.archive[i:i + batch]
+        archiving = plan.archive[i:i + batch]
         with transaction.atomic():
-            Signal.objects.filter(pk__in=[s.pk for s in chunk]).update(
+            Signal.objects.filter(pk__in=[s.pk for s in archiving]).update(
                 status=SignalStatus.ARCHIVED, archived_on=today)
-            logged(chunk, Action.UPDATE, Activity.SIGNAL_ARCHIVED)
+            logged(archiving, Action.UPDATE, Activity.SIGNAL_ARCHIVED)
     unique = list({s.pk: s for s in plan.destroy}.values())
     for i in range(0, len(unique), batch):
-        chunk = unique[i:i + batch]
+        destroying = unique[i:i + batch]
         with transaction.atomic():
-            logged(chunk, Action.DELETE, Activity.SIGNAL_DESTROYED)
-            ids = [s.pk for s in chunk]
+            logged(destroying, Action.DELETE, Activity.SIGNAL_DESTROYED)
+            ids = [s.pk for s in destroying]
             touched = list(Match.objects.filter(signals__in=ids).distinct())
             Signal.objects.filter(pk__in=ids).delete()
             for match in touched:

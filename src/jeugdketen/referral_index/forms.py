@@ -29,7 +29,9 @@ class SignalForm(UtrechtForm):
 
     def __init__(self, *args: Any, persons: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", _("Kies een jongere"))] + persons
+        field = self.fields["person"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Kies een jongere")), *persons]
 
 
 class WithdrawForm(UtrechtForm):
@@ -48,7 +50,9 @@ class ProposeForm(UtrechtForm):
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["professional_id"].choices = candidates
+        field = self.fields["professional_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = candidates
 
 
 class LookupForm(UtrechtForm):
