@@ -419,3 +419,24 @@ def test_rights_report_and_requests(db, api_client_for, privacy_officer):
     assert api_client_for(a).get(f"/persons/{kid.pk}/rights-report").status_code == 403
     bad = api.post(f"/persons/{kid.pk}/rights-requests", {"kind": "delete-all", "requested_by": "x"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "kind"
+
+
+def test_municipality_switches_address_match_off_via_api(api_client_for, platform_admin, professional):
+    municipality = professional.organisation.municipality
+    api = api_client_for(platform_admin)
+    response = api.client.patch(f"/api/v1/municipalities/{municipality.code}",
+                                data='{"address_match": false, "coordinator_days": 5}',
+                                content_type="application/json",
+                                headers={"Authorization": f"Bearer {api.token}"})
+    assert response.status_code == 200, response.content
+    municipality.refresh_from_db()
+    assert (municipality.address_match, municipality.coordinator_days) == (False, 5)
+    denied = api_client_for(professional).client.patch(
+        f"/api/v1/municipalities/{municipality.code}", data='{"address_match": true}',
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {api_client_for(professional).token}"})
+    assert denied.status_code == 403
+    bad = api.client.patch(f"/api/v1/municipalities/{municipality.code}",
+                           data='{"coordinator_days": 0}', content_type="application/json",
+                           headers={"Authorization": f"Bearer {api.token}"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "coordinator_days"

@@ -528,3 +528,25 @@ def import_postcodes(lines: Any, *, batch: int = 5000) -> PostcodeImport:
     if pending:
         flush()
     return result
+
+
+@audit.write_path
+def configure_municipality(actor: Actor, code: str, *, address_match: bool | None = None,
+                           coordinator_days: int | None = None) -> Municipality:
+    """A municipality's own choices for the reference index: whether same-address signals
+    match, and how many working days the involved have to agree on a coordinator."""
+    audit.authorize(actor, Action.UPDATE, Target(Data.ORGANISATION, object_id=code[:64]))
+    try:
+        municipality = Municipality.objects.select_for_update().get(code=code)
+    except Municipality.DoesNotExist:
+        raise ValidationError({"code": [ValidationError(
+            _("Deze gemeente is niet bekend in het platform."), code="unknown_municipality")]}) from None
+    if coordinator_days is not None and not 1 <= coordinator_days <= 60:
+        raise ValidationError({"coordinator_days": [ValidationError(
+            _("Kies 1 tot en met 60 werkdagen."), code="coordinator_days_range")]})
+    if address_match is not None:
+        municipality.address_match = address_match
+    if coordinator_days is not None:
+        municipality.coordinator_days = coordinator_days
+    municipality.save(update_fields=["address_match", "coordinator_days"])
+    return municipality

@@ -199,6 +199,27 @@ def municipalities(request: HttpRequest) -> list[dict]:
     return result
 
 
+class MunicipalitySettingsIn(Schema):
+    address_match: bool | None = None
+    coordinator_days: int | None = Field(None, ge=1, le=60)
+
+
+class MunicipalitySettingsOut(Schema):
+    code: str
+    name: str
+    address_match: bool
+    coordinator_days: int
+
+
+@router.patch("/municipalities/{code}", response=MunicipalitySettingsOut)
+def configure_municipality(request: HttpRequest, code: str, payload: MunicipalitySettingsIn) -> Any:
+    """Administrators: the municipality's reference-index choices (address matches on or
+    off; working days to agree on a coordinator, default 10)."""
+    m = actions.configure_municipality(request.actor, code, **payload.dict(exclude_unset=True))  # type: ignore[attr-defined]
+    return {"code": m.code, "name": m.name, "address_match": m.address_match,
+            "coordinator_days": m.coordinator_days}
+
+
 @router.get("/neighbourhoods/{code}", response=NeighbourhoodOut, auth=None)
 def neighbourhood(request: HttpRequest, code: str) -> Any:
     """Public CBS reference data: one neighbourhood by code. No login needed (it holds no
