@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jeugdketen.access import audit
@@ -613,7 +613,9 @@ def information_letter(actor: Actor, signal_id: Any) -> Any:
         raise audit.AccessDenied(actor, Action.PRINT, target, decision)
     audit.append([audit.entry(actor, Action.PRINT, target, decision)])
     municipality = _municipality(signal)
-    return build(signal, municipality.name if municipality else "")
+    # The letter goes to the family in Dutch, whatever language the professional reads.
+    with translation.override("nl"):
+        return build(signal, municipality.name if municipality else "")
 
 
 def _person_for_rights(actor: Actor, person_id: Any, action: Action) -> Person:
