@@ -579,3 +579,23 @@ def test_verify_is_ok_on_an_untouched_log(chain):
     result = audit.verify()
     assert result.ok and result.first_break is None
     assert result.checked == AccessLogRecord.objects.count()
+
+
+def test_large_batches_are_written_in_chunks_and_stay_one_valid_chain(db):
+    """Retention appends thousands of records at once: more than one INSERT fits."""
+    from jeugdketen.access.policy import Action as A
+    from jeugdketen.access.policy import Actor as Ac
+    from jeugdketen.access.policy import Data as D
+    from jeugdketen.access.policy import Decision as Dec
+    from jeugdketen.access.policy import Target as T
+
+    before = AccessLogRecord.objects.count()
+    with transaction.atomic():
+        written = audit.append(
+            audit.entry(Ac(operator=True), A.UPDATE, T(D.SIGNAL, object_id=str(i)),
+                        Dec(True, "retention", "platform_admin"))
+            for i in range(1234))
+    assert written == 1234
+    assert AccessLogRecord.objects.count() == before + 1234
+    assert len(set(AccessLogRecord.objects.values_list("shard", flat=True)[before:])) >= 1
+    assert audit.verify().ok

@@ -21,10 +21,13 @@ def actor_for_user(user: User, access_point: AccessPoint | None = None,
     """The actor a logged-in user (or token holder) acts as."""
     from jeugdketen.registry.models import Professional
 
-    professional = (
-        Professional.objects.select_related("organisation").filter(user=user).first()
-        if user.is_authenticated else None
-    )
+    professional = None
+    if user.is_authenticated:
+        if "professional" in user._state.fields_cache:  # loaded with the token (one query)
+            professional = user._state.fields_cache["professional"]
+        else:
+            professional = (Professional.objects.select_related("organisation")
+                            .filter(user=user).first())
     person = user.person if getattr(user, "person_id", None) else None
     return Actor(user=user, professional=professional, person=person,
                  access_point=access_point or AccessPoint(), emergency_reason=emergency_reason)
@@ -61,11 +64,12 @@ def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
     """The active token's user, or None (unknown, revoked, expired)."""
     if not raw.startswith(ApiToken.PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
+    found = list(
+        ApiToken.objects.select_related("user__professional__organisation")
         .filter(digest=hash_token(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
+        [:1]  # the digest is unique; no ORDER BY needed
     )
+    token = found[0] if found else None
     if token is None or not token.user.is_active:
         return None
     return token.user, token

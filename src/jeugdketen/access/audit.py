@@ -56,20 +56,31 @@ def record_hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _lock_head() -> AccessLogShard:
+SHARD_TABLE = AccessLogShard._meta.db_table
+RECORD_TABLE = AccessLogRecord._meta.db_table
+COLUMNS = (*AccessLogRecord.HASHED_FIELDS, "hash")
+INSERT_CHUNK = 500
+
+
+def _lock_head(cursor: Any) -> tuple[int, int, str]:
+    """Lock one free chain head and return (shard, last_seq, last_hash). Raw SQL: this
+    runs for every read of personal data, so it is kept to one round trip."""
     shards = settings.AUDIT_SHARDS
     if connection.features.has_select_for_update_skip_locked:
-        head = (
-            AccessLogShard.objects.select_for_update(skip_locked=True)
-            .filter(shard__lt=shards)
-            .order_by("?")
-            .first()
-        )
-        if head is None:  # every chain is being extended: wait for shard 0 (see module doc)
-            head = AccessLogShard.objects.select_for_update().get(shard=0)
-        return head
+        cursor.execute(
+            f"SELECT shard, last_seq, last_hash FROM {SHARD_TABLE} WHERE shard < %s "  # noqa: S608
+            "ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED", [shards])
+        row = cursor.fetchone()
+        if row is None:  # every chain is being extended: wait for shard 0 (see module doc)
+            cursor.execute(f"SELECT shard, last_seq, last_hash FROM {SHARD_TABLE} "  # noqa: S608
+                           "WHERE shard = 0 FOR UPDATE")
+            row = cursor.fetchone()
+        return int(row[0]), int(row[1]), str(row[2])
     # SQLite: writers are already serialised by the database lock.
-    return AccessLogShard.objects.get(shard=random.randrange(shards))
+    cursor.execute(f"SELECT shard, last_seq, last_hash FROM {SHARD_TABLE} WHERE shard = %s",  # noqa: S608
+                   [random.randrange(shards)])
+    row = cursor.fetchone()
+    return int(row[0]), int(row[1]), str(row[2])
 
 
 def entry(
@@ -122,24 +133,40 @@ def _fit(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def append(entries: Iterable[dict[str, Any]]) -> list[AccessLogRecord]:
-    """Chain and write records; must run inside the action's transaction."""
+def append(entries: Iterable[dict[str, Any]]) -> int:
+    """Chain and write records; must run inside the action's transaction. Returns how many
+    were written. On PostgreSQL the records and the new chain head go in one statement."""
     entries = list(entries)
     if not entries:
-        return []
+        return 0
     if not connection.in_atomic_block:
         raise RuntimeError("access log records are written inside the action's transaction")
-    head = _lock_head()
-    seq, prev = head.last_seq, head.last_hash
-    rows = []
-    for values in entries:
-        seq += 1
-        values = {**values, "shard": head.shard, "seq": seq, "prev_hash": prev}
-        prev = record_hash(values)
-        rows.append(AccessLogRecord(**values, hash=prev))
-    AccessLogRecord.objects.bulk_create(rows)
-    AccessLogShard.objects.filter(shard=head.shard).update(last_seq=seq, last_hash=prev)
-    return rows
+    with connection.cursor() as cursor:
+        shard, seq, prev = _lock_head(cursor)
+        params: list[Any] = []
+        for values in entries:
+            seq += 1
+            values = {**values, "shard": shard, "seq": seq, "prev_hash": prev}
+            prev = record_hash(values)
+            values["hash"] = prev
+            params.extend(values[c] for c in COLUMNS)
+        width = len(COLUMNS)
+        one = "(" + ", ".join(["%s"] * width) + ")"
+        head = f"INSERT INTO {RECORD_TABLE} ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
+        update = f"UPDATE {SHARD_TABLE} SET last_seq = %s, last_hash = %s WHERE shard = %s"  # noqa: S608
+        # Chunks stay under the databases' limits on bind parameters per statement.
+        chunks = [params[i:i + INSERT_CHUNK * width]
+                  for i in range(0, len(params), INSERT_CHUNK * width)]
+        for chunk in chunks[:-1]:
+            cursor.execute(head + ", ".join([one] * (len(chunk) // width)), chunk)
+        last = chunks[-1]
+        insert = head + ", ".join([one] * (len(last) // width))
+        if connection.vendor == "postgresql":
+            cursor.execute(f"WITH written AS ({insert}) {update}", [*last, seq, prev, shard])
+        else:
+            cursor.execute(insert, last)
+            cursor.execute(update, [seq, prev, shard])
+    return len(entries)
 
 
 def authorize(actor: Actor, action: Action, target: Target) -> Decision:

@@ -161,6 +161,8 @@ def _registered(actor: Actor, person: Person) -> bool:
 
     if actor.professional is None or person.pk is None:
         return False
+    if getattr(person, "jk_registered_for", None) == actor.professional.pk:
+        return bool(person.jk_registered)  # type: ignore[attr-defined]  # loaded with the person
     return Registration.objects.filter(person=person, professional=actor.professional).exists()
 
 
