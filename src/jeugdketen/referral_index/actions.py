@@ -69,6 +69,16 @@ def _lock(keys: Iterable[str]) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [digest])
 
 
+def _get_or_deny(actor: Actor, action: Action, data: Data, queryset: Any, pk: Any) -> Any:
+    """The record, or AccessDenied as for a forbidden one: an unknown id and a record
+    without a ground look the same from outside (and both are logged as denied)."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise audit.AccessDenied(actor, action, Target(data, object_id=str(pk)[:64]),
+                                 Decision.deny("no such record")) from None
+
+
 def _parents(person: Person) -> list[str]:
     return [str(p) for p in HouseholdMember.objects.filter(
         household__members__person=person, household__members__relation="child",
@@ -96,11 +106,8 @@ def register_signal(
     contact_phone: str = "", contact_email: str = "", today: date | None = None,
 ) -> Registered:
     today = today or timezone.localdate()
-    try:
-        person = Person.objects.select_related("neighbourhood__district").get(pk=person_id)
-    except (Person.DoesNotExist, ValueError, ValidationError):
-        raise audit.AccessDenied(actor, Action.CREATE, Target(Data.SIGNAL, object_id=str(person_id)[:64]),
-                                 Decision.deny("no such person")) from None
+    person = _get_or_deny(actor, Action.CREATE, Data.SIGNAL,
+                         Person.objects.select_related("neighbourhood__district"), person_id)
     target = Target(Data.SIGNAL, person=person)
     decision = decide(actor, Action.CREATE, target)
     if not decision.allowed:
@@ -239,11 +246,8 @@ def _notify(match: Match, newcomers: list[Signal]) -> None:
 
 
 def _own_signal(actor: Actor, signal_id: Any, action: Action) -> Signal:
-    try:
-        signal = Signal.objects.select_for_update().select_related("person").get(pk=signal_id)
-    except (Signal.DoesNotExist, ValueError, ValidationError):
-        raise audit.AccessDenied(actor, action, Target(Data.SIGNAL, object_id=str(signal_id)[:64]),
-                                 Decision.deny("no such signal")) from None
+    signal = _get_or_deny(actor, action, Data.SIGNAL,
+                         Signal.objects.select_for_update().select_related("person"), signal_id)
     audit.authorize(actor, action, _signal_target(signal))
     return signal
 
@@ -305,11 +309,8 @@ def own_signals(actor: Actor) -> list[Signal]:
 
 @audit.write_path
 def read_signal(actor: Actor, signal_id: Any) -> Signal:
-    try:
-        signal = Signal.objects.select_related("person", "contact__organisation").get(pk=signal_id)
-    except (Signal.DoesNotExist, ValueError, ValidationError):
-        raise audit.AccessDenied(actor, Action.READ, Target(Data.SIGNAL, object_id=str(signal_id)[:64]),
-                                 Decision.deny("no such signal")) from None
+    signal = _get_or_deny(actor, Action.READ, Data.SIGNAL,
+                         Signal.objects.select_related("person", "contact__organisation"), signal_id)
     audit.authorize(actor, Action.READ, _signal_target(signal))
     return signal
 
@@ -344,11 +345,8 @@ def my_matches(actor: Actor) -> list[Match]:
 
 @audit.write_path
 def read_match(actor: Actor, match_id: Any) -> Match:
-    try:
-        match = Match.objects.get(pk=match_id)
-    except (Match.DoesNotExist, ValueError, ValidationError):
-        raise audit.AccessDenied(actor, Action.READ, Target(Data.MATCH, object_id=str(match_id)[:64]),
-                                 Decision.deny("no such match")) from None
+    match = _get_or_deny(actor, Action.READ, Data.MATCH,
+                         Match.objects, match_id)
     audit.authorize(actor, Action.READ, _match_target(match))
     return match
 
@@ -362,11 +360,8 @@ def match_contacts(match: Match) -> list[Signal]:
 
 
 def _match_for_update(actor: Actor, match_id: Any) -> Match:
-    try:
-        match = Match.objects.select_for_update().get(pk=match_id)
-    except (Match.DoesNotExist, ValueError, ValidationError):
-        raise audit.AccessDenied(actor, Action.UPDATE, Target(Data.MATCH, object_id=str(match_id)[:64]),
-                                 Decision.deny("no such match")) from None
+    match = _get_or_deny(actor, Action.UPDATE, Data.MATCH,
+                         Match.objects.select_for_update(), match_id)
     audit.authorize(actor, Action.UPDATE, _match_target(match))
     return match
 
@@ -601,12 +596,8 @@ def information_letter(actor: Actor, signal_id: Any) -> Any:
     """The letter to send on registration (printing it is logged)."""
     from jeugdketen.referral_index.documents import information_letter as build
 
-    try:
-        signal = Signal.objects.select_related("person", "contact", "organisation__municipality"
-                                               ).get(pk=signal_id)
-    except (Signal.DoesNotExist, ValueError, ValidationError):
-        raise audit.AccessDenied(actor, Action.PRINT, Target(Data.SIGNAL, object_id=str(signal_id)[:64]),
-                                 Decision.deny("no such signal")) from None
+    signal = _get_or_deny(actor, Action.PRINT, Data.SIGNAL,
+                         Signal.objects.select_related("person", "contact", "organisation__municipality" ), signal_id)
     target = _signal_target(signal)
     decision = decide(actor, Action.READ, target)
     if not decision.allowed:
@@ -619,11 +610,8 @@ def information_letter(actor: Actor, signal_id: Any) -> Any:
 
 
 def _person_for_rights(actor: Actor, person_id: Any, action: Action) -> Person:
-    try:
-        person = Person.objects.get(pk=person_id)
-    except (Person.DoesNotExist, ValueError, ValidationError):
-        raise audit.AccessDenied(actor, action, Target(Data.RIGHTS_REQUEST, object_id=str(person_id)[:64]),
-                                 Decision.deny("no such person")) from None
+    person = _get_or_deny(actor, action, Data.RIGHTS_REQUEST,
+                         Person.objects, person_id)
     audit.authorize(actor, action, Target(Data.RIGHTS_REQUEST, person=person))
     return person
 
@@ -708,11 +696,8 @@ def answer_rights_request(actor: Actor, request_id: Any, *, granted: bool, outco
                           answered_on: date | None = None) -> Any:
     from jeugdketen.referral_index.models import RightsRequest
 
-    try:
-        request = RightsRequest.objects.select_for_update().select_related("person").get(pk=request_id)
-    except (RightsRequest.DoesNotExist, ValueError):
-        raise audit.AccessDenied(actor, Action.UPDATE, Target(Data.RIGHTS_REQUEST, object_id=str(request_id)[:64]),
-                                 Decision.deny("no such request")) from None
+    request = _get_or_deny(actor, Action.UPDATE, Data.RIGHTS_REQUEST,
+                         RightsRequest.objects.select_for_update().select_related("person"), request_id)
     audit.authorize(actor, Action.UPDATE, Target(Data.RIGHTS_REQUEST, person=request.person,
                                                  object_id=str(request.pk)))
     if not (outcome or "").strip():
