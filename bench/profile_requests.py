@@ -1,0 +1,97 @@
+"""Per-request cost, one request at a time: SQL statements, wall and process CPU time.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jeugdketen_bench \\
+        .venv/bin/python -m bench.profile_requests [--n 200]
+
+Runs in-process through Django's test client (the full middleware stack, DEBUG off) against
+the benchmark database, after `bench.run` prepared it (the reference index in its bulk
+state, the API pool registered). It registers signals on pool youth, so run it before a
+benchmark run's signal load (which restores the index) or accept that the next run does.
+The slowest statements of a signal registration are listed with their share of the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import time
+from collections import Counter
+from typing import Any
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jeugdketen.config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jeugdketen.access.actions import issue_token, system_actor
+    from jeugdketen.referral_index import bulk
+    from jeugdketen.registry.models import Neighbourhood, Registration
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.ALLOWED_HOSTS = ["*"]
+    prof = bulk.bench_professional()
+    token = issue_token(system_actor("bench"), prof.user, days=1)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    client = Client()
+    rng = random.Random(args.seed)
+    hoods = list(Neighbourhood.objects.values_list("code", flat=True))
+    mine = [str(p) for p in Registration.objects.filter(professional=prof)
+            .values_list("person_id", flat=True)[:5000]]
+    with connection.cursor() as cursor:  # pool youth without a signal of this organisation
+        cursor.execute(
+            "SELECT r.person_id::text FROM registry_registration r WHERE r.professional_id = %s "
+            "AND NOT EXISTS (SELECT 1 FROM referral_index_signal s WHERE s.person_id = "
+            "r.person_id AND s.organisation_id = %s) AND EXISTS (SELECT 1 FROM "
+            "registry_householdmember m WHERE m.person_id = r.person_id AND m.relation = "
+            "'child') ORDER BY r.created_at DESC LIMIT %s",
+            [prof.pk, prof.organisation_id, args.n])
+        pool = [r[0] for r in cursor.fetchall()]
+
+    def measure(name: str, call: Any, items: list[Any]) -> dict[str, Any]:
+        wall, cpu, queries, statuses = [], [], [], Counter()
+        slow: Counter[str] = Counter()
+        for item in items:
+            with CaptureQueriesContext(connection) as ctx:
+                w0, c0 = time.perf_counter(), time.process_time()
+                resp = call(item)
+                wall.append(time.perf_counter() - w0)
+                cpu.append(time.process_time() - c0)
+            statuses[resp.status_code] += 1
+            queries.append(len(ctx.captured_queries))
+            for q in ctx.captured_queries:
+                slow[" ".join(q["sql"].split())[:90]] += float(q["time"])
+        total = sum(wall)
+        return {"endpoint": name, "n": len(items), "statuses": dict(statuses),
+                "queries_median": statistics.median(queries),
+                "wall_ms_median": round(1000 * statistics.median(wall), 2),
+                "wall_ms_mean": round(1000 * total / len(items), 2),
+                "cpu_ms_median": round(1000 * statistics.median(cpu), 2),
+                "slowest_sql": [(sql, round(100 * t / total, 1)) for sql, t in slow.most_common(4)]}
+
+    out = [
+        measure("baseline", lambda c: client.get(f"/api/v1/neighbourhoods/{c}"),
+                [rng.choice(hoods) for _ in range(args.n)]),
+        measure("read", lambda p: client.get(f"/api/v1/persons/{p}", **auth),
+                [rng.choice(mine) for _ in range(args.n)]),
+        measure("signal", lambda p: client.post("/api/v1/signals", json.dumps({"person_id": p}),
+                                                content_type="application/json", **auth), pool),
+    ]
+    for row in out:
+        print(json.dumps(row))
+
+
+if __name__ == "__main__":
+    main()
