@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,11 +124,14 @@ def neighbourhood_for(postcode: str, house_number: int | None) -> tuple[str | No
     not know is accepted with the neighbourhood left empty and flagged: new streets exist."""
     if not postcode or house_number is None:
         return None, False
-    code = (
-        PostcodeAddress.objects.filter(postcode=postcode, house_number=house_number)
-        .values_list("neighbourhood_id", flat=True)
-        .first()
-    )
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # one indexed lookup on every registration: raw SQL
+        cursor.execute(
+            f"SELECT neighbourhood_id FROM {PostcodeAddress._meta.db_table} "  # noqa: S608
+            "WHERE postcode = %s AND house_number = %s", [postcode, house_number])
+        row = cursor.fetchone()
+    code = row[0] if row else None
     return code, code is None
 
 
@@ -205,18 +207,34 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+PERSON_SQL = (
+    "SELECT p.*, EXISTS (SELECT 1 FROM registry_registration r WHERE r.person_id = p.id "
+    "AND r.professional_id = %s) AS jk_registered FROM registry_person p WHERE p.id = %s"
+)
+
+
+def _person_with_ground(actor: Actor, person_id: Any) -> Person:
+    """The person, with whether this professional registered them (the registration
+    ground), in one raw query: every read of personal data runs this."""
+    from django.db import connection
+
+    pk = Person._meta.pk.get_db_prep_value(Person._meta.pk.to_python(person_id), connection)
+    if actor.professional is None:
+        return Person.objects.get(pk=pk)
+    found = list(Person.objects.raw(PERSON_SQL, [actor.professional.pk, pk]))
+    if not found:
+        raise Person.DoesNotExist
+    person = found[0]
+    person.jk_registered = bool(person.jk_registered)  # type: ignore[attr-defined]
+    person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
+    return person
+
+
 @audit.write_path
 def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -> Person:
     """Read a person's base data (or print it). Denied without a ground; logged either way."""
-    qs = Person.objects.all()  # the neighbourhood's name is loaded only by pages that show it
-    if actor.professional is not None:
-        # The registration ground comes with the person: one query less on every read.
-        qs = qs.annotate(jk_registered=Exists(Registration.objects.filter(
-            person=OuterRef("pk"), professional=actor.professional)))
     try:
-        person = qs.get(pk=person_id)
-        if actor.professional is not None:
-            person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
+        person = _person_with_ground(actor, person_id)
     except (Person.DoesNotExist, ValueError, ValidationError):
         # Unknown and forbidden look the same from outside.
         target = Target(Data.BASE_DATA, object_id=str(person_id)[:64])
