@@ -19,7 +19,8 @@ not from the code:
   parent or carer (same household, relation parent/carer, the person a child there) does
   so for a child under 16 (not on or after the 16th birthday). A citizen reads a
   household they are a member of. Citizens never export, update, delete or create.
-- privacy_supervision: privacy officers read, export and print any person's access log
+- privacy_supervision: privacy officers of the person's municipality (their neighbourhood,
+  or an organisation there entered them) read, export and print the person's access log
   and read and decide (update) the break-the-glass review list; never base data.
 - data_management: a functional administrator reads and decides (update) an open
   correction proposal, and reads/prints the base data of a person with an open proposal
@@ -121,6 +122,9 @@ match/own-signal-ended      | -             | -             | -        | -      
 match/not-involved          | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
 match/municipality-overdue  | -             | RU=oversight  | -        | -       | -         | -         | -         | -    | -    | -         | -
 match/municipality-in-time  | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+match/municipality-other    | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+accesslog/other-municipality| -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+rights/other-municipality   | -             | -             | -          | -     | -         | -         | -         | -    | -    | -         | -
 guide/new                   | CRP=own       | CRP=own       | -        | -       | -         | -         | -         | -    | -    | -         | -
 guide/own-organisation      | CRP=own       | CRP=own       | -        | -       | -         | -         | -         | -    | -    | -         | -
 guide/other-organisation    | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
@@ -338,6 +342,9 @@ def _match_situation(kind: str):
 
         municipal = kind.startswith("municipality")
         actor = s.actor(**({"kind": "municipality", "may_signal": False} if municipal else {}))
+        own = (actor.professional.organisation.municipality
+               if actor.professional is not None else None)
+        place = f.MunicipalityFactory() if kind == "municipality-other" or own is None else own
         prof = getattr(s, "professional", None)
         kid = child(11)
         a = _signal(f.OrganisationFactory(), kid)
@@ -345,9 +352,10 @@ def _match_situation(kind: str):
         b = _signal(prof.organisation if b_contact else f.OrganisationFactory(), kid,
                     contact=b_contact, status="ended" if kind == "own-signal-ended" else "active")
         today = timezone.localdate()
-        due = today - timedelta(days=1) if kind == "municipality-overdue" else today + timedelta(days=5)
+        overdue = kind in ("municipality-overdue", "municipality-other")
+        due = today - timedelta(days=1) if overdue else today + timedelta(days=5)
         match = Match.objects.create(kind="client", subject_key=f"client:{kid.pk}",
-                                     coordinator_due=due)
+                                     coordinator_due=due, municipality=place)
         match.signals.add(a, b)
         return actor, Target(Data.MATCH, object_id=str(match.pk), record=match)
 
@@ -427,7 +435,19 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "guide/registered-person": _guide_situation("registered-person"),
     "guide/unregistered-person": _guide_situation("unregistered-person"),
     "rights/request": lambda s: (s.actor(), Target(Data.RIGHTS_REQUEST, person=adult())),
+    "match/municipality-other": _match_situation("municipality-other"),
+    "accesslog/other-municipality": lambda s: (s.actor(), Target(Data.ACCESS_LOG, person=adult())),
+    "rights/other-municipality": lambda s: (s.actor(), Target(Data.RIGHTS_REQUEST, person=adult())),
 }
+
+
+def place_in_own_municipality(actor: Actor, person) -> None:
+    """By default a situation's person belongs to the actor's municipality: an organisation
+    there entered them (privacy officers supervise their own municipality only)."""
+    if actor.professional is None or person is None:
+        return
+    local = f.OrganisationFactory(municipality=actor.professional.organisation.municipality)
+    f.RegistrationFactory(person=person, professional=f.ProfessionalFactory(organisation=local))
 
 
 def describe(decision: Decision) -> object:
@@ -442,6 +462,8 @@ CASES = [(situation, role) for situation in EXPECTED for role in ROLES]
 @pytest.mark.parametrize(("situation", "role"), CASES, ids=[f"{s}-{r}" for s, r in CASES])
 def test_decide(db, situation, role):
     actor, target = SITUATIONS[situation](Scene(role))
+    if not situation.endswith("other-municipality"):
+        place_in_own_municipality(actor, target.person)
     before = AccessLogRecord.objects.count()
 
     decisions = {action.value: decide(actor, action, target) for action in Action}
@@ -497,6 +519,7 @@ def test_privacy_officer_who_is_also_a_professional_reads_logs_as_privacy_office
     prof = f.ProfessionalFactory(roles=["professional", "privacy_officer"])
     person = adult()
     actor = f.professional_actor(prof)
+    place_in_own_municipality(actor, person)
     d = decide(actor, Action.READ, Target(Data.ACCESS_LOG, person=person))
     assert (d.allowed, d.ground, d.role) == (True, "privacy_supervision", "privacy_officer")
     # ... and still has no ground for the base data of someone they did not register.

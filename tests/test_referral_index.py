@@ -392,11 +392,13 @@ def test_information_letter_is_addressed_by_age(db, age, who, opening):
         actions.information_letter(f.professional_actor(signaller()), s.pk)
 
 
-def test_rights_report_and_requests(db, api_client_for, privacy_officer):
+def test_rights_report_and_requests(db, api_client_for):
     from jeugdketen.referral_index.documents import pdf, rights_report
 
     kid = youth()
     a, b = signaller(), signaller()
+    privacy_officer = f.ProfessionalFactory(roles=["privacy_officer"], organisation=f.OrganisationFactory(
+        kind="municipality", may_signal=False, municipality=a.organisation.municipality))
     sa = register(a, kid).signal
     register(b, kid)
     actions.withdraw_signal(f.professional_actor(a), sa.pk, reason="risk_gone")
@@ -440,3 +442,13 @@ def test_municipality_switches_address_match_off_via_api(api_client_for, platfor
                            data='{"coordinator_days": 0}', content_type="application/json",
                            headers={"Authorization": f"Bearer {api.token}"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "coordinator_days"
+
+
+def test_privacy_officer_of_another_municipality_gets_nothing(db, api_client_for):
+    kid = youth()
+    a = signaller()
+    register(a, kid)
+    elsewhere = f.ProfessionalFactory(roles=["privacy_officer"])  # its own municipality
+    api = api_client_for(elsewhere)
+    assert api.get(f"/persons/{kid.pk}/rights-report").status_code == 403
+    assert api.get(f"/persons/{kid.pk}/access-log").status_code == 403

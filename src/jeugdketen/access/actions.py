@@ -148,9 +148,15 @@ def read_access_log(
 @audit.write_path
 def break_glass_uses(actor: Actor, *, only_open: bool = True, limit: int = 200
                      ) -> list[AccessLogRecord]:
-    """The privacy officer's review list of every emergency access."""
+    """The privacy officer's review list of the emergency accesses by organisations of
+    their own municipality."""
+    from jeugdketen.registry.models import Organisation
+
     audit.authorize(actor, Action.READ, Target(Data.BREAK_GLASS))
-    qs = AccessLogRecord.objects.filter(emergency=True).select_related("review")
+    own = actor.professional.organisation.municipality_id if actor.professional else None
+    organisations = Organisation.objects.filter(municipality_id=own).values("pk")
+    qs = AccessLogRecord.objects.filter(emergency=True, organisation_id__in=organisations
+                                        ).select_related("review")
     if only_open:
         qs = qs.filter(review__isnull=True)
     return list(qs.order_by("-at")[:limit])
@@ -159,8 +165,13 @@ def break_glass_uses(actor: Actor, *, only_open: bool = True, limit: int = 200
 @audit.write_path
 def review_break_glass(actor: Actor, record_id: int, *, justified: bool, note: str = ""
                        ) -> BreakGlassReview:
+    from jeugdketen.registry.models import Organisation
+
     record = AccessLogRecord.objects.get(pk=record_id, emergency=True)
-    audit.authorize(actor, Action.UPDATE, Target(Data.BREAK_GLASS, object_id=str(record_id)))
+    municipality = (Organisation.objects.filter(pk=record.organisation_id)
+                    .values_list("municipality_id", flat=True).first())
+    audit.authorize(actor, Action.UPDATE, Target(Data.BREAK_GLASS, object_id=str(record_id),
+                                                 record={"municipality_id": municipality}))
     review, _ = BreakGlassReview.objects.get_or_create(
         record=record,
         defaults={"reviewed_by": actor.user, "justified": justified, "note": note.strip()},

@@ -184,6 +184,32 @@ def _citizen_ground(actor: Actor, person: Person, today: date) -> Ground | None:
     return Ground.PARENT if is_parent else None
 
 
+def _municipality_of(actor: Actor) -> str | None:
+    prof = actor.professional
+    return prof.organisation.municipality_id if prof is not None else None
+
+
+def _person_municipalities(person: Person) -> set[str]:
+    """Where a person belongs: their neighbourhood's municipality, and the municipalities
+    of the organisations that entered them (for persons without a known address)."""
+    from jeugdketen.registry.models import Neighbourhood, Registration
+
+    found = set(Registration.objects.filter(person_id=person.pk)
+                .values_list("organisation__municipality_id", flat=True))
+    if person.neighbourhood_id:
+        found |= set(Neighbourhood.objects.filter(pk=person.neighbourhood_id)
+                     .values_list("district__municipality_id", flat=True))
+    return found
+
+
+def _supervises(actor: Actor, person: Person | None) -> bool:
+    """The privacy officer supervises the persons of their own municipality only."""
+    if "privacy_officer" not in actor.roles or person is None:
+        return False
+    own = _municipality_of(actor)
+    return own is not None and own in _person_municipalities(person)
+
+
 def _open_correction(person: Person) -> bool:
     return person.corrections.filter(status="open").exists()
 
@@ -244,7 +270,7 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
     if target.data is Data.ACCESS_LOG:
         person = target.person
         if action in (Action.READ, Action.EXPORT, Action.PRINT) and person is not None:
-            if "privacy_officer" in actor.roles:
+            if _supervises(actor, person):
                 return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
             citizen = _citizen_ground(actor, person, today)
             if citizen is not None and action is not Action.EXPORT:
@@ -252,9 +278,15 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
         return Decision.deny("access logs are for the privacy officer and the person")
 
     if target.data is Data.BREAK_GLASS:
-        if action in (Action.READ, Action.UPDATE) and "privacy_officer" in actor.roles:
+        # The list is filtered to the officer's municipality by the action; one record
+        # (target.record) must come from an organisation of that municipality.
+        record = target.record
+        own = _municipality_of(actor)
+        if (action in (Action.READ, Action.UPDATE) and "privacy_officer" in actor.roles
+                and own is not None
+                and (record is None or record.get("municipality_id") == own)):
             return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
-        return Decision.deny("break-the-glass review is for the privacy officer")
+        return Decision.deny("break-the-glass review is for the privacy officer of the municipality")
 
     if target.data in (Data.ORGANISATION, Data.PROFESSIONAL):
         if action in (Action.CREATE, Action.READ, Action.UPDATE) and admin_role:
@@ -276,7 +308,7 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
         return Decision.deny("decision-aid answers stay in the professional's own organisation")
     if target.data is Data.RIGHTS_REQUEST:
         if action in (Action.CREATE, Action.READ, Action.UPDATE, Action.EXPORT, Action.PRINT) \
-                and "privacy_officer" in actor.roles:
+                and _supervises(actor, target.person):
             return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
         return Decision.deny("rights requests are handled by the privacy officer")
 
@@ -301,7 +333,7 @@ def _signal(actor: Actor, action: Action, target: Target, care_role: str) -> Dec
             and signal is not None and signal.organisation_id == prof.organisation_id \
             and signal.status == "active":
         return Decision(True, Ground.OWN_ORGANISATION, care_role)
-    if action in (Action.READ, Action.EXPORT, Action.PRINT) and "privacy_officer" in actor.roles:
+    if action in (Action.READ, Action.EXPORT, Action.PRINT) and _supervises(actor, target.person):
         return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
     return Decision.deny("signals are seen by their own organisation and the privacy officer")
 
@@ -314,6 +346,7 @@ def _match(actor: Actor, action: Action, target: Target, care_role: str) -> Deci
     if care_role and match.signals.filter(contact_id=prof.pk, status="active").exists():
         return Decision(True, Ground.MATCH, care_role)
     if ("coordinator" in actor.roles and prof.organisation.kind == "municipality"
+            and match.municipality_id == prof.organisation.municipality_id
             and match.coordinator_overdue()):
         return Decision(True, Ground.MUNICIPAL_OVERSIGHT, "coordinator")
     return Decision.deny("matches are seen only by the professionals involved")

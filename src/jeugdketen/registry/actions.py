@@ -179,9 +179,12 @@ def register_person(actor: Actor, data: PersonInput) -> Registered:
             except IntegrityError:  # pragma: no cover - a collision in 10^10
                 continue
     assert actor.professional is not None
+    entered_view = {k: _plain(values[k]) for k in BASE_FIELDS} | {
+        "neighbourhood_code": code, "neighbourhood_unknown": unknown}
     Registration.objects.bulk_create([Registration(
         person=person, professional=actor.professional,
-        organisation_id=actor.professional.organisation_id)], ignore_conflicts=True)
+        organisation_id=actor.professional.organisation_id, entered=entered_view)],
+        update_conflicts=True, unique_fields=["person", "professional"], update_fields=["entered"])
     target = Target(Data.BASE_DATA, person=person)
     audit.append([audit.entry(actor, Action.CREATE, target, decision)])
     org = actor.professional.organisation_id
@@ -208,9 +211,28 @@ def _plain(value: Any) -> Any:
 
 
 PERSON_SQL = (
-    "SELECT p.*, EXISTS (SELECT 1 FROM registry_registration r WHERE r.person_id = p.id "
-    "AND r.professional_id = %s) AS jk_registered FROM registry_person p WHERE p.id = %s"
+    "SELECT p.*, (SELECT r.entered FROM registry_registration r WHERE r.person_id = p.id "
+    "AND r.professional_id = %s) AS jk_entered FROM registry_person p WHERE p.id = %s"
 )
+
+
+def as_entered(person: Person, entered: Any) -> Person:
+    """The person as this professional entered them (see Registration.entered). An
+    in-memory view for display; never saved."""
+    if isinstance(entered, str):
+        import json
+
+        entered = json.loads(entered)
+    if not entered:
+        return person
+    for name in ("given_names", "family_name", "sex", "postcode", "house_number"):
+        setattr(person, name, entered.get(name) or ("" if name != "house_number" else None))
+    person.birth_date = date.fromisoformat(entered["birth_date"])
+    person.neighbourhood_id = entered.get("neighbourhood_code")
+    person.neighbourhood_unknown = bool(entered.get("neighbourhood_unknown"))
+    person.date_of_death = None  # not something the professional entered
+    person.jk_as_entered = True  # type: ignore[attr-defined]
+    return person
 
 
 def _person_with_ground(actor: Actor, person_id: Any) -> Person:
@@ -225,7 +247,7 @@ def _person_with_ground(actor: Actor, person_id: Any) -> Person:
     if not found:
         raise Person.DoesNotExist
     person = found[0]
-    person.jk_registered = bool(person.jk_registered)  # type: ignore[attr-defined]
+    person.jk_registered = person.jk_entered is not None  # type: ignore[attr-defined]
     person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
     return person
 
@@ -241,6 +263,8 @@ def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -
         raise audit.AccessDenied(actor, action, target, Decision.deny("no such person")) from None
     target = Target(Data.BASE_DATA, person=person)
     decision = audit.authorize(actor, action, target)
+    if decision.ground == "registration":
+        as_entered(person, getattr(person, "jk_entered", None))
     if decision.emergency:
         emit(Activity.EMERGENCY_ACCESS, person=person,
              organisation_id=actor.professional.organisation_id if actor.professional else None)
@@ -257,10 +281,12 @@ def list_registered(actor: Actor, *, limit: int = 25, offset: int = 0) -> list[P
         .select_related("neighbourhood")
         .order_by("family_name", "given_names", "id")[offset : offset + limit]
     )
+    entered = dict(Registration.objects.filter(
+        professional=actor.professional, person__in=persons).values_list("person_id", "entered"))
     allowed = audit.authorize_many(
         actor, Action.READ, [Target(Data.BASE_DATA, person=p) for p in persons]
     )
-    return [t.person for t in allowed if t.person is not None]
+    return [as_entered(t.person, entered.get(t.person.pk)) for t in allowed if t.person is not None]
 
 
 @dataclass
