@@ -25,10 +25,11 @@ not from the code:
 - data_management: a functional administrator reads and decides (update) an open
   correction proposal, and reads/prints the base data of a person with an open proposal
   (to judge it); nothing when no proposal is open.
-- administration: functional and platform administrators (and the superuser made by
+- administration: platform administrators (and the superuser made by
   `jeugdketen createadmin`, and the operator at the command line, who both act as
-  platform administrator) create, read and
-  update organisations and professionals. Nobody deletes, exports or prints them.
+  platform administrator) create, read and update organisations and professionals; a
+  functional administrator only within their own municipality and never with the
+  privileged roles (privacy officer, administrators). Nobody deletes, exports or prints them.
 - Municipal analysts never see person-level data. Nobody deletes or exports base data.
 - Reference index (issue 3): a professional or coordinator registers a signal (create) on
   a youth they entered, only when their organisation may signal; their own
@@ -109,8 +110,11 @@ accesslog/child-10          | -             | -             | REP=priv | -      
 accesslog/child-16-today    | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
 accesslog/no-person         | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
 breakglass/review           | -             | -             | RU=priv  | -       | -         | -         | -         | -    | -    | -         | -
-admin/organisation          | -             | -             | -        | -       | CRU=admin | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
-admin/professional          | -             | -             | -        | -       | CRU=admin | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/organisation          | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/professional          | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/own-municipality      | -             | -             | -        | -       | CRU=admin | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/other-municipality    | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/privileged-role       | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
 signal/new-registered       | C=reg         | C=reg         | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
 signal/new-not-registered   | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
 signal/new-may-not-signal   | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
@@ -299,6 +303,15 @@ def _household_member(s: Scene):
                                           members=(parent, kid))
 
 
+def _admin(s: Scene, *, own: bool, roles: list[str]):
+    """A new professional with these roles, in the actor's municipality or another."""
+    actor = s.actor()
+    place = (actor.professional.organisation.municipality_id
+             if own and actor.professional is not None else f.MunicipalityFactory().code)
+    return actor, Target(Data.PROFESSIONAL, object_id="new",
+                         record={"municipality_id": place, "roles": roles})
+
+
 def _signal(org, person=None, *, status: str = "active", contact=None):
     from datetime import timedelta
 
@@ -418,6 +431,9 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "breakglass/review": lambda s: (s.actor(), Target(Data.BREAK_GLASS)),
     "admin/organisation": lambda s: (s.actor(), Target(Data.ORGANISATION, object_id="School")),
     "admin/professional": lambda s: (s.actor(), Target(Data.PROFESSIONAL, object_id="42")),
+    "admin/own-municipality": lambda s: _admin(s, own=True, roles=["professional"]),
+    "admin/other-municipality": lambda s: _admin(s, own=False, roles=["professional"]),
+    "admin/privileged-role": lambda s: _admin(s, own=True, roles=["privacy_officer"]),
     "signal/new-registered": _signal_situation("new-registered"),
     "signal/new-not-registered": _signal_situation("new-not-registered"),
     "signal/new-may-not-signal": _signal_situation("new-may-not-signal"),

@@ -10,7 +10,9 @@ Grounds in this version:
 - self / parent: a person sees their own data, a parent or carer that of a child under 16;
 - privacy_supervision: the privacy officer sees access logs (never case content);
 - data_management: a functional administrator decides an open correction proposal;
-- administration: administrators manage organisations and professionals;
+- administration: platform administrators manage organisations and professionals; a
+  functional administrator only within their own municipality and never with privileged
+  roles (privacy officer, administrators);
 - own_organisation: a professional's own organisation's records (its signals, its
   decision-aid sessions);
 - match: a professional whose own signal is in a match sees that match (contact data only);
@@ -77,6 +79,7 @@ class Ground(StrEnum):
 
 CARE_ROLES = ("professional", "coordinator")
 ADMIN_ROLES = ("platform_admin", "functional_admin")
+PRIVILEGED_ROLES = {"privacy_officer", "functional_admin", "platform_admin"}
 
 
 @dataclass(frozen=True)
@@ -289,9 +292,19 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
         return Decision.deny("break-the-glass review is for the privacy officer of the municipality")
 
     if target.data in (Data.ORGANISATION, Data.PROFESSIONAL):
-        if action in (Action.CREATE, Action.READ, Action.UPDATE) and admin_role:
-            return Decision(True, Ground.ADMINISTRATION, admin_role)
-        return Decision.deny("organisations and professionals are managed by administrators")
+        if action not in (Action.CREATE, Action.READ, Action.UPDATE) or not admin_role:
+            return Decision.deny("organisations and professionals are managed by administrators")
+        if "platform_admin" in actor.roles:
+            return Decision(True, Ground.ADMINISTRATION, "platform_admin")
+        # A functional administrator: only within their own municipality, and never handing
+        # out the privileged roles (or a token for someone else, which skips 2FA).
+        record = target.record or {}
+        own = _municipality_of(actor)
+        if (own is not None and record.get("municipality_id") == own
+                and not PRIVILEGED_ROLES & set(record.get("roles", ()))):
+            return Decision(True, Ground.ADMINISTRATION, "functional_admin")
+        return Decision.deny("a functional administrator manages their own municipality only, "
+                             "without privileged roles")
 
     if target.data is Data.SIGNAL:
         return _signal(actor, action, target, care_role)

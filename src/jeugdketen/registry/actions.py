@@ -399,7 +399,8 @@ def create_organisation(
     actor: Actor, *, name: str, kind: str, municipality_code: str,
     may_signal: bool = False, may_coordinate: bool = False,
 ) -> Organisation:
-    audit.authorize(actor, Action.CREATE, Target(Data.ORGANISATION, object_id=name[:64]))
+    audit.authorize(actor, Action.CREATE, Target(Data.ORGANISATION, object_id=(name or "")[:64],
+                                                 record={"municipality_id": municipality_code}))
     errors: dict[str, ValidationError] = {}
     name = (name or "").strip()
     _required(name, "name", errors)
@@ -438,7 +439,12 @@ def create_professional(
     actor: Actor, *, organisation_id: int, username: str, full_name: str, email: str,
     phone: str = "", roles: list[str], password: str | None = None,
 ) -> Professional:
-    audit.authorize(actor, Action.CREATE, Target(Data.PROFESSIONAL, object_id=username[:64]))
+    municipality = (Organisation.objects.filter(pk=organisation_id)
+                    .values_list("municipality_id", flat=True).first()
+                    if isinstance(organisation_id, int) else None)
+    audit.authorize(actor, Action.CREATE, Target(
+        Data.PROFESSIONAL, object_id=(username or "")[:64],
+        record={"municipality_id": municipality, "roles": list(roles or [])}))
     from django.core.validators import validate_email
 
     user_model = get_user_model()
@@ -590,7 +596,8 @@ def configure_municipality(actor: Actor, code: str, *, address_match: bool | Non
                            coordinator_days: int | None = None) -> Municipality:
     """A municipality's own choices for the reference index: whether same-address signals
     match, and how many working days the involved have to agree on a coordinator."""
-    audit.authorize(actor, Action.UPDATE, Target(Data.ORGANISATION, object_id=code[:64]))
+    audit.authorize(actor, Action.UPDATE, Target(Data.ORGANISATION, object_id=code[:64],
+                                                 record={"municipality_id": code}))
     try:
         municipality = Municipality.objects.select_for_update().get(code=code)
     except Municipality.DoesNotExist:
