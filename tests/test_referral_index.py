@@ -81,9 +81,11 @@ def test_refusals_age_death_and_flag(db):
     assert info.value.rule == "deceased"
     school_police = f.ProfessionalFactory(
         organisation=f.OrganisationFactory(kind="municipality", may_signal=False))
-    with pytest.raises(Refusal) as info:
+    before = AccessLogRecord.objects.filter(outcome="denied").count()
+    with pytest.raises(AccessDenied) as denied:
         register(school_police, youth())
-    assert (info.value.rule, info.value.status) == ("organisation_may_not_signal", 403)
+    assert denied.value.rule == "organisation_may_not_signal"
+    assert AccessLogRecord.objects.filter(outcome="denied").count() == before + 1
 
 
 def test_22_year_old_signal_ends_at_23rd_birthday(db):
@@ -452,3 +454,48 @@ def test_privacy_officer_of_another_municipality_gets_nothing(db, api_client_for
     api = api_client_for(elsewhere)
     assert api.get(f"/persons/{kid.pk}/rights-report").status_code == 403
     assert api.get(f"/persons/{kid.pk}/access-log").status_code == 403
+
+
+def test_a_signal_past_its_duration_never_matches_even_before_retention(db):
+    kid = youth()
+    a, b = signaller(), signaller()
+    old = register(a, kid, duration_days=10).signal
+    Signal.objects.filter(pk=old.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+    assert register(b, kid).matches == []
+    with pytest.raises((AccessDenied, Refusal)):
+        actions.extend_signal(f.professional_actor(a), old.pk, duration_days=300)
+
+
+def test_existing_signal_answer_names_a_match_only_to_someone_involved(api_client_for):
+    kid = youth()
+    a, b = signaller(), signaller()
+    register(a, kid)
+    match = register(b, kid).matches[0]
+    colleague = f.ProfessionalFactory(organisation=a.organisation)
+    Registration.objects.create(person=kid, professional=colleague, organisation=a.organisation)
+    answer = api_client_for(colleague).post("/signals", {"person_id": str(kid.pk)})
+    assert answer.status_code == 409 and answer.json()["existing"]["match_id"] is None
+    mine = api_client_for(a).post("/signals", {"person_id": str(kid.pk)})
+    assert mine.json()["existing"]["match_id"] == match.pk
+
+
+@pytest.mark.parametrize(("field", "value"), [("contact_email", "not-an-email <script>"),
+                                              ("contact_phone", "06\x0012345"),
+                                              ("contact_email", "a\x00@b.nl")])
+def test_signal_contact_details_are_validated(api_client_for, field, value):
+    prof, kid = signaller(), youth()
+    Registration.objects.create(person=kid, professional=prof, organisation=prof.organisation)
+    response = api_client_for(prof).post("/signals", {"person_id": str(kid.pk), field: value})
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_access_log_period_out_of_range_is_no_500(api_client_for):
+    kid = youth()
+    a = signaller()
+    register(a, kid)
+    officer = f.ProfessionalFactory(roles=["privacy_officer"], organisation=f.OrganisationFactory(
+        kind="municipality", municipality=a.organisation.municipality))
+    api = api_client_for(officer)
+    for query in ("start=0001-01-01", "end=9999-12-31", "start=0001-01-01&end=9999-12-31"):
+        assert api.get(f"/persons/{kid.pk}/access-log?{query}").status_code == 200

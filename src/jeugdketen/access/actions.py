@@ -119,6 +119,9 @@ def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
 
 def _period(qs: QuerySet[AccessLogRecord], start: date | None, end: date | None) -> QuerySet:
     tz = timezone.get_current_timezone()
+    # Dates outside the years the platform can hold data for mean "no bound".
+    start = start if start and 1900 <= start.year <= 2200 else None
+    end = end if end and 1900 <= end.year <= 2200 else None
     if start:
         qs = qs.filter(at__gte=datetime.combine(start, time.min, tzinfo=tz))
     if end:

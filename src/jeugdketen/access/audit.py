@@ -35,13 +35,18 @@ R = TypeVar("R")
 class AccessDenied(Exception):
     """The policy said no. The denied attempt is logged when the action's work is undone."""
 
-    def __init__(self, actor: Actor, action: Action, target: Target, decision: Decision):
+    def __init__(self, actor: Actor, action: Action, target: Target, decision: Decision,
+                 *, rule: str = "", message: str = ""):
         super().__init__(decision.reason)
         self.actor = actor
         self.action = action
         self.target = target
         self.decision = decision
         self.logged = False
+        # A rule the caller may be told (it says nothing about any record), e.g.
+        # "organisation_may_not_signal".
+        self.rule = rule
+        self.message = message
 
 
 def _iso(at: datetime) -> str:

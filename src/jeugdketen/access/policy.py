@@ -344,7 +344,7 @@ def _signal(actor: Actor, action: Action, target: Target, care_role: str) -> Dec
     signal = target.record
     if action in (Action.READ, Action.UPDATE) and care_role and prof is not None \
             and signal is not None and signal.organisation_id == prof.organisation_id \
-            and signal.status == "active":
+            and signal.status == "active" and signal.expires_on > timezone.localdate():
         return Decision(True, Ground.OWN_ORGANISATION, care_role)
     if action in (Action.READ, Action.EXPORT, Action.PRINT) and _supervises(actor, target.person):
         return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
@@ -356,7 +356,8 @@ def _match(actor: Actor, action: Action, target: Target, care_role: str) -> Deci
     prof = actor.professional
     if match is None or prof is None or action not in (Action.READ, Action.UPDATE):
         return Decision.deny("matches are seen only by the professionals involved")
-    if care_role and match.signals.filter(contact_id=prof.pk, status="active").exists():
+    if care_role and match.signals.filter(contact_id=prof.pk, status="active",
+                                          expires_on__gt=timezone.localdate()).exists():
         return Decision(True, Ground.MATCH, care_role)
     if ("coordinator" in actor.roles and prof.organisation.kind == "municipality"
             and match.municipality_id == prof.organisation.municipality_id

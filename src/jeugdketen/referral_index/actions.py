@@ -9,6 +9,7 @@ the same moment produce exactly one match with everyone notified.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -79,6 +81,15 @@ def _get_or_deny(actor: Actor, action: Action, data: Data, queryset: Any, pk: An
                                  Decision.deny("no such record")) from None
 
 
+def live_signals(today: date) -> Any:
+    """Signals that count today: active, not past their duration, the youth not yet 23 and
+    alive. Retention ends the others at night; until then they never match either."""
+    return Signal.objects.filter(
+        status=SignalStatus.ACTIVE, expires_on__gt=today,
+        person__birth_date__gt=_years_before(today, LAST_AGE),
+        person__date_of_death__isnull=True)
+
+
 def _parents(person: Person) -> list[str]:
     return [str(p) for p in HouseholdMember.objects.filter(
         household__members__person=person, household__members__relation="child",
@@ -106,22 +117,36 @@ def register_signal(
     contact_phone: str = "", contact_email: str = "", today: date | None = None,
 ) -> Registered:
     today = today or timezone.localdate()
+    if actor.professional is not None and not actor.professional.organisation.may_signal:
+        # Checked before the youth is looked up: the answer says nothing about any record.
+        raise audit.AccessDenied(
+            actor, Action.CREATE, Target(Data.SIGNAL, object_id=str(person_id)[:64]),
+            Decision.deny("the organisation is not authorised to register signals"),
+            rule="organisation_may_not_signal",
+            message=_("Uw organisatie is niet meldingsbevoegd voor de verwijsindex."))
     person = _get_or_deny(actor, Action.CREATE, Data.SIGNAL,
                          Person.objects.select_related("neighbourhood__district"), person_id)
     target = Target(Data.SIGNAL, person=person)
     decision = decide(actor, Action.CREATE, target)
     if not decision.allowed:
-        if actor.professional is not None and not actor.professional.organisation.may_signal:
-            raise Refusal("organisation_may_not_signal", _(
-                "Uw organisatie is niet meldingsbevoegd voor de verwijsindex."), status=403)
         raise audit.AccessDenied(actor, Action.CREATE, target, decision)
     prof = actor.professional
     assert prof is not None
     duration = MAX_DURATION_DAYS if duration_days is None else int(duration_days)
+    errors: dict[str, list[ValidationError]] = {}
     if not 1 <= duration <= MAX_DURATION_DAYS:
-        raise ValidationError({"duration_days": [ValidationError(
-            _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."),
-            code="duration_range")]})
+        errors["duration_days"] = [ValidationError(
+            _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."), code="duration_range")]
+    if contact_email:
+        try:
+            validate_email(contact_email)
+        except ValidationError:
+            errors["contact_email"] = [ValidationError(_("Geen geldig e-mailadres."), code="email")]
+    if contact_phone and not re.fullmatch(r"[0-9+ ()-]{6,20}", contact_phone):
+        errors["contact_phone"] = [ValidationError(
+            _("Een telefoonnummer bestaat uit cijfers, spaties en + ( ) -."), code="phone_format")]
+    if errors:
+        raise ValidationError(errors)
     if person.date_of_death is not None:
         raise Refusal("deceased", _("Op een overleden jongere kan geen signaal worden afgegeven."),
                       field="person_id")
@@ -151,7 +176,7 @@ def register_signal(
 
 def _find_matches(signal: Signal, today: date) -> list[Match]:
     person = signal.person
-    active = Signal.objects.filter(status=SignalStatus.ACTIVE).exclude(
+    active = live_signals(today).exclude(
         organisation_id=signal.organisation_id).select_related("person", "contact__organisation")
     found: list[Match] = []
     # Client match: another organisation signals the same youth.
@@ -268,6 +293,9 @@ def withdraw_signal(actor: Actor, signal_id: Any, *, reason: str, today: date | 
 @audit.write_path
 def extend_signal(actor: Actor, signal_id: Any, *, duration_days: int) -> Signal:
     signal = _own_signal(actor, signal_id, Action.UPDATE)
+    if not live_signals(timezone.localdate()).filter(pk=signal.pk).exists():
+        raise Refusal("signal_ended", _("Dit signaal is verlopen en kan niet meer worden verlengd."),
+                      status=409)
     if not 1 <= int(duration_days) <= MAX_DURATION_DAYS:
         raise ValidationError({"duration_days": [ValidationError(
             _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."), code="duration_range")]})
@@ -678,6 +706,9 @@ def record_rights_request(actor: Actor, person_id: Any, *, kind: str, requested_
                                           code="rights_kind")]
     if not (requested_by or "").strip():
         errors["requested_by"] = [ValidationError(_("Dit veld is verplicht."), code="required")]
+    elif "\x00" in requested_by:
+        errors["requested_by"] = [ValidationError(_("Het teken NUL (0x00) is niet toegestaan."),
+                                                  code="null_characters_not_allowed")]
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
         errors["received_on"] = [ValidationError(_("De ontvangstdatum ligt niet in de toekomst."),
@@ -702,6 +733,9 @@ def answer_rights_request(actor: Actor, request_id: Any, *, granted: bool, outco
                                                  object_id=str(request.pk)))
     if not (outcome or "").strip():
         raise ValidationError({"outcome": [ValidationError(_("Beschrijf de uitkomst."), code="required")]})
+    if "\x00" in outcome:
+        raise ValidationError({"outcome": [ValidationError(
+            _("Het teken NUL (0x00) is niet toegestaan."), code="null_characters_not_allowed")]})
     request.granted, request.outcome = granted, outcome.strip()
     request.answered_on = answered_on or timezone.localdate()
     request.handled_by = actor.professional

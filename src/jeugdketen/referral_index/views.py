@@ -163,7 +163,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
 @page(r.has_professional)
 def inbox(request: HttpRequest) -> HttpResponse:
     prof = request.user.professional  # type: ignore[union-attr]
-    if request.method == "POST" and request.POST.get("read"):
+    if request.method == "POST" and request.POST.get("read", "").isdigit():
         actions.mark_read(prof, int(request.POST["read"]))
         return redirect("inbox")
     return render(request, "referral_index/inbox.html", {"messages_list": actions.inbox(prof)})
