@@ -58,7 +58,7 @@ def test_register_defaults_and_logs(db):
     assert s.contact == prof and s.contact_email == prof.user.email or s.contact_email
     assert AccessLogRecord.objects.filter(object_type="signal", action="create").count() == 1
     event = ChainEvent.objects.get(activity="signal.registered")
-    assert event.person_key == str(kid.pseudonym)
+    assert event.person_key == ""  # index events never carry a person key
     assert set(event.attributes) == {"duration_days"}
 
 
@@ -314,7 +314,8 @@ def test_retention_destroys_archive_after_five_years_and_at_23(db):
     prof = signaller()
     old = register(prof, youth()).signal
     Signal.objects.filter(pk=old.pk).update(
-        status="archived", archived_on=timezone.localdate() - timedelta(days=5 * 366))
+        status="archived", ended_on=timezone.localdate() - timedelta(days=5 * 366),
+        archived_on=timezone.localdate() - timedelta(days=5 * 366 - 3))
     nearly = f.PersonFactory(birth_date=f.birth_date_for_age(23, days_after_birthday=-1))
     young = register(prof, nearly).signal
     plan = actions.retention_plan(timezone.localdate())
@@ -499,3 +500,36 @@ def test_access_log_period_out_of_range_is_no_500(api_client_for):
     api = api_client_for(officer)
     for query in ("start=0001-01-01", "end=9999-12-31", "start=0001-01-01&end=9999-12-31"):
         assert api.get(f"/persons/{kid.pk}/access-log?{query}").status_code == 200
+
+
+def test_index_chain_events_carry_no_person_key(db):
+    """The law destroys index data; the append-only chain event log must not keep a link."""
+    prof, kid = signaller(), youth()
+    s = register(prof, kid).signal
+    register(signaller(), kid)
+    actions.withdraw_signal(f.professional_actor(prof), s.pk, reason="risk_gone")
+    index_events = ChainEvent.objects.filter(activity__regex=r"^(signal|match|coordinator|rights)\.")
+    assert index_events.count() >= 4
+    assert set(index_events.values_list("person_key", flat=True)) == {""}
+
+
+def test_parent_does_not_see_decision_aid_sessions_in_the_access_overview(db):
+    from django.db import transaction
+
+    from jeugdketen.access.actions import read_access_log
+    from jeugdketen.access.audit import append, entry
+    from jeugdketen.access.policy import Action as A
+    from jeugdketen.access.policy import Data as D
+    from jeugdketen.access.policy import Decision, Target
+
+    mum, kid = youth(40), youth(8)
+    f.make_household(parents=[mum], children=[kid])
+    prof = signaller()
+    register(prof, kid)
+    with transaction.atomic():
+        append([entry(f.professional_actor(prof), A.CREATE,
+                      Target(D.GUIDE_SESSION, person=kid, object_id="s1"),
+                      Decision(True, "own_organisation", "professional"))])
+    seen = read_access_log(f.citizen_actor(mum), kid.pk)
+    assert {r.object_type for r in seen} >= {"signal"}
+    assert "guide_session" not in {r.object_type for r in seen}

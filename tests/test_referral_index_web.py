@@ -106,7 +106,7 @@ def test_rights_report_pages(db):
     kid = youth(a)
     actions.register_signal(f.professional_actor(a), kid.pk)
     client = login(privacy_officer)
-    found = client.get("/verwijsindex/rechten/", {"bsn": kid.bsn})
+    found = client.post("/verwijsindex/rechten/", {"bsn": kid.bsn})
     assert found.status_code == 302
     page = client.get(found["Location"]).content.decode()
     assert a.organisation.name in page

@@ -143,8 +143,12 @@ def read_access_log(
         target = Target(Data.ACCESS_LOG, object_id=str(person_id)[:64])
         raise audit.AccessDenied(actor, action, target, Decision.deny("no such person")) from None
     target = Target(Data.ACCESS_LOG, person=person)
-    audit.authorize(actor, action, target)
+    decision = audit.authorize(actor, action, target)
     qs = _period(AccessLogRecord.objects.filter(client_id=str(person.pk)), start, end)
+    if decision.ground in ("self", "parent"):
+        # A professional's decision-aid weighing (e.g. the Meldcode on child abuse) is not
+        # shown to the family: it could warn a parent who is the risk (AVG art. 23).
+        qs = qs.exclude(object_type="guide_session")
     return list(qs.order_by("-at", "-id")[:limit])
 
 

@@ -81,6 +81,13 @@ def _get_or_deny(actor: Actor, action: Action, data: Data, queryset: Any, pk: An
                                  Decision.deny("no such record")) from None
 
 
+def _hood(person: Person) -> str:
+    """Index events carry the neighbourhood, never a person key: the law destroys index data
+    (after the archive term, at 23, after death), and the append-only chain event log must
+    not keep a link to the youth after that."""
+    return person.neighbourhood_id or ""
+
+
 def live_signals(today: date) -> Any:
     """Signals that count today: active, not past their duration, the youth not yet 23 and
     alive. Retention ends the others at night; until then they never match either."""
@@ -168,7 +175,7 @@ def register_signal(
         registered_on=today, duration_days=duration,
         expires_on=min(today + timedelta(days=duration), birthday(person, LAST_AGE)))
     audit.append([audit.entry(actor, Action.CREATE, _signal_target(signal), decision)])
-    emit(Activity.SIGNAL_REGISTERED, person=person, organisation_id=prof.organisation_id,
+    emit(Activity.SIGNAL_REGISTERED, neighbourhood_code=_hood(person), organisation_id=prof.organisation_id,
          attributes={"duration_days": duration})
     matches = _find_matches(signal, today)
     return Registered(signal, created=True, matches=matches)
@@ -224,12 +231,12 @@ def _join(kind: str, key: str, signal: Signal, others: list[Signal], today: date
             coordinator_due=add_working_days(today, municipality.coordinator_days if municipality else 10))
         match.signals.add(signal, *others)
         newcomers = [signal, *others]
-        emit(Activity.MATCH_CREATED, person=signal.person, organisation_id=signal.organisation_id,
+        emit(Activity.MATCH_CREATED, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
              attributes={"kind": kind, "signals": len(newcomers)})
     else:
         newcomers = [s for s in [signal, *others] if not match.signals.filter(pk=s.pk).exists()]
         match.signals.add(*newcomers)
-        emit(Activity.MATCH_JOINED, person=signal.person, organisation_id=signal.organisation_id,
+        emit(Activity.MATCH_JOINED, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
              attributes={"kind": kind})
     _notify(match, newcomers)
     return match
@@ -285,7 +292,7 @@ def withdraw_signal(actor: Actor, signal_id: Any, *, reason: str, today: date | 
             code="withdraw_reason")]})
     signal = _own_signal(actor, signal_id, Action.UPDATE)
     _end([signal], reason, today or timezone.localdate())
-    emit(Activity.SIGNAL_WITHDRAWN, person=signal.person, organisation_id=signal.organisation_id,
+    emit(Activity.SIGNAL_WITHDRAWN, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
          attributes={"reason": reason})
     return signal
 
@@ -303,7 +310,7 @@ def extend_signal(actor: Actor, signal_id: Any, *, duration_days: int) -> Signal
     signal.expires_on = min(signal.registered_on + timedelta(days=signal.duration_days),
                             birthday(signal.person, LAST_AGE))
     signal.save(update_fields=["duration_days", "expires_on"])
-    emit(Activity.SIGNAL_EXTENDED, person=signal.person, organisation_id=signal.organisation_id,
+    emit(Activity.SIGNAL_EXTENDED, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
          attributes={"duration_days": signal.duration_days})
     return signal
 
@@ -554,7 +561,8 @@ def retention_plan(as_of: date) -> RetentionPlan:
         Signal.objects.filter(status=SignalStatus.ENDED).exclude(pk__in=ending_ids)
         .select_related("person"))
     destroy = Signal.objects.filter(
-        Q(status=SignalStatus.ARCHIVED, archived_on__lte=_years_before(as_of, ARCHIVE_YEARS)) | gone
+        # The archive term runs from the day the signal ended.
+        Q(status=SignalStatus.ARCHIVED, ended_on__lte=_years_before(as_of, ARCHIVE_YEARS)) | gone
     ).select_related("person")
     plan.destroy = list(destroy)
     gone_ids = {s.pk for s in plan.destroy}
@@ -578,7 +586,7 @@ def apply_retention(actor: Actor, plan: RetentionPlan, *, batch: int = 5000) -> 
             if not decision.allowed:  # pragma: no cover - the operator always may
                 raise audit.AccessDenied(actor, action, target, decision)
             rows.append(audit.entry(actor, action, target, decision))
-            events.append({"activity": activity, "person": s.person,
+            events.append({"activity": activity, "neighbourhood_code": _hood(s.person),
                            "organisation_id": s.organisation_id,
                            "attributes": (attrs or {}).get(s, {})})
         audit.append(rows)
@@ -718,7 +726,7 @@ def record_rights_request(actor: Actor, person_id: Any, *, kind: str, requested_
     request = RightsRequest.objects.create(
         person=person, kind=kind, requested_by=requested_by.strip()[:200], received_on=received_on,
         due_on=received_on + timedelta(days=RIGHTS_ANSWER_DAYS))
-    emit(Activity.RIGHTS_REQUEST_RECEIVED, person=person, attributes={"kind": kind})
+    emit(Activity.RIGHTS_REQUEST_RECEIVED, neighbourhood_code=_hood(person), attributes={"kind": kind})
     return request
 
 
@@ -740,7 +748,7 @@ def answer_rights_request(actor: Actor, request_id: Any, *, granted: bool, outco
     request.answered_on = answered_on or timezone.localdate()
     request.handled_by = actor.professional
     request.save()
-    emit(Activity.RIGHTS_REQUEST_ANSWERED, person=request.person,
+    emit(Activity.RIGHTS_REQUEST_ANSWERED, neighbourhood_code=_hood(request.person),
          attributes={"kind": request.kind, "granted": granted,
                      "days": (request.answered_on - request.received_on).days})
     return request
