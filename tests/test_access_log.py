@@ -599,3 +599,31 @@ def test_large_batches_are_written_in_chunks_and_stay_one_valid_chain(db):
     assert AccessLogRecord.objects.count() == before + 1234
     assert len(set(AccessLogRecord.objects.values_list("shard", flat=True)[before:])) >= 1
     assert audit.verify().ok
+
+
+def test_a_whole_chain_removed_with_its_head_is_detected(db, professional):
+    """Review finding: delete every record of one chain AND its head row, behind the
+    platform's back (triggers dropped): verify must still fail."""
+    actor = f.professional_actor(professional)
+    for _ in range(20):
+        actions.register_person(actor, actions.PersonInput(
+            bsn=f.synthetic_bsn(), given_names="A", family_name="B",
+            birth_date=date(2012, 1, 1), sex="M"))
+    audit.anchor()
+    shard = AccessLogRecord.objects.values_list("shard", flat=True).first()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE access_accesslogrecord DISABLE TRIGGER ALL")
+            cursor.execute("ALTER TABLE access_accesslogshard DISABLE TRIGGER ALL")
+        else:
+            cursor.execute("DROP TRIGGER access_accesslogrecord_no_delete")
+            cursor.execute("DROP TRIGGER access_accesslogshard_no_delete")
+        cursor.execute("DELETE FROM access_accesslogrecord WHERE shard = %s", [shard])
+        cursor.execute("DELETE FROM access_accesslogshard WHERE shard = %s", [shard])
+    result = audit.verify()
+    assert not result.ok and result.first_break.shard == shard
+
+
+def test_chain_heads_cannot_be_deleted(db):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM access_accesslogshard WHERE shard = 3")

@@ -19,15 +19,17 @@ not from the code:
   parent or carer (same household, relation parent/carer, the person a child there) does
   so for a child under 16 (not on or after the 16th birthday). A citizen reads a
   household they are a member of. Citizens never export, update, delete or create.
-- privacy_supervision: privacy officers read, export and print any person's access log
+- privacy_supervision: privacy officers of the person's municipality (their neighbourhood,
+  or an organisation there entered them) read, export and print the person's access log
   and read and decide (update) the break-the-glass review list; never base data.
 - data_management: a functional administrator reads and decides (update) an open
   correction proposal, and reads/prints the base data of a person with an open proposal
   (to judge it); nothing when no proposal is open.
-- administration: functional and platform administrators (and the superuser made by
+- administration: platform administrators (and the superuser made by
   `jeugdketen createadmin`, and the operator at the command line, who both act as
-  platform administrator) create, read and
-  update organisations and professionals. Nobody deletes, exports or prints them.
+  platform administrator) create, read and update organisations and professionals; a
+  functional administrator only within their own municipality and never with the
+  privileged roles (privacy officer, administrators). Nobody deletes, exports or prints them.
 - Municipal analysts never see person-level data. Nobody deletes or exports base data.
 - Reference index (issue 3): a professional or coordinator registers a signal (create) on
   a youth they entered, only when their organisation may signal; their own
@@ -108,8 +110,11 @@ accesslog/child-10          | -             | -             | REP=priv | -      
 accesslog/child-16-today    | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
 accesslog/no-person         | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
 breakglass/review           | -             | -             | RU=priv  | -       | -         | -         | -         | -    | -    | -         | -
-admin/organisation          | -             | -             | -        | -       | CRU=admin | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
-admin/professional          | -             | -             | -        | -       | CRU=admin | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/organisation          | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/professional          | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/own-municipality      | -             | -             | -        | -       | CRU=admin | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/other-municipality    | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/privileged-role       | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
 signal/new-registered       | C=reg         | C=reg         | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
 signal/new-not-registered   | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
 signal/new-may-not-signal   | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
@@ -121,6 +126,9 @@ match/own-signal-ended      | -             | -             | -        | -      
 match/not-involved          | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
 match/municipality-overdue  | -             | RU=oversight  | -        | -       | -         | -         | -         | -    | -    | -         | -
 match/municipality-in-time  | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+match/municipality-other    | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+accesslog/other-municipality| -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+rights/other-municipality   | -             | -             | -          | -     | -         | -         | -         | -    | -    | -         | -
 guide/new                   | CRP=own       | CRP=own       | -        | -       | -         | -         | -         | -    | -    | -         | -
 guide/own-organisation      | CRP=own       | CRP=own       | -        | -       | -         | -         | -         | -    | -    | -         | -
 guide/other-organisation    | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
@@ -295,6 +303,15 @@ def _household_member(s: Scene):
                                           members=(parent, kid))
 
 
+def _admin(s: Scene, *, own: bool, roles: list[str]):
+    """A new professional with these roles, in the actor's municipality or another."""
+    actor = s.actor()
+    place = (actor.professional.organisation.municipality_id
+             if own and actor.professional is not None else f.MunicipalityFactory().code)
+    return actor, Target(Data.PROFESSIONAL, object_id="new",
+                         record={"municipality_id": place, "roles": roles})
+
+
 def _signal(org, person=None, *, status: str = "active", contact=None):
     from datetime import timedelta
 
@@ -338,6 +355,9 @@ def _match_situation(kind: str):
 
         municipal = kind.startswith("municipality")
         actor = s.actor(**({"kind": "municipality", "may_signal": False} if municipal else {}))
+        own = (actor.professional.organisation.municipality
+               if actor.professional is not None else None)
+        place = f.MunicipalityFactory() if kind == "municipality-other" or own is None else own
         prof = getattr(s, "professional", None)
         kid = child(11)
         a = _signal(f.OrganisationFactory(), kid)
@@ -345,9 +365,10 @@ def _match_situation(kind: str):
         b = _signal(prof.organisation if b_contact else f.OrganisationFactory(), kid,
                     contact=b_contact, status="ended" if kind == "own-signal-ended" else "active")
         today = timezone.localdate()
-        due = today - timedelta(days=1) if kind == "municipality-overdue" else today + timedelta(days=5)
+        overdue = kind in ("municipality-overdue", "municipality-other")
+        due = today - timedelta(days=1) if overdue else today + timedelta(days=5)
         match = Match.objects.create(kind="client", subject_key=f"client:{kid.pk}",
-                                     coordinator_due=due)
+                                     coordinator_due=due, municipality=place)
         match.signals.add(a, b)
         return actor, Target(Data.MATCH, object_id=str(match.pk), record=match)
 
@@ -410,6 +431,9 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "breakglass/review": lambda s: (s.actor(), Target(Data.BREAK_GLASS)),
     "admin/organisation": lambda s: (s.actor(), Target(Data.ORGANISATION, object_id="School")),
     "admin/professional": lambda s: (s.actor(), Target(Data.PROFESSIONAL, object_id="42")),
+    "admin/own-municipality": lambda s: _admin(s, own=True, roles=["professional"]),
+    "admin/other-municipality": lambda s: _admin(s, own=False, roles=["professional"]),
+    "admin/privileged-role": lambda s: _admin(s, own=True, roles=["privacy_officer"]),
     "signal/new-registered": _signal_situation("new-registered"),
     "signal/new-not-registered": _signal_situation("new-not-registered"),
     "signal/new-may-not-signal": _signal_situation("new-may-not-signal"),
@@ -427,7 +451,19 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "guide/registered-person": _guide_situation("registered-person"),
     "guide/unregistered-person": _guide_situation("unregistered-person"),
     "rights/request": lambda s: (s.actor(), Target(Data.RIGHTS_REQUEST, person=adult())),
+    "match/municipality-other": _match_situation("municipality-other"),
+    "accesslog/other-municipality": lambda s: (s.actor(), Target(Data.ACCESS_LOG, person=adult())),
+    "rights/other-municipality": lambda s: (s.actor(), Target(Data.RIGHTS_REQUEST, person=adult())),
 }
+
+
+def place_in_own_municipality(actor: Actor, person) -> None:
+    """By default a situation's person belongs to the actor's municipality: an organisation
+    there entered them (privacy officers supervise their own municipality only)."""
+    if actor.professional is None or person is None:
+        return
+    local = f.OrganisationFactory(municipality=actor.professional.organisation.municipality)
+    f.RegistrationFactory(person=person, professional=f.ProfessionalFactory(organisation=local))
 
 
 def describe(decision: Decision) -> object:
@@ -442,6 +478,8 @@ CASES = [(situation, role) for situation in EXPECTED for role in ROLES]
 @pytest.mark.parametrize(("situation", "role"), CASES, ids=[f"{s}-{r}" for s, r in CASES])
 def test_decide(db, situation, role):
     actor, target = SITUATIONS[situation](Scene(role))
+    if not situation.endswith("other-municipality"):
+        place_in_own_municipality(actor, target.person)
     before = AccessLogRecord.objects.count()
 
     decisions = {action.value: decide(actor, action, target) for action in Action}
@@ -497,6 +535,7 @@ def test_privacy_officer_who_is_also_a_professional_reads_logs_as_privacy_office
     prof = f.ProfessionalFactory(roles=["professional", "privacy_officer"])
     person = adult()
     actor = f.professional_actor(prof)
+    place_in_own_municipality(actor, person)
     d = decide(actor, Action.READ, Target(Data.ACCESS_LOG, person=person))
     assert (d.allowed, d.ground, d.role) == (True, "privacy_supervision", "privacy_officer")
     # ... and still has no ground for the base data of someone they did not register.

@@ -58,7 +58,7 @@ def test_register_defaults_and_logs(db):
     assert s.contact == prof and s.contact_email == prof.user.email or s.contact_email
     assert AccessLogRecord.objects.filter(object_type="signal", action="create").count() == 1
     event = ChainEvent.objects.get(activity="signal.registered")
-    assert event.person_key == str(kid.pseudonym)
+    assert event.person_key == ""  # index events never carry a person key
     assert set(event.attributes) == {"duration_days"}
 
 
@@ -81,9 +81,11 @@ def test_refusals_age_death_and_flag(db):
     assert info.value.rule == "deceased"
     school_police = f.ProfessionalFactory(
         organisation=f.OrganisationFactory(kind="municipality", may_signal=False))
-    with pytest.raises(Refusal) as info:
+    before = AccessLogRecord.objects.filter(outcome="denied").count()
+    with pytest.raises(AccessDenied) as denied:
         register(school_police, youth())
-    assert (info.value.rule, info.value.status) == ("organisation_may_not_signal", 403)
+    assert denied.value.rule == "organisation_may_not_signal"
+    assert AccessLogRecord.objects.filter(outcome="denied").count() == before + 1
 
 
 def test_22_year_old_signal_ends_at_23rd_birthday(db):
@@ -312,7 +314,8 @@ def test_retention_destroys_archive_after_five_years_and_at_23(db):
     prof = signaller()
     old = register(prof, youth()).signal
     Signal.objects.filter(pk=old.pk).update(
-        status="archived", archived_on=timezone.localdate() - timedelta(days=5 * 366))
+        status="archived", ended_on=timezone.localdate() - timedelta(days=5 * 366),
+        archived_on=timezone.localdate() - timedelta(days=5 * 366 - 3))
     nearly = f.PersonFactory(birth_date=f.birth_date_for_age(23, days_after_birthday=-1))
     young = register(prof, nearly).signal
     plan = actions.retention_plan(timezone.localdate())
@@ -392,11 +395,13 @@ def test_information_letter_is_addressed_by_age(db, age, who, opening):
         actions.information_letter(f.professional_actor(signaller()), s.pk)
 
 
-def test_rights_report_and_requests(db, api_client_for, privacy_officer):
+def test_rights_report_and_requests(db, api_client_for):
     from jeugdketen.referral_index.documents import pdf, rights_report
 
     kid = youth()
     a, b = signaller(), signaller()
+    privacy_officer = f.ProfessionalFactory(roles=["privacy_officer"], organisation=f.OrganisationFactory(
+        kind="municipality", may_signal=False, municipality=a.organisation.municipality))
     sa = register(a, kid).signal
     register(b, kid)
     actions.withdraw_signal(f.professional_actor(a), sa.pk, reason="risk_gone")
@@ -440,3 +445,91 @@ def test_municipality_switches_address_match_off_via_api(api_client_for, platfor
                            data='{"coordinator_days": 0}', content_type="application/json",
                            headers={"Authorization": f"Bearer {api.token}"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "coordinator_days"
+
+
+def test_privacy_officer_of_another_municipality_gets_nothing(db, api_client_for):
+    kid = youth()
+    a = signaller()
+    register(a, kid)
+    elsewhere = f.ProfessionalFactory(roles=["privacy_officer"])  # its own municipality
+    api = api_client_for(elsewhere)
+    assert api.get(f"/persons/{kid.pk}/rights-report").status_code == 403
+    assert api.get(f"/persons/{kid.pk}/access-log").status_code == 403
+
+
+def test_a_signal_past_its_duration_never_matches_even_before_retention(db):
+    kid = youth()
+    a, b = signaller(), signaller()
+    old = register(a, kid, duration_days=10).signal
+    Signal.objects.filter(pk=old.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+    assert register(b, kid).matches == []
+    with pytest.raises((AccessDenied, Refusal)):
+        actions.extend_signal(f.professional_actor(a), old.pk, duration_days=300)
+
+
+def test_existing_signal_answer_names_a_match_only_to_someone_involved(api_client_for):
+    kid = youth()
+    a, b = signaller(), signaller()
+    register(a, kid)
+    match = register(b, kid).matches[0]
+    colleague = f.ProfessionalFactory(organisation=a.organisation)
+    Registration.objects.create(person=kid, professional=colleague, organisation=a.organisation)
+    answer = api_client_for(colleague).post("/signals", {"person_id": str(kid.pk)})
+    assert answer.status_code == 409 and answer.json()["existing"]["match_id"] is None
+    mine = api_client_for(a).post("/signals", {"person_id": str(kid.pk)})
+    assert mine.json()["existing"]["match_id"] == match.pk
+
+
+@pytest.mark.parametrize(("field", "value"), [("contact_email", "not-an-email <script>"),
+                                              ("contact_phone", "06\x0012345"),
+                                              ("contact_email", "a\x00@b.nl")])
+def test_signal_contact_details_are_validated(api_client_for, field, value):
+    prof, kid = signaller(), youth()
+    Registration.objects.create(person=kid, professional=prof, organisation=prof.organisation)
+    response = api_client_for(prof).post("/signals", {"person_id": str(kid.pk), field: value})
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_access_log_period_out_of_range_is_no_500(api_client_for):
+    kid = youth()
+    a = signaller()
+    register(a, kid)
+    officer = f.ProfessionalFactory(roles=["privacy_officer"], organisation=f.OrganisationFactory(
+        kind="municipality", municipality=a.organisation.municipality))
+    api = api_client_for(officer)
+    for query in ("start=0001-01-01", "end=9999-12-31", "start=0001-01-01&end=9999-12-31"):
+        assert api.get(f"/persons/{kid.pk}/access-log?{query}").status_code == 200
+
+
+def test_index_chain_events_carry_no_person_key(db):
+    """The law destroys index data; the append-only chain event log must not keep a link."""
+    prof, kid = signaller(), youth()
+    s = register(prof, kid).signal
+    register(signaller(), kid)
+    actions.withdraw_signal(f.professional_actor(prof), s.pk, reason="risk_gone")
+    index_events = ChainEvent.objects.filter(activity__regex=r"^(signal|match|coordinator|rights)\.")
+    assert index_events.count() >= 4
+    assert set(index_events.values_list("person_key", flat=True)) == {""}
+
+
+def test_parent_does_not_see_decision_aid_sessions_in_the_access_overview(db):
+    from django.db import transaction
+
+    from jeugdketen.access.actions import read_access_log
+    from jeugdketen.access.audit import append, entry
+    from jeugdketen.access.policy import Action as A
+    from jeugdketen.access.policy import Data as D
+    from jeugdketen.access.policy import Decision, Target
+
+    mum, kid = youth(40), youth(8)
+    f.make_household(parents=[mum], children=[kid])
+    prof = signaller()
+    register(prof, kid)
+    with transaction.atomic():
+        append([entry(f.professional_actor(prof), A.CREATE,
+                      Target(D.GUIDE_SESSION, person=kid, object_id="s1"),
+                      Decision(True, "own_organisation", "professional"))])
+    seen = read_access_log(f.citizen_actor(mum), kid.pk)
+    assert {r.object_type for r in seen} >= {"signal"}
+    assert "guide_session" not in {r.object_type for r in seen}

@@ -99,12 +99,14 @@ def test_matches_page_and_coordinator_agreement(db):
     assert "Regievoerder afgesproken" in inbox
 
 
-def test_rights_report_pages(db, privacy_officer):
+def test_rights_report_pages(db):
     a = signaller()
+    privacy_officer = f.ProfessionalFactory(roles=["privacy_officer"], organisation=f.OrganisationFactory(
+        kind="municipality", may_signal=False, municipality=a.organisation.municipality))
     kid = youth(a)
     actions.register_signal(f.professional_actor(a), kid.pk)
     client = login(privacy_officer)
-    found = client.get("/verwijsindex/rechten/", {"bsn": kid.bsn})
+    found = client.post("/verwijsindex/rechten/", {"bsn": kid.bsn})
     assert found.status_code == 302
     page = client.get(found["Location"]).content.decode()
     assert a.organisation.name in page

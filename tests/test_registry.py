@@ -394,3 +394,28 @@ def test_chain_events_refuse_personal_attributes(db):
 
     with transaction.atomic(), pytest.raises(ValueError, match="bsn"):
         emit(Activity.PERSON_REGISTERED, attributes={"bsn": "999900018"})
+
+
+def test_reading_back_a_known_bsn_shows_only_what_you_entered(api_client_for, professional, other_professional):
+    """Review finding: after entering a known BSN, the follow-up read must not hand over
+    the stored identity. The registration ground shows the data as you entered it."""
+    from .conftest import person_payload
+
+    first = person_payload(given_names="Nina", family_name="Nguyen", birth_date="2015-06-22")
+    created = api_client_for(professional).post("/persons", first).json()
+    probe = {**first, "given_names": "X", "family_name": "Y", "birth_date": "2016-01-01",
+             "postcode": None, "house_number": None}
+    api = api_client_for(other_professional)
+    answer = api.post("/persons", probe)
+    assert answer.status_code == 201 and answer.json()["id"] == created["id"]
+    read = api.get(f"/persons/{created['id']}").json()
+    assert (read["given_names"], read["family_name"], read["birth_date"]) == ("X", "Y", "2016-01-01")
+    assert read["postcode"] is None and read["neighbourhood_code"] is None
+    # For an unknown BSN the read also returns exactly what was entered: no difference.
+    fresh = {**probe, "bsn": f.synthetic_bsn()}
+    new = api.post("/persons", fresh).json()
+    again = api.get(f"/persons/{new['id']}").json()
+    assert {k: v for k, v in again.items() if k not in ("id", "bsn")} == {
+        k: v for k, v in read.items() if k not in ("id", "bsn")}
+    # The first professional still sees the stored record as they entered it.
+    assert api_client_for(professional).get(f"/persons/{created['id']}").json()["given_names"] == "Nina"

@@ -15,7 +15,8 @@ def test_reference_index_pages_in_dutch_and_english(db, client_for, settings):
     org_b = f.OrganisationFactory(may_signal=True, may_coordinate=True)
     a = f.ProfessionalFactory(organisation=org_a, roles=["professional"])
     b = f.ProfessionalFactory(organisation=org_b, roles=["professional"])
-    privacy = f.ProfessionalFactory(roles=["privacy_officer"])
+    privacy = f.ProfessionalFactory(roles=["privacy_officer"], organisation=f.OrganisationFactory(
+        kind="municipality", municipality=org_a.municipality))
     kid = f.PersonFactory(birth_date=f.birth_date_for_age(9), family_name="Jansen")  # test data, not UI text
     for prof in (a, b):
         Registration.objects.create(person=kid, professional=prof, organisation=prof.organisation)

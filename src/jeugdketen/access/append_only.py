@@ -18,7 +18,7 @@ $$ LANGUAGE plpgsql;
 """
 
 
-def _create(table: str) -> Any:
+def _create(table: str, operations: tuple[str, ...] = ("UPDATE", "DELETE")) -> Any:
     def forwards(apps: Any, schema_editor: Any) -> None:
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
@@ -26,11 +26,11 @@ def _create(table: str) -> Any:
             # parameters (with params=() psycopg refuses the statement).
             schema_editor.execute(PG_FUNCTION, params=None)
             schema_editor.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"CREATE TRIGGER {table}_append_only BEFORE {' OR '.join(operations)} ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION jeugdketen_append_only()"
             )
         elif vendor == "sqlite":
-            for op in ("UPDATE", "DELETE"):
+            for op in operations:
                 schema_editor.execute(
                     f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
                     f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
@@ -51,3 +51,8 @@ def _create(table: str) -> Any:
 
 def triggers(*tables: str) -> list[Any]:
     return [_create(table) for table in tables]
+
+
+def no_delete(*tables: str) -> list[Any]:
+    """Rows that are updated but never removed (the access log's chain heads)."""
+    return [_create(table, ("DELETE",)) for table in tables]

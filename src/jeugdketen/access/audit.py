@@ -27,6 +27,7 @@ from jeugdketen.access.models import AccessLogRecord, AccessLogShard, AuditAncho
 from jeugdketen.access.policy import Action, Actor, Decision, Target, decide
 
 GENESIS = "0" * 64
+MAX_SHARDS = 64  # the chain heads made by migration access 0003
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -34,13 +35,18 @@ R = TypeVar("R")
 class AccessDenied(Exception):
     """The policy said no. The denied attempt is logged when the action's work is undone."""
 
-    def __init__(self, actor: Actor, action: Action, target: Target, decision: Decision):
+    def __init__(self, actor: Actor, action: Action, target: Target, decision: Decision,
+                 *, rule: str = "", message: str = ""):
         super().__init__(decision.reason)
         self.actor = actor
         self.action = action
         self.target = target
         self.decision = decision
         self.logged = False
+        # A rule the caller may be told (it says nothing about any record), e.g.
+        # "organisation_may_not_signal".
+        self.rule = rule
+        self.message = message
 
 
 def _iso(at: datetime) -> str:
@@ -270,9 +276,12 @@ def verify(progress: Callable[[int], None] | None = None) -> VerifyResult:
                 anchored[(int(shard), int(seq))] = digest
                 anchored_upto[int(shard)] = max(anchored_upto.get(int(shard), 0), int(seq))
     record_shards = set(AccessLogRecord.objects.values_list("shard", flat=True).distinct())
+    anchored_shards = {int(shard) for anchor in anchors for shard in anchor.heads}
     checked = 0
     first: Break | None = None
-    for shard in sorted(set(heads) | record_shards):
+    # Every chain the migration made, every chain an anchor saw and every chain with
+    # records: a chain removed together with its head row is still noticed.
+    for shard in sorted(set(range(MAX_SHARDS)) | set(heads) | record_shards | anchored_shards):
         expected_seq, prev = 0, GENESIS
         for row in _rows(shard):
             expected_seq += 1  # noqa: SIM113 - also read after the loop

@@ -10,7 +10,9 @@ Grounds in this version:
 - self / parent: a person sees their own data, a parent or carer that of a child under 16;
 - privacy_supervision: the privacy officer sees access logs (never case content);
 - data_management: a functional administrator decides an open correction proposal;
-- administration: administrators manage organisations and professionals;
+- administration: platform administrators manage organisations and professionals; a
+  functional administrator only within their own municipality and never with privileged
+  roles (privacy officer, administrators);
 - own_organisation: a professional's own organisation's records (its signals, its
   decision-aid sessions);
 - match: a professional whose own signal is in a match sees that match (contact data only);
@@ -77,6 +79,7 @@ class Ground(StrEnum):
 
 CARE_ROLES = ("professional", "coordinator")
 ADMIN_ROLES = ("platform_admin", "functional_admin")
+PRIVILEGED_ROLES = {"privacy_officer", "functional_admin", "platform_admin"}
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,32 @@ def _citizen_ground(actor: Actor, person: Person, today: date) -> Ground | None:
     return Ground.PARENT if is_parent else None
 
 
+def _municipality_of(actor: Actor) -> str | None:
+    prof = actor.professional
+    return prof.organisation.municipality_id if prof is not None else None
+
+
+def _person_municipalities(person: Person) -> set[str]:
+    """Where a person belongs: their neighbourhood's municipality, and the municipalities
+    of the organisations that entered them (for persons without a known address)."""
+    from jeugdketen.registry.models import Neighbourhood, Registration
+
+    found = set(Registration.objects.filter(person_id=person.pk)
+                .values_list("organisation__municipality_id", flat=True))
+    if person.neighbourhood_id:
+        found |= set(Neighbourhood.objects.filter(pk=person.neighbourhood_id)
+                     .values_list("district__municipality_id", flat=True))
+    return found
+
+
+def _supervises(actor: Actor, person: Person | None) -> bool:
+    """The privacy officer supervises the persons of their own municipality only."""
+    if "privacy_officer" not in actor.roles or person is None:
+        return False
+    own = _municipality_of(actor)
+    return own is not None and own in _person_municipalities(person)
+
+
 def _open_correction(person: Person) -> bool:
     return person.corrections.filter(status="open").exists()
 
@@ -244,7 +273,7 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
     if target.data is Data.ACCESS_LOG:
         person = target.person
         if action in (Action.READ, Action.EXPORT, Action.PRINT) and person is not None:
-            if "privacy_officer" in actor.roles:
+            if _supervises(actor, person):
                 return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
             citizen = _citizen_ground(actor, person, today)
             if citizen is not None and action is not Action.EXPORT:
@@ -252,14 +281,30 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
         return Decision.deny("access logs are for the privacy officer and the person")
 
     if target.data is Data.BREAK_GLASS:
-        if action in (Action.READ, Action.UPDATE) and "privacy_officer" in actor.roles:
+        # The list is filtered to the officer's municipality by the action; one record
+        # (target.record) must come from an organisation of that municipality.
+        record = target.record
+        own = _municipality_of(actor)
+        if (action in (Action.READ, Action.UPDATE) and "privacy_officer" in actor.roles
+                and own is not None
+                and (record is None or record.get("municipality_id") == own)):
             return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
-        return Decision.deny("break-the-glass review is for the privacy officer")
+        return Decision.deny("break-the-glass review is for the privacy officer of the municipality")
 
     if target.data in (Data.ORGANISATION, Data.PROFESSIONAL):
-        if action in (Action.CREATE, Action.READ, Action.UPDATE) and admin_role:
-            return Decision(True, Ground.ADMINISTRATION, admin_role)
-        return Decision.deny("organisations and professionals are managed by administrators")
+        if action not in (Action.CREATE, Action.READ, Action.UPDATE) or not admin_role:
+            return Decision.deny("organisations and professionals are managed by administrators")
+        if "platform_admin" in actor.roles:
+            return Decision(True, Ground.ADMINISTRATION, "platform_admin")
+        # A functional administrator: only within their own municipality, and never handing
+        # out the privileged roles (or a token for someone else, which skips 2FA).
+        record = target.record or {}
+        own = _municipality_of(actor)
+        if (own is not None and record.get("municipality_id") == own
+                and not PRIVILEGED_ROLES & set(record.get("roles", ()))):
+            return Decision(True, Ground.ADMINISTRATION, "functional_admin")
+        return Decision.deny("a functional administrator manages their own municipality only, "
+                             "without privileged roles")
 
     if target.data is Data.SIGNAL:
         return _signal(actor, action, target, care_role)
@@ -276,7 +321,7 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
         return Decision.deny("decision-aid answers stay in the professional's own organisation")
     if target.data is Data.RIGHTS_REQUEST:
         if action in (Action.CREATE, Action.READ, Action.UPDATE, Action.EXPORT, Action.PRINT) \
-                and "privacy_officer" in actor.roles:
+                and _supervises(actor, target.person):
             return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
         return Decision.deny("rights requests are handled by the privacy officer")
 
@@ -299,9 +344,9 @@ def _signal(actor: Actor, action: Action, target: Target, care_role: str) -> Dec
     signal = target.record
     if action in (Action.READ, Action.UPDATE) and care_role and prof is not None \
             and signal is not None and signal.organisation_id == prof.organisation_id \
-            and signal.status == "active":
+            and signal.status == "active" and signal.expires_on > timezone.localdate():
         return Decision(True, Ground.OWN_ORGANISATION, care_role)
-    if action in (Action.READ, Action.EXPORT, Action.PRINT) and "privacy_officer" in actor.roles:
+    if action in (Action.READ, Action.EXPORT, Action.PRINT) and _supervises(actor, target.person):
         return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
     return Decision.deny("signals are seen by their own organisation and the privacy officer")
 
@@ -311,9 +356,11 @@ def _match(actor: Actor, action: Action, target: Target, care_role: str) -> Deci
     prof = actor.professional
     if match is None or prof is None or action not in (Action.READ, Action.UPDATE):
         return Decision.deny("matches are seen only by the professionals involved")
-    if care_role and match.signals.filter(contact_id=prof.pk, status="active").exists():
+    if care_role and match.signals.filter(contact_id=prof.pk, status="active",
+                                          expires_on__gt=timezone.localdate()).exists():
         return Decision(True, Ground.MATCH, care_role)
     if ("coordinator" in actor.roles and prof.organisation.kind == "municipality"
+            and match.municipality_id == prof.organisation.municipality_id
             and match.coordinator_overdue()):
         return Decision(True, Ground.MUNICIPAL_OVERSIGHT, "coordinator")
     return Decision.deny("matches are seen only by the professionals involved")

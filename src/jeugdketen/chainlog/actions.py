@@ -64,6 +64,7 @@ def emit_many(events: list[dict[str, Any]]) -> None:
             trajectory_key=e.get("trajectory_key", ""),
             person_key=str(person.pseudonym) if person is not None else "",
             household_key="", organisation_id=e.get("organisation_id"),
-            neighbourhood_code=(person.neighbourhood_id or "") if person is not None else "",
+            neighbourhood_code=e.get("neighbourhood_code")
+            or ((person.neighbourhood_id or "") if person is not None else ""),
             attributes=attributes))
     ChainEvent.objects.bulk_create(rows, batch_size=2000)

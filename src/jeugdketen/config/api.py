@@ -109,6 +109,9 @@ def on_domain_error(request: HttpRequest, exc: DjangoValidationError) -> HttpRes
 @api.exception_handler(AccessDenied)
 def on_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
     # No personal data and no hint whether the record exists.
+    if exc.rule:
+        return problem(request, 403, "Forbidden", exc.message,
+                       [{"field": "body", "rule": exc.rule, "message": exc.message}], kind=exc.rule)
     return problem(request, 403, "Forbidden",
                    "You have no ground to do this. The attempt has been logged.", kind="forbidden")
 

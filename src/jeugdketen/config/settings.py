@@ -118,7 +118,9 @@ LOGIN_REDIRECT_URL = "home"
 # Lockout after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("JEUGDKETEN_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("JEUGDKETEN_LOCKOUT_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per username: behind a TLS proxy every request carries the proxy's address, so counting
+# per address (or per username and address) would not stop guessing a password.
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False

@@ -9,6 +9,7 @@ the same moment produce exactly one match with everyone notified.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -79,6 +81,22 @@ def _get_or_deny(actor: Actor, action: Action, data: Data, queryset: Any, pk: An
                                  Decision.deny("no such record")) from None
 
 
+def _hood(person: Person) -> str:
+    """Index events carry the neighbourhood, never a person key: the law destroys index data
+    (after the archive term, at 23, after death), and the append-only chain event log must
+    not keep a link to the youth after that."""
+    return person.neighbourhood_id or ""
+
+
+def live_signals(today: date) -> Any:
+    """Signals that count today: active, not past their duration, the youth not yet 23 and
+    alive. Retention ends the others at night; until then they never match either."""
+    return Signal.objects.filter(
+        status=SignalStatus.ACTIVE, expires_on__gt=today,
+        person__birth_date__gt=_years_before(today, LAST_AGE),
+        person__date_of_death__isnull=True)
+
+
 def _parents(person: Person) -> list[str]:
     return [str(p) for p in HouseholdMember.objects.filter(
         household__members__person=person, household__members__relation="child",
@@ -106,22 +124,36 @@ def register_signal(
     contact_phone: str = "", contact_email: str = "", today: date | None = None,
 ) -> Registered:
     today = today or timezone.localdate()
+    if actor.professional is not None and not actor.professional.organisation.may_signal:
+        # Checked before the youth is looked up: the answer says nothing about any record.
+        raise audit.AccessDenied(
+            actor, Action.CREATE, Target(Data.SIGNAL, object_id=str(person_id)[:64]),
+            Decision.deny("the organisation is not authorised to register signals"),
+            rule="organisation_may_not_signal",
+            message=_("Uw organisatie is niet meldingsbevoegd voor de verwijsindex."))
     person = _get_or_deny(actor, Action.CREATE, Data.SIGNAL,
                          Person.objects.select_related("neighbourhood__district"), person_id)
     target = Target(Data.SIGNAL, person=person)
     decision = decide(actor, Action.CREATE, target)
     if not decision.allowed:
-        if actor.professional is not None and not actor.professional.organisation.may_signal:
-            raise Refusal("organisation_may_not_signal", _(
-                "Uw organisatie is niet meldingsbevoegd voor de verwijsindex."), status=403)
         raise audit.AccessDenied(actor, Action.CREATE, target, decision)
     prof = actor.professional
     assert prof is not None
     duration = MAX_DURATION_DAYS if duration_days is None else int(duration_days)
+    errors: dict[str, list[ValidationError]] = {}
     if not 1 <= duration <= MAX_DURATION_DAYS:
-        raise ValidationError({"duration_days": [ValidationError(
-            _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."),
-            code="duration_range")]})
+        errors["duration_days"] = [ValidationError(
+            _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."), code="duration_range")]
+    if contact_email:
+        try:
+            validate_email(contact_email)
+        except ValidationError:
+            errors["contact_email"] = [ValidationError(_("Geen geldig e-mailadres."), code="email")]
+    if contact_phone and not re.fullmatch(r"[0-9+ ()-]{6,20}", contact_phone):
+        errors["contact_phone"] = [ValidationError(
+            _("Een telefoonnummer bestaat uit cijfers, spaties en + ( ) -."), code="phone_format")]
+    if errors:
+        raise ValidationError(errors)
     if person.date_of_death is not None:
         raise Refusal("deceased", _("Op een overleden jongere kan geen signaal worden afgegeven."),
                       field="person_id")
@@ -143,7 +175,7 @@ def register_signal(
         registered_on=today, duration_days=duration,
         expires_on=min(today + timedelta(days=duration), birthday(person, LAST_AGE)))
     audit.append([audit.entry(actor, Action.CREATE, _signal_target(signal), decision)])
-    emit(Activity.SIGNAL_REGISTERED, person=person, organisation_id=prof.organisation_id,
+    emit(Activity.SIGNAL_REGISTERED, neighbourhood_code=_hood(person), organisation_id=prof.organisation_id,
          attributes={"duration_days": duration})
     matches = _find_matches(signal, today)
     return Registered(signal, created=True, matches=matches)
@@ -151,7 +183,7 @@ def register_signal(
 
 def _find_matches(signal: Signal, today: date) -> list[Match]:
     person = signal.person
-    active = Signal.objects.filter(status=SignalStatus.ACTIVE).exclude(
+    active = live_signals(today).exclude(
         organisation_id=signal.organisation_id).select_related("person", "contact__organisation")
     found: list[Match] = []
     # Client match: another organisation signals the same youth.
@@ -199,12 +231,12 @@ def _join(kind: str, key: str, signal: Signal, others: list[Signal], today: date
             coordinator_due=add_working_days(today, municipality.coordinator_days if municipality else 10))
         match.signals.add(signal, *others)
         newcomers = [signal, *others]
-        emit(Activity.MATCH_CREATED, person=signal.person, organisation_id=signal.organisation_id,
+        emit(Activity.MATCH_CREATED, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
              attributes={"kind": kind, "signals": len(newcomers)})
     else:
         newcomers = [s for s in [signal, *others] if not match.signals.filter(pk=s.pk).exists()]
         match.signals.add(*newcomers)
-        emit(Activity.MATCH_JOINED, person=signal.person, organisation_id=signal.organisation_id,
+        emit(Activity.MATCH_JOINED, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
              attributes={"kind": kind})
     _notify(match, newcomers)
     return match
@@ -260,7 +292,7 @@ def withdraw_signal(actor: Actor, signal_id: Any, *, reason: str, today: date | 
             code="withdraw_reason")]})
     signal = _own_signal(actor, signal_id, Action.UPDATE)
     _end([signal], reason, today or timezone.localdate())
-    emit(Activity.SIGNAL_WITHDRAWN, person=signal.person, organisation_id=signal.organisation_id,
+    emit(Activity.SIGNAL_WITHDRAWN, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
          attributes={"reason": reason})
     return signal
 
@@ -268,6 +300,9 @@ def withdraw_signal(actor: Actor, signal_id: Any, *, reason: str, today: date | 
 @audit.write_path
 def extend_signal(actor: Actor, signal_id: Any, *, duration_days: int) -> Signal:
     signal = _own_signal(actor, signal_id, Action.UPDATE)
+    if not live_signals(timezone.localdate()).filter(pk=signal.pk).exists():
+        raise Refusal("signal_ended", _("Dit signaal is verlopen en kan niet meer worden verlengd."),
+                      status=409)
     if not 1 <= int(duration_days) <= MAX_DURATION_DAYS:
         raise ValidationError({"duration_days": [ValidationError(
             _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."), code="duration_range")]})
@@ -275,7 +310,7 @@ def extend_signal(actor: Actor, signal_id: Any, *, duration_days: int) -> Signal
     signal.expires_on = min(signal.registered_on + timedelta(days=signal.duration_days),
                             birthday(signal.person, LAST_AGE))
     signal.save(update_fields=["duration_days", "expires_on"])
-    emit(Activity.SIGNAL_EXTENDED, person=signal.person, organisation_id=signal.organisation_id,
+    emit(Activity.SIGNAL_EXTENDED, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
          attributes={"duration_days": signal.duration_days})
     return signal
 
@@ -526,7 +561,8 @@ def retention_plan(as_of: date) -> RetentionPlan:
         Signal.objects.filter(status=SignalStatus.ENDED).exclude(pk__in=ending_ids)
         .select_related("person"))
     destroy = Signal.objects.filter(
-        Q(status=SignalStatus.ARCHIVED, archived_on__lte=_years_before(as_of, ARCHIVE_YEARS)) | gone
+        # The archive term runs from the day the signal ended.
+        Q(status=SignalStatus.ARCHIVED, ended_on__lte=_years_before(as_of, ARCHIVE_YEARS)) | gone
     ).select_related("person")
     plan.destroy = list(destroy)
     gone_ids = {s.pk for s in plan.destroy}
@@ -550,7 +586,7 @@ def apply_retention(actor: Actor, plan: RetentionPlan, *, batch: int = 5000) -> 
             if not decision.allowed:  # pragma: no cover - the operator always may
                 raise audit.AccessDenied(actor, action, target, decision)
             rows.append(audit.entry(actor, action, target, decision))
-            events.append({"activity": activity, "person": s.person,
+            events.append({"activity": activity, "neighbourhood_code": _hood(s.person),
                            "organisation_id": s.organisation_id,
                            "attributes": (attrs or {}).get(s, {})})
         audit.append(rows)
@@ -678,6 +714,9 @@ def record_rights_request(actor: Actor, person_id: Any, *, kind: str, requested_
                                           code="rights_kind")]
     if not (requested_by or "").strip():
         errors["requested_by"] = [ValidationError(_("Dit veld is verplicht."), code="required")]
+    elif "\x00" in requested_by:
+        errors["requested_by"] = [ValidationError(_("Het teken NUL (0x00) is niet toegestaan."),
+                                                  code="null_characters_not_allowed")]
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
         errors["received_on"] = [ValidationError(_("De ontvangstdatum ligt niet in de toekomst."),
@@ -687,7 +726,7 @@ def record_rights_request(actor: Actor, person_id: Any, *, kind: str, requested_
     request = RightsRequest.objects.create(
         person=person, kind=kind, requested_by=requested_by.strip()[:200], received_on=received_on,
         due_on=received_on + timedelta(days=RIGHTS_ANSWER_DAYS))
-    emit(Activity.RIGHTS_REQUEST_RECEIVED, person=person, attributes={"kind": kind})
+    emit(Activity.RIGHTS_REQUEST_RECEIVED, neighbourhood_code=_hood(person), attributes={"kind": kind})
     return request
 
 
@@ -702,11 +741,14 @@ def answer_rights_request(actor: Actor, request_id: Any, *, granted: bool, outco
                                                  object_id=str(request.pk)))
     if not (outcome or "").strip():
         raise ValidationError({"outcome": [ValidationError(_("Beschrijf de uitkomst."), code="required")]})
+    if "\x00" in outcome:
+        raise ValidationError({"outcome": [ValidationError(
+            _("Het teken NUL (0x00) is niet toegestaan."), code="null_characters_not_allowed")]})
     request.granted, request.outcome = granted, outcome.strip()
     request.answered_on = answered_on or timezone.localdate()
     request.handled_by = actor.professional
     request.save()
-    emit(Activity.RIGHTS_REQUEST_ANSWERED, person=request.person,
+    emit(Activity.RIGHTS_REQUEST_ANSWERED, neighbourhood_code=_hood(request.person),
          attributes={"kind": request.kind, "granted": granted,
                      "days": (request.answered_on - request.received_on).days})
     return request

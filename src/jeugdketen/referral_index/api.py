@@ -55,6 +55,10 @@ def register_signal(request: HttpRequest, payload: SignalIn) -> Status[dict]:
         contact_phone=payload.contact_phone or "", contact_email=payload.contact_email or "")
     match_id = result.matches[0].pk if result.matches else None
     if not result.created:
+        # A colleague of the same organisation is not involved in the match: no match id.
+        prof = request.actor.professional  # type: ignore[attr-defined]
+        if result.signal.contact_id != (prof.pk if prof else None):
+            match_id = None
         raise Refusal("active_signal_exists", _(
             "Uw organisatie heeft al een actief signaal op deze jongere. U kunt de looptijd "
             "daarvan verlengen."), status=409, field="person_id",

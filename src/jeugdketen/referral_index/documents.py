@@ -85,10 +85,12 @@ def information_letter(signal: Signal, municipality_name: str) -> Document:
                   "niet steeds opnieuw te vertellen."),
             ]),
             Section(_("Wie kan de melding zien?"), [
-                _("Alleen een hulpverlener die zelf ook een melding heeft gedaan over %(who)s "
-                  "(of over een broer of zus) krijgt bericht. Die ziet dan alleen de naam en "
-                  "de contactgegevens van onze contactpersoon. Niemand kan in de Verwijsindex "
-                  "zoeken.") % {"who": yours},
+                _("Alleen een hulpverlener die zelf ook een melding heeft gedaan over %(who)s, "
+                  "over een broer of zus, of over iemand op hetzelfde adres, krijgt bericht. Die "
+                  "ziet dan alleen de naam en de contactgegevens van onze contactpersoon. "
+                  "Spreken de hulpverleners niet op tijd af wie de regie neemt, dan ziet ook de "
+                  "regisseur van de gemeente die contactgegevens. Niemand kan in de "
+                  "Verwijsindex zoeken.") % {"who": yours},
             ]),
             Section(_("Hoe lang blijft de melding staan?"), [
                 _("De melding blijft staan tot en met %(end)s, of korter als de zorgen weg "

@@ -163,7 +163,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
 @page(r.has_professional)
 def inbox(request: HttpRequest) -> HttpResponse:
     prof = request.user.professional  # type: ignore[union-attr]
-    if request.method == "POST" and request.POST.get("read"):
+    if request.method == "POST" and request.POST.get("read", "").isdigit():
         actions.mark_read(prof, int(request.POST["read"]))
         return redirect("inbox")
     return render(request, "referral_index/inbox.html", {"messages_list": actions.inbox(prof)})
@@ -171,8 +171,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @page(r.can_review)
 def rights(request: HttpRequest) -> HttpResponse:
-    form = LookupForm(request.GET or None)
-    if request.GET and form.is_valid():
+    # POST: a BSN never ends up in a URL, a server log or the browser history.
+    form = LookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         person = lookup.person_id_for_bsn(form.cleaned_data["bsn"])
         if person is None:
             form.add_error("bsn", _("Over dit BSN staat niets in het platform."))

@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,11 +124,14 @@ def neighbourhood_for(postcode: str, house_number: int | None) -> tuple[str | No
     not know is accepted with the neighbourhood left empty and flagged: new streets exist."""
     if not postcode or house_number is None:
         return None, False
-    code = (
-        PostcodeAddress.objects.filter(postcode=postcode, house_number=house_number)
-        .values_list("neighbourhood_id", flat=True)
-        .first()
-    )
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # one indexed lookup on every registration: raw SQL
+        cursor.execute(
+            f"SELECT neighbourhood_id FROM {PostcodeAddress._meta.db_table} "  # noqa: S608
+            "WHERE postcode = %s AND house_number = %s", [postcode, house_number])
+        row = cursor.fetchone()
+    code = row[0] if row else None
     return code, code is None
 
 
@@ -177,9 +179,12 @@ def register_person(actor: Actor, data: PersonInput) -> Registered:
             except IntegrityError:  # pragma: no cover - a collision in 10^10
                 continue
     assert actor.professional is not None
+    entered_view = {k: _plain(values[k]) for k in BASE_FIELDS} | {
+        "neighbourhood_code": code, "neighbourhood_unknown": unknown}
     Registration.objects.bulk_create([Registration(
         person=person, professional=actor.professional,
-        organisation_id=actor.professional.organisation_id)], ignore_conflicts=True)
+        organisation_id=actor.professional.organisation_id, entered=entered_view)],
+        update_conflicts=True, unique_fields=["person", "professional"], update_fields=["entered"])
     target = Target(Data.BASE_DATA, person=person)
     audit.append([audit.entry(actor, Action.CREATE, target, decision)])
     org = actor.professional.organisation_id
@@ -205,24 +210,61 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+PERSON_SQL = (
+    "SELECT p.*, (SELECT r.entered FROM registry_registration r WHERE r.person_id = p.id "
+    "AND r.professional_id = %s) AS jk_entered FROM registry_person p WHERE p.id = %s"
+)
+
+
+def as_entered(person: Person, entered: Any) -> Person:
+    """The person as this professional entered them (see Registration.entered). An
+    in-memory view for display; never saved."""
+    if isinstance(entered, str):
+        import json
+
+        entered = json.loads(entered)
+    if not entered:
+        return person
+    for name in ("given_names", "family_name", "sex", "postcode", "house_number"):
+        setattr(person, name, entered.get(name) or ("" if name != "house_number" else None))
+    person.birth_date = date.fromisoformat(entered["birth_date"])
+    person.neighbourhood_id = entered.get("neighbourhood_code")
+    person.neighbourhood_unknown = bool(entered.get("neighbourhood_unknown"))
+    person.date_of_death = None  # not something the professional entered
+    person.jk_as_entered = True  # type: ignore[attr-defined]
+    return person
+
+
+def _person_with_ground(actor: Actor, person_id: Any) -> Person:
+    """The person, with whether this professional registered them (the registration
+    ground), in one raw query: every read of personal data runs this."""
+    from django.db import connection
+
+    pk = Person._meta.pk.get_db_prep_value(Person._meta.pk.to_python(person_id), connection)
+    if actor.professional is None:
+        return Person.objects.get(pk=pk)
+    found = list(Person.objects.raw(PERSON_SQL, [actor.professional.pk, pk]))
+    if not found:
+        raise Person.DoesNotExist
+    person = found[0]
+    person.jk_registered = person.jk_entered is not None  # type: ignore[attr-defined]
+    person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
+    return person
+
+
 @audit.write_path
 def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -> Person:
     """Read a person's base data (or print it). Denied without a ground; logged either way."""
-    qs = Person.objects.all()  # the neighbourhood's name is loaded only by pages that show it
-    if actor.professional is not None:
-        # The registration ground comes with the person: one query less on every read.
-        qs = qs.annotate(jk_registered=Exists(Registration.objects.filter(
-            person=OuterRef("pk"), professional=actor.professional)))
     try:
-        person = qs.get(pk=person_id)
-        if actor.professional is not None:
-            person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
+        person = _person_with_ground(actor, person_id)
     except (Person.DoesNotExist, ValueError, ValidationError):
         # Unknown and forbidden look the same from outside.
         target = Target(Data.BASE_DATA, object_id=str(person_id)[:64])
         raise audit.AccessDenied(actor, action, target, Decision.deny("no such person")) from None
     target = Target(Data.BASE_DATA, person=person)
     decision = audit.authorize(actor, action, target)
+    if decision.ground == "registration":
+        as_entered(person, getattr(person, "jk_entered", None))
     if decision.emergency:
         emit(Activity.EMERGENCY_ACCESS, person=person,
              organisation_id=actor.professional.organisation_id if actor.professional else None)
@@ -239,10 +281,12 @@ def list_registered(actor: Actor, *, limit: int = 25, offset: int = 0) -> list[P
         .select_related("neighbourhood")
         .order_by("family_name", "given_names", "id")[offset : offset + limit]
     )
+    entered = dict(Registration.objects.filter(
+        professional=actor.professional, person__in=persons).values_list("person_id", "entered"))
     allowed = audit.authorize_many(
         actor, Action.READ, [Target(Data.BASE_DATA, person=p) for p in persons]
     )
-    return [t.person for t in allowed if t.person is not None]
+    return [as_entered(t.person, entered.get(t.person.pk)) for t in allowed if t.person is not None]
 
 
 @dataclass
@@ -355,7 +399,8 @@ def create_organisation(
     actor: Actor, *, name: str, kind: str, municipality_code: str,
     may_signal: bool = False, may_coordinate: bool = False,
 ) -> Organisation:
-    audit.authorize(actor, Action.CREATE, Target(Data.ORGANISATION, object_id=name[:64]))
+    audit.authorize(actor, Action.CREATE, Target(Data.ORGANISATION, object_id=(name or "")[:64],
+                                                 record={"municipality_id": municipality_code}))
     errors: dict[str, ValidationError] = {}
     name = (name or "").strip()
     _required(name, "name", errors)
@@ -394,7 +439,12 @@ def create_professional(
     actor: Actor, *, organisation_id: int, username: str, full_name: str, email: str,
     phone: str = "", roles: list[str], password: str | None = None,
 ) -> Professional:
-    audit.authorize(actor, Action.CREATE, Target(Data.PROFESSIONAL, object_id=username[:64]))
+    municipality = (Organisation.objects.filter(pk=organisation_id)
+                    .values_list("municipality_id", flat=True).first()
+                    if isinstance(organisation_id, int) else None)
+    audit.authorize(actor, Action.CREATE, Target(
+        Data.PROFESSIONAL, object_id=(username or "")[:64],
+        record={"municipality_id": municipality, "roles": list(roles or [])}))
     from django.core.validators import validate_email
 
     user_model = get_user_model()
@@ -546,7 +596,8 @@ def configure_municipality(actor: Actor, code: str, *, address_match: bool | Non
                            coordinator_days: int | None = None) -> Municipality:
     """A municipality's own choices for the reference index: whether same-address signals
     match, and how many working days the involved have to agree on a coordinator."""
-    audit.authorize(actor, Action.UPDATE, Target(Data.ORGANISATION, object_id=code[:64]))
+    audit.authorize(actor, Action.UPDATE, Target(Data.ORGANISATION, object_id=code[:64],
+                                                 record={"municipality_id": code}))
     try:
         municipality = Municipality.objects.select_for_update().get(code=code)
     except Municipality.DoesNotExist:

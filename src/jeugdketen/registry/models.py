@@ -176,6 +176,9 @@ class Registration(models.Model):
     professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="registrations")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now)
+    # The base data as this professional entered it. The registration ground shows this,
+    # never the shared record: entering a known BSN must not reveal who is known.
+    entered = models.JSONField(default=dict)
 
     class Meta:
         constraints = [
