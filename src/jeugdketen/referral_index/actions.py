@@ -160,7 +160,8 @@ def register_signal(
     if today >= birthday(person, LAST_AGE):
         raise Refusal("age_limit", _(
             "De verwijsindex is voor jongeren tot hun 23ste verjaardag."), field="person_id")
-    _lock([f"person:{person.pk}", *(f"parent:{p}" for p in _parents(person)),
+    parents = _parents(person)
+    _lock([f"person:{person.pk}", *(f"parent:{p}" for p in parents),
            f"address:{_address_key(person)}"])
     existing = Signal.objects.filter(person=person, organisation=prof.organisation,
                                      status=SignalStatus.ACTIVE).first()
@@ -177,11 +178,11 @@ def register_signal(
     audit.append([audit.entry(actor, Action.CREATE, _signal_target(signal), decision)])
     emit(Activity.SIGNAL_REGISTERED, neighbourhood_code=_hood(person), organisation_id=prof.organisation_id,
          attributes={"duration_days": duration})
-    matches = _find_matches(signal, today)
+    matches = _find_matches(signal, today, parents)
     return Registered(signal, created=True, matches=matches)
 
 
-def _find_matches(signal: Signal, today: date) -> list[Match]:
+def _find_matches(signal: Signal, today: date, parents: list[str]) -> list[Match]:
     person = signal.person
     active = live_signals(today).exclude(
         organisation_id=signal.organisation_id).select_related("person", "contact__organisation")
@@ -190,19 +191,21 @@ def _find_matches(signal: Signal, today: date) -> list[Match]:
     same = list(active.filter(person=person))
     if same:
         found.append(_join(MatchKind.CLIENT, f"client:{person.pk}", signal, same, today))
-    # Family match: a signal on a sibling (sharing at least one parent).
-    siblings_by_parent: dict[str, list[Signal]] = {}
-    for parent in sorted(_parents(person)):
-        children = HouseholdMember.objects.filter(
-            household__members__person_id=parent, household__members__relation="parent",
-            relation="child").exclude(person=person).values("person_id")
-        others = list(active.filter(person_id__in=children))
-        if others:
-            siblings_by_parent[parent] = others
-    if siblings_by_parent:
-        parent = min(siblings_by_parent)
-        siblings = {s.pk: s for group in siblings_by_parent.values() for s in group}
-        found.append(_join(MatchKind.FAMILY, f"family:{parent}", signal, list(siblings.values()), today))
+    # Family match: a signal on a sibling (sharing at least one parent). Two queries: the
+    # siblings with the parent they share, then their live signals.
+    shared: dict[str, set[str]] = {}
+    for sibling, parent in (
+        HouseholdMember.objects.filter(
+            relation="child", household__members__person_id__in=parents,
+            household__members__relation="parent")
+        .exclude(person=person).values_list("person_id", "household__members__person_id")
+    ):
+        shared.setdefault(str(sibling), set()).add(str(parent))
+    if shared:
+        siblings = list(active.filter(person_id__in=list(shared)))
+        if siblings:
+            parent = min(p for s in siblings for p in shared[str(s.person_id)])
+            found.append(_join(MatchKind.FAMILY, f"family:{parent}", signal, siblings, today))
     # Address match: other youth at the same address (the municipality may switch it off).
     municipality = _municipality(signal)
     key = _address_key(person)

@@ -154,6 +154,8 @@ class Person(models.Model):
                 name="person_has_identifier",
             )
         ]
+        # The reference index's address match looks persons up by address on every signal.
+        indexes = [models.Index(fields=["postcode", "house_number"], name="person_address")]
 
     def __str__(self) -> str:
         return f"{self.given_names} {self.family_name}"
