@@ -257,8 +257,8 @@ def _load_batch(batch: list[HouseholdRow]) -> int:
             _insert_new("registry_householdmember", ["household_id", "person_id", "relation"],
                         [(h.id, p.id, p.relation) for h, p in members])
             _insert_new("registry_registration",
-                        ["person_id", "professional_id", "organisation_id", "created_at"],
-                        [(p.id, h.professional.pk, h.professional.organisation_id, p.at)
+                        ["person_id", "professional_id", "organisation_id", "created_at", "entered"],
+                        [(p.id, h.professional.pk, h.professional.organisation_id, p.at, "{}")
                          for h, p in members])
         else:
             known = set(Household.objects.filter(pk__in=[h.id for h in households])

@@ -24,6 +24,7 @@ from jeugdketen.access.actions import system_actor
 from jeugdketen.access.policy import AccessPoint, Actor
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import (
+    CorrectionProposal,
     HouseholdMember,
     Municipality,
     Organisation,
@@ -250,7 +251,10 @@ def _citizens_and_extras(rng: random.Random, staff: list[Professional],
              .exclude(bsn__isnull=True).order_by("bsn").first())
     if youth and not user_model.objects.filter(username="demo.jongere").exists():
         user_model.objects.create_user("demo.jongere", password=DEMO_PASSWORD, person=youth)
-    if household_member and not household_member.person.corrections.exists():
+    # Once: the showcase correction proposal (a rerun, or bulk data added later, may make a
+    # different parent come first).
+    if household_member and not CorrectionProposal.objects.filter(
+            proposed_by=logins[1]).exists():
         p = household_member.person
         regisseur = _actor(logins[1])
         actions.register_person(regisseur, actions.PersonInput(
