@@ -176,7 +176,8 @@ def review_break_glass(actor: Actor, record_id: int, *, justified: bool, note: s
 
     record = AccessLogRecord.objects.get(pk=record_id, emergency=True)
     municipality = (Organisation.objects.filter(pk=record.organisation_id)
-                    .values_list("municipality_id", flat=True).first())
+                    .values_list("municipality_id", flat=True).first()
+                    if record.organisation_id is not None else None)
     audit.authorize(actor, Action.UPDATE, Target(Data.BREAK_GLASS, object_id=str(record_id),
                                                  record={"municipality_id": municipality}))
     review, _ = BreakGlassReview.objects.get_or_create(

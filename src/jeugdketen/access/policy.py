@@ -311,10 +311,10 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
     if target.data is Data.MATCH:
         return _match(actor, action, target, care_role)
     if target.data is Data.GUIDE_SESSION:
-        own = actor.professional is not None and (
+        own_session = actor.professional is not None and (
             target.record is None
             or target.record.organisation_id == actor.professional.organisation_id)
-        if care_role and action in (Action.CREATE, Action.READ, Action.PRINT) and own:
+        if care_role and action in (Action.CREATE, Action.READ, Action.PRINT) and own_session:
             if target.person is not None and not _registered(actor, target.person):
                 return Decision.deny("a decision aid about a person needs a ground for that person")
             return Decision(True, Ground.OWN_ORGANISATION, care_role)

@@ -204,8 +204,8 @@ def _find_matches(signal: Signal, today: date, parents: list[str]) -> list[Match
     if shared:
         siblings = list(active.filter(person_id__in=list(shared)))
         if siblings:
-            parent = min(p for s in siblings for p in shared[str(s.person_id)])
-            found.append(_join(MatchKind.FAMILY, f"family:{parent}", signal, siblings, today))
+            key = min(p for s in siblings for p in shared[str(s.person_id)])
+            found.append(_join(MatchKind.FAMILY, f"family:{key}", signal, siblings, today))
     # Address match: other youth at the same address (the municipality may switch it off).
     municipality = _municipality(signal)
     key = _address_key(person)
