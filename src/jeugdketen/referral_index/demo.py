@@ -76,7 +76,8 @@ def build(*, seed: int = 2026, out: TextIO = sys.stderr) -> dict[str, int]:
             again = _signal(second, person, later)
             if again and again.matches and i % 2 == 0:
                 match = again.matches[0]
-                if second.organisation.may_coordinate:
+                live = actions.live_signals(today).filter(matches=match).count() >= 2
+                if second.organisation.may_coordinate and live:
                     actions.propose_coordinator(_actor(second), match.pk, second.pk)
                     actions.accept_coordinator(_actor(first), match.pk, signals_aligned=True)
         if i % 11 == 5 and result.signal.status == "active" and result.signal.expires_on > today:
