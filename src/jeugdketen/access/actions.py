@@ -7,13 +7,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogRecord, ApiToken, BreakGlassReview, User, hash_token
-from jeugdketen.access.policy import AccessPoint, Action, Actor, Data, Decision, Target
+from jeugdketen.access.policy import AccessPoint, Action, Actor, Data, Target
 
 
 def actor_for_user(user: User, access_point: AccessPoint | None = None,
@@ -137,11 +136,7 @@ def read_access_log(
     """The NEN 7513 records about one person, newest first. Reading them is logged."""
     from jeugdketen.registry.models import Person
 
-    try:
-        person = Person.objects.get(pk=person_id)
-    except (Person.DoesNotExist, ValueError, ValidationError):
-        target = Target(Data.ACCESS_LOG, object_id=str(person_id)[:64])
-        raise audit.AccessDenied(actor, action, target, Decision.deny("no such person")) from None
+    person = audit.get_or_deny(actor, action, Data.ACCESS_LOG, Person.objects, person_id, "person")
     target = Target(Data.ACCESS_LOG, person=person)
     decision = audit.authorize(actor, action, target)
     qs = _period(AccessLogRecord.objects.filter(client_id=str(person.pk)), start, end)

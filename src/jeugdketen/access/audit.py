@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jeugdketen.access.models import AccessLogRecord, AccessLogShard, AuditAnchor
-from jeugdketen.access.policy import Action, Actor, Decision, Target, decide
+from jeugdketen.access.policy import Action, Actor, Data, Decision, Target, decide
 
 GENESIS = "0" * 64
 MAX_SHARDS = 64  # the chain heads made by migration access 0003
@@ -203,6 +203,19 @@ def _denied_targets(target: Target) -> list[Target]:
     if target.person is None and target.members:
         return [replace(target, person=member) for member in target.members]
     return [target]
+
+
+def get_or_deny(actor: Actor, action: Action, data: Data, queryset: Any, pk: Any,
+                what: str = "record") -> Any:
+    """The record, or AccessDenied as for a forbidden one: an unknown or malformed id and a
+    record without a ground look the same from outside (and both are logged as denied)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise AccessDenied(actor, action, Target(data, object_id=str(pk)[:64]),
+                           Decision.deny(f"no such {what}")) from None
 
 
 def write_path(fn: Callable[P, R]) -> Callable[P, R]:

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from jeugdketen.access import audit
-from jeugdketen.access.policy import Action, Actor, Data, Decision, Target, decide
+from jeugdketen.access.policy import Action, Actor, Data, Target, decide
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.guide import engine, loader
@@ -46,12 +46,8 @@ def aid_or_refuse(slug: str) -> Aid:
 
 def _person(actor: Actor, action: Action, person_id: Any) -> Person:
     """The person a session is about. Unknown and forbidden look the same from outside."""
-    try:
-        return Person.objects.get(pk=person_id)
-    except (Person.DoesNotExist, ValueError, ValidationError):
-        target = Target(Data.GUIDE_SESSION, object_id=str(person_id)[:64])
-        raise audit.AccessDenied(actor, action, target,
-                                 Decision.deny("no such person")) from None
+    return audit.get_or_deny(actor, action, Data.GUIDE_SESSION, Person.objects, person_id,
+                             "person")
 
 
 @audit.write_path
@@ -112,12 +108,8 @@ def _sessions() -> QuerySet[GuideSession]:
 
 @audit.write_path
 def read_session(actor: Actor, session_id: Any, *, action: Action = Action.READ) -> GuideSession:
-    try:
-        session = _sessions().get(pk=session_id)
-    except (GuideSession.DoesNotExist, ValueError, ValidationError):
-        target = Target(Data.GUIDE_SESSION, object_id=str(session_id)[:64])
-        raise audit.AccessDenied(actor, action, target,
-                                 Decision.deny("no such decision-aid session")) from None
+    session = audit.get_or_deny(actor, action, Data.GUIDE_SESSION, _sessions(), session_id,
+                                "decision-aid session")
     audit.authorize(actor, action, _target(session))
     return session
 

@@ -52,6 +52,12 @@ def birthday(person: Person, age: int) -> date:
         return date(born.year + age, 3, 1)
 
 
+def working_days_between(start: date, end: date) -> int:
+    """Working days (Monday to Friday) after `start` up to and including `end`."""
+    return sum(1 for d in range(1, (end - start).days + 1)
+               if (start + timedelta(days=d)).weekday() < 5)
+
+
 def add_working_days(start: date, days: int) -> date:
     day = start
     while days > 0:
@@ -69,16 +75,6 @@ def _lock(keys: Iterable[str]) -> None:
         for key in sorted(set(keys)):
             digest = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [digest])
-
-
-def _get_or_deny(actor: Actor, action: Action, data: Data, queryset: Any, pk: Any) -> Any:
-    """The record, or AccessDenied as for a forbidden one: an unknown id and a record
-    without a ground look the same from outside (and both are logged as denied)."""
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
-        raise audit.AccessDenied(actor, action, Target(data, object_id=str(pk)[:64]),
-                                 Decision.deny("no such record")) from None
 
 
 def _hood(person: Person) -> str:
@@ -131,7 +127,7 @@ def register_signal(
             Decision.deny("the organisation is not authorised to register signals"),
             rule="organisation_may_not_signal",
             message=_("Uw organisatie is niet meldingsbevoegd voor de verwijsindex."))
-    person = _get_or_deny(actor, Action.CREATE, Data.SIGNAL,
+    person = audit.get_or_deny(actor, Action.CREATE, Data.SIGNAL,
                          Person.objects.select_related("neighbourhood__district"), person_id)
     target = Target(Data.SIGNAL, person=person)
     decision = decide(actor, Action.CREATE, target)
@@ -281,7 +277,7 @@ def _notify(match: Match, newcomers: list[Signal]) -> None:
 
 
 def _own_signal(actor: Actor, signal_id: Any, action: Action) -> Signal:
-    signal = _get_or_deny(actor, action, Data.SIGNAL,
+    signal = audit.get_or_deny(actor, action, Data.SIGNAL,
                          Signal.objects.select_for_update().select_related("person"), signal_id)
     audit.authorize(actor, action, _signal_target(signal))
     return signal
@@ -347,7 +343,7 @@ def own_signals(actor: Actor) -> list[Signal]:
 
 @audit.write_path
 def read_signal(actor: Actor, signal_id: Any) -> Signal:
-    signal = _get_or_deny(actor, Action.READ, Data.SIGNAL,
+    signal = audit.get_or_deny(actor, Action.READ, Data.SIGNAL,
                          Signal.objects.select_related("person", "contact__organisation"), signal_id)
     audit.authorize(actor, Action.READ, _signal_target(signal))
     return signal
@@ -383,7 +379,7 @@ def my_matches(actor: Actor) -> list[Match]:
 
 @audit.write_path
 def read_match(actor: Actor, match_id: Any) -> Match:
-    match = _get_or_deny(actor, Action.READ, Data.MATCH,
+    match = audit.get_or_deny(actor, Action.READ, Data.MATCH,
                          Match.objects, match_id)
     audit.authorize(actor, Action.READ, _match_target(match))
     return match
@@ -398,7 +394,7 @@ def match_contacts(match: Match) -> list[Signal]:
 
 
 def _match_for_update(actor: Actor, match_id: Any) -> Match:
-    match = _get_or_deny(actor, Action.UPDATE, Data.MATCH,
+    match = audit.get_or_deny(actor, Action.UPDATE, Data.MATCH,
                          Match.objects.select_for_update(), match_id)
     audit.authorize(actor, Action.UPDATE, _match_target(match))
     return match
@@ -475,8 +471,7 @@ def _settle(match: Match, coordinator: Professional, aligned: bool | None, *, ap
         "%(name)s (%(org)s, %(phone)s, %(email)s) voert de regie.") % {
         "name": coordinator.full_name, "org": coordinator.organisation.name,
         "phone": coordinator.phone, "email": coordinator.email})
-    working_days = sum(1 for d in range((timezone.localdate() - match.created_at.date()).days)
-                       if (match.created_at.date() + timedelta(days=d + 1)).weekday() < 5)
+    working_days = working_days_between(match.created_at.date(), timezone.localdate())
     emit(Activity.COORDINATOR_APPOINTED if appointed else Activity.COORDINATOR_AGREED,
          organisation_id=coordinator.organisation_id,
          attributes={"kind": match.kind, "working_days": working_days, "aligned": aligned})
@@ -635,7 +630,7 @@ def information_letter(actor: Actor, signal_id: Any) -> Any:
     """The letter to send on registration (printing it is logged)."""
     from jeugdketen.referral_index.documents import information_letter as build
 
-    signal = _get_or_deny(actor, Action.PRINT, Data.SIGNAL,
+    signal = audit.get_or_deny(actor, Action.PRINT, Data.SIGNAL,
                          Signal.objects.select_related("person", "contact", "organisation__municipality" ), signal_id)
     target = _signal_target(signal)
     decision = decide(actor, Action.READ, target)
@@ -649,7 +644,7 @@ def information_letter(actor: Actor, signal_id: Any) -> Any:
 
 
 def _person_for_rights(actor: Actor, person_id: Any, action: Action) -> Person:
-    person = _get_or_deny(actor, action, Data.RIGHTS_REQUEST,
+    person = audit.get_or_deny(actor, action, Data.RIGHTS_REQUEST,
                          Person.objects, person_id)
     audit.authorize(actor, action, Target(Data.RIGHTS_REQUEST, person=person))
     return person
@@ -738,7 +733,7 @@ def answer_rights_request(actor: Actor, request_id: Any, *, granted: bool, outco
                           answered_on: date | None = None) -> Any:
     from jeugdketen.referral_index.models import RightsRequest
 
-    request = _get_or_deny(actor, Action.UPDATE, Data.RIGHTS_REQUEST,
+    request = audit.get_or_deny(actor, Action.UPDATE, Data.RIGHTS_REQUEST,
                          RightsRequest.objects.select_for_update().select_related("person"), request_id)
     audit.authorize(actor, Action.UPDATE, Target(Data.RIGHTS_REQUEST, person=request.person,
                                                  object_id=str(request.pk)))
