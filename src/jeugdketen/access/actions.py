@@ -1,5 +1,6 @@
-"""The only functions that change access data: API tokens, break-the-glass reviews; and
-the logged reads of the access log itself (reading the log is logged too)."""
+"""The only functions that change access data: API tokens, break-the-glass reviews,
+consent and legal bases; and the logged reads of the access log itself (reading the log is
+logged too)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,24 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jeugdketen.access import audit
-from jeugdketen.access.models import AccessLogRecord, ApiToken, BreakGlassReview, User, hash_token
+from jeugdketen.access.models import (
+    AccessLogRecord,
+    ApiToken,
+    BreakGlassReview,
+    Consent,
+    DataCategory,
+    LegalBasis,
+    LegalBasisKind,
+    User,
+    hash_token,
+)
 from jeugdketen.access.policy import AccessPoint, Action, Actor, Data, Target
+from jeugdketen.chainlog.actions import emit
+from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.rules import Refusal
 
 
 def actor_for_user(user: User, access_point: AccessPoint | None = None,
@@ -180,3 +195,160 @@ def review_break_glass(actor: Actor, record_id: int, *, justified: bool, note: s
         defaults={"reviewed_by": actor.user, "justified": justified, "note": note.strip()},
     )
     return review
+
+
+# --- consent and legal basis (issue 4) -------------------------------------------------
+
+CONSENT_ALONE_FROM = 16  # the person gives consent alone from 16
+CONSENT_TOGETHER_FROM = 12  # from 12 to 15: the youth and a parent together
+
+
+def parents_of(person: Any) -> set[str]:
+    """Parents and carers of a person who is a child in a household."""
+    from jeugdketen.registry.models import HouseholdMember
+
+    return {str(p) for p in HouseholdMember.objects.filter(
+        household__members__person=person, household__members__relation="child",
+        relation__in=("parent", "carer")).values_list("person_id", flat=True)}
+
+
+def check_givers(person: Any, given_by: set[str], today: date) -> None:
+    """Who gives consent (domain.md; WGBO/Jeugdwet): the person from 16, a parent or guardian
+    under 12, the youth and a parent together from 12 to 15."""
+    age = person.age_on(today)
+    me = str(person.pk)
+    parents = parents_of(person)
+    field = "given_by_person_ids"
+    if age >= CONSENT_ALONE_FROM:
+        if given_by != {me}:
+            raise Refusal("consent_given_by_person", _(
+                "Vanaf 16 jaar geeft de persoon zelf toestemming, alleen."), field=field)
+        return
+    if not given_by or not given_by - {me} <= parents:
+        raise Refusal("consent_given_by_parent", _(
+            "Onder 16 jaar geeft een ouder of verzorger uit het huishouden toestemming."),
+            field=field)
+    if age >= CONSENT_TOGETHER_FROM:
+        if me not in given_by or not given_by & parents:
+            raise Refusal("consent_given_together", _(
+                "Van 12 tot 16 jaar geven de jongere en een ouder samen toestemming."), field=field)
+    elif me in given_by or not given_by & parents:
+        raise Refusal("consent_given_by_parent", _(
+            "Onder 12 jaar geeft een ouder of verzorger toestemming."), field=field)
+
+
+def _consent_fields(categories: Any, valid_from: date, valid_until: date | None) -> list[str]:
+    cats = list(dict.fromkeys(categories or []))
+    known = {c.value for c in DataCategory}
+    if not cats or any(c not in known for c in cats):
+        raise Refusal("consent_categories", _(
+            "Kies een of meer van: basisgegevens, analyse, plan, evaluaties."), field="categories")
+    if valid_until is not None and valid_until < valid_from:
+        raise Refusal("consent_period", _(
+            "De einddatum ligt vóór de begindatum."), field="valid_until")
+    return cats
+
+
+@audit.write_path
+def give_consent(actor: Actor, person_id: Any, *, given_by: Any, organisation_id: Any,
+                 categories: Any, valid_from: date | None = None,
+                 valid_until: date | None = None) -> Consent:
+    from jeugdketen.registry.models import Organisation, Person
+
+    today = timezone.localdate()
+    person = audit.get_or_deny(actor, Action.CREATE, Data.CONSENT, Person.objects, person_id,
+                               "person")
+    target = Target(Data.CONSENT, person=person)
+    decision = audit.authorize(actor, Action.CREATE, target)
+    valid_from = valid_from or today
+    cats = _consent_fields(categories, valid_from, valid_until)
+    givers = {str(g) for g in (given_by or [])}
+    if decision.role == "citizen":
+        # In their own view a family member gives consent in their own name only.
+        givers = {str(actor.person.pk)} if actor.person is not None else set()
+    check_givers(person, givers, today)
+    try:
+        organisation = Organisation.objects.get(pk=organisation_id)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise Refusal("unknown_organisation", _("Deze organisatie bestaat niet."),
+                      field="organisation_id") from None
+    consent = Consent.objects.create(
+        person=person, organisation=organisation, categories=cats, valid_from=valid_from,
+        valid_until=valid_until, recorded_by=actor.user)
+    consent.given_by.set(list(givers))
+    emit(Activity.CONSENT_GIVEN, person=person, organisation_id=organisation.pk,
+         attributes={"categories": cats, "recorded_by": decision.role,
+                     "open_ended": valid_until is None})
+    return consent
+
+
+@audit.write_path
+def withdraw_consent(actor: Actor, consent_id: Any) -> Consent:
+    """Takes effect at once: the organisation's next request is denied (and logged so)."""
+    consent = audit.get_or_deny(actor, Action.UPDATE, Data.CONSENT,
+                                Consent.objects.select_for_update().select_related("person"),
+                                consent_id, "consent")
+    decision = audit.authorize(actor, Action.UPDATE, Target(
+        Data.CONSENT, person=consent.person, object_id=str(consent.pk), record=consent))
+    if consent.withdrawn_at is None:
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_by = actor.user
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        emit(Activity.CONSENT_WITHDRAWN, person=consent.person,
+             organisation_id=consent.organisation_id,
+             attributes={"by": decision.role, "categories": consent.categories})
+    return consent
+
+
+@audit.write_path
+def record_legal_basis(actor: Actor, person_id: Any, *, organisation_id: Any, kind: str,
+                       reference: str, valid_until: date,
+                       valid_from: date | None = None) -> LegalBasis:
+    from jeugdketen.registry.models import Organisation, Person
+
+    today = timezone.localdate()
+    person = audit.get_or_deny(actor, Action.CREATE, Data.LEGAL_BASIS, Person.objects,
+                               person_id, "person")
+    try:
+        organisation = Organisation.objects.get(pk=organisation_id)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise Refusal("unknown_organisation", _("Deze organisatie bestaat niet."),
+                      field="organisation_id") from None
+    probe = LegalBasis(person=person, organisation=organisation)
+    decision = audit.authorize(actor, Action.CREATE,
+                               Target(Data.LEGAL_BASIS, person=person, record=probe))
+    if kind not in LegalBasisKind.values:
+        raise Refusal("legal_basis_kind", _("Onbekende soort wettelijke grondslag."), field="kind")
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 100:
+        raise Refusal("legal_basis_reference", _(
+            "Vul het kenmerk in (bijvoorbeeld het nummer van de beschikking), hoogstens 100 "
+            "tekens."), field="reference")
+    valid_from = valid_from or today
+    if valid_until is None or valid_until < valid_from:
+        raise Refusal("legal_basis_period", _(
+            "Een wettelijke grondslag heeft een einddatum na de begindatum."), field="valid_until")
+    basis = LegalBasis.objects.create(
+        person=person, organisation=organisation, kind=kind, reference=reference,
+        valid_from=valid_from, valid_until=valid_until, recorded_by=actor.user)
+    emit(Activity.LEGAL_BASIS_RECORDED, person=person, organisation_id=organisation.pk,
+         attributes={"kind": kind, "recorded_by": decision.role})
+    return basis
+
+
+@audit.write_path
+def consents_for(actor: Actor, persons: list[Any]) -> dict[str, dict[str, list[Any]]]:
+    """Consents and legal bases of these persons, for those the actor may see them of:
+    {person_id: {"consents": [...], "legal_bases": [...]}}. Each person read is logged."""
+    allowed = audit.authorize_many(actor, Action.READ,
+                                   [Target(Data.CONSENT, person=p) for p in persons])
+    ids = [t.person.pk for t in allowed if t.person is not None]
+    out: dict[str, dict[str, list[Any]]] = {str(i): {"consents": [], "legal_bases": []}
+                                            for i in ids}
+    for consent in (Consent.objects.filter(person_id__in=ids).select_related("organisation")
+                    .prefetch_related("given_by").order_by("-recorded_at")):
+        out[str(consent.person_id)]["consents"].append(consent)
+    for basis in (LegalBasis.objects.filter(person_id__in=ids).select_related("organisation")
+                  .order_by("-recorded_at")):
+        out[str(basis.person_id)]["legal_bases"].append(basis)
+    return out

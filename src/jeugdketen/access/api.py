@@ -1,11 +1,13 @@
-"""Access-log endpoints of the JSON API."""
+"""Access-log, consent and legal-basis endpoints of the JSON API."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from jeugdketen.access import actions
 
@@ -43,3 +45,88 @@ def access_log(request: HttpRequest, person_id: str, start: date | None = None,
         for r in records
     ]
 
+
+
+Category = Literal["base_data", "analysis", "plan", "evaluations"]
+
+
+class ConsentIn(Schema):
+    person_id: UUID
+    given_by_person_ids: list[UUID] = Field(min_length=1)
+    organisation_id: int
+    categories: list[Category] = Field(min_length=1)
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+class ConsentOut(Schema):
+    id: int
+    person_id: UUID
+    given_by_person_ids: list[UUID]
+    organisation_id: int
+    categories: list[str]
+    valid_from: date
+    valid_until: date | None
+    withdrawn_at: datetime | None
+
+
+def consent_out(consent: Any) -> dict[str, Any]:
+    return {"id": consent.pk, "person_id": consent.person_id,
+            "given_by_person_ids": [p.pk for p in consent.given_by.all()],
+            "organisation_id": consent.organisation_id, "categories": consent.categories,
+            "valid_from": consent.valid_from, "valid_until": consent.valid_until,
+            "withdrawn_at": consent.withdrawn_at}
+
+
+@router.post("/consents", response={201: ConsentOut}, tags=["consent"])
+def give_consent(request: HttpRequest, payload: ConsentIn) -> Status[dict]:
+    """Record consent for one organisation and named categories. Given by the person from
+    16, by a parent or guardian under 12, by both from 12 to 15 (else 422 naming
+    `given_by_person_ids`). Valid from today (or `valid_from`) until `valid_until` or until
+    withdrawn."""
+    consent = actions.give_consent(
+        request.actor, payload.person_id, given_by=payload.given_by_person_ids,  # type: ignore[attr-defined]
+        organisation_id=payload.organisation_id, categories=payload.categories,
+        valid_from=payload.valid_from, valid_until=payload.valid_until)
+    return Status(201, consent_out(consent))
+
+
+@router.post("/consents/{consent_id}/withdraw", response=ConsentOut, tags=["consent"])
+def withdraw_consent(request: HttpRequest, consent_id: int) -> dict:
+    """Withdraw consent. It takes effect at once: the organisation's next request is denied
+    and logged as denied."""
+    return consent_out(actions.withdraw_consent(request.actor, consent_id))  # type: ignore[attr-defined]
+
+
+class LegalBasisIn(Schema):
+    person_id: UUID
+    organisation_id: int
+    kind: Literal["child_protection", "youth_probation", "veilig_thuis", "court_order"]
+    reference: str = Field(min_length=1, max_length=100)
+    valid_from: date | None = None
+    valid_until: date
+
+
+class LegalBasisOut(Schema):
+    id: int
+    person_id: UUID
+    organisation_id: int
+    kind: str
+    reference: str
+    valid_from: date
+    valid_until: date
+
+
+@router.post("/legal-bases", response={201: LegalBasisOut}, tags=["consent"])
+def record_legal_basis(request: HttpRequest, payload: LegalBasisIn) -> Status[dict]:
+    """A legal basis (a child-protection measure, youth probation, Veilig Thuis' statutory
+    task, a court order) that stands in for consent for every category until its end date.
+    Recorded by the organisation itself or by the plan's coordinator; shown to the family."""
+    basis = actions.record_legal_basis(
+        request.actor, payload.person_id, organisation_id=payload.organisation_id,  # type: ignore[attr-defined]
+        kind=payload.kind, reference=payload.reference, valid_from=payload.valid_from,
+        valid_until=payload.valid_until)
+    return Status(201, {"id": basis.pk, "person_id": basis.person_id,
+                        "organisation_id": basis.organisation_id, "kind": basis.kind,
+                        "reference": basis.reference, "valid_from": basis.valid_from,
+                        "valid_until": basis.valid_until})

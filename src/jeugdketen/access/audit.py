@@ -180,7 +180,7 @@ def authorize(actor: Actor, action: Action, target: Target) -> Decision:
     decision = decide(actor, action, target)
     if not decision.allowed:
         raise AccessDenied(actor, action, target, decision)
-    append([entry(actor, action, target, decision)])
+    append([entry(actor, action, t, decision) for t in _per_person(target)])
     return decision
 
 
@@ -197,9 +197,9 @@ def authorize_many(actor: Actor, action: Action, targets: list[Target]) -> list[
     return allowed
 
 
-def _denied_targets(target: Target) -> list[Target]:
-    """A denied attempt on several persons at once (a household) is logged for each of them,
-    so it names the client and shows in each person's access overview."""
+def _per_person(target: Target) -> list[Target]:
+    """An access to several persons at once (a household, a family plan) is logged for each
+    of them, so it names the client and shows in each person's access overview."""
     if target.person is None and target.members:
         return [replace(target, person=member) for member in target.members]
     return [target]
@@ -232,7 +232,7 @@ def write_path(fn: Callable[P, R]) -> Callable[P, R]:
             if not denied.logged:
                 with transaction.atomic():
                     append([entry(denied.actor, denied.action, t, denied.decision)
-                            for t in _denied_targets(denied.target)])
+                            for t in _per_person(denied.target)])
                 denied.logged = True
             raise
 

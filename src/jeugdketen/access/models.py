@@ -159,3 +159,70 @@ class AuditAnchor(AppendOnlyModel):
     heads = models.JSONField()
     prev_root = models.CharField(max_length=64)
     root = models.CharField(max_length=64)
+
+
+class DataCategory(models.TextChoices):
+    """What a consent covers (issue 4): the family decides per category."""
+
+    BASE_DATA = "base_data", _("basisgegevens")
+    ANALYSIS = "analysis", _("analyse")
+    PLAN = "plan", _("plan")
+    EVALUATIONS = "evaluations", _("evaluaties")
+
+
+class Consent(models.Model):
+    """Consent of (or for) one person for one organisation to see named categories of that
+    person's data. Given by the person from 16, by a parent or guardian under 12, by both
+    from 12 to 15. Withdrawal takes effect at once and is never undone: a new consent is a
+    new record."""
+
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="consents")
+    given_by = models.ManyToManyField("registry.Person", related_name="consents_given")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT,
+                                     related_name="consents")
+    categories = models.JSONField()  # a list of DataCategory values
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)  # empty: until withdrawn
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "organisation"], name="consent_person_org")]
+
+    def in_force(self, day: Any) -> bool:
+        return (self.withdrawn_at is None and self.valid_from <= day
+                and (self.valid_until is None or day <= self.valid_until))
+
+
+class LegalBasisKind(models.TextChoices):
+    CHILD_PROTECTION = "child_protection", _("kinderbeschermingsmaatregel")
+    YOUTH_PROBATION = "youth_probation", _("jeugdreclassering")
+    VEILIG_THUIS = "veilig_thuis", _("wettelijke taak Veilig Thuis")
+    COURT_ORDER = "court_order", _("rechterlijke uitspraak")
+
+
+class LegalBasis(models.Model):
+    """A statutory ground that stands in for consent (for every category) while it lasts:
+    a child-protection measure, youth probation, Veilig Thuis' statutory task. Shown to the
+    family with its reference and end date."""
+
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE,
+                               related_name="legal_bases")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT,
+                                     related_name="legal_bases")
+    kind = models.CharField(max_length=20, choices=LegalBasisKind.choices)
+    reference = models.CharField(max_length=100)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "organisation"], name="legalbasis_person_org")]
+
+    def in_force(self, day: Any) -> bool:
+        return self.ended_at is None and self.valid_from <= day <= self.valid_until

@@ -19,7 +19,14 @@ Grounds in this version:
 - municipal_oversight: the municipality's coordinator sees and settles a match whose
   coordinator agreement is overdue;
 - retention: the nightly retention run (the operator) ends, archives and destroys index
-  data as the law requires.
+  data as the law requires;
+- plan_coordinator: the coordinator (regisseur) of a family's plan: the plan, its
+  analyses and evaluations, the household's base data, and recording consent;
+- consent: a member of the plan's care team whose organisation holds the consent of (or
+  for) the person, for the categories consented, valid today and not withdrawn;
+- legal_basis: as consent, on a statutory ground (a child-protection measure, Veilig
+  Thuis' statutory task) recorded with its reference and end date;
+- family: a member of the household from 16 sees and co-owns the family's plan.
 """
 
 from __future__ import annotations
@@ -61,6 +68,14 @@ class Data(StrEnum):
     MATCH = "match"
     GUIDE_SESSION = "guide_session"
     RIGHTS_REQUEST = "rights_request"
+    PLAN = "plan"
+    TEAM = "team"
+    APPROVAL = "approval"
+    COMMENT = "comment"
+    ANALYSIS = "analysis"
+    EVALUATION = "evaluation"
+    CONSENT = "consent"
+    LEGAL_BASIS = "legal_basis"
 
 
 class Ground(StrEnum):
@@ -75,6 +90,10 @@ class Ground(StrEnum):
     MATCH = "match"
     MUNICIPAL_OVERSIGHT = "municipal_oversight"
     RETENTION = "retention"
+    PLAN_COORDINATOR = "plan_coordinator"
+    CONSENT = "consent"
+    LEGAL_BASIS = "legal_basis"
+    FAMILY = "family"
 
 
 CARE_ROLES = ("professional", "coordinator")
@@ -237,6 +256,10 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
                 return Decision(True, citizen, "citizen")
             if care_role and _registered(actor, person):
                 return Decision(True, Ground.REGISTRATION, care_role)
+            if care_role:
+                plan_ground = _plan_ground_for_person(actor, person, "base_data", today)
+                if plan_ground is not None:
+                    return Decision(True, plan_ground, care_role)
             # A written reason: whitespace around it (or instead of it) does not count.
             reason = (actor.emergency_reason or "").strip()
             if care_role and len(reason) >= MIN_EMERGENCY_REASON:
@@ -263,6 +286,10 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
         if action in (Action.CREATE, Action.READ):
             if care_role and members and all(_registered(actor, m) for m in members):
                 return Decision(True, Ground.REGISTRATION, care_role)
+            if action is Action.READ and care_role and target.household is not None:
+                plan_ground = _plan_ground_for_household(actor, target.household, members, today)
+                if plan_ground is not None:
+                    return Decision(True, plan_ground, care_role)
             if action is Action.READ and actor.person is not None and any(
                 m.pk == actor.person.pk for m in members
             ):
@@ -319,6 +346,10 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
                 return Decision.deny("a decision aid about a person needs a ground for that person")
             return Decision(True, Ground.OWN_ORGANISATION, care_role)
         return Decision.deny("decision-aid answers stay in the professional's own organisation")
+    if target.data in PLAN_DATA:
+        return _plan(actor, action, target, care_role, today)
+    if target.data in (Data.CONSENT, Data.LEGAL_BASIS):
+        return _consent(actor, action, target, care_role, today)
     if target.data is Data.RIGHTS_REQUEST:
         if action in (Action.CREATE, Action.READ, Action.UPDATE, Action.EXPORT, Action.PRINT) \
                 and _supervises(actor, target.person):
@@ -364,3 +395,211 @@ def _match(actor: Actor, action: Action, target: Target, care_role: str) -> Deci
             and match.coordinator_overdue()):
         return Decision(True, Ground.MUNICIPAL_OVERSIGHT, "coordinator")
     return Decision.deny("matches are seen only by the professionals involved")
+
+
+# --- one family, one plan (issue 4) ---------------------------------------------------
+
+PLAN_DATA = (Data.PLAN, Data.TEAM, Data.APPROVAL, Data.COMMENT, Data.ANALYSIS, Data.EVALUATION)
+# Which consent category opens which kind of plan data for a care-team member.
+CATEGORY_OF = {Data.PLAN: "plan", Data.COMMENT: "plan", Data.APPROVAL: "plan",
+               Data.TEAM: "plan", Data.EVALUATION: "evaluations", Data.ANALYSIS: "analysis",
+               Data.BASE_DATA: "base_data", Data.HOUSEHOLD: "base_data"}
+
+
+def care_grounds(organisation_id: int, person_ids: list[Any], category: str,
+                 today: date) -> dict[str, Ground]:
+    """Per person: the organisation's ground for this category of data today (a legal basis
+    first, else consent). Persons without one are left out. Two queries."""
+    from jeugdketen.access.models import Consent, LegalBasis
+
+    found: dict[str, Ground] = {}
+    ids = [str(p) for p in person_ids]
+    for consent in Consent.objects.filter(
+            person_id__in=ids, organisation_id=organisation_id, withdrawn_at__isnull=True,
+            valid_from__lte=today).only("person_id", "categories", "valid_from",
+                                        "valid_until", "withdrawn_at"):
+        if consent.in_force(today) and category in consent.categories:
+            found[str(consent.person_id)] = Ground.CONSENT
+    for basis in LegalBasis.objects.filter(
+            person_id__in=ids, organisation_id=organisation_id, ended_at__isnull=True,
+            valid_from__lte=today, valid_until__gte=today).only("person_id"):
+        found[str(basis.person_id)] = Ground.LEGAL_BASIS
+    return found
+
+
+def _ground_for_all(grounds: dict[str, Ground], person_ids: list[str]) -> Ground | None:
+    """A ground for every person, or none: the plan holds data of every member."""
+    if not person_ids or any(p not in grounds for p in person_ids):
+        return None
+    if any(grounds[p] is Ground.CONSENT for p in person_ids):
+        return Ground.CONSENT
+    return Ground.LEGAL_BASIS
+
+
+def _on_team(actor: Actor, plan: Any) -> bool:
+    from jeugdketen.plans.models import TeamMember
+
+    prof = actor.professional
+    if prof is None:
+        return False
+    loaded = getattr(plan, "jk_team_professionals", None)  # prefetched by the family page
+    if loaded is not None:
+        return prof.pk in loaded
+    return TeamMember.objects.filter(plan=plan, professional=prof, left_at__isnull=True).exists()
+
+
+def _plans_of_person(person: Person) -> Any:
+    from jeugdketen.plans.models import Plan
+
+    return Plan.objects.filter(household__members__person=person)
+
+
+def _plan_ground_for_person(actor: Actor, person: Person, category: str,
+                            today: date) -> Ground | None:
+    """The coordinator of a plan of the person's household; or a member of its care team
+    whose organisation holds a ground for this person and category."""
+    from jeugdketen.plans.models import TeamMember
+
+    prof = actor.professional
+    if prof is None or person.pk is None:
+        return None
+    plans = _plans_of_person(person)
+    if plans.filter(coordinator=prof).exists():
+        return Ground.PLAN_COORDINATOR
+    if TeamMember.objects.filter(plan__in=plans, professional=prof, left_at__isnull=True).exists():
+        return care_grounds(prof.organisation_id, [person.pk], category, today).get(str(person.pk))
+    return None
+
+
+def _plan_ground_for_household(actor: Actor, household: Any, members: tuple[Person, ...],
+                               today: date) -> Ground | None:
+    from jeugdketen.plans.models import Plan, TeamMember
+
+    prof = actor.professional
+    if prof is None:
+        return None
+    plans = Plan.objects.filter(household=household)
+    if plans.filter(coordinator=prof).exists():
+        return Ground.PLAN_COORDINATOR
+    if TeamMember.objects.filter(plan__in=plans, professional=prof, left_at__isnull=True).exists():
+        ids = [str(m.pk) for m in members]
+        return _ground_for_all(care_grounds(prof.organisation_id, ids, "base_data", today), ids)
+    return None
+
+
+def _family_member(actor: Actor, target: Target, today: date) -> bool:
+    """A household member from 16 co-owns the family's plan."""
+    me = actor.person
+    return me is not None and any(
+        m.pk == me.pk for m in target.members) and me.age_on(today) >= PARENT_SEES_UNTIL_AGE
+
+
+def _plan(actor: Actor, action: Action, target: Target, care_role: str, today: date) -> Decision:
+    plan = target.record
+    prof = actor.professional
+    data = target.data
+    if data is Data.PLAN and action is Action.CREATE:
+        # Starting a trajectory: the professional entered every member, or is the agreed
+        # coordinator of a match about one of them (target.record is then the match).
+        match = plan
+        if care_role and target.members and all(_registered(actor, m) for m in target.members):
+            return Decision(True, Ground.REGISTRATION, care_role)
+        if care_role and prof is not None and match is not None \
+                and getattr(match, "coordinator_id", None) == prof.pk:
+            return Decision(True, Ground.MATCH, care_role)
+        return Decision.deny("a plan is started by a professional who entered the family or "
+                             "coordinates its match")
+    if plan is None:
+        return Decision.deny("no plan")
+    coordinator = care_role and prof is not None and plan.coordinator_id == prof.pk
+    writes = action in (Action.CREATE, Action.UPDATE, Action.DELETE)
+    if coordinator:
+        if writes and not plan.is_open:
+            return Decision.deny("a closed plan is not changed")
+        if action is not Action.DELETE and action is not Action.EXPORT:
+            return Decision(True, Ground.PLAN_COORDINATOR, care_role)
+    if data is Data.ANALYSIS:
+        person = target.person
+        if action in (Action.READ, Action.PRINT) and person is not None:
+            citizen = _citizen_ground(actor, person, today)
+            if citizen is not None:
+                return Decision(True, citizen, "citizen")
+            if care_role and prof is not None and _on_team(actor, plan):
+                ground = care_grounds(prof.organisation_id, [person.pk], "analysis",
+                                      today).get(str(person.pk))
+                if ground is not None:
+                    return Decision(True, ground, care_role)
+        return Decision.deny("an analysis is seen by the coordinator, the person (or parent) "
+                             "and team members with consent")
+    family = _family_member(actor, target, today)
+    if family:
+        if action in (Action.READ, Action.PRINT) and data in (Data.PLAN, Data.EVALUATION,
+                                                                Data.TEAM):
+            return Decision(True, Ground.FAMILY, "citizen")
+        if data in (Data.APPROVAL, Data.COMMENT) and action is Action.CREATE and plan.is_open:
+            return Decision(True, Ground.FAMILY, "citizen")
+    if care_role and prof is not None and _on_team(actor, plan):
+        reading = action in (Action.READ, Action.PRINT) and data in (
+            Data.PLAN, Data.EVALUATION, Data.TEAM)
+        commenting = data is Data.COMMENT and action is Action.CREATE and plan.is_open
+        if reading or commenting:
+            ids = [str(m.pk) for m in target.members]
+            ground = _ground_for_all(
+                care_grounds(prof.organisation_id, ids, CATEGORY_OF[data], today), ids)
+            if ground is not None:
+                return Decision(True, ground, care_role)
+            return Decision.deny(f"no consent or legal basis for '{CATEGORY_OF[data]}' "
+                                 "for every member of the household")
+    return Decision.deny("the plan is the family's: its coordinator, its care team with "
+                         "consent and the family itself")
+
+
+def joins_on_ground(professional: Professional, members: tuple[Person, ...],
+                    today: date | None = None) -> Ground | None:
+    """May this professional join a plan's care team? Only when their organisation holds
+    consent or a legal basis for the plan of every member of the household."""
+    today = today or timezone.localdate()
+    ids = [str(m.pk) for m in members]
+    return _ground_for_all(care_grounds(professional.organisation_id, ids, "plan", today), ids)
+
+
+def _coordinates_person(actor: Actor, person: Person) -> bool:
+    prof = actor.professional
+    return prof is not None and person.pk is not None and _plans_of_person(person).filter(
+        coordinator=prof).exists()
+
+
+def _consent(actor: Actor, action: Action, target: Target, care_role: str,
+             today: date) -> Decision:
+    """Consent and legal bases: recorded by the plan's coordinator (consent on the family's
+    word, a legal basis with its reference) or by the organisation that holds the legal
+    basis; given and withdrawn by the family in their own view; seen by the family."""
+    person = target.person
+    record = target.record
+    prof = actor.professional
+    if person is None:
+        return Decision.deny("no person")
+    if action in (Action.READ, Action.PRINT):
+        citizen = _citizen_ground(actor, person, today)
+        if citizen is not None:
+            return Decision(True, citizen, "citizen")
+        if care_role and _coordinates_person(actor, person):
+            return Decision(True, Ground.PLAN_COORDINATOR, care_role)
+        if _supervises(actor, person):
+            return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
+        return Decision.deny("consent is seen by the family, the coordinator and the privacy officer")
+    if action not in (Action.CREATE, Action.UPDATE):
+        return Decision.deny(f"{action} of consent is not allowed")
+    if care_role and _coordinates_person(actor, person):
+        return Decision(True, Ground.PLAN_COORDINATOR, care_role)
+    if target.data is Data.LEGAL_BASIS:
+        if (care_role and prof is not None and record is not None
+                and record.organisation_id == prof.organisation_id and _registered(actor, person)):
+            return Decision(True, Ground.REGISTRATION, care_role)
+        return Decision.deny("a legal basis is recorded by its own organisation or the coordinator")
+    # Consent: the person from 16 and a parent for a child under 16 give and withdraw it in
+    # their own view (who must give it together is checked by the action).
+    citizen = _citizen_ground(actor, person, today)
+    if citizen is not None:
+        return Decision(True, citizen, "citizen")
+    return Decision.deny("consent is given by the family, or recorded by the coordinator")

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "jeugdketen.chainlog",
     "jeugdketen.referral_index",
     "jeugdketen.guide",
+    "jeugdketen.plans",
+    "jeugdketen.analysis",
     "jeugdketen.web",
 ]
 

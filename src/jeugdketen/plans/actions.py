@@ -1,0 +1,816 @@
+"""The only functions that change a family's plan.
+
+Each action asks the access policy, writes, logs the access for every member of the
+household (NEN 7513) and emits the chain event, in one transaction. Changes to a plan lock
+the plan row first (SELECT ... FOR UPDATE), so two people editing at once are serialised;
+a form sent with an older revision of the sections is refused, never silently lost.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jeugdketen.access import audit
+from jeugdketen.access.policy import (
+    Action,
+    Actor,
+    Data,
+    Decision,
+    Ground,
+    Target,
+    decide,
+    joins_on_ground,
+)
+from jeugdketen.chainlog.actions import emit
+from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.plans.gas import t_score
+from jeugdketen.plans.models import (
+    DEFAULT_PRODUCT_CODE,
+    GOAL_LEVELS,
+    ApprovalHow,
+    CloseReason,
+    Comment,
+    Concern,
+    Evaluation,
+    Goal,
+    GoalScore,
+    Handover,
+    Origin,
+    Plan,
+    PlanAction,
+    PlanStatus,
+    PlanVersion,
+    ProductCode,
+    RelatedPerson,
+    TeamMember,
+)
+from jeugdketen.registry.models import Household, Organisation, Person, Professional
+from jeugdketen.rules import Refusal
+
+MAX_TEXT = 5000
+MAX_BUDGET = Decimal("1000000")
+MIN_HANDOVER_REASON = 10
+
+
+# --- reading helpers ------------------------------------------------------------------
+
+
+def members_of(household: Household) -> tuple[Person, ...]:
+    return tuple(Person.objects.filter(memberships__household=household)
+                 .select_related("neighbourhood").order_by("birth_date", "id"))
+
+
+def _hood(members: tuple[Person, ...]) -> str:
+    return next((m.neighbourhood_id for m in members if m.neighbourhood_id), "") or ""
+
+
+def target(plan: Plan, members: tuple[Person, ...], data: Data = Data.PLAN,
+           person: Person | None = None) -> Target:
+    return Target(data, person=person, household=plan.household, members=members,
+                  object_id=str(plan.pk), record=plan)
+
+
+def _plan_for(actor: Actor, plan_id: Any, action: Action, data: Data = Data.PLAN, *,
+              lock: bool = False) -> tuple[Plan, tuple[Person, ...]]:
+    qs = Plan.objects.select_related("household", "coordinator__organisation",
+                                     "main_organisation")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    plan = audit.get_or_deny(actor, action, data, qs, plan_id, "plan")
+    return plan, members_of(plan.household)
+
+
+def _emit(activity: Activity, plan: Plan, members: tuple[Person, ...], actor: Actor,
+          **attributes: Any) -> None:
+    prof = actor.professional
+    emit(activity, household=plan.household, trajectory_key=str(plan.pk),
+         neighbourhood_code=_hood(members),
+         organisation_id=prof.organisation_id if prof is not None else None,
+         attributes=attributes)
+
+
+def _bump(plan: Plan) -> None:
+    Plan.objects.filter(pk=plan.pk).update(revision=plan.revision + 1)
+    plan.revision += 1
+
+
+def _text(value: Any, field_name: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    text = str(value or "").replace("\x00", "").strip()
+    if required and not text:
+        raise Refusal("required", _("Vul dit veld in."), field=field_name)
+    if len(text) > limit:
+        raise Refusal("too_long", _("Hoogstens %(n)s tekens.") % {"n": limit}, field=field_name)
+    return text
+
+
+def _professional(pk: Any, field_name: str) -> Professional:
+    try:
+        return Professional.objects.select_related("organisation").get(pk=pk)
+    except (Professional.DoesNotExist, ValueError, TypeError):
+        raise Refusal("unknown_professional", _("Deze professional bestaat niet."),
+                      field=field_name) from None
+
+
+def _may_coordinate(prof: Professional, field_name: str) -> None:
+    if not prof.organisation.may_coordinate:
+        raise Refusal("organisation_may_not_coordinate", _(
+            "De regisseur komt van een organisatie die regie mag voeren."), field=field_name)
+
+
+# --- starting a trajectory --------------------------------------------------------------
+
+
+@audit.write_path
+def start_plan(actor: Actor, household_id: Any, coordinator_id: Any, *,
+               match_id: Any = None, origin: str | None = None) -> Plan:
+    """Start a trajectory for a household: from a match, a care report or directly. One
+    family, one plan: a second open plan is refused with the open one named."""
+    from jeugdketen.referral_index.models import Match, MatchStatus
+
+    household = audit.get_or_deny(actor, Action.CREATE, Data.PLAN, Household.objects,
+                                  household_id, "household")
+    members = members_of(household)
+    match = None
+    if match_id not in (None, ""):
+        match = audit.get_or_deny(actor, Action.CREATE, Data.PLAN, Match.objects, match_id, "match")
+        member_ids = {m.pk for m in members}
+        if match.status != MatchStatus.COORDINATED or not match.signals.filter(
+                person_id__in=member_ids).exists():
+            raise Refusal("match_not_of_household", _(
+                "Deze match gaat niet over dit huishouden of heeft nog geen regievoerder."),
+                field="match_id")
+    decision = audit.authorize(actor, Action.CREATE, Target(
+        Data.PLAN, household=household, members=members, object_id=str(household.pk),
+        record=match))
+    coordinator = _professional(coordinator_id, "coordinator_id")
+    _may_coordinate(coordinator, "coordinator_id")
+    existing = Plan.objects.filter(household=household, status=PlanStatus.OPEN).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                plan = Plan.objects.create(
+                    household=household, coordinator=coordinator,
+                    main_organisation=coordinator.organisation,
+                    origin=origin or (Origin.MATCH if match else Origin.DIRECT), match=match)
+        except IntegrityError:  # someone else started one at this very moment
+            existing = Plan.objects.filter(household=household, status=PlanStatus.OPEN).first()
+    if existing is not None:
+        raise Refusal("open_plan_exists", _(
+            "Dit gezin heeft al een lopend plan: één gezin, één plan."), status=409,
+            field="household_id", existing={"id": str(existing.pk)})
+    _emit(Activity.PLAN_STARTED, plan, members, actor, origin=plan.origin,
+          household_size=len(members), started_by=decision.role,
+          coordinator_organisation_id=coordinator.organisation_id)
+    return plan
+
+
+@audit.write_path
+def hand_over(actor: Actor, plan_id: Any, *, to_professional_id: Any, on: date | None,
+              reason: str) -> Handover:
+    plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, target(plan, members))
+    new = _professional(to_professional_id, "to_professional_id")
+    _may_coordinate(new, "to_professional_id")
+    if new.pk == plan.coordinator_id:
+        raise Refusal("same_coordinator", _("Dit is al de regisseur."), field="to_professional_id")
+    reason = _text(reason, "reason")
+    if len(reason) < MIN_HANDOVER_REASON:
+        raise Refusal("reason_too_short", _("Schrijf de reden voor het gezin op (minstens 10 "
+                                            "tekens)."), field="reason")
+    on = on or timezone.localdate()
+    handover = Handover.objects.create(plan=plan, from_professional_id=plan.coordinator_id,
+                                       to_professional=new, on=on, reason=reason)
+    Plan.objects.filter(pk=plan.pk).update(coordinator=new, main_organisation=new.organisation,
+                                           revision=plan.revision + 1)
+    _emit(Activity.COORDINATOR_HANDED_OVER, plan, members, actor,
+          to_organisation_id=new.organisation_id)
+    return handover
+
+
+# --- the plan's sections ----------------------------------------------------------------
+
+
+@audit.write_path
+def update_sections(actor: Actor, plan_id: Any, *, revision: int, goes_well: str,
+                    own_strength: str, support_needed: str) -> Plan:
+    plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, target(plan, members))
+    if int(revision) != plan.revision:
+        raise Refusal("plan_changed", _(
+            "Iemand anders heeft het plan intussen gewijzigd. Uw tekst is niet opgeslagen: "
+            "bekijk de nieuwe versie en voer uw wijziging opnieuw in."), status=409,
+            field="revision")
+    plan.goes_well = _text(goes_well, "goes_well", required=False)
+    plan.own_strength = _text(own_strength, "own_strength", required=False)
+    plan.support_needed = _text(support_needed, "support_needed", required=False)
+    plan.revision += 1
+    plan.save(update_fields=["goes_well", "own_strength", "support_needed", "revision"])
+    _emit(Activity.PLAN_UPDATED, plan, members, actor, part="sections")
+    return plan
+
+
+@audit.write_path
+def add_concern(actor: Actor, plan_id: Any, *, text: str, priority: int) -> Concern:
+    plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, target(plan, members))
+    if priority not in Concern.Priority.values:
+        raise Refusal("priority", _("Kies een prioriteit: hoog, gemiddeld of laag."),
+                      field="priority")
+    concern = Concern.objects.create(plan=plan, text=_text(text, "text"), priority=priority)
+    _bump(plan)
+    _emit(Activity.PLAN_UPDATED, plan, members, actor, part="concern", priority=priority)
+    return concern
+
+
+@audit.write_path
+def remove_concern(actor: Actor, concern_id: Any) -> None:
+    concern = audit.get_or_deny(actor, Action.UPDATE, Data.PLAN, Concern.objects, concern_id,
+                                "concern")
+    plan, members = _plan_for(actor, concern.plan_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, target(plan, members))
+    concern.delete()
+    _bump(plan)
+    _emit(Activity.PLAN_UPDATED, plan, members, actor, part="concern_removed")
+
+
+# --- goals, actions, team -------------------------------------------------------------
+
+
+def _levels(levels: Any) -> dict[str, str]:
+    if not isinstance(levels, dict) or set(map(str, levels)) != set(GOAL_LEVELS):
+        raise Refusal("goal_levels", _(
+            "Beschrijf alle vijf niveaus: -2, -1, 0 (het verwachte resultaat), 1 en 2."),
+            field="levels")
+    out = {}
+    for key in GOAL_LEVELS:
+        value = levels.get(key, levels.get(int(key)))
+        out[key] = _text(value, f"levels.{key}", limit=500)
+    return out
+
+
+@audit.write_path
+def add_goal(actor: Actor, plan_id: Any, *, title: str, person_ids: list[Any], weight: int = 1,
+             levels: dict[str, str], organisation_id: Any = None) -> Goal:
+    plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, target(plan, members))
+    title = _text(title, "title", limit=300)
+    member_ids = {str(m.pk) for m in members}
+    wanted = {str(p) for p in person_ids or []}
+    if not wanted or not wanted <= member_ids:
+        raise Refusal("goal_persons", _(
+            "Een doel is voor een of meer leden van dit huishouden."), field="person_ids")
+    try:
+        weight = int(weight)
+    except (TypeError, ValueError):
+        weight = 0
+    if not 1 <= weight <= 10:
+        raise Refusal("goal_weight", _("Het gewicht is een geheel getal van 1 tot 10."),
+                      field="weight")
+    levels = _levels(levels)
+    organisation = _responsible(plan, organisation_id) if organisation_id else None
+    goal = Goal.objects.create(plan=plan, title=title, weight=weight, levels=levels,
+                               organisation=organisation)
+    goal.persons.set([m for m in members if str(m.pk) in wanted])
+    _bump(plan)
+    _emit(Activity.GOAL_SET, plan, members, actor, weight=weight, persons=len(wanted))
+    return goal
+
+
+def _team_professionals(plan: Plan) -> set[int]:
+    return set(TeamMember.objects.filter(plan=plan, left_at__isnull=True,
+                                         professional__isnull=False)
+               .values_list("professional_id", flat=True))
+
+
+def _responsible(plan: Plan, organisation_id: Any) -> Organisation:
+    """The organisation responsible for a part: the main contractor (the coordinator's
+    organisation) or the organisation of a professional in the care team."""
+    allowed = {plan.main_organisation_id} | set(
+        Professional.objects.filter(pk__in=_team_professionals(plan))
+        .values_list("organisation_id", flat=True))
+    try:
+        organisation_pk = int(organisation_id)
+    except (TypeError, ValueError):
+        organisation_pk = -1
+    if organisation_pk not in allowed:
+        raise Refusal("organisation_not_in_plan", _(
+            "De verantwoordelijke organisatie is de hoofdaannemer of een organisatie uit het "
+            "team."), field="organisation_id")
+    return Organisation.objects.get(pk=organisation_pk)
+
+
+def product_codes(plan: Plan) -> list[ProductCode]:
+    municipality = plan.main_organisation.municipality_id
+    return list(ProductCode.objects.filter(Q(municipality__isnull=True)
+                                           | Q(municipality_id=municipality)).order_by("code"))
+
+
+def _money(value: Any, field_name: str) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise Refusal("amount", _("Een bedrag in euro's, zoals 250 of 99,50."),
+                      field=field_name) from None
+    if not amount.is_finite() or not Decimal("0") <= amount <= MAX_BUDGET:
+        raise Refusal("amount_range", _("Een bedrag van 0 tot 1.000.000 euro."),
+                      field=field_name)
+    return amount
+
+
+@audit.write_path
+def add_action(actor: Actor, plan_id: Any, *, description: str, organisation_id: Any,
+               due_on: date, performer_professional_id: Any = None,
+               performer_related_id: Any = None, budget_eur: Any = 0,
+               product_code: str = DEFAULT_PRODUCT_CODE, goal_id: Any = None) -> PlanAction:
+    plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, target(plan, members))
+    description = _text(description, "description", limit=1000)
+    if (performer_professional_id in (None, "")) == (performer_related_id in (None, "")):
+        raise Refusal("one_performer", _(
+            "Kies wie het doet: een professional of iemand uit het netwerk."), field="performer")
+    professional = related = None
+    if performer_professional_id not in (None, ""):
+        professional = _professional(performer_professional_id, "performer.professional_id")
+        if professional.pk != plan.coordinator_id and professional.pk not in _team_professionals(plan):
+            raise Refusal("performer_not_in_team", _(
+                "Deze professional zit niet in het team van dit plan."),
+                field="performer.professional_id")
+    else:
+        related = RelatedPerson.objects.filter(pk=_int(performer_related_id),
+                                               household=plan.household).first()
+        if related is None:
+            raise Refusal("performer_not_in_network", _(
+                "Deze persoon hoort niet bij het netwerk van dit gezin."),
+                field="performer.related_person_id")
+    organisation = _responsible(plan, organisation_id)
+    if not isinstance(due_on, date):
+        raise Refusal("date", _("Een datum."), field="due_on")
+    budget = _money(budget_eur, "budget_eur")
+    code = (product_code or DEFAULT_PRODUCT_CODE).strip()
+    if code not in {p.code for p in product_codes(plan)}:
+        raise Refusal("product_code", _("Onbekende productcode voor deze gemeente."),
+                      field="product_code")
+    goal = None
+    if goal_id not in (None, ""):
+        goal = Goal.objects.filter(pk=_int(goal_id), plan=plan).first()
+        if goal is None:
+            raise Refusal("goal_not_in_plan", _("Dit doel hoort niet bij dit plan."),
+                          field="goal_id")
+    item = PlanAction.objects.create(
+        plan=plan, goal=goal, description=description, performer_professional=professional,
+        performer_related=related, organisation=organisation, due_on=due_on,
+        budget_eur=budget, product_code=code)
+    _bump(plan)
+    _emit(Activity.PLAN_ACTION_PLANNED, plan, members, actor, budget_eur=str(budget),
+          product_code=code, informal=related is not None,
+          responsible_organisation_id=organisation.pk)
+    return item
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+@audit.write_path
+def complete_action(actor: Actor, action_id: Any, *, done_on: date | None = None,
+                    spent_eur: Any = 0) -> PlanAction:
+    item = audit.get_or_deny(actor, Action.UPDATE, Data.PLAN, PlanAction.objects, action_id,
+                             "action")
+    plan, members = _plan_for(actor, item.plan_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, target(plan, members))
+    if item.done_on is not None:
+        raise Refusal("action_done", _("Deze actie is al afgerond."), status=409, field="done_on")
+    item.done_on = done_on or timezone.localdate()
+    item.spent_eur = _money(spent_eur, "spent_eur")
+    item.save(update_fields=["done_on", "spent_eur"])
+    _bump(plan)
+    _emit(Activity.PLAN_ACTION_DONE, plan, members, actor, spent_eur=str(item.spent_eur),
+          budget_eur=str(item.budget_eur), product_code=item.product_code,
+          days_late=max(0, (item.done_on - item.due_on).days))
+    return item
+
+
+@dataclass
+class RelatedInput:
+    name: str
+    relation: str
+    phone: str = ""
+    email: str = ""
+
+
+@audit.write_path
+def add_team_member(actor: Actor, plan_id: Any, *, role: str, professional_id: Any = None,
+                    related: RelatedInput | None = None) -> TeamMember:
+    """A professional joins only on a ground the access policy accepts: their organisation
+    holds consent or a legal basis for the plan of every member of the household. A member
+    of the informal network needs none (no login; the family brings them in)."""
+    plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, target(plan, members, Data.TEAM))
+    role = _text(role, "role", limit=200)
+    if (professional_id in (None, "")) == (related is None):
+        raise Refusal("one_member", _(
+            "Kies een professional of vul iemand uit het netwerk in."), field="professional_id")
+    if related is not None:
+        name = _text(related.name, "related_person.name", limit=200)
+        relation = _text(related.relation, "related_person.relation", limit=100)
+        phone = _text(related.phone, "related_person.phone", required=False, limit=20)
+        email = _text(related.email, "related_person.email", required=False, limit=254)
+        if email:
+            from django.core.exceptions import ValidationError
+            from django.core.validators import validate_email
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise Refusal("email", _("Geen geldig e-mailadres."),
+                              field="related_person.email") from None
+        person = RelatedPerson.objects.create(household=plan.household, name=name,
+                                              relation=relation, phone=phone, email=email)
+        member = TeamMember.objects.create(plan=plan, related_person=person, role=role)
+        kind = "informal"
+    else:
+        professional = _professional(professional_id, "professional_id")
+        if professional.pk == plan.coordinator_id or professional.pk in _team_professionals(plan):
+            raise Refusal("already_in_team", _("Deze professional zit al in het team."),
+                          status=409, field="professional_id")
+        if joins_on_ground(professional, members) is None:
+            raise Refusal("no_ground_to_join", _(
+                "Deze organisatie heeft geen toestemming of wettelijke grondslag voor het plan "
+                "van alle gezinsleden. Leg eerst de toestemming vast."), status=403,
+                field="professional_id")
+        member = TeamMember.objects.create(plan=plan, professional=professional, role=role)
+        kind = "professional"
+    _bump(plan)
+    _emit(Activity.TEAM_JOINED, plan, members, actor, kind=kind,
+          member_organisation_id=member.professional.organisation_id if member.professional else None)
+    return member
+
+
+@audit.write_path
+def remove_team_member(actor: Actor, member_id: Any) -> TeamMember:
+    member = audit.get_or_deny(actor, Action.UPDATE, Data.TEAM, TeamMember.objects, member_id,
+                               "team member")
+    plan, members = _plan_for(actor, member.plan_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, target(plan, members, Data.TEAM))
+    if member.left_at is None:
+        member.left_at = timezone.now()
+        member.save(update_fields=["left_at"])
+        _bump(plan)
+        _emit(Activity.TEAM_LEFT, plan, members, actor,
+              kind="professional" if member.professional_id else "informal")
+    return member
+
+
+# --- evaluations ----------------------------------------------------------------------
+
+
+def _scores(plan: Plan, scores: list[tuple[Any, Any]]) -> list[tuple[Goal, int]]:
+    goals = {g.pk: g for g in plan.goals.all()}
+    if not goals:
+        raise Refusal("no_goals", _("Zet eerst resultaatdoelen in het plan."), field="scores")
+    seen: dict[int, int] = {}
+    for goal_id, score in scores:
+        pk = _int(goal_id)
+        if pk not in goals:
+            raise Refusal("goal_not_in_plan", _("Dit doel hoort niet bij dit plan."),
+                          field="scores.goal_id")
+        if pk in seen:
+            raise Refusal("goal_scored_twice", _("Elk doel krijgt één score."),
+                          field="scores.goal_id")
+        if isinstance(score, bool) or not isinstance(score, int) or not -2 <= score <= 2:
+            raise Refusal("goal_score", _("Een score is een geheel getal van -2 tot 2."),
+                          field="scores.score")
+        seen[pk] = score
+    missing = set(goals) - set(seen)
+    if missing:
+        raise Refusal("goal_not_scored", _("Geef elk doel van het plan een score."),
+                      field="scores")
+    return [(goals[pk], seen[pk]) for pk in goals]
+
+
+@audit.write_path
+def record_evaluation(actor: Actor, plan_id: Any, *, on: date,
+                      scores: list[tuple[Any, Any]], note: str = "",
+                      final: bool = False) -> Evaluation:
+    plan, members = _plan_for(actor, plan_id, Action.CREATE, Data.EVALUATION, lock=True)
+    audit.authorize(actor, Action.CREATE, target(plan, members, Data.EVALUATION))
+    if not isinstance(on, date) or on > timezone.localdate() or on < plan.started_on:
+        raise Refusal("evaluation_date", _(
+            "De datum ligt tussen de start van het plan en vandaag."), field="date")
+    scored = _scores(plan, scores)
+    t = t_score((score, goal.weight) for goal, score in scored)
+    evaluation = Evaluation.objects.create(plan=plan, on=on, t_score=t, final=final,
+                                           note=_text(note, "note", required=False),
+                                           recorded_by=actor.professional)
+    GoalScore.objects.bulk_create([GoalScore(evaluation=evaluation, goal=goal, score=score,
+                                             weight=goal.weight) for goal, score in scored])
+    _bump(plan)
+    _emit(Activity.EVALUATION_RECORDED, plan, members, actor, t_score=t, goals=len(scored),
+          final=final, day=(on - plan.started_on).days)
+    return evaluation
+
+
+# --- versions, approval, comments ------------------------------------------------------
+
+
+def snapshot(plan: Plan) -> dict[str, Any]:
+    """What the family approves: the plan in words, as it stands."""
+    team = TeamMember.objects.filter(plan=plan, left_at__isnull=True).select_related(
+        "professional__organisation", "related_person")
+    return {
+        "coordinator": f"{plan.coordinator.full_name} ({plan.coordinator.organisation.name})",
+        "goes_well": plan.goes_well,
+        "concerns": [f"[{c.get_priority_display()}] {c.text}" for c in plan.concerns.all()],
+        "own_strength": plan.own_strength,
+        "support_needed": plan.support_needed,
+        "goals": [{"title": g.title, "weight": g.weight, "levels": g.levels}
+                  for g in plan.goals.all()],
+        "actions": [f"{a.description} – {_performer(a)} – {a.due_on.isoformat()} – "
+                    f"€ {a.budget_eur} ({a.product_code})"
+                    for a in plan.actions.select_related("performer_professional",
+                                                         "performer_related")],
+        "team": [f"{_member_name(m)}: {m.role}" for m in team],
+    }
+
+
+def _performer(item: PlanAction) -> str:
+    if item.performer_professional is not None:
+        return item.performer_professional.full_name
+    return item.performer_related.name if item.performer_related else ""
+
+
+def _member_name(member: TeamMember) -> str:
+    if member.professional is not None:
+        return f"{member.professional.full_name} ({member.professional.organisation.name})"
+    related = member.related_person
+    return f"{related.name} ({related.relation})" if related else ""
+
+
+@audit.write_path
+def save_version(actor: Actor, plan_id: Any) -> PlanVersion:
+    """Freeze the plan as it stands and put it to the family."""
+    plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, target(plan, members))
+    last = plan.versions.order_by("-number").first()
+    if last is not None and last.revision == plan.revision:
+        return last  # nothing changed since: the same version
+    version = PlanVersion.objects.create(
+        plan=plan, number=(last.number + 1) if last else 1, revision=plan.revision,
+        snapshot=snapshot(plan), created_by=actor.professional)
+    _emit(Activity.PLAN_VERSION_SAVED, plan, members, actor, number=version.number)
+    return version
+
+
+@audit.write_path
+def approve_version(actor: Actor, plan_id: Any, *, number: int, how: str = "") -> PlanVersion:
+    """The family approves a version: in their own view, or the coordinator records how
+    (in a conversation, on paper)."""
+    plan, members = _plan_for(actor, plan_id, Action.CREATE, Data.APPROVAL, lock=True)
+    decision = audit.authorize(actor, Action.CREATE, target(plan, members, Data.APPROVAL))
+    version = plan.versions.filter(number=_int(number)).first()
+    last = plan.versions.order_by("-number").first()
+    if version is None or last is None or version.pk != last.pk:
+        raise Refusal("not_latest_version", _("Alleen de nieuwste versie kan worden goedgekeurd."),
+                      field="number")
+    if version.approved_at is not None:
+        raise Refusal("already_approved", _("Deze versie is al goedgekeurd."), status=409,
+                      field="number")
+    if decision.ground == Ground.FAMILY:
+        how = ApprovalHow.FAMILY_VIEW
+        name = str(actor.person) if actor.person is not None else ""
+    else:
+        if how not in (ApprovalHow.IN_PERSON, ApprovalHow.PAPER):
+            raise Refusal("approval_how", _(
+                "Leg vast hoe het gezin akkoord gaf: in een gesprek of op papier."), field="how")
+        name = ""
+    version.approved_at = timezone.now()
+    version.approved_how = how
+    version.approved_by = actor.user
+    version.approved_by_name = name
+    version.save(update_fields=["approved_at", "approved_how", "approved_by", "approved_by_name"])
+    _emit(Activity.PLAN_APPROVED, plan, members, actor, number=version.number, how=how)
+    return version
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per part of the plan: the lines removed and added between two versions."""
+    out = []
+    for key in new:
+        before, after = _lines(old.get(key)), _lines(new.get(key))
+        if before == after:
+            continue
+        removed, added = [], []
+        for line in difflib.ndiff(before, after):
+            if line.startswith("- "):
+                removed.append(line[2:])
+            elif line.startswith("+ "):
+                added.append(line[2:])
+        out.append({"part": key, "removed": removed, "added": added})
+    return out
+
+
+def _lines(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [line for line in value.splitlines() if line.strip()]
+    if isinstance(value, list):
+        lines = []
+        for item in value:
+            if isinstance(item, dict):
+                levels = "; ".join(f"{k}: {v}" for k, v in (item.get("levels") or {}).items())
+                lines.append(f"{item.get('title')} (×{item.get('weight')}) – {levels}")
+            else:
+                lines.append(str(item))
+        return lines
+    return [str(value)]
+
+
+@audit.write_path
+def add_comment(actor: Actor, plan_id: Any, *, text: str) -> Comment:
+    plan, members = _plan_for(actor, plan_id, Action.CREATE, Data.COMMENT)
+    decision = audit.authorize(actor, Action.CREATE, target(plan, members, Data.COMMENT))
+    by_family = decision.role == "citizen"
+    name = (str(actor.person) if by_family and actor.person is not None
+            else actor.professional.full_name if actor.professional is not None
+            else actor.username)
+    comment = Comment.objects.create(plan=plan, author=actor.user, author_name=name,
+                                     by_family=by_family, text=_text(text, "text", limit=2000))
+    _emit(Activity.PLAN_COMMENTED, plan, members, actor, by_family=by_family)
+    return comment
+
+
+# --- closing ----------------------------------------------------------------------------
+
+
+@audit.write_path
+def close_plan(actor: Actor, plan_id: Any, *, reason_code: str,
+               can_continue_without_help: bool, satisfaction: int | None,
+               final_scores: list[tuple[Any, Any]] | None = None, on: date | None = None,
+               note: str = "") -> Plan:
+    """Close the trajectory: the CBS reason, whether the family can go on without help, the
+    family's satisfaction with the usefulness of the help (1-10), a final evaluation, and
+    the costs actually spent, all into the chain event log."""
+    plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, target(plan, members))
+    if reason_code not in CloseReason.values:
+        raise Refusal("reason_code", _("Kies een reden van beëindiging (CBS 01 tot en met 05)."),
+                      field="reason_code")
+    if not isinstance(can_continue_without_help, bool):
+        raise Refusal("required", _("Kan het gezin verder zonder hulp? Ja of nee."),
+                      field="can_continue_without_help")
+    if satisfaction is not None and (isinstance(satisfaction, bool)
+                                     or not isinstance(satisfaction, int)
+                                     or not 1 <= satisfaction <= 10):
+        raise Refusal("satisfaction", _("Een cijfer van 1 tot 10."), field="satisfaction")
+    on = on or timezone.localdate()
+    final = None
+    if final_scores:
+        scored = _scores(plan, final_scores)
+        final = Evaluation.objects.create(
+            plan=plan, on=on, final=True, recorded_by=actor.professional,
+            t_score=t_score((s, g.weight) for g, s in scored),
+            note=_text(note, "note", required=False))
+        GoalScore.objects.bulk_create([GoalScore(evaluation=final, goal=g, score=s,
+                                                 weight=g.weight) for g, s in scored])
+        _emit(Activity.EVALUATION_RECORDED, plan, members, actor, t_score=final.t_score,
+              goals=len(scored), final=True, day=(on - plan.started_on).days)
+    else:
+        final = plan.evaluations.order_by("-on", "-recorded_at").first()
+    actions = list(plan.actions.all())
+    spent = sum((a.spent_eur or Decimal("0") for a in actions), Decimal("0"))
+    budget = sum((a.budget_eur for a in actions), Decimal("0"))
+    plan.status = PlanStatus.CLOSED
+    plan.closed_on = on
+    plan.close_reason = reason_code
+    plan.can_continue_without_help = can_continue_without_help
+    plan.satisfaction = satisfaction
+    plan.costs_spent_eur = spent
+    plan.revision += 1
+    plan.save(update_fields=["status", "closed_on", "close_reason", "can_continue_without_help",
+                             "satisfaction", "costs_spent_eur", "revision"])
+    _emit(Activity.PLAN_CLOSED, plan, members, actor, reason_code=reason_code,
+          can_continue_without_help=can_continue_without_help, satisfaction=satisfaction,
+          costs_spent_eur=str(spent), budget_eur=str(budget),
+          final_t_score=final.t_score if final else None,
+          days_open=(on - plan.started_on).days, origin=plan.origin)
+    return plan
+
+
+# --- reading: the family page ---------------------------------------------------------
+
+
+@dataclass
+class FamilyPage:
+    """Everything the family page shows, each part read on its own ground (parts without a
+    ground are None and not shown)."""
+
+    plan: Plan
+    members: tuple[Person, ...]
+    decision: Decision
+    team: list[TeamMember] = field(default_factory=list)
+    handovers: list[Handover] = field(default_factory=list)
+    concerns: list[Concern] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    actions: list[PlanAction] = field(default_factory=list)
+    evaluations: list[Evaluation] | None = None
+    versions: list[PlanVersion] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    analyses: dict[str, list[Any]] = field(default_factory=dict)  # person id -> analyses
+    budget_eur: Decimal = Decimal("0")
+    spent_eur: Decimal = Decimal("0")
+
+    @property
+    def latest_version(self) -> PlanVersion | None:
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def version_current(self) -> bool:
+        latest = self.latest_version
+        return latest is not None and latest.revision == self.plan.revision
+
+
+@audit.write_path
+def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True) -> FamilyPage:
+    """The plan with its team, goals, actions, evaluations, versions and analyses, in a
+    number of queries that does not grow with the goals, actions or evaluations."""
+    plan = audit.get_or_deny(actor, Action.READ, Data.PLAN, Plan.objects.select_related(
+        "household", "coordinator__organisation", "main_organisation", "match"), plan_id, "plan")
+    members = members_of(plan.household)
+    team = list(TeamMember.objects.filter(plan=plan).select_related(
+        "professional__organisation", "related_person"))
+    plan.jk_team_professionals = {  # type: ignore[attr-defined]
+        m.professional_id for m in team if m.professional_id and m.left_at is None}
+    decision = audit.authorize(actor, Action.READ, target(plan, members))
+    page = FamilyPage(plan=plan, members=members, decision=decision, team=team)
+    page.handovers = list(plan.handovers.select_related("from_professional", "to_professional"))
+    page.concerns = list(plan.concerns.all())
+    page.goals = list(plan.goals.prefetch_related(
+        Prefetch("persons", queryset=Person.objects.only("id", "given_names", "family_name"))))
+    page.actions = list(plan.actions.select_related(
+        "performer_professional__organisation", "performer_related", "organisation", "goal"))
+    page.budget_eur = sum((a.budget_eur for a in page.actions), Decimal("0"))
+    page.spent_eur = sum((a.spent_eur or Decimal("0") for a in page.actions), Decimal("0"))
+    page.versions = list(plan.versions.select_related("created_by"))
+    page.comments = list(plan.comments.all())
+    evaluation_target = target(plan, members, Data.EVALUATION)
+    if decide(actor, Action.READ, evaluation_target).allowed:
+        audit.authorize(actor, Action.READ, evaluation_target)
+        page.evaluations = list(plan.evaluations.prefetch_related("scores"))
+    if with_analyses:
+        from jeugdketen.analysis.actions import analyses_for
+
+        page.analyses = analyses_for(actor, plan, members)
+    return page
+
+
+@audit.write_path
+def plans_of(actor: Actor, *, include_closed: bool = True) -> list[Plan]:
+    """The plans this professional coordinates or is in the team of (each listed plan counts
+    as read for every member)."""
+    prof = actor.professional
+    if prof is None:
+        return []
+    qs = Plan.objects.filter(Q(coordinator=prof) | Q(team__professional=prof,
+                                                      team__left_at__isnull=True)).distinct()
+    if not include_closed:
+        qs = qs.filter(status=PlanStatus.OPEN)
+    plans = list(qs.select_related("household", "coordinator__organisation")
+                 .order_by("status", "-created_at")[:200])
+    shown = []
+    for plan in plans:
+        members = members_of(plan.household)
+        if decide(actor, Action.READ, target(plan, members)).allowed:
+            audit.authorize(actor, Action.READ, target(plan, members))
+            plan.jk_members = members  # type: ignore[attr-defined]
+            shown.append(plan)
+    return shown
+
+
+@audit.write_path
+def plans_of_citizen(actor: Actor) -> list[Plan]:
+    """The family's own plans: of the households the citizen belongs to (from 16)."""
+    if actor.person is None:
+        return []
+    plans = list(Plan.objects.filter(household__members__person=actor.person).distinct()
+                 .select_related("household", "coordinator__organisation")
+                 .order_by("status", "-created_at"))
+    shown = []
+    for plan in plans:
+        members = members_of(plan.household)
+        if decide(actor, Action.READ, target(plan, members)).allowed:
+            audit.authorize(actor, Action.READ, target(plan, members))
+            plan.jk_members = members  # type: ignore[attr-defined]
+            shown.append(plan)
+    return shown

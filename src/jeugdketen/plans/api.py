@@ -1,0 +1,393 @@
+"""Family-plan endpoints of the JSON API: plans, goals, actions, team, evaluations, the
+close, and the integral analysis. Every call goes through plans.actions (or
+analysis.actions), which ask the access policy and log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from jeugdketen.analysis import actions as analysis_actions
+from jeugdketen.plans import actions
+from jeugdketen.plans.actions import FamilyPage, RelatedInput
+from jeugdketen.plans.models import DEFAULT_PRODUCT_CODE
+
+router = Router(tags=["family plans"])
+
+Score = Literal[-2, -1, 0, 1, 2]
+
+
+class PlanIn(Schema):
+    household_id: UUID
+    coordinator_id: int
+    match_id: int | None = None
+
+
+class PersonRef(Schema):
+    id: UUID
+    name: str
+
+
+class GoalOut(Schema):
+    id: int
+    title: str
+    person_ids: list[UUID]
+    weight: int
+    levels: dict[str, str]
+    latest_score: int | None
+
+
+class ActionOut(Schema):
+    id: int
+    description: str
+    performer: dict[str, Any]
+    organisation_id: int
+    due_on: date
+    budget_eur: Decimal
+    product_code: str
+    goal_id: int | None
+    done_on: date | None
+    spent_eur: Decimal | None
+
+
+class TeamOut(Schema):
+    id: int
+    role: str
+    professional_id: int | None
+    related_person: dict[str, str] | None
+    organisation: str | None
+
+
+class EvaluationOut(Schema):
+    id: int
+    date: date
+    t_score: float
+    final: bool
+    scores: list[dict[str, int]]
+
+
+class VersionOut(Schema):
+    number: int
+    created_at: datetime
+    approved_at: datetime | None
+    approved_how: str
+
+
+class PlanOut(Schema):
+    id: UUID
+    household_id: UUID
+    status: Literal["open", "closed"]
+    origin: str
+    coordinator_id: int
+    main_organisation_id: int
+    started_on: date
+    revision: int
+    members: list[PersonRef]
+    goes_well: str
+    own_strength: str
+    support_needed: str
+    concerns: list[dict[str, Any]]
+    goals: list[GoalOut]
+    actions: list[ActionOut]
+    team: list[TeamOut]
+    evaluations: list[EvaluationOut] | None
+    versions: list[VersionOut]
+    budget_eur: Decimal
+    spent_eur: Decimal
+    closed_on: date | None
+    close_reason: str | None
+    can_continue_without_help: bool | None
+    satisfaction: int | None
+
+
+def plan_out(page: FamilyPage) -> dict[str, Any]:
+    plan = page.plan
+    latest: dict[int, int] = {}
+    for evaluation in page.evaluations or []:
+        for score in evaluation.scores.all():
+            latest[score.goal_id] = score.score
+    return {
+        "id": plan.pk, "household_id": plan.household_id, "status": plan.status,
+        "origin": plan.origin, "coordinator_id": plan.coordinator_id,
+        "main_organisation_id": plan.main_organisation_id, "started_on": plan.started_on,
+        "revision": plan.revision,
+        "members": [{"id": m.pk, "name": str(m)} for m in page.members],
+        "goes_well": plan.goes_well, "own_strength": plan.own_strength,
+        "support_needed": plan.support_needed,
+        "concerns": [{"id": c.pk, "text": c.text, "priority": c.priority} for c in page.concerns],
+        "goals": [{"id": g.pk, "title": g.title, "person_ids": [p.pk for p in g.persons.all()],
+                   "weight": g.weight, "levels": g.levels,
+                   "latest_score": latest.get(g.pk) if page.evaluations is not None else None}
+                  for g in page.goals],
+        "actions": [{
+            "id": a.pk, "description": a.description,
+            "performer": ({"professional_id": a.performer_professional_id}
+                          if a.performer_professional_id
+                          else {"related_person_id": a.performer_related_id}),
+            "organisation_id": a.organisation_id, "due_on": a.due_on,
+            "budget_eur": a.budget_eur, "product_code": a.product_code, "goal_id": a.goal_id,
+            "done_on": a.done_on, "spent_eur": a.spent_eur} for a in page.actions],
+        "team": [{
+            "id": m.pk, "role": m.role, "professional_id": m.professional_id,
+            "related_person": ({"name": m.related_person.name,
+                                "relation": m.related_person.relation,
+                                "phone": m.related_person.phone}
+                               if m.related_person else None),
+            "organisation": m.professional.organisation.name if m.professional else None,
+        } for m in page.team if m.left_at is None],
+        "evaluations": None if page.evaluations is None else [{
+            "id": e.pk, "date": e.on, "t_score": e.t_score, "final": e.final,
+            "scores": [{"goal_id": s.goal_id, "score": s.score} for s in e.scores.all()],
+        } for e in page.evaluations],
+        "versions": [{"number": v.number, "created_at": v.created_at,
+                      "approved_at": v.approved_at, "approved_how": v.approved_how}
+                     for v in page.versions],
+        "budget_eur": page.budget_eur, "spent_eur": page.spent_eur,
+        "closed_on": plan.closed_on, "close_reason": plan.close_reason or None,
+        "can_continue_without_help": plan.can_continue_without_help,
+        "satisfaction": plan.satisfaction,
+    }
+
+
+def _read(request: HttpRequest, plan_id: Any) -> dict[str, Any]:
+    return plan_out(actions.read_plan(request.actor, plan_id, with_analyses=False))  # type: ignore[attr-defined]
+
+
+@router.post("/plans", response={201: PlanOut})
+def start_plan(request: HttpRequest, payload: PlanIn) -> Status[dict]:
+    """Start a trajectory: one family, one plan. A second open plan for the same household
+    is refused (409, rule `open_plan_exists`) with the open plan's id in `existing`. The
+    coordinator comes from an organisation that may coordinate."""
+    plan = actions.start_plan(request.actor, payload.household_id, payload.coordinator_id,  # type: ignore[attr-defined]
+                              match_id=payload.match_id)
+    return Status(201, _read(request, plan.pk))
+
+
+@router.get("/plans/{plan_id}", response=PlanOut)
+def read_plan(request: HttpRequest, plan_id: UUID) -> dict:
+    """The plan. `evaluations` is null for a team member without consent for evaluations."""
+    return _read(request, plan_id)
+
+
+class Levels(Schema):
+    minus_2: str = Field(alias="-2", min_length=1, max_length=500)
+    minus_1: str = Field(alias="-1", min_length=1, max_length=500)
+    zero: str = Field(alias="0", min_length=1, max_length=500)
+    plus_1: str = Field(alias="1", min_length=1, max_length=500)
+    plus_2: str = Field(alias="2", min_length=1, max_length=500)
+
+
+class GoalIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    person_ids: list[UUID] = Field(min_length=1)
+    weight: int = Field(1, ge=1, le=10)
+    levels: Levels
+    organisation_id: int | None = None
+
+
+class Created(Schema):
+    id: int
+
+
+@router.post("/plans/{plan_id}/goals", response={201: Created})
+def add_goal(request: HttpRequest, plan_id: UUID, payload: GoalIn) -> Status[dict]:
+    """A result goal with its five goal-attainment levels in words ("-2" .. "2") and a
+    weight (1-10, default 1)."""
+    levels = payload.levels.model_dump(by_alias=True)
+    goal = actions.add_goal(request.actor, plan_id, title=payload.title,  # type: ignore[attr-defined]
+                            person_ids=payload.person_ids, weight=payload.weight,
+                            levels=levels, organisation_id=payload.organisation_id)
+    return Status(201, {"id": goal.pk})
+
+
+class Performer(Schema):
+    professional_id: int | None = None
+    related_person_id: int | None = None
+
+
+class ActionIn(Schema):
+    description: str = Field(min_length=1, max_length=1000)
+    performer: Performer
+    organisation_id: int
+    due_on: date
+    budget_eur: Decimal = Field(Decimal("0"), ge=0, le=1000000, decimal_places=2)
+    product_code: str = Field(DEFAULT_PRODUCT_CODE, min_length=1, max_length=30)
+    goal_id: int | None = None
+
+
+@router.post("/plans/{plan_id}/actions", response={201: Created})
+def add_action(request: HttpRequest, plan_id: UUID, payload: ActionIn) -> Status[dict]:
+    """Who does what by when: a professional of the team OR a member of the family's
+    network (exactly one), the responsible organisation, the budget in euros and a product
+    code (default `jeugdhulp`)."""
+    item = actions.add_action(
+        request.actor, plan_id, description=payload.description,  # type: ignore[attr-defined]
+        performer_professional_id=payload.performer.professional_id,
+        performer_related_id=payload.performer.related_person_id,
+        organisation_id=payload.organisation_id, due_on=payload.due_on,
+        budget_eur=payload.budget_eur, product_code=payload.product_code,
+        goal_id=payload.goal_id)
+    return Status(201, {"id": item.pk})
+
+
+class DoneIn(Schema):
+    done_on: date | None = None
+    spent_eur: Decimal = Field(Decimal("0"), ge=0, le=1000000, decimal_places=2)
+
+
+@router.post("/plans/{plan_id}/actions/{action_id}/done", response=Created)
+def complete_action(request: HttpRequest, plan_id: UUID, action_id: int, payload: DoneIn) -> dict:
+    """The action is done, with the costs actually spent."""
+    item = actions.complete_action(request.actor, action_id, done_on=payload.done_on,  # type: ignore[attr-defined]
+                                   spent_eur=payload.spent_eur)
+    return {"id": item.pk}
+
+
+class RelatedIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    relation: str = Field(min_length=1, max_length=100)
+    phone: str = Field("", max_length=20)
+    email: str = Field("", max_length=254)
+
+
+class TeamIn(Schema):
+    professional_id: int | None = None
+    related_person: RelatedIn | None = None
+    role: str = Field(min_length=1, max_length=200)
+
+
+class TeamCreated(Schema):
+    id: int
+    related_person_id: int | None
+
+
+@router.post("/plans/{plan_id}/team", response={201: TeamCreated})
+def add_team_member(request: HttpRequest, plan_id: UUID, payload: TeamIn) -> Status[dict]:
+    """A professional (only when their organisation holds consent or a legal basis for the
+    plan of every household member: else 403, rule `no_ground_to_join`) or a member of the
+    informal network (name, relation, phone; no login)."""
+    related = (RelatedInput(**payload.related_person.model_dump())
+               if payload.related_person is not None else None)
+    member = actions.add_team_member(request.actor, plan_id, role=payload.role,  # type: ignore[attr-defined]
+                                     professional_id=payload.professional_id, related=related)
+    return Status(201, {"id": member.pk, "related_person_id": member.related_person_id})
+
+
+class ScoreIn(Schema):
+    goal_id: int
+    score: Score
+
+
+class EvaluationIn(Schema):
+    date: date
+    scores: list[ScoreIn] = Field(min_length=1)
+    note: str = Field("", max_length=5000)
+
+
+class EvaluationCreated(Schema):
+    id: int
+    t_score: float
+
+
+@router.post("/plans/{plan_id}/evaluations", response={201: EvaluationCreated})
+def record_evaluation(request: HttpRequest, plan_id: UUID, payload: EvaluationIn) -> Status[dict]:
+    """A score (-2..2) for every goal of the plan; answers the plan's goal-attainment
+    T-score (Kiresuk-Sherman, rho 0.3, with the goals' weights)."""
+    evaluation = actions.record_evaluation(
+        request.actor, plan_id, on=payload.date,  # type: ignore[attr-defined]
+        scores=[(s.goal_id, s.score) for s in payload.scores], note=payload.note)
+    return Status(201, {"id": evaluation.pk, "t_score": evaluation.t_score})
+
+
+class CloseIn(Schema):
+    reason_code: Literal["01", "02", "03", "04", "05"]
+    can_continue_without_help: bool
+    satisfaction: int | None = Field(None, ge=1, le=10)
+    final_scores: list[ScoreIn] | None = None
+    note: str = Field("", max_length=5000)
+
+
+class Closed(Schema):
+    id: UUID
+    status: Literal["closed"]
+    closed_on: date
+    close_reason: str
+    final_t_score: float | None
+    costs_spent_eur: Decimal
+
+
+@router.post("/plans/{plan_id}/close", response=Closed)
+def close_plan(request: HttpRequest, plan_id: UUID, payload: CloseIn) -> dict:
+    """Close the trajectory with the CBS reason ("01".."05"), whether the family can go on
+    without help, its satisfaction with the usefulness of the help (1-10) and optionally
+    the final scores per goal (else the latest evaluation counts as the final one)."""
+    plan = actions.close_plan(
+        request.actor, plan_id, reason_code=payload.reason_code,  # type: ignore[attr-defined]
+        can_continue_without_help=payload.can_continue_without_help,
+        satisfaction=payload.satisfaction, note=payload.note,
+        final_scores=[(s.goal_id, s.score) for s in payload.final_scores or []] or None)
+    final = plan.evaluations.order_by("-on", "-recorded_at").first()
+    return {"id": plan.pk, "status": "closed", "closed_on": plan.closed_on,
+            "close_reason": plan.close_reason, "final_t_score": final.t_score if final else None,
+            "costs_spent_eur": plan.costs_spent_eur}
+
+
+class VersionCreated(Schema):
+    number: int
+
+
+@router.post("/plans/{plan_id}/versions", response={201: VersionCreated})
+def save_version(request: HttpRequest, plan_id: UUID) -> Status[dict]:
+    """Freeze the plan as it stands as a version for the family to approve."""
+    version = actions.save_version(request.actor, plan_id)  # type: ignore[attr-defined]
+    return Status(201, {"number": version.number})
+
+
+class ApproveIn(Schema):
+    how: Literal["in_person", "paper"]
+
+
+@router.post("/plans/{plan_id}/versions/{number}/approve", response=VersionOut)
+def approve_version(request: HttpRequest, plan_id: UUID, number: int, payload: ApproveIn) -> dict:
+    """The coordinator records how the family approved the newest version."""
+    version = actions.approve_version(request.actor, plan_id, number=number, how=payload.how)  # type: ignore[attr-defined]
+    return {"number": version.number, "created_at": version.created_at,
+            "approved_at": version.approved_at, "approved_how": version.approved_how}
+
+
+class DomainScoreIn(Schema):
+    person_id: UUID
+    domain: str = Field(max_length=30)
+    professional_score: int | None = Field(None, ge=1, le=5)
+    family_score: int | None = Field(None, ge=1, le=5)
+    strengths: str = Field("", max_length=2000)
+    concerns: str = Field("", max_length=2000)
+
+
+class StressIn(Schema):
+    person_id: UUID
+    level: Literal["positive", "tolerable", "toxic"]
+    note: str = Field("", max_length=2000)
+
+
+class AnalysisIn(Schema):
+    made_on: date
+    scores: list[DomainScoreIn]
+    stress: list[StressIn] = []
+
+
+@router.post("/plans/{plan_id}/analyses", response={201: Created})
+def record_analysis(request: HttpRequest, plan_id: UUID, payload: AnalysisIn) -> Status[dict]:
+    """An integral analysis: per member the life domains that apply (adults the 13 ZRM
+    domains, children the child domains) scored 1-5 by the professional and by the family,
+    with strengths and concerns; per child the stress judgement."""
+    analysis = analysis_actions.record_analysis(
+        request.actor, plan_id, made_on=payload.made_on,  # type: ignore[attr-defined]
+        scores=[analysis_actions.ScoreInput(**s.model_dump()) for s in payload.scores],
+        stress=[analysis_actions.StressInput(**s.model_dump()) for s in payload.stress])
+    return Status(201, {"id": analysis.pk})

@@ -1,0 +1,282 @@
+"""The family-plan contract of the API, end to end: a plan, goals, actions, the team with
+the informal network, consent, evaluations with the T-score, and the close."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from jeugdketen.access.models import AccessLogRecord
+from jeugdketen.chainlog.models import ChainEvent
+from jeugdketen.plans.models import Plan
+
+from .conftest import LEVELS, consent_all, field_of, rule_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(api_client_for, family):
+    return api_client_for(family.coordinator)
+
+
+def start(api, family):
+    return api.post("/plans", {"household_id": str(family.household.pk),
+                               "coordinator_id": family.coordinator.pk})
+
+
+def test_one_family_one_plan(api, family):
+    first = start(api, family)
+    assert first.status_code == 201, first.content
+    body = first.json()
+    assert body["status"] == "open" and body["origin"] == "direct"
+    assert {m["id"] for m in body["members"]} == {str(p.pk) for p in family.members}
+    second = start(api, family)
+    assert second.status_code == 409
+    problem = second.json()
+    assert rule_of(second) == "open_plan_exists"
+    assert problem["existing"]["id"] == body["id"]
+    assert Plan.objects.filter(household=family.household).count() == 1
+
+
+def test_coordinator_from_an_organisation_that_may_coordinate(api, family):
+    response = api.post("/plans", {"household_id": str(family.household.pk),
+                                   "coordinator_id": family.teacher.pk})
+    assert response.status_code == 422
+    assert rule_of(response) == "organisation_may_not_coordinate"
+    assert field_of(response) == "coordinator_id"
+
+
+def test_someone_without_a_ground_cannot_start_a_plan(api_client_for, family):
+    response = api_client_for(family.teacher).post("/plans", {
+        "household_id": str(family.household.pk), "coordinator_id": family.coordinator.pk})
+    assert response.status_code in (403, 404)
+    assert not Plan.objects.exists()
+
+
+def test_the_whole_trajectory(api, api_client_for, family):
+    plan_id = start(api, family).json()["id"]
+    goal = api.post(f"/plans/{plan_id}/goals", {
+        "title": "Daan woont veilig thuis en gaat minstens 3 dagen per week naar school",
+        "person_ids": [str(family.youth.pk)], "weight": 2, "levels": LEVELS})
+    assert goal.status_code == 201, goal.content
+    goal_id = goal.json()["id"]
+    second = api.post(f"/plans/{plan_id}/goals", {
+        "title": "Mariam heeft overzicht over de schulden", "person_ids": [str(family.parent.pk)],
+        "levels": LEVELS})
+    assert second.status_code == 201
+    grandmother = api.post(f"/plans/{plan_id}/team", {
+        "related_person": {"name": "Oma Joke", "relation": "grootmoeder", "phone": "0612345678"},
+        "role": "Haalt Noor twee keer per week uit school"})
+    assert grandmother.status_code == 201, grandmother.content
+    related_id = grandmother.json()["related_person_id"]
+    # The school may not join without the family's consent.
+    refused = api.post(f"/plans/{plan_id}/team", {"professional_id": family.teacher.pk,
+                                                 "role": "intern begeleider"})
+    assert refused.status_code == 403
+    assert rule_of(refused) == "no_ground_to_join"
+    consent_all(family, family.school)
+    joined = api.post(f"/plans/{plan_id}/team", {"professional_id": family.teacher.pk,
+                                                "role": "intern begeleider"})
+    assert joined.status_code == 201
+    due = (timezone.localdate() + timedelta(days=14)).isoformat()
+    action = api.post(f"/plans/{plan_id}/actions", {
+        "description": "Gesprek met Daan over school", "goal_id": goal_id,
+        "performer": {"professional_id": family.teacher.pk},
+        "organisation_id": family.school.pk, "due_on": due, "budget_eur": "0"})
+    assert action.status_code == 201, action.content
+    informal = api.post(f"/plans/{plan_id}/actions", {
+        "description": "Noor ophalen op dinsdag en donderdag",
+        "performer": {"related_person_id": related_id},
+        "organisation_id": family.team_org.pk, "due_on": due})
+    assert informal.status_code == 201
+    paid = api.post(f"/plans/{plan_id}/actions", {
+        "description": "Budgetcoaching", "performer": {"professional_id": family.coordinator.pk},
+        "organisation_id": family.team_org.pk, "due_on": due, "budget_eur": "1250.50"})
+    assert paid.status_code == 201
+    evaluation = api.post(f"/plans/{plan_id}/evaluations", {
+        "date": timezone.localdate().isoformat(),
+        "scores": [{"goal_id": goal_id, "score": 1}, {"goal_id": second.json()["id"], "score": 0}]})
+    assert evaluation.status_code == 201, evaluation.content
+    # sum wx = 2; sum w^2 = 5; (sum w)^2 = 9: 50 + 20 / sqrt(3.5 + 2.7) = 58.0
+    assert evaluation.json()["t_score"] == 58.0
+    # The school reads the plan on the family's consent.
+    teacher_api = api_client_for(family.teacher)
+    read = teacher_api.get(f"/plans/{plan_id}")
+    assert read.status_code == 200
+    assert read.json()["evaluations"][0]["t_score"] == 58.0
+    assert {t["role"] for t in read.json()["team"]} == {
+        "Haalt Noor twee keer per week uit school", "intern begeleider"}
+    # Every member of the household sees the school's read in their access overview.
+    reads = AccessLogRecord.objects.filter(username=family.teacher.user.username,
+                                           data="plan", outcome="allowed", action="read")
+    assert {r.client_id for r in reads} == {str(p.pk) for p in family.members}
+    closed = api.post(f"/plans/{plan_id}/close", {
+        "reason_code": "01", "can_continue_without_help": True, "satisfaction": 8})
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["final_t_score"] == 58.0
+    event = ChainEvent.objects.get(activity="plan.closed")
+    assert event.attributes["reason_code"] == "01"
+    assert event.attributes["satisfaction"] == 8
+    assert event.attributes["budget_eur"] == "1250.50"
+    assert event.trajectory_key == plan_id
+    # A closed plan is not changed any more.
+    late = api.post(f"/plans/{plan_id}/goals", {"title": "Nog iets", "levels": LEVELS,
+                                                "person_ids": [str(family.child.pk)]})
+    assert late.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"title": "", "person_ids": [], "levels": LEVELS}, "title"),
+    ({"title": "Doel", "person_ids": [], "levels": LEVELS}, "person_ids"),
+    ({"title": "Doel", "person_ids": ["PERSON"], "weight": 0, "levels": LEVELS}, "weight"),
+    ({"title": "Doel", "person_ids": ["PERSON"], "levels": {"0": "verwacht"}}, "levels"),
+])
+def test_goal_errors_name_the_field(api, family, payload, field):
+    plan_id = start(api, family).json()["id"]
+    payload = {**payload, "person_ids": [str(family.child.pk) if p == "PERSON" else p
+                                         for p in payload["person_ids"]]}
+    response = api.post(f"/plans/{plan_id}/goals", payload)
+    assert response.status_code == 422
+    assert field in str(response.json())
+
+
+def test_goal_for_someone_outside_the_household(api, family):
+    from .. import factories as f
+
+    plan_id = start(api, family).json()["id"]
+    stranger = f.PersonFactory()
+    response = api.post(f"/plans/{plan_id}/goals", {
+        "title": "Doel", "person_ids": [str(stranger.pk)], "levels": LEVELS})
+    assert response.status_code == 422
+    assert field_of(response) == "person_ids"
+
+
+@pytest.mark.parametrize("scores, field", [
+    ([{"goal_id": "GOAL", "score": 3}], "score"),
+    ([{"goal_id": "GOAL", "score": 1}, {"goal_id": "GOAL", "score": 1}], "scores.goal_id"),
+    ([{"goal_id": 999999, "score": 1}], "scores.goal_id"),
+])
+def test_evaluation_errors_name_the_field(api, family, scores, field):
+    plan_id = start(api, family).json()["id"]
+    goal_id = api.post(f"/plans/{plan_id}/goals", {
+        "title": "Doel", "person_ids": [str(family.child.pk)], "levels": LEVELS}).json()["id"]
+    scores = [{**s, "goal_id": goal_id if s["goal_id"] == "GOAL" else s["goal_id"]} for s in scores]
+    response = api.post(f"/plans/{plan_id}/evaluations", {
+        "date": timezone.localdate().isoformat(), "scores": scores})
+    assert response.status_code == 422
+    assert field in str(response.json())
+
+
+def test_every_goal_is_scored(api, family):
+    plan_id = start(api, family).json()["id"]
+    goal_id = api.post(f"/plans/{plan_id}/goals", {
+        "title": "Doel", "person_ids": [str(family.child.pk)], "levels": LEVELS}).json()["id"]
+    api.post(f"/plans/{plan_id}/goals", {
+        "title": "Doel 2", "person_ids": [str(family.child.pk)], "levels": LEVELS})
+    response = api.post(f"/plans/{plan_id}/evaluations", {
+        "date": timezone.localdate().isoformat(), "scores": [{"goal_id": goal_id, "score": 0}]})
+    assert response.status_code == 422
+    assert rule_of(response) == "goal_not_scored"
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"reason_code": "06", "can_continue_without_help": True}, "reason_code"),
+    ({"reason_code": "01", "can_continue_without_help": True, "satisfaction": 11}, "satisfaction"),
+    ({"reason_code": "01"}, "can_continue_without_help"),
+])
+def test_close_errors_name_the_field(api, family, payload, field):
+    plan_id = start(api, family).json()["id"]
+    response = api.post(f"/plans/{plan_id}/close", payload)
+    assert response.status_code == 422
+    assert field in str(response.json())
+
+
+def test_action_errors(api, family):
+    plan_id = start(api, family).json()["id"]
+    due = timezone.localdate().isoformat()
+    base = {"description": "Iets doen", "organisation_id": family.team_org.pk, "due_on": due}
+    both = api.post(f"/plans/{plan_id}/actions", {**base, "performer": {}})
+    assert both.status_code == 422 and rule_of(both) == "one_performer"
+    outsider = api.post(f"/plans/{plan_id}/actions", {
+        **base, "performer": {"professional_id": family.teacher.pk}})
+    assert outsider.status_code == 422 and rule_of(outsider) == "performer_not_in_team"
+    code = api.post(f"/plans/{plan_id}/actions", {
+        **base, "performer": {"professional_id": family.coordinator.pk},
+        "product_code": "onbekend"})
+    assert code.status_code == 422 and field_of(code) == "product_code"
+    negative = api.post(f"/plans/{plan_id}/actions", {
+        **base, "performer": {"professional_id": family.coordinator.pk}, "budget_eur": "-5"})
+    assert negative.status_code == 422 and "budget_eur" in str(negative.json())
+    foreign = api.post(f"/plans/{plan_id}/actions", {
+        **base, "organisation_id": family.school.pk,
+        "performer": {"professional_id": family.coordinator.pk}})
+    assert foreign.status_code == 422 and rule_of(foreign) == "organisation_not_in_plan"
+
+
+def test_consent_withdrawal_denies_at_once(api, api_client_for, family):
+    plan_id = start(api, family).json()["id"]
+    consents = consent_all(family, family.school)
+    api.post(f"/plans/{plan_id}/team", {"professional_id": family.teacher.pk, "role": "ib"})
+    teacher_api = api_client_for(family.teacher)
+    assert teacher_api.get(f"/plans/{plan_id}").status_code == 200
+    child_consent = next(c for c in consents if c.person_id == family.child.pk)
+    withdrawn = api.post(f"/consents/{child_consent.pk}/withdraw")
+    assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn_at"]
+    denied = teacher_api.get(f"/plans/{plan_id}")
+    assert denied.status_code in (403, 404)
+    assert AccessLogRecord.objects.filter(username=family.teacher.user.username, data="plan",
+                                          outcome="denied").exists()
+
+
+@pytest.mark.parametrize("who, givers, ok", [
+    ("parent", ["parent"], True),
+    ("parent", ["youth"], False),
+    ("child", ["parent"], True),
+    ("child", ["child"], False),
+    ("child", ["child", "parent"], False),
+    ("youth", ["youth", "parent"], True),
+    ("youth", ["parent"], False),
+    ("youth", ["youth"], False),
+])
+def test_who_gives_consent(api, family, who, givers, ok):
+    start(api, family)
+    response = api.post("/consents", {
+        "person_id": str(getattr(family, who).pk),
+        "given_by_person_ids": [str(getattr(family, g).pk) for g in givers],
+        "organisation_id": family.school.pk, "categories": ["plan"]})
+    assert response.status_code == (201 if ok else 422), response.content
+    if not ok:
+        assert field_of(response) == "given_by_person_ids"
+
+
+def test_consent_categories_are_enumerated(api, family):
+    start(api, family)
+    response = api.post("/consents", {
+        "person_id": str(family.parent.pk), "given_by_person_ids": [str(family.parent.pk)],
+        "organisation_id": family.school.pk, "categories": ["everything"]})
+    assert response.status_code == 422
+    assert "categories" in str(response.json())
+
+
+def test_legal_basis_stands_in_for_consent(api, api_client_for, family, municipality):
+    from .. import factories as f
+
+    plan_id = start(api, family).json()["id"]
+    gi = f.OrganisationFactory(name="GI Noord", kind="certified_institution",
+                               municipality=municipality)
+    guardian = f.ProfessionalFactory(organisation=gi, roles=["professional"])
+    until = (timezone.localdate() + timedelta(days=365)).isoformat()
+    for person in family.members:
+        response = api.post("/legal-bases", {
+            "person_id": str(person.pk), "organisation_id": gi.pk, "kind": "child_protection",
+            "reference": "OTS C/13/123456", "valid_until": until})
+        assert response.status_code == 201, response.content
+    joined = api.post(f"/plans/{plan_id}/team", {"professional_id": guardian.pk,
+                                                "role": "jeugdbeschermer"})
+    assert joined.status_code == 201
+    assert api_client_for(guardian).get(f"/plans/{plan_id}").status_code == 200
+    record = AccessLogRecord.objects.filter(username=guardian.user.username, data="plan").last()
+    assert record.ground == "legal_basis"
