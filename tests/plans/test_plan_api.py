@@ -32,7 +32,8 @@ def test_one_family_one_plan(api, family):
     assert first.status_code == 201, first.content
     body = first.json()
     assert body["status"] == "open" and body["origin"] == "direct"
-    assert {m["id"] for m in body["members"]} == {str(p.pk) for p in family.members}
+    read = api.get(f"/plans/{body['id']}").json()
+    assert {m["id"] for m in read["members"]} == {str(p.pk) for p in family.members}
     second = start(api, family)
     assert second.status_code == 409
     problem = second.json()

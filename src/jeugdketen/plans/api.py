@@ -158,14 +158,28 @@ def _read(request: HttpRequest, plan_id: Any) -> dict[str, Any]:
     return plan_out(actions.read_plan(request.actor, plan_id, with_analyses=False))  # type: ignore[attr-defined]
 
 
-@router.post("/plans", response={201: PlanOut})
+class PlanCreated(Schema):
+    id: UUID
+    household_id: UUID
+    status: Literal["open"]
+    origin: str
+    coordinator_id: int
+    main_organisation_id: int
+    started_on: date
+
+
+@router.post("/plans", response={201: PlanCreated})
 def start_plan(request: HttpRequest, payload: PlanIn) -> Status[dict]:
     """Start a trajectory: one family, one plan. A second open plan for the same household
     is refused (409, rule `open_plan_exists`) with the open plan's id in `existing`. The
-    coordinator comes from an organisation that may coordinate."""
+    coordinator comes from an organisation that may coordinate. Read the plan with
+    GET /plans/{id} (the coordinator may; whoever started it for someone else may not)."""
     plan = actions.start_plan(request.actor, payload.household_id, payload.coordinator_id,  # type: ignore[attr-defined]
                               match_id=payload.match_id)
-    return Status(201, _read(request, plan.pk))
+    return Status(201, {"id": plan.pk, "household_id": plan.household_id, "status": plan.status,
+                        "origin": plan.origin, "coordinator_id": plan.coordinator_id,
+                        "main_organisation_id": plan.main_organisation_id,
+                        "started_on": plan.started_on})
 
 
 @router.get("/plans/{plan_id}", response=PlanOut)
