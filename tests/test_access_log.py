@@ -3,6 +3,7 @@ append-only (ORM and database trigger), hash-chained and tamper-evident, anchore
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -627,3 +628,32 @@ def test_a_whole_chain_removed_with_its_head_is_detected(db, professional):
 def test_chain_heads_cannot_be_deleted(db):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM access_accesslogshard WHERE shard = 3")
+
+
+def test_a_denial_inside_another_action_is_logged_once(professional, actor_of):
+    """An action calling another action: when the inner one is denied and the denial
+    propagates, the outer transaction rolls back, and the denial is still logged, once."""
+    from jeugdketen.access import audit as audit_module
+    from jeugdketen.access.policy import Action, Data, Decision, Target
+
+    actor = actor_of(professional)
+    target = Target(Data.BASE_DATA, object_id="nested-denial")
+
+    @audit_module.write_path
+    def inner() -> None:
+        raise audit_module.AccessDenied(actor, Action.READ, target, Decision.deny("no"))
+
+    @audit_module.write_path
+    def outer() -> None:
+        inner()
+
+    @audit_module.write_path
+    def outer_that_carries_on() -> None:
+        with contextlib.suppress(audit_module.AccessDenied):
+            inner()
+
+    with pytest.raises(audit_module.AccessDenied):
+        outer()
+    assert AccessLogRecord.objects.filter(object_id="nested-denial", outcome="denied").count() == 1
+    outer_that_carries_on()
+    assert AccessLogRecord.objects.filter(object_id="nested-denial", outcome="denied").count() == 2

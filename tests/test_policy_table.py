@@ -40,6 +40,39 @@ not from the code:
   the municipality's coordinator when the agreement is overdue. Decision-aid sessions stay
   in the professional's own organisation (create, read, print), and about a person only
   with a ground for that person. Rights requests are the privacy officer's.
+- One family, one plan (issue 4). Starting a trajectory (create plan data for a household)
+  needs registration of EVERY member, or being the AGREED coordinator of a COORDINATED
+  match about a member (a proposal is not an agreement; a closed match or a match about
+  someone else opens nothing; an existing plan is not a match).
+- plan_coordinator: the plan's current coordinator (a professional or coordinator role)
+  reads, prints, creates and updates every kind of plan data (plan, team, approval,
+  comment, analysis of any member, evaluation) of an OPEN plan, and only reads and prints
+  a CLOSED one; never deletes or exports. The coordinator reads and prints every member's
+  base data and the household, and records (create) and withdraws (update) consent and
+  legal bases of the members while the plan is open (of a closed plan only reads them).
+  After a handover the former coordinator has nothing.
+- consent / legal_basis: a professional in the plan's care team (not one who left, not a
+  colleague of the same organisation outside the team) whose organisation holds, TODAY, a
+  consent that is not withdrawn (valid_from <= today <= valid_until, or open-ended) for
+  the category, or a legal basis in force (any category), reads and prints: the plan and
+  the team ('plan'), evaluations ('evaluations'), for EVERY member of the household; a
+  member's base data ('base_data', that member), the household ('base_data', every
+  member), a member's analysis ('analysis', that member). Team members comment (create)
+  on an open plan with 'plan' consent. The ground is consent when any member's ground is
+  consent, legal_basis when all are legal bases. Nothing else: no updates, no approvals,
+  no reading of consents.
+- family: a household member from 16 (on the 16th birthday) reads and prints the plan,
+  its team and its evaluations, and approves and comments (create) while it is open;
+  never updates. Under 16, or a parent of another household: nothing. Analyses stay per
+  person: self, and a parent for a child under 16.
+- Consent: the person reads, gives and withdraws their own (self), a parent that of a
+  child under 16 (parent); a youth of 16 alone. A legal basis is recorded (create/update)
+  by a professional of the organisation that holds it, who entered the person, when the
+  organisation is of a kind that can hold that statutory ground (Veilig Thuis for its
+  statutory task, a certified institution for a child-protection measure): a school
+  cannot grant itself one. The family reads and prints legal bases, never records them.
+  The privacy officer of the person's municipality reads and prints consents and legal
+  bases; never the plan, the analysis or the evaluations.
 - No role (a professional whose roles are all removed) and the anonymous/system actor
   get nothing, even when a registration row exists.
 
@@ -51,7 +84,7 @@ every action is denied.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -135,6 +168,112 @@ guide/other-organisation    | -             | -             | -        | -      
 guide/registered-person     | CRP=own       | CRP=own       | -        | -       | -         | -         | -         | -    | -    | -         | -
 guide/unregistered-person   | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
 rights/request              | -             | -             | CRUEP=priv | -     | -         | -         | -         | -    | -    | -         | -
+plan/start-registered-all                  | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-registered-some                 | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-match-coordinator               | C=match          | C=match          | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-match-proposed                  | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-match-closed                    | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-match-other-household           | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-match-of-other                  | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/coordinator-open                      | RUP=coord        | RUP=coord        | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/coordinator-closed                    | RP=coord         | RP=coord         | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/former-coordinator                    | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-consent                          | RP=consent       | RP=consent       | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-consent-until-today              | RP=consent       | RP=consent       | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-consent-expired                  | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-consent-not-yet-valid            | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-consent-withdrawn                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-consent-other-category           | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-consent-other-organisation       | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-consent-some-members             | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-consent-closed-plan              | RP=consent       | RP=consent       | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-legal-basis                      | RP=legal         | RP=legal         | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-legal-basis-expired              | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-legal-basis-ended                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-legal-basis-not-yet-valid        | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-legal-basis-and-consent          | RP=consent       | RP=consent       | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-left                             | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/colleague-not-in-team                 | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/family-parent                         | -                | -                | -        | -       | -         | -         | RP=family | -    | -    | -         | -
+plan/family-youth-16-today                 | -                | -                | -        | -       | -         | -         | RP=family | -    | -    | -         | -
+plan/family-youth-15                       | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/family-closed                         | -                | -                | -        | -       | -         | -         | RP=family | -    | -    | -         | -
+plan/parent-other-household                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+team/coordinator-open                      | CRUP=coord       | CRUP=coord       | -        | -       | -         | -         | -         | -    | -    | -         | -
+team/team-consent                          | RP=consent       | RP=consent       | -        | -       | -         | -         | -         | -    | -    | -         | -
+team/family-parent                         | -                | -                | -        | -       | -         | -         | RP=family | -    | -    | -         | -
+evaluation/coordinator-open                | CRUP=coord       | CRUP=coord       | -        | -       | -         | -         | -         | -    | -    | -         | -
+evaluation/coordinator-closed              | RP=coord         | RP=coord         | -        | -       | -         | -         | -         | -    | -    | -         | -
+evaluation/team-consent-plan-only          | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+evaluation/team-consent-evaluations        | RP=consent       | RP=consent       | -        | -       | -         | -         | -         | -    | -    | -         | -
+evaluation/family-parent                   | -                | -                | -        | -       | -         | -         | RP=family | -    | -    | -         | -
+evaluation/family-youth-15                 | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+approval/coordinator-open                  | CRUP=coord       | CRUP=coord       | -        | -       | -         | -         | -         | -    | -    | -         | -
+approval/coordinator-closed                | RP=coord         | RP=coord         | -        | -       | -         | -         | -         | -    | -    | -         | -
+approval/team-consent                      | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+approval/family-parent                     | -                | -                | -        | -       | -         | -         | C=family  | -    | -    | -         | -
+approval/family-youth-16-today             | -                | -                | -        | -       | -         | -         | C=family  | -    | -    | -         | -
+approval/family-youth-15                   | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+approval/family-closed                     | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+comment/coordinator-open                   | CRUP=coord       | CRUP=coord       | -        | -       | -         | -         | -         | -    | -    | -         | -
+comment/team-consent                       | C=consent        | C=consent        | -        | -       | -         | -         | -         | -    | -    | -         | -
+comment/team-consent-closed-plan           | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+comment/team-consent-other-category        | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+comment/family-parent                      | -                | -                | -        | -       | -         | -         | C=family  | -    | -    | -         | -
+comment/family-closed                      | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/coordinator                       | CRUP=coord       | CRUP=coord       | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/coordinator-closed                | RP=coord         | RP=coord         | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/former-coordinator                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/self                              | -                | -                | -        | -       | -         | -         | RP=self   | -    | -    | -         | -
+analysis/parent-child-8                    | -                | -                | -        | -       | -         | -         | RP=parent | -    | -    | -         | -
+analysis/parent-youth-16-today             | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/youth-16-sees-parent              | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/parent-other-household            | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/team-consent-this-person          | RP=consent       | RP=consent       | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/team-consent-other-person         | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/team-consent-no-analysis          | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/team-consent-withdrawn            | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/team-legal-basis                  | RP=legal         | RP=legal         | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/team-left                         | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+analysis/colleague-not-in-team             | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-coordinator                      | C=reg RP=coord   | C=reg RP=coord   | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-coordinator-closed               | C=reg RP=coord   | C=reg RP=coord   | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-former-coordinator               | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-team-consent                     | C=reg RP=consent | C=reg RP=consent | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-team-consent-plan-only           | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-team-consent-other-person        | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-team-consent-expired             | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-team-legal-basis                 | C=reg RP=legal   | C=reg RP=legal   | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-team-left                        | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-colleague-not-in-team            | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-youth-16-sees-parent             | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
+household/plan-coordinator                 | R=coord          | R=coord          | -        | -       | -         | -         | -         | -    | -    | -         | -
+household/plan-former-coordinator          | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+household/plan-team-consent                | R=consent        | R=consent        | -        | -       | -         | -         | -         | -    | -    | -         | -
+household/plan-team-consent-some           | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+household/plan-team-consent-plan-only      | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+household/plan-team-legal-basis            | R=legal          | R=legal          | -        | -       | -         | -         | -         | -    | -    | -         | -
+household/plan-team-left                   | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+consent/coordinator                        | CRUP=coord       | CRUP=coord       | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/coordinator-closed-plan            | RP=coord         | RP=coord         | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/former-coordinator                 | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/team-member                        | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/self-16-today                      | -                | -                | RP=priv  | -       | -         | -         | CRUP=self | -    | -    | -         | -
+consent/self-14                            | -                | -                | RP=priv  | -       | -         | -         | CRUP=self | -    | -    | -         | -
+consent/parent-child-8                     | -                | -                | RP=priv  | -       | -         | -         | CRUP=parent | -    | -    | -         | -
+consent/parent-youth-15                    | -                | -                | RP=priv  | -       | -         | -         | CRUP=parent | -    | -    | -         | -
+consent/parent-youth-16-today              | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/parent-other-household             | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/other-municipality                 | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+legalbasis/own-organisation-registered     | CU=reg           | CU=reg           | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+legalbasis/own-organisation-not-registered | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+legalbasis/other-organisation-registered   | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+legalbasis/school-grants-itself            | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+legalbasis/coordinator                     | CRUP=coord       | CRUP=coord       | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+legalbasis/coordinator-closed-plan         | RP=coord         | RP=coord         | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+legalbasis/self                            | -                | -                | RP=priv  | -       | -         | -         | RP=self   | -    | -    | -         | -
+legalbasis/parent-child-8                  | -                | -                | RP=priv  | -       | -         | -         | RP=parent | -    | -    | -         | -
+legalbasis/other-municipality              | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 """
 
 ACTION_LETTERS = {"R": Action.READ, "C": Action.CREATE, "U": Action.UPDATE,
@@ -143,7 +282,9 @@ GROUNDS = {"reg": Ground.REGISTRATION, "emg": Ground.EMERGENCY, "self": Ground.S
            "parent": Ground.PARENT, "priv": Ground.PRIVACY_SUPERVISION,
            "dm": Ground.DATA_MANAGEMENT, "admin": Ground.ADMINISTRATION,
            "own": Ground.OWN_ORGANISATION, "match": Ground.MATCH,
-           "oversight": Ground.MUNICIPAL_OVERSIGHT, "ret": Ground.RETENTION}
+           "oversight": Ground.MUNICIPAL_OVERSIGHT, "ret": Ground.RETENTION,
+           "coord": Ground.PLAN_COORDINATOR, "consent": Ground.CONSENT,
+           "legal": Ground.LEGAL_BASIS, "family": Ground.FAMILY}
 # The role a decision names (and the access log records) for each actor.
 RECORDED_ROLE = {role: role for role in ROLES} | {"superuser": "platform_admin",
                                                   "operator": "platform_admin"}
@@ -395,6 +536,176 @@ def _guide_situation(kind: str):
     return build
 
 
+# --- issue 4: one family, one plan; consent and legal basis -----------------------------
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A consent or legal basis for the actor's organisation (or another one), dated in days
+    from today, for some of the household's members."""
+
+    kind: str = "consent"  # consent | legal
+    categories: tuple[str, ...] = ("plan",)
+    to: tuple[str, ...] = ("parent", "child", "youth")
+    other_organisation: bool = False
+    valid_from: int = -30
+    valid_until: int | None = None  # consent: None is until withdrawn
+    withdrawn: bool = False  # consent withdrawn / legal basis ended
+
+    def make(self, organisation, persons: dict) -> None:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from jeugdketen.access.models import Consent, LegalBasis
+
+        today = timezone.localdate()
+        org = f.OrganisationFactory() if self.other_organisation else organisation
+        user = f.UserFactory()
+        for key in self.to:
+            if self.kind == "consent":
+                Consent.objects.create(
+                    person=persons[key], organisation=org, categories=list(self.categories),
+                    valid_from=today + timedelta(days=self.valid_from),
+                    valid_until=(None if self.valid_until is None
+                                 else today + timedelta(days=self.valid_until)),
+                    recorded_by=user, withdrawn_at=timezone.now() if self.withdrawn else None)
+            else:
+                LegalBasis.objects.create(
+                    person=persons[key], organisation=org, kind="child_protection",
+                    reference="OTS C/13/123456", valid_from=today + timedelta(days=self.valid_from),
+                    valid_until=today + timedelta(days=365 if self.valid_until is None
+                                                  else self.valid_until),
+                    recorded_by=user, ended_at=timezone.now() if self.withdrawn else None)
+
+
+ALL_CATEGORIES = ("base_data", "analysis", "plan", "evaluations")
+
+
+@dataclass(frozen=True)
+class PlanCase:
+    """A household (parent 38, child 8, youth 14 unless `youth` says otherwise) with a plan,
+    and the actor in one position towards it:
+
+    coordinator: the actor's professional coordinates the plan; former: they handed it over;
+    team / team-left: in the care team (or left it); colleague: a colleague of the same
+    organisation is in the team, the actor is not; family:<member>: the citizen is that
+    member; parent-elsewhere: a parent of another household; nobody: no position.
+    `grants` are for the actor's organisation; `about` names the member the record is about.
+    """
+
+    data: Data
+    who: str
+    grants: tuple[Grant, ...] = ()
+    closed: bool = False
+    about: str = ""
+    youth: tuple[int, int] = (14, 0)  # age, days after the birthday (negative: before it)
+    registered: tuple[str, ...] = ()
+    organisation: tuple[tuple[str, object], ...] = ()  # the actor's organisation's fields
+    basis_of: str = "own"  # legal-basis records: held by "own" or "other" organisation
+    basis_kind: str = "child_protection"
+
+    def __call__(self, s: Scene) -> tuple[Actor, Target]:
+        from django.utils import timezone
+
+        from jeugdketen.access.models import LegalBasis
+        from jeugdketen.plans.models import Handover, Plan, TeamMember
+
+        today = timezone.localdate()
+        parent, kid = adult(), child(8)
+        youth = child(self.youth[0], days_after_birthday=self.youth[1])
+        household = f.make_household(parents=[parent], children=[kid, youth])
+        persons = {"parent": parent, "child": kid, "youth": youth}
+        members = (parent, kid, youth)
+        me = None
+        if self.who.startswith("family:"):
+            me = persons[self.who.split(":", 1)[1]]
+        elif self.who == "parent-elsewhere":
+            me = family(child(9))
+        actor = s.actor(person=me, registered=[persons[k] for k in self.registered],
+                        **dict(self.organisation))
+        prof = getattr(s, "professional", None)
+        coordinator = prof if (self.who == "coordinator" and prof is not None) else coordinator_prof()
+        plan = Plan.objects.create(
+            household=household, coordinator=coordinator, origin="direct",
+            main_organisation=coordinator.organisation,
+            status="closed" if self.closed else "open",
+            closed_on=today if self.closed else None, close_reason="01" if self.closed else "")
+        if prof is not None:
+            if self.who == "former":
+                Handover.objects.create(plan=plan, from_professional=prof,
+                                        to_professional=coordinator, on=today,
+                                        reason="Verhuisd naar een andere wijk")
+            elif self.who in ("team", "team-left"):
+                TeamMember.objects.create(plan=plan, professional=prof, role="jeugdhulp",
+                                          left_at=timezone.now() if self.who == "team-left" else None)
+            elif self.who == "colleague":
+                TeamMember.objects.create(plan=plan, role="jeugdhulp",
+                                          professional=f.ProfessionalFactory(organisation=prof.organisation))
+        organisation = prof.organisation if prof is not None else f.OrganisationFactory()
+        for grant in self.grants:
+            grant.make(organisation, persons)
+        person = persons[self.about] if self.about else None
+        if self.data is Data.BASE_DATA:
+            return actor, Target(Data.BASE_DATA, person=person)
+        if self.data is Data.HOUSEHOLD:
+            return actor, Target(Data.HOUSEHOLD, household=household, members=members)
+        if self.data is Data.CONSENT:
+            return actor, Target(Data.CONSENT, person=person)
+        if self.data is Data.LEGAL_BASIS:
+            holder = organisation if self.basis_of == "own" else f.OrganisationFactory(
+                kind="certified_institution")
+            probe = LegalBasis(person=person, organisation=holder, kind=self.basis_kind)
+            return actor, Target(Data.LEGAL_BASIS, person=person, record=probe)
+        return actor, Target(self.data, person=person, household=household, members=members,
+                             object_id=str(plan.pk), record=plan)
+
+
+def coordinator_prof():
+    return f.ProfessionalFactory(roles=["coordinator"],
+                                 organisation=f.OrganisationFactory(may_coordinate=True))
+
+
+def _start_situation(kind: str):
+    """Starting a plan for a household (create plan data; the record is the match, if any)."""
+
+    def build(s: Scene):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from jeugdketen.referral_index.models import Match
+
+        parent, kid, youth = adult(), child(8), child(14)
+        household = f.make_household(parents=[parent], children=[kid, youth])
+        members = (parent, kid, youth)
+        registered = {"registered-all": list(members),
+                      "registered-some": [parent, kid]}.get(kind, [])
+        actor = s.actor(registered=registered)
+        prof = getattr(s, "professional", None)
+        match = None
+        if kind.startswith("match"):
+            about = child(10) if kind == "match-other-household" else kid
+            mine = prof if (prof is not None and kind != "match-of-other") else coordinator_prof()
+            status = {"match-proposed": "open", "match-closed": "closed"}.get(kind, "coordinated")
+            match = Match.objects.create(
+                kind="client", subject_key=f"client:{about.pk}", status=status,
+                coordinator_due=timezone.localdate() + timedelta(days=5),
+                coordinator=None if kind == "match-proposed" else mine,
+                proposed_coordinator=mine)
+            match.signals.add(_signal(f.OrganisationFactory(), about),
+                              _signal(mine.organisation, about, contact=mine))
+        return actor, Target(Data.PLAN, household=household, members=members,
+                             object_id=str(household.pk), record=match)
+
+    return build
+
+
+P = PlanCase
+CONSENT_PLAN = Grant(categories=("plan",))
+TEAM = "team"
+
+
 SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "base/new": lambda s: (s.actor(), Target(Data.BASE_DATA)),
     "base/registered": lambda s: _registered(s, Data.BASE_DATA),
@@ -454,6 +765,148 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "match/municipality-other": _match_situation("municipality-other"),
     "accesslog/other-municipality": lambda s: (s.actor(), Target(Data.ACCESS_LOG, person=adult())),
     "rights/other-municipality": lambda s: (s.actor(), Target(Data.RIGHTS_REQUEST, person=adult())),
+    # --- issue 4 ---
+    "plan/start-registered-all": _start_situation("registered-all"),
+    "plan/start-registered-some": _start_situation("registered-some"),
+    "plan/start-match-coordinator": _start_situation("match-coordinator"),
+    "plan/start-match-proposed": _start_situation("match-proposed"),
+    "plan/start-match-closed": _start_situation("match-closed"),
+    "plan/start-match-other-household": _start_situation("match-other-household"),
+    "plan/start-match-of-other": _start_situation("match-of-other"),
+    "plan/coordinator-open": P(Data.PLAN, "coordinator"),
+    "plan/coordinator-closed": P(Data.PLAN, "coordinator", closed=True),
+    "plan/former-coordinator": P(Data.PLAN, "former"),
+    "plan/team-consent": P(Data.PLAN, TEAM, (CONSENT_PLAN,)),
+    "plan/team-consent-until-today": P(Data.PLAN, TEAM, (Grant(valid_until=0),)),
+    "plan/team-consent-expired": P(Data.PLAN, TEAM, (Grant(valid_until=-1),)),
+    "plan/team-consent-not-yet-valid": P(Data.PLAN, TEAM, (Grant(valid_from=1),)),
+    "plan/team-consent-withdrawn": P(Data.PLAN, TEAM, (Grant(withdrawn=True),)),
+    "plan/team-consent-other-category": P(Data.PLAN, TEAM, (
+        Grant(categories=("base_data", "analysis", "evaluations")),)),
+    "plan/team-consent-other-organisation": P(Data.PLAN, TEAM, (
+        Grant(other_organisation=True),)),
+    "plan/team-consent-some-members": P(Data.PLAN, TEAM, (Grant(to=("parent", "youth")),)),
+    "plan/team-consent-closed-plan": P(Data.PLAN, TEAM, (CONSENT_PLAN,), closed=True),
+    "plan/team-legal-basis": P(Data.PLAN, TEAM, (Grant("legal"),)),
+    "plan/team-legal-basis-expired": P(Data.PLAN, TEAM, (Grant("legal", valid_until=-1),)),
+    "plan/team-legal-basis-ended": P(Data.PLAN, TEAM, (Grant("legal", withdrawn=True),)),
+    "plan/team-legal-basis-not-yet-valid": P(Data.PLAN, TEAM, (Grant("legal", valid_from=1),)),
+    "plan/team-legal-basis-and-consent": P(Data.PLAN, TEAM, (
+        Grant("legal", to=("child",)), Grant(to=("parent", "youth")))),
+    "plan/team-left": P(Data.PLAN, "team-left", (CONSENT_PLAN,)),
+    "plan/colleague-not-in-team": P(Data.PLAN, "colleague", (CONSENT_PLAN,)),
+    "plan/family-parent": P(Data.PLAN, "family:parent"),
+    "plan/family-youth-16-today": P(Data.PLAN, "family:youth", youth=(16, 0)),
+    "plan/family-youth-15": P(Data.PLAN, "family:youth", youth=(16, -1)),
+    "plan/family-closed": P(Data.PLAN, "family:parent", closed=True),
+    "plan/parent-other-household": P(Data.PLAN, "parent-elsewhere"),
+    "team/coordinator-open": P(Data.TEAM, "coordinator"),
+    "team/team-consent": P(Data.TEAM, TEAM, (CONSENT_PLAN,)),
+    "team/family-parent": P(Data.TEAM, "family:parent"),
+    "evaluation/coordinator-open": P(Data.EVALUATION, "coordinator"),
+    "evaluation/coordinator-closed": P(Data.EVALUATION, "coordinator", closed=True),
+    "evaluation/team-consent-plan-only": P(Data.EVALUATION, TEAM, (CONSENT_PLAN,)),
+    "evaluation/team-consent-evaluations": P(Data.EVALUATION, TEAM, (
+        Grant(categories=("evaluations",)),)),
+    "evaluation/family-parent": P(Data.EVALUATION, "family:parent"),
+    "evaluation/family-youth-15": P(Data.EVALUATION, "family:youth", youth=(16, -1)),
+    "approval/coordinator-open": P(Data.APPROVAL, "coordinator"),
+    "approval/coordinator-closed": P(Data.APPROVAL, "coordinator", closed=True),
+    "approval/team-consent": P(Data.APPROVAL, TEAM, (Grant(categories=ALL_CATEGORIES),)),
+    "approval/family-parent": P(Data.APPROVAL, "family:parent"),
+    "approval/family-youth-16-today": P(Data.APPROVAL, "family:youth", youth=(16, 0)),
+    "approval/family-youth-15": P(Data.APPROVAL, "family:youth", youth=(16, -1)),
+    "approval/family-closed": P(Data.APPROVAL, "family:parent", closed=True),
+    "comment/coordinator-open": P(Data.COMMENT, "coordinator"),
+    "comment/team-consent": P(Data.COMMENT, TEAM, (CONSENT_PLAN,)),
+    "comment/team-consent-closed-plan": P(Data.COMMENT, TEAM, (CONSENT_PLAN,), closed=True),
+    "comment/team-consent-other-category": P(Data.COMMENT, TEAM, (
+        Grant(categories=("evaluations",)),)),
+    "comment/family-parent": P(Data.COMMENT, "family:parent"),
+    "comment/family-closed": P(Data.COMMENT, "family:parent", closed=True),
+    "analysis/coordinator": P(Data.ANALYSIS, "coordinator", about="child"),
+    "analysis/coordinator-closed": P(Data.ANALYSIS, "coordinator", about="child", closed=True),
+    "analysis/former-coordinator": P(Data.ANALYSIS, "former", about="child"),
+    "analysis/self": P(Data.ANALYSIS, "family:parent", about="parent"),
+    "analysis/parent-child-8": P(Data.ANALYSIS, "family:parent", about="child"),
+    "analysis/parent-youth-16-today": P(Data.ANALYSIS, "family:parent", about="youth",
+                                        youth=(16, 0)),
+    "analysis/youth-16-sees-parent": P(Data.ANALYSIS, "family:youth", about="parent",
+                                       youth=(16, 0)),
+    "analysis/parent-other-household": P(Data.ANALYSIS, "parent-elsewhere", about="child"),
+    "analysis/team-consent-this-person": P(Data.ANALYSIS, TEAM, (
+        Grant(categories=("analysis",), to=("child",)),), about="child"),
+    "analysis/team-consent-other-person": P(Data.ANALYSIS, TEAM, (
+        Grant(categories=("analysis",), to=("parent", "youth")),), about="child"),
+    "analysis/team-consent-no-analysis": P(Data.ANALYSIS, TEAM, (
+        Grant(categories=("base_data", "plan", "evaluations")),), about="child"),
+    "analysis/team-consent-withdrawn": P(Data.ANALYSIS, TEAM, (
+        Grant(categories=("analysis",), withdrawn=True),), about="child"),
+    "analysis/team-legal-basis": P(Data.ANALYSIS, TEAM, (Grant("legal", to=("child",)),),
+                                   about="child"),
+    "analysis/team-left": P(Data.ANALYSIS, "team-left", (
+        Grant(categories=("analysis",)),), about="child"),
+    "analysis/colleague-not-in-team": P(Data.ANALYSIS, "colleague", (
+        Grant(categories=("analysis",)),), about="child"),
+    "base/plan-coordinator": P(Data.BASE_DATA, "coordinator", about="child"),
+    "base/plan-coordinator-closed": P(Data.BASE_DATA, "coordinator", about="child", closed=True),
+    "base/plan-former-coordinator": P(Data.BASE_DATA, "former", about="child"),
+    "base/plan-team-consent": P(Data.BASE_DATA, TEAM, (
+        Grant(categories=("base_data",), to=("child",)),), about="child"),
+    "base/plan-team-consent-plan-only": P(Data.BASE_DATA, TEAM, (CONSENT_PLAN,), about="child"),
+    "base/plan-team-consent-other-person": P(Data.BASE_DATA, TEAM, (
+        Grant(categories=("base_data",), to=("parent", "youth")),), about="child"),
+    "base/plan-team-consent-expired": P(Data.BASE_DATA, TEAM, (
+        Grant(categories=("base_data",), valid_until=-1),), about="child"),
+    "base/plan-team-legal-basis": P(Data.BASE_DATA, TEAM, (Grant("legal", to=("child",)),),
+                                    about="child"),
+    "base/plan-team-left": P(Data.BASE_DATA, "team-left", (
+        Grant(categories=("base_data",)),), about="child"),
+    "base/plan-colleague-not-in-team": P(Data.BASE_DATA, "colleague", (
+        Grant(categories=("base_data",)),), about="child"),
+    "base/plan-youth-16-sees-parent": P(Data.BASE_DATA, "family:youth", about="parent",
+                                        youth=(16, 0)),
+    "household/plan-coordinator": P(Data.HOUSEHOLD, "coordinator"),
+    "household/plan-former-coordinator": P(Data.HOUSEHOLD, "former"),
+    "household/plan-team-consent": P(Data.HOUSEHOLD, TEAM, (Grant(categories=("base_data",)),)),
+    "household/plan-team-consent-some": P(Data.HOUSEHOLD, TEAM, (
+        Grant(categories=("base_data",), to=("parent", "child")),)),
+    "household/plan-team-consent-plan-only": P(Data.HOUSEHOLD, TEAM, (CONSENT_PLAN,)),
+    "household/plan-team-legal-basis": P(Data.HOUSEHOLD, TEAM, (Grant("legal"),)),
+    "household/plan-team-left": P(Data.HOUSEHOLD, "team-left", (
+        Grant(categories=("base_data",)),)),
+    "consent/coordinator": P(Data.CONSENT, "coordinator", about="child"),
+    "consent/coordinator-closed-plan": P(Data.CONSENT, "coordinator", about="child", closed=True),
+    "consent/former-coordinator": P(Data.CONSENT, "former", about="child"),
+    "consent/team-member": P(Data.CONSENT, TEAM, (Grant(categories=ALL_CATEGORIES),),
+                             about="child"),
+    "consent/self-16-today": P(Data.CONSENT, "family:youth", about="youth", youth=(16, 0)),
+    "consent/self-14": P(Data.CONSENT, "family:youth", about="youth"),
+    "consent/parent-child-8": P(Data.CONSENT, "family:parent", about="child"),
+    "consent/parent-youth-15": P(Data.CONSENT, "family:parent", about="youth", youth=(16, -1)),
+    "consent/parent-youth-16-today": P(Data.CONSENT, "family:parent", about="youth",
+                                       youth=(16, 0)),
+    "consent/parent-other-household": P(Data.CONSENT, "parent-elsewhere", about="child"),
+    "consent/other-municipality": P(Data.CONSENT, "nobody", about="child"),
+    "legalbasis/own-organisation-registered": P(
+        Data.LEGAL_BASIS, "nobody", about="child", registered=("child",),
+        organisation=(("kind", "certified_institution"),)),
+    "legalbasis/own-organisation-not-registered": P(
+        Data.LEGAL_BASIS, "nobody", about="child", organisation=(("kind", "certified_institution"),)),
+    "legalbasis/other-organisation-registered": P(
+        Data.LEGAL_BASIS, "nobody", about="child", registered=("child",), basis_of="other",
+        organisation=(("kind", "certified_institution"),)),
+    "legalbasis/school-grants-itself": P(
+        Data.LEGAL_BASIS, "nobody", about="child", registered=("child",),
+        organisation=(("kind", "school"),), basis_kind="veilig_thuis"),
+    "legalbasis/coordinator": P(Data.LEGAL_BASIS, "coordinator", about="child", basis_of="other"),
+    "legalbasis/coordinator-closed-plan": P(Data.LEGAL_BASIS, "coordinator", about="child",
+                                            basis_of="other", closed=True),
+    "legalbasis/self": P(Data.LEGAL_BASIS, "family:parent", about="parent", basis_of="other"),
+    "legalbasis/parent-child-8": P(Data.LEGAL_BASIS, "family:parent", about="child",
+                                   basis_of="other"),
+    "legalbasis/other-municipality": P(Data.LEGAL_BASIS, "nobody", about="child",
+                                       basis_of="other"),
 }
 
 
@@ -502,7 +955,8 @@ def test_table_covers_every_situation_role_action_and_ground():
     assert set(EXPECTED) == set(SITUATIONS)
     kinds = {name.split("/")[0] for name in EXPECTED}
     assert kinds == {"base", "correction", "household", "accesslog", "breakglass", "admin",
-                     "signal", "match", "guide", "rights"}
+                     "signal", "match", "guide", "rights", "plan", "team", "evaluation",
+                     "approval", "comment", "analysis", "consent", "legalbasis"}
     used_grounds = set()
     for row in EXPECTED.values():
         for role, cell in row.items():

@@ -24,8 +24,8 @@ from jeugdketen.access.models import (
     User,
     hash_token,
 )
-from jeugdketen.access.policy import AccessPoint, Action, Actor, Data, Target
-from jeugdketen.chainlog.actions import emit
+from jeugdketen.access.policy import AccessPoint, Action, Actor, Data, Target, may_hold
+from jeugdketen.chainlog.actions import emit, moment
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.rules import Refusal
 
@@ -252,10 +252,13 @@ def _consent_fields(categories: Any, valid_from: date, valid_until: date | None)
 @audit.write_path
 def give_consent(actor: Actor, person_id: Any, *, given_by: Any, organisation_id: Any,
                  categories: Any, valid_from: date | None = None,
-                 valid_until: date | None = None) -> Consent:
+                 valid_until: date | None = None, at: datetime | None = None) -> Consent:
+    """`at` (default now) is when the consent was given; only for loading history (see
+    chainlog.actions.moment): the givers' ages count on that day."""
     from jeugdketen.registry.models import Organisation, Person
 
-    today = timezone.localdate()
+    now = moment(at)
+    today = timezone.localdate(now)
     person = audit.get_or_deny(actor, Action.CREATE, Data.CONSENT, Person.objects, person_id,
                                "person")
     target = Target(Data.CONSENT, person=person)
@@ -274,28 +277,30 @@ def give_consent(actor: Actor, person_id: Any, *, given_by: Any, organisation_id
                       field="organisation_id") from None
     consent = Consent.objects.create(
         person=person, organisation=organisation, categories=cats, valid_from=valid_from,
-        valid_until=valid_until, recorded_by=actor.user)
+        valid_until=valid_until, recorded_by=actor.user, recorded_at=now)
     consent.given_by.set(list(givers))
-    emit(Activity.CONSENT_GIVEN, person=person, organisation_id=organisation.pk,
+    emit(Activity.CONSENT_GIVEN, person=person, organisation_id=organisation.pk, at=now,
          attributes={"categories": cats, "recorded_by": decision.role,
                      "open_ended": valid_until is None})
     return consent
 
 
 @audit.write_path
-def withdraw_consent(actor: Actor, consent_id: Any) -> Consent:
-    """Takes effect at once: the organisation's next request is denied (and logged so)."""
+def withdraw_consent(actor: Actor, consent_id: Any, *, at: datetime | None = None) -> Consent:
+    """Takes effect at once: the organisation's next request is denied (and logged so).
+    `at` (default now): only for loading history (see chainlog.actions.moment)."""
+    now = moment(at)
     consent = audit.get_or_deny(actor, Action.UPDATE, Data.CONSENT,
                                 Consent.objects.select_for_update().select_related("person"),
                                 consent_id, "consent")
     decision = audit.authorize(actor, Action.UPDATE, Target(
         Data.CONSENT, person=consent.person, object_id=str(consent.pk), record=consent))
     if consent.withdrawn_at is None:
-        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_at = now
         consent.withdrawn_by = actor.user
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
         emit(Activity.CONSENT_WITHDRAWN, person=consent.person,
-             organisation_id=consent.organisation_id,
+             organisation_id=consent.organisation_id, at=now,
              attributes={"by": decision.role, "categories": consent.categories})
     return consent
 
@@ -303,10 +308,12 @@ def withdraw_consent(actor: Actor, consent_id: Any) -> Consent:
 @audit.write_path
 def record_legal_basis(actor: Actor, person_id: Any, *, organisation_id: Any, kind: str,
                        reference: str, valid_until: date,
-                       valid_from: date | None = None) -> LegalBasis:
+                       valid_from: date | None = None, at: datetime | None = None) -> LegalBasis:
+    """`at` (default now): only for loading history (see chainlog.actions.moment)."""
     from jeugdketen.registry.models import Organisation, Person
 
-    today = timezone.localdate()
+    now = moment(at)
+    today = timezone.localdate(now)
     person = audit.get_or_deny(actor, Action.CREATE, Data.LEGAL_BASIS, Person.objects,
                                person_id, "person")
     try:
@@ -314,11 +321,17 @@ def record_legal_basis(actor: Actor, person_id: Any, *, organisation_id: Any, ki
     except (Organisation.DoesNotExist, ValueError, TypeError):
         raise Refusal("unknown_organisation", _("Deze organisatie bestaat niet."),
                       field="organisation_id") from None
-    probe = LegalBasis(person=person, organisation=organisation)
-    decision = audit.authorize(actor, Action.CREATE,
-                               Target(Data.LEGAL_BASIS, person=person, record=probe))
     if kind not in LegalBasisKind.values:
         raise Refusal("legal_basis_kind", _("Onbekende soort wettelijke grondslag."), field="kind")
+    probe = LegalBasis(person=person, organisation=organisation, kind=kind)
+    if not may_hold(probe):
+        # Says nothing about the person: which organisations can hold which ground is law.
+        raise Refusal("legal_basis_holder", _(
+            "Deze organisatie kan deze wettelijke grondslag niet hebben (bijvoorbeeld: een "
+            "kinderbeschermingsmaatregel ligt bij een gecertificeerde instelling)."),
+            field="organisation_id")
+    decision = audit.authorize(actor, Action.CREATE,
+                               Target(Data.LEGAL_BASIS, person=person, record=probe))
     reference = (reference or "").strip()
     if not reference or len(reference) > 100:
         raise Refusal("legal_basis_reference", _(
@@ -330,8 +343,9 @@ def record_legal_basis(actor: Actor, person_id: Any, *, organisation_id: Any, ki
             "Een wettelijke grondslag heeft een einddatum na de begindatum."), field="valid_until")
     basis = LegalBasis.objects.create(
         person=person, organisation=organisation, kind=kind, reference=reference,
-        valid_from=valid_from, valid_until=valid_until, recorded_by=actor.user)
-    emit(Activity.LEGAL_BASIS_RECORDED, person=person, organisation_id=organisation.pk,
+        valid_from=valid_from, valid_until=valid_until, recorded_by=actor.user,
+        recorded_at=now)
+    emit(Activity.LEGAL_BASIS_RECORDED, person=person, organisation_id=organisation.pk, at=now,
          attributes={"kind": kind, "recorded_by": decision.role})
     return basis
 

@@ -10,6 +10,7 @@ anchored together by `anchor()` into a chained root hash that can be published.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import json
@@ -225,6 +226,8 @@ def write_path(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        depth = _DEPTH.get()
+        token = _DEPTH.set(depth + 1)
         try:
             with transaction.atomic():
                 return fn(*args, **kwargs)
@@ -233,10 +236,19 @@ def write_path(fn: Callable[P, R]) -> Callable[P, R]:
                 with transaction.atomic():
                     append([entry(denied.actor, denied.action, t, denied.decision)
                             for t in _per_person(denied.target)])
-                denied.logged = True
+                # Inside another action the record is part of that action's transaction: if
+                # the denial propagates, that action rolls back (taking the record with it)
+                # and logs it again; if it catches the denial, the record stays. Only the
+                # outermost action's record is final.
+                denied.logged = depth == 0
             raise
+        finally:
+            _DEPTH.reset(token)
 
     return wrapper
+
+
+_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("write_path_depth", default=0)
 
 
 # --- verification -------------------------------------------------------------------

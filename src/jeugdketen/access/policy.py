@@ -500,16 +500,25 @@ def _plan(actor: Actor, action: Action, target: Target, care_role: str, today: d
     data = target.data
     if data is Data.PLAN and action is Action.CREATE:
         # Starting a trajectory: the professional entered every member, or is the agreed
-        # coordinator of a match about one of them (target.record is then the match).
-        match = plan
+        # coordinator of a match about one of them (target.record is then the match). A
+        # match is never hung on a plan by someone outside it (its existence is not theirs
+        # to learn), and only an agreed (coordinated) match about a member counts.
+        from jeugdketen.referral_index.models import Match, MatchStatus
+
+        match = plan if isinstance(plan, Match) else None
+        if match is not None:
+            if (care_role and prof is not None and match.coordinator_id == prof.pk
+                    and match.status == MatchStatus.COORDINATED
+                    and match.signals.filter(person_id__in=[m.pk for m in target.members]).exists()):
+                return Decision(True, Ground.MATCH, care_role)
+            return Decision.deny("a plan is started from a match by its agreed coordinator")
         if care_role and target.members and all(_registered(actor, m) for m in target.members):
             return Decision(True, Ground.REGISTRATION, care_role)
-        if care_role and prof is not None and match is not None \
-                and getattr(match, "coordinator_id", None) == prof.pk:
-            return Decision(True, Ground.MATCH, care_role)
         return Decision.deny("a plan is started by a professional who entered the family or "
                              "coordinates its match")
-    if plan is None:
+    from jeugdketen.plans.models import Plan
+
+    if not isinstance(plan, Plan):
         return Decision.deny("no plan")
     coordinator = care_role and prof is not None and plan.coordinator_id == prof.pk
     writes = action in (Action.CREATE, Action.UPDATE, Action.DELETE)
@@ -563,10 +572,28 @@ def joins_on_ground(professional: Professional, members: tuple[Person, ...],
     return _ground_for_all(care_grounds(professional.organisation_id, ids, "plan", today), ids)
 
 
-def _coordinates_person(actor: Actor, person: Person) -> bool:
+def _coordinates_person(actor: Actor, person: Person, *, open_only: bool = False) -> bool:
     prof = actor.professional
-    return prof is not None and person.pk is not None and _plans_of_person(person).filter(
-        coordinator=prof).exists()
+    if prof is None or person.pk is None:
+        return False
+    plans = _plans_of_person(person).filter(coordinator=prof)
+    return (plans.filter(status="open") if open_only else plans).exists()
+
+
+# Which kind of organisation can hold which statutory ground (a school cannot).
+LEGAL_BASIS_HOLDERS = {
+    "child_protection": {"certified_institution"},
+    "youth_probation": {"certified_institution"},
+    "veilig_thuis": {"veilig_thuis"},
+    "court_order": {"certified_institution", "veilig_thuis", "youth_care_provider"},
+}
+
+
+def may_hold(record: Any) -> bool:
+    """May this record's organisation hold this kind of legal basis?"""
+    organisation = getattr(record, "organisation", None)
+    return organisation is not None and organisation.kind in LEGAL_BASIS_HOLDERS.get(
+        getattr(record, "kind", ""), set())
 
 
 def _consent(actor: Actor, action: Action, target: Target, care_role: str,
@@ -590,7 +617,9 @@ def _consent(actor: Actor, action: Action, target: Target, care_role: str,
         return Decision.deny("consent is seen by the family, the coordinator and the privacy officer")
     if action not in (Action.CREATE, Action.UPDATE):
         return Decision.deny(f"{action} of consent is not allowed")
-    if care_role and _coordinates_person(actor, person):
+    if target.data is Data.LEGAL_BASIS and not may_hold(record):
+        return Decision.deny("this organisation cannot hold this legal basis")
+    if care_role and _coordinates_person(actor, person, open_only=True):
         return Decision(True, Ground.PLAN_COORDINATOR, care_role)
     if target.data is Data.LEGAL_BASIS:
         if (care_role and prof is not None and record is not None

@@ -9,7 +9,7 @@ words, and for each child the stress judgement. It can be repeated; older analys
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -19,6 +19,7 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, decide
 from jeugdketen.analysis.domains import ADULT_FROM_AGE, STALE_AFTER_DAYS, Stress, domains_for
 from jeugdketen.analysis.models import Analysis, DomainScore, StressJudgement
+from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.plans import actions as plans
 from jeugdketen.plans.models import Plan
@@ -64,10 +65,20 @@ def _words(value: Any, field_name: str) -> str:
 
 @audit.write_path
 def record_analysis(actor: Actor, plan_id: Any, *, made_on: date,
-                    scores: list[ScoreInput], stress: list[StressInput] | None = None) -> Analysis:
+                    scores: list[ScoreInput], stress: list[StressInput] | None = None,
+                    at: datetime | None = None) -> Analysis:
+    """`at` (default now) is when the analysis was recorded; only for loading history
+    (see chainlog.actions.moment)."""
+    now = moment(at)
     plan, members = plans._plan_for(actor, plan_id, Action.CREATE, Data.ANALYSIS, lock=True)
+    # The policy first: without a ground the input is not judged (its errors would tell
+    # who belongs to the household, and their age group).
+    whole = plans.target(plan, members, Data.ANALYSIS)
+    asked = decide(actor, Action.CREATE, whole)
+    if not asked.allowed:
+        raise audit.AccessDenied(actor, Action.CREATE, whole, asked)
     by_id = {str(m.pk): m for m in members}
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     if not isinstance(made_on, date) or made_on > today or made_on < plan.started_on:
         raise Refusal("analysis_date", _("De datum ligt tussen de start van het plan en vandaag."),
                       field="made_on")
@@ -120,14 +131,15 @@ def record_analysis(actor: Actor, plan_id: Any, *, made_on: date,
                       field="scores")
     for person in scored_persons.values():
         audit.authorize(actor, Action.CREATE, plans.target(plan, members, Data.ANALYSIS, person))
-    analysis = Analysis.objects.create(plan=plan, made_on=made_on, made_by=actor.professional)
+    analysis = Analysis.objects.create(plan=plan, made_on=made_on, made_by=actor.professional,
+                                       created_at=now)
     for row in rows:
         row.analysis = analysis
     for judgement in judgements:
         judgement.analysis = analysis
     DomainScore.objects.bulk_create(rows)
     StressJudgement.objects.bulk_create(judgements)
-    plans._emit(Activity.ANALYSIS_RECORDED, plan, members, actor,
+    plans._emit(Activity.ANALYSIS_RECORDED, plan, members, actor, at=now,
                 domains=len(rows), persons=len(scored_persons),
                 mean_professional_score=_mean(r.professional_score for r in rows),
                 mean_family_score=_mean(r.family_score for r in rows),

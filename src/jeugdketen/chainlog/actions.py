@@ -19,6 +19,21 @@ FORBIDDEN_ATTRIBUTES = {"bsn", "name", "given_names", "family_name", "birth_date
 TABLE = ChainEvent._meta.db_table
 
 
+def moment(at: datetime | None) -> datetime:
+    """When an action happened: now; or, when loading history (the demo, a migration from an
+    earlier system; never from a request), a given moment in the past. Actions that accept
+    `at` date their records and chain event with it and take its date as "today"; the
+    access-log records keep the real time of writing."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        raise ValueError("`at` needs a time zone")
+    if at > now:
+        raise ValueError("an action cannot happen in the future")
+    return at
+
+
 def emit(
     activity: Activity,
     *,

@@ -7,6 +7,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("signaalgids/", include("jeugdketen.guide.urls")),
     path("verwijsindex/", include("jeugdketen.referral_index.urls")),
+    path("plannen/", include("jeugdketen.plans.urls")),
+    path("gezin/", include("jeugdketen.plans.family_urls")),
     path("", include("jeugdketen.web.urls")),
 ]
 

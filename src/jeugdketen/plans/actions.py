@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -30,7 +31,7 @@ from jeugdketen.access.policy import (
     decide,
     joins_on_ground,
 )
-from jeugdketen.chainlog.actions import emit
+from jeugdketen.chainlog.actions import emit, moment
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.plans.gas import t_score
 from jeugdketen.plans.models import (
@@ -53,7 +54,13 @@ from jeugdketen.plans.models import (
     RelatedPerson,
     TeamMember,
 )
-from jeugdketen.registry.models import Household, Organisation, Person, Professional
+from jeugdketen.registry.models import (
+    Household,
+    HouseholdMember,
+    Organisation,
+    Person,
+    Professional,
+)
 from jeugdketen.rules import Refusal
 
 MAX_TEXT = 5000
@@ -89,13 +96,13 @@ def _plan_for(actor: Actor, plan_id: Any, action: Action, data: Data = Data.PLAN
     return plan, members_of(plan.household)
 
 
-def _emit(activity: Activity, plan: Plan, members: tuple[Person, ...], actor: Actor,
-          **attributes: Any) -> None:
+def _emit(activity: Activity, plan: Plan, members: tuple[Person, ...], actor: Actor, *,
+          at: datetime | None = None, **attributes: Any) -> None:
     prof = actor.professional
     emit(activity, household=plan.household, trajectory_key=str(plan.pk),
          neighbourhood_code=_hood(members),
          organisation_id=prof.organisation_id if prof is not None else None,
-         attributes=attributes)
+         attributes=attributes, at=at)
 
 
 def _bump(plan: Plan) -> None:
@@ -131,23 +138,26 @@ def _may_coordinate(prof: Professional, field_name: str) -> None:
 
 @audit.write_path
 def start_plan(actor: Actor, household_id: Any, coordinator_id: Any, *,
-               match_id: Any = None, origin: str | None = None) -> Plan:
+               match_id: Any = None, origin: str | None = None,
+               started_on: date | None = None, at: datetime | None = None) -> Plan:
     """Start a trajectory for a household: from a match, a care report or directly. One
-    family, one plan: a second open plan is refused with the open one named."""
-    from jeugdketen.referral_index.models import Match, MatchStatus
+    family, one plan: a second open plan is refused with the open one named. `started_on`
+    (default today) may lie in the past: the day the trajectory really began. `at` (default
+    now; for loading history, see chainlog.actions.moment) is when it was recorded."""
+    from jeugdketen.referral_index.models import Match
 
+    now = moment(at)
+    today = timezone.localdate(now)
+    if started_on is None:
+        started_on = today
+    elif not isinstance(started_on, date) or started_on > today:
+        raise Refusal("start_date", _("De startdatum ligt niet na vandaag."), field="started_on")
     household = audit.get_or_deny(actor, Action.CREATE, Data.PLAN, Household.objects,
                                   household_id, "household")
     members = members_of(household)
     match = None
     if match_id not in (None, ""):
         match = audit.get_or_deny(actor, Action.CREATE, Data.PLAN, Match.objects, match_id, "match")
-        member_ids = {m.pk for m in members}
-        if match.status != MatchStatus.COORDINATED or not match.signals.filter(
-                person_id__in=member_ids).exists():
-            raise Refusal("match_not_of_household", _(
-                "Deze match gaat niet over dit huishouden of heeft nog geen regievoerder."),
-                field="match_id")
     decision = audit.authorize(actor, Action.CREATE, Target(
         Data.PLAN, household=household, members=members, object_id=str(household.pk),
         record=match))
@@ -160,14 +170,15 @@ def start_plan(actor: Actor, household_id: Any, coordinator_id: Any, *,
                 plan = Plan.objects.create(
                     household=household, coordinator=coordinator,
                     main_organisation=coordinator.organisation,
-                    origin=origin or (Origin.MATCH if match else Origin.DIRECT), match=match)
+                    origin=origin or (Origin.MATCH if match else Origin.DIRECT), match=match,
+                    started_on=started_on, created_at=now)
         except IntegrityError:  # someone else started one at this very moment
             existing = Plan.objects.filter(household=household, status=PlanStatus.OPEN).first()
     if existing is not None:
         raise Refusal("open_plan_exists", _(
             "Dit gezin heeft al een lopend plan: één gezin, één plan."), status=409,
             field="household_id", existing={"id": str(existing.pk)})
-    _emit(Activity.PLAN_STARTED, plan, members, actor, origin=plan.origin,
+    _emit(Activity.PLAN_STARTED, plan, members, actor, at=now, origin=plan.origin,
           household_size=len(members), started_by=decision.role,
           coordinator_organisation_id=coordinator.organisation_id)
     return plan
@@ -175,7 +186,8 @@ def start_plan(actor: Actor, household_id: Any, coordinator_id: Any, *,
 
 @audit.write_path
 def hand_over(actor: Actor, plan_id: Any, *, to_professional_id: Any, on: date | None,
-              reason: str) -> Handover:
+              reason: str, at: datetime | None = None) -> Handover:
+    now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
     new = _professional(to_professional_id, "to_professional_id")
@@ -186,12 +198,13 @@ def hand_over(actor: Actor, plan_id: Any, *, to_professional_id: Any, on: date |
     if len(reason) < MIN_HANDOVER_REASON:
         raise Refusal("reason_too_short", _("Schrijf de reden voor het gezin op (minstens 10 "
                                             "tekens)."), field="reason")
-    on = on or timezone.localdate()
+    on = on or timezone.localdate(now)
     handover = Handover.objects.create(plan=plan, from_professional_id=plan.coordinator_id,
-                                       to_professional=new, on=on, reason=reason)
+                                       to_professional=new, on=on, reason=reason,
+                                       recorded_at=now)
     Plan.objects.filter(pk=plan.pk).update(coordinator=new, main_organisation=new.organisation,
                                            revision=plan.revision + 1)
-    _emit(Activity.COORDINATOR_HANDED_OVER, plan, members, actor,
+    _emit(Activity.COORDINATOR_HANDED_OVER, plan, members, actor, at=now,
           to_organisation_id=new.organisation_id)
     return handover
 
@@ -201,7 +214,8 @@ def hand_over(actor: Actor, plan_id: Any, *, to_professional_id: Any, on: date |
 
 @audit.write_path
 def update_sections(actor: Actor, plan_id: Any, *, revision: int, goes_well: str,
-                    own_strength: str, support_needed: str) -> Plan:
+                    own_strength: str, support_needed: str, at: datetime | None = None) -> Plan:
+    now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
     if int(revision) != plan.revision:
@@ -214,20 +228,24 @@ def update_sections(actor: Actor, plan_id: Any, *, revision: int, goes_well: str
     plan.support_needed = _text(support_needed, "support_needed", required=False)
     plan.revision += 1
     plan.save(update_fields=["goes_well", "own_strength", "support_needed", "revision"])
-    _emit(Activity.PLAN_UPDATED, plan, members, actor, part="sections")
+    _emit(Activity.PLAN_UPDATED, plan, members, actor, at=now, part="sections")
     return plan
 
 
 @audit.write_path
-def add_concern(actor: Actor, plan_id: Any, *, text: str, priority: int) -> Concern:
+def add_concern(actor: Actor, plan_id: Any, *, text: str, priority: int,
+                at: datetime | None = None) -> Concern:
+    now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
     if priority not in Concern.Priority.values:
         raise Refusal("priority", _("Kies een prioriteit: hoog, gemiddeld of laag."),
                       field="priority")
-    concern = Concern.objects.create(plan=plan, text=_text(text, "text"), priority=priority)
+    concern = Concern.objects.create(plan=plan, text=_text(text, "text"), priority=priority,
+                                     created_at=now)
     _bump(plan)
-    _emit(Activity.PLAN_UPDATED, plan, members, actor, part="concern", priority=priority)
+    _emit(Activity.PLAN_UPDATED, plan, members, actor, at=now, part="concern",
+          priority=priority)
     return concern
 
 
@@ -259,7 +277,9 @@ def _levels(levels: Any) -> dict[str, str]:
 
 @audit.write_path
 def add_goal(actor: Actor, plan_id: Any, *, title: str, person_ids: list[Any], weight: int = 1,
-             levels: dict[str, str], organisation_id: Any = None) -> Goal:
+             levels: dict[str, str], organisation_id: Any = None,
+             at: datetime | None = None) -> Goal:
+    now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
     title = _text(title, "title", limit=300)
@@ -278,10 +298,10 @@ def add_goal(actor: Actor, plan_id: Any, *, title: str, person_ids: list[Any], w
     levels = _levels(levels)
     organisation = _responsible(plan, organisation_id) if organisation_id else None
     goal = Goal.objects.create(plan=plan, title=title, weight=weight, levels=levels,
-                               organisation=organisation)
+                               organisation=organisation, created_at=now)
     goal.persons.set([m for m in members if str(m.pk) in wanted])
     _bump(plan)
-    _emit(Activity.GOAL_SET, plan, members, actor, weight=weight, persons=len(wanted))
+    _emit(Activity.GOAL_SET, plan, members, actor, at=now, weight=weight, persons=len(wanted))
     return goal
 
 
@@ -330,7 +350,9 @@ def _money(value: Any, field_name: str) -> Decimal:
 def add_action(actor: Actor, plan_id: Any, *, description: str, organisation_id: Any,
                due_on: date, performer_professional_id: Any = None,
                performer_related_id: Any = None, budget_eur: Any = 0,
-               product_code: str = DEFAULT_PRODUCT_CODE, goal_id: Any = None) -> PlanAction:
+               product_code: str = DEFAULT_PRODUCT_CODE, goal_id: Any = None,
+               at: datetime | None = None) -> PlanAction:
+    now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
     description = _text(description, "description", limit=1000)
@@ -368,9 +390,9 @@ def add_action(actor: Actor, plan_id: Any, *, description: str, organisation_id:
     item = PlanAction.objects.create(
         plan=plan, goal=goal, description=description, performer_professional=professional,
         performer_related=related, organisation=organisation, due_on=due_on,
-        budget_eur=budget, product_code=code)
+        budget_eur=budget, product_code=code, created_at=now)
     _bump(plan)
-    _emit(Activity.PLAN_ACTION_PLANNED, plan, members, actor, budget_eur=str(budget),
+    _emit(Activity.PLAN_ACTION_PLANNED, plan, members, actor, at=now, budget_eur=str(budget),
           product_code=code, informal=related is not None,
           responsible_organisation_id=organisation.pk)
     return item
@@ -385,18 +407,20 @@ def _int(value: Any) -> int:
 
 @audit.write_path
 def complete_action(actor: Actor, action_id: Any, *, done_on: date | None = None,
-                    spent_eur: Any = 0) -> PlanAction:
+                    spent_eur: Any = 0, at: datetime | None = None) -> PlanAction:
+    now = moment(at)
     item = audit.get_or_deny(actor, Action.UPDATE, Data.PLAN, PlanAction.objects, action_id,
                              "action")
     plan, members = _plan_for(actor, item.plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
     if item.done_on is not None:
         raise Refusal("action_done", _("Deze actie is al afgerond."), status=409, field="done_on")
-    item.done_on = done_on or timezone.localdate()
+    item.done_on = done_on or timezone.localdate(now)
     item.spent_eur = _money(spent_eur, "spent_eur")
     item.save(update_fields=["done_on", "spent_eur"])
     _bump(plan)
-    _emit(Activity.PLAN_ACTION_DONE, plan, members, actor, spent_eur=str(item.spent_eur),
+    _emit(Activity.PLAN_ACTION_DONE, plan, members, actor, at=now,
+          spent_eur=str(item.spent_eur),
           budget_eur=str(item.budget_eur), product_code=item.product_code,
           days_late=max(0, (item.done_on - item.due_on).days))
     return item
@@ -412,10 +436,12 @@ class RelatedInput:
 
 @audit.write_path
 def add_team_member(actor: Actor, plan_id: Any, *, role: str, professional_id: Any = None,
-                    related: RelatedInput | None = None) -> TeamMember:
+                    related: RelatedInput | None = None,
+                    at: datetime | None = None) -> TeamMember:
     """A professional joins only on a ground the access policy accepts: their organisation
     holds consent or a legal basis for the plan of every member of the household. A member
     of the informal network needs none (no login; the family brings them in)."""
+    now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members, Data.TEAM))
     role = _text(role, "role", limit=200)
@@ -436,38 +462,43 @@ def add_team_member(actor: Actor, plan_id: Any, *, role: str, professional_id: A
                 raise Refusal("email", _("Geen geldig e-mailadres."),
                               field="related_person.email") from None
         person = RelatedPerson.objects.create(household=plan.household, name=name,
-                                              relation=relation, phone=phone, email=email)
-        member = TeamMember.objects.create(plan=plan, related_person=person, role=role)
+                                              relation=relation, phone=phone, email=email,
+                                              created_at=now)
+        member = TeamMember.objects.create(plan=plan, related_person=person, role=role,
+                                           joined_at=now)
         kind = "informal"
     else:
         professional = _professional(professional_id, "professional_id")
         if professional.pk == plan.coordinator_id or professional.pk in _team_professionals(plan):
             raise Refusal("already_in_team", _("Deze professional zit al in het team."),
                           status=409, field="professional_id")
-        if joins_on_ground(professional, members) is None:
+        if joins_on_ground(professional, members, timezone.localdate(now)) is None:
             raise Refusal("no_ground_to_join", _(
                 "Deze organisatie heeft geen toestemming of wettelijke grondslag voor het plan "
                 "van alle gezinsleden. Leg eerst de toestemming vast."), status=403,
                 field="professional_id")
-        member = TeamMember.objects.create(plan=plan, professional=professional, role=role)
+        member = TeamMember.objects.create(plan=plan, professional=professional, role=role,
+                                           joined_at=now)
         kind = "professional"
     _bump(plan)
-    _emit(Activity.TEAM_JOINED, plan, members, actor, kind=kind,
+    _emit(Activity.TEAM_JOINED, plan, members, actor, at=now, kind=kind,
           member_organisation_id=member.professional.organisation_id if member.professional else None)
     return member
 
 
 @audit.write_path
-def remove_team_member(actor: Actor, member_id: Any) -> TeamMember:
+def remove_team_member(actor: Actor, member_id: Any, *, at: datetime | None = None
+                       ) -> TeamMember:
+    now = moment(at)
     member = audit.get_or_deny(actor, Action.UPDATE, Data.TEAM, TeamMember.objects, member_id,
                                "team member")
     plan, members = _plan_for(actor, member.plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members, Data.TEAM))
     if member.left_at is None:
-        member.left_at = timezone.now()
+        member.left_at = now
         member.save(update_fields=["left_at"])
         _bump(plan)
-        _emit(Activity.TEAM_LEFT, plan, members, actor,
+        _emit(Activity.TEAM_LEFT, plan, members, actor, at=now,
               kind="professional" if member.professional_id else "informal")
     return member
 
@@ -502,21 +533,23 @@ def _scores(plan: Plan, scores: list[tuple[Any, Any]]) -> list[tuple[Goal, int]]
 @audit.write_path
 def record_evaluation(actor: Actor, plan_id: Any, *, on: date,
                       scores: list[tuple[Any, Any]], note: str = "",
-                      final: bool = False) -> Evaluation:
+                      final: bool = False, at: datetime | None = None) -> Evaluation:
+    now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.CREATE, Data.EVALUATION, lock=True)
     audit.authorize(actor, Action.CREATE, target(plan, members, Data.EVALUATION))
-    if not isinstance(on, date) or on > timezone.localdate() or on < plan.started_on:
+    if not isinstance(on, date) or on > timezone.localdate(now) or on < plan.started_on:
         raise Refusal("evaluation_date", _(
             "De datum ligt tussen de start van het plan en vandaag."), field="date")
     scored = _scores(plan, scores)
     t = t_score((score, goal.weight) for goal, score in scored)
     evaluation = Evaluation.objects.create(plan=plan, on=on, t_score=t, final=final,
                                            note=_text(note, "note", required=False),
-                                           recorded_by=actor.professional)
+                                           recorded_by=actor.professional, recorded_at=now)
     GoalScore.objects.bulk_create([GoalScore(evaluation=evaluation, goal=goal, score=score,
                                              weight=goal.weight) for goal, score in scored])
     _bump(plan)
-    _emit(Activity.EVALUATION_RECORDED, plan, members, actor, t_score=t, goals=len(scored),
+    _emit(Activity.EVALUATION_RECORDED, plan, members, actor, at=now, t_score=t,
+          goals=len(scored),
           final=final, day=(on - plan.started_on).days)
     return evaluation
 
@@ -558,8 +591,9 @@ def _member_name(member: TeamMember) -> str:
 
 
 @audit.write_path
-def save_version(actor: Actor, plan_id: Any) -> PlanVersion:
+def save_version(actor: Actor, plan_id: Any, *, at: datetime | None = None) -> PlanVersion:
     """Freeze the plan as it stands and put it to the family."""
+    now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
     last = plan.versions.order_by("-number").first()
@@ -567,13 +601,14 @@ def save_version(actor: Actor, plan_id: Any) -> PlanVersion:
         return last  # nothing changed since: the same version
     version = PlanVersion.objects.create(
         plan=plan, number=(last.number + 1) if last else 1, revision=plan.revision,
-        snapshot=snapshot(plan), created_by=actor.professional)
-    _emit(Activity.PLAN_VERSION_SAVED, plan, members, actor, number=version.number)
+        snapshot=snapshot(plan), created_by=actor.professional, created_at=now)
+    _emit(Activity.PLAN_VERSION_SAVED, plan, members, actor, at=now, number=version.number)
     return version
 
 
 @audit.write_path
-def approve_version(actor: Actor, plan_id: Any, *, number: int, how: str = "") -> PlanVersion:
+def approve_version(actor: Actor, plan_id: Any, *, number: int, how: str = "",
+                    at: datetime | None = None) -> PlanVersion:
     """The family approves a version: in their own view, or the coordinator records how
     (in a conversation, on paper)."""
     plan, members = _plan_for(actor, plan_id, Action.CREATE, Data.APPROVAL, lock=True)
@@ -594,12 +629,13 @@ def approve_version(actor: Actor, plan_id: Any, *, number: int, how: str = "") -
             raise Refusal("approval_how", _(
                 "Leg vast hoe het gezin akkoord gaf: in een gesprek of op papier."), field="how")
         name = ""
-    version.approved_at = timezone.now()
+    version.approved_at = moment(at)
     version.approved_how = how
     version.approved_by = actor.user
     version.approved_by_name = name
     version.save(update_fields=["approved_at", "approved_how", "approved_by", "approved_by_name"])
-    _emit(Activity.PLAN_APPROVED, plan, members, actor, number=version.number, how=how)
+    _emit(Activity.PLAN_APPROVED, plan, members, actor, at=version.approved_at,
+          number=version.number, how=how)
     return version
 
 
@@ -638,7 +674,8 @@ def _lines(value: Any) -> list[str]:
 
 
 @audit.write_path
-def add_comment(actor: Actor, plan_id: Any, *, text: str) -> Comment:
+def add_comment(actor: Actor, plan_id: Any, *, text: str, at: datetime | None = None) -> Comment:
+    now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.CREATE, Data.COMMENT)
     decision = audit.authorize(actor, Action.CREATE, target(plan, members, Data.COMMENT))
     by_family = decision.role == "citizen"
@@ -646,8 +683,9 @@ def add_comment(actor: Actor, plan_id: Any, *, text: str) -> Comment:
             else actor.professional.full_name if actor.professional is not None
             else actor.username)
     comment = Comment.objects.create(plan=plan, author=actor.user, author_name=name,
-                                     by_family=by_family, text=_text(text, "text", limit=2000))
-    _emit(Activity.PLAN_COMMENTED, plan, members, actor, by_family=by_family)
+                                     by_family=by_family, text=_text(text, "text", limit=2000),
+                                     created_at=now)
+    _emit(Activity.PLAN_COMMENTED, plan, members, actor, at=now, by_family=by_family)
     return comment
 
 
@@ -658,7 +696,7 @@ def add_comment(actor: Actor, plan_id: Any, *, text: str) -> Comment:
 def close_plan(actor: Actor, plan_id: Any, *, reason_code: str,
                can_continue_without_help: bool, satisfaction: int | None,
                final_scores: list[tuple[Any, Any]] | None = None, on: date | None = None,
-               note: str = "") -> Plan:
+               note: str = "", at: datetime | None = None) -> Plan:
     """Close the trajectory: the CBS reason, whether the family can go on without help, the
     family's satisfaction with the usefulness of the help (1-10), a final evaluation, and
     the costs actually spent, all into the chain event log."""
@@ -674,17 +712,18 @@ def close_plan(actor: Actor, plan_id: Any, *, reason_code: str,
                                      or not isinstance(satisfaction, int)
                                      or not 1 <= satisfaction <= 10):
         raise Refusal("satisfaction", _("Een cijfer van 1 tot 10."), field="satisfaction")
-    on = on or timezone.localdate()
+    now = moment(at)
+    on = on or timezone.localdate(now)
     final = None
     if final_scores:
         scored = _scores(plan, final_scores)
         final = Evaluation.objects.create(
-            plan=plan, on=on, final=True, recorded_by=actor.professional,
+            plan=plan, on=on, final=True, recorded_by=actor.professional, recorded_at=now,
             t_score=t_score((s, g.weight) for g, s in scored),
             note=_text(note, "note", required=False))
         GoalScore.objects.bulk_create([GoalScore(evaluation=final, goal=g, score=s,
                                                  weight=g.weight) for g, s in scored])
-        _emit(Activity.EVALUATION_RECORDED, plan, members, actor, t_score=final.t_score,
+        _emit(Activity.EVALUATION_RECORDED, plan, members, actor, at=now, t_score=final.t_score,
               goals=len(scored), final=True, day=(on - plan.started_on).days)
     else:
         final = plan.evaluations.order_by("-on", "-recorded_at").first()
@@ -700,7 +739,7 @@ def close_plan(actor: Actor, plan_id: Any, *, reason_code: str,
     plan.revision += 1
     plan.save(update_fields=["status", "closed_on", "close_reason", "can_continue_without_help",
                              "satisfaction", "costs_spent_eur", "revision"])
-    _emit(Activity.PLAN_CLOSED, plan, members, actor, reason_code=reason_code,
+    _emit(Activity.PLAN_CLOSED, plan, members, actor, at=now, reason_code=reason_code,
           can_continue_without_help=can_continue_without_help, satisfaction=satisfaction,
           costs_spent_eur=str(spent), budget_eur=str(budget),
           final_t_score=final.t_score if final else None,
@@ -728,6 +767,7 @@ class FamilyPage:
     versions: list[PlanVersion] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     analyses: dict[str, list[Any]] = field(default_factory=dict)  # person id -> analyses
+    relations: dict[str, str] = field(default_factory=dict)  # person id -> parent/carer/child
     budget_eur: Decimal = Decimal("0")
     spent_eur: Decimal = Decimal("0")
 
@@ -754,9 +794,11 @@ def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True) -> Fami
         m.professional_id for m in team if m.professional_id and m.left_at is None}
     decision = audit.authorize(actor, Action.READ, target(plan, members))
     page = FamilyPage(plan=plan, members=members, decision=decision, team=team)
+    page.relations = {str(p): r for p, r in HouseholdMember.objects.filter(
+        household_id=plan.household_id).values_list("person_id", "relation")}
     page.handovers = list(plan.handovers.select_related("from_professional", "to_professional"))
     page.concerns = list(plan.concerns.all())
-    page.goals = list(plan.goals.prefetch_related(
+    page.goals = list(plan.goals.select_related("organisation").prefetch_related(
         Prefetch("persons", queryset=Person.objects.only("id", "given_names", "family_name"))))
     page.actions = list(plan.actions.select_related(
         "performer_professional__organisation", "performer_related", "organisation", "goal"))
@@ -767,7 +809,8 @@ def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True) -> Fami
     evaluation_target = target(plan, members, Data.EVALUATION)
     if decide(actor, Action.READ, evaluation_target).allowed:
         audit.authorize(actor, Action.READ, evaluation_target)
-        page.evaluations = list(plan.evaluations.prefetch_related("scores"))
+        page.evaluations = list(plan.evaluations.select_related("recorded_by")
+                                .prefetch_related("scores"))
     if with_analyses:
         from jeugdketen.analysis.actions import analyses_for
 
@@ -814,3 +857,147 @@ def plans_of_citizen(actor: Actor) -> list[Plan]:
             plan.jk_members = members  # type: ignore[attr-defined]
             shown.append(plan)
     return shown
+
+
+# --- for the coordinator's pages --------------------------------------------------------
+# Lookups that find ids and choices for the web pages. Nothing here is a client's personal
+# data; whatever the pages then show of a family is read through the actions above.
+
+CARE_ROLE_NAMES = ("professional", "coordinator")
+
+
+def open_plan_of(household_id: Any) -> Plan | None:
+    """The household's open plan (at most one), or None."""
+    try:
+        return (Plan.objects.filter(household_id=household_id, status=PlanStatus.OPEN)
+                .select_related("household").first())
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
+def match_for_policy(match_id: Any) -> Any:
+    """A match to ask the policy about (never shown), or None."""
+    from jeugdketen.referral_index.models import Match
+
+    try:
+        return Match.objects.filter(pk=int(match_id)).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def professionals_in(municipality_id: Any, *, coordinating: bool = False,
+                     limit: int = 1000) -> list[Professional]:
+    """Care professionals of the organisations of a municipality (for a team or a
+    coordinator to choose from); with `coordinating`, only of organisations that may
+    coordinate."""
+    qs = Professional.objects.filter(organisation__municipality_id=municipality_id)
+    if coordinating:
+        qs = qs.filter(organisation__may_coordinate=True)
+    found = qs.select_related("organisation").order_by("organisation__name", "full_name", "pk")
+    return [p for p in found[:limit] if any(r in CARE_ROLE_NAMES for r in p.roles)]
+
+
+def organisations_in(municipality_id: Any) -> list[Organisation]:
+    return list(Organisation.objects.filter(municipality_id=municipality_id).order_by("name"))
+
+
+@dataclass
+class HouseholdPlan:
+    """What the household page offers: the open plan, if the actor may open it, and
+    whether the actor may start one."""
+
+    open_plan_id: Any = None
+    may_read: bool = False
+    may_start: bool = False
+
+
+def household_plan(actor: Actor, household_id: Any, members: tuple[Person, ...]
+                   ) -> HouseholdPlan:
+    """Asks the policy only: nothing is read for display here."""
+    plan = open_plan_of(household_id)
+    if plan is not None:
+        allowed = decide(actor, Action.READ, target(plan, members)).allowed
+        return HouseholdPlan(open_plan_id=plan.pk, may_read=allowed)
+    may_start = decide(actor, Action.CREATE, Target(
+        Data.PLAN, household=Household(pk=household_id), members=members, object_id=str(household_id))).allowed
+    return HouseholdPlan(may_start=may_start)
+
+
+@dataclass
+class MatchHousehold:
+    household_id: Any
+    size: int
+    open_plan_id: Any = None
+    may_read: bool = False
+
+
+def households_for_match(actor: Actor, match: Any) -> list[MatchHousehold]:
+    """For the agreed coordinator of a match: the households of the youth in the match's
+    signals, for which the policy lets the actor start a plan from this match."""
+    from jeugdketen.referral_index.models import MatchStatus
+
+    prof = actor.professional
+    if prof is None or match.status != MatchStatus.COORDINATED or match.coordinator_id != prof.pk:
+        return []
+    rows = list(HouseholdMember.objects.filter(
+        household__members__person__in=match.signals.values("person_id"))
+        .select_related("person").distinct().order_by("household_id", "person__birth_date"))
+    by_household: dict[Any, list[Person]] = {}
+    for row in rows:
+        by_household.setdefault(row.household_id, []).append(row.person)
+    open_plans = {p.household_id: p for p in Plan.objects.filter(
+        household_id__in=list(by_household), status=PlanStatus.OPEN)}
+    found = []
+    for household_id, persons in by_household.items():
+        members = tuple(persons)
+        if not decide(actor, Action.CREATE, Target(
+                Data.PLAN, household=Household(pk=household_id), members=members,
+                object_id=str(household_id), record=match)).allowed:
+            continue
+        plan = open_plans.get(household_id)
+        found.append(MatchHousehold(
+            household_id, len(members), plan.pk if plan else None,
+            plan is not None and decide(actor, Action.READ, target(plan, members)).allowed))
+    return found
+
+
+@audit.write_path
+def record_consents(actor: Actor, plan_id: Any, *, person_ids: list[Any], given_by: list[Any],
+                    organisation_id: Any, categories: list[str],
+                    valid_until: date | None = None) -> list[Any]:
+    """The coordinator records the family's consent for several members at once: one
+    consent per person (access.actions.give_consent), all of them or none. Of the chosen
+    givers, each person's consent is given by those who can give it for that person: the
+    person and their parents or carers in the household. Whether that is enough (alone
+    from 16, a parent under 12, both from 12 to 15) the law decides, in check_givers."""
+    from jeugdketen.access.actions import check_givers, give_consent, parents_of
+
+    plan, members = _plan_for(actor, plan_id, Action.UPDATE)
+    by_id = {str(m.pk): m for m in members}
+    wanted = list(dict.fromkeys(str(p) for p in person_ids or []))
+    if not wanted or any(p not in by_id for p in wanted):
+        raise Refusal("consent_persons", _("Kies voor wie de toestemming geldt: een of meer "
+                                           "leden van dit huishouden."), field="person_ids")
+    givers = {str(g) for g in given_by or []}
+    if not givers or not givers <= set(by_id):
+        raise Refusal("consent_givers", _("Kies wie de toestemming geeft: leden van dit "
+                                          "huishouden."), field="given_by_person_ids")
+    # The policy first, for every person: nothing is written when one of them is refused.
+    for pid in wanted:
+        consent_target = Target(Data.CONSENT, person=by_id[pid])
+        decision = decide(actor, Action.CREATE, consent_target)
+        if not decision.allowed:
+            raise audit.AccessDenied(actor, Action.CREATE, consent_target, decision)
+    today = timezone.localdate()
+    givers_of: dict[str, list[str]] = {}
+    for pid in wanted:
+        person = by_id[pid]
+        own = givers & (parents_of(person) | {pid})
+        try:
+            check_givers(person, own, today)
+        except Refusal as exc:
+            raise Refusal(exc.rule, f"{person}: {exc.message}", status=exc.status,
+                          field=exc.field) from None
+        givers_of[pid] = sorted(own)
+    return [give_consent(actor, pid, given_by=givers_of[pid], organisation_id=organisation_id,
+                         categories=categories, valid_until=valid_until) for pid in wanted]

@@ -7,3 +7,12 @@ class PlansConfig(AppConfig):
     label = "plans"
     verbose_name = _("Gezinsplannen")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from jeugdketen.web import roles as r
+        from jeugdketen.web.context import register_navigation
+
+        register_navigation("my_plans", _("Mijn plannen"), r.can_care,
+                            ("my_plans", "plan_start", "plan", "plan_versions"))
+        register_navigation("family_plans", _("Ons gezinsplan"), r.is_citizen,
+                            ("family_plans", "family_plan"))

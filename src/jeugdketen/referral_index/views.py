@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jeugdketen.access.policy import Action
+from jeugdketen.plans.actions import households_for_match
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.documents import pdf, rights_report
 from jeugdketen.referral_index.forms import (
@@ -128,6 +129,7 @@ def _match_view(actor: Any, match: Any) -> dict[str, Any]:
                        and match.proposed_by_id != prof.pk and mine),
         "can_appoint": not mine and match.coordinator_overdue(),
         "form": ProposeForm(candidates=candidates, prefix=f"m{match.pk}"),
+        "plan_households": households_for_match(actor, match),
     }
 
 

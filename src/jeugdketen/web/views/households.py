@@ -100,5 +100,12 @@ def detail(request: HttpRequest, household_id: str) -> HttpResponse:
     ]
     if not members:
         return forbidden_response(request, logged=False)
+    plan = None
+    if r.can_care(request.user):
+        from jeugdketen.plans.actions import household_plan
+
+        everyone = tuple(m.person for m in lookup.household_members(household_id))
+        plan = household_plan(actor, household_id, everyone)
     return render(request, "web/household.html", {"members": members,
-                                                  "household_id": household_id})
+                                                  "household_id": household_id,
+                                                  "plan": plan})

@@ -1,0 +1,570 @@
+"""Forms of the coordinator's family page. They parse what was typed; the actions
+(plans.actions, analysis.actions, access.actions) check the rules and ask the policy.
+
+Each form has its own prefix: one page holds many forms, and ids must stay unique."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jeugdketen.access.models import DataCategory, LegalBasisKind
+from jeugdketen.analysis.domains import LEVELS, Stress
+from jeugdketen.plans.models import ApprovalHow, CloseReason, Concern
+from jeugdketen.web.forms import (
+    DATE_FORMATS,
+    DATE_INVALID,
+    WIDGET_CLASSES,
+    DateInput,
+    UtrechtForm,
+)
+
+Choices = list[tuple[Any, Any]]
+
+CHECKBOX_CLASSES = ("utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom "
+                    "utrecht-form-field__input")
+GOAL_SCORES = (-2, -1, 0, 1, 2)
+LEVEL_FIELDS = {"-2": "levels_m2", "-1": "levels_m1", "0": "levels_0", "1": "levels_p1",
+                "2": "levels_p2"}
+LEVEL_LABELS = {
+    "-2": _("-2: veel minder dan verwacht"),
+    "-1": _("-1: minder dan verwacht"),
+    "0": _("0: het verwachte resultaat"),
+    "1": _("+1: meer dan verwacht"),
+    "2": _("+2: veel meer dan verwacht"),
+}
+CATEGORY_LABELS = {
+    DataCategory.BASE_DATA: _("basisgegevens"),
+    DataCategory.ANALYSIS: _("analyse"),
+    DataCategory.PLAN: _("plan"),
+    DataCategory.EVALUATIONS: _("evaluaties"),
+}
+
+
+def score_text(score: int) -> str:
+    return f"+{score}" if score > 0 else str(score)
+
+
+def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(label=label, required=required, input_formats=DATE_FORMATS,
+                           help_text=help_text, widget=DateInput(),
+                           error_messages={"invalid": DATE_INVALID,
+                                           "required": _("Vul een datum in.")})
+
+
+def _select(form: forms.Form, name: str, choices: Choices, *, blank: Any = None) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = ([("", blank)] if blank is not None else []) + list(choices)
+
+
+def _style_new(form: forms.Form) -> None:
+    """The Utrecht classes for fields added after the form was made (UtrechtForm styles
+    the declared ones)."""
+    for bound_field in form.fields.values():
+        widget = bound_field.widget
+        if widget.attrs.get("class", "").startswith("utrecht-"):
+            continue
+        for widget_type, classes in WIDGET_CLASSES:
+            if isinstance(widget, widget_type):
+                widget.attrs["class"] = f"{classes} {widget.attrs.get('class', '')}".strip()
+                break
+
+
+def _checkboxes(form: forms.Form, name: str, choices: Choices) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.MultipleChoiceField)
+    field.choices = choices
+    field.widget.attrs["class"] = CHECKBOX_CLASSES
+
+
+def parse_euros(value: str) -> Decimal:
+    """'250', '99,50', '1.250,00', '€ 1250.5' -> Decimal. Raises ValidationError."""
+    text = (value or "").replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")  # 1.250 is twelve hundred and fifty euros
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise forms.ValidationError(_("Vul een bedrag in euro's in, zoals 250 of 99,50."),
+                                    code="amount") from None
+    if not amount.is_finite():
+        raise forms.ValidationError(_("Vul een bedrag in euro's in, zoals 250 of 99,50."),
+                                    code="amount")
+    return amount
+
+
+class EuroField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal",
+                                                           "class": "jk-input-money"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        if text in (None, ""):
+            return None
+        return parse_euros(text)
+
+
+# --- starting and handing over ----------------------------------------------------------
+
+
+class StartForm(UtrechtForm):
+    coordinator_id = forms.TypedChoiceField(
+        label=_("Regisseur"), coerce=int,
+        help_text=_("Een professional van een organisatie die regie mag voeren."),
+        error_messages={"required": _("Kies de regisseur."),
+                        "invalid_choice": _("Kies een regisseur uit de lijst.")})
+
+    def __init__(self, *args: Any, candidates: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _select(self, "coordinator_id", candidates, blank=_("Kies een regisseur"))
+
+
+class HandoverForm(UtrechtForm):
+    to_professional_id = forms.TypedChoiceField(
+        label=_("Nieuwe regisseur"), coerce=int,
+        error_messages={"required": _("Kies de nieuwe regisseur.")})
+    on = _date(_("Datum van de overdracht"), required=False,
+               help_text=_("Leeg: vandaag."))
+    reason = forms.CharField(
+        label=_("Reden"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Het gezin leest deze reden. Minstens 10 tekens."),
+        error_messages={"required": _("Schrijf de reden voor het gezin op.")})
+
+    def __init__(self, *args: Any, candidates: Choices, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "ho")
+        super().__init__(*args, **kwargs)
+        _select(self, "to_professional_id", candidates, blank=_("Kies een regisseur"))
+
+
+# --- the plan's sections ------------------------------------------------------------
+
+
+class SectionsForm(UtrechtForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    goes_well = forms.CharField(label=_("Wat gaat goed"), required=False, max_length=5000,
+                                widget=forms.Textarea(attrs={"rows": 4}))
+    own_strength = forms.CharField(
+        label=_("Wat doen het gezin en het netwerk zelf"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}))
+    support_needed = forms.CharField(
+        label=_("Waar is ondersteuning nodig"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "sec")
+        super().__init__(*args, **kwargs)
+
+
+class ConcernForm(UtrechtForm):
+    text = forms.CharField(label=_("Zorg"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": _("Beschrijf de zorg.")})
+    priority = forms.TypedChoiceField(label=_("Prioriteit"), coerce=int,
+                                      choices=Concern.Priority.choices,
+                                      initial=Concern.Priority.MEDIUM)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "con")
+        super().__init__(*args, **kwargs)
+
+
+# --- goals and actions ------------------------------------------------------------------
+
+
+class GoalForm(UtrechtForm):
+    title = forms.CharField(
+        label=_("Resultaat"), max_length=300,
+        help_text=_("Schrijf een resultaat, geen product. Bijvoorbeeld: woont veilig thuis en "
+                    "gaat minstens 3 dagen per week naar school."),
+        error_messages={"required": _("Beschrijf het resultaat.")})
+    person_ids = forms.MultipleChoiceField(
+        label=_("Voor wie"), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Kies voor wie dit doel is.")})
+    weight = forms.IntegerField(
+        label=_("Gewicht"), min_value=1, max_value=10, initial=1,
+        help_text=_("1 tot 10. Een zwaarder doel telt zwaarder mee in de T-score."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "jk-input-short"}),
+        error_messages={"invalid": _("Een geheel getal van 1 tot 10."),
+                        "min_value": _("Een geheel getal van 1 tot 10."),
+                        "max_value": _("Een geheel getal van 1 tot 10.")})
+    levels_m2 = forms.CharField(label=LEVEL_LABELS["-2"], max_length=500)
+    levels_m1 = forms.CharField(label=LEVEL_LABELS["-1"], max_length=500)
+    levels_0 = forms.CharField(label=LEVEL_LABELS["0"], max_length=500)
+    levels_p1 = forms.CharField(label=LEVEL_LABELS["1"], max_length=500)
+    levels_p2 = forms.CharField(label=LEVEL_LABELS["2"], max_length=500)
+    organisation_id = forms.TypedChoiceField(
+        label=_("Verantwoordelijke organisatie"), coerce=int, required=False,
+        empty_value=None)
+
+    def __init__(self, *args: Any, members: Choices, organisations: Choices,
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "goal")
+        super().__init__(*args, **kwargs)
+        _checkboxes(self, "person_ids", members)
+        _select(self, "organisation_id", organisations, blank=_("De hoofdaannemer"))
+        for key, name in LEVEL_FIELDS.items():
+            self.fields[name].error_messages["required"] = _(
+                "Beschrijf niveau %(level)s in woorden.") % {"level": score_text(int(key))}
+
+    def levels(self) -> dict[str, str]:
+        return {key: self.cleaned_data[name] for key, name in LEVEL_FIELDS.items()}
+
+
+PERFORMER_FIELDS = ("performer", "performer.professional_id", "performer.related_person_id")
+
+
+class ActionForm(UtrechtForm):
+    description = forms.CharField(label=_("Wat"), max_length=1000,
+                                  widget=forms.Textarea(attrs={"rows": 2}),
+                                  error_messages={"required": _("Beschrijf wat er gebeurt.")})
+    performer = forms.ChoiceField(
+        label=_("Wie doet het"),
+        help_text=_("Een professional uit het team, of iemand uit het netwerk van het gezin."),
+        error_messages={"required": _("Kies wie het doet.")})
+    organisation_id = forms.TypedChoiceField(
+        label=_("Verantwoordelijke organisatie"), coerce=int,
+        error_messages={"required": _("Kies de verantwoordelijke organisatie.")})
+    due_on = _date(_("Uiterlijk op"))
+    budget_eur = EuroField(label=_("Budget in euro"), required=False,
+                           help_text=_("Bijvoorbeeld 250 of 99,50. Leeg: geen kosten."))
+    product_code = forms.ChoiceField(label=_("Productcode"))
+    goal_id = forms.TypedChoiceField(label=_("Bij doel"), coerce=int, required=False,
+                                     empty_value=None)
+
+    def __init__(self, *args: Any, performers: Choices, organisations: Choices,
+                 product_codes: Choices, goals: Choices, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "act")
+        super().__init__(*args, **kwargs)
+        _select(self, "performer", performers, blank=_("Kies wie het doet"))
+        _select(self, "organisation_id", organisations)
+        _select(self, "product_code", product_codes)
+        _select(self, "goal_id", goals, blank=_("Geen bepaald doel"))
+
+    def performer_ids(self) -> tuple[str | None, str | None]:
+        kind, _sep, pk = self.cleaned_data["performer"].partition(":")
+        return (pk, None) if kind == "p" else (None, pk)
+
+
+class DoneForm(UtrechtForm):
+    done_on = _date(_("Afgerond op"), required=False, help_text=_("Leeg: vandaag."))
+    spent_eur = EuroField(label=_("Werkelijk uitgegeven in euro"), required=False,
+                          help_text=_("Leeg: geen kosten."))
+
+    def __init__(self, *args: Any, item_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"done{item_id}")
+        super().__init__(*args, **kwargs)
+
+
+# --- the team ---------------------------------------------------------------------------
+
+
+class ProfessionalMemberForm(UtrechtForm):
+    professional_id = forms.TypedChoiceField(
+        label=_("Professional"), coerce=int,
+        help_text=_("Een professional sluit alleen aan als de organisatie toestemming of een "
+                    "wettelijke grondslag heeft voor het plan van alle gezinsleden."),
+        error_messages={"required": _("Kies een professional.")})
+    role = forms.CharField(label=_("Rol in het plan"), max_length=200,
+                           help_text=_("Bijvoorbeeld: schoolmaatschappelijk werk."),
+                           error_messages={"required": _("Beschrijf de rol.")})
+
+    def __init__(self, *args: Any, professionals: Choices, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "tp")
+        super().__init__(*args, **kwargs)
+        _select(self, "professional_id", professionals, blank=_("Kies een professional"))
+
+
+NETWORK_FIELDS = {"related_person.name": "name", "related_person.relation": "relation",
+                  "related_person.phone": "phone", "related_person.email": "email"}
+
+
+class NetworkMemberForm(UtrechtForm):
+    name = forms.CharField(label=_("Naam"), max_length=200,
+                           error_messages={"required": _("Vul de naam in.")})
+    relation = forms.CharField(label=_("Relatie met het gezin"), max_length=100,
+                               help_text=_("Bijvoorbeeld: oma, buurvrouw, voetbaltrainer."),
+                               error_messages={"required": _("Vul de relatie in.")})
+    phone = forms.CharField(label=_("Telefoon"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel",
+                                                          "autocomplete": "off"}))
+    email = forms.CharField(label=_("E-mailadres"), max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.CharField(label=_("Rol in het plan"), max_length=200,
+                           help_text=_("Bijvoorbeeld: haalt de kinderen op woensdag uit school."),
+                           error_messages={"required": _("Beschrijf de rol.")})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "tn")
+        super().__init__(*args, **kwargs)
+
+
+# --- the integral analysis ----------------------------------------------------------
+
+
+def _domain_score_choices() -> Choices:
+    return [("", _("Geen score"))] + [(level, f"{level}: {label}")
+                                      for level, label in LEVELS.items()]
+
+
+class AnalysisForm(UtrechtForm):
+    """One member's analysis: per domain for their age the professional's and the
+    family's score, strengths and concerns; for a child the stress judgement."""
+
+    made_on = _date(_("Datum van de analyse"))
+
+    def __init__(self, *args: Any, domains: dict[str, Any], child: bool, key: str,
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"an{key}")
+        super().__init__(*args, **kwargs)
+        self.domains = domains
+        self.child = child
+        for key in domains:
+            self.fields[f"{key}__professional_score"] = forms.TypedChoiceField(
+                label=_("Score van de professional"), required=False, coerce=int,
+                empty_value=None, choices=_domain_score_choices())
+            self.fields[f"{key}__family_score"] = forms.TypedChoiceField(
+                label=_("Score van het gezin zelf"), required=False, coerce=int,
+                empty_value=None, choices=_domain_score_choices())
+            self.fields[f"{key}__strengths"] = forms.CharField(
+                label=_("Wat gaat goed (krachten)"), required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"{key}__concerns"] = forms.CharField(
+                label=_("Zorgen"), required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}))
+        if child:
+            self.fields["stress_level"] = forms.ChoiceField(
+                label=_("Stress bij dit kind"), required=False,
+                choices=[("", _("Niet beoordeeld"))] + list(Stress.LABELS.items()))
+            self.fields["stress_note"] = forms.CharField(
+                label=_("Toelichting op de stress"), required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}))
+        _style_new(self)
+
+    def groups(self) -> list[dict[str, Any]]:
+        """Per domain its label and its four fields, for a fieldset each."""
+        return [{"key": key, "label": label,
+                 "fields": [self[f"{key}__{part}"] for part in
+                            ("professional_score", "family_score", "strengths", "concerns")]}
+                for key, label in self.domains.items()]
+
+    def score_inputs(self, person_id: Any) -> list[Any]:
+        """One ScoreInput per domain, in the order of the domains (so an error at
+        scores[i] names the i-th domain)."""
+        from jeugdketen.analysis.actions import ScoreInput
+
+        data = self.cleaned_data
+        return [ScoreInput(person_id=person_id, domain=key,
+                           professional_score=data.get(f"{key}__professional_score"),
+                           family_score=data.get(f"{key}__family_score"),
+                           strengths=data.get(f"{key}__strengths", ""),
+                           concerns=data.get(f"{key}__concerns", ""))
+                for key in self.domains]
+
+    def stress_inputs(self, person_id: Any) -> list[Any]:
+        from jeugdketen.analysis.actions import StressInput
+
+        if not self.child or not self.cleaned_data.get("stress_level"):
+            return []
+        return [StressInput(person_id=person_id, level=self.cleaned_data["stress_level"],
+                            note=self.cleaned_data.get("stress_note", ""))]
+
+    def error_field(self, api_field: str) -> str | None:
+        """The form field for an action's field name: scores[3].family_score -> the fourth
+        domain's family score; stress[0].level -> stress_level."""
+        match = re.fullmatch(r"scores\[(\d+)\]\.(\w+)", api_field)
+        keys = list(self.domains)
+        if match and int(match.group(1)) < len(keys):
+            part = match.group(2)
+            name = f"{keys[int(match.group(1))]}__{part}"
+            if name in self.fields:
+                return name
+            return f"{keys[int(match.group(1))]}__professional_score"
+        if api_field.startswith("stress[") and self.child:
+            return "stress_note" if api_field.endswith(".note") else "stress_level"
+        if api_field == "made_on":
+            return "made_on"
+        return None
+
+
+# --- evaluations, versions, comments, the close ------------------------------------------
+
+
+def _goal_score_choices(levels: dict[str, str], blank: Any) -> Choices:
+    return [("", blank)] + [(score, f"{score_text(score)}: {levels.get(str(score), '')}")
+                            for score in GOAL_SCORES]
+
+
+class EvaluationForm(UtrechtForm):
+    date = _date(_("Datum van de evaluatie"))
+    note = forms.CharField(label=_("Toelichting"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, goals: list[Any], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "ev")
+        super().__init__(*args, **kwargs)
+        self.goal_names = []
+        for goal in goals:
+            name = f"goal_{goal.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=goal.title, coerce=int, choices=_goal_score_choices(
+                    goal.levels, _("Kies een score")),
+                error_messages={"required": _("Geef dit doel een score.")})
+            self.goal_names.append((goal.pk, name))
+        _style_new(self)
+
+    def goal_fields(self) -> list[forms.BoundField]:
+        return [self[name] for _pk, name in self.goal_names]
+
+    def head_fields(self) -> list[forms.BoundField]:
+        """The fields before the scores per goal (the note comes after them)."""
+        goal_fields = {name for _pk, name in self.goal_names}
+        return [bf for bf in self.visible_fields()
+                if bf.name not in goal_fields and bf.name != "note"]
+
+    def scores(self) -> list[tuple[int, int]]:
+        return [(pk, self.cleaned_data[name]) for pk, name in self.goal_names]
+
+
+class ApprovalForm(UtrechtForm):
+    number = forms.IntegerField(widget=forms.HiddenInput)
+    how = forms.ChoiceField(
+        label=_("Hoe gaf het gezin akkoord?"), widget=forms.RadioSelect,
+        choices=[(ApprovalHow.IN_PERSON, ApprovalHow.IN_PERSON.label),
+                 (ApprovalHow.PAPER, ApprovalHow.PAPER.label)],
+        error_messages={"required": _("Kies hoe het gezin akkoord gaf.")})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "ap")
+        super().__init__(*args, **kwargs)
+
+
+class CommentForm(UtrechtForm):
+    text = forms.CharField(label=_("Reactie"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Het gezin en het team lezen mee. Hoogstens 2000 tekens."),
+                           error_messages={"required": _("Schrijf eerst uw reactie.")})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "cm")
+        super().__init__(*args, **kwargs)
+
+
+YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
+
+
+class CloseForm(UtrechtForm):
+    reason_code = forms.ChoiceField(
+        label=_("Reden van beëindiging (CBS)"),
+        choices=[("", _("Kies een reden"))] + [(c.value, f"{c.value} – {c.label}")
+                                               for c in CloseReason],
+        error_messages={"required": _("Kies een reden van beëindiging.")})
+    can_continue_without_help = forms.TypedChoiceField(
+        label=_("Kan het gezin verder zonder hulp?"), widget=forms.RadioSelect,
+        choices=YES_NO, coerce=lambda v: v == "yes",
+        error_messages={"required": _("Kies ja of nee.")})
+    satisfaction = forms.TypedChoiceField(
+        label=_("Tevredenheid van het gezin over het nut van de hulp"), required=False,
+        coerce=int, empty_value=None,
+        choices=[("", _("Niet gevraagd"))] + [(i, str(i)) for i in range(1, 11)],
+        help_text=_("Een cijfer van 1 tot 10, zoals het gezin het geeft."))
+    on = _date(_("Datum van afsluiten"), required=False, help_text=_("Leeg: vandaag."))
+    note = forms.CharField(label=_("Toelichting bij de eindevaluatie"), required=False,
+                           max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, goals: list[Any], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "cl")
+        super().__init__(*args, **kwargs)
+        self.goal_names = []
+        for goal in goals:
+            name = f"final_{goal.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=goal.title, coerce=int, required=False, empty_value=None,
+                choices=_goal_score_choices(goal.levels, _("Geen eindscore")))
+            self.goal_names.append((goal.pk, name))
+        _style_new(self)
+
+    def goal_fields(self) -> list[forms.BoundField]:
+        return [self[name] for _pk, name in self.goal_names]
+
+    def head_fields(self) -> list[forms.BoundField]:
+        """The fields before the scores per goal (the note comes after them)."""
+        goal_fields = {name for _pk, name in self.goal_names}
+        return [bf for bf in self.visible_fields()
+                if bf.name not in goal_fields and bf.name != "note"]
+
+    def final_scores(self) -> list[tuple[int, int]] | None:
+        given = [(pk, self.cleaned_data[name]) for pk, name in self.goal_names
+                 if self.cleaned_data.get(name) is not None]
+        return given or None
+
+
+# --- consent and legal basis --------------------------------------------------------
+
+
+class ConsentForm(UtrechtForm):
+    person_ids = forms.MultipleChoiceField(
+        label=_("Voor wie geldt de toestemming"), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Per persoon wordt één toestemming vastgelegd."),
+        error_messages={"required": _("Kies voor wie de toestemming geldt.")})
+    given_by_person_ids = forms.MultipleChoiceField(
+        label=_("Wie geeft de toestemming"), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Vanaf 16 jaar de persoon zelf; onder 12 jaar een ouder of verzorger; "
+                    "van 12 tot 16 jaar de jongere en een ouder samen. Per persoon tellen de "
+                    "persoon zelf en diens ouders of verzorgers."),
+        error_messages={"required": _("Kies wie de toestemming geeft.")})
+    organisation_id = forms.TypedChoiceField(
+        label=_("Organisatie"), coerce=int,
+        error_messages={"required": _("Kies de organisatie.")})
+    categories = forms.MultipleChoiceField(
+        label=_("Welke gegevens"), widget=forms.CheckboxSelectMultiple,
+        choices=list(CATEGORY_LABELS.items()),
+        error_messages={"required": _("Kies een of meer soorten gegevens.")})
+    valid_until = _date(_("Geldig tot en met"), required=False,
+                        help_text=_("Leeg: tot de toestemming wordt ingetrokken."))
+
+    def __init__(self, *args: Any, members: Choices, organisations: Choices,
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "cs")
+        super().__init__(*args, **kwargs)
+        _checkboxes(self, "person_ids", members)
+        _checkboxes(self, "given_by_person_ids", members)
+        _checkboxes(self, "categories", list(CATEGORY_LABELS.items()))
+        _select(self, "organisation_id", organisations, blank=_("Kies een organisatie"))
+
+
+class LegalBasisForm(UtrechtForm):
+    person_id = forms.ChoiceField(label=_("Voor wie"),
+                                  error_messages={"required": _("Kies voor wie.")})
+    organisation_id = forms.TypedChoiceField(
+        label=_("Organisatie"), coerce=int,
+        help_text=_("De organisatie die de grondslag heeft: bij een maatregel of "
+                    "jeugdreclassering de gecertificeerde instelling, bij de wettelijke taak "
+                    "van Veilig Thuis Veilig Thuis."),
+        error_messages={"required": _("Kies de organisatie.")})
+    kind = forms.ChoiceField(label=_("Soort grondslag"),
+                             choices=[("", _("Kies de soort"))] + list(LegalBasisKind.choices),
+                             error_messages={"required": _("Kies de soort grondslag.")})
+    reference = forms.CharField(
+        label=_("Kenmerk"), max_length=100,
+        help_text=_("Bijvoorbeeld het nummer van de beschikking."),
+        error_messages={"required": _("Vul het kenmerk in.")})
+    valid_from = _date(_("Geldig vanaf"), required=False, help_text=_("Leeg: vandaag."))
+    valid_until = _date(_("Geldig tot en met"))
+
+    def __init__(self, *args: Any, members: Choices, organisations: Choices,
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "lb")
+        super().__init__(*args, **kwargs)
+        _select(self, "person_id", members, blank=_("Kies een gezinslid"))
+        _select(self, "organisation_id", organisations, blank=_("Kies een organisatie"))
+

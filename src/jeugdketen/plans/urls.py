@@ -1,0 +1,12 @@
+from django.urls import path
+
+from jeugdketen.plans import views
+
+urlpatterns = [
+    path("", views.my_plans, name="my_plans"),
+    path("nieuw/", views.start, name="plan_start"),
+    path("<uuid:plan_id>/", views.plan_page, name="plan"),
+    path("<uuid:plan_id>/versies/", views.versions, name="plan_versions"),
+    path("<uuid:plan_id>/<slug:form>/", views.plan_post, name="plan_form"),
+    path("<uuid:plan_id>/<slug:form>/<int:item_id>/", views.plan_post, name="plan_item_form"),
+]

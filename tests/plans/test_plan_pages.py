@@ -1,0 +1,663 @@
+"""The coordinator's family page and its forms, through the Django test client: who sees
+it (the coordinator, a team member with consent) and who is refused (no ground, consent
+withdrawn); every form's happy path and an error that lands on the field it names."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from jeugdketen.access.models import AccessLogRecord, Consent, LegalBasis
+from jeugdketen.analysis import actions as analysis_actions
+from jeugdketen.analysis.models import Analysis, DomainScore, StressJudgement
+from jeugdketen.plans import actions
+from jeugdketen.plans.models import (
+    Comment,
+    Concern,
+    Evaluation,
+    Goal,
+    Handover,
+    Plan,
+    PlanAction,
+    PlanVersion,
+    TeamMember,
+)
+
+from .. import factories as f
+from .conftest import LEVELS, consent_all
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    settings.REQUIRE_2FA = False
+
+
+def login(prof: Any) -> Client:
+    client = Client(HTTP_USER_AGENT="pytest-plans")
+    client.force_login(prof.user)
+    return client
+
+
+def page_url(plan: Plan) -> str:
+    return reverse("plan", kwargs={"plan_id": plan.pk})
+
+
+def form_url(plan: Plan, form: str, item: Any = None) -> str:
+    if item is None:
+        return reverse("plan_form", kwargs={"plan_id": plan.pk, "form": form})
+    return reverse("plan_item_form", kwargs={"plan_id": plan.pk, "form": form, "item_id": item})
+
+
+def text(response: Any) -> str:
+    return response.content.decode()
+
+
+def field_error(response: Any, html_id: str) -> str:
+    """The error message shown at one field (its id is <input id>_error)."""
+    match = re.search(rf'id="{re.escape(html_id)}_error">(.*?)</div>', text(response), re.S)
+    assert match, f"no error at {html_id}"
+    return re.sub(r"<[^>]+>", "", match.group(1)).replace("Fout:", "").strip()
+
+
+def backdate(plan: Plan, days: int = 120) -> None:
+    """Let the plan have started a while ago (analyses and evaluations lie after the start)."""
+    Plan.objects.filter(pk=plan.pk).update(started_on=TODAY() - timedelta(days=days))
+
+
+@pytest.fixture
+def coordinator(family):
+    return login(family.coordinator)
+
+
+@pytest.fixture
+def goal(family, plan):
+    return actions.add_goal(family.actor, plan.pk, title="Gaat naar school",
+                            person_ids=[family.youth.pk], levels=LEVELS)
+
+
+@pytest.fixture
+def teacher_in_team(family, plan):
+    consents = consent_all(family, family.school)
+    actions.add_team_member(family.actor, plan.pk, role="Intern begeleider",
+                            professional_id=family.teacher.pk)
+    return consents
+
+
+# --- who sees the page --------------------------------------------------------------
+
+
+def test_the_coordinator_sees_the_whole_family_page(family, plan, goal, teacher_in_team,
+                                                    coordinator):
+    backdate(plan)
+    actor = family.actor
+    grandma = actions.add_team_member(actor, plan.pk, role="Haalt op woensdag op",
+                                      related=actions.RelatedInput("Oma Joke", "oma",
+                                                                   "0612345678"))
+    actions.add_action(actor, plan.pk, description="Huiswerkbegeleiding",
+                       organisation_id=family.school.pk, due_on=TODAY(),
+                       performer_professional_id=family.teacher.pk, budget_eur="250")
+    actions.add_action(actor, plan.pk, description="Ophalen op woensdag",
+                       organisation_id=family.team_org.pk, due_on=TODAY(),
+                       performer_related_id=grandma.related_person_id)
+    actions.record_evaluation(actor, plan.pk, on=TODAY() - timedelta(days=40),
+                              scores=[(goal.pk, -1)])
+    actions.record_evaluation(actor, plan.pk, on=TODAY(), scores=[(goal.pk, 1)])
+    analysis_actions.record_analysis(
+        actor, plan.pk, made_on=TODAY() - timedelta(days=45),
+        scores=[analysis_actions.ScoreInput(family.parent.pk, "finances", 2, 3,
+                                            strengths="Werkt")],
+        stress=[analysis_actions.StressInput(family.child.pk, "toxic")])
+    actions.save_version(actor, plan.pk)
+
+    response = coordinator.get(page_url(plan))
+    body = text(response)
+    assert response.status_code == 200
+    for expected in ("Mariam Bakker", "Noor Bakker", "Daan Bakker", "Rita Regie",
+                     "Ilse Intern", "Oma Joke", "0612345678", "Haalt op woensdag op",
+                     "Gaat naar school", "3 dagen per week", "huidige score",
+                     "Huiswerkbegeleiding", "€ 250,00", "jeugdhulp", "60,0", "hoger (+20,0)",
+                     "2 – niet zelfredzaam", "toxische stress", "verouderd",
+                     "Basisschool De Linde", "basisgegevens, analyse, plan, evaluaties",
+                     "Nog niet goedgekeurd", "Op deze pagina"):
+        assert expected in body, expected
+    # The charts: inline SVG with a title, and the numbers at the points.
+    assert body.count('<svg xmlns="http://www.w3.org/2000/svg" class="jk-chart"') == 2
+    assert "<title id=\"tscore-t\">" in body
+    # Every form of the coordinator is there.
+    for slug in ("onderdelen", "zorg", "doel", "actie", "team-professional", "team-netwerk",
+                 "analyse", "evaluatie", "goedkeuring", "reactie", "overdracht", "afsluiten",
+                 "toestemming", "grondslag"):
+        assert form_url(plan, slug) in body, slug
+    # No inline script or style (CSP).
+    assert " style=" not in body and "<style" not in body
+
+
+def test_a_team_member_with_consent_reads_without_the_coordinators_forms(family, plan, goal,
+                                                                         teacher_in_team):
+    response = login(family.teacher).get(page_url(plan))
+    body = text(response)
+    assert response.status_code == 200
+    assert "Gaat naar school" in body and "U zit in het team van dit plan." in body
+    assert form_url(plan, "reactie") in body  # a team member with consent may comment
+    for slug in ("onderdelen", "doel", "actie", "team-professional", "evaluatie", "afsluiten",
+                 "toestemming", "grondslag", "overdracht"):
+        assert form_url(plan, slug) not in body, slug
+    assert "Toestemming en grondslag" not in body  # consent is for the family and coordinator
+
+
+def test_a_professional_without_a_ground_is_refused_and_it_is_logged(family, plan,
+                                                                      make_professional):
+    stranger = make_professional("coordinator")
+    response = login(stranger).get(page_url(plan))
+    assert response.status_code == 403
+    assert "Gaat naar school" not in text(response)
+    assert AccessLogRecord.objects.filter(user_id=stranger.user.pk, outcome="denied").exists()
+    assert login(stranger).post(form_url(plan, "zorg"), {"con-text": "x",
+                                                           "con-priority": "1"}).status_code == 403
+    assert not Concern.objects.exists()
+
+
+def test_a_team_member_is_refused_once_the_family_withdraws(family, plan, teacher_in_team,
+                                                           coordinator):
+    teacher = login(family.teacher)
+    assert teacher.get(page_url(plan)).status_code == 200
+    withdrawn = teacher_in_team[1]  # the youth's consent
+    response = coordinator.post(form_url(plan, "toestemming-intrekken", withdrawn.pk))
+    assert response.status_code == 302 and response["Location"].endswith("#toestemming")
+    withdrawn.refresh_from_db()
+    assert withdrawn.withdrawn_at is not None
+    assert teacher.get(page_url(plan)).status_code == 403
+    assert AccessLogRecord.objects.filter(user_id=family.teacher.user.pk, outcome="denied").exists()
+
+
+def test_team_member_cannot_post_the_coordinators_forms(family, plan, teacher_in_team):
+    response = login(family.teacher).post(form_url(plan, "zorg"), {
+        "con-text": "Zorgen over school", "con-priority": "1"})
+    assert response.status_code == 403
+    assert not Concern.objects.exists()
+
+
+def test_my_plans_lists_the_plans_of_coordinator_and_team_member(family, plan,
+                                                                 teacher_in_team, coordinator):
+    mine = text(coordinator.get(reverse("my_plans")))
+    assert page_url(plan) in mine and "regisseur" in mine and "Mijn plannen" in mine
+    theirs = text(login(family.teacher).get(reverse("my_plans")))
+    assert page_url(plan) in theirs and "teamlid" in theirs
+
+
+# --- starting a plan ------------------------------------------------------------------
+
+
+def test_start_from_the_household_page_then_one_family_one_plan(family, coordinator):
+    household = reverse("household", kwargs={"household_id": family.household.pk})
+    start = f"{reverse('plan_start')}?household={family.household.pk}"
+    assert start.replace("&", "&amp;") in text(coordinator.get(household))
+    form = coordinator.get(start)
+    assert form.status_code == 200 and "Mariam Bakker" in text(form)
+    # The coordinator qualifies: they are chosen by default.
+    assert f'<option value="{family.coordinator.pk}" selected>' in text(form)
+    response = coordinator.post(reverse("plan_start"), {
+        "household": str(family.household.pk), "coordinator_id": family.coordinator.pk})
+    plan = Plan.objects.get(household=family.household)
+    assert response.status_code == 302 and response["Location"] == page_url(plan)
+    assert plan.origin == "direct"
+    # A second start shows the open plan instead of the form, and the household page
+    # links to it.
+    again = coordinator.post(reverse("plan_start"), {
+        "household": str(family.household.pk), "coordinator_id": family.coordinator.pk})
+    assert again.status_code == 409 and "één gezin, één plan" in text(again)
+    assert page_url(plan) in text(again)
+    assert Plan.objects.filter(household=family.household).count() == 1
+    assert page_url(plan) in text(coordinator.get(household))
+
+
+def test_start_names_the_coordinator_field_and_refuses_without_a_ground(family, coordinator,
+                                                                       make_professional):
+    response = coordinator.post(reverse("plan_start"), {
+        "household": str(family.household.pk), "coordinator_id": ""})
+    assert response.status_code == 200
+    assert field_error(response, "id_coordinator_id") == "Kies de regisseur."
+    assert not Plan.objects.exists()
+    stranger = make_professional("coordinator")
+    refused = login(stranger).get(f"{reverse('plan_start')}?household={family.household.pk}")
+    assert refused.status_code == 403
+
+
+def test_start_a_plan_from_a_coordinated_match(db, municipality, neighbourhood):
+    from jeugdketen.referral_index import actions as index
+
+    def org_with(name: str) -> Any:
+        org = f.OrganisationFactory(name=name, municipality=municipality, may_signal=True,
+                                    may_coordinate=True)
+        return f.ProfessionalFactory(organisation=org, roles=["professional"], full_name=name)
+
+    a, b = org_with("Wijkteam Noord"), org_with("GGD Testdam")
+    kid = f.PersonFactory(birth_date=f.birth_date_for_age(9), neighbourhood=neighbourhood)
+    parent = f.PersonFactory(birth_date=f.birth_date_for_age(38), neighbourhood=neighbourhood)
+    household = f.make_household(parents=[parent], children=[kid])
+    for prof in (a, b):
+        f.RegistrationFactory(person=kid, professional=prof)
+    index.register_signal(f.professional_actor(a), kid.pk)
+    match = index.register_signal(f.professional_actor(b), kid.pk).matches[0]
+    index.propose_coordinator(f.professional_actor(b), match.pk, a.pk)
+    index.accept_coordinator(f.professional_actor(a), match.pk)
+
+    client = login(a)
+    matches = text(client.get(reverse("my_matches")))
+    start = f"{reverse('plan_start')}?household={household.pk}&amp;match={match.pk}"
+    assert start in matches and "Gezinsplan starten" in matches
+    form = client.get(start.replace("&amp;", "&"))
+    assert form.status_code == 200
+    # The parent was not entered by this professional: named only once they coordinate.
+    assert "1 gezinslid van wie u de gegevens (nog) niet ziet" in text(form)
+    response = client.post(reverse("plan_start"), {
+        "household": str(household.pk), "match": str(match.pk), "coordinator_id": a.pk})
+    plan = Plan.objects.get(household=household)
+    assert response.status_code == 302 and plan.origin == "match" and plan.match_id == match.pk
+    assert client.get(page_url(plan)).status_code == 200
+    assert page_url(plan) in text(client.get(reverse("my_matches")))
+    # The other professional in the match cannot start one from it.
+    assert login(b).get(start.replace("&amp;", "&")).status_code == 403
+
+
+# --- the sections and concerns ---------------------------------------------------------
+
+
+def test_edit_the_sections(family, plan, coordinator):
+    response = coordinator.post(form_url(plan, "onderdelen"), {
+        "sec-revision": plan.revision, "sec-goes_well": "Moeder zorgt goed voor de kinderen",
+        "sec-own_strength": "Oma helpt", "sec-support_needed": "Schoolgang van Daan"})
+    assert response.status_code == 302 and response["Location"].endswith("#plan-onderdelen")
+    plan.refresh_from_db()
+    assert plan.goes_well == "Moeder zorgt goed voor de kinderen"
+    assert "Moeder zorgt goed voor de kinderen" in text(coordinator.get(page_url(plan)))
+
+
+def test_a_concurrent_change_keeps_the_users_text(family, plan, coordinator):
+    stale = plan.revision
+    actions.add_concern(family.actor, plan.pk, text="Iemand anders was sneller", priority=1)
+    response = coordinator.post(form_url(plan, "onderdelen"), {
+        "sec-revision": stale, "sec-goes_well": "Mijn zorgvuldig geschreven tekst",
+        "sec-own_strength": "", "sec-support_needed": ""})
+    body = text(response)
+    assert response.status_code == 409
+    assert "Iemand anders heeft het plan intussen gewijzigd" in body
+    assert "Mijn zorgvuldig geschreven tekst" in body  # kept in the form
+    plan.refresh_from_db()
+    assert plan.goes_well == ""
+    # The form now carries the current revision: sending it again saves.
+    revision = re.search(r'name="sec-revision" value="(\d+)"', body).group(1)
+    assert int(revision) == plan.revision
+    again = coordinator.post(form_url(plan, "onderdelen"), {
+        "sec-revision": revision, "sec-goes_well": "Mijn zorgvuldig geschreven tekst",
+        "sec-own_strength": "", "sec-support_needed": ""})
+    assert again.status_code == 302
+    plan.refresh_from_db()
+    assert plan.goes_well == "Mijn zorgvuldig geschreven tekst"
+
+
+def test_add_and_remove_a_concern(family, plan, coordinator):
+    error = coordinator.post(form_url(plan, "zorg"), {"con-text": "  ", "con-priority": "1"})
+    assert error.status_code == 200
+    assert field_error(error, "id_con-text") == "Beschrijf de zorg."
+    response = coordinator.post(form_url(plan, "zorg"), {"con-text": "Daan verzuimt",
+                                                         "con-priority": "1"})
+    concern = Concern.objects.get()
+    assert response.status_code == 302 and concern.priority == 1
+    assert "prioriteit hoog" in text(coordinator.get(page_url(plan)))
+    removed = coordinator.post(form_url(plan, "zorg-verwijderen", concern.pk))
+    assert removed.status_code == 302 and not Concern.objects.exists()
+
+
+# --- goals and actions ------------------------------------------------------------------
+
+
+def goal_data(family: Any, **changes: Any) -> dict[str, Any]:
+    data = {"goal-title": "Woont veilig thuis en gaat 3 dagen per week naar school",
+            "goal-person_ids": [str(family.youth.pk), str(family.child.pk)],
+            "goal-weight": "2", "goal-organisation_id": "",
+            "goal-levels_m2": LEVELS["-2"], "goal-levels_m1": LEVELS["-1"],
+            "goal-levels_0": LEVELS["0"], "goal-levels_p1": LEVELS["1"],
+            "goal-levels_p2": LEVELS["2"]}
+    data.update(changes)
+    return data
+
+
+def test_add_a_goal(family, plan, coordinator):
+    response = coordinator.post(form_url(plan, "doel"), goal_data(family))
+    assert response.status_code == 302 and response["Location"].endswith("#doelen")
+    goal = Goal.objects.get()
+    assert goal.weight == 2 and goal.levels == LEVELS
+    assert set(goal.persons.all()) == {family.youth, family.child}
+
+
+def test_a_goal_without_a_level_or_a_person_names_the_field(family, plan, coordinator):
+    response = coordinator.post(form_url(plan, "doel"), goal_data(
+        family, **{"goal-levels_m1": "", "goal-person_ids": []}))
+    assert response.status_code == 200
+    assert field_error(response, "id_goal-levels_m1") == "Beschrijf niveau -1 in woorden."
+    assert field_error(response, "id_goal-person_ids") == "Kies voor wie dit doel is."
+    assert "Woont veilig thuis" in text(response)  # the typed text is kept
+    assert 'id="form-goal" open' in text(response)
+    assert not Goal.objects.exists()
+
+
+def test_a_goal_level_refused_by_the_action_lands_on_its_field(family, plan, coordinator):
+    response = coordinator.post(form_url(plan, "doel"), goal_data(
+        family, **{"goal-levels_p2": "x" * 501}))
+    # The form itself limits a level to 500 characters, as the action does.
+    assert "id_goal-levels_p2_error" in text(response)
+    assert not Goal.objects.exists()
+
+
+def action_data(performer: str, organisation: Any, **changes: Any) -> dict[str, Any]:
+    data = {"act-description": "Ophalen uit school op woensdag", "act-performer": performer,
+            "act-organisation_id": str(organisation.pk), "act-due_on": TODAY().isoformat(),
+            "act-budget_eur": "1.250,50", "act-product_code": "jeugdhulp", "act-goal_id": ""}
+    data.update(changes)
+    return data
+
+
+def test_add_an_action_for_the_network_and_mark_it_done(family, plan, goal, coordinator):
+    grandma = actions.add_team_member(family.actor, plan.pk, role="Haalt op",
+                                      related=actions.RelatedInput("Oma Joke", "oma"))
+    page = text(coordinator.get(page_url(plan)))
+    assert f'value="r:{grandma.related_person_id}"' in page
+    assert f'value="p:{family.coordinator.pk}"' in page
+    response = coordinator.post(form_url(plan, "actie"), action_data(
+        f"r:{grandma.related_person_id}", family.team_org, **{"act-goal_id": str(goal.pk)}))
+    assert response.status_code == 302, text(response)[:2000]
+    item = PlanAction.objects.get()
+    assert item.performer_related_id == grandma.related_person_id
+    assert item.budget_eur == Decimal("1250.50") and item.goal_id == goal.pk
+    done = coordinator.post(form_url(plan, "actie-afgerond", item.pk), {
+        f"done{item.pk}-done_on": "", f"done{item.pk}-spent_eur": "99,50"})
+    assert done.status_code == 302
+    item.refresh_from_db()
+    assert item.done_on == TODAY() and item.spent_eur == Decimal("99.50")
+    body = text(coordinator.get(page_url(plan)))
+    assert "€ 99,50" in body and "€ 1.151,00" in body  # spent, and budget minus spent
+
+
+def test_action_errors_name_their_fields(family, plan, coordinator):
+    refused = coordinator.post(form_url(plan, "actie"), action_data(
+        f"p:{family.coordinator.pk}", family.team_org, **{"act-budget_eur": "2000000"}))
+    assert refused.status_code == 200
+    assert field_error(refused, "id_act-budget_eur") == "Een bedrag van 0 tot 1.000.000 euro."
+    bad = coordinator.post(form_url(plan, "actie"), action_data(
+        "", family.team_org, **{"act-due_on": "morgen"}))
+    assert field_error(bad, "id_act-performer") == "Kies wie het doet."
+    assert "dag-maand-jaar" in field_error(bad, "id_act-due_on")
+    assert not PlanAction.objects.exists()
+    item = actions.add_action(family.actor, plan.pk, description="Gesprek",
+                              organisation_id=family.team_org.pk, due_on=TODAY(),
+                              performer_professional_id=family.coordinator.pk)
+    done = coordinator.post(form_url(plan, "actie-afgerond", item.pk), {
+        f"done{item.pk}-spent_eur": "veel"})
+    assert field_error(done, f"id_done{item.pk}-spent_eur").startswith("Vul een bedrag")
+    assert f'id="form-done{item.pk}" open' in text(done)
+    # Done by someone else meanwhile: the form is gone, the refusal is still shown.
+    actions.complete_action(family.actor, item.pk, spent_eur="10")
+    twice = coordinator.post(form_url(plan, "actie-afgerond", item.pk), {
+        f"done{item.pk}-spent_eur": "20"})
+    assert twice.status_code == 200 and "Deze actie is al afgerond." in text(twice)
+    item.refresh_from_db()
+    assert item.spent_eur == Decimal("10.00")
+
+
+# --- the team ---------------------------------------------------------------------------
+
+
+def test_a_professional_joins_only_on_a_ground(family, plan, coordinator):
+    data = {"tp-professional_id": str(family.teacher.pk), "tp-role": "Intern begeleider"}
+    refused = coordinator.post(form_url(plan, "team-professional"), data)
+    assert refused.status_code == 200
+    assert "geen toestemming of wettelijke grondslag" in field_error(
+        refused, "id_tp-professional_id")
+    assert not TeamMember.objects.exists()
+    consent_all(family, family.school)
+    joined = coordinator.post(form_url(plan, "team-professional"), data)
+    assert joined.status_code == 302
+    member = TeamMember.objects.get()
+    assert member.professional_id == family.teacher.pk
+    removed = coordinator.post(form_url(plan, "team-verwijderen", member.pk))
+    assert removed.status_code == 302
+    member.refresh_from_db()
+    assert member.left_at is not None
+    assert "Eerdere teamleden" in text(coordinator.get(page_url(plan)))
+
+
+def test_a_grandmother_joins_the_team(family, plan, coordinator):
+    bad = coordinator.post(form_url(plan, "team-netwerk"), {
+        "tn-name": "Oma Joke", "tn-relation": "oma", "tn-phone": "0612345678",
+        "tn-email": "geen-adres", "tn-role": "Haalt op"})
+    assert field_error(bad, "id_tn-email") == "Geen geldig e-mailadres."
+    assert not TeamMember.objects.exists()
+    response = coordinator.post(form_url(plan, "team-netwerk"), {
+        "tn-name": "Oma Joke", "tn-relation": "oma", "tn-phone": "0612345678",
+        "tn-email": "", "tn-role": "Haalt op"})
+    assert response.status_code == 302
+    member = TeamMember.objects.select_related("related_person").get()
+    assert member.related_person.name == "Oma Joke" and member.role == "Haalt op"
+
+
+# --- analysis, evaluation -------------------------------------------------------------
+
+
+def test_record_an_analysis_for_a_parent_and_stress_for_a_child(family, plan, coordinator):
+    parent_form = f"an{family.parent.pk.hex}"
+    response = coordinator.post(form_url(plan, "analyse"), {
+        "person": str(family.parent.pk), f"{parent_form}-made_on": TODAY().isoformat(),
+        f"{parent_form}-finances__professional_score": "2",
+        f"{parent_form}-finances__family_score": "3",
+        f"{parent_form}-finances__concerns": "Schulden"})
+    assert response.status_code == 302, text(response)[:3000]
+    score = DomainScore.objects.get()
+    assert (score.domain, score.professional_score, score.family_score) == ("finances", 2, 3)
+    child_form = f"an{family.child.pk.hex}"
+    response = coordinator.post(form_url(plan, "analyse"), {
+        "person": str(family.child.pk), f"{child_form}-made_on": TODAY().isoformat(),
+        f"{child_form}-stress_level": "tolerable"})
+    assert response.status_code == 302
+    assert StressJudgement.objects.get().level == "tolerable"
+    body = text(coordinator.get(page_url(plan)))
+    assert "2 – niet zelfredzaam" in body and "toelaatbare stress" in body
+
+
+def test_analysis_errors_name_their_fields(family, plan, coordinator):
+    prefix = f"an{family.parent.pk.hex}"
+    empty = coordinator.post(form_url(plan, "analyse"), {
+        "person": str(family.parent.pk), f"{prefix}-made_on": TODAY().isoformat()})
+    assert empty.status_code == 200
+    assert "Vul voor minstens één domein een score of tekst in." in text(empty)
+    assert f'id="form-analysis{family.parent.pk.hex}" open' in text(empty)
+    early = coordinator.post(form_url(plan, "analyse"), {
+        "person": str(family.parent.pk),
+        f"{prefix}-made_on": (TODAY() - timedelta(days=400)).isoformat(),
+        f"{prefix}-housing__professional_score": "4"})
+    assert "start van het plan" in field_error(early, f"id_{prefix}-made_on")
+    assert not Analysis.objects.exists()
+
+
+def test_record_an_evaluation(family, plan, goal, coordinator):
+    page = text(coordinator.get(page_url(plan)))
+    assert "-1: 1 dag per week" in page  # the level text beside each score
+    response = coordinator.post(form_url(plan, "evaluatie"), {
+        "ev-date": TODAY().isoformat(), f"ev-goal_{goal.pk}": "1", "ev-note": "Goed bezig"})
+    assert response.status_code == 302
+    evaluation = Evaluation.objects.get()
+    assert evaluation.scores.get().score == 1 and evaluation.t_score > 50
+
+
+def test_evaluation_errors_name_their_fields(family, plan, goal, coordinator):
+    future = coordinator.post(form_url(plan, "evaluatie"), {
+        "ev-date": (TODAY() + timedelta(days=3)).isoformat(), f"ev-goal_{goal.pk}": "0"})
+    assert "start van het plan en vandaag" in field_error(future, "id_ev-date")
+    missing = coordinator.post(form_url(plan, "evaluatie"), {"ev-date": TODAY().isoformat()})
+    assert field_error(missing, f"id_ev-goal_{goal.pk}") == "Geef dit doel een score."
+    assert not Evaluation.objects.exists()
+
+
+# --- versions, approval, comments ------------------------------------------------------
+
+
+def test_save_a_version_record_the_approval_and_see_the_differences(family, plan, goal,
+                                                                    coordinator):
+    assert "Versie vastleggen ter goedkeuring" in text(coordinator.get(page_url(plan)))
+    assert coordinator.post(form_url(plan, "versie")).status_code == 302
+    version = PlanVersion.objects.get()
+    missing = coordinator.post(form_url(plan, "goedkeuring"), {"ap-number": version.number})
+    assert field_error(missing, "id_ap-how") == "Kies hoe het gezin akkoord gaf."
+    response = coordinator.post(form_url(plan, "goedkeuring"), {
+        "ap-number": version.number, "ap-how": "paper"})
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version.approved_how == "paper" and version.approved_at is not None
+    assert "op papier" in text(coordinator.get(page_url(plan)))
+    actions.add_goal(family.actor, plan.pk, title="Moeder heeft werk",
+                     person_ids=[family.parent.pk], levels=LEVELS)
+    coordinator.post(form_url(plan, "versie"))
+    versions = coordinator.get(reverse("plan_versions", kwargs={"plan_id": plan.pk}))
+    body = text(versions)
+    assert versions.status_code == 200
+    assert "van versie 1 naar versie 2" in body and "Toegevoegd:" in body
+    assert "<ins>Moeder heeft werk" in body
+    first = coordinator.get(reverse("plan_versions", kwargs={"plan_id": plan.pk}) + "?van=0&naar=1")
+    assert "Wat er in versie 1 staat" in text(first) and "Gaat naar school" in text(first)
+
+
+def test_comments(family, plan, teacher_in_team, coordinator):
+    empty = coordinator.post(form_url(plan, "reactie"), {"cm-text": ""})
+    assert field_error(empty, "id_cm-text") == "Schrijf eerst uw reactie."
+    assert login(family.teacher).post(form_url(plan, "reactie"), {
+        "cm-text": "Daan was er elke dag"}).status_code == 302
+    comment = Comment.objects.get()
+    assert comment.author_name == "Ilse Intern" and not comment.by_family
+    assert "Daan was er elke dag" in text(coordinator.get(page_url(plan)))
+
+
+# --- handover and close -----------------------------------------------------------------
+
+
+def test_hand_over_the_coordination(family, plan, coordinator):
+    successor = f.ProfessionalFactory(organisation=family.team_org, roles=["coordinator"],
+                                      full_name="Sam Opvolger")
+    short = coordinator.post(form_url(plan, "overdracht"), {
+        "ho-to_professional_id": successor.pk, "ho-reason": "Ziek"})
+    assert "minstens 10" in field_error(short, "id_ho-reason")
+    assert not Handover.objects.exists()
+    response = coordinator.post(form_url(plan, "overdracht"), {
+        "ho-to_professional_id": successor.pk, "ho-reason": "Rita gaat met verlof"})
+    # The former coordinator is not in the team: back to their own plans.
+    assert response.status_code == 302 and response["Location"] == reverse("my_plans")
+    plan.refresh_from_db()
+    assert plan.coordinator_id == successor.pk
+    body = text(login(successor).get(page_url(plan)))
+    assert "Rita gaat met verlof" in body and "U bent de regisseur." in body
+
+
+def test_close_the_plan(family, plan, goal, coordinator):
+    missing = coordinator.post(form_url(plan, "afsluiten"), {
+        "cl-reason_code": "", "cl-can_continue_without_help": "yes"})
+    assert field_error(missing, "id_cl-reason_code") == "Kies een reden van beëindiging."
+    other = actions.add_goal(family.actor, plan.pk, title="Moeder heeft werk",
+                             person_ids=[family.parent.pk], levels=LEVELS)
+    partial = coordinator.post(form_url(plan, "afsluiten"), {
+        "cl-reason_code": "01", "cl-can_continue_without_help": "yes",
+        f"cl-final_{goal.pk}": "1", f"cl-final_{other.pk}": ""})
+    assert partial.status_code == 200
+    assert "Geef elk doel van het plan een score." in text(partial)
+    assert Plan.objects.get(pk=plan.pk).is_open
+    closed = coordinator.post(form_url(plan, "afsluiten"), {
+        "cl-reason_code": "01", "cl-can_continue_without_help": "yes",
+        "cl-satisfaction": "8", f"cl-final_{goal.pk}": "", f"cl-final_{other.pk}": ""})
+    # No final scores and no evaluation yet: allowed (the close has no final T-score).
+    assert closed.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.close_reason, plan.can_continue_without_help,
+            plan.satisfaction) == ("closed", "01", True, 8)
+    body = text(coordinator.get(page_url(plan)))
+    assert "volgens plan beëindigd" in body and "8 / 10" in body
+    assert form_url(plan, "doel") not in body and form_url(plan, "afsluiten") not in body
+
+
+def test_close_with_final_scores(family, plan, goal, coordinator):
+    response = coordinator.post(form_url(plan, "afsluiten"), {
+        "cl-reason_code": "02", "cl-can_continue_without_help": "no",
+        f"cl-final_{goal.pk}": "2", "cl-note": "Afgerond"})
+    assert response.status_code == 302
+    final = Evaluation.objects.get()
+    assert final.final and final.scores.get().score == 2
+
+
+# --- consent and legal basis ---------------------------------------------------------
+
+
+def test_record_consent_for_several_members_at_once(family, plan, coordinator):
+    response = coordinator.post(form_url(plan, "toestemming"), {
+        "cs-person_ids": [str(family.child.pk), str(family.youth.pk)],
+        "cs-given_by_person_ids": [str(family.parent.pk), str(family.youth.pk)],
+        "cs-organisation_id": str(family.school.pk), "cs-categories": ["plan", "base_data"],
+        "cs-valid_until": ""})
+    assert response.status_code == 302, text(response)[:3000]
+    child = Consent.objects.get(person=family.child)
+    youth = Consent.objects.get(person=family.youth)
+    assert {p.pk for p in child.given_by.all()} == {family.parent.pk}
+    assert {p.pk for p in youth.given_by.all()} == {family.parent.pk, family.youth.pk}
+    assert youth.categories == ["plan", "base_data"] and youth.valid_until is None
+
+
+def test_consent_errors_name_the_field_and_write_nothing(family, plan, coordinator):
+    response = coordinator.post(form_url(plan, "toestemming"), {
+        "cs-person_ids": [str(family.parent.pk), str(family.child.pk)],
+        "cs-given_by_person_ids": [str(family.youth.pk)],
+        "cs-organisation_id": str(family.school.pk), "cs-categories": ["plan"]})
+    assert response.status_code == 200
+    message = field_error(response, "id_cs-given_by_person_ids")
+    assert message.startswith("Mariam Bakker:")  # the person it is about is named
+    assert not Consent.objects.exists()
+    no_categories = coordinator.post(form_url(plan, "toestemming"), {
+        "cs-person_ids": [str(family.parent.pk)],
+        "cs-given_by_person_ids": [str(family.parent.pk)],
+        "cs-organisation_id": str(family.school.pk)})
+    assert field_error(no_categories, "id_cs-categories") == "Kies een of meer soorten gegevens."
+
+
+def test_record_a_legal_basis(family, plan, coordinator, municipality):
+    certified = f.OrganisationFactory(name="Jeugdbescherming Testdam", municipality=municipality,
+                                      kind="certified_institution")
+    school = coordinator.post(form_url(plan, "grondslag"), {
+        "lb-person_id": str(family.child.pk), "lb-organisation_id": str(family.school.pk),
+        "lb-kind": "child_protection", "lb-reference": "OTS 2025/123",
+        "lb-valid_until": (TODAY() + timedelta(days=365)).isoformat()})
+    assert school.status_code == 200  # on the field, not a 403
+    assert "gecertificeerde instelling" in field_error(school, "id_lb-organisation_id")
+    data = {"lb-person_id": str(family.child.pk), "lb-organisation_id": str(certified.pk),
+            "lb-kind": "child_protection", "lb-reference": "OTS 2025/123",
+            "lb-valid_from": TODAY().isoformat(),
+            "lb-valid_until": (TODAY() - timedelta(days=1)).isoformat()}
+    refused = coordinator.post(form_url(plan, "grondslag"), data)
+    assert "einddatum na de begindatum" in field_error(refused, "id_lb-valid_until")
+    assert not LegalBasis.objects.exists()
+    data["lb-valid_until"] = (TODAY() + timedelta(days=365)).isoformat()
+    assert coordinator.post(form_url(plan, "grondslag"), data).status_code == 302
+    basis = LegalBasis.objects.get()
+    assert basis.reference == "OTS 2025/123"
+    body = text(coordinator.get(page_url(plan)))
+    assert "kinderbeschermingsmaatregel" in body and "OTS 2025/123" in body
+
+
+def test_an_unknown_form_is_not_found_and_a_get_is_not_allowed(family, plan, coordinator):
+    assert coordinator.post(form_url(plan, "bestaat-niet")).status_code == 404
+    assert coordinator.get(form_url(plan, "zorg")).status_code == 405
