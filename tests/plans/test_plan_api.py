@@ -281,3 +281,45 @@ def test_legal_basis_stands_in_for_consent(api, api_client_for, family, municipa
     assert api_client_for(guardian).get(f"/plans/{plan_id}").status_code == 200
     record = AccessLogRecord.objects.filter(username=guardian.user.username, data="plan").last()
     assert record.ground == "legal_basis"
+
+
+def test_a_municipality_adds_a_product_code(api, api_client_for, family, municipality,
+                                            make_professional):
+    admin = make_professional("functional_admin")
+    admin_api = api_client_for(admin)
+    added = admin_api.post(f"/municipalities/{municipality.code}/product-codes",
+                           {"code": "ambulant-gezin", "label": "Ambulante gezinsbegeleiding"})
+    assert added.status_code == 201, added.content
+    again = admin_api.post(f"/municipalities/{municipality.code}/product-codes",
+                           {"code": "jeugdhulp", "label": "Dubbel"})
+    assert again.status_code == 409 and field_of(again) == "code"
+    bad = admin_api.post(f"/municipalities/{municipality.code}/product-codes",
+                         {"code": "Met Spaties", "label": "x"})
+    assert bad.status_code == 422 and "code" in str(bad.json())
+    # A coordinator may not add codes; another municipality's administrator neither.
+    assert api.post(f"/municipalities/{municipality.code}/product-codes",
+                    {"code": "eigen", "label": "x"}).status_code == 403
+    plan_id = start(api, family).json()["id"]
+    used = api.post(f"/plans/{plan_id}/actions", {
+        "description": "Gezinsbegeleiding", "performer": {"professional_id": family.coordinator.pk},
+        "organisation_id": family.team_org.pk, "due_on": timezone.localdate().isoformat(),
+        "budget_eur": "2400", "product_code": "ambulant-gezin"})
+    assert used.status_code == 201, used.content
+
+
+def test_someone_who_entered_the_family_starts_a_plan_for_a_coordinator(
+        api_client_for, family, make_professional, municipality):
+    """The starter need not be the coordinator; the plan is then the coordinator's to read."""
+    from .. import factories as f
+
+    colleague = f.ProfessionalFactory(organisation=family.school, roles=["professional"])
+    for person in family.members:
+        f.RegistrationFactory(person=person, professional=colleague)
+    starter = api_client_for(colleague)
+    created = starter.post("/plans", {"household_id": str(family.household.pk),
+                                      "coordinator_id": family.coordinator.pk})
+    assert created.status_code == 201, created.content
+    assert created.json()["coordinator_id"] == family.coordinator.pk
+    assert starter.get(f"/plans/{created.json()['id']}").status_code == 403
+    assert api_client_for(family.coordinator).get(
+        f"/plans/{created.json()['id']}").status_code == 200

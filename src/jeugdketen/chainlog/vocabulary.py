@@ -52,3 +52,4 @@ class Activity(models.TextChoices):
     CONSENT_GIVEN = "consent.given", "Consent was given for an organisation and categories"
     CONSENT_WITHDRAWN = "consent.withdrawn", "Consent was withdrawn (effective at once)"
     LEGAL_BASIS_RECORDED = "legal_basis.recorded", "A legal basis standing in for consent was recorded"
+    PRODUCT_CODE_ADDED = "product_code.added", "A municipality added a product code for plan actions"

@@ -1001,3 +1001,45 @@ def record_consents(actor: Actor, plan_id: Any, *, person_ids: list[Any], given_
         givers_of[pid] = sorted(own)
     return [give_consent(actor, pid, given_by=givers_of[pid], organisation_id=organisation_id,
                          categories=categories, valid_until=valid_until) for pid in wanted]
+
+
+# --- product codes ----------------------------------------------------------------------
+
+PRODUCT_CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,29}$"
+
+
+@audit.write_path
+def add_product_code(actor: Actor, municipality_code: str, *, code: str,
+                     label: str) -> ProductCode:
+    """One product code ("jeugdhulp") serves everyone; a municipality may add its own, by
+    its functional administrator (or a platform administrator)."""
+    import re
+
+    from jeugdketen.registry.models import Municipality
+
+    audit.authorize(actor, Action.UPDATE, Target(
+        Data.ORGANISATION, object_id=str(municipality_code)[:64],
+        record={"municipality_id": municipality_code}))
+    municipality = Municipality.objects.filter(code=municipality_code).first()
+    if municipality is None:
+        raise Refusal("unknown_municipality", _("Deze gemeente is niet bekend in het platform."),
+                      field="code")
+    code = str(code or "").strip().lower()
+    if not re.match(PRODUCT_CODE_PATTERN, code):
+        raise Refusal("product_code_format", _(
+            "Een productcode heeft kleine letters, cijfers, - of _ (hoogstens 30 tekens)."),
+            field="code")
+    label = _text(label, "label", limit=100)
+    if ProductCode.objects.filter(Q(municipality__isnull=True) | Q(municipality=municipality),
+                                  code=code).exists():
+        raise Refusal("product_code_exists", _("Deze productcode bestaat al."), status=409,
+                      field="code")
+    try:
+        with transaction.atomic():
+            product = ProductCode.objects.create(code=code, label=label, municipality=municipality)
+    except IntegrityError:
+        raise Refusal("product_code_exists", _("Deze productcode bestaat al."), status=409,
+                      field="code") from None
+    emit(Activity.PRODUCT_CODE_ADDED, organisation_id=None,
+         attributes={"municipality": municipality.code, "code": code})
+    return product

@@ -405,3 +405,24 @@ def record_analysis(request: HttpRequest, plan_id: UUID, payload: AnalysisIn) ->
         scores=[analysis_actions.ScoreInput(**s.model_dump()) for s in payload.scores],
         stress=[analysis_actions.StressInput(**s.model_dump()) for s in payload.stress])
     return Status(201, {"id": analysis.pk})
+
+
+class ProductCodeIn(Schema):
+    code: str = Field(min_length=1, max_length=30, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    label: str = Field(min_length=1, max_length=100)
+
+
+class ProductCodeOut(Schema):
+    code: str
+    label: str
+    municipality: str | None
+
+
+@router.post("/municipalities/{code}/product-codes", response={201: ProductCodeOut},
+             tags=["administration"])
+def add_product_code(request: HttpRequest, code: str, payload: ProductCodeIn) -> Status[dict]:
+    """Administrators of the municipality: add a product code for plan actions (the single
+    code `jeugdhulp` is always there). An existing code is refused (409)."""
+    product = actions.add_product_code(request.actor, code, code=payload.code,  # type: ignore[attr-defined]
+                                       label=payload.label)
+    return Status(201, {"code": product.code, "label": product.label, "municipality": code})
