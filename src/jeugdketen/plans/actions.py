@@ -335,8 +335,11 @@ def product_codes(plan: Plan) -> list[ProductCode]:
 
 
 def _money(value: Any, field_name: str) -> Decimal:
+    text = str(value).strip()
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # "99,50", as the Dutch write it
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        amount = Decimal(text).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise Refusal("amount", _("Een bedrag in euro's, zoals 250 of 99,50."),
                       field=field_name) from None
