@@ -22,6 +22,11 @@
    `jeugdketen retention` (two-years-ahead dry run, the real run, a rerun), after which
    the bulk loader restores the index. Between HTTP rounds the script waits until the
    server has no query running (a slow endpoint's backlog must not run into the next).
+6. The family page (issue 4, bench/family.py; `--family-only` runs just this part): the
+   benchmark household is added once (5 members, 20 goals, 60 actions, 24 evaluations,
+   500 access-log records), SQL statements per read are counted in-process, and the page
+   and GET /api/v1/plans/{id} are measured through gunicorn with 1 and `--clients`
+   connections next to the baseline.
 
 Raw results go to bench/results/*.json (git-ignored); the report to docs/performance.md.
 Every load loop is bounded in time and stops by itself; only loopback traffic is used.
@@ -235,11 +240,13 @@ end
 """
 
 
-def wrk(url: str, script: Path, seconds: float, clients: int) -> dict[str, Any]:
+def wrk(url: str, script: Path, seconds: float, clients: int, timeout: int = 10
+        ) -> dict[str, Any]:
     threads = min(2, clients)
     cmd = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds:.0f}s",
-           "--timeout", "10s", "-s", str(script), url]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, check=True)
+           "--timeout", f"{timeout}s", "-s", str(script), url]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60 + timeout,
+                         check=True)
     line = next(x for x in out.stdout.splitlines() if x.startswith("WRKJSON "))
     raw = json.loads(line[len("WRKJSON "):])
     secs = raw["duration_us"] / 1e6
@@ -723,8 +730,21 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
     if mc:
         targets.append(("Match rate: matches found = matches generated",
                         f"{sum(mc['found'].values())} / {sum(mc['planted'].values())}", mc["ok"]))
-    target_rows = "\n".join(f"| {a} | {b_} | {yes(ok)} |" for a, b_, ok in targets)
     index_section = index_report(index, h) if index else ""
+    family_section = ""
+    if res.get("family"):
+        from bench import family
+
+        family_section = "\n" + family.report(res["family"], args.clients, data, res["date"])
+        page_p95 = res["family"]["http"]["c1"]["page"]["p95_ms"]
+        ip = res["family"]["inprocess"]["page"]
+        targets += [
+            (f"Family page p95 <= {family.TARGET_P95_MS:.0f} ms (one user at a time)",
+             f"{page_p95:.1f} ms", page_p95 <= family.TARGET_P95_MS),
+            ("Family page: SQL statements constant", f"{ip['queries_min']}",
+             ip["queries_min"] == ip["queries_max"]),
+        ]
+    target_rows = "\n".join(f"| {a} | {b_} | {yes(ok)} |" for a, b_, ok in targets)
     scale_note = ""
     if res.get("http_from"):
         scale_note = (f"\n> The HTTP figures come from bench/results/{res['http_from']}, an "
@@ -866,7 +886,7 @@ the writer process to send the next statement.)
 
 `jeugdketen audit verify`: {v['records']:,} records in {v['chains']} chain heads ({res['shards']} in use) in
 {v['seconds']} s = **{v['records_per_second']:,} records/s** (ok: {v['ok']}).
-{index_section}{runs_table}
+{index_section}{runs_table}{family_section}
 ## Targets
 
 | Target | Measured | |
@@ -890,6 +910,27 @@ database name). The database is created and built on first use (resumable: inter
 rerun) and reused afterwards. Raw results: bench/results/*.json (git-ignored); the
 server's log of the last run: bench/results/server.log.
 """
+
+
+def family_only(args: argparse.Namespace, env: dict[str, str], data: dict[str, Any],
+                started: float) -> None:
+    """`--family-only`: the family-page benchmark alone, on the prepared database."""
+    from bench import family
+
+    with tempfile.TemporaryDirectory(prefix="jk-bench-") as tmp:
+        res: dict[str, Any] = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                               "args": dict(vars(args)), "data": data, "machine": machine(env),
+                               "family": family.run(args, env, Path(tmp))}
+    res["total_seconds"] = round(time.monotonic() - started)
+    name = f"family-w{args.workers}-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
+    res["file"] = name
+    (RESULTS / name).write_text(json.dumps(res, indent=1, default=str))
+    log(f"raw results: bench/results/{name}")
+    section = family.report(res["family"], args.clients, data, res["date"])
+    (RESULTS / "family.md").write_text(section)
+    if not args.no_report and not args.quick:
+        family.write_section(DOC, section)
+        log(f"report: {DOC.relative_to(ROOT)} (the family-page section)")
 
 
 def main() -> None:
@@ -920,6 +961,14 @@ def main() -> None:
                         help="only the HTTP part (e.g. to compare --workers); no report")
     parser.add_argument("--report-only", default="",
                         help="rewrite docs/performance.md from a results JSON, measure nothing")
+    parser.add_argument("--family-only", action="store_true",
+                        help="only the family-page benchmark (bench/family.py); its section of "
+                             "docs/performance.md is replaced")
+    parser.add_argument("--no-family", action="store_true", help="skip the family page")
+    parser.add_argument("--family-seconds", type=float, default=40,
+                        help="family page: wrk seconds per endpoint and concurrency")
+    parser.add_argument("--family-inprocess", type=int, default=30,
+                        help="family page: in-process reads counted and timed per endpoint")
     args = parser.parse_args()
     if args.report_only:
         res = json.loads(Path(args.report_only).read_text())
@@ -944,6 +993,9 @@ def main() -> None:
     env["PYTHONPATH"] = str(ROOT)
     started = time.monotonic()
     data = prepare(args, env)
+    if args.family_only:
+        family_only(args, env, data, started)
+        return
     with tempfile.TemporaryDirectory(prefix="jk-bench-") as tmp:
         work = Path(tmp)
         fx = fixtures(args, work)
@@ -958,6 +1010,10 @@ def main() -> None:
         res["shards"] = settings.AUDIT_SHARDS
         res["index"] = index
         res["http"] = http_benchmarks(args, env, fx, work)
+        if not args.no_family:
+            from bench import family
+
+            res["family"] = family.run(args, env, work)
         if args.http_only:
             args.no_report = True
         else:

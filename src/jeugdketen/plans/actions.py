@@ -1013,9 +1013,10 @@ PRODUCT_CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,29}$"
 
 @audit.write_path
 def add_product_code(actor: Actor, municipality_code: str, *, code: str,
-                     label: str) -> ProductCode:
+                     label: str, at: datetime | None = None) -> ProductCode:
     """One product code ("jeugdhulp") serves everyone; a municipality may add its own, by
-    its functional administrator (or a platform administrator)."""
+    its functional administrator (or a platform administrator). `at`: only for loading
+    history (see chainlog.actions.moment)."""
     import re
 
     from jeugdketen.registry.models import Municipality
@@ -1043,6 +1044,6 @@ def add_product_code(actor: Actor, municipality_code: str, *, code: str,
     except IntegrityError:
         raise Refusal("product_code_exists", _("Deze productcode bestaat al."), status=409,
                       field="code") from None
-    emit(Activity.PRODUCT_CODE_ADDED, organisation_id=None,
+    emit(Activity.PRODUCT_CODE_ADDED, organisation_id=None, at=moment(at),
          attributes={"municipality": municipality.code, "code": code})
     return product

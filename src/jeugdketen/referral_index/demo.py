@@ -93,16 +93,22 @@ def build(*, seed: int = 2026, out: TextIO = sys.stderr) -> dict[str, int]:
 
 
 def _showcase(today: date) -> None:
-    """A match of demo.professional (school) and demo.regisseur (wijkteam), just made, with
-    the school proposing the neighbourhood team's coordinator: demo.regisseur can accept."""
+    """A match of demo.professional (school) and demo.regisseur (wijkteam) on demo.gezin's
+    child, just made, with the school proposing the neighbourhood team's coordinator:
+    demo.regisseur can accept and start the family plan."""
     try:
         school = Professional.objects.get(user__username="demo.professional")
         team = Professional.objects.get(user__username="demo.regisseur")
     except Professional.DoesNotExist:
         return
-    kid = (Person.objects.filter(registrations__professional=school, memberships__relation="child",
+    from django.contrib.auth import get_user_model
+
+    family = get_user_model().objects.filter(username="demo.gezin").first()
+    kids = Person.objects.filter(registrations__professional=school, memberships__relation="child",
                                  bsn__isnull=False, signals__isnull=True)
-           .order_by("bsn").first())
+    if family is not None and family.person_id:  # demo.gezin's youngest child
+        kids = kids.filter(memberships__household__members__person=family.person_id)
+    kid = kids.order_by("-birth_date", "bsn").first()
     if kid is None:
         return
     _signal(school, kid, today - timedelta(days=3))

@@ -77,7 +77,10 @@ DEMO_LOGINS = [
     ("demo.admin", ["platform_admin"], "municipality", "Pieter Platform"),
     ("demo.gemeente", ["coordinator"], "municipality", "Gerda Gemeente"),
 ]
-CITIZEN_LOGINS = [("demo.ouder", "parent"), ("demo.jongere", "youth")]
+# demo.gezin's family is where a newcomer starts: the school and the neighbourhood team
+# both signalled its child, and demo.regisseur can accept the coordinator role and start
+# the family plan (the issue 4 browser walk does exactly that).
+CITIZEN_LOGINS = [("demo.ouder", "parent"), ("demo.jongere", "youth"), ("demo.gezin", "parent")]
 
 
 def test_bsns(rng: random.Random) -> Iterator[str]:
@@ -246,6 +249,18 @@ def _citizens_and_extras(rng: random.Random, staff: list[Professional],
     if household_member and not user_model.objects.filter(username="demo.ouder").exists():
         user_model.objects.create_user("demo.ouder", password=DEMO_PASSWORD,
                                        person=household_member.person)
+    if household_member and not user_model.objects.filter(username="demo.gezin").exists():
+        # Another family entered by the school, with a child under 12 and no other login.
+        taken = set(user_model.objects.exclude(person__isnull=True).values_list("person", flat=True))
+        other = (HouseholdMember.objects.filter(
+            household__created_by=demo_prof, relation="parent",
+            household__members__relation="child",
+            household__members__person__birth_date__gt=date.today() - timedelta(days=11 * 365))
+            .exclude(household=household_member.household).exclude(person__in=taken)
+            .select_related("person").order_by("person__bsn").first())
+        if other is not None:
+            user_model.objects.create_user("demo.gezin", password=DEMO_PASSWORD,
+                                           person=other.person)
     youth = (Person.objects.filter(memberships__relation="child",
                                    birth_date__lte=date.today() - timedelta(days=17 * 365))
              .exclude(bsn__isnull=True).order_by("bsn").first())

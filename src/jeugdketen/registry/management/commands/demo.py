@@ -46,10 +46,14 @@ class Command(BaseCommand):
         # The match e-mails of the demo's own history are not printed to the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             index = index_demo.build(seed=opts["seed"])
+        from jeugdketen.plans import demo as plans_demo
+
+        plans = plans_demo.build(seed=opts["seed"], households=opts["households"])
         self.stdout.write(
             f"Demo data: {result.organisations} organisations, {result.professionals} "
             f"professionals, {result.persons} persons, {result.households} households, "
-            f"{index['signals']} signals, {index['matches']} matches.")
+            f"{index['signals']} signals, {index['matches']} matches, {plans['plans']} family "
+            f"plans ({plans['open']} open, {plans['closed']} closed).")
         self.print_logins()
 
     def print_logins(self) -> None:
