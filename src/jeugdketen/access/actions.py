@@ -278,7 +278,7 @@ def give_consent(actor: Actor, person_id: Any, *, given_by: Any, organisation_id
     consent = Consent.objects.create(
         person=person, organisation=organisation, categories=cats, valid_from=valid_from,
         valid_until=valid_until, recorded_by=actor.user, recorded_at=now)
-    consent.given_by.set(list(givers))
+    consent.given_by.set(list(Person.objects.filter(pk__in=givers)))
     emit(Activity.CONSENT_GIVEN, person=person, organisation_id=organisation.pk, at=now,
          attributes={"categories": cats, "recorded_by": decision.role,
                      "open_ended": valid_until is None})

@@ -112,26 +112,26 @@ def record_analysis(actor: Actor, plan_id: Any, *, made_on: date,
                                 concerns=concerns))
         scored_persons[str(person.pk)] = person
     judgements: list[StressJudgement] = []
-    for i, item in enumerate(stress or []):
+    for i, judged in enumerate(stress or []):
         where = f"stress[{i}]"
-        person = by_id.get(str(item.person_id))
+        person = by_id.get(str(judged.person_id))
         if person is None or person.age_on(made_on) >= ADULT_FROM_AGE:
             raise Refusal("stress_for_child", _("Stress wordt per kind beoordeeld."),
                           field=f"{where}.person_id")
-        if item.level in (None, ""):
+        if judged.level in (None, ""):
             continue
-        if item.level not in Stress.LABELS:
+        if judged.level not in Stress.LABELS:
             raise Refusal("stress_level", _("Kies positieve, toelaatbare of toxische stress."),
                           field=f"{where}.level")
-        judgements.append(StressJudgement(person=person, level=item.level,
-                                          note=_words(item.note, f"{where}.note")))
+        judgements.append(StressJudgement(person=person, level=judged.level,
+                                          note=_words(judged.note, f"{where}.note")))
         scored_persons[str(person.pk)] = person
     if not rows and not judgements:
         raise Refusal("analysis_empty", _("Vul voor minstens één domein een score of tekst in."),
                       field="scores")
     for person in scored_persons.values():
         audit.authorize(actor, Action.CREATE, plans.target(plan, members, Data.ANALYSIS, person))
-    analysis = Analysis.objects.create(plan=plan, made_on=made_on, made_by=actor.professional,
+    analysis = Analysis.objects.create(plan=plan, made_on=made_on, made_by=plans._me(actor),
                                        created_at=now)
     for row in rows:
         row.analysis = analysis

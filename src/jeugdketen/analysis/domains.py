@@ -4,6 +4,8 @@ stress judgement per child (domain.md section 3)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 
 STALE_AFTER_DAYS = 30  # ZRM: information older than 30 days is not used
@@ -56,6 +58,6 @@ class Stress:
     }
 
 
-def domains_for(age: int) -> dict[str, object]:
+def domains_for(age: int) -> Mapping[str, object]:
     """Adults are scored on the 13 ZRM domains, children on the child domains."""
     return ADULT_DOMAINS if age >= ADULT_FROM_AGE else CHILD_DOMAINS

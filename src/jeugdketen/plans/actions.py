@@ -105,6 +105,13 @@ def _emit(activity: Activity, plan: Plan, members: tuple[Person, ...], actor: Ac
          attributes=attributes, at=at)
 
 
+def _me(actor: Actor) -> Professional:
+    """The professional behind an actor the policy let change a plan (the coordinator)."""
+    if actor.professional is None:
+        raise TypeError("only a professional changes a plan")
+    return actor.professional
+
+
 def _bump(plan: Plan) -> None:
     Plan.objects.filter(pk=plan.pk).update(revision=plan.revision + 1)
     plan.revision += 1
@@ -547,7 +554,7 @@ def record_evaluation(actor: Actor, plan_id: Any, *, on: date,
     t = t_score((score, goal.weight) for goal, score in scored)
     evaluation = Evaluation.objects.create(plan=plan, on=on, t_score=t, final=final,
                                            note=_text(note, "note", required=False),
-                                           recorded_by=actor.professional, recorded_at=now)
+                                           recorded_by=_me(actor), recorded_at=now)
     GoalScore.objects.bulk_create([GoalScore(evaluation=evaluation, goal=goal, score=score,
                                              weight=goal.weight) for goal, score in scored])
     _bump(plan)
@@ -604,7 +611,7 @@ def save_version(actor: Actor, plan_id: Any, *, at: datetime | None = None) -> P
         return last  # nothing changed since: the same version
     version = PlanVersion.objects.create(
         plan=plan, number=(last.number + 1) if last else 1, revision=plan.revision,
-        snapshot=snapshot(plan), created_by=actor.professional, created_at=now)
+        snapshot=snapshot(plan), created_by=_me(actor), created_at=now)
     _emit(Activity.PLAN_VERSION_SAVED, plan, members, actor, at=now, number=version.number)
     return version
 
@@ -721,7 +728,7 @@ def close_plan(actor: Actor, plan_id: Any, *, reason_code: str,
     if final_scores:
         scored = _scores(plan, final_scores)
         final = Evaluation.objects.create(
-            plan=plan, on=on, final=True, recorded_by=actor.professional, recorded_at=now,
+            plan=plan, on=on, final=True, recorded_by=_me(actor), recorded_at=now,
             t_score=t_score((s, g.weight) for g, s in scored),
             note=_text(note, "note", required=False))
         GoalScore.objects.bulk_create([GoalScore(evaluation=final, goal=g, score=s,
