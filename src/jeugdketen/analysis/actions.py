@@ -171,6 +171,7 @@ class PersonAnalyses:
             timezone.localdate() - self.latest_on > timedelta(days=STALE_AFTER_DAYS))
 
 
+@audit.write_path
 def analyses_for(actor: Actor, plan: Plan, members: tuple[Person, ...]) -> dict[str, Any]:
     """Per member the actor may see the analysis of: their scores over time (each member's
     analysis read is logged). Three queries, however many analyses there are."""

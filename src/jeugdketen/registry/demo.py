@@ -255,7 +255,8 @@ def _citizens_and_extras(rng: random.Random, staff: list[Professional],
         other = (HouseholdMember.objects.filter(
             household__created_by=demo_prof, relation="parent",
             household__members__relation="child",
-            household__members__person__birth_date__gt=date.today() - timedelta(days=11 * 365))
+            household__members__person__birth_date__gt=date.today() - timedelta(days=11 * 365),
+            household__members__person__birth_date__lt=date.today() - timedelta(days=5 * 365))
             .exclude(household=household_member.household).exclude(person__in=taken)
             .select_related("person").order_by("person__bsn").first())
         if other is not None:
