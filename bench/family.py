@@ -7,9 +7,10 @@
    session that has passed the second factor (a confirmed TOTP device and the session key
    django-otp sets after a code: the login form itself is not what is measured).
    Then, one request at a time through Django's test client (the full middleware stack):
-   the SQL statements of `plans.actions.read_plan`, GET /api/v1/plans/{id} and the family
-   page GET /plannen/{id}/, each repeated (the count must be the same every time), and
-   their wall time.
+   the SQL statements of `plans.actions.read_plan`, GET /api/v1/plans/{id}, the family
+   page GET /plannen/{id}/ and two of the form pages it links to (an evaluation: a score
+   per goal; a new analysis of the first member: four fields per life domain), each
+   repeated (the count must be the same every time), and their wall time.
 2. HTTP through gunicorn (`jeugdketen serve`, the same workers as the other HTTP rounds)
    with wrk, in interleaved rounds against one server: the baseline GET
    /api/v1/neighbourhoods/{code}, the plan GET /api/v1/plans/{id} and the family page, first
@@ -124,6 +125,8 @@ def fixtures(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
     page_path = reverse("plan", args=[plan.pk])
     api_path = f"/api/v1/plans/{plan.pk}"
+    evaluation_path = reverse("plan_form", args=[plan.pk, "evaluatie"])
+    analysis_path = reverse("plan_analysis", args=[plan.pk, fam.members[0].pk])
 
     def read() -> Any:
         return actions.read_plan(fam.actor(), plan.pk)
@@ -134,9 +137,17 @@ def fixtures(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     def page() -> Any:
         return client.get(page_path)
 
+    def evaluation_page() -> Any:
+        return client.get(evaluation_path)
+
+    def analysis_page() -> Any:
+        return client.get(analysis_path)
+
     counts: dict[str, list[int]] = {}
     times: dict[str, list[float]] = {}
-    for name, call in (("read_plan", read), ("api", api), ("page", page)):
+    sizes_bytes: dict[str, int] = {}
+    for name, call in (("read_plan", read), ("api", api), ("page", page),
+                       ("evaluation_page", evaluation_page), ("analysis_page", analysis_page)):
         call()  # warm: imports, template compilation, the session's first save
         for _ in range(args.family_inprocess):
             with CaptureQueriesContext(connection) as captured:
@@ -148,10 +159,13 @@ def fixtures(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 raise RuntimeError(f"{name}: HTTP {status}")
             counts.setdefault(name, []).append(len(captured))
             times.setdefault(name, []).append(elapsed * 1000)
+            if hasattr(result, "content"):
+                sizes_bytes[name] = len(result.content)
     inprocess = {name: {"queries_min": min(counts[name]), "queries_max": max(counts[name]),
                         "p50_ms": round(statistics.median(times[name]), 1),
                         "p95_ms": round(percentile(times[name], 95), 1),
-                        "runs": len(times[name])} for name in counts}
+                        "runs": len(times[name]), "bytes": sizes_bytes.get(name)}
+                 for name in counts}
     log(f"family in-process: {inprocess}")
     hoods = list(Neighbourhood.objects.values_list("code", flat=True))
     (work / "family-hoods.txt").write_text("\n".join(hoods) + "\n")
@@ -254,6 +268,18 @@ def report(fam: dict[str, Any], clients: int, data: dict[str, Any] | None = None
     page_p95 = one["page"]["p95_ms"]
     constant = all(v["queries_min"] == v["queries_max"] for v in ip.values())
 
+    def statements(name: str) -> str:
+        low, high = ip[name]["queries_min"], ip[name]["queries_max"]
+        return str(low) if low == high else f"{low}-{high}"
+
+    form_pages = "".join(
+        f"| {label} | {statements(name)} | {ip[name]['p50_ms']} | {ip[name]['p95_ms']} |\n"
+        for name, label in (
+            ("evaluation_page", "Form page GET /plannen/{id}/evaluatie/ (a score per goal)"),
+            ("analysis_page", "Form page GET /plannen/{id}/analyse/{person}/ (four fields per "
+                              "life domain)"))
+        if name in ip)
+
     def row(label: str, x: dict[str, Any], ratio: bool) -> str:
         rps = f"{x['rps']:.0f}" if x["rps"] >= 10 else f"{x['rps']:.1f}"
         return (f"| {label} | {rps} | {x['p50_ms']:.1f} | {x['p95_ms']:.1f} | "
@@ -289,7 +315,7 @@ stack, {ip['page']['runs']} reads each, fresh objects each time):
 | `plans.actions.read_plan` (the plan, team, goals, actions, evaluations, versions, analyses; access log) | {ip['read_plan']['queries_min']}{'' if ip['read_plan']['queries_min'] == ip['read_plan']['queries_max'] else '-' + str(ip['read_plan']['queries_max'])} | {ip['read_plan']['p50_ms']} | {ip['read_plan']['p95_ms']} |
 | GET /api/v1/plans/{{id}} (token, read_plan without analyses, JSON) | {ip['api']['queries_min']}{'' if ip['api']['queries_min'] == ip['api']['queries_max'] else '-' + str(ip['api']['queries_max'])} | {ip['api']['p50_ms']} | {ip['api']['p95_ms']} |
 | Family page GET /plannen/{{id}}/ (session, read_plan, forms, charts, HTML) | {ip['page']['queries_min']}{'' if ip['page']['queries_min'] == ip['page']['queries_max'] else '-' + str(ip['page']['queries_max'])} | {ip['page']['p50_ms']} | {ip['page']['p95_ms']} |
-
+{form_pages}
 The count is the same on every read ({'yes' if constant else '**no**'}) and does not grow
 with the plan: tests/plans/test_family_page_queries.py builds the same household, measures
 read_plan (as the coordinator and as a team member on consent), the API and the rendered

@@ -4,6 +4,7 @@ at once (record_consents), and the server-rendered charts (analysis.chart)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -130,3 +131,153 @@ def test_t_score_chart_scales_to_the_scores():
     assert ">30</text>" in svg and ">80</text>" in svg  # the axis covers both
     assert ">31,5</text>" in svg or ">31.5</text>" in svg
     assert "31,5 → 72,2" in svg or "31.5 → 72.2" in svg
+
+
+# --- the widgets written in Python (plans.forms.FastWidgets) ----------------------------
+
+
+def _forms_to_compare(renderer: Any) -> list[Any]:
+    """Every kind of plan form, once unbound and once bound with awkward input (quotes,
+    angle brackets, ampersands, a value that is not a choice) so errors show too."""
+    from types import SimpleNamespace
+
+    from jeugdketen.plans import forms as plan_forms
+
+    members = [("a1", "Anna <de> \"Vries\" (40 jaar)"), ("b2", "Bram & Co (8 jaar)")]
+    orgs = [(1, "School \"De Linde\""), (2, "Wijkteam <Oost>")]
+    goals = [SimpleNamespace(pk=7, title="Gaat <naar> school & \"blijft\"",
+                             levels={"-2": "Nooit", "0": "3 dagen", "2": "Elke dag & meer"})]
+    grouped = [("Professionals", [("p:1", "Rita (regisseur)")]), ("Netwerk", [("r:2", "Oma")])]
+    awkward = {"title": 'Een "doel" <b>vet</b> & meer', "text": "Regel 1\n<script>x</script>",
+               "weight": "11", "date": "morgen", "due_on": "2026-02-30", "budget_eur": "€ 1.250,5",
+               "organisation_id": "999", "performer": "p:1", "priority": "1",
+               "person_ids": ["a1"], "role": "", "name": "Oma's <huis>",
+               "email": "geen adres", "reason_code": "", "satisfaction": "x"}
+
+    def make(cls: Any, **kwargs: Any) -> list[Any]:
+        prefix = cls(**kwargs, renderer=renderer).prefix
+        data = {f"{prefix}-{k}" if prefix else k: v for k, v in awkward.items()}
+        bound = cls(data=_query(data), **kwargs, renderer=renderer)
+        bound.is_valid()
+        return [cls(**kwargs, renderer=renderer), bound]
+
+    out: list[Any] = []
+    out += make(plan_forms.StartForm, candidates=[(1, "Rita <Regie>")])
+    out += make(plan_forms.HandoverForm, candidates=[(1, "Rita")])
+    out += make(plan_forms.SectionsForm, initial={"revision": 3, "goes_well": "Goed & <wel>"})
+    out += make(plan_forms.ConcernForm)
+    out += make(plan_forms.GoalForm, members=members, organisations=orgs)
+    out += make(plan_forms.ActionForm, performers=grouped, organisations=orgs,
+                product_codes=[("jeugdhulp", "jeugdhulp – Jeugdhulp"), ('x"<&y', "Vreemd")], goals=[(7, "Doel")])
+    out += make(plan_forms.DoneForm, item_id=5)
+    out += make(plan_forms.ProfessionalMemberForm, professionals=[("School", [(1, "Ilse")])])
+    out += make(plan_forms.NetworkMemberForm)
+    out += make(plan_forms.AnalysisForm, domains={"finances": "Financiën", "housing": "Huisvesting"},
+                child=True, key="k", initial={"made_on": date(2026, 1, 2)})
+    out += make(plan_forms.EvaluationForm, goals=goals, initial={"date": date(2026, 1, 2)})
+    out += make(plan_forms.ApprovalForm, initial={"number": 2})
+    out += make(plan_forms.CommentForm)
+    out += make(plan_forms.CloseForm, goals=goals)
+    out += make(plan_forms.ConsentForm, members=members, organisations=orgs)
+    out += make(plan_forms.LegalBasisForm, members=members, organisations=orgs)
+    return out
+
+
+def _query(data: dict[str, Any]) -> Any:
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    return query
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_fast_widgets_render_exactly_what_djangos_templates_render(language):
+    from django.forms.renderers import DjangoTemplates
+    from django.utils import translation
+
+    from jeugdketen.plans.forms import FAST_WIDGETS_RENDERER, FastWidgets
+
+    assert isinstance(FAST_WIDGETS_RENDERER, FastWidgets)
+    with translation.override(language):
+        slow = _forms_to_compare(DjangoTemplates())
+        fast = _forms_to_compare(FAST_WIDGETS_RENDERER)
+        compared = 0
+        for slow_form, fast_form in zip(slow, fast, strict=True):
+            assert fast_form.renderer is FAST_WIDGETS_RENDERER
+            for name in slow_form.fields:
+                expected = str(slow_form[name].as_widget(attrs={"aria-required": "true"}))
+                assert str(fast_form[name].as_widget(attrs={"aria-required": "true"})) == expected
+                compared += 1
+                # One checkbox or radio button at a time, as the field template shows them.
+                slow_options = [(str(w.tag()), str(w.tag(wrap_label=True)))
+                                for w in slow_form[name]]
+                assert [(str(w.tag()), str(w.tag(wrap_label=True)))
+                        for w in fast_form[name]] == slow_options
+        assert compared > 60
+    # And the family page's forms use it.
+    from jeugdketen.plans.forms import ConcernForm
+
+    assert ConcernForm().renderer is FAST_WIDGETS_RENDERER
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_plan_field_renders_exactly_what_the_field_tag_renders(language):
+    """plans' {% plan_field %} is web's {% field %} written in Python: the same markup for
+    every field of every plan form, with and without errors."""
+    from django import forms
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from jeugdketen.plans.forms import FAST_WIDGETS_RENDERER, PlanForm
+
+    class Agree(PlanForm):  # a single checkbox: no plan form has one yet
+        agree = forms.BooleanField(label="Ik ga <akkoord>", help_text="Verplicht & echt")
+
+    web = Template("{% load jk %}{% field bf %}")
+    plans = Template("{% load plan_page %}{% plan_field bf %}")
+    with translation.override(language):
+        compared = 0
+        seen: set[str] = set()
+        agree = Agree(data={})
+        agree.is_valid()
+        for form in [*_forms_to_compare(FAST_WIDGETS_RENDERER), Agree(), agree]:
+            for bf in form.visible_fields():
+                expected = web.render(Context({"bf": bf}))
+                assert plans.render(Context({"bf": bf})) == expected, (form, bf.name)
+                compared += 1
+                seen.add(type(bf.field.widget).__name__ + ("!" if bf.errors else ""))
+    assert compared > 60 and len(seen) >= 10, seen
+
+
+def test_the_rows_written_in_python_escape_every_text():
+    """The family page's big tables and lists are written in Python
+    (plans.templatetags.plan_page): whatever a user typed comes out escaped."""
+    from types import SimpleNamespace
+
+    from jeugdketen.plans.templatetags import plan_page
+
+    evil = '<script>alert("x")</script> & \'q\''
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;"
+    goal = SimpleNamespace(pk=3, title=evil, weight=2)
+    out = "".join(str(html) for html in (
+        plan_page.action_rows([{
+            "pk": 1, "description": evil, "goal": evil, "who": evil, "organisation": evil,
+            "due": "1-2-2026", "budget": "€ 1,00", "product_code": evil, "done": "",
+            "overdue": True, "done_url": '/x/"y"/'}]),
+        plan_page.goal_cards([{
+            "goal": goal, "persons": evil, "organisation": "", "latest": "+1",
+            "latest_on": evil, "history": "",
+            "levels": [{"score": "+1", "text": evil, "current": True}]}], False, evil),
+        plan_page.latest_rows([{"label": evil, "professional": evil, "family": evil,
+                                "strengths": evil, "concerns": "", "on": evil,
+                                "stale": True}]),
+        plan_page.history_rows([{"label": evil, "cells": [(evil, evil)]}]),
+        plan_page.evaluation_rows([{"on": evil, "final": True, "t_score": "50,0",
+                                    "change": evil, "by": evil, "note": evil}]),
+    ))
+    assert "<script>" not in out and '"x"' not in out
+    assert out.count(escaped) >= 20
+    assert 'href="/x/&quot;y&quot;/"' in out
+    assert "Open, te laat" in out and "huidige score" in out and "eindevaluatie" in out

@@ -1,6 +1,11 @@
 """The coordinator's family page and its forms, through the Django test client: who sees
 it (the coordinator, a team member with consent) and who is refused (no ground, consent
-withdrawn); every form's happy path and an error that lands on the field it names."""
+withdrawn); every form's happy path and an error that lands on the field it names.
+
+The light forms sit on the family page itself; the heavy ones (a new analysis, an
+evaluation, the close, marking an action done, handing over the coordination, a legal
+basis) have a page of their own: GET shows the form, POST saves and goes back to the
+family page, an error shows the form page again with the error at its field."""
 
 from __future__ import annotations
 
@@ -57,6 +62,22 @@ def form_url(plan: Plan, form: str, item: Any = None) -> str:
     if item is None:
         return reverse("plan_form", kwargs={"plan_id": plan.pk, "form": form})
     return reverse("plan_item_form", kwargs={"plan_id": plan.pk, "form": form, "item_id": item})
+
+
+def analysis_url(plan: Plan, person: Any) -> str:
+    return reverse("plan_analysis", kwargs={"plan_id": plan.pk, "person_id": person.pk})
+
+
+def form_page(response: Any, title: str, action: str) -> str:
+    """A form's own page: 200, its title as the heading, a form that posts to itself, and a
+    way back to the family page."""
+    body = text(response)
+    assert response.status_code == 200
+    assert f'<h1 class="utrecht-heading-1">{title}</h1>' in body
+    assert f'<form method="post" action="{action}"' in body
+    assert "Terug naar het gezinsplan" in body
+    assert " style=" not in body and "<style" not in body
+    return body
 
 
 def text(response: Any) -> str:
@@ -134,11 +155,21 @@ def test_the_coordinator_sees_the_whole_family_page(family, plan, goal, teacher_
     # The charts: inline SVG with a title, and the numbers at the points.
     assert body.count('<svg xmlns="http://www.w3.org/2000/svg" class="jk-chart"') == 2
     assert "<title id=\"tscore-t\">" in body
-    # Every form of the coordinator is there.
+    # Every form of the coordinator is there: the light ones on the page itself...
     for slug in ("onderdelen", "zorg", "doel", "actie", "team-professional", "team-netwerk",
-                 "analyse", "evaluatie", "goedkeuring", "reactie", "overdracht", "afsluiten",
-                 "toestemming", "grondslag"):
-        assert form_url(plan, slug) in body, slug
+                 "reactie", "toestemming"):
+        assert f'action="{form_url(plan, slug)}#form-' in body, slug
+    # ... the heavy ones as a link to their own page (no form on the family page).
+    for slug, link in (("evaluatie", "Evaluatie vastleggen"), ("afsluiten", "Het plan afsluiten"),
+                       ("overdracht", "Regie overdragen"),
+                       ("grondslag", "Wettelijke grondslag vastleggen")):
+        assert f'href="{form_url(plan, slug)}">{link}</a>' in body, slug
+        assert f'action="{form_url(plan, slug)}' not in body, slug
+    for person in family.members:
+        assert f'href="{analysis_url(plan, person)}">Analyse vastleggen voor {person}</a>' in body
+    for item in PlanAction.objects.all():
+        assert f'href="{form_url(plan, "actie-afgerond", item.pk)}">Afronden' in body
+    assert 'name="ev-date"' not in body and "-made_on" not in body and "cl-reason_code" not in body
     # No inline script or style (CSP).
     assert " style=" not in body and "<style" not in body
 
@@ -154,6 +185,15 @@ def test_a_team_member_with_consent_reads_without_the_coordinators_forms(family,
                  "toestemming", "grondslag", "overdracht"):
         assert form_url(plan, slug) not in body, slug
     assert "Toestemming en grondslag" not in body  # consent is for the family and coordinator
+    assert "Analyse vastleggen" not in body
+    # Their own pages are not for a team member either (refused; nothing was attempted).
+    teacher = login(family.teacher)
+    for url in (form_url(plan, "evaluatie"), form_url(plan, "afsluiten"),
+                form_url(plan, "overdracht"), form_url(plan, "grondslag"),
+                analysis_url(plan, family.child)):
+        assert teacher.get(url).status_code == 403, url
+    refused = teacher.post(form_url(plan, "evaluatie"), {"ev-date": "", f"ev-goal_{goal.pk}": ""})
+    assert refused.status_code == 403 and not Evaluation.objects.exists()
 
 
 def test_a_professional_without_a_ground_is_refused_and_it_is_logged(family, plan,
@@ -381,11 +421,22 @@ def test_add_an_action_for_the_network_and_mark_it_done(family, plan, goal, coor
     item = PlanAction.objects.get()
     assert item.performer_related_id == grandma.related_person_id
     assert item.budget_eur == Decimal("1250.50") and item.goal_id == goal.pk
+    # Marking it done: a small page of its own, linked from the action's row.
+    url = form_url(plan, "actie-afgerond", item.pk)
+    assert f'href="{url}">Afronden' in text(coordinator.get(page_url(plan)))
+    shown = form_page(coordinator.get(url), "Actie afronden", url)
+    assert "Ophalen uit school op woensdag" in shown and "Oma Joke (oma)" in shown
+    assert "€ 1.250,50" in shown and "Gaat naar school" in shown
+    assert f'name="done{item.pk}-spent_eur"' in shown
     done = coordinator.post(form_url(plan, "actie-afgerond", item.pk), {
         f"done{item.pk}-done_on": "", f"done{item.pk}-spent_eur": "99,50"})
-    assert done.status_code == 302
+    assert done.status_code == 302 and done["Location"].endswith("#acties")
     item.refresh_from_db()
     assert item.done_on == TODAY() and item.spent_eur == Decimal("99.50")
+    # Done: its page leads back to the family page, which no longer links to it.
+    again = coordinator.get(url)
+    assert again.status_code == 302 and again["Location"].endswith("#acties")
+    assert url not in text(coordinator.get(page_url(plan)))
     body = text(coordinator.get(page_url(plan)))
     assert "€ 99,50" in body and "€ 1.151,00" in body  # spent, and budget minus spent
 
@@ -403,15 +454,18 @@ def test_action_errors_name_their_fields(family, plan, coordinator):
     item = actions.add_action(family.actor, plan.pk, description="Gesprek",
                               organisation_id=family.team_org.pk, due_on=TODAY(),
                               performer_professional_id=family.coordinator.pk)
-    done = coordinator.post(form_url(plan, "actie-afgerond", item.pk), {
-        f"done{item.pk}-spent_eur": "veel"})
+    url = form_url(plan, "actie-afgerond", item.pk)
+    done = coordinator.post(url, {f"done{item.pk}-spent_eur": "veel"})
+    form_page(done, "Actie afronden", url)  # the form page again, with what was typed
     assert field_error(done, f"id_done{item.pk}-spent_eur").startswith("Vul een bedrag")
-    assert f'id="form-done{item.pk}" open' in text(done)
+    assert 'value="veel"' in text(done)
+    assert coordinator.get(form_url(plan, "actie-afgerond", 999999)).status_code == 404
     # Done by someone else meanwhile: the form is gone, the refusal is still shown.
     actions.complete_action(family.actor, item.pk, spent_eur="10")
     twice = coordinator.post(form_url(plan, "actie-afgerond", item.pk), {
         f"done{item.pk}-spent_eur": "20"})
     assert twice.status_code == 200 and "Deze actie is al afgerond." in text(twice)
+    assert "<h1 class=\"utrecht-heading-1\">Actie afronden</h1>" in text(twice)
     item.refresh_from_db()
     assert item.spent_eur == Decimal("10.00")
 
@@ -457,17 +511,24 @@ def test_a_grandmother_joins_the_team(family, plan, coordinator):
 
 def test_record_an_analysis_for_a_parent_and_stress_for_a_child(family, plan, coordinator):
     parent_form = f"an{family.parent.pk.hex}"
-    response = coordinator.post(form_url(plan, "analyse"), {
-        "person": str(family.parent.pk), f"{parent_form}-made_on": TODAY().isoformat(),
+    url = analysis_url(plan, family.parent)
+    shown = form_page(coordinator.get(url), "Analyse vastleggen voor Mariam Bakker", url)
+    assert "Financiën" in shown and f'name="{parent_form}-finances__professional_score"' in shown
+    assert "-stress_level" not in shown  # stress is judged for children
+    child_page = text(coordinator.get(analysis_url(plan, family.child)))
+    assert f'name="an{family.child.pk.hex}-stress_level"' in child_page
+    response = coordinator.post(url, {
+        f"{parent_form}-made_on": TODAY().isoformat(),
         f"{parent_form}-finances__professional_score": "2",
         f"{parent_form}-finances__family_score": "3",
         f"{parent_form}-finances__concerns": "Schulden"})
     assert response.status_code == 302, text(response)[:3000]
+    assert response["Location"] == f"{page_url(plan)}#analyse-{family.parent.pk.hex}"
     score = DomainScore.objects.get()
     assert (score.domain, score.professional_score, score.family_score) == ("finances", 2, 3)
     child_form = f"an{family.child.pk.hex}"
-    response = coordinator.post(form_url(plan, "analyse"), {
-        "person": str(family.child.pk), f"{child_form}-made_on": TODAY().isoformat(),
+    response = coordinator.post(analysis_url(plan, family.child), {
+        f"{child_form}-made_on": TODAY().isoformat(),
         f"{child_form}-stress_level": "tolerable"})
     assert response.status_code == 302
     assert StressJudgement.objects.get().level == "tolerable"
@@ -477,32 +538,43 @@ def test_record_an_analysis_for_a_parent_and_stress_for_a_child(family, plan, co
 
 def test_analysis_errors_name_their_fields(family, plan, coordinator):
     prefix = f"an{family.parent.pk.hex}"
-    empty = coordinator.post(form_url(plan, "analyse"), {
-        "person": str(family.parent.pk), f"{prefix}-made_on": TODAY().isoformat()})
-    assert empty.status_code == 200
+    url = analysis_url(plan, family.parent)
+    empty = coordinator.post(url, {f"{prefix}-made_on": TODAY().isoformat()})
+    form_page(empty, "Analyse vastleggen voor Mariam Bakker", url)
     assert "Vul voor minstens één domein een score of tekst in." in text(empty)
-    assert f'id="form-analysis{family.parent.pk.hex}" open' in text(empty)
-    early = coordinator.post(form_url(plan, "analyse"), {
-        "person": str(family.parent.pk),
+    bad = coordinator.post(url, {f"{prefix}-made_on": TODAY().isoformat(),
+                                 f"{prefix}-housing__professional_score": "9"})
+    assert "9" in field_error(bad, f"id_{prefix}-housing__professional_score")
+    early = coordinator.post(url, {
         f"{prefix}-made_on": (TODAY() - timedelta(days=400)).isoformat(),
         f"{prefix}-housing__professional_score": "4"})
     assert "start van het plan" in field_error(early, f"id_{prefix}-made_on")
     assert not Analysis.objects.exists()
+    # Someone not in the household: not found.
+    stranger = f.PersonFactory(birth_date=f.birth_date_for_age(30))
+    assert coordinator.get(analysis_url(plan, stranger)).status_code == 404
 
 
 def test_record_an_evaluation(family, plan, goal, coordinator):
-    page = text(coordinator.get(page_url(plan)))
+    url = form_url(plan, "evaluatie")
+    assert f'href="{url}">Evaluatie vastleggen</a>' in text(coordinator.get(page_url(plan)))
+    page = form_page(coordinator.get(url), "Evaluatie vastleggen", url)
     assert "-1: 1 dag per week" in page  # the level text beside each score
-    response = coordinator.post(form_url(plan, "evaluatie"), {
+    assert "Gaat naar school" in page and 'name="ev-date"' in page
+    response = coordinator.post(url, {
         "ev-date": TODAY().isoformat(), f"ev-goal_{goal.pk}": "1", "ev-note": "Goed bezig"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"].endswith("#evaluaties")
     evaluation = Evaluation.objects.get()
     assert evaluation.scores.get().score == 1 and evaluation.t_score > 50
+    # The next time the page names the last evaluation.
+    assert "Laatste evaluatie" in text(coordinator.get(url))
 
 
 def test_evaluation_errors_name_their_fields(family, plan, goal, coordinator):
-    future = coordinator.post(form_url(plan, "evaluatie"), {
+    url = form_url(plan, "evaluatie")
+    future = coordinator.post(url, {
         "ev-date": (TODAY() + timedelta(days=3)).isoformat(), f"ev-goal_{goal.pk}": "0"})
+    form_page(future, "Evaluatie vastleggen", url)
     assert "start van het plan en vandaag" in field_error(future, "id_ev-date")
     missing = coordinator.post(form_url(plan, "evaluatie"), {"ev-date": TODAY().isoformat()})
     assert field_error(missing, f"id_ev-goal_{goal.pk}") == "Geef dit doel een score."
@@ -553,8 +625,11 @@ def test_comments(family, plan, teacher_in_team, coordinator):
 def test_hand_over_the_coordination(family, plan, coordinator):
     successor = f.ProfessionalFactory(organisation=family.team_org, roles=["coordinator"],
                                       full_name="Sam Opvolger")
-    short = coordinator.post(form_url(plan, "overdracht"), {
-        "ho-to_professional_id": successor.pk, "ho-reason": "Ziek"})
+    url = form_url(plan, "overdracht")
+    shown = form_page(coordinator.get(url), "Regie overdragen", url)
+    assert f'<option value="{successor.pk}">Sam Opvolger (Wijkteam Oost)</option>' in shown
+    short = coordinator.post(url, {"ho-to_professional_id": successor.pk, "ho-reason": "Ziek"})
+    form_page(short, "Regie overdragen", url)
     assert "minstens 10" in field_error(short, "id_ho-reason")
     assert not Handover.objects.exists()
     response = coordinator.post(form_url(plan, "overdracht"), {
@@ -568,7 +643,10 @@ def test_hand_over_the_coordination(family, plan, coordinator):
 
 
 def test_close_the_plan(family, plan, goal, coordinator):
-    missing = coordinator.post(form_url(plan, "afsluiten"), {
+    url = form_url(plan, "afsluiten")
+    shown = form_page(coordinator.get(url), "Het plan afsluiten", url)
+    assert "Gaat naar school" in shown and f'name="cl-final_{goal.pk}"' in shown
+    missing = coordinator.post(url, {
         "cl-reason_code": "", "cl-can_continue_without_help": "yes"})
     assert field_error(missing, "id_cl-reason_code") == "Kies een reden van beëindiging."
     other = actions.add_goal(family.actor, plan.pk, title="Moeder heeft werk",
@@ -590,6 +668,7 @@ def test_close_the_plan(family, plan, goal, coordinator):
     body = text(coordinator.get(page_url(plan)))
     assert "volgens plan beëindigd" in body and "8 / 10" in body
     assert form_url(plan, "doel") not in body and form_url(plan, "afsluiten") not in body
+    assert coordinator.get(url).status_code == 403  # closed: no form pages any more
 
 
 def test_close_with_final_scores(family, plan, goal, coordinator):
@@ -637,7 +716,9 @@ def test_consent_errors_name_the_field_and_write_nothing(family, plan, coordinat
 def test_record_a_legal_basis(family, plan, coordinator, municipality):
     certified = f.OrganisationFactory(name="Jeugdbescherming Testdam", municipality=municipality,
                                       kind="certified_institution")
-    school = coordinator.post(form_url(plan, "grondslag"), {
+    url = form_url(plan, "grondslag")
+    form_page(coordinator.get(url), "Wettelijke grondslag vastleggen", url)
+    school = coordinator.post(url, {
         "lb-person_id": str(family.child.pk), "lb-organisation_id": str(family.school.pk),
         "lb-kind": "child_protection", "lb-reference": "OTS 2025/123",
         "lb-valid_until": (TODAY() + timedelta(days=365)).isoformat()})
@@ -660,4 +741,20 @@ def test_record_a_legal_basis(family, plan, coordinator, municipality):
 
 def test_an_unknown_form_is_not_found_and_a_get_is_not_allowed(family, plan, coordinator):
     assert coordinator.post(form_url(plan, "bestaat-niet")).status_code == 404
-    assert coordinator.get(form_url(plan, "zorg")).status_code == 405
+    assert coordinator.get(form_url(plan, "zorg")).status_code == 405  # a light form: POST
+    assert coordinator.put(form_url(plan, "evaluatie")).status_code == 405
+    assert coordinator.get(form_url(plan, "evaluatie", 3)).status_code == 404  # no item
+    assert coordinator.get(form_url(plan, "actie-afgerond")).status_code == 404  # needs one
+
+
+def test_the_form_pages_in_english(family, plan, goal, coordinator):
+    coordinator.cookies["django_language"] = "en"
+    actions.record_evaluation(family.actor, plan.pk, on=TODAY(), scores=[(goal.pk, 0)])
+    evaluation = text(coordinator.get(form_url(plan, "evaluatie")))
+    assert "Record an evaluation" in evaluation and "Give each goal a score." in evaluation
+    assert "Latest evaluation" in evaluation and "Back to the family plan" in evaluation
+    closing = text(coordinator.get(form_url(plan, "afsluiten")))
+    assert "Close the plan" in closing and "Final score per goal" in closing
+    family_page = text(coordinator.get(page_url(plan)))
+    assert "Record an evaluation" in family_page and "per domain and date" not in family_page
+    assert "the family's satisfaction" in family_page  # what the close asks, in words

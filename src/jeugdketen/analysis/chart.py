@@ -7,7 +7,8 @@ date the higher point's number above it, the lower one's below it). Each chart h
 and the page shows the same data in a table beside it. A latest score older than 30 days
 is marked "verouderd" in the chart and in the table.
 
-All markup is built with format_html, so every text in it is escaped.
+Every text in the markup is escaped (html.escape, as Django's escape does); the rest is numbers and
+the fixed colours of this module.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from html import escape
 from typing import Any
 
 from django.utils import formats, timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,8 @@ class Series:
 
 
 def _num(value: float) -> str:
+    if value == int(value):  # most coordinates are whole numbers
+        return str(int(value))
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
@@ -60,12 +63,16 @@ def line_chart(*, chart_id: str, title: str, description: str, x_labels: Sequenc
                value_label: Callable[[float], str] = _num,
                tick_label: Callable[[float], str] | None = None, last_stale: bool = False,
                reference: float | None = None) -> SafeString:
-    """A small line chart as inline SVG with a number at every point."""
+    """A small line chart as inline SVG with a number at every point.
+
+    Built with plain string formatting (a family page holds dozens of these): every text
+    goes through `escape`, numbers and the colours above are written as they are."""
     count = max(len(x_labels), 1)
     width = LEFT + INSET + RIGHT + STEP * max(count - 1, 1)
     height = TOP + PLOT + BOTTOM
     span = (y_max - y_min) or 1
     tick_label = tick_label or value_label
+    cid = escape(chart_id)
 
     def x_at(i: int) -> float:
         return LEFT + INSET + (STEP * i if count > 1 else STEP / 2)
@@ -73,29 +80,29 @@ def line_chart(*, chart_id: str, title: str, description: str, x_labels: Sequenc
     def y_at(v: float) -> float:
         return TOP + (y_max - v) / span * PLOT
 
-    parts: list[str] = [format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="jk-chart" viewBox="0 0 {w} {h}" '
-        'width="{w}" height="{h}" role="img" aria-labelledby="{id}-t {id}-d" '
-        'font-family="sans-serif" font-size="11">'
-        '<title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>',
-        w=width, h=height, id=chart_id, title=title, desc=description)]
+    parts: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="jk-chart" viewBox="0 0 {width} '
+        f'{height}" width="{width}" height="{height}" role="img" '
+        f'aria-labelledby="{cid}-t {cid}-d" font-family="sans-serif" font-size="11">'
+        f'<title id="{cid}-t">{escape(title)}</title><desc id="{cid}-d">'
+        f'{escape(description)}</desc>']
+    x2 = width - RIGHT / 2
     for tick in y_ticks:
         y = y_at(tick)
-        parts.append(format_html(
-            '<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{c}" stroke-width="{sw}"/>'
-            '<text x="{tx}" y="{ty}" text-anchor="end" fill="{tc}">{label}</text>',
-            x1=LEFT - 4, x2=width - RIGHT / 2, y=_num(y), c=GRID_COLOUR,
-            sw="1.5" if reference is not None and tick == reference else "0.75",
-            tx=LEFT - 8, ty=_num(y + 4), tc=TEXT_COLOUR, label=tick_label(tick)))
+        sw = "1.5" if reference is not None and tick == reference else "0.75"
+        parts.append(
+            f'<line x1="{LEFT - 4}" y1="{_num(y)}" x2="{x2}" y2="{_num(y)}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="{sw}"/>'
+            f'<text x="{LEFT - 8}" y="{_num(y + 4)}" text-anchor="end" '
+            f'fill="{TEXT_COLOUR}">{escape(tick_label(tick))}</text>')
     for i, label in enumerate(x_labels):
-        parts.append(format_html(
-            '<text x="{x}" y="{y}" text-anchor="middle" fill="{c}">{label}</text>',
-            x=_num(x_at(i)), y=TOP + PLOT + 34, c=TEXT_COLOUR, label=label))
+        parts.append(f'<text x="{_num(x_at(i))}" y="{TOP + PLOT + 34}" text-anchor="middle" '
+                     f'fill="{TEXT_COLOUR}">{escape(label)}</text>')
     if last_stale and x_labels:
-        parts.append(format_html(
-            '<text x="{x}" y="{y}" text-anchor="middle" fill="{c}" font-weight="bold">{label}'
-            '</text>', x=_num(x_at(len(x_labels) - 1)), y=TOP + PLOT + 47, c=TEXT_COLOUR,
-            label=_("verouderd")))
+        stale = escape(_("verouderd"))
+        parts.append(f'<text x="{_num(x_at(len(x_labels) - 1))}" y="{TOP + PLOT + 47}" '
+                     f'text-anchor="middle" fill="{TEXT_COLOUR}" font-weight="bold">'
+                     f'{stale}</text>')
     # Where each number goes: at a date the higher point has its number above it, the
     # lower one below it (equal points: the first series above), so numbers never overlap.
     below: set[tuple[int, int]] = set()
@@ -107,25 +114,23 @@ def line_chart(*, chart_id: str, title: str, description: str, x_labels: Sequenc
     for k, line in enumerate(series):
         points = [(x_at(i), y_at(v), v, (i, k) in below)
                   for i, v in enumerate(line.values) if v is not None]
+        colour = escape(line.colour)
         if len(points) > 1:
-            parts.append(format_html(
-                '<polyline points="{pts}" fill="none" stroke="{c}" stroke-width="2"{dash}/>',
-                pts=" ".join(f"{_num(x)},{_num(y)}" for x, y, _v, _b in points), c=line.colour,
-                dash=mark_safe(' stroke-dasharray="6 4"') if line.dashed else ""))
+            dash = ' stroke-dasharray="6 4"' if line.dashed else ""
+            pts = " ".join(f"{_num(x)},{_num(y)}" for x, y, _v, _b in points)
+            parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" '
+                         f'stroke-width="2"{dash}/>')
         for x, y, v, label_below in points:
             if line.square:
-                parts.append(format_html(
-                    '<rect x="{x}" y="{y}" width="8" height="8" fill="{c}"/>',
-                    x=_num(x - 4), y=_num(y - 4), c=line.colour))
+                parts.append(f'<rect x="{_num(x - 4)}" y="{_num(y - 4)}" width="8" height="8" '
+                             f'fill="{colour}"/>')
             else:
-                parts.append(format_html('<circle cx="{x}" cy="{y}" r="4.5" fill="{c}"/>',
-                                         x=_num(x), y=_num(y), c=line.colour))
-            parts.append(format_html(
-                '<text x="{x}" y="{y}" text-anchor="middle" fill="{c}" font-weight="bold">'
-                '{label}</text>', x=_num(x), y=_num(y + 17 if label_below else y - 9),
-                c=TEXT_COLOUR, label=value_label(v)))
+                parts.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="4.5" fill="{colour}"/>')
+            parts.append(f'<text x="{_num(x)}" y="{_num(y + 17 if label_below else y - 9)}" '
+                         f'text-anchor="middle" fill="{TEXT_COLOUR}" font-weight="bold">'
+                         f'{escape(value_label(v))}</text>')
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308  every part above is format_html-escaped
+    return mark_safe("".join(parts))  # noqa: S308  every text above is escaped
 
 
 # --- the integral analysis ------------------------------------------------------------
@@ -152,7 +157,9 @@ class DomainChart:
 
 
 def _short(day: date) -> str:
-    return formats.date_format(day, "d-m-y")
+    """'d-m-y' (the same in every language; without the formatting machinery, which a
+    page of charts calls hundreds of times)."""
+    return f"{day.day:02d}-{day.month:02d}-{day.year % 100:02d}"
 
 
 def _words(values: Sequence[int | None]) -> str:

@@ -5,11 +5,16 @@ Each form has its own prefix: one page holds many forms, and ids must stay uniqu
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jeugdketen.access.models import DataCategory, LegalBasisKind
@@ -43,6 +48,101 @@ CATEGORY_LABELS = {
     DataCategory.PLAN: _("plan"),
     DataCategory.EVALUATIONS: _("evaluaties"),
 }
+
+
+def _esc(value: Any) -> str:
+    """conditional_escape without its lazy-string wrapper (called thousands of times)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html in Python."""
+    return "".join(f" {_esc(name)}" if value is True
+                   else f' {_esc(name)}="{html.escape(str(value))}"'
+                   for name, value in attrs.items() if value is not False)
+
+
+def _input(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/input.html (text, number, email, date, hidden)."""
+    value = widget["value"]
+    shown = f' value="{html.escape(str(value))}"' if value is not None else ""
+    return (f'<input type="{_esc(widget["type"])}" '
+            f'name="{_esc(widget["name"])}"{shown}{_attrs(widget["attrs"])}>')
+
+
+def _textarea(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/textarea.html."""
+    value = widget["value"]
+    text = _esc(localize(value)) if value else ""
+    return (f'<textarea name="{_esc(widget["name"])}"'
+            f'{_attrs(widget["attrs"])}>\n{text}</textarea>')
+
+
+def _select_widget(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/select.html with select_option.html per option."""
+    parts = [f'<select name="{_esc(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_esc(localize(group_name))}">')
+        for option in options:
+            parts.append(f'\n  <option value="{html.escape(str(option["value"]))}"'
+                         f'{_attrs(option["attrs"])}>'
+                         f'{_esc(localize(option["label"]))}</option>\n')
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def _input_option(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/input_option.html: one checkbox or radio button of a group
+    (as BoundWidget.tag renders it), with input.html's line end before its label."""
+    tag = _input(widget)
+    if not widget.get("wrap_label"):
+        return tag
+    id_ = widget["attrs"].get("id")
+    label_for = f' for="{_esc(id_)}"' if id_ else ""
+    return f"<label{label_for}>{tag}\n {_esc(localize(widget['label']))}</label>"
+
+
+FAST_WIDGETS: dict[str, Callable[[dict[str, Any]], str]] = {
+    **{f"django/forms/widgets/{kind}.html": _input
+       for kind in ("text", "number", "email", "date", "hidden")},
+    "django/forms/widgets/textarea.html": _textarea,
+    "django/forms/widgets/select.html": _select_widget,
+    "django/forms/widgets/checkbox_option.html": _input_option,
+    "django/forms/widgets/radio_option.html": _input_option,
+}
+
+
+class FastWidgets(DjangoTemplates):
+    """Django's form renderer, with the common widgets written in Python instead of
+    through their templates: the same markup (django/forms/widgets/*.html; the tests
+    compare the two), at a fraction of the cost. The family page holds a dozen forms, one
+    with a select of a hundred professionals, and a form page has four score selects per
+    life domain; there Django's template per widget and per option is what costs.
+    Anything else (a whole group of radio buttons or checkboxes, the form's own templates)
+    goes through the templates as usual."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None
+               ) -> str:
+        fast = FAST_WIDGETS.get(template_name)
+        if fast is None:
+            return str(super().render(template_name, context, request))
+        return fast(context["widget"])
+
+
+FAST_WIDGETS_RENDERER = FastWidgets()
+
+
+class PlanForm(UtrechtForm):
+    """A form of the family plan: Utrecht classes, widgets rendered by FastWidgets."""
+
+    default_renderer = FAST_WIDGETS_RENDERER
 
 
 def score_text(score: int) -> str:
@@ -117,7 +217,7 @@ class EuroField(forms.CharField):
 # --- starting and handing over ----------------------------------------------------------
 
 
-class StartForm(UtrechtForm):
+class StartForm(PlanForm):
     coordinator_id = forms.TypedChoiceField(
         label=_("Regisseur"), coerce=int,
         help_text=_("Een professional van een organisatie die regie mag voeren."),
@@ -129,7 +229,7 @@ class StartForm(UtrechtForm):
         _select(self, "coordinator_id", candidates, blank=_("Kies een regisseur"))
 
 
-class HandoverForm(UtrechtForm):
+class HandoverForm(PlanForm):
     to_professional_id = forms.TypedChoiceField(
         label=_("Nieuwe regisseur"), coerce=int,
         error_messages={"required": _("Kies de nieuwe regisseur.")})
@@ -149,7 +249,7 @@ class HandoverForm(UtrechtForm):
 # --- the plan's sections ------------------------------------------------------------
 
 
-class SectionsForm(UtrechtForm):
+class SectionsForm(PlanForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     goes_well = forms.CharField(label=_("Wat gaat goed"), required=False, max_length=5000,
                                 widget=forms.Textarea(attrs={"rows": 4}))
@@ -165,7 +265,7 @@ class SectionsForm(UtrechtForm):
         super().__init__(*args, **kwargs)
 
 
-class ConcernForm(UtrechtForm):
+class ConcernForm(PlanForm):
     text = forms.CharField(label=_("Zorg"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 2}),
                            error_messages={"required": _("Beschrijf de zorg.")})
@@ -181,7 +281,7 @@ class ConcernForm(UtrechtForm):
 # --- goals and actions ------------------------------------------------------------------
 
 
-class GoalForm(UtrechtForm):
+class GoalForm(PlanForm):
     title = forms.CharField(
         label=_("Resultaat"), max_length=300,
         help_text=_("Schrijf een resultaat, geen product. Bijvoorbeeld: woont veilig thuis en "
@@ -223,7 +323,7 @@ class GoalForm(UtrechtForm):
 PERFORMER_FIELDS = ("performer", "performer.professional_id", "performer.related_person_id")
 
 
-class ActionForm(UtrechtForm):
+class ActionForm(PlanForm):
     description = forms.CharField(label=_("Wat"), max_length=1000,
                                   widget=forms.Textarea(attrs={"rows": 2}),
                                   error_messages={"required": _("Beschrijf wat er gebeurt.")})
@@ -255,7 +355,7 @@ class ActionForm(UtrechtForm):
         return (pk, None) if kind == "p" else (None, pk)
 
 
-class DoneForm(UtrechtForm):
+class DoneForm(PlanForm):
     done_on = _date(_("Afgerond op"), required=False, help_text=_("Leeg: vandaag."))
     spent_eur = EuroField(label=_("Werkelijk uitgegeven in euro"), required=False,
                           help_text=_("Leeg: geen kosten."))
@@ -268,7 +368,7 @@ class DoneForm(UtrechtForm):
 # --- the team ---------------------------------------------------------------------------
 
 
-class ProfessionalMemberForm(UtrechtForm):
+class ProfessionalMemberForm(PlanForm):
     professional_id = forms.TypedChoiceField(
         label=_("Professional"), coerce=int,
         help_text=_("Een professional sluit alleen aan als de organisatie toestemming of een "
@@ -288,7 +388,7 @@ NETWORK_FIELDS = {"related_person.name": "name", "related_person.relation": "rel
                   "related_person.phone": "phone", "related_person.email": "email"}
 
 
-class NetworkMemberForm(UtrechtForm):
+class NetworkMemberForm(PlanForm):
     name = forms.CharField(label=_("Naam"), max_length=200,
                            error_messages={"required": _("Vul de naam in.")})
     relation = forms.CharField(label=_("Relatie met het gezin"), max_length=100,
@@ -316,7 +416,7 @@ def _domain_score_choices() -> Choices:
                                       for level, label in LEVELS.items()]
 
 
-class AnalysisForm(UtrechtForm):
+class AnalysisForm(PlanForm):
     """One member's analysis: per domain for their age the professional's and the
     family's score, strengths and concerns; for a child the stress judgement."""
 
@@ -328,13 +428,14 @@ class AnalysisForm(UtrechtForm):
         super().__init__(*args, **kwargs)
         self.domains = domains
         self.child = child
+        score_choices = _domain_score_choices()
         for key in domains:
             self.fields[f"{key}__professional_score"] = forms.TypedChoiceField(
                 label=_("Score van de professional"), required=False, coerce=int,
-                empty_value=None, choices=_domain_score_choices())
+                empty_value=None, choices=score_choices)
             self.fields[f"{key}__family_score"] = forms.TypedChoiceField(
                 label=_("Score van het gezin zelf"), required=False, coerce=int,
-                empty_value=None, choices=_domain_score_choices())
+                empty_value=None, choices=score_choices)
             self.fields[f"{key}__strengths"] = forms.CharField(
                 label=_("Wat gaat goed (krachten)"), required=False, max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}))
@@ -404,7 +505,7 @@ def _goal_score_choices(levels: dict[str, str], blank: Any) -> Choices:
                             for score in GOAL_SCORES]
 
 
-class EvaluationForm(UtrechtForm):
+class EvaluationForm(PlanForm):
     date = _date(_("Datum van de evaluatie"))
     note = forms.CharField(label=_("Toelichting"), required=False, max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 3}))
@@ -435,7 +536,7 @@ class EvaluationForm(UtrechtForm):
         return [(pk, self.cleaned_data[name]) for pk, name in self.goal_names]
 
 
-class ApprovalForm(UtrechtForm):
+class ApprovalForm(PlanForm):
     number = forms.IntegerField(widget=forms.HiddenInput)
     how = forms.ChoiceField(
         label=_("Hoe gaf het gezin akkoord?"), widget=forms.RadioSelect,
@@ -448,7 +549,7 @@ class ApprovalForm(UtrechtForm):
         super().__init__(*args, **kwargs)
 
 
-class CommentForm(UtrechtForm):
+class CommentForm(PlanForm):
     text = forms.CharField(label=_("Reactie"), max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Het gezin en het team lezen mee. Hoogstens 2000 tekens."),
@@ -462,7 +563,7 @@ class CommentForm(UtrechtForm):
 YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
 
 
-class CloseForm(UtrechtForm):
+class CloseForm(PlanForm):
     reason_code = forms.ChoiceField(
         label=_("Reden van beëindiging (CBS)"),
         choices=[("", _("Kies een reden"))] + [(c.value, f"{c.value} – {c.label}")
@@ -511,7 +612,7 @@ class CloseForm(UtrechtForm):
 # --- consent and legal basis --------------------------------------------------------
 
 
-class ConsentForm(UtrechtForm):
+class ConsentForm(PlanForm):
     person_ids = forms.MultipleChoiceField(
         label=_("Voor wie geldt de toestemming"), widget=forms.CheckboxSelectMultiple,
         help_text=_("Per persoon wordt één toestemming vastgelegd."),
@@ -542,7 +643,7 @@ class ConsentForm(UtrechtForm):
         _select(self, "organisation_id", organisations, blank=_("Kies een organisatie"))
 
 
-class LegalBasisForm(UtrechtForm):
+class LegalBasisForm(PlanForm):
     person_id = forms.ChoiceField(label=_("Voor wie"),
                                   error_messages={"required": _("Kies voor wie.")})
     organisation_id = forms.TypedChoiceField(

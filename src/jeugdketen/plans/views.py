@@ -17,24 +17,23 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.formats import number_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from jeugdketen.access import actions as access_actions
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.analysis import actions as analysis_actions
 from jeugdketen.analysis.chart import domain_charts, is_stale, t_score_chart
-from jeugdketen.analysis.domains import ADULT_FROM_AGE, LEVELS, Stress, domains_for
+from jeugdketen.analysis.domains import ADULT_FROM_AGE, ALL_DOMAINS, Stress, domains_for
 from jeugdketen.plans import actions
 from jeugdketen.plans.actions import FamilyPage, RelatedInput
 from jeugdketen.plans.forms import (
-    CATEGORY_LABELS,
     LEVEL_FIELDS,
     NETWORK_FIELDS,
     PERFORMER_FIELDS,
@@ -57,6 +56,8 @@ from jeugdketen.plans.forms import (
     score_text,
 )
 from jeugdketen.plans.models import GOAL_LEVELS, Plan
+from jeugdketen.plans.templatetags.plan_page import euro, level_label, t_change
+from jeugdketen.plans.templatetags.plan_page import t_score as t_score_text
 from jeugdketen.registry.models import Household, Person
 from jeugdketen.rules import Refusal
 from jeugdketen.web import lookup
@@ -182,11 +183,44 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 # --- the family page --------------------------------------------------------------------
+#
+# The family page shows everything, with the light forms (a few fields each) in <details>.
+# The heavy forms have a small page of their own, linked from the part of the family page
+# they belong to: a new analysis (four fields per life domain), an evaluation and the close
+# (a score per goal), marking an action done (one page per action, not a form per action),
+# handing over the coordination (every coordinator of the municipality) and a legal basis.
+# GET shows the form, POST saves and goes back to the family page, an error shows the form
+# page again with the error at its field. For the long lists the view hands the template
+# ready-made texts (plans.templatetags.plan_page writes their rows): the page holds tens of
+# goals and actions and hundreds of scores. docs/performance.md has the measurements.
+
+
+def _day(day: date) -> str:
+    """'j-n-Y' without the template engine: 7-3-2026."""
+    return f"{day.day}-{day.month}-{day.year}"
+
+
+def _short_day(day: date) -> str:
+    """'j-n-y': 7-3-26."""
+    return f"{day.day}-{day.month}-{day.year % 100:02d}"
+
+
+def _long_day(day: date) -> str:
+    """'j F Y' in the current language: 7 maart 2026."""
+    return dateformat.format(day, "j F Y")
+
+
+def _history(scores: list[tuple[date, int]]) -> SafeString:
+    """A goal's scores over the evaluations: '-1 (7-3-26) → 0 (21-3-26)'. Only numbers and
+    dates, no text anyone typed."""
+    return mark_safe(" → ".join(  # noqa: S308  numbers and dates only
+        f'{score_text(score)} <span class="jk-muted">({_short_day(day)})</span>'
+        for day, score in scores))
 
 
 class PlanView:
-    """One request on the family page: the plan (read once, when needed), the choices the
-    forms offer, the forms, and what the actor may do."""
+    """One request on the family page or one of its form pages: the plan (read once, when
+    needed), the choices the forms offer, the forms, and what the actor may do."""
 
     def __init__(self, request: HttpRequest, plan_id: Any):
         self.request = request
@@ -203,6 +237,10 @@ class PlanView:
     def plan(self) -> Plan:
         return self.page.plan
 
+    @property
+    def posted(self) -> bool:
+        return self.request.method == "POST"
+
     # What the actor may do (the policy's pure answer; the actions ask again and log).
     def may(self, action: Action, data: Data = Data.PLAN, person: Person | None = None) -> bool:
         return decide(self.actor, action,
@@ -213,9 +251,20 @@ class PlanView:
         return self.may(Action.UPDATE)
 
     @cached_property
+    def can_evaluate(self) -> bool:
+        return self.may(Action.CREATE, Data.EVALUATION)
+
+    def can_record_analysis(self, person: Person) -> bool:
+        return self.can_edit and self.may(Action.CREATE, Data.ANALYSIS, person)
+
+    @cached_property
     def is_coordinator(self) -> bool:
         prof = self.actor.professional
         return prof is not None and prof.pk == self.plan.coordinator_id
+
+    @cached_property
+    def family_name(self) -> str:
+        return _family_name(self.page.members)
 
     # --- choices -------------------------------------------------------------------
     @cached_property
@@ -327,21 +376,31 @@ class PlanView:
     # --- rendering ---------------------------------------------------------------------
     def render(self, *, bound: dict[str, Form] | None = None, status: int = 200
                ) -> HttpResponse:
+        """The family page (with a light form that was sent back with an error, open)."""
         bound = bound or {}
         page_ = self.page
         if not self.analyses_loaded:
             page_.analyses = analysis_actions.analyses_for(self.actor, self.plan, page_.members)
             self.analyses_loaded = True
         context = family_context(self, bound)
-        shown = (set(context["forms"])
-                 | {row["form_key"] for row in context["actions"] if row["form"]}
-                 | {a["key"] for a in context["analyses"] if a["form"]})
         for key, form in bound.items():
-            if key not in shown:  # e.g. approved or done by someone else meanwhile
+            if key not in context["forms"]:  # e.g. approved by someone else meanwhile
                 for errors in form.errors.values():
                     for message in errors:
-                        messages.error(self.request, message)
+                        messages.error(self.request, str(message))
         return render(self.request, "plans/plan.html", context, status=status)
+
+    def form_page(self, form: Form, *, title: str, submit: str, anchor: str,
+                  kind: str = "form", intro: str = "", legend: str = "",
+                  facts: list[tuple[str, str]] | None = None,
+                  person: Person | None = None) -> HttpResponse:
+        """A form of the family page on a page of its own: it posts to itself, and leads
+        back to the part of the family page it belongs to."""
+        return render(self.request, "plans/form_page.html", {
+            "plan": self.plan, "family_name": self.family_name, "form": form,
+            "title": title, "submit": submit, "kind": kind, "intro": intro,
+            "legend": legend, "facts": facts or [], "person": person,
+            "url": self.request.path, "back_url": _plan_url(self.plan_id, anchor)})
 
 
 def _forms(view: PlanView, bound: dict[str, Form], keys: list[str]) -> dict[str, Form]:
@@ -355,54 +414,67 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     can_edit = view.can_edit
     can_team = view.may(Action.UPDATE, Data.TEAM)
     can_comment = view.may(Action.CREATE, Data.COMMENT)
-    can_evaluate = view.may(Action.CREATE, Data.EVALUATION) and bool(page_.goals)
+    can_evaluate = view.can_evaluate and bool(page_.goals)
     can_approve = view.may(Action.CREATE, Data.APPROVAL)
 
     # Members, with their relation and age.
     members = [{"person": m, "age": m.age_on(today),
                 "relation": page_.relations.get(str(m.pk), "")} for m in page_.members]
 
-    # Goals with their scores over the evaluations.
+    # Evaluations with the change of the T-score, and every goal's scores over them.
     history: dict[int, list[tuple[date, int]]] = {}
     evaluations: list[dict[str, Any]] = []
     previous: float | None = None
     for evaluation in page_.evaluations or []:
+        on = evaluation.on
         for score in evaluation.scores.all():
-            history.setdefault(score.goal_id, []).append((evaluation.on, score.score))
+            history.setdefault(score.goal_id, []).append((on, score.score))
         delta: float | None = None if previous is None else evaluation.t_score - previous
-        evaluations.append({"evaluation": evaluation, "delta": delta,
-                            "trend": _trend(delta)})
+        evaluations.append({
+            "on": _long_day(on), "final": evaluation.final,
+            "t_score": t_score_text(evaluation.t_score), "change": t_change(delta),
+            "by": evaluation.recorded_by.full_name, "note": evaluation.note})
         previous = evaluation.t_score
+
     goals = []
     for goal in page_.goals:
         scores = history.get(goal.pk, [])
         latest = scores[-1][1] if scores else None
         goals.append({
-            "goal": goal, "persons": list(goal.persons.all()),
-            "levels": [{"score": score_text(int(k)), "key": k, "text": goal.levels.get(k, ""),
+            "goal": goal, "persons": ", ".join(str(p) for p in goal.persons.all()),
+            "organisation": goal.organisation.name if goal.organisation is not None else "",
+            "levels": [{"score": score_text(int(k)), "text": goal.levels.get(k, ""),
                         "current": latest is not None and int(k) == latest}
                        for k in GOAL_LEVELS],
             "latest": None if latest is None else score_text(latest),
-            "latest_on": scores[-1][0] if scores else None,
-            "history": [(d, score_text(s)) for d, s in scores],
+            "latest_on": _long_day(scores[-1][0]) if scores else "",
+            "history": _history(scores) if len(scores) > 1 else "",
         })
 
-    # Actions, and the forms to mark each open one done.
+    # Actions: who, when, budget; an open one links to the page that marks it done.
     action_rows = []
     for item in page_.actions:
-        key = f"done{item.pk}"
+        if item.performer_professional is not None:
+            who = item.performer_professional.full_name
+        elif item.performer_related is not None:
+            who = f"{item.performer_related.name} ({item.performer_related.relation})"
+        else:
+            who = "–"
+        done_on = item.done_on
         action_rows.append({
-            "item": item, "overdue": item.done_on is None and item.due_on < today,
-            "form": (bound.get(key) or DoneForm(item_id=item.pk))
-            if can_edit and item.done_on is None else None,
-            "form_key": key})
+            "pk": item.pk, "description": item.description,
+            "goal": item.goal.title if item.goal is not None else "",
+            "who": who, "organisation": item.organisation.name, "due": _day(item.due_on),
+            "budget": euro(item.budget_eur), "product_code": item.product_code,
+            "done": _("Afgerond op %(day)s, uitgegeven %(spent)s") % {
+                "day": _day(done_on), "spent": euro(item.spent_eur)} if done_on else "",
+            "overdue": done_on is None and item.due_on < today,
+            "done_url": reverse("plan_item_form", kwargs={
+                "plan_id": plan.pk, "form": "actie-afgerond", "item_id": item.pk})
+            if can_edit and done_on is None else ""})
 
     # The integral analysis per member.
-    analyses = []
-    for m in page_.members:
-        entry = page_.analyses.get(str(m.pk))
-        key = f"analysis{m.pk.hex}"
-        analyses.append(_analysis_view(view, m, entry, bound.get(key), key))
+    analyses = [_analysis_view(view, m, page_.analyses.get(str(m.pk))) for m in page_.members]
 
     # Consent and legal bases (the coordinator sees them; the policy decides per person).
     consents = None
@@ -414,14 +486,11 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
 
     forms: dict[str, Form] = {}
     if can_edit:
-        forms |= _forms(view, bound, ["sections", "concern", "goal", "action", "handover",
-                                      "close", "consent", "legal_basis"])
+        forms |= _forms(view, bound, ["sections", "concern", "goal", "action", "consent"])
     if can_team:
         forms |= _forms(view, bound, ["team_professional", "team_network"])
     if can_comment:
         forms |= _forms(view, bound, ["comment"])
-    if can_evaluate:
-        forms |= _forms(view, bound, ["evaluation"])
     latest_version = page_.latest_version
     if can_approve and latest_version is not None and latest_version.approved_at is None:
         forms |= _forms(view, bound, ["approval"])
@@ -429,7 +498,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     team_active = view.active_team
     return {
         "page": page_, "plan": plan, "members": members, "today": today,
-        "family_name": _family_name(page_.members),
+        "family_name": view.family_name,
         "coordinator": plan.coordinator,
         "team": team_active,
         "team_former": [m for m in page_.team if m.left_at is not None],
@@ -438,13 +507,13 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         "t_chart": t_score_chart([(e.on, e.t_score) for e in page_.evaluations or []],
                                  chart_id="tscore") if page_.evaluations else "",
         "analyses": analyses, "consents": consents,
-        "category_labels": {str(k): v for k, v in CATEGORY_LABELS.items()},
         "forms": forms, "open": next(iter(bound), ""),
         "can_edit": can_edit, "can_team": can_team, "can_comment": can_comment,
-        "can_evaluate": can_evaluate, "is_coordinator": view.is_coordinator,
+        "can_evaluate": can_evaluate, "can_close": can_edit and plan.is_open,
+        "is_coordinator": view.is_coordinator,
         "can_save_version": can_edit and not page_.version_current,
-        "budget_left": page_.budget_eur - page_.spent_eur,
-        "stress_labels": Stress.LABELS,
+        "budget": euro(page_.budget_eur), "spent": euro(page_.spent_eur),
+        "budget_left": euro(page_.budget_eur - page_.spent_eur),
     }
 
 
@@ -453,54 +522,64 @@ def _family_name(members: tuple[Person, ...]) -> str:
     return " / ".join(names)
 
 
-def _trend(delta: float | None) -> str:
-    if delta is None:
-        return ""
-    if delta > 0.05:
-        return "up"
-    if delta < -0.05:
-        return "down"
-    return "same"
-
-
-def _analysis_view(view: PlanView, person: Person, entry: Any, bound: Form | None,
-                   key: str) -> dict[str, Any]:
+def _analysis_view(view: PlanView, person: Person, entry: Any) -> dict[str, Any]:
     today = view.today
     age = person.age_on(today)
-    can_record = view.can_edit and view.may(Action.CREATE, Data.ANALYSIS, person)
     out: dict[str, Any] = {
-        "person": person, "age": age, "child": age < ADULT_FROM_AGE, "visible": entry is not None,
-        "key": key, "form": (bound or view.analysis_form(person)) if can_record else None,
+        "person": person, "age": age, "visible": entry is not None,
+        "key": person.pk.hex,
+        "record_url": reverse("plan_analysis", kwargs={
+            "plan_id": view.plan_id, "person_id": person.pk})
+        if view.can_record_analysis(person) else "",
     }
     if entry is None:
         return out
+    order = {domain: i for i, domain in enumerate(domains_for(age))}
     latest = []
     for domain, score in entry.latest.items():
         on = entry.series[domain][-1][0]
         latest.append({
-            "label": domain_label(domain), "domain": domain,
-            "professional": score.professional_score,
-            "professional_label": LEVELS.get(score.professional_score or 0, ""),
-            "family": score.family_score,
-            "family_label": LEVELS.get(score.family_score or 0, ""),
+            "label": domain_label(domain), "order": order.get(domain, 99),
+            "professional": level_label(score.professional_score),
+            "family": level_label(score.family_score),
             "strengths": score.strengths, "concerns": score.concerns,
-            "on": on, "stale": is_stale(on, today)})
-    order = list(domains_for(age))
-    latest.sort(key=lambda row: order.index(row["domain"]) if row["domain"] in order else 99)
+            "on": _day(on), "stale": is_stale(on, today)})
+    latest.sort(key=lambda row: row["order"])
+    charts = domain_charts(entry, chart_id=f"chart-{person.pk.hex[:12]}", today=today)
     out |= {
         "latest": latest, "latest_on": entry.latest_on, "stale": entry.stale,
-        "charts": domain_charts(entry, chart_id=f"chart-{person.pk.hex[:12]}", today=today),
-        "stress": [{"on": on, "level": j.level, "label": Stress.LABELS.get(j.level, j.level),
-                    "note": j.note, "stale": is_stale(on, today)} for on, j in entry.stress],
+        "charts": charts, "history": _score_table(charts),
+        "stress": [{"on": _long_day(on), "label": Stress.LABELS.get(j.level, j.level),
+                    "note": j.note, "stale": is_stale(on, today)}
+                   for on, j in reversed(entry.stress)],
         "count": len({a.pk for a in entry.analyses}
                      | {j.analysis_id for _on, j in entry.stress}),
     }
     return out
 
 
-def domain_label(domain: str) -> str:
-    from jeugdketen.analysis.domains import ALL_DOMAINS
+def _score_table(charts: list[Any]) -> dict[str, Any]:
+    """The charts' numbers once more as a table: a row per domain, a column per date of
+    an analysis (a second analysis on the same day gets a column of its own), in each cell
+    the professional's score and the family's ("2 / 3")."""
+    cells: list[dict[tuple[date, int], str]] = []
+    for chart in charts:
+        seen: dict[date, int] = {}
+        row: dict[tuple[date, int], str] = {}
+        for point in chart.rows:
+            nth = seen[point.on] = seen.get(point.on, -1) + 1
+            row[(point.on, nth)] = (f"{'–' if point.professional is None else point.professional}"
+                                    f" / {'–' if point.family is None else point.family}")
+        cells.append(row)
+    columns = sorted(set().union(*cells)) if cells else []
+    heads = [_day(on) for on, _nth in columns]
+    return {"columns": heads, "rows": [
+        {"label": chart.label, "cells": [(head, row.get(column, "–"))
+                                         for head, column in zip(heads, columns, strict=True)]}
+        for chart, row in zip(charts, cells, strict=True)]}
 
+
+def domain_label(domain: str) -> str:
     return str(ALL_DOMAINS.get(domain, domain))
 
 
@@ -515,12 +594,24 @@ def plan_page(request: HttpRequest, plan_id: Any) -> HttpResponse:
 # --- the forms of the family page ------------------------------------------------------
 
 Handler = Callable[[PlanView, Any], HttpResponse]
-HANDLERS: dict[str, Handler] = {}
+HANDLERS: dict[str, Handler] = {}  # POST only, from the family page
+FORM_PAGES: dict[str, tuple[Handler, bool]] = {}  # GET and POST: a page of its own
 
 
 def handles(slug: str) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
         HANDLERS[slug] = fn
+        return fn
+
+    return register
+
+
+def form_page(slug: str, *, item: bool = False) -> Callable[[Handler], Handler]:
+    """A form with a page of its own at /plannen/<id>/<slug>/ (with `item`:
+    /plannen/<id>/<slug>/<item id>/)."""
+
+    def register(fn: Handler) -> Handler:
+        FORM_PAGES[slug] = (fn, item)
         return fn
 
     return register
@@ -533,6 +624,15 @@ def _done(view: PlanView, message: str, anchor: str) -> HttpResponse:
 
 def _bound(view: PlanView, key: str) -> Form:
     return view.form(key, view.request.POST)
+
+
+def _refused_page(view: PlanView, allowed: bool, form: Form) -> HttpResponse | None:
+    """A form page the actor may not use: refused without a trace for a GET or a form that
+    does not even parse; a valid form goes to the action, which asks the policy itself
+    and logs the refusal."""
+    if allowed or (view.posted and form.is_valid()):
+        return None
+    return forbidden_response(view.request, logged=False)
 
 
 @handles("onderdelen")
@@ -620,20 +720,41 @@ def post_action(view: PlanView, _item: Any) -> HttpResponse:
     return view.render(bound={"action": form})
 
 
-@handles("actie-afgerond")
-def post_action_done(view: PlanView, item: Any) -> HttpResponse:
-    form = DoneForm(view.request.POST, item_id=item)
-    if form.is_valid():
+@form_page("actie-afgerond", item=True)
+def action_done_page(view: PlanView, item_id: Any) -> HttpResponse:
+    item = next((a for a in view.page.actions if a.pk == item_id), None)
+    if item is None:
+        raise Http404
+    if item.done_on is not None and not view.posted:
+        messages.info(view.request, _("Deze actie is al afgerond."))
+        return redirect(_plan_url(view.plan_id, "acties"))
+    form = DoneForm(view.request.POST if view.posted else None, item_id=item.pk)
+    refused = _refused_page(view, view.can_edit, form)
+    if refused is not None:
+        return refused
+    if view.posted and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.complete_action(view.actor, item, done_on=data["done_on"],
+            actions.complete_action(view.actor, item.pk, done_on=data["done_on"],
                                     spent_eur=data["spent_eur"] if data["spent_eur"] is not None
                                     else Decimal(0))
         except Refusal as exc:
             put_error(form, exc)
         else:
             return _done(view, _("De actie is afgerond."), "acties")
-    return view.render(bound={f"done{item}": form})
+    if item.performer_professional is not None:
+        who = item.performer_professional.full_name
+    elif item.performer_related is not None:
+        who = f"{item.performer_related.name} ({item.performer_related.relation})"
+    else:
+        who = "–"
+    facts = [(_("Wat"), item.description), (_("Wie"), who),
+             (_("Organisatie"), item.organisation.name), (_("Uiterlijk"), _day(item.due_on)),
+             (_("Budget"), euro(item.budget_eur))]
+    if item.goal is not None:
+        facts.insert(1, (_("Bij doel"), item.goal.title))
+    return view.form_page(form, title=_("Actie afronden"), submit=_("Afgerond"),
+                          anchor="acties", facts=facts)
 
 
 @handles("team-professional")
@@ -672,14 +793,19 @@ def post_remove_member(view: PlanView, item: Any) -> HttpResponse:
     return _done(view, _("Het teamlid is uit het team gehaald."), "team")
 
 
-@handles("analyse")
-def post_analysis(view: PlanView, _item: Any) -> HttpResponse:
-    person_id = view.request.POST.get("person", "")
-    person = next((m for m in view.page.members if str(m.pk) == person_id), None)
+@page(r.can_care)
+def analysis_page(request: HttpRequest, plan_id: Any, person_id: Any) -> HttpResponse:
+    """A new analysis of one member: per life domain for their age two scores and two
+    texts, for a child the stress judgement."""
+    view = PlanView(request, plan_id)
+    person = next((m for m in view.page.members if m.pk == person_id), None)
     if person is None:
         raise Http404
-    form = view.analysis_form(person, view.request.POST)
-    if form.is_valid():
+    form = view.analysis_form(person, request.POST if view.posted else None)
+    refused = _refused_page(view, view.can_record_analysis(person), form)
+    if refused is not None:
+        return refused
+    if view.posted and form.is_valid():
         try:
             analysis_actions.record_analysis(
                 view.actor, view.plan_id, made_on=form.cleaned_data["made_on"],
@@ -689,13 +815,19 @@ def post_analysis(view: PlanView, _item: Any) -> HttpResponse:
         else:
             return _done(view, _("De analyse van %(name)s is vastgelegd.") % {"name": person},
                          f"analyse-{person.pk.hex}")
-    return view.render(bound={f"analysis{person.pk.hex}": form})
+    return view.form_page(
+        form, title=_("Analyse vastleggen voor %(name)s") % {"name": person},
+        submit=_("Analyse vastleggen"), anchor=f"analyse-{person.pk.hex}", kind="analysis",
+        person=person, facts=[(_("Leeftijd"), _member_label(person, view.today))])
 
 
-@handles("evaluatie")
-def post_evaluation(view: PlanView, _item: Any) -> HttpResponse:
-    form = _bound(view, "evaluation")
-    if form.is_valid():
+@form_page("evaluatie")
+def evaluation_page(view: PlanView, _item: Any) -> HttpResponse:
+    form = view.form("evaluation", view.request.POST if view.posted else None)
+    refused = _refused_page(view, view.can_evaluate, form)
+    if refused is not None:
+        return refused
+    if view.posted and form.is_valid():
         assert isinstance(form, EvaluationForm)
         try:
             evaluation = actions.record_evaluation(
@@ -706,7 +838,16 @@ def post_evaluation(view: PlanView, _item: Any) -> HttpResponse:
         else:
             return _done(view, _("De evaluatie is vastgelegd. T-score: %(t)s.") % {
                 "t": number_format(evaluation.t_score, 1)}, "evaluaties")
-    return view.render(bound={"evaluation": form})
+    facts = []
+    if view.page.evaluations:
+        last = view.page.evaluations[-1]
+        facts.append((_("Laatste evaluatie"), _("%(day)s, T-score %(t)s") % {
+            "day": _long_day(last.on), "t": t_score_text(last.t_score)}))
+    return view.form_page(
+        form, title=_("Evaluatie vastleggen"), submit=_("Evaluatie vastleggen"),
+        anchor="evaluaties", kind="scores", legend=_("Score per doel (-2 tot +2)"),
+        intro=_("Geef elk doel een score. Bij elke score staat wat dat niveau voor dit doel "
+                "betekent. De T-score van het plan wordt daaruit berekend."), facts=facts)
 
 
 @handles("versie")
@@ -745,10 +886,13 @@ def post_comment(view: PlanView, _item: Any) -> HttpResponse:
     return view.render(bound={"comment": form})
 
 
-@handles("overdracht")
-def post_handover(view: PlanView, _item: Any) -> HttpResponse:
-    form = _bound(view, "handover")
-    if form.is_valid():
+@form_page("overdracht")
+def handover_page(view: PlanView, _item: Any) -> HttpResponse:
+    form = view.form("handover", view.request.POST if view.posted else None)
+    refused = _refused_page(view, view.can_edit, form)
+    if refused is not None:
+        return refused
+    if view.posted and form.is_valid():
         data = form.cleaned_data
         try:
             handover = actions.hand_over(view.actor, view.plan_id,
@@ -764,13 +908,20 @@ def post_handover(view: PlanView, _item: Any) -> HttpResponse:
             if decide(view.actor, Action.READ, actions.target(plan, view.page.members)).allowed:
                 return redirect(_plan_url(view.plan_id, "regie"))
             return redirect("my_plans")
-    return view.render(bound={"handover": form})
+    return view.form_page(
+        form, title=_("Regie overdragen"), submit=_("Regie overdragen"), anchor="regie",
+        facts=[(_("Regisseur"), view.plan.coordinator.full_name)],
+        intro=_("De nieuwe regisseur neemt het plan over; het gezin ziet de overdracht met "
+                "de datum en de reden."))
 
 
-@handles("afsluiten")
-def post_close(view: PlanView, _item: Any) -> HttpResponse:
-    form = _bound(view, "close")
-    if form.is_valid():
+@form_page("afsluiten")
+def close_page(view: PlanView, _item: Any) -> HttpResponse:
+    form = view.form("close", view.request.POST if view.posted else None)
+    refused = _refused_page(view, view.can_edit, form)
+    if refused is not None:
+        return refused
+    if view.posted and form.is_valid():
         assert isinstance(form, CloseForm)
         data = form.cleaned_data
         try:
@@ -783,7 +934,11 @@ def post_close(view: PlanView, _item: Any) -> HttpResponse:
             put_error(form, exc, {"scores": None, "scores.goal_id": None, "scores.score": None})
         else:
             return _done(view, _("Het plan is afgesloten."), "afsluiten")
-    return view.render(bound={"close": form})
+    return view.form_page(
+        form, title=_("Het plan afsluiten"), submit=_("Plan afsluiten"), anchor="afsluiten",
+        kind="scores", legend=_("Eindscore per doel (niet verplicht)"),
+        intro=_("Na het afsluiten kan niemand het plan meer wijzigen. Geeft u geen "
+                "eindscores, dan telt de laatste evaluatie als eindevaluatie."))
 
 
 @handles("toestemming")
@@ -810,10 +965,13 @@ def post_withdraw(view: PlanView, item: Any) -> HttpResponse:
     return _done(view, _("De toestemming is ingetrokken. Dat geldt meteen."), "toestemming")
 
 
-@handles("grondslag")
-def post_legal_basis(view: PlanView, _item: Any) -> HttpResponse:
-    form = _bound(view, "legal_basis")
-    if form.is_valid():
+@form_page("grondslag")
+def legal_basis_page(view: PlanView, _item: Any) -> HttpResponse:
+    form = view.form("legal_basis", view.request.POST if view.posted else None)
+    refused = _refused_page(view, view.can_edit, form)
+    if refused is not None:
+        return refused
+    if view.posted and form.is_valid():
         data = form.cleaned_data
         try:
             access_actions.record_legal_basis(
@@ -824,17 +982,32 @@ def post_legal_basis(view: PlanView, _item: Any) -> HttpResponse:
             put_error(form, exc)
         else:
             return _done(view, _("De wettelijke grondslag is vastgelegd."), "toestemming")
-    return view.render(bound={"legal_basis": form})
+    return view.form_page(
+        form, title=_("Wettelijke grondslag vastleggen"), submit=_("Grondslag vastleggen"),
+        anchor="toestemming",
+        intro=_("Een wettelijke grondslag (zoals een kinderbeschermingsmaatregel) geldt waar de "
+                "wet dat toestaat in plaats van toestemming. Het gezin ziet de grondslag."))
 
 
 @page(r.can_care)
-@require_POST
-def plan_post(request: HttpRequest, plan_id: Any, form: str, item_id: int | None = None
+def plan_form(request: HttpRequest, plan_id: Any, form: str, item_id: int | None = None
               ) -> HttpResponse:
-    handler = HANDLERS.get(form)
-    if handler is None:
+    """A form of the family page: a page of its own (GET shows it, POST saves), or a
+    light form posted from the family page itself (POST only)."""
+    own_page = FORM_PAGES.get(form)
+    if own_page is not None:
+        handler, with_item = own_page
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        if with_item != (item_id is not None):
+            raise Http404
+        return handler(PlanView(request, plan_id), item_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    post = HANDLERS.get(form)
+    if post is None:
         raise Http404
-    return handler(PlanView(request, plan_id), item_id)
+    return post(PlanView(request, plan_id), item_id)
 
 
 # --- versions -------------------------------------------------------------------------
