@@ -178,10 +178,18 @@ def append(entries: Iterable[dict[str, Any]]) -> int:
 
 def authorize(actor: Actor, action: Action, target: Target) -> Decision:
     """Ask the policy, log an allowed answer now, raise AccessDenied on a denied one."""
-    decision = decide(actor, action, target)
+    decision = if_allowed(actor, action, target)
     if not decision.allowed:
         raise AccessDenied(actor, action, target, decision)
-    append([entry(actor, action, t, decision) for t in _per_person(target)])
+    return decision
+
+
+def if_allowed(actor: Actor, action: Action, target: Target) -> Decision:
+    """For an optional part of a page (shown only where there is a ground): ask the policy
+    once, log the access when allowed, and return the answer without raising."""
+    decision = decide(actor, action, target)
+    if decision.allowed:
+        append([entry(actor, action, t, decision) for t in _per_person(target)])
     return decision
 
 

@@ -175,12 +175,14 @@ class PersonAnalyses:
 def analyses_for(actor: Actor, plan: Plan, members: tuple[Person, ...]) -> dict[str, Any]:
     """Per member the actor may see the analysis of: their scores over time (each member's
     analysis read is logged). Three queries, however many analyses there are."""
-    allowed = [m for m in members
-               if decide(actor, Action.READ, plans.target(plan, members, Data.ANALYSIS, m)).allowed]
+    asked = [(m, t, decide(actor, Action.READ, t))
+             for m in members for t in [plans.target(plan, members, Data.ANALYSIS, m)]]
+    allowed = [m for m, _t, decision in asked if decision.allowed]
     if not allowed:
         return {}
-    audit.append([audit.entry(actor, Action.READ, t, decide(actor, Action.READ, t))
-                  for t in (plans.target(plan, members, Data.ANALYSIS, m) for m in allowed)])
+    # One write for all members' records (each policy answer asked once).
+    audit.append([audit.entry(actor, Action.READ, t, decision)
+                  for _m, t, decision in asked if decision.allowed])
     out = {str(m.pk): PersonAnalyses(person=m) for m in allowed}
     analyses = {a.pk: a for a in Analysis.objects.filter(plan=plan)}
     ordered = sorted(analyses.values(), key=lambda a: (a.made_on, a.created_at))

@@ -816,9 +816,7 @@ def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True) -> Fami
     page.spent_eur = sum((a.spent_eur or Decimal("0") for a in page.actions), Decimal("0"))
     page.versions = list(plan.versions.select_related("created_by"))
     page.comments = list(plan.comments.all())
-    evaluation_target = target(plan, members, Data.EVALUATION)
-    if decide(actor, Action.READ, evaluation_target).allowed:
-        audit.authorize(actor, Action.READ, evaluation_target)
+    if audit.if_allowed(actor, Action.READ, target(plan, members, Data.EVALUATION)).allowed:
         page.evaluations = list(plan.evaluations.select_related("recorded_by")
                                 .prefetch_related("scores"))
     if with_analyses:
@@ -826,6 +824,17 @@ def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True) -> Fami
 
         page.analyses = analyses_for(actor, plan, members)
     return page
+
+
+def _readable(actor: Actor, plans: list[Plan]) -> list[Plan]:
+    """Of these plans, those the actor may read, each logged as read for every member."""
+    shown = []
+    for plan in plans:
+        members = members_of(plan.household)
+        if audit.if_allowed(actor, Action.READ, target(plan, members)).allowed:
+            plan.jk_members = members  # type: ignore[attr-defined]
+            shown.append(plan)
+    return shown
 
 
 @audit.write_path
@@ -841,14 +850,7 @@ def plans_of(actor: Actor, *, include_closed: bool = True) -> list[Plan]:
         qs = qs.filter(status=PlanStatus.OPEN)
     plans = list(qs.select_related("household", "coordinator__organisation")
                  .order_by("status", "-created_at")[:200])
-    shown = []
-    for plan in plans:
-        members = members_of(plan.household)
-        if decide(actor, Action.READ, target(plan, members)).allowed:
-            audit.authorize(actor, Action.READ, target(plan, members))
-            plan.jk_members = members  # type: ignore[attr-defined]
-            shown.append(plan)
-    return shown
+    return _readable(actor, plans)
 
 
 @audit.write_path
@@ -859,14 +861,7 @@ def plans_of_citizen(actor: Actor) -> list[Plan]:
     plans = list(Plan.objects.filter(household__members__person=actor.person).distinct()
                  .select_related("household", "coordinator__organisation")
                  .order_by("status", "-created_at"))
-    shown = []
-    for plan in plans:
-        members = members_of(plan.household)
-        if decide(actor, Action.READ, target(plan, members)).allowed:
-            audit.authorize(actor, Action.READ, target(plan, members))
-            plan.jk_members = members  # type: ignore[attr-defined]
-            shown.append(plan)
-    return shown
+    return _readable(actor, plans)
 
 
 # --- for the coordinator's pages --------------------------------------------------------
