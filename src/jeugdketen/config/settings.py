@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "jeugdketen.access",
+    "jeugdketen.brp",
     "jeugdketen.registry",
     "jeugdketen.chainlog",
     "jeugdketen.referral_index",
@@ -165,6 +166,31 @@ CONTENT_SECURITY_POLICY = {
 
 # API tokens.
 API_TOKEN_DAYS = int(os.environ.get("JEUGDKETEN_API_TOKEN_DAYS", "90"))
+
+# The BRP (basisregistratie personen): identity, address, parents and custody come from the
+# government's BRP API ("Haal Centraal BRP bevragen" v2). Without JEUGDKETEN_BRP_URL the
+# platform uses the BRP stand-in (synthetic persons), which only DEBUG or demo mode accept
+# (jeugdketen.brp.checks refuses it in production settings).
+BRP_URL = os.environ.get("JEUGDKETEN_BRP_URL", "").strip()
+BRP_STANDIN = not BRP_URL
+BRP_STANDIN_PORT = int(os.environ.get("JEUGDKETEN_BRP_STANDIN_PORT", "8089"))
+BRP_STANDIN_DB = os.environ.get("JEUGDKETEN_BRP_STANDIN_DB") or str(env.var_dir() / "brp-standin.sqlite3")
+if BRP_STANDIN:
+    BRP_URL = f"http://127.0.0.1:{BRP_STANDIN_PORT}/haalcentraal/api/brp"
+BRP_TIMEOUT = float(os.environ.get("JEUGDKETEN_BRP_TIMEOUT", "5"))
+BRP_API_KEY = os.environ.get("JEUGDKETEN_BRP_API_KEY", "")
+BRP_CLIENT_CERT = os.environ.get("JEUGDKETEN_BRP_CLIENT_CERT", "")
+BRP_CLIENT_KEY = os.environ.get("JEUGDKETEN_BRP_CLIENT_KEY", "")
+BRP_CA_BUNDLE = os.environ.get("JEUGDKETEN_BRP_CA_BUNDLE", "")
+BRP_TOKEN_URL = os.environ.get("JEUGDKETEN_BRP_TOKEN_URL", "")
+BRP_CLIENT_ID = os.environ.get("JEUGDKETEN_BRP_CLIENT_ID", "")
+BRP_CLIENT_SECRET = os.environ.get("JEUGDKETEN_BRP_CLIENT_SECRET", "")
+BRP_SCOPE = os.environ.get("JEUGDKETEN_BRP_SCOPE", "")
+
+# Reference index: the privacy officer is alerted when a professional withdraws this many
+# signals within this many days of registering them (a pattern of searching the index).
+INDEX_WATCH_DAYS = int(os.environ.get("JEUGDKETEN_INDEX_WATCH_DAYS", "14"))
+INDEX_WATCH_WITHDRAWALS = int(os.environ.get("JEUGDKETEN_INDEX_WATCH_WITHDRAWALS", "3"))
 
 # Access log: the number of hash chains writers spread over (see docs/architecture.md).
 AUDIT_SHARDS = min(64, max(1, int(os.environ.get("JEUGDKETEN_AUDIT_SHARDS", "32"))))

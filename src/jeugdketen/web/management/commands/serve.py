@@ -4,7 +4,7 @@ import os
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -19,7 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("JEUGDKETEN_THREADS", "1")))
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from jeugdketen.brp.checks import problems
+        from jeugdketen.brp.standin.process import ensure_running
 
+        for problem in problems():
+            raise CommandError(f"{problem.msg} {problem.hint}")
         call_command("collectstatic", interactive=False, verbosity=0)
         workers = opts["workers"] or (2 * (os.cpu_count() or 1) + 1)
         argv = [
@@ -29,7 +33,10 @@ class Command(BaseCommand):
             "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
         self.stdout.write(f"Jeugdketen at http://{opts['host']}:{opts['port']}/ ({workers} workers)")
-        _run(argv)
+        # Without a real BRP (demo, development) the stand-in runs beside the platform, as
+        # its own process, for as long as the platform is served.
+        with ensure_running():
+            _run(argv)
 
 
 def _run(argv: list[str]) -> None:
