@@ -5,7 +5,7 @@ with a real API token issued through jeugdketen.access.actions.issue_token."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from jeugdketen.access.actions import issue_token
 from jeugdketen.access.policy import Actor
 from jeugdketen.registry.models import Professional
 
+from . import brp
 from . import factories as f
 
 API = "/api/v1"
@@ -31,6 +32,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
     run's transactional tests may have flushed away under --reuse-db)."""
     with django_db_blocker.unblock():
         f.ensure_shards()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def brp_standin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One BRP stand-in process for the session, on a free port with its own population;
+    the platform talks to it over HTTP exactly as to the BRP."""
+    import socket
+
+    from django.conf import settings
+
+    from jeugdketen.brp.standin import process
+    from jeugdketen.brp.standin.store import Store
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    db = str(tmp_path_factory.mktemp("brp") / "brp-standin.sqlite3")
+    brp.STORE = Store(db)
+    proc = process.start(port=port, db=db)
+    settings.BRP_URL = process.url_for(port)
+    settings.BRP_STANDIN_DB = db
+    try:
+        yield settings.BRP_URL
+    finally:
+        process.stop(proc)
 
 
 # --- a small world ---------------------------------------------------------------------
@@ -165,7 +191,19 @@ def anonymous_api(db) -> ApiClient:
     return ApiClient(None)
 
 
-def person_payload(**overrides: Any) -> dict[str, Any]:
+def _iso_date(value: Any) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def person_payload(*, in_brp: bool = True, **overrides: Any) -> dict[str, Any]:
+    """A registration as the API takes it. With `in_brp` (the default) the BRP stand-in
+    knows the person exactly so (BSN, names, birth date, sex, address)."""
     data = {
         "bsn": f.synthetic_bsn(),
         "given_names": "Sanne",
@@ -176,6 +214,13 @@ def person_payload(**overrides: Any) -> dict[str, Any]:
         "house_number": 12,
     }
     data.update(overrides)
+    from jeugdketen.brp.standin.store import synthetic
+
+    if in_brp and synthetic(data.get("bsn")) and _iso_date(data.get("birth_date")):
+        brp.in_brp(bsn=data["bsn"], given_names=data["given_names"],
+                   family_name=data["family_name"], birth_date=str(data["birth_date"]),
+                   sex=data["sex"], postcode=data.get("postcode") or "",
+                   house_number=data.get("house_number"))
     return data
 
 

@@ -21,6 +21,7 @@ from jeugdketen.registry.models import (
     District,
     Household,
     HouseholdMember,
+    Kinship,
     Municipality,
     Neighbourhood,
     Organisation,
@@ -186,6 +187,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     sex = "V"
     postcode = ""
     house_number = None
+    # A person with a BSN is verified in the BRP (as registration does it).
+    brp_verified_at = factory.LazyAttribute(lambda o: timezone.now() if o.bsn else None)
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):
@@ -226,14 +229,36 @@ class CorrectionProposalFactory(factory.django.DjangoModelFactory):
 
 def make_household(
     *, parents: Iterable[Person] = (), children: Iterable[Person] = (),
-    carers: Iterable[Person] = (),
+    carers: Iterable[Person] = (), housemates: Iterable[Person] = (), brp: bool = True,
 ) -> Household:
-    """A household written straight to the database (no action, no log)."""
+    """A household written straight to the database (no action, no log). With `brp` (the
+    default) the BRP facts agree: the parents are every child's parents with custody, the
+    carers hold custody too (Kinship rows, as registration stores them). `brp=False` makes
+    a household whose relations nobody verified (they grant nothing)."""
+    parents, children, carers = list(parents), list(children), list(carers)
     household = HouseholdFactory()
-    for relation, people in (("parent", parents), ("child", children), ("carer", carers)):
+    for relation, people in (("parent", parents), ("child", children), ("carer", carers),
+                             ("housemate", housemates)):
         for person in people:
-            HouseholdMemberFactory(household=household, person=person, relation=relation)
+            HouseholdMemberFactory(household=household, person=person, relation=relation,
+                                   brp_verified=brp and person.bsn is not None)
+    if brp:
+        for child in children:
+            for parent in parents:
+                kinship(child, parent, parent=True, custody=True)
+            for carer in carers:
+                kinship(child, carer, parent=False, custody=True)
     return household
+
+
+def kinship(child: Person, relative: Person, *, parent: bool = True,
+            custody: bool = True) -> Kinship:
+    """A BRP fact: `relative` is a parent of `child` and/or holds custody of them."""
+    row, _ = Kinship.objects.update_or_create(
+        child=child, relative_bsn=relative.bsn,
+        defaults={"is_parent": parent, "has_custody": custody,
+                  "custody_type": "GezamenlijkOuderlijkGezag" if custody else ""})
+    return row
 
 
 # --- actors ----------------------------------------------------------------------------

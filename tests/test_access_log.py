@@ -27,6 +27,7 @@ from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import Household, Person
 
+from . import brp
 from . import factories as f
 
 APPEND_ONLY_TABLES = ("access_accesslogrecord", "chainlog_chainevent", "access_auditanchor")
@@ -44,7 +45,7 @@ def last_id() -> int:
 def register(actor: Actor, **kw) -> Person:
     data = {"bsn": f.synthetic_bsn(), "given_names": "Noor", "family_name": "Bakker",
             "birth_date": date(2015, 6, 1), "sex": "V"} | kw
-    return actions.register_person(actor, actions.PersonInput(**data)).person
+    return actions.register_person(actor, actions.PersonInput(**brp.known(data))).person
 
 
 @pytest.fixture
@@ -138,6 +139,7 @@ def test_denied_household_undoes_its_work_and_logs_each_member(prof_actor, regis
 
 def test_household_registration_logs_one_record_per_member(prof_actor):
     a, b = register(prof_actor), register(prof_actor, bsn=f.synthetic_bsn())
+    f.kinship(b, a)  # the BRP says a is b's parent
     before = last_id()
     household = actions.register_household(prof_actor, [
         actions.MemberInput(a.pk, "parent"), actions.MemberInput(b.pk, "child")])
@@ -198,8 +200,10 @@ def test_listing_persons_counts_as_reading_each_one(prof_actor):
     assert sorted(r.client_id for r in new_records(before)) == sorted(str(p.pk) for p in page)
 
 
-def test_listing_open_corrections_counts_as_reading_each(functional_admin):
-    proposals = [f.CorrectionProposalFactory() for _ in range(2)]
+def test_listing_open_corrections_counts_as_reading_each(functional_admin, neighbourhood):
+    proposals = [f.CorrectionProposalFactory(person=f.PersonFactory(neighbourhood=neighbourhood))
+                 for _ in range(2)]
+    f.CorrectionProposalFactory()  # of a person elsewhere: not listed, not even as a denial
     before = last_id()
     listed = actions.list_open_corrections(f.professional_actor(functional_admin))
     assert {p.pk for p in listed} == {p.pk for p in proposals}
@@ -209,8 +213,8 @@ def test_listing_open_corrections_counts_as_reading_each(functional_admin):
                                                                "data_management")}
 
 
-def test_correction_decision_is_logged(functional_admin):
-    proposal = f.CorrectionProposalFactory()
+def test_correction_decision_is_logged(functional_admin, neighbourhood):
+    proposal = f.CorrectionProposalFactory(person=f.PersonFactory(neighbourhood=neighbourhood))
     before = last_id()
     actions.decide_correction(f.professional_actor(functional_admin), proposal.pk, accept=False)
     [rec] = new_records(before)
@@ -607,9 +611,9 @@ def test_a_whole_chain_removed_with_its_head_is_detected(db, professional):
     platform's back (triggers dropped): verify must still fail."""
     actor = f.professional_actor(professional)
     for _ in range(20):
-        actions.register_person(actor, actions.PersonInput(
-            bsn=f.synthetic_bsn(), given_names="A", family_name="B",
-            birth_date=date(2012, 1, 1), sex="M"))
+        actions.register_person(actor, actions.PersonInput(**brp.known({
+            "bsn": f.synthetic_bsn(), "given_names": "A", "family_name": "B",
+            "birth_date": date(2012, 1, 1), "sex": "M"})))
     audit.anchor()
     shard = AccessLogRecord.objects.values_list("shard", flat=True).first()
     with connection.cursor() as cursor:

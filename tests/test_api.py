@@ -20,8 +20,9 @@ from . import factories as f
 from .conftest import ApiClient, person_payload, token_for
 
 PERSON_KEYS = {"id", "bsn", "system_id", "given_names", "family_name", "birth_date", "sex",
-               "date_of_death", "postcode", "house_number", "neighbourhood_code",
-               "neighbourhood_unknown"}
+               "date_of_death", "postcode", "house_number", "house_letter",
+               "house_number_addition", "neighbourhood_code", "neighbourhood_unknown",
+               "brp_verified"}
 REASON = "Acute zorgmelding, ouders niet bereikbaar"
 
 
@@ -362,8 +363,13 @@ def test_break_the_glass_through_the_api(api_client_for, registered, other_profe
 
 
 def test_register_a_household(api_client, registered):
-    kid = api_client.post("/persons", person_payload(given_names="Pim",
-                                                     birth_date="2019-01-01")).json()
+    from .brp import in_brp
+
+    kid_payload = person_payload(given_names="Pim", birth_date="2019-01-01")
+    in_brp(bsn=kid_payload["bsn"], given_names="Pim", family_name=kid_payload["family_name"],
+           birth_date="2019-01-01", sex="V", postcode="9901AB", house_number=12,
+           parents=[registered["bsn"]], custody=[registered["bsn"]])
+    kid = api_client.post("/persons", kid_payload).json()
     response = api_client.post("/households", {"members": [
         {"person_id": registered["id"], "relation": "parent"},
         {"person_id": kid["id"], "relation": "child"}]})
@@ -382,7 +388,7 @@ def test_register_a_household(api_client, registered):
     ([{"person_id": "not-a-uuid", "relation": "child"}], {"members[0].person_id": "uuid_parsing"}),
     ([], {"members": "too_short"}),
     ("everyone", {"members": "list_type"}),
-    ([{"person_id": "REG"}], {"members[0].relation": "missing"}),
+    ([{"person_id": "REG"}] * 21, {"members": "too_long"}),
 ])
 def test_household_errors(api_client, registered, members, expected):
     if isinstance(members, list):

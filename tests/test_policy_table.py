@@ -16,15 +16,21 @@ not from the code:
   It opens nothing else (no update, no household, no access log). When a regular ground
   exists, that ground is used and the access is not flagged as an emergency.
 - self / parent: a citizen reads and prints their own base data and access overview; a
-  parent or carer (same household, relation parent/carer, the person a child there) does
-  so for a child under 16 (not on or after the 16th birthday). A citizen reads a
-  household they are a member of. Citizens never export, update, delete or create.
+  custody holder according to the BRP (Kinship.has_custody) does so for a child under 16
+  (not on or after the 16th birthday). A household a professional entered makes nobody a
+  parent: without custody in the BRP there is no ground, and custody counts whether or not
+  the holder shares a household with the child. A citizen reads a household they are a
+  member of. Citizens never export, update, delete or create.
+- brp: the operator (the nightly `jeugdketen brp refresh`) updates any person's base data
+  from the BRP; nothing else.
 - privacy_supervision: privacy officers of the person's municipality (their neighbourhood,
   or an organisation there entered them) read, export and print the person's access log
   and read and decide (update) the break-the-glass review list; never base data.
-- data_management: a functional administrator reads and decides (update) an open
-  correction proposal, and reads/prints the base data of a person with an open proposal
-  (to judge it); nothing when no proposal is open.
+- data_management: a functional administrator of the person's municipality reads and
+  decides (update) the reports back to the BRP (correction proposals) of persons of their
+  municipality (a decided one too: the action then says it was decided already), and
+  reads/prints the base data of a person with an open proposal (to judge it); no base
+  data when no proposal is open, nothing for a person of another municipality.
 - administration: platform administrators (and the superuser made by
   `jeugdketen createadmin`, and the operator at the command line, who both act as
   platform administrator) create, read and update organisations and professionals; a
@@ -40,37 +46,45 @@ not from the code:
   the municipality's coordinator when the agreement is overdue. Decision-aid sessions stay
   in the professional's own organisation (create, read, print), and about a person only
   with a ground for that person. Rights requests are the privacy officer's.
-- One family, one plan (issue 4). Starting a trajectory (create plan data for a household)
-  needs registration of EVERY member, or being the AGREED coordinator of a COORDINATED
-  match about a member (a proposal is not an agreement; a closed match or a match about
-  someone else opens nothing; an existing plan is not a match).
+- One family, one plan (issue 4, issue 8). Starting a trajectory (create plan data for a
+  household) needs the family's consent recorded with the start by a professional who
+  registered EVERY member (ground consent), or being the AGREED coordinator of a
+  COORDINATED match about a member (a proposal is not an agreement; a closed match or a
+  match about someone else opens nothing; an existing plan is not a match). Having
+  registered every member, without the family's consent, is not enough.
 - plan_coordinator: the plan's current coordinator (a professional or coordinator role)
   reads, prints, creates and updates every kind of plan data (plan, team, approval,
   comment, analysis of any member, evaluation) of an OPEN plan, and only reads and prints
   a CLOSED one; never deletes or exports. The coordinator reads and prints every member's
-  base data and the household, and records (create) and withdraws (update) consent and
-  legal bases of the members while the plan is open (of a closed plan only reads them).
-  After a handover the former coordinator has nothing.
+  base data and the household, and records (create) consent for the plan's members while
+  the plan is open, reads it and withdraws (update) consent given for their plan (also of
+  a closed plan), never a consent given for another plan. The coordinator does not record
+  legal bases: their own organisation's only, like anyone (see Consent below). After a
+  handover the former coordinator has nothing.
 - consent / legal_basis: a professional in the plan's care team (not one who left, not a
   colleague of the same organisation outside the team) whose organisation holds, TODAY, a
-  consent that is not withdrawn (valid_from <= today <= valid_until, or open-ended) for
-  the category, or a legal basis in force (any category), reads and prints: the plan and
+  consent given FOR THIS PLAN that is not withdrawn (valid_from <= today <= valid_until,
+  or open-ended) for the category, or a legal basis in force (any category), reads and
+  prints: the plan and
   the team ('plan'), evaluations ('evaluations'), for EVERY member of the household; a
   member's base data ('base_data', that member), the household ('base_data', every
   member), a member's analysis ('analysis', that member). Team members comment (create)
   on an open plan with 'plan' consent. The ground is consent when any member's ground is
   consent, legal_basis when all are legal bases. Nothing else: no updates, no approvals,
   no reading of consents.
-- family: a household member from 16 (on the 16th birthday) reads and prints the plan,
-  its team and its evaluations, and approves and comments (create) while it is open;
-  never updates. Under 16, or a parent of another household: nothing. Analyses stay per
-  person: self, and a parent for a child under 16.
-- Consent: the person reads, gives and withdraws their own (self), a parent that of a
-  child under 16 (parent); a youth of 16 alone. A legal basis is recorded (create/update)
-  by a professional of the organisation that holds it, who entered the person, when the
-  organisation is of a kind that can hold that statutory ground (Veilig Thuis for its
-  statutory task, a certified institution for a child-protection measure): a school
-  cannot grant itself one. The family reads and prints legal bases, never records them.
+- family: a household member from 16 (on the 16th birthday) whose place in the household
+  the BRP confirms (parent, custody holder or child; not an unconfirmed member) reads and
+  prints the plan, its team and its evaluations, and approves and comments (create) while
+  it is open; never updates. Under 16, or a parent of another household: nothing.
+  Analyses stay per person: self, and a custody holder for a child under 16.
+- Consent: the person reads, gives (for a plan of their household) and withdraws their
+  own (self), a custody holder that of a child under 16 (parent); a youth of 16 alone. A
+  legal basis is recorded (create/update) only by a professional of the organisation that
+  holds it (ground own_organisation), who entered the person or has a plan ground for
+  them, when the organisation is of a kind that can hold that statutory ground (Veilig
+  Thuis for its statutory task, a certified institution for a child-protection measure): a
+  school cannot grant itself one, a coordinator cannot record another organisation's. The
+  family reads and prints legal bases, never records them.
   The privacy officer of the person's municipality reads and prints consents and legal
   bases; never the plan, the analysis or the evaluations.
 - No role (a professional whose roles are all removed) and the anonymous/system actor
@@ -112,24 +126,29 @@ HEADER = ("prof", "coord", "privacy", "analyst", "fadmin", "padmin", "citizen", 
 TABLE = """
 situation                   | prof          | coord         | privacy  | analyst | fadmin    | padmin    | citizen   | none | anon | super     | op
 base/new                    | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/registered             | CRPU=reg      | CRPU=reg      | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/not-registered         | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/emergency              | C=reg RP=emg! | C=reg RP=emg! | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/emergency-too-short    | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/emergency-only-spaces  | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/registered+emergency   | CRPU=reg      | CRPU=reg      | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/open-correction        | C=reg         | C=reg         | -        | -       | RP=dm     | -         | -         | -    | -    | -         | -
-base/decided-correction     | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/self                   | C=reg         | C=reg         | -        | -       | -         | -         | RP=self   | -    | -    | -         | -
-base/parent-child-10        | C=reg         | C=reg         | -        | -       | -         | -         | RP=parent | -    | -    | -         | -
-base/carer-child-10         | C=reg         | C=reg         | -        | -       | -         | -         | RP=parent | -    | -    | -         | -
-base/parent-child-15        | C=reg         | C=reg         | -        | -       | -         | -         | RP=parent | -    | -    | -         | -
-base/parent-child-16-today  | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/parent-child-17        | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/child-sees-parent      | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/parent-other-household | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/registered             | CRPU=reg      | CRPU=reg      | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/not-registered         | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/emergency              | C=reg RP=emg! | C=reg RP=emg! | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/emergency-too-short    | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/emergency-only-spaces  | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/registered+emergency   | CRPU=reg      | CRPU=reg      | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/open-correction        | C=reg         | C=reg         | -        | -       | RP=dm     | -         | -         | -    | -    | -         | U=brp
+base/decided-correction     | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/self                   | C=reg         | C=reg         | -        | -       | -         | -         | RP=self   | -    | -    | -         | U=brp
+base/parent-child-10        | C=reg         | C=reg         | -        | -       | -         | -         | RP=parent | -    | -    | -         | U=brp
+base/carer-child-10         | C=reg         | C=reg         | -        | -       | -         | -         | RP=parent | -    | -    | -         | U=brp
+base/parent-child-15        | C=reg         | C=reg         | -        | -       | -         | -         | RP=parent | -    | -    | -         | U=brp
+base/parent-child-16-today  | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/parent-child-17        | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/child-sees-parent      | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/parent-other-household | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/household-parent-no-custody | C=reg    | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/custody-other-household | C=reg        | C=reg         | -        | -       | -         | -         | RP=parent | -    | -    | -         | U=brp
+base/brp-parent-no-custody  | C=reg         | C=reg         | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
 correction/open             | -             | -             | -        | -       | RU=dm     | -         | -         | -    | -    | -         | -
-correction/none-open        | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+correction/none-open        | -             | -             | -        | -       | RU=dm     | -         | -         | -    | -    | -         | -
+correction/other-municipality | -           | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/open-correction-other-municipality | C=reg | C=reg     | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
 household/all-registered    | CR=reg        | CR=reg        | -        | -       | -         | -         | -         | -    | -    | -         | -
 household/some-registered   | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
 household/emergency         | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
@@ -168,8 +187,13 @@ guide/other-organisation    | -             | -             | -        | -      
 guide/registered-person     | CRP=own       | CRP=own       | -        | -       | -         | -         | -         | -    | -    | -         | -
 guide/unregistered-person   | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
 rights/request              | -             | -             | CRUEP=priv | -     | -         | -         | -         | -    | -    | -         | -
-plan/start-registered-all                  | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-registered-all                  | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 plan/start-registered-some                 | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-consent-registered-all          | C=consent        | C=consent        | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-consent-registered-some         | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-consent-no-givers               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/team-consent-other-plan               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/family-unconfirmed-member             | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 plan/start-match-coordinator               | C=match          | C=match          | -        | -       | -         | -         | -         | -    | -    | -         | -
 plan/start-match-proposed                  | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 plan/start-match-closed                    | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
@@ -236,17 +260,17 @@ analysis/team-consent-withdrawn            | -                | -               
 analysis/team-legal-basis                  | RP=legal         | RP=legal         | -        | -       | -         | -         | -         | -    | -    | -         | -
 analysis/team-left                         | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 analysis/colleague-not-in-team             | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/plan-coordinator                      | C=reg RP=coord   | C=reg RP=coord   | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/plan-coordinator-closed               | C=reg RP=coord   | C=reg RP=coord   | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/plan-former-coordinator               | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/plan-team-consent                     | C=reg RP=consent | C=reg RP=consent | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/plan-team-consent-plan-only           | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/plan-team-consent-other-person        | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/plan-team-consent-expired             | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/plan-team-legal-basis                 | C=reg RP=legal   | C=reg RP=legal   | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/plan-team-left                        | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/plan-colleague-not-in-team            | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
-base/plan-youth-16-sees-parent             | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | -
+base/plan-coordinator                      | C=reg RP=coord   | C=reg RP=coord   | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/plan-coordinator-closed               | C=reg RP=coord   | C=reg RP=coord   | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/plan-former-coordinator               | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/plan-team-consent                     | C=reg RP=consent | C=reg RP=consent | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/plan-team-consent-plan-only           | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/plan-team-consent-other-person        | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/plan-team-consent-expired             | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/plan-team-legal-basis                 | C=reg RP=legal   | C=reg RP=legal   | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/plan-team-left                        | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/plan-colleague-not-in-team            | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
+base/plan-youth-16-sees-parent             | C=reg            | C=reg            | -        | -       | -         | -         | -         | -    | -    | -         | U=brp
 household/plan-coordinator                 | R=coord          | R=coord          | -        | -       | -         | -         | -         | -    | -    | -         | -
 household/plan-former-coordinator          | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 household/plan-team-consent                | R=consent        | R=consent        | -        | -       | -         | -         | -         | -    | -    | -         | -
@@ -255,7 +279,7 @@ household/plan-team-consent-plan-only      | -                | -               
 household/plan-team-legal-basis            | R=legal          | R=legal          | -        | -       | -         | -         | -         | -    | -    | -         | -
 household/plan-team-left                   | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 consent/coordinator                        | CRUP=coord       | CRUP=coord       | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
-consent/coordinator-closed-plan            | RP=coord         | RP=coord         | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/coordinator-closed-plan            | RUP=coord        | RUP=coord        | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 consent/former-coordinator                 | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 consent/team-member                        | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 consent/self-16-today                      | -                | -                | RP=priv  | -       | -         | -         | CRUP=self | -    | -    | -         | -
@@ -265,15 +289,18 @@ consent/parent-youth-15                    | -                | -               
 consent/parent-youth-16-today              | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 consent/parent-other-household             | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 consent/other-municipality                 | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
-legalbasis/own-organisation-registered     | CU=reg           | CU=reg           | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/coordinator-other-plan             | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/parent-without-custody             | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+legalbasis/own-organisation-registered     | CU=own           | CU=own           | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 legalbasis/own-organisation-not-registered | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 legalbasis/other-organisation-registered   | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 legalbasis/school-grants-itself            | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
-legalbasis/coordinator                     | CRUP=coord       | CRUP=coord       | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
-legalbasis/coordinator-closed-plan         | RP=coord         | RP=coord         | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+legalbasis/coordinator                     | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+legalbasis/coordinator-closed-plan         | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 legalbasis/self                            | -                | -                | RP=priv  | -       | -         | -         | RP=self   | -    | -    | -         | -
 legalbasis/parent-child-8                  | -                | -                | RP=priv  | -       | -         | -         | RP=parent | -    | -    | -         | -
 legalbasis/other-municipality              | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+legalbasis/own-organisation-in-team        | CU=own           | CU=own           | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 """
 
 ACTION_LETTERS = {"R": Action.READ, "C": Action.CREATE, "U": Action.UPDATE,
@@ -284,7 +311,7 @@ GROUNDS = {"reg": Ground.REGISTRATION, "emg": Ground.EMERGENCY, "self": Ground.S
            "own": Ground.OWN_ORGANISATION, "match": Ground.MATCH,
            "oversight": Ground.MUNICIPAL_OVERSIGHT, "ret": Ground.RETENTION,
            "coord": Ground.PLAN_COORDINATOR, "consent": Ground.CONSENT,
-           "legal": Ground.LEGAL_BASIS, "family": Ground.FAMILY}
+           "legal": Ground.LEGAL_BASIS, "family": Ground.FAMILY, "brp": Ground.BRP}
 # The role a decision names (and the access log records) for each actor.
 RECORDED_ROLE = {role: role for role in ROLES} | {"superuser": "platform_admin",
                                                   "operator": "platform_admin"}
@@ -401,6 +428,25 @@ def _child_sees_parent(s: Scene):
     kid = child(12)
     parent = family(kid)
     return s.actor(person=kid), Target(Data.BASE_DATA, person=parent)
+
+
+def _custody_situation(kind: str):
+    """A citizen and a child of 10 where the household and the BRP disagree: a household
+    a professional entered without custody in the BRP; custody without a shared household;
+    a BRP parent without custody."""
+
+    def build(s: Scene):
+        kid, parent = child(10), adult()
+        if kind == "household-parent-no-custody":
+            f.make_household(parents=[parent], children=[kid], brp=False)
+        elif kind == "custody-other-household":
+            f.kinship(kid, parent, parent=False, custody=True)
+        else:  # brp-parent-no-custody
+            f.make_household(parents=[parent], children=[kid], brp=False)
+            f.kinship(kid, parent, parent=True, custody=False)
+        return s.actor(person=parent), Target(Data.BASE_DATA, person=kid)
+
+    return build
 
 
 def _parent_other_household(s: Scene):
@@ -551,8 +597,9 @@ class Grant:
     valid_from: int = -30
     valid_until: int | None = None  # consent: None is until withdrawn
     withdrawn: bool = False  # consent withdrawn / legal basis ended
+    other_plan: bool = False  # consent given for another plan of the family
 
-    def make(self, organisation, persons: dict) -> None:
+    def make(self, organisation, persons: dict, plan) -> None:
         from datetime import timedelta
 
         from django.utils import timezone
@@ -562,10 +609,18 @@ class Grant:
         today = timezone.localdate()
         org = f.OrganisationFactory() if self.other_organisation else organisation
         user = f.UserFactory()
+        if self.other_plan:
+            from jeugdketen.plans.models import Plan
+
+            plan = Plan.objects.create(
+                household=f.make_household(children=[persons["child"]]),
+                coordinator=plan.coordinator, origin="direct",
+                main_organisation=plan.main_organisation, status="closed")
         for key in self.to:
             if self.kind == "consent":
                 Consent.objects.create(
-                    person=persons[key], organisation=org, categories=list(self.categories),
+                    person=persons[key], plan=plan, organisation=org,
+                    categories=list(self.categories),
                     valid_from=today + timedelta(days=self.valid_from),
                     valid_until=(None if self.valid_until is None
                                  else today + timedelta(days=self.valid_until)),
@@ -604,6 +659,8 @@ class PlanCase:
     organisation: tuple[tuple[str, object], ...] = ()  # the actor's organisation's fields
     basis_of: str = "own"  # legal-basis records: held by "own" or "other" organisation
     basis_kind: str = "child_protection"
+    brp: bool = True  # False: the household's relations were typed, not confirmed by the BRP
+    consent_of: str = ""  # consent records: "other-plan" is a consent given for another plan
 
     def __call__(self, s: Scene) -> tuple[Actor, Target]:
         from django.utils import timezone
@@ -614,7 +671,7 @@ class PlanCase:
         today = timezone.localdate()
         parent, kid = adult(), child(8)
         youth = child(self.youth[0], days_after_birthday=self.youth[1])
-        household = f.make_household(parents=[parent], children=[kid, youth])
+        household = f.make_household(parents=[parent], children=[kid, youth], brp=self.brp)
         persons = {"parent": parent, "child": kid, "youth": youth}
         members = (parent, kid, youth)
         me = None
@@ -644,14 +701,24 @@ class PlanCase:
                                           professional=f.ProfessionalFactory(organisation=prof.organisation))
         organisation = prof.organisation if prof is not None else f.OrganisationFactory()
         for grant in self.grants:
-            grant.make(organisation, persons)
+            grant.make(organisation, persons, plan)
         person = persons[self.about] if self.about else None
         if self.data is Data.BASE_DATA:
             return actor, Target(Data.BASE_DATA, person=person)
         if self.data is Data.HOUSEHOLD:
             return actor, Target(Data.HOUSEHOLD, household=household, members=members)
         if self.data is Data.CONSENT:
-            return actor, Target(Data.CONSENT, person=person)
+            record = plan
+            if self.consent_of == "other-plan":
+                from jeugdketen.access.models import Consent
+
+                other = Plan.objects.create(
+                    household=f.make_household(children=[person]), coordinator=coordinator_prof(),
+                    origin="direct", main_organisation=organisation)
+                record = Consent.objects.create(
+                    person=person, plan=other, organisation=f.OrganisationFactory(),
+                    categories=["plan"], valid_from=today, recorded_by=f.UserFactory())
+            return actor, Target(Data.CONSENT, person=person, members=members, record=record)
         if self.data is Data.LEGAL_BASIS:
             holder = organisation if self.basis_of == "own" else f.OrganisationFactory(
                 kind="certified_institution")
@@ -674,13 +741,16 @@ def _start_situation(kind: str):
 
         from django.utils import timezone
 
+        from jeugdketen.access.policy import FamilyConsent
         from jeugdketen.referral_index.models import Match
 
         parent, kid, youth = adult(), child(8), child(14)
         household = f.make_household(parents=[parent], children=[kid, youth])
         members = (parent, kid, youth)
-        registered = {"registered-all": list(members),
-                      "registered-some": [parent, kid]}.get(kind, [])
+        registered = {"registered-all": list(members), "consent-registered-all": list(members),
+                      "consent-no-givers": list(members),
+                      "registered-some": [parent, kid],
+                      "consent-registered-some": [parent, kid]}.get(kind, [])
         actor = s.actor(registered=registered)
         prof = getattr(s, "professional", None)
         match = None
@@ -695,8 +765,12 @@ def _start_situation(kind: str):
                 proposed_coordinator=mine)
             match.signals.add(_signal(f.OrganisationFactory(), about),
                               _signal(mine.organisation, about, contact=mine))
+        start = match
+        if kind.startswith("consent"):
+            givers = () if kind == "consent-no-givers" else (str(parent.pk), str(youth.pk))
+            start = FamilyConsent(givers)
         return actor, Target(Data.PLAN, household=household, members=members,
-                             object_id=str(household.pk), record=match)
+                             object_id=str(household.pk), record=start)
 
     return build
 
@@ -725,8 +799,13 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "base/parent-child-17": _parent_sees(Data.BASE_DATA, 17),
     "base/child-sees-parent": _child_sees_parent,
     "base/parent-other-household": _parent_other_household,
+    "base/household-parent-no-custody": _custody_situation("household-parent-no-custody"),
+    "base/custody-other-household": _custody_situation("custody-other-household"),
+    "base/brp-parent-no-custody": _custody_situation("brp-parent-no-custody"),
     "correction/open": _with_correction(Data.CORRECTION, "open"),
     "correction/none-open": _with_correction(Data.CORRECTION, "rejected"),
+    "correction/other-municipality": _with_correction(Data.CORRECTION, "open"),
+    "base/open-correction-other-municipality": _with_correction(Data.BASE_DATA, "open"),
     "household/all-registered": _household("all"),
     "household/some-registered": _household("some"),
     "household/emergency": _household("none", REASON),
@@ -768,6 +847,11 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     # --- issue 4 ---
     "plan/start-registered-all": _start_situation("registered-all"),
     "plan/start-registered-some": _start_situation("registered-some"),
+    "plan/start-consent-registered-all": _start_situation("consent-registered-all"),
+    "plan/start-consent-registered-some": _start_situation("consent-registered-some"),
+    "plan/start-consent-no-givers": _start_situation("consent-no-givers"),
+    "plan/team-consent-other-plan": P(Data.PLAN, TEAM, (Grant(other_plan=True),)),
+    "plan/family-unconfirmed-member": P(Data.PLAN, "family:parent", brp=False),
     "plan/start-match-coordinator": _start_situation("match-coordinator"),
     "plan/start-match-proposed": _start_situation("match-proposed"),
     "plan/start-match-closed": _start_situation("match-closed"),
@@ -888,6 +972,9 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
                                        youth=(16, 0)),
     "consent/parent-other-household": P(Data.CONSENT, "parent-elsewhere", about="child"),
     "consent/other-municipality": P(Data.CONSENT, "nobody", about="child"),
+    "consent/coordinator-other-plan": P(Data.CONSENT, "coordinator", about="child",
+                                        consent_of="other-plan"),
+    "consent/parent-without-custody": P(Data.CONSENT, "family:parent", about="child", brp=False),
     "legalbasis/own-organisation-registered": P(
         Data.LEGAL_BASIS, "nobody", about="child", registered=("child",),
         organisation=(("kind", "certified_institution"),)),
@@ -907,6 +994,9 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
                                    basis_of="other"),
     "legalbasis/other-municipality": P(Data.LEGAL_BASIS, "nobody", about="child",
                                        basis_of="other"),
+    "legalbasis/own-organisation-in-team": P(
+        Data.LEGAL_BASIS, TEAM, (Grant(categories=("base_data",), to=("child",)),),
+        about="child", organisation=(("kind", "certified_institution"),)),
 }
 
 

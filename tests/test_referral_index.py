@@ -286,7 +286,7 @@ def retention(*args: str) -> dict:
 
 def test_retention_lifecycle(db):
     prof = signaller()
-    short = register(prof, youth(), duration_days=10).signal
+    short = register(prof, youth(), duration_days=90).signal
     dies = youth()
     dying = register(prof, dies).signal
     withdrawn = register(prof, youth()).signal
@@ -460,7 +460,7 @@ def test_privacy_officer_of_another_municipality_gets_nothing(db, api_client_for
 def test_a_signal_past_its_duration_never_matches_even_before_retention(db):
     kid = youth()
     a, b = signaller(), signaller()
-    old = register(a, kid, duration_days=10).signal
+    old = register(a, kid, duration_days=90).signal
     Signal.objects.filter(pk=old.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
     assert register(b, kid).matches == []
     with pytest.raises((AccessDenied, Refusal)):

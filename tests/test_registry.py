@@ -14,15 +14,30 @@ from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.registry import actions
-from jeugdketen.registry.models import CorrectionProposal, Person, Registration
+from jeugdketen.registry.models import (
+    CorrectionProposal,
+    HouseholdMember,
+    Kinship,
+    Person,
+    Registration,
+)
+from jeugdketen.rules import Refusal
 
 from . import factories as f
+from .brp import forget as brp_forget
+from .brp import in_brp
 from .conftest import person_payload
 
 
-def entered(**kw) -> actions.PersonInput:
+def entered(*, brp: bool = True, **kw) -> actions.PersonInput:
+    """What a professional types; with `brp` the BRP knows the person exactly so."""
     data = {"bsn": f.synthetic_bsn(), "given_names": "Daan", "family_name": "Visser",
             "birth_date": date(2013, 11, 2), "sex": "M"} | kw
+    if brp and data["bsn"]:
+        in_brp(bsn=data["bsn"], given_names=data["given_names"],
+               family_name=data["family_name"], birth_date=data["birth_date"], sex=data["sex"],
+               postcode=(data.get("postcode") or "").replace(" ", "").upper(),
+               house_number=data.get("house_number"))
     return actions.PersonInput(**data)
 
 
@@ -41,6 +56,7 @@ def test_register_a_person(professional, postcode_address):
     assert person.postcode == "9901AB"
     assert person.neighbourhood_id == postcode_address.neighbourhood_id
     assert not person.neighbourhood_unknown
+    assert person.verified
     assert Registration.objects.filter(person=person, professional=professional).exists()
     assert person.system_id is None
 
@@ -49,34 +65,102 @@ def test_a_person_without_bsn_gets_a_platform_identifier(professional):
     result = actions.register_person(f.professional_actor(professional), entered(bsn=""))
     assert result.person.bsn is None
     assert result.person.system_id.startswith("JK") and len(result.person.system_id) == 12
+    assert not result.person.verified  # as entered: grants nobody anything
 
 
-def test_the_same_bsn_again_attaches_and_proposes_a_correction(professional, other_professional):
+def test_base_data_are_the_brps(professional, postcode_address):
+    """What the platform keeps is what the BRP says (name, sex, address with letter and
+    addition), not what was typed; the difference is reported back to the BRP."""
     bsn = f.synthetic_bsn()
-    first = actions.register_person(f.professional_actor(professional),
-                                    entered(bsn=bsn, given_names="Daan"))
-    second = actions.register_person(
-        f.professional_actor(other_professional),
-        entered(bsn=bsn, given_names="Dan", birth_date=date(2013, 11, 3)))
+    in_brp(bsn=bsn, given_names="Şükrü Łukasz", family_name="Yılmaz-Nguyễn",
+           birth_date=date(2012, 5, 1), sex="M", postcode="9901AB", house_number=70,
+           house_letter="A", addition="2", street="Havenkade", place="Testdam")
+    result = actions.register_person(f.professional_actor(professional), actions.PersonInput(
+        bsn=bsn, given_names="Sukru", family_name="yilmaz - nguyen",
+        birth_date=date(2012, 5, 1), sex="O", postcode="9901AB", house_number=70))
+    person = Person.objects.get(pk=result.person.pk)
+    assert (person.given_names, person.family_name, person.sex) == (
+        "Şükrü Łukasz", "Yılmaz-Nguyễn", "M")
+    assert (person.postcode, person.house_number, person.house_letter,
+            person.house_number_addition, person.house) == ("9901AB", 70, "A", "2", "70A-2")
+    proposal = CorrectionProposal.objects.get(person=person)
+    assert set(proposal.changes) == {"given_names", "sex", "house_letter",
+                                     "house_number_addition"}
+
+
+@pytest.mark.parametrize("written", ["de Vries", "Vries", "DE VRIES", "de  vries"])
+def test_the_family_name_may_be_written_with_or_without_its_prefix(professional, written):
+    bsn = f.synthetic_bsn()
+    in_brp(bsn=bsn, given_names="Sanne", family_name="de Vries", birth_date=date(2014, 3, 9))
+    result = actions.register_person(f.professional_actor(professional), actions.PersonInput(
+        bsn=bsn, given_names="Sanne", family_name=written, birth_date=date(2014, 3, 9), sex="V"))
+    assert result.person.family_name == "de Vries"
+
+
+def test_a_mismatch_and_an_unknown_bsn_get_one_answer_naming_the_fields(professional):
+    """BSN, birth date and family name must agree with the BRP. Unknown, a wrong birth date
+    and a wrong family name give the same 422 on the same three fields: no BRP value and no
+    hint which of them differs. Nothing is written."""
+    actor = f.professional_actor(professional)
+    bsn = f.synthetic_bsn()
+    in_brp(bsn=bsn, given_names="Daan", family_name="Visser", birth_date=date(2013, 11, 2))
+    unknown = f.synthetic_bsn()
+    brp_forget(unknown)
+    answers = []
+    for probe in ({"bsn": unknown}, {"bsn": bsn, "birth_date": date(2013, 11, 3)},
+                  {"bsn": bsn, "family_name": "Vissers"}, {"bsn": bsn, "family_name": "Daan"}):
+        with pytest.raises(ValidationError) as info:
+            actions.register_person(actor, entered(brp=False, **probe))
+        answers.append({k: [(e.code, e.message) for e in v]
+                        for k, v in info.value.error_dict.items()})
+    assert all(a == answers[0] for a in answers)
+    assert set(answers[0]) == {"bsn", "birth_date", "family_name"}
+    assert answers[0]["bsn"][0][0] == "brp_mismatch"
+    assert "BRP" in answers[0]["bsn"][0][1] and "Visser" not in str(answers)
+    assert Person.objects.count() == 0 and Registration.objects.count() == 0
+
+
+def test_the_brp_out_of_reach_refuses_with_503_and_writes_nothing(professional, settings):
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.BRP_URL = f"http://127.0.0.1:{port}/haalcentraal/api/brp"
+    with pytest.raises(Refusal) as info:
+        actions.register_person(f.professional_actor(professional), entered())
+    assert (info.value.status, info.value.rule) == (503, "brp_unavailable")
+    assert Person.objects.count() == 0 and AccessLogRecord.objects.filter(
+        outcome="allowed").count() == 0
+
+
+def test_a_slow_brp_times_out_with_503(professional, settings):
+    """A BRP that accepts the connection but does not answer: the request gives up after
+    JEUGDKETEN_BRP_TIMEOUT seconds."""
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        settings.BRP_URL = f"http://127.0.0.1:{silent.getsockname()[1]}/haalcentraal/api/brp"
+        settings.BRP_TIMEOUT = 0.3
+        started = time.monotonic()
+        with pytest.raises(Refusal) as info:
+            actions.register_person(f.professional_actor(professional), entered())
+        assert time.monotonic() - started < 5
+    assert info.value.status == 503
+    assert Person.objects.count() == 0
+
+
+def test_the_same_bsn_again_attaches_without_revealing_anything(professional, other_professional):
+    bsn = f.synthetic_bsn()
+    first = actions.register_person(f.professional_actor(professional), entered(bsn=bsn))
+    second = actions.register_person(f.professional_actor(other_professional),
+                                     entered(bsn=bsn, brp=False))
     assert second.person.pk == first.person.pk
     assert Person.objects.filter(bsn=bsn).count() == 1
-    person = Person.objects.get(bsn=bsn)
-    assert person.given_names == "Daan" and person.birth_date == date(2013, 11, 2)  # no overwrite
-    assert Registration.objects.filter(person=person).count() == 2
-    proposal = CorrectionProposal.objects.get(person=person)
-    assert proposal.status == "open" and proposal.proposed_by == other_professional
-    assert proposal.changes == {
-        "given_names": {"current": "Daan", "proposed": "Dan"},
-        "birth_date": {"current": "2013-11-02", "proposed": "2013-11-03"},
-    }
-    # The second professional's answer repeats what they entered, not what was known.
-    assert second.entered["given_names"] == "Dan"
-
-
-def test_the_same_data_again_makes_no_proposal(professional, other_professional):
-    data = entered()
-    actions.register_person(f.professional_actor(professional), data)
-    actions.register_person(f.professional_actor(other_professional), data)
+    assert Registration.objects.filter(person=first.person).count() == 2
     assert CorrectionProposal.objects.count() == 0
 
 
@@ -89,15 +173,40 @@ def test_registering_twice_by_the_same_professional_is_harmless(professional):
     assert Registration.objects.filter(person=a.person).count() == 1
 
 
-def test_eight_digit_bsn_gets_its_leading_zero(professional, other_professional):
-    # 8-digit numbers cannot lie in the synthetic 9999 range; this one exists only here.
-    eight = "10000021"  # as 010000021: 8*1 + 2*2 - 1*1 = 11
+def test_re_registering_refreshes_the_brp_facts(professional, other_professional):
+    """The platform's copy follows the BRP: a move and a death reach it on the next
+    registration (and every night through `jeugdketen brp refresh`)."""
+    data = entered()
+    first = actions.register_person(f.professional_actor(professional), data).person
+    in_brp(bsn=data.bsn, given_names="Daan", family_name="Visser", birth_date=data.birth_date,
+           sex="M", postcode="9901AB", house_number=14, died=date(2026, 1, 2))
+    actions.register_person(f.professional_actor(other_professional), data)
+    first.refresh_from_db()
+    assert (first.postcode, first.house_number, first.date_of_death) == (
+        "9901AB", 14, date(2026, 1, 2))
+
+
+def test_parents_and_custody_come_from_the_brp(professional):
+    mother, father, kid = f.synthetic_bsn(), f.synthetic_bsn(), f.synthetic_bsn()
+    in_brp(bsn=kid, given_names="Mees", family_name="Visser", birth_date=date(2016, 1, 1),
+           parents=[mother, father], custody=[mother])
+    person = actions.register_person(f.professional_actor(professional), actions.PersonInput(
+        bsn=kid, given_names="Mees", family_name="Visser", birth_date=date(2016, 1, 1),
+        sex="M")).person
+    facts = {(k.relative_bsn, k.is_parent, k.has_custody, k.custody_type)
+             for k in Kinship.objects.filter(child=person)}
+    assert facts == {(mother, True, True, "EenhoofdigOuderlijkGezag"),
+                     (father, True, False, "")}
+
+
+def test_eight_digit_bsn_gets_its_leading_zero(professional):
+    eight = "10000021"  # as 010000021: 8*1 + 2*2 - 1*1 = 11 (never a synthetic number)
     assert f.passes_elfproef("0" + eight)
-    a = actions.register_person(f.professional_actor(professional), entered(bsn=eight))
-    assert a.person.bsn == "010000021"
-    b = actions.register_person(f.professional_actor(other_professional),
-                                entered(bsn="010000021"))
-    assert b.person.pk == a.person.pk
+    with pytest.raises(ValidationError) as info:
+        actions.register_person(f.professional_actor(professional), entered(bsn=eight, brp=False))
+    assert codes(info.value)["bsn"] == "brp_mismatch"  # asked as 010000021; not in the BRP
+    assert actions.PersonInput(given_names="a", family_name="b", birth_date=date(2010, 1, 1),
+                               sex="M", bsn=eight).clean()["bsn"] == "010000021"
 
 
 def test_a_bsn_in_other_digits_is_not_a_second_person(professional):
@@ -105,7 +214,8 @@ def test_a_bsn_in_other_digits_is_not_a_second_person(professional):
     actions.register_person(f.professional_actor(professional), entered(bsn=bsn))
     fullwidth = bsn.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     with pytest.raises(ValidationError) as info:
-        actions.register_person(f.professional_actor(professional), entered(bsn=fullwidth))
+        actions.register_person(f.professional_actor(professional),
+                                entered(bsn=fullwidth, brp=False))
     assert codes(info.value) == {"bsn": "bsn_format"}
     assert Person.objects.count() == 1
 
@@ -113,12 +223,11 @@ def test_a_bsn_in_other_digits_is_not_a_second_person(professional):
 def test_unknown_wellformed_postcode_is_accepted_and_flagged(professional, postcode_address):
     result = actions.register_person(f.professional_actor(professional),
                                      entered(postcode="9999ZZ", house_number=1))
-    assert result.neighbourhood_unknown and result.neighbourhood_code is None
     assert result.person.neighbourhood_id is None and result.person.neighbourhood_unknown
     # A known postcode with an unknown house number is just as unknown.
     other = actions.register_person(f.professional_actor(professional),
                                     entered(postcode="9901AB", house_number=999))
-    assert other.neighbourhood_unknown
+    assert other.person.neighbourhood_unknown
 
 
 @pytest.mark.parametrize("postcode", ["0123AB", "12345", "1234", "1234 A", "1234SA", "1234 ss",
@@ -126,8 +235,29 @@ def test_unknown_wellformed_postcode_is_accepted_and_flagged(professional, postc
 def test_malformed_postcodes_are_refused(professional, postcode):
     with pytest.raises(ValidationError) as info:
         actions.register_person(f.professional_actor(professional),
-                                entered(postcode=postcode, house_number=1))
+                                entered(postcode=postcode, house_number=1, brp=False))
     assert codes(info.value) == {"postcode": "postcode_format"}
+
+
+@pytest.mark.parametrize(("letter", "addition"), [("A", ""), ("", "2"), ("b", "bis"), ("", "12A")])
+def test_a_house_letter_and_addition_are_accepted_for_a_youth_without_bsn(professional, letter,
+                                                                          addition):
+    result = actions.register_person(f.professional_actor(professional), entered(
+        bsn="", postcode="9901AB", house_number=70, house_letter=letter,
+        house_number_addition=addition))
+    person = Person.objects.get(pk=result.person.pk)
+    assert (person.house_letter, person.house_number_addition) == (letter.upper(), addition)
+
+
+@pytest.mark.parametrize(("field", "value", "rule"), [
+    ("house_letter", "AB", "house_letter_format"), ("house_letter", "1", "house_letter_format"),
+    ("house_number_addition", "12345", "house_number_addition_format"),
+    ("house_number_addition", "a-b", "house_number_addition_format")])
+def test_a_malformed_house_letter_or_addition_is_refused(professional, field, value, rule):
+    with pytest.raises(ValidationError) as info:
+        actions.register_person(f.professional_actor(professional), entered(
+            bsn="", postcode="9901AB", house_number=70, **{field: value}))
+    assert codes(info.value) == {field: rule}
 
 
 def test_every_invalid_field_is_reported_at_once(professional):
@@ -152,20 +282,16 @@ def test_api_same_bsn_twice_gives_the_same_status_shape_and_id(
     first = api_client_for(professional).post(
         "/persons", person_payload(bsn=bsn, given_names="Sanne", family_name="de Vries"))
     second = api_client_for(other_professional).post(
-        "/persons", person_payload(bsn=bsn, given_names="Susanne", family_name="Vries"))
+        "/persons", person_payload(bsn=bsn, given_names="Susanne", family_name="Vries",
+                                   in_brp=False))
     assert first.status_code == second.status_code == 201
     assert first["Content-Type"] == second["Content-Type"]
     a, b = first.json(), second.json()
-    assert a.keys() == b.keys()
-    assert a["id"] == b["id"]
-    assert {k: type(v) for k, v in a.items()} == {k: type(v) for k, v in b.items()}
-    # Nothing of the known data leaks into the second answer.
-    assert (b["given_names"], b["family_name"]) == ("Susanne", "Vries")
-    assert "Sanne" not in second.content.decode() and "de Vries" not in second.content.decode()
+    assert a == b  # the BRP's data, whoever asks and whether or not the chain knew them
     person = Person.objects.get(pk=a["id"])
     assert (person.given_names, person.family_name) == ("Sanne", "de Vries")
     proposal = CorrectionProposal.objects.get(person=person)
-    assert set(proposal.changes) == {"given_names", "family_name"}
+    assert set(proposal.changes) == {"given_names"}
 
 
 def test_api_known_and_new_bsn_answers_are_indistinguishable(
@@ -181,11 +307,23 @@ def test_api_known_and_new_bsn_answers_are_indistinguishable(
     assert answer_known == answer_new
 
 
-def test_api_eight_digit_bsn_is_normalised(api_client):
-    response = api_client.post("/persons", person_payload(bsn="10000021"))
-    assert response.status_code == 201
-    assert response.json()["bsn"] == "010000021"
-    assert Person.objects.get(pk=response.json()["id"]).bsn == "010000021"
+def test_api_a_mismatch_is_a_422_naming_three_fields(api_client):
+    payload = person_payload()
+    response = api_client.post("/persons", {**payload, "birth_date": "2014-03-10"})
+    assert response.status_code == 422
+    assert problem_errors(response) == {"bsn": "brp_mismatch", "birth_date": "brp_mismatch",
+                                        "family_name": "brp_mismatch"}
+    assert "2014-03-09" not in response.content.decode()
+    assert Person.objects.count() == 0
+
+
+def test_api_the_brp_out_of_reach_is_a_503_problem(api_client, settings):
+    settings.BRP_URL = "http://127.0.0.1:9/haalcentraal/api/brp"
+    response = api_client.post("/persons", person_payload())
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["rule"] == "brp_unavailable"
+    assert Person.objects.count() == 0
 
 
 def test_api_unknown_postcode_is_accepted_with_neighbourhood_unknown(api_client,
@@ -206,37 +344,113 @@ def problem_errors(response) -> dict[str, str]:
 
 
 def test_api_malformed_postcode_is_a_422_naming_postcode(api_client):
-    response = api_client.post("/persons", person_payload(postcode="0123 AB"))
+    response = api_client.post("/persons", person_payload(postcode="0123 AB", in_brp=False))
     assert response.status_code == 422
     assert problem_errors(response) == {"postcode": "postcode_format"}
     assert Person.objects.count() == 0
 
 
 def test_api_invalid_bsn_is_a_422_naming_bsn_and_the_eleven_test(api_client):
-    response = api_client.post("/persons", person_payload(bsn=f.invalid_bsn()))
+    response = api_client.post("/persons", person_payload(bsn=f.invalid_bsn(), in_brp=False))
     assert response.status_code == 422
     assert problem_errors(response) == {"bsn": "elfproef"}
     [error] = response.json()["errors"]
     assert "elfproef" in error["message"]
-    response = api_client.post("/persons", person_payload(bsn="99990001A"))
+    response = api_client.post("/persons", person_payload(bsn="99990001A", in_brp=False))
     assert problem_errors(response) == {"bsn": "bsn_format"}
 
 
 # --- households ------------------------------------------------------------------------
 
 
+def _family(actor, *, children: int = 1, address: tuple[str, int] = ("9901AB", 12)):
+    """A BRP family (two parents with joint custody, children at their address), entered."""
+    mother, father = f.synthetic_bsn(), f.synthetic_bsn()
+    kids = [f.synthetic_bsn() for _ in range(children)]
+    postcode, number = address
+    for bsn, name, born in ((mother, "Ilse", date(1985, 1, 1)), (father, "Erik", date(1984, 1, 1))):
+        in_brp(bsn=bsn, given_names=name, family_name="Visser", birth_date=born,
+               postcode=postcode, house_number=number, children=kids)
+    for i, kid in enumerate(kids):
+        in_brp(bsn=kid, given_names=f"Kind{i}", family_name="Visser",
+               birth_date=date(2015, 1, 1 + i), postcode=postcode, house_number=number,
+               parents=[mother, father], custody=[mother, father])
+
+    def register(bsn, name, born):
+        return actions.register_person(actor, actions.PersonInput(
+            bsn=bsn, given_names=name, family_name="Visser", birth_date=born, sex="O")).person
+
+    return (register(mother, "Ilse", date(1985, 1, 1)), register(father, "Erik", date(1984, 1, 1)),
+            [register(k, f"Kind{i}", date(2015, 1, 1 + i)) for i, k in enumerate(kids)])
+
+
 def test_register_a_household(professional):
     actor = f.professional_actor(professional)
-    mother = actions.register_person(actor, entered(given_names="Ilse")).person
-    kid = actions.register_person(actor, entered(given_names="Mees")).person
+    mother, _father, [kid] = _family(actor)
     household = actions.register_household(actor, [
         actions.MemberInput(str(mother.pk), "parent"), actions.MemberInput(kid.pk, "child")])
-    assert {(m.person_id, m.relation) for m in household.members.all()} == {
-        (mother.pk, "parent"), (kid.pk, "child")}
+    assert {(m.person_id, m.relation, m.brp_verified) for m in household.members.all()} == {
+        (mother.pk, "parent", True), (kid.pk, "child", True)}
     assert household.created_by == professional
     event = ChainEvent.objects.get(activity="household.registered")
     assert event.household_key == str(household.pk)
     assert event.attributes == {"members": 2, "children": 1}
+
+
+def test_relations_are_the_brps_to_say(professional):
+    """Left out, the relation comes from the BRP; stated, it must agree: a professional
+    cannot make anybody a parent or carer."""
+    actor = f.professional_actor(professional)
+    mother, father, [kid] = _family(actor)
+    household = actions.register_household(actor, [
+        actions.MemberInput(kid.pk), actions.MemberInput(father.pk)])
+    assert {m.person_id: m.relation for m in household.members.all()} == {
+        kid.pk: "child", father.pk: "parent"}
+    with pytest.raises(ValidationError) as info:
+        actions.register_household(actor, [actions.MemberInput(kid.pk, "parent"),
+                                           actions.MemberInput(mother.pk, "child")])
+    assert codes(info.value) == {"members[0].relation": "brp_mismatch",
+                                 "members[1].relation": "brp_mismatch"}
+
+
+def test_a_stranger_cannot_be_put_in_a_household(professional):
+    """Finding 2 of issue 8: an unrelated adult made 'parent' of a child through a household.
+    Without a tie in the BRP (parent, custody, same address) the household is refused."""
+    actor = f.professional_actor(professional)
+    _mother, _father, [kid] = _family(actor)
+    stranger = actions.register_person(actor, entered(postcode="9901AB", house_number=99)).person
+    for relation in ("parent", "carer", ""):
+        with pytest.raises(ValidationError) as info:
+            actions.register_household(actor, [actions.MemberInput(stranger.pk, relation),
+                                               actions.MemberInput(kid.pk, "child")])
+        assert codes(info.value)["members[0].person_id"] == "brp_no_tie"
+    assert HouseholdMember.objects.filter(person=stranger).count() == 0
+
+
+def test_a_housemate_at_the_same_brp_address_is_a_housemate(professional):
+    actor = f.professional_actor(professional)
+    mother, _father, [kid] = _family(actor, address=("9901AB", 30))
+    partner = actions.register_person(actor, entered(postcode="9901AB", house_number=30)).person
+    household = actions.register_household(actor, [
+        actions.MemberInput(mother.pk), actions.MemberInput(kid.pk),
+        actions.MemberInput(partner.pk)])
+    assert {m.person_id: m.relation for m in household.members.all()}[partner.pk] == "housemate"
+    with pytest.raises(ValidationError):
+        actions.register_household(actor, [actions.MemberInput(partner.pk, "parent"),
+                                           actions.MemberInput(kid.pk)])
+
+
+def test_a_youth_without_bsn_is_placed_as_entered_and_unverified(professional):
+    actor = f.professional_actor(professional)
+    mother, _father, _kids = _family(actor)
+    youth = actions.register_person(actor, entered(bsn="")).person
+    household = actions.register_household(actor, [
+        actions.MemberInput(mother.pk), actions.MemberInput(youth.pk, "child")])
+    member = household.members.get(person=youth)
+    assert (member.relation, member.brp_verified) == ("child", False)
+    # The mother's tie to this child is hers to claim, not the BRP's: unconfirmed.
+    mother_member = household.members.get(person=mother)
+    assert (mother_member.relation, mother_member.brp_verified) == ("housemate", False)
 
 
 def test_household_input_errors(professional):
@@ -250,6 +464,9 @@ def test_household_input_errors(professional):
     with pytest.raises(ValidationError) as info:
         actions.register_household(actor, [])
     assert codes(info.value) == {"members": "min_items"}
+    with pytest.raises(ValidationError) as info:
+        actions.register_household(actor, [actions.MemberInput(p.pk)] * 21)
+    assert codes(info.value) == {"members": "max_items"}
 
 
 def test_household_with_unknown_or_forbidden_member_is_refused_alike(professional, other_professional):
@@ -273,7 +490,7 @@ def test_household_with_unknown_or_forbidden_member_is_refused_alike(professiona
     assert denied.count() >= 3
 
 
-def test_siblings_are_derived_from_shared_parents(db):
+def test_siblings_are_derived_from_shared_parents_in_the_brp(db):
     mother, father, new_partner = f.PersonFactory(), f.PersonFactory(), f.PersonFactory()
     anna, bram = f.PersonFactory(), f.PersonFactory()
     half_sister = f.PersonFactory()  # shares the mother, lives in another household
@@ -282,7 +499,9 @@ def test_siblings_are_derived_from_shared_parents(db):
     f.make_household(parents=[mother, new_partner], children=[half_sister])
     f.make_household(parents=[neighbour_parent], children=[neighbour_kid])
     foster = f.PersonFactory()
-    f.make_household(carers=[father], children=[foster])  # a carer is not a parent
+    f.make_household(carers=[father], children=[foster])  # custody, not a parent
+    unverified = f.PersonFactory()
+    f.make_household(parents=[mother], children=[unverified], brp=False)  # typed, not BRP
 
     def ids(people):
         return sorted(str(p.pk) for p in people)
@@ -292,6 +511,7 @@ def test_siblings_are_derived_from_shared_parents(db):
     assert actions.siblings_of(neighbour_kid) == []
     assert actions.siblings_of(mother) == []  # parents are nobody's sibling here
     assert actions.siblings_of(foster) == []
+    assert actions.siblings_of(unverified) == []
 
 
 # --- correction proposals --------------------------------------------------------------
@@ -299,33 +519,33 @@ def test_siblings_are_derived_from_shared_parents(db):
 
 @pytest.fixture
 def proposal(professional, other_professional, postcode_address):
+    """A report back to the BRP: the second professional typed another given name and
+    another address than the BRP has."""
     bsn = f.synthetic_bsn()
     actions.register_person(f.professional_actor(professional), entered(bsn=bsn))
     actions.register_person(
         f.professional_actor(other_professional),
-        entered(bsn=bsn, family_name="Vissers", postcode="9901AB", house_number=12))
+        entered(bsn=bsn, given_names="Dani", postcode="9901AB", house_number=12, brp=False))
     return CorrectionProposal.objects.get(person__bsn=bsn)
 
 
-def test_a_functional_admin_accepts_a_correction(proposal, functional_admin, postcode_address):
+def test_a_functional_admin_passes_a_report_on_to_the_brp(proposal, functional_admin):
+    """Accepting passes the report on; the platform's copy stays the BRP's."""
     decided = actions.decide_correction(f.professional_actor(functional_admin), proposal.pk,
                                         accept=True)
     assert decided.status == "accepted" and decided.decided_by == functional_admin
     assert decided.decided_at is not None
     person = Person.objects.get(pk=proposal.person_id)
-    assert person.family_name == "Vissers" and person.postcode == "9901AB"
-    # The neighbourhood follows the accepted address.
-    assert person.neighbourhood_id == postcode_address.neighbourhood_id
+    assert person.given_names == "Daan" and person.postcode == ""  # the BRP's, unchanged
     event = ChainEvent.objects.get(activity="correction.decided")
     assert event.attributes == {"accepted": True,
-                                "fields": ["family_name", "house_number", "postcode"]}
+                                "fields": ["given_names", "house_number", "postcode"]}
 
 
 def test_a_functional_admin_rejects_a_correction(proposal, functional_admin):
     actions.decide_correction(f.professional_actor(functional_admin), proposal.pk, accept=False)
     proposal.refresh_from_db()
     assert proposal.status == "rejected"
-    assert Person.objects.get(pk=proposal.person_id).family_name == "Visser"
 
 
 def test_a_decided_correction_cannot_be_decided_again(proposal, functional_admin):
@@ -333,7 +553,8 @@ def test_a_decided_correction_cannot_be_decided_again(proposal, functional_admin
     actions.decide_correction(admin, proposal.pk, accept=False)
     with pytest.raises((ValidationError, audit.AccessDenied)):
         actions.decide_correction(admin, proposal.pk, accept=True)
-    assert Person.objects.get(pk=proposal.person_id).family_name == "Visser"
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected"
 
 
 @pytest.mark.parametrize("role", ["professional", "coordinator", "platform_admin",
@@ -344,7 +565,27 @@ def test_only_a_functional_admin_decides(proposal, make_professional, role):
                                   accept=True)
     proposal.refresh_from_db()
     assert proposal.status == "open"
-    assert Person.objects.get(pk=proposal.person_id).family_name == "Visser"
+
+
+def test_a_functional_admin_of_another_municipality_neither_sees_nor_decides(proposal):
+    """Finding 4 of issue 8: a functional administrator of one municipality read and decided
+    another municipality's correction proposals (names, birth dates)."""
+    elsewhere = f.OrganisationFactory(municipality=f.MunicipalityFactory(code="GM9977"))
+    admin = f.professional_actor(f.ProfessionalFactory(organisation=elsewhere,
+                                                       roles=["functional_admin"]))
+    assert actions.list_open_corrections(admin) == []
+    with pytest.raises(audit.AccessDenied):
+        actions.decide_correction(admin, proposal.pk, accept=True)
+    with pytest.raises(audit.AccessDenied):
+        actions.read_person(admin, proposal.person_id)
+    proposal.refresh_from_db()
+    assert proposal.status == "open"
+
+
+def test_an_unknown_proposal_id_is_refused_like_a_forbidden_one(functional_admin):
+    admin = f.professional_actor(functional_admin)
+    with pytest.raises(audit.AccessDenied):
+        actions.decide_correction(admin, 987654, accept=True)
 
 
 # --- chain events ----------------------------------------------------------------------
@@ -357,7 +598,7 @@ def test_chain_events_carry_a_pseudonym_never_the_bsn(professional, other_profes
         f.professional_actor(professional),
         entered(bsn=bsn, postcode="9901AB", house_number=12)).person
     actions.register_person(f.professional_actor(other_professional),
-                            entered(bsn=bsn, given_names="Other"))
+                            entered(bsn=bsn, given_names="Other", brp=False))
     events = list(ChainEvent.objects.order_by("id"))
     assert [e.activity for e in events] == [
         "person.registered", "person.reregistered", "correction.proposed"]
@@ -380,7 +621,8 @@ def test_chain_event_is_in_the_same_transaction(professional):
     other = f.ProfessionalFactory()
     with mock.patch.object(actions.CorrectionProposal.objects, "create",
                            side_effect=RuntimeError("boom")), pytest.raises(RuntimeError):
-        actions.register_person(f.professional_actor(other), entered(bsn=bsn, given_names="X"))
+        actions.register_person(f.professional_actor(other),
+                                entered(bsn=bsn, given_names="X", brp=False))
     assert ChainEvent.objects.count() == events
     assert AccessLogRecord.objects.count() == records
     assert not Registration.objects.filter(professional=other).exists()
@@ -396,26 +638,18 @@ def test_chain_events_refuse_personal_attributes(db):
         emit(Activity.PERSON_REGISTERED, attributes={"bsn": "999900018"})
 
 
-def test_reading_back_a_known_bsn_shows_only_what_you_entered(api_client_for, professional, other_professional):
-    """Review finding: after entering a known BSN, the follow-up read must not hand over
-    the stored identity. The registration ground shows the data as you entered it."""
-    from .conftest import person_payload
-
+def test_reading_back_a_known_bsn_shows_the_brps_data_to_anyone_who_proved_it(
+        api_client_for, professional, other_professional):
+    """Review finding (issue 2): entering a known BSN must not hand over what the chain
+    stored. Now base data are the BRP's, and only who proves BSN, birth date and family name
+    registers: the read shows the BRP's data, the same as for someone the chain never knew."""
     first = person_payload(given_names="Nina", family_name="Nguyen", birth_date="2015-06-22")
     created = api_client_for(professional).post("/persons", first).json()
-    probe = {**first, "given_names": "X", "family_name": "Y", "birth_date": "2016-01-01",
-             "postcode": None, "house_number": None}
     api = api_client_for(other_professional)
-    answer = api.post("/persons", probe)
-    assert answer.status_code == 201 and answer.json()["id"] == created["id"]
+    probe = {**first, "given_names": "X", "birth_date": "2016-01-01"}
+    assert api.post("/persons", probe).status_code == 422
+    assert api.get(f"/persons/{created['id']}").status_code == 403
+    assert api.post("/persons", {**first, "given_names": "X"}).json()["id"] == created["id"]
     read = api.get(f"/persons/{created['id']}").json()
-    assert (read["given_names"], read["family_name"], read["birth_date"]) == ("X", "Y", "2016-01-01")
-    assert read["postcode"] is None and read["neighbourhood_code"] is None
-    # For an unknown BSN the read also returns exactly what was entered: no difference.
-    fresh = {**probe, "bsn": f.synthetic_bsn()}
-    new = api.post("/persons", fresh).json()
-    again = api.get(f"/persons/{new['id']}").json()
-    assert {k: v for k, v in again.items() if k not in ("id", "bsn")} == {
-        k: v for k, v in read.items() if k not in ("id", "bsn")}
-    # The first professional still sees the stored record as they entered it.
-    assert api_client_for(professional).get(f"/persons/{created['id']}").json()["given_names"] == "Nina"
+    assert (read["given_names"], read["family_name"], read["birth_date"]) == (
+        "Nina", "Nguyen", "2015-06-22")

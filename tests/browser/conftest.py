@@ -72,7 +72,10 @@ def platform_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "JEUGDKETEN_DEMO": "true",
         "JEUGDKETEN_REQUIRE_2FA": "true",  # the real two-factor flow
         "SECRET_KEY": "browser-tests-" + "x" * 40,
+        # The BRP stand-in of this platform: its own port and population (under var/).
+        "JEUGDKETEN_BRP_STANDIN_PORT": str(_free_port()),
     }
+    env.pop("JEUGDKETEN_BRP_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     cli = str(BIN / "jeugdketen")
     subprocess.run([cli, "migrate", "--no-input", "-v0"], env=env, check=True)

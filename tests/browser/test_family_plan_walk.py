@@ -80,11 +80,10 @@ def test_family_plan_from_match_to_withdrawn_consent(browser, platform_url):
     consent = coordinator.locator("#form-consent")
     for box in consent.locator("input[name=cs-person_ids]").all():
         box.check()
-    # Given by the parent, and by the 15-year-old himself (from 12 to 16: together).
+    # Given by the whole family: for each member the platform counts who may give it (the
+    # member from 16; the parents with custody in the BRP under 12; both from 12 to 16).
     for box in consent.locator("input[name=cs-given_by_person_ids]").all():
-        label = box.evaluate("e => e.labels[0].textContent")
-        if "Fatima" in label or "Liam" in label:
-            box.check()
+        box.check()
     school = consent.locator("select[name=cs-organisation_id] option",
                              has_text="De Regenboog").first.get_attribute("value")
     consent.locator("select[name=cs-organisation_id]").select_option(school)

@@ -12,16 +12,18 @@ from playwright.sync_api import Error
 from .a11y import assert_accessible
 from .conftest import log_in, new_page
 
-BSN = "999990032"  # synthetic, passes the eleven test
+# A youth of the example BRP population the demo loads into the stand-in (synthetic, passes
+# the eleven test; nobody has entered him yet).
+BSN = "999990032"
 
 
 def enter_youth(page) -> str:
     page.goto("/personen/nieuw/")
     page.fill("#id_bsn", BSN)
-    page.fill("#id_given_names", "Noor")
-    page.fill("#id_family_name", "Walktest")
-    page.fill("#id_birth_date", "2014-09-21")
-    page.check("input[name=sex][value=V]")
+    page.fill("#id_given_names", "Noah")
+    page.fill("#id_family_name", "de Vries")
+    page.fill("#id_birth_date", "2020-01-09")
+    page.check("input[name=sex][value=M]")
     page.click("form.jk-form button[type=submit]")
     page.wait_for_url(re.compile(r"/personen/[0-9a-f-]{36}/"))
     return page.url.rstrip("/").rsplit("/", 1)[1]
@@ -88,8 +90,8 @@ def test_decision_aid_to_agreed_coordinator(browser, platform_url):
     school.wait_for_url(re.compile(r"/verwijsindex/signalen/\d+/"))
     assert_accessible(school, "signal page")
     school.goto(school.url + "brief/")
-    # Noor is 12: the letter goes to the youth and the parents together.
-    assert "Aan Noor Walktest en zijn of haar ouders of verzorgers" in school.content()
+    # Noah is under 12: the letter goes to his parents.
+    assert "Aan de ouders of verzorgers van Noah de Vries" in school.content()
     assert_accessible(school, "letter")
 
     # A second organisation enters the same youth (entered once) and signals too.
@@ -104,7 +106,7 @@ def test_decision_aid_to_agreed_coordinator(browser, platform_url):
     assert_accessible(team, "matches")
     newest = team.locator("section.jk-card").first
     assert "Petra Leerkracht" in newest.text_content()
-    assert "Noor" not in newest.text_content()
+    assert "Noah" not in newest.text_content()
     select = newest.locator("select")
     option = select.locator("option", has_text="Rachid Regisseur").first.get_attribute("value")
     select.select_option(option)

@@ -16,6 +16,7 @@ from jeugdketen.guide import loader
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Person, Professional
 
+from .. import brp
 from .. import factories as f
 
 GOOD_MELDCODE = {"steps": ["map_signals", "consult", "talk_client"], "suspicion": "yes",
@@ -54,7 +55,7 @@ def register(professional: Professional, **kw: Any) -> Person:
     data = {"bsn": f.synthetic_bsn(), "given_names": "Noor", "family_name": "Bakker",
             "birth_date": date(2012, 6, 1), "sex": "V"} | kw
     return registry.register_person(f.professional_actor(professional),
-                                    registry.PersonInput(**data)).person
+                                    registry.PersonInput(**brp.known(data))).person
 
 
 @pytest.fixture

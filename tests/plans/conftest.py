@@ -67,9 +67,12 @@ LEVELS = {"-2": "Gaat niet meer naar school", "-1": "1 dag per week",
 
 @pytest.fixture
 def plan(family):
+    """The coordinator starts the plan on the family's consent (the parent, and the youth of
+    14 together with the parent)."""
     from jeugdketen.plans import actions
 
-    return actions.start_plan(family.actor, family.household.pk, family.coordinator.pk)
+    return actions.start_plan(family.actor, family.household.pk, family.coordinator.pk,
+                              consent_given_by=[family.parent.pk, family.youth.pk])
 
 
 def consent_all(family: Family, organisation: Organisation,
@@ -78,12 +81,36 @@ def consent_all(family: Family, organisation: Organisation,
     """The family consents, each member as the law says: the parent alone, the parent for
     the child under 12, the youth of 14 together with the parent."""
     from jeugdketen.access.actions import give_consent
+    from jeugdketen.plans.models import Plan
 
+    plan = Plan.objects.get(household=family.household, status="open")
     givers = {family.parent.pk: [family.parent.pk], family.child.pk: [family.parent.pk],
               family.youth.pk: [family.youth.pk, family.parent.pk]}
-    return [give_consent(family.actor, person.pk, given_by=givers[person.pk],
+    return [give_consent(family.actor, person.pk, plan_id=plan.pk, given_by=givers[person.pk],
                          organisation_id=organisation.pk, categories=list(categories))
             for person in family.members]
+
+
+def coordinated_match_about(person: Person, coordinator: Professional) -> Any:
+    """A match in the reference index about `person`, with `coordinator` as its agreed
+    coordinator (status coordinated): the other way to start a plan."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jeugdketen.referral_index.models import Match, Signal
+
+    today = timezone.localdate()
+    match = Match.objects.create(kind="client", subject_key=f"client:{person.pk}",
+                                 status="coordinated", coordinator=coordinator,
+                                 coordinator_due=today + timedelta(days=5))
+    for org, contact in ((f.OrganisationFactory(), None), (coordinator.organisation, coordinator)):
+        contact = contact or f.ProfessionalFactory(organisation=org)
+        match.signals.add(Signal.objects.create(
+            person=person, organisation=org, contact=contact, contact_phone="0612345678",
+            contact_email="c@example.org", registered_on=today, duration_days=365,
+            expires_on=today + timedelta(days=365), status="active"))
+    return match
 
 
 def rule_of(response: Any) -> str:

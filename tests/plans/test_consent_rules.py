@@ -28,7 +28,7 @@ from jeugdketen.registry.actions import read_person
 from jeugdketen.rules import Refusal
 
 from .. import factories as f
-from .conftest import LEVELS, consent_all
+from .conftest import LEVELS, consent_all, coordinated_match_about
 
 pytestmark = pytest.mark.django_db
 
@@ -101,17 +101,34 @@ def test_a_parent_of_another_household_gives_no_consent():
     assert refused.value.rule == "consent_given_by_parent"
 
 
+def test_only_custody_in_the_brp_makes_a_parent_give_consent():
+    """Issue 8: a parent typed into a household gives no consent for the child; custody
+    (gezag) in the BRP does. Being the BRP's parent without custody is not enough."""
+    kid, typed_parent = _person(9), _person(40)
+    f.make_household(parents=[typed_parent], children=[kid], brp=False)
+    today = timezone.localdate()
+    with pytest.raises(Refusal) as refused:
+        access.check_givers(kid, {str(typed_parent.pk)}, today)
+    assert refused.value.rule == "consent_given_by_parent"
+    f.kinship(kid, typed_parent, parent=True, custody=False)
+    with pytest.raises(Refusal):
+        access.check_givers(kid, {str(typed_parent.pk)}, today)
+    f.kinship(kid, typed_parent, parent=True, custody=True)
+    access.check_givers(kid, {str(typed_parent.pk)}, today)
+
+
 def test_give_consent_counts_the_age_on_the_day_it_is_given(family, plan):
     """The youth of 14 in the fixture; a 16th birthday today makes the same youth consent
     alone, and the parent's signature is then refused."""
     family.youth.birth_date = f.birth_date_for_age(16)
     family.youth.save(update_fields=["birth_date"])
     with pytest.raises(Refusal) as refused:
-        access.give_consent(family.actor, family.youth.pk,
+        access.give_consent(family.actor, family.youth.pk, plan_id=plan.pk,
                             given_by=[family.youth.pk, family.parent.pk],
                             organisation_id=family.school.pk, categories=["plan"])
     assert refused.value.rule == "consent_given_by_person"
-    consent = access.give_consent(family.actor, family.youth.pk, given_by=[family.youth.pk],
+    consent = access.give_consent(family.actor, family.youth.pk, plan_id=plan.pk,
+                                  given_by=[family.youth.pk],
                                   organisation_id=family.school.pk, categories=["plan"])
     assert {str(p.pk) for p in consent.given_by.all()} == {str(family.youth.pk)}
 
@@ -181,7 +198,8 @@ def test_a_withdrawn_consent_stays_withdrawn_and_a_new_one_is_a_new_record(famil
     assert Consent.objects.get(pk=child_consent.pk).withdrawn_at == first
     with pytest.raises(AccessDenied):
         actions.read_plan(family.teacher_actor, plan.pk)
-    access.give_consent(family.actor, family.child.pk, given_by=[family.parent.pk],
+    access.give_consent(family.actor, family.child.pk, plan_id=plan.pk,
+                        given_by=[family.parent.pk],
                         organisation_id=family.school.pk, categories=["plan"])
     assert actions.read_plan(family.teacher_actor, plan.pk).decision.ground == "consent"
 
@@ -189,7 +207,8 @@ def test_a_withdrawn_consent_stays_withdrawn_and_a_new_one_is_a_new_record(famil
 def test_a_parent_cannot_withdraw_the_consent_of_a_youth_of_16(family, plan):
     family.youth.birth_date = f.birth_date_for_age(16)
     family.youth.save(update_fields=["birth_date"])
-    consent = access.give_consent(family.actor, family.youth.pk, given_by=[family.youth.pk],
+    consent = access.give_consent(family.actor, family.youth.pk, plan_id=plan.pk,
+                                  given_by=[family.youth.pk],
                                   organisation_id=family.school.pk, categories=["plan"])
     parent = f.citizen_actor(family.parent)
     with pytest.raises(AccessDenied):
@@ -238,7 +257,8 @@ def test_analysis_reads_are_logged_per_person_for_whom_there_is_a_ground(family,
         ScoreInput(person_id=family.parent.pk, domain="finances", professional_score=2),
         ScoreInput(person_id=family.child.pk, domain="schooling", professional_score=3)])
     consent_all(family, family.school, categories=("plan",))
-    access.give_consent(family.actor, family.child.pk, given_by=[family.parent.pk],
+    access.give_consent(family.actor, family.child.pk, plan_id=plan.pk,
+                        given_by=[family.parent.pk],
                         organisation_id=family.school.pk, categories=["analysis"])
     actions.add_team_member(family.actor, plan.pk, role="ib",
                             professional_id=family.teacher.pk)
@@ -279,7 +299,8 @@ def test_the_former_coordinator_is_denied_and_logged(family, plan):
     with pytest.raises(AccessDenied):
         actions.read_plan(family.actor, plan.pk)
     with pytest.raises(AccessDenied):
-        access.give_consent(family.actor, family.child.pk, given_by=[family.parent.pk],
+        access.give_consent(family.actor, family.child.pk, plan_id=plan.pk,
+                            given_by=[family.parent.pk],
                             organisation_id=family.school.pk, categories=["plan"])
     # The former coordinator entered the family: base data stay readable on that ground.
     assert read_person(family.actor, family.child.pk)
@@ -344,22 +365,6 @@ def test_chain_events_of_a_whole_trajectory_carry_no_personal_data(family, plan)
 # at the time of writing (see the report to the lead).
 
 
-def _coordinated_match_about(person, coordinator):
-    from jeugdketen.referral_index.models import Match, Signal
-
-    today = timezone.localdate()
-    match = Match.objects.create(kind="client", subject_key=f"client:{person.pk}",
-                                 status="coordinated", coordinator=coordinator,
-                                 coordinator_due=today + timedelta(days=5))
-    for org, contact in ((f.OrganisationFactory(), None), (coordinator.organisation, coordinator)):
-        contact = contact or f.ProfessionalFactory(organisation=org)
-        match.signals.add(Signal.objects.create(
-            person=person, organisation=org, contact=contact, contact_phone="0612345678",
-            contact_email="c@example.org", registered_on=today, duration_days=365,
-            expires_on=today + timedelta(days=365), status="active"))
-    return match
-
-
 def test_a_match_is_not_revealed_to_someone_not_involved_in_it(family):
     """Reference index: matches are found only through one's own active signal. A
     professional who entered the family but is not in the match must get the same answer
@@ -367,8 +372,8 @@ def test_a_match_is_not_revealed_to_someone_not_involved_in_it(family):
     must not be able to hang the match on a plan."""
     agreed = f.ProfessionalFactory(organisation=f.OrganisationFactory(may_coordinate=True),
                                    roles=["coordinator"])
-    about_family = _coordinated_match_about(family.child, agreed)
-    elsewhere = _coordinated_match_about(_person(9), agreed)
+    about_family = coordinated_match_about(family.child, agreed)
+    elsewhere = coordinated_match_about(_person(9), agreed)
     answers = []
     for match in (about_family, elsewhere):
         try:
@@ -400,24 +405,27 @@ def test_an_analysis_is_refused_before_its_input_is_judged(family, plan):
                         scores=probes[2])
 
 
-def test_a_coordinator_of_a_closed_plan_records_no_consent_or_legal_basis(family, plan):
-    """A closed plan is not changed: its coordinator keeps reading it, but no longer records
-    consent (or a legal basis) that would open the family to another organisation."""
+def test_a_coordinator_of_a_closed_plan_records_no_consent(family, plan):
+    """A closed plan is not changed: its coordinator keeps reading the plan's consents, but
+    no longer records consent that would open the family to another organisation. (A legal
+    basis the coordinator never records for another organisation: see below.)"""
+    assert access.give_consent(family.actor, family.child.pk, plan_id=plan.pk,
+                               given_by=[family.parent.pk], organisation_id=family.school.pk,
+                               categories=["plan"])
     actions.close_plan(family.actor, plan.pk, reason_code="01",
                        can_continue_without_help=True, satisfaction=7)
+    before = Consent.objects.count()
     with pytest.raises(AccessDenied):
-        access.give_consent(family.actor, family.child.pk, given_by=[family.parent.pk],
+        access.give_consent(family.actor, family.youth.pk, plan_id=plan.pk,
+                            given_by=[family.youth.pk, family.parent.pk],
                             organisation_id=family.school.pk, categories=["plan", "base_data"])
-    gi = f.OrganisationFactory(name="GI Gesloten", kind="certified_institution",
-                               municipality=family.team_org.municipality)
-    with pytest.raises(AccessDenied):
-        access.record_legal_basis(family.actor, family.child.pk,
-                                  organisation_id=gi.pk, kind="child_protection",
-                                  reference="OTS C/13/1",
-                                  valid_until=timezone.localdate() + timedelta(days=30))
-    assert not Consent.objects.exists() and not LegalBasis.objects.exists()
-    # Reading stays.
-    assert access.consents_for(family.actor, [family.child])
+    assert Consent.objects.count() == before
+    assert not Consent.objects.filter(person=family.youth, organisation=family.school).exists()
+    # Reading stays: the consents given for this plan.
+    seen = access.consents_for(family.actor, family.members, plan=plan)
+    child = seen[str(family.child.pk)]["consents"]
+    assert {c.organisation_id for c in child} == {family.team_org.pk, family.school.pk}
+    assert {c.plan_id for c in child} == {plan.pk}
 
 
 def test_a_school_cannot_grant_itself_a_legal_basis(family, plan):
@@ -444,15 +452,40 @@ def test_a_school_cannot_grant_itself_a_legal_basis(family, plan):
     assert no_ground.value.rule == "no_ground_to_join"
 
 
-def test_the_coordinator_records_a_legal_basis_only_for_an_organisation_that_can_hold_it(
+def test_a_legal_basis_is_recorded_only_by_a_professional_of_the_organisation_holding_it(
         family, plan):
-    with pytest.raises((AccessDenied, Refusal)):
-        access.record_legal_basis(family.actor, family.child.pk,
-                                  organisation_id=family.school.pk, kind="child_protection",
-                                  reference="OTS C/13/1",
-                                  valid_until=timezone.localdate() + timedelta(days=30))
+    """Issue 8: no longer the coordinator for another organisation; a professional of the
+    holding organisation who entered the person (or has a plan ground), and only for an
+    organisation that can hold that ground."""
+    until = timezone.localdate() + timedelta(days=30)
+
+    def record(actor, organisation):
+        return access.record_legal_basis(actor, family.child.pk,
+                                         organisation_id=organisation.pk,
+                                         kind="child_protection", reference="OTS C/13/1",
+                                         valid_until=until)
+
     gi = f.OrganisationFactory(kind="certified_institution", municipality=family.school.municipality)
-    basis = access.record_legal_basis(family.actor, family.child.pk, organisation_id=gi.pk,
-                                      kind="child_protection", reference="OTS C/13/1",
-                                      valid_until=timezone.localdate() + timedelta(days=30))
+    guardian = f.ProfessionalFactory(organisation=gi, roles=["professional"])
+    other_gi = f.OrganisationFactory(kind="certified_institution",
+                                     municipality=family.school.municipality)
+    # The plan's coordinator, for the certified institution: denied, and logged.
+    with pytest.raises(AccessDenied):
+        record(family.actor, gi)
+    assert _records(family.actor, data="legal_basis", outcome="denied").get().client_id == str(
+        family.child.pk)
+    # A professional of the institution without a ground for the child: denied.
+    with pytest.raises(AccessDenied):
+        record(f.professional_actor(guardian), gi)
+    f.RegistrationFactory(person=family.child, professional=guardian)
+    # For another institution: denied; a school cannot hold the measure at all.
+    with pytest.raises(AccessDenied):
+        record(f.professional_actor(guardian), other_gi)
+    with pytest.raises((AccessDenied, Refusal)):
+        record(f.professional_actor(guardian), family.school)
+    assert not LegalBasis.objects.exists()
+    # The institution's own professional who entered the child: allowed.
+    basis = record(f.professional_actor(guardian), gi)
     assert basis.organisation_id == gi.pk
+    assert _records(f.professional_actor(guardian), data="legal_basis",
+                    outcome="allowed").get().ground == "own_organisation"

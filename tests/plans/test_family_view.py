@@ -62,8 +62,17 @@ def older(family):
     person = f.PersonFactory(birth_date=f.birth_date_for_age(17), given_names="Sam",
                              family_name="Bakker")
     f.HouseholdMemberFactory(household=family.household, person=person, relation="child")
+    f.kinship(person, family.parent)
     f.RegistrationFactory(person=person, professional=family.coordinator)
     return person
+
+
+@pytest.fixture
+def plan(family, older):
+    """Started on the family's consent: the parent, the youth of 14 with the parent, and Sam
+    (17) for himself."""
+    return actions.start_plan(family.actor, family.household.pk, family.coordinator.pk,
+                              consent_given_by=[family.parent.pk, family.youth.pk, older.pk])
 
 
 @pytest.fixture
@@ -73,12 +82,13 @@ def users(family, older):
             "youth": f.UserFactory(person=family.youth)}
 
 
-def consent_for_school(family, older) -> None:
-    """The coordinator records the family's consent for the school, each as the law says."""
+def consent_for_school(family, older, plan) -> None:
+    """The coordinator records the family's consent for the school in this plan, each as the
+    law says."""
     givers = {family.parent.pk: [family.parent.pk], family.child.pk: [family.parent.pk],
               family.youth.pk: [family.youth.pk, family.parent.pk], older.pk: [older.pk]}
     for person_id, given_by in givers.items():
-        give_consent(family.actor, person_id, given_by=given_by,
+        give_consent(family.actor, person_id, plan_id=plan.pk, given_by=given_by,
                      organisation_id=family.school.pk,
                      categories=["base_data", "plan", "evaluations"])
 
@@ -101,7 +111,7 @@ def full_plan(family, older, plan):
         coordinator, plan.pk, role="Haalt Noor op dinsdag uit school",
         related=actions.RelatedInput(name="Oma Joke", relation="grootmoeder",
                                      phone="0612345678"))
-    consent_for_school(family, older)
+    consent_for_school(family, older, plan)
     actions.add_team_member(coordinator, plan.pk, professional_id=family.teacher.pk,
                             role="Intern begeleider")
     actions.add_action(coordinator, plan.pk, description="Daan elke ochtend wekken",
@@ -510,9 +520,12 @@ def test_consents_and_legal_bases_are_shown_per_member(family, older, users, ful
 
     protection = f.OrganisationFactory(name="Gecertificeerde Instelling Noord", kind="certified_institution",
                                        municipality=municipality)
+    guardian = f.ProfessionalFactory(organisation=protection, roles=["professional"])
+    f.RegistrationFactory(person=family.child, professional=guardian)
     until = timezone.localdate() + timedelta(days=365)
-    record_legal_basis(f.professional_actor(full_plan.successor), family.child.pk, organisation_id=protection.pk,
-                       kind="child_protection", reference="OTS-2025-0042", valid_until=until)
+    record_legal_basis(f.professional_actor(guardian), family.child.pk,
+                       organisation_id=protection.pk, kind="child_protection",
+                       reference="OTS-2025-0042", valid_until=until)
     text = text_of(login(users["parent"]).get(plan_url(full_plan)))
     child = text[text.index("Wettelijke grondslag voor de gegevens van Noor Bakker"):]
     assert "Gecertificeerde Instelling Noord" in child

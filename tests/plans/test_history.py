@@ -27,9 +27,15 @@ def at(day, hour: int = 10):
     return datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
 
 
+def on_consent(family) -> dict:
+    """The family's consent to start the plan: the parent, and the youth with the parent."""
+    return {"consent_given_by": [family.parent.pk, family.youth.pk]}
+
+
 def test_defaults_unchanged_started_today_and_events_now(family):
     before = timezone.now()
-    plan = actions.start_plan(family.actor, family.household.pk, family.coordinator.pk)
+    plan = actions.start_plan(family.actor, family.household.pk, family.coordinator.pk,
+                              **on_consent(family))
     assert plan.started_on == timezone.localdate()
     event = ChainEvent.objects.get(activity="plan.started")
     assert before <= event.at <= timezone.now()
@@ -40,7 +46,7 @@ def test_a_trajectory_recorded_in_the_past(family):
     today = timezone.localdate()
     start = today - timedelta(days=400)
     plan = actions.start_plan(family.actor, family.household.pk, family.coordinator.pk,
-                              started_on=start, at=at(start, 9))
+                              started_on=start, at=at(start, 9), **on_consent(family))
     assert plan.started_on == start
     goal = actions.add_goal(family.actor, plan.pk, title="Daan gaat naar school",
                             person_ids=[family.youth.pk], levels=LEVELS, at=at(start, 11))
@@ -48,8 +54,9 @@ def test_a_trajectory_recorded_in_the_past(family):
         family.actor, plan.pk, role="haalt Noor op",
         related=RelatedInput(name="Oma Joke", relation="grootmoeder"), at=at(start, 12))
     # Consent given in the past: the youth was 14 - 1 = 13 then, so together with the parent.
-    consents = [give_consent(family.actor, p.pk, given_by=g, organisation_id=family.school.pk,
-                             categories=["plan"], at=at(start + timedelta(days=2)))
+    consents = [give_consent(family.actor, p.pk, plan_id=plan.pk, given_by=g,
+                             organisation_id=family.school.pk, categories=["plan"],
+                             at=at(start + timedelta(days=2)))
                 for p, g in ((family.parent, [family.parent.pk]),
                              (family.child, [family.parent.pk]),
                              (family.youth, [family.youth.pk, family.parent.pk]))]
@@ -100,7 +107,7 @@ def test_no_future_and_no_start_after_today(family):
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(Refusal) as refused:
         actions.start_plan(family.actor, family.household.pk, family.coordinator.pk,
-                           started_on=tomorrow)
+                           started_on=tomorrow, **on_consent(family))
     assert refused.value.field == "started_on"
     with pytest.raises(ValueError):
         moment(timezone.now() + timedelta(hours=1))
@@ -111,7 +118,7 @@ def test_no_future_and_no_start_after_today(family):
 def test_an_evaluation_cannot_lie_after_the_moment_it_was_recorded(family):
     start = timezone.localdate() - timedelta(days=100)
     plan = actions.start_plan(family.actor, family.household.pk, family.coordinator.pk,
-                              started_on=start, at=at(start))
+                              started_on=start, at=at(start), **on_consent(family))
     goal = actions.add_goal(family.actor, plan.pk, title="Doel", person_ids=[family.child.pk],
                             levels=LEVELS, at=at(start))
     with pytest.raises(Refusal) as refused:

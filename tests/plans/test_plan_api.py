@@ -12,7 +12,7 @@ from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.plans.models import Plan
 
-from .conftest import LEVELS, consent_all, field_of, rule_of
+from .conftest import LEVELS, consent_all, coordinated_match_about, field_of, rule_of
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +22,23 @@ def api(api_client_for, family):
     return api_client_for(family.coordinator)
 
 
-def start(api, family):
+def start(api, family, match, coordinator=None):
+    """POST /plans starts a plan from a match (its agreed coordinator); the start on the
+    family's consent is the household page's (the `plan` fixture, through the action)."""
     return api.post("/plans", {"household_id": str(family.household.pk),
-                               "coordinator_id": family.coordinator.pk})
+                               "coordinator_id": (coordinator or family.coordinator).pk,
+                               "match_id": match.pk})
 
 
 def test_one_family_one_plan(api, family):
-    first = start(api, family)
+    match = coordinated_match_about(family.child, family.coordinator)
+    first = start(api, family, match)
     assert first.status_code == 201, first.content
     body = first.json()
-    assert body["status"] == "open" and body["origin"] == "direct"
+    assert body["status"] == "open" and body["origin"] == "match"
     read = api.get(f"/plans/{body['id']}").json()
     assert {m["id"] for m in read["members"]} == {str(p.pk) for p in family.members}
-    second = start(api, family)
+    second = start(api, family, match)
     assert second.status_code == 409
     problem = second.json()
     assert rule_of(second) == "open_plan_exists"
@@ -43,11 +47,12 @@ def test_one_family_one_plan(api, family):
 
 
 def test_coordinator_from_an_organisation_that_may_coordinate(api, family):
-    response = api.post("/plans", {"household_id": str(family.household.pk),
-                                   "coordinator_id": family.teacher.pk})
+    match = coordinated_match_about(family.child, family.coordinator)
+    response = start(api, family, match, coordinator=family.teacher)
     assert response.status_code == 422
     assert rule_of(response) == "organisation_may_not_coordinate"
     assert field_of(response) == "coordinator_id"
+    assert not Plan.objects.exists()
 
 
 def test_someone_without_a_ground_cannot_start_a_plan(api_client_for, family):
@@ -57,8 +62,8 @@ def test_someone_without_a_ground_cannot_start_a_plan(api_client_for, family):
     assert not Plan.objects.exists()
 
 
-def test_the_whole_trajectory(api, api_client_for, family):
-    plan_id = start(api, family).json()["id"]
+def test_the_whole_trajectory(api, api_client_for, family, plan):
+    plan_id = str(plan.pk)
     goal = api.post(f"/plans/{plan_id}/goals", {
         "title": "Daan woont veilig thuis en gaat minstens 3 dagen per week naar school",
         "person_ids": [str(family.youth.pk)], "weight": 2, "levels": LEVELS})
@@ -135,8 +140,8 @@ def test_the_whole_trajectory(api, api_client_for, family):
     ({"title": "Doel", "person_ids": ["PERSON"], "weight": 0, "levels": LEVELS}, "weight"),
     ({"title": "Doel", "person_ids": ["PERSON"], "levels": {"0": "verwacht"}}, "levels"),
 ])
-def test_goal_errors_name_the_field(api, family, payload, field):
-    plan_id = start(api, family).json()["id"]
+def test_goal_errors_name_the_field(api, family, plan, payload, field):
+    plan_id = str(plan.pk)
     payload = {**payload, "person_ids": [str(family.child.pk) if p == "PERSON" else p
                                          for p in payload["person_ids"]]}
     response = api.post(f"/plans/{plan_id}/goals", payload)
@@ -144,10 +149,10 @@ def test_goal_errors_name_the_field(api, family, payload, field):
     assert field in str(response.json())
 
 
-def test_goal_for_someone_outside_the_household(api, family):
+def test_goal_for_someone_outside_the_household(api, family, plan):
     from .. import factories as f
 
-    plan_id = start(api, family).json()["id"]
+    plan_id = str(plan.pk)
     stranger = f.PersonFactory()
     response = api.post(f"/plans/{plan_id}/goals", {
         "title": "Doel", "person_ids": [str(stranger.pk)], "levels": LEVELS})
@@ -160,8 +165,8 @@ def test_goal_for_someone_outside_the_household(api, family):
     ([{"goal_id": "GOAL", "score": 1}, {"goal_id": "GOAL", "score": 1}], "scores.goal_id"),
     ([{"goal_id": 999999, "score": 1}], "scores.goal_id"),
 ])
-def test_evaluation_errors_name_the_field(api, family, scores, field):
-    plan_id = start(api, family).json()["id"]
+def test_evaluation_errors_name_the_field(api, family, plan, scores, field):
+    plan_id = str(plan.pk)
     goal_id = api.post(f"/plans/{plan_id}/goals", {
         "title": "Doel", "person_ids": [str(family.child.pk)], "levels": LEVELS}).json()["id"]
     scores = [{**s, "goal_id": goal_id if s["goal_id"] == "GOAL" else s["goal_id"]} for s in scores]
@@ -171,8 +176,8 @@ def test_evaluation_errors_name_the_field(api, family, scores, field):
     assert field in str(response.json())
 
 
-def test_every_goal_is_scored(api, family):
-    plan_id = start(api, family).json()["id"]
+def test_every_goal_is_scored(api, family, plan):
+    plan_id = str(plan.pk)
     goal_id = api.post(f"/plans/{plan_id}/goals", {
         "title": "Doel", "person_ids": [str(family.child.pk)], "levels": LEVELS}).json()["id"]
     api.post(f"/plans/{plan_id}/goals", {
@@ -188,15 +193,15 @@ def test_every_goal_is_scored(api, family):
     ({"reason_code": "01", "can_continue_without_help": True, "satisfaction": 11}, "satisfaction"),
     ({"reason_code": "01"}, "can_continue_without_help"),
 ])
-def test_close_errors_name_the_field(api, family, payload, field):
-    plan_id = start(api, family).json()["id"]
+def test_close_errors_name_the_field(api, family, plan, payload, field):
+    plan_id = str(plan.pk)
     response = api.post(f"/plans/{plan_id}/close", payload)
     assert response.status_code == 422
     assert field in str(response.json())
 
 
-def test_action_errors(api, family):
-    plan_id = start(api, family).json()["id"]
+def test_action_errors(api, family, plan):
+    plan_id = str(plan.pk)
     due = timezone.localdate().isoformat()
     base = {"description": "Iets doen", "organisation_id": family.team_org.pk, "due_on": due}
     both = api.post(f"/plans/{plan_id}/actions", {**base, "performer": {}})
@@ -217,8 +222,8 @@ def test_action_errors(api, family):
     assert foreign.status_code == 422 and rule_of(foreign) == "organisation_not_in_plan"
 
 
-def test_consent_withdrawal_denies_at_once(api, api_client_for, family):
-    plan_id = start(api, family).json()["id"]
+def test_consent_withdrawal_denies_at_once(api, api_client_for, family, plan):
+    plan_id = str(plan.pk)
     consents = consent_all(family, family.school)
     api.post(f"/plans/{plan_id}/team", {"professional_id": family.teacher.pk, "role": "ib"})
     teacher_api = api_client_for(family.teacher)
@@ -242,10 +247,9 @@ def test_consent_withdrawal_denies_at_once(api, api_client_for, family):
     ("youth", ["parent"], False),
     ("youth", ["youth"], False),
 ])
-def test_who_gives_consent(api, family, who, givers, ok):
-    start(api, family)
+def test_who_gives_consent(api, family, plan, who, givers, ok):
     response = api.post("/consents", {
-        "person_id": str(getattr(family, who).pk),
+        "person_id": str(getattr(family, who).pk), "plan_id": str(plan.pk),
         "given_by_person_ids": [str(getattr(family, g).pk) for g in givers],
         "organisation_id": family.school.pk, "categories": ["plan"]})
     assert response.status_code == (201 if ok else 422), response.content
@@ -253,27 +257,40 @@ def test_who_gives_consent(api, family, who, givers, ok):
         assert field_of(response) == "given_by_person_ids"
 
 
-def test_consent_categories_are_enumerated(api, family):
-    start(api, family)
+def test_consent_categories_are_enumerated(api, family, plan):
     response = api.post("/consents", {
-        "person_id": str(family.parent.pk), "given_by_person_ids": [str(family.parent.pk)],
+        "person_id": str(family.parent.pk), "plan_id": str(plan.pk),
+        "given_by_person_ids": [str(family.parent.pk)],
         "organisation_id": family.school.pk, "categories": ["everything"]})
     assert response.status_code == 422
     assert "categories" in str(response.json())
 
 
-def test_legal_basis_stands_in_for_consent(api, api_client_for, family, municipality):
+def test_legal_basis_stands_in_for_consent(api, api_client_for, family, municipality, plan):
+    """Issue 8: the certified institution records its own legal basis (its professional
+    entered the family); the coordinator cannot record it for them."""
+    from jeugdketen.access.models import LegalBasis
+
     from .. import factories as f
 
-    plan_id = start(api, family).json()["id"]
+    plan_id = str(plan.pk)
     gi = f.OrganisationFactory(name="GI Noord", kind="certified_institution",
                                municipality=municipality)
     guardian = f.ProfessionalFactory(organisation=gi, roles=["professional"])
     until = (timezone.localdate() + timedelta(days=365)).isoformat()
+
+    def basis_for(person):
+        return {"person_id": str(person.pk), "organisation_id": gi.pk,
+                "kind": "child_protection", "reference": "OTS C/13/123456",
+                "valid_until": until}
+
+    refused = api.post("/legal-bases", basis_for(family.child))
+    assert refused.status_code == 403
+    assert not LegalBasis.objects.exists()
+    guardian_api = api_client_for(guardian)
     for person in family.members:
-        response = api.post("/legal-bases", {
-            "person_id": str(person.pk), "organisation_id": gi.pk, "kind": "child_protection",
-            "reference": "OTS C/13/123456", "valid_until": until})
+        f.RegistrationFactory(person=person, professional=guardian)
+        response = guardian_api.post("/legal-bases", basis_for(person))
         assert response.status_code == 201, response.content
     joined = api.post(f"/plans/{plan_id}/team", {"professional_id": guardian.pk,
                                                 "role": "jeugdbeschermer"})
@@ -284,7 +301,7 @@ def test_legal_basis_stands_in_for_consent(api, api_client_for, family, municipa
 
 
 def test_a_municipality_adds_a_product_code(api, api_client_for, family, municipality,
-                                            make_professional):
+                                            make_professional, plan):
     admin = make_professional("functional_admin")
     admin_api = api_client_for(admin)
     added = admin_api.post(f"/municipalities/{municipality.code}/product-codes",
@@ -299,7 +316,7 @@ def test_a_municipality_adds_a_product_code(api, api_client_for, family, municip
     # A coordinator may not add codes; another municipality's administrator neither.
     assert api.post(f"/municipalities/{municipality.code}/product-codes",
                     {"code": "eigen", "label": "x"}).status_code == 403
-    plan_id = start(api, family).json()["id"]
+    plan_id = str(plan.pk)
     used = api.post(f"/plans/{plan_id}/actions", {
         "description": "Gezinsbegeleiding", "performer": {"professional_id": family.coordinator.pk},
         "organisation_id": family.team_org.pk, "due_on": timezone.localdate().isoformat(),
@@ -307,17 +324,37 @@ def test_a_municipality_adds_a_product_code(api, api_client_for, family, municip
     assert used.status_code == 201, used.content
 
 
-def test_someone_who_entered_the_family_starts_a_plan_for_a_coordinator(
-        api_client_for, family, make_professional, municipality):
-    """The starter need not be the coordinator; the plan is then the coordinator's to read."""
+def test_the_agreed_coordinator_of_a_match_starts_a_plan_for_a_coordinator(
+        api_client_for, family, municipality):
+    """Issue 8: having entered the family no longer starts a plan, for oneself or for
+    someone else. The agreed coordinator of a match may name another coordinator; the plan
+    is then the coordinator's to read, not the starter's."""
+    from jeugdketen.plans import actions
+    from jeugdketen.rules import Refusal
+
     from .. import factories as f
 
-    colleague = f.ProfessionalFactory(organisation=family.school, roles=["professional"])
+    colleague = f.ProfessionalFactory(
+        organisation=f.OrganisationFactory(municipality=municipality, may_coordinate=True),
+        roles=["coordinator"])
     for person in family.members:
         f.RegistrationFactory(person=person, professional=colleague)
     starter = api_client_for(colleague)
-    created = starter.post("/plans", {"household_id": str(family.household.pk),
+    entered = starter.post("/plans", {"household_id": str(family.household.pk),
                                       "coordinator_id": family.coordinator.pk})
+    assert entered.status_code == 403
+    # On the family's consent the starter coordinates themselves.
+    with pytest.raises(Refusal) as refused:
+        actions.start_plan(f.professional_actor(colleague), family.household.pk,
+                           family.coordinator.pk,
+                           consent_given_by=[family.parent.pk, family.youth.pk])
+    assert (refused.value.rule, refused.value.field) == ("consent_start_coordinator",
+                                                         "coordinator_id")
+    assert not Plan.objects.exists()
+    match = coordinated_match_about(family.child, colleague)
+    created = starter.post("/plans", {"household_id": str(family.household.pk),
+                                      "coordinator_id": family.coordinator.pk,
+                                      "match_id": match.pk})
     assert created.status_code == 201, created.content
     assert created.json()["coordinator_id"] == family.coordinator.pk
     assert starter.get(f"/plans/{created.json()['id']}").status_code == 403

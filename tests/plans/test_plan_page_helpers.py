@@ -31,11 +31,14 @@ def test_consent_for_several_members_counts_each_persons_own_givers(family, plan
                                    given_by=[family.parent.pk, family.youth.pk],
                                    organisation_id=family.school.pk, categories=["plan"])
     assert len(made) == 3
-    givers = {c.person_id: {p.pk for p in c.given_by.all()} for c in Consent.objects.all()}
+    school = Consent.objects.filter(organisation=family.school)
+    givers = {c.person_id: {p.pk for p in c.given_by.all()} for c in school}
     assert givers == {family.parent.pk: {family.parent.pk},  # from 16: alone
                       family.child.pk: {family.parent.pk},  # under 12: the parent
                       family.youth.pk: {family.parent.pk, family.youth.pk}}  # 12-15: both
-    assert ChainEvent.objects.filter(activity=Activity.CONSENT_GIVEN).count() == 3
+    assert {c.plan_id for c in school} == {plan.pk}  # given for this plan
+    assert ChainEvent.objects.filter(activity=Activity.CONSENT_GIVEN,
+                                     organisation_id=family.school.pk).count() == 3
 
 
 def test_consent_for_several_members_is_all_or_nothing(family, plan):
@@ -48,13 +51,13 @@ def test_consent_for_several_members_is_all_or_nothing(family, plan):
                                 organisation_id=family.school.pk, categories=["plan"])
     assert refused.value.field == "given_by_person_ids"
     assert refused.value.message.startswith("Daan Bakker:")
-    assert not Consent.objects.exists()
+    assert not Consent.objects.filter(organisation=family.school).exists()
     with pytest.raises(Refusal) as unknown:
         actions.record_consents(family.actor, plan.pk, person_ids=[family.parent.pk],
                                 given_by=[family.parent.pk], organisation_id=family.school.pk,
                                 categories=["gezondheid"])
     assert unknown.value.field == "categories"
-    assert not Consent.objects.exists()
+    assert not Consent.objects.filter(organisation=family.school).exists()
 
 
 def test_consent_only_for_members_of_the_plans_household(family, plan):
@@ -76,7 +79,7 @@ def test_only_the_coordinator_records_consent_for_the_family(family, plan):
         actions.record_consents(family.teacher_actor, plan.pk, person_ids=[family.parent.pk],
                                 given_by=[family.parent.pk], organisation_id=family.school.pk,
                                 categories=["plan"])
-    assert not Consent.objects.exists()
+    assert not Consent.objects.filter(organisation=family.school).exists()
     assert AccessLogRecord.objects.filter(user_id=family.teacher.user.pk,
                                           outcome="denied").exists()
 
@@ -85,15 +88,18 @@ def test_only_the_coordinator_records_consent_for_the_family(family, plan):
 
 
 def test_household_plan_answers_for_the_household_page(family, make_professional):
+    """Issue 8: the open plan is mentioned only to someone who may read it."""
     members = tuple(family.members)
+    other_actor = f.professional_actor(make_professional("coordinator"))
     before = actions.household_plan(family.actor, family.household.pk, members)
     assert before.may_start and before.open_plan_id is None
-    plan = actions.start_plan(family.actor, family.household.pk, family.coordinator.pk)
+    assert not actions.household_plan(other_actor, family.household.pk, members).may_start
+    plan = actions.start_plan(family.actor, family.household.pk, family.coordinator.pk,
+                              consent_given_by=[family.parent.pk, family.youth.pk])
     after = actions.household_plan(family.actor, family.household.pk, members)
     assert after.open_plan_id == plan.pk and after.may_read and not after.may_start
-    other = actions.household_plan(f.professional_actor(make_professional("coordinator")),
-                                   family.household.pk, members)
-    assert other.open_plan_id == plan.pk and not other.may_read
+    other = actions.household_plan(other_actor, family.household.pk, members)
+    assert other.open_plan_id is None and not other.may_read and not other.may_start
     assert actions.open_plan_of("geen-id") is None
 
 

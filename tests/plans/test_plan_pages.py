@@ -240,35 +240,49 @@ def test_my_plans_lists_the_plans_of_coordinator_and_team_member(family, plan,
 
 
 def test_start_from_the_household_page_then_one_family_one_plan(family, coordinator):
+    """Issue 8: started on the family's consent, recorded with the start; the professional
+    who starts it is the coordinator."""
     household = reverse("household", kwargs={"household_id": family.household.pk})
     start = f"{reverse('plan_start')}?household={family.household.pk}"
     assert start.replace("&", "&amp;") in text(coordinator.get(household))
     form = coordinator.get(start)
     assert form.status_code == 200 and "Mariam Bakker" in text(form)
-    # The coordinator qualifies: they are chosen by default.
-    assert f'<option value="{family.coordinator.pk}" selected>' in text(form)
+    # On the family's consent: who gives it is asked, the coordinator is the starter.
+    for person in family.members:
+        assert f'name="given_by_person_ids" value="{person.pk}"' in text(form)
+    assert 'name="coordinator_id"' not in text(form)
     response = coordinator.post(reverse("plan_start"), {
-        "household": str(family.household.pk), "coordinator_id": family.coordinator.pk})
+        "household": str(family.household.pk),
+        "given_by_person_ids": [str(family.parent.pk), str(family.youth.pk)]})
     plan = Plan.objects.get(household=family.household)
     assert response.status_code == 302 and response["Location"] == page_url(plan)
-    assert plan.origin == "direct"
+    assert plan.origin == "direct" and plan.coordinator_id == family.coordinator.pk
+    consents = Consent.objects.filter(plan=plan)
+    assert {(c.person_id, c.organisation_id) for c in consents} == {
+        (p.pk, family.team_org.pk) for p in family.members}
     # A second start shows the open plan instead of the form, and the household page
     # links to it.
     again = coordinator.post(reverse("plan_start"), {
-        "household": str(family.household.pk), "coordinator_id": family.coordinator.pk})
+        "household": str(family.household.pk),
+        "given_by_person_ids": [str(family.parent.pk), str(family.youth.pk)]})
     assert again.status_code == 409 and "één gezin, één plan" in text(again)
     assert page_url(plan) in text(again)
     assert Plan.objects.filter(household=family.household).count() == 1
     assert page_url(plan) in text(coordinator.get(household))
 
 
-def test_start_names_the_coordinator_field_and_refuses_without_a_ground(family, coordinator,
-                                                                       make_professional):
+def test_start_names_the_consent_field_and_refuses_without_a_ground(family, coordinator,
+                                                                   make_professional):
     response = coordinator.post(reverse("plan_start"), {
-        "household": str(family.household.pk), "coordinator_id": ""})
+        "household": str(family.household.pk), "given_by_person_ids": []})
     assert response.status_code == 200
-    assert field_error(response, "id_coordinator_id") == "Kies de regisseur."
-    assert not Plan.objects.exists()
+    assert field_error(response, "id_given_by_person_ids") == "Kies wie de toestemming geeft."
+    # The youth of 14 consents together with the parent: the parent alone is not enough.
+    alone = coordinator.post(reverse("plan_start"), {
+        "household": str(family.household.pk), "given_by_person_ids": [str(family.parent.pk)]})
+    assert alone.status_code == 200
+    assert field_error(alone, "id_given_by_person_ids").startswith("Daan Bakker:")
+    assert not Plan.objects.exists() and not Consent.objects.exists()
     stranger = make_professional("coordinator")
     refused = login(stranger).get(f"{reverse('plan_start')}?household={family.household.pk}")
     assert refused.status_code == 403
@@ -301,6 +315,12 @@ def test_start_a_plan_from_a_coordinated_match(db, municipality, neighbourhood):
     assert form.status_code == 200
     # The parent was not entered by this professional: named only once they coordinate.
     assert "1 gezinslid van wie u de gegevens (nog) niet ziet" in text(form)
+    # From a match the agreed coordinator names the plan's coordinator.
+    assert f'<option value="{a.pk}" selected>' in text(form)
+    unnamed = client.post(reverse("plan_start"), {
+        "household": str(household.pk), "match": str(match.pk), "coordinator_id": ""})
+    assert field_error(unnamed, "id_coordinator_id") == "Kies de regisseur."
+    assert not Plan.objects.exists()
     response = client.post(reverse("plan_start"), {
         "household": str(household.pk), "match": str(match.pk), "coordinator_id": a.pk})
     plan = Plan.objects.get(household=household)
@@ -690,8 +710,9 @@ def test_record_consent_for_several_members_at_once(family, plan, coordinator):
         "cs-organisation_id": str(family.school.pk), "cs-categories": ["plan", "base_data"],
         "cs-valid_until": ""})
     assert response.status_code == 302, text(response)[:3000]
-    child = Consent.objects.get(person=family.child)
-    youth = Consent.objects.get(person=family.youth)
+    child = Consent.objects.get(person=family.child, organisation=family.school)
+    youth = Consent.objects.get(person=family.youth, organisation=family.school)
+    assert child.plan_id == youth.plan_id == plan.pk
     assert {p.pk for p in child.given_by.all()} == {family.parent.pk}
     assert {p.pk for p in youth.given_by.all()} == {family.parent.pk, family.youth.pk}
     assert youth.categories == ["plan", "base_data"] and youth.valid_until is None
@@ -705,7 +726,7 @@ def test_consent_errors_name_the_field_and_write_nothing(family, plan, coordinat
     assert response.status_code == 200
     message = field_error(response, "id_cs-given_by_person_ids")
     assert message.startswith("Mariam Bakker:")  # the person it is about is named
-    assert not Consent.objects.exists()
+    assert not Consent.objects.filter(organisation=family.school).exists()
     no_categories = coordinator.post(form_url(plan, "toestemming"), {
         "cs-person_ids": [str(family.parent.pk)],
         "cs-given_by_person_ids": [str(family.parent.pk)],
@@ -714,8 +735,11 @@ def test_consent_errors_name_the_field_and_write_nothing(family, plan, coordinat
 
 
 def test_record_a_legal_basis(family, plan, coordinator, municipality):
+    """Issue 8: a legal basis is recorded by a professional of the organisation that holds
+    it (here: a certified institution's coordinator, after a handover), never by the
+    coordinator for another organisation."""
     certified = f.OrganisationFactory(name="Jeugdbescherming Testdam", municipality=municipality,
-                                      kind="certified_institution")
+                                      kind="certified_institution", may_coordinate=True)
     url = form_url(plan, "grondslag")
     form_page(coordinator.get(url), "Wettelijke grondslag vastleggen", url)
     school = coordinator.post(url, {
@@ -727,13 +751,24 @@ def test_record_a_legal_basis(family, plan, coordinator, municipality):
     data = {"lb-person_id": str(family.child.pk), "lb-organisation_id": str(certified.pk),
             "lb-kind": "child_protection", "lb-reference": "OTS 2025/123",
             "lb-valid_from": TODAY().isoformat(),
-            "lb-valid_until": (TODAY() - timedelta(days=1)).isoformat()}
-    refused = coordinator.post(form_url(plan, "grondslag"), data)
+            "lb-valid_until": (TODAY() + timedelta(days=365)).isoformat()}
+    # The neighbourhood team's coordinator, for the certified institution: refused, logged.
+    assert coordinator.post(url, data).status_code == 403
+    assert not LegalBasis.objects.exists()
+    assert AccessLogRecord.objects.filter(user_id=family.coordinator.user.pk,
+                                          data="legal_basis", outcome="denied").exists()
+    guardian = f.ProfessionalFactory(organisation=certified, roles=["coordinator"])
+    actions.hand_over(family.actor, plan.pk, to_professional_id=guardian.pk, on=None,
+                      reason="De gecertificeerde instelling neemt de regie over.")
+    coordinator = login(guardian)
+    data["lb-valid_until"] = (TODAY() - timedelta(days=1)).isoformat()
+    refused = coordinator.post(url, data)
     assert "einddatum na de begindatum" in field_error(refused, "id_lb-valid_until")
     assert not LegalBasis.objects.exists()
     data["lb-valid_until"] = (TODAY() + timedelta(days=365)).isoformat()
-    assert coordinator.post(form_url(plan, "grondslag"), data).status_code == 302
+    assert coordinator.post(url, data).status_code == 302
     basis = LegalBasis.objects.get()
+    assert basis.organisation_id == certified.pk
     assert basis.reference == "OTS 2025/123"
     body = text(coordinator.get(page_url(plan)))
     assert "kinderbeschermingsmaatregel" in body and "OTS 2025/123" in body

@@ -19,6 +19,7 @@ from jeugdketen.access.models import User
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import OrganisationKind, Person, Professional
 
+from .. import brp
 from .. import factories as f
 
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "jeugdketen" / "locale"
@@ -62,7 +63,7 @@ def register(professional: Professional, **kw: Any) -> Person:
     data = {"bsn": f.synthetic_bsn(), "given_names": "Noor", "family_name": "Bakker",
             "birth_date": date(2015, 6, 1), "sex": "V"} | kw
     actor = f.professional_actor(professional)
-    return actions.register_person(actor, actions.PersonInput(**data)).person
+    return actions.register_person(actor, actions.PersonInput(**brp.known(data))).person
 
 
 @pytest.fixture
@@ -73,13 +74,18 @@ def registered(professional, postcode_address) -> Person:
 
 @pytest.fixture
 def family(professional) -> dict[str, Person]:
-    """A parent and two children, all registered by `professional`, in one household."""
+    """A parent and two children, all registered by `professional`, in one household; the
+    BRP says she is their mother, with sole custody."""
     parent = register(professional, given_names="Mira", family_name="Jansen",
                       birth_date=date(1985, 2, 3))
-    child = register(professional, given_names="Lotte", family_name="Jansen",
-                     birth_date=f.birth_date_for_age(8))
-    sibling = register(professional, given_names="Daan", family_name="Jansen",
-                       birth_date=f.birth_date_for_age(11), sex="M")
+    kids = []
+    for given, age, sex in (("Lotte", 8, "V"), ("Daan", 11, "M")):
+        bsn, born = f.synthetic_bsn(), f.birth_date_for_age(age)
+        brp.in_brp(bsn=bsn, given_names=given, family_name="Jansen", birth_date=born, sex=sex,
+                   parents=[parent.bsn], custody=[parent.bsn])
+        kids.append(actions.register_person(f.professional_actor(professional), actions.PersonInput(
+            bsn=bsn, given_names=given, family_name="Jansen", birth_date=born, sex=sex)).person)
+    child, sibling = kids
     actions.register_household(f.professional_actor(professional), [
         actions.MemberInput(parent.pk, "parent"),
         actions.MemberInput(child.pk, "child"),

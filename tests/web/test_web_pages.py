@@ -39,9 +39,11 @@ def pages(professional, privacy_officer, functional_admin, family, citizen_user,
     # Something to review and something to decide.
     actions.read_person(f.professional_actor(f.ProfessionalFactory(
         organisation=professional.organisation), emergency_reason=REASON), child.pk)
-    register(f.ProfessionalFactory(organisation=professional.organisation),
-             bsn=parent.bsn, given_names="Mirella", family_name="Jansen",
-             birth_date=parent.birth_date)
+    # A report back to the BRP: another given name than the BRP has.
+    actions.register_person(
+        f.professional_actor(f.ProfessionalFactory(organisation=professional.organisation)),
+        actions.PersonInput(bsn=parent.bsn, given_names="Mirella", family_name="Jansen",
+                            birth_date=parent.birth_date, sex="V"))
     issue_token(f.professional_actor(professional), professional.user)
     return [
         (professional, "home", {}, "My work"),
@@ -55,8 +57,8 @@ def pages(professional, privacy_officer, functional_admin, family, citizen_user,
         (privacy_officer, "review_list", {}, "Review emergency access"),
         (privacy_officer, "access_overview", {}, "Look up a person"),
         (privacy_officer, "access_log", {"person_id": child.pk}, "Why this was allowed"),
-        (functional_admin, "home", {}, "open correction proposal"),
-        (functional_admin, "corrections", {}, "Correction proposals"),
+        (functional_admin, "home", {}, "report back to the BRP open"),
+        (functional_admin, "corrections", {}, "Reports back to the BRP"),
         (citizen_user, "home", {}, "Who has viewed my data?"),
         (citizen_user, "access_overview", {}, "Your children"),
         (citizen_user, "access_log", {"person_id": child.pk}, "Why this was allowed"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.urls import reverse
 
 from jeugdketen.access.models import AccessLogRecord
-from jeugdketen.registry.models import CorrectionProposal, Household, Person
+from jeugdketen.registry.models import Household, Person
 
+from .. import brp
 from .. import factories as f
 from .conftest import register, visible_text
 
@@ -16,9 +18,15 @@ URL = "/personen/nieuw/"
 
 
 def form_data(**kw):
+    """The form as typed; the BRP knows a (valid, synthetic) BSN exactly so."""
     data = {"bsn": f.synthetic_bsn(), "given_names": "Sanne Maria", "family_name": "de Vries",
             "birth_date": "2014-03-09", "sex": "V", "postcode": "9901 ab", "house_number": "12"}
     data.update(kw)
+    from jeugdketen.brp.standin.store import synthetic
+
+    if synthetic(data["bsn"]) and re.fullmatch(r"\d{4}-\d\d-\d\d", data["birth_date"]):
+        brp.known({**data, "birth_date": date.fromisoformat(data["birth_date"]),
+                   "house_number": int(data["house_number"])})
     return data
 
 
@@ -42,6 +50,18 @@ def test_register_person_success_shows_the_person(professional, client_for, post
     text = visible_text(response.content)
     assert "De persoon is vastgelegd." in text
     assert "Sanne Maria" in text and "Oude Haven" in text
+
+
+def test_register_person_that_the_brp_does_not_know_names_three_fields(professional, client_for):
+    data = form_data()
+    brp.forget(data["bsn"])
+    response = client_for(professional).post(reverse("register_person"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    for name in ("bsn", "birth_date", "family_name"):
+        assert f'id="id_{name}_error"' in body
+    assert "komen niet overeen met de BRP" in body
+    assert not Person.objects.exists()
 
 
 def test_register_person_validation_error_keeps_input_and_names_the_field(professional,
@@ -90,7 +110,7 @@ def test_known_bsn_gives_the_same_answer(professional, other_professional, clien
             r'role="status">\s*<p class="utrecht-paragraph">(.*?)</p>', page.content.decode())))
     assert answers[0] == answers[1] == (302, 200, ["De persoon is vastgelegd."])
     assert Person.objects.filter(bsn=bsn).count() == 1
-    assert CorrectionProposal.objects.count() == 1
+    assert Person.objects.get(bsn=bsn).given_names == "Sanna"  # the BRP's, as it is now
 
 
 def test_register_person_denied_for_privacy_officer(privacy_officer, client_for):
@@ -102,6 +122,7 @@ def test_register_person_denied_for_privacy_officer(privacy_officer, client_for)
 def test_register_household_from_own_persons(professional, client_for):
     parent = register(professional, given_names="Mira", family_name="Jansen")
     child = register(professional, given_names="Lotte", family_name="Jansen")
+    f.kinship(child, parent)  # the BRP says Mira is Lotte's mother, with custody
     client = client_for(professional)
     page = client.get(reverse("register_household") + f"?persoon={parent.pk}")
     body = page.content.decode()
@@ -109,7 +130,7 @@ def test_register_household_from_own_persons(professional, client_for):
     assert f'<label class="utrecht-form-label jk-visually-hidden" for="relation-{child.pk}">' in body
     response = client.post(reverse("register_household"), {
         "member": [str(parent.pk), str(child.pk)],
-        f"relation-{parent.pk}": "parent", f"relation-{child.pk}": "child",
+        f"relation-{parent.pk}": "", f"relation-{child.pk}": "child",
     }, follow=True)
     household = Household.objects.get()
     assert response.redirect_chain[-1][0] == reverse("household", args=[household.pk])

@@ -24,7 +24,7 @@ from jeugdketen.access.models import (
     User,
     hash_token,
 )
-from jeugdketen.access.policy import AccessPoint, Action, Actor, Data, Target, may_hold
+from jeugdketen.access.policy import AccessPoint, Action, Actor, Data, Target, decide, may_hold
 from jeugdketen.chainlog.actions import emit, moment
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.rules import Refusal
@@ -203,21 +203,24 @@ CONSENT_ALONE_FROM = 16  # the person gives consent alone from 16
 CONSENT_TOGETHER_FROM = 12  # from 12 to 15: the youth and a parent together
 
 
-def parents_of(person: Any) -> set[str]:
-    """Parents and carers of a person who is a child in a household."""
-    from jeugdketen.registry.models import HouseholdMember
+def custody_holders_of(person: Any) -> set[str]:
+    """The persons in the platform who hold custody of this person according to the BRP
+    (their ids). Only they act for a child; a household a professional entered does not
+    make anyone a parent."""
+    from jeugdketen.registry.models import Kinship, Person
 
-    return {str(p) for p in HouseholdMember.objects.filter(
-        household__members__person=person, household__members__relation="child",
-        relation__in=("parent", "carer")).values_list("person_id", flat=True)}
+    if not person.bsn:
+        return set()
+    holders = Kinship.objects.filter(child=person, has_custody=True).values("relative_bsn")
+    return {str(p) for p in Person.objects.filter(bsn__in=holders).values_list("pk", flat=True)}
 
 
 def check_givers(person: Any, given_by: set[str], today: date) -> None:
-    """Who gives consent (domain.md; WGBO/Jeugdwet): the person from 16, a parent or guardian
-    under 12, the youth and a parent together from 12 to 15."""
+    """Who gives consent (domain.md; WGBO/Jeugdwet): the person from 16, a custody holder
+    under 12, the youth and a custody holder together from 12 to 15."""
     age = person.age_on(today)
     me = str(person.pk)
-    parents = parents_of(person)
+    parents = custody_holders_of(person)
     field = "given_by_person_ids"
     if age >= CONSENT_ALONE_FROM:
         if given_by != {me}:
@@ -226,7 +229,7 @@ def check_givers(person: Any, given_by: set[str], today: date) -> None:
         return
     if not given_by or not given_by - {me} <= parents:
         raise Refusal("consent_given_by_parent", _(
-            "Onder 16 jaar geeft een ouder of verzorger uit het huishouden toestemming."),
+            "Onder 16 jaar geeft een ouder met gezag (volgens de BRP) toestemming."),
             field=field)
     if age >= CONSENT_TOGETHER_FROM:
         if me not in given_by or not given_by & parents:
@@ -234,7 +237,7 @@ def check_givers(person: Any, given_by: set[str], today: date) -> None:
                 "Van 12 tot 16 jaar geven de jongere en een ouder samen toestemming."), field=field)
     elif me in given_by or not given_by & parents:
         raise Refusal("consent_given_by_parent", _(
-            "Onder 12 jaar geeft een ouder of verzorger toestemming."), field=field)
+            "Onder 12 jaar geeft een ouder met gezag (volgens de BRP) toestemming."), field=field)
 
 
 def _consent_fields(categories: Any, valid_from: date, valid_until: date | None) -> list[str]:
@@ -249,19 +252,30 @@ def _consent_fields(categories: Any, valid_from: date, valid_until: date | None)
     return cats
 
 
+def _plan_members(plan: Any) -> tuple[Any, ...]:
+    from jeugdketen.registry.models import Person
+
+    if plan is None:
+        return ()
+    return tuple(Person.objects.filter(memberships__household_id=plan.household_id))
+
+
 @audit.write_path
-def give_consent(actor: Actor, person_id: Any, *, given_by: Any, organisation_id: Any,
-                 categories: Any, valid_from: date | None = None,
+def give_consent(actor: Actor, person_id: Any, *, plan_id: Any, given_by: Any,
+                 organisation_id: Any, categories: Any, valid_from: date | None = None,
                  valid_until: date | None = None, at: datetime | None = None) -> Consent:
-    """`at` (default now) is when the consent was given; only for loading history (see
+    """Consent of (or for) a member of a plan's household, for one organisation, in that
+    plan. `at` (default now) is when the consent was given; only for loading history (see
     chainlog.actions.moment): the givers' ages count on that day."""
+    from jeugdketen.plans.models import Plan
     from jeugdketen.registry.models import Organisation, Person
 
     now = moment(at)
     today = timezone.localdate(now)
     person = audit.get_or_deny(actor, Action.CREATE, Data.CONSENT, Person.objects, person_id,
                                "person")
-    target = Target(Data.CONSENT, person=person)
+    plan = audit.get_or_deny(actor, Action.CREATE, Data.CONSENT, Plan.objects, plan_id, "plan")
+    target = Target(Data.CONSENT, person=person, members=_plan_members(plan), record=plan)
     decision = audit.authorize(actor, Action.CREATE, target)
     valid_from = valid_from or today
     cats = _consent_fields(categories, valid_from, valid_until)
@@ -276,8 +290,8 @@ def give_consent(actor: Actor, person_id: Any, *, given_by: Any, organisation_id
         raise Refusal("unknown_organisation", _("Deze organisatie bestaat niet."),
                       field="organisation_id") from None
     consent = Consent.objects.create(
-        person=person, organisation=organisation, categories=cats, valid_from=valid_from,
-        valid_until=valid_until, recorded_by=actor.user, recorded_at=now)
+        person=person, plan=plan, organisation=organisation, categories=cats,
+        valid_from=valid_from, valid_until=valid_until, recorded_by=actor.user, recorded_at=now)
     consent.given_by.set(list(Person.objects.filter(pk__in=givers)))
     emit(Activity.CONSENT_GIVEN, person=person, organisation_id=organisation.pk, at=now,
          attributes={"categories": cats, "recorded_by": decision.role,
@@ -291,10 +305,11 @@ def withdraw_consent(actor: Actor, consent_id: Any, *, at: datetime | None = Non
     `at` (default now): only for loading history (see chainlog.actions.moment)."""
     now = moment(at)
     consent = audit.get_or_deny(actor, Action.UPDATE, Data.CONSENT,
-                                Consent.objects.select_for_update().select_related("person"),
-                                consent_id, "consent")
+                                Consent.objects.select_for_update(of=("self",))
+                                .select_related("person", "plan"), consent_id, "consent")
     decision = audit.authorize(actor, Action.UPDATE, Target(
-        Data.CONSENT, person=consent.person, object_id=str(consent.pk), record=consent))
+        Data.CONSENT, person=consent.person, members=_plan_members(consent.plan),
+        object_id=str(consent.pk), record=consent))
     if consent.withdrawn_at is None:
         consent.withdrawn_at = now
         consent.withdrawn_by = actor.user
@@ -351,18 +366,38 @@ def record_legal_basis(actor: Actor, person_id: Any, *, organisation_id: Any, ki
 
 
 @audit.write_path
-def consents_for(actor: Actor, persons: list[Any]) -> dict[str, dict[str, list[Any]]]:
+def consents_for(actor: Actor, persons: list[Any], *, plan: Any = None
+                 ) -> dict[str, dict[str, list[Any]]]:
     """Consents and legal bases of these persons, for those the actor may see them of:
-    {person_id: {"consents": [...], "legal_bases": [...]}}. Each person read is logged."""
-    allowed = audit.authorize_many(actor, Action.READ,
-                                   [Target(Data.CONSENT, person=p) for p in persons])
-    ids = [t.person.pk for t in allowed if t.person is not None]
-    out: dict[str, dict[str, list[Any]]] = {str(i): {"consents": [], "legal_bases": []}
-                                            for i in ids}
-    for consent in (Consent.objects.filter(person_id__in=ids).select_related("organisation")
-                    .prefetch_related("given_by").order_by("-recorded_at")):
+    {person_id: {"consents": [...], "legal_bases": [...]}}. Each person read is logged.
+
+    The family and the privacy officer see all of them. A plan's coordinator (`plan`) sees
+    only the consents given for that plan, and only the legal bases of the organisations in
+    the plan (the coordinator's own and the care team's): never the family's relationships
+    with other organisations."""
+    members = tuple(persons)
+    decisions = [(p, decide(actor, Action.READ, Target(Data.CONSENT, person=p, members=members,
+                                                       record=plan))) for p in persons]
+    audit.append([audit.entry(actor, Action.READ, Target(Data.CONSENT, person=p, record=plan), d)
+                  for p, d in decisions])
+    whole = [p.pk for p, d in decisions if d.allowed and d.ground != "plan_coordinator"]
+    of_plan = [p.pk for p, d in decisions if d.allowed and d.ground == "plan_coordinator"]
+    out: dict[str, dict[str, list[Any]]] = {str(p): {"consents": [], "legal_bases": []}
+                                            for p in [*whole, *of_plan]}
+    consents = Consent.objects.filter(person_id__in=whole)
+    bases = LegalBasis.objects.filter(person_id__in=whole)
+    if of_plan and plan is not None:
+        from jeugdketen.plans.models import TeamMember
+
+        in_plan = {plan.main_organisation_id, *TeamMember.objects.filter(
+            plan=plan, professional__isnull=False).values_list("professional__organisation_id",
+                                                               flat=True)}
+        consents = consents | Consent.objects.filter(person_id__in=of_plan, plan=plan)
+        bases = bases | LegalBasis.objects.filter(person_id__in=of_plan,
+                                                  organisation_id__in=in_plan)
+    for consent in (consents.select_related("organisation").prefetch_related("given_by")
+                    .order_by("-recorded_at")):
         out[str(consent.person_id)]["consents"].append(consent)
-    for basis in (LegalBasis.objects.filter(person_id__in=ids).select_related("organisation")
-                  .order_by("-recorded_at")):
+    for basis in bases.select_related("organisation").order_by("-recorded_at"):
         out[str(basis.person_id)]["legal_bases"].append(basis)
     return out

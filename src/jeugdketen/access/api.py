@@ -52,6 +52,7 @@ Category = Literal["base_data", "analysis", "plan", "evaluations"]
 
 class ConsentIn(Schema):
     person_id: UUID
+    plan_id: UUID = Field(description="The family plan the consent is given for.")
     given_by_person_ids: list[UUID] = Field(min_length=1)
     organisation_id: int
     categories: list[Category] = Field(min_length=1)
@@ -62,6 +63,7 @@ class ConsentIn(Schema):
 class ConsentOut(Schema):
     id: int
     person_id: UUID
+    plan_id: UUID | None
     given_by_person_ids: list[UUID]
     organisation_id: int
     categories: list[str]
@@ -71,7 +73,7 @@ class ConsentOut(Schema):
 
 
 def consent_out(consent: Any) -> dict[str, Any]:
-    return {"id": consent.pk, "person_id": consent.person_id,
+    return {"id": consent.pk, "person_id": consent.person_id, "plan_id": consent.plan_id,
             "given_by_person_ids": [p.pk for p in consent.given_by.all()],
             "organisation_id": consent.organisation_id, "categories": consent.categories,
             "valid_from": consent.valid_from, "valid_until": consent.valid_until,
@@ -80,12 +82,14 @@ def consent_out(consent: Any) -> dict[str, Any]:
 
 @router.post("/consents", response={201: ConsentOut}, tags=["consent"])
 def give_consent(request: HttpRequest, payload: ConsentIn) -> Status[dict]:
-    """Record consent for one organisation and named categories. Given by the person from
-    16, by a parent or guardian under 12, by both from 12 to 15 (else 422 naming
-    `given_by_person_ids`). Valid from today (or `valid_from`) until `valid_until` or until
-    withdrawn."""
+    """Record consent, for one family plan, for one organisation and named categories: by
+    the plan's coordinator on the family's word, or by the family itself. Given by the
+    person from 16, by a custody holder (BRP) under 12, by both from 12 to 15 (else 422
+    naming `given_by_person_ids`). Valid from today (or `valid_from`) until `valid_until` or
+    until withdrawn."""
     consent = actions.give_consent(
-        request.actor, payload.person_id, given_by=payload.given_by_person_ids,  # type: ignore[attr-defined]
+        request.actor, payload.person_id, plan_id=payload.plan_id,  # type: ignore[attr-defined]
+        given_by=payload.given_by_person_ids,
         organisation_id=payload.organisation_id, categories=payload.categories,
         valid_from=payload.valid_from, valid_until=payload.valid_until)
     return Status(201, consent_out(consent))
@@ -93,8 +97,8 @@ def give_consent(request: HttpRequest, payload: ConsentIn) -> Status[dict]:
 
 @router.post("/consents/{consent_id}/withdraw", response=ConsentOut, tags=["consent"])
 def withdraw_consent(request: HttpRequest, consent_id: int) -> dict:
-    """Withdraw consent. It takes effect at once: the organisation's next request is denied
-    and logged as denied."""
+    """Withdraw consent: the family, or the coordinator of the plan it was given for. It
+    takes effect at once: the organisation's next request is denied and logged as denied."""
     return consent_out(actions.withdraw_consent(request.actor, consent_id))  # type: ignore[attr-defined]
 
 
@@ -121,7 +125,7 @@ class LegalBasisOut(Schema):
 def record_legal_basis(request: HttpRequest, payload: LegalBasisIn) -> Status[dict]:
     """A legal basis (a child-protection measure, youth probation, Veilig Thuis' statutory
     task, a court order) that stands in for consent for every category until its end date.
-    Recorded by the organisation itself or by the plan's coordinator; shown to the family."""
+    Recorded only by a professional of the organisation that holds it; shown to the family."""
     basis = actions.record_legal_basis(
         request.actor, payload.person_id, organisation_id=payload.organisation_id,  # type: ignore[attr-defined]
         kind=payload.kind, reference=payload.reference, valid_from=payload.valid_from,

@@ -172,11 +172,14 @@ class DataCategory(models.TextChoices):
 
 class Consent(models.Model):
     """Consent of (or for) one person for one organisation to see named categories of that
-    person's data. Given by the person from 16, by a parent or guardian under 12, by both
-    from 12 to 15. Withdrawal takes effect at once and is never undone: a new consent is a
-    new record."""
+    person's data in one family plan. Given by the person from 16, by a custody holder (BRP)
+    under 12, by both from 12 to 15. Withdrawal takes effect at once and is never undone: a
+    new consent is a new record. The plan's coordinator sees the consents of that plan only,
+    never the family's other relationships."""
 
     person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="consents")
+    plan = models.ForeignKey("plans.Plan", null=True, on_delete=models.PROTECT,
+                             related_name="consents")
     given_by = models.ManyToManyField("registry.Person", related_name="consents_given")
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT,
                                      related_name="consents")

@@ -4,12 +4,20 @@ Deny by default. `decide` is a pure question: it reads, never writes. Every answ
 logged by `jeugdketen.access.audit.authorize`, which actions call. The table-driven test
 in tests/test_policy_table.py proves every role x action x ground, allowed and denied.
 
+Grounds rest on verified facts only (docs/architecture.md, "Facts and grounds"): who is whose
+parent, who holds custody and who lives where come from the BRP; what a professional types
+never makes anyone a parent or gives anyone a right.
+
 Grounds in this version:
-- registration: the professional entered this person (base data only);
+- registration: the professional entered this person, verified in the BRP by BSN, birth
+  date and family name (base data only);
+- brp: the platform keeps its copy of BRP facts up to date (the nightly refresh);
 - emergency: break-the-glass with a written reason, flagged for the privacy officer;
-- self / parent: a person sees their own data, a parent or carer that of a child under 16;
+- self / parent: a person sees their own data; a custody holder in the BRP (gezag) that of
+  a child under 16;
 - privacy_supervision: the privacy officer sees access logs (never case content);
-- data_management: a functional administrator decides an open correction proposal;
+- data_management: a functional administrator of the person's municipality decides an
+  open report back to the BRP (correction proposal);
 - administration: platform administrators manage organisations and professionals; a
   functional administrator only within their own municipality and never with privileged
   roles (privacy officer, administrators);
@@ -21,12 +29,16 @@ Grounds in this version:
 - retention: the nightly retention run (the operator) ends, archives and destroys index
   data as the law requires;
 - plan_coordinator: the coordinator (regisseur) of a family's plan: the plan, its
-  analyses and evaluations, the household's base data, and recording consent;
+  analyses and evaluations, the household's base data, and the consents given for that
+  plan (never other organisations' relationships with the family);
 - consent: a member of the plan's care team whose organisation holds the consent of (or
-  for) the person, for the categories consented, valid today and not withdrawn;
+  for) the person given for that plan, for the categories consented, valid today and not
+  withdrawn; also the ground to start a plan when the family's consent is recorded with it;
 - legal_basis: as consent, on a statutory ground (a child-protection measure, Veilig
-  Thuis' statutory task) recorded with its reference and end date;
-- family: a member of the household from 16 sees and co-owns the family's plan.
+  Thuis' statutory task) recorded with its reference and end date by the organisation
+  that holds it;
+- family: a member of the household from 16 (verified in the BRP) sees and co-owns the
+  family's plan.
 """
 
 from __future__ import annotations
@@ -80,6 +92,7 @@ class Data(StrEnum):
 
 class Ground(StrEnum):
     REGISTRATION = "registration"
+    BRP = "brp"
     EMERGENCY = "emergency"
     SELF = "self"
     PARENT = "parent"
@@ -188,22 +201,25 @@ def _registered(actor: Actor, person: Person) -> bool:
     return Registration.objects.filter(person=person, professional=actor.professional).exists()
 
 
-def _citizen_ground(actor: Actor, person: Person, today: date) -> Ground | None:
-    from jeugdketen.registry.models import HouseholdMember
+def holds_custody(holder: Person, child: Person) -> bool:
+    """Does the BRP say `holder` has custody (gezag) of `child`? Nothing else makes anyone a
+    parent here: not a household a professional entered, not a relation typed in a form."""
+    from jeugdketen.registry.models import Kinship
 
+    if not holder.bsn or not child.bsn or child.pk is None:
+        return False
+    return Kinship.objects.filter(child_id=child.pk, relative_bsn=holder.bsn,
+                                  has_custody=True).exists()
+
+
+def _citizen_ground(actor: Actor, person: Person, today: date) -> Ground | None:
     if actor.person is None:
         return None
     if actor.person.pk == person.pk:
         return Ground.SELF
     if person.age_on(today) >= PARENT_SEES_UNTIL_AGE:
         return None
-    households = HouseholdMember.objects.filter(
-        person=actor.person, relation__in=("parent", "carer")
-    ).values("household")
-    is_parent = HouseholdMember.objects.filter(
-        household__in=households, person=person, relation="child"
-    ).exists()
-    return Ground.PARENT if is_parent else None
+    return Ground.PARENT if holds_custody(actor.person, person) else None
 
 
 def _municipality_of(actor: Actor) -> str | None:
@@ -232,8 +248,16 @@ def _supervises(actor: Actor, person: Person | None) -> bool:
     return own is not None and own in _person_municipalities(person)
 
 
-def _open_correction(person: Person) -> bool:
-    return person.corrections.filter(status="open").exists()
+def _manages_data(actor: Actor, person: Person, *, open_only: bool = True) -> bool:
+    """A functional administrator handles the reports back to the BRP of the persons of
+    their own municipality; a person's base data only while one is open."""
+    if "functional_admin" not in actor.roles or person.pk is None:
+        return False
+    own = _municipality_of(actor)
+    if own is None or own not in _person_municipalities(person):
+        return False
+    proposals = person.corrections.all()
+    return (proposals.filter(status="open") if open_only else proposals).exists()
 
 
 def decide(actor: Actor, action: Action, target: Target) -> Decision:
@@ -265,10 +289,12 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
             if care_role and len(reason) >= MIN_EMERGENCY_REASON:
                 return Decision(True, Ground.EMERGENCY, care_role, emergency=True,
                                 reason=reason)
-            if "functional_admin" in actor.roles and _open_correction(person):
+            if _manages_data(actor, person):
                 return Decision(True, Ground.DATA_MANAGEMENT, "functional_admin")
             return Decision.deny("no ground to read this person's base data")
         if action is Action.UPDATE:
+            if actor.operator:
+                return Decision(True, Ground.BRP, "platform_admin")
             if care_role and _registered(actor, person):
                 return Decision(True, Ground.REGISTRATION, care_role)
             return Decision.deny("only a professional who registered the person proposes a correction")
@@ -277,9 +303,10 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
     if target.data is Data.CORRECTION:
         person = target.person
         if (action in (Action.READ, Action.UPDATE) and person is not None
-                and "functional_admin" in actor.roles and _open_correction(person)):
+                and _manages_data(actor, person, open_only=False)):
             return Decision(True, Ground.DATA_MANAGEMENT, "functional_admin")
-        return Decision.deny("correction proposals are decided by a functional administrator")
+        return Decision.deny("correction proposals are decided by a functional administrator "
+                             "of the person's municipality")
 
     if target.data is Data.HOUSEHOLD:
         members = target.members
@@ -404,20 +431,32 @@ PLAN_DATA = (Data.PLAN, Data.TEAM, Data.APPROVAL, Data.COMMENT, Data.ANALYSIS, D
 CATEGORY_OF = {Data.PLAN: "plan", Data.COMMENT: "plan", Data.APPROVAL: "plan",
                Data.TEAM: "plan", Data.EVALUATION: "evaluations", Data.ANALYSIS: "analysis",
                Data.BASE_DATA: "base_data", Data.HOUSEHOLD: "base_data"}
+# Household members who co-own the family's plan: the BRP's parents, custody holders and
+# children (a housemate such as a lodger does not).
+FAMILY_RELATIONS = ("parent", "carer", "child")
+
+
+@dataclass(frozen=True)
+class FamilyConsent:
+    """Starting a plan on the family's consent, recorded with the start (who may give it for
+    whom the action checks against the BRP: the person from 16, a custody holder under 16)."""
+
+    given_by: tuple[str, ...]
 
 
 def care_grounds(organisation_id: int, person_ids: list[Any], category: str,
-                 today: date) -> dict[str, Ground]:
-    """Per person: the organisation's ground for this category of data today (a legal basis
-    first, else consent). Persons without one are left out. Two queries."""
+                 today: date, plan_id: Any) -> dict[str, Ground]:
+    """Per person: the organisation's ground for this category of data of this plan today
+    (a legal basis first, else consent given for this plan). Persons without one are left
+    out. Two queries."""
     from jeugdketen.access.models import Consent, LegalBasis
 
     found: dict[str, Ground] = {}
     ids = [str(p) for p in person_ids]
     for consent in Consent.objects.filter(
-            person_id__in=ids, organisation_id=organisation_id, withdrawn_at__isnull=True,
-            valid_from__lte=today).only("person_id", "categories", "valid_from",
-                                        "valid_until", "withdrawn_at"):
+            person_id__in=ids, organisation_id=organisation_id, plan_id=plan_id,
+            withdrawn_at__isnull=True, valid_from__lte=today).only(
+                "person_id", "categories", "valid_from", "valid_until", "withdrawn_at"):
         if consent.in_force(today) and category in consent.categories:
             found[str(consent.person_id)] = Ground.CONSENT
     for basis in LegalBasis.objects.filter(
@@ -454,26 +493,40 @@ def _plans_of_person(person: Person) -> Any:
     return Plan.objects.filter(household__members__person=person)
 
 
+def _team_ground(actor: Actor, plans: Any, person_ids: list[str], category: str,
+                 today: date) -> Ground | None:
+    """A care-team member's ground for these persons in one of these plans: their
+    organisation's consent for that plan, or a legal basis."""
+    from jeugdketen.plans.models import TeamMember
+
+    prof = actor.professional
+    if prof is None:
+        return None
+    for plan_id in TeamMember.objects.filter(plan__in=plans, professional=prof,
+                                             left_at__isnull=True).values_list("plan_id", flat=True):
+        ground = _ground_for_all(care_grounds(prof.organisation_id, person_ids, category, today,
+                                              plan_id), person_ids)
+        if ground is not None:
+            return ground
+    return None
+
+
 def _plan_ground_for_person(actor: Actor, person: Person, category: str,
                             today: date) -> Ground | None:
     """The coordinator of a plan of the person's household; or a member of its care team
-    whose organisation holds a ground for this person and category."""
-    from jeugdketen.plans.models import TeamMember
-
+    whose organisation holds a ground for this person and category in that plan."""
     prof = actor.professional
     if prof is None or person.pk is None:
         return None
     plans = _plans_of_person(person)
     if plans.filter(coordinator=prof).exists():
         return Ground.PLAN_COORDINATOR
-    if TeamMember.objects.filter(plan__in=plans, professional=prof, left_at__isnull=True).exists():
-        return care_grounds(prof.organisation_id, [person.pk], category, today).get(str(person.pk))
-    return None
+    return _team_ground(actor, plans, [str(person.pk)], category, today)
 
 
 def _plan_ground_for_household(actor: Actor, household: Any, members: tuple[Person, ...],
                                today: date) -> Ground | None:
-    from jeugdketen.plans.models import Plan, TeamMember
+    from jeugdketen.plans.models import Plan
 
     prof = actor.professional
     if prof is None:
@@ -481,17 +534,47 @@ def _plan_ground_for_household(actor: Actor, household: Any, members: tuple[Pers
     plans = Plan.objects.filter(household=household)
     if plans.filter(coordinator=prof).exists():
         return Ground.PLAN_COORDINATOR
-    if TeamMember.objects.filter(plan__in=plans, professional=prof, left_at__isnull=True).exists():
-        ids = [str(m.pk) for m in members]
-        return _ground_for_all(care_grounds(prof.organisation_id, ids, "base_data", today), ids)
-    return None
+    return _team_ground(actor, plans, [str(m.pk) for m in members], "base_data", today)
 
 
 def _family_member(actor: Actor, target: Target, today: date) -> bool:
-    """A household member from 16 co-owns the family's plan."""
+    """A parent, custody holder or child of the household (verified in the BRP), from 16,
+    co-owns the family's plan."""
+    from jeugdketen.registry.models import HouseholdMember
+
     me = actor.person
-    return me is not None and any(
-        m.pk == me.pk for m in target.members) and me.age_on(today) >= PARENT_SEES_UNTIL_AGE
+    if (me is None or target.household is None or me.age_on(today) < PARENT_SEES_UNTIL_AGE
+            or not any(m.pk == me.pk for m in target.members)):
+        return False
+    return HouseholdMember.objects.filter(
+        household_id=target.household.pk, person_id=me.pk, brp_verified=True,
+        relation__in=FAMILY_RELATIONS).exists()
+
+
+def _start(actor: Actor, target: Target, care_role: str) -> Decision:
+    """Starting a trajectory needs the agreed coordinator of a match about a member, or the
+    family's consent recorded with the start (later: an intake decision of the front door).
+    Merely having entered the family is not enough."""
+    from jeugdketen.referral_index.models import Match, MatchStatus
+
+    prof = actor.professional
+    start = target.record
+    if isinstance(start, Match):
+        # A match is never hung on a plan by someone outside it (its existence is not
+        # theirs to learn), and only an agreed (coordinated) match about a member counts.
+        if (care_role and prof is not None and start.coordinator_id == prof.pk
+                and start.status == MatchStatus.COORDINATED
+                and start.signals.filter(person_id__in=[m.pk for m in target.members]).exists()):
+            return Decision(True, Ground.MATCH, care_role)
+        return Decision.deny("a plan is started from a match by its agreed coordinator")
+    if isinstance(start, FamilyConsent):
+        if (care_role and start.given_by and target.members
+                and all(_registered(actor, m) for m in target.members)):
+            return Decision(True, Ground.CONSENT, care_role)
+        return Decision.deny("a plan on the family's consent is started by a professional who "
+                             "entered every member")
+    return Decision.deny("a plan starts from a match's agreed coordinator or with the "
+                         "family's consent")
 
 
 def _plan(actor: Actor, action: Action, target: Target, care_role: str, today: date) -> Decision:
@@ -499,23 +582,7 @@ def _plan(actor: Actor, action: Action, target: Target, care_role: str, today: d
     prof = actor.professional
     data = target.data
     if data is Data.PLAN and action is Action.CREATE:
-        # Starting a trajectory: the professional entered every member, or is the agreed
-        # coordinator of a match about one of them (target.record is then the match). A
-        # match is never hung on a plan by someone outside it (its existence is not theirs
-        # to learn), and only an agreed (coordinated) match about a member counts.
-        from jeugdketen.referral_index.models import Match, MatchStatus
-
-        match = plan if isinstance(plan, Match) else None
-        if match is not None:
-            if (care_role and prof is not None and match.coordinator_id == prof.pk
-                    and match.status == MatchStatus.COORDINATED
-                    and match.signals.filter(person_id__in=[m.pk for m in target.members]).exists()):
-                return Decision(True, Ground.MATCH, care_role)
-            return Decision.deny("a plan is started from a match by its agreed coordinator")
-        if care_role and target.members and all(_registered(actor, m) for m in target.members):
-            return Decision(True, Ground.REGISTRATION, care_role)
-        return Decision.deny("a plan is started by a professional who entered the family or "
-                             "coordinates its match")
+        return _start(actor, target, care_role)
     from jeugdketen.plans.models import Plan
 
     if not isinstance(plan, Plan):
@@ -535,7 +602,7 @@ def _plan(actor: Actor, action: Action, target: Target, care_role: str, today: d
                 return Decision(True, citizen, "citizen")
             if care_role and prof is not None and _on_team(actor, plan):
                 ground = care_grounds(prof.organisation_id, [person.pk], "analysis",
-                                      today).get(str(person.pk))
+                                      today, plan.pk).get(str(person.pk))
                 if ground is not None:
                     return Decision(True, ground, care_role)
         return Decision.deny("an analysis is seen by the coordinator, the person (or parent) "
@@ -554,7 +621,7 @@ def _plan(actor: Actor, action: Action, target: Target, care_role: str, today: d
         if reading or commenting:
             ids = [str(m.pk) for m in target.members]
             ground = _ground_for_all(
-                care_grounds(prof.organisation_id, ids, CATEGORY_OF[data], today), ids)
+                care_grounds(prof.organisation_id, ids, CATEGORY_OF[data], today, plan.pk), ids)
             if ground is not None:
                 return Decision(True, ground, care_role)
             return Decision.deny(f"no consent or legal basis for '{CATEGORY_OF[data]}' "
@@ -563,21 +630,14 @@ def _plan(actor: Actor, action: Action, target: Target, care_role: str, today: d
                          "consent and the family itself")
 
 
-def joins_on_ground(professional: Professional, members: tuple[Person, ...],
+def joins_on_ground(professional: Professional, members: tuple[Person, ...], plan: Any,
                     today: date | None = None) -> Ground | None:
     """May this professional join a plan's care team? Only when their organisation holds
-    consent or a legal basis for the plan of every member of the household."""
+    consent given for this plan, or a legal basis, for every member of the household."""
     today = today or timezone.localdate()
     ids = [str(m.pk) for m in members]
-    return _ground_for_all(care_grounds(professional.organisation_id, ids, "plan", today), ids)
-
-
-def _coordinates_person(actor: Actor, person: Person, *, open_only: bool = False) -> bool:
-    prof = actor.professional
-    if prof is None or person.pk is None:
-        return False
-    plans = _plans_of_person(person).filter(coordinator=prof)
-    return (plans.filter(status="open") if open_only else plans).exists()
+    return _ground_for_all(care_grounds(professional.organisation_id, ids, "plan", today,
+                                        plan.pk), ids)
 
 
 # Which kind of organisation can hold which statutory ground (a school cannot).
@@ -596,39 +656,68 @@ def may_hold(record: Any) -> bool:
         getattr(record, "kind", ""), set())
 
 
+def _plan_of(record: Any) -> Any:
+    """The plan a consent target is about: the plan itself, or a consent's plan."""
+    from jeugdketen.plans.models import Plan
+
+    if isinstance(record, Plan):
+        return record
+    return getattr(record, "plan", None) if getattr(record, "plan_id", None) else None
+
+
 def _consent(actor: Actor, action: Action, target: Target, care_role: str,
              today: date) -> Decision:
-    """Consent and legal bases: recorded by the plan's coordinator (consent on the family's
-    word, a legal basis with its reference) or by the organisation that holds the legal
-    basis; given and withdrawn by the family in their own view; seen by the family."""
+    """Consent is given for a plan: recorded by that plan's coordinator on the family's word,
+    or given and withdrawn by the family in their own view; the coordinator sees the
+    consents of their own plan only. A legal basis is recorded by the organisation that
+    holds it. The family sees all of theirs; the privacy officer supervises."""
     person = target.person
     record = target.record
     prof = actor.professional
     if person is None:
         return Decision.deny("no person")
+    plan = _plan_of(record)
+    member = plan is not None and any(m.pk == person.pk for m in target.members)
+    coordinates = (bool(care_role) and prof is not None and plan is not None
+                   and plan.coordinator_id == prof.pk and member)
     if action in (Action.READ, Action.PRINT):
         citizen = _citizen_ground(actor, person, today)
         if citizen is not None:
             return Decision(True, citizen, "citizen")
-        if care_role and _coordinates_person(actor, person):
+        if coordinates:
             return Decision(True, Ground.PLAN_COORDINATOR, care_role)
         if _supervises(actor, person):
             return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
-        return Decision.deny("consent is seen by the family, the coordinator and the privacy officer")
+        return Decision.deny("consent is seen by the family, the plan's coordinator and the "
+                             "privacy officer")
     if action not in (Action.CREATE, Action.UPDATE):
         return Decision.deny(f"{action} of consent is not allowed")
-    if target.data is Data.LEGAL_BASIS and not may_hold(record):
-        return Decision.deny("this organisation cannot hold this legal basis")
-    if care_role and _coordinates_person(actor, person, open_only=True):
-        return Decision(True, Ground.PLAN_COORDINATOR, care_role)
     if target.data is Data.LEGAL_BASIS:
-        if (care_role and prof is not None and record is not None
-                and record.organisation_id == prof.organisation_id and _registered(actor, person)):
-            return Decision(True, Ground.REGISTRATION, care_role)
-        return Decision.deny("a legal basis is recorded by its own organisation or the coordinator")
-    # Consent: the person from 16 and a parent for a child under 16 give and withdraw it in
-    # their own view (who must give it together is checked by the action).
+        if not may_hold(record):
+            return Decision.deny("this organisation cannot hold this legal basis")
+        if (care_role and prof is not None and record.organisation_id == prof.organisation_id
+                and (_registered(actor, person)
+                     or _plan_ground_for_person(actor, person, "base_data", today))):
+            return Decision(True, Ground.OWN_ORGANISATION, care_role)
+        return Decision.deny("a legal basis is recorded by a professional of the organisation "
+                             "that holds it")
     citizen = _citizen_ground(actor, person, today)
+    if action is Action.UPDATE:
+        # Withdrawal: the family (the person from 16, a custody holder under 16) and the
+        # coordinator of the plan it was given for; nobody else.
+        if citizen is not None:
+            return Decision(True, citizen, "citizen")
+        if coordinates:
+            return Decision(True, Ground.PLAN_COORDINATOR, care_role)
+        return Decision.deny("consent is withdrawn by the family or the plan's coordinator")
+    if plan is None or not member:
+        return Decision.deny("consent is given for a plan of the person's household")
+    if coordinates:
+        if not plan.is_open:
+            return Decision.deny("a closed plan records no consent")
+        return Decision(True, Ground.PLAN_COORDINATOR, care_role)
+    # The person from 16 and a custody holder for a child under 16 give it in their own
+    # view (who must give it together is checked by the action).
     if citizen is not None:
         return Decision(True, citizen, "citizen")
-    return Decision.deny("consent is given by the family, or recorded by the coordinator")
+    return Decision.deny("consent is given by the family, or recorded by the plan's coordinator")

@@ -22,6 +22,7 @@ class Activity(models.TextChoices):
     SIGNAL_REGISTERED = "signal.registered", "A signal was registered in the reference index"
     SIGNAL_EXTENDED = "signal.extended", "The duration of an active signal was extended"
     SIGNAL_WITHDRAWN = "signal.withdrawn", "A professional withdrew a signal"
+    INDEX_USE_ALERTED = "index.use_alerted", "The privacy officer was alerted to a possible search of the index"
     SIGNAL_ENDED = "signal.ended", "A signal ended (expired, 23rd birthday, death)"
     SIGNAL_ARCHIVED = "signal.archived", "An ended signal moved to the history archive"
     SIGNAL_DESTROYED = "signal.destroyed", "Index data was destroyed (archive term, 23, death)"

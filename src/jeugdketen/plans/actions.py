@@ -143,14 +143,22 @@ def _may_coordinate(prof: Professional, field_name: str) -> None:
 # --- starting a trajectory --------------------------------------------------------------
 
 
+ALL_CATEGORIES = ("base_data", "analysis", "plan", "evaluations")
+
+
 @audit.write_path
 def start_plan(actor: Actor, household_id: Any, coordinator_id: Any, *,
-               match_id: Any = None, origin: str | None = None,
-               started_on: date | None = None, at: datetime | None = None) -> Plan:
-    """Start a trajectory for a household: from a match, a care report or directly. One
-    family, one plan: a second open plan is refused with the open one named. `started_on`
-    (default today) may lie in the past: the day the trajectory really began. `at` (default
-    now; for loading history, see chainlog.actions.moment) is when it was recorded."""
+               match_id: Any = None, consent_given_by: list[Any] | None = None,
+               origin: str | None = None, started_on: date | None = None,
+               at: datetime | None = None) -> Plan:
+    """Start a trajectory for a household: by the agreed coordinator of a match about a
+    member, or on the family's consent, recorded with the start by the professional who
+    will coordinate (`consent_given_by`: who gave it; for each member the law decides who
+    may, against the BRP's custody). Having entered the family is not enough. One family,
+    one plan: a second open plan is refused. `started_on` (default today) may lie in the
+    past: the day the trajectory really began. `at` (default now; for loading history, see
+    chainlog.actions.moment) is when it was recorded."""
+    from jeugdketen.access.policy import FamilyConsent
     from jeugdketen.referral_index.models import Match
 
     now = moment(at)
@@ -165,11 +173,20 @@ def start_plan(actor: Actor, household_id: Any, coordinator_id: Any, *,
     match = None
     if match_id not in (None, ""):
         match = audit.get_or_deny(actor, Action.CREATE, Data.PLAN, Match.objects, match_id, "match")
+    givers = [str(g) for g in consent_given_by or []]
+    start: Any = match if match is not None else (FamilyConsent(tuple(givers)) if givers else None)
     decision = audit.authorize(actor, Action.CREATE, Target(
         Data.PLAN, household=household, members=members, object_id=str(household.pk),
-        record=match))
+        record=start))
     coordinator = _professional(coordinator_id, "coordinator_id")
     _may_coordinate(coordinator, "coordinator_id")
+    givers_of: dict[str, list[str]] = {}
+    if match is None:
+        if coordinator.pk != _me(actor).pk:
+            raise Refusal("consent_start_coordinator", _(
+                "Wie een plan start op toestemming van het gezin, voert zelf de regie."),
+                field="coordinator_id")
+        givers_of = givers_for(members, members, set(givers), timezone.localdate(now))
     existing = Plan.objects.filter(household=household, status=PlanStatus.OPEN).first()
     if existing is None:
         try:
@@ -182,13 +199,57 @@ def start_plan(actor: Actor, household_id: Any, coordinator_id: Any, *,
         except IntegrityError:  # someone else started one at this very moment
             existing = Plan.objects.filter(household=household, status=PlanStatus.OPEN).first()
     if existing is not None:
+        # The open plan is named only to someone who may read it.
+        readable = decide(actor, Action.READ, target(existing, members)).allowed
         raise Refusal("open_plan_exists", _(
             "Dit gezin heeft al een lopend plan: één gezin, één plan."), status=409,
-            field="household_id", existing={"id": str(existing.pk)})
+            field="household_id", existing={"id": str(existing.pk)} if readable else None)
     _emit(Activity.PLAN_STARTED, plan, members, actor, at=now, origin=plan.origin,
           household_size=len(members), started_by=decision.role,
           coordinator_organisation_id=coordinator.organisation_id)
+    if givers_of:
+        from jeugdketen.access.actions import give_consent
+
+        for pid, own in givers_of.items():
+            give_consent(actor, pid, plan_id=plan.pk, given_by=own,
+                         organisation_id=coordinator.organisation_id,
+                         categories=list(ALL_CATEGORIES), at=now)
     return plan
+
+
+def givers_for(persons: tuple[Person, ...] | list[Person], members: tuple[Person, ...],
+               givers: set[str], today: date) -> dict[str, list[str]]:
+    """For each of `persons`, those of the givers (members of the household) who can give
+    consent for them: the person and the custody holders the BRP names. Whether that is
+    enough (alone from 16, a custody holder under 12, both from 12 to 15) the law decides,
+    in check_givers; all or nothing."""
+    from jeugdketen.access.actions import (
+        CONSENT_ALONE_FROM,
+        CONSENT_TOGETHER_FROM,
+        check_givers,
+        custody_holders_of,
+    )
+
+    if not givers or not givers <= {str(m.pk) for m in members}:
+        raise Refusal("consent_givers", _("Kies wie de toestemming geeft: leden van dit "
+                                          "huishouden."), field="given_by_person_ids")
+    out: dict[str, list[str]] = {}
+    for person in persons:
+        pid = str(person.pk)
+        age = person.age_on(today)
+        if age >= CONSENT_ALONE_FROM:
+            own = givers & {pid}  # from 16 the person alone, whoever else consents
+        elif age >= CONSENT_TOGETHER_FROM:
+            own = givers & (custody_holders_of(person) | {pid})
+        else:
+            own = givers & custody_holders_of(person)  # under 12 the custody holders
+        try:
+            check_givers(person, own, today)
+        except Refusal as exc:
+            raise Refusal(exc.rule, f"{person}: {exc.message}", status=exc.status,
+                          field=exc.field) from None
+        out[pid] = sorted(own)
+    return out
 
 
 @audit.write_path
@@ -482,7 +543,7 @@ def add_team_member(actor: Actor, plan_id: Any, *, role: str, professional_id: A
         if professional.pk == plan.coordinator_id or professional.pk in _team_professionals(plan):
             raise Refusal("already_in_team", _("Deze professional zit al in het team."),
                           status=409, field="professional_id")
-        if joins_on_ground(professional, members, timezone.localdate(now)) is None:
+        if joins_on_ground(professional, members, plan, timezone.localdate(now)) is None:
             raise Refusal("no_ground_to_join", _(
                 "Deze organisatie heeft geen toestemming of wettelijke grondslag voor het plan "
                 "van alle gezinsleden. Leg eerst de toestemming vast."), status=403,
@@ -918,13 +979,19 @@ class HouseholdPlan:
 
 def household_plan(actor: Actor, household_id: Any, members: tuple[Person, ...]
                    ) -> HouseholdPlan:
-    """Asks the policy only: nothing is read for display here."""
+    """Asks the policy only: nothing is read for display here. An open plan is mentioned
+    only to someone who may read it; a professional who could start one is offered the
+    start on the family's consent."""
+    from jeugdketen.access.policy import FamilyConsent
+
     plan = open_plan_of(household_id)
     if plan is not None:
-        allowed = decide(actor, Action.READ, target(plan, members)).allowed
-        return HouseholdPlan(open_plan_id=plan.pk, may_read=allowed)
+        if decide(actor, Action.READ, target(plan, members)).allowed:
+            return HouseholdPlan(open_plan_id=plan.pk, may_read=True)
+        return HouseholdPlan()
     may_start = decide(actor, Action.CREATE, Target(
-        Data.PLAN, household=Household(pk=household_id), members=members, object_id=str(household_id))).allowed
+        Data.PLAN, household=Household(pk=household_id), members=members,
+        object_id=str(household_id), record=FamilyConsent(("?",)))).allowed
     return HouseholdPlan(may_start=may_start)
 
 
@@ -970,12 +1037,10 @@ def households_for_match(actor: Actor, match: Any) -> list[MatchHousehold]:
 def record_consents(actor: Actor, plan_id: Any, *, person_ids: list[Any], given_by: list[Any],
                     organisation_id: Any, categories: list[str],
                     valid_until: date | None = None) -> list[Any]:
-    """The coordinator records the family's consent for several members at once: one
-    consent per person (access.actions.give_consent), all of them or none. Of the chosen
-    givers, each person's consent is given by those who can give it for that person: the
-    person and their parents or carers in the household. Whether that is enough (alone
-    from 16, a parent under 12, both from 12 to 15) the law decides, in check_givers."""
-    from jeugdketen.access.actions import check_givers, give_consent, parents_of
+    """The coordinator records the family's consent, for this plan, for several members at
+    once: one consent per person (access.actions.give_consent), all of them or none; each
+    given by those who can give it for that person (see givers_for)."""
+    from jeugdketen.access.actions import give_consent
 
     plan, members = _plan_for(actor, plan_id, Action.UPDATE)
     by_id = {str(m.pk): m for m in members}
@@ -983,29 +1048,17 @@ def record_consents(actor: Actor, plan_id: Any, *, person_ids: list[Any], given_
     if not wanted or any(p not in by_id for p in wanted):
         raise Refusal("consent_persons", _("Kies voor wie de toestemming geldt: een of meer "
                                            "leden van dit huishouden."), field="person_ids")
-    givers = {str(g) for g in given_by or []}
-    if not givers or not givers <= set(by_id):
-        raise Refusal("consent_givers", _("Kies wie de toestemming geeft: leden van dit "
-                                          "huishouden."), field="given_by_person_ids")
     # The policy first, for every person: nothing is written when one of them is refused.
     for pid in wanted:
-        consent_target = Target(Data.CONSENT, person=by_id[pid])
+        consent_target = Target(Data.CONSENT, person=by_id[pid], members=members, record=plan)
         decision = decide(actor, Action.CREATE, consent_target)
         if not decision.allowed:
             raise audit.AccessDenied(actor, Action.CREATE, consent_target, decision)
-    today = timezone.localdate()
-    givers_of: dict[str, list[str]] = {}
-    for pid in wanted:
-        person = by_id[pid]
-        own = givers & (parents_of(person) | {pid})
-        try:
-            check_givers(person, own, today)
-        except Refusal as exc:
-            raise Refusal(exc.rule, f"{person}: {exc.message}", status=exc.status,
-                          field=exc.field) from None
-        givers_of[pid] = sorted(own)
-    return [give_consent(actor, pid, given_by=givers_of[pid], organisation_id=organisation_id,
-                         categories=categories, valid_until=valid_until) for pid in wanted]
+    givers_of = givers_for([by_id[p] for p in wanted], members,
+                           {str(g) for g in given_by or []}, timezone.localdate())
+    return [give_consent(actor, pid, plan_id=plan.pk, given_by=givers_of[pid],
+                         organisation_id=organisation_id, categories=categories,
+                         valid_until=valid_until) for pid in wanted]
 
 
 # --- product codes ----------------------------------------------------------------------

@@ -83,6 +83,36 @@ def _organisation(municipality_code: str, name: str, kind: str, may_coordinate: 
         municipality_code=municipality_code, may_signal=True, may_coordinate=may_coordinate)
 
 
+def _into_brp(today: date) -> list[str]:
+    """The household in the BRP stand-in: two parents with joint custody of three children,
+    all at one address. Their BSNs are the highest synthetic ones (the demo and the bulk
+    path take theirs from the bottom of a seeded stream)."""
+    from django.conf import settings
+
+    from jeugdketen.brp.population import persoon
+    from jeugdketen.brp.standin.store import Store, synthetic
+
+    if not settings.BRP_STANDIN:
+        raise RuntimeError("The benchmark household lives in the BRP stand-in; it does not "
+                           "run with a real BRP (JEUGDKETEN_BRP_URL is set).")
+    bsns: list[str] = []
+    number = 999_999_999
+    while len(bsns) < len(MEMBERS):
+        if synthetic(str(number)):
+            bsns.append(str(number))
+        number -= 1
+    parents, children = bsns[:2], bsns[2:]
+    address = {"postcode": "9990AA", "house_number": 99, "street": "Benchmarkstraat"}
+    Store(settings.BRP_STANDIN_DB).load([persoon(
+        bsn=bsn, given_names=name, family_name="Benchmark", birth_date=_born(age, today),
+        sex="V" if i % 2 == 0 else "M", **address,  # type: ignore[arg-type]
+        parents=parents if relation == "child" else (),
+        children=children if relation == "parent" else (),
+        custody=parents if relation == "child" else None)
+        for i, ((name, age, relation), bsn) in enumerate(zip(MEMBERS, bsns, strict=True))])
+    return bsns
+
+
 def find() -> BenchFamily | None:
     plan = (Plan.objects.filter(coordinator__user__username=USERNAME)
             .select_related("coordinator__organisation", "coordinator__user").first())
@@ -109,21 +139,24 @@ def ensure(*, municipality_code: str, goals: int = 20, plan_actions: int = 60,
         coordinator_actor = Actor(user=coordinator.user, professional=coordinator,
                                   access_point=CHANNEL)
         today = timezone.localdate()
+        bsns = _into_brp(today)
         persons = [registry.register_person(coordinator_actor, registry.PersonInput(
-            bsn="", given_names=name, family_name="Benchmark", birth_date=_born(age, today),
-            sex="V" if i % 2 == 0 else "M")).person for i, (name, age, _r) in enumerate(MEMBERS)]
-        household = registry.register_household(coordinator_actor, [
-            registry.MemberInput(p.pk, relation)
-            for p, (_n, _a, relation) in zip(persons, MEMBERS, strict=True)])
+            bsn=bsn, given_names=name, family_name="Benchmark", birth_date=_born(age, today),
+            sex="V" if i % 2 == 0 else "M")).person
+            for i, ((name, age, _r), bsn) in enumerate(zip(MEMBERS, bsns, strict=True))]
+        household = registry.register_household(
+            coordinator_actor, [registry.MemberInput(p.pk) for p in persons])
+        parent = persons[0]
+        givers = [p.pk for p in persons if p.age_on(today) >= 12]  # a parent for under 12
         plan = actions.start_plan(coordinator_actor, household.pk, coordinator.pk,
+                                  consent_given_by=givers,
                                   started_on=today - timedelta(days=FIRST_DAY))
         family = BenchFamily(plan, coordinator, teacher, list(actions.members_of(household)))
-        parent = persons[0]
         for person in family.members:
             age = person.age_on(today)
-            givers = ([person.pk] if age >= 16 else [person.pk, parent.pk] if age >= 12
-                      else [parent.pk])
-            give_consent(coordinator_actor, person.pk, given_by=givers,
+            own = ([person.pk] if age >= 16 else [person.pk, parent.pk] if age >= 12
+                   else [parent.pk])
+            give_consent(coordinator_actor, person.pk, plan_id=plan.pk, given_by=own,
                          organisation_id=school.pk,
                          categories=["base_data", "analysis", "plan", "evaluations"])
         actions.add_team_member(coordinator_actor, plan.pk, role="intern begeleider",

@@ -37,6 +37,7 @@ from django.utils import timezone
 from jeugdketen.access.actions import (
     CONSENT_ALONE_FROM,
     CONSENT_TOGETHER_FROM,
+    custody_holders_of,
     give_consent,
     record_legal_basis,
     withdraw_consent,
@@ -57,7 +58,7 @@ from jeugdketen.plans.models import (
     ProductCode,
 )
 from jeugdketen.referral_index.models import Match, MatchStatus
-from jeugdketen.registry.models import Household, HouseholdMember, Person, Professional
+from jeugdketen.registry.models import Household, HouseholdMember, Kinship, Person, Professional
 
 CHANNEL = AccessPoint(channel="command", user_agent="jeugdketen demo")
 CARE = ("professional", "coordinator")
@@ -256,23 +257,41 @@ def _family(household: Household) -> Family:
     return Family(household, [(m.person, m.relation) for m in rows])
 
 
+def _custodian(person: Person, family: Family) -> Any:
+    """A member of the household who holds custody of this person in the BRP, or None."""
+    holders = custody_holders_of(person)
+    return next((p.pk for p in family.parents() if str(p.pk) in holders), None)
+
+
 def _givers(person: Person, family: Family, day: date) -> list[Any]:
-    """Who gives consent for this person on this day (access.actions.check_givers)."""
+    """Who gives consent for this person on this day (access.actions.check_givers): the
+    person from 16, a custody holder under 12, both from 12 to 15."""
     age = person.age_on(day)
-    parent = family.parents()[0].pk
     if age >= CONSENT_ALONE_FROM:
         return [person.pk]
+    parent = _custodian(person, family)
     if age >= CONSENT_TOGETHER_FROM:
         return [person.pk, parent]
     return [parent]
 
 
-def _consent(coordinator: Actor, family: Family, organisation_id: int, categories: list[str],
+def _consent(coordinator: Actor, t: Trajectory, organisation_id: int, categories: list[str],
              day: date, clock: Clock) -> list[Consent]:
-    return [give_consent(coordinator, person.pk, given_by=_givers(person, family, day),
+    return [give_consent(coordinator, person.pk, plan_id=t.plan.pk,
+                         given_by=_givers(person, t.family, day),
                          organisation_id=organisation_id, categories=categories,
                          valid_from=day, at=clock.at(day, 10))
-            for person in family.persons]
+            for person in t.family.persons]
+
+
+def _enter(prof: Professional, persons: list[Person]) -> None:
+    """The professional meets the family and enters them (each verified in the BRP)."""
+    from jeugdketen.registry.actions import PersonInput, register_person
+
+    for p in persons:
+        register_person(_actor(prof), PersonInput(
+            bsn=p.bsn or "", given_names=p.given_names, family_name=p.family_name,
+            birth_date=p.birth_date, sex=p.sex))
 
 
 def _score_path(rng: random.Random, good: bool) -> tuple[int, int]:
@@ -402,18 +421,22 @@ def _team(coordinator: Actor, t: Trajectory, rng: random.Random, day: date, cloc
                       if p.organisation_id != own]
         if protection:
             guardian = rng.choice(protection)
-            # The children under a supervision order (ondertoezichtstelling): a legal basis;
-            # the parents consent for the rest.
+            # The children under a supervision order (ondertoezichtstelling): a legal basis,
+            # recorded by the certified institution itself; the parents consent for the rest.
+            minors = [p for p, r in t.family.members
+                      if r == "child" and p.age_on(day) < ADULT_FROM_AGE]
+            _enter(guardian, minors)
             for person, relation in t.family.members:
                 if relation == "child" and person.age_on(day) < ADULT_FROM_AGE:
-                    record_legal_basis(coordinator, person.pk,
+                    record_legal_basis(_actor(guardian), person.pk,
                                        organisation_id=guardian.organisation_id,
                                        kind="child_protection",
                                        reference=f"OTS {day.year}/{rng.randrange(1000, 9999)}",
                                        valid_from=day, valid_until=day + timedelta(days=365),
                                        at=clock.at(day, 10))
                 else:
-                    give_consent(coordinator, person.pk, given_by=_givers(person, t.family, day),
+                    give_consent(coordinator, person.pk, plan_id=t.plan.pk,
+                                 given_by=_givers(person, t.family, day),
                                  organisation_id=guardian.organisation_id,
                                  categories=ALL_CATEGORIES, valid_from=day, at=clock.at(day, 10))
             actions.add_team_member(coordinator, t.plan.pk, role="jeugdbeschermer (OTS)",
@@ -422,7 +445,7 @@ def _team(coordinator: Actor, t: Trajectory, rng: random.Random, day: date, cloc
     for prof in chosen:
         school = prof.organisation.kind == "school"
         categories = ["base_data", "plan"] if school else ALL_CATEGORIES
-        consents = _consent(coordinator, t.family, prof.organisation_id, categories, day, clock)
+        consents = _consent(coordinator, t, prof.organisation_id, categories, day, clock)
         role = ("intern begeleider op school" if school
                 else f"hulpverlener ({prof.organisation.get_kind_display()})")
         actions.add_team_member(coordinator, t.plan.pk, role=role, professional_id=prof.pk,
@@ -449,14 +472,16 @@ def _run(spec: Spec, seed: int, pool: dict[str, list[Professional]]) -> Plan:
                 today)
     end = today - timedelta(days=spec.end_days_ago) if spec.end_days_ago is not None else today
     end = max(end, start)
-    starter = spec.household.created_by
-    if spec.match is not None or starter is None or not starter.has_role(*CARE):
-        starter = spec.coordinator
-    origin = ("match" if spec.match is not None
-              else "direct" if starter.pk == spec.coordinator.pk else "care_report")
-    plan = actions.start_plan(_actor(starter), spec.household.pk, spec.coordinator.pk,
-                              match_id=spec.match.pk if spec.match else None, origin=origin,
-                              started_on=start, at=clock.at(start, 9))
+    # From a match its agreed coordinator starts the plan; otherwise the coordinator meets
+    # the family, enters them and starts the plan on their consent.
+    consent_givers: list[Any] = []
+    if spec.match is None:
+        _enter(spec.coordinator, family.persons)
+        consent_givers = sorted({str(g) for p in family.persons for g in _givers(p, family, start)})
+    plan = actions.start_plan(_actor(spec.coordinator), spec.household.pk, spec.coordinator.pk,
+                              match_id=spec.match.pk if spec.match else None,
+                              consent_given_by=consent_givers, started_on=start,
+                              at=clock.at(start, 9))
     coordinator = _actor(spec.coordinator)
     t = Trajectory(plan, family, spec.coordinator, start, end,
                    codes={p.code for p in actions.product_codes(plan)})
@@ -471,6 +496,7 @@ def _run(spec: Spec, seed: int, pool: dict[str, list[Professional]]) -> Plan:
     for text, priority in rng.sample(CONCERNS, rng.choice([2, 3])):
         actions.add_concern(coordinator, plan.pk, text=text, priority=priority,
                             at=clock.at(start, 10))
+    starter = spec.household.created_by or spec.coordinator
     _team(coordinator, t, rng, min(start + timedelta(days=2), end), clock, spec, pool, starter)
     span = max((end - start).days, 1)
     base: dict[tuple[str, str], int] = {}
@@ -586,15 +612,31 @@ def _withdraw(coordinator: Actor, t: Trajectory, spec: Spec, day: date, clock: C
 
 
 def _candidates(exclude: set[Any]) -> list[Household]:
-    """Households with children, none under 3, entered by a professional; in a fixed order
-    (by the parents' BSN), the same in every run."""
+    """Households with children, none under 3, entered by a professional, every relation
+    confirmed by the BRP and every minor with a custody holder in the household (so the
+    family can consent); in a fixed order (by the parents' BSN), the same in every run."""
     cutoff = timezone.localdate() - timedelta(days=YOUNGEST * 366)
     young = HouseholdMember.objects.filter(person__birth_date__gt=cutoff).values("household")
-    return list(Household.objects.filter(members__relation="child", created_by__isnull=False)
-                .exclude(pk__in=young).exclude(pk__in=exclude).distinct()
-                .annotate(key=Min("members__person__bsn"))
-                .select_related("created_by__organisation")
-                .order_by("key", "pk"))
+    unconfirmed = HouseholdMember.objects.filter(brp_verified=False).values("household")
+    found = list(Household.objects.filter(members__relation="child", created_by__isnull=False)
+                 .exclude(pk__in=young).exclude(pk__in=exclude).exclude(pk__in=unconfirmed)
+                 .distinct()
+                 .annotate(key=Min("members__person__bsn"))
+                 .select_related("created_by__organisation")
+                 .order_by("key", "pk"))
+    minor_since = timezone.localdate() - timedelta(days=18 * 366)
+    rows = list(HouseholdMember.objects.filter(household__in=found).values_list(
+        "household_id", "person_id", "person__bsn", "relation", "person__birth_date"))
+    held = set(Kinship.objects.filter(
+        has_custody=True, child_id__in=[r[1] for r in rows]).values_list("child_id", "relative_bsn"))
+    adults: dict[Any, set[str]] = {}
+    for household, _person, bsn, relation, _born in rows:
+        if relation in ("parent", "carer") and bsn:
+            adults.setdefault(household, set()).add(bsn)
+    orphaned = {household for household, person, _bsn, relation, born in rows
+                if relation == "child" and born > minor_since
+                and not any((person, b) in held for b in adults.get(household, ()))}
+    return [h for h in found if h.pk not in orphaned]
 
 
 def _household_of(username: str, relation: str) -> Household | None:
@@ -639,19 +681,23 @@ def specs(seed: int, households: int) -> list[Spec]:
     special: set[Any] = set(HouseholdMember.objects.filter(
         person__in=User.objects.filter(person__isnull=False).values("person"))
         .values_list("household_id", flat=True))
+    consentable = {h.pk for h in _candidates(set())}
     ouder = _household_of("demo.ouder", "parent")
+    if ouder is not None and ouder.pk not in consentable:
+        ouder = None
     if ouder is not None:
         out.append(Spec("demo.ouder", ouder, regisseur, 280, family_user=users["demo.ouder"],
                         awaiting_approval=True, withdrawal="family"))
     jongere = _household_of("demo.jongere", "child")
-    if jongere is not None and (ouder is None or jongere.pk != ouder.pk):
+    if jongere is not None and jongere.pk in consentable and (ouder is None or jongere.pk != ouder.pk):
         out.append(Spec("demo.jongere", jongere, others[0], 150,
                         family_user=users["demo.jongere"]))
     # A fresh plan from a reference-index match: its agreed coordinator starts it today.
     for match in (Match.objects.filter(status=MatchStatus.COORDINATED,
                                        coordinator__isnull=False)
                   .select_related("coordinator__organisation", "coordinator__user")
-                  .order_by("subject_key")):
+                  .annotate(first_bsn=Min("signals__person__bsn"))
+                  .order_by("first_bsn", "kind")):
         member = (HouseholdMember.objects.filter(person__signals__matches=match)
                   .exclude(household__in=special).select_related("household__created_by")
                   .order_by("person__bsn").first())

@@ -380,7 +380,8 @@ def family_consent_give(request: HttpRequest, plan_id: Any) -> HttpResponse:
         data = form.cleaned_data
         try:
             consent = give_consent(
-                actor, data["person"], given_by=[actor.person.pk] if actor.person else [],
+                actor, data["person"], plan_id=plan_id,
+                given_by=[actor.person.pk] if actor.person else [],
                 organisation_id=data["organisation"], categories=data["categories"],
                 valid_until=data["valid_until"])
         except Refusal as exc:

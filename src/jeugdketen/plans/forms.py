@@ -218,15 +218,31 @@ class EuroField(forms.CharField):
 
 
 class StartForm(PlanForm):
+    """From a match: its agreed coordinator names the plan's coordinator. On the family's
+    consent: the professional records who gave it and coordinates the plan themselves."""
+
     coordinator_id = forms.TypedChoiceField(
         label=_("Regisseur"), coerce=int,
         help_text=_("Een professional van een organisatie die regie mag voeren."),
         error_messages={"required": _("Kies de regisseur."),
                         "invalid_choice": _("Kies een regisseur uit de lijst.")})
+    given_by_person_ids = forms.MultipleChoiceField(
+        label=_("Wie geeft toestemming voor het plan"), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Het gezin geeft uw organisatie toestemming om een gezinsplan te starten "
+                    "en de basisgegevens, de analyse, het plan en de evaluaties te delen. "
+                    "Vanaf 16 jaar de persoon zelf; onder 12 jaar een ouder met gezag; van 12 "
+                    "tot 16 jaar de jongere en een ouder met gezag samen (volgens de BRP)."),
+        error_messages={"required": _("Kies wie de toestemming geeft.")})
 
-    def __init__(self, *args: Any, candidates: Choices, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: Choices, givers: Choices | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _select(self, "coordinator_id", candidates, blank=_("Kies een regisseur"))
+        if givers is None:
+            del self.fields["given_by_person_ids"]
+            _select(self, "coordinator_id", candidates, blank=_("Kies een regisseur"))
+        else:
+            del self.fields["coordinator_id"]
+            _checkboxes(self, "given_by_person_ids", givers)
 
 
 class HandoverForm(PlanForm):

@@ -127,6 +127,10 @@ def _coordinator_choices(municipality_id: Any, *, exclude: Any = None) -> list[t
 
 @page(r.can_care)
 def start(request: HttpRequest) -> HttpResponse:
+    """Start a plan: as the agreed coordinator of a match (`match`), or on the family's
+    consent as the professional who entered the family and will coordinate."""
+    from jeugdketen.access.policy import FamilyConsent
+
     actor = actor_for(request)
     source = request.POST if request.method == "POST" else request.GET
     household_id = source.get("household", "")
@@ -138,27 +142,34 @@ def start(request: HttpRequest) -> HttpResponse:
     match = actions.match_for_policy(match_id) if match_id else None
     if match_id and match is None:
         return forbidden_response(request, logged=False)
+    start_on: Any = match if match is not None else FamilyConsent(("?",))
     allowed = decide(actor, Action.CREATE, Target(
         Data.PLAN, household=Household(pk=rows[0].household_id), members=members,
-        object_id=str(household_id), record=match)).allowed
+        object_id=str(household_id), record=start_on)).allowed
     if not allowed:
         return forbidden_response(request, logged=False)
     prof = actor.professional
     municipality = prof.organisation.municipality_id if prof is not None else None
     candidates = _coordinator_choices(municipality)
-    initial = {}
-    if prof is not None and any(pk == prof.pk for pk, _label in candidates):
-        initial["coordinator_id"] = prof.pk
-    form = StartForm(request.POST or None, initial=initial, candidates=candidates)
+    may_coordinate = prof is not None and any(pk == prof.pk for pk, _label in candidates)
+    shown = visible_persons(actor, members)
+    givers = None if match is not None else [(str(p.pk), str(p)) for p in shown]
+    initial = {"coordinator_id": prof.pk} if may_coordinate and prof is not None else {}
+    form = StartForm(request.POST or None, initial=initial, candidates=candidates,
+                     givers=givers)
     open_plan = actions.open_plan_of(household_id)
-    open_plan_id = open_plan.pk if open_plan is not None else None
-    if request.method == "POST" and open_plan_id is None and form.is_valid():
+    # An open plan is named only to someone who may read it.
+    may_open = open_plan is not None and decide(
+        actor, Action.READ, actions.target(open_plan, members)).allowed
+    refused_open = False
+    if request.method == "POST" and not may_open and form.is_valid():
+        coordinator_id = form.cleaned_data.get("coordinator_id") or (prof.pk if prof else None)
         try:
-            plan = actions.start_plan(actor, household_id, form.cleaned_data["coordinator_id"],
-                                      match_id=match_id)
+            plan = actions.start_plan(
+                actor, household_id, coordinator_id, match_id=match_id,
+                consent_given_by=form.cleaned_data.get("given_by_person_ids"))
         except Refusal as exc:
-            if exc.rule == "open_plan_exists":
-                open_plan_id = exc.existing.get("id")
+            refused_open = exc.rule == "open_plan_exists"
             put_error(form, exc)
         else:
             if prof is not None and plan.coordinator_id == prof.pk:
@@ -168,18 +179,13 @@ def start(request: HttpRequest) -> HttpResponse:
                 "Het gezinsplan is gestart. %(name)s is de regisseur en kan het plan nu "
                 "openen.") % {"name": plan.coordinator.full_name})
             return redirect("my_plans")
-    shown = visible_persons(actor, members)
-    may_open = False
-    if open_plan_id is not None:
-        existing = actions.open_plan_of(household_id)
-        may_open = existing is not None and decide(
-            actor, Action.READ, actions.target(existing, members)).allowed
     return render(request, "plans/start.html", {
         "form": form, "household_id": household_id, "match_id": match_id or "",
         "shown": shown, "hidden_count": len(members) - len(shown),
-        "open_plan_id": open_plan_id, "may_open": may_open,
-        "no_candidates": not candidates,
-    }, status=409 if request.method == "POST" and open_plan_id is not None else 200)
+        "open_plan_id": open_plan.pk if may_open and open_plan is not None else None,
+        "no_candidates": not candidates if match is not None else not may_coordinate,
+        "on_consent": match is None,
+    }, status=409 if request.method == "POST" and (refused_open or may_open) else 200)
 
 
 # --- the family page --------------------------------------------------------------------
@@ -479,7 +485,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     # Consent and legal bases (the coordinator sees them; the policy decides per person).
     consents = None
     if view.is_coordinator:
-        found = access_actions.consents_for(view.actor, list(page_.members))
+        found = access_actions.consents_for(view.actor, list(page_.members), plan=page_.plan)
         consents = [{"person": m, "consents": found.get(str(m.pk), {}).get("consents", []),
                      "legal_bases": found.get(str(m.pk), {}).get("legal_bases", [])}
                     for m in page_.members if str(m.pk) in found]

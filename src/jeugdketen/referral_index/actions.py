@@ -20,12 +20,21 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jeugdketen.access import audit
-from jeugdketen.access.policy import Action, Actor, Data, Decision, Target, decide
+from jeugdketen.access.policy import (
+    AccessPoint,
+    Action,
+    Actor,
+    Data,
+    Decision,
+    Ground,
+    Target,
+    decide,
+)
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.referral_index.models import (
@@ -40,7 +49,7 @@ from jeugdketen.referral_index.models import (
     Signal,
     SignalStatus,
 )
-from jeugdketen.registry.models import HouseholdMember, Person, Professional
+from jeugdketen.registry.models import Kinship, Municipality, Person, Professional
 from jeugdketen.rules import Refusal
 
 
@@ -94,13 +103,27 @@ def live_signals(today: date) -> Any:
 
 
 def _parents(person: Person) -> list[str]:
-    return [str(p) for p in HouseholdMember.objects.filter(
-        household__members__person=person, household__members__relation="child",
-        relation="parent").values_list("person_id", flat=True).distinct()]
+    """The youth's parents according to the BRP (their BSNs); a youth without a BSN has
+    none the index can use."""
+    if not person.verified:
+        return []
+    return sorted(Kinship.objects.filter(child=person, is_parent=True)
+                  .values_list("relative_bsn", flat=True))
+
+
+def _key(kind: str, value: str) -> str:
+    """A match key that names no BSN: the index's data is destroyed by law, a key must not
+    outlive it as a readable identifier."""
+    return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
 
 
 def _address_key(person: Person) -> str:
-    return f"{person.postcode}-{person.house_number}" if person.postcode and person.house_number else ""
+    """Only an address verified in the BRP matches: an address a professional typed for a
+    youth without a BSN could be anyone's (issue 8, finding 3)."""
+    if not person.verified or not person.postcode or not person.house_number:
+        return ""
+    return (f"{person.postcode}-{person.house_number}-{person.house_letter}-"
+            f"{person.house_number_addition}")
 
 
 def _signal_target(signal: Signal) -> Target:
@@ -156,6 +179,12 @@ def register_signal(
     if today >= birthday(person, LAST_AGE):
         raise Refusal("age_limit", _(
             "De verwijsindex is voor jongeren tot hun 23ste verjaardag."), field="person_id")
+    minimum = _municipality_of_person(person, prof).min_signal_days
+    if duration < minimum:
+        raise ValidationError({"duration_days": [ValidationError(
+            _("De looptijd is ten minste %(n)s dagen (de keuze van de gemeente): een signaal "
+              "is geen zoekvraag. Trek een signaal dat ten onrechte is afgegeven in.")
+            % {"n": minimum}, code="duration_minimum")]})
     parents = _parents(person)
     _lock([f"person:{person.pk}", *(f"parent:{p}" for p in parents),
            f"address:{_address_key(person)}"])
@@ -187,37 +216,42 @@ def _find_matches(signal: Signal, today: date, parents: list[str]) -> list[Match
     same = list(active.filter(person=person))
     if same:
         found.append(_join(MatchKind.CLIENT, f"client:{person.pk}", signal, same, today))
-    # Family match: a signal on a sibling (sharing at least one parent). Two queries: the
-    # siblings with the parent they share, then their live signals.
+    # Family match: a signal on a sibling, sharing at least one parent in the BRP. Two
+    # queries: the siblings with the parent they share, then their live signals.
     shared: dict[str, set[str]] = {}
-    for sibling, parent in (
-        HouseholdMember.objects.filter(
-            relation="child", household__members__person_id__in=parents,
-            household__members__relation="parent")
-        .exclude(person=person).values_list("person_id", "household__members__person_id")
-    ):
-        shared.setdefault(str(sibling), set()).add(str(parent))
+    for sibling, parent in (Kinship.objects.filter(is_parent=True, relative_bsn__in=parents)
+                            .exclude(child=person).values_list("child_id", "relative_bsn")):
+        shared.setdefault(str(sibling), set()).add(parent)
     if shared:
         siblings = list(active.filter(person_id__in=list(shared)))
         if siblings:
             key = min(p for s in siblings for p in shared[str(s.person_id)])
-            found.append(_join(MatchKind.FAMILY, f"family:{key}", signal, siblings, today))
-    # Address match: other youth at the same address (the municipality may switch it off).
+            found.append(_join(MatchKind.FAMILY, _key("family", key), signal, siblings, today))
+    # Address match: other youth at the same BRP address (the municipality may switch it off).
     municipality = _municipality(signal)
     key = _address_key(person)
     if key and (municipality is None or municipality.address_match):
         related = {str(person.pk), *(str(s.person_id) for m in found for s in m.signals.all())}
-        others = [s for s in active.filter(person__postcode=person.postcode,
-                                           person__house_number=person.house_number)
+        others = [s for s in active.filter(
+                      person__brp_verified_at__isnull=False, person__postcode=person.postcode,
+                      person__house_number=person.house_number,
+                      person__house_letter=person.house_letter,
+                      person__house_number_addition=person.house_number_addition)
                   if str(s.person_id) not in related]
         if others:
-            found.append(_join(MatchKind.ADDRESS, f"address:{key}", signal, others, today))
+            found.append(_join(MatchKind.ADDRESS, _key("address", key), signal, others, today))
     return found
 
 
 def _municipality(signal: Signal) -> Any:
-    hood = signal.person.neighbourhood
-    return hood.district.municipality if hood is not None else signal.organisation.municipality
+    return _municipality_of_person(signal.person, signal.contact)
+
+
+def _municipality_of_person(person: Person, professional: Professional) -> Municipality:
+    """The youth's municipality (by the neighbourhood of their address), else the
+    registering organisation's."""
+    hood = person.neighbourhood
+    return hood.district.municipality if hood is not None else professional.organisation.municipality
 
 
 def _join(kind: str, key: str, signal: Signal, others: list[Signal], today: date) -> Match:
@@ -237,8 +271,23 @@ def _join(kind: str, key: str, signal: Signal, others: list[Signal], today: date
         match.signals.add(*newcomers)
         emit(Activity.MATCH_JOINED, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
              attributes={"kind": kind})
+    _log_match(match, signal)
     _notify(match, newcomers)
     return match
+
+
+def _log_match(match: Match, signal: Signal) -> None:
+    """Every youth in the match gets an access-log record, which the family and the privacy
+    officer see: this organisation registered a signal and a match was made. Nobody can use
+    the index to look for a youth without it showing in that youth's overview."""
+    youth = {s.person_id: s.person for s in match.signals.select_related("person")}
+    prof = signal.contact
+    actor = Actor(user=prof.user, professional=prof,
+                  access_point=AccessPoint(channel="system", user_agent="verwijsindex"))
+    decision = Decision(True, Ground.MATCH, "professional")
+    audit.append([audit.entry(actor, Action.CREATE, Target(
+        Data.MATCH, person=person, object_id=str(match.pk)), decision)
+        for person in youth.values()])
 
 
 def _contact_line(s: Signal) -> str:
@@ -290,10 +339,49 @@ def withdraw_signal(actor: Actor, signal_id: Any, *, reason: str, today: date | 
             _("Reden is 'unjustified' (ten onrechte) of 'risk_gone' (risico is weg)."),
             code="withdraw_reason")]})
     signal = _own_signal(actor, signal_id, Action.UPDATE)
-    _end([signal], reason, today or timezone.localdate())
+    today = today or timezone.localdate()
+    matched = signal.matches.exists()
+    _end([signal], reason, today)
     emit(Activity.SIGNAL_WITHDRAWN, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
          attributes={"reason": reason})
+    _watch_withdrawal(actor, signal, reason, matched, today)
     return signal
+
+
+def _watch_withdrawal(actor: Actor, signal: Signal, reason: str, matched: bool,
+                      today: date) -> None:
+    """Tell the privacy officers of the municipality when a withdrawal looks like using the
+    index to search: a signal withdrawn as unjustified after it matched, or a professional
+    who withdraws many signals soon after registering them."""
+    prof = actor.professional
+    assert prof is not None
+    since = today - timedelta(days=settings.INDEX_WATCH_DAYS)
+    quick = Signal.objects.filter(
+        contact=prof, status__in=(SignalStatus.ENDED, SignalStatus.ARCHIVED),
+        end_reason__in=(EndReason.UNJUSTIFIED, EndReason.RISK_GONE), ended_on__gte=since,
+        ended_on__lte=F("registered_on") + timedelta(days=settings.INDEX_WATCH_DAYS)).count()
+    reasons = []
+    if reason == EndReason.UNJUSTIFIED and matched:
+        reasons.append(_("een signaal is als ten onrechte ingetrokken nadat het een match gaf"))
+    if quick >= settings.INDEX_WATCH_WITHDRAWALS and quick % settings.INDEX_WATCH_WITHDRAWALS == 0:
+        reasons.append(_("%(n)s signalen zijn binnen %(days)s dagen na het afgeven weer "
+                         "ingetrokken") % {"n": quick, "days": settings.INDEX_WATCH_DAYS})
+    if not reasons:
+        return
+    municipality = _municipality_of_person(signal.person, prof)
+    officers = [p for p in Professional.objects.filter(organisation__municipality=municipality)
+                if "privacy_officer" in p.roles]
+    body = "\n".join([
+        _("Mogelijk gebruik van de verwijsindex om te zoeken door %(name)s (%(org)s):")
+        % {"name": prof.full_name, "org": prof.organisation.name},
+        *(f"- {r}" for r in reasons), "",
+        _("Signaal %(id)s. Bekijk de signalen en het toegangslog van deze professional.")
+        % {"id": signal.pk}])
+    for officer in officers:
+        Message.objects.create(recipient=officer, subject=_("Verwijsindex: let op"), body=body)
+    emit(Activity.INDEX_USE_ALERTED, organisation_id=prof.organisation_id,
+         attributes={"matched_unjustified": reason == EndReason.UNJUSTIFIED and matched,
+                     "quick_withdrawals": quick})
 
 
 @audit.write_path
@@ -305,6 +393,11 @@ def extend_signal(actor: Actor, signal_id: Any, *, duration_days: int) -> Signal
     if not 1 <= int(duration_days) <= MAX_DURATION_DAYS:
         raise ValidationError({"duration_days": [ValidationError(
             _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."), code="duration_range")]})
+    minimum = _municipality(signal).min_signal_days
+    if int(duration_days) < minimum:
+        raise ValidationError({"duration_days": [ValidationError(
+            _("De looptijd is ten minste %(n)s dagen (de keuze van de gemeente).") % {"n": minimum},
+            code="duration_minimum")]})
     signal.duration_days = int(duration_days)
     signal.expires_on = min(signal.registered_on + timedelta(days=signal.duration_days),
                             birthday(signal.person, LAST_AGE))

@@ -6,10 +6,12 @@ chain event in one transaction (see jeugdketen.access.audit.write_path).
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -19,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Target, decide
+from jeugdketen.brp import client as brp
+from jeugdketen.brp.persoon import BrpPerson
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.registry import validators
@@ -28,6 +32,7 @@ from jeugdketen.registry.models import (
     District,
     Household,
     HouseholdMember,
+    Kinship,
     Municipality,
     Neighbourhood,
     Organisation,
@@ -40,8 +45,15 @@ from jeugdketen.registry.models import (
     Role,
     Sex,
 )
+from jeugdketen.rules import Refusal
 
-BASE_FIELDS = ("given_names", "family_name", "birth_date", "sex", "postcode", "house_number")
+# Base data a professional enters; for a person with a BSN the BRP's values are kept and a
+# difference is reported back to the BRP (CorrectionProposal), never written over them.
+REPORTED_FIELDS = ("given_names", "sex", "postcode", "house_number", "house_letter",
+                   "house_number_addition")
+# The fields whose agreement with the BRP proves that the professional knows the person.
+VERIFIED_FIELDS = ("bsn", "birth_date", "family_name")
+MAX_MEMBERS = 20
 
 
 def _invalid(errors: dict[str, ValidationError]) -> None:
@@ -70,6 +82,8 @@ class PersonInput:
     bsn: str = ""
     postcode: str = ""
     house_number: int | None = None
+    house_letter: str = ""
+    house_number_addition: str = ""
 
     def clean(self) -> dict[str, Any]:
         """Validate every field and return the normalised values (all errors at once)."""
@@ -115,6 +129,15 @@ class PersonInput:
                 out["house_number"] = validators.validate_house_number(self.house_number)
             except ValidationError as exc:
                 errors["house_number"] = exc
+        for name, check in (("house_letter", validators.normalise_house_letter),
+                            ("house_number_addition", validators.normalise_house_number_addition)):
+            try:
+                out[name] = check(getattr(self, name) or "")
+            except ValidationError as exc:
+                errors[name] = exc
+            if out.get(name) and out["house_number"] is None:
+                errors[name] = ValidationError(
+                    _("Hoort bij een huisnummer."), code="required_with_house_number")
         _invalid(errors)
         return out
 
@@ -137,102 +160,182 @@ def neighbourhood_for(postcode: str, house_number: int | None) -> tuple[str | No
 
 @dataclass
 class Registered:
-    """What a registration answers: the person's id and the data as this professional
-    entered it, whether or not the person was known (the answer must not tell)."""
+    """What a registration answers: the person, as the BRP knows them (or as entered, for a
+    youth without a BSN). The answer is the same whether or not the chain knew the person."""
 
     person: Person
-    entered: dict[str, Any] = field(default_factory=dict)
-    neighbourhood_code: str | None = None
-    neighbourhood_unknown: bool = False
 
 
 def _new_system_id() -> str:
     return "JK" + "".join(secrets.choice("0123456789") for _ in range(10))
 
 
+def _folded(name: str) -> str:
+    """A family name compared the way people write it: case, accents, spaces and hyphens
+    do not count ("Nguyễn" is "nguyen", "Yilmaz - Kaya" is "yilmaz-kaya")."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("ı", "i"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return re.sub(r"\s*-\s*", "-", re.sub(r"\s+", " ", plain)).strip()
+
+
+def _agrees(values: dict[str, Any], found: BrpPerson | None) -> bool:
+    """Do BSN, birth date and family name agree with the BRP? The family name may be
+    written with or without its prefix ("de Vries" or "Vries")."""
+    if found is None or values["birth_date"] is None:
+        return False
+    names = {_folded(found.family_name), _folded(found.surname)}
+    return found.birth.agrees_with(values["birth_date"]) and _folded(values["family_name"]) in names
+
+
+def brp_mismatch() -> ValidationError:
+    """One answer for a BSN the BRP does not know and for any disagreement: it names the
+    fields to check and reveals no BRP value (nor which of the three differs)."""
+    message = _("BSN, geboortedatum en achternaam komen niet overeen met de BRP.")
+    return ValidationError({name: [ValidationError(message, code="brp_mismatch")]
+                            for name in VERIFIED_FIELDS})
+
+
+def brp_unavailable() -> Refusal:
+    return Refusal("brp_unavailable", _(
+        "De BRP is nu niet bereikbaar. Er is niets vastgelegd; probeer het over een paar "
+        "minuten opnieuw."), status=503)
+
+
 @audit.write_path
+def _deny(actor: Actor, action: Action, target: Target, decision: Decision) -> NoReturn:
+    """Log a denial that was decided before any transaction (see register_person)."""
+    raise audit.AccessDenied(actor, action, target, decision)
+
+
 def register_person(actor: Actor, data: PersonInput) -> Registered:
-    decision = decide(actor, Action.CREATE, Target(Data.BASE_DATA))
+    """Enter a person once. A person with a BSN is verified in the BRP first (outside the
+    transaction: a slow BRP must not hold the database's write lock): BSN, birth date and
+    family name must agree, and the BRP's base data, address, parents and custody are what
+    the platform keeps. Without a BSN the entered data are kept, and grant nothing."""
+    target = Target(Data.BASE_DATA)
+    decision = decide(actor, Action.CREATE, target)
     if not decision.allowed:
-        raise audit.AccessDenied(actor, Action.CREATE, Target(Data.BASE_DATA), decision)
+        _deny(actor, Action.CREATE, target, decision)
     values = data.clean()
-    code, unknown = neighbourhood_for(values["postcode"], values["house_number"])
-    now = timezone.now()
-    defaults = {k: values[k] for k in BASE_FIELDS} | {
-        "neighbourhood_id": code, "neighbourhood_unknown": unknown,
-        "created_at": now, "updated_at": now,
-    }
+    found: BrpPerson | None = None
     if values.get("bsn"):
+        try:
+            found = brp.person(values["bsn"])
+        except brp.BrpUnavailable:
+            raise brp_unavailable() from None
+        if not _agrees(values, found):
+            raise brp_mismatch()
+    return _register(actor, values, found)
+
+
+def _brp_values(found: BrpPerson) -> dict[str, Any]:
+    """The person's base data as the BRP gives them (what the platform keeps of them)."""
+    address = found.address
+    code, unknown = neighbourhood_for(address.postcode, address.house_number) if address else (None, False)
+    return {
+        "given_names": found.given_names[:200], "family_name": found.family_name[:200],
+        "birth_date": found.birth.as_date(), "sex": found.sex,
+        "date_of_death": found.date_of_death,
+        "postcode": address.postcode if address else "",
+        "house_number": address.house_number if address else None,
+        "house_letter": address.house_letter[:1] if address else "",
+        "house_number_addition": address.addition[:4] if address else "",
+        "neighbourhood_id": code, "neighbourhood_unknown": unknown,
+    }
+
+
+def _store_kinship(person: Person, found: BrpPerson) -> None:
+    """Replace the person's parents and custody holders by the BRP's."""
+    relation, holders = found.custody_holders()
+    rows: dict[str, Kinship] = {}
+    for bsn in found.parent_bsns:
+        rows[bsn] = Kinship(child=person, relative_bsn=bsn, is_parent=True)
+    for bsn in holders:
+        row = rows.setdefault(bsn, Kinship(child=person, relative_bsn=bsn))
+        row.has_custody = True
+        row.custody_type = relation.kind if relation else ""
+    Kinship.objects.filter(child=person).delete()
+    Kinship.objects.bulk_create(rows.values())
+
+
+def apply_brp(person: Person, found: BrpPerson, now: Any) -> list[str]:
+    """Bring a person's kept BRP facts up to date; returns the fields that changed. Part of
+    the calling action's transaction."""
+    changed = [name for name, value in _brp_values(found).items()
+               if getattr(person, name) != value]
+    for name, value in _brp_values(found).items():
+        setattr(person, name, value)
+    person.brp_verified_at = now
+    person.updated_at = now
+    person.save()
+    _store_kinship(person, found)
+    return changed
+
+
+@audit.write_path
+def _register(actor: Actor, values: dict[str, Any], found: BrpPerson | None) -> Registered:
+    decision = decide(actor, Action.CREATE, Target(Data.BASE_DATA))
+    now = timezone.now()
+    if found is not None:
         # The unique constraint decides between two simultaneous registrations: insert, or
         # do nothing when the BSN exists (ON CONFLICT DO NOTHING, no savepoint), then read.
-        candidate = Person(bsn=values["bsn"], **defaults)
+        candidate = Person(bsn=found.bsn, created_at=now, **_brp_values(found))
         Person.objects.bulk_create([candidate], ignore_conflicts=True)
-        person = Person.objects.get(bsn=values["bsn"])
+        person = Person.objects.select_for_update().get(bsn=found.bsn)
         created = person.pk == candidate.pk
+        apply_brp(person, found, now)
     else:
         created = True
+        code, unknown = neighbourhood_for(values["postcode"], values["house_number"])
+        entered = {k: values[k] for k in ("given_names", "family_name", "birth_date", "sex",
+                                          "postcode", "house_number", "house_letter",
+                                          "house_number_addition")}
         while True:
             try:
                 with transaction.atomic():
-                    person = Person.objects.create(system_id=_new_system_id(), **defaults)
+                    person = Person.objects.create(
+                        system_id=_new_system_id(), neighbourhood_id=code,
+                        neighbourhood_unknown=unknown, created_at=now, updated_at=now, **entered)
                 break
             except IntegrityError:  # pragma: no cover - a collision in 10^10
                 continue
     assert actor.professional is not None
-    entered_view = {k: _plain(values[k]) for k in BASE_FIELDS} | {
-        "neighbourhood_code": code, "neighbourhood_unknown": unknown}
-    Registration.objects.bulk_create([Registration(
-        person=person, professional=actor.professional,
-        organisation_id=actor.professional.organisation_id, entered=entered_view)],
-        update_conflicts=True, unique_fields=["person", "professional"], update_fields=["entered"])
-    target = Target(Data.BASE_DATA, person=person)
-    audit.append([audit.entry(actor, Action.CREATE, target, decision)])
     org = actor.professional.organisation_id
-    if created:
-        emit(Activity.PERSON_REGISTERED, person=person, organisation_id=org)
-    else:
-        emit(Activity.PERSON_REREGISTERED, person=person, organisation_id=org)
-        changes = {
-            name: {"current": _plain(getattr(person, name)), "proposed": _plain(values[name])}
-            for name in BASE_FIELDS
-            if values[name] not in ("", None) and getattr(person, name) != values[name]
-        }
-        if changes:
-            CorrectionProposal.objects.create(
-                person=person, proposed_by=actor.professional, changes=changes)
-            emit(Activity.CORRECTION_PROPOSED, person=person, organisation_id=org,
-                 attributes={"fields": sorted(changes)})
-    entered = {k: values[k] for k in ("bsn", *BASE_FIELDS) if k in values}
-    return Registered(person, entered, code, unknown)
+    Registration.objects.bulk_create([Registration(
+        person=person, professional=actor.professional, organisation_id=org)],
+        ignore_conflicts=True)
+    audit.append([audit.entry(actor, Action.CREATE, Target(Data.BASE_DATA, person=person),
+                              decision)])
+    emit(Activity.PERSON_REGISTERED if created else Activity.PERSON_REREGISTERED,
+         person=person, organisation_id=org)
+    if found is not None:
+        _report_back(actor, person, values)
+    return Registered(person)
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+def _report_back(actor: Actor, person: Person, values: dict[str, Any]) -> None:
+    """Entered data that differ from the BRP's become a report back to the BRP for the
+    municipality's functional administrator (who passes it on or rejects it)."""
+    assert actor.professional is not None
+    entered_address = values["postcode"] not in ("", None)
+    changes = {
+        name: {"current": getattr(person, name), "proposed": values[name]}
+        for name in REPORTED_FIELDS
+        if (name in ("given_names", "sex") or entered_address)
+        and values[name] not in (None,) and getattr(person, name) != values[name]
+    }
+    if changes:
+        CorrectionProposal.objects.create(person=person, proposed_by=actor.professional,
+                                          changes=changes)
+        emit(Activity.CORRECTION_PROPOSED, person=person,
+             organisation_id=actor.professional.organisation_id,
+             attributes={"fields": sorted(changes)})
 
 
 PERSON_SQL = (
-    "SELECT p.*, (SELECT r.entered FROM registry_registration r WHERE r.person_id = p.id "
-    "AND r.professional_id = %s) AS jk_entered FROM registry_person p WHERE p.id = %s"
+    "SELECT p.*, EXISTS (SELECT 1 FROM registry_registration r WHERE r.person_id = p.id "
+    "AND r.professional_id = %s) AS jk_registered FROM registry_person p WHERE p.id = %s"
 )
-
-
-def as_entered(person: Person, entered: Any) -> Person:
-    """The person as this professional entered them (see Registration.entered). An
-    in-memory view for display; never saved."""
-    if isinstance(entered, str):
-        import json
-
-        entered = json.loads(entered)
-    if not entered:
-        return person
-    for name in ("given_names", "family_name", "sex", "postcode", "house_number"):
-        setattr(person, name, entered.get(name) or ("" if name != "house_number" else None))
-    person.birth_date = date.fromisoformat(entered["birth_date"])
-    person.neighbourhood_id = entered.get("neighbourhood_code")
-    person.neighbourhood_unknown = bool(entered.get("neighbourhood_unknown"))
-    person.date_of_death = None  # not something the professional entered
-    person.jk_as_entered = True  # type: ignore[attr-defined]
-    return person
 
 
 def _person_with_ground(actor: Actor, person_id: Any) -> Person:
@@ -247,7 +350,7 @@ def _person_with_ground(actor: Actor, person_id: Any) -> Person:
     if not found:
         raise Person.DoesNotExist
     person = found[0]
-    person.jk_registered = person.jk_entered is not None  # type: ignore[attr-defined]
+    person.jk_registered = bool(person.jk_registered)  # type: ignore[attr-defined]
     person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
     return person
 
@@ -263,8 +366,6 @@ def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -
         raise audit.AccessDenied(actor, action, target, Decision.deny("no such person")) from None
     target = Target(Data.BASE_DATA, person=person)
     decision = audit.authorize(actor, action, target)
-    if decision.ground == "registration":
-        as_entered(person, getattr(person, "jk_entered", None))
     if decision.emergency:
         emit(Activity.EMERGENCY_ACCESS, person=person,
              organisation_id=actor.professional.organisation_id if actor.professional else None)
@@ -281,33 +382,90 @@ def list_registered(actor: Actor, *, limit: int = 25, offset: int = 0) -> list[P
         .select_related("neighbourhood")
         .order_by("family_name", "given_names", "id")[offset : offset + limit]
     )
-    entered = dict(Registration.objects.filter(
-        professional=actor.professional, person__in=persons).values_list("person_id", "entered"))
     allowed = audit.authorize_many(
         actor, Action.READ, [Target(Data.BASE_DATA, person=p) for p in persons]
     )
-    return [as_entered(t.person, entered.get(t.person.pk)) for t in allowed if t.person is not None]
+    return [t.person for t in allowed if t.person is not None]
 
 
 @dataclass
 class MemberInput:
     person_id: Any
-    relation: str
+    relation: str = ""  # empty: as the BRP says; for a youth without a BSN: as entered
+
+
+def _relations(persons: list[Person], stated: list[str]
+               ) -> tuple[list[tuple[str, bool]], dict[str, ValidationError]]:
+    """Each member's place in the household and whether the BRP confirms it: a parent or
+    custody holder of a child member, a child of such a member, or a housemate at the same
+    BRP address; a stated relation must agree. A member without a BSN keeps the relation as
+    entered, and so does a member whose only possible tie is to such a person: unconfirmed,
+    it grants nobody any right. Anyone else must be tied to another member in the BRP."""
+    verified = [p for p in persons if p.verified and p.bsn]
+    bsns = {p.bsn for p in verified}
+    ties = list(Kinship.objects.filter(child__in=verified, relative_bsn__in=bsns)
+                .values_list("child_id", "relative_bsn", "is_parent", "has_custody"))
+    parent_of = {bsn for _c, bsn, is_parent, _h in ties if is_parent}
+    custody_of = {bsn for _c, bsn, _p, custody in ties if custody}
+    children = {child for child, _b, _p, _h in ties}
+    addresses: dict[tuple[Any, ...], int] = {}
+    for p in verified:
+        if p.postcode and p.house_number:
+            key = (p.postcode, p.house_number, p.house_letter, p.house_number_addition)
+            addresses[key] = addresses.get(key, 0) + 1
+    errors: dict[str, ValidationError] = {}
+    out = []
+    unconfirmed = any(not p.verified for p in persons)
+    for i, (person, wanted) in enumerate(zip(persons, stated, strict=True)):
+        confirmed = True
+        if not person.verified:
+            relation, confirmed = wanted or Relation.CHILD, False
+        elif person.bsn in parent_of:
+            relation = Relation.PARENT
+        elif person.bsn in custody_of:
+            relation = Relation.CARER
+        elif person.pk in children:
+            relation = Relation.CHILD
+        elif addresses.get((person.postcode, person.house_number, person.house_letter,
+                            person.house_number_addition), 0) > 1:
+            relation = Relation.HOUSEMATE
+        elif len(persons) == 1:
+            relation = Relation.CHILD  # a youth on their own
+        elif unconfirmed:
+            relation, confirmed = wanted or Relation.HOUSEMATE, False
+        else:
+            errors[f"members[{i}].person_id"] = ValidationError(_(
+                "Volgens de BRP is deze persoon geen ouder, gezaghebbende, kind of huisgenoot "
+                "van een ander lid van dit huishouden."), code="brp_no_tie")
+            relation = ""
+        if confirmed and wanted and relation and wanted != relation:
+            errors[f"members[{i}].relation"] = ValidationError(
+                _("Deze relatie komt niet overeen met de BRP."), code="brp_mismatch")
+        out.append((relation, confirmed))
+    return out, errors
 
 
 @audit.write_path
 def register_household(actor: Actor, members: list[MemberInput]) -> Household:
+    """A household of persons the professional entered. Who is parent, carer, child or
+    housemate is the BRP's to say: a professional cannot make anybody a parent or carer."""
     errors: dict[str, ValidationError] = {}
     if not members:
         errors["members"] = ValidationError(_("Een huishouden heeft ten minste één lid."),
                                             code="min_items")
+    elif len(members) > MAX_MEMBERS:
+        errors["members"] = ValidationError(
+            _("Een huishouden heeft ten hoogste %(n)s leden.") % {"n": MAX_MEMBERS},
+            code="max_items")
+    _invalid(errors)
     persons: list[Person] = []
+    stated: list[str] = []
     seen: set[str] = set()
     unknown = False
     for i, member in enumerate(members):
-        if member.relation not in Relation.values:
+        if member.relation and member.relation not in Relation.values:
             errors[f"members[{i}].relation"] = ValidationError(
-                _("Relatie is parent, carer of child."), code="relation_choice")
+                _("Relatie is parent, carer, child of housemate."), code="relation_choice")
         try:
             person = Person.objects.select_related("neighbourhood").get(pk=member.person_id)
         except (Person.DoesNotExist, ValueError, ValidationError):
@@ -320,6 +478,7 @@ def register_household(actor: Actor, members: list[MemberInput]) -> Household:
                 _("Deze persoon staat al in het huishouden."), code="duplicate_member")
         seen.add(str(person.pk))
         persons.append(person)
+        stated.append(member.relation or "")
     _invalid(errors)
     target = Target(Data.HOUSEHOLD, members=tuple(persons))
     decision = decide(actor, Action.CREATE, target)
@@ -327,10 +486,14 @@ def register_household(actor: Actor, members: list[MemberInput]) -> Household:
         decision = Decision.deny("a household needs a ground for every member")
     if not decision.allowed:
         raise audit.AccessDenied(actor, Action.CREATE, target, decision)
+    # Judged only now, after the policy: the answer says nothing about persons the
+    # professional did not enter.
+    relations, errors = _relations(persons, stated)
+    _invalid(errors)
     household = Household.objects.create(created_by=actor.professional)
     HouseholdMember.objects.bulk_create(
-        HouseholdMember(household=household, person=p, relation=m.relation)
-        for p, m in zip(persons, members, strict=True)
+        HouseholdMember(household=household, person=p, relation=r, brp_verified=confirmed)
+        for p, (r, confirmed) in zip(persons, relations, strict=True)
     )
     audit.append(
         audit.entry(actor, Action.CREATE,
@@ -341,7 +504,7 @@ def register_household(actor: Actor, members: list[MemberInput]) -> Household:
          organisation_id=actor.professional.organisation_id if actor.professional else None,
          neighbourhood_code=next((p.neighbourhood_id for p in persons if p.neighbourhood_id), ""),
          attributes={"members": len(persons),
-                     "children": sum(m.relation == "child" for m in members)})
+                     "children": sum(r == Relation.CHILD for r, _c in relations)})
     return household
 
 
@@ -350,38 +513,27 @@ def households_of(person: Person) -> list[Household]:
 
 
 def siblings_of(person: Person) -> list[Person]:
-    """Siblings are derived: children who share at least one parent in the registry."""
-    parents = HouseholdMember.objects.filter(
-        household__members__person=person, household__members__relation="child",
-        relation="parent",
-    ).values("person")
-    return list(
-        Person.objects.filter(
-            memberships__relation="child",
-            memberships__household__members__person__in=parents,
-            memberships__household__members__relation="parent",
-        ).exclude(pk=person.pk).distinct()
-    )
+    """Siblings are derived from the BRP: children who share at least one parent."""
+    if not person.bsn:
+        return []
+    parents = Kinship.objects.filter(child=person, is_parent=True).values("relative_bsn")
+    return list(Person.objects.filter(kin__relative_bsn__in=parents, kin__is_parent=True)
+                .exclude(pk=person.pk).distinct())
 
 
 @audit.write_path
 def decide_correction(actor: Actor, proposal_id: int, *, accept: bool) -> CorrectionProposal:
-    proposal = CorrectionProposal.objects.select_for_update().select_related("person").get(
-        pk=proposal_id)
+    """The functional administrator passes a report back on to the BRP (accept) or rejects
+    it. The platform's copy stays the BRP's: it changes when the BRP does."""
+    proposal = audit.get_or_deny(actor, Action.UPDATE, Data.CORRECTION,
+                                 CorrectionProposal.objects.select_for_update()
+                                 .select_related("person"), proposal_id, "correction")
     person = proposal.person
     target = Target(Data.CORRECTION, person=person, object_id=str(proposal.pk))
     audit.authorize(actor, Action.UPDATE, target)
     if proposal.status != CorrectionStatus.OPEN:
         raise ValidationError({"status": [ValidationError(
             _("Dit voorstel is al beoordeeld."), code="already_decided")]})
-    if accept:
-        for name, change in proposal.changes.items():
-            value = change["proposed"]
-            setattr(person, name, date.fromisoformat(value) if name == "birth_date" else value)
-        person.neighbourhood_id, person.neighbourhood_unknown = neighbourhood_for(
-            person.postcode, person.house_number)
-        person.updated_at = timezone.now()
-        person.save()
     proposal.status = CorrectionStatus.ACCEPTED if accept else CorrectionStatus.REJECTED
     proposal.decided_by = actor.professional
     proposal.decided_at = timezone.now()
@@ -489,10 +641,17 @@ def create_professional(
 
 @audit.write_path
 def list_open_corrections(actor: Actor, *, limit: int = 50) -> list[CorrectionProposal]:
-    """Open correction proposals for the functional administrator. Listing counts as
+    """Open reports back to the BRP of the functional administrator's own municipality
+    (the persons who live there, or were entered by its organisations). Listing counts as
     reading the base data of each person listed."""
+    from django.db.models import Q
+
+    own = (actor.professional.organisation.municipality_id
+           if actor.professional is not None else None)
     proposals = list(
         CorrectionProposal.objects.filter(status=CorrectionStatus.OPEN)
+        .filter(Q(person__neighbourhood__district__municipality_id=own)
+                | Q(person__registrations__organisation__municipality_id=own)).distinct()
         .select_related("person", "proposed_by__organisation")
         .order_by("created_at")[:limit]
     )
@@ -593,9 +752,11 @@ def import_postcodes(lines: Any, *, batch: int = 5000) -> PostcodeImport:
 
 @audit.write_path
 def configure_municipality(actor: Actor, code: str, *, address_match: bool | None = None,
-                           coordinator_days: int | None = None) -> Municipality:
+                           coordinator_days: int | None = None,
+                           min_signal_days: int | None = None) -> Municipality:
     """A municipality's own choices for the reference index: whether same-address signals
-    match, and how many working days the involved have to agree on a coordinator."""
+    match, how many working days the involved have to agree on a coordinator, and the
+    shortest duration of a signal."""
     audit.authorize(actor, Action.UPDATE, Target(Data.ORGANISATION, object_id=code[:64],
                                                  record={"municipality_id": code}))
     try:
@@ -606,9 +767,14 @@ def configure_municipality(actor: Actor, code: str, *, address_match: bool | Non
     if coordinator_days is not None and not 1 <= coordinator_days <= 60:
         raise ValidationError({"coordinator_days": [ValidationError(
             _("Kies 1 tot en met 60 werkdagen."), code="coordinator_days_range")]})
+    if min_signal_days is not None and not 30 <= min_signal_days <= 730:
+        raise ValidationError({"min_signal_days": [ValidationError(
+            _("Kies 30 tot en met 730 dagen."), code="min_signal_days_range")]})
     if address_match is not None:
         municipality.address_match = address_match
     if coordinator_days is not None:
         municipality.coordinator_days = coordinator_days
-    municipality.save(update_fields=["address_match", "coordinator_days"])
+    if min_signal_days is not None:
+        municipality.min_signal_days = min_signal_days
+    municipality.save(update_fields=["address_match", "coordinator_days", "min_signal_days"])
     return municipality

@@ -90,6 +90,8 @@ class PersonIn(Schema):
     sex: Literal["M", "V", "O"]
     postcode: str | None = None
     house_number: int | None = None
+    house_letter: str | None = Field(None, max_length=1)
+    house_number_addition: str | None = Field(None, max_length=4)
 
 
 class PersonOut(Schema):
@@ -103,32 +105,32 @@ class PersonOut(Schema):
     date_of_death: date | None
     postcode: str | None
     house_number: int | None
+    house_letter: str | None
+    house_number_addition: str | None
     neighbourhood_code: str | None
     neighbourhood_unknown: bool
+    brp_verified: bool
 
 
 @router.post("/persons", response={201: PersonOut})
 def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict]:
-    """Enter a person once. A known BSN attaches you to the existing person; the answer is
-    the same in status and shape either way, and differences become a correction proposal."""
+    """Enter a person once. With a BSN the person is verified in the BRP: BSN, birth date and
+    family name must agree (else 422 naming those three fields, revealing no BRP value), and
+    the base data answered are the BRP's. The answer is the same in status and shape whether
+    or not the chain knew the person; entered data that differ from the BRP become a report
+    back to the BRP. 503 when the BRP cannot be reached (nothing is written). Without a BSN
+    (youth without one) the entered data are kept and grant nobody any right."""
     result = actions.register_person(
         request.actor,  # type: ignore[attr-defined]
         actions.PersonInput(
             bsn=payload.bsn or "", given_names=payload.given_names,
             family_name=payload.family_name, birth_date=payload.birth_date, sex=payload.sex,
             postcode=payload.postcode or "", house_number=payload.house_number,
+            house_letter=payload.house_letter or "",
+            house_number_addition=payload.house_number_addition or "",
         ),
     )
-    e = result.entered
-    return Status(201, {
-        "id": result.person.pk, "bsn": e.get("bsn"),
-        "system_id": result.person.system_id if not e.get("bsn") else None,
-        "given_names": e["given_names"], "family_name": e["family_name"],
-        "birth_date": e["birth_date"], "sex": e["sex"], "date_of_death": None,
-        "postcode": e["postcode"] or None, "house_number": e["house_number"],
-        "neighbourhood_code": result.neighbourhood_code,
-        "neighbourhood_unknown": result.neighbourhood_unknown,
-    })
+    return Status(201, person_out(result.person))
 
 
 def person_out(person: Person) -> dict:
@@ -137,8 +139,11 @@ def person_out(person: Person) -> dict:
         "given_names": person.given_names, "family_name": person.family_name,
         "birth_date": person.birth_date, "sex": person.sex,
         "date_of_death": person.date_of_death, "postcode": person.postcode or None,
-        "house_number": person.house_number, "neighbourhood_code": person.neighbourhood_id,
+        "house_number": person.house_number, "house_letter": person.house_letter or None,
+        "house_number_addition": person.house_number_addition or None,
+        "neighbourhood_code": person.neighbourhood_id,
         "neighbourhood_unknown": person.neighbourhood_unknown,
+        "brp_verified": person.verified,
     }
 
 
@@ -151,11 +156,13 @@ def get_person(request: HttpRequest, person_id: str) -> dict:
 
 class MemberIn(Schema):
     person_id: UUID
-    relation: Literal["parent", "carer", "child"]
+    relation: Literal["parent", "carer", "child", "housemate"] | None = Field(
+        None, description="Leave out: the BRP says. Given, it must agree with the BRP; for a "
+                          "youth without a BSN it is kept as entered (and grants nothing).")
 
 
 class HouseholdIn(Schema):
-    members: list[MemberIn] = Field(min_length=1)
+    members: list[MemberIn] = Field(min_length=1, max_length=20)
 
 
 class MemberOut(Schema):
@@ -170,7 +177,7 @@ class HouseholdOut(Schema):
 
 @router.post("/households", response={201: HouseholdOut})
 def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[dict]:
-    members = [actions.MemberInput(m.person_id, m.relation) for m in payload.members]
+    members = [actions.MemberInput(m.person_id, m.relation or "") for m in payload.members]
     household = actions.register_household(request.actor, members)  # type: ignore[attr-defined]
     return Status(201, {"id": household.pk,
                  "members": [{"person_id": m.person_id, "relation": m.relation}
@@ -202,6 +209,7 @@ def municipalities(request: HttpRequest) -> list[dict]:
 class MunicipalitySettingsIn(Schema):
     address_match: bool | None = None
     coordinator_days: int | None = Field(None, ge=1, le=60)
+    min_signal_days: int | None = Field(None, ge=30, le=730)
 
 
 class MunicipalitySettingsOut(Schema):
@@ -209,15 +217,17 @@ class MunicipalitySettingsOut(Schema):
     name: str
     address_match: bool
     coordinator_days: int
+    min_signal_days: int
 
 
 @router.patch("/municipalities/{code}", response=MunicipalitySettingsOut)
 def configure_municipality(request: HttpRequest, code: str, payload: MunicipalitySettingsIn) -> Any:
     """Administrators: the municipality's reference-index choices (address matches on or
-    off; working days to agree on a coordinator, default 10)."""
+    off; working days to agree on a coordinator, default 10; the shortest duration of a
+    signal, default 90 days)."""
     m = actions.configure_municipality(request.actor, code, **payload.dict(exclude_unset=True))  # type: ignore[attr-defined]
     return {"code": m.code, "name": m.name, "address_match": m.address_match,
-            "coordinator_days": m.coordinator_days}
+            "coordinator_days": m.coordinator_days, "min_signal_days": m.min_signal_days}
 
 
 @router.get("/neighbourhoods/{code}", response=NeighbourhoodOut, auth=None)

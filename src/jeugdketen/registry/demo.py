@@ -4,6 +4,13 @@ range 999900000-999999999; safe to interrupt and rerun (no duplicates).
 
 Fictional municipality GM9999 "Voorbeeldstad" with 8 neighbourhoods; its postcode table
 ships in data/demo_pc6hnr.csv (CBS pc6hnr layout).
+
+The families are first written into the BRP stand-in's population (the demo needs the
+stand-in: it refuses to run against a real BRP), with what the BRP knows of them: addresses
+with streets, parents, custody (joint, sole, guardianship), parents who live apart, a
+partner without custody in the house, a youth without a BSN now and then. Then professionals
+enter them through the actions, which verify every BSN in the BRP over HTTP as in
+production, and the households' relations are the BRP's.
 """
 
 from __future__ import annotations
@@ -15,17 +22,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
-from typing import TextIO
+from typing import Any, TextIO
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from jeugdketen.access.actions import system_actor
 from jeugdketen.access.policy import AccessPoint, Actor
+from jeugdketen.brp.population import persoon
+from jeugdketen.brp.standin.store import Store
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import (
     CorrectionProposal,
     HouseholdMember,
+    Kinship,
     Municipality,
     Organisation,
     Person,
@@ -66,6 +77,10 @@ GIVEN_V = ["Emma", "Julia", "Mila", "Tess", "Sophie", "Zoë", "Sara", "Noor", "F
 FAMILY = ["de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer",
           "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "Dekker",
           "Yilmaz", "El Amrani", "Kaya", "Pinas", "Nguyen", "Kowalski", "Brouwer"]
+STREETS = ["Havenkade", "Molenweg", "Lindenlaan", "Vogelzang", "Beekstraat", "Akkerpad",
+           "Zuiderhof", "Kerkstraat", "Schoolstraat", "Stationsweg", "Populierenlaan",
+           "Meeuwenlaan", "Dorpsstraat", "Julianastraat", "Parkweg", "Slotlaan"]
+PLACE = "Voorbeeldstad"
 
 DEMO_LOGINS = [
     # username, role(s), organisation kind, full name
@@ -83,13 +98,27 @@ DEMO_LOGINS = [
 CITIZEN_LOGINS = [("demo.ouder", "parent"), ("demo.jongere", "youth"), ("demo.gezin", "parent")]
 
 
+EXAMPLE_POPULATION = "data/population-example.json"  # in jeugdketen.brp (../shared/brp)
+
+
+def example_population() -> list[dict[str, Any]]:
+    """The example BRP population (a family with parents apart, a single mother, a deceased
+    youth): in the stand-in, entered by nobody, for a newcomer and the browser walks."""
+    import json
+
+    return list(json.loads(resources.files("jeugdketen.brp").joinpath(
+        EXAMPLE_POPULATION).read_text(encoding="utf-8")))
+
+
 def test_bsns(rng: random.Random) -> Iterator[str]:
-    """Valid BSNs from the test range only, in a seeded order, never repeating."""
+    """Valid BSNs from the test range only, in a seeded order, never repeating, and never one
+    of the example population."""
+    reserved = {p["burgerservicenummer"] for p in example_population()}
     starts = list(range(999900000, 1000000000, 1000))
     rng.shuffle(starts)
     for start in starts:
         for number in range(start, start + 1000):
-            if is_valid_bsn(str(number)):
+            if is_valid_bsn(str(number)) and str(number) not in reserved:
                 yield str(number)
 
 
@@ -185,46 +214,28 @@ def build(*, seed: int = 2026, households: int = 1500, professionals: int = 120,
         staff.append(professional(f"prof{i + 1:03d}", roles, org,
                                   f"{given} {rng.choice(FAMILY)}", None))
 
-    # Households: parents and children, entered once by the professional who met them.
+    # Households: parents and children, first in the BRP (the stand-in), then entered once
+    # by the professional who met them.
     rng = random.Random(seed + 1)
     bsns = test_bsns(random.Random(seed + 2))
-    progress = Progress("households", households, out)
     today = date.today()
+    families = [_family(rng, bsns, today, rng.choice(addresses), h) for h in range(households)]
+    _into_brp(example_population() + [doc for family in families for doc in family.population])
+    progress = Progress("households", households, out)
     made = 0
-    for h in range(households):
+    for h, family in enumerate(families):
         entering = staff[h % len(staff)] if h % 7 else staff[0]
         actor = _actor(entering)
-        family = rng.choice(FAMILY)
-        postcode, number = rng.choice(addresses)
-        if h % 50 == 49:  # a new street: well-formed, not in the table yet
-            postcode, number = "9998ZZ", rng.randrange(1, 40)
-        parents = 1 if rng.random() < 0.3 else 2
-        children = rng.choice([1, 1, 2, 2, 2, 3, 4])
-        members: list[tuple[actions.PersonInput, str]] = []
-        for p in range(parents):
-            sex = "V" if p == 0 else "M"
-            members.append((actions.PersonInput(
-                bsn=next(bsns), given_names=rng.choice(GIVEN_V if sex == "V" else GIVEN_M),
-                family_name=family if p == 0 or rng.random() < 0.5 else rng.choice(FAMILY),
-                birth_date=today - timedelta(days=rng.randrange(24 * 365, 52 * 365)), sex=sex,
-                postcode=postcode, house_number=number), "parent"))
-        for _c in range(children):
-            sex = rng.choice("MV")
-            no_bsn = rng.random() < 0.01
-            members.append((actions.PersonInput(
-                bsn="" if no_bsn else next(bsns),
-                given_names=rng.choice(GIVEN_M if sex == "M" else GIVEN_V),
-                family_name=family, birth_date=today - timedelta(days=rng.randrange(60, 22 * 365)),
-                sex=sex, postcode=postcode, house_number=number), "child"))
-        first_bsn = members[0][0].bsn
+        first_bsn = family.members[0][0].bsn
         if HouseholdMember.objects.filter(person__bsn=first_bsn).exists():
             made += 1
             progress(h + 1)
             continue  # built by an earlier, interrupted run
         with transaction.atomic():
-            persons = [actions.register_person(actor, data).person for data, _r in members]
+            persons = [actions.register_person(actor, data).person for data, _r in family.members]
             actions.register_household(
-                actor, [actions.MemberInput(p.pk, rel) for p, (_d, rel) in zip(persons, members, strict=True)])
+                actor, [actions.MemberInput(p.pk, rel)
+                        for p, (_d, rel) in zip(persons, family.members, strict=True)])
         made += 1
         progress(h + 1)
 
@@ -235,16 +246,132 @@ def build(*, seed: int = 2026, households: int = 1500, professionals: int = 120,
         persons=Person.objects.count(), households=made)
 
 
+@dataclass
+class Family:
+    """One demo household: what to enter (with the relation to state: only for a youth
+    without a BSN, whom the BRP does not know) and the BRP's records of them."""
+
+    members: list[tuple[actions.PersonInput, str]]
+    population: list[dict[str, Any]]
+
+
+def _street(postcode: str) -> str:
+    return STREETS[sum(map(ord, postcode)) % len(STREETS)]
+
+
+@dataclass
+class _Address:
+    postcode: str
+    number: int
+    letter: str = ""
+
+    @property
+    def fields(self) -> dict[str, object]:
+        return {"postcode": self.postcode, "house_number": self.number,
+                "house_letter": self.letter, "street": _street(self.postcode), "place": PLACE}
+
+
+@dataclass
+class _Someone:
+    bsn: str  # empty: a youth without a BSN (not in the BRP)
+    given: str
+    family: str
+    born: date
+    sex: str
+    home: _Address
+    guardianship: bool = False
+
+    def entered(self) -> actions.PersonInput:
+        """What the professional types: a youth without a BSN with the address as heard."""
+        own_address = {} if self.bsn else {"postcode": self.home.postcode,
+                                           "house_number": self.home.number,
+                                           "house_letter": self.home.letter}
+        return actions.PersonInput(bsn=self.bsn, given_names=self.given,
+                                   family_name=self.family, birth_date=self.born, sex=self.sex,
+                                   **own_address)  # type: ignore[arg-type]
+
+
+def _family(rng: random.Random, bsns: Iterator[str], today: date, address: tuple[str, int],
+            h: int) -> Family:
+    """Parents and children as the BRP has them. Most parents live together with joint
+    custody; some live apart (the father elsewhere, custody still joint); a single parent
+    has sole custody, sometimes with a partner in the house who has none; now and then a
+    child is under guardianship (Voogdij) of an institution; adults have no custody."""
+    family = rng.choice(FAMILY)
+    postcode, number = address
+    letter = rng.choice("AB") if h % 13 == 6 else ""
+    if h % 50 == 49:  # a new street: well-formed, not in the postcode table yet
+        postcode, number = "9998ZZ", rng.randrange(1, 40)
+    home = _Address(postcode, number, letter)
+    two = rng.random() >= 0.3
+    apart = two and rng.random() < 0.12
+    partner = not two and rng.random() < 0.15
+    adults = []
+    for p in range(2 if two else 1):
+        sex = "V" if p == 0 else "M"
+        where = home
+        if apart and p == 1:
+            where = _Address(rng.choice(["9990AB", "9990AC", "9991AA"]), rng.randrange(1, 60))
+        adults.append(_Someone(
+            next(bsns), rng.choice(GIVEN_V if sex == "V" else GIVEN_M),
+            family if p == 0 or rng.random() < 0.5 else rng.choice(FAMILY),
+            today - timedelta(days=rng.randrange(24 * 365, 52 * 365)), sex, where))
+    kids = []
+    for _c in range(rng.choice([1, 1, 2, 2, 2, 3, 4])):
+        sex = rng.choice("MV")
+        kids.append(_Someone(
+            "" if rng.random() < 0.01 else next(bsns),
+            rng.choice(GIVEN_M if sex == "M" else GIVEN_V), family,
+            today - timedelta(days=rng.randrange(60, 22 * 365)), sex, home,
+            guardianship=rng.random() < 0.01))
+    housemates = [_Someone(next(bsns), rng.choice(GIVEN_M), rng.choice(FAMILY),
+                           today - timedelta(days=rng.randrange(25 * 365, 50 * 365)), "M", home)
+                  ] if partner else []
+    parent_bsns = [a.bsn for a in adults]
+    names = {a.bsn: (a.given, a.family) for a in adults}
+    kid_bsns = [k.bsn for k in kids if k.bsn]
+    population = [persoon(bsn=a.bsn, given_names=a.given, family_name=a.family,
+                          birth_date=a.born, sex=a.sex, children=kid_bsns,
+                          **a.home.fields)  # type: ignore[arg-type]
+                  for a in adults]
+    for k in kids:
+        if not k.bsn:
+            continue
+        custody: list[str] | None = None
+        kind = ""
+        if (today - k.born).days < 18 * 365.25:  # a minor: someone holds custody
+            custody, kind = ([], "Voogdij") if k.guardianship else (parent_bsns, "")
+        population.append(persoon(
+            bsn=k.bsn, given_names=k.given, family_name=k.family, birth_date=k.born, sex=k.sex,
+            parents=parent_bsns, custody=custody, custody_type=kind, names=names,
+            **home.fields))  # type: ignore[arg-type]
+    population += [persoon(bsn=m.bsn, given_names=m.given, family_name=m.family,
+                           birth_date=m.born, sex=m.sex, **m.home.fields)  # type: ignore[arg-type]
+                   for m in housemates]
+    # The relation is stated only for a youth without a BSN; the BRP says the others'.
+    members = [(p.entered(), "" if p.bsn else "child") for p in [*adults, *housemates, *kids]]
+    return Family(members, population)
+
+
+def _into_brp(population: list[dict[str, Any]]) -> None:
+    """The demo's synthetic persons into the BRP stand-in (never into a real BRP)."""
+    if not settings.BRP_STANDIN:
+        raise RuntimeError("The demo writes synthetic persons into the BRP stand-in; it does not "
+                           "run with a real BRP (JEUGDKETEN_BRP_URL is set).")
+    Store(settings.BRP_STANDIN_DB).load(population)
+
+
 def _citizens_and_extras(rng: random.Random, staff: list[Professional],
                          logins: list[Professional]) -> None:
     """Citizen logins, a re-registration with differing data (a correction proposal) and
     break-the-glass uses for the privacy officer to review."""
     user_model = get_user_model()
     demo_prof = logins[0]
+    custody_holders = Kinship.objects.filter(has_custody=True).values("relative_bsn")
     household_member = (
         HouseholdMember.objects.filter(
             household__created_by=demo_prof, relation="parent",
-            household__members__relation="child",
+            household__members__relation="child", person__bsn__in=custody_holders,
         ).select_related("person").order_by("person__bsn").first())
     if household_member and not user_model.objects.filter(username="demo.ouder").exists():
         user_model.objects.create_user("demo.ouder", password=DEMO_PASSWORD,
@@ -253,7 +380,7 @@ def _citizens_and_extras(rng: random.Random, staff: list[Professional],
         # Another family entered by the school, with a child under 12 and no other login.
         taken = set(user_model.objects.exclude(person__isnull=True).values_list("person", flat=True))
         other = (HouseholdMember.objects.filter(
-            household__created_by=demo_prof, relation="parent",
+            household__created_by=demo_prof, relation="parent", person__bsn__in=custody_holders,
             household__members__relation="child",
             household__members__person__birth_date__gt=date.today() - timedelta(days=11 * 365),
             household__members__person__birth_date__lt=date.today() - timedelta(days=5 * 365))
@@ -267,16 +394,16 @@ def _citizens_and_extras(rng: random.Random, staff: list[Professional],
              .exclude(bsn__isnull=True).order_by("bsn").first())
     if youth and not user_model.objects.filter(username="demo.jongere").exists():
         user_model.objects.create_user("demo.jongere", password=DEMO_PASSWORD, person=youth)
-    # Once: the showcase correction proposal (a rerun, or bulk data added later, may make a
+    # Once: the showcase report back to the BRP: the family told the neighbourhood team it
+    # has moved, the BRP does not know yet (a rerun, or bulk data added later, may make a
     # different parent come first).
     if household_member and not CorrectionProposal.objects.filter(
             proposed_by=logins[1]).exists():
         p = household_member.person
         regisseur = _actor(logins[1])
         actions.register_person(regisseur, actions.PersonInput(
-            bsn=p.bsn or "", given_names=p.given_names, family_name=p.family_name + "-Demo",
-            birth_date=p.birth_date, sex=p.sex, postcode=p.postcode,
-            house_number=p.house_number))
+            bsn=p.bsn or "", given_names=p.given_names, family_name=p.family_name,
+            birth_date=p.birth_date, sex=p.sex, postcode="9991AB", house_number=7))
     from jeugdketen.access.models import AccessLogRecord
 
     if not AccessLogRecord.objects.filter(emergency=True).exists():

@@ -3,6 +3,12 @@
 A family is entered once. Persons carry a random UUID as id and a random pseudonym for
 the chain event log, so neither an id nor an event reveals a BSN or whether a BSN was
 known before.
+
+Where facts come from (docs/architecture.md, "Facts and grounds"): a person with a BSN is
+verified in the BRP, and their name, birth date, sex, address, death, parents and custody
+are the BRP's (kept only as far as the platform needs them, refreshed on every
+registration and by `jeugdketen brp refresh`). A youth without a BSN is what the
+professional entered; such a person's relations grant nobody any right.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ class Municipality(models.Model):
     address_match = models.BooleanField(default=True)
     # Working days the involved professionals have to agree on a coordinator.
     coordinator_days = models.PositiveSmallIntegerField(default=10)
+    # The shortest duration of a signal: short-lived signals would let a professional probe
+    # the index for matches (issue 8, finding 3).
+    min_signal_days = models.PositiveSmallIntegerField(default=90)
 
     class Meta:
         ordering = ["name"]
@@ -141,11 +150,16 @@ class Person(models.Model):
     date_of_death = models.DateField(null=True, blank=True)
     postcode = models.CharField(max_length=6, blank=True)
     house_number = models.PositiveIntegerField(null=True, blank=True)
+    house_letter = models.CharField(max_length=1, blank=True)
+    house_number_addition = models.CharField(max_length=4, blank=True)
     neighbourhood = models.ForeignKey(Neighbourhood, null=True, blank=True, on_delete=models.SET_NULL)
     # A well-formed postcode the table does not know: accepted, neighbourhood left empty.
     neighbourhood_unknown = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # When the BRP last confirmed these base data (empty for a youth without a BSN, whose
+    # data are as entered). Only a verified address takes part in the address match.
+    brp_verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -164,6 +178,18 @@ class Person(models.Model):
     def identifier(self) -> str:
         return self.bsn or self.system_id or ""
 
+    @property
+    def verified(self) -> bool:
+        return self.brp_verified_at is not None
+
+    @property
+    def house(self) -> str:
+        """The house number as written: 70A, 12-2, 7 B-1."""
+        if self.house_number is None:
+            return ""
+        text = f"{self.house_number}{self.house_letter}"
+        return f"{text}-{self.house_number_addition}" if self.house_number_addition else text
+
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year
         if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
@@ -178,9 +204,6 @@ class Registration(models.Model):
     professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="registrations")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now)
-    # The base data as this professional entered it. The registration ground shows this,
-    # never the shared record: entering a known BSN must not reveal who is known.
-    entered = models.JSONField(default=dict)
 
     class Meta:
         constraints = [
@@ -188,14 +211,34 @@ class Registration(models.Model):
         ]
 
 
+class Kinship(models.Model):
+    """A fact from the BRP about a child: this BSN is a parent of the child (ouders), holds
+    custody of the child (gezag), or both. Replaced as a whole whenever the child's BRP
+    record is read. Only custody gives a parent a right (domain.md section 6)."""
+
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="kin")
+    relative_bsn = models.CharField(max_length=9)
+    is_parent = models.BooleanField(default=False)
+    has_custody = models.BooleanField(default=False)
+    custody_type = models.CharField(max_length=30, blank=True)  # the BRP API's gezag type
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "relative_bsn"], name="kinship_unique")
+        ]
+        indexes = [models.Index(fields=["relative_bsn"], name="kinship_relative")]
+
+
 class CorrectionStatus(models.TextChoices):
     OPEN = "open", _("open")
-    ACCEPTED = "accepted", _("overgenomen")
+    ACCEPTED = "accepted", _("doorgegeven aan de BRP")
     REJECTED = "rejected", _("afgewezen")
 
 
 class CorrectionProposal(models.Model):
-    """Base data entered again that differs from what is known: never a silent overwrite."""
+    """A report back to the BRP (terugmelding): a professional entered base data that differ
+    from the BRP's. The platform never overwrites BRP data; the municipality's functional
+    administrator passes a well-founded report on to the BRP, or rejects it."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="corrections")
     proposed_by = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+")
@@ -207,9 +250,14 @@ class CorrectionProposal(models.Model):
 
 
 class Relation(models.TextChoices):
+    """A member's place in a household, derived from the BRP for persons with a BSN: a
+    parent of a child in the household, a custody holder who is not a parent (carer), a
+    child of a parent or carer in it, or someone else living at the same BRP address."""
+
     PARENT = "parent", _("ouder")
-    CARER = "carer", _("verzorger")
+    CARER = "carer", _("gezaghebbende")
     CHILD = "child", _("kind")
+    HOUSEMATE = "housemate", _("huisgenoot")
 
 
 class Household(models.Model):
@@ -222,6 +270,9 @@ class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     relation = models.CharField(max_length=10, choices=Relation.choices)
+    # True when the BRP confirms the relation; a youth without a BSN is placed as entered,
+    # which grants nobody any right.
+    brp_verified = models.BooleanField(default=True)
 
     class Meta:
         constraints = [

@@ -64,6 +64,25 @@ def validate_house_number(value: int) -> int:
     return int(value)
 
 
+def normalise_house_letter(value: str) -> str:
+    """One letter after the house number (70A): the BRP's huisletter."""
+    value = (value or "").strip().upper()
+    if value and not re.fullmatch(r"[A-Z]", value):
+        raise ValidationError(_("Een huisletter is één letter, zoals de A in 70A."),
+                              code="house_letter_format")
+    return value
+
+
+def normalise_house_number_addition(value: str) -> str:
+    """Up to four letters or digits after the house number (12-2, 7 bis): the BRP's
+    huisnummertoevoeging."""
+    value = (value or "").strip()
+    if value and not re.fullmatch(r"[A-Za-z0-9]{1,4}", value):
+        raise ValidationError(_("Een toevoeging is ten hoogste 4 letters of cijfers, zoals de 2 "
+                                "in 12-2."), code="house_number_addition_format")
+    return value
+
+
 def validate_municipality_code(value: str) -> str:
     if not re.fullmatch(r"GM\d{4}", value):
         raise ValidationError(

@@ -25,7 +25,7 @@ NAVIGATION: list[tuple[str, Any, Callable[[Any], bool], tuple[str, ...]]] = [
     ("review_list", _("Noodtoegang beoordelen"), r.can_review, ("review_list",)),
     ("access_overview", _("Toegangsoverzicht"), r.can_see_access_overview,
      ("access_overview", "access_log")),
-    ("corrections", _("Correctievoorstellen"), r.can_correct, ("corrections",)),
+    ("corrections", _("Terugmeldingen"), r.can_correct, ("corrections",)),
     ("tokens", _("API-tokens"), r.can_have_tokens, ("tokens",)),
 ]
 

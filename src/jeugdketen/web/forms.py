@@ -152,11 +152,23 @@ class PersonForm(UtrechtForm):
     )
     house_number = forms.IntegerField(
         label=_("Huisnummer"), required=False, min_value=1, max_value=99999,
-        help_text=_("Alleen het nummer, zonder toevoeging."),
+        help_text=_("Alleen het nummer; een letter of toevoeging hieronder."),
         error_messages={"invalid": _("Vul alleen cijfers in, bijvoorbeeld 12."),
                         "min_value": _("Een huisnummer ligt tussen 1 en 99999."),
                         "max_value": _("Een huisnummer ligt tussen 1 en 99999.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
+                                      "class": "utrecht-textbox--house-number-size"}),
+    )
+    house_letter = forms.CharField(
+        label=_("Huisletter"), required=False, max_length=1,
+        help_text=_("Bijvoorbeeld de A van 70A."),
+        widget=forms.TextInput(attrs={"autocomplete": "off",
+                                      "class": "utrecht-textbox--house-number-size"}),
+    )
+    house_number_addition = forms.CharField(
+        label=_("Toevoeging"), required=False, max_length=4,
+        help_text=_("Bijvoorbeeld de 2 van 12-2."),
+        widget=forms.TextInput(attrs={"autocomplete": "off",
                                       "class": "utrecht-textbox--house-number-size"}),
     )
 

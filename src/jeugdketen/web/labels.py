@@ -29,7 +29,7 @@ VIEWER_GROUNDS = {
     "emergency": _("U gebruikt noodtoegang."),
     "self": _("Dit zijn uw eigen gegevens."),
     "parent": _("U bent ouder of verzorger van dit kind, en het kind is jonger dan 16 jaar."),
-    "data_management": _("Er staat een correctievoorstel open dat u beoordeelt."),
+    "data_management": _("Er staat een terugmelding aan de BRP open die u beoordeelt."),
     "privacy_supervision": _("U houdt toezicht als privacyfunctionaris."),
     "administration": _("U beheert het platform."),
     "own_organisation": _("Dit hoort bij uw eigen organisatie."),
@@ -83,8 +83,9 @@ SEXES = {
 
 RELATIONS = {
     "parent": _("Ouder"),
-    "carer": _("Verzorger"),
+    "carer": _("Gezaghebbende"),
     "child": _("Kind"),
+    "housemate": _("Huisgenoot"),
 }
 
 CHANNELS = {

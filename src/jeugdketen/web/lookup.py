@@ -56,21 +56,27 @@ def person_for_policy(person_id: Any) -> Person | None:
         return None
 
 
-def open_correction_count() -> int:
+def open_correction_count(municipality_id: str | None) -> int:
+    """Open reports back to the BRP of one municipality (its residents, or persons entered
+    by its organisations): a number, no names."""
+    from django.db.models import Q
+
     from jeugdketen.registry.models import CorrectionProposal, CorrectionStatus
 
-    return CorrectionProposal.objects.filter(status=CorrectionStatus.OPEN).count()
+    return CorrectionProposal.objects.filter(status=CorrectionStatus.OPEN).filter(
+        Q(person__neighbourhood__district__municipality_id=municipality_id)
+        | Q(person__registrations__organisation__municipality_id=municipality_id)
+    ).distinct().count()
 
 
-def open_break_glass_count() -> int:
+def open_break_glass_count(municipality_id: str | None) -> int:
+    """Unreviewed emergency accesses by organisations of one municipality (a number)."""
     from jeugdketen.access.models import AccessLogRecord
+    from jeugdketen.registry.models import Organisation
 
-    return AccessLogRecord.objects.filter(emergency=True, review__isnull=True).count()
+    organisations = Organisation.objects.filter(municipality_id=municipality_id).values("pk")
+    return AccessLogRecord.objects.filter(emergency=True, review__isnull=True,
+                                          organisation_id__in=organisations).count()
 
 
-def correction_state(proposal_id: int) -> str | None:
-    """'open', 'accepted', 'rejected', or None for an unknown proposal."""
-    from jeugdketen.registry.models import CorrectionProposal
 
-    return CorrectionProposal.objects.filter(pk=proposal_id).values_list(
-        "status", flat=True).first()

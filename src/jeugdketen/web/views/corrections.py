@@ -1,16 +1,15 @@
-"""The functional administrator's open correction proposals: accept or reject."""
+"""The functional administrator's open reports back to the BRP (correction proposals):
+pass on to the BRP, or reject. The platform's copy of BRP data is never changed here."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from jeugdketen.registry.actions import decide_correction, list_open_corrections
-from jeugdketen.registry.models import CorrectionProposal, CorrectionStatus
-from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import actor_for, page
 
@@ -26,29 +25,23 @@ def decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("corrections")
     decision = request.POST.get("besluit")
-    if decision not in ("overnemen", "afwijzen"):
-        messages.error(request, _("Kies: overnemen of afwijzen."))
+    if decision not in ("doorgeven", "afwijzen"):
+        messages.error(request, _("Kies: doorgeven aan de BRP of afwijzen."))
         return redirect("corrections")
-    accept = decision == "overnemen"
+    accept = decision == "doorgeven"
     error = ""
     proposal = None
-    state = lookup.correction_state(proposal_id)
-    if state is None:
-        raise Http404
-    if state != CorrectionStatus.OPEN:
+    try:
+        # An unknown proposal and one of another municipality are refused alike (403).
+        proposal = decide_correction(actor_for(request), proposal_id, accept=accept)
+    except ValidationError as exc:
         # Decided already (another tab, another administrator): say so plainly.
-        error = _("Dit voorstel is al beoordeeld.")
-    else:
-        try:
-            proposal = decide_correction(actor_for(request), proposal_id, accept=accept)
-        except CorrectionProposal.DoesNotExist:
-            raise Http404 from None
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        error = " ".join(exc.messages)
     if accept:
-        done = _("Het voorstel is overgenomen. De basisgegevens zijn aangepast.")
+        done = _("De terugmelding is doorgegeven aan de BRP. De basisgegevens veranderen "
+                 "als de BRP ze aanpast.")
     else:
-        done = _("Het voorstel is afgewezen. De basisgegevens blijven zoals ze waren.")
+        done = _("De terugmelding is afgewezen. De basisgegevens blijven zoals de BRP ze heeft.")
     if request.headers.get("HX-Request") == "true":
         return render(request, "web/partials/correction_done.html",
                       {"proposal_id": proposal_id, "message": error or done,

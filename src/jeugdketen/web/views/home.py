@@ -41,10 +41,12 @@ def home(request: HttpRequest) -> HttpResponse:
             first_index=(number - 1) * PER_PAGE + 1,
         )
         context["last_index"] = context["first_index"] + len(context["persons"]) - 1
+    prof = getattr(request.user, "professional", None)
+    own = prof.organisation.municipality_id if prof is not None else None
     if context["can_review"]:
-        context["open_break_glass"] = lookup.open_break_glass_count()
+        context["open_break_glass"] = lookup.open_break_glass_count(own)
     if context["can_correct"]:
-        context["open_corrections"] = lookup.open_correction_count()
+        context["open_corrections"] = lookup.open_correction_count(own)
     if context["citizen"]:
         context["own_person_id"] = user.person_id  # type: ignore[union-attr]
     context["nothing_to_do"] = not any(

@@ -36,11 +36,8 @@ def register(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST":
         selected = [pid for pid in request.POST.getlist("member") if pid]
+        # Left empty, a relation is what the BRP says; given, it must agree with the BRP.
         relations = {pid: request.POST.get(f"relation-{pid}", "") for pid in selected}
-        for pid in selected:
-            if not relations[pid]:
-                row_errors.setdefault(pid, []).append(
-                    _("Kies de relatie van deze persoon in het huishouden."))
         if not selected:
             general_errors.append(_("Kies ten minste één persoon voor het huishouden."))
         if not row_errors and not general_errors:

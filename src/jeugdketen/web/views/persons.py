@@ -20,6 +20,7 @@ from jeugdketen.registry.actions import (
     siblings_of,
 )
 from jeugdketen.registry.models import Person
+from jeugdketen.rules import Refusal
 from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
 from jeugdketen.web.forms import EmergencyForm, PersonForm
@@ -43,6 +44,8 @@ def _person_input(form: PersonForm) -> PersonInput:
         sex=data.get("sex") or "",
         postcode=(data.get("postcode") or "").strip(),
         house_number=data.get("house_number"),
+        house_letter=(data.get("house_letter") or "").strip(),
+        house_number_addition=(data.get("house_number_addition") or "").strip(),
     )
 
 
@@ -70,11 +73,15 @@ def register(request: HttpRequest) -> HttpResponse:
                 registered = register_person(actor_for(request), _person_input(form))
             except ValidationError as exc:
                 add_action_errors(form, exc)
+            except Refusal as exc:  # the BRP cannot be reached: nothing was written
+                form.add_error(None, exc.message)
+                return render(request, "web/register_person.html", {"form": form},
+                              status=exc.status)
             else:
                 # The same message whether or not the BSN was known: the platform never
                 # tells that someone is already known in the chain.
                 messages.success(request, _("De persoon is vastgelegd."))
-                if registered.neighbourhood_unknown:
+                if registered.person.neighbourhood_unknown:
                     messages.info(request, _(
                         "Deze postcode staat nog niet in de postcodetabel (bijvoorbeeld een "
                         "nieuwe straat). De wijk blijft daarom leeg."))
@@ -83,10 +90,15 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _households(actor: Any, person: Person) -> list[dict[str, Any]]:
-    """The person's households with only the members this viewer may see. A household
-    is shown only when at least one other member is visible."""
+    """The person's households that this viewer has a ground for (every member: they
+    entered them, coordinate the family's plan, or have consent), with the members they may
+    see. Another organisation's household of the person is not even mentioned."""
     shown = []
     for household in households_of(person):
+        everyone = tuple(m.person for m in lookup.household_members(household.pk))
+        if not decide(actor, Action.READ, Target(Data.HOUSEHOLD, household=household,
+                                                 members=everyone)).allowed:
+            continue
         members = []
         for member in lookup.household_members(household.pk):
             if member.person_id == person.pk:

@@ -27,6 +27,13 @@ class Command(BaseCommand):
                             help="with --scale: this many access-log records")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from jeugdketen.brp.standin.process import ensure_running
+
+        # The demo's families live in the BRP stand-in; registration asks it over HTTP.
+        with ensure_running():
+            self.load(**opts)
+
+    def load(self, **opts: Any) -> None:
         if opts["scale"]:
             from jeugdketen.registry import bulk
 
