@@ -28,20 +28,22 @@ endef
 
 .PHONY: run test lint typecheck bench install install-runtime lock clean messages
 
-$(VENV_STAMP): $(LOCKS)
+# The stamps' names carry the checksums, so a changed content (not a newer mtime, as after
+# a git checkout) is what reinstalls.
+$(VENV_STAMP):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Jeugdketen needs Python 3.11 or newer (set PYTHON=...)")'
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(PIP_LOCKED) -r requirements/build.txt
 	touch $@
 
-$(VENV)/.installed-runtime-$(LOCK_SUM)-$(PROJECT_SUM): $(VENV_STAMP) pyproject.toml
+$(VENV)/.installed-runtime-$(LOCK_SUM)-$(PROJECT_SUM): $(VENV_STAMP)
 	$(PIP_LOCKED) -r requirements/runtime.txt
 	$(call install_project,)
 	rm -f $(VENV)/.installed-runtime-*
 	touch $@
 
-$(VENV)/.installed-test-$(LOCK_SUM)-$(PROJECT_SUM): $(VENV_STAMP) pyproject.toml
+$(VENV)/.installed-test-$(LOCK_SUM)-$(PROJECT_SUM): $(VENV_STAMP)
 	$(PIP_LOCKED) -r requirements/test.txt
 	$(call install_project,[test])
 	rm -f $(VENV)/.installed-test-*
