@@ -129,6 +129,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
+# Two-factor enrolment needs a one-time activation code from an administrator, valid
+# this many days.
+ACTIVATION_CODE_DAYS = int(os.environ.get("JEUGDKETEN_ACTIVATION_CODE_DAYS", "7"))
 
 # Sessions: idle sessions expire (default 15 minutes).
 SESSION_COOKIE_AGE = int(os.environ.get("JEUGDKETEN_SESSION_IDLE_SECONDS", "900"))
