@@ -503,6 +503,7 @@ def start_enrolment(actor: Actor, raw_code: str) -> tuple[ActivationCode, Any]:
     user = actor.user
     if user is None or not user.is_authenticated:
         raise _activation_denied(actor, "activation_code_wrong")
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one step at a time per user
     code = normalise_activation_code(raw_code)
     found = (ActivationCode.objects.filter(user=user, digest=hash_token(code)).first()
              if code else None)
@@ -525,6 +526,8 @@ def enrol_authenticator(actor: Actor, code_id: Any, device_id: Any, token: str
     user = actor.user
     if user is None or not user.is_authenticated:
         raise _activation_denied(actor, "activation_code_wrong")
+    # The user's row first, as in issue_activation_code and start_enrolment: one lock order.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     code = _check_usable(actor, ActivationCode.objects.select_for_update().filter(
         pk=code_id, user=user).first())
     device = TOTPDevice.objects.select_for_update().filter(
