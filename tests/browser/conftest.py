@@ -77,6 +77,8 @@ def platform_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     env.pop("JEUGDKETEN_BRP_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    _SERVER_ENV.clear()
+    _SERVER_ENV.update(env)
     cli = str(BIN / "jeugdketen")
     subprocess.run([cli, "migrate", "--no-input", "-v0"], env=env, check=True)
     subprocess.run([cli, "demo", "--households", "40", "--professionals", "30"], env=env,
@@ -154,12 +156,22 @@ def host_of(url: str) -> str:
 PASSWORD = "demo-jeugdketen"
 _SECRETS: dict[str, str] = {}
 _LAST_STEP: dict[str, int] = {}
+_SERVER_ENV: dict[str, str] = {}  # the served platform's environment, for its commands
+
+
+def activation_code(username: str) -> str:
+    """A one-time activation code from the operator's command, as an administrator hands
+    one out before the first login."""
+    result = subprocess.run([str(BIN / "jeugdketen"), "activation-code", username],
+                            env=_SERVER_ENV, check=True, capture_output=True, text=True)
+    return result.stdout.strip().splitlines()[-1]
 
 
 def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    """Username, password, then the real TOTP step: enrolment on the first login (the
-    secret is read from the page and remembered), the code on later ones. A code is
-    accepted once per 30-second step, so a second login waits for the next step."""
+    """Username, password, then the real second step. The first login types an activation
+    code (from `jeugdketen activation-code`) and links the app (the secret is read from
+    the page and remembered); later logins type the app's code. A code is accepted once
+    per 30-second step, so a second login waits for the next step."""
     from .a11y import assert_accessible
 
     page.goto("/login/")
@@ -168,6 +180,12 @@ def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.fill("#id_password", PASSWORD)
     page.click("form.jk-form button[type=submit]")
     page.wait_for_url(lambda url: "/2fa/" in url)
+    if "/2fa/activeren/" in page.url:
+        assert username not in _SECRETS, f"{username} linked an app before, but is asked again"
+        assert_accessible(page, "activation code")
+        page.fill("#id_activation_code", activation_code(username))
+        page.click("form.jk-form button[type=submit]")
+        page.wait_for_url(lambda url: "/2fa/" in url and "/activeren/" not in url)
     assert_accessible(page, "two-factor")
     shown = page.locator("code.jk-secret")
     if shown.count():

@@ -1,5 +1,7 @@
-"""Login, the second factor (enrolment with a QR code, then verification), lockout,
-logout, API tokens, and the functional administrator's correction proposals."""
+"""Login, the second factor (an activation code, then enrolment with a QR code, then
+verification), lockout, logout, API tokens, and the functional administrator's correction
+proposals. The rules of activation codes and the lockout: test_activation.py and
+test_lockout.py."""
 
 from __future__ import annotations
 
@@ -15,11 +17,12 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jeugdketen.access.actions import issue_activation_code, system_actor
 from jeugdketen.access.models import ApiToken, hash_token
 from jeugdketen.registry.models import CorrectionProposal
 
 from .. import factories as f
-from .conftest import anonymous, register, visible_text
+from .conftest import anonymous, dutch_leftovers, register, visible_text
 
 PASSWORD = "Een-lang-wachtwoord-42"
 
@@ -40,8 +43,9 @@ def with_password(professional):
     return user
 
 
-def test_login_then_enrol_totp_then_verify(with_password, settings):
+def test_login_then_activation_code_then_enrol_totp_then_verify(with_password, settings):
     settings.REQUIRE_2FA = True
+    raw, _code = issue_activation_code(system_actor("test"), with_password)
     client = Client()
     response = client.post(reverse("login"), {"username": with_password.username,
                                               "password": PASSWORD, "next": "/tokens/"})
@@ -50,7 +54,16 @@ def test_login_then_enrol_totp_then_verify(with_password, settings):
     home = client.get("/tokens/")
     assert home.status_code == 302 and home.url.startswith(reverse("two_factor"))
     assert "next=%2Ftokens%2F" in home.url
-    enrol = client.get(home.url)
+    # Without a linked app: first the activation code, no QR code yet.
+    first = client.get(home.url)
+    assert first.status_code == 302
+    assert first.url == reverse("activate_two_factor") + "?next=%2Ftokens%2F"
+    ask = client.get(first.url).content.decode()
+    assert "Activeringscode invullen" in ask and "<svg" not in ask and "jk-secret" not in ask
+    entered = client.post(reverse("activate_two_factor"),
+                          {"activation_code": raw.lower(), "next": "/tokens/"})
+    assert entered.status_code == 302 and entered.url == reverse("two_factor") + "?next=%2Ftokens%2F"
+    enrol = client.get(entered.url)
     body = enrol.content.decode()
     assert enrol.status_code == 200 and "Tweestapsverificatie instellen" in body
     assert "<svg" in body and "<path" in body and "<script" not in body.split("<svg")[1][:5000]
@@ -80,10 +93,18 @@ def test_login_then_enrol_totp_then_verify(with_password, settings):
     assert client.get(reverse("home")).status_code == 200
 
 
-def test_two_factor_page_in_english(professional, client_for, settings):
+def test_two_factor_pages_in_english(with_password, client_for, settings):
     settings.REQUIRE_2FA = True
-    body = client_for(professional, "en").get(reverse("two_factor")).content.decode()
+    client = client_for(with_password, "en")
+    body = client.get(reverse("activate_two_factor")).content.decode()
+    assert "Enter your activation code" in body and "first time" in body
+    assert dutch_leftovers(client.get(reverse("activate_two_factor")).content) == []
+    raw, _code = issue_activation_code(system_actor("test"), with_password)
+    client.post(reverse("activate_two_factor"), {"activation_code": raw})
+    enrol = client.get(reverse("two_factor"))
+    body = enrol.content.decode()
     assert "Set up two-step verification" in body and "QR code to link your app" in body
+    assert dutch_leftovers(enrol.content) == []
 
 
 def test_wrong_password_message_and_lockout(with_password, settings):
@@ -98,13 +119,13 @@ def test_wrong_password_message_and_lockout(with_password, settings):
     for _ in range(3):
         response = client.post(reverse("login"), {"username": with_password.username,
                                                   "password": "fout"})
-    assert response.status_code in (403, 429)
+    assert response.status_code == 429
     text = visible_text(response.content)
-    assert "Uw account is tijdelijk geblokkeerd" in text and "minuten" in text
+    assert "Even wachten met inloggen" in text and "minuut" in text
     # Even the right password does not get in now.
     response = client.post(reverse("login"), {"username": with_password.username,
                                               "password": PASSWORD})
-    assert "tijdelijk geblokkeerd" in response.content.decode()
+    assert "Even wachten met inloggen" in response.content.decode()
 
 
 def test_logout_is_a_post(professional, client_for):

@@ -1,4 +1,4 @@
-"""Access-log, consent and legal-basis endpoints of the JSON API."""
+"""Access-log, consent, legal-basis and activation-code endpoints of the JSON API."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from ninja import Field, Router, Schema, Status
 
 from jeugdketen.access import actions
@@ -134,3 +135,28 @@ def record_legal_basis(request: HttpRequest, payload: LegalBasisIn) -> Status[di
                         "organisation_id": basis.organisation_id, "kind": basis.kind,
                         "reference": basis.reference, "valid_from": basis.valid_from,
                         "valid_until": basis.valid_until})
+
+
+class ActivationCodeOut(Schema):
+    professional_id: int
+    username: str
+    activation_code: str = Field(description="16 characters, shown once; stored only hashed")
+    expires_at: datetime
+
+
+@router.post("/professionals/{professional_id}/activation-code",
+             response={201: ActivationCodeOut}, tags=["registry"])
+def issue_activation_code(request: HttpRequest, professional_id: int,
+                          response: HttpResponse) -> Status[dict]:
+    """A one-time activation code with which the professional links an authenticator app
+    at the first login, or after losing their phone (the old app stops working when the
+    new one is linked). It revokes the professional's previous open code, is valid for
+    `JEUGDKETEN_ACTIVATION_CODE_DAYS` days and is shown only in this answer. Platform
+    administrators for anyone; functional administrators for professionals of their own
+    municipality without privileged roles. An unknown id answers 403, like a professional
+    you may not manage. 422 `account_inactive` for a deactivated account."""
+    raw, code = actions.issue_activation_code_for_professional(
+        request.actor, professional_id)  # type: ignore[attr-defined]
+    add_never_cache_headers(response)
+    return Status(201, {"professional_id": professional_id, "username": code.user.username,
+                        "activation_code": raw, "expires_at": code.expires_at})

@@ -84,6 +84,27 @@ class ApiToken(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class ActivationCode(models.Model):
+    """A one-time code an administrator hands out, without which nobody can link an
+    authenticator app to an account: a stolen password alone cannot bind the thief's app.
+    Random (80 bits), stored as a SHA-256 digest, bound to one user, used once, expiring.
+    A new code revokes the open one; enrolling with it replaces the user's old device."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activation_codes")
+    digest = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")  # empty: the operator (command line)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["user"], condition=models.Q(used_at__isnull=True, revoked_at__isnull=True),
+            name="activationcode_one_open_per_user")]
+
+
 class Outcome(models.TextChoices):
     ALLOWED = "allowed", _("toegestaan")
     DENIED = "denied", _("geweigerd")

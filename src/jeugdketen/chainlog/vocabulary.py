@@ -12,6 +12,8 @@ from django.db import models
 class Activity(models.TextChoices):
     ORGANISATION_CREATED = "organisation.created", "An organisation joined the chain"
     PROFESSIONAL_CREATED = "professional.created", "A professional account was created"
+    ACTIVATION_CODE_ISSUED = "activation_code.issued", "An administrator issued a one-time code to link an authenticator app"
+    AUTHENTICATOR_ENROLLED = "authenticator.enrolled", "A user linked an authenticator app with an activation code"
     PERSON_REGISTERED = "person.registered", "A person was entered in the registry for the first time"
     PERSON_REREGISTERED = "person.reregistered", "A known person was entered again by another professional"
     CORRECTION_PROPOSED = "correction.proposed", "Re-entered base data differed: a correction was proposed"

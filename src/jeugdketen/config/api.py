@@ -14,6 +14,7 @@ from ninja.security import HttpBearer
 
 from jeugdketen.access.actions import actor_for_user, user_for_token
 from jeugdketen.access.audit import AccessDenied
+from jeugdketen.access.lockout import client_address
 from jeugdketen.access.policy import AccessPoint
 from jeugdketen.rules import Refusal
 
@@ -22,7 +23,7 @@ PROBLEM = "application/problem+json"
 
 
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)  # REMOTE_ADDR, or the trusted proxy's header
 
 
 class BearerToken(HttpBearer):

@@ -4,6 +4,7 @@ docs/operations.md)."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -118,18 +119,34 @@ CSRF_FAILURE_VIEW = "jeugdketen.web.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
-# Lockout after repeated failures (django-axes).
+# Failed logins (django-axes, see access/lockout.py): counted per username AND client
+# address, so nobody can lock out a colleague from another address. After
+# JEUGDKETEN_LOCKOUT_FAILURES failures from one address a first cool-off starts; every
+# further failure after it doubles the wait, up to JEUGDKETEN_LOCKOUT_HOURS. A wrong
+# activation code counts as a failed login. Failures are forgotten twice the longest
+# cool-off after the last one, or when a login from that address succeeds completely.
 AXES_FAILURE_LIMIT = int(os.environ.get("JEUGDKETEN_LOCKOUT_FAILURES", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("JEUGDKETEN_LOCKOUT_HOURS", "1"))
-# Per username: behind a TLS proxy every request carries the proxy's address, so counting
-# per address (or per username and address) would not stop guessing a password.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 advises counting per IP address too; behind a proxy that would lock out every
-# user at once after five failures anywhere. Per username is the deliberate choice here.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+LOCKOUT_FIRST_COOLOFF = timedelta(minutes=float(os.environ.get("JEUGDKETEN_LOCKOUT_MINUTES", "1")))
+LOCKOUT_MAX_COOLOFF = timedelta(hours=float(os.environ.get("JEUGDKETEN_LOCKOUT_HOURS", "24")))
+AXES_COOLOFF_TIME = 2 * LOCKOUT_MAX_COOLOFF  # how long failures are remembered
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address comes from REMOTE_ADDR, or behind a TLS proxy from the header named in
+# JEUGDKETEN_CLIENT_IP_HEADER, believed only from FORWARDED_ALLOW_IPS. Counting per
+# username and address satisfies axes.W006 (count per IP address too): no check is silenced.
+SILENCED_SYSTEM_CHECKS: list[str] = []
+AXES_CLIENT_IP_CALLABLE = "jeugdketen.access.lockout.client_address"
+AXES_HANDLER = "jeugdketen.access.lockout.GrowingCoolOffHandler"
+# Attempts during a cool-off are refused unchecked and do not count, so the wait grows
+# with each real guess, not with each impatient click.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success resets the count only when the whole login succeeded (password and second
+# factor): web/views/auth.py, login_completed.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "jeugdketen.web.views.auth.locked_out"
 AXES_VERBOSE = False
+# Two-factor enrolment needs a one-time activation code from an administrator, valid
+# this many days.
+ACTIVATION_CODE_DAYS = int(os.environ.get("JEUGDKETEN_ACTIVATION_CODE_DAYS", "7"))
 
 # Sessions: idle sessions expire (default 15 minutes).
 SESSION_COOKIE_AGE = int(os.environ.get("JEUGDKETEN_SESSION_IDLE_SECONDS", "900"))

@@ -69,7 +69,8 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _(
             "De gebruikersnaam of het wachtwoord klopt niet. Let op hoofdletters en kleine "
-            "letters. Na een paar foute pogingen wordt uw account een tijd geblokkeerd."
+            "letters. Na een paar foute pogingen moet u even wachten, en na elke volgende "
+            "foute poging langer."
         ),
         "inactive": _("Dit account is niet actief. Neem contact op met uw beheerder."),
     }
@@ -105,6 +106,30 @@ class CodeForm(UtrechtForm):
 
     def clean_code(self) -> str:
         return "".join(self.cleaned_data["code"].split())
+
+
+class ActivationForm(UtrechtForm):
+    activation_code = forms.CharField(
+        label=_("Activeringscode"),
+        max_length=40,
+        help_text=_("16 letters en cijfers, bijvoorbeeld ABCD-EFGH-JKMN-PQRS. De streepjes "
+                    "mag u weglaten."),
+        error_messages={"required": _("Vul de activeringscode in.")},
+        widget=forms.TextInput(attrs={
+            "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+            "class": "jk-input-activation",
+        }),
+    )
+
+    def clean_activation_code(self) -> str:
+        from jeugdketen.access.actions import normalise_activation_code
+
+        code = normalise_activation_code(self.cleaned_data["activation_code"])
+        if not code:
+            raise forms.ValidationError(
+                _("Een activeringscode bestaat uit 16 letters en cijfers. Typ de code "
+                  "over zoals u die van uw beheerder kreeg."), code="activation_format")
+        return code
 
 
 class PersonForm(UtrechtForm):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("2fa/", auth.two_factor, name="two_factor"),
+    path("2fa/activeren/", auth.activate, name="activate_two_factor"),
     path("personen/nieuw/", persons.register, name="register_person"),
     path("personen/<str:person_id>/", persons.detail, name="person"),
     path("huishoudens/nieuw/", households.register, name="register_household"),

@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 
 from jeugdketen.access.actions import actor_for_user
 from jeugdketen.access.audit import AccessDenied
+from jeugdketen.access.lockout import client_address
 from jeugdketen.access.policy import AccessPoint, Action, Actor, Data, Target, decide
 from jeugdketen.registry.actions import read_person
 from jeugdketen.registry.models import Person
@@ -25,7 +26,7 @@ ViewFunc = Callable[..., HttpResponse]
 
 def access_point(request: HttpRequest) -> AccessPoint:
     return AccessPoint(
-        ip=request.META.get("REMOTE_ADDR", "") or "",
+        ip=client_address(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") or "")[:300],
         channel="session",
     )

@@ -6,15 +6,17 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from jeugdketen.access.actions import issue_token, system_actor
+from jeugdketen.access.actions import issue_activation_code, issue_token, system_actor
 
 
 class Command(BaseCommand):
     help = (
         "Create a platform administrator (or give an existing one a new token). Prints a "
         "fresh API token as the last line. The password comes from JEUGDKETEN_ADMIN_PASSWORD "
-        "or a prompt; without either the account can only use the API token."
+        "or a prompt; without either the account can only use the API token. A new account "
+        "with a password also gets a one-time activation code for its first web login."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,6 +37,11 @@ class Command(BaseCommand):
             user = user_model.objects.create_user(
                 username, email=opts["email"], password=password, is_superuser=True, is_staff=True)
             self.stdout.write(f"Created platform administrator {username}.")
+            if user.has_usable_password():
+                raw, code = issue_activation_code(system_actor("createadmin"), user)
+                until = timezone.localtime(code.expires_at).strftime("%Y-%m-%d %H:%M")
+                self.stdout.write(f"Activation code for the first web login (single use, "
+                                  f"valid until {until}): {raw}")
         elif not user.is_superuser:
             raise CommandError(f"{username} exists and is not a platform administrator")
         token = issue_token(system_actor("createadmin"), user)

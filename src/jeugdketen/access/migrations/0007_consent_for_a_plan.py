@@ -20,7 +20,7 @@ def attach_to_plans(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('access', '0005_consent_legalbasis'),
+        ('access', '0006_activation_code'),
         ('plans', '0002_default_product_code'),
     ]
 
