@@ -293,11 +293,21 @@ def _anchor_due(head: _Head, written: int) -> bool:
     return (timezone.now() - head.anchor_at).total_seconds() >= settings.AUDIT_ANCHOR_SECONDS
 
 
+class _AnchorAfterCommit:
+    ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        anchor_if_due()
+
+
 def _anchor_after_commit() -> None:
-    """Once per transaction: anchor after the commit, so that the writer's own records are
-    in it and its transaction is not held up."""
-    if not any(pending[1] is anchor_if_due for pending in connection.run_on_commit):
-        transaction.on_commit(anchor_if_due, robust=True)
+    """Anchor after the commit (once per transaction), so that the writer's own records
+    are in the anchor and its transaction is not held up."""
+    for pending in connection.run_on_commit:
+        if isinstance(pending[1], _AnchorAfterCommit) and not pending[1].ran:
+            return
+    transaction.on_commit(_AnchorAfterCommit(), robust=True)
 
 
 def anchor_root(anchor: AuditAnchor) -> str:
@@ -561,6 +571,8 @@ def _anchor_problem(anchor: AuditAnchor, prev_root: str, newer_kind: bool,
             return (f"chain {shard} is missing from it, an earlier anchor saw it at seq {seq}: "
                     "the chain was removed")
     for shard, (seq, digest) in sorted(heads.items()):
+        if seq == 0 and digest != GENESIS:
+            return f"it saw chain {shard} empty but with a hash: the anchor was changed"
         if seq < upto.get(shard, 0):
             return (f"it saw chain {shard} at seq {seq}, an earlier anchor at seq "
                     f"{upto[shard]}: the chain was rewound")
