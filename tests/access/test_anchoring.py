@@ -194,3 +194,38 @@ def test_concurrent_writers_anchor_without_forking_the_chain(committed, settings
     write()  # the next write catches up: less than N behind afterwards
     result = audit.verify()
     assert result.ok and result.unanchored < 3
+
+
+# --- the hashed payload ------------------------------------------------------------------------
+
+
+TRICKY = ["Şükrü Łukasz Yılmaz-Nguyễn", 'a "quoted" back\\slash', "tab\tnew\nline\r\x01\x1f",
+          "\u2028\u2029 😀 \x7f", "", None, True, False, 0, -7, 2**62]
+
+
+def test_the_payload_encoder_is_plain_compact_json():
+    import json
+
+    for value in [TRICKY, tuple(TRICKY), *([v] for v in TRICKY)]:
+        assert audit._dumps(value) == json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    with pytest.raises(TypeError):
+        audit._dumps([object()])
+
+
+def test_hashes_of_records_from_before_version_2_are_computed_as_they_were():
+    """The formula of the old `record_hash`, written out: records in the log keep verifying."""
+    import hashlib
+    import json
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 11, 22, 17, 26, 0, 123456, tzinfo=UTC)
+    values = dict(zip(AccessLogRecord.HASHED_FIELDS_V1, [
+        3, 17, "ab" * 32, at, "client", 9, "user", "", "professional", 4, TRICKY[0], "::1",
+        TRICKY[2], "session", None, "read", "base_data", "x", "base_data", "registration",
+        False, TRICKY[1], "allowed"], strict=True))
+    parts = [at.isoformat(timespec="microseconds") if isinstance(v, datetime) else v
+             for v in values.values()]
+    old = hashlib.sha256(json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
+                         .encode()).hexdigest()
+    assert audit.record_hash({**values, "id": 99, "hash_version": None}) == old
+    assert audit.record_hash({**values, "id": 99, "hash_version": 2}) != old

@@ -481,3 +481,32 @@ def test_heads_are_never_behind_what_the_anchors_saw(log):
     """Sanity of the fixture: the heads are where the last anchor saw them."""
     heads = {str(h.shard): [h.last_seq, h.last_hash] for h in AccessLogShard.objects.all()}
     assert heads == log.anchors[-1].heads
+
+
+# --- verifying in parallel processes ------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_parallel_workers_verify_the_same_as_one_process(committed, settings):
+    """Committed records (the workers have their own connections): the same count, and the
+    same first break, as verifying in this process."""
+    from jeugdketen.access.policy import Action, Actor, Data, Decision, Target
+
+    settings.AUDIT_SHARDS = 8
+    for i in range(40):
+        with transaction.atomic():
+            audit.append([audit.entry(Actor(operator=True), Action.READ,
+                                      Target(Data.SIGNAL, object_id=str(i)),
+                                      Decision(True, "retention", "platform_admin"))] * 3)
+    total = AccessLogRecord.objects.count()
+    assert AccessLogRecord.objects.values("shard").distinct().count() > 2
+    one, four = audit.verify(workers=1), audit.verify(workers=4)
+    assert one.ok and four.ok and one.checked == four.checked == total
+    victim = AccessLogRecord.objects.filter(seq=2).order_by("-shard").first()
+    with connection.cursor() as sql:
+        sql.execute(f"ALTER TABLE {RECORDS} DISABLE TRIGGER ALL")
+        sql.execute(f"UPDATE {RECORDS} SET username = 'mallory' WHERE id = %s", [victim.pk])  # noqa: S608
+        sql.execute(f"ALTER TABLE {RECORDS} ENABLE TRIGGER ALL")
+    one, four = audit.verify(workers=1), audit.verify(workers=4)
+    assert not four.ok and str(four.first_break) == str(one.first_break)
+    assert (four.first_break.shard, four.first_break.record_id) == (victim.shard, victim.pk)

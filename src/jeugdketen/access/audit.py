@@ -19,10 +19,11 @@ import contextvars
 import functools
 import hashlib
 import json
+import json.encoder as json_encoder
 import multiprocessing
 import os
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
@@ -66,26 +67,47 @@ def _iso(at: datetime) -> str:
 
 
 HASH_VERSION = 2
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+def _unencodable(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not part of a hashed record")
+
+
+def _json_encoder() -> Callable[[Any], str]:
+    """The hashed payload: compact JSON with non-ASCII as is (json.dumps(value,
+    separators=(",", ":"), ensure_ascii=False)). `audit verify` encodes every record, so
+    this calls the json module's C encoder directly where there is one: the same output
+    (a test holds them equal), about 0.7 µs less per record."""
+    plain = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    make = getattr(json_encoder, "c_make_encoder", None)
+    quote = getattr(json_encoder, "c_encode_basestring", None)
+    if make is None or quote is None:
+        return plain
+    encode = make(None, _unencodable, quote, None, ":", ",", False, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
+_dumps = _json_encoder()
 _AT_V2 = AccessLogRecord.HASHED_FIELDS.index("at")
 _V1_FROM = len(AccessLogRecord.HASHED_FIELDS) - len(AccessLogRecord.HASHED_FIELDS_V1)
 
 
-def _digest(parts: list[Any]) -> str:
-    """parts: the values of HASHED_FIELDS in order, `at` at its place as a datetime."""
-    parts[_AT_V2] = _iso(parts[_AT_V2])
-    if parts[1] is None:  # hash_version empty: a record from before version 2, no id
+def _digest(parts: Sequence[Any]) -> str:
+    """parts: the values of HASHED_FIELDS in order, `at` as its text (_iso)."""
+    version = parts[1]
+    if version is None:  # hash_version empty: a record from before version 2, no id
         parts = parts[_V1_FROM:]
-    elif parts[1] != HASH_VERSION:
+    elif version != HASH_VERSION:
         return "unknown hash version"
     return hashlib.sha256(_dumps(parts).encode()).hexdigest()
 
 
 def record_hash(values: dict[str, Any]) -> str:
     """The hash of one record: sha256 over the JSON list of its HASHED_FIELDS (every stored
-    field but the hash itself, `prev_hash` included, which chains it). A record without a
-    hash version is hashed as before version 2: HASHED_FIELDS_V1, without the id."""
-    return _digest([values.get(name) for name in AccessLogRecord.HASHED_FIELDS])
+    field but the hash itself, `prev_hash` included, which chains it; `at` as ISO 8601 in
+    UTC with microseconds). A record without a hash version is hashed as before version 2:
+    HASHED_FIELDS_V1, without the id."""
+    parts: list[Any] = [values.get(name) for name in AccessLogRecord.HASHED_FIELDS]
+    parts[_AT_V2] = _iso(parts[_AT_V2])
+    return _digest(parts)
 
 
 SHARD_TABLE = AccessLogShard._meta.db_table
@@ -615,44 +637,71 @@ class _ShardResult:
 
 
 PAGE = 20_000
-_SELECT = (f"SELECT {', '.join(COLUMNS)} FROM {RECORD_TABLE} "  # noqa: S608
-           "WHERE shard = %s AND seq > %s AND seq <= %s ORDER BY seq LIMIT %s")
+# `at` as the text the hash covers, made by the database: on PostgreSQL exactly _iso's
+# format; SQLite keeps the text it was given, which Python brings into that format.
+_AT_TEXT = {"postgresql": "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
+            "sqlite": "CAST(at AS TEXT)"}
 _ID, _VERSION, _SEQ, _PREV = (COLUMNS.index(c) for c in ("id", "hash_version", "seq", "prev_hash"))
 NO_HEAD = 2**62
 
 
+def _select_chain() -> str:
+    columns = [_AT_TEXT[connection.vendor] if c == "at" else c for c in COLUMNS]
+    return (f"SELECT {', '.join(columns)} FROM {RECORD_TABLE} "  # noqa: S608
+            "WHERE shard = %s AND seq > %s AND seq <= %s ORDER BY seq LIMIT %s")
+
+
+def _at_as_text(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    fixed = list(row)
+    fixed[_AT_V2] = _iso(datetime.fromisoformat(fixed[_AT_V2]))
+    return tuple(fixed)
+
+
 def _verify_shard(job: _ShardJob, tick: Callable[[int], None] | None = None) -> _ShardResult:
     """Walk one chain from its first record up to its head as read when verify started
-    (later records belong to writers that came after)."""
+    (later records belong to writers that came after). The hot loop of `audit verify`:
+    rows as tuples, `at` as text from the database, one JSON encoding and hash per row."""
     shard, anchored = job.shard, job.anchored
     upto = job.head[0] if job.head is not None else NO_HEAD
     expected, prev, newer_kind, checked = 0, GENESIS, False, 0
+    select, fix = _select_chain(), connection.vendor != "postgresql"
+    sha256, dumps, v1_from = hashlib.sha256, _dumps, _V1_FROM
     with connection.cursor() as cursor:
         after = 0
         while True:
-            cursor.execute(_SELECT, [shard, after, upto, PAGE])
+            cursor.execute(select, [shard, after, upto, PAGE])
             rows = cursor.fetchall()
             if not rows:
                 break
             for row in rows:
+                if fix:
+                    row = _at_as_text(row)  # noqa: PLW2901
                 expected += 1
-                seq, digest, problem = row[_SEQ], row[-1], ""
+                seq, digest, version = row[_SEQ], row[-1], row[_VERSION]
+                if version == HASH_VERSION:
+                    computed = sha256(dumps(row[:-1]).encode()).hexdigest()
+                elif version is None and not newer_kind:
+                    computed = sha256(dumps(row[v1_from:-1]).encode()).hexdigest()
+                else:
+                    computed = ""
+                if seq == expected and row[_PREV] == prev and computed == digest and (
+                        anchored.get(seq, digest) == digest):
+                    newer_kind = newer_kind or version is not None
+                    prev = digest
+                    checked += 1
+                    continue
                 if seq != expected:
                     problem = f"expected seq {expected}: a record was removed"
                 elif row[_PREV] != prev:
                     problem = "previous hash does not match: a record was removed or changed"
-                elif row[_VERSION] is None and newer_kind:
+                elif version is None and newer_kind:
                     problem = ("a record of the old hash version after one of version 2: the "
                                "record was changed")
-                elif _digest(list(row[:-1])) != digest:
+                elif computed != digest:
                     problem = "content does not match its hash: the record was changed"
-                elif anchored.get(seq, digest) != digest:
+                else:
                     problem = "hash differs from the anchored hash: the chain was rewritten"
-                if problem:
-                    return _ShardResult(shard, checked, Break(shard, seq, row[_ID], problem))
-                newer_kind = newer_kind or row[_VERSION] is not None
-                prev = digest
-                checked += 1
+                return _ShardResult(shard, checked, Break(shard, seq, row[_ID], problem))
             after = rows[-1][_SEQ]
             if tick:
                 tick(len(rows))
