@@ -11,6 +11,7 @@ from unittest import mock
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jeugdketen.access import audit
@@ -75,6 +76,34 @@ def test_writers_anchor_when_the_last_anchor_is_t_seconds_old(settings, commit):
     assert anchors() == 2
     assert AuditAnchor.objects.order_by("-id").first().at == later
     assert audit.verify().ok
+
+
+def test_a_write_that_is_not_due_asks_nothing_about_anchors(settings, commit):
+    """The hot path: lock a head and reserve ids, then the records and the head. Whether an
+    anchor is due follows from what the process learnt at its last anchoring."""
+    settings.AUDIT_ANCHOR_RECORDS = 1000
+    commit()
+    with CaptureQueriesContext(connection) as queries:
+        commit()
+    log_statements = [q["sql"] for q in queries.captured_queries if "access_" in q["sql"]]
+    assert not any("auditanchor" in sql for sql in log_statements)
+    assert len(log_statements) == (2 if connection.vendor == "postgresql" else 3)
+    assert anchors() == 1
+
+
+def test_another_process_that_anchored_lately_is_noticed_and_not_repeated(settings, commit):
+    settings.AUDIT_ANCHOR_RECORDS = 5
+    settings.AUDIT_ANCHOR_SECONDS = 3600
+    commit()
+    assert anchors() == 1
+    audit.forget_anchor_state()  # as a second process, which has not seen that anchor
+    commit()  # it looks: one record behind a fresh anchor, so none is due
+    assert anchors() == 1
+    for _ in range(3):
+        commit()
+    assert anchors() == 1  # and it now counts from what it saw: four behind
+    commit()
+    assert anchors() == 2
 
 
 def test_no_anchor_is_written_inside_the_writers_transaction(settings, db):

@@ -117,20 +117,6 @@ COLUMNS = (*AccessLogRecord.HASHED_FIELDS, "hash")
 INSERT_CHUNK = 500
 
 
-@dataclass
-class _Head:
-    """A locked chain head, the ids reserved for the new records, and what the writer needs
-    to know whether an anchor is due: the sum of all heads and the last anchor."""
-
-    shard: int
-    seq: int
-    hash: str
-    ids: list[int]
-    total: int
-    anchor_records: int | None  # None: no anchor yet, or only anchors of the old kind
-    anchor_at: datetime | None
-
-
 def _pg_sequence(cursor: Any) -> str:
     """The name of the record id's sequence, looked up once per connection."""
     name = getattr(connection, "_jk_log_sequence", None)
@@ -141,31 +127,26 @@ def _pg_sequence(cursor: Any) -> str:
     return name
 
 
-_LAST_ANCHOR = f"(SELECT records, at FROM {ANCHOR_TABLE} ORDER BY id DESC LIMIT 1)"  # noqa: S608
-_TOTAL = f"(SELECT sum(last_seq) FROM {SHARD_TABLE})"  # noqa: S608
 # PostgreSQL: lock a free head (or, when every head is taken, wait for shard 0: see the
-# module doc), reserve the ids from the table's own sequence, and read the anchoring state.
-_PG_LOCK = (
-    "SELECT h.shard, h.last_seq, h.last_hash, "  # noqa: S608
-    "ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s)), "
-    f"{_TOTAL}, a.records, a.at FROM ({{pick}}) h LEFT JOIN {_LAST_ANCHOR} a ON true")
-_PG_FREE_HEAD = _PG_LOCK.format(pick=f"SELECT shard, last_seq, last_hash FROM {SHARD_TABLE} "  # noqa: S608
-                                "WHERE shard < %s ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED")
-_PG_HEAD_0 = _PG_LOCK.format(pick=f"SELECT shard, last_seq, last_hash FROM {SHARD_TABLE} "  # noqa: S608
-                             "WHERE shard = 0 FOR UPDATE")
+# module doc) and reserve the ids from the table's own sequence (an init plan: evaluated
+# once per statement), so the hash can cover them.
+_PG_IDS = "ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s))"
+_PG_FREE_HEAD = (f"SELECT shard, last_seq, last_hash, {_PG_IDS} FROM {SHARD_TABLE} "  # noqa: S608
+                 "WHERE shard < %s ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED")
+_PG_HEAD_0 = (f"SELECT shard, last_seq, last_hash, {_PG_IDS} FROM {SHARD_TABLE} "  # noqa: S608
+              "WHERE shard = 0 FOR UPDATE")
 # SQLite: writers are serialised by the database lock (BEGIN IMMEDIATE), so the next ids
 # follow the highest id ever handed out (AUTOINCREMENT).
-_SQLITE_LOCK = (
-    "SELECT h.shard, h.last_seq, h.last_hash, "  # noqa: S608
-    "max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-    f"coalesce((SELECT max(id) FROM {RECORD_TABLE}), 0)), "
-    f"{_TOTAL}, (SELECT records FROM {_LAST_ANCHOR}), (SELECT at FROM {_LAST_ANCHOR}) "
-    f"FROM {SHARD_TABLE} h WHERE h.shard = %s")
+_SQLITE_LAST_ID = (
+    "max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+    f"coalesce((SELECT max(id) FROM {RECORD_TABLE}), 0))")
+_SQLITE_HEAD = (f"SELECT shard, last_seq, last_hash, {_SQLITE_LAST_ID} "  # noqa: S608
+                f"FROM {SHARD_TABLE} WHERE shard = %s")
 
 
-def _lock_head(cursor: Any, count: int) -> _Head:
-    """Lock one free chain head, reserve `count` record ids, and read the anchoring state.
-    Raw SQL in one round trip: this runs for every read of personal data."""
+def _lock_head(cursor: Any, count: int) -> tuple[int, int, str, list[int]]:
+    """Lock one free chain head and reserve `count` record ids: (shard, last_seq, last_hash,
+    ids). Raw SQL in one round trip: this runs for every read of personal data."""
     shards = settings.AUDIT_SHARDS
     if connection.features.has_select_for_update_skip_locked:
         sequence = _pg_sequence(cursor)
@@ -176,16 +157,10 @@ def _lock_head(cursor: Any, count: int) -> _Head:
             row = cursor.fetchone()
         ids = sorted(int(i) for i in row[3])
     else:
-        cursor.execute(_SQLITE_LOCK, [RECORD_TABLE, random.randrange(shards)])
+        cursor.execute(_SQLITE_HEAD, [RECORD_TABLE, random.randrange(shards)])
         row = cursor.fetchone()
         ids = list(range(int(row[3]) + 1, int(row[3]) + count + 1))
-    at = row[6]
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
-    if at is not None and at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return _Head(int(row[0]), int(row[1]), str(row[2]), ids, int(row[4] or 0),
-                 None if row[5] is None else int(row[5]), at)
+    return int(row[0]), int(row[1]), str(row[2]), ids
 
 
 def reserve_ids(count: int) -> list[int]:
@@ -199,9 +174,7 @@ def reserve_ids(count: int) -> list[int]:
             cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
                            [_pg_sequence(cursor), count])
             return sorted(int(r[0]) for r in cursor.fetchall())
-        cursor.execute(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
-            f"coalesce((SELECT max(id) FROM {RECORD_TABLE}), 0))", [RECORD_TABLE])
+        cursor.execute(f"SELECT {_SQLITE_LAST_ID}", [RECORD_TABLE])  # noqa: S608
         first = int(cursor.fetchone()[0]) + 1
         return list(range(first, first + count))
 
@@ -267,10 +240,9 @@ def append(entries: Iterable[dict[str, Any]]) -> int:
     if not connection.in_atomic_block:
         raise RuntimeError("access log records are written inside the action's transaction")
     with connection.cursor() as cursor:
-        head = _lock_head(cursor, len(entries))
-        shard, seq, prev = head.shard, head.seq, head.hash
+        shard, seq, prev, ids = _lock_head(cursor, len(entries))
         params: list[Any] = []
-        for values, record_id in zip(entries, head.ids, strict=True):
+        for values, record_id in zip(entries, ids, strict=True):
             seq += 1
             values = {**values, "id": record_id, "hash_version": HASH_VERSION, "shard": shard,
                       "seq": seq, "prev_hash": prev}
@@ -296,8 +268,8 @@ def append(entries: Iterable[dict[str, Any]]) -> int:
     written = _WRITTEN.get()
     if written is not None:  # inside an action: its refusal would log these again
         written.extend(entries)
-    if _anchor_due(head, len(entries)):
-        _anchor_after_commit()
+    if _anchor_due(ids[-1]):
+        _anchor_after_commit(ids[-1])
     return len(entries)
 
 
@@ -307,29 +279,62 @@ def append(entries: Iterable[dict[str, Any]]) -> int:
 ANCHOR_LOCK = (7513, 1)  # PostgreSQL advisory lock key of the anchor chain (NEN 7513)
 
 
-def _anchor_due(head: _Head, written: int) -> bool:
-    if head.anchor_records is None or head.anchor_at is None:
+@dataclass
+class _AnchorState:
+    """What this process last learnt about the anchor chain (when it anchored or checked),
+    so that deciding whether an anchor is due costs no query. Record ids are handed out in
+    order across all processes, so how far the log has grown since then follows from the
+    newest id this process reserved."""
+
+    database: str
+    anchor_at: datetime
+    behind: int  # records the last anchor did not cover, at that moment
+    id_mark: int  # the newest record id this process knew of at that moment
+
+
+_ANCHOR_STATE: _AnchorState | None = None
+
+
+def _anchor_due(newest_id: int) -> bool:
+    state = _ANCHOR_STATE
+    if state is None or state.database != connection.settings_dict["NAME"]:
+        return True  # nothing known yet in this process: find out after the commit
+    if state.behind + newest_id - state.id_mark >= settings.AUDIT_ANCHOR_RECORDS:
         return True
-    if head.total + written - head.anchor_records >= settings.AUDIT_ANCHOR_RECORDS:
-        return True
-    return (timezone.now() - head.anchor_at).total_seconds() >= settings.AUDIT_ANCHOR_SECONDS
+    return (timezone.now() - state.anchor_at).total_seconds() >= settings.AUDIT_ANCHOR_SECONDS
 
 
 class _AnchorAfterCommit:
     ran = False
 
+    def __init__(self, newest_id: int):
+        self.newest_id = newest_id
+
     def __call__(self) -> None:
         self.ran = True
-        anchor_if_due()
+        anchor_if_due(self.newest_id)
 
 
-def _anchor_after_commit() -> None:
+def _anchor_after_commit(newest_id: int) -> None:
     """Anchor after the commit (once per transaction), so that the writer's own records
     are in the anchor and its transaction is not held up."""
     for pending in connection.run_on_commit:
         if isinstance(pending[1], _AnchorAfterCommit) and not pending[1].ran:
+            pending[1].newest_id = max(pending[1].newest_id, newest_id)
             return
-    transaction.on_commit(_AnchorAfterCommit(), robust=True)
+    transaction.on_commit(_AnchorAfterCommit(newest_id), robust=True)
+
+
+def forget_anchor_state() -> None:
+    """Make this process look at the anchor chain again at its next write (tests, or after
+    the database was restored)."""
+    global _ANCHOR_STATE
+    _ANCHOR_STATE = None
+
+
+def _learn(anchor_at: datetime, behind: int, id_mark: int) -> None:
+    global _ANCHOR_STATE
+    _ANCHOR_STATE = _AnchorState(connection.settings_dict["NAME"], anchor_at, behind, id_mark)
 
 
 def anchor_root(anchor: AuditAnchor) -> str:
@@ -347,15 +352,17 @@ def roots_from_heads(heads: dict[str, list[Any]], prev_root: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _take_anchor(*, wait: bool, only_if_due: bool) -> AuditAnchor | None:
+def _take_anchor(*, wait: bool, only_if_due: bool, id_mark: int = 0) -> AuditAnchor | None:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Serialised, so the chain never forks; the unique prev_root backs this up.
-            # Writers only try the lock and go on when another process holds it.
+            # Writers only try the lock and go on when another process holds it: that one
+            # is anchoring now (what they wrote meanwhile goes into the next anchor).
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)" if wait else
                                "SELECT pg_try_advisory_xact_lock(%s, %s)", list(ANCHOR_LOCK))
                 if not wait and not cursor.fetchone()[0]:
+                    _learn(timezone.now(), 0, id_mark)
                     return None
         # (SQLite: BEGIN IMMEDIATE already holds the database's write lock.)
         last = AuditAnchor.objects.order_by("-id").first()
@@ -368,15 +375,16 @@ def _take_anchor(*, wait: bool, only_if_due: bool) -> AuditAnchor | None:
         now = timezone.now()
         if only_if_due and last is not None and last.version is not None:
             behind = records - (last.records or 0)
-            age = (now - last.at).total_seconds()
-            if behind <= 0 or (behind < settings.AUDIT_ANCHOR_RECORDS
-                               and age < settings.AUDIT_ANCHOR_SECONDS):
+            if behind <= 0 or (behind < settings.AUDIT_ANCHOR_RECORDS and (
+                    now - last.at).total_seconds() < settings.AUDIT_ANCHOR_SECONDS):
+                _learn(last.at, max(behind, 0), id_mark)  # another process anchored lately
                 return None
         made = AuditAnchor(version=2, at=now, heads=heads, records=records,
                            prev_root=last.root if last else GENESIS)
         made.root = anchor_root(made)
         made.save()
-        return made
+    _learn(made.at, 0, id_mark)
+    return made
 
 
 def anchor() -> AuditAnchor:
@@ -387,12 +395,12 @@ def anchor() -> AuditAnchor:
     return made
 
 
-def anchor_if_due() -> AuditAnchor | None:
+def anchor_if_due(id_mark: int = 0) -> AuditAnchor | None:
     """The writers' automatic anchoring, run after their commit: an anchor when the last
-    one is AUDIT_ANCHOR_RECORDS records or AUDIT_ANCHOR_SECONDS seconds behind. Never waits:
-    when another process holds the anchor lock, that one is anchoring already."""
+    one is AUDIT_ANCHOR_RECORDS records or AUDIT_ANCHOR_SECONDS seconds behind. Never waits
+    for another process. `id_mark`: the newest record id the writer reserved."""
     try:
-        return _take_anchor(wait=False, only_if_due=True)
+        return _take_anchor(wait=False, only_if_due=True, id_mark=id_mark)
     except IntegrityError:  # another process anchored first (only possible without the lock)
         return None
 
