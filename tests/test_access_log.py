@@ -542,8 +542,9 @@ def test_anchor_chains_all_heads(chain, prof_actor, registered_person):
     assert second.prev_root == first.root and second.root != first.root
     result = audit.verify()
     assert result.ok and result.checked == AccessLogRecord.objects.count()
-    # The current root chains the heads of now onto the last anchor.
-    assert result.root == audit.roots_from_heads(second.heads, second.root)
+    # The root to publish is the last anchor's; it covers its time and record count too.
+    assert result.root == second.root == audit.anchor_root(second)
+    assert (second.version, second.records) == (2, sum(h[0] for h in second.heads.values()))
 
 
 def test_rewriting_an_anchored_chain_is_detected(chain):

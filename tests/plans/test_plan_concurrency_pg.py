@@ -61,11 +61,14 @@ def test_simultaneous_starts_give_exactly_one_plan(committed):  # noqa: F811
         assert ("started", the_plan) in results
         # The other one is told which plan is already open, with the API's 409.
         assert ("refused", "open_plan_exists", 409, "household_id", the_plan) in results
-        # One trajectory in the chain event log, one start in the access log per member.
+        # One trajectory in the chain event log, one start in the access log per member,
+        # and the refused attempt logged as refused for each member (issue 8, finding 9).
         assert ChainEvent.objects.filter(activity="plan.started",
                                          trajectory_key=the_plan).count() == 1
-        assert AccessLogRecord.objects.filter(data="plan", action="create",
-                                              object_id=str(household.pk)).count() == 3
+        logged = AccessLogRecord.objects.filter(data="plan", action="create",
+                                                object_id=str(household.pk))
+        assert logged.filter(outcome="allowed").count() == 3
+        assert logged.filter(outcome="refused", reason="open_plan_exists").count() == 3
 
 
 def test_two_tabs_saving_the_same_revision_lose_nothing_silently(committed):  # noqa: F811

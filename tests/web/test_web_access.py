@@ -3,6 +3,7 @@ and the NEN 7513 access overview."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import timedelta
 
@@ -226,3 +227,30 @@ def test_access_overview_is_filtered_by_period(citizen_user, family, client_for)
     assert "De einddatum ligt voor de begindatum." in wrong.content.decode()
     bad = client.get(reverse("access_overview"), {"start": "gisteren"})
     assert 'id="id_start_error"' in bad.content.decode()
+
+
+def test_a_refused_attempt_has_its_own_outcome_label(privacy_officer, professional, registered,
+                                                     client_for):
+    """Allowed by the policy, refused by a rule (issue 8, finding 9): the overview says so in
+    words, in Dutch and in English, never as the stored code."""
+    from jeugdketen.access import audit
+    from jeugdketen.access.policy import Action, Data, Target
+    from jeugdketen.rules import Refusal
+
+    actor = f.professional_actor(professional)
+
+    @audit.write_path
+    def read_then_refused() -> None:
+        audit.authorize(actor, Action.READ, Target(Data.BASE_DATA, person=registered))
+        raise Refusal("some_rule", "Niet nu.")
+
+    with contextlib.suppress(Refusal):
+        read_then_refused()
+    assert AccessLogRecord.objects.filter(client_id=str(registered.pk), outcome="refused").exists()
+    for lang, label in (("nl", "Toegestaan, maar niet uitgevoerd"),
+                        ("en", "Allowed, but not carried out")):
+        page = client_for(privacy_officer, lang=lang).get(reverse("access_log",
+                                                                  args=[registered.pk]))
+        text = visible_text(page.content)
+        assert label in text
+        assert "refused" not in text and "some_rule" not in text

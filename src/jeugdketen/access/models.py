@@ -108,6 +108,9 @@ class ActivationCode(models.Model):
 class Outcome(models.TextChoices):
     ALLOWED = "allowed", _("toegestaan")
     DENIED = "denied", _("geweigerd")
+    # Allowed by the policy, then refused by a domain rule (e.g. a second open plan): the
+    # action's work was rolled back and the attempt logged again with the rule as reason.
+    REFUSED = "refused", _("afgewezen door een regel")
 
 
 class AccessLogShard(models.Model):
@@ -125,6 +128,10 @@ class AccessLogRecord(AppendOnlyModel):
     seq = models.BigIntegerField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # 2: the hash covers every stored field (HASHED_FIELDS, the id included). Empty: a record
+    # written before migration 0006, hashed over HASHED_FIELDS_V1 (no id); verify accepts
+    # those only before the first version-2 record of their chain.
+    hash_version = models.SmallIntegerField(null=True, blank=True)
 
     at = models.DateTimeField()
     client_id = models.CharField(max_length=64, blank=True, db_index=True)
@@ -147,12 +154,14 @@ class AccessLogRecord(AppendOnlyModel):
     reason = models.TextField(blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
 
-    HASHED_FIELDS: ClassVar[tuple[str, ...]] = (
+    HASHED_FIELDS_V1: ClassVar[tuple[str, ...]] = (
         "shard", "seq", "prev_hash", "at", "client_id", "user_id", "username",
         "on_behalf_of", "role", "organisation_id", "organisation_name", "ip", "user_agent",
         "channel", "token_id", "action", "object_type", "object_id", "data", "ground",
         "emergency", "reason", "outcome",
     )
+    # Every stored field but the hash itself (a test keeps it so when a field is added).
+    HASHED_FIELDS: ClassVar[tuple[str, ...]] = ("id", "hash_version", *HASHED_FIELDS_V1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["shard", "seq"], name="accesslog_shard_seq")]
@@ -174,12 +183,27 @@ class BreakGlassReview(models.Model):
 
 
 class AuditAnchor(AppendOnlyModel):
-    """A periodic anchor over all shard heads, itself chained; its root hash can be published."""
+    """An anchor over all chain heads, itself chained (prev_root); its root hash can be
+    published. Taken automatically by the writers (see audit.anchor_if_due) and by
+    `jeugdketen audit anchor`."""
 
     at = models.DateTimeField(default=timezone.now)
-    heads = models.JSONField()
+    heads = models.JSONField()  # {"shard": [last_seq, last_hash]} for every chain head
     prev_root = models.CharField(max_length=64)
     root = models.CharField(max_length=64)
+    # 2: the root covers version, prev_root, at, records and heads. Empty: an anchor made
+    # before migration 0006, whose root covers prev_root and heads only.
+    version = models.SmallIntegerField(null=True, blank=True)
+    records = models.BigIntegerField(null=True, blank=True)  # the sum of the heads' seqs
+
+    class Meta:
+        constraints = [
+            # One successor per anchor: two processes can never fork the chain. (Partial,
+            # so that SQLite adds it as an index instead of rebuilding the append-only
+            # table, and so that anchors of the old kind are left as they were.)
+            models.UniqueConstraint(fields=["prev_root"], condition=models.Q(version__isnull=False),
+                                    name="auditanchor_one_successor"),
+        ]
 
 
 class DataCategory(models.TextChoices):

@@ -211,6 +211,10 @@ INDEX_WATCH_WITHDRAWALS = int(os.environ.get("JEUGDKETEN_INDEX_WATCH_WITHDRAWALS
 
 # Access log: the number of hash chains writers spread over (see docs/architecture.md).
 AUDIT_SHARDS = min(64, max(1, int(os.environ.get("JEUGDKETEN_AUDIT_SHARDS", "32"))))
+# Writers anchor the chain heads by themselves (after commit, when due): when the last
+# anchor is this many records or seconds behind (see docs/operations.md).
+AUDIT_ANCHOR_RECORDS = max(1, int(os.environ.get("JEUGDKETEN_AUDIT_ANCHOR_RECORDS", "10000")))
+AUDIT_ANCHOR_SECONDS = max(1.0, float(os.environ.get("JEUGDKETEN_AUDIT_ANCHOR_SECONDS", "60")))
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]

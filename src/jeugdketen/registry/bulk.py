@@ -13,8 +13,9 @@ What it builds (deterministic from the seed, synthetic, in the fictional municip
 3. M access-log records: reads and registrations by professionals of persons they
    registered, some denied attempts and a few break-the-glass uses, appended to the
    `settings.AUDIT_SHARDS` hash chains with `jeugdketen.access.audit.record_hash` (the same
-   fields, in the same order, as `audit.append`), and the chain heads (AccessLogShard)
-   moved along in the same transaction, so `jeugdketen audit verify` passes afterwards.
+   fields, in the same order, as `audit.append`, the id reserved with `audit.reserve_ids`),
+   and the chain heads (AccessLogShard) moved along in the same transaction, so
+   `jeugdketen audit verify` passes afterwards (the next write anchors them).
 
 Identifiers (data rule): BSNs only from the test range 999900000-999999999 that pass the
 eleven test. That range holds only about 9,000 valid numbers; the demo takes the first ones
@@ -55,7 +56,7 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.db import connection, transaction
 
-from jeugdketen.access.audit import GENESIS, record_hash
+from jeugdketen.access.audit import GENESIS, HASH_VERSION, record_hash, reserve_ids
 from jeugdketen.access.models import AccessLogRecord, AccessLogShard
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.chainlog.vocabulary import Activity
@@ -447,12 +448,13 @@ def build_access_log(total: int, seed: int, staff: Sequence[Professional], out: 
                     seq, prev = head.last_seq, head.last_hash or GENESIS
                     rows: list[tuple[Any, ...]] = []
                     objs: list[AccessLogRecord] = []
-                    for _i in range(n):
+                    for record_id in reserve_ids(n):  # the hash covers the id
                         seq += 1
                         at = end - span + span * (made / per_shard)
                         made += 1
                         values = _log_entries(rng, sample, profiles, staff_ids, at)
-                        values.update(shard=shard, seq=seq, prev_hash=prev)
+                        values.update(id=record_id, hash_version=HASH_VERSION, shard=shard,
+                                      seq=seq, prev_hash=prev)
                         prev = record_hash(values)
                         values["hash"] = prev
                         if _pg():

@@ -73,6 +73,8 @@ ROLES = {
 OUTCOMES = {
     "allowed": _("Toegestaan"),
     "denied": _("Geweigerd"),
+    # Allowed by the access rules, but not carried out: a rule of the platform refused it.
+    "refused": _("Toegestaan, maar niet uitgevoerd"),
 }
 
 SEXES = {
