@@ -305,6 +305,8 @@ def extend_signal(actor: Actor, signal_id: Any, *, duration_days: int) -> Signal
     if not 1 <= int(duration_days) <= MAX_DURATION_DAYS:
         raise ValidationError({"duration_days": [ValidationError(
             _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."), code="duration_range")]})
+    if int(duration_days) == signal.duration_days:
+        return signal  # already so (a repeated request): nothing changes, nothing to count
     signal.duration_days = int(duration_days)
     signal.expires_on = min(signal.registered_on + timedelta(days=signal.duration_days),
                             birthday(signal.person, LAST_AGE))
@@ -320,7 +322,11 @@ def _end(signals: list[Signal], reason: str, today: date) -> None:
     for s in signals:
         s.status, s.ended_on, s.end_reason = SignalStatus.ENDED, today, reason
     # A match needs two active signals; with fewer it closes (an ended signal never matches).
-    for match in Match.objects.filter(signals__in=ids).exclude(status=MatchStatus.CLOSED).distinct():
+    # The matches are locked before their signals are counted: two signals of one match
+    # ending at the same moment would otherwise each still count the other as active.
+    for match in Match.objects.select_for_update(no_key=True).filter(
+            pk__in=Match.objects.filter(signals__in=ids).values("pk")
+    ).exclude(status=MatchStatus.CLOSED).order_by("pk"):
         if match.signals.filter(status=SignalStatus.ACTIVE).count() < 2:
             match.status = MatchStatus.CLOSED
             match.save(update_fields=["status"])
@@ -425,6 +431,10 @@ def propose_coordinator(actor: Actor, match_id: Any, professional_id: Any) -> Ma
         raise Refusal("already_coordinated", _("Voor deze match is de regievoerder al afgesproken."),
                       status=409)
     candidate = _candidate(match, professional_id)
+    if match.proposed_coordinator_id == candidate.pk:
+        raise Refusal("already_proposed", _(
+            "Deze professional is al voorgesteld als regievoerder. Een andere betrokkene kan "
+            "het voorstel accepteren."), status=409, field="professional_id")
     match.proposed_coordinator, match.proposed_by = candidate, actor.professional
     match.proposed_at = timezone.now()
     match.save(update_fields=["proposed_coordinator", "proposed_by", "proposed_at"])
@@ -590,27 +600,40 @@ def apply_retention(actor: Actor, plan: RetentionPlan, *, batch: int = 5000) -> 
         audit.append(rows)
         emit_many(events)
 
+    def still(signals: list[Signal], **state: Any) -> list[Signal]:
+        """Of these signals, those still as the plan found them, locked (in id order): a
+        run at the same moment (or a withdrawal) waits, and then finds them done."""
+        found = set(Signal.objects.select_for_update().filter(
+            pk__in=[s.pk for s in signals], **state).order_by("pk").values_list("pk", flat=True))
+        return [s for s in signals if s.pk in found]
+
     today = plan.as_of
+    done = {"ended": 0, "archived": 0, "destroyed": 0}
     for i in range(0, len(plan.end), batch):
-        ending = plan.end[i:i + batch]
         with transaction.atomic():
+            kept = {s.pk for s in still([s for s, _r in plan.end[i:i + batch]],
+                                        status=SignalStatus.ACTIVE)}
+            ending = [(s, r) for s, r in plan.end[i:i + batch] if s.pk in kept]
             for reason in {r for _s, r in ending}:
                 _end([s for s, r in ending if r == reason], reason, today)
             logged([s for s, _r in ending], Action.UPDATE, Activity.SIGNAL_ENDED,
                    {s: {"reason": r} for s, r in ending})
+            done["ended"] += len(ending)
     for i in range(0, len(plan.archive), batch):
-        archiving = plan.archive[i:i + batch]
         with transaction.atomic():
+            archiving = still(plan.archive[i:i + batch], status=SignalStatus.ENDED)
             Signal.objects.filter(pk__in=[s.pk for s in archiving]).update(
                 status=SignalStatus.ARCHIVED, archived_on=today)
             logged(archiving, Action.UPDATE, Activity.SIGNAL_ARCHIVED)
+            done["archived"] += len(archiving)
     unique = list({s.pk: s for s in plan.destroy}.values())
     for i in range(0, len(unique), batch):
-        destroying = unique[i:i + batch]
         with transaction.atomic():
+            destroying = still(unique[i:i + batch])
             logged(destroying, Action.DELETE, Activity.SIGNAL_DESTROYED)
             ids = [s.pk for s in destroying]
-            touched = list(Match.objects.filter(signals__in=ids).distinct())
+            touched = list(Match.objects.select_for_update(no_key=True).filter(
+                pk__in=Match.objects.filter(signals__in=ids).values("pk")).order_by("pk"))
             Signal.objects.filter(pk__in=ids).delete()
             for match in touched:
                 if not match.signals.exists():
@@ -619,7 +642,8 @@ def apply_retention(actor: Actor, plan: RetentionPlan, *, batch: int = 5000) -> 
                         and match.status != MatchStatus.CLOSED:
                     match.status = MatchStatus.CLOSED
                     match.save(update_fields=["status"])
-    return {"ended": len(plan.end), "archived": len(plan.archive), "destroyed": len(unique)}
+            done["destroyed"] += len(destroying)
+    return done
 
 
 # --- the information letter and the rights of youth and parents ----------------------------
@@ -742,6 +766,9 @@ def answer_rights_request(actor: Actor, request_id: Any, *, granted: bool, outco
     if "\x00" in outcome:
         raise ValidationError({"outcome": [ValidationError(
             _("Het teken NUL (0x00) is niet toegestaan."), code="null_characters_not_allowed")]})
+    if request.answered_on is not None:
+        raise Refusal("already_answered", _("Dit verzoek is al beantwoord."), status=409,
+                      field="outcome")
     request.granted, request.outcome = granted, outcome.strip()
     request.answered_on = answered_on or timezone.localdate()
     request.handled_by = actor.professional
