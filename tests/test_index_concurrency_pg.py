@@ -103,6 +103,77 @@ def test_two_signals_of_a_match_ending_together_close_it(committed):  # noqa: F8
         assert Signal.objects.filter(pk=signals[2].pk, status="active").exists()
 
 
+def _open_matches_hold_two_live_signals() -> None:
+    for match in Match.objects.exclude(status="closed"):
+        assert match.signals.filter(status="active").count() >= 2, match
+
+
+def test_a_registration_and_a_withdrawal_at_once_leave_no_match_half_open(committed):  # noqa: F811
+    """One organisation withdraws while another registers a signal that matches it. On the
+    same youth this could deadlock (a 500); on a sibling the match could close with two live
+    signals in it, or stay open with one."""
+    for _ in range(ROUNDS):
+        # The same youth, no match yet: either the registration sees the withdrawal (no
+        # match), or the withdrawal closes the match the registration made.
+        leaving, arriving = signaller(), signaller()
+        kid = youth()
+        own = signal(leaving, kid)
+        Registration.objects.create(person=kid, professional=arriving,
+                                    organisation=arriving.organisation)
+        work = [lambda: actions.withdraw_signal(f.professional_actor(leaving), own.pk,
+                                                reason="risk_gone"),
+                lambda: actions.register_signal(f.professional_actor(arriving), kid.pk)]
+        in_threads(2, lambda i, work=work: work[i]())
+        assert not Match.objects.filter(signals__person=kid).exclude(status="closed").exists()
+
+        # Siblings in a family match; a third sibling's signal arrives as one leaves: the
+        # two live signals end up together in an open match.
+        profs = [signaller() for _ in range(3)]
+        kids = [youth(age) for age in (6, 9, 12)]
+        f.make_household(parents=[youth(41)], children=kids)
+        first = [signal(prof, kid) for prof, kid in zip(profs[:2], kids[:2], strict=True)]
+        Registration.objects.create(person=kids[2], professional=profs[2],
+                                    organisation=profs[2].organisation)
+        work = [lambda first=first, profs=profs: actions.withdraw_signal(
+                    f.professional_actor(profs[0]), first[0].pk, reason="risk_gone"),
+                lambda profs=profs, kids=kids: actions.register_signal(
+                    f.professional_actor(profs[2]), kids[2].pk)]
+        in_threads(2, lambda i, work=work: work[i]())
+        live = set(Signal.objects.filter(person__in=kids, status="active"))
+        assert len(live) == 2
+        together = Match.objects.filter(kind="family", signals__person__in=kids).exclude(
+            status="closed").distinct()
+        assert together.count() == 1
+        assert live <= set(together.get().signals.all())
+        _open_matches_hold_two_live_signals()
+
+
+def test_a_registration_during_the_retention_run_leaves_no_match_half_open(committed):  # noqa: F811
+    """Retention ends a sibling's expired signal (closing its match) while a third
+    sibling's signal arrives and joins that match: the two live signals end up together
+    in an open match (the match is locked; a closed one is not joined)."""
+    for _ in range(ROUNDS):
+        profs = [signaller() for _ in range(3)]
+        kids = [youth(age) for age in (6, 9, 12)]
+        f.make_household(parents=[youth(41)], children=kids)
+        first = [signal(prof, kid) for prof, kid in zip(profs[:2], kids[:2], strict=True)]
+        Signal.objects.filter(pk=first[0].pk).update(expires_on=timezone.localdate())
+        Registration.objects.create(person=kids[2], professional=profs[2],
+                                    organisation=profs[2].organisation)
+        work = [lambda: actions.apply_retention(system_actor("jeugdketen retention"),
+                                                actions.retention_plan(timezone.localdate())),
+                lambda profs=profs, kids=kids: actions.register_signal(
+                    f.professional_actor(profs[2]), kids[2].pk)]
+        in_threads(2, lambda i, work=work: work[i]())
+        live = set(Signal.objects.filter(person__in=kids, status="active"))
+        assert len(live) == 2
+        together = Match.objects.filter(kind="family", signals__person__in=kids).exclude(
+            status="closed").distinct()
+        assert together.count() == 1
+        assert live <= set(together.get().signals.all())
+        _open_matches_hold_two_live_signals()
+
+
 def test_a_coordinator_is_proposed_once(committed):  # noqa: F811
     team, school = signaller(), signaller(may_coordinate=False)
     match, _signals = matched(school, team)

@@ -221,8 +221,10 @@ def _municipality(signal: Signal) -> Any:
 
 
 def _join(kind: str, key: str, signal: Signal, others: list[Signal], today: date) -> Match:
-    match = Match.objects.filter(kind=kind, subject_key=key).exclude(
-        status=MatchStatus.CLOSED).first()
+    # Locked: a match that is closing at this moment (retention ended one of its two
+    # signals) is found closed after the wait, and a new one is made.
+    match = Match.objects.select_for_update(no_key=True).filter(
+        kind=kind, subject_key=key).exclude(status=MatchStatus.CLOSED).first()
     municipality = _municipality(signal)
     if match is None:
         match = Match.objects.create(
@@ -276,6 +278,24 @@ def _notify(match: Match, newcomers: list[Signal]) -> None:
 # --- withdraw and extend --------------------------------------------------------------
 
 
+def _lock_youth_of(signal_id: Any) -> None:
+    """The locks a registration on the signal's youth takes (youth, parents, address), taken
+    before the signal itself: a withdrawal and a registration that could match it then
+    happen one after the other (in either order a match has its live signals), and never
+    wait for each other's rows (no deadlock)."""
+    person = Person.objects.filter(signals__pk=_int(signal_id)).first()
+    if person is not None:  # else the policy refuses it next
+        _lock([f"person:{person.pk}", *(f"parent:{p}" for p in _parents(person)),
+               f"address:{_address_key(person)}"])
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
 def _own_signal(actor: Actor, signal_id: Any, action: Action) -> Signal:
     signal = audit.get_or_deny(actor, action, Data.SIGNAL,
                          Signal.objects.select_for_update().select_related("person"), signal_id)
@@ -289,6 +309,7 @@ def withdraw_signal(actor: Actor, signal_id: Any, *, reason: str, today: date | 
         raise ValidationError({"reason": [ValidationError(
             _("Reden is 'unjustified' (ten onrechte) of 'risk_gone' (risico is weg)."),
             code="withdraw_reason")]})
+    _lock_youth_of(signal_id)
     signal = _own_signal(actor, signal_id, Action.UPDATE)
     _end([signal], reason, today or timezone.localdate())
     emit(Activity.SIGNAL_WITHDRAWN, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
