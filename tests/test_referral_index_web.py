@@ -115,6 +115,31 @@ def test_rights_report_pages(db):
     assert login(a).get(found["Location"]).status_code == 403
 
 
+def test_a_rights_request_answered_meanwhile_keeps_its_answer(db):
+    """Two tabs answer one request: the second is told it was answered already, and the
+    first answer stands (it used to be overwritten, and counted twice)."""
+    from jeugdketen.referral_index.models import RightsRequest
+
+    a = signaller()
+    officer = f.ProfessionalFactory(roles=["privacy_officer"], organisation=f.OrganisationFactory(
+        kind="municipality", may_signal=False, municipality=a.organisation.municipality))
+    kid = youth(a)
+    request = actions.record_rights_request(f.professional_actor(officer), kid.pk,
+                                            kind="inspection", requested_by="moeder")
+    url = f"/verwijsindex/rechten/{kid.pk}/"
+    client = login(officer)
+
+    def answer(granted: str, outcome: str):
+        return client.post(url, {"answer": request.pk, f"a{request.pk}-granted": granted,
+                                 f"a{request.pk}-outcome": outcome}, follow=True)
+
+    assert "Het antwoord is vastgelegd." in answer("yes", "Inzage gegeven.").content.decode()
+    late = answer("no", "Afgewezen.").content.decode()
+    assert "Dit verzoek is al beantwoord." in late and "Het antwoord is vastgelegd." not in late
+    request = RightsRequest.objects.get(pk=request.pk)
+    assert (request.granted, request.outcome) == (True, "Inzage gegeven.")
+
+
 def _all_url_patterns(resolver=None, prefix=""):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:

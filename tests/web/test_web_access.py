@@ -156,6 +156,30 @@ def test_review_without_javascript(privacy_officer, other_professional, register
     assert BreakGlassReview.objects.get(record=record).justified is True
 
 
+def test_a_second_review_is_refused_and_the_first_stands(privacy_officer, other_professional,
+                                                         registered, client_for):
+    """Two tabs (or two officers) review one emergency access: the second verdict is not
+    silently dropped behind "saved"; the page says it was reviewed already and shows how."""
+    from jeugdketen.access.actions import review_break_glass
+
+    record = make_emergency(other_professional, registered)
+    client = client_for(privacy_officer)
+    client.get(reverse("review_list"))  # both tabs show the form
+    review_break_glass(f.professional_actor(privacy_officer), record.pk, justified=False,
+                       note="Geen nood.")
+
+    late = client.post(reverse("review", args=[record.pk]), {"justified": "ja"},
+                       HTTP_HX_REQUEST="true")
+    assert late.status_code == 200
+    assert "Dit gebruik is al beoordeeld." in visible_text(late.content)
+    assert "Niet terecht" in late.content.decode()
+    late = client.post(reverse("review", args=[record.pk]), {"justified": "ja"}, follow=True)
+    assert "Dit gebruik is al beoordeeld." in visible_text(late.content)
+    assert "Uw beoordeling is opgeslagen." not in visible_text(late.content)
+    review = BreakGlassReview.objects.get(record=record)
+    assert (review.justified, review.note) == (False, "Geen nood.")
+
+
 def test_review_list_is_only_for_the_privacy_officer(professional, client_for, registered):
     record = make_emergency(f.ProfessionalFactory(), registered)
     client = client_for(professional)

@@ -202,10 +202,13 @@ def review_break_glass(actor: Actor, record_id: int, *, justified: bool, note: s
                     if record.organisation_id is not None else None)
     audit.authorize(actor, Action.UPDATE, Target(Data.BREAK_GLASS, object_id=str(record_id),
                                                  record={"municipality_id": municipality}))
-    review, _ = BreakGlassReview.objects.get_or_create(
+    review, created = BreakGlassReview.objects.get_or_create(
         record=record,
         defaults={"reviewed_by": actor.user, "justified": justified, "note": note.strip()},
     )
+    if not created:  # reviewed by someone else meanwhile (or at this very moment)
+        raise Refusal("already_reviewed", _("Dit gebruik is al beoordeeld."), status=409,
+                      field="justified")
     return review
 
 

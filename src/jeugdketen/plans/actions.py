@@ -323,7 +323,10 @@ def remove_concern(actor: Actor, concern_id: Any) -> None:
                                 "concern")
     plan, members = _plan_for(actor, concern.plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
-    concern.delete()
+    # Under the plan's lock: a request that waited for it finds the concern already gone
+    # (removed by the one before it) and changes nothing more.
+    if not Concern.objects.filter(pk=concern.pk).delete()[0]:
+        return
     _bump(plan)
     _emit(Activity.PLAN_UPDATED, plan, members, actor, part="concern_removed")
 
@@ -484,6 +487,9 @@ def complete_action(actor: Actor, action_id: Any, *, done_on: date | None = None
                              "action")
     plan, members = _plan_for(actor, item.plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
+    # Read again under the plan's lock: a request that waited for it must see the action as
+    # the one before it left it (done), not as it was before the wait.
+    item = PlanAction.objects.select_for_update().get(pk=item.pk)
     if item.done_on is not None:
         raise Refusal("action_done", _("Deze actie is al afgerond."), status=409, field="done_on")
     item.done_on = done_on or timezone.localdate(now)
@@ -565,6 +571,8 @@ def remove_team_member(actor: Actor, member_id: Any, *, at: datetime | None = No
                                "team member")
     plan, members = _plan_for(actor, member.plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members, Data.TEAM))
+    # As it is now, under the plan's lock (a request that waited for it sees it has left).
+    member = TeamMember.objects.select_for_update().get(pk=member.pk)
     if member.left_at is None:
         member.left_at = now
         member.save(update_fields=["left_at"])

@@ -255,8 +255,10 @@ def _municipality_of_person(person: Person, professional: Professional) -> Munic
 
 
 def _join(kind: str, key: str, signal: Signal, others: list[Signal], today: date) -> Match:
-    match = Match.objects.filter(kind=kind, subject_key=key).exclude(
-        status=MatchStatus.CLOSED).first()
+    # Locked: a match that is closing at this moment (retention ended one of its two
+    # signals) is found closed after the wait, and a new one is made.
+    match = Match.objects.select_for_update(no_key=True).filter(
+        kind=kind, subject_key=key).exclude(status=MatchStatus.CLOSED).first()
     municipality = _municipality(signal)
     if match is None:
         match = Match.objects.create(
@@ -325,6 +327,24 @@ def _notify(match: Match, newcomers: list[Signal]) -> None:
 # --- withdraw and extend --------------------------------------------------------------
 
 
+def _lock_youth_of(signal_id: Any) -> None:
+    """The locks a registration on the signal's youth takes (youth, parents, address), taken
+    before the signal itself: a withdrawal and a registration that could match it then
+    happen one after the other (in either order a match has its live signals), and never
+    wait for each other's rows (no deadlock)."""
+    person = Person.objects.filter(signals__pk=_int(signal_id)).first()
+    if person is not None:  # else the policy refuses it next
+        _lock([f"person:{person.pk}", *(f"parent:{p}" for p in _parents(person)),
+               f"address:{_address_key(person)}"])
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
 def _own_signal(actor: Actor, signal_id: Any, action: Action) -> Signal:
     signal = audit.get_or_deny(actor, action, Data.SIGNAL,
                          Signal.objects.select_for_update().select_related("person"), signal_id)
@@ -338,6 +358,7 @@ def withdraw_signal(actor: Actor, signal_id: Any, *, reason: str, today: date | 
         raise ValidationError({"reason": [ValidationError(
             _("Reden is 'unjustified' (ten onrechte) of 'risk_gone' (risico is weg)."),
             code="withdraw_reason")]})
+    _lock_youth_of(signal_id)
     signal = _own_signal(actor, signal_id, Action.UPDATE)
     today = today or timezone.localdate()
     matched = signal.matches.exists()
@@ -398,6 +419,8 @@ def extend_signal(actor: Actor, signal_id: Any, *, duration_days: int) -> Signal
         raise ValidationError({"duration_days": [ValidationError(
             _("De looptijd is ten minste %(n)s dagen (de keuze van de gemeente).") % {"n": minimum},
             code="duration_minimum")]})
+    if int(duration_days) == signal.duration_days:
+        return signal  # already so (a repeated request): nothing changes, nothing to count
     signal.duration_days = int(duration_days)
     signal.expires_on = min(signal.registered_on + timedelta(days=signal.duration_days),
                             birthday(signal.person, LAST_AGE))
@@ -413,7 +436,11 @@ def _end(signals: list[Signal], reason: str, today: date) -> None:
     for s in signals:
         s.status, s.ended_on, s.end_reason = SignalStatus.ENDED, today, reason
     # A match needs two active signals; with fewer it closes (an ended signal never matches).
-    for match in Match.objects.filter(signals__in=ids).exclude(status=MatchStatus.CLOSED).distinct():
+    # The matches are locked before their signals are counted: two signals of one match
+    # ending at the same moment would otherwise each still count the other as active.
+    for match in Match.objects.select_for_update(no_key=True).filter(
+            pk__in=Match.objects.filter(signals__in=ids).values("pk")
+    ).exclude(status=MatchStatus.CLOSED).order_by("pk"):
         if match.signals.filter(status=SignalStatus.ACTIVE).count() < 2:
             match.status = MatchStatus.CLOSED
             match.save(update_fields=["status"])
@@ -518,6 +545,10 @@ def propose_coordinator(actor: Actor, match_id: Any, professional_id: Any) -> Ma
         raise Refusal("already_coordinated", _("Voor deze match is de regievoerder al afgesproken."),
                       status=409)
     candidate = _candidate(match, professional_id)
+    if match.proposed_coordinator_id == candidate.pk:
+        raise Refusal("already_proposed", _(
+            "Deze professional is al voorgesteld als regievoerder. Een andere betrokkene kan "
+            "het voorstel accepteren."), status=409, field="professional_id")
     match.proposed_coordinator, match.proposed_by = candidate, actor.professional
     match.proposed_at = timezone.now()
     match.save(update_fields=["proposed_coordinator", "proposed_by", "proposed_at"])
@@ -683,27 +714,40 @@ def apply_retention(actor: Actor, plan: RetentionPlan, *, batch: int = 5000) -> 
         audit.append(rows)
         emit_many(events)
 
+    def still(signals: list[Signal], **state: Any) -> list[Signal]:
+        """Of these signals, those still as the plan found them, locked (in id order): a
+        run at the same moment (or a withdrawal) waits, and then finds them done."""
+        found = set(Signal.objects.select_for_update().filter(
+            pk__in=[s.pk for s in signals], **state).order_by("pk").values_list("pk", flat=True))
+        return [s for s in signals if s.pk in found]
+
     today = plan.as_of
+    done = {"ended": 0, "archived": 0, "destroyed": 0}
     for i in range(0, len(plan.end), batch):
-        ending = plan.end[i:i + batch]
         with transaction.atomic():
+            kept = {s.pk for s in still([s for s, _r in plan.end[i:i + batch]],
+                                        status=SignalStatus.ACTIVE)}
+            ending = [(s, r) for s, r in plan.end[i:i + batch] if s.pk in kept]
             for reason in {r for _s, r in ending}:
                 _end([s for s, r in ending if r == reason], reason, today)
             logged([s for s, _r in ending], Action.UPDATE, Activity.SIGNAL_ENDED,
                    {s: {"reason": r} for s, r in ending})
+            done["ended"] += len(ending)
     for i in range(0, len(plan.archive), batch):
-        archiving = plan.archive[i:i + batch]
         with transaction.atomic():
+            archiving = still(plan.archive[i:i + batch], status=SignalStatus.ENDED)
             Signal.objects.filter(pk__in=[s.pk for s in archiving]).update(
                 status=SignalStatus.ARCHIVED, archived_on=today)
             logged(archiving, Action.UPDATE, Activity.SIGNAL_ARCHIVED)
+            done["archived"] += len(archiving)
     unique = list({s.pk: s for s in plan.destroy}.values())
     for i in range(0, len(unique), batch):
-        destroying = unique[i:i + batch]
         with transaction.atomic():
+            destroying = still(unique[i:i + batch])
             logged(destroying, Action.DELETE, Activity.SIGNAL_DESTROYED)
             ids = [s.pk for s in destroying]
-            touched = list(Match.objects.filter(signals__in=ids).distinct())
+            touched = list(Match.objects.select_for_update(no_key=True).filter(
+                pk__in=Match.objects.filter(signals__in=ids).values("pk")).order_by("pk"))
             Signal.objects.filter(pk__in=ids).delete()
             for match in touched:
                 if not match.signals.exists():
@@ -712,7 +756,8 @@ def apply_retention(actor: Actor, plan: RetentionPlan, *, batch: int = 5000) -> 
                         and match.status != MatchStatus.CLOSED:
                     match.status = MatchStatus.CLOSED
                     match.save(update_fields=["status"])
-    return {"ended": len(plan.end), "archived": len(plan.archive), "destroyed": len(unique)}
+            done["destroyed"] += len(destroying)
+    return done
 
 
 # --- the information letter and the rights of youth and parents ----------------------------
@@ -835,6 +880,9 @@ def answer_rights_request(actor: Actor, request_id: Any, *, granted: bool, outco
     if "\x00" in outcome:
         raise ValidationError({"outcome": [ValidationError(
             _("Het teken NUL (0x00) is niet toegestaan."), code="null_characters_not_allowed")]})
+    if request.answered_on is not None:
+        raise Refusal("already_answered", _("Dit verzoek is al beantwoord."), status=409,
+                      field="outcome")
     request.granted, request.outcome = granted, outcome.strip()
     request.answered_on = answered_on or timezone.localdate()
     request.handled_by = actor.professional

@@ -202,8 +202,13 @@ def rights_person(request: HttpRequest, person_id: str, fmt: str = "") -> HttpRe
         elif "answer" in request.POST:
             answer = AnswerForm(request.POST, prefix=f"a{request.POST['answer']}")
             if answer.is_valid():
-                actions.answer_rights_request(actor, request.POST["answer"], **answer.cleaned_data)
-                messages.success(request, _("Het antwoord is vastgelegd."))
+                try:
+                    actions.answer_rights_request(actor, request.POST["answer"],
+                                                  **answer.cleaned_data)
+                except Refusal as exc:  # answered by someone else meanwhile: theirs stands
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(request, _("Het antwoord is vastgelegd."))
             else:
                 messages.error(request, _("Kies een besluit en beschrijf de uitkomst."))
             return redirect("rights_report", person_id=person_id)

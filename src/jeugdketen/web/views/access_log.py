@@ -16,6 +16,7 @@ from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Action, Data, Target, decide
 from jeugdketen.registry.actions import households_of, read_person
+from jeugdketen.rules import Refusal
 from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
 from jeugdketen.web.forms import BsnForm, PeriodForm, ReviewForm
@@ -137,6 +138,16 @@ def review(request: HttpRequest, record_id: int) -> HttpResponse:
                                         note=form.cleaned_data["note"])
         except AccessLogRecord.DoesNotExist:
             raise Http404 from None
+        except Refusal as exc:  # someone else reviewed it first: theirs stands, shown here
+            if htmx:
+                record = AccessLogRecord.objects.select_related("review__reviewed_by").get(
+                    pk=record_id)
+                return render(request, "web/partials/review_block.html",
+                              {"item": {"record": record, "review": _review_of(record),
+                                        "form": None},
+                               "notice": exc.message})
+            messages.error(request, exc.message)
+            return redirect("review_list")
         if htmx:
             return render(request, "web/partials/review_block.html",
                           {"item": {"record": result.record, "review": result, "form": None},
