@@ -62,7 +62,20 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "jeugdketen.web.middleware.SecondFactorMiddleware",
+    # Last, so that their checks run before any view or process_view reads the body and
+    # their response rules see every answer of a view (config/middleware.py).
+    "jeugdketen.config.middleware.ResponseRulesMiddleware",
+    "jeugdketen.config.middleware.BodyLimitMiddleware",
 ]
+
+# Request bodies over this size are answered 413 before anything reads them.
+MAX_BODY_BYTES = env.positive_int("JEUGDKETEN_MAX_BODY_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+# How long a writer waits for another writer's lock before it gives up; the request is then
+# answered 503 "busy, try again" with Retry-After (SQLite's busy timeout, PostgreSQL's
+# lock_timeout).
+DB_LOCK_TIMEOUT_SECONDS = env.positive_float("JEUGDKETEN_DB_LOCK_TIMEOUT_SECONDS", 20.0)
+BUSY_RETRY_AFTER_SECONDS = 5
 
 ROOT_URLCONF = "jeugdketen.config.urls"
 WSGI_APPLICATION = "jeugdketen.config.wsgi.application"
@@ -89,12 +102,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, a busy timeout and BEGIN IMMEDIATE: concurrent writers wait instead of failing.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DB_LOCK_TIMEOUT_SECONDS,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A lock wait longer than this fails with lock_not_available: answered 503, never a hang.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={int(DB_LOCK_TIMEOUT_SECONDS * 1000)}")
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -28,7 +28,7 @@ RoleName = Literal[
 class OrganisationIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     kind: OrganisationKind
-    municipality_code: str
+    municipality_code: str = Field(max_length=20)
     may_signal: bool = False
     may_coordinate: bool = False
 
@@ -54,9 +54,9 @@ class ProfessionalIn(Schema):
     organisation_id: int
     username: str = Field(min_length=1, max_length=150)
     full_name: str = Field(min_length=1, max_length=200)
-    email: str
+    email: str = Field(max_length=254)
     phone: str = Field("", max_length=20)
-    roles: list[RoleName] = Field(min_length=1)
+    roles: list[RoleName] = Field(min_length=1, max_length=6)
 
 
 class ProfessionalOut(Schema):
@@ -83,12 +83,12 @@ def create_professional(request: HttpRequest, payload: ProfessionalIn) -> Status
 
 
 class PersonIn(Schema):
-    bsn: str | None = Field(None, description="9 digits passing the eleven test; 8 digits get a leading zero. Leave out for youth without a BSN.")
+    bsn: str | None = Field(None, max_length=20, description="9 digits passing the eleven test; 8 digits get a leading zero. Leave out for youth without a BSN.")
     given_names: str = Field(min_length=1, max_length=200)
     family_name: str = Field(min_length=1, max_length=200)
     birth_date: date
     sex: Literal["M", "V", "O"]
-    postcode: str | None = None
+    postcode: str | None = Field(None, max_length=20)
     house_number: int | None = None
 
 
@@ -155,7 +155,7 @@ class MemberIn(Schema):
 
 
 class HouseholdIn(Schema):
-    members: list[MemberIn] = Field(min_length=1)
+    members: list[MemberIn] = Field(min_length=1, max_length=20)
 
 
 class MemberOut(Schema):
