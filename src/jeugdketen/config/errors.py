@@ -35,16 +35,27 @@ def is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def database_busy(exc: BaseException | None) -> bool:
-    """Did the database refuse because another writer holds a lock (SQLite's busy timeout,
-    PostgreSQL's lock_timeout, a serialization failure or a deadlock)? Then the request
-    may simply be tried again."""
+def _busy(exc: BaseException) -> bool:
     if not isinstance(exc, OperationalError):
         return False
     if getattr(exc.__cause__, "sqlstate", None) in BUSY_SQLSTATES:
         return True
     text = str(exc).lower()
     return any(phrase in text for phrase in SQLITE_BUSY)
+
+
+def database_busy(exc: BaseException | None) -> bool:
+    """Did the database refuse because another writer holds a lock (SQLite's busy timeout,
+    PostgreSQL's lock_timeout, a serialization failure or a deadlock)? Then the request
+    may simply be tried again. Looks through the exceptions this one was raised from: the
+    session middleware, for one, turns a locked database into SessionInterrupted (400)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if _busy(exc):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def problem_response(request: HttpRequest, status: int, title: str, detail: str = "",
@@ -129,6 +140,19 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     from jeugdketen.web.views import not_found as web_not_found
 
     return web_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400. Saving the session of a web page while another writer holds the lock
+    raises SessionInterrupted (a 400 that would tell the user they were logged out): that
+    is a busy database, 503."""
+    if database_busy(exception or sys.exc_info()[1]):
+        return busy(request)
+    if is_api(request):
+        return as_problem(request, HttpResponse(status=400))
+    from django.views.defaults import bad_request as default_bad_request
+
+    return default_bad_request(request, exception or Exception())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
