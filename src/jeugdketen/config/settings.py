@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from jeugdketen.config import env
+from jeugdketen.config import env, mail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -201,7 +201,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail (config/mail.py): SMTP when JEUGDKETEN_SMTP_HOST is set; else the console in a demo
+# or DEBUG run; else nothing is sent and only that fact is logged (never a body).
+EMAIL_BACKEND = mail.backend(os.environ, demo=DEMO, debug=DEBUG)
+EMAIL_HOST = os.environ.get("JEUGDKETEN_SMTP_HOST", "localhost")
+EMAIL_PORT = env.positive_int("JEUGDKETEN_SMTP_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("JEUGDKETEN_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JEUGDKETEN_SMTP_PASSWORD", "")
+EMAIL_USE_TLS, EMAIL_USE_SSL = mail.smtp_security(os.environ)
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jeugdketen@localhost")
 
 LOGGING = {
