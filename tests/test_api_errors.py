@@ -328,3 +328,25 @@ def test_every_operation_lists_its_error_answers_as_problem_details(api_client):
     assert "Retry-After" in persons["503"]["headers"]
     public = schema["paths"]["/api/v1/neighbourhoods/{code}"]["get"]["responses"]
     assert set(public) == {"200", "404", "422"}
+
+
+def test_a_busy_database_in_a_web_view_is_a_readable_503_page(professional, settings,
+                                                              monkeypatch):
+    from django.db import OperationalError
+
+    from jeugdketen.web.views import tokens
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(tokens, "issue_token", locked)
+    settings.REQUIRE_2FA = False
+    for lang, words in (("nl", "Het is even te druk"), ("en", "It is busy right now")):
+        client = Client()
+        client.force_login(professional.user)
+        client.cookies["django_language"] = lang
+        response = client.post("/tokens/")
+        assert response.status_code == 503
+        assert response["Content-Type"].startswith("text/html")
+        assert words in response.content.decode() and int(response["Retry-After"]) > 0
+        assert "no-store" in response["Cache-Control"]
