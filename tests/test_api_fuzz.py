@@ -74,7 +74,22 @@ class World:
 
 
 @pytest.fixture
-def world(db, municipality, postcode_address) -> World:
+def in_test_transaction():
+    """schemathesis calls the WSGI handler directly, which closes the database connection
+    after each request (close_old_connections); inside the test's transaction that would
+    end it. Django's own test client disconnects the same signals."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(db, in_test_transaction, municipality, postcode_address) -> World:
     from jeugdketen.plans import actions as plans
     from jeugdketen.referral_index import actions as referral
     from jeugdketen.registry import actions as registry
