@@ -54,9 +54,9 @@ Category = Literal["base_data", "analysis", "plan", "evaluations"]
 class ConsentIn(Schema):
     person_id: UUID
     plan_id: UUID = Field(description="The family plan the consent is given for.")
-    given_by_person_ids: list[UUID] = Field(min_length=1)
+    given_by_person_ids: list[UUID] = Field(min_length=1, max_length=20)
     organisation_id: int
-    categories: list[Category] = Field(min_length=1)
+    categories: list[Category] = Field(min_length=1, max_length=4)
     valid_from: date | None = None
     valid_until: date | None = None
 

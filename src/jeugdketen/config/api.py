@@ -1,11 +1,14 @@
-"""The JSON API under /api/v1/: bearer tokens, RFC 9457 problem details for every error."""
+"""The JSON API under /api/v1/: bearer tokens, RFC 9457 problem details for every error,
+and an OpenAPI document that lists every operation's error answers (`ProblemApi`)."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -16,6 +19,7 @@ from jeugdketen.access.actions import actor_for_user, user_for_token
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.lockout import client_address
 from jeugdketen.access.policy import AccessPoint
+from jeugdketen.config import errors as error_answers
 from jeugdketen.rules import Refusal
 
 log = logging.getLogger(__name__)
@@ -41,7 +45,106 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+PROBLEM_SCHEMAS: dict[str, Any] = {
+    "Problem": {
+        "title": "Problem",
+        "description": "RFC 9457 problem details. `errors` names each field and the rule it "
+                       "broke; some problems add members (`existing`, `max_body_bytes`, "
+                       "`retry_after_seconds`).",
+        "type": "object",
+        "required": ["type", "title", "status"],
+        "properties": {
+            "type": {"type": "string", "description": "urn:jeugdketen:problem:<kind>"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "instance": {"type": "string"},
+            "detail": {"type": "string"},
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemError"}},
+        },
+        "additionalProperties": True,
+    },
+    "ProblemError": {
+        "title": "ProblemError",
+        "type": "object",
+        "required": ["field", "rule", "message"],
+        "properties": {
+            "field": {"type": "string"},
+            "rule": {"type": "string"},
+            "message": {"type": "string"},
+        },
+    },
+}
+
+ERROR_TEXTS = {
+    "400": "The body is not valid JSON.",
+    "401": "No valid token: send `Authorization: Bearer <token>`.",
+    "403": "No ground under the access policy (logged), or refused by a rule. No personal "
+           "data, and no hint whether the record exists.",
+    "404": "Nothing at this path (for example an id that is not a number or UUID).",
+    "409": "Refused by the current state (a duplicate, already done, changed meanwhile).",
+    "413": "The body is larger than the limit (JEUGDKETEN_MAX_BODY_BYTES).",
+    "422": "Invalid input: each field with the rule it broke.",
+    "503": "The database is busy with other changes: nothing was saved; try again after "
+           "Retry-After seconds.",
+}
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+
+
+def error_statuses(method: str, operation: dict[str, Any]) -> list[str]:
+    """The error answers an operation can give, derived from what it is: authenticated
+    (401, 403, and 503 because even a denied read writes an access-log record), path
+    parameters (404), a write (409, 413), a body (400) and any input (422)."""
+    authenticated = bool(operation.get("security"))
+    has_body = "requestBody" in operation
+    params = operation.get("parameters", [])
+    statuses = []
+    if has_body:
+        statuses.append("400")
+    if authenticated:
+        statuses += ["401", "403"]
+    if any(p.get("in") == "path" for p in params):
+        statuses.append("404")
+    if authenticated and method in WRITE_METHODS:
+        statuses.append("409")
+    if method in WRITE_METHODS:
+        statuses.append("413")
+    if has_body or params:
+        statuses.append("422")
+    if authenticated or method in WRITE_METHODS:
+        statuses.append("503")
+    return statuses
+
+
+def error_response(status: str) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": ERROR_TEXTS[status],
+        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    if status == "401":
+        response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    if status == "503":
+        response["headers"] = {"Retry-After": {
+            "description": "seconds", "schema": {"type": "integer"}}}
+    return response
+
+
+class ProblemApi(NinjaAPI):
+    """NinjaAPI whose OpenAPI document lists, for every operation, its error answers as
+    problem details: done here once, not in each endpoint's decorator."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(PROBLEM_SCHEMAS)
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status in error_statuses(method, operation):
+                    responses.setdefault(status, error_response(status))
+        return schema
+
+
+api = ProblemApi(
     title="Jeugdketen API",
     version="1",
     description=(
@@ -137,6 +240,18 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, exc.status_code, str(exc.message), kind=str(exc.status_code))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_answers.too_large(request)
+
+
+@api.exception_handler(OperationalError)
+def on_database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    if error_answers.database_busy(exc):
+        return error_answers.busy(request)
+    return on_unexpected(request, exc)
 
 
 @api.exception_handler(Exception)

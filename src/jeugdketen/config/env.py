@@ -33,6 +33,32 @@ def flag(name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be true or false, not {value!r}")
 
 
+def positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ValueError(f"{name} must be a whole number above 0, not {value!r}")
+    return number
+
+
+def positive_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number > 0:
+        raise ValueError(f"{name} must be a number above 0, not {value!r}")
+    return number
+
+
 def secret_key() -> str:
     """SECRET_KEY from the environment, else one generated on first run under var/."""
     value = os.environ.get("SECRET_KEY")

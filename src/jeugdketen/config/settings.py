@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from jeugdketen.config import env
+from jeugdketen.config import env, mail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,7 +64,20 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "jeugdketen.web.middleware.SecondFactorMiddleware",
+    # Last, so that their checks run before any view or process_view reads the body and
+    # their response rules see every answer of a view (config/middleware.py).
+    "jeugdketen.config.middleware.ResponseRulesMiddleware",
+    "jeugdketen.config.middleware.BodyLimitMiddleware",
 ]
+
+# Request bodies over this size are answered 413 before anything reads them.
+MAX_BODY_BYTES = env.positive_int("JEUGDKETEN_MAX_BODY_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+# How long a writer waits for another writer's lock before it gives up; the request is then
+# answered 503 "busy, try again" with Retry-After (SQLite's busy timeout, PostgreSQL's
+# lock_timeout).
+DB_LOCK_TIMEOUT_SECONDS = env.positive_float("JEUGDKETEN_DB_LOCK_TIMEOUT_SECONDS", 20.0)
+BUSY_RETRY_AFTER_SECONDS = 5
 
 ROOT_URLCONF = "jeugdketen.config.urls"
 WSGI_APPLICATION = "jeugdketen.config.wsgi.application"
@@ -91,12 +104,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, a busy timeout and BEGIN IMMEDIATE: concurrent writers wait instead of failing.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DB_LOCK_TIMEOUT_SECONDS,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A lock wait longer than this fails with lock_not_available: answered 503, never a hang.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={int(DB_LOCK_TIMEOUT_SECONDS * 1000)}")
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -231,7 +248,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail (config/mail.py): SMTP when JEUGDKETEN_SMTP_HOST is set; else the console in a demo
+# or DEBUG run; else nothing is sent and only that fact is logged (never a body).
+EMAIL_BACKEND = mail.backend(os.environ, demo=DEMO, debug=DEBUG)
+EMAIL_HOST = os.environ.get("JEUGDKETEN_SMTP_HOST", "localhost")
+EMAIL_PORT = env.positive_int("JEUGDKETEN_SMTP_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("JEUGDKETEN_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JEUGDKETEN_SMTP_PASSWORD", "")
+EMAIL_USE_TLS, EMAIL_USE_SSL = mail.smtp_security(os.environ)
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jeugdketen@localhost")
 
 LOGGING = {

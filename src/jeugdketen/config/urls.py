@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("jeugdketen.web.urls")),
 ]
 
+handler400 = "jeugdketen.config.errors.bad_request"
 handler403 = "jeugdketen.web.views.forbidden"
-handler404 = "jeugdketen.web.views.not_found"
-handler500 = "jeugdketen.web.views.server_error"
+# Problem details under /api/v1/, web pages elsewhere; a busy database is a 503.
+handler404 = "jeugdketen.config.errors.not_found"
+handler500 = "jeugdketen.config.errors.server_error"

@@ -72,6 +72,7 @@ def list_guides(request: HttpRequest) -> list[dict[str, Any]]:
 
 class SessionIn(Schema):
     answers: dict[str, Any] = Field(
+        max_length=200,
         description='{question id: answer}: "yes"/"no" (or true/false) for a yes_no '
                     "question, a list of option ids for a choices question (left out: "
                     "nothing ticked). Answer only the questions the walk asks.")

@@ -198,7 +198,7 @@ class Levels(Schema):
 
 class GoalIn(Schema):
     title: str = Field(min_length=1, max_length=300)
-    person_ids: list[UUID] = Field(min_length=1)
+    person_ids: list[UUID] = Field(min_length=1, max_length=20)
     weight: int = Field(1, ge=1, le=10)
     levels: Levels
     organisation_id: int | None = None
@@ -299,7 +299,7 @@ class ScoreIn(Schema):
 
 class EvaluationIn(Schema):
     date: date
-    scores: list[ScoreIn] = Field(min_length=1)
+    scores: list[ScoreIn] = Field(min_length=1, max_length=100)
     note: str = Field("", max_length=5000)
 
 
@@ -322,7 +322,7 @@ class CloseIn(Schema):
     reason_code: Literal["01", "02", "03", "04", "05"]
     can_continue_without_help: bool
     satisfaction: int | None = Field(None, ge=1, le=10)
-    final_scores: list[ScoreIn] | None = None
+    final_scores: list[ScoreIn] | None = Field(None, max_length=100)
     note: str = Field("", max_length=5000)
 
 
@@ -391,8 +391,8 @@ class StressIn(Schema):
 
 class AnalysisIn(Schema):
     made_on: date
-    scores: list[DomainScoreIn]
-    stress: list[StressIn] = []
+    scores: list[DomainScoreIn] = Field(max_length=400)
+    stress: list[StressIn] = Field([], max_length=20)
 
 
 @router.post("/plans/{plan_id}/analyses", response={201: Created})

@@ -219,7 +219,7 @@ def record_rights_request(request: HttpRequest, person_id: str, payload: RightsR
 
 class AnswerIn(Schema):
     granted: bool
-    outcome: str = Field(min_length=1)
+    outcome: str = Field(min_length=1, max_length=5000)
     answered_on: date | None = None
 
 

@@ -157,35 +157,33 @@ def rights_report(report: dict[str, Any]) -> Document:
 
 
 def pdf(document: Document) -> bytes:
-    """Render a document as PDF (fpdf2, built-in Helvetica; Latin-1 covers Dutch)."""
-    from fpdf import FPDF
+    """Render a document as PDF (fpdf2) in the embedded Unicode font DejaVu Sans, so every
+    name prints as it is written (jeugdketen.fonts)."""
+    from jeugdketen.fonts import FAMILY, new_pdf
 
-    def text(value: str) -> str:
-        return str(value).encode("latin-1", "replace").decode("latin-1")
-
-    out = FPDF(format="A4")
-    out.set_title(text(document.title))
+    out = new_pdf(format="A4")
+    out.set_title(document.title)
     out.set_author("Jeugdketen")
     out.set_margins(20, 20, 20)
     out.add_page()
-    out.set_font("Helvetica", size=10)
+    out.set_font(FAMILY, size=10)
     for line in document.addressee:
-        out.cell(0, 5, text(line), new_x="LMARGIN", new_y="NEXT")
+        out.cell(0, 5, str(line), new_x="LMARGIN", new_y="NEXT")
     out.ln(6)
-    out.set_font("Helvetica", "B", 16)
-    out.multi_cell(0, 8, text(document.title), new_x="LMARGIN", new_y="NEXT")
+    out.set_font(FAMILY, "B", 16)
+    out.multi_cell(0, 8, document.title, new_x="LMARGIN", new_y="NEXT")
     for section in document.sections:
         out.ln(3)
-        out.set_font("Helvetica", "B", 12)
-        out.multi_cell(0, 7, text(section.heading), new_x="LMARGIN", new_y="NEXT")
-        out.set_font("Helvetica", size=10)
+        out.set_font(FAMILY, "B", 12)
+        out.multi_cell(0, 7, section.heading, new_x="LMARGIN", new_y="NEXT")
+        out.set_font(FAMILY, size=10)
         for paragraph in section.paragraphs:
-            out.multi_cell(0, 5, text(paragraph), new_x="LMARGIN", new_y="NEXT")
+            out.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
             out.ln(2)
         if section.rows:
             with out.table(text_align="LEFT", line_height=5) as table:
                 for row in section.rows:
                     cells = table.row()
                     for value in row:
-                        cells.cell(text(value))
+                        cells.cell(str(value))
     return bytes(out.output())

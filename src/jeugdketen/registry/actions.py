@@ -590,7 +590,11 @@ def create_organisation(
 def create_professional(
     actor: Actor, *, organisation_id: int, username: str, full_name: str, email: str,
     phone: str = "", roles: list[str], password: str | None = None,
+    with_token: bool = False,
 ) -> Professional:
+    """A professional with a login. `with_token=True` also issues their first API token in
+    the same transaction, on the same decision (the raw value is on `.api_token`, shown
+    once): one request, one outcome, never an account without its token or the reverse."""
     municipality = (Organisation.objects.filter(pk=organisation_id)
                     .values_list("municipality_id", flat=True).first()
                     if isinstance(organisation_id, int) else None)
@@ -636,6 +640,18 @@ def create_professional(
         email=email, phone=phone, roles=sorted(set(roles)))
     emit(Activity.PROFESSIONAL_CREATED, organisation_id=organisation_id,
          attributes={"roles": prof.roles})
+    if with_token:
+        from datetime import timedelta
+
+        from django.conf import settings
+
+        from jeugdketen.access.models import ApiToken, hash_token
+
+        raw = ApiToken.generate()
+        ApiToken.objects.create(
+            user=user, prefix=raw[3:11], digest=hash_token(raw),
+            expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS))
+        prof.api_token = raw  # type: ignore[attr-defined]
     return prof
 
 

@@ -9,7 +9,6 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from jeugdketen.access.actions import issue_token
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import Municipality, Neighbourhood, Person
 
@@ -29,7 +28,7 @@ RoleName = Literal[
 class OrganisationIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     kind: OrganisationKind
-    municipality_code: str
+    municipality_code: str = Field(max_length=20)
     may_signal: bool = False
     may_coordinate: bool = False
 
@@ -55,9 +54,9 @@ class ProfessionalIn(Schema):
     organisation_id: int
     username: str = Field(min_length=1, max_length=150)
     full_name: str = Field(min_length=1, max_length=200)
-    email: str
+    email: str = Field(max_length=254)
     phone: str = Field("", max_length=20)
-    roles: list[RoleName] = Field(min_length=1)
+    roles: list[RoleName] = Field(min_length=1, max_length=6)
 
 
 class ProfessionalOut(Schema):
@@ -73,22 +72,23 @@ class ProfessionalOut(Schema):
 
 @router.post("/professionals", response={201: ProfessionalOut})
 def create_professional(request: HttpRequest, payload: ProfessionalIn) -> Status[dict]:
+    """A professional and their first API token, made together in one action: either
+    both exist afterwards or neither (a refusal leaves no account)."""
     actor = request.actor  # type: ignore[attr-defined]
-    prof = actions.create_professional(actor, **payload.dict())
-    token = issue_token(actor, prof.user)
+    prof = actions.create_professional(actor, **payload.dict(), with_token=True)
     return Status(201, {"id": prof.pk, "organisation_id": prof.organisation_id,
                  "username": prof.user.username, "full_name": prof.full_name,
                  "email": prof.email, "phone": prof.phone, "roles": prof.roles,
-                 "api_token": token})
+                 "api_token": prof.api_token})  # type: ignore[attr-defined]
 
 
 class PersonIn(Schema):
-    bsn: str | None = Field(None, description="9 digits passing the eleven test; 8 digits get a leading zero. Leave out for youth without a BSN.")
+    bsn: str | None = Field(None, max_length=20, description="9 digits passing the eleven test; 8 digits get a leading zero. Leave out for youth without a BSN.")
     given_names: str = Field(min_length=1, max_length=200)
     family_name: str = Field(min_length=1, max_length=200)
     birth_date: date
     sex: Literal["M", "V", "O"]
-    postcode: str | None = None
+    postcode: str | None = Field(None, max_length=20)
     house_number: int | None = None
     house_letter: str | None = Field(None, max_length=1)
     house_number_addition: str | None = Field(None, max_length=4)
