@@ -74,12 +74,18 @@ def test_an_emergency_access_is_reviewed_once(committed):  # noqa: F811
 
 def test_consent_is_withdrawn_once_and_every_consent_given_kept(committed):  # noqa: F811
     """The family's own view (a parent for their own consent) through the API."""
+    from jeugdketen.plans.models import Plan
+
     parent = f.PersonFactory(birth_date=f.birth_date_for_age(40))
     user = f.UserFactory(person=parent)
     school = f.OrganisationFactory(kind="school", municipality=committed.municipality)
+    coordinator = f.ProfessionalFactory(organisation=committed, roles=["coordinator"])
+    plan = Plan.objects.create(household=f.make_household(parents=[parent]), origin="direct",
+                               coordinator=coordinator, main_organisation=committed)
 
     given = post_at_once(user, "/consents", {
-        "person_id": str(parent.pk), "given_by_person_ids": [str(parent.pk)],
+        "person_id": str(parent.pk), "plan_id": str(plan.pk),
+        "given_by_person_ids": [str(parent.pk)],
         "organisation_id": school.pk, "categories": ["plan"]})
     assert statuses(given) == [201] * N
     assert Consent.objects.filter(person=parent).count() == N

@@ -65,10 +65,12 @@ def of_plan(plan: Plan) -> dict[str, str]:
 
 
 def school_joins_on_consent(family) -> None:
-    """The family's consent for the school, for every member (written straight away)."""
+    """The family's consent for the school, for every member, given for the family's open
+    plan (written straight away)."""
+    plan = Plan.objects.get(household=family.household, status="open")
     for person in family.members:
         consent = Consent.objects.create(
-            person=person, organisation=family.school, valid_from=timezone.localdate(),
+            person=person, plan=plan, organisation=family.school, valid_from=timezone.localdate(),
             categories=["base_data", "analysis", "plan", "evaluations"],
             recorded_by=family.coordinator.user)
         consent.given_by.set([family.parent])

@@ -291,8 +291,8 @@ def load(*, signals: int = 200_000, seed: int = 2026, due: float = 0.05,
     now = datetime.now(UTC)
     with transaction.atomic():
         _insert("registry_registration",
-                ["person_id", "professional_id", "organisation_id", "created_at", "entered"],
-                [(pid, prof.pk, prof.organisation_id, now, "{}") for pid, _k in bulk.api_pool])
+                ["person_id", "professional_id", "organisation_id", "created_at"],
+                [(pid, prof.pk, prof.organisation_id, now) for pid, _k in bulk.api_pool])
     progress = _progress("signals", len(bulk.rows), out)
     loaded = 0
     for lo in range(0, len(bulk.rows), BATCH):
@@ -411,8 +411,8 @@ def match_check(*, pairs: int = 2_000, singles: int = 200, seed: int = 2026, thr
             cursor.execute("DELETE FROM referral_index_signal WHERE id >= %s", [CHECK_BASE])
         _insert("referral_index_signal", SIGNAL_COLUMNS, first)
         _insert("registry_registration",
-                ["person_id", "professional_id", "organisation_id", "created_at", "entered"],
-                [(y, p, profs[p].organisation_id, now, "{}") for y, p, _k in second])
+                ["person_id", "professional_id", "organisation_id", "created_at"],
+                [(y, p, profs[p].organisation_id, now) for y, p, _k in second])
     point = AccessPoint(ip="127.0.0.1", user_agent="bench match check", channel="command")
     progress = _progress("match check", len(second), out)
     done = [0]

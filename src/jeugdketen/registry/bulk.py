@@ -64,6 +64,7 @@ from jeugdketen.registry import demo
 from jeugdketen.registry.models import (
     Household,
     HouseholdMember,
+    Kinship,
     Neighbourhood,
     Person,
     PostcodeAddress,
@@ -215,6 +216,26 @@ def _insert_new(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     return result
 
 
+def _confirmed(household: HouseholdRow, person: PersonRow) -> bool:
+    """The BRP confirms a relation between persons with a BSN (both parents and the child)."""
+    return bool(person.bsn) and all(m.bsn for m in household.members)
+
+
+def _kinship(members: list[tuple[HouseholdRow, PersonRow]]) -> list[tuple[Any, ...]]:
+    """The BRP facts of the bulk families: both parents hold joint custody of the children
+    (rows only between persons with a BSN; a minor only has custody holders)."""
+    rows = []
+    cutoff = date.today() - timedelta(days=18 * 365)
+    for h, p in members:
+        if p.relation != "child" or not p.bsn:
+            continue
+        for parent in h.members:
+            if parent.relation == "parent" and parent.bsn:
+                rows.append((p.id, parent.bsn, True, p.birth_date > cutoff,
+                             "GezamenlijkOuderlijkGezag" if p.birth_date > cutoff else ""))
+    return rows
+
+
 def _existing_persons(ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
     found: set[uuid.UUID] = set()
     for i in range(0, len(ids), 2000):
@@ -229,12 +250,16 @@ def _load_batch(batch: list[HouseholdRow]) -> int:
     with transaction.atomic():
         addresses = {(p.postcode, p.house_number, p.neighbourhood_id) for p in people
                      if p.neighbourhood_id}
+        # A person with a (test) BSN stands for one verified in the BRP; beyond the ~9,000 test
+        # BSNs persons carry a system_id and are, like a youth without a BSN, unverified.
         person_cols = ["id", "bsn", "system_id", "pseudonym", "given_names", "family_name",
-                       "birth_date", "sex", "postcode", "house_number", "neighbourhood_id",
-                       "neighbourhood_unknown", "created_at", "updated_at"]
+                       "birth_date", "sex", "postcode", "house_number", "house_letter",
+                       "house_number_addition", "neighbourhood_id", "neighbourhood_unknown",
+                       "created_at", "updated_at", "brp_verified_at"]
         person_rows = [(p.id, p.bsn, p.system_id, p.pseudonym, p.given_names, p.family_name,
-                        p.birth_date, p.sex, p.postcode, p.house_number, p.neighbourhood_id,
-                        p.neighbourhood_id is None, p.at, p.at) for p in people]
+                        p.birth_date, p.sex, p.postcode, p.house_number, "", "",
+                        p.neighbourhood_id, p.neighbourhood_id is None, p.at, p.at,
+                        p.at if p.bsn else None) for p in people]
         if _pg():
             _insert_new("registry_postcodeaddress", ["postcode", "house_number", "neighbourhood_id"],
                         sorted(addresses))
@@ -255,12 +280,16 @@ def _load_batch(batch: list[HouseholdRow]) -> int:
             new_households = set(_insert_new(
                 "registry_household", ["id", "created_at", "created_by_id"],
                 [(h.id, h.at, h.professional.pk) for h in households], returning="id"))
-            _insert_new("registry_householdmember", ["household_id", "person_id", "relation"],
-                        [(h.id, p.id, p.relation) for h, p in members])
+            _insert_new("registry_householdmember",
+                        ["household_id", "person_id", "relation", "brp_verified"],
+                        [(h.id, p.id, p.relation, _confirmed(h, p)) for h, p in members])
             _insert_new("registry_registration",
-                        ["person_id", "professional_id", "organisation_id", "created_at", "entered"],
-                        [(p.id, h.professional.pk, h.professional.organisation_id, p.at, "{}")
+                        ["person_id", "professional_id", "organisation_id", "created_at"],
+                        [(p.id, h.professional.pk, h.professional.organisation_id, p.at)
                          for h, p in members])
+            _insert_new("registry_kinship",
+                        ["child_id", "relative_bsn", "is_parent", "has_custody", "custody_type"],
+                        _kinship(members))
         else:
             known = set(Household.objects.filter(pk__in=[h.id for h in households])
                         .values_list("pk", flat=True))
@@ -269,8 +298,12 @@ def _load_batch(batch: list[HouseholdRow]) -> int:
                 [Household(id=h.id, created_at=h.at, created_by=h.professional)
                  for h in households if h.id in new_households], batch_size=500)
             HouseholdMember.objects.bulk_create(
-                [HouseholdMember(household_id=h.id, person_id=p.id, relation=p.relation)
+                [HouseholdMember(household_id=h.id, person_id=p.id, relation=p.relation,
+                                 brp_verified=_confirmed(h, p))
                  for h, p in members], ignore_conflicts=True, batch_size=500)
+            Kinship.objects.bulk_create(
+                [Kinship(child_id=c, relative_bsn=b, is_parent=i, has_custody=d, custody_type=t)
+                 for c, b, i, d, t in _kinship(members)], ignore_conflicts=True, batch_size=500)
             Registration.objects.bulk_create(
                 [Registration(person_id=p.id, professional=h.professional,
                               organisation_id=h.professional.organisation_id, created_at=p.at)
