@@ -653,3 +653,62 @@ def test_reading_back_a_known_bsn_shows_the_brps_data_to_anyone_who_proved_it(
     read = api.get(f"/persons/{created['id']}").json()
     assert (read["given_names"], read["family_name"], read["birth_date"]) == (
         "Nina", "Nguyen", "2015-06-22")
+
+
+def test_a_mismatch_is_logged_as_a_refused_attempt_naming_nobody(professional):
+    actor = f.professional_actor(professional)
+    with pytest.raises(ValidationError):
+        actions.register_person(actor, entered(brp=False))
+    [record] = AccessLogRecord.objects.filter(username=professional.user.username)
+    assert (record.outcome, record.client_id, record.object_type) == ("refused", "", "base_data")
+    assert record.reason == actions.MISMATCH_REASON
+
+
+def test_guessing_is_stopped_after_the_daily_limit(professional, privacy_officer, settings):
+    """Issue 8: the BRP check must not become an oracle for birth dates. After the limit a
+    user registers nobody with a BSN for 24 hours (even with the right data), the privacy
+    officer is told once; a colleague is not affected."""
+    from jeugdketen.referral_index.models import Message
+
+    settings.BRP_MISMATCHES_PER_DAY = 3
+    actor = f.professional_actor(professional)
+    bsn = f.synthetic_bsn()
+    in_brp(bsn=bsn, given_names="Daan", family_name="Visser", birth_date=date(2013, 11, 2))
+    for day in (1, 2, 3):
+        with pytest.raises(ValidationError):
+            actions.register_person(actor, entered(bsn=bsn, birth_date=date(2013, 1, day),
+                                                   brp=False))
+    with pytest.raises(Refusal) as info:
+        actions.register_person(actor, entered(bsn=bsn, brp=False))  # right, but too late
+    assert (info.value.rule, info.value.status) == ("brp_mismatch_limit", 429)
+    assert Person.objects.count() == 0
+    assert Message.objects.filter(recipient=privacy_officer).count() == 1
+    colleague = f.professional_actor(f.ProfessionalFactory(organisation=professional.organisation))
+    assert actions.register_person(colleague, entered(bsn=bsn, brp=False)).person.bsn == bsn
+
+
+def test_the_nightly_refresh_brings_brp_facts_up_to_date(professional):
+    """A move and a custody change reach the platform through `jeugdketen brp refresh`; each
+    changed person gets an access-log record on the ground `brp`; unchanged ones none."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    actor = f.professional_actor(professional)
+    mother, kid = f.synthetic_bsn(), f.synthetic_bsn()
+    in_brp(bsn=mother, given_names="Ilse", family_name="Visser", birth_date=date(1985, 1, 1))
+    in_brp(bsn=kid, given_names="Mees", family_name="Visser", birth_date=date(2016, 1, 1),
+           parents=[mother], custody=[mother], postcode="9901AB", house_number=1)
+    for bsn, name, born in ((mother, "Ilse", date(1985, 1, 1)), (kid, "Mees", date(2016, 1, 1))):
+        actions.register_person(actor, actions.PersonInput(
+            bsn=bsn, given_names=name, family_name="Visser", birth_date=born, sex="O"))
+    in_brp(bsn=kid, given_names="Mees", family_name="Visser", birth_date=date(2016, 1, 1),
+           parents=[mother], custody=[], custody_type="Voogdij", postcode="9901AB",
+           house_number=1)
+    out = StringIO()
+    call_command("brp", "refresh", stdout=out, stderr=StringIO())
+    assert json.loads(out.getvalue()) == {"checked": 2, "changed": 1, "unknown": 0}
+    person = Person.objects.get(bsn=kid)
+    assert not Kinship.objects.filter(child=person, has_custody=True).exists()
+    [record] = AccessLogRecord.objects.filter(ground="brp")
+    assert (record.client_id, record.action) == (str(person.pk), "update")

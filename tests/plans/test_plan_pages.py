@@ -161,10 +161,11 @@ def test_the_coordinator_sees_the_whole_family_page(family, plan, goal, teacher_
         assert f'action="{form_url(plan, slug)}#form-' in body, slug
     # ... the heavy ones as a link to their own page (no form on the family page).
     for slug, link in (("evaluatie", "Evaluatie vastleggen"), ("afsluiten", "Het plan afsluiten"),
-                       ("overdracht", "Regie overdragen"),
-                       ("grondslag", "Wettelijke grondslag vastleggen")):
+                       ("overdracht", "Regie overdragen")):
         assert f'href="{form_url(plan, slug)}">{link}</a>' in body, slug
         assert f'action="{form_url(plan, slug)}' not in body, slug
+    # A legal basis is its holder's to record; a neighbourhood team holds none.
+    assert form_url(plan, "grondslag") not in body
     for person in family.members:
         assert f'href="{analysis_url(plan, person)}">Analyse vastleggen voor {person}</a>' in body
     for item in PlanAction.objects.all():
@@ -741,13 +742,9 @@ def test_record_a_legal_basis(family, plan, coordinator, municipality):
     certified = f.OrganisationFactory(name="Jeugdbescherming Testdam", municipality=municipality,
                                       kind="certified_institution", may_coordinate=True)
     url = form_url(plan, "grondslag")
-    form_page(coordinator.get(url), "Wettelijke grondslag vastleggen", url)
-    school = coordinator.post(url, {
-        "lb-person_id": str(family.child.pk), "lb-organisation_id": str(family.school.pk),
-        "lb-kind": "child_protection", "lb-reference": "OTS 2025/123",
-        "lb-valid_until": (TODAY() + timedelta(days=365)).isoformat()})
-    assert school.status_code == 200  # on the field, not a 403
-    assert "gecertificeerde instelling" in field_error(school, "id_lb-organisation_id")
+    # The neighbourhood team holds no legal basis: no link, no page.
+    assert url not in coordinator.get(page_url(plan)).content.decode()
+    assert coordinator.get(url).status_code == 403
     data = {"lb-person_id": str(family.child.pk), "lb-organisation_id": str(certified.pk),
             "lb-kind": "child_protection", "lb-reference": "OTS 2025/123",
             "lb-valid_from": TODAY().isoformat(),
@@ -761,6 +758,7 @@ def test_record_a_legal_basis(family, plan, coordinator, municipality):
     actions.hand_over(family.actor, plan.pk, to_professional_id=guardian.pk, on=None,
                       reason="De gecertificeerde instelling neemt de regie over.")
     coordinator = login(guardian)
+    form_page(coordinator.get(url), "Wettelijke grondslag vastleggen", url)
     data["lb-valid_until"] = (TODAY() - timedelta(days=1)).isoformat()
     refused = coordinator.post(url, data)
     assert "einddatum na de begindatum" in field_error(refused, "id_lb-valid_until")

@@ -226,3 +226,15 @@ def test_the_refusal_of_a_second_plan_names_the_open_plan_only_to_a_reader(
         "match_id": own_match.pk})
     assert reader.status_code == 409 and reader.json()["existing"]["id"] == str(plan.pk)
     assert Plan.objects.filter(household=family.household).count() == 1
+
+
+def test_the_api_starts_a_plan_on_the_familys_consent(family, api_client_for):
+    """POST /plans with `consent_given_by_person_ids`: the coordinator who entered the family
+    starts it; without the consent it is 403."""
+    api = api_client_for(family.coordinator)
+    body = {"household_id": str(family.household.pk), "coordinator_id": family.coordinator.pk}
+    assert api.post("/plans", body).status_code == 403
+    started = api.post("/plans", {**body, "consent_given_by_person_ids": [
+        str(family.parent.pk), str(family.youth.pk)]})
+    assert started.status_code == 201, started.json()
+    assert started.json()["coordinator_id"] == family.coordinator.pk

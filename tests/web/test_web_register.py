@@ -183,3 +183,34 @@ def test_register_household_with_a_bad_member_id_is_refused(professional, client
     assert response.status_code == 403
     assert own.given_names not in response.content.decode()
     assert not Household.objects.exists()
+
+
+def test_a_legal_basis_is_recorded_by_its_own_organisation_from_the_person_page(client_for):
+    """Issue 8: only the organisation that holds a legal basis records it (a certified
+    institution a child-protection measure); a school neither sees the button nor the page."""
+    from jeugdketen.access.models import LegalBasis
+
+    institution = f.OrganisationFactory(kind="certified_institution")
+    guardian = f.ProfessionalFactory(organisation=institution, roles=["professional"])
+    child = register(guardian, given_names="Mees", family_name="Visser")
+    client = client_for(guardian)
+    page = client.get(reverse("person", args=[child.pk])).content.decode()
+    assert reverse("person_legal_basis", args=[child.pk]) in page
+    form = client.get(reverse("person_legal_basis", args=[child.pk])).content.decode()
+    assert "kinderbeschermingsmaatregel" in form and "Veilig Thuis" not in form
+    response = client.post(reverse("person_legal_basis", args=[child.pk]), {
+        "lb-person_id": str(child.pk), "lb-organisation_id": institution.pk,
+        "lb-kind": "child_protection", "lb-reference": "OTS C/13/2026/1",
+        "lb-valid_until": "2027-12-31"}, follow=True)
+    assert "De wettelijke grondslag is vastgelegd." in visible_text(response.content)
+    basis = LegalBasis.objects.get(person=child)
+    assert basis.organisation == institution and basis.recorded_by == guardian.user
+
+    school = f.ProfessionalFactory(organisation=f.OrganisationFactory(kind="school"))
+    pupil = register(school, given_names="Pim", family_name="Visser")
+    assert reverse("person_legal_basis", args=[pupil.pk]) not in client_for(school).get(
+        reverse("person", args=[pupil.pk])).content.decode()
+    assert client_for(school).get(reverse("person_legal_basis", args=[pupil.pk])).status_code == 403
+    # Someone without a ground for the person gets the same 403 as for an unknown id.
+    stranger = f.ProfessionalFactory(organisation=institution, roles=["professional"])
+    assert client_for(stranger).get(reverse("person_legal_basis", args=[child.pk])).status_code == 403

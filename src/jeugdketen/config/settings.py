@@ -212,6 +212,9 @@ BRP_STANDIN_DB = os.environ.get("JEUGDKETEN_BRP_STANDIN_DB") or str(env.var_dir(
 if BRP_STANDIN:
     BRP_URL = f"http://127.0.0.1:{BRP_STANDIN_PORT}/haalcentraal/api/brp"
 BRP_TIMEOUT = float(os.environ.get("JEUGDKETEN_BRP_TIMEOUT", "5"))
+# Registrations whose BSN, birth date and family name disagree with the BRP: after this many
+# in 24 hours a user registers nobody with a BSN for the rest of that period (no guessing).
+BRP_MISMATCHES_PER_DAY = int(os.environ.get("JEUGDKETEN_BRP_MISMATCHES_PER_DAY", "20"))
 BRP_API_KEY = os.environ.get("JEUGDKETEN_BRP_API_KEY", "")
 BRP_CLIENT_CERT = os.environ.get("JEUGDKETEN_BRP_CLIENT_CERT", "")
 BRP_CLIENT_KEY = os.environ.get("JEUGDKETEN_BRP_CLIENT_KEY", "")

@@ -25,7 +25,15 @@ Score = Literal[-2, -1, 0, 1, 2]
 class PlanIn(Schema):
     household_id: UUID
     coordinator_id: int
-    match_id: int | None = None
+    match_id: int | None = Field(None, description="Start as the agreed coordinator of this "
+                                                   "coordinated match about a member.")
+    consent_given_by_person_ids: list[UUID] = Field(
+        default_factory=list, max_length=20,
+        description="Or start on the family's consent: the members who gave it (the person "
+                    "from 16; a custody holder in the BRP under 12; both from 12 to 16). "
+                    "You then coordinate the plan yourself (coordinator_id is you) and must "
+                    "have entered every member; the consent is recorded for your "
+                    "organisation, for this plan.")
 
 
 class PersonRef(Schema):
@@ -170,12 +178,16 @@ class PlanCreated(Schema):
 
 @router.post("/plans", response={201: PlanCreated})
 def start_plan(request: HttpRequest, payload: PlanIn) -> Status[dict]:
-    """Start a trajectory: one family, one plan. A second open plan for the same household
-    is refused (409, rule `open_plan_exists`) with the open plan's id in `existing`. The
-    coordinator comes from an organisation that may coordinate. Read the plan with
-    GET /plans/{id} (the coordinator may; whoever started it for someone else may not)."""
+    """Start a trajectory: from a coordinated match (`match_id`, by its agreed coordinator)
+    or on the family's consent (`consent_given_by_person_ids`). Having entered the family is
+    not enough (403). One family, one plan: a second open plan for the same household is
+    refused (409, rule `open_plan_exists`), with the open plan's id in `existing` only for
+    someone who may read it. The coordinator comes from an organisation that may coordinate.
+    Read the plan with GET /plans/{id} (the coordinator may; whoever started it for someone
+    else may not)."""
     plan = actions.start_plan(request.actor, payload.household_id, payload.coordinator_id,  # type: ignore[attr-defined]
-                              match_id=payload.match_id)
+                              match_id=payload.match_id,
+                              consent_given_by=[str(p) for p in payload.consent_given_by_person_ids])
     return Status(201, {"id": plan.pk, "household_id": plan.household_id, "status": plan.status,
                         "origin": plan.origin, "coordinator_id": plan.coordinator_id,
                         "main_organisation_id": plan.main_organisation_id,

@@ -304,6 +304,17 @@ class PlanView:
     def organisation_choices(self) -> list[tuple[int, str]]:
         return [(o.pk, o.name) for o in self.organisations]
 
+    @cached_property
+    def legal_basis_organisations(self) -> list[tuple[int, str]]:
+        """The viewer's own organisation, when it is of a kind that can hold a legal basis."""
+        from jeugdketen.access.policy import LEGAL_BASIS_HOLDERS
+
+        prof = self.actor.professional
+        holders = set().union(*LEGAL_BASIS_HOLDERS.values())
+        if prof is None or prof.organisation.kind not in holders:
+            return []
+        return [(prof.organisation_id, prof.organisation.name)]
+
     def performer_choices(self) -> list[Any]:
         plan = self.plan
         professionals = [(f"p:{plan.coordinator_id}", _("%(name)s (%(org)s, regisseur)") % {
@@ -371,7 +382,7 @@ class PlanView:
                                organisations=self.organisation_choices)
         if key == "legal_basis":
             return LegalBasisForm(data, members=self.member_choices,
-                                  organisations=self.organisation_choices)
+                                  organisations=self.legal_basis_organisations)
         raise KeyError(key)
 
     def analysis_form(self, person: Person, data: Any = None) -> AnalysisForm:
@@ -513,6 +524,8 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         "t_chart": t_score_chart([(e.on, e.t_score) for e in page_.evaluations or []],
                                  chart_id="tscore") if page_.evaluations else "",
         "analyses": analyses, "consents": consents,
+        # Only the organisation that holds a legal basis records it (for itself).
+        "holds_legal_bases": bool(view.legal_basis_organisations),
         "forms": forms, "open": next(iter(bound), ""),
         "can_edit": can_edit, "can_team": can_team, "can_comment": can_comment,
         "can_evaluate": can_evaluate, "can_close": can_edit and plan.is_open,
@@ -973,6 +986,14 @@ def post_withdraw(view: PlanView, item: Any) -> HttpResponse:
 
 @form_page("grondslag")
 def legal_basis_page(view: PlanView, _item: Any) -> HttpResponse:
+    if not view.legal_basis_organisations:  # only the holding organisation records one
+        if view.posted:  # an attempt anyway: the action refuses it, and it is logged
+            post = view.request.POST
+            access_actions.record_legal_basis(
+                view.actor, post.get("lb-person_id"), organisation_id=post.get("lb-organisation_id"),
+                kind=post.get("lb-kind", ""), reference=post.get("lb-reference", ""),
+                valid_until=view.today, valid_from=view.today)
+        return forbidden_response(view.request, logged=False)
     form = view.form("legal_basis", view.request.POST if view.posted else None)
     refused = _refused_page(view, view.can_edit, form)
     if refused is not None:

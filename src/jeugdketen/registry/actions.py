@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NoReturn
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -207,11 +208,39 @@ def _deny(actor: Actor, action: Action, target: Target, decision: Decision) -> N
     raise audit.AccessDenied(actor, action, target, decision)
 
 
+@audit.write_path
+def _refuse(actor: Actor, decision: Decision, refusal: Exception) -> NoReturn:
+    """Log an allowed registration attempt that the BRP check refused (the write path
+    records it as `refused` with the rule), then refuse it."""
+    audit.append([audit.entry(actor, Action.CREATE, Target(Data.BASE_DATA), decision)])
+    raise refusal
+
+
+MISMATCH_REASON = "invalid birth_date: brp_mismatch; bsn: brp_mismatch; family_name: brp_mismatch"
+
+
+def mismatches_today(actor: Actor) -> int:
+    """How often this user's registrations disagreed with the BRP in the last 24 hours (the
+    access log's refused attempts; they name no person)."""
+    from datetime import timedelta
+
+    from jeugdketen.access.models import AccessLogRecord
+
+    return AccessLogRecord.objects.filter(
+        client_id="", at__gte=timezone.now() - timedelta(hours=24),
+        user_id=getattr(actor.user, "pk", None), object_type=Data.BASE_DATA,
+        outcome="refused", reason=MISMATCH_REASON).count()
+
+
 def register_person(actor: Actor, data: PersonInput) -> Registered:
     """Enter a person once. A person with a BSN is verified in the BRP first (outside the
     transaction: a slow BRP must not hold the database's write lock): BSN, birth date and
     family name must agree, and the BRP's base data, address, parents and custody are what
-    the platform keeps. Without a BSN the entered data are kept, and grant nothing."""
+    the platform keeps. Without a BSN the entered data are kept, and grant nothing.
+
+    Guessing is stopped: whoever gets BSN, birth date and family name wrong
+    JEUGDKETEN_BRP_MISMATCHES_PER_DAY times in 24 hours registers no one with a BSN until
+    the day has passed, and the municipality's privacy officers are told."""
     target = Target(Data.BASE_DATA)
     decision = decide(actor, Action.CREATE, target)
     if not decision.allowed:
@@ -219,13 +248,40 @@ def register_person(actor: Actor, data: PersonInput) -> Registered:
     values = data.clean()
     found: BrpPerson | None = None
     if values.get("bsn"):
+        if mismatches_today(actor) >= settings.BRP_MISMATCHES_PER_DAY:
+            _refuse(actor, decision, Refusal("brp_mismatch_limit", _(
+                "U heeft vandaag te vaak gegevens ingevuld die niet overeenkomen met de BRP. "
+                "Registreren met een BSN kan weer na 24 uur; neem bij vragen contact op met de "
+                "privacyfunctionaris."), status=429, field="bsn"))
         try:
             found = brp.person(values["bsn"])
         except brp.BrpUnavailable:
-            raise brp_unavailable() from None
+            _refuse(actor, decision, brp_unavailable())
         if not _agrees(values, found):
-            raise brp_mismatch()
+            if mismatches_today(actor) + 1 == settings.BRP_MISMATCHES_PER_DAY:
+                _alert_guessing(actor)
+            _refuse(actor, decision, brp_mismatch())
     return _register(actor, values, found)
+
+
+@transaction.atomic
+def _alert_guessing(actor: Actor) -> None:
+    """Tell the privacy officers of the professional's municipality (a message, no person)."""
+    from jeugdketen.referral_index.models import Message
+
+    prof = actor.professional
+    if prof is None:
+        return
+    officers = [p for p in Professional.objects.filter(
+        organisation__municipality_id=prof.organisation.municipality_id)
+        if "privacy_officer" in p.roles]
+    for officer in officers:
+        Message.objects.create(recipient=officer, subject=_("Registratie: let op"), body=_(
+            "%(name)s (%(org)s) vulde vandaag %(n)s keer een BSN in met een geboortedatum of "
+            "achternaam die niet overeenkomt met de BRP. Registreren met een BSN is voor deze "
+            "professional 24 uur geblokkeerd. Bekijk het toegangslog.") % {
+            "name": prof.full_name, "org": prof.organisation.name,
+            "n": settings.BRP_MISMATCHES_PER_DAY})
 
 
 def _brp_values(found: BrpPerson) -> dict[str, Any]:
@@ -244,8 +300,8 @@ def _brp_values(found: BrpPerson) -> dict[str, Any]:
     }
 
 
-def _store_kinship(person: Person, found: BrpPerson) -> None:
-    """Replace the person's parents and custody holders by the BRP's."""
+def _store_kinship(person: Person, found: BrpPerson) -> bool:
+    """Replace the person's parents and custody holders by the BRP's; True when they changed."""
     relation, holders = found.custody_holders()
     rows: dict[str, Kinship] = {}
     for bsn in found.parent_bsns:
@@ -254,8 +310,14 @@ def _store_kinship(person: Person, found: BrpPerson) -> None:
         row = rows.setdefault(bsn, Kinship(child=person, relative_bsn=bsn))
         row.has_custody = True
         row.custody_type = relation.kind if relation else ""
+    facts = {(r.relative_bsn, r.is_parent, r.has_custody, r.custody_type) for r in rows.values()}
+    stored = set(Kinship.objects.filter(child=person).values_list(
+        "relative_bsn", "is_parent", "has_custody", "custody_type"))
+    if facts == stored:
+        return False
     Kinship.objects.filter(child=person).delete()
     Kinship.objects.bulk_create(rows.values())
+    return True
 
 
 def apply_brp(person: Person, found: BrpPerson, now: Any) -> list[str]:
@@ -268,8 +330,59 @@ def apply_brp(person: Person, found: BrpPerson, now: Any) -> list[str]:
     person.brp_verified_at = now
     person.updated_at = now
     person.save()
-    _store_kinship(person, found)
+    if _store_kinship(person, found):
+        changed.append("kinship")
     return changed
+
+
+@audit.write_path
+def _apply_refresh(actor: Actor, persons: list[Person], found: dict[str, BrpPerson]) -> int:
+    """Bring these persons' BRP facts up to date (one transaction, one access-log record per
+    person whose facts changed). Returns how many changed."""
+    now = timezone.now()
+    entries = []
+    for person in persons:
+        fact = found.get(person.bsn or "")
+        if fact is None:
+            continue  # the BRP no longer answers for this BSN: kept as it was, for review
+        target = Target(Data.BASE_DATA, person=person)
+        decision = decide(actor, Action.UPDATE, target)
+        if not decision.allowed:
+            raise audit.AccessDenied(actor, Action.UPDATE, target, decision)
+        if apply_brp(person, fact, now):
+            entries.append(audit.entry(actor, Action.UPDATE, target, decision))
+    audit.append(entries)
+    return len(entries)
+
+
+@dataclass
+class Refreshed:
+    checked: int = 0
+    changed: int = 0
+    unknown: int = 0
+
+
+def refresh_from_brp(actor: Actor, *, batch: int = 20, progress: Any = None) -> Refreshed:
+    """The nightly refresh (`jeugdketen brp refresh`): every person with a BSN is asked of the
+    BRP again, in batches (the API takes 20 BSNs a request), outside any transaction; what
+    changed (a move, a death, custody) is written per batch. The platform's copy of BRP facts
+    is then at most a day old."""
+    result = Refreshed()
+    last: Any = None
+    while True:
+        qs = Person.objects.filter(bsn__isnull=False).order_by("pk")
+        if last is not None:
+            qs = qs.filter(pk__gt=last)
+        persons = list(qs[:batch])
+        if not persons:
+            return result
+        last = persons[-1].pk
+        found = brp.persons(p.bsn for p in persons if p.bsn)
+        result.checked += len(persons)
+        result.unknown += sum(1 for p in persons if p.bsn not in found)
+        result.changed += _apply_refresh(actor, persons, found)
+        if progress:
+            progress(result.checked)
 
 
 @audit.write_path

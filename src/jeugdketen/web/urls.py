@@ -10,6 +10,7 @@ urlpatterns = [
     path("2fa/activeren/", auth.activate, name="activate_two_factor"),
     path("personen/nieuw/", persons.register, name="register_person"),
     path("personen/<str:person_id>/", persons.detail, name="person"),
+    path("personen/<str:person_id>/grondslag/", persons.legal_basis, name="person_legal_basis"),
     path("huishoudens/nieuw/", households.register, name="register_household"),
     path("huishoudens/<str:household_id>/", households.detail, name="household"),
     path("noodtoegang/", persons.emergency, name="emergency"),

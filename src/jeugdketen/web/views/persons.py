@@ -27,6 +27,7 @@ from jeugdketen.web.forms import EmergencyForm, PersonForm
 from jeugdketen.web.views.common import (
     actor_for,
     add_action_errors,
+    forbidden_response,
     may_read,
     page,
     visible_persons,
@@ -123,8 +124,57 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "households": _households(actor, person),
         "siblings": visible_persons(actor, siblings_of(person)),
         "can_care": r.can_care(request.user),
+        "legal_basis_kinds": _legal_basis_kinds(actor),
     }
     return render(request, "web/person.html", context)
+
+
+def _legal_basis_kinds(actor: Any) -> list[tuple[str, str]]:
+    """The kinds of legal basis the actor's own organisation can hold (a certified
+    institution a child-protection measure, Veilig Thuis its statutory task): only such an
+    organisation records one, for itself."""
+    from jeugdketen.access.models import LegalBasisKind
+    from jeugdketen.access.policy import LEGAL_BASIS_HOLDERS
+
+    prof = actor.professional
+    if prof is None or not any(role in prof.roles for role in ("professional", "coordinator")):
+        return []
+    return [(k, str(label)) for k, label in LegalBasisKind.choices
+            if prof.organisation.kind in LEGAL_BASIS_HOLDERS.get(k, set())]
+
+
+@page(r.can_care)
+def legal_basis(request: HttpRequest, person_id: str) -> HttpResponse:
+    """A professional of an organisation that holds a legal basis (a measure, Veilig Thuis'
+    statutory task) records it for a person they have a ground for; the family sees it."""
+    from jeugdketen.access.actions import record_legal_basis
+    from jeugdketen.plans.forms import LegalBasisForm
+
+    actor = actor_for(request)
+    person = read_person(actor, person_id)
+    kinds = _legal_basis_kinds(actor)
+    if not kinds:
+        return forbidden_response(request, logged=False)
+    assert actor.professional is not None
+    own = actor.professional.organisation
+    form = LegalBasisForm(request.POST or None, members=[(str(person.pk), str(person))],
+                          organisations=[(own.pk, own.name)],
+                          initial={"person_id": str(person.pk), "organisation_id": own.pk})
+    form.fields["kind"].choices = [("", _("Kies de soort")), *kinds]  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_legal_basis(actor, person.pk, organisation_id=own.pk, kind=data["kind"],
+                               reference=data["reference"], valid_until=data["valid_until"],
+                               valid_from=data["valid_from"])
+        except Refusal as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("De wettelijke grondslag is vastgelegd. Het gezin ziet "
+                                        "hem; uw organisatie kan nu in het team van het "
+                                        "gezinsplan."))
+            return redirect("person", person_id=person.pk)
+    return render(request, "web/legal_basis.html", {"person": person, "form": form})
 
 
 @page(r.can_care)
