@@ -157,6 +157,9 @@ def _address_part(persoon: dict[str, Any], name: str) -> str:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the platform reuses its connection
+    # Headers and body go out as two writes: without TCP_NODELAY the client's delayed ACK
+    # holds the body back about 40 ms on every answer.
+    disable_nagle_algorithm = True
     server: StandinServer
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by default
