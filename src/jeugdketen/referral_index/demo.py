@@ -30,8 +30,7 @@ def _enter_again(prof: Professional, person: Person) -> None:
     """A second professional meets the youth and enters it (attaches to the same person)."""
     registry.register_person(_actor(prof), registry.PersonInput(
         bsn=person.bsn or "", given_names=person.given_names, family_name=person.family_name,
-        birth_date=person.birth_date, sex=person.sex, postcode=person.postcode,
-        house_number=person.house_number))
+        birth_date=person.birth_date, sex=person.sex))
 
 
 def _signal(prof: Professional, person: Person, day: date, duration: int = 730) -> actions.Registered | None:
