@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from jeugdketen.access.models import AccessLogRecord, BreakGlassReview
 from jeugdketen.access.policy import MIN_EMERGENCY_REASON
+from jeugdketen.registry import actions
 
 from .. import factories as f
 from .conftest import REASON, register, visible_text
@@ -278,3 +279,53 @@ def test_a_refused_attempt_has_its_own_outcome_label(privacy_officer, profession
         text = visible_text(page.content)
         assert label in text
         assert "refused" not in text and "some_rule" not in text
+
+
+def test_another_organisations_household_is_not_mentioned_on_the_person_page(
+        professional, family, client_for):
+    """Issue 8, finding 5: the person page showed households another organisation entered,
+    which told a professional who merely registered the youth that others know the family."""
+    colleague_elsewhere = f.ProfessionalFactory()
+    child = family["child"]
+    for person in (child, family["parent"]):  # they know the mother and the child
+        actions.register_person(f.professional_actor(colleague_elsewhere), actions.PersonInput(
+            bsn=person.bsn, given_names=person.given_names, family_name=person.family_name,
+            birth_date=person.birth_date, sex=person.sex))
+    page = visible_text(client_for(colleague_elsewhere).get(
+        reverse("person", args=[child.pk])).content)
+    assert "Lotte" in page  # their own registration ground
+    assert "Huishouden, vastgelegd op" not in page  # the household is the other's
+    assert "Er is geen huishouden dat u kunt zien." in page
+
+
+def test_a_privacy_officer_of_another_municipality_gets_the_answer_for_an_unknown_bsn(
+        family, client_for):
+    """Issue 8, finding 5: a privacy officer of another municipality was redirected to the
+    person's id (and only then refused): that told whether the chain knows the BSN."""
+    elsewhere = f.OrganisationFactory(municipality=f.MunicipalityFactory(code="GM9955"),
+                                      kind="municipality")
+    officer = f.ProfessionalFactory(organisation=elsewhere, roles=["privacy_officer"])
+    client = client_for(officer)
+    known = client.post(reverse("access_overview"), {"bsn": family["child"].bsn})
+    unknown = client.post(reverse("access_overview"), {"bsn": f.synthetic_bsn()})
+    assert known.status_code == unknown.status_code == 200
+    assert "Met dit BSN is niemand gevonden in het register." in known.content.decode()
+    def strip(body: bytes) -> str:  # the typed BSN and the CSRF tokens differ, nothing else
+        text = re.sub(r'value="\d{9}"', "", body.decode())
+        return re.sub(r'(csrf[-_a-z]*"? (?:content|value)=)"[^"]+"', r"\1", text)
+
+    assert strip(known.content) == strip(unknown.content)
+
+
+def test_the_parent_sees_the_overview_of_the_children_in_their_custody_only(
+        citizen_user, family, professional, client_for):
+    """The children listed in a parent's access overview are those the BRP says the parent
+    holds custody of; a child typed into the parent's household is not among them."""
+    stranger_child = register(professional, given_names="Vreemd", family_name="Kind",
+                              birth_date=f.birth_date_for_age(7))
+    f.make_household(parents=[family["parent"]], children=[stranger_child], brp=False)
+    text = visible_text(client_for(citizen_user).get(reverse("access_overview")).content)
+    assert "Toegangsoverzicht van Lotte Jansen" in text
+    assert "Vreemd" not in text
+    assert client_for(citizen_user).get(
+        reverse("access_log", args=[stranger_child.pk])).status_code == 403

@@ -31,7 +31,18 @@ def registered_count(professional: Professional | None) -> int:
     return Registration.objects.filter(professional=professional).count()
 
 
-RELATION_ORDER = {"parent": 0, "carer": 1, "child": 2}
+RELATION_ORDER = {"parent": 0, "carer": 1, "child": 2, "housemate": 3}
+
+
+def custody_children(holder: Person) -> list[Person]:
+    """The persons of whom `holder` holds custody according to the BRP (for the policy to
+    decide on; never shown as such)."""
+    from jeugdketen.registry.models import Kinship
+
+    if not holder.bsn:
+        return []
+    held = Kinship.objects.filter(relative_bsn=holder.bsn, has_custody=True).values("child")
+    return list(Person.objects.filter(pk__in=held).order_by("birth_date", "pk"))
 
 
 def household_members(household_id: Any) -> list[HouseholdMember]:

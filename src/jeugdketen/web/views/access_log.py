@@ -15,7 +15,7 @@ from jeugdketen.access.actions import break_glass_uses, read_access_log, review_
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Action, Data, Target, decide
-from jeugdketen.registry.actions import households_of, read_person
+from jeugdketen.registry.actions import read_person
 from jeugdketen.rules import Refusal
 from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
@@ -31,22 +31,17 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dict[str, Any]]:
 
 
 def _children(request: HttpRequest) -> list[Any]:
-    """The citizen's children under 16 whose access overview the citizen may see."""
+    """The children under 16 of whom the citizen holds custody according to the BRP, and
+    whose access overview the citizen may see."""
     actor = actor_for(request)
     own = actor.person
     if own is None:
         return []
     children = []
-    seen = set()
-    for household in households_of(own):
-        for member in lookup.household_members(household.pk):
-            child = member.person
-            if member.relation != "child" or child.pk == own.pk or child.pk in seen:
-                continue
-            seen.add(child.pk)
-            allowed = decide(actor, Action.READ, Target(Data.ACCESS_LOG, person=child)).allowed
-            if allowed and may_read(actor, child):
-                children.append(read_person(actor, child.pk))
+    for child in lookup.custody_children(own):
+        allowed = decide(actor, Action.READ, Target(Data.ACCESS_LOG, person=child)).allowed
+        if allowed and may_read(actor, child):
+            children.append(read_person(actor, child.pk))
     return children
 
 
@@ -58,11 +53,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     if context["privacy_officer"]:
         form = BsnForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
+            actor = actor_for(request)
             person_id = lookup.person_id_for_bsn(form.cleaned_data["bsn"])
+            # A person of another municipality is answered like an unknown BSN: the answer
+            # never tells whether the chain knows someone the officer does not supervise.
+            if person_id is not None and not decide(actor, Action.READ, Target(
+                    Data.ACCESS_LOG, person=lookup.person_for_policy(person_id))).allowed:
+                person_id = None
             if person_id is None:
                 # An unknown person: logged as a denied attempt too.
                 with contextlib.suppress(AccessDenied):
-                    read_access_log(actor_for(request), "unknown")
+                    read_access_log(actor, "unknown")
                 form.add_error("bsn", _("Met dit BSN is niemand gevonden in het register."))
             else:
                 # The BSN goes no further than this request (not in the URL, not in the
