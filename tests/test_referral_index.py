@@ -533,3 +533,115 @@ def test_parent_does_not_see_decision_aid_sessions_in_the_access_overview(db):
     seen = read_access_log(f.citizen_actor(mum), kid.pk)
     assert {r.object_type for r in seen} >= {"signal"}
     assert "guide_session" not in {r.object_type for r in seen}
+
+
+# --- issue 8, finding 3: the index cannot be searched, and trying shows --------------
+
+
+def test_an_address_typed_for_a_youth_without_a_bsn_never_matches(db):
+    """Only addresses verified in the BRP match: registering a made-up youth at a target's
+    address (no BSN, so nothing verified) used to reveal whether others had signalled there."""
+    target = youth(postcode="9901AB", house_number=12)
+    register(signaller(), target)
+    made_up = youth(bsn=None, system_id="JK0000000001", postcode="9901AB", house_number=12)
+    assert register(signaller(), made_up).matches == []
+
+
+def test_an_address_match_needs_the_whole_address(db):
+    """12 and 12A are different homes."""
+    register(signaller(), youth(postcode="9901AB", house_number=12))
+    assert register(signaller(), youth(postcode="9901AB", house_number=12,
+                                       house_letter="A")).matches == []
+    assert [m.kind for m in register(signaller(), youth(
+        postcode="9901AB", house_number=12)).matches] == ["address"]
+
+
+def test_a_family_match_needs_parents_in_the_brp_not_a_typed_household(db):
+    mum = f.PersonFactory(birth_date=f.birth_date_for_age(40))
+    anna, bram = youth(), youth()
+    f.make_household(parents=[mum], children=[anna, bram], brp=False)  # typed, not BRP
+    register(signaller(), anna)
+    assert register(signaller(), bram).matches == []
+    f.kinship(anna, mum)
+    f.kinship(bram, mum)
+    other = signaller()
+    assert sorted(m.kind for m in register(other, bram).matches) == ["client", "family"]
+
+
+def test_every_youth_in_a_match_sees_it_in_their_access_overview(db):
+    """Each youth in a match gets an access-log record naming the organisation whose signal
+    made it, so the family and the privacy officer see the index being used on them."""
+    mum = f.PersonFactory(birth_date=f.birth_date_for_age(40))
+    anna, bram = youth(), youth()
+    f.make_household(parents=[mum], children=[anna, bram])
+    first, second = signaller(), signaller()
+    register(first, anna)
+    match = register(second, bram).matches[0]
+    for kid in (anna, bram):
+        record = AccessLogRecord.objects.get(client_id=str(kid.pk), object_type="match")
+        assert (record.action, record.object_id, record.organisation_id, record.ground) == (
+            "create", str(match.pk), second.organisation_id, "match")
+
+
+def test_a_signal_lasts_at_least_the_municipalitys_minimum(db):
+    prof = signaller()
+    kid = youth()
+    with pytest.raises(Exception) as info:
+        register(prof, kid, duration_days=1)
+    assert info.value.error_dict["duration_days"][0].code == "duration_minimum"
+    municipality = prof.organisation.municipality
+    municipality.min_signal_days = 30
+    municipality.save()
+    assert register(prof, kid, duration_days=30).signal.duration_days == 30
+    with pytest.raises(Exception) as info:
+        actions.extend_signal(f.professional_actor(prof), Signal.objects.get().pk,
+                              duration_days=10)
+    assert info.value.error_dict["duration_days"][0].code == "duration_minimum"
+
+
+def test_the_api_refuses_a_short_signal_naming_the_field(api_client_for):
+    prof = signaller()
+    kid = youth()
+    Registration.objects.create(person=kid, professional=prof, organisation=prof.organisation)
+    response = api_client_for(prof).post("/signals", {"person_id": str(kid.pk),
+                                                      "duration_days": 1})
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {
+        "field": "duration_days", "rule": "duration_minimum",
+        "message": response.json()["errors"][0]["message"]}
+
+
+def _privacy_officer_of(prof):
+    return f.ProfessionalFactory(organisation=f.OrganisationFactory(
+        municipality=prof.organisation.municipality, kind="municipality"),
+        roles=["privacy_officer"])
+
+
+def test_withdrawing_as_unjustified_after_a_match_alerts_the_privacy_officer(db):
+    """Register a signal, read the match, withdraw as 'unjustified': the search the review
+    found. The privacy officer now hears of it (and the chain event log counts it)."""
+    kid = youth()
+    searcher, other = signaller(), signaller()
+    register(other, kid)
+    officer = _privacy_officer_of(searcher)
+    signal = register(searcher, kid).signal
+    actions.withdraw_signal(f.professional_actor(searcher), signal.pk, reason="unjustified")
+    [message] = Message.objects.filter(recipient=officer)
+    assert searcher.full_name in message.body and "ten onrechte" in message.body
+    assert kid.given_names not in message.body and kid.family_name not in message.body
+    assert ChainEvent.objects.filter(activity="index.use_alerted").count() == 1
+    # Withdrawing a signal that never matched, because the risk is gone, alerts nobody.
+    lone = register(searcher, youth()).signal
+    actions.withdraw_signal(f.professional_actor(searcher), lone.pk, reason="risk_gone")
+    assert Message.objects.filter(recipient=officer).count() == 1
+
+
+def test_many_quick_withdrawals_alert_the_privacy_officer(db, settings):
+    settings.INDEX_WATCH_WITHDRAWALS = 3
+    prof = signaller()
+    officer = _privacy_officer_of(prof)
+    for _ in range(3):
+        signal = register(prof, youth()).signal
+        actions.withdraw_signal(f.professional_actor(prof), signal.pk, reason="risk_gone")
+    [message] = Message.objects.filter(recipient=officer)
+    assert "3 signalen zijn binnen 14 dagen" in message.body
