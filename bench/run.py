@@ -991,6 +991,28 @@ def main() -> None:
     os.environ["DATABASE_URL"] = env["DATABASE_URL"]
     os.environ.pop("JEUGDKETEN_AUDIT_SHARDS", None)
     env["PYTHONPATH"] = str(ROOT)
+    # Synthetic data, so the BRP stand-in answers the platform (with the BRP's contract, over
+    # HTTP, in its own process): that needs demo mode (production settings refuse the
+    # stand-in). Its population lives beside the results, one per benchmark database.
+    env.pop("JEUGDKETEN_BRP_URL", None)
+    env["JEUGDKETEN_DEMO"] = "true"
+    env["JEUGDKETEN_BRP_STANDIN_DB"] = str(RESULTS / f"brp-standin-{args.db}.sqlite3")
+    env["JEUGDKETEN_BRP_STANDIN_PORT"] = str(free_port())
+    for name in ("JEUGDKETEN_DEMO", "JEUGDKETEN_BRP_STANDIN_DB", "JEUGDKETEN_BRP_STANDIN_PORT"):
+        os.environ[name] = env[name]
+    from jeugdketen.brp.standin import process
+
+    # One stand-in for the whole run: the bulk build, the in-process fixtures and every
+    # server started below find it answering and use it.
+    standin = process.start(port=int(env["JEUGDKETEN_BRP_STANDIN_PORT"]),
+                            db=env["JEUGDKETEN_BRP_STANDIN_DB"])
+    try:
+        run_all(args, env)
+    finally:
+        process.stop(standin)
+
+
+def run_all(args: argparse.Namespace, env: dict[str, str]) -> None:
     started = time.monotonic()
     data = prepare(args, env)
     if args.family_only:

@@ -22,6 +22,13 @@ def test_bulk_build_is_valid_and_rerunnable():
     assert audit.verify().ok
     bsns = list(Person.objects.exclude(bsn__isnull=True).values_list("bsn", flat=True))
     assert bsns and all(b.startswith("9999") and is_valid_bsn(b) for b in bsns)
+    # Every person with a BSN is in the BRP stand-in as the registry keeps them, so that
+    # re-registering them (the POST /persons benchmark) is verified like anyone's.
+    from jeugdketen.brp import client
+
+    sample = Person.objects.exclude(bsn__isnull=True).order_by("bsn")[:20]
+    found = client.persons(p.bsn for p in sample)
+    assert all(found[p.bsn].birth.complete == p.birth_date for p in sample)
     bulk.build(persons=300, access_log_records=2000, seed=7, out=StringIO())
     assert (Person.objects.count(), AccessLogRecord.objects.count()) == (persons, records)
     assert audit.verify().ok

@@ -216,6 +216,37 @@ def _insert_new(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     return result
 
 
+def _into_brp(batch: int = 5000) -> int:
+    """Every bulk person with a (test) BSN into the BRP stand-in, as the registry keeps them
+    (with their parents and custody), so that registering them again through the API is
+    verified in the BRP like anyone's. Only with the stand-in (never a real BRP)."""
+    from jeugdketen.brp.population import persoon
+    from jeugdketen.brp.standin.store import Store
+
+    if not settings.BRP_STANDIN:
+        return 0
+    store = Store(settings.BRP_STANDIN_DB)
+    kin: dict[Any, list[tuple[str, bool, bool]]] = {}
+    for child, bsn, is_parent, custody in Kinship.objects.values_list(
+            "child_id", "relative_bsn", "is_parent", "has_custody").iterator(chunk_size=batch):
+        kin.setdefault(child, []).append((bsn, is_parent, custody))
+    docs, loaded = [], 0
+    for p in (Person.objects.filter(bsn__isnull=False).order_by("bsn")
+              .only("id", "bsn", "given_names", "family_name", "birth_date", "sex", "postcode",
+                    "house_number").iterator(chunk_size=batch)):
+        ties = kin.get(p.id, [])
+        held = [b for b, _p, c in ties if c]
+        docs.append(persoon(bsn=p.bsn, given_names=p.given_names, family_name=p.family_name,
+                            birth_date=p.birth_date, sex=p.sex, postcode=p.postcode,
+                            house_number=p.house_number,
+                            parents=[b for b, is_parent, _c in ties if is_parent],
+                            custody=held or None))
+        if len(docs) >= batch:
+            loaded += store.load(docs)
+            docs = []
+    return loaded + (store.load(docs) if docs else 0)
+
+
 def _confirmed(household: HouseholdRow, person: PersonRow) -> bool:
     """The BRP confirms a relation between persons with a BSN (both parents and the child)."""
     return bool(person.bsn) and all(m.bsn for m in household.members)
@@ -538,6 +569,7 @@ def build(*, persons: int, access_log_records: int, seed: int, out: TextIO) -> N
         progress(done)
     t_persons = (datetime.now() - started).total_seconds()
     out.write(f"persons: {added} added ({done} wanted) in {t_persons:.0f} s\n")
+    out.write(f"BRP stand-in: {_into_brp()} persons with a BSN\n")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in ("registry_person", "registry_registration", "registry_household",

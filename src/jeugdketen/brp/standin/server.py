@@ -221,6 +221,7 @@ class Handler(BaseHTTPRequestHandler):
 
 class StandinServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # many platform workers may connect at once
 
     def __init__(self, address: tuple[str, int], store: Store, *, api_key: str = "",
                  base_path: str = BASE_PATH, verbose: bool = False):
