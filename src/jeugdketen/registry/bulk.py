@@ -236,7 +236,7 @@ def _into_brp(batch: int = 5000) -> int:
                     "house_number").iterator(chunk_size=batch)):
         ties = kin.get(p.id, [])
         held = [b for b, _p, c in ties if c]
-        docs.append(persoon(bsn=p.bsn, given_names=p.given_names, family_name=p.family_name,
+        docs.append(persoon(bsn=p.bsn or "", given_names=p.given_names, family_name=p.family_name,
                             birth_date=p.birth_date, sex=p.sex, postcode=p.postcode,
                             house_number=p.house_number,
                             parents=[b for b, is_parent, _c in ties if is_parent],
