@@ -134,6 +134,11 @@ def _partition(seed: int, today: date) -> Partition:
         cursor.execute("SELECT person_id::text FROM registry_householdmember GROUP BY person_id "
                        "HAVING count(*) > 1")
         shared = {r[0] for r in cursor.fetchall()}
+        # Family matches need parents in the BRP: only households whose relations the BRP
+        # confirms (everyone with a BSN) plant and expect them exactly.
+        cursor.execute("SELECT DISTINCT household_id::text FROM registry_householdmember "
+                       "WHERE NOT brp_verified")
+        unconfirmed = {r[0] for r in cursor.fetchall()}
     households: dict[str, list[Youth]] = defaultdict(list)
     for hh, pid, born, postcode in rows:
         households[hh].append(Youth(pid, born, postcode or ""))
@@ -147,7 +152,7 @@ def _partition(seed: int, today: date) -> Partition:
     check_keys: list[str] = []
     rest: list[str] = []
     for k in keys:
-        ok = (len(check_keys) < n_check and k in parented
+        ok = (len(check_keys) < n_check and k in parented and k not in unconfirmed
               and all(y.postcode != "9998ZZ" and y.id not in shared for y in households[k]))
         (check_keys if ok else rest).append(k)
     api_keys, bulk_keys = rest[:n_api], rest[n_api:]
