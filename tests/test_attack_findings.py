@@ -24,13 +24,13 @@ from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.plans import actions as plans
 from jeugdketen.referral_index import actions as index
-from jeugdketen.referral_index.models import Match, Message, Signal
+from jeugdketen.referral_index.models import Message
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import CorrectionProposal, Registration
 from jeugdketen.rules import Refusal
 
 from . import factories as f
-from .brp import in_brp, person_in_brp
+from .brp import in_brp
 from .conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -427,3 +427,29 @@ def test_the_break_glass_review_answers_alike_for_records_of_another_municipalit
     theirs = client.post(reverse("review", args=[record.pk]), {"justified": "nee"})
     none = client.post(reverse("review", args=[record.pk + 10_000]), {"justified": "nee"})
     assert theirs.status_code == none.status_code
+
+
+# --- finding 11 (low): a household with one id twice tells whether the id exists ---------
+
+
+@pytest.mark.xfail(strict=True, reason="finding 11: duplicate_member is judged before the "
+                                       "policy, for persons without a ground")
+def test_a_household_of_someone_elses_person_twice_is_refused_like_an_unknown_id(
+        api_client_for, other_professional, resident):
+    """Low. POST /households with one person id twice: a person the caller has no ground for
+    answers 422 `duplicate_member` (and no denied attempt is logged), an unknown id 403.
+    POST /legal-bases likewise checks organisation, kind and holder before the policy (422
+    `legal_basis_holder` for an existing person, 403 for an unknown id). Whether an id
+    exists must not show before the policy has answered."""
+    import uuid
+
+    api = api_client_for(other_professional)
+    known = api.post("/households", {"members": [{"person_id": str(resident.pk)}] * 2})
+    unknown = api.post("/households", {"members": [{"person_id": str(uuid.uuid4())}] * 2})
+    assert known.status_code == unknown.status_code == 403
+    school = f.OrganisationFactory(kind="school")
+    basis = {"organisation_id": school.pk, "kind": "veilig_thuis", "reference": "VT-1",
+             "valid_until": (timezone.localdate() + timedelta(days=30)).isoformat()}
+    known = api.post("/legal-bases", {"person_id": str(resident.pk), **basis})
+    unknown = api.post("/legal-bases", {"person_id": str(uuid.uuid4()), **basis})
+    assert known.status_code == unknown.status_code == 403
