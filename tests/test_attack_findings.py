@@ -88,8 +88,6 @@ def resident(professional, postcode_address) -> Any:
 # --- finding 1 (high): the privacy officer's BSN look-ups tell whether a BSN is known ----
 
 
-@pytest.mark.xfail(strict=True, reason="finding 1: BSN look-up redirects to the person id of "
-                                       "anyone known, in any municipality")
 @pytest.mark.parametrize("url", ["access_overview", "rights"])
 def test_a_privacy_officer_cannot_probe_bsns_of_another_municipality(url, resident, elsewhere):
     """High. POST /toegang/ and POST /verwijsindex/rechten/ with a BSN: a BSN known anywhere
@@ -114,8 +112,6 @@ def correction(resident, professional) -> CorrectionProposal:
     return f.CorrectionProposalFactory(person=resident, proposed_by=professional)
 
 
-@pytest.mark.xfail(strict=True, reason="finding 2: a registration by another municipality's "
-                                       "professional opens the person to its functional admin")
 def test_a_registration_elsewhere_does_not_hand_corrections_to_that_municipality(
         resident, correction, elsewhere):
     """High (a way round issue 8, finding 4). Any professional of Anderstad who knows BSN,
@@ -134,8 +130,6 @@ def test_a_registration_elsewhere_does_not_hand_corrections_to_that_municipality
     assert correction.status == "open"
 
 
-@pytest.mark.xfail(strict=True, reason="finding 2: a registration by another municipality's "
-                                       "professional opens the person to its privacy officer")
 def test_a_registration_elsewhere_does_not_hand_the_access_log_to_that_municipality(
         resident, elsewhere):
     """High. The same registration gives Anderstad's privacy officer Testdam's child: the
@@ -196,8 +190,6 @@ def try_to_join(world: dict[str, Any], worker: Any) -> str:
     return "joined"
 
 
-@pytest.mark.xfail(strict=True, reason="finding 3: adding a professional to the team answers "
-                                       "whether their organisation holds a legal basis")
 def test_adding_a_team_member_does_not_reveal_a_legal_basis(consent_plan, municipality):
     """Critical. The coordinator of a plan started on the family's stated consent (nothing
     verifies it; in the demo a professional of another municipality did this for a real
@@ -221,8 +213,6 @@ def test_adding_a_team_member_does_not_reveal_a_legal_basis(consent_plan, munici
 # --- finding 4 (high): a functional administrator gets a working token for anyone -------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 4: POST /professionals hands the functional "
-                                       "admin a bearer token of a care professional")
 def test_a_functional_admin_cannot_act_as_a_professional_they_create(
         api_client_for, functional_admin, municipality, neighbourhood):
     """High. A functional administrator (no care role, no ground for case content) creates a
@@ -249,8 +239,6 @@ def test_a_functional_admin_cannot_act_as_a_professional_they_create(
 # --- finding 5 (medium): searching the index by "risk gone" raises no alert --------------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 5: withdrawing as risk_gone right after a match "
-                                       "alerts nobody")
 def test_a_withdrawal_right_after_a_match_is_alerted_whatever_the_reason(
         municipality, neighbourhood, settings):
     """Medium. Searching the index: register a signal (>= the minimum duration) on a youth,
@@ -281,7 +269,6 @@ def test_a_withdrawal_right_after_a_match_is_alerted_whatever_the_reason(
 # --- finding 6 (low): the household page shows another organisation's household ---------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 6: /huishoudens/<id>/ asks no household ground")
 def test_the_household_page_needs_a_ground_for_the_household(professional, other_professional,
                                                              postcode_address):
     """Low. A household entered by another professional, of whose members the viewer also
@@ -317,8 +304,6 @@ def test_the_household_page_needs_a_ground_for_the_household(professional, other
 # --- finding 7 (medium): a household relation outlives the BRP fact it came from --------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 7: the family ground reads the household's "
-                                       "relation as verified once, never again")
 def test_a_carer_whose_custody_ended_no_longer_co_owns_the_plan(professional, municipality):
     """Medium. A guardian (custody, not a parent) is a verified "carer" in the household and
     co-owns the family's plan (ground `family`). The BRP ends the guardianship; the nightly
@@ -356,8 +341,6 @@ def test_a_carer_whose_custody_ended_no_longer_co_owns_the_plan(professional, mu
 # --- finding 8 (medium): an address match starts a plan for another family --------------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 8: a match's coordinator may start a plan for "
-                                       "the household of any youth in the match")
 def test_an_address_match_does_not_start_a_plan_for_another_family(municipality):
     """Medium. Two unrelated families live at one BRP address (a shared house, a shelter).
     Their children match on the address. The coordinator agreed for the match (a school
@@ -395,7 +378,6 @@ def test_an_address_match_does_not_start_a_plan_for_another_family(municipality)
 # --- finding 9 (low): a huge page number is a 500 --------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 9: ?pagina=<huge> overflows the SQL OFFSET")
 def test_a_huge_page_number_of_the_decision_aid_sessions_is_no_server_error(professional):
     """Low. GET /signaalgids/sessies/?pagina=99999999999999999999 answers 500
     (IntegrityError "datatype mismatch" on SQLite; the offset overflows a 64-bit integer):
@@ -409,8 +391,6 @@ def test_a_huge_page_number_of_the_decision_aid_sessions_is_no_server_error(prof
 # --- finding 10 (low): the break-glass review tells which log records are emergencies ---
 
 
-@pytest.mark.xfail(strict=True, reason="finding 10: 403 for another municipality's emergency "
-                                       "record, 404 for any other id")
 def test_the_break_glass_review_answers_alike_for_records_of_another_municipality(
         resident, elsewhere):
     """Low. POST /privacy/noodtoegang/<id>/ by a privacy officer of another municipality:
@@ -432,8 +412,6 @@ def test_the_break_glass_review_answers_alike_for_records_of_another_municipalit
 # --- finding 11 (low): a household with one id twice tells whether the id exists ---------
 
 
-@pytest.mark.xfail(strict=True, reason="finding 11: duplicate_member is judged before the "
-                                       "policy, for persons without a ground")
 def test_a_household_of_someone_elses_person_twice_is_refused_like_an_unknown_id(
         api_client_for, other_professional, resident):
     """Low. POST /households with one person id twice: a person the caller has no ground for
@@ -453,3 +431,35 @@ def test_a_household_of_someone_elses_person_twice_is_refused_like_an_unknown_id
     known = api.post("/legal-bases", {"person_id": str(resident.pk), **basis})
     unknown = api.post("/legal-bases", {"person_id": str(uuid.uuid4()), **basis})
     assert known.status_code == unknown.status_code == 403
+
+
+def test_the_holder_of_a_legal_basis_joins_the_team_itself(consent_plan, municipality,
+                                                          api_client_for):
+    """Finding 3, the other half: a certified institution with a measure for the child (and
+    the parent's consent for this plan) joins the plan's team itself; one without is refused
+    alike to an unknown plan. The coordinator then sees its legal basis."""
+    guardian = institution(municipality, "Jeugdbescherming Zuid")
+    f.RegistrationFactory(person=consent_plan["child"], professional=guardian)
+    access.record_legal_basis(f.professional_actor(guardian), consent_plan["child"].pk,
+                              organisation_id=guardian.organisation_id, kind="child_protection",
+                              reference="OTS-2026-0042",
+                              valid_until=timezone.localdate() + timedelta(days=365))
+    access.give_consent(consent_plan["actor"], consent_plan["parent"].pk,
+                        plan_id=consent_plan["plan"].pk, given_by=[consent_plan["parent"].pk],
+                        organisation_id=guardian.organisation_id, categories=["plan"])
+    without = institution(municipality, "Jeugdbescherming Oost")
+    url = f"/plans/{consent_plan['plan'].pk}/join"
+    refused = api_client_for(without).post(url, {"role": "jeugdbeschermer"})
+    unknown = api_client_for(without).post("/plans/00000000-0000-4000-8000-000000000000/join",
+                                           {"role": "jeugdbeschermer"})
+    assert refused.status_code == unknown.status_code == 403
+    assert refused.json()["type"] == unknown.json()["type"]
+    assert plans.plans_to_join(f.professional_actor(without), consent_plan["child"]) == []
+    assert plans.plans_to_join(f.professional_actor(guardian), consent_plan["child"]) == [
+        consent_plan["plan"]]
+    assert api_client_for(guardian).post(url, {"role": "jeugdbeschermer"}).status_code == 201
+    seen = access.consents_for(consent_plan["actor"],
+                               [consent_plan["parent"], consent_plan["child"]],
+                               plan=consent_plan["plan"])
+    [basis] = seen[str(consent_plan["child"].pk)]["legal_bases"]
+    assert basis.organisation_id == guardian.organisation_id

@@ -72,6 +72,11 @@ not from the code:
   on an open plan with 'plan' consent. The ground is consent when any member's ground is
   consent, legal_basis when all are legal bases. Nothing else: no updates, no approvals,
   no reading of consents.
+- Joining the care team oneself (create team data, not yet in the team): a professional or
+  coordinator whose organisation holds, for EVERY member, consent given for this plan for
+  'plan' (ground consent) or a legal basis (ground legal_basis), while the plan is open.
+  (The coordinator adds a professional only on this plan's consents: a legal basis never
+  shows in the coordinator's answer.)
 - family: a household member from 16 (on the 16th birthday) whose place in the household
   the BRP confirms (parent, custody holder or child; not an unconfirmed member) reads and
   prints the plan, its team and its evaluations, and approves and comments (create) while
@@ -225,6 +230,10 @@ plan/family-closed                         | -                | -               
 plan/parent-other-household                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 team/coordinator-open                      | CRUP=coord       | CRUP=coord       | -        | -       | -         | -         | -         | -    | -    | -         | -
 team/team-consent                          | RP=consent       | RP=consent       | -        | -       | -         | -         | -         | -    | -    | -         | -
+team/join-consent                          | C=consent        | C=consent        | -        | -       | -         | -         | -         | -    | -    | -         | -
+team/join-legal-basis                      | C=legal          | C=legal          | -        | -       | -         | -         | -         | -    | -    | -         | -
+team/join-legal-basis-some-members         | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+team/join-closed-plan                      | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 team/family-parent                         | -                | -                | -        | -       | -         | -         | RP=family | -    | -    | -         | -
 evaluation/coordinator-open                | CRUP=coord       | CRUP=coord       | -        | -       | -         | -         | -         | -    | -    | -         | -
 evaluation/coordinator-closed              | RP=coord         | RP=coord         | -        | -       | -         | -         | -         | -    | -    | -         | -
@@ -887,6 +896,10 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "team/coordinator-open": P(Data.TEAM, "coordinator"),
     "team/team-consent": P(Data.TEAM, TEAM, (CONSENT_PLAN,)),
     "team/family-parent": P(Data.TEAM, "family:parent"),
+    "team/join-consent": P(Data.TEAM, "nobody", (CONSENT_PLAN,)),
+    "team/join-legal-basis": P(Data.TEAM, "nobody", (Grant("legal"),)),
+    "team/join-legal-basis-some-members": P(Data.TEAM, "nobody", (Grant("legal", to=("child",)),)),
+    "team/join-closed-plan": P(Data.TEAM, "nobody", (Grant("legal"),), closed=True),
     "evaluation/coordinator-open": P(Data.EVALUATION, "coordinator"),
     "evaluation/coordinator-closed": P(Data.EVALUATION, "coordinator", closed=True),
     "evaluation/team-consent-plan-only": P(Data.EVALUATION, TEAM, (CONSENT_PLAN,)),

@@ -38,10 +38,12 @@ def test_functional_admin_creates_a_professional_of_their_municipality(
     body = response.json()
     prof = Professional.objects.get(pk=body["id"])
     assert prof.user.username == "m.bakker"
-    assert ApiToken.objects.filter(user=prof.user).count() == 1
-    # The token works for the new professional.
-    new = ApiClient(body["api_token"])
-    assert new.post("/persons", person_payload()).status_code == 201
+    # No token for the administrator to act as the new professional (issue 8): the
+    # professional links their own login with an activation code.
+    assert body["api_token"] is None
+    assert not ApiToken.objects.filter(user=prof.user).exists()
+    code = fa_api.post(f"/professionals/{prof.pk}/activation-code", {})
+    assert code.status_code == 201 and code.json()["activation_code"]
     # The creation is logged once, as allowed, on the administration ground.
     records = AccessLogRecord.objects.filter(data="professional", object_id="m.bakker")
     assert [(r.action, r.outcome, r.ground) for r in records] == [
@@ -72,3 +74,11 @@ def test_platform_admin_still_creates_any_professional(api_client_for, platform_
         "/professionals", payload(elsewhere, roles=["privacy_officer"]))
     assert response.status_code == 201, response.content
     assert ApiToken.objects.filter(user__username="m.bakker").count() == 1
+
+
+def test_a_platform_administrator_gets_the_first_token(api_client_for, platform_admin,
+                                                       organisation, postcode_address):
+    response = api_client_for(platform_admin).post("/professionals", payload(organisation))
+    assert response.status_code == 201, response.content
+    new = ApiClient(response.json()["api_token"])
+    assert new.post("/persons", person_payload()).status_code == 201

@@ -127,8 +127,8 @@ def test_the_coordinator_of_a_new_plan_does_not_see_the_familys_other_relationsh
         municipality, name="GI Noord", kind="child_protection",
         org_kind="certified_institution", reference="OTS-2025-0042", persons=family.members)
     coordinator = f.professional_actor(later.coordinator)
-    actions.add_team_member(coordinator, later.plan.pk, role="jeugdbeschermer",
-                            professional_id=guardian.pk)
+    # The institution joins the team itself on its measure (issue 8, review finding 3).
+    actions.join_team(f.professional_actor(guardian), later.plan.pk, role="jeugdbeschermer")
     own = access.give_consent(coordinator, family.child.pk, plan_id=later.plan.pk,
                               given_by=[family.parent.pk],
                               organisation_id=family.school.pk, categories=["plan"])

@@ -35,6 +35,7 @@ from jeugdketen.access.policy import (
     Ground,
     Target,
     decide,
+    has_person_ground,
     may_hold,
 )
 from jeugdketen.chainlog.actions import emit, moment
@@ -196,7 +197,10 @@ def review_break_glass(actor: Actor, record_id: int, *, justified: bool, note: s
                        ) -> BreakGlassReview:
     from jeugdketen.registry.models import Organisation
 
-    record = AccessLogRecord.objects.get(pk=record_id, emergency=True)
+    # An unknown id and another municipality's record are refused alike (403).
+    record = audit.get_or_deny(actor, Action.UPDATE, Data.BREAK_GLASS,
+                               AccessLogRecord.objects.filter(emergency=True), record_id,
+                               "emergency access")
     municipality = (Organisation.objects.filter(pk=record.organisation_id)
                     .values_list("municipality_id", flat=True).first()
                     if record.organisation_id is not None else None)
@@ -346,6 +350,10 @@ def record_legal_basis(actor: Actor, person_id: Any, *, organisation_id: Any, ki
     today = timezone.localdate(now)
     person = audit.get_or_deny(actor, Action.CREATE, Data.LEGAL_BASIS, Person.objects,
                                person_id, "person")
+    if not has_person_ground(actor, person, today):
+        # Judged first: without a ground the answer is the one for an unknown id.
+        raise audit.AccessDenied(actor, Action.CREATE, Target(Data.LEGAL_BASIS, person=person),
+                                 Decision.deny("no ground for this person"))
     try:
         organisation = Organisation.objects.get(pk=organisation_id)
     except (Organisation.DoesNotExist, ValueError, TypeError):
@@ -405,8 +413,8 @@ def consents_for(actor: Actor, persons: list[Any], *, plan: Any = None
         from jeugdketen.plans.models import TeamMember
 
         in_plan = {plan.main_organisation_id, *TeamMember.objects.filter(
-            plan=plan, professional__isnull=False).values_list("professional__organisation_id",
-                                                               flat=True)}
+            plan=plan, professional__isnull=False, left_at__isnull=True)
+            .values_list("professional__organisation_id", flat=True)}
         consents = consents | Consent.objects.filter(person_id__in=of_plan, plan=plan)
         bases = bases | LegalBasis.objects.filter(person_id__in=of_plan,
                                                   organisation_id__in=in_plan)

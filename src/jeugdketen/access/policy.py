@@ -228,16 +228,16 @@ def _municipality_of(actor: Actor) -> str | None:
 
 
 def _person_municipalities(person: Person) -> set[str]:
-    """Where a person belongs: their neighbourhood's municipality, and the municipalities
-    of the organisations that entered them (for persons without a known address)."""
+    """Where a person belongs: the municipality of their address (its neighbourhood); only
+    for a person without a known neighbourhood, the municipalities of the organisations
+    that entered them. Registering someone elsewhere never hands them to that municipality."""
     from jeugdketen.registry.models import Neighbourhood, Registration
 
-    found = set(Registration.objects.filter(person_id=person.pk)
-                .values_list("organisation__municipality_id", flat=True))
     if person.neighbourhood_id:
-        found |= set(Neighbourhood.objects.filter(pk=person.neighbourhood_id)
-                     .values_list("district__municipality_id", flat=True))
-    return found
+        return set(Neighbourhood.objects.filter(pk=person.neighbourhood_id)
+                   .values_list("district__municipality_id", flat=True))
+    return set(Registration.objects.filter(person_id=person.pk)
+               .values_list("organisation__municipality_id", flat=True))
 
 
 def _supervises(actor: Actor, person: Person | None) -> bool:
@@ -445,10 +445,10 @@ class FamilyConsent:
 
 
 def care_grounds(organisation_id: int, person_ids: list[Any], category: str,
-                 today: date, plan_id: Any) -> dict[str, Ground]:
+                 today: date, plan_id: Any, *, legal_bases: bool = True) -> dict[str, Ground]:
     """Per person: the organisation's ground for this category of data of this plan today
-    (a legal basis first, else consent given for this plan). Persons without one are left
-    out. Two queries."""
+    (a legal basis first, else consent given for this plan; with `legal_bases=False`
+    consent only). Persons without one are left out. Two queries."""
     from jeugdketen.access.models import Consent, LegalBasis
 
     found: dict[str, Ground] = {}
@@ -459,6 +459,8 @@ def care_grounds(organisation_id: int, person_ids: list[Any], category: str,
                 "person_id", "categories", "valid_from", "valid_until", "withdrawn_at"):
         if consent.in_force(today) and category in consent.categories:
             found[str(consent.person_id)] = Ground.CONSENT
+    if not legal_bases:
+        return found
     for basis in LegalBasis.objects.filter(
             person_id__in=ids, organisation_id=organisation_id, ended_at__isnull=True,
             valid_from__lte=today, valid_until__gte=today).only("person_id"):
@@ -539,16 +541,25 @@ def _plan_ground_for_household(actor: Actor, household: Any, members: tuple[Pers
 
 def _family_member(actor: Actor, target: Target, today: date) -> bool:
     """A parent, custody holder or child of the household (verified in the BRP), from 16,
-    co-owns the family's plan."""
-    from jeugdketen.registry.models import HouseholdMember
+    co-owns the family's plan, for as long as the BRP still ties them to another member
+    (a parent, a custody holder, a child): a guardianship that ended ends it too."""
+    from django.db.models import Q
+
+    from jeugdketen.registry.models import HouseholdMember, Kinship
 
     me = actor.person
-    if (me is None or target.household is None or me.age_on(today) < PARENT_SEES_UNTIL_AGE
+    if (me is None or not me.bsn or target.household is None
+            or me.age_on(today) < PARENT_SEES_UNTIL_AGE
             or not any(m.pk == me.pk for m in target.members)):
         return False
-    return HouseholdMember.objects.filter(
-        household_id=target.household.pk, person_id=me.pk, brp_verified=True,
-        relation__in=FAMILY_RELATIONS).exists()
+    if not HouseholdMember.objects.filter(
+            household_id=target.household.pk, person_id=me.pk, brp_verified=True,
+            relation__in=FAMILY_RELATIONS).exists():
+        return False
+    others = [m for m in target.members if m.pk != me.pk and m.bsn]
+    return Kinship.objects.filter(
+        Q(child_id=me.pk, relative_bsn__in=[m.bsn for m in others])
+        | Q(child_id__in=[m.pk for m in others], relative_bsn=me.bsn)).exists()
 
 
 def _start(actor: Actor, target: Target, care_role: str) -> Decision:
@@ -561,10 +572,13 @@ def _start(actor: Actor, target: Target, care_role: str) -> Decision:
     start = target.record
     if isinstance(start, Match):
         # A match is never hung on a plan by someone outside it (its existence is not
-        # theirs to learn), and only an agreed (coordinated) match about a member counts.
+        # theirs to learn), and only an agreed (coordinated) match counts, for the household
+        # of a youth the coordinator signalled themselves: an address match never makes
+        # anyone the coordinator of the neighbours' family.
         if (care_role and prof is not None and start.coordinator_id == prof.pk
                 and start.status == MatchStatus.COORDINATED
-                and start.signals.filter(person_id__in=[m.pk for m in target.members]).exists()):
+                and start.signals.filter(person_id__in=[m.pk for m in target.members],
+                                         contact_id=prof.pk).exists()):
             return Decision(True, Ground.MATCH, care_role)
         return Decision.deny("a plan is started from a match by its agreed coordinator")
     if isinstance(start, FamilyConsent):
@@ -607,6 +621,14 @@ def _plan(actor: Actor, action: Action, target: Target, care_role: str, today: d
                     return Decision(True, ground, care_role)
         return Decision.deny("an analysis is seen by the coordinator, the person (or parent) "
                              "and team members with consent")
+    if (data is Data.TEAM and action is Action.CREATE and care_role and prof is not None
+            and plan.is_open and not _on_team(actor, plan)):
+        # Joining the care team oneself: on one's organisation's consent for this plan, or
+        # its legal basis, for every member.
+        ground = joins_on_ground(prof, target.members, plan, today)
+        if ground is not None:
+            return Decision(True, ground, care_role)
+        return Decision.deny("no consent for this plan or legal basis for every member")
     family = _family_member(actor, target, today)
     if family:
         if action in (Action.READ, Action.PRINT) and data in (Data.PLAN, Data.EVALUATION,
@@ -631,13 +653,18 @@ def _plan(actor: Actor, action: Action, target: Target, care_role: str, today: d
 
 
 def joins_on_ground(professional: Professional, members: tuple[Person, ...], plan: Any,
-                    today: date | None = None) -> Ground | None:
-    """May this professional join a plan's care team? Only when their organisation holds
-    consent given for this plan, or a legal basis, for every member of the household."""
+                    today: date | None = None, *, legal_bases: bool = True) -> Ground | None:
+    """May this professional be in a plan's care team? Only when their organisation holds
+    consent given for this plan, or a legal basis, for every member of the household.
+
+    The coordinator adds a professional on the consents of this plan only
+    (`legal_bases=False`), which the coordinator sees: whether another organisation holds a
+    legal basis must not show in the answer. A professional whose organisation holds a
+    legal basis joins the team themselves (ground `legal_basis`)."""
     today = today or timezone.localdate()
     ids = [str(m.pk) for m in members]
     return _ground_for_all(care_grounds(professional.organisation_id, ids, "plan", today,
-                                        plan.pk), ids)
+                                        plan.pk, legal_bases=legal_bases), ids)
 
 
 # Which kind of organisation can hold which statutory ground (a school cannot).
@@ -654,6 +681,16 @@ def may_hold(record: Any) -> bool:
     organisation = getattr(record, "organisation", None)
     return organisation is not None and organisation.kind in LEGAL_BASIS_HOLDERS.get(
         getattr(record, "kind", ""), set())
+
+
+def has_person_ground(actor: Actor, person: Person, today: date | None = None) -> bool:
+    """Does a care professional have a ground for this person at all (they entered them, or
+    a plan of the person's household gives them one)? Asked before anything else about
+    the person is judged, so that no answer tells more than 'no ground'."""
+    if not _first_role(actor, CARE_ROLES):
+        return False
+    return _registered(actor, person) or _plan_ground_for_person(
+        actor, person, "base_data", today or timezone.localdate()) is not None
 
 
 def _plan_of(record: Any) -> Any:
@@ -695,9 +732,8 @@ def _consent(actor: Actor, action: Action, target: Target, care_role: str,
     if target.data is Data.LEGAL_BASIS:
         if not may_hold(record):
             return Decision.deny("this organisation cannot hold this legal basis")
-        if (care_role and prof is not None and record.organisation_id == prof.organisation_id
-                and (_registered(actor, person)
-                     or _plan_ground_for_person(actor, person, "base_data", today))):
+        if (prof is not None and record.organisation_id == prof.organisation_id
+                and has_person_ground(actor, person, today)):
             return Decision(True, Ground.OWN_ORGANISATION, care_role)
         return Decision.deny("a legal basis is recorded by a professional of the organisation "
                              "that holds it")

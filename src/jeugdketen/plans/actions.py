@@ -515,9 +515,10 @@ class RelatedInput:
 def add_team_member(actor: Actor, plan_id: Any, *, role: str, professional_id: Any = None,
                     related: RelatedInput | None = None,
                     at: datetime | None = None) -> TeamMember:
-    """A professional joins only on a ground the access policy accepts: their organisation
-    holds consent or a legal basis for the plan of every member of the household. A member
-    of the informal network needs none (no login; the family brings them in)."""
+    """The coordinator adds a professional only when their organisation holds consent given
+    for this plan for every member of the household (which the coordinator sees); a legal
+    basis never shows in the answer: its holder joins the team themselves (join_team). A
+    member of the informal network needs none (no login; the family brings them in)."""
     now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members, Data.TEAM))
@@ -549,10 +550,12 @@ def add_team_member(actor: Actor, plan_id: Any, *, role: str, professional_id: A
         if professional.pk == plan.coordinator_id or professional.pk in _team_professionals(plan):
             raise Refusal("already_in_team", _("Deze professional zit al in het team."),
                           status=409, field="professional_id")
-        if joins_on_ground(professional, members, plan, timezone.localdate(now)) is None:
+        if joins_on_ground(professional, members, plan, timezone.localdate(now),
+                           legal_bases=False) is None:
             raise Refusal("no_ground_to_join", _(
-                "Deze organisatie heeft geen toestemming of wettelijke grondslag voor het plan "
-                "van alle gezinsleden. Leg eerst de toestemming vast."), status=403,
+                "Voor deze organisatie is nog geen toestemming van alle gezinsleden voor dit "
+                "plan vastgelegd. Leg eerst de toestemming vast. (Heeft de organisatie een "
+                "wettelijke grondslag, dan sluit zij zelf aan.)"), status=403,
                 field="professional_id")
         member = TeamMember.objects.create(plan=plan, professional=professional, role=role,
                                            joined_at=now)
@@ -561,6 +564,36 @@ def add_team_member(actor: Actor, plan_id: Any, *, role: str, professional_id: A
     _emit(Activity.TEAM_JOINED, plan, members, actor, at=now, kind=kind,
           member_organisation_id=member.professional.organisation_id if member.professional else None)
     return member
+
+
+@audit.write_path
+def join_team(actor: Actor, plan_id: Any, *, role: str, at: datetime | None = None
+              ) -> TeamMember:
+    """A professional joins a plan's care team themselves, on their organisation's consent
+    for this plan or its legal basis (a child-protection measure, Veilig Thuis' statutory
+    task) for every member. The coordinator and the family see the new team member."""
+    now = moment(at)
+    plan, members = _plan_for(actor, plan_id, Action.CREATE, Data.TEAM, lock=True)
+    decision = audit.authorize(actor, Action.CREATE, target(plan, members, Data.TEAM))
+    role = _text(role, "role", limit=200)
+    me = _me(actor)
+    member = TeamMember.objects.create(plan=plan, professional=me, role=role, joined_at=now)
+    _bump(plan)
+    _emit(Activity.TEAM_JOINED, plan, members, actor, at=now, kind="professional",
+          member_organisation_id=me.organisation_id, on=decision.ground)
+    return member
+
+
+def plans_to_join(actor: Actor, person: Person) -> list[Plan]:
+    """The open plans of the person's households that the actor may join themselves (asks
+    the policy only; a plan is named only to someone who may join it)."""
+    found = []
+    for plan in (Plan.objects.filter(household__members__person=person, status=PlanStatus.OPEN)
+                 .select_related("household", "coordinator__organisation").distinct()):
+        if decide(actor, Action.CREATE, target(plan, members_of(plan.household),
+                                               Data.TEAM)).allowed:
+            found.append(plan)
+    return found
 
 
 @audit.write_path

@@ -294,14 +294,28 @@ class TeamCreated(Schema):
 
 @router.post("/plans/{plan_id}/team", response={201: TeamCreated})
 def add_team_member(request: HttpRequest, plan_id: UUID, payload: TeamIn) -> Status[dict]:
-    """A professional (only when their organisation holds consent or a legal basis for the
-    plan of every household member: else 403, rule `no_ground_to_join`) or a member of the
+    """The coordinator adds a professional (only when their organisation holds consent given
+    for this plan by every household member: else 403, rule `no_ground_to_join`; a legal
+    basis never shows here, its holder joins with POST /plans/{id}/join) or a member of the
     informal network (name, relation, phone; no login)."""
     related = (RelatedInput(**payload.related_person.model_dump())
                if payload.related_person is not None else None)
     member = actions.add_team_member(request.actor, plan_id, role=payload.role,  # type: ignore[attr-defined]
                                      professional_id=payload.professional_id, related=related)
     return Status(201, {"id": member.pk, "related_person_id": member.related_person_id})
+
+
+class JoinIn(Schema):
+    role: str = Field(min_length=1, max_length=200)
+
+
+@router.post("/plans/{plan_id}/join", response={201: TeamCreated})
+def join_team(request: HttpRequest, plan_id: UUID, payload: JoinIn) -> Status[dict]:
+    """Join the plan's care team yourself: on your organisation's consent for this plan or
+    its legal basis (a child-protection measure, Veilig Thuis' statutory task) for every
+    household member. Else 403, as for an unknown plan."""
+    member = actions.join_team(request.actor, plan_id, role=payload.role)  # type: ignore[attr-defined]
+    return Status(201, {"id": member.pk, "related_person_id": None})
 
 
 class ScoreIn(Schema):

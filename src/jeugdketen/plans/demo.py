@@ -439,8 +439,10 @@ def _team(coordinator: Actor, t: Trajectory, rng: random.Random, day: date, cloc
                                  given_by=_givers(person, t.family, day),
                                  organisation_id=guardian.organisation_id,
                                  categories=ALL_CATEGORIES, valid_from=day, at=clock.at(day, 10))
-            actions.add_team_member(coordinator, t.plan.pk, role="jeugdbeschermer (OTS)",
-                                    professional_id=guardian.pk, at=clock.at(day, 11))
+            # The certified institution joins the team itself, on its measure (the
+            # coordinator never learns of a legal basis by adding someone).
+            actions.join_team(_actor(guardian), t.plan.pk, role="jeugdbeschermer (OTS)",
+                              at=clock.at(day, 11))
             t.team.append((guardian, []))
     for prof in chosen:
         school = prof.organisation.kind == "school"

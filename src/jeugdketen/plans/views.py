@@ -107,6 +107,23 @@ def _member_label(person: Person, today: date) -> str:
 
 
 @page(r.can_care)
+def join(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    """Join a plan's care team oneself (from the person page): on one's organisation's
+    consent for this plan or its legal basis for every member."""
+    if request.method != "POST":
+        return redirect("my_plans")
+    role = (request.POST.get("role") or "").strip() or _("betrokken professional")
+    try:
+        actions.join_team(actor_for(request), plan_id, role=role)
+    except Refusal as exc:
+        messages.error(request, exc.message)
+        return redirect("my_plans")
+    messages.success(request, _("U zit nu in het team van dit gezinsplan. De regisseur en het "
+                                "gezin zien dat."))
+    return redirect("plan", plan_id=plan_id)
+
+
+@page(r.can_care)
 def my_plans(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     prof = actor.professional

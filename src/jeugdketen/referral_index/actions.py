@@ -372,8 +372,9 @@ def withdraw_signal(actor: Actor, signal_id: Any, *, reason: str, today: date | 
 def _watch_withdrawal(actor: Actor, signal: Signal, reason: str, matched: bool,
                       today: date) -> None:
     """Tell the privacy officers of the municipality when a withdrawal looks like using the
-    index to search: a signal withdrawn as unjustified after it matched, or a professional
-    who withdraws many signals soon after registering them."""
+    index to search: a signal withdrawn soon after it matched (whatever the reason given),
+    or as unjustified after a match, or a professional who withdraws many signals soon after
+    registering them (every one from the threshold on)."""
     prof = actor.professional
     assert prof is not None
     since = today - timedelta(days=settings.INDEX_WATCH_DAYS)
@@ -384,7 +385,9 @@ def _watch_withdrawal(actor: Actor, signal: Signal, reason: str, matched: bool,
     reasons = []
     if reason == EndReason.UNJUSTIFIED and matched:
         reasons.append(_("een signaal is als ten onrechte ingetrokken nadat het een match gaf"))
-    if quick >= settings.INDEX_WATCH_WITHDRAWALS and quick % settings.INDEX_WATCH_WITHDRAWALS == 0:
+    elif matched and (today - signal.registered_on).days <= settings.INDEX_WATCH_DAYS:
+        reasons.append(_("een signaal is kort na een match weer ingetrokken"))
+    if quick >= settings.INDEX_WATCH_WITHDRAWALS:
         reasons.append(_("%(n)s signalen zijn binnen %(days)s dagen na het afgeven weer "
                          "ingetrokken") % {"n": quick, "days": settings.INDEX_WATCH_DAYS})
     if not reasons:

@@ -4,6 +4,7 @@ report. Every read and write goes through referral_index.actions."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -14,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jeugdketen.access.policy import Action
+from jeugdketen.access.audit import AccessDenied
+from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.plans.actions import households_for_match
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.documents import pdf, rights_report
@@ -177,6 +179,13 @@ def rights(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = lookup.person_id_for_bsn(form.cleaned_data["bsn"])
+        # A person of another municipality is answered like an unknown BSN (and the attempt
+        # is logged as denied): the answer never tells whom the chain knows elsewhere.
+        if person is not None and not decide(actor_for(request), Action.READ, Target(
+                Data.RIGHTS_REQUEST, person=lookup.person_for_policy(person))).allowed:
+            with contextlib.suppress(AccessDenied):
+                actions.rights_report(actor_for(request), person)
+            person = None
         if person is None:
             form.add_error("bsn", _("Over dit BSN staat niets in het platform."))
         else:

@@ -592,13 +592,15 @@ def register_household(actor: Actor, members: list[MemberInput]) -> Household:
         seen.add(str(person.pk))
         persons.append(person)
         stated.append(member.relation or "")
-    _invalid(errors)
-    target = Target(Data.HOUSEHOLD, members=tuple(persons))
+    # The policy first: whether an id exists must not show in a field error before it.
+    distinct = tuple({p.pk: p for p in persons}.values())
+    target = Target(Data.HOUSEHOLD, members=distinct)
     decision = decide(actor, Action.CREATE, target)
     if unknown:
         decision = Decision.deny("a household needs a ground for every member")
     if not decision.allowed:
         raise audit.AccessDenied(actor, Action.CREATE, target, decision)
+    _invalid(errors)
     # Judged only now, after the policy: the answer says nothing about persons the
     # professional did not enter.
     relations, errors = _relations(persons, stated)
@@ -780,7 +782,8 @@ def list_open_corrections(actor: Actor, *, limit: int = 50) -> list[CorrectionPr
     proposals = list(
         CorrectionProposal.objects.filter(status=CorrectionStatus.OPEN)
         .filter(Q(person__neighbourhood__district__municipality_id=own)
-                | Q(person__registrations__organisation__municipality_id=own)).distinct()
+                | Q(person__neighbourhood__isnull=True,
+                    person__registrations__organisation__municipality_id=own)).distinct()
         .select_related("person", "proposed_by__organisation")
         .order_by("created_at")[:limit]
     )

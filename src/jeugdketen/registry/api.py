@@ -67,19 +67,23 @@ class ProfessionalOut(Schema):
     email: str
     phone: str
     roles: list[str]
-    api_token: str
+    api_token: str | None
 
 
 @router.post("/professionals", response={201: ProfessionalOut})
 def create_professional(request: HttpRequest, payload: ProfessionalIn) -> Status[dict]:
-    """A professional and their first API token, made together in one action: either
-    both exist afterwards or neither (a refusal leaves no account)."""
+    """A professional, made in one action (a refusal leaves no account). A platform
+    administrator also gets the account's first API token (`api_token`, shown only here);
+    a functional administrator never does (a token for someone else would let them act as
+    that professional without a second factor): `api_token` is null, and the professional
+    links their login with an activation code (POST /professionals/{id}/activation-code)."""
     actor = request.actor  # type: ignore[attr-defined]
-    prof = actions.create_professional(actor, **payload.dict(), with_token=True)
+    token = "platform_admin" in actor.roles
+    prof = actions.create_professional(actor, **payload.dict(), with_token=token)
     return Status(201, {"id": prof.pk, "organisation_id": prof.organisation_id,
                  "username": prof.user.username, "full_name": prof.full_name,
                  "email": prof.email, "phone": prof.phone, "roles": prof.roles,
-                 "api_token": prof.api_token})  # type: ignore[attr-defined]
+                 "api_token": getattr(prof, "api_token", None)})
 
 
 class PersonIn(Schema):

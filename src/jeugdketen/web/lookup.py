@@ -76,7 +76,8 @@ def open_correction_count(municipality_id: str | None) -> int:
 
     return CorrectionProposal.objects.filter(status=CorrectionStatus.OPEN).filter(
         Q(person__neighbourhood__district__municipality_id=municipality_id)
-        | Q(person__registrations__organisation__municipality_id=municipality_id)
+        | Q(person__neighbourhood__isnull=True,
+            person__registrations__organisation__municipality_id=municipality_id)
     ).distinct().count()
 
 

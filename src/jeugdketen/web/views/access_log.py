@@ -7,7 +7,7 @@ import contextlib
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -137,8 +137,6 @@ def review(request: HttpRequest, record_id: int) -> HttpResponse:
             result = review_break_glass(actor_for(request), record_id,
                                         justified=form.cleaned_data["justified"],
                                         note=form.cleaned_data["note"])
-        except AccessLogRecord.DoesNotExist:
-            raise Http404 from None
         except Refusal as exc:  # someone else reviewed it first: theirs stands, shown here
             if htmx:
                 record = AccessLogRecord.objects.select_related("review__reviewed_by").get(

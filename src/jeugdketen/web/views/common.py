@@ -107,8 +107,12 @@ def visible_persons(actor: Actor, persons: Iterable[Person]) -> list[Person]:
     return shown
 
 
+MAX_PAGE = 100_000  # far beyond any list; larger numbers would overflow the SQL offset
+
+
 def page_number(request: HttpRequest, name: str = "pagina") -> int:
+    """The page asked for: 1 when absent or not a number, never beyond MAX_PAGE."""
     try:
-        return max(1, int(request.GET.get(name, "1")))
+        return min(MAX_PAGE, max(1, int(request.GET.get(name, "1"))))
     except ValueError:
         return 1

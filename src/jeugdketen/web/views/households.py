@@ -89,10 +89,20 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @page()
 def detail(request: HttpRequest, household_id: str) -> HttpResponse:
+    """A household, only to someone with a ground for the household as a whole (they
+    entered every member, coordinate its plan, have consent for it, or are a member); then
+    the members they may see."""
+    from jeugdketen.access.policy import Action, Data, Target, decide
+
     actor = actor_for(request)
+    rows = lookup.household_members(household_id)
+    if not rows or not decide(actor, Action.READ, Target(
+            Data.HOUSEHOLD, household=rows[0].household,
+            members=tuple(m.person for m in rows))).allowed:
+        return forbidden_response(request, logged=False)
     members = [
         {"person": read_person(actor, m.person_id), "relation": m.relation}
-        for m in lookup.household_members(household_id)
+        for m in rows
         if may_read(actor, m.person)
     ]
     if not members:

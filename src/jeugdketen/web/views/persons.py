@@ -125,8 +125,19 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "siblings": visible_persons(actor, siblings_of(person)),
         "can_care": r.can_care(request.user),
         "legal_basis_kinds": _legal_basis_kinds(actor),
+        "plans_to_join": _plans_to_join(actor, person),
     }
     return render(request, "web/person.html", context)
+
+
+def _plans_to_join(actor: Any, person: Person) -> list[Any]:
+    """Open family plans of the person that the actor may join themselves (their
+    organisation's consent for the plan, or its legal basis, for every member)."""
+    if actor.professional is None:
+        return []
+    from jeugdketen.plans.actions import plans_to_join
+
+    return plans_to_join(actor, person)
 
 
 def _legal_basis_kinds(actor: Any) -> list[tuple[str, str]]:
