@@ -65,58 +65,58 @@ from .harness import (
 from .world import LEVELS, World
 
 TABLE = """
-route                                                 | prof | teach | out | coord | priv | anal | fadm | padm | cit | ocit | anon
-POST /organisations                                   | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /organisations [B]                               | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-POST /professionals                                   | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /professionals [B]                               | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-POST /professionals [privileged]                      | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-POST /professionals/{professional_id}/activation-code | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /professionals/{professional_id}/activation-code [B] | - | -    | -   | -     | -    | -    | -    | Y    | -   | -    | -
-GET /municipalities                                   | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
-PATCH /municipalities/{code}                          | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-PATCH /municipalities/{code} [B]                      | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-POST /municipalities/{code}/product-codes             | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /municipalities/{code}/product-codes [B]         | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-GET /neighbourhoods/{code}                            | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-POST /persons                                         | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /persons/{person_id}                              | Y    | Y     | -   | -     | -    | -    | Y    | -    | Y   | -    | -
-GET /persons/{person_id} [sister]                     | Y    | Y     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-GET /persons/{person_id} [B]                          | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
-POST /households                                      | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /persons/{person_id}/access-log                   | -    | -     | -   | -     | Y    | -    | -    | -    | Y   | -    | -
-GET /persons/{person_id}/access-log [B]               | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
-POST /consents                                        | Y    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-POST /consents/{consent_id}/withdraw                  | Y    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-POST /legal-bases                                     | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /signals                                         | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /signals                                          | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
-POST /signals/{signal_id}/withdraw                    | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /signals/{signal_id}/extend                      | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /matches                                          | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
-GET /matches/{match_id}                               | Y    | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /matches/{match_id}/coordinator                  | Y    | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /matches/{match_id}/coordinator/accept           | 409  | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /matches/{match_id}/coordinator/appoint          | -    | -     | -   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /persons/{person_id}/rights-report                | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /persons/{person_id}/rights-report [B]            | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /persons/{person_id}/rights-requests             | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-POST /rights-requests/{request_id}/answer             | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /guides                                           | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
-POST /guides/{slug}/sessions                          | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /plans                                           | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /plans [consent]                                 | 409  | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /plans/{plan_id}                                  | Y    | Y     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-GET /plans/{plan_id} [B]                              | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
-POST /plans/{plan_id}/goals                           | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /plans/{plan_id}/actions                         | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /plans/{plan_id}/actions/{action_id}/done        | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /plans/{plan_id}/team                            | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /plans/{plan_id}/evaluations                     | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /plans/{plan_id}/close                           | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /plans/{plan_id}/versions                        | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /plans/{plan_id}/versions/{number}/approve       | Y    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-POST /plans/{plan_id}/analyses                        | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+route                                                     | prof | teach | out | coord | priv | anal | fadm | padm | cit | ocit | anon
+POST /organisations                                       | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /organisations [B]                                   | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+POST /professionals                                       | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /professionals [B]                                   | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+POST /professionals [privileged]                          | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+POST /professionals/{professional_id}/activation-code     | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /professionals/{professional_id}/activation-code [B] | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+GET /municipalities                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
+PATCH /municipalities/{code}                              | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+PATCH /municipalities/{code} [B]                          | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+POST /municipalities/{code}/product-codes                 | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /municipalities/{code}/product-codes [B]             | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+GET /neighbourhoods/{code}                                | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
+POST /persons                                             | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /persons/{person_id}                                  | Y    | Y     | -   | -     | -    | -    | Y    | -    | Y   | -    | -
+GET /persons/{person_id} [sister]                         | Y    | Y     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+GET /persons/{person_id} [B]                              | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
+POST /households                                          | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /persons/{person_id}/access-log                       | -    | -     | -   | -     | Y    | -    | -    | -    | Y   | -    | -
+GET /persons/{person_id}/access-log [B]                   | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
+POST /consents                                            | Y    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+POST /consents/{consent_id}/withdraw                      | Y    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+POST /legal-bases                                         | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /signals                                             | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /signals                                              | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
+POST /signals/{signal_id}/withdraw                        | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /signals/{signal_id}/extend                          | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /matches                                              | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
+GET /matches/{match_id}                                   | Y    | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
+POST /matches/{match_id}/coordinator                      | Y    | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
+POST /matches/{match_id}/coordinator/accept               | 409  | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
+POST /matches/{match_id}/coordinator/appoint              | -    | -     | -   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /persons/{person_id}/rights-report                    | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+GET /persons/{person_id}/rights-report [B]                | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /persons/{person_id}/rights-requests                 | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+POST /rights-requests/{request_id}/answer                 | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+GET /guides                                               | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
+POST /guides/{slug}/sessions                              | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+POST /plans                                               | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /plans [consent]                                     | 409  | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /plans/{plan_id}                                      | Y    | Y     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+GET /plans/{plan_id} [B]                                  | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
+POST /plans/{plan_id}/goals                               | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /plans/{plan_id}/actions                             | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /plans/{plan_id}/actions/{action_id}/done            | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /plans/{plan_id}/team                                | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /plans/{plan_id}/evaluations                         | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /plans/{plan_id}/close                               | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /plans/{plan_id}/versions                            | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /plans/{plan_id}/versions/{number}/approve           | Y    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+POST /plans/{plan_id}/analyses                            | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
 """
 ROWS = parse(TABLE)
 

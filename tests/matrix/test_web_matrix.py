@@ -54,110 +54,110 @@ from .world import REASON, World
 
 P = "/plannen/<uuid:plan_id>"
 TABLE = f"""
-route                                                 | prof | teach | out | coord | priv | anal | fadm | padm | cit | ocit | anon
-GET /                                                 | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
-GET /login/                                            | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-POST /login/                                           | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-POST /logout/                                          | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-GET /2fa/                                              | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
-GET /2fa/activeren/                                    | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
-POST /i18n/setlang/                                    | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-GET /api/v1/openapi.json                               | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-GET /api/v1/docs                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-GET /api/v1/                                           | 404  | 404   | 404 | 404   | 404  | 404  | 404  | 404  | 404 | 404  | 404
-GET /personen/nieuw/                                   | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /personen/nieuw/                                  | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /personen/<str:person_id>/                         | Y    | Y     | -   | -     | -    | -    | Y    | -    | Y   | -    | -
-GET /personen/<str:person_id>/ [sister]                | Y    | Y     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-GET /personen/<str:person_id>/ [B]                     | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
-GET /personen/<str:person_id>/grondslag/               | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /personen/<str:person_id>/grondslag/              | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /huishoudens/nieuw/                                | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /huishoudens/nieuw/                               | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /huishoudens/<str:household_id>/                   | Y    | Y     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-GET /huishoudens/<str:household_id>/ [B]               | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
-GET /noodtoegang/                                      | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /noodtoegang/                                     | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /toegang/                                          | -    | -     | -   | -     | Y    | -    | -    | -    | Y   | Y    | -
-POST /toegang/                                         | -    | -     | -   | -     | Y    | -    | -    | -    | F   | F    | -
-POST /toegang/ [B]                                     | -    | -     | -   | -     | F    | -    | -    | -    | F   | F    | -
-GET /toegang/<str:person_id>/                          | -    | -     | -   | -     | Y    | -    | -    | -    | Y   | -    | -
-GET /toegang/<str:person_id>/ [B]                      | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
-GET /privacy/noodtoegang/                              | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-POST /privacy/noodtoegang/<int:record_id>/             | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /beheer/correcties/                                | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
-POST /beheer/correcties/<int:proposal_id>/             | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
-POST /beheer/correcties/<int:proposal_id>/ [B]         | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /tokens/                                           | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
-POST /tokens/                                          | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
-POST /tokens/<int:token_id>/intrekken/                 | Y    | 404   | 404 | 404   | 404  | 404  | 404  | 404  | -   | -    | -
-GET /signaalgids/                                      | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /signaalgids/sessies/                              | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /signaalgids/sessies/<str:session_id>/             | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /signaalgids/<slug:slug>/                          | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /signaalgids/<slug:slug>/ [about the child]        | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /signaalgids/<slug:slug>/                         | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/signalen/                            | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/signalen/nieuw/                      | Y    | Y     | Y   | -     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/signalen/nieuw/                     | Y    | F     | F   | -     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/signalen/<int:signal_id>/            | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/signalen/<int:signal_id>/ [withdraw] | Y   | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/signalen/<int:signal_id>/ [extend]  | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/signalen/<int:signal_id>/brief/      | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/signalen/<int:signal_id>/brief.pdf   | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/matches/                             | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/matches/ [propose]                  | Y    | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/matches/ [accept]                   | Y    | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/matches/ [appoint]                  | -    | -     | -   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/berichten/                           | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
-POST /verwijsindex/berichten/                          | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
-GET /verwijsindex/rechten/                             | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/rechten/                            | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/rechten/ [B]                        | -    | -     | -   | -     | F    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/rechten/<uuid:person_id>/            | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/rechten/<uuid:person_id>/ [B]        | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/rechten/<uuid:person_id>/ [record]  | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/rechten/<uuid:person_id>/ [answer]  | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/rechten/<uuid:person_id>/overzicht.pdf  | - | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/rechten/<uuid:person_id>/overzicht.json | - | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /plannen/                                          | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /plannen/nieuw/                                    | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /plannen/nieuw/                                   | 409  | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/                                              | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/ [B]                                          | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/versies/                                      | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/analyse/<uuid:person_id>/                     | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/analyse/<uuid:person_id>/                    | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/onderdelen/                                  | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/zorg/                                        | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/zorg-verwijderen/<int:item_id>/              | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/doel/                                        | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/actie/                                       | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/actie-afgerond/<int:item_id>/                 | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/actie-afgerond/<int:item_id>/                | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/team-professional/                           | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/team-netwerk/                                | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/team-verwijderen/<int:item_id>/              | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/toestemming/                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/toestemming-intrekken/<int:item_id>/         | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/versie/                                      | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/goedkeuring/                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/reactie/                                     | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/evaluatie/                                    | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/evaluatie/                                   | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/afsluiten/                                    | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/afsluiten/                                   | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/grondslag/                                    | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/grondslag/                                   | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/overdracht/                                   | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/overdracht/                                  | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /gezin/                                            | -    | -     | -   | -     | -    | -    | -    | -    | Y   | Y    | -
-GET /gezin/<uuid:plan_id>/                             | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-GET /gezin/<uuid:plan_id>/ [B]                         | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
-POST /gezin/<uuid:plan_id>/goedkeuren/                 | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-POST /gezin/<uuid:plan_id>/reactie/                    | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-POST /gezin/<uuid:plan_id>/toestemming/                | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-POST /gezin/<uuid:plan_id>/toestemming/<int:consent_id>/intrekken/ | - | - | - | -  | -    | -    | -    | -    | Y   | -    | -
+route                                                              | prof | teach | out | coord | priv | anal | fadm | padm | cit | ocit | anon
+GET /                                                              | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
+GET /login/                                                        | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
+POST /login/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
+POST /logout/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
+GET /2fa/                                                          | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
+GET /2fa/activeren/                                                | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
+POST /i18n/setlang/                                                | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
+GET /api/v1/openapi.json                                           | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
+GET /api/v1/docs                                                   | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
+GET /api/v1/                                                       | 404  | 404   | 404 | 404   | 404  | 404  | 404  | 404  | 404 | 404  | 404
+GET /personen/nieuw/                                               | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+POST /personen/nieuw/                                              | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /personen/<str:person_id>/                                     | Y    | Y     | -   | -     | -    | -    | Y    | -    | Y   | -    | -
+GET /personen/<str:person_id>/ [sister]                            | Y    | Y     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+GET /personen/<str:person_id>/ [B]                                 | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
+GET /personen/<str:person_id>/grondslag/                           | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /personen/<str:person_id>/grondslag/                          | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /huishoudens/nieuw/                                            | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+POST /huishoudens/nieuw/                                           | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /huishoudens/<str:household_id>/                               | Y    | Y     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+GET /huishoudens/<str:household_id>/ [B]                           | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
+GET /noodtoegang/                                                  | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+POST /noodtoegang/                                                 | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /toegang/                                                      | -    | -     | -   | -     | Y    | -    | -    | -    | Y   | Y    | -
+POST /toegang/                                                     | -    | -     | -   | -     | Y    | -    | -    | -    | F   | F    | -
+POST /toegang/ [B]                                                 | -    | -     | -   | -     | F    | -    | -    | -    | F   | F    | -
+GET /toegang/<str:person_id>/                                      | -    | -     | -   | -     | Y    | -    | -    | -    | Y   | -    | -
+GET /toegang/<str:person_id>/ [B]                                  | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
+GET /privacy/noodtoegang/                                          | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+POST /privacy/noodtoegang/<int:record_id>/                         | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+GET /beheer/correcties/                                            | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
+POST /beheer/correcties/<int:proposal_id>/                         | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
+POST /beheer/correcties/<int:proposal_id>/ [B]                     | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /tokens/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
+POST /tokens/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
+POST /tokens/<int:token_id>/intrekken/                             | Y    | 404   | 404 | 404   | 404  | 404  | 404  | 404  | -   | -    | -
+GET /signaalgids/                                                  | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /signaalgids/sessies/                                          | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /signaalgids/sessies/<str:session_id>/                         | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /signaalgids/<slug:slug>/                                      | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /signaalgids/<slug:slug>/ [about the child]                    | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /signaalgids/<slug:slug>/                                     | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/signalen/                                        | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/signalen/nieuw/                                  | Y    | Y     | Y   | -     | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/signalen/nieuw/                                 | Y    | F     | F   | -     | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/signalen/<int:signal_id>/                        | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/signalen/<int:signal_id>/ [withdraw]            | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/signalen/<int:signal_id>/ [extend]              | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/signalen/<int:signal_id>/brief/                  | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/signalen/<int:signal_id>/brief.pdf               | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/matches/                                         | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/matches/ [propose]                              | Y    | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/matches/ [accept]                               | Y    | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/matches/ [appoint]                              | -    | -     | -   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/berichten/                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
+POST /verwijsindex/berichten/                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
+GET /verwijsindex/rechten/                                         | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/rechten/                                        | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/rechten/ [B]                                    | -    | -     | -   | -     | F    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/rechten/<uuid:person_id>/                        | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/rechten/<uuid:person_id>/ [B]                    | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/rechten/<uuid:person_id>/ [record]              | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/rechten/<uuid:person_id>/ [answer]              | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/rechten/<uuid:person_id>/overzicht.pdf           | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/rechten/<uuid:person_id>/overzicht.json          | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
+GET /plannen/                                                      | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /plannen/nieuw/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST /plannen/nieuw/                                               | 409  | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/                                                           | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/ [B]                                                       | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/versies/                                                   | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/analyse/<uuid:person_id>/                                  | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/analyse/<uuid:person_id>/                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/onderdelen/                                               | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/zorg/                                                     | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/zorg-verwijderen/<int:item_id>/                           | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/doel/                                                     | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/actie/                                                    | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/actie-afgerond/<int:item_id>/                              | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/actie-afgerond/<int:item_id>/                             | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/team-professional/                                        | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/team-netwerk/                                             | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/team-verwijderen/<int:item_id>/                           | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/toestemming/                                              | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/toestemming-intrekken/<int:item_id>/                      | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/versie/                                                   | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/goedkeuring/                                              | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/reactie/                                                  | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/evaluatie/                                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/evaluatie/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/afsluiten/                                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/afsluiten/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/grondslag/                                                 | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/grondslag/                                                | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/overdracht/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+POST {P}/overdracht/                                               | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /gezin/                                                        | -    | -     | -   | -     | -    | -    | -    | -    | Y   | Y    | -
+GET /gezin/<uuid:plan_id>/                                         | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+GET /gezin/<uuid:plan_id>/ [B]                                     | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
+POST /gezin/<uuid:plan_id>/goedkeuren/                             | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+POST /gezin/<uuid:plan_id>/reactie/                                | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+POST /gezin/<uuid:plan_id>/toestemming/                            | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+POST /gezin/<uuid:plan_id>/toestemming/<int:consent_id>/intrekken/ | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 """
 ROWS = parse(TABLE)
 
