@@ -1,0 +1,26 @@
+"""The matrix's world is built once for the whole package, inside a transaction that is
+rolled back at the end; every case runs in its own savepoint (pytest-django's `db`),
+so a call that changes something is undone before the next case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+
+from .world import World, build
+
+
+@pytest.fixture(scope="package")
+def world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build()
+        yield built
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def w(world: World, db) -> World:
+    """The world, for one case: in a savepoint of its own."""
+    return world
