@@ -458,6 +458,13 @@ def test_the_holder_of_a_legal_basis_joins_the_team_itself(consent_plan, municip
     assert plans.plans_to_join(f.professional_actor(guardian), consent_plan["child"]) == [
         consent_plan["plan"]]
     assert api_client_for(guardian).post(url, {"role": "jeugdbeschermer"}).status_code == 201
+    # Once in, not twice; nor the coordinator, who leads the team already.
+    again = api_client_for(guardian).post(url, {"role": "jeugdbeschermer"})
+    assert (again.status_code, again.json()["type"]) == (
+        409, "urn:jeugdketen:problem:already_in_team")
+    coordinator = api_client_for(consent_plan["plan"].coordinator).post(url, {"role": "regie"})
+    assert coordinator.status_code == 409
+    assert plans.plans_to_join(f.professional_actor(guardian), consent_plan["child"]) == []
     seen = access.consents_for(consent_plan["actor"],
                                [consent_plan["parent"], consent_plan["child"]],
                                plan=consent_plan["plan"])

@@ -271,6 +271,14 @@ def test_overdue_match_alerts_and_municipality_appoints(db):
     assert Message.objects.filter(recipient=gm).count() == 1
     Match.objects.filter(pk=match.pk).update(coordinator_due=timezone.localdate() - timedelta(days=1))
     assert [m.pk for m in actions.my_matches(f.professional_actor(gm))] == [match.pk]
+    # Overdue or not, the involved agree among themselves: none of them appoints (not
+    # themselves, not the other), and the refusal is logged as denied.
+    for involved, chosen in ((a, a), (b, a)):
+        with pytest.raises(AccessDenied):
+            actions.appoint_coordinator(f.professional_actor(involved), match.pk, chosen.pk)
+        assert AccessLogRecord.objects.filter(
+            user_id=involved.user_id, data="appointment", outcome="denied").exists()
+    assert Match.objects.get(pk=match.pk).coordinator is None
     done = actions.appoint_coordinator(f.professional_actor(gm), match.pk, b.pk)
     assert done.coordinator == b and done.appointed_by_municipality
 

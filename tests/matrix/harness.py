@@ -147,7 +147,8 @@ def parse(table: str) -> dict[str, Row]:
 class Spec:
     """How to call a row: ids for the path (`param: world id key`, or a value), a query
     string, the body, what a web POST answers when it worked, whether the unknown-id test
-    applies (and what it answers), and persons this answer may show beyond VISIBLE."""
+    applies (and what it answers), persons this answer may show beyond VISIBLE, and whether
+    the form shows the typed values again."""
 
     ids: dict[str, Any] = field(default_factory=dict)
     query: str = ""
@@ -155,6 +156,9 @@ class Spec:
     post_ok: str = "redirect"  # "redirect", "200" or "any"
     unknown: int | None = 403
     shows: str = ""
+    # The form shows again what the caller typed (a BSN): that reveals nothing, so those
+    # values are left out of the leak check (and nothing else of the person).
+    echoes: bool = False
 
 
 def unknown_cases(labels: list[str], disagreements: dict[str, str]) -> list[Any]:

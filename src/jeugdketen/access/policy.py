@@ -25,7 +25,8 @@ Grounds in this version:
   decision-aid sessions);
 - match: a professional whose own signal is in a match sees that match (contact data only);
 - municipal_oversight: the municipality's coordinator sees and settles a match whose
-  coordinator agreement is overdue;
+  coordinator agreement is overdue; only they appoint a coordinator (the involved agree
+  among themselves and never appoint one, themselves included);
 - retention: the nightly retention run (the operator) ends, archives and destroys index
   data as the law requires;
 - plan_coordinator: the coordinator (regisseur) of a family's plan: the plan, its
@@ -78,6 +79,9 @@ class Data(StrEnum):
     PROFESSIONAL = "professional"
     SIGNAL = "signal"
     MATCH = "match"
+    # The municipality's appointment of a coordinator for an overdue match (the involved
+    # agree among themselves; none of them appoints).
+    APPOINTMENT = "appointment"
     GUIDE_SESSION = "guide_session"
     RIGHTS_REQUEST = "rights_request"
     PLAN = "plan"
@@ -362,7 +366,7 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
 
     if target.data is Data.SIGNAL:
         return _signal(actor, action, target, care_role)
-    if target.data is Data.MATCH:
+    if target.data in (Data.MATCH, Data.APPOINTMENT):
         return _match(actor, action, target, care_role)
     if target.data is Data.GUIDE_SESSION:
         own_session = actor.professional is not None and (
@@ -414,8 +418,8 @@ def _match(actor: Actor, action: Action, target: Target, care_role: str) -> Deci
     prof = actor.professional
     if match is None or prof is None or action not in (Action.READ, Action.UPDATE):
         return Decision.deny("matches are seen only by the professionals involved")
-    if care_role and match.signals.filter(contact_id=prof.pk, status="active",
-                                          expires_on__gt=timezone.localdate()).exists():
+    if target.data is Data.MATCH and care_role and match.signals.filter(
+            contact_id=prof.pk, status="active", expires_on__gt=timezone.localdate()).exists():
         return Decision(True, Ground.MATCH, care_role)
     if ("coordinator" in actor.roles and prof.organisation.kind == "municipality"
             and match.municipality_id == prof.organisation.municipality_id

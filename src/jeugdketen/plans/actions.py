@@ -574,6 +574,11 @@ def join_team(actor: Actor, plan_id: Any, *, role: str, at: datetime | None = No
     task) for every member. The coordinator and the family see the new team member."""
     now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.CREATE, Data.TEAM, lock=True)
+    me = actor.professional
+    if me is not None and (me.pk == plan.coordinator_id or me.pk in _team_professionals(plan)):
+        # They see the plan already: saying so reveals nothing new.
+        raise Refusal("already_in_team", _("U zit al in het team van dit gezinsplan."),
+                      status=409)
     decision = audit.authorize(actor, Action.CREATE, target(plan, members, Data.TEAM))
     role = _text(role, "role", limit=200)
     me = _me(actor)

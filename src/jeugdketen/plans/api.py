@@ -313,7 +313,8 @@ class JoinIn(Schema):
 def join_team(request: HttpRequest, plan_id: UUID, payload: JoinIn) -> Status[dict]:
     """Join the plan's care team yourself: on your organisation's consent for this plan or
     its legal basis (a child-protection measure, Veilig Thuis' statutory task) for every
-    household member. Else 403, as for an unknown plan."""
+    household member. Else 403, as for an unknown plan; 409 `already_in_team` for the
+    coordinator and a current member of the team."""
     member = actions.join_team(request.actor, plan_id, role=payload.role)  # type: ignore[attr-defined]
     return Status(201, {"id": member.pk, "related_person_id": None})
 

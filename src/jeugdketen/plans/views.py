@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from jeugdketen.access import actions as access_actions
 from jeugdketen.access.policy import Action, Data, Target, decide
@@ -107,11 +108,10 @@ def _member_label(person: Person, today: date) -> str:
 
 
 @page(r.can_care)
+@require_POST
 def join(request: HttpRequest, plan_id: Any) -> HttpResponse:
     """Join a plan's care team oneself (from the person page): on one's organisation's
     consent for this plan or its legal basis for every member."""
-    if request.method != "POST":
-        return redirect("my_plans")
     role = (request.POST.get("role") or "").strip() or _("betrokken professional")
     try:
         actions.join_team(actor_for(request), plan_id, role=role)

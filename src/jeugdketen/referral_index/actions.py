@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -516,10 +516,10 @@ def match_contacts(match: Match) -> list[Signal]:
 # --- coordinator --------------------------------------------------------------------------
 
 
-def _match_for_update(actor: Actor, match_id: Any) -> Match:
-    match = audit.get_or_deny(actor, Action.UPDATE, Data.MATCH,
+def _match_for_update(actor: Actor, match_id: Any, data: Data = Data.MATCH) -> Match:
+    match = audit.get_or_deny(actor, Action.UPDATE, data,
                          Match.objects.select_for_update(), match_id)
-    audit.authorize(actor, Action.UPDATE, _match_target(match))
+    audit.authorize(actor, Action.UPDATE, replace(_match_target(match), data=data))
     return match
 
 
@@ -581,8 +581,9 @@ def accept_coordinator(actor: Actor, match_id: Any, *, signals_aligned: bool = T
 
 @audit.write_path
 def appoint_coordinator(actor: Actor, match_id: Any, professional_id: Any) -> Match:
-    """The municipality's coordinator settles an overdue match."""
-    match = _match_for_update(actor, match_id)
+    """The municipality's coordinator settles an overdue match (never one of the involved:
+    they agree among themselves)."""
+    match = _match_for_update(actor, match_id, Data.APPOINTMENT)
     if not match.coordinator_overdue():
         raise Refusal("not_overdue", _("De betrokkenen hebben nog tijd om zelf af te spreken."),
                       status=409)
