@@ -43,7 +43,8 @@ not from the code:
   officer reads, exports and prints every signal (rights report, archive); the operator
   (nightly retention) updates and deletes existing signals. A match is read and updated
   (coordinator agreement) only by a professional whose own ACTIVE signal is in it, and by
-  the municipality's coordinator when the agreement is overdue. Decision-aid sessions stay
+  the municipality's coordinator when the agreement is overdue; only the latter appoints
+  a coordinator (the involved propose and accept, overdue or not). Decision-aid sessions stay
   in the professional's own organisation (create, read, print), and about a person only
   with a ground for that person. Rights requests are the privacy officer's.
 - One family, one plan (issue 4, issue 8). Starting a trajectory (create plan data for a
@@ -184,6 +185,9 @@ match/not-involved          | -             | -             | -        | -      
 match/municipality-overdue  | -             | RU=oversight  | -        | -       | -         | -         | -         | -    | -    | -         | -
 match/municipality-in-time  | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
 match/municipality-other    | -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+appointment/involved-overdue | -            | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
+appointment/municipality-overdue | -        | U=oversight   | -        | -       | -         | -         | -         | -    | -    | -         | -
+appointment/municipality-in-time | -        | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
 accesslog/other-municipality| -             | -             | -        | -       | -         | -         | -         | -    | -    | -         | -
 rights/other-municipality   | -             | -             | -          | -     | -         | -         | -         | -    | -    | -         | -
 guide/new                   | CRP=own       | CRP=own       | -        | -       | -         | -         | -         | -    | -    | -         | -
@@ -541,7 +545,7 @@ def _signal_situation(kind: str):
     return build
 
 
-def _match_situation(kind: str):
+def _match_situation(kind: str, data: Data = Data.MATCH):
     def build(s: Scene):
         from datetime import timedelta
 
@@ -557,16 +561,17 @@ def _match_situation(kind: str):
         prof = getattr(s, "professional", None)
         kid = child(11)
         a = _signal(f.OrganisationFactory(), kid)
-        b_contact = prof if (prof is not None and kind in ("involved", "own-signal-ended")) else None
+        b_contact = prof if (prof is not None and kind in (
+            "involved", "involved-overdue", "own-signal-ended")) else None
         b = _signal(prof.organisation if b_contact else f.OrganisationFactory(), kid,
                     contact=b_contact, status="ended" if kind == "own-signal-ended" else "active")
         today = timezone.localdate()
-        overdue = kind in ("municipality-overdue", "municipality-other")
+        overdue = kind in ("municipality-overdue", "municipality-other", "involved-overdue")
         due = today - timedelta(days=1) if overdue else today + timedelta(days=5)
         match = Match.objects.create(kind="client", subject_key=f"client:{kid.pk}",
                                      coordinator_due=due, municipality=place)
         match.signals.add(a, b)
-        return actor, Target(Data.MATCH, object_id=str(match.pk), record=match)
+        return actor, Target(data, object_id=str(match.pk), record=match)
 
     return build
 
@@ -851,6 +856,11 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "guide/unregistered-person": _guide_situation("unregistered-person"),
     "rights/request": lambda s: (s.actor(), Target(Data.RIGHTS_REQUEST, person=adult())),
     "match/municipality-other": _match_situation("municipality-other"),
+    "appointment/involved-overdue": _match_situation("involved-overdue", Data.APPOINTMENT),
+    "appointment/municipality-overdue": _match_situation("municipality-overdue",
+                                                         Data.APPOINTMENT),
+    "appointment/municipality-in-time": _match_situation("municipality-in-time",
+                                                         Data.APPOINTMENT),
     "accesslog/other-municipality": lambda s: (s.actor(), Target(Data.ACCESS_LOG, person=adult())),
     "rights/other-municipality": lambda s: (s.actor(), Target(Data.RIGHTS_REQUEST, person=adult())),
     # --- issue 4 ---
@@ -1058,7 +1068,7 @@ def test_table_covers_every_situation_role_action_and_ground():
     assert set(EXPECTED) == set(SITUATIONS)
     kinds = {name.split("/")[0] for name in EXPECTED}
     assert kinds == {"base", "correction", "household", "accesslog", "breakglass", "admin",
-                     "signal", "match", "guide", "rights", "plan", "team", "evaluation",
+                     "signal", "match", "appointment", "guide", "rights", "plan", "team", "evaluation",
                      "approval", "comment", "analysis", "consent", "legalbasis"}
     used_grounds = set()
     for row in EXPECTED.values():

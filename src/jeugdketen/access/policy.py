@@ -418,6 +418,8 @@ def _match(actor: Actor, action: Action, target: Target, care_role: str) -> Deci
     prof = actor.professional
     if match is None or prof is None or action not in (Action.READ, Action.UPDATE):
         return Decision.deny("matches are seen only by the professionals involved")
+    if target.data is Data.APPOINTMENT and action is not Action.UPDATE:
+        return Decision.deny("an appointment is made, not read")
     if target.data is Data.MATCH and care_role and match.signals.filter(
             contact_id=prof.pk, status="active", expires_on__gt=timezone.localdate()).exists():
         return Decision(True, Ground.MATCH, care_role)
