@@ -292,8 +292,12 @@ def test_legal_basis_stands_in_for_consent(api, api_client_for, family, municipa
         f.RegistrationFactory(person=person, professional=guardian)
         response = guardian_api.post("/legal-bases", basis_for(person))
         assert response.status_code == 201, response.content
-    joined = api.post(f"/plans/{plan_id}/team", {"professional_id": guardian.pk,
-                                                "role": "jeugdbeschermer"})
+    # The coordinator does not see the legal basis, so cannot add them on it (403, as
+    # without a ground); the guardian joins the team themselves.
+    added = api.post(f"/plans/{plan_id}/team", {"professional_id": guardian.pk,
+                                               "role": "jeugdbeschermer"})
+    assert added.status_code == 403
+    joined = guardian_api.post(f"/plans/{plan_id}/join", {"role": "jeugdbeschermer"})
     assert joined.status_code == 201
     assert api_client_for(guardian).get(f"/plans/{plan_id}").status_code == 200
     record = AccessLogRecord.objects.filter(username=guardian.user.username, data="plan").last()

@@ -498,7 +498,7 @@ def test_a_professional_joins_only_on_a_ground(family, plan, coordinator):
     data = {"tp-professional_id": str(family.teacher.pk), "tp-role": "Intern begeleider"}
     refused = coordinator.post(form_url(plan, "team-professional"), data)
     assert refused.status_code == 200
-    assert "geen toestemming of wettelijke grondslag" in field_error(
+    assert "nog geen toestemming van alle gezinsleden voor dit plan" in field_error(
         refused, "id_tp-professional_id")
     assert not TeamMember.objects.exists()
     consent_all(family, family.school)
