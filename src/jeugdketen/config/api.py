@@ -23,7 +23,7 @@ from jeugdketen.config import errors as error_answers
 from jeugdketen.rules import Refusal
 
 log = logging.getLogger(__name__)
-PROBLEM = "application/problem+json"
+PROBLEM = error_answers.PROBLEM
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -160,17 +160,9 @@ api = ProblemApi(
 def problem(request: HttpRequest, status: int, title: str, detail: str = "",
             errors: list[dict[str, str]] | None = None, kind: str = "",
             extra: dict[str, Any] | None = None) -> HttpResponse:
-    body: dict[str, Any] = {
-        "type": f"urn:jeugdketen:problem:{kind or status}",
-        "title": title,
-        "status": status,
-        "instance": request.path,
-    }
-    if detail:
-        body["detail"] = detail
+    body = error_answers.problem_body(request, status, title, detail, kind, extra)
     if errors is not None:
         body["errors"] = errors
-    body.update(extra or {})
     response = api.create_response(request, body, status=status)
     response["Content-Type"] = PROBLEM
     return response

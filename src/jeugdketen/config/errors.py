@@ -58,8 +58,9 @@ def database_busy(exc: BaseException | None) -> bool:
     return False
 
 
-def problem_response(request: HttpRequest, status: int, title: str, detail: str = "",
-                     kind: str = "", extra: dict[str, Any] | None = None) -> HttpResponse:
+def problem_body(request: HttpRequest, status: int, title: str, detail: str = "",
+                 kind: str = "", extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An RFC 9457 problem: `type` names the rule (or the status), `instance` the path."""
     body: dict[str, Any] = {
         "type": f"urn:jeugdketen:problem:{kind or status}",
         "title": title,
@@ -69,6 +70,12 @@ def problem_response(request: HttpRequest, status: int, title: str, detail: str 
     if detail:
         body["detail"] = detail
     body.update(extra or {})
+    return body
+
+
+def problem_response(request: HttpRequest, status: int, title: str, detail: str = "",
+                     kind: str = "", extra: dict[str, Any] | None = None) -> HttpResponse:
+    body = problem_body(request, status, title, detail, kind, extra)
     response = HttpResponse(json.dumps(body, cls=DjangoJSONEncoder), status=status,
                             content_type=PROBLEM)
     response["Cache-Control"] = "no-store"

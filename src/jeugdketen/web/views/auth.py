@@ -153,15 +153,26 @@ def _enrolment(request: HttpRequest) -> tuple[int, TOTPDevice] | None:
     return int(state["code"]), device
 
 
+def _second_factor_not_needed(request: HttpRequest, next_url: str | None
+                              ) -> HttpResponse | None:
+    """Where a second-factor page sends someone it has nothing to ask: to the login
+    without a session, onwards when already verified (or without 2FA)."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not settings.REQUIRE_2FA or user.is_verified():  # type: ignore[union-attr,attr-defined]
+        return redirect(next_url or "home")
+    return None
+
+
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Step two of the login: link an authenticator app (after the activation code), or
     type the code the app shows."""
     user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     next_url = safe_next(request)
-    if not settings.REQUIRE_2FA or user.is_verified():  # type: ignore[union-attr,attr-defined]
-        return redirect(next_url or "home")
+    done = _second_factor_not_needed(request, next_url)
+    if done is not None:
+        return done
     enrolment = _enrolment(request)
     if enrolment is not None:
         return _enrol(request, *enrolment, next_url)
@@ -231,11 +242,10 @@ def activate(request: HttpRequest) -> HttpResponse:
     failed login for this username at this address; when that starts a cool-off, the
     session ends and the lockout page says how long to wait."""
     user = request.user
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     next_url = safe_next(request)
-    if not settings.REQUIRE_2FA or user.is_verified():  # type: ignore[union-attr,attr-defined]
-        return redirect(next_url or "home")
+    done = _second_factor_not_needed(request, next_url)
+    if done is not None:
+        return done
     username = user.get_username()
     if lockout.is_locked(request, username):
         auth_logout(request)
