@@ -36,6 +36,8 @@ not from the code:
   platform administrator) create, read and update organisations and professionals; a
   functional administrator only within their own municipality and never with the
   privileged roles (privacy officer, administrators). Nobody deletes, exports or prints them.
+  The decision aids (their versions, no personal data) are adapted by a functional
+  administrator (create, read, update); nobody else, the platform administrator included.
 - Municipal analysts never see person-level data. Nobody deletes or exports base data.
 - Reference index (issue 3): a professional or coordinator registers a signal (create) on
   a youth they entered, only when their organisation may signal; their own
@@ -173,6 +175,7 @@ admin/professional          | -             | -             | -        | -      
 admin/own-municipality      | -             | -             | -        | -       | CRU=admin | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
 admin/other-municipality    | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
 admin/privileged-role       | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+decisionaid/version         | -             | -             | -        | -       | CRU=admin | -         | -         | -    | -    | -         | -
 signal/new-registered       | C=reg         | C=reg         | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
 signal/new-not-registered   | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
 signal/new-may-not-signal   | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
@@ -838,6 +841,7 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "admin/own-municipality": lambda s: _admin(s, own=True, roles=["professional"]),
     "admin/other-municipality": lambda s: _admin(s, own=False, roles=["professional"]),
     "admin/privileged-role": lambda s: _admin(s, own=True, roles=["privacy_officer"]),
+    "decisionaid/version": lambda s: (s.actor(), Target(Data.DECISION_AID, object_id="meldcode")),
     "signal/new-registered": _signal_situation("new-registered"),
     "signal/new-not-registered": _signal_situation("new-not-registered"),
     "signal/new-may-not-signal": _signal_situation("new-may-not-signal"),
@@ -1069,7 +1073,7 @@ def test_table_covers_every_situation_role_action_and_ground():
     kinds = {name.split("/")[0] for name in EXPECTED}
     assert kinds == {"base", "correction", "household", "accesslog", "breakglass", "admin",
                      "signal", "match", "appointment", "guide", "rights", "plan", "team", "evaluation",
-                     "approval", "comment", "analysis", "consent", "legalbasis"}
+                     "approval", "comment", "analysis", "consent", "legalbasis", "decisionaid"}
     used_grounds = set()
     for row in EXPECTED.values():
         for role, cell in row.items():

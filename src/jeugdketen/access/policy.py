@@ -20,7 +20,8 @@ Grounds in this version:
   open report back to the BRP (correction proposal);
 - administration: platform administrators manage organisations and professionals; a
   functional administrator only within their own municipality and never with privileged
-  roles (privacy officer, administrators);
+  roles (privacy officer, administrators); a functional administrator adapts the
+  decision aids (uploads, previews and activates versions; no personal data);
 - own_organisation: a professional's own organisation's records (its signals, its
   decision-aid sessions);
 - match: a professional whose own signal is in a match sees that match (contact data only);
@@ -83,6 +84,9 @@ class Data(StrEnum):
     # agree among themselves; none of them appoints).
     APPOINTMENT = "appointment"
     GUIDE_SESSION = "guide_session"
+    # A version of a decision aid (the YAML a functional administrator uploads): no
+    # personal data.
+    DECISION_AID = "decision_aid"
     RIGHTS_REQUEST = "rights_request"
     PLAN = "plan"
     TEAM = "team"
@@ -377,6 +381,11 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
                 return Decision.deny("a decision aid about a person needs a ground for that person")
             return Decision(True, Ground.OWN_ORGANISATION, care_role)
         return Decision.deny("decision-aid answers stay in the professional's own organisation")
+    if target.data is Data.DECISION_AID:
+        if action in (Action.CREATE, Action.READ, Action.UPDATE) \
+                and "functional_admin" in actor.roles:
+            return Decision(True, Ground.ADMINISTRATION, "functional_admin")
+        return Decision.deny("the decision aids are adapted by a functional administrator")
     if target.data in PLAN_DATA:
         return _plan(actor, action, target, care_role, today)
     if target.data in (Data.CONSENT, Data.LEGAL_BASIS):

@@ -56,3 +56,7 @@ class Activity(models.TextChoices):
     CONSENT_WITHDRAWN = "consent.withdrawn", "Consent was withdrawn (effective at once)"
     LEGAL_BASIS_RECORDED = "legal_basis.recorded", "A legal basis standing in for consent was recorded"
     PRODUCT_CODE_ADDED = "product_code.added", "A municipality added a product code for plan actions"
+    # Administration on screen (issue 9).
+    GUIDE_VERSION_UPLOADED = "guide.version_uploaded", "A functional administrator uploaded a version of a decision aid"
+    GUIDE_VERSION_ACTIVATED = "guide.version_activated", "A version of a decision aid came into use"
+    MUNICIPALITY_CONFIGURED = "municipality.configured", "A municipality changed its reference-index settings"

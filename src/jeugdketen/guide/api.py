@@ -67,7 +67,7 @@ def list_guides(request: HttpRequest) -> list[dict[str, Any]]:
     """The decision aids and their structure (questions, options, branching, outcomes).
     No personal data; a valid token is still needed, like every endpoint."""
     language = get_language()
-    return [engine.describe(aid, language) for aid in loader.aids()]
+    return [engine.describe(aid, language) for aid in loader.all_in_use()]
 
 
 class SessionIn(Schema):
@@ -107,7 +107,7 @@ def complete_session(request: HttpRequest, slug: str, payload: SessionIn) -> Sta
     """Complete a decision aid: the answers are checked against the aid (422 names each
     question as `answers.<id>` with its rule), stored in your own organisation's record
     and answered with the advice. 404 for an unknown aid."""
-    if loader.get(slug) is None:
+    if loader.in_use(slug) is None:
         raise HttpError(404, "Unknown decision aid")
     done = actions.complete_session(
         request.actor,  # type: ignore[attr-defined]

@@ -23,11 +23,12 @@ class GuideConfig(AppConfig):
         from jeugdketen.guide import checks, loader
 
         checks.register()
-        from jeugdketen.web import roles
+        from jeugdketen.guide.views import can_open
         from jeugdketen.web.context import register_navigation
 
-        register_navigation("guide_index", _("Signaalgids"), roles.can_care,
-                            ("guide_index", "guide_step", "guide_sessions", "guide_session"))
+        register_navigation("guide_index", _("Signaalgids"), can_open,
+                            ("guide_index", "guide_step", "guide_sessions", "guide_session",
+                             "guide_admin", "guide_admin_version"))
         if _running_the_system_check():
             return
         loader.reload()  # raises GuideConfigError (ImproperlyConfigured) naming every problem

@@ -14,6 +14,7 @@ naming the file, the path inside it and the rule.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,13 @@ def read(path: Path) -> tuple[Aid | None, list[Problem]]:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(file, "", "unreadable", f"the file cannot be read: {exc.strerror}")]
+    return read_bytes(raw, file, expected_slug=path.stem)
+
+
+def read_bytes(raw: bytes, file: str, *, expected_slug: str | None = None
+               ) -> tuple[Aid | None, list[Problem]]:
+    """An aid from its YAML text (a file, or an administrator's upload): the aid, or None
+    and the problems. `expected_slug`: the slug the text must hold (a file's name)."""
     if len(raw) > MAX_BYTES:
         return None, [Problem(file, "", "too_large",
                               f"the file is larger than {MAX_BYTES // 1024} KB")]
@@ -95,11 +103,48 @@ def read(path: Path) -> tuple[Aid | None, list[Problem]]:
     except ValidationError as exc:
         return None, shape_problems(file, exc.errors())
     problems = check_references(aid, file)
-    if aid.slug != path.stem:
+    if expected_slug is not None and aid.slug != expected_slug:
         problems.append(Problem(file, "slug", "slug_matches_file_name",
                                 f"the slug {aid.slug!r} must equal the file name "
-                                f"{path.stem!r} (rename the file or the slug)"))
+                                f"{expected_slug!r} (rename the file or the slug)"))
     return (None if problems else aid), problems
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def line_of(text: str, problem: Problem) -> int | None:
+    """The line (from 1) in `text` that a problem is about: where YAML itself stumbled,
+    else the deepest part of the problem's path (`questions[2].options[0].risks[1]`) that
+    the text holds. None when the text cannot be read as YAML at all."""
+    match = re.match(r"line (\d+)", problem.path)
+    if match:
+        return int(match.group(1))
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for name, index in _PART.findall(problem.path):
+        child = None
+        if index and isinstance(node, yaml.SequenceNode):
+            position = int(index)
+            child = node.value[position] if position < len(node.value) else None
+        elif name and isinstance(node, yaml.MappingNode):
+            child = next((value for key, value in node.value
+                          if isinstance(key, yaml.ScalarNode) and key.value == name), None)
+            if child is not None:
+                line = next(key for key, value in node.value if value is child
+                            ).start_mark.line + 1
+                node = child
+                continue
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
 
 
 def _files(directory: Path) -> list[Path]:
@@ -171,3 +216,66 @@ def aids() -> list[Aid]:
 
 def get(slug: str) -> Aid | None:
     return catalogue().aids.get(slug)
+
+
+# --- the versions in use: the files, with the administrators' active uploads ---------------
+
+
+def _uploaded() -> dict[str, Aid]:
+    """The active uploaded version of each aid (guide.AidVersion), parsed once per version.
+    One query per call."""
+    from jeugdketen.guide.models import AidVersion
+
+    active = list(AidVersion.objects.filter(active=True).order_by("slug")
+                  .values_list("pk", "slug"))
+    found: dict[str, Aid] = {}
+    for pk, slug in active:
+        aid = _parsed.get(pk)
+        if aid is None:
+            source = AidVersion.objects.filter(pk=pk).values_list("source", flat=True).first()
+            aid, _problems = read_bytes((source or "").encode("utf-8"), f"version {pk}",
+                                        expected_slug=slug)
+            if aid is None:  # stored valid; a schema change since: keep the file's aid
+                continue
+            _parsed[pk] = aid
+        found[slug] = aid
+    return found
+
+
+_parsed: dict[int, Aid] = {}
+
+
+def in_use(slug: str) -> Aid | None:
+    """The aid as professionals use it now: the administrator's active version, else the
+    file."""
+    uploaded = _uploaded()
+    return uploaded.get(slug) or get(slug)
+
+
+def all_in_use() -> list[Aid]:
+    """Every aid as in use now: the files' order, uploaded new aids after them."""
+    uploaded = _uploaded()
+    files = catalogue().aids
+    aids_now = [uploaded.get(slug, aid) for slug, aid in files.items()]
+    aids_now += [aid for slug, aid in uploaded.items() if slug not in files]
+    return aids_now
+
+
+def at_version(slug: str, version: str) -> Aid | None:
+    """The aid as it was at this version (a stored session's): in use, the file's, or an
+    uploaded one. None when no such version is known."""
+    from jeugdketen.guide.models import AidVersion
+
+    for aid in (in_use(slug), get(slug)):
+        if aid is not None and aid.version == version:
+            return aid
+    row = AidVersion.objects.filter(slug=slug, version=version).values_list("pk", "source").first()
+    if row is None:
+        return None
+    if row[0] not in _parsed:
+        aid, _problems = read_bytes(row[1].encode("utf-8"), f"version {row[0]}",
+                                    expected_slug=slug)
+        if aid is None:
+            return None
+        _parsed[row[0]] = aid
+    return _parsed[row[0]]

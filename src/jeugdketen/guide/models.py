@@ -44,3 +44,39 @@ class GuideSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} {self.version}: {self.outcome}"
+
+
+class AidVersion(models.Model):
+    """A version of a decision aid that a functional administrator uploaded (the YAML text
+    as uploaded, valid when stored). At most one version per aid is active: it replaces the
+    built-in file (and JEUGDKETEN_GUIDES_DIR) for that slug until another is activated or
+    the built-in one is restored. Versions are never changed or removed: they are the
+    history."""
+
+    slug = models.CharField(_("beslishulp"), max_length=40)
+    version = models.CharField(_("versie"), max_length=30)
+    source = models.TextField(_("YAML"))
+    uploaded_by = models.ForeignKey(Professional, on_delete=models.PROTECT,
+                                    related_name="uploaded_aid_versions")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=False)
+    activated_by = models.ForeignKey(Professional, null=True, blank=True,
+                                     on_delete=models.PROTECT,
+                                     related_name="activated_aid_versions")
+    activated_at = models.DateTimeField(null=True, blank=True)
+    # When it stopped being the version in use (another was activated, or the built-in
+    # one restored).
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["slug", "-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="aid_version_unique"),
+            models.UniqueConstraint(fields=["slug"], condition=models.Q(active=True),
+                                    name="aid_version_one_active"),
+        ]
+        verbose_name = _("versie van een beslishulp")
+        verbose_name_plural = _("versies van beslishulpen")
+
+    def __str__(self) -> str:
+        return f"{self.slug} {self.version}"

@@ -26,8 +26,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = 1
-# Used as URL parts under /signaalgids/: "sessies" is the list of sessions.
-RESERVED_SLUGS = frozenset({"sessies"})
+# Used as URL parts under /signaalgids/: "sessies" is the list of sessions, "beheer" the
+# administrator's pages.
+RESERVED_SLUGS = frozenset({"sessies", "beheer"})
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")]

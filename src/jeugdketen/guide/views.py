@@ -45,7 +45,7 @@ def signal_register_url(person_id: Any = None) -> str | None:
 
 
 def _aid(slug: str) -> Aid:
-    aid = loader.get(slug)
+    aid = loader.in_use(slug)
     if aid is None:
         raise Http404("unknown decision aid")
     return aid
@@ -62,10 +62,19 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-@page(r.can_care)
+def can_open(user: Any) -> bool:
+    """The Signaalgids' start page: the care roles fill in the aids; the functional
+    administrator adapts them (README: "the aids are data that a functional administrator
+    can adapt")."""
+    return r.can_care(user) or "functional_admin" in r.roles_of(user)
+
+
+@page(can_open)
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "guide/index.html", {
-        "aids": loader.aids(), "person_id": _uuid_or_empty(request.GET.get("person")),
+        "can_fill_in": r.can_care(request.user),
+        "can_adapt": "functional_admin" in r.roles_of(request.user),
+        "aids": loader.all_in_use(), "person_id": _uuid_or_empty(request.GET.get("person")),
     })
 
 
@@ -214,7 +223,7 @@ def _summary(aid: Aid | None, session: GuideSession) -> list[dict[str, str]]:
 
 
 def _titles(session: GuideSession) -> tuple[str, str]:
-    aid = loader.get(session.slug)
+    aid = loader.at_version(session.slug, session.version) or loader.in_use(session.slug)
     if aid is None:
         return session.slug, session.outcome
     outcome = aid.outcome(session.outcome)
@@ -235,7 +244,7 @@ def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
     return render(request, "guide/session.html", {
         "session": session, "person": person, "advice": advice,
         "aid_title": aid_title, "outcome_title": outcome_title,
-        "summary": _summary(loader.get(session.slug), session),
+        "summary": _summary(loader.at_version(session.slug, session.version), session),
         "signal_url": signal_url,
     })
 

@@ -902,11 +902,14 @@ def configure_municipality(actor: Actor, code: str, *, address_match: bool | Non
     if min_signal_days is not None and not 30 <= min_signal_days <= 730:
         raise ValidationError({"min_signal_days": [ValidationError(
             _("Kies 30 tot en met 730 dagen."), code="min_signal_days_range")]})
-    if address_match is not None:
-        municipality.address_match = address_match
-    if coordinator_days is not None:
-        municipality.coordinator_days = coordinator_days
-    if min_signal_days is not None:
-        municipality.min_signal_days = min_signal_days
+    wanted = {"address_match": address_match, "coordinator_days": coordinator_days,
+              "min_signal_days": min_signal_days}
+    changed = sorted(name for name, value in wanted.items()
+                     if value is not None and getattr(municipality, name) != value)
+    for name in changed:
+        setattr(municipality, name, wanted[name])
     municipality.save(update_fields=["address_match", "coordinator_days", "min_signal_days"])
+    if changed:
+        emit(Activity.MUNICIPALITY_CONFIGURED, organisation_id=None,
+             attributes={"municipality": municipality.code, "fields": changed})
     return municipality
