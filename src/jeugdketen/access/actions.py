@@ -78,13 +78,25 @@ def issue_token(actor: Actor, user: User, *, days: int | None = None) -> str:
 
 
 @audit.write_path
-def revoke_token(actor: Actor, token_id: int) -> None:
-    token = ApiToken.objects.select_for_update().get(pk=token_id)
+def revoke_token(actor: Actor, token_id: int) -> ApiToken:
+    """The holder revokes their own token; an administrator one of an account they manage
+    (the administration rules: a functional administrator within their own municipality,
+    never of a privileged account)."""
+    token = audit.get_or_deny(actor, Action.UPDATE, Data.PROFESSIONAL,
+                              ApiToken.objects.select_for_update(of=("self",))
+                              .select_related("user"), token_id, "API token")
+    by = "self"
+    record, professional = _account_record(token.user)
     if actor.user is None or actor.user.pk != token.user_id:
-        audit.authorize(actor, Action.UPDATE, Target(Data.PROFESSIONAL, object_id=str(token.user_id)))
+        by = audit.authorize(actor, Action.UPDATE, Target(
+            Data.PROFESSIONAL, object_id=str(token.user_id), record=record)).role
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        emit(Activity.API_TOKEN_REVOKED,
+             organisation_id=professional.organisation_id if professional is not None else None,
+             attributes={"by": by})
+    return token
 
 
 TOKEN_SQL = """
@@ -601,3 +613,44 @@ def enrol_authenticator(actor: Actor, code_id: Any, device_id: Any, token: str
          organisation_id=professional.organisation_id if professional is not None else None,
          attributes={"replaced_device": replaced})
     return device, False
+
+
+# --- the administrator's view of an account's credentials (issue 9) --------------------------
+
+
+@audit.write_path
+def credentials_of(actor: Actor, professional_id: Any
+                   ) -> tuple[Any, list[ActivationCode], list[ApiToken]]:
+    """A professional's activation codes and API tokens (dates and state only; the raw
+    values are never stored), for an administrator who manages the account. An unknown id
+    is refused like an account the actor may not manage."""
+    from jeugdketen.registry.models import Professional
+
+    professional = audit.get_or_deny(actor, Action.READ, Data.PROFESSIONAL,
+                                     Professional.objects.select_related("user", "organisation"),
+                                     professional_id, "professional")
+    record, _professional = _account_record(professional.user)
+    audit.authorize(actor, Action.READ, Target(
+        Data.PROFESSIONAL, object_id=str(professional.user_id), record=record))
+    codes = list(ActivationCode.objects.filter(user=professional.user)
+                 .select_related("issued_by").order_by("-issued_at", "-id")[:20])
+    tokens = list(ApiToken.objects.filter(user=professional.user).order_by("-created_at")[:50])
+    return professional, codes, tokens
+
+
+@audit.write_path
+def revoke_activation_code(actor: Actor, code_id: Any) -> ActivationCode:
+    """Revoke an open activation code (given to the wrong person, say). Who: as for issuing
+    one. An unknown id is refused like a code of an account the actor may not manage."""
+    code = audit.get_or_deny(actor, Action.UPDATE, Data.PROFESSIONAL,
+                             ActivationCode.objects.select_for_update().select_related("user"),
+                             code_id, "activation code")
+    record, professional = _account_record(code.user)
+    audit.authorize(actor, Action.UPDATE, Target(
+        Data.PROFESSIONAL, object_id=str(code.user_id), record=record))
+    if code.used_at is None and code.revoked_at is None:
+        code.revoked_at = timezone.now()
+        code.save(update_fields=["revoked_at"])
+        emit(Activity.ACTIVATION_CODE_REVOKED,
+             organisation_id=professional.organisation_id if professional is not None else None)
+    return code

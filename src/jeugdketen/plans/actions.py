@@ -402,7 +402,8 @@ def _responsible(plan: Plan, organisation_id: Any) -> Organisation:
 def product_codes(plan: Plan) -> list[ProductCode]:
     municipality = plan.main_organisation.municipality_id
     return list(ProductCode.objects.filter(Q(municipality__isnull=True)
-                                           | Q(municipality_id=municipality)).order_by("code"))
+                                           | Q(municipality_id=municipality), active=True)
+                .order_by("code"))
 
 
 def _money(value: Any, field_name: str) -> Decimal:
@@ -1147,4 +1148,49 @@ def add_product_code(actor: Actor, municipality_code: str, *, code: str,
                       field="code") from None
     emit(Activity.PRODUCT_CODE_ADDED, organisation_id=None, at=moment(at),
          attributes={"municipality": municipality.code, "code": code})
+    return product
+
+
+def _municipality_admin(actor: Actor, action: Action, municipality_code: str) -> Any:
+    from jeugdketen.registry.models import Municipality
+
+    audit.authorize(actor, action, Target(
+        Data.ORGANISATION, object_id=str(municipality_code)[:64],
+        record={"municipality_id": municipality_code}))
+    municipality = Municipality.objects.filter(code=municipality_code).first()
+    if municipality is None:
+        raise Refusal("unknown_municipality", _("Deze gemeente is niet bekend in het platform."),
+                      status=404, field="code")
+    return municipality
+
+
+@audit.write_path
+def list_product_codes(actor: Actor, municipality_code: str) -> list[ProductCode]:
+    """The codes for everyone and the municipality's own, switched off ones included
+    (administrators of the municipality)."""
+    municipality = _municipality_admin(actor, Action.READ, municipality_code)
+    return list(ProductCode.objects.filter(Q(municipality__isnull=True)
+                                           | Q(municipality=municipality))
+                .order_by("municipality_id", "code"))
+
+
+@audit.write_path
+def set_product_code_active(actor: Actor, municipality_code: str, product_id: Any, *,
+                            active: bool) -> ProductCode:
+    """Switch one of the municipality's own product codes off (no longer offered for new
+    actions; actions that have it keep it) or on again. The code for everyone cannot be
+    switched off by a municipality."""
+    municipality = _municipality_admin(actor, Action.UPDATE, municipality_code)
+    product = (ProductCode.objects.select_for_update()
+               .filter(pk=int(product_id), municipality=municipality).first()
+               if str(product_id).isdigit() else None)
+    if product is None:
+        raise Refusal("unknown_product_code", _(
+            "Deze productcode is geen eigen code van deze gemeente."), status=404, field="code")
+    if product.active != active:
+        product.active = active
+        product.save(update_fields=["active"])
+        emit(Activity.PRODUCT_CODE_ACTIVE_CHANGED, organisation_id=None,
+             attributes={"municipality": municipality.code, "code": product.code,
+                         "active": active})
     return product

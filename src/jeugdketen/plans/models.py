@@ -143,6 +143,8 @@ class ProductCode(models.Model):
     label = models.CharField(max_length=100)
     municipality = models.ForeignKey("registry.Municipality", null=True, blank=True,
                                      on_delete=models.CASCADE, related_name="product_codes")
+    # A deactivated code is no longer offered for new actions; actions that have it keep it.
+    active = models.BooleanField(default=True)
 
     class Meta:
         constraints = [

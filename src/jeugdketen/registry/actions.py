@@ -738,6 +738,10 @@ def create_professional(
     if not Organisation.objects.filter(pk=organisation_id).exists():
         errors["organisation_id"] = ValidationError(_("Onbekende organisatie."),
                                                     code="unknown_organisation")
+    elif not Organisation.objects.filter(pk=organisation_id, active=True).exists():
+        errors["organisation_id"] = ValidationError(
+            _("Deze organisatie is uitgezet: zet haar eerst weer aan."),
+            code="organisation_inactive")
     if (username and "username" not in errors
             and user_model.objects.filter(username=username).exists()):
         errors["username"] = ValidationError(_("Deze gebruikersnaam is al in gebruik."),
@@ -768,6 +772,244 @@ def create_professional(
             expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS))
         prof.api_token = raw  # type: ignore[attr-defined]
     return prof
+
+
+def _organisation_record(organisation: Organisation) -> dict[str, Any]:
+    return {"municipality_id": organisation.municipality_id}
+
+
+def _kind_and_municipality(kind: str, municipality_code: str,
+                           errors: dict[str, ValidationError]) -> None:
+    if kind not in OrganisationKind.values:
+        errors["kind"] = ValidationError(
+            _("Soort is een van: %(kinds)s.") % {"kinds": ", ".join(OrganisationKind.values)},
+            code="organisation_kind")
+    try:
+        validators.validate_municipality_code(municipality_code)
+        if not Municipality.objects.filter(code=municipality_code).exists():
+            errors["municipality_code"] = ValidationError(
+                _("Deze gemeente is niet bekend in het platform."), code="unknown_municipality")
+    except ValidationError as exc:
+        errors["municipality_code"] = exc
+
+
+@audit.write_path
+def update_organisation(
+    actor: Actor, organisation_id: Any, *, name: str, kind: str, municipality_code: str,
+    may_signal: bool, may_coordinate: bool,
+) -> Organisation:
+    """Change an organisation's name, kind, municipality and what it may do in the
+    reference index. A functional administrator changes only their own municipality's
+    organisations and cannot move one to another municipality (both are checked)."""
+    organisation = audit.get_or_deny(actor, Action.UPDATE, Data.ORGANISATION,
+                                     Organisation.objects.select_for_update(),
+                                     organisation_id, "organisation")
+    audit.authorize(actor, Action.UPDATE, Target(
+        Data.ORGANISATION, object_id=str(organisation.pk),
+        record=_organisation_record(organisation)))
+    if municipality_code != organisation.municipality_id:
+        audit.authorize(actor, Action.UPDATE, Target(
+            Data.ORGANISATION, object_id=str(organisation.pk),
+            record={"municipality_id": municipality_code}))
+    errors: dict[str, ValidationError] = {}
+    name = (name or "").strip()
+    _required(name, "name", errors)
+    _no_nul(name, "name", errors)
+    _kind_and_municipality(kind, municipality_code, errors)
+    if (name and not errors and Organisation.objects.filter(
+            municipality_id=municipality_code, name=name).exclude(pk=organisation.pk).exists()):
+        errors["name"] = ValidationError(
+            _("Deze organisatie bestaat al in deze gemeente."), code="unique")
+    _invalid(errors)
+    values = {"name": name, "kind": kind, "municipality_id": municipality_code,
+              "may_signal": bool(may_signal), "may_coordinate": bool(may_coordinate)}
+    changed = sorted(k.replace("_id", "") for k, v in values.items()
+                     if getattr(organisation, k) != v)
+    for key, value in values.items():
+        setattr(organisation, key, value)
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        raise ValidationError({"name": [ValidationError(
+            _("Deze organisatie bestaat al in deze gemeente."), code="unique")]}) from None
+    if changed:
+        emit(Activity.ORGANISATION_UPDATED, organisation_id=organisation.pk,
+             attributes={"fields": changed, "kind": kind, "municipality": municipality_code})
+    return organisation
+
+
+@audit.write_path
+def set_organisation_active(actor: Actor, organisation_id: Any, *, active: bool
+                            ) -> Organisation:
+    """Deactivate an organisation (its records stay): every account of it is switched off
+    and its API tokens and open activation codes are revoked, so nobody acts for it any
+    more. Reactivating it switches no account back on: that is done per professional."""
+    from jeugdketen.access.models import ActivationCode, ApiToken
+
+    organisation = audit.get_or_deny(actor, Action.UPDATE, Data.ORGANISATION,
+                                     Organisation.objects.select_for_update(),
+                                     organisation_id, "organisation")
+    audit.authorize(actor, Action.UPDATE, Target(
+        Data.ORGANISATION, object_id=str(organisation.pk),
+        record=_organisation_record(organisation)))
+    if organisation.active == active:
+        return organisation
+    if not active and actor.professional is not None \
+            and actor.professional.organisation_id == organisation.pk:
+        raise Refusal("own_organisation", _(
+            "U kunt uw eigen organisatie niet uitzetten."), status=409, field="active")
+    now = timezone.now()
+    organisation.active = active
+    organisation.deactivated_at = None if active else now
+    organisation.save(update_fields=["active", "deactivated_at"])
+    switched_off = 0
+    if not active:
+        users = get_user_model().objects.filter(professional__organisation=organisation)
+        switched_off = users.filter(is_active=True).update(is_active=False)
+        ApiToken.objects.filter(user__in=users, revoked_at__isnull=True).update(revoked_at=now)
+        ActivationCode.objects.filter(user__in=users, used_at__isnull=True,
+                                      revoked_at__isnull=True).update(revoked_at=now)
+    emit(Activity.ORGANISATION_ACTIVE_CHANGED, organisation_id=organisation.pk,
+         attributes={"active": active, "accounts_switched_off": switched_off})
+    return organisation
+
+
+def _professional_record(professional: Professional, roles: list[str] | None = None
+                         ) -> dict[str, Any]:
+    every = set(professional.roles) | set(roles or [])
+    return {"municipality_id": professional.organisation.municipality_id,
+            "roles": sorted(every)}
+
+
+@audit.write_path
+def update_professional(
+    actor: Actor, professional_id: Any, *, full_name: str, email: str, phone: str = "",
+    roles: list[str],
+) -> Professional:
+    """Change a professional's name, contact details and roles. A functional administrator
+    neither gives nor takes a privileged role (the old and the new roles are checked)."""
+    from django.core.validators import validate_email
+
+    professional = audit.get_or_deny(
+        actor, Action.UPDATE, Data.PROFESSIONAL,
+        Professional.objects.select_for_update(of=("self",)).select_related("organisation"),
+        professional_id, "professional")
+    decision = audit.authorize(actor, Action.UPDATE, Target(
+        Data.PROFESSIONAL, object_id=str(professional.user_id),
+        record=_professional_record(professional, list(roles or []))))
+    errors: dict[str, ValidationError] = {}
+    full_name = (full_name or "").strip()
+    _required(full_name, "full_name", errors)
+    for field_name, value in (("full_name", full_name), ("phone", phone)):
+        _no_nul(value, field_name, errors)
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ValidationError(_("Geen geldig e-mailadres."), code="email")
+    bad = [r for r in roles or [] if r not in Role.values]
+    if not roles or bad:
+        errors["roles"] = ValidationError(
+            _("Rollen zijn een of meer van: %(roles)s.") % {"roles": ", ".join(Role.values)},
+            code="role_choice")
+    _invalid(errors)
+    new_roles = sorted(set(roles))
+    if (actor.professional is not None and actor.professional.pk == professional.pk
+            and decision.role not in new_roles):
+        raise ValidationError({"roles": [ValidationError(
+            _("U kunt uw eigen beheerrol niet afnemen."), code="own_role")]})
+    old_roles = list(professional.roles)
+    professional.full_name, professional.email = full_name, email
+    professional.phone, professional.roles = phone or "", new_roles
+    professional.save(update_fields=["full_name", "email", "phone", "roles"])
+    if old_roles != new_roles:
+        emit(Activity.PROFESSIONAL_UPDATED, organisation_id=professional.organisation_id,
+             attributes={"roles": new_roles, "roles_before": old_roles})
+    return professional
+
+
+@audit.write_path
+def set_professional_active(actor: Actor, professional_id: Any, *, active: bool
+                            ) -> Professional:
+    """Switch a professional's account off (their API tokens and open activation codes
+    are revoked at once) or on again (in an active organisation; they log in with their
+    password and authenticator, or get a new activation code)."""
+    from jeugdketen.access.models import ActivationCode, ApiToken
+
+    professional = audit.get_or_deny(
+        actor, Action.UPDATE, Data.PROFESSIONAL,
+        Professional.objects.select_related("organisation", "user"),
+        professional_id, "professional")
+    audit.authorize(actor, Action.UPDATE, Target(
+        Data.PROFESSIONAL, object_id=str(professional.user_id),
+        record=_professional_record(professional)))
+    user = get_user_model().objects.select_for_update().get(pk=professional.user_id)
+    if user.is_active == active:
+        return professional
+    if not active and actor.user is not None and actor.user.pk == user.pk:
+        raise Refusal("own_account", _("U kunt uw eigen account niet uitzetten."),
+                      status=409, field="active")
+    if active and not professional.organisation.active:
+        raise Refusal("organisation_inactive", _(
+            "De organisatie is uitgezet: zet haar eerst weer aan."), status=409,
+            field="active")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        now = timezone.now()
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        ActivationCode.objects.filter(user=user, used_at__isnull=True,
+                                      revoked_at__isnull=True).update(revoked_at=now)
+    emit(Activity.PROFESSIONAL_ACTIVE_CHANGED, organisation_id=professional.organisation_id,
+         attributes={"active": active})
+    professional.user = user
+    return professional
+
+
+def administered_municipality(actor: Actor) -> str | None:
+    """The municipality an administrator's lists are limited to: a functional
+    administrator's own; None (every municipality) for a platform administrator."""
+    if "platform_admin" in actor.roles or actor.professional is None:
+        return None
+    return actor.professional.organisation.municipality_id
+
+
+@audit.write_path
+def list_organisations(actor: Actor, *, query: str = "", limit: int = 25, offset: int = 0
+                       ) -> tuple[list[Organisation], int]:
+    """Organisations for their administrators (a functional administrator's own
+    municipality only), searched by name, municipality name or code, with their number of
+    professionals. No personal data of clients."""
+    from django.db.models import Count, Q
+
+    own = administered_municipality(actor)
+    audit.authorize(actor, Action.READ, Target(Data.ORGANISATION,
+                                               record={"municipality_id": own}))
+    qs = Organisation.objects.select_related("municipality").annotate(
+        staff=Count("professionals"))
+    if own is not None:
+        qs = qs.filter(municipality_id=own)
+    query = (query or "").strip()[:100]
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(municipality__name__icontains=query)
+                       | Q(municipality__code__iexact=query))
+    total = qs.count()
+    return list(qs.order_by("-active", "name", "pk")[offset:offset + limit]), total
+
+
+@audit.write_path
+def read_organisation(actor: Actor, organisation_id: Any
+                      ) -> tuple[Organisation, list[Professional]]:
+    """An organisation and its professionals (names, roles, whether the account is on),
+    for an administrator who manages it."""
+    organisation = audit.get_or_deny(actor, Action.READ, Data.ORGANISATION,
+                                     Organisation.objects.select_related("municipality"),
+                                     organisation_id, "organisation")
+    audit.authorize(actor, Action.READ, Target(
+        Data.ORGANISATION, object_id=str(organisation.pk),
+        record=_organisation_record(organisation)))
+    staff = list(organisation.professionals.select_related("user").order_by("full_name", "pk"))
+    return organisation, staff
 
 
 @audit.write_path

@@ -95,6 +95,10 @@ class Organisation(models.Model):
     may_signal = models.BooleanField(default=False)
     may_coordinate = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # A deactivated organisation no longer signals or coordinates and its accounts cannot
+    # log in; its records stay (the law keeps them), so it is never deleted.
+    active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebConfig(AppConfig):
     name = "jeugdketen.web"
     label = "web"
+
+    def ready(self) -> None:
+        from jeugdketen.web.context import register_navigation
+        from jeugdketen.web.views.admin_accounts import can_administer
+
+        register_navigation("admin_organisations", _("Organisaties en accounts"),
+                            can_administer, ("admin_organisations", "admin_organisation",
+                                             "admin_professional"))
+        register_navigation("admin_municipality", _("Gemeente-instellingen"), can_administer,
+                            ("admin_municipality",))

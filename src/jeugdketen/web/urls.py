@@ -1,6 +1,16 @@
 from django.urls import path
 
-from jeugdketen.web.views import access_log, auth, corrections, home, households, persons, tokens
+from jeugdketen.web.views import (
+    access_log,
+    admin_accounts,
+    admin_municipality,
+    auth,
+    corrections,
+    home,
+    households,
+    persons,
+    tokens,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -22,4 +32,23 @@ urlpatterns = [
     path("beheer/correcties/<int:proposal_id>/", corrections.decide, name="decide_correction"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<int:token_id>/intrekken/", tokens.revoke, name="revoke_token"),
+    # Administration on screen (issue 9, part admin).
+    path("beheer/organisaties/", admin_accounts.organisations, name="admin_organisations"),
+    path("beheer/organisaties/<int:organisation_id>/", admin_accounts.organisation,
+         name="admin_organisation"),
+    path("beheer/organisaties/<int:organisation_id>/actief/",
+         admin_accounts.organisation_active, name="admin_organisation_active"),
+    path("beheer/medewerkers/<int:professional_id>/", admin_accounts.professional,
+         name="admin_professional"),
+    path("beheer/medewerkers/<int:professional_id>/actief/",
+         admin_accounts.professional_active, name="admin_professional_active"),
+    path("beheer/medewerkers/<int:professional_id>/activeringscode/",
+         admin_accounts.activation_code, name="admin_activation_code"),
+    path("beheer/activeringscodes/<int:code_id>/intrekken/", admin_accounts.revoke_code,
+         name="admin_revoke_code"),
+    path("beheer/tokens/<int:token_id>/intrekken/", admin_accounts.revoke_token,
+         name="admin_revoke_token"),
+    path("beheer/gemeente/", admin_municipality.settings_page, name="admin_municipality"),
+    path("beheer/gemeente/productcodes/<int:product_id>/",
+         admin_municipality.product_code_active, name="admin_product_code"),
 ]
