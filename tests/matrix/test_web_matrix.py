@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -90,7 +91,7 @@ POST /beheer/correcties/<int:proposal_id>/ [B]                     | -    | -   
 GET /tokens/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
 POST /tokens/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
 POST /tokens/<int:token_id>/intrekken/                             | Y    | 404   | 404 | 404   | 404  | 404  | 404  | 404  | -   | -    | -
-GET /signaalgids/                                                  | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /signaalgids/                                                  | Y    | Y     | Y   | Y     | -    | -    | Y    | -    | -   | -    | -
 GET /signaalgids/sessies/                                          | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
 GET /signaalgids/sessies/<str:session_id>/                         | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
 GET /signaalgids/<slug:slug>/                                      | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
@@ -159,6 +160,39 @@ POST /gezin/<uuid:plan_id>/goedkeuren/                             | -    | -   
 POST /gezin/<uuid:plan_id>/reactie/                                | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 POST /gezin/<uuid:plan_id>/toestemming/                            | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 POST /gezin/<uuid:plan_id>/toestemming/<int:consent_id>/intrekken/ | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+# admin (issue 9): decision aids by the functional administrator; organisations, accounts
+# and the municipality's settings by the platform administrator, and by the functional
+# administrator within their own municipality without privileged roles.
+GET /signaalgids/beheer/                                           | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
+POST /signaalgids/beheer/                                          | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
+GET /signaalgids/beheer/versies/<int:version_id>/                  | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
+POST /signaalgids/beheer/versies/<int:version_id>/activeren/       | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
+POST /signaalgids/beheer/<slug:slug>/ingebouwd/                    | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
+GET /beheer/organisaties/                                          | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /beheer/organisaties/                                         | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /beheer/organisaties/ [B]                                     | -    | -     | -   | -     | -    | -    | 422  | Y    | -   | -    | -
+GET /beheer/organisaties/<int:organisation_id>/                    | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+GET /beheer/organisaties/<int:organisation_id>/ [B]                | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+POST /beheer/organisaties/<int:organisation_id>/ [save]            | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /beheer/organisaties/<int:organisation_id>/ [add]             | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /beheer/organisaties/<int:organisation_id>/ [privileged]      | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+POST /beheer/organisaties/<int:organisation_id>/actief/            | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /beheer/organisaties/<int:organisation_id>/actief/ [B]        | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+GET /beheer/medewerkers/<int:professional_id>/                     | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+GET /beheer/medewerkers/<int:professional_id>/ [B]                 | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+GET /beheer/medewerkers/<int:professional_id>/ [privileged]        | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+POST /beheer/medewerkers/<int:professional_id>/                    | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /beheer/medewerkers/<int:professional_id>/ [privileged]       | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+POST /beheer/medewerkers/<int:professional_id>/actief/             | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /beheer/medewerkers/<int:professional_id>/activeringscode/    | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /beheer/medewerkers/<int:professional_id>/activeringscode/ [B] | -   | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+POST /beheer/activeringscodes/<int:code_id>/intrekken/             | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /beheer/tokens/<int:token_id>/intrekken/                      | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+GET /beheer/gemeente/                                              | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+GET /beheer/gemeente/ [B]                                          | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+POST /beheer/gemeente/                                             | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+POST /beheer/gemeente/ [B]                                         | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
+POST /beheer/gemeente/productcodes/<int:product_id>/               | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
 """
 ROWS = parse(TABLE)
 
@@ -290,7 +324,78 @@ SPECS: dict[str, Spec] = {
     "POST /gezin/<uuid:plan_id>/toestemming/": Spec(body=lambda w: {
         "toestemming-person": str(w.ids["C"]), "toestemming-organisation": str(w.ids["vt"]),
         "toestemming-categories": ["plan"]}),
+    # admin (issue 9)
+    "POST /signaalgids/beheer/": Spec(body=lambda w: {"text": _aid_text("9999.2")}),
+    "GET /signaalgids/beheer/versies/<int:version_id>/": Spec(ids={"version_id": "aid_version"}),
+    "POST /signaalgids/beheer/versies/<int:version_id>/activeren/": Spec(
+        ids={"version_id": "aid_version"}),
+    "POST /beheer/organisaties/": Spec(body=lambda w: _organisation(w, "municipality")),
+    # Another municipality: the functional administrator's form does not offer it.
+    "POST /beheer/organisaties/ [B]": Spec(body=lambda w: _organisation(w, "municipality_b")),
+    "GET /beheer/organisaties/<int:organisation_id>/": Spec(ids={"organisation_id": "school"}),
+    "GET /beheer/organisaties/<int:organisation_id>/ [B]": Spec(
+        ids={"organisation_id": "team_b"}),
+    "POST /beheer/organisaties/<int:organisation_id>/ [save]": Spec(
+        ids={"organisation_id": "school"}, body=lambda w: {
+            "save": "1", "org-name": "Basisschool De Matrix", "org-kind": "school",
+            "org-municipality_code": w.ids["municipality"], "org-may_signal": "on"}),
+    "POST /beheer/organisaties/<int:organisation_id>/ [add]": Spec(
+        ids={"organisation_id": "school"}, body=lambda w: _new_account("professional")),
+    "POST /beheer/organisaties/<int:organisation_id>/ [privileged]": Spec(
+        ids={"organisation_id": "school"}, body=lambda w: _new_account("privacy_officer")),
+    "POST /beheer/organisaties/<int:organisation_id>/actief/": Spec(
+        ids={"organisation_id": "school"}, body=lambda w: {"active": "0"}),
+    "POST /beheer/organisaties/<int:organisation_id>/actief/ [B]": Spec(
+        ids={"organisation_id": "team_b"}, body=lambda w: {"active": "0"}),
+    "GET /beheer/medewerkers/<int:professional_id>/": Spec(ids={"professional_id": "teach"}),
+    "GET /beheer/medewerkers/<int:professional_id>/ [B]": Spec(
+        ids={"professional_id": "prof_b"}),
+    "GET /beheer/medewerkers/<int:professional_id>/ [privileged]": Spec(
+        ids={"professional_id": "priv_professional"}),
+    "POST /beheer/medewerkers/<int:professional_id>/": Spec(
+        ids={"professional_id": "teach"}, body=lambda w: _account("professional")),
+    "POST /beheer/medewerkers/<int:professional_id>/ [privileged]": Spec(
+        ids={"professional_id": "teach"}, body=lambda w: _account("privacy_officer")),
+    "POST /beheer/medewerkers/<int:professional_id>/actief/": Spec(
+        ids={"professional_id": "teach"}, body=lambda w: {"active": "0"}),
+    "POST /beheer/medewerkers/<int:professional_id>/activeringscode/": Spec(
+        ids={"professional_id": "teach"}, post_ok="200"),
+    "POST /beheer/medewerkers/<int:professional_id>/activeringscode/ [B]": Spec(
+        ids={"professional_id": "prof_b"}, post_ok="200"),
+    "POST /beheer/activeringscodes/<int:code_id>/intrekken/": Spec(
+        ids={"code_id": "activation_code"}),
+    "GET /beheer/gemeente/ [B]": Spec(query="gemeente={municipality_b}"),
+    "POST /beheer/gemeente/": Spec(body=lambda w: {
+        "gemeente": w.ids["municipality"], "save": "1", "set-coordinator_days": "12",
+        "set-min_signal_days": "120"}),
+    "POST /beheer/gemeente/ [B]": Spec(body=lambda w: {
+        "gemeente": w.ids["municipality_b"], "save": "1", "set-coordinator_days": "12",
+        "set-min_signal_days": "120"}),
+    "POST /beheer/gemeente/productcodes/<int:product_id>/": Spec(
+        ids={"product_id": "product_code"}, body=lambda w: {
+            "gemeente": w.ids["municipality"], "active": "0"}),
 }
+
+
+def _aid_text(version: str) -> str:
+    from .world import admin_aid_text
+
+    return admin_aid_text(version).decode()
+
+
+def _organisation(w: World, municipality: str) -> dict[str, str]:
+    return {"org-name": "Jeugdhulp Matrixnieuw", "org-kind": "youth_care_provider",
+            "org-municipality_code": w.ids[municipality]}
+
+
+def _new_account(role: str) -> dict[str, Any]:
+    return {"add": "1", "new-username": f"matrix.nieuw.{role}", "new-full_name": "Nel Nieuw",
+            "new-email": "nel@example.test", "new-phone": "", "new-roles": [role]}
+
+
+def _account(role: str) -> dict[str, Any]:
+    return {"pro-full_name": "Ina Intern", "pro-email": "ina@example.test", "pro-phone": "",
+            "pro-roles": [role]}
 
 # Where the code does not do what the rules say (strict xfails; the lead fixes source).
 DISAGREEMENTS: dict[tuple[str, str], str] = {}

@@ -294,9 +294,29 @@ def build() -> World:
         "prof_token": ApiToken.objects.filter(user=prof.user).latest("id").pk,
         "message": Message.objects.filter(recipient=prof).latest("id").pk,
     })
+    # Administration on screen (issue 9, part admin): an uploaded decision-aid version, an
+    # open activation code and a municipality's own product code.
+    fadm, padm = act(w.professionals["fadm"]), act(w.professionals["padm"])
+    w.ids.update({
+        "aid_version": guide.upload_version(fadm, admin_aid_text("9999.1")).pk,
+        "activation_code": access.issue_activation_code(padm, teacher.user)[1].pk,
+        "product_code": plans.add_product_code(fadm, a.code, code="matrix-zorg",
+                                               label="Matrixzorg").pk,
+        "priv_professional": w.professionals["priv"].pk,
+    })
     # Somebody nobody registered yet (the BRP knows them): registration routes enter them.
     w.new_person = {"bsn": f.synthetic_bsn(), "given_names": "Florentijn",
                     "family_name": "Inschrijver", "birth_date": "2015-09-23", "sex": "M"}
     in_brp(bsn=w.new_person["bsn"], given_names="Florentijn", family_name="Inschrijver",
            birth_date=date(2015, 9, 23), sex="M")
     return w
+
+
+def admin_aid_text(version: str) -> bytes:
+    """The built-in Meldcode with another version number: a valid upload."""
+    from jeugdketen.guide import loader
+
+    text = (loader.BUILTIN_DIR / "meldcode.yaml").read_text(encoding="utf-8")
+    current = loader.get("meldcode")
+    assert current is not None
+    return text.replace(f'version: "{current.version}"', f'version: "{version}"', 1).encode()
