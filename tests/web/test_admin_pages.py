@@ -219,3 +219,25 @@ def test_platform_admin_picks_a_municipality(client_for, platform_admin, elsewhe
     client = client_for(platform_admin)
     page = client.get(reverse("admin_municipality") + "?gemeente=GM9902")
     assert page.status_code == 200 and "Anderdam" in page.content.decode()
+
+
+def test_admin_pages_render_in_dutch_and_english(client_for, platform_admin, functional_admin,
+                                                 organisation, professional):
+    from .conftest import dutch_leftovers
+
+    pages = [
+        (platform_admin, reverse("admin_organisations"), "Organisations and accounts"),
+        (platform_admin, reverse("admin_organisation", args=[organisation.pk]),
+         "New staff member"),
+        (platform_admin, reverse("admin_professional", args=[professional.pk]),
+         "Activation codes"),
+        (functional_admin, reverse("admin_municipality"), "Product codes for actions in a plan"),
+        (functional_admin, reverse("guide_admin"), "Upload a new version"),
+        (functional_admin, reverse("guide_index"), "Manage decision aids"),
+    ]
+    for user, url, english in pages:
+        nl = client_for(user, "nl").get(url)
+        assert nl.status_code == 200 and english not in nl.content.decode(), url
+        en = client_for(user, "en").get(url)
+        assert en.status_code == 200 and english in en.content.decode(), url
+        assert dutch_leftovers(en.content) == [], (url, dutch_leftovers(en.content))
