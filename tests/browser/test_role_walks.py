@@ -74,8 +74,25 @@ def _teacher(page: Any, phone: bool) -> None:
     follow(page, "/verwijsindex/matches/", "matches", phone)
 
 
+def _functional_admin(page: Any, phone: bool) -> None:
+    # admin (issue 9): the decision aids, then the municipality's settings.
+    follow(page, "/signaalgids/", "Signaalgids", phone)
+    follow(page, "/signaalgids/beheer/", "decision aids: versions and upload", phone)
+    follow(page, "/beheer/gemeente/", "municipality settings and product codes", phone)
+    follow(page, "/beheer/organisaties/", "organisations of the municipality", phone)
+
+
+def _platform_admin(page: Any, phone: bool) -> None:
+    # admin (issue 9): organisations, one organisation, one of its accounts.
+    follow(page, "/beheer/organisaties/", "organisations", phone)
+    follow(page, re.compile(r"/beheer/organisaties/\d+/$"), "an organisation", phone)
+    follow(page, re.compile(r"/beheer/medewerkers/\d+/$"), "an account", phone)
+
+
 ROLES: dict[str, Callable[[Any, bool], None]] = {
     "demo.professional": _teacher,
+    "demo.beheer": _functional_admin,
+    "demo.admin": _platform_admin,
 }
 
 
