@@ -128,3 +128,15 @@ def test_unknown_version_is_not_found(client_for, functional_admin):
     admin = client_for(functional_admin)
     assert admin.get(reverse("guide_admin_version", args=[999])).status_code == 404
     assert admin.post(reverse("guide_admin_activate", args=[999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_aliases_are_refused_so_an_upload_cannot_expand(client_for, functional_admin):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+        for i in range(8))
+    response = upload(client_for(functional_admin), bomb)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "aliases" in page and "Regel 2" in page
+    assert not AidVersion.objects.exists()

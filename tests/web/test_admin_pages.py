@@ -241,3 +241,28 @@ def test_admin_pages_render_in_dutch_and_english(client_for, platform_admin, fun
         en = client_for(user, "en").get(url)
         assert en.status_code == 200 and english in en.content.decode(), url
         assert dutch_leftovers(en.content) == [], (url, dutch_leftovers(en.content))
+
+
+def test_list_pages_ask_a_constant_number_of_queries(client_for, platform_admin,
+                                                     organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(platform_admin)
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def more(n: int) -> None:
+        for _ in range(n):
+            org = f.OrganisationFactory(municipality=organisation.municipality)
+            f.ProfessionalFactory(organisation=org, roles=["professional"])
+            f.ProfessionalFactory(organisation=organisation, roles=["professional"])
+
+    more(4)
+    urls = [reverse("admin_organisations"), reverse("admin_organisation", args=[organisation.pk])]
+    before = [count(url) for url in urls]
+    more(8)
+    assert [count(url) for url in urls] == before

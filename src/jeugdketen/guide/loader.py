@@ -58,6 +58,17 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """No aliases (`*name`): an aid never needs them, and nested aliases make a small
+        upload expand into millions of values when it is checked."""
+        if self.check_event(yaml.AliasEvent):  # type: ignore[no-untyped-call]
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a decision aid",
+                event.start_mark)
+        return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
 
 
@@ -121,7 +132,7 @@ def line_of(text: str, problem: Problem) -> int | None:
     if match:
         return int(match.group(1))
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
         return None
     if node is None:
