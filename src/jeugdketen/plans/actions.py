@@ -114,13 +114,14 @@ def _family(members: tuple[Person, ...]) -> str:
 
 
 def _tell(recipients: list[Professional | None], kind: str, subject: str, body: str, plan: Plan,
-          actor: Actor, at: datetime | None = None) -> None:
-    """Messages about a plan event, in the event's transaction (never to the one who acted)."""
+          actor: Actor, at: datetime | None = None, *, to_actor: bool = False) -> None:
+    """Messages about a plan event, in the event's transaction (not to the one who acted,
+    unless `to_actor`: the coordinator who handed over keeps a note of it)."""
     from jeugdketen.referral_index import inbox
     from jeugdketen.referral_index.models import MessageKind
 
     inbox.send(recipients, MessageKind(kind), subject, body, plan=plan, at=at,
-               skip=actor.professional)
+               skip=None if to_actor else actor.professional)
 
 
 def _me(actor: Actor) -> Professional:
@@ -297,7 +298,7 @@ def hand_over(actor: Actor, plan_id: Any, *, to_professional_id: Any, on: date |
                "day": on.strftime("%d-%m-%Y")}
     _tell([plan.coordinator], "handover", _("U heeft de regie overgedragen"), _(
         "Gezin: %(family)s. Vanaf %(day)s is %(new)s (%(org)s) de regisseur.") % details,
-        plan, actor, now)
+        plan, actor, now, to_actor=True)
     _tell([new], "handover", _("U bent de nieuwe regisseur van een gezinsplan"), _(
         "Gezin: %(family)s. Vanaf %(day)s bent u de regisseur; u neemt het over van "
         "%(old)s.") % details, plan, actor, now)

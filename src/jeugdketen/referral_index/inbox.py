@@ -59,11 +59,23 @@ def open_message(professional: Professional, message_id: Any) -> Message | None:
     return message
 
 
+def messages_of(professional: Professional, limit: int = 200) -> list[Message]:
+    """The professional's own messages, newest first, each with its link (`jk_link`)."""
+    messages = list(Message.objects.filter(recipient=professional)
+                    .select_related("plan")[:limit])
+    for message in messages:
+        message.jk_link = link(message)  # type: ignore[attr-defined]
+    return messages
+
+
 def link(message: Message) -> str:
     """Where the work the message is about is done ("" when there is no such page for the
-    recipient: someone who left a team no longer sees the plan)."""
+    recipient: someone who left a team, or handed the plan over, no longer sees it)."""
     if message.match_id is not None:
         return reverse("my_matches") + f"#match-{message.match_id}"
-    if message.plan_id is not None and message.kind != MessageKind.TEAM_LEFT:
-        return reverse("plan", args=[message.plan_id])
-    return ""
+    if message.plan_id is None or message.kind == MessageKind.TEAM_LEFT:
+        return ""
+    if message.kind == MessageKind.HANDOVER and (
+            message.plan is None or message.plan.coordinator_id != message.recipient_id):
+        return ""
+    return reverse("plan", args=[message.plan_id])

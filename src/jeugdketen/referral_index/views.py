@@ -171,7 +171,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("read", "").isdigit():
         actions.mark_read(prof, int(request.POST["read"]))
         return redirect("inbox")
-    return render(request, "referral_index/inbox.html", {"messages_list": actions.inbox(prof)})
+    return render(request, "referral_index/inbox.html",
+                  {"messages_list": inbox_module.messages_of(prof)})
 
 
 @page(r.has_professional)
