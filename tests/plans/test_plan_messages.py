@@ -6,6 +6,8 @@ grow with the plans."""
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -175,3 +177,25 @@ def test_mijn_werk_queries_do_not_grow_with_the_plans(family, municipality, neig
     colleague = f.ProfessionalFactory(organisation=family.team_org, roles=["coordinator"])
     other = login(colleague.user).get("/").content.decode()
     assert "evaluation_due" not in other and "Telling" not in other
+
+
+def test_evaluation_reminder_once_per_evaluation_to_the_coordinator(family, plan):
+    from django.core.management import call_command
+
+    today = timezone.localdate()
+    assert actions.remind_evaluations(today) == 0  # just started
+    Plan.objects.filter(pk=plan.pk).update(started_on=today - timedelta(days=100))
+    assert actions.remind_evaluations(today) == 1
+    assert actions.remind_evaluations(today) == 0  # told already
+    [message] = inbox(family.coordinator)
+    assert message.kind == "evaluation_due" and "Bakker" in message.body
+    assert inbox(family.teacher) == []
+    # Evaluated since: nothing due until the next term.
+    goal = actions.add_goal(family.actor, plan.pk, title="Naar school",
+                            person_ids=[family.child.pk], levels=LEVELS)
+    actions.record_evaluation(family.actor, plan.pk, on=today, scores=[(goal.pk, 0)])
+    assert actions.remind_evaluations(today) == 0
+    assert actions.remind_evaluations(today + timedelta(days=91)) == 1
+    out = io.StringIO()
+    call_command("reminders", stdout=out)
+    assert json.loads(out.getvalue()) == {"reminded": 0}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -856,6 +856,49 @@ def add_comment(actor: Actor, plan_id: Any, *, text: str, at: datetime | None = 
             "Gezin: %(family)s. %(name)s schreef een reactie bij het plan.") % {
             "family": _family(members), "name": name}, plan, actor, now)
     return comment
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+def evaluation_due_on(plan: Plan, last_evaluation: date | None) -> date:
+    return (last_evaluation or plan.started_on) + timedelta(days=EVALUATION_INTERVAL_DAYS)
+
+
+@transaction.atomic
+def remind_evaluations(today: date | None = None) -> int:
+    """Tell each coordinator once about an open plan whose evaluation is due (run every
+    night, like the reference index's overdue alerts). Reads no personal data beyond the
+    family's names the coordinator already sees."""
+    from django.db.models import Max
+
+    from jeugdketen.referral_index.models import Message, MessageKind
+
+    today = today or timezone.localdate()
+    sent = 0
+    # Two runs at once tell no one twice: the second waits for the first's locks.
+    open_ids = list(Plan.objects.select_for_update().filter(status=PlanStatus.OPEN)
+                    .values_list("pk", flat=True))
+    plans = (Plan.objects.filter(pk__in=open_ids)
+             .annotate(last_evaluation=Max("evaluations__on"))
+             .select_related("coordinator", "household"))
+    for plan in plans:
+        due = evaluation_due_on(plan, plan.last_evaluation)  # type: ignore[attr-defined]
+        if due > today:
+            continue
+        if Message.objects.filter(plan=plan, kind=MessageKind.EVALUATION_DUE,
+                                  recipient=plan.coordinator,
+                                  created_at__gte=timezone.make_aware(
+                                      datetime.combine(due, datetime.min.time()))).exists():
+            continue  # told already for this evaluation
+        members = members_of(plan.household)
+        from jeugdketen.referral_index import inbox
+
+        inbox.send([plan.coordinator], MessageKind.EVALUATION_DUE, _("Evaluatie nodig"), _(
+            "Gezin: %(family)s. Het plan is sinds %(day)s aan een evaluatie toe.") % {
+            "family": _family(members), "day": due.strftime("%d-%m-%Y")}, plan=plan)
+        sent += 1
+    return sent
 
 
 # --- closing ----------------------------------------------------------------------------

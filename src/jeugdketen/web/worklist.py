@@ -20,7 +20,7 @@ grow with the data:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q
@@ -79,7 +79,7 @@ def for_actor(actor: Actor, today: date | None = None) -> list[Item]:
 
 
 def _plans(actor: Actor, today: date) -> list[Item]:
-    from jeugdketen.plans.actions import EVALUATION_INTERVAL_DAYS
+    from jeugdketen.plans.actions import evaluation_due_on
     from jeugdketen.plans.models import Plan, PlanAction, PlanStatus
     from jeugdketen.registry.models import HouseholdMember
 
@@ -100,8 +100,7 @@ def _plans(actor: Actor, today: date) -> list[Item]:
     items, log = [], []
     for plan in plans:
         family = tuple(members.get(plan.household_id, ()))
-        evaluation_due = (plan.last_evaluation or plan.started_on) + timedelta(
-            days=EVALUATION_INTERVAL_DAYS)
+        evaluation_due = evaluation_due_on(plan, plan.last_evaluation)
         wants_evaluation = evaluation_due <= today
         late = late_actions.get(plan.pk)
         if not wants_evaluation and late is None:
