@@ -75,6 +75,32 @@ def test_an_action_past_its_date_is_the_coordinators(w: World) -> None:
         due_on=timezone.localdate() - timezone.timedelta(days=2))
     assert "actions_late" in kinds_on_home(w, "prof")
     assert "actions_late" not in kinds_on_home(w, "teach")
+    # The teacher's own action: a number for them, the family's list for the coordinator.
+    PlanAction.objects.filter(plan_id=w.ids["plan"]).update(
+        performer_professional=w.professionals["teach"])
+    assert "own_actions_late" in kinds_on_home(w, "teach")
+    assert "actions_late" in kinds_on_home(w, "prof")
+    for other in ("out", "coord", "priv", "cit"):
+        assert not {"own_actions_late", "actions_late"} & set(kinds_on_home(w, other)), other
+
+
+def test_another_municipalitys_officer_and_administrator_see_none_of_it(w: World) -> None:
+    from jeugdketen.registry.models import Municipality
+
+    from .. import factories as f
+    from .world import _verified_session
+
+    other = Municipality.objects.get(code="GM9952")
+    town_b = f.OrganisationFactory(name="Gemeente Anderdam", kind="municipality",
+                                   municipality=other)
+    for roles, key in ((["privacy_officer"], "priv_b"), (["functional_admin"], "fadm_b")):
+        prof = f.ProfessionalFactory(organisation=town_b, roles=roles)
+        w.sessions[key] = _verified_session(prof.user)
+    # Anderdam has an open report back to the BRP of its own (world.py): that one only.
+    assert kinds_on_home(w, "priv_b") == []
+    assert kinds_on_home(w, "fadm_b") == ["correction"]
+    body = w.web("fadm_b").get("/").content.decode()
+    assert "1 terugmelding" in body
 
 
 def test_unread_count_on_berichten_is_the_users_own(w: World) -> None:

@@ -4,7 +4,8 @@ Every item comes from data the user has a ground for, in a number of queries tha
 grow with the data:
 - the plans they coordinate (the plan coordinator's ground): evaluations due and actions past
   their date, named by the family's members; each plan shown counts as read for every
-  member (logged like every list of the app);
+  member (logged like every list of the app); in the plans whose team they are in: the
+  number of their own actions past their date (no family named);
 - their own unread plan messages (the family approved a version or wrote a reaction, a
   consent was withdrawn, a handover, a new team member);
 - the reference index: their own matches (through their own active signal) with a proposal
@@ -62,6 +63,7 @@ def for_actor(actor: Actor, today: date | None = None) -> list[Item]:
     if prof is not None:
         if roles & {"professional", "coordinator"}:
             items += _plans(actor, today)
+            items += _own_actions(actor, today)
             items += _matches(actor, today)
         items += _messages(actor)
         own = prof.organisation.municipality_id
@@ -132,6 +134,26 @@ def _plans(actor: Actor, today: date) -> list[Item]:
                 late["first"], late=True))
     audit.append(log)
     return items
+
+
+def _own_actions(actor: Actor, today: date) -> list[Item]:
+    """Actions a team member performs that are past their date, in plans they are still in
+    (a number: the plans page shows and logs them; the coordinator's own are above)."""
+    from jeugdketen.plans.models import PlanAction, PlanStatus
+
+    prof = actor.professional
+    found = (PlanAction.objects.filter(
+        performer_professional=prof, done_on__isnull=True, due_on__lt=today,
+        plan__status=PlanStatus.OPEN, plan__team__professional=prof,
+        plan__team__left_at__isnull=True).exclude(plan__coordinator=prof)
+        .aggregate(n=_count(), first=Min("due_on")))
+    if not found["n"]:
+        return []
+    return [Item("own_actions_late", ngettext(
+        "%(n)s actie van u over de datum", "%(n)s acties van u over de datum", found["n"]) % {
+        "n": found["n"]}, _("In de plannen waarin u in het team zit. De eerste had af moeten "
+                            "zijn op %(day)s.") % {"day": _day(found["first"])},
+        reverse("my_plans"), found["first"], late=True)]
 
 
 # --- the inbox ----------------------------------------------------------------------------
