@@ -130,7 +130,7 @@ def _plans(actor: Actor, today: date) -> list[Item]:
             items.append(Item("actions_late", ngettext(
                 "%(n)s actie over de datum", "%(n)s acties over de datum", n) % {"n": n}, _(
                 "Gezin: %(family)s. De eerste had af moeten zijn op %(day)s.") % {
-                "family": names, "day": _day(late["first"])}, url + "#h-actions",
+                "family": names, "day": _day(late["first"])}, url + "#acties",
                 late["first"], late=True))
     audit.append(log)
     return items
