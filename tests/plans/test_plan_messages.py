@@ -199,3 +199,34 @@ def test_evaluation_reminder_once_per_evaluation_to_the_coordinator(family, plan
     out = io.StringIO()
     call_command("reminders", stdout=out)
     assert json.loads(out.getvalue()) == {"reminded": 0}
+
+
+def test_privacy_officers_work_queries_do_not_grow_with_the_requests(family, municipality,
+                                                                     neighbourhood):
+    from jeugdketen.referral_index import actions as referral
+
+    town = f.OrganisationFactory(name="Gemeente", kind="municipality", municipality=municipality)
+    officer = f.ProfessionalFactory(organisation=town, roles=["privacy_officer"])
+    client = login(officer.user)
+
+    def add(n: int) -> None:
+        for _i in range(n):
+            person = f.PersonFactory(birth_date=f.birth_date_for_age(10),
+                                     neighbourhood=neighbourhood)
+            referral.record_rights_request(f.professional_actor(officer), person.pk,
+                                           kind="inspection", requested_by="Een ouder")
+
+    def count() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/").content.decode()
+        return len(queries), body
+
+    add(2)
+    two, body = count()
+    assert body.count('data-kind="rights_request"') == 2
+    add(2)
+    four, body = count()
+    assert body.count('data-kind="rights_request"') == 4
+    assert two == four
+    # The coordinator of the same municipality sees no rights request.
+    assert "rights_request" not in login(family.coordinator.user).get("/").content.decode()
