@@ -53,6 +53,8 @@ def test_most_urgent_first(w: World) -> None:
     assert kinds_on_home(w, "teach") == ["proposal", "team_joined"]
     body = w.web("teach").get("/").content.decode()
     assert "Te laat" in body
+    # The proposal links to the match it is about, on the matches page.
+    assert f'href="/verwijsindex/matches/#match-{w.ids["match"]}"' in body
 
 
 def test_the_evaluation_due_is_the_coordinators_and_reading_it_is_logged(w: World) -> None:

@@ -188,7 +188,12 @@ def _matches(actor: Actor, today: date) -> list[Item]:
         status=MatchStatus.OPEN, signals__contact=prof, signals__status=SignalStatus.ACTIVE,
         signals__expires_on__gt=today).distinct()
     items = []
-    url = reverse("my_matches")
+
+    def url(matches: Any) -> str:
+        """The matches page, at the most urgent of these matches (its own matches only)."""
+        first = matches.order_by("coordinator_due", "pk").values_list("pk", flat=True).first()
+        return reverse("my_matches") + (f"#match-{first}" if first else "")
+
     to_answer = mine.filter(proposed_coordinator__isnull=False).exclude(proposed_by=prof)
     found = to_answer.aggregate(n=_count(), first=Min("coordinator_due"))
     if found["n"]:
@@ -196,15 +201,17 @@ def _matches(actor: Actor, today: date) -> list[Item]:
             "%(n)s voorstel voor een regievoerder beantwoorden",
             "%(n)s voorstellen voor een regievoerder beantwoorden", found["n"]) % {
             "n": found["n"]}, _("Spreek af wie de regie neemt, uiterlijk %(day)s.") % {
-            "day": _day(found["first"])}, url, found["first"], late=found["first"] < today))
-    found = mine.filter(proposed_coordinator__isnull=True).aggregate(
-        n=_count(), first=Min("coordinator_due"))
+            "day": _day(found["first"])}, url(to_answer), found["first"],
+            late=found["first"] < today))
+    unproposed = mine.filter(proposed_coordinator__isnull=True)
+    found = unproposed.aggregate(n=_count(), first=Min("coordinator_due"))
     if found["n"]:
         items.append(Item("agree", ngettext(
             "%(n)s match zonder voorstel voor een regievoerder",
             "%(n)s matches zonder voorstel voor een regievoerder", found["n"]) % {
             "n": found["n"]}, _("Stel een regievoerder voor, uiterlijk %(day)s.") % {
-            "day": _day(found["first"])}, url, found["first"], late=found["first"] < today))
+            "day": _day(found["first"])}, url(unproposed), found["first"],
+            late=found["first"] < today))
     if "coordinator" in actor.roles and prof.organisation.kind == "municipality":
         found = Match.objects.filter(
             status=MatchStatus.OPEN, coordinator_due__lt=today,
@@ -216,7 +223,7 @@ def _matches(actor: Actor, today: date) -> list[Item]:
                 "%(n)s matches zonder regievoerder na de termijn", found["n"]) % {
                 "n": found["n"]}, _("De termijn verliep op %(day)s. Wijs een regievoerder "
                                     "aan.") % {"day": _day(found["first"])},
-                url, found["first"], late=True))
+                reverse("my_matches"), found["first"], late=True))
     return items
 
 
