@@ -160,6 +160,8 @@ POST /gezin/<uuid:plan_id>/goedkeuren/                             | -    | -   
 POST /gezin/<uuid:plan_id>/reactie/                                | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 POST /gezin/<uuid:plan_id>/toestemming/                            | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 POST /gezin/<uuid:plan_id>/toestemming/<int:consent_id>/intrekken/ | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+# worklist: one message of the inbox, opened (and so read) by its recipient only
+GET /verwijsindex/berichten/<int:message_id>/                      | Y    | 404   | 404 | 404   | 404  | 404  | 404  | 404  | -   | -    | -
 # admin (issue 9): decision aids by the functional administrator; organisations, accounts
 # and the municipality's settings by the platform administrator, and by the functional
 # administrator within their own municipality without privileged roles.
@@ -252,6 +254,7 @@ SPECS: dict[str, Spec] = {
     "POST /verwijsindex/matches/ [appoint]": Spec(body=lambda w: _match(
         w, "appoint", **{f"m{w.ids['match']}-professional_id": str(w.ids["prof"])})),
     "POST /verwijsindex/berichten/": Spec(body=lambda w: {"read": str(w.ids["message"])}),
+    "GET /verwijsindex/berichten/<int:message_id>/": Spec(ids={"message_id": "message"}),
     "POST /verwijsindex/rechten/": Spec(body=lambda w: {"bsn": w.persons["C"].person.bsn}),
     "POST /verwijsindex/rechten/ [B]": Spec(body=lambda w: {"bsn": w.persons["R"].person.bsn},
                                             echoes=True),
