@@ -122,9 +122,10 @@ def build(*, seed: int = 2026, out: TextIO = sys.stderr) -> dict[str, int]:
         if i % 3 == 0:  # another organisation is worried too: a client match
             other_org = orgs[(orgs.index(first.organisation_id) + 1 + i) % len(orgs)]
             second = by_org[other_org][i % len(by_org[other_org])]
-            later = min(today, day + timedelta(days=rng.randrange(1, 60)))
+            # Before the showcase's match of yesterday, which is the newest on the page.
+            later = min(today - timedelta(days=1), day + timedelta(days=rng.randrange(1, 60)))
             again = _signal(second, person, later)
-            stamp(later, 11)
+            stamp(later, 10)
             if again and again.matches and again.matches[0].status == MatchStatus.OPEN:
                 match = again.matches[0]
                 live = actions.live_signals(today).filter(matches=match).count() >= 2
