@@ -11,6 +11,10 @@ with streets, parents, custody (joint, sole, guardianship), parents who live apa
 partner without custody in the house, a youth without a BSN now and then. Then professionals
 enter them through the actions, which verify every BSN in the BRP over HTTP as in
 production, and the households' relations are the BRP's.
+
+Every person and professional has a name nobody else in the demo has, and every BRP address
+is whole: street, house number (now and then with a letter, 70A, or an addition, 12-2),
+postcode and place.
 """
 
 from __future__ import annotations
