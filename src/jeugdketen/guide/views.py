@@ -64,8 +64,16 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 @page(r.can_care)
 def index(request: HttpRequest) -> HttpResponse:
+    """The decision aids; with ?person=, about that child: only with a ground for them
+    (checked and logged here, a denied attempt answers 403 like any other)."""
+    person_id = _uuid_or_empty(request.GET.get("person"))
+    person = None
+    if person_id:
+        actor = actor_for(request)
+        person = read_person(actor, person_id)  # a logged read, as in the first step
+        actions.may_start(actor, person_id)
     return render(request, "guide/index.html", {
-        "aids": loader.aids(), "person_id": _uuid_or_empty(request.GET.get("person")),
+        "aids": loader.aids(), "person_id": person_id, "person": person,
     })
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", auth.logout_view, name="logout"),
     path("2fa/", auth.two_factor, name="two_factor"),
     path("2fa/activeren/", auth.activate, name="activate_two_factor"),
+    path("personen/", persons.index, name="persons"),
     path("personen/nieuw/", persons.register, name="register_person"),
     path("personen/<str:person_id>/", persons.detail, name="person"),
     path("personen/<str:person_id>/grondslag/", persons.legal_basis, name="person_legal_basis"),
