@@ -32,7 +32,7 @@ def enter_youth(page) -> str:
 def signal(page, person_id: str) -> None:
     page.goto(f"/verwijsindex/signalen/nieuw/?person={person_id}")
     assert_accessible(page, "signal form")
-    page.click("main form button[type=submit]")
+    page.click("main form button.utrecht-button--primary-action[type=submit]")
     page.wait_for_url(re.compile(r"/verwijsindex/signalen/\d+/"))
     assert_accessible(page, "signal page")
 

@@ -30,9 +30,8 @@ from jeugdketen.referral_index.forms import (
     WithdrawForm,
 )
 from jeugdketen.referral_index.models import MatchStatus
-from jeugdketen.registry.actions import list_registered
 from jeugdketen.rules import Refusal
-from jeugdketen.web import lookup
+from jeugdketen.web import listing, lookup, pickers
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import actor_for, add_action_errors, page
 
@@ -55,12 +54,13 @@ def register(request: HttpRequest) -> HttpResponse:
     prof = actor.professional
     if prof is None or not prof.organisation.may_signal:
         return render(request, "referral_index/not_authorised.html", status=403)
-    persons = list_registered(actor, limit=500)
-    youth = [(str(p.pk), f"{p.given_names} {p.family_name} ({p.birth_date:%d-%m-%Y})")
-             for p in persons if p.age_on(timezone.localdate()) < 23 and p.date_of_death is None]
+    # The child picker: searched among the own youth only (web.pickers); each listed is read.
+    chosen = (request.POST if request.method == "POST" else request.GET).get("person", "")
+    picked = pickers.youth(actor, "" if request.method == "POST" else
+                           listing.search_text(request), chosen=chosen)
     initial = {"contact_phone": prof.phone, "contact_email": prof.email, "duration_days": 730,
-               "person": request.GET.get("person", "")}
-    form = SignalForm(request.POST or None, initial=initial, persons=youth)
+               "person": chosen}
+    form = SignalForm(request.POST or None, initial=initial, persons=picked.options)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -82,7 +82,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     messages.info(request, _("Er is een match: kijk bij Mijn matches en in uw "
                                              "berichten."))
             return redirect("signal_detail", signal_id=result.signal.pk)
-    return render(request, "referral_index/register.html", {"form": form})
+    return render(request, "referral_index/register.html", {"form": form, "picked": picked})
 
 
 @page(r.can_care)

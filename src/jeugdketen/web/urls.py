@@ -1,6 +1,15 @@
 from django.urls import path
 
-from jeugdketen.web.views import access_log, auth, corrections, home, households, persons, tokens
+from jeugdketen.web.views import (
+    access_log,
+    auth,
+    corrections,
+    home,
+    households,
+    persons,
+    pickers,
+    tokens,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -21,6 +30,7 @@ urlpatterns = [
     path("privacy/noodtoegang/<int:record_id>/", access_log.review, name="review"),
     path("beheer/correcties/", corrections.corrections, name="corrections"),
     path("beheer/correcties/<int:proposal_id>/", corrections.decide, name="decide_correction"),
+    path("kiezen/jongeren/", pickers.youth, name="pick_youth"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<int:token_id>/intrekken/", tokens.revoke, name="revoke_token"),
 ]
