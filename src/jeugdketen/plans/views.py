@@ -544,6 +544,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         # Only the organisation that holds a legal basis records it (for itself).
         "holds_legal_bases": bool(view.legal_basis_organisations),
         "forms": forms, "open": next(iter(bound), ""),
+        "team_picked": _team_picked(view, forms.get("team_professional")),
         "can_edit": can_edit, "can_team": can_team, "can_comment": can_comment,
         "can_evaluate": can_evaluate, "can_close": can_edit and plan.is_open,
         "is_coordinator": view.is_coordinator,
@@ -551,6 +552,18 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         "budget": euro(page_.budget_eur), "spent": euro(page_.spent_eur),
         "budget_left": euro(page_.budget_eur - page_.spent_eur),
     }
+
+
+def _team_picked(view: PlanView, form: Form | None) -> Any:
+    """The team picker's candidates (web.pickers.team: only whom the viewer may add),
+    searched with ?team_zoek= when the page is asked without JavaScript."""
+    if form is None:
+        return None
+    from jeugdketen.web import listing, pickers
+
+    chosen = str(form["professional_id"].value() or "")
+    search = "" if view.posted else listing.search_text(view.request, "team_zoek")
+    return pickers.team(view.actor, view.plan_id, search, chosen=chosen)
 
 
 def _family_name(members: tuple[Person, ...]) -> str:

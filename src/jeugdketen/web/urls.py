@@ -31,6 +31,7 @@ urlpatterns = [
     path("beheer/correcties/", corrections.corrections, name="corrections"),
     path("beheer/correcties/<int:proposal_id>/", corrections.decide, name="decide_correction"),
     path("kiezen/jongeren/", pickers.youth, name="pick_youth"),
+    path("kiezen/team/<uuid:plan_id>/", pickers.team, name="pick_team"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<int:token_id>/intrekken/", tokens.revoke, name="revoke_token"),
 ]

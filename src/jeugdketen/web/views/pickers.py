@@ -22,3 +22,15 @@ def youth(request: HttpRequest) -> HttpResponse:
     picked = pickers.youth(actor, listing.search_text(request), chosen=chosen)
     return render(request, "web/partials/youth_options.html",
                   {"picked": picked, "chosen": chosen})
+
+
+@page(r.can_care)
+def team(request: HttpRequest, plan_id: str) -> HttpResponse:
+    """The team picker of a plan: for whoever may change the plan's team, the
+    professionals they may add. Anyone else (or an unknown plan): 403, the same answer."""
+    picked = pickers.team(actor_for(request), plan_id, listing.search_text(request, "team_zoek"),
+                          chosen=request.GET.get("tp-professional_id", ""))
+    if picked is None:
+        return forbidden_response(request, logged=False)
+    return render(request, "web/partials/team_options.html",
+                  {"picked": picked, "chosen": request.GET.get("tp-professional_id", "")})
