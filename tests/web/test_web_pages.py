@@ -7,11 +7,10 @@ import pytest
 from django.urls import reverse
 
 from jeugdketen.access.actions import issue_token
-from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.registry import actions
 
 from .. import factories as f
-from .conftest import REASON, anonymous, dutch_leftovers, register, visible_text
+from .conftest import REASON, anonymous, dutch_leftovers, visible_text
 
 
 def check_layout(response, lang: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from jeugdketen.registry import validators
-from jeugdketen.registry.models import HouseholdMember, Person, Professional, Registration
+from jeugdketen.registry.models import HouseholdMember, Person
 
 
 def person_id_for_bsn(bsn: str) -> str | None:

@@ -117,8 +117,9 @@ def team(actor: Actor, plan_id: Any, search: str = "", *, chosen: str = "") -> P
             .order_by("full_name", "organisation__name", "pk")
             if any(role in plan_actions.CARE_ROLE_NAMES for role in p.roles)]
     chosen_id = int(chosen) if str(chosen).isdigit() and len(str(chosen)) < 12 else None
-    first = [p for p in candidates.filter(pk=chosen_id) if chosen_id is not None
-             and any(role in plan_actions.CARE_ROLE_NAMES for role in p.roles)]
+    first = [] if chosen_id is None else [
+        p for p in candidates.filter(pk=chosen_id)
+        if any(role in plan_actions.CARE_ROLE_NAMES for role in p.roles)]
     rest = [p for p in rows if p not in first]
     options = [(str(p.pk), f"{p.full_name} ({p.organisation.name})")
                for p in first + rest[:PICKER_LIMIT]]

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
@@ -36,13 +36,12 @@ from jeugdketen.web.views.common import (
     visible_persons,
 )
 
-
 PER_PAGE = 25
 # The sorts of the persons list: (label, order_by).
 PERSON_SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "naam": (_l("Naam"), ("family_name", "given_names", "id")),
-    "geboortedatum": (_l("Geboortedatum"), ("birth_date", "family_name", "id")),
-    "vastgelegd": (_l("Laatst vastgelegd"), ("-jk_registered_at", "family_name", "id")),
+    "naam": (gettext_lazy("Naam"), ("family_name", "given_names", "id")),
+    "geboortedatum": (gettext_lazy("Geboortedatum"), ("birth_date", "family_name", "id")),
+    "vastgelegd": (gettext_lazy("Laatst vastgelegd"), ("-jk_registered_at", "family_name", "id")),
 }
 
 
@@ -150,16 +149,17 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
     actor = actor_for(request)
     person = read_person(actor, person_id)
     ground = decide(actor, Action.READ, Target(Data.BASE_DATA, person=person)).ground
-    context = {
+    households = _households(actor, person)
+    context: dict[str, Any] = {
         "person": person,
         "ground": ground,
-        "households": _households(actor, person),
+        "households": households,
         "siblings": visible_persons(actor, siblings_of(person)),
         "can_care": r.can_care(request.user),
         "legal_basis_kinds": _legal_basis_kinds(actor),
         "plans_to_join": _plans_to_join(actor, person),
     }
-    context["starts"] = _starting_points(actor, person, context["households"])
+    context["starts"] = _starting_points(actor, person, households)
     return render(request, "web/person.html", context)
 
 
