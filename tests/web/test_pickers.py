@@ -122,3 +122,63 @@ def test_picker_queries_do_not_grow(professional, client_for):
         register(professional, given_names=f"Later{i}", family_name="Mol",
                  birth_date=f.birth_date_for_age(10))
     assert count() == few
+
+
+# --- the organisation's signals list (search, sort, paging) -------------------------------
+
+
+def signal_on(professional, **kw):
+    from jeugdketen.referral_index import actions as index
+
+    person = register(professional, birth_date=kw.pop("birth_date", f.birth_date_for_age(10)),
+                      **kw)
+    index.register_signal(f.professional_actor(professional), person.pk)
+    return person
+
+
+def test_signals_list_searches_sorts_and_pages(professional, client_for):
+    elsewhere = f.ProfessionalFactory(organisation=f.OrganisationFactory(
+        municipality=professional.organisation.municipality), roles=["professional"])
+    noor = signal_on(professional, given_names="Noor", family_name="van Dijk",
+                     birth_date=date(2014, 3, 17))
+    signal_on(professional, given_names="Sem", family_name="Aalders")
+    theirs = signal_on(elsewhere, given_names="Yara", family_name="Oosterhuis")
+    assert theirs.pk  # another organisation's signal: never found
+    client = client_for(professional)
+    url = reverse("my_signals")
+
+    def text(**params) -> str:
+        response = client.get(url, params)
+        assert response.status_code == 200
+        return visible_text(response.content)
+
+    both = text()
+    assert "Noor van Dijk" in both and "Sem Aalders" in both and "Yara" not in both
+    assert "Sem Aalders" not in text(zoek="dijk")
+    assert "Noor van Dijk" in text(zoek=noor.bsn) and "Noor van Dijk" in text(zoek="17-03-2014")
+    assert "Geen actief signaal gevonden" in text(zoek="Oosterhuis")
+    by_name = text(sorteer="naam")
+    assert by_name.index("Sem Aalders") < by_name.index("Noor van Dijk")
+
+
+def test_signals_list_pages_and_its_queries_do_not_grow(professional, client_for):
+    client = client_for(professional)
+    url = reverse("my_signals")
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for i in range(3):
+        signal_on(professional, given_names=f"Eerst{i}", family_name="Mol")
+    few = count()
+    for i in range(3):
+        signal_on(professional, given_names=f"Later{i}", family_name="Mol")
+    assert count() == few
+    for i in range(21):
+        signal_on(professional, given_names=f"Veel{i:02d}", family_name="Mol")
+    first = visible_text(client.get(url).content)
+    assert "1 tot en met 25 van 27" in first
+    assert "26 tot en met 27 van 27" in visible_text(client.get(url, {"pagina": 2}).content)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
@@ -42,10 +43,31 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+SIGNALS_PER_PAGE = 25
+# The sorts of the signals list: (label, order_by).
+SIGNAL_SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "gemeld": (gettext_lazy("Laatst gemeld"), ("-registered_on", "-id")),
+    "naam": (gettext_lazy("Naam"), ("person__family_name", "person__given_names", "id")),
+    "looptijd": (gettext_lazy("Loopt het eerst af"), ("expires_on", "id")),
+}
+
+
 @page(r.can_care)
 def my_signals(request: HttpRequest) -> HttpResponse:
-    signals = actions.own_signals(actor_for(request))
-    return render(request, "referral_index/signals.html", {"signals": signals})
+    """The organisation's active signals, searched by the youth's name, BSN or birth date
+    (only among these signals), sorted and paged; each listed signal is logged as read."""
+    actor = actor_for(request)
+    search = listing.search_text(request)
+    sort = listing.sort_key(request, SIGNAL_SORTS)
+    where = lookup.person_search(search, prefix="person__")
+    paging = listing.paging(request, actions.own_signals_query(actor, where).count(),
+                            SIGNALS_PER_PAGE)
+    signals = actions.own_signals(actor, where=where, order=SIGNAL_SORTS[sort][1],
+                                  limit=SIGNALS_PER_PAGE, offset=paging.offset)
+    return render(request, "referral_index/signals.html", {
+        "signals": signals, "search": search, "sort": sort,
+        "sort_options": [(key, label) for key, (label, _order) in SIGNAL_SORTS.items()],
+        **paging.context(len(signals))})
 
 
 @page(r.can_care)

@@ -86,11 +86,12 @@ def open_break_glass_count(municipality_id: str | None) -> int:
 
 
 
-def person_search(text: str) -> Any:
+def person_search(text: str, prefix: str = "") -> Any:
     """What a search box asks for, as a filter on persons: a BSN (9 digits, or 8 with the
     leading zero left off), a birth date (17-03-2015, 17/3/2015 or 2015-03-17), and name
     words (each must occur in the given names or the family name). None for an empty search.
-    Always applied within what the viewer may see (registry.actions.registered_by)."""
+    Always applied within what the viewer may see (registry.actions.registered_by); with
+    `prefix` (such as "person__") on a relation to persons."""
     import re
     from datetime import datetime
 
@@ -103,7 +104,7 @@ def person_search(text: str) -> Any:
     for word in words[:8]:
         digits = re.sub(r"[.\s]", "", word)
         if re.fullmatch(r"\d{8,9}", digits):
-            where &= Q(bsn=digits.zfill(9))
+            where &= Q(**{f"{prefix}bsn": digits.zfill(9)})
             continue
         day = None
         for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
@@ -113,7 +114,8 @@ def person_search(text: str) -> Any:
                 continue
             break
         if day is not None:
-            where &= Q(birth_date=day)
+            where &= Q(**{f"{prefix}birth_date": day})
         else:
-            where &= Q(given_names__icontains=word) | Q(family_name__icontains=word)
+            where &= (Q(**{f"{prefix}given_names__icontains": word})
+                      | Q(**{f"{prefix}family_name__icontains": word}))
     return where
