@@ -125,12 +125,37 @@ def join(request: HttpRequest, plan_id: Any) -> HttpResponse:
 
 @page(r.can_care)
 def my_plans(request: HttpRequest) -> HttpResponse:
+    """The plans the professional coordinates or is in the team of, searched by a family
+    member's name, BSN or birth date (only among these plans), sorted and paged; each
+    listed plan is logged as read for every member."""
+    from jeugdketen.web import listing
+    from jeugdketen.web.lookup import person_search
+
     actor = actor_for(request)
     prof = actor.professional
+    search = listing.search_text(request)
+    sort = listing.sort_key(request, PLAN_SORTS)
+    where = person_search(search, prefix="household__members__person__")
+    paging = listing.paging(request, actions.plans_of_query(actor, where).count(),
+                            PLANS_PER_PAGE)
+    plans = actions.plans_of(actor, where=where, order=PLAN_SORTS[sort][1],
+                             limit=PLANS_PER_PAGE, offset=paging.offset)
     rows = [{"plan": plan, "members": plan.jk_members,  # type: ignore[attr-defined]
              "coordinator": prof is not None and plan.coordinator_id == prof.pk}
-            for plan in actions.plans_of(actor)]
-    return render(request, "plans/my_plans.html", {"rows": rows})
+            for plan in plans]
+    return render(request, "plans/my_plans.html", {
+        "rows": rows, "search": search, "sort": sort,
+        "sort_options": [(key, label) for key, (label, _order) in PLAN_SORTS.items()],
+        **paging.context(len(rows))})
+
+
+PLANS_PER_PAGE = 25
+# The sorts of the plans list: (label, order_by).
+PLAN_SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "stand": (gettext_lazy("Lopend eerst"), ("status", "-created_at", "pk")),
+    "nieuw": (gettext_lazy("Laatst gestart"), ("-started_on", "-created_at", "pk")),
+    "oud": (gettext_lazy("Eerst gestart"), ("started_on", "created_at", "pk")),
+}
 
 
 # --- starting a plan --------------------------------------------------------------------
