@@ -947,7 +947,8 @@ def _readable(actor: Actor, plans: list[Plan]) -> list[Plan]:
             .annotate(jk_household=F("memberships__household_id"))
             .select_related("neighbourhood").order_by("birth_date", "id")):
         members.setdefault(person.jk_household, []).append(person)  # type: ignore[attr-defined]
-    shown, rows = [], []
+    shown: list[Plan] = []
+    rows: list[dict[str, Any]] = []
     for plan in plans:
         everyone = tuple(members.get(plan.household_id, ()))
         whole = target(plan, everyone)
