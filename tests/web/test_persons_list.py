@@ -121,3 +121,21 @@ def test_queries_do_not_grow_with_the_list(professional, client_for):
     for i in range(10):
         register(professional, given_names=f"Later{i}", family_name="Visser")
     assert (count(), count(zoek="Visser"), count(sorteer="vastgelegd")) == few
+
+
+def test_household_register_searches_when_the_list_is_cut(professional, other_professional,
+                                                          client_for, monkeypatch):
+    from jeugdketen.web.views import households
+
+    monkeypatch.setattr(households, "MAX_CANDIDATES", 2)
+    for given in ("Anna", "Bram", "Cor"):
+        register(professional, given_names=given, family_name="Aalders")
+    register(other_professional, given_names="Dirk", family_name="Aalders")
+    client = client_for(professional)
+    first = visible_text(client.get(reverse("register_household")).content)
+    assert "Aalders, Anna" in first and "Aalders, Cor" not in first
+    assert "Zoek op naam, BSN of geboortedatum" in first
+    found = visible_text(client.get(reverse("register_household"), {"zoek": "cor"}).content)
+    assert "Aalders, Cor" in found and "Aalders, Anna" not in found
+    assert "Dirk" not in visible_text(
+        client.get(reverse("register_household"), {"zoek": "dirk"}).content)

@@ -119,3 +119,13 @@ def person_search(text: str, prefix: str = "") -> Any:
             where &= (Q(**{f"{prefix}given_names__icontains": word})
                       | Q(**{f"{prefix}family_name__icontains": word}))
     return where
+
+
+def is_uuid(value: Any) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
