@@ -485,7 +485,6 @@ def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -
     return person
 
 
-@audit.write_path
 def registered_by(professional: Professional | None, where: Any = None) -> Any:
     """The persons this professional registered (their registration ground), narrowed by
     `where` (a Q of a search), each with when this professional registered them. Only a
@@ -507,6 +506,7 @@ def registered_by(professional: Professional | None, where: Any = None) -> Any:
 REGISTERED_ORDER = ("family_name", "given_names", "id")
 
 
+@audit.write_path
 def list_registered(actor: Actor, *, limit: int = 25, offset: int = 0, where: Any = None,
                     order: tuple[str, ...] = REGISTERED_ORDER) -> list[Person]:
     """The persons this professional registered (narrowed by a search `where`, in `order`).
@@ -524,6 +524,16 @@ def list_registered(actor: Actor, *, limit: int = 25, offset: int = 0, where: An
     allowed = audit.authorize_many(
         actor, Action.READ, [Target(Data.BASE_DATA, person=p) for p in persons]
     )
+    return [t.person for t in allowed if t.person is not None]
+
+
+@audit.write_path
+def read_listed(actor: Actor, persons: list[Person]) -> list[Person]:
+    """Persons already loaded with other records of a list (the child a decision aid is
+    about), read: each counts as read and is logged, all at once; those the actor has no
+    ground for are left out (and logged as denied)."""
+    allowed = audit.authorize_many(
+        actor, Action.READ, [Target(Data.BASE_DATA, person=p) for p in persons])
     return [t.person for t in allowed if t.person is not None]
 
 
