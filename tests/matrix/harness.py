@@ -129,7 +129,7 @@ class Row:
 def parse(table: str) -> dict[str, Row]:
     rows: dict[str, Row] = {}
     for line in table.strip().splitlines():
-        if line.lstrip().startswith("#"):  # a comment line (e.g. naming a part's block)
+        if line.lstrip().startswith("#"):  # a comment line (naming a part of the table)
             continue
         parts = [p.strip() for p in line.split("|")]
         if parts[0].startswith("route") or not parts[0]:

@@ -56,14 +56,14 @@ def pages(professional, privacy_officer, functional_admin, family, citizen_user,
         (privacy_officer, "review_list", {}, "Review emergency access"),
         (privacy_officer, "access_overview", {}, "Look up a person"),
         (privacy_officer, "access_log", {"person_id": child.pk}, "Why this was allowed"),
-        (functional_admin, "home", {}, "report back to the BRP open"),
+        (functional_admin, "home", {}, "Review 1 report back to the BRP"),
         (functional_admin, "corrections", {}, "Reports back to the BRP"),
         (citizen_user, "home", {}, "Who has viewed my data?"),
         (citizen_user, "access_overview", {}, "Your children"),
         (citizen_user, "access_log", {"person_id": child.pk}, "Why this was allowed"),
         (citizen_user, "person", {"person_id": parent.pk}, "This is your own data."),
         (platform_admin, "home", {}, "Manage API tokens"),
-        (analyst, "home", {}, "There are no tasks on this screen for your role yet"),
+        (analyst, "home", {}, "Nothing is waiting for you now."),
     ]
 
 

@@ -1,13 +1,23 @@
-"""'Mijn werk': the start page, with what this user can do."""
+"""'Mijn werk': the start page. What waits for this user, most urgent first (web/worklist.py),
+and the starting points their role can use."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
-from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import page
+from jeugdketen.web import worklist
+from jeugdketen.web.views.common import actor_for, page
+
+
+def _url(name: str) -> str:
+    """A page of another part that may not exist in this build: then no link at all."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 @page()
@@ -15,21 +25,21 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict = {
         "can_care": r.can_care(user),
+        "can_signal": r.can_signal(user),
         "can_review": r.can_review(user),
         "can_correct": r.can_correct(user),
         "can_have_tokens": r.can_have_tokens(user),
+        "platform_admin": "platform_admin" in r.roles_of(user),
         "citizen": r.is_citizen(user),
         "roles": r.roles_of(user),
+        "persons_url": _url("persons"),
     }
-    prof = getattr(request.user, "professional", None)
-    own = prof.organisation.municipality_id if prof is not None else None
-    if context["can_review"]:
-        context["open_break_glass"] = lookup.open_break_glass_count(own)
-    if context["can_correct"]:
-        context["open_corrections"] = lookup.open_correction_count(own)
+    if r.has_professional(user) or context["citizen"]:
+        context["items"] = worklist.for_actor(actor_for(request))
+        context["has_worklist"] = True
     if context["citizen"]:
         context["own_person_id"] = user.person_id  # type: ignore[union-attr]
     context["nothing_to_do"] = not any(
-        context[k] for k in ("can_care", "can_review", "can_correct", "citizen")
+        context[k] for k in ("can_care", "can_review", "can_correct", "citizen", "can_have_tokens")
     )
     return render(request, "web/home.html", context)
