@@ -162,6 +162,11 @@ POST /gezin/<uuid:plan_id>/toestemming/                            | -    | -   
 POST /gezin/<uuid:plan_id>/toestemming/<int:consent_id>/intrekken/ | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 # worklist: one message of the inbox, opened (and so read) by its recipient only
 GET /verwijsindex/berichten/<int:message_id>/                      | Y    | 404   | 404 | 404   | 404  | 404  | 404  | 404  | -   | -    | -
+# lists (issue 9): the persons list and the pickers
+GET /personen/                                                     | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /personen/ [search]                                            | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /kiezen/jongeren/                                              | Y    | Y     | Y   | -     | -    | -    | -    | -    | -   | -    | -
+GET /kiezen/team/<uuid:plan_id>/                                   | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
 # admin (issue 9): decision aids by the functional administrator; organisations, accounts
 # and the municipality's settings by the platform administrator, and by the functional
 # administrator within their own municipality without privileged roles.
@@ -327,6 +332,9 @@ SPECS: dict[str, Spec] = {
     "POST /gezin/<uuid:plan_id>/toestemming/": Spec(body=lambda w: {
         "toestemming-person": str(w.ids["C"]), "toestemming-organisation": str(w.ids["vt"]),
         "toestemming-categories": ["plan"]}),
+    # lists (issue 9): a search over everyone's names shows only whom the actor may see.
+    "GET /personen/ [search]": Spec(query="zoek=e"),
+    "GET /kiezen/jongeren/": Spec(query="zoek=e"),
     # admin (issue 9)
     "POST /signaalgids/beheer/": Spec(body=lambda w: {"text": _aid_text("9999.2")}),
     "GET /signaalgids/beheer/versies/<int:version_id>/": Spec(ids={"version_id": "aid_version"}),

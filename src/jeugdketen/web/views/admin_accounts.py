@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,9 +45,11 @@ class OrganisationForm(forms.Form):
                                     required=False)
     may_coordinate = forms.BooleanField(label=gettext_lazy("Mag regie voeren"), required=False)
 
-    def __init__(self, *args: Any, municipality: str | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, municipality: str | None = None, current: str = "",
+                 **kwargs: Any):
         super().__init__(*args, **kwargs)
-        places = Municipality.objects.order_by("name")
+        places = Municipality.objects.filter(
+            Q(ended_on__isnull=True) | Q(code=current)).order_by("name")
         if municipality is not None:
             places = places.filter(code=municipality)
         self.fields["municipality_code"].choices = [  # type: ignore[attr-defined]
@@ -109,12 +112,14 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     for member in staff:
         member.role_names = role_names(member.roles)  # type: ignore[attr-defined]
     own = registry.administered_municipality(actor)
-    edit = OrganisationForm(prefix="org", municipality=own, initial={
+    edit = OrganisationForm(prefix="org", municipality=own, current=found.municipality_id,
+                            initial={
         "name": found.name, "kind": found.kind, "municipality_code": found.municipality_id,
         "may_signal": found.may_signal, "may_coordinate": found.may_coordinate})
     new = NewProfessionalForm(prefix="new")
     if request.method == "POST" and "save" in request.POST:
-        edit = OrganisationForm(request.POST, prefix="org", municipality=own)
+        edit = OrganisationForm(request.POST, prefix="org", municipality=own,
+                                current=found.municipality_id)
         if edit.is_valid():
             try:
                 registry.update_organisation(actor, found.pk, **edit.cleaned_data)

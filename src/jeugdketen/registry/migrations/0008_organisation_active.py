@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_brp_facts'),
+        ('registry', '0007_municipalities_2026'),
     ]
 
     operations = [
