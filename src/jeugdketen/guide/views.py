@@ -229,8 +229,17 @@ def _summary(aid: Aid | None, session: GuideSession) -> list[dict[str, str]]:
     return rows
 
 
-def _titles(session: GuideSession) -> tuple[str, str]:
-    aid = loader.at_version(session.slug, session.version) or loader.in_use(session.slug)
+def _titles(session: GuideSession,
+            known: dict[tuple[str, str], Aid | None] | None = None) -> tuple[str, str]:
+    """The aid's and the outcome's titles as the session's version had them. `known`
+    keeps the aids looked up for a list (one lookup per aid version, not per row)."""
+    key = (session.slug, session.version)
+    if known is not None and key in known:
+        aid = known[key]
+    else:
+        aid = loader.at_version(session.slug, session.version) or loader.in_use(session.slug)
+        if known is not None:
+            known[key] = aid
     if aid is None:
         return session.slug, session.outcome
     outcome = aid.outcome(session.outcome)
@@ -278,8 +287,9 @@ def sessions(request: HttpRequest) -> HttpResponse:
     # Naming a person counts as reading their base data: logged, all at once.
     shown: dict[Any, Person] = {p.pk: p for p in read_listed(actor, list(persons.values()))}
     rows = []
+    known: dict[tuple[str, str], Aid | None] = {}
     for session in found.sessions:
-        aid_title, outcome_title = _titles(session)
+        aid_title, outcome_title = _titles(session, known)
         rows.append({"session": session, "aid_title": aid_title,
                      "outcome_title": outcome_title,
                      "person": shown.get(session.person_id)})
