@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from test_family_view are used as arguments)
 """What a family reads has no raw codes and no UTC: every page a parent or a youth from 16
 can reach is rendered, in Dutch and in English, and its visible text is searched for the
 platform's codes (consent, evaluation, plan_coordinator, family, professional, read,
@@ -33,9 +34,9 @@ from .test_family_view import (  # noqa: F401  (fixtures)
 pytestmark = pytest.mark.django_db
 
 
-def coordinator(plan):
+def coordinator(the_plan):
     """The plan's coordinator after the handover in full_plan."""
-    return f.professional_actor(plan.successor)
+    return f.professional_actor(the_plan.successor)
 
 # Every stored code of the vocabulary, and the codes the issue found on family pages.
 CODES = sorted({str(m.value) for choices in VOCABULARIES.values() for m in choices

@@ -146,11 +146,11 @@ def readable(report: dict[str, Any]) -> dict[str, Any]:
         **report,
         "person": {**person, "birth_date": day(person["birth_date"])},
         "made_on": day(report["made_on"]),
-        "signals": [{**s, "registered_on": day(s["registered_on"]),
-                     "expires_on": day(s["expires_on"]), "ended_on": day(s["ended_on"]),
-                     "archived_on": day(s["archived_on"]),
-                     "status": _label(SignalStatus, s["status"]),
-                     "end_reason": _label(EndReason, s["end_reason"])}
+        "signals": [{**s, "registered_on": day(s.get("registered_on")),
+                     "expires_on": day(s.get("expires_on")), "ended_on": day(s.get("ended_on")),
+                     "archived_on": day(s.get("archived_on")),
+                     "status": _label(SignalStatus, s.get("status")),
+                     "end_reason": _label(EndReason, s.get("end_reason"))}
                     for s in report["signals"]],
         "received": [{**r, "at": local_datetime(r["at"]), "role": v.roles_label(r["role"]),
                       "action": _label(v.Action, r["action"]), "data": _label(v.Data, r["data"]),
@@ -158,8 +158,8 @@ def readable(report: dict[str, Any]) -> dict[str, Any]:
                      for r in report["received"]],
         "sources": [{**o, "since": day(o["since"])} for o in report["sources"]],
         "requests": [{**q, "kind": _label(RightsKind, q["kind"]),
-                      "received_on": day(q["received_on"]), "due_on": day(q["due_on"]),
-                      "answered_on": day(q["answered_on"])}
+                      "received_on": day(q.get("received_on")), "due_on": day(q.get("due_on")),
+                      "answered_on": day(q.get("answered_on"))}
                      for q in report["requests"]],
     }
 
