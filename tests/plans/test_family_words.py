@@ -177,3 +177,15 @@ def test_consent_that_ran_out_shows_the_day_after_its_last_day(family, older, fu
     # An organisation that never held consent: no access, since no known day.
     other = f.OrganisationFactory().pk
     assert team_access_lost(full_plan, members, {other}, today) == {other: None}
+
+
+def test_the_coordinators_version_comparison_shows_euros_and_dates_in_words(full_plan):
+    """The version diff said "€ 0.00" and 2026-03-17: now as the family page says them."""
+    client = login(full_plan.successor.user)
+    page = client.get(reverse("plan_versions", kwargs={"plan_id": full_plan.pk}),
+                      {"van": 0, "naar": 1})
+    text = visible_text(page.content)
+    assert "Daan elke ochtend wekken" in text
+    due = date_format(timezone.localdate() + timedelta(days=14), "DATE_FORMAT")
+    assert f"{due} – € 0,00" in text
+    assert raw_codes(text, "nl") == []
