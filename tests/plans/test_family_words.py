@@ -79,8 +79,8 @@ def raw_codes(text: str, language: str) -> list[str]:
 
 def family_pages(family, older, plan) -> list[tuple[str, str]]:
     """(user, url) for every page a family member reaches: the start page, the family's
-    plans, the plan (with consent, the versions and what changed), the access overview of
-    themselves and, for the parent, of the child under 16."""
+    plans, the plan (with consent, the versions and what changed), the access overview and
+    the person page of themselves and, for the parent, of the child under 16."""
     pages = []
     for user in ("parent", "older"):
         pages += [(user, reverse("home")), (user, reverse("family_plans")),
@@ -89,7 +89,11 @@ def family_pages(family, older, plan) -> list[tuple[str, str]]:
     pages += [("parent", reverse("access_log", args=[family.parent.pk])),
               ("parent", reverse("access_log", args=[family.child.pk])),
               ("parent", reverse("access_log", args=[family.youth.pk])),
-              ("older", reverse("access_log", args=[older.pk]))]
+              ("older", reverse("access_log", args=[older.pk])),
+              # Their own person page, and the parent's child's.
+              ("parent", reverse("person", args=[family.parent.pk])),
+              ("parent", reverse("person", args=[family.child.pk])),
+              ("older", reverse("person", args=[older.pk]))]
     return pages
 
 
