@@ -424,8 +424,11 @@ def _money(value: Any, field_name: str) -> Decimal:
 def add_action(actor: Actor, plan_id: Any, *, description: str, organisation_id: Any,
                due_on: date, performer_professional_id: Any = None,
                performer_related_id: Any = None, budget_eur: Any = 0,
-               product_code: str = DEFAULT_PRODUCT_CODE, goal_id: Any = None,
+               product_code: str | None = None, goal_id: Any = None,
                at: datetime | None = None) -> PlanAction:
+    """An action of the plan. The product code says what a professional's action is paid
+    from (not given: "jeugdhulp"; empty: none); an action of the family's informal network
+    is paid from nothing and has no product code."""
     now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
@@ -451,8 +454,15 @@ def add_action(actor: Actor, plan_id: Any, *, description: str, organisation_id:
     if not isinstance(due_on, date):
         raise Refusal("date", _("Een datum."), field="due_on")
     budget = _money(budget_eur, "budget_eur")
-    code = (product_code or DEFAULT_PRODUCT_CODE).strip()
-    if code not in {p.code for p in product_codes(plan)}:
+    code = (product_code or "").strip()
+    if related is not None:
+        if code:
+            raise Refusal("product_code_network", _(
+                "Een actie van iemand uit het netwerk van het gezin heeft geen productcode."),
+                field="product_code")
+    elif product_code is None:
+        code = DEFAULT_PRODUCT_CODE
+    if code and code not in {p.code for p in product_codes(plan)}:
         raise Refusal("product_code", _("Onbekende productcode voor deze gemeente."),
                       field="product_code")
     goal = None
@@ -687,7 +697,7 @@ def snapshot(plan: Plan) -> dict[str, Any]:
         "goals": [{"title": g.title, "weight": g.weight, "levels": g.levels}
                   for g in plan.goals.all()],
         "actions": [f"{a.description} – {_performer(a)} – {a.due_on.isoformat()} – "
-                    f"€ {a.budget_eur} ({a.product_code})"
+                    f"€ {a.budget_eur}" + (f" ({a.product_code})" if a.product_code else "")
                     for a in plan.actions.select_related("performer_professional",
                                                          "performer_related")],
         "team": [f"{_member_name(m)}: {m.role}" for m in team],

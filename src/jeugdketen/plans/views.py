@@ -499,7 +499,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
             "pk": item.pk, "description": item.description,
             "goal": item.goal.title if item.goal is not None else "",
             "who": who, "organisation": item.organisation.name, "due": _day(item.due_on),
-            "budget": euro(item.budget_eur), "product_code": item.product_code,
+            "budget": euro(item.budget_eur), "product_code": item.product_code or "–",
             "done": _("Afgerond op %(day)s, uitgegeven %(spent)s") % {
                 "day": _day(done_on), "spent": euro(item.spent_eur)} if done_on else "",
             "overdue": done_on is None and item.due_on < today,
