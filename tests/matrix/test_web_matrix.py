@@ -159,6 +159,11 @@ POST /gezin/<uuid:plan_id>/goedkeuren/                             | -    | -   
 POST /gezin/<uuid:plan_id>/reactie/                                | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 POST /gezin/<uuid:plan_id>/toestemming/                            | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 POST /gezin/<uuid:plan_id>/toestemming/<int:consent_id>/intrekken/ | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+# print (issue 9): the family plan as a PDF, for the team and for the family
+GET {P}/plan.pdf                                                   | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/plan.pdf [B]                                               | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /gezin/<uuid:plan_id>/plan.pdf                                 | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+GET /gezin/<uuid:plan_id>/plan.pdf [B]                             | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
 """
 ROWS = parse(TABLE)
 
@@ -284,6 +289,8 @@ SPECS: dict[str, Spec] = {
         "ho-to_professional_id": str(w.ids["colleague"]),
         "ho-reason": "Verhuizing naar een andere wijk."}),
     "GET /gezin/<uuid:plan_id>/ [B]": Spec(ids={"plan_id": "plan_b"}),
+    f"GET {P}/plan.pdf [B]": Spec(ids={"plan_id": "plan_b"}),
+    "GET /gezin/<uuid:plan_id>/plan.pdf [B]": Spec(ids={"plan_id": "plan_b"}),
     "POST /gezin/<uuid:plan_id>/goedkeuren/": Spec(body=lambda w: {
         "akkoord-number": "1", "akkoord-agree": "on"}),
     "POST /gezin/<uuid:plan_id>/reactie/": Spec(body=lambda w: {"reactie-text": "Dank u."}),

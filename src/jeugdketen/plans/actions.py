@@ -909,17 +909,19 @@ class FamilyPage:
 
 
 @audit.write_path
-def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True) -> FamilyPage:
+def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True,
+              action: Action = Action.READ) -> FamilyPage:
     """The plan with its team, goals, actions, evaluations, versions and analyses, in a
-    number of queries that does not grow with the goals, actions or evaluations."""
-    plan = audit.get_or_deny(actor, Action.READ, Data.PLAN, Plan.objects.select_related(
+    number of queries that does not grow with the goals, actions or evaluations. `action`
+    is what is logged: the page reads, the PDF prints (Action.PRINT)."""
+    plan = audit.get_or_deny(actor, action, Data.PLAN, Plan.objects.select_related(
         "household", "coordinator__organisation", "main_organisation", "match"), plan_id, "plan")
     members = members_of(plan.household)
     team = list(TeamMember.objects.filter(plan=plan).select_related(
         "professional__organisation", "related_person"))
     plan.jk_team_professionals = {  # type: ignore[attr-defined]
         m.professional_id for m in team if m.professional_id and m.left_at is None}
-    decision = audit.authorize(actor, Action.READ, target(plan, members))
+    decision = audit.authorize(actor, action, target(plan, members))
     page = FamilyPage(plan=plan, members=members, decision=decision, team=team)
     page.relations = {str(p): r for p, r in HouseholdMember.objects.filter(
         household_id=plan.household_id).values_list("person_id", "relation")}
@@ -933,7 +935,7 @@ def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True) -> Fami
     page.spent_eur = sum((a.spent_eur or Decimal("0") for a in page.actions), Decimal("0"))
     page.versions = list(plan.versions.select_related("created_by"))
     page.comments = list(plan.comments.all())
-    if audit.if_allowed(actor, Action.READ, target(plan, members, Data.EVALUATION)).allowed:
+    if audit.if_allowed(actor, action, target(plan, members, Data.EVALUATION)).allowed:
         page.evaluations = list(plan.evaluations.select_related("recorded_by")
                                 .prefetch_related("scores"))
     if with_analyses:

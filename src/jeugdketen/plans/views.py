@@ -627,6 +627,16 @@ def plan_page(request: HttpRequest, plan_id: Any) -> HttpResponse:
     return view.render()
 
 
+@page(r.can_care)
+def plan_pdf(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    """The plan as a PDF for the coordinator and the care team (logged as a print)."""
+    from jeugdketen.plans.documents import pdf_response, plan_document
+
+    family = actions.read_plan(actor_for(request), plan_id, with_analyses=False,
+                               action=Action.PRINT)
+    return pdf_response(plan_document(family, for_family=False))
+
+
 # --- the forms of the family page ------------------------------------------------------
 
 Handler = Callable[[PlanView, Any], HttpResponse]

@@ -23,6 +23,7 @@ class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)  # a table, first row the header
+    widths: tuple[int, ...] = ()  # the table's relative column widths (none: equal)
 
 
 @dataclass
@@ -244,7 +245,10 @@ def pdf(document: Document) -> bytes:
             out.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
             out.ln(2)
         if section.rows:
-            with out.table(text_align="LEFT", line_height=5) as table:
+            if section.widths:  # a wide table: a smaller size keeps words whole
+                out.set_font(FAMILY, size=9)
+            with out.table(text_align="LEFT", line_height=5,
+                           col_widths=section.widths or None) as table:
                 for row in section.rows:
                     cells = table.row()
                     for value in row:
