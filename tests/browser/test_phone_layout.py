@@ -64,7 +64,7 @@ def first_link(page, pattern: str) -> str | None:
                         (("/", "/personen/"), r"/personen/[0-9a-f-]{36}/"),
                         (("/verwijsindex/matches/",), None)]),
     ("demo.professional", [(("/verwijsindex/signalen/",), r"/verwijsindex/signalen/\d+/")]),
-    ("demo.gezin", [(("/gezin/",), r"/gezin/[0-9a-f-]{36}/")]),
+    ("demo.ouder", [(("/gezin/",), r"/gezin/[0-9a-f-]{36}/")]),
     ("demo.privacy", []),
     ("demo.beheer", []),
 ])
@@ -119,7 +119,8 @@ def test_printing_shows_no_navigation_banners_or_buttons(browser, platform_url):
     page.goto(plan)
     page.emulate_media(media="print")
     for selector in ("header.jk-header", "nav.jk-nav", "footer", ".jk-toc",
-                     "main form", "main .utrecht-button-link"):
+                     "main form", "main .utrecht-button-link", "main button",
+                     "details[id^=form-] > summary"):
         shown = [el for el in page.locator(selector).all() if el.is_visible()]
         assert not shown, f"{selector} is printed"
     assert page.locator("main h1").is_visible()
