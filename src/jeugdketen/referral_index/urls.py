@@ -10,6 +10,7 @@ urlpatterns = [
     path("signalen/<int:signal_id>/brief.pdf", views.letter, {"as_pdf": True}, name="signal_letter_pdf"),
     path("matches/", views.my_matches, name="my_matches"),
     path("berichten/", views.inbox, name="inbox"),
+    path("berichten/<int:message_id>/", views.inbox_message, name="inbox_message"),
     path("rechten/", views.rights, name="rights"),
     path("rechten/<uuid:person_id>/", views.rights_person, name="rights_report"),
     path("rechten/<uuid:person_id>/overzicht.pdf", views.rights_person, {"fmt": "pdf"}, name="rights_report_pdf"),
