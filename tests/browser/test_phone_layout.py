@@ -61,10 +61,10 @@ def first_link(page, pattern: str) -> str | None:
 @pytest.mark.parametrize("username, extra", [
     # (where a link to such a page is found, the link)
     ("demo.regisseur", [(("/plannen/",), r"/plannen/[0-9a-f-]{36}/"),
-                        (("/", "/personen/"), r"/personen/[0-9a-f-]{36}/"),
                         (("/verwijsindex/matches/",), None)]),
     ("demo.professional", [(("/verwijsindex/signalen/",), r"/verwijsindex/signalen/\d+/")]),
-    ("demo.ouder", [(("/gezin/",), r"/gezin/[0-9a-f-]{36}/")]),
+    ("demo.ouder", [(("/gezin/",), r"/gezin/[0-9a-f-]{36}/"),
+                    (("/",), r"/personen/[0-9a-f-]{36}/")]),
     ("demo.privacy", []),
     ("demo.beheer", []),
 ])
@@ -80,8 +80,11 @@ def test_every_main_page_fits_a_phone(browser, platform_url, username, extra):
         visit(page, href, f"{username}: {href}")
     for listings, detail in extra:
         found = None
-        for listing in listings:
-            visit(page, listing, f"{username}: {listing}")
+        for listing in listings:  # the first that exists and links to such a page
+            response = page.goto(listing)
+            if response is None or response.status >= 400:
+                continue
+            fits(page, f"{username}: {listing}")
             found = first_link(page, detail) if detail else None
             if found:
                 break
