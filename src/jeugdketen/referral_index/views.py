@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
@@ -31,9 +32,8 @@ from jeugdketen.referral_index.forms import (
     WithdrawForm,
 )
 from jeugdketen.referral_index.models import MatchStatus
-from jeugdketen.registry.actions import list_registered
 from jeugdketen.rules import Refusal
-from jeugdketen.web import lookup
+from jeugdketen.web import listing, lookup, pickers
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import actor_for, add_action_errors, page
 
@@ -44,10 +44,31 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+SIGNALS_PER_PAGE = 25
+# The sorts of the signals list: (label, order_by).
+SIGNAL_SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "gemeld": (gettext_lazy("Laatst gemeld"), ("-registered_on", "-id")),
+    "naam": (gettext_lazy("Naam"), ("person__family_name", "person__given_names", "id")),
+    "looptijd": (gettext_lazy("Loopt het eerst af"), ("expires_on", "id")),
+}
+
+
 @page(r.can_care)
 def my_signals(request: HttpRequest) -> HttpResponse:
-    signals = actions.own_signals(actor_for(request))
-    return render(request, "referral_index/signals.html", {"signals": signals})
+    """The organisation's active signals, searched by the youth's name, BSN or birth date
+    (only among these signals), sorted and paged; each listed signal is logged as read."""
+    actor = actor_for(request)
+    search = listing.search_text(request)
+    sort = listing.sort_key(request, SIGNAL_SORTS)
+    where = lookup.person_search(search, prefix="person__")
+    paging = listing.paging(request, actions.own_signals_query(actor, where).count(),
+                            SIGNALS_PER_PAGE)
+    signals = actions.own_signals(actor, where=where, order=SIGNAL_SORTS[sort][1],
+                                  limit=SIGNALS_PER_PAGE, offset=paging.offset)
+    return render(request, "referral_index/signals.html", {
+        "signals": signals, "search": search, "sort": sort,
+        "sort_options": [(key, label) for key, (label, _order) in SIGNAL_SORTS.items()],
+        **paging.context(len(signals))})
 
 
 @page(r.can_care)
@@ -56,12 +77,13 @@ def register(request: HttpRequest) -> HttpResponse:
     prof = actor.professional
     if prof is None or not prof.organisation.may_signal:
         return render(request, "referral_index/not_authorised.html", status=403)
-    persons = list_registered(actor, limit=500)
-    youth = [(str(p.pk), f"{p.given_names} {p.family_name} ({p.birth_date:%d-%m-%Y})")
-             for p in persons if p.age_on(timezone.localdate()) < 23 and p.date_of_death is None]
+    # The child picker: searched among the own youth only (web.pickers); each listed is read.
+    chosen = (request.POST if request.method == "POST" else request.GET).get("person", "")
+    picked = pickers.youth(actor, "" if request.method == "POST" else
+                           listing.search_text(request), chosen=chosen)
     initial = {"contact_phone": prof.phone, "contact_email": prof.email, "duration_days": 730,
-               "person": request.GET.get("person", "")}
-    form = SignalForm(request.POST or None, initial=initial, persons=youth)
+               "person": chosen}
+    form = SignalForm(request.POST or None, initial=initial, persons=picked.options)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -83,7 +105,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     messages.info(request, _("Er is een match: kijk bij Mijn matches en in uw "
                                              "berichten."))
             return redirect("signal_detail", signal_id=result.signal.pk)
-    return render(request, "referral_index/register.html", {"form": form})
+    return render(request, "referral_index/register.html", {"form": form, "picked": picked})
 
 
 @page(r.can_care)
