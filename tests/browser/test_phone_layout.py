@@ -61,6 +61,7 @@ def first_link(page, pattern: str) -> str | None:
 @pytest.mark.parametrize("username, extra", [
     # (where a link to such a page is found, the link)
     ("demo.regisseur", [(("/plannen/",), r"/plannen/[0-9a-f-]{36}/"),
+                        (("/personen/",), r"/personen/[0-9a-f-]{36}/"),
                         (("/verwijsindex/matches/",), None)]),
     ("demo.professional", [(("/verwijsindex/signalen/",), r"/verwijsindex/signalen/\d+/")]),
     ("demo.ouder", [(("/gezin/",), r"/gezin/[0-9a-f-]{36}/"),

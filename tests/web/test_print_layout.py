@@ -9,6 +9,14 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _language_back():
+    """A request in English leaves English active in this thread: not for the next test."""
+    yield
+    translation.deactivate()
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

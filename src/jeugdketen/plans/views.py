@@ -57,7 +57,7 @@ from jeugdketen.plans.forms import (
     score_text,
 )
 from jeugdketen.plans.models import GOAL_LEVELS, Plan
-from jeugdketen.plans.templatetags.plan_page import euro, level_label, t_change
+from jeugdketen.plans.templatetags.plan_page import euro, level_label, t_change, t_delta
 from jeugdketen.plans.templatetags.plan_page import t_score as t_score_text
 from jeugdketen.registry.models import Household, Person
 from jeugdketen.rules import Refusal
@@ -466,6 +466,18 @@ def _forms(view: PlanView, bound: dict[str, Form], keys: list[str]) -> dict[str,
     return {key: bound.get(key) or view.form(key) for key in keys}
 
 
+def lost_access(page_: Any, team: list[Any], today: date) -> dict[int, dict[str, Any]]:
+    """Team members whose organisation no longer sees the plan (its consent was withdrawn
+    or ended), by team member: shown with "geen toegang sinds ..." on the coordinator's
+    page and the family's."""
+    professionals: list[Any] = [m for m in team if m.professional_id]
+    lost = access_actions.team_access_lost(
+        page_.plan, page_.members, {m.professional.organisation_id for m in professionals},
+        today)
+    return {m.pk: {"since": lost[m.professional.organisation_id]}
+            for m in professionals if m.professional.organisation_id in lost}
+
+
 def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     page_ = view.page
     plan = page_.plan
@@ -488,7 +500,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         on = evaluation.on
         for score in evaluation.scores.all():
             history.setdefault(score.goal_id, []).append((on, score.score))
-        delta: float | None = None if previous is None else evaluation.t_score - previous
+        delta = t_delta(evaluation.t_score, previous)
         evaluations.append({
             "on": _long_day(on), "final": evaluation.final,
             "t_score": t_score_text(evaluation.t_score), "change": t_change(delta),
@@ -559,7 +571,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         "page": page_, "plan": plan, "members": members, "today": today,
         "family_name": view.family_name,
         "coordinator": plan.coordinator,
-        "team": team_active,
+        "team": team_active, "lost_access": lost_access(page_, team_active, today),
         "team_former": [m for m in page_.team if m.left_at is not None],
         "goals": goals, "actions": action_rows, "evaluations": evaluations,
         "evaluations_hidden": page_.evaluations is None,

@@ -21,7 +21,7 @@ from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.plans.actions import households_for_match
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index import inbox as inbox_module
-from jeugdketen.referral_index.documents import pdf, rights_report
+from jeugdketen.referral_index.documents import pdf, readable, rights_report
 from jeugdketen.referral_index.forms import (
     AnswerForm,
     ExtendForm,
@@ -266,7 +266,7 @@ def rights_person(request: HttpRequest, person_id: str, fmt: str = "") -> HttpRe
             return response
         document = rights_report(report)
         return _pdf_response(pdf(document), document.filename)
-    report = actions.rights_report(actor, person_id)
+    report = readable(actions.rights_report(actor, person_id))
     for q in report["requests"]:
         q["form"] = AnswerForm(prefix=f"a{q['id']}")
     return render(request, "referral_index/rights_report.html",

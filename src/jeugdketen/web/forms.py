@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jeugdketen.access.policy import MIN_EMERGENCY_REASON
+from jeugdketen.access.vocabulary import Relation, Sex
 from jeugdketen.registry import validators
-from jeugdketen.web.labels import RELATIONS, SEXES
 
 WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.RadioSelect, "utrecht-radio-button utrecht-radio-button--html-input utrecht-form-field__input"),
@@ -164,7 +164,7 @@ class PersonForm(UtrechtForm):
     )
     sex = forms.ChoiceField(
         label=_("Geslacht"),
-        choices=list(SEXES.items()),
+        choices=Sex.choices,
         help_text=_("Zoals in de Basisregistratie Personen (BRP)."),
         error_messages={"required": _("Kies een geslacht.")},
         widget=forms.RadioSelect,
@@ -303,4 +303,4 @@ class ReviewForm(UtrechtForm):
         super().__init__(*args, **kwargs)
 
 
-RELATION_CHOICES = list(RELATIONS.items())
+RELATION_CHOICES = Relation.choices
