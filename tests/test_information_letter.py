@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from jeugdketen.access.models import AccessLogRecord
@@ -51,7 +51,8 @@ def test_the_letter_has_sender_date_and_the_full_address_from_the_brp():
     person_in_brp(kid, street="Burgemeester Ødegaardlaan", place="’s-Hertogenbosch")
     prof, actor, signal = signal_about(kid)
     letter = actions.information_letter(actor, signal.pk)
-    today = date_format(timezone.localdate(), "j F Y")
+    with translation.override("nl"):  # the letter is in Dutch, whatever an earlier test left
+        today = date_format(timezone.localdate(), "j F Y")
     assert letter.sender == ["Basisschool De Ölmühle", "Contactpersoon: Zoë Ødegaard",
                              "Telefoon: 030 123 45 67", "E-mail: zoe@olmuhle.example"]
     assert letter.addressee == ["Aan de ouders of verzorgers van Ayşe Çelik-Nguyễn",
