@@ -464,6 +464,7 @@ def own_signals_query(actor: Actor, where: Any = None) -> Any:
     return signals if where is None else signals.filter(where)
 
 
+@audit.write_path
 def own_signals(actor: Actor, *, where: Any = None,
                 order: tuple[str, ...] = ("-registered_on", "-id"),
                 limit: int | None = None, offset: int = 0) -> list[Signal]:
