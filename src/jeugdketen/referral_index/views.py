@@ -34,7 +34,7 @@ from jeugdketen.registry.actions import list_registered
 from jeugdketen.rules import Refusal
 from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, add_action_errors, page
+from jeugdketen.web.views.common import actor_for, add_action_errors, page, page_number
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -118,7 +118,7 @@ def letter(request: HttpRequest, signal_id: int, as_pdf: bool = False) -> HttpRe
                   {"document": document, "signal_id": signal_id})
 
 
-def _match_view(actor: Any, match: Any) -> dict[str, Any]:
+def _match_view(actor: Any, match: Any, youth: actions.Youth | None = None) -> dict[str, Any]:
     contacts = actions.match_contacts(match)
     prof = actor.professional
     mine = any(s.contact_id == prof.pk for s in contacts)
@@ -126,6 +126,7 @@ def _match_view(actor: Any, match: Any) -> dict[str, Any]:
                   for s in contacts if s.contact.organisation.may_coordinate]
     return {
         "match": match, "others": [s for s in contacts if s.contact_id != prof.pk],
+        "youth": youth, "neighbourhood": actions.neighbourhood_of(match),
         "involved": mine, "candidates": candidates,
         "can_accept": (match.status == MatchStatus.OPEN and match.proposed_coordinator is not None
                        and match.proposed_by_id != prof.pk and mine),
@@ -160,8 +161,32 @@ def my_matches(request: HttpRequest) -> HttpResponse:
         except Refusal as exc:
             messages.error(request, exc.message)
         return redirect("my_matches")
-    matches = [_match_view(actor, m) for m in actions.my_matches(actor)]
-    return render(request, "referral_index/matches.html", {"matches": matches})
+    found = actions.my_matches(actor)
+    youth = actions.youth_of_matches(actor, found)
+    matches = [_match_view(actor, m, youth.get(m.pk)) for m in found]
+    return render(request, "referral_index/matches.html", {
+        "matches": matches, "oversees": actions.oversees(actor)})
+
+
+@page(lambda u: "coordinator" in r.roles_of(u))
+def overdue(request: HttpRequest) -> HttpResponse:
+    """The municipality's coordinator: matches without an agreed coordinator past their
+    deadline, most overdue first, by neighbourhood and organisation, 25 a page."""
+    actor = actor_for(request)
+    hood = request.GET.get("wijk", "").strip()[:10]
+    org = request.GET.get("organisatie", "").strip()
+    organisation = int(org) if org.isdigit() and len(org) < 18 else None
+    listing = actions.overdue_matches(actor, neighbourhood=hood, organisation=organisation,
+                                      page=page_number(request))
+    today = timezone.localdate()
+    rows = [{"match": m, "neighbourhood": actions.neighbourhood_of(m),
+             "organisations": sorted({s.contact.organisation.name
+                                      for s in actions.match_contacts(m)}),
+             "days": (today - m.coordinator_due).days} for m in listing.matches]
+    return render(request, "referral_index/overdue.html", {
+        "rows": rows, "listing": listing, "neighbourhood": hood, "organisation": organisation,
+        "previous_page": listing.page - 1 if listing.page > 1 else None,
+        "next_page": listing.page + 1 if listing.page < listing.pages else None})
 
 
 @page(r.has_professional)
