@@ -129,6 +129,8 @@ class Row:
 def parse(table: str) -> dict[str, Row]:
     rows: dict[str, Row] = {}
     for line in table.strip().splitlines():
+        if line.lstrip().startswith("#"):  # a comment line (naming a part of the table)
+            continue
         parts = [p.strip() for p in line.split("|")]
         if parts[0].startswith("route") or not parts[0]:
             assert parts[1:] == list(ACTORS) or not parts[0], parts

@@ -159,6 +159,8 @@ POST /gezin/<uuid:plan_id>/goedkeuren/                             | -    | -   
 POST /gezin/<uuid:plan_id>/reactie/                                | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 POST /gezin/<uuid:plan_id>/toestemming/                            | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 POST /gezin/<uuid:plan_id>/toestemming/<int:consent_id>/intrekken/ | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+# referral (issue 9): the municipality's coordinator's list of overdue matches
+GET /verwijsindex/matches/termijn-verlopen/                        | -    | -     | -   | Y     | -    | -    | -    | -    | -   | -    | -
 """
 ROWS = parse(TABLE)
 
