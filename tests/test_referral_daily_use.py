@@ -210,6 +210,10 @@ def test_the_matches_page_shows_youth_neighbourhood_and_deadline(client_match):
     assert f'id="match-{match.pk}"' in seen and "Zonnewijk" in seen
     assert "Teuntje" not in seen and "Vossenberg" not in seen
     assert "/verwijsindex/matches/termijn-verlopen/" in seen
+    english = login(client_match["a"])
+    english.cookies["django_language"] = "en"
+    page = english.get("/verwijsindex/matches/").content.decode()
+    assert "Your signal is about" in page and "Agree on a coordinator before" in page
 
 
 # --- the overdue list --------------------------------------------------------------------
