@@ -101,12 +101,14 @@ def test_decision_aid_to_agreed_coordinator(browser, platform_url):
     signal(team, person_id)
     assert "match" in team.content().lower()
 
-    # Both see the match with the other's contact details, and only that.
+    # Both see the match with the other's contact details, and whom their own signal is
+    # about (they entered Noah themselves), with the deadline.
     team.goto("/verwijsindex/matches/")
     assert_accessible(team, "matches")
     newest = team.locator("section.jk-card").first
     assert "Petra Leerkracht" in newest.text_content()
-    assert "Noah" not in newest.text_content()
+    assert "Noah de Vries" in newest.text_content()
+    assert "Regievoerder afspreken vóór" in newest.text_content()
     select = newest.locator("select")
     option = select.locator("option", has_text="Rachid Regisseur").first.get_attribute("value")
     select.select_option(option)
