@@ -309,10 +309,13 @@ def test_get_signals_gives_the_match_id_post_gave(api_client_for):
     for prof in (a, b):
         [row] = api_client_for(prof).get("/signals").json()
         assert row["match_id"] == match_id
+        page = login(prof).get("/verwijsindex/signalen/").content.decode()
+        assert f"/verwijsindex/matches/#match-{match_id}" in page
     # A colleague of the same organisation lists the signal, but is not in the match.
     colleague = f.ProfessionalFactory(organisation=a.organisation, roles=["professional"])
     [row] = api_client_for(colleague).get("/signals").json()
     assert row["match_id"] is None
+    assert "#match-" not in login(colleague).get("/verwijsindex/signalen/").content.decode()
 
 
 # --- query counts ------------------------------------------------------------------------

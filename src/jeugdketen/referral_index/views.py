@@ -45,7 +45,12 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 
 @page(r.can_care)
 def my_signals(request: HttpRequest) -> HttpResponse:
-    signals = actions.own_signals(actor_for(request))
+    actor = actor_for(request)
+    signals = actions.own_signals(actor)
+    # The match each of the caller's own signals is in (as GET /api/v1/signals tells).
+    matches = actions.match_ids(actor, signals)
+    for s in signals:
+        s.jk_match_id = matches.get(s.pk)  # type: ignore[attr-defined]
     return render(request, "referral_index/signals.html", {"signals": signals})
 
 
