@@ -376,3 +376,23 @@ def test_the_overdue_list_does_not_grow_in_queries(db):
     assert actions.overdue_matches(f.professional_actor(coordinator)).total == 12
     after = {name: queries(call) for name, call in routes.items()}
     assert after == before, (before, after)
+
+
+def test_a_list_marked_for_one_professional_decides_nothing_for_another(client_match):
+    """The involvement loaded with a list of matches holds only for whom it was loaded:
+    anyone else is asked about in the database."""
+    from jeugdketen.access.policy import Action, Data, Target, decide
+
+    match = Match.objects.get(pk=client_match["match"].pk)
+    stranger = signaller(client_match["town"])
+    match.jk_involved_for, match.jk_involved = client_match["a"].pk, True
+    target = Target(Data.MATCH, object_id=str(match.pk), record=match)
+    assert decide(f.professional_actor(client_match["a"]), Action.READ, target).allowed
+    assert not decide(f.professional_actor(stranger), Action.READ, target).allowed
+    match.jk_involved_for, match.jk_involved = stranger.pk, False
+    assert not decide(f.professional_actor(stranger), Action.READ, target).allowed
+    # Withdrawn: the list's own loading sees it (only active signals count).
+    actions.withdraw_signal(f.professional_actor(client_match["a"]),
+                            client_match["match"].signals.get(contact=client_match["a"]).pk,
+                            reason="risk_gone")
+    assert actions.my_matches(f.professional_actor(client_match["a"])) == []
