@@ -1,0 +1,86 @@
+"""Issue 9 in a real browser: every role does its main task from its start page, in Dutch
+and in English, on a desktop and on a 390 px phone. On every page: axe-core (no serious or
+critical violation, no landmark that is not unique), nothing scrolls sideways on the phone,
+and the navigation is collapsed there.
+
+Each walk only follows links it finds on the pages (from "Mijn werk" on), so a start page
+that promises what does not exist, or hides what a role needs, fails here. One login per
+role: the language is switched with the language form, the viewport by resizing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from .a11y import assert_accessible
+from .conftest import log_in, new_page
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def set_language(page: Any, code: str) -> None:
+    """The language button every page carries (Django's set_language)."""
+    page.goto("/")
+    if page.locator("html").get_attribute("lang") != code:
+        with page.expect_navigation():
+            page.locator(f"form[action$='/i18n/setlang/'] button[value={code}]").click()
+    assert page.locator("html").get_attribute("lang") == code
+
+
+def check_page(page: Any, where: str, phone: bool) -> None:
+    assert_accessible(page, where)
+    if phone:
+        wide = page.evaluate(
+            "() => document.scrollingElement.scrollWidth - document.documentElement.clientWidth")
+        assert wide <= 0, f"{where}: the page scrolls {wide} px sideways at 390 px"
+        nav = page.locator("nav.jk-nav")
+        if nav.count():
+            assert not page.locator("nav.jk-nav .utrecht-nav-list").first.is_visible(), \
+                f"{where}: the navigation is not collapsed at 390 px"
+
+
+def follow(page: Any, href: str | re.Pattern[str], where: str, phone: bool) -> None:
+    """Click the first link to href on the current page (opening the collapsed menu on a
+    phone if the link is in it), and check the page it leads to."""
+    links = page.locator("main a, nav a")
+    hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    wanted = href if isinstance(href, re.Pattern) else re.compile(re.escape(href) + "$")
+    found = [i for i, h in enumerate(hrefs) if h and wanted.match(h)]
+    assert found, f"{where}: no link to {wanted.pattern} on {page.url}"
+    link = links.nth(found[0])
+    if not link.is_visible():
+        page.locator(".jk-nav-toggle, nav.jk-nav summary").first.click()
+    with page.expect_navigation():
+        link.click()
+    check_page(page, where, phone)
+
+
+def walk(page: Any, steps: Callable[[Any, bool], None]) -> None:
+    for code in ("nl", "en"):
+        set_language(page, code)
+        for size in (DESKTOP, PHONE):
+            page.set_viewport_size(size)
+            page.goto("/")
+            check_page(page, f"start page ({code}, {size['width']} px)", size is PHONE)
+            steps(page, size is PHONE)
+
+
+def _teacher(page: Any, phone: bool) -> None:
+    follow(page, "/verwijsindex/matches/", "matches", phone)
+
+
+ROLES: dict[str, Callable[[Any, bool], None]] = {
+    "demo.professional": _teacher,
+}
+
+
+@pytest.mark.parametrize("username", list(ROLES))
+def test_role_walk(browser: Any, platform_url: str, username: str) -> None:
+    page = new_page(browser, platform_url)
+    log_in(page, username)
+    walk(page, ROLES[username])
