@@ -74,8 +74,14 @@ def _teacher(page: Any, phone: bool) -> None:
     follow(page, "/verwijsindex/matches/", "matches", phone)
 
 
+def _municipal_coordinator(page: Any, phone: bool) -> None:
+    follow(page, "/verwijsindex/matches/", "matches", phone)
+    follow(page, "/verwijsindex/matches/termijn-verlopen/", "overdue matches", phone)
+
+
 ROLES: dict[str, Callable[[Any, bool], None]] = {
     "demo.professional": _teacher,
+    "demo.gemeente": _municipal_coordinator,
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -178,7 +179,8 @@ def overdue(request: HttpRequest) -> HttpResponse:
     """The municipality's coordinator: matches without an agreed coordinator past their
     deadline, most overdue first, by neighbourhood and organisation, 25 a page."""
     actor = actor_for(request)
-    hood = request.GET.get("wijk", "").strip()[:10]
+    # A CBS neighbourhood code (BU + digits); anything else filters on nothing that exists.
+    hood = re.sub(r"[^A-Z0-9]", "", request.GET.get("wijk", "").upper())[:10]
     org = request.GET.get("organisatie", "").strip()
     organisation = int(org) if org.isdigit() and len(org) < 18 else None
     listing = actions.overdue_matches(actor, neighbourhood=hood, organisation=organisation,
