@@ -396,3 +396,15 @@ def test_a_list_marked_for_one_professional_decides_nothing_for_another(client_m
                             client_match["match"].signals.get(contact=client_match["a"]).pk,
                             reason="risk_gone")
     assert actions.my_matches(f.professional_actor(client_match["a"])) == []
+
+
+def test_the_coordinator_answers_name_the_youth_to_the_involved_only(client_match, api_client_for):
+    a, b, match = client_match["a"], client_match["b"], client_match["match"]
+    proposed = api_client_for(a).post(f"/matches/{match.pk}/coordinator", {"professional_id": b.pk})
+    assert proposed.status_code == 200 and proposed.json()["youth"]["name"] == "Teuntje Vossenberg"
+    overdue(match)
+    coordinator = town_coordinator(client_match["town"])
+    appointed = api_client_for(coordinator).post(f"/matches/{match.pk}/coordinator/appoint",
+                                                 {"professional_id": b.pk})
+    assert appointed.status_code == 200, appointed.content
+    assert appointed.json()["youth"] is None and "Teuntje" not in appointed.content.decode()
