@@ -311,11 +311,15 @@ def test_get_signals_gives_the_match_id_post_gave(api_client_for):
         assert row["match_id"] == match_id
         page = login(prof).get("/verwijsindex/signalen/").content.decode()
         assert f"/verwijsindex/matches/#match-{match_id}" in page
+        detail = login(prof).get(f"/verwijsindex/signalen/{row['id']}/").content.decode()
+        assert f"/verwijsindex/matches/#match-{match_id}" in detail
     # A colleague of the same organisation lists the signal, but is not in the match.
     colleague = f.ProfessionalFactory(organisation=a.organisation, roles=["professional"])
     [row] = api_client_for(colleague).get("/signals").json()
     assert row["match_id"] is None
     assert "#match-" not in login(colleague).get("/verwijsindex/signalen/").content.decode()
+    detail = login(colleague).get(f"/verwijsindex/signalen/{row['id']}/")
+    assert detail.status_code == 200 and "#match-" not in detail.content.decode()
 
 
 # --- query counts ------------------------------------------------------------------------

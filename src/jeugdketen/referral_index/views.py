@@ -112,7 +112,8 @@ def detail(request: HttpRequest, signal_id: int) -> HttpResponse:
                 messages.success(request, _("De looptijd is aangepast."))
                 return redirect("signal_detail", signal_id=signal.pk)
     return render(request, "referral_index/detail.html", {
-        "signal": signal, "withdraw_form": withdraw_form, "extend_form": extend_form})
+        "signal": signal, "withdraw_form": withdraw_form, "extend_form": extend_form,
+        "match_id": actions.match_ids(actor, [signal]).get(signal.pk)})
 
 
 @page(r.can_care)
