@@ -412,3 +412,12 @@ def test_the_coordinator_answers_name_the_youth_to_the_involved_only(client_matc
                                                  {"professional_id": b.pk})
     assert appointed.status_code == 200, appointed.content
     assert appointed.json()["youth"] is None and "Teuntje" not in appointed.content.decode()
+
+
+def test_the_overdue_alert_names_neighbourhood_and_deadline_not_the_youth(client_match):
+    match = client_match["match"]
+    coordinator = town_coordinator(client_match["town"])
+    assert actions.alert_overdue(match.coordinator_due + timedelta(days=1)) == 1
+    body = Message.objects.get(recipient=coordinator).body
+    assert "Zonnewijk" in body and f"{match.coordinator_due:%d-%m-%Y}" in body
+    assert "Teuntje" not in body and "Vossenberg" not in body

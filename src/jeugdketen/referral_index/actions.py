@@ -832,11 +832,17 @@ def alert_overdue(today: date | None = None) -> int:
             p for p in Professional.objects.filter(
                 organisation__kind="municipality", organisation__municipality=match.municipality)
             if "coordinator" in p.roles]
+        hood = neighbourhood_of(match)
+        # The neighbourhood and the deadline (never the youth): what the coordinator needs
+        # to find the match on the overdue list.
+        where = _("Wijk: %(hood)s. Termijn: %(due)s.") % {
+            "hood": (hood.name or hood.code) if hood else _("onbekend"),
+            "due": f"{match.coordinator_due:%d-%m-%Y}"}
         for prof in coordinators:
             Message.objects.create(
                 recipient=prof, match=match, subject=_("Geen regievoerder afgesproken"),
                 body=_("Bij een match in de verwijsindex is binnen de termijn geen regievoerder "
-                       "afgesproken. U kunt er een aanwijzen."))
+                       "afgesproken. U kunt er een aanwijzen.") + "\n" + where)
         match.overdue_alerted_at = timezone.now()
         match.save(update_fields=["overdue_alerted_at"])
         emit(Activity.COORDINATOR_OVERDUE, attributes={"kind": match.kind})
