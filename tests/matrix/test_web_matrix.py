@@ -159,6 +159,8 @@ POST /gezin/<uuid:plan_id>/goedkeuren/                             | -    | -   
 POST /gezin/<uuid:plan_id>/reactie/                                | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 POST /gezin/<uuid:plan_id>/toestemming/                            | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 POST /gezin/<uuid:plan_id>/toestemming/<int:consent_id>/intrekken/ | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+# worklist: one message of the inbox, opened (and so read) by its recipient only
+GET /verwijsindex/berichten/<int:message_id>/                      | Y    | 404   | 404 | 404   | 404  | 404  | 404  | 404  | -   | -    | -
 # referral (issue 9): the municipality's coordinator's list of overdue matches
 GET /verwijsindex/matches/termijn-verlopen/                        | -    | -     | -   | Y     | -    | -    | -    | -    | -   | -    | -
 """
@@ -220,6 +222,7 @@ SPECS: dict[str, Spec] = {
     "POST /verwijsindex/matches/ [appoint]": Spec(body=lambda w: _match(
         w, "appoint", **{f"m{w.ids['match']}-professional_id": str(w.ids["prof"])})),
     "POST /verwijsindex/berichten/": Spec(body=lambda w: {"read": str(w.ids["message"])}),
+    "GET /verwijsindex/berichten/<int:message_id>/": Spec(ids={"message_id": "message"}),
     "POST /verwijsindex/rechten/": Spec(body=lambda w: {"bsn": w.persons["C"].person.bsn}),
     "POST /verwijsindex/rechten/ [B]": Spec(body=lambda w: {"bsn": w.persons["R"].person.bsn},
                                             echoes=True),

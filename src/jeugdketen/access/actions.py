@@ -336,7 +336,24 @@ def withdraw_consent(actor: Actor, consent_id: Any, *, at: datetime | None = Non
         emit(Activity.CONSENT_WITHDRAWN, person=consent.person,
              organisation_id=consent.organisation_id, at=now,
              attributes={"by": decision.role, "categories": consent.categories})
+        _tell_coordinator_withdrawn(actor, consent, now)
     return consent
+
+
+def _tell_coordinator_withdrawn(actor: Actor, consent: Consent, now: datetime) -> None:
+    """The plan's coordinator hears of a withdrawn consent at once (in this transaction)."""
+    from jeugdketen.referral_index import inbox
+    from jeugdketen.referral_index.models import MessageKind
+
+    plan = consent.plan
+    if plan is None:
+        return
+    family = ", ".join(str(m) for m in _plan_members(plan))
+    inbox.send([plan.coordinator], MessageKind.CONSENT_WITHDRAWN, _("Toestemming ingetrokken"), _(
+        "Gezin: %(family)s. De toestemming van %(person)s voor %(organisation)s is "
+        "ingetrokken. Die organisatie ziet de gegevens niet meer.") % {
+        "family": family, "person": str(consent.person),
+        "organisation": consent.organisation.name}, plan=plan, at=now, skip=actor.professional)
 
 
 @audit.write_path

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -64,6 +64,9 @@ from jeugdketen.registry.models import (
 from jeugdketen.rules import Refusal
 
 MAX_TEXT = 5000
+# A plan is evaluated at least this often: after this many days without an evaluation (or
+# since the start) the coordinator's worklist says the evaluation is due.
+EVALUATION_INTERVAL_DAYS = 91
 MAX_BUDGET = Decimal("1000000")
 MIN_HANDOVER_REASON = 10
 
@@ -103,6 +106,22 @@ def _emit(activity: Activity, plan: Plan, members: tuple[Person, ...], actor: Ac
          neighbourhood_code=_hood(members),
          organisation_id=prof.organisation_id if prof is not None else None,
          attributes=attributes, at=at)
+
+
+def _family(members: tuple[Person, ...]) -> str:
+    """The family as its coordinator and team know it: the members' names."""
+    return ", ".join(str(m) for m in members)
+
+
+def _tell(recipients: list[Professional | None], kind: str, subject: str, body: str, plan: Plan,
+          actor: Actor, at: datetime | None = None, *, to_actor: bool = False) -> None:
+    """Messages about a plan event, in the event's transaction (not to the one who acted,
+    unless `to_actor`: the coordinator who handed over keeps a note of it)."""
+    from jeugdketen.referral_index import inbox
+    from jeugdketen.referral_index.models import MessageKind
+
+    inbox.send(recipients, MessageKind(kind), subject, body, plan=plan, at=at,
+               skip=None if to_actor else actor.professional)
 
 
 def _me(actor: Actor) -> Professional:
@@ -274,6 +293,15 @@ def hand_over(actor: Actor, plan_id: Any, *, to_professional_id: Any, on: date |
                                            revision=plan.revision + 1)
     _emit(Activity.COORDINATOR_HANDED_OVER, plan, members, actor, at=now,
           to_organisation_id=new.organisation_id)
+    details = {"family": _family(members), "old": plan.coordinator.full_name,
+               "new": new.full_name, "org": new.organisation.name,
+               "day": on.strftime("%d-%m-%Y")}
+    _tell([plan.coordinator], "handover", _("U heeft de regie overgedragen"), _(
+        "Gezin: %(family)s. Vanaf %(day)s is %(new)s (%(org)s) de regisseur.") % details,
+        plan, actor, now, to_actor=True)
+    _tell([new], "handover", _("U bent de nieuwe regisseur van een gezinsplan"), _(
+        "Gezin: %(family)s. Vanaf %(day)s bent u de regisseur; u neemt het over van "
+        "%(old)s.") % details, plan, actor, now)
     return handover
 
 
@@ -563,6 +591,11 @@ def add_team_member(actor: Actor, plan_id: Any, *, role: str, professional_id: A
     _bump(plan)
     _emit(Activity.TEAM_JOINED, plan, members, actor, at=now, kind=kind,
           member_organisation_id=member.professional.organisation_id if member.professional else None)
+    if member.professional is not None:
+        _tell([member.professional], "team_joined", _("U zit in het team van een gezinsplan"), _(
+            "Gezin: %(family)s. %(coordinator)s (regisseur) heeft u aan het team toegevoegd, "
+            "als %(role)s.") % {"family": _family(members), "role": role,
+                               "coordinator": plan.coordinator.full_name}, plan, actor, now)
     return member
 
 
@@ -586,6 +619,10 @@ def join_team(actor: Actor, plan_id: Any, *, role: str, at: datetime | None = No
     _bump(plan)
     _emit(Activity.TEAM_JOINED, plan, members, actor, at=now, kind="professional",
           member_organisation_id=me.organisation_id, on=decision.ground)
+    _tell([plan.coordinator], "team_joined", _("Nieuw in het team"), _(
+        "Gezin: %(family)s. %(name)s (%(org)s) sloot aan bij het team, als %(role)s.") % {
+        "family": _family(members), "name": me.full_name, "org": me.organisation.name,
+        "role": role}, plan, actor, now)
     return member
 
 
@@ -617,6 +654,12 @@ def remove_team_member(actor: Actor, member_id: Any, *, at: datetime | None = No
         _bump(plan)
         _emit(Activity.TEAM_LEFT, plan, members, actor, at=now,
               kind="professional" if member.professional_id else "informal")
+        if member.professional_id is not None:
+            # They no longer see the plan: the message names no family.
+            _tell([member.professional], "team_left", _("U zit niet meer in een team"), _(
+                "%(coordinator)s (regisseur) heeft u uit het team van een gezinsplan gehaald. "
+                "U ziet dat plan niet meer.") % {"coordinator": plan.coordinator.full_name},
+                plan, actor, now)
     return member
 
 
@@ -753,6 +796,11 @@ def approve_version(actor: Actor, plan_id: Any, *, number: int, how: str = "",
     version.save(update_fields=["approved_at", "approved_how", "approved_by", "approved_by_name"])
     _emit(Activity.PLAN_APPROVED, plan, members, actor, at=version.approved_at,
           number=version.number, how=how)
+    if decision.ground == Ground.FAMILY:
+        _tell([plan.coordinator], "plan_approved", _("Het gezin keurde het plan goed"), _(
+            "Gezin: %(family)s. %(name)s keurde versie %(number)s van het plan goed.") % {
+            "family": _family(members), "name": name, "number": version.number},
+            plan, actor, version.approved_at)
     return version
 
 
@@ -803,7 +851,54 @@ def add_comment(actor: Actor, plan_id: Any, *, text: str, at: datetime | None = 
                                      by_family=by_family, text=_text(text, "text", limit=2000),
                                      created_at=now)
     _emit(Activity.PLAN_COMMENTED, plan, members, actor, at=now, by_family=by_family)
+    if by_family:
+        _tell([plan.coordinator], "plan_commented", _("Een reactie van het gezin"), _(
+            "Gezin: %(family)s. %(name)s schreef een reactie bij het plan.") % {
+            "family": _family(members), "name": name}, plan, actor, now)
     return comment
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+def evaluation_due_on(plan: Plan, last_evaluation: date | None) -> date:
+    return (last_evaluation or plan.started_on) + timedelta(days=EVALUATION_INTERVAL_DAYS)
+
+
+@transaction.atomic
+def remind_evaluations(today: date | None = None) -> int:
+    """Tell each coordinator once about an open plan whose evaluation is due (run every
+    night, like the reference index's overdue alerts). Reads no personal data beyond the
+    family's names the coordinator already sees."""
+    from django.db.models import Max
+
+    from jeugdketen.referral_index.models import Message, MessageKind
+
+    today = today or timezone.localdate()
+    sent = 0
+    # Two runs at once tell no one twice: the second waits for the first's locks.
+    open_ids = list(Plan.objects.select_for_update().filter(status=PlanStatus.OPEN)
+                    .values_list("pk", flat=True))
+    plans = (Plan.objects.filter(pk__in=open_ids)
+             .annotate(last_evaluation=Max("evaluations__on"))
+             .select_related("coordinator", "household"))
+    for plan in plans:
+        due = evaluation_due_on(plan, plan.last_evaluation)  # type: ignore[attr-defined]
+        if due > today:
+            continue
+        if Message.objects.filter(plan=plan, kind=MessageKind.EVALUATION_DUE,
+                                  recipient=plan.coordinator,
+                                  created_at__gte=timezone.make_aware(
+                                      datetime.combine(due, datetime.min.time()))).exists():
+            continue  # told already for this evaluation
+        members = members_of(plan.household)
+        from jeugdketen.referral_index import inbox
+
+        inbox.send([plan.coordinator], MessageKind.EVALUATION_DUE, _("Evaluatie nodig"), _(
+            "Gezin: %(family)s. Het plan is sinds %(day)s aan een evaluatie toe.") % {
+            "family": _family(members), "day": due.strftime("%d-%m-%Y")}, plan=plan)
+        sent += 1
+    return sent
 
 
 # --- closing ----------------------------------------------------------------------------

@@ -95,6 +95,11 @@ def family_plans(request: HttpRequest) -> HttpResponse:
     shown = plans_of_citizen(actor)
     me = actor.person
     too_young = me is not None and me.age_on(timezone.localdate()) < PARENT_SEES_UNTIL_AGE
+    from jeugdketen.web.worklist import waiting_versions
+
+    waiting = waiting_versions(shown)
+    for plan in shown:
+        plan.jk_waiting = waiting.get(plan.pk)  # type: ignore[attr-defined]
     return render(request, "plans/family/list.html", {
         "plans": shown, "too_young": too_young, "from_age": PARENT_SEES_UNTIL_AGE})
 

@@ -112,20 +112,38 @@ class Match(models.Model):
         return self.status == MatchStatus.OPEN and today > self.coordinator_due
 
 
+class MessageKind(models.TextChoices):
+    INDEX = "index", _("verwijsindex")
+    PLAN_APPROVED = "plan_approved", _("plan goedgekeurd door het gezin")
+    PLAN_COMMENTED = "plan_commented", _("reactie van het gezin")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("toestemming ingetrokken")
+    TEAM_JOINED = "team_joined", _("aangesloten bij een team")
+    TEAM_LEFT = "team_left", _("uit een team")
+    HANDOVER = "handover", _("wisseling van regisseur")
+    EVALUATION_DUE = "evaluation_due", _("evaluatie nodig")
+
+
 class Message(models.Model):
-    """The platform inbox. Match messages hold contact details and nothing else."""
+    """The platform inbox: messages of the reference index and of family plans. A message
+    holds contact details and what the recipient may already see, nothing else (never the
+    content of a plan)."""
 
     recipient = models.ForeignKey("registry.Professional", on_delete=models.CASCADE,
                                   related_name="messages")
+    kind = models.CharField(max_length=20, choices=MessageKind.choices,
+                            default=MessageKind.INDEX)
     match = models.ForeignKey(Match, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="messages")
+    plan = models.ForeignKey("plans.Plan", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="messages")
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="message_recipient_unread")]
 
 
 class RightsKind(models.TextChoices):

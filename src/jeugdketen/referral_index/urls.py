@@ -11,6 +11,7 @@ urlpatterns = [
     path("matches/", views.my_matches, name="my_matches"),
     path("matches/termijn-verlopen/", views.overdue, name="overdue_matches"),
     path("berichten/", views.inbox, name="inbox"),
+    path("berichten/<int:message_id>/", views.inbox_message, name="inbox_message"),
     path("rechten/", views.rights, name="rights"),
     path("rechten/<uuid:person_id>/", views.rights_person, name="rights_report"),
     path("rechten/<uuid:person_id>/overzicht.pdf", views.rights_person, {"fmt": "pdf"}, name="rights_report_pdf"),

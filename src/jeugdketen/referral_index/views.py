@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.plans.actions import households_for_match
 from jeugdketen.referral_index import actions
+from jeugdketen.referral_index import inbox as inbox_module
 from jeugdketen.referral_index.documents import pdf, rights_report
 from jeugdketen.referral_index.forms import (
     AnswerForm,
@@ -203,7 +204,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("read", "").isdigit():
         actions.mark_read(prof, int(request.POST["read"]))
         return redirect("inbox")
-    return render(request, "referral_index/inbox.html", {"messages_list": actions.inbox(prof)})
+    return render(request, "referral_index/inbox.html",
+                  {"messages_list": inbox_module.messages_of(prof)})
+
+
+@page(r.has_professional)
+def inbox_message(request: HttpRequest, message_id: int) -> HttpResponse:
+    """One of the user's own messages; opening it marks it read. Another's message answers
+    404, like one that does not exist."""
+    prof = request.user.professional  # type: ignore[union-attr]
+    message = inbox_module.open_message(prof, message_id)
+    if message is None:
+        raise Http404
+    return render(request, "referral_index/message.html",
+                  {"m": message, "link": inbox_module.link(message)})
 
 
 @page(r.can_review)

@@ -30,11 +30,19 @@ NAVIGATION: list[tuple[str, Any, Callable[[Any], bool], tuple[str, ...]]] = [
 ]
 
 
+# url name -> how many things wait there for the user (shown as a number after the label).
+COUNTS: dict[str, Callable[[Any], int]] = {}
+
+
 def register_navigation(url_name: str, label: Any, visible: Callable[[Any], bool],
-                        marks: tuple[str, ...] = ()) -> None:
+                        marks: tuple[str, ...] = (),
+                        count: Callable[[Any], int] | None = None) -> None:
     """For other apps (call it from AppConfig.ready()): add a main-menu item, shown to
     users for whom `visible(user)` is true, before "API-tokens". `marks` are the url names
-    that make the item current (default: url_name)."""
+    that make the item current (default: url_name); `count(user)`, if given, is the number
+    shown after the label (unread messages, say; 0 shows nothing)."""
+    if count is not None:
+        COUNTS[url_name] = count
     if any(item[0] == url_name for item in NAVIGATION):
         return
     NAVIGATION.insert(len(NAVIGATION) - 1, (url_name, label, visible, marks or (url_name,)))
@@ -54,7 +62,8 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match else ""
     return [
-        {"url": reverse(name), "label": label, "current": current in marks}
+        {"url": reverse(name), "label": label, "current": current in marks,
+         "count": COUNTS[name](user) if name in COUNTS else 0}
         for name, label, visible, marks in NAVIGATION
         if visible(user)
     ]
@@ -69,5 +78,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "current_professional": professional,
         "current_roles": r.roles_of(user),
         "is_citizen": r.is_citizen(user),
+        # Buttons only for what the role can do (the policy still decides every request).
+        "user_can_signal": r.can_signal(user),
         "nav_items": navigation(request),
     }

@@ -46,3 +46,18 @@ def can_have_tokens(user: Any) -> bool:
 
 def can_see_access_overview(user: Any) -> bool:
     return is_citizen(user) or can_review(user)
+
+
+def can_signal(user: Any) -> bool:
+    """A care role at an organisation authorised to register signals in the reference index
+    (a municipality's coordinator is not: the button is not shown to them)."""
+    professional = getattr(user, "professional", None) if has_professional(user) else None
+    return can_care(user) and professional is not None and bool(
+        professional.organisation.may_signal)
+
+
+def can_coordinate(user: Any) -> bool:
+    """A care role at an organisation that may coordinate a family plan."""
+    professional = getattr(user, "professional", None) if has_professional(user) else None
+    return can_care(user) and professional is not None and bool(
+        professional.organisation.may_coordinate)
