@@ -421,3 +421,11 @@ def test_the_overdue_alert_names_neighbourhood_and_deadline_not_the_youth(client
     body = Message.objects.get(recipient=coordinator).body
     assert "Zonnewijk" in body and f"{match.coordinator_due:%d-%m-%Y}" in body
     assert "Teuntje" not in body and "Vossenberg" not in body
+
+
+def test_mijn_werk_leads_the_municipal_coordinator_to_the_overdue_list(client_match):
+    overdue(client_match["match"])
+    coordinator = town_coordinator(client_match["town"])
+    home = login(coordinator).get("/").content.decode()
+    assert 'href="/verwijsindex/matches/termijn-verlopen/"' in home
+    assert "Teuntje" not in home
