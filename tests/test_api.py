@@ -131,10 +131,14 @@ def test_municipalities_shape(api_client, neighbourhood, municipality):
     other = f.NeighbourhoodFactory(district=neighbourhood.district, code="BU99010100",
                                    name="Nieuwe Haven")
     f.MunicipalityFactory(code="GM9902", name="Leegdorp")
+    f.MunicipalityFactory(code="GM9903", name="Opgeheven", ended_on="2026-01-01")
     response = api_client.get("/municipalities")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == [
+    # Every Dutch municipality is there from the start (issue 9); one that ended is not.
+    assert len(response.json()) == 342 + 2
+    assert {"code": "GM0363", "name": "Amsterdam", "neighbourhoods": []} in response.json()
+    assert [m for m in response.json() if m["code"].startswith("GM99")] == [
         {"code": "GM9902", "name": "Leegdorp", "neighbourhoods": []},
         {"code": "GM9901", "name": "Testdam", "neighbourhoods": [
             {"code": other.code, "name": "Nieuwe Haven"},

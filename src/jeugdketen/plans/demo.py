@@ -145,11 +145,47 @@ CONCERNS = [
     ("Moeder slaapt slecht en voelt zich somber.", 2),
     ("Weinig contact met andere kinderen buiten school.", 3),
 ]
-STRENGTHS = ["Zoekt zelf hulp als het nodig is.", "Heeft een steunend netwerk.",
-             "Houdt zich goed aan afspraken.", "Is zorgzaam voor de kinderen.",
-             "Gaat graag naar school.", "Sport twee keer per week."]
-WORRIES = ["Overzicht ontbreekt.", "Spanning loopt snel op.", "Slaapt onregelmatig.",
-           "Heeft weinig contacten.", "Mist veel lessen.", "Vaste lasten blijven liggen."]
+# Per domain of the self-reliance matrix: what goes well (written only where the score says
+# so: 4 or 5) and what worries (only at 1 or 2), so the analysis agrees with its scores.
+DOMAIN_TEXTS = {
+    "finances": ("Betaalt de vaste lasten op tijd en houdt een kasboek bij.",
+                 "Vaste lasten blijven liggen; er komen aanmaningen."),
+    "work_education": ("Werkt vier dagen per week en gaat er graag heen.",
+                       "Zit zonder werk en zoekt niet actief."),
+    "use_of_time": ("Heeft een vaste dagindeling met werk, sport en vrienden.",
+                    "Weet de dagen niet te vullen; ligt vaak lang op bed."),
+    "housing": ("Woont in een passende huurwoning zonder achterstand.",
+                "Huurachterstand; de verhuurder dreigt met ontruiming."),
+    "domestic_relations": ("Ouders overleggen rustig en lossen ruzies samen op.",
+                           "Spanning en ruzie thuis lopen snel op."),
+    "mental_health": ("Voelt zich goed en weet wat helpt bij stress.",
+                      "Slaapt slecht en voelt zich somber."),
+    "physical_health": ("Is gezond en sport twee keer per week.",
+                        "Heeft pijnklachten en gaat niet naar de huisarts."),
+    "substance_use": ("Drinkt niet en rookt niet.",
+                      "Drinkt dagelijks om de spanning te dempen."),
+    "basic_adl": ("Verzorgt zichzelf goed.", "Verzorgt zichzelf nauwelijks."),
+    "instrumental_adl": ("Doet zelf de boodschappen, het huishouden en de post.",
+                         "De post blijft ongeopend liggen; het huishouden loopt vast."),
+    "social_network": ("Heeft een steunend netwerk: familie en buren springen bij.",
+                       "Heeft weinig contacten en niemand om op terug te vallen."),
+    "social_participation": ("Is vrijwilliger bij de voetbalclub.",
+                             "Komt de deur weinig uit."),
+    "justice": ("Heeft geen contact met politie of justitie.",
+                "Heeft een boete die oploopt; een zaak loopt nog."),
+    "family_structure": ("Heeft een vast gezin met twee betrokken ouders of verzorgers.",
+                         "Wisselt vaak tussen twee huizen zonder vaste afspraken."),
+    "physical_care": ("Is goed verzorgd en krijgt elke dag ontbijt.",
+                      "Komt vaak zonder ontbijt en in vuile kleren op school."),
+    "emotional_support": ("Kan bij de ouders terecht met verdriet en zorgen.",
+                          "Krijgt thuis weinig aandacht en troost."),
+    "socialisation": ("Kent de regels thuis en houdt zich eraan.",
+                      "Thuis zijn er weinig regels; grenzen worden niet gesteld."),
+    "childcare": ("Gaat met plezier naar de opvang.",
+                  "De opvang is gestopt; er is geen oppas."),
+    "schooling": ("Gaat graag naar school en haalt voldoendes.",
+                  "Mist veel lessen en loopt achter."),
+}
 
 # (who, title, levels -2 .. 2); {name} is the member's given name.
 GOALS = {
@@ -318,11 +354,12 @@ def _analysis(coordinator: Actor, t: Trajectory, rng: random.Random, day: date,
             gain = round((2 if good else 0.6) * progress + rng.uniform(-0.4, 0.4))
             pro = max(1, min(5, first + gain))
             fam = max(1, min(5, pro + rng.choice([-1, 0, 0, 1])))
-            worried = pro <= 2
+            strength, worry = DOMAIN_TEXTS[domain]
+            noted = rng.random() < 0.6  # not every score gets a word
             scores.append(ScoreInput(
                 person.pk, domain, professional_score=pro, family_score=fam,
-                strengths=rng.choice(STRENGTHS) if rng.random() < 0.25 else "",
-                concerns=rng.choice(WORRIES) if worried and rng.random() < 0.6 else ""))
+                strengths=strength if pro >= 4 and noted else "",
+                concerns=worry if pro <= 2 and noted else ""))
         if age < ADULT_FROM_AGE:
             if progress < 0.3:
                 level = rng.choice([Stress.TOXIC, Stress.TOLERABLE, Stress.TOLERABLE])

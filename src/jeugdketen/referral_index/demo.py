@@ -1,21 +1,29 @@
 """Demo data for the reference index, made through the actions: signals spread over the
 demo neighbourhoods over the last two years, some expired (ended by the retention run),
 some withdrawn, client and family matches, coordinators agreed, some overdue. A match
-between demo.professional and demo.regisseur waits for demo.regisseur to accept."""
+between demo.professional and demo.regisseur waits for demo.regisseur to accept.
+
+Dated when it happened: a signal, a match and the messages about it carry the day they
+were made, a coordinator was proposed and agreed a few days after the match, within its
+deadline. Most older matches were settled in time; one in four that had a coordinator
+organisation among the involved is left overdue (the municipality's coordinator's list),
+and recent matches are still within their deadline. The referral actions know no `at`
+yet, so the demo dates their rows afterwards (its own synthetic history only); the access
+log keeps the real time of writing, as everywhere in the demo."""
 
 from __future__ import annotations
 
 import random
 import sys
-from datetime import date, timedelta
-from typing import TextIO
+from datetime import date, datetime, time, timedelta
+from typing import Any, TextIO
 
 from django.utils import timezone
 
 from jeugdketen.access.actions import system_actor
 from jeugdketen.access.policy import AccessPoint, Actor
 from jeugdketen.referral_index import actions
-from jeugdketen.referral_index.models import Match, MatchStatus, Signal
+from jeugdketen.referral_index.models import Match, MatchStatus, Message, Signal
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import HouseholdMember, Person, Professional
 
@@ -43,11 +51,52 @@ def _signal(prof: Professional, person: Person, day: date, duration: int = 730) 
     return actions.register_signal(_actor(prof), person.pk, duration_days=duration, today=day)
 
 
+class Stamps:
+    """Dates what the actions just made with the moment it happened in the demo's story:
+    the signals, matches and messages made since the last stamp."""
+
+    def __init__(self) -> None:
+        self.signal = Signal.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        self.match = Match.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        self.message = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def __call__(self, day: date, hour: int, match: Match | None = None,
+                 field: str = "") -> None:
+        moment = datetime.combine(day, time(hour, 7 * hour % 60),
+                                  tzinfo=timezone.get_current_timezone())
+        moment = min(moment, timezone.now() - timedelta(minutes=1))
+        Signal.objects.filter(pk__gt=self.signal).update(created_at=moment)
+        Match.objects.filter(pk__gt=self.match).update(created_at=moment)
+        Message.objects.filter(pk__gt=self.message).update(created_at=moment)
+        if match is not None and field:
+            Match.objects.filter(pk=match.pk).update(**{field: moment})
+        self.__init__()  # type: ignore[misc]
+
+
+def _settle_in_time(first: Professional, second: Professional, match: Match, made: date,
+                    today: date, rng: random.Random, stamp: Stamps) -> bool:
+    """The involved agree on a coordinator a few days after the match, within its deadline:
+    one of them proposes the one whose organisation may coordinate, the other accepts."""
+    candidate = (second if second.organisation.may_coordinate
+                 else first if first.organisation.may_coordinate else None)
+    if candidate is None:
+        return False
+    proposer, accepter = (first, second) if candidate.pk == second.pk else (second, first)
+    proposed = min(made + timedelta(days=rng.randrange(1, 5)), today)
+    actions.propose_coordinator(_actor(proposer), match.pk, candidate.pk)
+    stamp(proposed, 14, match, "proposed_at")
+    agreed = min(proposed + timedelta(days=rng.randrange(0, 4)), match.coordinator_due, today)
+    actions.accept_coordinator(_actor(accepter), match.pk, signals_aligned=True)
+    stamp(max(agreed, proposed), 16, match, "agreed_at")
+    return True
+
+
 def build(*, seed: int = 2026, out: TextIO = sys.stderr) -> dict[str, int]:
     if Signal.objects.exists():
         return {"signals": Signal.objects.count(), "matches": Match.objects.count()}
     rng = random.Random(seed + 10)
     today = timezone.localdate()
+    stamp = Stamps()
     signallers = [p for p in Professional.objects.select_related("organisation")
                   .filter(organisation__may_signal=True).order_by("pk") if p.has_role("professional")]
     by_org: dict[int, list[Professional]] = {}
@@ -58,6 +107,7 @@ def build(*, seed: int = 2026, out: TextIO = sys.stderr) -> dict[str, int]:
                     .select_related("person", "household__created_by").order_by("person__bsn"))
     rng.shuffle(children)
     picked = children[: max(12, len(children) // 8)]
+    overdue_turn = 0
     for i, member in enumerate(picked):
         person = member.person
         first = member.household.created_by
@@ -68,30 +118,36 @@ def build(*, seed: int = 2026, out: TextIO = sys.stderr) -> dict[str, int]:
         result = _signal(first, person, day, duration)
         if result is None:
             continue
+        stamp(day, 9)
         if i % 3 == 0:  # another organisation is worried too: a client match
             other_org = orgs[(orgs.index(first.organisation_id) + 1 + i) % len(orgs)]
             second = by_org[other_org][i % len(by_org[other_org])]
-            later = min(today, day + timedelta(days=rng.randrange(1, 60)))
+            # Before the showcase's match of yesterday, which is the newest on the page.
+            later = min(today - timedelta(days=1), day + timedelta(days=rng.randrange(1, 60)))
             again = _signal(second, person, later)
-            if again and again.matches and i % 2 == 0:
+            stamp(later, 10)
+            if again and again.matches and again.matches[0].status == MatchStatus.OPEN:
                 match = again.matches[0]
                 live = actions.live_signals(today).filter(matches=match).count() >= 2
-                if second.organisation.may_coordinate and live:
-                    actions.propose_coordinator(_actor(second), match.pk, second.pk)
-                    actions.accept_coordinator(_actor(first), match.pk, signals_aligned=True)
+                in_time = today <= match.coordinator_due
+                if live and not in_time:
+                    overdue_turn += 1
+                    if overdue_turn % 4 != 0:  # most were settled in time; some are overdue
+                        _settle_in_time(first, second, match, later, today, rng, stamp)
         if i % 11 == 5 and result.signal.status == "active" and result.signal.expires_on > today:
             actions.withdraw_signal(_actor(first), result.signal.pk,
                                     reason=rng.choice(["unjustified", "risk_gone"]), today=today)
+            stamp(today, 8)
         if i % 25 == 0:
             out.write(f"\rreference index: {i + 1}/{len(picked)} youth   ")
     out.write("\n")
-    _showcase(today)
+    _showcase(today, stamp)
     actions.apply_retention(system_actor("jeugdketen demo"), actions.retention_plan(today))
     actions.alert_overdue(today)
     return {"signals": Signal.objects.count(), "matches": Match.objects.count()}
 
 
-def _showcase(today: date) -> None:
+def _showcase(today: date, stamp: Any) -> None:
     """A match of demo.professional (school) and demo.regisseur (wijkteam) on demo.gezin's
     child, just made, with the school proposing the neighbourhood team's coordinator:
     demo.regisseur can accept and start the family plan."""
@@ -111,6 +167,9 @@ def _showcase(today: date) -> None:
     if kid is None:
         return
     _signal(school, kid, today - timedelta(days=3))
+    stamp(today - timedelta(days=3), 10)
     result = _signal(team, kid, today - timedelta(days=1))
+    stamp(today - timedelta(days=1), 11)
     if result and result.matches and result.matches[0].status == MatchStatus.OPEN:
         actions.propose_coordinator(_actor(school), result.matches[0].pk, team.pk)
+        stamp(today - timedelta(days=1), 15, result.matches[0], "proposed_at")

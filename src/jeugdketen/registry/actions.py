@@ -678,9 +678,14 @@ def create_organisation(
             code="organisation_kind")
     try:
         validators.validate_municipality_code(municipality_code)
-        if not Municipality.objects.filter(code=municipality_code).exists():
+        place = Municipality.objects.filter(code=municipality_code).first()
+        if place is None:
             errors["municipality_code"] = ValidationError(
                 _("Deze gemeente is niet bekend in het platform."), code="unknown_municipality")
+        elif place.ended_on is not None:
+            errors["municipality_code"] = ValidationError(
+                _("Deze gemeente bestaat niet meer sinds %(day)s (gemeentelijke herindeling).")
+                % {"day": place.ended_on.strftime("%d-%m-%Y")}, code="ended_municipality")
     except ValidationError as exc:
         errors["municipality_code"] = exc
     if (name and "name" not in errors and "municipality_code" not in errors
@@ -879,6 +884,243 @@ def import_postcodes(lines: Any, *, batch: int = 5000) -> PostcodeImport:
             flush()
     if pending:
         flush()
+    return result
+
+
+# --- reference data: CBS's municipalities and areas -----------------------------------
+
+MUNICIPALITY_LIST = "data/gemeenten-2026.csv"  # CBS, Gemeentelijke indeling op 1 januari 2026
+
+
+def _csv_rows(lines: Any) -> tuple[list[str], Any]:
+    """The header and the rows of a CBS CSV file, whichever separator it uses (StatLine
+    downloads use ';', files written by cbsodata/pandas ',')."""
+    import csv
+
+    rows = iter(lines)
+    first = next(rows, "")
+    delimiter = max(";,\t", key=first.count)
+    header = next(csv.reader([first], delimiter=delimiter), [])
+    return header, csv.reader(rows, delimiter=delimiter)
+
+
+def _header_key(name: str) -> str:
+    """A column name without quotes, case, spaces, underscores and CBS's trailing number
+    (`Codering_3`, `Codering_4` and `Codering` are one column)."""
+    return re.sub(r"[\s_\"]+|\d+$", "", name.strip().strip('"').rstrip("0123456789")).lower()
+
+
+def _find_columns(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    keys = [_header_key(h) for h in header]
+    found: dict[str, int] = {}
+    for what, aliases in wanted.items():
+        for alias in aliases:
+            if _header_key(alias) in keys:
+                found[what] = keys.index(_header_key(alias))
+                break
+        else:
+            raise ValidationError(
+                _("Regel 1: kolom %(name)s ontbreekt in de kop (gevonden: %(found)s).")
+                % {"name": aliases[0], "found": ", ".join(h.strip() for h in header)},
+                code="cbs_layout")
+    return found
+
+
+@dataclass
+class MunicipalityLoad:
+    created: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)  # "GM0000: old -> new"
+    ended: list[str] = field(default_factory=list)
+    reopened: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def read_municipalities(lines: Any) -> list[tuple[str, str]]:
+    """(code, name) from CBS's list of municipalities: the CSV of "Gemeenten alfabetisch"
+    (columns GemeentecodeGM or Gemeentecode, and Gemeentenaam; others are ignored). Every
+    error names its line and column; a file with errors loads nothing."""
+    header, reader = _csv_rows(lines)
+    keys = [_header_key(h) for h in header]
+    code_alias = "GemeentecodeGM" if "gemeentecodegm" in keys else "Gemeentecode"
+    cols = _find_columns(header, {"code": (code_alias,), "name": ("Gemeentenaam",)})
+    found: dict[str, str] = {}
+    errors: list[str] = []
+    for lineno, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            raw_code, name = (row[cols[c]].strip() for c in ("code", "name"))
+        except IndexError:
+            errors.append(_("Regel %(line)d: te weinig kolommen.") % {"line": lineno})
+            continue
+        try:
+            code = validators.validate_municipality_code(validators.cbs_code("GM", raw_code, 4))
+        except ValidationError as exc:
+            errors.append(_("Regel %(line)d, kolom %(column)s: %(error)s") % {
+                "line": lineno, "column": header[cols["code"]].strip(), "error": exc.messages[0]})
+            continue
+        if not name or len(name) > 100:
+            errors.append(_("Regel %(line)d, kolom %(column)s: een naam van 1 tot 100 tekens.")
+                          % {"line": lineno, "column": header[cols["name"]].strip()})
+        elif code in found:
+            errors.append(_("Regel %(line)d, kolom %(column)s: %(code)s staat al eerder in "
+                            "het bestand.") % {"line": lineno, "column": header[cols["code"]].strip(),
+                                               "code": code})
+        else:
+            found[code] = name
+    if errors:
+        raise ValidationError(errors, code="cbs_layout")
+    if not found:
+        raise ValidationError(_("Het bestand noemt geen enkele gemeente."), code="cbs_layout")
+    return sorted(found.items())
+
+
+@transaction.atomic
+def load_municipalities(lines: Any, *, on: date) -> MunicipalityLoad:
+    """Bring the municipalities up to CBS's list for a new year: new codes are added, a
+    changed name is taken over, and a listed municipality the list no longer has is marked
+    as ended on `on` (never deleted: organisations, districts and history refer to it).
+    Running it again with the same list changes nothing."""
+    wanted = dict(read_municipalities(lines))
+    result = MunicipalityLoad()
+    existing = {m.code: m for m in Municipality.objects.select_for_update()}
+    for code, name in wanted.items():
+        m = existing.get(code)
+        if m is None:
+            Municipality.objects.create(code=code, name=name, listed=True)
+            result.created.append(f"{code} {name}")
+            continue
+        changed = []
+        if m.name != name:
+            result.renamed.append(f"{code}: {m.name} -> {name}")
+            m.name = name
+            changed.append("name")
+        if m.ended_on is not None:
+            result.reopened.append(f"{code} {name}")
+            m.ended_on = None
+            changed.append("ended_on")
+        if not m.listed:
+            m.listed = True
+            changed.append("listed")
+        if changed:
+            m.save(update_fields=changed)
+        else:
+            result.unchanged += 1
+    for code, m in sorted(existing.items()):
+        if code not in wanted and m.listed and m.ended_on is None:
+            m.ended_on = on
+            m.save(update_fields=["ended_on"])
+            result.ended.append(f"{code} {m.name}")
+    return result
+
+
+@dataclass
+class AreaImport:
+    municipalities: int = 0
+    districts_created: int = 0
+    neighbourhoods_created: int = 0
+    renamed: int = 0
+    unchanged: int = 0
+
+
+# The columns of CBS's "Kerncijfers wijken en buurten": the StatLine table as cbsodata or
+# the OData feed writes it (WijkenEnBuurten, Gemeentenaam_1, SoortRegio_2, Codering_3; the
+# number after the name may differ per year), StatLine's CSV download with labels
+# ("Wijken en buurten", "Gemeentenaam", "Soort regio", "Codering"), or the kwb-JJJJ file
+# (regio, gm_naam, recs, gwb_code_10).
+AREA_COLUMNS = {
+    "name": ("WijkenEnBuurten", "Wijken en buurten", "regio"),
+    "municipality": ("Gemeentenaam", "gm_naam"),
+    "kind": ("SoortRegio", "Soort regio", "recs"),
+    "code": ("Codering", "gwb_code_10"),
+}
+AREA_KINDS = {"gemeente": "GM", "wijk": "WK", "buurt": "BU", "land": "NL"}
+
+
+def import_areas(lines: Any) -> AreaImport:
+    """Names and codes of CBS's districts (wijken) and neighbourhoods (buurten) from the
+    "Kerncijfers wijken en buurten" CSV, so neighbourhoods carry names. Idempotent: a
+    known area keeps its code and takes the file's name. A file with errors changes
+    nothing; each error names its line and column."""
+    header, reader = _csv_rows(lines)
+    cols = _find_columns(header, AREA_COLUMNS)
+    column = {what: header[i].strip().strip('"') for what, i in cols.items()}
+    municipalities: dict[str, str] = {}
+    districts: dict[str, tuple[str, str]] = {}  # code: (name, municipality code)
+    hoods: dict[str, tuple[str, str]] = {}  # code: (name, district code)
+    errors: list[str] = []
+
+    def error(lineno: int, what: str, message: str) -> None:
+        errors.append(_("Regel %(line)d, kolom %(column)s: %(error)s") % {
+            "line": lineno, "column": column[what], "error": message})
+
+    for lineno, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(header):
+            errors.append(_("Regel %(line)d: %(found)d kolommen, de kop heeft er %(expected)d.")
+                          % {"line": lineno, "found": len(row), "expected": len(header)})
+            continue
+        name, gm_name, kind, code = (row[cols[c]].strip() for c in ("name", "municipality",
+                                                                       "kind", "code"))
+        prefix = AREA_KINDS.get(kind.lower())
+        if prefix is None:
+            error(lineno, "kind", _("onbekende soort regio %(kind)r (Gemeente, Wijk of Buurt).")
+                  % {"kind": kind})
+            continue
+        if prefix == "NL":
+            continue  # the country as a whole
+        width = {"GM": 4, "WK": 6, "BU": 8}[prefix]
+        if not code.upper().startswith(prefix) or not re.fullmatch(rf"\d{{{width}}}", code[2:]):
+            error(lineno, "code", _("een %(kind)s heeft een code als %(example)s, niet %(code)r.")
+                  % {"kind": kind.lower(), "example": prefix + "0363" + "0" * (width - 4),
+                     "code": code})
+            continue
+        code = code.upper()
+        if not name or len(name) > 100:
+            error(lineno, "name", _("een naam van 1 tot 100 tekens."))
+            continue
+        if prefix == "GM":
+            municipalities[code] = name
+        elif prefix == "WK":
+            districts[code] = (name, "GM" + code[2:6])
+            municipalities.setdefault("GM" + code[2:6], gm_name or "GM" + code[2:6])
+        else:
+            hoods[code] = (name, "WK" + code[2:8])
+            municipalities.setdefault("GM" + code[2:6], gm_name or "GM" + code[2:6])
+    for code, (_name, district) in sorted(hoods.items()):
+        if district not in districts and not District.objects.filter(code=district).exists():
+            errors.append(_("Buurt %(code)s: wijk %(district)s staat niet in het bestand en is "
+                            "niet bekend.") % {"code": code, "district": district})
+    if errors:
+        raise ValidationError(errors, code="cbs_layout")
+
+    result = AreaImport()
+    with transaction.atomic():
+        known = set(Municipality.objects.filter(code__in=municipalities)
+                    .values_list("code", flat=True))
+        for code in sorted(set(municipalities) - known):
+            # A municipality CBS's list does not have yet: named as the file names it.
+            Municipality.objects.create(code=code, name=municipalities[code])
+            result.municipalities += 1
+        for model, rows, parent in ((District, districts, "municipality_id"),
+                                    (Neighbourhood, hoods, "district_id")):
+            current = {o.code: o for o in model.objects.filter(code__in=rows)}  # type: ignore[attr-defined]
+            for code, (name, parent_code) in sorted(rows.items()):
+                found = current.get(code)
+                if found is None:
+                    model.objects.create(code=code, name=name, **{parent: parent_code})  # type: ignore[attr-defined]
+                    if model is District:
+                        result.districts_created += 1
+                    else:
+                        result.neighbourhoods_created += 1
+                elif found.name != name or getattr(found, parent) != parent_code:
+                    found.name = name
+                    setattr(found, parent, parent_code)
+                    found.save(update_fields=["name", parent.removesuffix("_id")])
+                    result.renamed += 1
+                else:
+                    result.unchanged += 1
     return result
 
 

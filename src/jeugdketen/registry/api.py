@@ -202,7 +202,8 @@ class MunicipalityOut(Schema):
 @router.get("/municipalities", response=list[MunicipalityOut])
 def municipalities(request: HttpRequest) -> list[dict]:
     result = []
-    for m in Municipality.objects.prefetch_related("districts__neighbourhoods"):
+    # The municipalities that exist today (one ended by a herindeling keeps its rows).
+    for m in Municipality.objects.prefetch_related("districts__neighbourhoods").filter(ended_on=None):
         hoods = sorted(
             (n for d in m.districts.all() for n in d.neighbourhoods.all()), key=lambda n: n.code)
         result.append({"code": m.code, "name": m.name,

@@ -11,6 +11,10 @@ with streets, parents, custody (joint, sole, guardianship), parents who live apa
 partner without custody in the house, a youth without a BSN now and then. Then professionals
 enter them through the actions, which verify every BSN in the BRP over HTTP as in
 production, and the households' relations are the BRP's.
+
+Every person and professional has a name nobody else in the demo has, and every BRP address
+is whole: street, house number (now and then with a letter, 70A, or an addition, 12-2),
+postcode and place.
 """
 
 from __future__ import annotations
@@ -71,12 +75,35 @@ ORGANISATIONS = [
 PLACE_WORDS = ["De Regenboog", "Het Anker", "De Linde", "Noord", "Zuid", "Oost", "West",
                "Centrum", "De Brug", "Het Kompas", "De Horizon", "Vogelwijk"]
 GIVEN_M = ["Daan", "Sem", "Luuk", "Milan", "Noah", "Liam", "Bram", "Finn", "Jesse", "Ravi",
-           "Mohamed", "Adam", "Thijs", "Sven", "Yusuf", "Jayden", "Ruben", "Lars"]
+           "Mohamed", "Adam", "Thijs", "Sven", "Yusuf", "Jayden", "Ruben", "Lars", "Lucas",
+           "Levi", "Mees", "Gijs", "Jens", "Tim", "Max", "Thomas", "Julian", "Owen", "Boaz",
+           "Siem", "Hugo", "Olivier", "Stijn", "Teun", "Ties", "Mats", "Jurre", "Floris",
+           "Dex", "Vince", "Ayoub", "Bilal", "Emre", "Kerem", "Rayan", "Omar", "Ibrahim",
+           "Jan", "Pieter", "Kees", "Willem", "Joost", "Martijn", "Erik", "Dennis", "Mark",
+           "Bas", "Rik", "Koen", "Wouter", "Jeroen", "Niels", "Patrick", "Sander", "Rob"]
 GIVEN_V = ["Emma", "Julia", "Mila", "Tess", "Sophie", "Zoë", "Sara", "Noor", "Fenna", "Lotte",
-           "Amira", "Yara", "Lisa", "Eva", "Nina", "Fatima", "Iris", "Sanne"]
+           "Amira", "Yara", "Lisa", "Eva", "Nina", "Fatima", "Iris", "Sanne", "Anna", "Saar",
+           "Liv", "Evi", "Nora", "Lina", "Roos", "Sofie", "Olivia", "Maud", "Isa", "Jasmijn",
+           "Femke", "Elin", "Lieke", "Fleur", "Floor", "Hanna", "Ilse", "Esmee", "Naomi",
+           "Aya", "Meryem", "Elif", "Salma", "Hiba", "Ines", "Marieke", "Annemiek", "Linda",
+           "Petra", "Monique", "Karin", "Esther", "Judith", "Wendy", "Sandra", "Ingrid",
+           "Marloes", "Renske", "Janneke", "Mirjam", "Astrid", "Daphne", "Charlotte", "Vera"]
 FAMILY = ["de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer",
           "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "Dekker",
-          "Yilmaz", "El Amrani", "Kaya", "Pinas", "Nguyen", "Kowalski", "Brouwer"]
+          "Yilmaz", "El Amrani", "Kaya", "Pinas", "Nguyen", "Kowalski", "Brouwer",
+          "van Dijk", "Janssen", "van der Meer", "van Leeuwen", "de Jong", "van der Linden",
+          "Kok", "Jacobs", "de Haan", "Vermeulen", "van den Heuvel", "van der Veen",
+          "van den Broek", "de Bruijn", "de Graaf", "van der Heijden", "Schouten", "Willems",
+          "van Wijk", "Hoekstra", "Maas", "Verhoeven", "Koster", "van Dam", "Prins", "Blom",
+          "Huisman", "Peeters", "de Wit", "Dijkstra", "Smits", "Post", "Kuipers", "Veenstra",
+          "Kramer", "van den Brink", "Scholten", "van Vliet", "Boer", "Timmermans", "Groen",
+          "Gerritsen", "Jonker", "van Beek", "Molenaar", "Sanders", "Wouters", "Hermans",
+          "van der Wal", "Postma", "Claassen", "Bosman", "Mertens", "Evers", "Hofman",
+          "Öztürk", "Demir", "Şahin", "Çelik", "Bouzid", "Benali", "Ouali", "Haddou",
+          "Amrani", "Tahiri", "Ramdin", "Sewnath", "Baldew", "Martina", "Doornbos",
+          "Tran", "Pham", "Nowak", "Wiśniewski", "Kovač", "Mensah", "Osei", "Haile",
+          "Mohamud", "Ahmadi", "Rahimi", "Haidari", "Hassan", "Ali", "Yousef", "Kurt",
+          "Aydın", "Arslan", "Doğan", "Koç", "Kılıç", "Rozenberg", "Lammers", "Zwart"]
 STREETS = ["Havenkade", "Molenweg", "Lindenlaan", "Vogelzang", "Beekstraat", "Akkerpad",
            "Zuiderhof", "Kerkstraat", "Schoolstraat", "Stationsweg", "Populierenlaan",
            "Meeuwenlaan", "Dorpsstraat", "Julianastraat", "Parkweg", "Slotlaan"]
@@ -120,6 +147,36 @@ def test_bsns(rng: random.Random) -> Iterator[str]:
         for number in range(start, start + 1000):
             if is_valid_bsn(str(number)) and str(number) not in reserved:
                 yield str(number)
+
+
+class Names:
+    """Full names nobody else in the demo has: a newly drawn given name that is taken in
+    this family name is drawn again (and after many tries, a second given name is added).
+    Seeded with the example population and the demo logins, so no synthetic person or
+    professional shares a name with them."""
+
+    def __init__(self) -> None:
+        self.used: set[tuple[str, str]] = {
+            (p["naam"].get("voornamen", ""), _family_name(p["naam"]))
+            for p in example_population()}
+        self.used |= {tuple(name.split(" ", 1)) for _u, _r, _k, name in DEMO_LOGINS}  # type: ignore[misc]
+
+    def given(self, rng: random.Random, pool: list[str], family: str) -> str:
+        for _try in range(20):
+            name = rng.choice(pool)
+            if (name, family) not in self.used:
+                break
+        else:
+            name = f"{rng.choice(pool)} {rng.choice(pool)}"
+            while (name, family) in self.used or len(set(name.split())) < 2:
+                name = f"{rng.choice(pool)} {rng.choice(pool)}"
+        self.used.add((name, family))
+        return name
+
+
+def _family_name(naam: dict[str, Any]) -> str:
+    prefix = naam.get("voorvoegsel", "")
+    return f"{prefix} {naam.get('geslachtsnaam', '')}".strip()
 
 
 class Progress:
@@ -207,19 +264,21 @@ def build(*, seed: int = 2026, households: int = 1500, professionals: int = 120,
               for u, roles, kind, name in DEMO_LOGINS]
     care_orgs = [o for kind, os_ in orgs.items() if kind != "municipality" for o in os_]
     staff = [p for p in logins if p.has_role("professional")]
+    names = Names()
     for i in range(professionals - len(logins)):
         org = care_orgs[i % len(care_orgs)]
         roles = ["professional", "coordinator"] if org.may_coordinate and i % 3 == 0 else ["professional"]
-        given = rng.choice(GIVEN_M + GIVEN_V)
-        staff.append(professional(f"prof{i + 1:03d}", roles, org,
-                                  f"{given} {rng.choice(FAMILY)}", None))
+        surname = rng.choice(FAMILY)
+        given = names.given(rng, GIVEN_M + GIVEN_V, surname)
+        staff.append(professional(f"prof{i + 1:03d}", roles, org, f"{given} {surname}", None))
 
     # Households: parents and children, first in the BRP (the stand-in), then entered once
     # by the professional who met them.
     rng = random.Random(seed + 1)
     bsns = test_bsns(random.Random(seed + 2))
     today = date.today()
-    families = [_family(rng, bsns, today, rng.choice(addresses), h) for h in range(households)]
+    families = [_family(rng, bsns, today, rng.choice(addresses), h, names)
+                for h in range(households)]
     _into_brp(example_population() + [doc for family in families for doc in family.population])
     progress = Progress("households", households, out)
     made = 0
@@ -264,11 +323,14 @@ class _Address:
     postcode: str
     number: int
     letter: str = ""
+    addition: str = ""  # an upstairs flat: 12-2
 
     @property
     def fields(self) -> dict[str, object]:
+        """The address as the BRP has it: street, number, letter, addition, postcode, place."""
         return {"postcode": self.postcode, "house_number": self.number,
-                "house_letter": self.letter, "street": _street(self.postcode), "place": PLACE}
+                "house_letter": self.letter, "addition": self.addition,
+                "street": _street(self.postcode), "place": PLACE}
 
 
 @dataclass
@@ -285,14 +347,15 @@ class _Someone:
         """What the professional types: a youth without a BSN with the address as heard."""
         own_address = {} if self.bsn else {"postcode": self.home.postcode,
                                            "house_number": self.home.number,
-                                           "house_letter": self.home.letter}
+                                           "house_letter": self.home.letter,
+                                           "house_number_addition": self.home.addition}
         return actions.PersonInput(bsn=self.bsn, given_names=self.given,
                                    family_name=self.family, birth_date=self.born, sex=self.sex,
                                    **own_address)  # type: ignore[arg-type]
 
 
 def _family(rng: random.Random, bsns: Iterator[str], today: date, address: tuple[str, int],
-            h: int) -> Family:
+            h: int, taken: Names) -> Family:
     """Parents and children as the BRP has them. Most parents live together with joint
     custody; some live apart (the father elsewhere, custody still joint); a single parent
     has sole custody, sometimes with a partner in the house who has none; now and then a
@@ -300,9 +363,10 @@ def _family(rng: random.Random, bsns: Iterator[str], today: date, address: tuple
     family = rng.choice(FAMILY)
     postcode, number = address
     letter = rng.choice("AB") if h % 13 == 6 else ""
+    addition = str(rng.randrange(1, 4)) if h % 17 == 8 else ""
     if h % 50 == 49:  # a new street: well-formed, not in the postcode table yet
         postcode, number = "9998ZZ", rng.randrange(1, 40)
-    home = _Address(postcode, number, letter)
+    home = _Address(postcode, number, letter, addition)
     two = rng.random() >= 0.3
     apart = two and rng.random() < 0.12
     partner = not two and rng.random() < 0.15
@@ -312,19 +376,20 @@ def _family(rng: random.Random, bsns: Iterator[str], today: date, address: tuple
         where = home
         if apart and p == 1:
             where = _Address(rng.choice(["9990AB", "9990AC", "9991AA"]), rng.randrange(1, 60))
+        own_family = family if p == 0 or rng.random() < 0.5 else rng.choice(FAMILY)
         adults.append(_Someone(
-            next(bsns), rng.choice(GIVEN_V if sex == "V" else GIVEN_M),
-            family if p == 0 or rng.random() < 0.5 else rng.choice(FAMILY),
-            today - timedelta(days=rng.randrange(24 * 365, 52 * 365)), sex, where))
+            next(bsns), taken.given(rng, GIVEN_V if sex == "V" else GIVEN_M, own_family),
+            own_family, today - timedelta(days=rng.randrange(24 * 365, 52 * 365)), sex, where))
     kids = []
     for _c in range(rng.choice([1, 1, 2, 2, 2, 3, 4])):
         sex = rng.choice("MV")
         kids.append(_Someone(
             "" if rng.random() < 0.01 else next(bsns),
-            rng.choice(GIVEN_M if sex == "M" else GIVEN_V), family,
+            taken.given(rng, GIVEN_M if sex == "M" else GIVEN_V, family), family,
             today - timedelta(days=rng.randrange(60, 22 * 365)), sex, home,
             guardianship=rng.random() < 0.01))
-    housemates = [_Someone(next(bsns), rng.choice(GIVEN_M), rng.choice(FAMILY),
+    mate_family = rng.choice(FAMILY)
+    housemates = [_Someone(next(bsns), taken.given(rng, GIVEN_M, mate_family), mate_family,
                            today - timedelta(days=rng.randrange(25 * 365, 50 * 365)), "M", home)
                   ] if partner else []
     parent_bsns = [a.bsn for a in adults]

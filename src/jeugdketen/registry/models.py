@@ -33,6 +33,13 @@ class Municipality(models.Model):
     # The shortest duration of a signal: short-lived signals would let a professional probe
     # the index for matches (issue 8, finding 3).
     min_signal_days = models.PositiveSmallIntegerField(default=90)
+    # On CBS's yearly list of municipalities (data/gemeenten-JJJJ.csv, `jeugdketen
+    # load_municipalities`). Only a listed municipality is ended by a later list that lacks
+    # it; one that is not listed (the demo's Voorbeeldstad, a test's) is left alone.
+    listed = models.BooleanField(default=False)
+    # The day a municipality ceased to exist (merged into another, herindeling). Its rows
+    # stay: organisations, districts and the history that refer to it.
+    ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
