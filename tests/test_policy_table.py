@@ -120,6 +120,7 @@ from jeugdketen.access.policy import (
     Target,
     decide,
 )
+from jeugdketen.access.vocabulary import Role
 
 from . import factories as f
 
@@ -1054,7 +1055,10 @@ def test_decide(db, situation, role):
     assert got == parse_cell(EXPECTED[situation][role], role)
     # decide() is a pure question: it never writes.
     assert AccessLogRecord.objects.count() == before
+    assert target.data in Data.values  # the vocabulary has a label for each code logged
     for d in decisions.values():
+        if d.allowed:
+            assert d.ground in Ground.values and d.role in Role.values, d
         if not d.allowed:
             assert d.ground == "" and d.reason, "a denial says why"
         elif d.emergency:

@@ -182,3 +182,44 @@ def test_no_page_reveals_signals_to_a_professional_without_one(db):
                 assert secret not in text, f"GET {url} reveals {secret!r}"
     assert walked >= 20
     assert statuses.get(200, 0) >= 10, statuses  # real pages were rendered, not only refusals
+
+
+def test_the_rights_report_page_and_pdf_show_labels_and_local_dates(db):
+    """The privacy officer's rights report (page and PDF) shows labels and Dutch dates in
+    Amsterdam time; the JSON download keeps the codes and ISO dates."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from jeugdketen.access.models import AccessLogRecord
+
+    from .pdf_text import extract_text
+
+    a = signaller()
+    privacy_officer = f.ProfessionalFactory(roles=["privacy_officer"], organisation=f.OrganisationFactory(
+        kind="municipality", may_signal=False, municipality=a.organisation.municipality))
+    kid = youth(a)
+    actions.register_signal(f.professional_actor(a), kid.pk)
+    client = login(privacy_officer)
+    client.cookies["django_language"] = "nl"
+    url = f"/verwijsindex/rechten/{kid.pk}/"
+    page = client.get(url)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+    assert "Actief" in text and "Professional" in text
+    assert "Vastgelegd" in text and "Signaal in de verwijsindex" in text
+    for raw in ("professional", "read", "create", "signal", "base_data", "active",
+                "registration", "own_organisation"):
+        assert not re.search(rf"(?<![\w-]){raw}(?![\w-])", text), raw
+    assert "+00:00" not in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    first = AccessLogRecord.objects.filter(client_id=str(kid.pk)).exclude(
+        organisation_name="").order_by("at").first()
+    when = date_format(timezone.localtime(first.at), "DATETIME_FORMAT")
+    assert when in text
+    pdf_text = " ".join(extract_text(client.get(url + "overzicht.pdf").content).split())
+    assert "Actief" in pdf_text and "Signaal in de verwijsindex" in pdf_text
+    assert date_format(timezone.localdate(), "DATE_FORMAT") in pdf_text
+    assert "base_data" not in pdf_text and "+00:00" not in pdf_text
+    data = client.get(url + "overzicht.json").json()
+    assert data["signals"][0]["status"] == "active"
+    assert {r["action"] for r in data["received"]} <= {"create", "read", "update", "print", "export"}
+    assert data["received"][0]["at"].endswith("+00:00")

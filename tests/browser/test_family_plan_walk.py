@@ -95,9 +95,11 @@ def test_family_plan_from_match_to_withdrawn_consent(browser, platform_url):
     coordinator.goto(plan_url)
     open_form(coordinator, "Professional toevoegen")
     team = coordinator.locator("#form-team-professional")
-    petra = team.locator("select[name=tp-professional_id] option",
-                         has_text="Petra Leerkracht").first.get_attribute("value")
-    team.locator("select[name=tp-professional_id]").select_option(petra)
+    # The picker searches as you type (htmx) and lists whom the coordinator may add.
+    with coordinator.expect_response(re.compile(r"/kiezen/team/")):
+        team.locator("#id_team_zoek").fill("Petra")
+    coordinator.wait_for_load_state()
+    team.get_by_label("Petra Leerkracht", exact=False).first.check()
     coordinator.fill("#id_tp-role", "Leerkracht van Noah")
     submit(coordinator, "form-team-professional", "Professional toevoegen")
     assert "Leerkracht van Noah" in coordinator.content()

@@ -32,7 +32,7 @@ def enter_youth(page) -> str:
 def signal(page, person_id: str) -> None:
     page.goto(f"/verwijsindex/signalen/nieuw/?person={person_id}")
     assert_accessible(page, "signal form")
-    page.click("main form button[type=submit]")
+    page.click("main form button.utrecht-button--primary-action[type=submit]")
     page.wait_for_url(re.compile(r"/verwijsindex/signalen/\d+/"))
     assert_accessible(page, "signal page")
 
@@ -85,8 +85,9 @@ def test_decision_aid_to_agreed_coordinator(browser, platform_url):
     # One click from the advice to the signal form for this youth.
     school.get_by_role("link", name=re.compile("Signaal afgeven")).click()
     school.wait_for_url(re.compile(r"/verwijsindex/signalen/nieuw/"))
-    assert school.locator("#id_person").input_value() == person_id
-    school.click("main form button[type=submit]")
+    # The child picker has the youth chosen already.
+    assert school.locator("input[name=person]:checked").input_value() == person_id
+    school.click("main form button.utrecht-button--primary-action[type=submit]")
     school.wait_for_url(re.compile(r"/verwijsindex/signalen/\d+/"))
     assert_accessible(school, "signal page")
     school.goto(school.url + "brief/")

@@ -161,6 +161,11 @@ POST /gezin/<uuid:plan_id>/toestemming/                            | -    | -   
 POST /gezin/<uuid:plan_id>/toestemming/<int:consent_id>/intrekken/ | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 # worklist: one message of the inbox, opened (and so read) by its recipient only
 GET /verwijsindex/berichten/<int:message_id>/                      | Y    | 404   | 404 | 404   | 404  | 404  | 404  | 404  | -   | -    | -
+# lists (issue 9): the persons list and the pickers
+GET /personen/                                                     | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /personen/ [search]                                            | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /kiezen/jongeren/                                              | Y    | Y     | Y   | -     | -    | -    | -    | -    | -   | -    | -
+GET /kiezen/team/<uuid:plan_id>/                                   | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
 # referral (issue 9): the municipality's coordinator's list of overdue matches
 GET /verwijsindex/matches/termijn-verlopen/                        | -    | -     | -   | Y     | -    | -    | -    | -    | -   | -    | -
 """
@@ -295,6 +300,9 @@ SPECS: dict[str, Spec] = {
     "POST /gezin/<uuid:plan_id>/toestemming/": Spec(body=lambda w: {
         "toestemming-person": str(w.ids["C"]), "toestemming-organisation": str(w.ids["vt"]),
         "toestemming-categories": ["plan"]}),
+    # lists (issue 9): a search over everyone's names shows only whom the actor may see.
+    "GET /personen/ [search]": Spec(query="zoek=e"),
+    "GET /kiezen/jongeren/": Spec(query="zoek=e"),
 }
 
 # Where the code does not do what the rules say (strict xfails; the lead fixes source).

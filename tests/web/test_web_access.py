@@ -225,12 +225,14 @@ def test_citizen_sees_own_and_childrens_access_overview(citizen_user, family,
     own = client.get(reverse("access_overview"))
     text = visible_text(own.content)
     assert "Uw kinderen" in text and "Toegangsoverzicht van Lotte Jansen" in text
-    assert "Inschrijving" in text and "Vastgelegd" in text
+    # The family reads plain-language texts (access/vocabulary.py), not the officer's labels.
+    assert "Deze organisatie heeft de persoon zelf ingeschreven." in text
+    assert "Heeft iets vastgelegd" in text
     child_page = client.get(reverse("access_log", args=[family["child"].pk]))
     text = visible_text(child_page.content)
     assert child_page.status_code == 200
     assert "Wie heeft de gegevens van Lotte Jansen bekeken of vastgelegd." in text
-    assert "Noodtoegang, met een geschreven reden" in text
+    assert "Noodtoegang: er was haast, en de reden is opgeschreven." in text
     assert REASON not in text  # the reason may hold case content: not for the parent
     # Someone else's log: the 403 page.
     stranger = register(f.ProfessionalFactory())
@@ -247,7 +249,7 @@ def test_access_overview_is_filtered_by_period(citizen_user, family, client_for)
     today = timezone.localdate().isoformat()
     text = visible_text(client.get(reverse("access_overview"),
                                    {"start": today, "end": today}).content)
-    assert "Inschrijving" in text
+    assert "Deze organisatie heeft de persoon zelf ingeschreven." in text
     wrong = client.get(reverse("access_overview"), {"start": today, "end": "2000-01-01"})
     assert "De einddatum ligt voor de begindatum." in wrong.content.decode()
     bad = client.get(reverse("access_overview"), {"start": "gisteren"})

@@ -5,6 +5,7 @@ logged reads of the access log itself (reading the log is logged too)."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -173,6 +174,105 @@ def read_access_log(
         # shown to the family: it could warn a parent who is the risk (AVG art. 23).
         qs = qs.exclude(object_type="guide_session")
     return list(qs.order_by("-at", "-id")[:limit])
+
+
+ACCESS_LOG_PAGE = 50
+
+
+@dataclass
+class AccessLogPage:
+    """One page of a person's access overview, with what its filters can offer."""
+
+    records: list[AccessLogRecord]
+    number: int
+    pages: int
+    total: int
+    organisations: list[tuple[int, str]]
+
+
+@audit.write_path
+def access_log_page(
+    actor: Actor, person_id: Any, *, start: date | None = None, end: date | None = None,
+    organisation_id: int | None = None, hide_family: bool = False, page: int = 1,
+    per_page: int = ACCESS_LOG_PAGE,
+) -> AccessLogPage:
+    """One page (newest first) of the NEN 7513 records about one person, filtered by
+    period and organisation, optionally without the family's own views (records by a
+    citizen). The organisations offered as filter are those in the person's records.
+    Reading it is logged, like read_access_log. Three queries, whatever the page."""
+    from jeugdketen.registry.models import Person
+
+    person = audit.get_or_deny(actor, Action.READ, Data.ACCESS_LOG, Person.objects, person_id,
+                               "person")
+    decision = audit.authorize(actor, Action.READ, Target(Data.ACCESS_LOG, person=person))
+    base = AccessLogRecord.objects.filter(client_id=str(person.pk))
+    if decision.ground in (Ground.SELF, Ground.PARENT):
+        # As in read_access_log: a professional's decision-aid weighing is not shown to the
+        # family (AVG art. 23).
+        base = base.exclude(object_type="guide_session")
+    qs = _period(base, start, end)
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    if hide_family:
+        qs = qs.exclude(role="citizen")
+    total = qs.count()
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, page), pages)
+    records = list(qs.order_by("-at", "-id")[(number - 1) * per_page:number * per_page])
+    named = (base.exclude(organisation_id__isnull=True).values_list(
+        "organisation_id", "organisation_name").distinct())
+    organisations = sorted({(pk, name) for pk, name in named if name},
+                           key=lambda o: (o[1].lower(), o[0]))
+    return AccessLogPage(records, number, pages, total, organisations)
+
+
+def team_access_lost(plan: Any, members: tuple[Any, ...], organisation_ids: set[int],
+                     today: date | None = None) -> dict[int, date | None]:
+    """The organisations of a plan's care team that no longer see the plan: they hold no
+    consent given for this plan, nor a legal basis, for every member (the policy's rule,
+    policy.joins_on_ground). For each: the day since when (the first member whose last
+    consent or legal basis ended), or None if that is not known. Organisations that still
+    see the plan are left out. Two queries; it shows no personal data, only that an
+    organisation of the team has lost access and since when."""
+    today = today or timezone.localdate()
+    ids = {str(m.pk) for m in members}
+    if not organisation_ids or not ids:
+        return {}
+    has: dict[int, set[str]] = {o: set() for o in organisation_ids}
+    ended: dict[tuple[int, str], date] = {}
+
+    def ends(org: int, person: str, day: date) -> None:
+        key = (org, person)
+        ended[key] = max(day, ended.get(key, day))
+
+    for consent in Consent.objects.filter(plan_id=plan.pk, person_id__in=ids,
+                                          organisation_id__in=organisation_ids):
+        if "plan" not in consent.categories:
+            continue
+        person = str(consent.person_id)
+        if consent.in_force(today):
+            has[consent.organisation_id].add(person)
+        elif consent.withdrawn_at is not None:
+            ends(consent.organisation_id, person, timezone.localdate(consent.withdrawn_at))
+        elif consent.valid_until is not None and consent.valid_until < today:
+            ends(consent.organisation_id, person, consent.valid_until + timedelta(days=1))
+    for basis in LegalBasis.objects.filter(person_id__in=ids,
+                                           organisation_id__in=organisation_ids):
+        person = str(basis.person_id)
+        if basis.in_force(today):
+            has[basis.organisation_id].add(person)
+        elif basis.ended_at is not None:
+            ends(basis.organisation_id, person, timezone.localdate(basis.ended_at))
+        elif basis.valid_until < today:
+            ends(basis.organisation_id, person, basis.valid_until + timedelta(days=1))
+    lost: dict[int, date | None] = {}
+    for org, persons in has.items():
+        lacking = ids - persons
+        if not lacking:
+            continue
+        days = [ended[(org, p)] for p in lacking if (org, p) in ended]
+        lost[org] = min(days) if days else None
+    return lost
 
 
 @audit.write_path

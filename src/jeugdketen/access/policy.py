@@ -46,10 +46,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+
+# The actions, data kinds and grounds are the one vocabulary's (with their labels and
+# family texts): the policy answers in no code that has no label.
+from jeugdketen.access.vocabulary import Action, Data, Ground, Role
 
 if TYPE_CHECKING:
     from jeugdketen.registry.models import Household, Person, Professional
@@ -58,64 +61,10 @@ MIN_EMERGENCY_REASON = 20
 PARENT_SEES_UNTIL_AGE = 16
 
 
-class Action(StrEnum):
-    READ = "read"
-    CREATE = "create"
-    UPDATE = "update"
-    DELETE = "delete"
-    EXPORT = "export"
-    PRINT = "print"
-
-
-class Data(StrEnum):
-    """What kind of record the action touches."""
-
-    BASE_DATA = "base_data"
-    HOUSEHOLD = "household"
-    ACCESS_LOG = "access_log"
-    BREAK_GLASS = "break_glass"
-    CORRECTION = "correction"
-    ORGANISATION = "organisation"
-    PROFESSIONAL = "professional"
-    SIGNAL = "signal"
-    MATCH = "match"
-    # The municipality's appointment of a coordinator for an overdue match (the involved
-    # agree among themselves; none of them appoints).
-    APPOINTMENT = "appointment"
-    GUIDE_SESSION = "guide_session"
-    RIGHTS_REQUEST = "rights_request"
-    PLAN = "plan"
-    TEAM = "team"
-    APPROVAL = "approval"
-    COMMENT = "comment"
-    ANALYSIS = "analysis"
-    EVALUATION = "evaluation"
-    CONSENT = "consent"
-    LEGAL_BASIS = "legal_basis"
-
-
-class Ground(StrEnum):
-    REGISTRATION = "registration"
-    BRP = "brp"
-    EMERGENCY = "emergency"
-    SELF = "self"
-    PARENT = "parent"
-    PRIVACY_SUPERVISION = "privacy_supervision"
-    DATA_MANAGEMENT = "data_management"
-    ADMINISTRATION = "administration"
-    OWN_ORGANISATION = "own_organisation"
-    MATCH = "match"
-    MUNICIPAL_OVERSIGHT = "municipal_oversight"
-    RETENTION = "retention"
-    PLAN_COORDINATOR = "plan_coordinator"
-    CONSENT = "consent"
-    LEGAL_BASIS = "legal_basis"
-    FAMILY = "family"
-
-
-CARE_ROLES = ("professional", "coordinator")
-ADMIN_ROLES = ("platform_admin", "functional_admin")
-PRIVILEGED_ROLES = {"privacy_officer", "functional_admin", "platform_admin"}
+CARE_ROLES = (Role.PROFESSIONAL.value, Role.COORDINATOR.value)
+ADMIN_ROLES = (Role.PLATFORM_ADMIN.value, Role.FUNCTIONAL_ADMIN.value)
+PRIVILEGED_ROLES = {Role.PRIVACY_OFFICER.value, Role.FUNCTIONAL_ADMIN.value,
+                    Role.PLATFORM_ADMIN.value}
 
 
 @dataclass(frozen=True)

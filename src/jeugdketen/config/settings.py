@@ -240,6 +240,8 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
+# Day month year and a 24-hour clock in both languages (config/formats/).
+FORMAT_MODULE_PATH = ["jeugdketen.config.formats"]
 USE_I18N = True
 USE_TZ = True
 

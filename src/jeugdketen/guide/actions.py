@@ -129,9 +129,11 @@ def _visible(actor: Actor) -> QuerySet[GuideSession]:
 
 
 @audit.write_path
-def list_sessions(actor: Actor, *, limit: int = 25, offset: int = 0) -> SessionPage:
-    """The professional's organisation's sessions, newest first. Listing counts as
-    reading each one listed: every one is in the access log."""
+def list_sessions(actor: Actor, *, limit: int = 25, offset: int = 0,
+                  where: Any = None) -> SessionPage:
+    """The professional's organisation's sessions, newest first (narrowed by a search
+    `where`, a Q on the session). Listing counts as reading each one listed: every one is
+    in the access log."""
     if actor.professional is None:
         return SessionPage([], 0)
     audit_target = Target(Data.GUIDE_SESSION)
@@ -139,9 +141,15 @@ def list_sessions(actor: Actor, *, limit: int = 25, offset: int = 0) -> SessionP
     if not decision.allowed:
         raise audit.AccessDenied(actor, Action.READ, audit_target, decision)
     visible = _visible(actor)
-    page = list(visible[offset: offset + limit])
+    if where is not None:
+        visible = visible.filter(where)
+    page = list(visible.distinct()[offset: offset + limit])
+    for session in page:  # the person's ground is known from the query: no query per row
+        if session.person is not None:
+            session.person.jk_registered = True  # type: ignore[attr-defined]
+            session.person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
     allowed = audit.authorize_many(actor, Action.READ, [_target(s) for s in page])
-    return SessionPage([t.record for t in allowed], visible.count())
+    return SessionPage([t.record for t in allowed], visible.distinct().count())
 
 
 def advice_for(session: GuideSession, language: str | None = None) -> dict[str, Any] | None:

@@ -9,7 +9,6 @@ Nothing is stored until the walk reaches an outcome; then `complete_session` sto
 
 from __future__ import annotations
 
-import math
 import uuid
 from typing import Any
 from urllib.parse import urlencode
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 from jeugdketen.guide import actions, engine, loader
 from jeugdketen.guide.models import GuideSession
 from jeugdketen.guide.schema import Aid, Question
-from jeugdketen.registry.actions import read_person
+from jeugdketen.registry.actions import read_listed, read_person
 from jeugdketen.registry.models import Person
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import actor_for, page, page_number
@@ -64,8 +63,16 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 @page(r.can_care)
 def index(request: HttpRequest) -> HttpResponse:
+    """The decision aids; with ?person=, about that child: only with a ground for them
+    (checked and logged here, a denied attempt answers 403 like any other)."""
+    person_id = _uuid_or_empty(request.GET.get("person"))
+    person = None
+    if person_id:
+        actor = actor_for(request)
+        person = read_person(actor, person_id)  # a logged read, as in the first step
+        actions.may_start(actor, person_id)
     return render(request, "guide/index.html", {
-        "aids": loader.aids(), "person_id": _uuid_or_empty(request.GET.get("person")),
+        "aids": loader.aids(), "person_id": person_id, "person": person,
     })
 
 
@@ -242,22 +249,31 @@ def session_detail(request: HttpRequest, session_id: str) -> HttpResponse:
 
 @page(r.can_care)
 def sessions(request: HttpRequest) -> HttpResponse:
+    """The organisation's sessions the professional may see, searched by the child's name,
+    BSN or birth date (only among these), paged; each session and each person named is
+    logged as read, in a number of queries that does not grow with the list."""
+    from jeugdketen.web import listing
+    from jeugdketen.web.lookup import person_search
+
     actor = actor_for(request)
+    search = listing.search_text(request)
+    where = person_search(search, prefix="person__")
     number = page_number(request)
-    found = actions.list_sessions(actor, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
-    pages = max(1, math.ceil(found.total / PER_PAGE))
+    found = actions.list_sessions(actor, limit=PER_PAGE, offset=(number - 1) * PER_PAGE,
+                                  where=where)
+    paging = listing.Paging(total=found.total, page=number, per_page=PER_PAGE)
     persons: dict[Any, Person] = {}
     for session in found.sessions:
-        if session.person_id and session.person_id not in persons:
-            persons[session.person_id] = read_person(actor, session.person_id)
+        if session.person is not None:
+            persons.setdefault(session.person_id, session.person)
+    # Naming a person counts as reading their base data: logged, all at once.
+    shown: dict[Any, Person] = {p.pk: p for p in read_listed(actor, list(persons.values()))}
     rows = []
     for session in found.sessions:
         aid_title, outcome_title = _titles(session)
         rows.append({"session": session, "aid_title": aid_title,
                      "outcome_title": outcome_title,
-                     "person": persons.get(session.person_id)})
+                     "person": shown.get(session.person_id)})
     return render(request, "guide/sessions.html", {
-        "rows": rows, "total": found.total, "page": number, "pages": pages,
-        "previous_page": number - 1 if number > 1 else None,
-        "next_page": number + 1 if number < pages else None,
+        "rows": rows, "search": search, **paging.context(len(rows)),
     })

@@ -10,7 +10,6 @@ action (approve_version, add_comment, give_consent, withdraw_consent).
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -20,7 +19,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,6 +38,7 @@ from jeugdketen.access.policy import (
     Target,
     decide,
 )
+from jeugdketen.plans import views
 from jeugdketen.plans.actions import (
     FamilyPage,
     add_comment,
@@ -57,6 +56,7 @@ from jeugdketen.plans.family_forms import (
     ConsentForm,
 )
 from jeugdketen.plans.models import PlanVersion
+from jeugdketen.plans.templatetags.plan_page import plain_line, t_delta
 from jeugdketen.registry.models import Organisation, Person
 from jeugdketen.rules import Refusal
 from jeugdketen.web import roles as r
@@ -120,7 +120,7 @@ def t_score_words(t: float) -> str:
     return _("Veel beter dan afgesproken")
 
 
-def trend_words(change: float) -> str:
+def trend_words(change: Any) -> str:
     if change >= 1:
         return _("Beter dan de vorige keer")
     if change <= -1:
@@ -135,7 +135,7 @@ def _evaluations(family: FamilyPage) -> tuple[list[dict[str, Any]], dict[int, di
     latest: dict[int, dict[str, Any]] = {}
     previous = None
     for evaluation in family.evaluations or []:
-        change = None if previous is None else round(evaluation.t_score - previous, 1)
+        change = t_delta(evaluation.t_score, previous)
         rows.append({"evaluation": evaluation, "meaning": t_score_words(evaluation.t_score),
                      "change": change,
                      "trend": trend_words(change) if change is not None else ""})
@@ -169,20 +169,6 @@ def _performer(item: Any) -> str:
     return f"{related.name} ({related.relation})" if related is not None else ""
 
 
-ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def plain_line(line: str) -> str:
-    """A line of a saved version as the family reads it: dates as dates (a saved version
-    keeps them as 2025-03-17)."""
-
-    def as_date(found: re.Match[str]) -> str:
-        try:
-            return date_format(date(*map(int, found.groups())), "DATE_FORMAT")
-        except ValueError:
-            return found.group(0)
-
-    return ISO_DATE.sub(as_date, line)
 
 
 def snapshot_parts(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
@@ -291,6 +277,7 @@ def _render(request: HttpRequest, plan_id: Any, *, approve_form: ApproveForm | N
     professionals = [m for m in team if m.professional_id
                      and m.professional_id != plan.coordinator_id]
     network = [m for m in team if m.related_person_id]
+    lost_access = views.lost_access(family, professionals, today)
     evaluations, latest = _evaluations(family)
     versions = _versions(actor, family)
     consent = _consents(actor, family.members, today)
@@ -306,7 +293,7 @@ def _render(request: HttpRequest, plan_id: Any, *, approve_form: ApproveForm | N
         actor, Action.CREATE, target(plan, family.members, Data.COMMENT)).allowed
     context = {
         "family": family, "plan": plan, "members": family.members,
-        "professionals": professionals, "network": network,
+        "professionals": professionals, "network": network, "lost_access": lost_access,
         "goals": _goals(family, latest), "evaluations": evaluations,
         "last_evaluation": evaluations[-1] if evaluations else None,
         "first_evaluation": evaluations[0] if evaluations else None,

@@ -389,7 +389,8 @@ class ProfessionalMemberForm(PlanForm):
         label=_("Professional"), coerce=int,
         help_text=_("Een professional sluit alleen aan als de organisatie toestemming of een "
                     "wettelijke grondslag heeft voor het plan van alle gezinsleden."),
-        error_messages={"required": _("Kies een professional.")})
+        error_messages={"required": _("Kies een professional."),
+                        "invalid_choice": _("Kies een professional uit de lijst.")})
     role = forms.CharField(label=_("Rol in het plan"), max_length=200,
                            help_text=_("Bijvoorbeeld: schoolmaatschappelijk werk."),
                            error_messages={"required": _("Beschrijf de rol.")})

@@ -57,7 +57,7 @@ from jeugdketen.plans.forms import (
     score_text,
 )
 from jeugdketen.plans.models import GOAL_LEVELS, Plan
-from jeugdketen.plans.templatetags.plan_page import euro, level_label, t_change
+from jeugdketen.plans.templatetags.plan_page import euro, level_label, t_change, t_delta
 from jeugdketen.plans.templatetags.plan_page import t_score as t_score_text
 from jeugdketen.registry.models import Household, Person
 from jeugdketen.rules import Refusal
@@ -125,12 +125,37 @@ def join(request: HttpRequest, plan_id: Any) -> HttpResponse:
 
 @page(r.can_care)
 def my_plans(request: HttpRequest) -> HttpResponse:
+    """The plans the professional coordinates or is in the team of, searched by a family
+    member's name, BSN or birth date (only among these plans), sorted and paged; each
+    listed plan is logged as read for every member."""
+    from jeugdketen.web import listing
+    from jeugdketen.web.lookup import person_search
+
     actor = actor_for(request)
     prof = actor.professional
+    search = listing.search_text(request)
+    sort = listing.sort_key(request, PLAN_SORTS)
+    where = person_search(search, prefix="household__members__person__")
+    paging = listing.paging(request, actions.plans_of_query(actor, where).count(),
+                            PLANS_PER_PAGE)
+    plans = actions.plans_of(actor, where=where, order=PLAN_SORTS[sort][1],
+                             limit=PLANS_PER_PAGE, offset=paging.offset)
     rows = [{"plan": plan, "members": plan.jk_members,  # type: ignore[attr-defined]
              "coordinator": prof is not None and plan.coordinator_id == prof.pk}
-            for plan in actions.plans_of(actor)]
-    return render(request, "plans/my_plans.html", {"rows": rows})
+            for plan in plans]
+    return render(request, "plans/my_plans.html", {
+        "rows": rows, "search": search, "sort": sort,
+        "sort_options": [(key, label) for key, (label, _order) in PLAN_SORTS.items()],
+        **paging.context(len(rows))})
+
+
+PLANS_PER_PAGE = 25
+# The sorts of the plans list: (label, order_by).
+PLAN_SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "stand": (gettext_lazy("Lopend eerst"), ("status", "-created_at", "pk")),
+    "nieuw": (gettext_lazy("Laatst gestart"), ("-started_on", "-created_at", "pk")),
+    "oud": (gettext_lazy("Eerst gestart"), ("started_on", "created_at", "pk")),
+}
 
 
 # --- starting a plan --------------------------------------------------------------------
@@ -441,6 +466,18 @@ def _forms(view: PlanView, bound: dict[str, Form], keys: list[str]) -> dict[str,
     return {key: bound.get(key) or view.form(key) for key in keys}
 
 
+def lost_access(page_: Any, team: list[Any], today: date) -> dict[int, dict[str, Any]]:
+    """Team members whose organisation no longer sees the plan (its consent was withdrawn
+    or ended), by team member: shown with "geen toegang sinds ..." on the coordinator's
+    page and the family's."""
+    professionals: list[Any] = [m for m in team if m.professional_id]
+    lost = access_actions.team_access_lost(
+        page_.plan, page_.members, {m.professional.organisation_id for m in professionals},
+        today)
+    return {m.pk: {"since": lost[m.professional.organisation_id]}
+            for m in professionals if m.professional.organisation_id in lost}
+
+
 def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     page_ = view.page
     plan = page_.plan
@@ -463,7 +500,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         on = evaluation.on
         for score in evaluation.scores.all():
             history.setdefault(score.goal_id, []).append((on, score.score))
-        delta: float | None = None if previous is None else evaluation.t_score - previous
+        delta = t_delta(evaluation.t_score, previous)
         evaluations.append({
             "on": _long_day(on), "final": evaluation.final,
             "t_score": t_score_text(evaluation.t_score), "change": t_change(delta),
@@ -534,7 +571,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         "page": page_, "plan": plan, "members": members, "today": today,
         "family_name": view.family_name,
         "coordinator": plan.coordinator,
-        "team": team_active,
+        "team": team_active, "lost_access": lost_access(page_, team_active, today),
         "team_former": [m for m in page_.team if m.left_at is not None],
         "goals": goals, "actions": action_rows, "evaluations": evaluations,
         "evaluations_hidden": page_.evaluations is None,
@@ -544,6 +581,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         # Only the organisation that holds a legal basis records it (for itself).
         "holds_legal_bases": bool(view.legal_basis_organisations),
         "forms": forms, "open": next(iter(bound), ""),
+        "team_picked": _team_picked(view, forms.get("team_professional")),
         "can_edit": can_edit, "can_team": can_team, "can_comment": can_comment,
         "can_evaluate": can_evaluate, "can_close": can_edit and plan.is_open,
         "is_coordinator": view.is_coordinator,
@@ -551,6 +589,18 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         "budget": euro(page_.budget_eur), "spent": euro(page_.spent_eur),
         "budget_left": euro(page_.budget_eur - page_.spent_eur),
     }
+
+
+def _team_picked(view: PlanView, form: Form | None) -> Any:
+    """The team picker's candidates (web.pickers.team: only whom the viewer may add),
+    searched with ?team_zoek= when the page is asked without JavaScript."""
+    if form is None:
+        return None
+    from jeugdketen.web import listing, pickers
+
+    chosen = str(form["professional_id"].value() or "")
+    search = "" if view.posted else listing.search_text(view.request, "team_zoek")
+    return pickers.team(view.actor, view.plan_id, search, chosen=chosen)
 
 
 def _family_name(members: tuple[Person, ...]) -> str:

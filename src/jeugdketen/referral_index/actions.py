@@ -475,13 +475,25 @@ def _end(signals: list[Signal], reason: str, today: date) -> None:
 
 
 @audit.write_path
-def own_signals(actor: Actor) -> list[Signal]:
+def own_signals_query(actor: Actor, where: Any = None) -> Any:
+    """The caller's own organisation's active signals, narrowed by a search `where` (a Q on
+    the signal, e.g. on person__...): a query only, for counting a page of own_signals."""
+    if actor.professional is None:
+        return Signal.objects.none()
+    signals = Signal.objects.filter(organisation_id=actor.professional.organisation_id,
+                                    status=SignalStatus.ACTIVE,
+                                    expires_on__gt=timezone.localdate())
+    return signals if where is None else signals.filter(where)
+
+
+def own_signals(actor: Actor, *, where: Any = None,
+                order: tuple[str, ...] = ("-registered_on", "-id"),
+                limit: int | None = None, offset: int = 0) -> list[Signal]:
     """The caller's own organisation's active signals (listing counts as reading each)."""
     if actor.professional is None:
         return []
-    signals = list(Signal.objects.filter(organisation_id=actor.professional.organisation_id,
-                                         status=SignalStatus.ACTIVE)
-                   .select_related("person", "contact").order_by("-registered_on", "-id"))
+    found = own_signals_query(actor, where).select_related("person", "contact").order_by(*order)
+    signals = list(found[offset:] if limit is None else found[offset:offset + limit])
     allowed = audit.authorize_many(actor, Action.READ, [_signal_target(s) for s in signals])
     return [t.record for t in allowed]
 

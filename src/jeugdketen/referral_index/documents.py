@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -123,8 +124,50 @@ PURPOSE = gettext_noop(
 )
 
 
+def _label(choices: Any, code: str | None) -> str:
+    from jeugdketen.access.vocabulary import label
+
+    return capfirst(label(choices, code)) if code else ""
+
+
+def readable(report: dict[str, Any]) -> dict[str, Any]:
+    """The rights report as people read it (the page and the PDF): labels instead of codes,
+    dates and times in Dutch (or English) format, Europe/Amsterdam time. The JSON download
+    keeps the codes and ISO dates of `actions.rights_report`."""
+    from jeugdketen.access import vocabulary as v
+    from jeugdketen.referral_index.models import EndReason, RightsKind, SignalStatus
+    from jeugdketen.web.templatetags.jk import local_date, local_datetime
+
+    def day(value: str | None) -> str:
+        return local_date(value) if value else ""
+
+    person = report["person"]
+    return {
+        **report,
+        "person": {**person, "birth_date": day(person["birth_date"])},
+        "made_on": day(report["made_on"]),
+        "signals": [{**s, "registered_on": day(s.get("registered_on")),
+                     "expires_on": day(s.get("expires_on")), "ended_on": day(s.get("ended_on")),
+                     "archived_on": day(s.get("archived_on")),
+                     "status": _label(SignalStatus, s.get("status")),
+                     "end_reason": _label(EndReason, s.get("end_reason"))}
+                    for s in report["signals"]],
+        "received": [{**r, "at": local_datetime(r["at"]), "role": v.roles_label(r["role"]),
+                      "action": _label(v.Action, r["action"]), "data": _label(v.Data, r["data"]),
+                      "ground": _label(v.Ground, r["ground"])}
+                     for r in report["received"]],
+        "sources": [{**o, "since": day(o["since"])} for o in report["sources"]],
+        "requests": [{**q, "kind": _label(RightsKind, q["kind"]),
+                      "received_on": day(q.get("received_on")), "due_on": day(q.get("due_on")),
+                      "answered_on": day(q.get("answered_on"))}
+                     for q in report["requests"]],
+    }
+
+
 def rights_report(report: dict[str, Any]) -> Document:
-    """The PDF form of `actions.rights_report` (the same data as the JSON download)."""
+    """The PDF form of `actions.rights_report` (the same data as the JSON download, with
+    labels and local dates: `readable`)."""
+    report = readable(report)
     person = report["person"]
     return Document(
         title=_("Overzicht Verwijsindex voor %(name)s") % {"name": person["name"]},
@@ -136,11 +179,13 @@ def rights_report(report: dict[str, Any]) -> Document:
             Section(_("Meldingen"), rows=[
                 [_("Organisatie"), _("Contactpersoon"), _("Gemeld op"), _("Tot"), _("Status")],
                 *([s["organisation"], s["contact_name"], s["registered_on"], s["expires_on"],
-                   s["status"]] for s in report["signals"]),
+                   f"{s['status']} ({s['end_reason']})" if s["end_reason"] else s["status"]]
+                  for s in report["signals"]),
             ]),
             Section(_("Wie kreeg welke gegevens, en wanneer"), rows=[
-                [_("Wanneer"), _("Organisatie"), _("Rol"), _("Handeling"), _("Gegevens")],
-                *([r["at"], r["organisation"], r["role"], r["action"], r["data"]]
+                [_("Wanneer"), _("Organisatie"), _("Rol"), _("Handeling"), _("Gegevens"),
+                 _("Grond")],
+                *([r["at"], r["organisation"], r["role"], r["action"], r["data"], r["ground"]]
                   for r in report["received"]),
             ]),
             Section(_("Waar de gegevens vandaan komen"), rows=[

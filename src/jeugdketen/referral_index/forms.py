@@ -18,9 +18,12 @@ DURATIONS = [
 
 
 class SignalForm(UtrechtForm):
-    person = forms.ChoiceField(label=_("Jongere"), help_text=_(
-        "Alleen jongeren die u zelf hebt vastgelegd. Staat de jongere er niet bij? Leg hem of "
-        "haar eerst vast."))
+    person = forms.ChoiceField(
+        label=_("Jongere"), widget=forms.RadioSelect,
+        help_text=_("Zoek op naam, BSN of geboortedatum. U vindt alleen jongeren die u zelf "
+                    "hebt vastgelegd. Staat de jongere er niet bij? Leg hem of haar eerst vast."),
+        error_messages={"required": _("Kies een jongere."),
+                        "invalid_choice": _("Kies een jongere uit de lijst.")})
     duration_days = forms.TypedChoiceField(
         label=_("Hoe lang blijft het signaal staan?"), choices=DURATIONS, coerce=int,
         initial=730, widget=forms.RadioSelect)
@@ -31,7 +34,7 @@ class SignalForm(UtrechtForm):
         super().__init__(*args, **kwargs)
         field = self.fields["person"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("Kies een jongere")), *persons]
+        field.choices = persons
 
 
 class WithdrawForm(UtrechtForm):

@@ -15,13 +15,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.plans.actions import households_for_match
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index import inbox as inbox_module
-from jeugdketen.referral_index.documents import pdf, rights_report
+from jeugdketen.referral_index.documents import pdf, readable, rights_report
 from jeugdketen.referral_index.forms import (
     AnswerForm,
     ExtendForm,
@@ -32,9 +33,8 @@ from jeugdketen.referral_index.forms import (
     WithdrawForm,
 )
 from jeugdketen.referral_index.models import MatchStatus
-from jeugdketen.registry.actions import list_registered
 from jeugdketen.rules import Refusal
-from jeugdketen.web import lookup
+from jeugdketen.web import listing, lookup, pickers
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import actor_for, add_action_errors, page, page_number
 
@@ -45,15 +45,35 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+SIGNALS_PER_PAGE = 25
+# The sorts of the signals list: (label, order_by).
+SIGNAL_SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "gemeld": (gettext_lazy("Laatst gemeld"), ("-registered_on", "-id")),
+    "naam": (gettext_lazy("Naam"), ("person__family_name", "person__given_names", "id")),
+    "looptijd": (gettext_lazy("Loopt het eerst af"), ("expires_on", "id")),
+}
+
+
 @page(r.can_care)
 def my_signals(request: HttpRequest) -> HttpResponse:
+    """The organisation's active signals, searched by the youth's name, BSN or birth date
+    (only among these signals), sorted and paged; each listed signal is logged as read."""
     actor = actor_for(request)
-    signals = actions.own_signals(actor)
+    search = listing.search_text(request)
+    sort = listing.sort_key(request, SIGNAL_SORTS)
+    where = lookup.person_search(search, prefix="person__")
+    paging = listing.paging(request, actions.own_signals_query(actor, where).count(),
+                            SIGNALS_PER_PAGE)
+    signals = actions.own_signals(actor, where=where, order=SIGNAL_SORTS[sort][1],
+                                  limit=SIGNALS_PER_PAGE, offset=paging.offset)
     # The match each of the caller's own signals is in (as GET /api/v1/signals tells).
     matches = actions.match_ids(actor, signals)
     for s in signals:
         s.jk_match_id = matches.get(s.pk)  # type: ignore[attr-defined]
-    return render(request, "referral_index/signals.html", {"signals": signals})
+    return render(request, "referral_index/signals.html", {
+        "signals": signals, "search": search, "sort": sort,
+        "sort_options": [(key, label) for key, (label, _order) in SIGNAL_SORTS.items()],
+        **paging.context(len(signals))})
 
 
 @page(r.can_care)
@@ -62,12 +82,13 @@ def register(request: HttpRequest) -> HttpResponse:
     prof = actor.professional
     if prof is None or not prof.organisation.may_signal:
         return render(request, "referral_index/not_authorised.html", status=403)
-    persons = list_registered(actor, limit=500)
-    youth = [(str(p.pk), f"{p.given_names} {p.family_name} ({p.birth_date:%d-%m-%Y})")
-             for p in persons if p.age_on(timezone.localdate()) < 23 and p.date_of_death is None]
+    # The child picker: searched among the own youth only (web.pickers); each listed is read.
+    chosen = (request.POST if request.method == "POST" else request.GET).get("person", "")
+    picked = pickers.youth(actor, "" if request.method == "POST" else
+                           listing.search_text(request), chosen=chosen)
     initial = {"contact_phone": prof.phone, "contact_email": prof.email, "duration_days": 730,
-               "person": request.GET.get("person", "")}
-    form = SignalForm(request.POST or None, initial=initial, persons=youth)
+               "person": chosen}
+    form = SignalForm(request.POST or None, initial=initial, persons=picked.options)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -89,7 +110,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     messages.info(request, _("Er is een match: kijk bij Mijn matches en in uw "
                                              "berichten."))
             return redirect("signal_detail", signal_id=result.signal.pk)
-    return render(request, "referral_index/register.html", {"form": form})
+    return render(request, "referral_index/register.html", {"form": form, "picked": picked})
 
 
 @page(r.can_care)
@@ -277,7 +298,7 @@ def rights_person(request: HttpRequest, person_id: str, fmt: str = "") -> HttpRe
             return response
         document = rights_report(report)
         return _pdf_response(pdf(document), document.filename)
-    report = actions.rights_report(actor, person_id)
+    report = readable(actions.rights_report(actor, person_id))
     for q in report["requests"]:
         q["form"] = AnswerForm(prefix=f"a{q['id']}")
     return render(request, "referral_index/rights_report.html",

@@ -485,19 +485,55 @@ def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -
     return person
 
 
+def registered_by(professional: Professional | None, where: Any = None) -> Any:
+    """The persons this professional registered (their registration ground), narrowed by
+    `where` (a Q of a search), each with when this professional registered them. Only a
+    query: nothing is read until the list is read through list_registered. A search never
+    reaches beyond the professional's own registrations, so neither its result nor its
+    count says anything about anyone else."""
+    from django.db.models import OuterRef, Subquery
+
+    if professional is None:
+        return Person.objects.none()
+    persons = Person.objects.filter(registrations__professional=professional)
+    if where is not None:
+        persons = persons.filter(where)
+    registered_at = Registration.objects.filter(
+        person=OuterRef("pk"), professional=professional).values("created_at")[:1]
+    return persons.annotate(jk_registered_at=Subquery(registered_at))
+
+
+REGISTERED_ORDER = ("family_name", "given_names", "id")
+
+
 @audit.write_path
-def list_registered(actor: Actor, *, limit: int = 25, offset: int = 0) -> list[Person]:
-    """The persons this professional registered. Listing counts as reading each one."""
+def list_registered(actor: Actor, *, limit: int = 25, offset: int = 0, where: Any = None,
+                    order: tuple[str, ...] = REGISTERED_ORDER) -> list[Person]:
+    """The persons this professional registered (narrowed by a search `where`, in `order`).
+    Listing counts as reading each one."""
     if actor.professional is None:
         return []
     persons = list(
-        Person.objects.filter(registrations__professional=actor.professional)
+        registered_by(actor.professional, where)
         .select_related("neighbourhood")
-        .order_by("family_name", "given_names", "id")[offset : offset + limit]
+        .order_by(*order)[offset : offset + limit]
     )
+    for person in persons:  # the ground is known from the query: no query per person
+        person.jk_registered = True  # type: ignore[attr-defined]
+        person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
     allowed = audit.authorize_many(
         actor, Action.READ, [Target(Data.BASE_DATA, person=p) for p in persons]
     )
+    return [t.person for t in allowed if t.person is not None]
+
+
+@audit.write_path
+def read_listed(actor: Actor, persons: list[Person]) -> list[Person]:
+    """Persons already loaded with other records of a list (the child a decision aid is
+    about), read: each counts as read and is logged, all at once; those the actor has no
+    ground for are left out (and logged as denied)."""
+    allowed = audit.authorize_many(
+        actor, Action.READ, [Target(Data.BASE_DATA, person=p) for p in persons])
     return [t.person for t in allowed if t.person is not None]
 
 

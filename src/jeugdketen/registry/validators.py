@@ -83,6 +83,30 @@ def normalise_house_number_addition(value: str) -> str:
     return value
 
 
+HOUSE = re.compile(r"^(\d{1,5})(?!\d)\s*([A-Za-z])?(?:\s*[-/]?\s*([A-Za-z0-9]{1,4}))?$")
+
+
+def split_house_number(value: str) -> tuple[int | None, str, str]:
+    """A house number as people write it, in the BRP's three parts (huisnummer, huisletter,
+    huisnummertoevoeging): 70 -> (70, "", ""), 70A -> (70, "A", ""), 12-2 -> (12, "", "2"),
+    12 bis -> (12, "", "bis"), 7 B-1 -> (7, "B", "1"). Empty gives (None, "", "")."""
+    text = " ".join((value or "").split())
+    if not text:
+        return None, "", ""
+    if text.isdigit():
+        return validate_house_number(int(text)), "", ""
+    match = HOUSE.fullmatch(text)
+    if match is None:
+        raise ValidationError(
+            _("Vul een huisnummer in zoals 12, 70A of 12-2."), code="house_number_format")
+    number, letter, addition = match.groups()
+    if letter and addition and addition.isalpha() \
+            and letter + addition == text[len(number):].replace(" ", ""):
+        letter, addition = "", letter + addition  # "12 bis": one word, an addition
+    return (validate_house_number(int(number)), normalise_house_letter(letter or ""),
+            normalise_house_number_addition(addition or ""))
+
+
 def validate_municipality_code(value: str) -> str:
     if not re.fullmatch(r"GM\d{4}", value):
         raise ValidationError(

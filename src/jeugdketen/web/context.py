@@ -17,8 +17,7 @@ from jeugdketen.web import roles as r
 # (url name, label, who sees it, url names that mark it current)
 NAVIGATION: list[tuple[str, Any, Callable[[Any], bool], tuple[str, ...]]] = [
     ("home", _("Mijn werk"), lambda u: True, ("home",)),
-    ("register_person", _("Persoon vastleggen"), r.can_care,
-     ("register_person", "person")),
+    ("persons", _("Personen"), r.can_care, ("persons", "register_person", "person")),
     ("register_household", _("Huishouden vastleggen"), r.can_care,
      ("register_household", "household")),
     ("emergency", _("Noodtoegang"), r.can_care, ("emergency",)),

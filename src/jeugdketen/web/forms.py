@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jeugdketen.access.policy import MIN_EMERGENCY_REASON
+from jeugdketen.access.vocabulary import Relation, Sex
 from jeugdketen.registry import validators
-from jeugdketen.web.labels import RELATIONS, SEXES
 
 WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.RadioSelect, "utrecht-radio-button utrecht-radio-button--html-input utrecht-form-field__input"),
@@ -164,7 +164,7 @@ class PersonForm(UtrechtForm):
     )
     sex = forms.ChoiceField(
         label=_("Geslacht"),
-        choices=list(SEXES.items()),
+        choices=Sex.choices,
         help_text=_("Zoals in de Basisregistratie Personen (BRP)."),
         error_messages={"required": _("Kies een geslacht.")},
         widget=forms.RadioSelect,
@@ -175,13 +175,11 @@ class PersonForm(UtrechtForm):
         widget=forms.TextInput(attrs={"autocomplete": "off",
                                       "class": "utrecht-textbox--postal-code-nl-size"}),
     )
-    house_number = forms.IntegerField(
-        label=_("Huisnummer"), required=False, min_value=1, max_value=99999,
-        help_text=_("Alleen het nummer; een letter of toevoeging hieronder."),
-        error_messages={"invalid": _("Vul alleen cijfers in, bijvoorbeeld 12."),
-                        "min_value": _("Een huisnummer ligt tussen 1 en 99999."),
-                        "max_value": _("Een huisnummer ligt tussen 1 en 99999.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
+    house_number = forms.CharField(
+        label=_("Huisnummer"), required=False, max_length=20,
+        help_text=_("Met een letter of toevoeging als die er is, bijvoorbeeld 12, 70A of 12-2. "
+                    "U mag de letter en de toevoeging ook hieronder apart invullen."),
+        widget=forms.TextInput(attrs={"autocomplete": "off",
                                       "class": "utrecht-textbox--house-number-size"}),
     )
     house_letter = forms.CharField(
@@ -196,6 +194,33 @@ class PersonForm(UtrechtForm):
         widget=forms.TextInput(attrs={"autocomplete": "off",
                                       "class": "utrecht-textbox--house-number-size"}),
     )
+
+
+    def clean_house_number(self) -> int | None:
+        """70A and 12-2 typed in one field: the number here, the letter and the addition
+        go to their own fields in clean() (as the BRP keeps them)."""
+        try:
+            number, letter, addition = validators.split_house_number(
+                self.cleaned_data.get("house_number") or "")
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.messages[0], code=exc.code) from None
+        self._typed_house_parts = (letter, addition)
+        return number
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        letter, addition = getattr(self, "_typed_house_parts", ("", ""))
+        for name, typed in (("house_letter", letter), ("house_number_addition", addition)):
+            if not typed:
+                continue
+            apart = (data.get(name) or "").strip()
+            if apart and apart.upper() != typed.upper():
+                self.add_error(name, gettext(
+                    "Dit verschilt van wat bij het huisnummer staat (%(typed)s). Vul het op "
+                    "één plek in.") % {"typed": typed})
+            elif name in data or name not in self.errors:
+                data[name] = typed
+        return data
 
 
 class EmergencyForm(UtrechtForm):
@@ -278,4 +303,4 @@ class ReviewForm(UtrechtForm):
         super().__init__(*args, **kwargs)
 
 
-RELATION_CHOICES = list(RELATIONS.items())
+RELATION_CHOICES = Relation.choices

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from jeugdketen.registry import validators
-from jeugdketen.registry.models import HouseholdMember, Person, Professional, Registration
+from jeugdketen.registry.models import HouseholdMember, Person
 
 
 def person_id_for_bsn(bsn: str) -> str | None:
@@ -22,13 +22,6 @@ def person_id_for_bsn(bsn: str) -> str | None:
     value = validators.normalise_bsn(bsn)
     pk = Person.objects.filter(bsn=value).values_list("pk", flat=True).first()
     return str(pk) if pk else None
-
-
-def registered_count(professional: Professional | None) -> int:
-    """How many persons this professional registered (for paging the own list)."""
-    if professional is None:
-        return 0
-    return Registration.objects.filter(professional=professional).count()
 
 
 RELATION_ORDER = {"parent": 0, "carer": 1, "child": 2, "housemate": 3}
@@ -92,3 +85,47 @@ def open_break_glass_count(municipality_id: str | None) -> int:
 
 
 
+
+def person_search(text: str, prefix: str = "") -> Any:
+    """What a search box asks for, as a filter on persons: a BSN (9 digits, or 8 with the
+    leading zero left off), a birth date (17-03-2015, 17/3/2015 or 2015-03-17), and name
+    words (each must occur in the given names or the family name). None for an empty search.
+    Always applied within what the viewer may see (registry.actions.registered_by); with
+    `prefix` (such as "person__") on a relation to persons."""
+    import re
+    from datetime import datetime
+
+    from django.db.models import Q
+
+    where = Q()
+    words = (text or "").split()
+    if not words:
+        return None
+    for word in words[:8]:
+        digits = re.sub(r"[.\s]", "", word)
+        if re.fullmatch(r"\d{8,9}", digits):
+            where &= Q(**{f"{prefix}bsn": digits.zfill(9)})
+            continue
+        day = None
+        for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                day = datetime.strptime(word, fmt).date()
+            except ValueError:
+                continue
+            break
+        if day is not None:
+            where &= Q(**{f"{prefix}birth_date": day})
+        else:
+            where &= (Q(**{f"{prefix}given_names__icontains": word})
+                      | Q(**{f"{prefix}family_name__icontains": word}))
+    return where
+
+
+def is_uuid(value: Any) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -12,11 +12,13 @@ the template used."""
 from __future__ import annotations
 
 import html
-from decimal import Decimal
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -233,10 +235,30 @@ def action_rows(rows: list[dict[str, Any]]) -> SafeString:
 
 @register.filter
 def euro(value: Any) -> str:
-    """1234.5 -> '€ 1.234,50' (in Dutch; English: '€ 1,234.50')."""
-    if value in (None, ""):
-        return "–"
-    return f"€ {number_format(Decimal(value), 2, force_grouping=True)}"
+    """The platform's one money format (jk.money): '€ 1.234,50'; English '€1,234.50'."""
+    return jk.money(value)
+
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+AMOUNT = re.compile(r"€\s?(-?\d+(?:\.\d{1,2})?)(?![\d,.]*\d)")
+
+
+@register.filter
+def plain_line(line: str) -> str:
+    """A line of a saved version of the plan as people read it: its dates as dates and its
+    amounts in euros (a saved version keeps them as 2025-03-17 and € 250.00). The family's
+    page and the coordinator's version comparison both show lines through this."""
+
+    def as_date(found: re.Match[str]) -> str:
+        try:
+            return date_format(date(*map(int, found.groups())), "DATE_FORMAT")
+        except ValueError:
+            return found.group(0)
+
+    def as_money(found: re.Match[str]) -> str:
+        return jk.money(found.group(1))
+
+    return AMOUNT.sub(as_money, ISO_DATE.sub(as_date, str(line)))
+
 
 @register.filter
 def level_label(score: Any) -> str:
@@ -257,21 +279,51 @@ def legal_basis_label(kind: str) -> str:
     except ValueError:
         return kind
 
+TENTH = Decimal("0.1")
+
+
+def _tenth(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def t_delta(new: Any, old: Any) -> Decimal | None:
+    """The change of the T-score between two evaluations: the difference of the two
+    scores as they are shown (one decimal), so the coordinator's page and the family's
+    say the same and the numbers on the page add up."""
+    if new is None or old is None:
+        return None
+    return _tenth(new) - _tenth(old)
+
+
 @register.filter
 def t_score(value: Any) -> str:
-    return "–" if value is None else number_format(value, 1)
+    """A T-score with one decimal: '48,3' (English '48.3')."""
+    return "–" if value is None else number_format(_tenth(value), 1)
+
+
+@register.filter
+def t_signed(delta: Any) -> str:
+    """A change of the T-score as a signed number: '+10,9', '−2,0', '0,0'."""
+    if delta is None:
+        return "–"
+    amount = _tenth(delta)
+    shown = number_format(abs(amount), 1)
+    return f"+{shown}" if amount > 0 else f"−{shown}" if amount < 0 else shown
+
 
 @register.filter
 def t_change(delta: Any) -> str:
-    """The change of the T-score since the evaluation before, in words and numbers."""
+    """The change of the T-score since the evaluation before (t_delta), in words and
+    numbers."""
     if delta is None:
         return _("eerste evaluatie")
-    if abs(delta) < 0.05:
+    amount = _tenth(delta)
+    if amount == 0:
         return _("gelijk")
-    amount = number_format(abs(delta), 1)
-    if delta > 0:
-        return _("hoger (+%(n)s)") % {"n": amount}
-    return _("lager (−%(n)s)") % {"n": amount}
+    shown = number_format(abs(amount), 1)
+    if amount > 0:
+        return _("hoger (+%(n)s)") % {"n": shown}
+    return _("lager (−%(n)s)") % {"n": shown}
 
 @register.filter
 def consent_state(consent: Any, today: Any) -> str:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django import forms, template
 from django.forms import BoundField
 
-from jeugdketen.web import labels
+from jeugdketen.access import vocabulary as v
 
 register = template.Library()
 
@@ -71,52 +71,60 @@ def error_summary(form: forms.BaseForm) -> dict[str, Any]:
 
 @register.filter
 def ground_label(code: str) -> str:
-    return labels.label(labels.GROUNDS, code)
+    return v.label(v.Ground, code)
 
 
 @register.filter
 def viewer_ground(code: str) -> str:
-    return labels.label(labels.VIEWER_GROUNDS, code)
+    return v.viewer_text(code)
 
 
 @register.filter
 def action_label(code: str) -> str:
-    return labels.label(labels.ACTIONS, code)
+    return v.label(v.Action, code)
 
 
 @register.filter
 def data_label(code: str) -> str:
-    return labels.label(labels.DATA, code)
+    return v.label(v.Data, code)
 
 
 @register.filter
 def role_label(code: str) -> str:
-    return labels.roles_label(code)
+    return v.roles_label(code)
 
 
 @register.filter
 def outcome_label(code: str) -> str:
-    return labels.label(labels.OUTCOMES, code)
+    return v.label(v.Outcome, code)
 
 
 @register.filter
 def sex_label(code: str) -> str:
-    return labels.label(labels.SEXES, code)
+    return v.label(v.Sex, code)
 
 
 @register.filter
 def relation_label(code: str) -> str:
-    return labels.label(labels.RELATIONS, code)
+    return v.label(v.Relation, code)
 
 
 @register.filter
 def channel_label(code: str) -> str:
-    return labels.label(labels.CHANNELS, code)
+    return v.label(v.Channel, code)
 
 
 @register.filter
 def field_label(code: str) -> str:
-    return labels.label(labels.FIELDS, code)
+    return v.label(v.Field, code)
+
+
+@register.filter
+def family_text(code: str, vocabulary: str) -> str:
+    """The family's plain-language text of a code: {{ record.ground|family_text:"ground" }}."""
+    if vocabulary == "role":
+        return v.roles_label(code, family=True)
+    return v.family_text(v.VOCABULARIES[vocabulary], code)
 
 
 @register.filter
@@ -172,7 +180,76 @@ def change_value(name: str, value: Any) -> str:
         except ValueError:
             return str(value)
     if name == "sex":
-        return labels.label(labels.SEXES, value)
+        return v.label(v.Sex, value)
     if name == "postcode":
         return postcode(str(value))
     return str(value)
+
+
+@register.filter
+def money(value: Any) -> str:
+    """The platform's one money format: '€ 1.234,56' in Dutch, '€1,234.56' in English."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils.formats import number_format
+    from django.utils.translation import get_language
+
+    if value in (None, ""):
+        return "–"
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    shown = number_format(amount, 2, force_grouping=True)
+    if (get_language() or "nl").startswith("en"):
+        return f"€{shown}"
+    return f"€ {shown}"
+
+
+def _moment(value: Any) -> Any:
+    """A datetime, date or ISO string (as a JSON report keeps them) as a date or an aware
+    datetime; None when it is none of these."""
+    from datetime import date, datetime
+
+    if isinstance(value, datetime | date):
+        return value
+    if not value:
+        return None
+    text = str(value)
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@register.filter
+def local_datetime(value: Any) -> str:
+    """A moment in Europe/Amsterdam time: '5 december 2026 23:56' (English '5 December
+    2026 23:56'). Also takes ISO strings such as '2026-12-05T22:56+00:00'."""
+    from datetime import datetime
+
+    from django.utils import formats, timezone
+
+    moment = _moment(value)
+    if moment is None:
+        return str(value or "–")
+    if not isinstance(moment, datetime):
+        return formats.date_format(moment, "DATE_FORMAT")
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "DATETIME_FORMAT")
+
+
+@register.filter
+def local_date(value: Any) -> str:
+    """A day: '5 december 2026' (English '5 December 2026'); takes ISO strings too."""
+    from datetime import datetime
+
+    from django.utils import formats, timezone
+
+    moment = _moment(value)
+    if moment is None:
+        return str(value or "–")
+    if isinstance(moment, datetime):
+        moment = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    return formats.date_format(moment, "DATE_FORMAT")

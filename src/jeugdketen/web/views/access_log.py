@@ -6,12 +6,19 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jeugdketen.access.actions import break_glass_uses, read_access_log, review_break_glass
+from jeugdketen.access.actions import (
+    access_log_page,
+    break_glass_uses,
+    read_access_log,
+    review_break_glass,
+)
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Action, Data, Target, decide
@@ -20,14 +27,42 @@ from jeugdketen.rules import Refusal
 from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
 from jeugdketen.web.forms import BsnForm, PeriodForm, ReviewForm
-from jeugdketen.web.views.common import actor_for, may_read, page
+from jeugdketen.web.views.common import actor_for, may_read, page, page_number
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, dict[str, Any]]:
-    form = PeriodForm(request.GET or None)
+class AccessFilterForm(PeriodForm):
+    """The access overview's filters: a period, an organisation, and whether to leave out
+    what the family looked at themselves."""
+
+    organisation = forms.IntegerField(label=gettext_lazy("Organisatie"), required=False,
+                                      widget=forms.Select)
+    zonder_gezin = forms.BooleanField(
+        label=gettext_lazy("Verberg wat het gezin zelf bekeek"), required=False)
+
+    def offer(self, organisations: list[tuple[int, str]]) -> None:
+        widget = self.fields["organisation"].widget
+        widget.choices = [("", _("Alle organisaties")), *organisations]
+
+
+def _filtered(request: HttpRequest, actor: Any, person_id: Any) -> dict[str, Any]:
+    """One page of the person's access overview as the filters in the address ask."""
+    form = AccessFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
-        return form, {"start": form.cleaned_data.get("start"), "end": form.cleaned_data.get("end")}
-    return form, {}
+        data = form.cleaned_data
+        filters = {"start": data.get("start"), "end": data.get("end"),
+                   "organisation_id": data.get("organisation"),
+                   "hide_family": bool(data.get("zonder_gezin"))}
+    result = access_log_page(actor, person_id, page=page_number(request), **filters)
+    form.offer(result.organisations)
+    return {
+        "period_form": form, "records": result.records, "page": result.number,
+        "pages": result.pages, "total": result.total,
+        "previous_page": result.number - 1 if result.number > 1 else None,
+        "next_page": result.number + 1 if result.number < result.pages else None,
+        "filtered": bool(request.GET.get("start") or request.GET.get("end")
+                         or request.GET.get("organisation") or request.GET.get("zonder_gezin")),
+    }
 
 
 def _children(request: HttpRequest) -> list[Any]:
@@ -48,6 +83,7 @@ def _children(request: HttpRequest) -> list[Any]:
 @page(r.can_see_access_overview)
 def overview(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"citizen": r.is_citizen(request.user),
+                               "family_view": r.is_citizen(request.user),
                                "privacy_officer": r.can_review(request.user),
                                "parent_age": PARENT_SEES_UNTIL_AGE}
     if context["privacy_officer"]:
@@ -71,11 +107,9 @@ def overview(request: HttpRequest) -> HttpResponse:
                 return redirect("access_log", person_id=person_id)
         context["bsn_form"] = form
     if context["citizen"]:
-        period_form, period = _period(request)
         actor = actor_for(request)
         context.update(
-            period_form=period_form,
-            records=read_access_log(actor, actor.person.pk, **period),  # type: ignore[union-attr]
+            _filtered(request, actor, actor.person.pk),  # type: ignore[union-attr]
             children=_children(request),
             subject_is_self=True,
         )
@@ -85,20 +119,18 @@ def overview(request: HttpRequest) -> HttpResponse:
 @page(r.can_see_access_overview)
 def person_log(request: HttpRequest, person_id: str) -> HttpResponse:
     actor = actor_for(request)
-    period_form, period = _period(request)
-    records = read_access_log(actor, person_id, **period)
+    context = _filtered(request, actor, person_id)
     subject_name = ""
     person = lookup.person_for_policy(person_id)
     if person is not None and r.is_citizen(request.user) and may_read(actor, person):
         subject_name = str(read_person(actor, person.pk))
-    context = {
-        "records": records,
-        "period_form": period_form,
-        "person_id": person_id,
-        "subject_name": subject_name,
-        "privacy_officer": r.can_review(request.user),
-        "subject_is_self": bool(actor.person is not None and str(actor.person.pk) == str(person_id)),
-    }
+    context.update(
+        person_id=person_id,
+        subject_name=subject_name,
+        privacy_officer=r.can_review(request.user),
+        family_view=r.is_citizen(request.user),
+        subject_is_self=bool(actor.person is not None and str(actor.person.pk) == str(person_id)),
+    )
     return render(request, "web/access_log.html", context)
 
 

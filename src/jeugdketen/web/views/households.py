@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from jeugdketen.registry.actions import (
     read_person,
     register_household,
 )
-from jeugdketen.web import lookup
+from jeugdketen.web import listing, lookup
 from jeugdketen.web import roles as r
 from jeugdketen.web.forms import RELATION_CHOICES
 from jeugdketen.web.views.common import actor_for, forbidden_response, may_read, page
@@ -59,8 +60,13 @@ def register(request: HttpRequest) -> HttpResponse:
         if preselect:
             selected = [preselect]
 
-    # Listing counts as reading each person listed: the action logs every one.
-    candidates = list_registered(actor, limit=MAX_CANDIDATES)
+    # Searched (without JavaScript, over all own persons) when there are more than fit:
+    # the chosen ones always stay. Listing counts as reading each person listed.
+    search = "" if request.method == "POST" else listing.search_text(request)
+    where = lookup.person_search(search)
+    if where is not None:
+        where |= Q(pk__in=[pid for pid in selected if lookup.is_uuid(pid)])
+    candidates = list_registered(actor, limit=MAX_CANDIDATES, where=where)
     rows = [
         {
             "person": person,
@@ -81,7 +87,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "general_errors": general_errors,
         "has_errors": bool(general_errors or row_errors),
         "error_rows": [row for row in rows if row["errors"]],
-        "limited": len(candidates) >= MAX_CANDIDATES,
+        "limited": len(candidates) >= MAX_CANDIDATES, "search": search,
         "max_candidates": MAX_CANDIDATES,
     }
     return render(request, "web/register_household.html", context)

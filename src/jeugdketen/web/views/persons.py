@@ -9,19 +9,22 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.registry.actions import (
     PersonInput,
     households_of,
+    list_registered,
     read_person,
     register_person,
+    registered_by,
     siblings_of,
 )
 from jeugdketen.registry.models import Person
 from jeugdketen.rules import Refusal
-from jeugdketen.web import lookup
+from jeugdketen.web import listing, lookup
 from jeugdketen.web import roles as r
 from jeugdketen.web.forms import EmergencyForm, PersonForm
 from jeugdketen.web.views.common import (
@@ -32,6 +35,34 @@ from jeugdketen.web.views.common import (
     page,
     visible_persons,
 )
+
+PER_PAGE = 25
+# The sorts of the persons list: (label, order_by).
+PERSON_SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "naam": (gettext_lazy("Naam"), ("family_name", "given_names", "id")),
+    "geboortedatum": (gettext_lazy("Geboortedatum"), ("birth_date", "family_name", "id")),
+    "vastgelegd": (gettext_lazy("Laatst vastgelegd"), ("-jk_registered_at", "family_name", "id")),
+}
+
+
+@page(r.can_care)
+def index(request: HttpRequest) -> HttpResponse:
+    """The persons this professional may see on their registration, with search (name,
+    BSN, birth date: only among these), sorting and paging. Every person listed is logged
+    as read."""
+    actor = actor_for(request)
+    search = listing.search_text(request)
+    sort = listing.sort_key(request, PERSON_SORTS)
+    where = lookup.person_search(search)
+    paging = listing.paging(request, registered_by(actor.professional, where).count(), PER_PAGE)
+    persons = list_registered(actor, limit=PER_PAGE, offset=paging.offset, where=where,
+                              order=PERSON_SORTS[sort][1])
+    context: dict[str, Any] = {
+        "persons": persons, "search": search, "sort": sort,
+        "sort_options": [(key, label) for key, (label, _order) in PERSON_SORTS.items()],
+        **paging.context(len(persons)),
+    }
+    return render(request, "web/persons.html", context)
 
 
 def _person_input(form: PersonForm) -> PersonInput:
@@ -118,16 +149,52 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
     actor = actor_for(request)
     person = read_person(actor, person_id)
     ground = decide(actor, Action.READ, Target(Data.BASE_DATA, person=person)).ground
-    context = {
+    households = _households(actor, person)
+    context: dict[str, Any] = {
         "person": person,
         "ground": ground,
-        "households": _households(actor, person),
+        "households": households,
         "siblings": visible_persons(actor, siblings_of(person)),
         "can_care": r.can_care(request.user),
         "legal_basis_kinds": _legal_basis_kinds(actor),
         "plans_to_join": _plans_to_join(actor, person),
     }
+    context["starts"] = _starting_points(actor, person, households)
     return render(request, "web/person.html", context)
+
+
+YOUTH_UNTIL_AGE = 23  # the reference index holds signals on youth under 23
+
+
+def _starting_points(actor: Any, person: Person, households: list[dict[str, Any]]
+                     ) -> dict[str, Any]:
+    """What the viewer can start from this person's page, asked of the policy (nothing is
+    read or written): a decision aid about this child, a signal in the reference index,
+    and per visible household its open plan (if they may read it) or a new plan (if they
+    may start one). Whatever the viewer cannot use is not offered."""
+    from django.utils import timezone
+
+    from jeugdketen.plans.actions import household_plan
+
+    starts: dict[str, Any] = {"guide": False, "signal": False, "plans": []}
+    prof = actor.professional
+    if prof is None:
+        return starts
+    starts["guide"] = decide(actor, Action.CREATE, Target(Data.GUIDE_SESSION,
+                                                          person=person)).allowed
+    starts["signal"] = (
+        prof.organisation.may_signal and person.date_of_death is None
+        and person.age_on(timezone.localdate()) < YOUTH_UNTIL_AGE
+        and decide(actor, Action.CREATE, Target(Data.SIGNAL, person=person)).allowed)
+    for household in households:
+        everyone = tuple(m.person for m in lookup.household_members(household["id"]))
+        plan = household_plan(actor, household["id"], everyone)
+        if plan.open_plan_id and plan.may_read:
+            starts["plans"].append({"household": household, "open_plan_id": plan.open_plan_id})
+        elif plan.may_start and not plan.open_plan_id:
+            starts["plans"].append({"household": household, "start": True})
+    starts["any"] = starts["guide"] or starts["signal"] or bool(starts["plans"])
+    return starts
 
 
 def _plans_to_join(actor: Any, person: Person) -> list[Any]:
