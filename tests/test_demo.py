@@ -69,8 +69,11 @@ def assert_family_plans() -> None:
     assert relations & {"grootmoeder", "grootvader", "buurman", "voetbaltrainer", "tante"}
     assert PlanAction.objects.filter(performer_related__isnull=False).exists()
     # The municipality's own product codes beside the single "jeugdhulp".
-    assert set(PlanAction.objects.values_list("product_code", flat=True)) == {
-        "jeugdhulp", "ambulant", "jeugd-ggz"}
+    assert set(PlanAction.objects.filter(performer_related__isnull=True)
+               .values_list("product_code", flat=True)) == {"jeugdhulp", "ambulant", "jeugd-ggz"}
+    # The informal network's actions are paid from nothing: no product code.
+    assert set(PlanAction.objects.filter(performer_related__isnull=False)
+               .values_list("product_code", flat=True)) == {""}
     # Consent given by the right people for each age, withdrawn at least once; a legal basis.
     for consent in Consent.objects.prefetch_related("given_by").select_related("person"):
         check_givers(consent.person, {str(p.pk) for p in consent.given_by.all()},

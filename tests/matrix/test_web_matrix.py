@@ -166,6 +166,11 @@ GET /personen/                                                     | Y    | Y   
 GET /personen/ [search]                                            | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
 GET /kiezen/jongeren/                                              | Y    | Y     | Y   | -     | -    | -    | -    | -    | -   | -    | -
 GET /kiezen/team/<uuid:plan_id>/                                   | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+# print (issue 9): the family plan as a PDF, for the team and for the family
+GET {P}/plan.pdf                                                   | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/plan.pdf [B]                                               | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /gezin/<uuid:plan_id>/plan.pdf                                 | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+GET /gezin/<uuid:plan_id>/plan.pdf [B]                             | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
 # referral (issue 9): the municipality's coordinator's list of overdue matches
 GET /verwijsindex/matches/termijn-verlopen/                        | -    | -     | -   | Y     | -    | -    | -    | -    | -   | -    | -
 """
@@ -294,6 +299,8 @@ SPECS: dict[str, Spec] = {
         "ho-to_professional_id": str(w.ids["colleague"]),
         "ho-reason": "Verhuizing naar een andere wijk."}),
     "GET /gezin/<uuid:plan_id>/ [B]": Spec(ids={"plan_id": "plan_b"}),
+    f"GET {P}/plan.pdf [B]": Spec(ids={"plan_id": "plan_b"}),
+    "GET /gezin/<uuid:plan_id>/plan.pdf [B]": Spec(ids={"plan_id": "plan_b"}),
     "POST /gezin/<uuid:plan_id>/goedkeuren/": Spec(body=lambda w: {
         "akkoord-number": "1", "akkoord-agree": "on"}),
     "POST /gezin/<uuid:plan_id>/reactie/": Spec(body=lambda w: {"reactie-text": "Dank u."}),

@@ -364,3 +364,34 @@ def test_the_agreed_coordinator_of_a_match_starts_a_plan_for_a_coordinator(
     assert starter.get(f"/plans/{created.json()['id']}").status_code == 403
     assert api_client_for(family.coordinator).get(
         f"/plans/{created.json()['id']}").status_code == 200
+
+
+def test_the_product_code_is_optional_and_none_for_the_network(api, family, plan):
+    """An action of the family's informal network is paid from nothing: it gets no product
+    code (and one given is refused); a professional's action gets "jeugdhulp" when no code
+    is given, and none when the code is empty."""
+    from jeugdketen.plans.models import PlanAction
+
+    plan_id = str(plan.pk)
+    due = timezone.localdate().isoformat()
+    related_id = api.post(f"/plans/{plan_id}/team", {
+        "related_person": {"name": "Oma Joke", "relation": "grootmoeder"},
+        "role": "Haalt op"}).json()["related_person_id"]
+    network = {"description": "Ophalen", "performer": {"related_person_id": related_id},
+               "organisation_id": family.team_org.pk, "due_on": due}
+    informal = api.post(f"/plans/{plan_id}/actions", network)
+    assert informal.status_code == 201, informal.content
+    assert PlanAction.objects.get(pk=informal.json()["id"]).product_code == ""
+    coded = api.post(f"/plans/{plan_id}/actions", {**network, "product_code": "jeugdhulp"})
+    assert coded.status_code == 422 and rule_of(coded) == "product_code_network"
+    assert field_of(coded) == "product_code"
+    professional = {"description": "Gesprek", "performer": {"professional_id": family.coordinator.pk},
+                    "organisation_id": family.team_org.pk, "due_on": due}
+    default = api.post(f"/plans/{plan_id}/actions", professional)
+    empty = api.post(f"/plans/{plan_id}/actions", {**professional, "product_code": ""})
+    assert PlanAction.objects.get(pk=default.json()["id"]).product_code == "jeugdhulp"
+    assert PlanAction.objects.get(pk=empty.json()["id"]).product_code == ""
+    events = ChainEvent.objects.filter(activity="plan_action.planned")
+    assert sorted(e.attributes["product_code"] for e in events) == ["", "", "jeugdhulp"]
+    read = api.get(f"/plans/{plan_id}").json()
+    assert {a["product_code"] for a in read["actions"]} == {"", "jeugdhulp"}

@@ -436,11 +436,19 @@ def test_add_an_action_for_the_network_and_mark_it_done(family, plan, goal, coor
     page = text(coordinator.get(page_url(plan)))
     assert f'value="r:{grandma.related_person_id}"' in page
     assert f'value="p:{family.coordinator.pk}"' in page
-    response = coordinator.post(form_url(plan, "actie"), action_data(
+    # The network's action has no product code: one given is refused at its field.
+    refused = coordinator.post(form_url(plan, "actie"), action_data(
         f"r:{grandma.related_person_id}", family.team_org, **{"act-goal_id": str(goal.pk)}))
+    assert field_error(refused, "id_act-product_code") == (
+        "Een actie van iemand uit het netwerk van het gezin heeft geen productcode.")
+    assert not PlanAction.objects.exists()
+    response = coordinator.post(form_url(plan, "actie"), action_data(
+        f"r:{grandma.related_person_id}", family.team_org,
+        **{"act-goal_id": str(goal.pk), "act-product_code": ""}))
     assert response.status_code == 302, text(response)[:2000]
     item = PlanAction.objects.get()
     assert item.performer_related_id == grandma.related_person_id
+    assert item.product_code == ""
     assert item.budget_eur == Decimal("1250.50") and item.goal_id == goal.pk
     # Marking it done: a small page of its own, linked from the action's row.
     url = form_url(plan, "actie-afgerond", item.pk)

@@ -452,8 +452,11 @@ def _money(value: Any, field_name: str) -> Decimal:
 def add_action(actor: Actor, plan_id: Any, *, description: str, organisation_id: Any,
                due_on: date, performer_professional_id: Any = None,
                performer_related_id: Any = None, budget_eur: Any = 0,
-               product_code: str = DEFAULT_PRODUCT_CODE, goal_id: Any = None,
+               product_code: str | None = None, goal_id: Any = None,
                at: datetime | None = None) -> PlanAction:
+    """An action of the plan. The product code says what a professional's action is paid
+    from (not given: "jeugdhulp"; empty: none); an action of the family's informal network
+    is paid from nothing and has no product code."""
     now = moment(at)
     plan, members = _plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
@@ -479,8 +482,15 @@ def add_action(actor: Actor, plan_id: Any, *, description: str, organisation_id:
     if not isinstance(due_on, date):
         raise Refusal("date", _("Een datum."), field="due_on")
     budget = _money(budget_eur, "budget_eur")
-    code = (product_code or DEFAULT_PRODUCT_CODE).strip()
-    if code not in {p.code for p in product_codes(plan)}:
+    code = (product_code or "").strip()
+    if related is not None:
+        if code:
+            raise Refusal("product_code_network", _(
+                "Een actie van iemand uit het netwerk van het gezin heeft geen productcode."),
+                field="product_code")
+    elif product_code is None:
+        code = DEFAULT_PRODUCT_CODE
+    if code and code not in {p.code for p in product_codes(plan)}:
         raise Refusal("product_code", _("Onbekende productcode voor deze gemeente."),
                       field="product_code")
     goal = None
@@ -730,7 +740,7 @@ def snapshot(plan: Plan) -> dict[str, Any]:
         "goals": [{"title": g.title, "weight": g.weight, "levels": g.levels}
                   for g in plan.goals.all()],
         "actions": [f"{a.description} – {_performer(a)} – {a.due_on.isoformat()} – "
-                    f"€ {a.budget_eur} ({a.product_code})"
+                    f"€ {a.budget_eur}" + (f" ({a.product_code})" if a.product_code else "")
                     for a in plan.actions.select_related("performer_professional",
                                                          "performer_related")],
         "team": [f"{_member_name(m)}: {m.role}" for m in team],
@@ -994,17 +1004,19 @@ class FamilyPage:
 
 
 @audit.write_path
-def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True) -> FamilyPage:
+def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True,
+              action: Action = Action.READ) -> FamilyPage:
     """The plan with its team, goals, actions, evaluations, versions and analyses, in a
-    number of queries that does not grow with the goals, actions or evaluations."""
-    plan = audit.get_or_deny(actor, Action.READ, Data.PLAN, Plan.objects.select_related(
+    number of queries that does not grow with the goals, actions or evaluations. `action`
+    is what is logged: the page reads, the PDF prints (Action.PRINT)."""
+    plan = audit.get_or_deny(actor, action, Data.PLAN, Plan.objects.select_related(
         "household", "coordinator__organisation", "main_organisation", "match"), plan_id, "plan")
     members = members_of(plan.household)
     team = list(TeamMember.objects.filter(plan=plan).select_related(
         "professional__organisation", "related_person"))
     plan.jk_team_professionals = {  # type: ignore[attr-defined]
         m.professional_id for m in team if m.professional_id and m.left_at is None}
-    decision = audit.authorize(actor, Action.READ, target(plan, members))
+    decision = audit.authorize(actor, action, target(plan, members))
     page = FamilyPage(plan=plan, members=members, decision=decision, team=team)
     page.relations = {str(p): r for p, r in HouseholdMember.objects.filter(
         household_id=plan.household_id).values_list("person_id", "relation")}
@@ -1018,7 +1030,7 @@ def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True) -> Fami
     page.spent_eur = sum((a.spent_eur or Decimal("0") for a in page.actions), Decimal("0"))
     page.versions = list(plan.versions.select_related("created_by"))
     page.comments = list(plan.comments.all())
-    if audit.if_allowed(actor, Action.READ, target(plan, members, Data.EVALUATION)).allowed:
+    if audit.if_allowed(actor, action, target(plan, members, Data.EVALUATION)).allowed:
         page.evaluations = list(plan.evaluations.select_related("recorded_by")
                                 .prefetch_related("scores"))
     if with_analyses:

@@ -15,7 +15,6 @@ from ninja import Field, Router, Schema, Status
 from jeugdketen.analysis import actions as analysis_actions
 from jeugdketen.plans import actions
 from jeugdketen.plans.actions import FamilyPage, RelatedInput
-from jeugdketen.plans.models import DEFAULT_PRODUCT_CODE
 
 router = Router(tags=["family plans"])
 
@@ -242,7 +241,7 @@ class ActionIn(Schema):
     organisation_id: int
     due_on: date
     budget_eur: Decimal = Field(Decimal("0"), ge=0, le=1000000, decimal_places=2)
-    product_code: str = Field(DEFAULT_PRODUCT_CODE, min_length=1, max_length=30)
+    product_code: str | None = Field(None, max_length=30)
     goal_id: int | None = None
 
 
@@ -250,7 +249,8 @@ class ActionIn(Schema):
 def add_action(request: HttpRequest, plan_id: UUID, payload: ActionIn) -> Status[dict]:
     """Who does what by when: a professional of the team OR a member of the family's
     network (exactly one), the responsible organisation, the budget in euros and a product
-    code (default `jeugdhulp`)."""
+    code: for a professional's action `jeugdhulp` when not given, none when empty; an action
+    of the family's network has none (a code is refused with `product_code_network`)."""
     item = actions.add_action(
         request.actor, plan_id, description=payload.description,  # type: ignore[attr-defined]
         performer_professional_id=payload.performer.professional_id,

@@ -314,6 +314,15 @@ def family_plan(request: HttpRequest, plan_id: Any) -> HttpResponse:
     return _render(request, plan_id)
 
 
+@page(r.is_citizen)
+def family_plan_pdf(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    """The family's plan as a PDF, in the words of their own view (logged as a print)."""
+    from jeugdketen.plans.documents import pdf_response, plan_document
+
+    family = read_plan(actor_for(request), plan_id, with_analyses=False, action=Action.PRINT)
+    return pdf_response(plan_document(family, for_family=True))
+
+
 def _back(plan_id: Any, anchor: str) -> HttpResponse:
     return redirect(reverse("family_plan", kwargs={"plan_id": plan_id}) + f"#{anchor}")
 

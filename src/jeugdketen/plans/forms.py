@@ -353,7 +353,10 @@ class ActionForm(PlanForm):
     due_on = _date(_("Uiterlijk op"))
     budget_eur = EuroField(label=_("Budget in euro"), required=False,
                            help_text=_("Bijvoorbeeld 250 of 99,50. Leeg: geen kosten."))
-    product_code = forms.ChoiceField(label=_("Productcode"))
+    product_code = forms.ChoiceField(
+        label=_("Productcode"), required=False,
+        help_text=_("Waaruit de actie betaald wordt. Leeg bij een actie van het netwerk van "
+                    "het gezin, of als er geen kosten zijn."))
     goal_id = forms.TypedChoiceField(label=_("Bij doel"), coerce=int, required=False,
                                      empty_value=None)
 
@@ -363,7 +366,7 @@ class ActionForm(PlanForm):
         super().__init__(*args, **kwargs)
         _select(self, "performer", performers, blank=_("Kies wie het doet"))
         _select(self, "organisation_id", organisations)
-        _select(self, "product_code", product_codes)
+        _select(self, "product_code", product_codes, blank=_("Geen productcode"))
         _select(self, "goal_id", goals, blank=_("Geen bepaald doel"))
 
     def performer_ids(self) -> tuple[str | None, str | None]:

@@ -536,7 +536,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
             "pk": item.pk, "description": item.description,
             "goal": item.goal.title if item.goal is not None else "",
             "who": who, "organisation": item.organisation.name, "due": _day(item.due_on),
-            "budget": euro(item.budget_eur), "product_code": item.product_code,
+            "budget": euro(item.budget_eur), "product_code": item.product_code or "–",
             "done": _("Afgerond op %(day)s, uitgegeven %(spent)s") % {
                 "day": _day(done_on), "spent": euro(item.spent_eur)} if done_on else "",
             "overdue": done_on is None and item.due_on < today,
@@ -675,6 +675,16 @@ def plan_page(request: HttpRequest, plan_id: Any) -> HttpResponse:
     view.page = actions.read_plan(view.actor, plan_id)
     view.analyses_loaded = True
     return view.render()
+
+
+@page(r.can_care)
+def plan_pdf(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    """The plan as a PDF for the coordinator and the care team (logged as a print)."""
+    from jeugdketen.plans.documents import pdf_response, plan_document
+
+    family = actions.read_plan(actor_for(request), plan_id, with_analyses=False,
+                               action=Action.PRINT)
+    return pdf_response(plan_document(family, for_family=False))
 
 
 # --- the forms of the family page ------------------------------------------------------

@@ -486,6 +486,7 @@ def own_signals_query(actor: Actor, where: Any = None) -> Any:
     return signals if where is None else signals.filter(where)
 
 
+@audit.write_path
 def own_signals(actor: Actor, *, where: Any = None,
                 order: tuple[str, ...] = ("-registered_on", "-id"),
                 limit: int | None = None, offset: int = 0) -> list[Signal]:
@@ -996,11 +997,24 @@ def information_letter(actor: Actor, signal_id: Any) -> Any:
     decision = decide(actor, Action.READ, target)
     if not decision.allowed:
         raise audit.AccessDenied(actor, Action.PRINT, target, decision)
+    # The address on the envelope is the BRP's current one (asked before anything is
+    # written, so a slow BRP holds no write lock); without an answer, the kept one.
+    address, answered = None, True
+    if signal.person.bsn:
+        from jeugdketen.brp import client as brp
+
+        try:
+            found = brp.person(signal.person.bsn)
+        except brp.BrpUnavailable:
+            answered = False
+        else:
+            address = found.address if found is not None else None
     audit.append([audit.entry(actor, Action.PRINT, target, decision)])
     municipality = _municipality(signal)
     # The letter goes to the family in Dutch, whatever language the professional reads.
     with translation.override("nl"):
-        return build(signal, municipality.name if municipality else "")
+        return build(signal, municipality.name if municipality else "", brp_address=address,
+                     brp_answered=answered)
 
 
 def _person_for_rights(actor: Actor, person_id: Any, action: Action) -> Person:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ class Section:
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)  # a table, first row the header
+    widths: tuple[int, ...] = ()  # the table's relative column widths (none: equal)
 
 
 @dataclass
@@ -31,6 +33,9 @@ class Document:
     addressee: list[str]
     sections: list[Section]
     filename: str
+    sender: list[str] = field(default_factory=list)  # a letter's sender block
+    dated: str = ""  # a letter's date line
+    notes: list[str] = field(default_factory=list)  # for whoever prints it; never printed
 
 
 def _d(day: date | None) -> str:
@@ -47,7 +52,50 @@ def letter_recipients(signal: Signal) -> str:
     return "youth"
 
 
-def information_letter(signal: Signal, municipality_name: str) -> Document:
+def postcode_text(postcode: str) -> str:
+    """1234AB as it is written on an envelope: 1234 AB."""
+    code = postcode.replace(" ", "").upper()
+    return f"{code[:4]} {code[4:]}" if len(code) == 6 else code
+
+
+def house_text(number: int | None, letter: str = "", addition: str = "") -> str:
+    """The house number as written: 70A, 12-2, 7B-1."""
+    if number is None:
+        return ""
+    text = f"{number}{letter}"
+    return f"{text}-{addition}" if addition else text
+
+
+def postal_address(signal: Signal, brp_address: Any, *, brp_answered: bool) -> tuple[list[str], list[str]]:
+    """The family's address for the envelope: the BRP's (street, house number with letter
+    and addition, postcode and place); without it, what the platform keeps (postcode and
+    house number), with a note for the professional who prints the letter."""
+    if brp_address is not None:
+        street = " ".join(part for part in (
+            brp_address.street, house_text(brp_address.house_number, brp_address.house_letter,
+                                           brp_address.addition)) if part)
+        place = "  ".join(part for part in (postcode_text(brp_address.postcode),
+                                            brp_address.place) if part)
+        return [line for line in (street, place) if line], []
+    person = signal.person
+    kept = " ".join(part for part in (postcode_text(person.postcode), person.house) if part)
+    if not brp_answered:
+        note = _("De BRP gaf nu geen antwoord: alleen de postcode en het huisnummer staan op "
+                 "de brief. Probeer het later opnieuw voor het volledige adres.")
+    elif person.bsn:
+        note = _("De BRP kent geen woonadres in Nederland voor deze jongere. Vul het adres "
+                 "zelf aan.")
+    else:
+        note = _("Deze jongere heeft geen BSN, dus het adres komt niet uit de BRP. Vul straat "
+                 "en woonplaats zelf aan.")
+    return ([kept] if kept else []), [note]
+
+
+def information_letter(signal: Signal, municipality_name: str, *, brp_address: Any = None,
+                       brp_answered: bool = True, today: date | None = None) -> Document:
+    """The letter to the youth and/or the parents: the sender block (the organisation and
+    its contact person), the date, the addressee with the address from the BRP, and what
+    the registration means, in plain Dutch."""
     person, contact = signal.person, signal.contact
     name = f"{person.given_names} {person.family_name}"
     who = letter_recipients(signal)
@@ -60,13 +108,20 @@ def information_letter(signal: Signal, municipality_name: str) -> Document:
     else:
         addressee = [_("Aan %(name)s") % {"name": name}]
         you, yours = _("u"), _("u")
-    address = f"{person.postcode} {person.house_number or ''}".strip()
-    if address:
-        addressee.append(address)
+    lines, notes = postal_address(signal, brp_address, brp_answered=brp_answered)
+    addressee.extend(lines)
     org = signal.organisation.name
+    sender = [org, _("Contactpersoon: %(name)s") % {"name": contact.full_name}]
+    if signal.contact_phone:
+        sender.append(_("Telefoon: %(phone)s") % {"phone": signal.contact_phone})
+    if signal.contact_email:
+        sender.append(_("E-mail: %(email)s") % {"email": signal.contact_email})
     return Document(
         title=_("Melding in de Verwijsindex"),
         addressee=addressee,
+        sender=sender,
+        dated=_("Datum: %(date)s") % {"date": _d(today or timezone.localdate())},
+        notes=notes,
         filename=f"brief-verwijsindex-{signal.pk}.pdf",
         sections=[
             Section(_("Wat hebben wij gedaan?"), [
@@ -212,9 +267,18 @@ def pdf(document: Document) -> bytes:
     out.set_margins(20, 20, 20)
     out.add_page()
     out.set_font(FAMILY, size=10)
+    if document.sender:  # a letter: the sender block at the top right
+        for i, line in enumerate(document.sender):
+            out.set_font(FAMILY, "B" if i == 0 else "", size=10)
+            out.cell(0, 5, str(line), align="R", new_x="LMARGIN", new_y="NEXT")
+        out.ln(8)
+        out.set_font(FAMILY, size=10)
     for line in document.addressee:
-        out.cell(0, 5, str(line), new_x="LMARGIN", new_y="NEXT")
+        out.multi_cell(100, 5, str(line), new_x="LMARGIN", new_y="NEXT")
     out.ln(6)
+    if document.dated:
+        out.cell(0, 5, document.dated, new_x="LMARGIN", new_y="NEXT")
+        out.ln(4)
     out.set_font(FAMILY, "B", 16)
     out.multi_cell(0, 8, document.title, new_x="LMARGIN", new_y="NEXT")
     for section in document.sections:
@@ -226,7 +290,10 @@ def pdf(document: Document) -> bytes:
             out.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
             out.ln(2)
         if section.rows:
-            with out.table(text_align="LEFT", line_height=5) as table:
+            if section.widths:  # a wide table: a smaller size keeps words whole
+                out.set_font(FAMILY, size=9)
+            with out.table(text_align="LEFT", line_height=5,
+                           col_widths=section.widths or None) as table:
                 for row in section.rows:
                     cells = table.row()
                     for value in row:

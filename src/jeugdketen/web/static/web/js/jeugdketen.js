@@ -67,3 +67,40 @@
     Array.prototype.forEach.call(fields, setup);
   });
 })();
+
+/* 4. The main menu folds away on a narrow screen (a <details>, open in the HTML so that it
+ *    works without JavaScript) and is always open on a wide one. Printing opens every
+ *    <details> so that nothing folded away is missing from paper, and closes them after. */
+(function () {
+  "use strict";
+
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 40em)") : null;
+
+  function fit() {
+    var menus = document.querySelectorAll("[data-jk-menu]");
+    Array.prototype.forEach.call(menus, function (menu) {
+      menu.open = !(narrow && narrow.matches);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", fit);
+  if (narrow) {
+    if (narrow.addEventListener) {
+      narrow.addEventListener("change", fit);
+    } else if (narrow.addListener) {
+      narrow.addListener(fit);
+    }
+  }
+
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) {
+      return !d.open && !d.hasAttribute("data-jk-menu");
+    });
+    opened.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+})();
