@@ -136,11 +136,20 @@ def test_client_match_tells_each_the_others_contact_details_only(db, django_capt
         message = Message.objects.get(recipient=me)
         assert other.full_name in message.body and other.organisation.name in message.body
         assert me.full_name not in message.body
-        for secret in ("Geheimnaam", "Zichtbaarniet", kid.bsn or "-", str(kid.pk)):
-            assert secret not in message.body and secret not in message.subject
+        # Each hears whom their own signal is about (they registered the youth), and no
+        # BSN or key; the subject names nobody.
+        assert f"Geheimnaam Zichtbaarniet, geboren {kid.birth_date:%d-%m-%Y}" in message.body
+        for secret in (kid.bsn or "-", str(kid.pk)):
+            assert secret not in message.body
+        assert "Geheimnaam" not in message.subject
     assert sorted(m.to[0] for m in mail.outbox) == sorted([a.email, b.email])
     for m in mail.outbox:
-        assert "Geheimnaam" not in m.body and (kid.bsn or "-") not in m.body
+        assert "Geheimnaam Zichtbaarniet" in m.body and (kid.bsn or "-") not in m.body
+    # Naming the youth is a read of base data, on the ground of the registration, logged.
+    for me in (a, b):
+        assert AccessLogRecord.objects.filter(
+            user_id=me.user_id, data="base_data", action="read", client_id=str(kid.pk),
+            ground="registration", outcome="allowed").exists()
     assert ChainEvent.objects.filter(activity="match.created").count() == 1
 
 

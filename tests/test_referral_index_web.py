@@ -89,7 +89,10 @@ def test_matches_page_and_coordinator_agreement(db):
     match = actions.register_signal(f.professional_actor(b), kid.pk).matches[0]
     page_a = login(a).get("/verwijsindex/matches/").content.decode()
     assert b.full_name in page_a and b.organisation.name in page_a
-    assert kid.given_names not in page_a  # contact data only
+    # The involved professional sees whom their own signal is about (they registered the
+    # youth), with the deadline; beyond that contact data only.
+    assert f"{kid.given_names} {kid.family_name}" in page_a and kid.bsn not in page_a
+    assert "Regievoerder afspreken vóór" in page_a
     login(a).post("/verwijsindex/matches/", {"match": match.pk, "propose": "1",
                                             f"m{match.pk}-professional_id": a.pk})
     login(b).post("/verwijsindex/matches/", {"match": match.pk, "accept": "1", "aligned": "yes"})

@@ -102,12 +102,14 @@ def test_decision_aid_to_agreed_coordinator(browser, platform_url):
     signal(team, person_id)
     assert "match" in team.content().lower()
 
-    # Both see the match with the other's contact details, and only that.
+    # Both see the match with the other's contact details, and whom their own signal is
+    # about (they entered Noah themselves), with the deadline.
     team.goto("/verwijsindex/matches/")
     assert_accessible(team, "matches")
     newest = team.locator("section.jk-card").first
     assert "Petra Leerkracht" in newest.text_content()
-    assert "Noah" not in newest.text_content()
+    assert "Noah de Vries" in newest.text_content()
+    assert "Regievoerder afspreken vóór" in newest.text_content()
     select = newest.locator("select")
     option = select.locator("option", has_text="Rachid Regisseur").first.get_attribute("value")
     select.select_option(option)
@@ -126,3 +128,27 @@ def test_decision_aid_to_agreed_coordinator(browser, platform_url):
     school.goto("/verwijsindex/berichten/")
     assert "Regievoerder afgesproken" in school.content()
     assert_accessible(school, "inbox")
+
+
+def test_the_municipal_coordinator_works_the_overdue_list(browser, platform_url):
+    """Issue 9: the municipality's coordinator opens the overdue matches, most overdue first,
+    filters them by neighbourhood, and sees no youth on the list or the cards."""
+    town = new_page(browser, platform_url)
+    log_in(town, "demo.gemeente")
+    town.goto("/verwijsindex/matches/")
+    town.get_by_role("link", name=re.compile("Matches zonder regievoerder na de termijn")).click()
+    town.wait_for_url(re.compile(r"/verwijsindex/matches/termijn-verlopen/"))
+    assert_accessible(town, "overdue matches")
+    rows = town.locator("main table tbody tr")
+    assert rows.count() >= 1
+    late = [int(re.search(r"\d+", rows.nth(i).locator("td").nth(1).text_content()).group())
+            for i in range(rows.count())]
+    assert late == sorted(late, reverse=True)
+    hood = town.locator("#wijk option").nth(1)
+    name = hood.text_content()
+    town.select_option("#wijk", hood.get_attribute("value"))
+    town.get_by_role("button", name="Filteren").click()
+    town.wait_for_url(re.compile(r"wijk="))
+    assert_accessible(town, "overdue matches filtered")
+    for i in range(town.locator("main table tbody tr").count()):
+        assert name in town.locator("main table tbody tr").nth(i).text_content()

@@ -70,12 +70,58 @@ def walk(page: Any, steps: Callable[[Any, bool], None]) -> None:
             steps(page, size is PHONE)
 
 
+UUID = r"[0-9a-f-]{36}"
+
+
 def _teacher(page: Any, phone: bool) -> None:
+    """The school: find a child among the own registrations, and see on the matches
+    which child each is about."""
+    follow(page, "/personen/", "persons", phone)
+    follow(page, re.compile(rf"^/personen/{UUID}/$"), "person", phone)
+    page.goto("/")
     follow(page, "/verwijsindex/matches/", "matches", phone)
+    assert page.locator(".jk-match-youth").count(), "a match does not name its youth"
+
+
+def _coordinator(page: Any, phone: bool) -> None:
+    """The neighbourhood team's coordinator: from the worklist or the plans to a plan."""
+    follow(page, "/plannen/", "my plans", phone)
+    follow(page, re.compile(rf"^/plannen/{UUID}/$"), "plan", phone)
+
+
+def _parent(page: Any, phone: bool) -> None:
+    """A parent: the family plan, and who looked at the family's data."""
+    follow(page, "/gezin/", "family plans", phone)
+    follow(page, re.compile(rf"^/gezin/{UUID}/$"), "family plan", phone)
+    page.goto("/")
+    follow(page, "/toegang/", "own access overview", phone)
+
+
+def _youth(page: Any, phone: bool) -> None:
+    """A youth of 16 or older: own data and who looked at it."""
+    follow(page, re.compile(rf"^/personen/{UUID}/$"), "own data", phone)
+    page.goto("/")
+    follow(page, "/toegang/", "own access overview", phone)
+
+
+def _privacy(page: Any, phone: bool) -> None:
+    """The privacy officer: break-the-glass reviews and the rights in the reference index."""
+    follow(page, "/privacy/noodtoegang/", "break-the-glass reviews", phone)
+    page.goto("/")
+    follow(page, "/verwijsindex/rechten/", "rights", phone)
+
+
+def _municipal_coordinator(page: Any, phone: bool) -> None:
+    """The municipality's coordinator: the overdue matches, most overdue first."""
+    follow(page, "/verwijsindex/matches/", "matches", phone)
+    follow(page, "/verwijsindex/matches/termijn-verlopen/", "overdue matches", phone)
 
 
 def _functional_admin(page: Any, phone: bool) -> None:
-    # admin (issue 9): the decision aids, then the municipality's settings.
+    """The functional administrator: corrections for the BRP; the decision aids, the
+    municipality's settings and its organisations (admin part)."""
+    follow(page, "/beheer/correcties/", "corrections", phone)
+    page.goto("/")
     follow(page, "/signaalgids/", "Signaalgids", phone)
     follow(page, "/signaalgids/beheer/", "decision aids: versions and upload", phone)
     follow(page, "/beheer/gemeente/", "municipality settings and product codes", phone)
@@ -91,6 +137,11 @@ def _platform_admin(page: Any, phone: bool) -> None:
 
 ROLES: dict[str, Callable[[Any, bool], None]] = {
     "demo.professional": _teacher,
+    "demo.regisseur": _coordinator,
+    "demo.ouder": _parent,
+    "demo.jongere": _youth,
+    "demo.privacy": _privacy,
+    "demo.gemeente": _municipal_coordinator,
     "demo.beheer": _functional_admin,
     "demo.admin": _platform_admin,
 }

@@ -172,6 +172,8 @@ GET {P}/plan.pdf                                                   | Y    | Y   
 GET {P}/plan.pdf [B]                                               | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
 GET /gezin/<uuid:plan_id>/plan.pdf                                 | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
 GET /gezin/<uuid:plan_id>/plan.pdf [B]                             | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
+# referral (issue 9): the municipality's coordinator's list of overdue matches
+GET /verwijsindex/matches/termijn-verlopen/                        | -    | -     | -   | Y     | -    | -    | -    | -    | -   | -    | -
 # admin (issue 9): decision aids by the functional administrator; organisations, accounts
 # and the municipality's settings by the platform administrator, and by the functional
 # administrator within their own municipality without privileged roles.

@@ -368,6 +368,14 @@ def _signal(actor: Actor, action: Action, target: Target, care_role: str) -> Dec
     return Decision.deny("signals are seen by their own organisation and the privacy officer")
 
 
+def _involved(prof: Professional, match: Any) -> bool:
+    """Is the professional's own active signal in the match?"""
+    if getattr(match, "jk_involved_for", None) == prof.pk:  # loaded with a list of matches
+        return bool(match.jk_involved)
+    return bool(match.signals.filter(contact_id=prof.pk, status="active",
+                                     expires_on__gt=timezone.localdate()).exists())
+
+
 def _match(actor: Actor, action: Action, target: Target, care_role: str) -> Decision:
     match = target.record
     prof = actor.professional
@@ -375,8 +383,7 @@ def _match(actor: Actor, action: Action, target: Target, care_role: str) -> Deci
         return Decision.deny("matches are seen only by the professionals involved")
     if target.data is Data.APPOINTMENT and action is not Action.UPDATE:
         return Decision.deny("an appointment is made, not read")
-    if target.data is Data.MATCH and care_role and match.signals.filter(
-            contact_id=prof.pk, status="active", expires_on__gt=timezone.localdate()).exists():
+    if target.data is Data.MATCH and care_role and _involved(prof, match):
         return Decision(True, Ground.MATCH, care_role)
     if ("coordinator" in actor.roles and prof.organisation.kind == "municipality"
             and match.municipality_id == prof.organisation.municipality_id

@@ -84,6 +84,7 @@ ERROR_TEXTS = {
     "409": "Refused by the current state (a duplicate, already done, changed meanwhile).",
     "413": "The body is larger than the limit (JEUGDKETEN_MAX_BODY_BYTES).",
     "422": "Invalid input: each field with the rule it broke.",
+    "500": "Something went wrong on our side (logged); the body holds no detail of it.",
     "503": "The database is busy with other changes: nothing was saved; try again after "
            "Retry-After seconds.",
 }
@@ -93,7 +94,8 @@ WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 def error_statuses(method: str, operation: dict[str, Any]) -> list[str]:
     """The error answers an operation can give, derived from what it is: authenticated
     (401, 403, and 503 because even a denied read writes an access-log record), path
-    parameters (404), a write (409, 413), a body (400) and any input (422)."""
+    parameters (404), a write (409, 413), a body (400) and any input (422); every one can
+    fail on our side (500)."""
     authenticated = bool(operation.get("security"))
     has_body = "requestBody" in operation
     params = operation.get("parameters", [])
@@ -110,6 +112,7 @@ def error_statuses(method: str, operation: dict[str, Any]) -> list[str]:
         statuses.append("413")
     if has_body or params:
         statuses.append("422")
+    statuses.append("500")
     if authenticated or method in WRITE_METHODS:
         statuses.append("503")
     return statuses

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -283,9 +283,7 @@ def _log_match(match: Match, signal: Signal) -> None:
     officer see: this organisation registered a signal and a match was made. Nobody can use
     the index to look for a youth without it showing in that youth's overview."""
     youth = {s.person_id: s.person for s in match.signals.select_related("person")}
-    prof = signal.contact
-    actor = Actor(user=prof.user, professional=prof,
-                  access_point=AccessPoint(channel="system", user_agent="verwijsindex"))
+    actor = _system_actor(signal.contact)
     decision = Decision(True, Ground.MATCH, "professional")
     audit.append([audit.entry(actor, Action.CREATE, Target(
         Data.MATCH, person=person, object_id=str(match.pk)), decision)
@@ -296,11 +294,33 @@ def _contact_line(s: Signal) -> str:
     return f"- {s.contact.full_name}, {s.contact.organisation.name}, {s.contact_phone}, {s.contact_email}"
 
 
+def _system_actor(prof: Professional) -> Actor:
+    return Actor(user=prof.user, professional=prof,
+                 access_point=AccessPoint(channel="system", user_agent="verwijsindex"))
+
+
+def _about_line(signal: Signal) -> str:
+    """Whom the match is about, for the professional who signalled this youth (they
+    registered them, so they hold the base data): policy checked and logged as a read of
+    base data; empty when the policy gives no ground (then the message names nobody)."""
+    prof, person = signal.contact, signal.person
+    actor = _system_actor(prof)
+    target = Target(Data.BASE_DATA, person=person, object_id=str(person.pk))
+    decision = decide(actor, Action.READ, target)
+    if not decision.allowed:
+        return ""
+    audit.append([audit.entry(actor, Action.READ, target, decision)])
+    return _("Uw signaal over: %(name)s, geboren %(born)s.") % {
+        "name": f"{person.given_names} {person.family_name}",
+        "born": f"{person.birth_date:%d-%m-%Y}"}
+
+
 def _notify(match: Match, newcomers: list[Signal]) -> None:
     """Every involved professional hears, at once, the other professionals' contact details
-    and nothing else. A newcomer hears of everyone; the others hear of the newcomers."""
+    and whom their own signal is about, nothing else. A newcomer hears of everyone; the
+    others hear of the newcomers."""
     everyone = list(match.signals.filter(status=SignalStatus.ACTIVE)
-                    .select_related("contact__organisation", "contact__user"))
+                    .select_related("contact__organisation", "contact__user", "person"))
     new_ids = {s.pk for s in newcomers}
     outbox = []
     for s in everyone:
@@ -308,9 +328,11 @@ def _notify(match: Match, newcomers: list[Signal]) -> None:
         if not others:
             continue
         subject = _("Match in de verwijsindex")
+        about = _about_line(s)
         body = "\n".join([
             _("Er is een match op een van uw signalen in de verwijsindex. "
               "Neem contact op met elkaar en spreek af wie de regie neemt."),
+            *([about] if about else []),
             "", _("Betrokken professionals:"), *(_contact_line(o) for o in others),
         ])
         Message.objects.create(recipient=s.contact, match=match, subject=subject, body=body)
@@ -485,24 +507,55 @@ def read_signal(actor: Actor, signal_id: Any) -> Signal:
     return signal
 
 
+KIND_ORDER: dict[str, int] = {MatchKind.CLIENT: 0, MatchKind.FAMILY: 1, MatchKind.ADDRESS: 2}
+
+
+def match_ids(actor: Actor, signals: list[Signal]) -> dict[int, int]:
+    """Per signal of the caller's own (they are its contact): the open match it is in, the
+    same one registering it answered (client before family before address). A colleague of
+    the same organisation is not involved in that match and hears of no match. One query."""
+    prof = actor.professional
+    mine = [s.pk for s in signals if prof is not None and s.contact_id == prof.pk]
+    if not mine:
+        return {}
+    rows = (Match.signals.through.objects.filter(signal_id__in=mine)
+            .exclude(match__status=MatchStatus.CLOSED)
+            .values_list("signal_id", "match_id", "match__kind"))
+    found: dict[int, int] = {}
+    for signal_id, match_id, _kind in sorted(rows, key=lambda r: (KIND_ORDER.get(r[2], 9), r[1])):
+        found.setdefault(signal_id, match_id)
+    return found
+
+
 def _match_target(match: Match) -> Target:
     return Target(Data.MATCH, object_id=str(match.pk), record=match)
 
 
-@audit.write_path
-def my_matches(actor: Actor) -> list[Match]:
-    """The matches the caller is involved in (through their own active signal), plus for the
-    municipality's coordinator the overdue ones. Contact data only."""
-    if actor.professional is None:
-        return []
-    mine = Q(signals__contact=actor.professional, signals__status=SignalStatus.ACTIVE)
-    qs = Match.objects.exclude(status=MatchStatus.CLOSED)
-    if "coordinator" in actor.roles and actor.professional.organisation.kind == "municipality":
-        qs = qs.filter(mine | Q(status=MatchStatus.OPEN, coordinator_due__lt=timezone.localdate(),
-                                municipality_id=actor.professional.organisation.municipality_id))
-    else:
-        qs = qs.filter(mine)
-    matches = list(qs.distinct().order_by("-created_at"))
+def _with_signals(qs: Any) -> Any:
+    """Matches with what a card shows, in a fixed number of queries whatever their number:
+    the coordinators, and the active signals (contact, organisation, youth, neighbourhood)."""
+    active = (Signal.objects.filter(status=SignalStatus.ACTIVE)
+              .select_related("contact__organisation", "person__neighbourhood")
+              .order_by("registered_on", "id"))
+    return qs.select_related(
+        "coordinator__organisation", "proposed_coordinator__organisation", "proposed_by",
+    ).prefetch_related(Prefetch("signals", queryset=active, to_attr="jk_active"))
+
+
+def _mark_involved(actor: Actor, matches: list[Match]) -> None:
+    """Tell the policy, from the loaded signals, whether the actor is involved in each match
+    (their own active signal in it), so that deciding on a list costs no query per match."""
+    prof = actor.professional
+    today = timezone.localdate()
+    for match in matches:
+        match.jk_involved_for = prof.pk if prof else None  # type: ignore[attr-defined]
+        match.jk_involved = prof is not None and any(  # type: ignore[attr-defined]
+            s.contact_id == prof.pk and s.expires_on > today for s in match_contacts(match))
+
+
+def _read_matches(actor: Actor, matches: list[Match]) -> list[Match]:
+    """Of these matches, the ones the policy lets the actor read, each logged as read."""
+    _mark_involved(actor, matches)
     rows, allowed = [], []
     for match in matches:
         decision = decide(actor, Action.READ, _match_target(match))
@@ -513,17 +566,162 @@ def my_matches(actor: Actor) -> list[Match]:
     return allowed
 
 
+def oversees(actor: Actor) -> bool:
+    prof = actor.professional
+    return (prof is not None and "coordinator" in actor.roles
+            and prof.organisation.kind == "municipality")
+
+
+@audit.write_path
+def my_matches(actor: Actor) -> list[Match]:
+    """The matches the caller is involved in (through their own active signal), plus for the
+    municipality's coordinator the overdue ones. Contact data only."""
+    if actor.professional is None:
+        return []
+    mine = Q(signals__contact=actor.professional, signals__status=SignalStatus.ACTIVE)
+    qs = Match.objects.exclude(status=MatchStatus.CLOSED)
+    if oversees(actor):
+        qs = qs.filter(mine | Q(status=MatchStatus.OPEN, coordinator_due__lt=timezone.localdate(),
+                                municipality_id=actor.professional.organisation.municipality_id))
+    else:
+        qs = qs.filter(mine)
+    ids = qs.values("pk")
+    return _read_matches(actor, list(_with_signals(Match.objects.filter(pk__in=ids))
+                                     .order_by("-created_at", "-id")))
+
+
+@dataclass
+class Overdue:
+    """One page of the municipality's overdue matches, most overdue first, and what the
+    list can be filtered on (the neighbourhoods and organisations of all of them)."""
+
+    matches: list[Match]
+    total: int
+    page: int
+    pages: int
+    neighbourhoods: list[tuple[str, str]]
+    organisations: list[tuple[int, str]]
+
+
+OVERDUE_PER_PAGE = 25
+
+
+@audit.write_path
+def overdue_matches(actor: Actor, *, neighbourhood: str = "", organisation: int | None = None,
+                    page: int = 1, per_page: int = OVERDUE_PER_PAGE) -> Overdue:
+    """For the municipality's coordinator: the matches of their municipality without an
+    agreed coordinator past the deadline, the longest overdue first. Only the page shown is
+    read (and logged); the filters offer what the overdue matches hold."""
+    if not oversees(actor):
+        raise audit.AccessDenied(actor, Action.READ, Target(Data.MATCH),
+                                 Decision.deny("the overdue list is the municipality's coordinator's"))
+    assert actor.professional is not None
+    overdue = Match.objects.filter(
+        status=MatchStatus.OPEN, coordinator_due__lt=timezone.localdate(),
+        municipality_id=actor.professional.organisation.municipality_id)
+    active = Q(signals__status=SignalStatus.ACTIVE)
+    hoods = sorted({(code, name or code) for code, name in overdue.filter(active).exclude(
+        signals__person__neighbourhood__isnull=True).values_list(
+        "signals__person__neighbourhood_id", "signals__person__neighbourhood__name")},
+        key=lambda h: (h[1], h[0]))
+    orgs = sorted(set(overdue.filter(active).values_list(
+        "signals__organisation_id", "signals__organisation__name")), key=lambda o: (o[1], o[0]))
+    chosen = overdue
+    if neighbourhood:
+        chosen = chosen.filter(pk__in=overdue.filter(
+            active, signals__person__neighbourhood_id=neighbourhood).values("pk"))
+    if organisation is not None:
+        chosen = chosen.filter(pk__in=overdue.filter(
+            active, signals__organisation_id=organisation).values("pk"))
+    total = chosen.count()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = list(_with_signals(chosen).order_by("coordinator_due", "created_at", "id")
+                [(page - 1) * per_page:page * per_page])
+    return Overdue(_read_matches(actor, rows), total, page, pages, hoods, orgs)
+
+
 @audit.write_path
 def read_match(actor: Actor, match_id: Any) -> Match:
     match = audit.get_or_deny(actor, Action.READ, Data.MATCH,
-                         Match.objects, match_id)
+                              _with_signals(Match.objects), match_id)
     audit.authorize(actor, Action.READ, _match_target(match))
     return match
 
 
 def match_contacts(match: Match) -> list[Signal]:
+    """The match's active signals, oldest first (loaded with the match where it was)."""
+    loaded = getattr(match, "jk_active", None)
+    if loaded is not None:
+        return list(loaded)
     return list(match.signals.filter(status=SignalStatus.ACTIVE)
-                .select_related("contact__organisation").order_by("registered_on", "id"))
+                .select_related("contact__organisation", "person__neighbourhood")
+                .order_by("registered_on", "id"))
+
+
+def neighbourhood_of(match: Match) -> Any:
+    """The neighbourhood of the match's youth (the first signal's with one known): what the
+    municipality's coordinator needs to settle it, and what chain events carry anyway."""
+    return next((s.person.neighbourhood for s in match_contacts(match)
+                 if s.person.neighbourhood_id), None)
+
+
+@dataclass(frozen=True)
+class Youth:
+    person_id: Any
+    name: str
+    birth_date: date
+
+
+def _youth(person: Person) -> Youth:
+    return Youth(person.pk, f"{person.given_names} {person.family_name}", person.birth_date)
+
+
+@audit.write_path
+def youth_of_matches(actor: Actor, matches: list[Match]) -> dict[int, Youth]:
+    """Whom each match is about, for whoever already holds that youth's base data: the
+    involved professional sees the youth of their own signal (they registered them); anyone
+    else only a youth for whom the policy gives them a ground of its own (never the match
+    itself). Each youth shown is logged as a read of base data. Matches without a youth the
+    actor may see are left out. Queries: a fixed number, plus the policy's own questions
+    for youth the actor has a plan with."""
+    from jeugdketen.plans.models import Plan
+    from jeugdketen.registry.models import Registration
+
+    prof = actor.professional
+    if prof is None or not matches:
+        return {}
+    candidates: dict[int, list[Person]] = {}
+    for match in matches:
+        signals = match_contacts(match)
+        own = [s.person for s in signals if s.contact_id == prof.pk]
+        candidates[match.pk] = own or [s.person for s in signals]
+    persons = {p.pk: p for found in candidates.values() for p in found}
+    registered = set(Registration.objects.filter(
+        professional=prof, person_id__in=list(persons)).values_list("person_id", flat=True))
+    # Only a plan of the person's household can give a ground besides a registration: the
+    # policy is asked only about youth with such a plan where the actor takes part.
+    with_plan = set(Plan.objects.filter(household__members__person_id__in=list(persons)).filter(
+        Q(coordinator=prof) | Q(team__professional=prof, team__left_at__isnull=True))
+        .values_list("household__members__person_id", flat=True))
+    decisions: dict[Any, Decision] = {}
+    for pk, person in persons.items():
+        person.jk_registered_for = prof.pk  # type: ignore[attr-defined]
+        person.jk_registered = pk in registered  # type: ignore[attr-defined]
+        if pk in registered or pk in with_plan:
+            decisions[pk] = decide(actor, Action.READ, Target(Data.BASE_DATA, person=person))
+    found: dict[int, Youth] = {}
+    rows = []
+    for match in matches:
+        for person in candidates[match.pk]:
+            decision = decisions.get(person.pk)
+            if decision is not None and decision.allowed:
+                found[match.pk] = _youth(person)
+                rows.append(audit.entry(actor, Action.READ, Target(
+                    Data.BASE_DATA, person=person, object_id=str(person.pk)), decision))
+                break
+    audit.append(rows)
+    return found
 
 
 # --- coordinator --------------------------------------------------------------------------
@@ -551,7 +749,9 @@ def _candidate(match: Match, professional_id: Any) -> Professional:
 
 def _tell_all(match: Match, subject: str, body: str) -> None:
     for s in match_contacts(match):
-        Message.objects.create(recipient=s.contact, match=match, subject=subject, body=body)
+        about = _about_line(s)
+        Message.objects.create(recipient=s.contact, match=match, subject=subject,
+                               body=f"{body}\n{about}" if about else body)
 
 
 @audit.write_path
@@ -645,11 +845,17 @@ def alert_overdue(today: date | None = None) -> int:
             p for p in Professional.objects.filter(
                 organisation__kind="municipality", organisation__municipality=match.municipality)
             if "coordinator" in p.roles]
+        hood = neighbourhood_of(match)
+        # The neighbourhood and the deadline (never the youth): what the coordinator needs
+        # to find the match on the overdue list.
+        where = _("Wijk: %(hood)s. Termijn: %(due)s.") % {
+            "hood": (hood.name or hood.code) if hood else _("onbekend"),
+            "due": f"{match.coordinator_due:%d-%m-%Y}"}
         for prof in coordinators:
             Message.objects.create(
                 recipient=prof, match=match, subject=_("Geen regievoerder afgesproken"),
                 body=_("Bij een match in de verwijsindex is binnen de termijn geen regievoerder "
-                       "afgesproken. U kunt er een aanwijzen."))
+                       "afgesproken. U kunt er een aanwijzen.") + "\n" + where)
         match.overdue_alerted_at = timezone.now()
         match.save(update_fields=["overdue_alerted_at"])
         emit(Activity.COORDINATOR_OVERDUE, attributes={"kind": match.kind})

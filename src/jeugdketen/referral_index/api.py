@@ -53,12 +53,10 @@ def register_signal(request: HttpRequest, payload: SignalIn) -> Status[dict]:
     result = actions.register_signal(
         request.actor, payload.person_id, duration_days=payload.duration_days,  # type: ignore[attr-defined]
         contact_phone=payload.contact_phone or "", contact_email=payload.contact_email or "")
-    match_id = result.matches[0].pk if result.matches else None
+    # The same match id GET /signals gives: none for a colleague of the same organisation,
+    # who is not involved in the match.
+    match_id = actions.match_ids(request.actor, [result.signal]).get(result.signal.pk)  # type: ignore[attr-defined]
     if not result.created:
-        # A colleague of the same organisation is not involved in the match: no match id.
-        prof = request.actor.professional  # type: ignore[attr-defined]
-        if result.signal.contact_id != (prof.pk if prof else None):
-            match_id = None
         raise Refusal("active_signal_exists", _(
             "Uw organisatie heeft al een actief signaal op deze jongere. U kunt de looptijd "
             "daarvan verlengen."), status=409, field="person_id",
@@ -94,8 +92,11 @@ def extend_signal(request: HttpRequest, signal_id: int, payload: ExtendIn) -> di
 
 @router.get("/signals", response=list[SignalOut])
 def own_signals(request: HttpRequest) -> list[dict]:
-    """Only the caller's own organisation's active signals."""
-    return [signal_out(s) for s in actions.own_signals(request.actor)]  # type: ignore[attr-defined]
+    """Only the caller's own organisation's active signals; `match_id` as registering the
+    signal answered (only on the caller's own signals: a colleague is not in the match)."""
+    signals = actions.own_signals(request.actor)  # type: ignore[attr-defined]
+    matches = actions.match_ids(request.actor, signals)  # type: ignore[attr-defined]
+    return [signal_out(s, matches.get(s.pk)) for s in signals]
 
 
 class MatchSignalOut(Schema):
@@ -112,10 +113,26 @@ class CoordinatorOut(Schema):
     organisation: str
 
 
+class YouthOut(Schema):
+    person_id: UUID
+    name: str
+    birth_date: date
+
+
+class NeighbourhoodOut(Schema):
+    code: str
+    name: str
+
+
 class MatchOut(Schema):
     id: int
     kind: Literal["client", "family", "address"]
     created_at: datetime
+    youth: YouthOut | None = Field(None, description=(
+        "Whom the match is about: only for a professional who already holds the youth's "
+        "base data (the involved professional, for the youth of their own signal); null for "
+        "anyone else. Reading it is logged as a read of base data."))
+    neighbourhood: NeighbourhoodOut | None
     signals: list[MatchSignalOut]
     coordinator: CoordinatorOut | None
     proposed_coordinator: CoordinatorOut | None
@@ -131,9 +148,13 @@ def _person_out(prof: object | None) -> dict | None:
             "organisation": prof.organisation.name}  # type: ignore[attr-defined]
 
 
-def match_out(match: Match) -> dict:
+def match_out(match: Match, youth: actions.Youth | None = None) -> dict:
+    hood = actions.neighbourhood_of(match)
     return {
         "id": match.pk, "kind": match.kind, "created_at": match.created_at,
+        "youth": youth and {"person_id": youth.person_id, "name": youth.name,
+                            "birth_date": youth.birth_date},
+        "neighbourhood": hood and {"code": hood.code, "name": hood.name},
         "signals": [{"organisation": s.contact.organisation.name, "contact_name": s.contact.full_name,
                      "contact_phone": s.contact_phone, "contact_email": s.contact_email,
                      "registered_on": s.registered_on} for s in actions.match_contacts(match)],
@@ -144,15 +165,26 @@ def match_out(match: Match) -> dict:
     }
 
 
+def matches_out(request: HttpRequest, matches: list[Match]) -> list[dict]:
+    youth = actions.youth_of_matches(request.actor, matches)  # type: ignore[attr-defined]
+    return [match_out(m, youth.get(m.pk)) for m in matches]
+
+
+def one_match_out(request: HttpRequest, match: Match) -> dict:
+    return matches_out(request, [match])[0]
+
+
 @router.get("/matches", response=list[MatchOut])
 def my_matches(request: HttpRequest) -> list[dict]:
-    """The matches the caller is involved in: contact data only."""
-    return [match_out(m) for m in actions.my_matches(request.actor)]  # type: ignore[attr-defined]
+    """The matches the caller is involved in (for the municipality's coordinator also the
+    overdue ones of their municipality): the other professionals' contact data, and the
+    youth only to whoever already holds the youth's base data."""
+    return matches_out(request, actions.my_matches(request.actor))  # type: ignore[attr-defined]
 
 
 @router.get("/matches/{match_id}", response=MatchOut)
 def get_match(request: HttpRequest, match_id: int) -> dict:
-    return match_out(actions.read_match(request.actor, match_id))  # type: ignore[attr-defined]
+    return one_match_out(request, actions.read_match(request.actor, match_id))  # type: ignore[attr-defined]
 
 
 class ProposeIn(Schema):
@@ -161,7 +193,7 @@ class ProposeIn(Schema):
 
 @router.post("/matches/{match_id}/coordinator", response=MatchOut)
 def propose_coordinator(request: HttpRequest, match_id: int, payload: ProposeIn) -> dict:
-    return match_out(actions.propose_coordinator(request.actor, match_id, payload.professional_id))  # type: ignore[attr-defined]
+    return one_match_out(request, actions.propose_coordinator(request.actor, match_id, payload.professional_id))  # type: ignore[attr-defined]
 
 
 class AcceptIn(Schema):
@@ -171,13 +203,13 @@ class AcceptIn(Schema):
 @router.post("/matches/{match_id}/coordinator/accept", response=MatchOut)
 def accept_coordinator(request: HttpRequest, match_id: int, payload: AcceptIn | None = None) -> dict:
     aligned = payload.signals_aligned if payload is not None else True
-    return match_out(actions.accept_coordinator(request.actor, match_id, signals_aligned=aligned))  # type: ignore[attr-defined]
+    return one_match_out(request, actions.accept_coordinator(request.actor, match_id, signals_aligned=aligned))  # type: ignore[attr-defined]
 
 
 @router.post("/matches/{match_id}/coordinator/appoint", response=MatchOut)
 def appoint_coordinator(request: HttpRequest, match_id: int, payload: ProposeIn) -> dict:
     """The municipality's coordinator appoints one when the involved did not agree in time."""
-    return match_out(actions.appoint_coordinator(request.actor, match_id, payload.professional_id))  # type: ignore[attr-defined]
+    return one_match_out(request, actions.appoint_coordinator(request.actor, match_id, payload.professional_id))  # type: ignore[attr-defined]
 
 
 class RightsRequestIn(Schema):

@@ -19,7 +19,8 @@ class ReferralIndexConfig(AppConfig):
         register_navigation("my_signals", _("Signalen"), r.can_signal,
                             ("my_signals", "signal_register", "signal_detail", "signal_letter"))
         register_navigation("my_matches", _("Matches"),
-                            lambda u: r.can_care(u) or municipal_coordinator(u), ("my_matches",))
+                            lambda u: r.can_care(u) or municipal_coordinator(u),
+                            ("my_matches", "overdue_matches"))
         register_navigation("inbox", _("Berichten"), r.has_professional,
                             ("inbox", "inbox_message"), count=unread_of_user)
         register_navigation("rights", _("Rechten verwijsindex"), r.can_review,

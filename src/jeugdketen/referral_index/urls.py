@@ -9,6 +9,7 @@ urlpatterns = [
     path("signalen/<int:signal_id>/brief/", views.letter, name="signal_letter"),
     path("signalen/<int:signal_id>/brief.pdf", views.letter, {"as_pdf": True}, name="signal_letter_pdf"),
     path("matches/", views.my_matches, name="my_matches"),
+    path("matches/termijn-verlopen/", views.overdue, name="overdue_matches"),
     path("berichten/", views.inbox, name="inbox"),
     path("berichten/<int:message_id>/", views.inbox_message, name="inbox_message"),
     path("rechten/", views.rights, name="rights"),

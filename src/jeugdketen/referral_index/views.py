@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -35,7 +36,7 @@ from jeugdketen.referral_index.models import MatchStatus
 from jeugdketen.rules import Refusal
 from jeugdketen.web import listing, lookup, pickers
 from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, add_action_errors, page
+from jeugdketen.web.views.common import actor_for, add_action_errors, page, page_number
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -65,6 +66,10 @@ def my_signals(request: HttpRequest) -> HttpResponse:
                             SIGNALS_PER_PAGE)
     signals = actions.own_signals(actor, where=where, order=SIGNAL_SORTS[sort][1],
                                   limit=SIGNALS_PER_PAGE, offset=paging.offset)
+    # The match each of the caller's own signals is in (as GET /api/v1/signals tells).
+    matches = actions.match_ids(actor, signals)
+    for s in signals:
+        s.jk_match_id = matches.get(s.pk)  # type: ignore[attr-defined]
     return render(request, "referral_index/signals.html", {
         "signals": signals, "search": search, "sort": sort,
         "sort_options": [(key, label) for key, (label, _order) in SIGNAL_SORTS.items()],
@@ -129,7 +134,8 @@ def detail(request: HttpRequest, signal_id: int) -> HttpResponse:
                 messages.success(request, _("De looptijd is aangepast."))
                 return redirect("signal_detail", signal_id=signal.pk)
     return render(request, "referral_index/detail.html", {
-        "signal": signal, "withdraw_form": withdraw_form, "extend_form": extend_form})
+        "signal": signal, "withdraw_form": withdraw_form, "extend_form": extend_form,
+        "match_id": actions.match_ids(actor, [signal]).get(signal.pk)})
 
 
 @page(r.can_care)
@@ -141,7 +147,7 @@ def letter(request: HttpRequest, signal_id: int, as_pdf: bool = False) -> HttpRe
                   {"document": document, "signal_id": signal_id})
 
 
-def _match_view(actor: Any, match: Any) -> dict[str, Any]:
+def _match_view(actor: Any, match: Any, youth: actions.Youth | None = None) -> dict[str, Any]:
     contacts = actions.match_contacts(match)
     prof = actor.professional
     mine = any(s.contact_id == prof.pk for s in contacts)
@@ -149,6 +155,7 @@ def _match_view(actor: Any, match: Any) -> dict[str, Any]:
                   for s in contacts if s.contact.organisation.may_coordinate]
     return {
         "match": match, "others": [s for s in contacts if s.contact_id != prof.pk],
+        "youth": youth, "neighbourhood": actions.neighbourhood_of(match),
         "involved": mine, "candidates": candidates,
         "can_accept": (match.status == MatchStatus.OPEN and match.proposed_coordinator is not None
                        and match.proposed_by_id != prof.pk and mine),
@@ -183,8 +190,33 @@ def my_matches(request: HttpRequest) -> HttpResponse:
         except Refusal as exc:
             messages.error(request, exc.message)
         return redirect("my_matches")
-    matches = [_match_view(actor, m) for m in actions.my_matches(actor)]
-    return render(request, "referral_index/matches.html", {"matches": matches})
+    found = actions.my_matches(actor)
+    youth = actions.youth_of_matches(actor, found)
+    matches = [_match_view(actor, m, youth.get(m.pk)) for m in found]
+    return render(request, "referral_index/matches.html", {
+        "matches": matches, "oversees": actions.oversees(actor)})
+
+
+@page(lambda u: "coordinator" in r.roles_of(u))
+def overdue(request: HttpRequest) -> HttpResponse:
+    """The municipality's coordinator: matches without an agreed coordinator past their
+    deadline, most overdue first, by neighbourhood and organisation, 25 a page."""
+    actor = actor_for(request)
+    # A CBS neighbourhood code (BU + digits); anything else filters on nothing that exists.
+    hood = re.sub(r"[^A-Z0-9]", "", request.GET.get("wijk", "").upper())[:10]
+    org = request.GET.get("organisatie", "").strip()
+    organisation = int(org) if org.isdigit() and len(org) < 18 else None
+    listing = actions.overdue_matches(actor, neighbourhood=hood, organisation=organisation,
+                                      page=page_number(request))
+    today = timezone.localdate()
+    rows = [{"match": m, "neighbourhood": actions.neighbourhood_of(m),
+             "organisations": sorted({s.contact.organisation.name
+                                      for s in actions.match_contacts(m)}),
+             "days": (today - m.coordinator_due).days} for m in listing.matches]
+    return render(request, "referral_index/overdue.html", {
+        "rows": rows, "listing": listing, "neighbourhood": hood, "organisation": organisation,
+        "previous_page": listing.page - 1 if listing.page > 1 else None,
+        "next_page": listing.page + 1 if listing.page < listing.pages else None})
 
 
 @page(r.has_professional)

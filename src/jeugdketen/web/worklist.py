@@ -223,7 +223,7 @@ def _matches(actor: Actor, today: date) -> list[Item]:
                 "%(n)s matches zonder regievoerder na de termijn", found["n"]) % {
                 "n": found["n"]}, _("De termijn verliep op %(day)s. Wijs een regievoerder "
                                     "aan.") % {"day": _day(found["first"])},
-                reverse("my_matches"), found["first"], late=True))
+                reverse("overdue_matches"), found["first"], late=True))
     return items
 
 
