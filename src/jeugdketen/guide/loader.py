@@ -238,10 +238,12 @@ def _uploaded() -> dict[str, Aid]:
     from jeugdketen.guide.models import AidVersion
 
     active = list(AidVersion.objects.filter(active=True).order_by("slug")
-                  .values_list("pk", "slug"))
+                  .values_list("pk", "slug", "version"))
     found: dict[str, Aid] = {}
-    for pk, slug in active:
+    for pk, slug, version in active:
         aid = _parsed.get(pk)
+        if aid is not None and (aid.slug, aid.version) != (slug, version):
+            aid = None  # a cached parse of a row that was rolled back (its id reused)
         if aid is None:
             source = AidVersion.objects.filter(pk=pk).values_list("source", flat=True).first()
             aid, _problems = read_bytes((source or "").encode("utf-8"), f"version {pk}",
@@ -283,7 +285,8 @@ def at_version(slug: str, version: str) -> Aid | None:
     row = AidVersion.objects.filter(slug=slug, version=version).values_list("pk", "source").first()
     if row is None:
         return None
-    if row[0] not in _parsed:
+    cached = _parsed.get(row[0])
+    if cached is None or (cached.slug, cached.version) != (slug, version):
         aid, _problems = read_bytes(row[1].encode("utf-8"), f"version {row[0]}",
                                     expected_slug=slug)
         if aid is None:
