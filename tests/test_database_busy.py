@@ -84,7 +84,8 @@ def platform(tmp_path):
     token = out.strip().splitlines()[-1]
     with sqlite3.connect(db) as setup:
         setup.execute("INSERT INTO registry_municipality (code, name, address_match, "
-                      "coordinator_days, min_signal_days) VALUES ('GM9901', 'Testdam', 1, 10, 90)")
+                      "coordinator_days, min_signal_days, listed) "
+                      "VALUES ('GM9901', 'Testdam', 1, 10, 90, 0)")
     return db, env, token
 
 
