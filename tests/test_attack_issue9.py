@@ -569,3 +569,64 @@ def test_deep_nesting_is_a_problem_named_not_a_crash():
     # The built-in aids are nested far less deep than the limit.
     for path in sorted(loader.BUILTIN_DIR.glob("*.yaml")):
         assert loader.read(path)[0] is not None, path
+
+
+# --- more: the family's PDF, the start page, odd admin queries ------------------------
+
+
+@pytest.mark.parametrize("actor,plan", [("ocit", "plan"), ("cit", "plan_b"), ("prof", "plan"),
+                                        ("out", "plan")])
+def test_the_family_pdf_is_the_family_s_own(w, actor, plan):
+    client = w.web(actor)
+    real = client.get(reverse("family_plan_pdf", args=[w.ids[plan]]))
+    none = client.get(reverse("family_plan_pdf", args=[uuid.uuid4()]))
+    assert real.status_code in (302, 403, 404)
+    assert real.status_code == none.status_code
+    assert not real["Content-Type"].startswith("application/pdf")
+
+
+def test_the_family_and_the_team_get_their_pdf(w):
+    own = w.web("cit").get(reverse("family_plan_pdf", args=[w.ids["plan"]]))
+    team = w.web("teach").get(reverse("plan_pdf", args=[w.ids["plan"]]))
+    assert own.status_code == team.status_code == 200
+    assert own["Content-Type"] == team["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("actor", ["out", "colleague", "coord", "priv", "anal", "fadm",
+                                   "padm", "prof_b", "ocit"])
+def test_the_start_page_names_no_one_without_a_ground(w, actor):
+    """Mijn werk: the worklist, the unread count and the overdue item of the municipal
+    coordinator name neither family A's children nor their birth dates."""
+    response = w.web(actor).get(reverse("home"))
+    assert response.status_code == 200
+    for word in [*names(w, "C", "S"), *w.persons["C"].words[2:]]:
+        if word:
+            assert word not in text(response), (actor, word)
+
+
+@pytest.mark.parametrize("query", [{"q": "%"}, {"q": "_"}, {"q": "' OR 1=1"},
+                                   {"q": "x" * 3000}, {"pagina": "99999999999999"},
+                                   {"pagina": "-2"}, {"pagina": "x"}])
+def test_the_organisations_list_takes_any_query_and_stays_in_the_municipality(w, query):
+    response = w.web("fadm").get(reverse("admin_organisations"), query)
+    assert response.status_code == 200
+    assert "Wijkteam Anderdam" not in text(response)
+
+
+@pytest.mark.parametrize("actor", ["cit", "ocit", "anon"])
+def test_citizens_have_no_matches_or_signals_in_the_api(w, actor):
+    client = ApiClient(w.tokens.get(actor))
+    for path in ("/matches", "/signals", f"/matches/{w.ids['match']}"):
+        response = client.get(path)
+        if response.status_code == 200:  # the list of one's own matches: none
+            assert response.json() == [], (actor, path)
+        else:
+            assert response.status_code in (401, 403, 404), (actor, path)
+
+
+@pytest.mark.parametrize("actor", ["prof", "teach", "coord", "priv", "anal", "cit"])
+def test_no_one_but_an_administrator_reaches_the_municipality_settings(w, actor):
+    response = w.web(actor).get(reverse("admin_municipality"),
+                                {"gemeente": w.ids["municipality"]})
+    assert response.status_code in (302, 403)
+    assert "matrix-zorg" not in text(response)
