@@ -630,3 +630,74 @@ def test_no_one_but_an_administrator_reaches_the_municipality_settings(w, actor)
                                 {"gemeente": w.ids["municipality"]})
     assert response.status_code in (302, 403)
     assert "matrix-zorg" not in text(response)
+
+
+def test_a_functional_admin_creates_no_organisation_in_another_municipality(w):
+    w.web("fadm").post(reverse("admin_organisations"), {
+        "org-name": "Stiekem Anderdam", "org-kind": "school",
+        "org-municipality_code": w.ids["municipality_b"], "org-may_signal": "on"})
+    assert not Organisation.objects.filter(name="Stiekem Anderdam").exists()
+
+
+def test_a_functional_admin_cannot_revoke_another_municipality_s_activation_code(w):
+    from jeugdketen.access import actions as access
+
+    from .factories import professional_actor
+
+    other = w.professionals["prof_b"]
+    _raw, code = access.issue_activation_code(professional_actor(w.professionals["padm"]),
+                                              other.user)
+    response = w.web("fadm").post(reverse("admin_revoke_code", args=[code.pk]))
+    assert response.status_code == 403
+    code.refresh_from_db()
+    assert code.revoked_at is None
+
+
+def test_professional_names_are_escaped(w):
+    """A functional admin names a colleague like a script: the team picker, the matches and
+    the messages write it as text."""
+    evil = '<script>alert(4)</script>'
+    Professional.objects.filter(pk=w.ids["teach"]).update(full_name=evil)
+    Professional.objects.filter(pk=w.ids["colleague"]).update(full_name=evil + "x")
+    pages = [w.web("prof").get(reverse("pick_team", args=[w.ids["plan"]])),
+             w.web("prof").get(reverse("my_matches")),
+             w.web("prof").get(reverse("inbox")),
+             w.web("padm").get(reverse("admin_organisation", args=[w.ids["school"]]))]
+    for response in pages:
+        assert response.status_code == 200
+        assert "<script>alert(4)" not in text(response)
+    assert "&lt;script&gt;alert(4)" in text(pages[1])
+
+
+def test_a_child_under_16_with_a_login_sees_no_family_plan(w):
+    """A login of an eight-year-old (BRP-verified member of the household): the family's
+    plan, its PDF and the youth-only pages answer like an unknown plan."""
+    from django.conf import settings
+
+    from .factories import UserFactory
+
+    user = UserFactory(person=w.persons["C"].person, username="attack.kind")
+    client = Client(HTTP_USER_AGENT="attack")
+    client.cookies[settings.SESSION_COOKIE_NAME] = _verified_session(user)
+    for name in ("family_plan", "family_plan_pdf"):
+        real = client.get(reverse(name, args=[w.ids["plan"]]))
+        none = client.get(reverse(name, args=[uuid.uuid4()]))
+        assert real.status_code == none.status_code, name
+        assert real.status_code in (403, 404), name
+        assert "Zwaantje" not in text(real)
+
+
+@pytest.mark.parametrize("actor", ["colleague", "out", "prof_b"])
+def test_my_decision_aids_search_tells_nothing_about_a_child_without_ground(w, actor):
+    """The colleague's organisation holds prof's completed aid about Quintijn, but the
+    colleague has no ground for Quintijn: searching his BSN, name or birth date answers
+    as for someone nobody has."""
+    child = w.persons["C"].person
+    client = w.web(actor)
+    for known, unknown in ((child.bsn, "999999990"), (child.given_names, "Zzyzx"),
+                           (child.birth_date.strftime("%d-%m-%Y"), "01-01-1901")):
+        hit = client.get(reverse("guide_sessions"), {"zoek": known})
+        miss = client.get(reverse("guide_sessions"), {"zoek": unknown})
+        assert same_answer(hit, miss, known, unknown), (actor, known)
+        for word in names(w, "C"):
+            assert word not in shown(hit, known)
