@@ -701,3 +701,21 @@ def test_my_decision_aids_search_tells_nothing_about_a_child_without_ground(w, a
         assert same_answer(hit, miss, known, unknown), (actor, known)
         for word in names(w, "C"):
             assert word not in shown(hit, known)
+
+
+def test_the_team_s_pdf_leaves_out_a_member_whose_consent_was_withdrawn(w):
+    """The coordinator records that the school's consent for the sister is withdrawn: the
+    teacher's PDF of the plan is refused: the team sees a plan only with consent for every
+    member, so the PDF never names a member without one."""
+    from jeugdketen.access import actions as access
+    from jeugdketen.access.models import Consent
+
+    from .factories import professional_actor
+
+    consent = Consent.objects.get(plan_id=w.ids["plan"], organisation_id=w.ids["school"],
+                                  person_id=w.ids["S"])
+    access.withdraw_consent(professional_actor(w.professionals["prof"]), consent.pk)
+    before = w.web("teach").get(reverse("plan_pdf", args=[w.ids["plan"]]))
+    # Today the whole plan is refused to the team member (consent for every member).
+    assert before.status_code == 403
+    assert "Ysolde" not in text(before)
