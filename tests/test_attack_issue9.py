@@ -719,3 +719,33 @@ def test_the_team_s_pdf_leaves_out_a_member_whose_consent_was_withdrawn(w):
     # Today the whole plan is refused to the team member (consent for every member).
     assert before.status_code == 403
     assert "Ysolde" not in text(before)
+
+
+@pytest.mark.parametrize("fmt", ["rights_report", "rights_report_pdf", "rights_report_json"])
+def test_a_privacy_officer_of_another_municipality_gets_no_rights_report(w, fmt):
+    from django.conf import settings
+
+    from .factories import ProfessionalFactory
+
+    other = ProfessionalFactory(organisation_id=w.ids["team_b"], roles=["privacy_officer"])
+    client = Client(HTTP_USER_AGENT="attack")
+    client.cookies[settings.SESSION_COOKIE_NAME] = _verified_session(other.user)
+    real = client.get(reverse(fmt, args=[w.ids["C"]]))
+    none = client.get(reverse(fmt, args=[uuid.uuid4()]))
+    assert real.status_code == none.status_code == 403
+    assert "Quintijn" not in text(real)
+    own = w.web("priv").get(reverse(fmt, args=[w.ids["C"]]))
+    assert own.status_code == 200
+
+
+@pytest.mark.parametrize("actor", ["prof", "priv", "padm"])
+def test_only_a_functional_admin_restores_a_built_in_aid(w, actor):
+    from jeugdketen.guide import actions as guide
+
+    from .factories import professional_actor
+
+    fadm = professional_actor(w.professionals["fadm"])
+    guide.activate_version(fadm, w.ids["aid_version"])
+    w.web(actor).post(reverse("guide_admin_restore", args=["meldcode"]))
+    w.web("fadm").get(reverse("guide_admin_restore", args=["meldcode"]))  # a GET: nothing
+    assert AidVersion.objects.get(pk=w.ids["aid_version"]).active
