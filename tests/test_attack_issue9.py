@@ -749,3 +749,47 @@ def test_only_a_functional_admin_restores_a_built_in_aid(w, actor):
     w.web(actor).post(reverse("guide_admin_restore", args=["meldcode"]))
     w.web("fadm").get(reverse("guide_admin_restore", args=["meldcode"]))  # a GET: nothing
     assert AidVersion.objects.get(pk=w.ids["aid_version"]).active
+
+
+def test_a_functional_admin_cannot_silence_privileged_accounts_through_their_organisation(w):
+    """Switching off the municipality's own organisation would switch off the privacy
+    officer's and the platform administrator's accounts with it; revoking their tokens
+    one by one is refused like switching them off."""
+    client = w.web("fadm")
+    for key in ("priv", "padm"):
+        holder = w.professionals[key]
+        token = ApiToken.objects.filter(user=holder.user).latest("id")
+        client.post(reverse("admin_revoke_token", args=[token.pk]))
+        token.refresh_from_db()
+        assert token.revoked_at is None, key
+    client.post(reverse("admin_organisation_active", args=[w.ids["town"]]), {"active": "0"})
+    for key in ("priv", "padm"):
+        user = Professional.objects.select_related("user").get(pk=w.professionals[key].pk).user
+        assert user.is_active, key
+
+
+@pytest.mark.parametrize("role", ["privacy_officer", "functional_admin", "platform_admin"])
+def test_a_functional_admin_cannot_switch_off_an_organisation_with_a_privileged_account(
+        w, role):
+    """Finding (high): a functional admin may not switch off a privileged account
+    (set_professional_active refuses), but switching off the organisation it works for
+    did exactly that: the account was switched off and its tokens revoked. Now refused as
+    switching off the account itself; an organisation without one still can be."""
+    from .factories import ProfessionalFactory
+
+    holder = ProfessionalFactory(organisation_id=w.ids["school"], roles=[role])
+    token = token_for(holder.user)
+    client = w.web("fadm")
+    client.post(reverse("admin_organisation_active", args=[w.ids["school"]]), {"active": "0"})
+    holder.user.refresh_from_db()
+    assert holder.user.is_active
+    assert ApiToken.objects.get(user=holder.user).revoked_at is None
+    assert Organisation.objects.get(pk=w.ids["school"]).active
+    assert token
+
+
+def test_a_functional_admin_switches_off_an_organisation_without_privileged_accounts(w):
+    client = w.web("fadm")
+    client.post(reverse("admin_organisation_active", args=[w.ids["school"]]), {"active": "0"})
+    assert not Organisation.objects.get(pk=w.ids["school"]).active
+    assert not Professional.objects.get(pk=w.ids["teach"]).user.is_active
