@@ -793,3 +793,19 @@ def test_a_functional_admin_switches_off_an_organisation_without_privileged_acco
     client.post(reverse("admin_organisation_active", args=[w.ids["school"]]), {"active": "0"})
     assert not Organisation.objects.get(pk=w.ids["school"]).active
     assert not Professional.objects.get(pk=w.ids["teach"]).user.is_active
+
+
+def test_a_functional_admin_cannot_revoke_a_privileged_account_s_activation_code(w):
+    from jeugdketen.access import actions as access
+
+    from .factories import professional_actor
+
+    holder = w.professionals["priv"]
+    _raw, code = access.issue_activation_code(professional_actor(w.professionals["padm"]),
+                                              holder.user)
+    w.web("fadm").post(reverse("admin_revoke_code", args=[code.pk]))
+    code.refresh_from_db()
+    assert code.revoked_at is None
+    w.web("padm").post(reverse("admin_revoke_code", args=[code.pk]))
+    code.refresh_from_db()
+    assert code.revoked_at is not None
