@@ -23,13 +23,16 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import ApiToken
 from jeugdketen.guide.models import AidVersion
 from jeugdketen.plans.models import ProductCode
 from jeugdketen.referral_index.models import Message
+from jeugdketen.registry import actions as registry_actions
 from jeugdketen.registry.models import Organisation, Professional
 
 from .conftest import ApiClient, token_for
+from .factories import professional_actor
 from .matrix.world import World, _verified_session, admin_aid_text, build
 
 
@@ -809,3 +812,44 @@ def test_a_functional_admin_cannot_revoke_a_privileged_account_s_activation_code
     w.web("padm").post(reverse("admin_revoke_code", args=[code.pk]))
     code.refresh_from_db()
     assert code.revoked_at is not None
+
+
+@pytest.mark.parametrize("kind", ["veilig_thuis", "certified_institution", "youth_care_provider"])
+def test_a_functional_admin_does_not_change_what_an_organisation_is(w, kind):
+    """A school turned Veilig Thuis could record a legal basis for every child its staff
+    entered and so join any family's plan: the form does not offer it, the action refuses
+    it, and the platform administrator still can."""
+    school = Organisation.objects.get(pk=w.ids["school"])
+    form = {"save": "1", "org-name": school.name, "org-kind": kind,
+            "org-municipality_code": school.municipality_id, "org-may_signal": "on",
+            "org-may_coordinate": "on"}
+    response = w.web("fadm").post(reverse("admin_organisation", args=[school.pk]), form)
+    assert response.status_code == 422  # not a choice the form offers: named at the field
+    school.refresh_from_db()
+    assert school.kind != kind
+    with pytest.raises(AccessDenied):
+        registry_actions.update_organisation(
+            professional_actor(w.professionals["fadm"]), school.pk, name=school.name, kind=kind,
+            municipality_code=school.municipality_id, may_signal=True, may_coordinate=True)
+    school.refresh_from_db()
+    assert school.kind != kind
+    registry_actions.update_organisation(
+        professional_actor(w.professionals["padm"]), school.pk, name=school.name, kind=kind,
+        municipality_code=school.municipality_id, may_signal=True, may_coordinate=True)
+    school.refresh_from_db()
+    assert school.kind == kind
+
+
+@pytest.mark.parametrize(("kind", "allowed"), [("veilig_thuis", False),
+                                               ("certified_institution", False),
+                                               ("youth_care_provider", True), ("school", True)])
+def test_a_functional_admin_sets_up_no_organisation_of_a_statutory_kind(w, kind, allowed):
+    name = f"Nieuw {kind}"
+    w.web("fadm").post(reverse("admin_organisations"), {
+        "org-name": name, "org-kind": kind, "org-municipality_code": w.ids["municipality"]})
+    assert Organisation.objects.filter(name=name).exists() is allowed
+    if not allowed:
+        with pytest.raises(AccessDenied):
+            registry_actions.create_organisation(
+                professional_actor(w.professionals["fadm"]), name=name, kind=kind,
+                municipality_code=w.ids["municipality"])

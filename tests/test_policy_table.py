@@ -35,7 +35,9 @@ not from the code:
   `jeugdketen createadmin`, and the operator at the command line, who both act as
   platform administrator) create, read and update organisations and professionals; a
   functional administrator only within their own municipality and never with the
-  privileged roles (privacy officer, administrators). Nobody deletes, exports or prints them.
+  privileged roles (privacy officer, administrators), never changing an organisation's
+  kind nor setting up one of a statutory kind (Veilig Thuis, a certified institution: a
+  kind decides which legal bases it records). Nobody deletes, exports or prints them.
   The decision aids (their versions, no personal data) are adapted by a functional
   administrator (create, read, update); nobody else, the platform administrator included.
 - Municipal analysts never see person-level data. Nobody deletes or exports base data.
@@ -176,6 +178,9 @@ admin/professional          | -             | -             | -        | -      
 admin/own-municipality      | -             | -             | -        | -       | CRU=admin | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
 admin/other-municipality    | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
 admin/privileged-role       | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/kind-change           | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/statutory-kind        | -             | -             | -        | -       | -         | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
+admin/care-kind             | -             | -             | -        | -       | CRU=admin | CRU=admin | -         | -    | -    | CRU=admin | CRU=admin
 decisionaid/version         | -             | -             | -        | -       | CRU=admin | -         | -         | -    | -    | -         | -
 signal/new-registered       | C=reg         | C=reg         | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
 signal/new-not-registered   | -             | -             | REP=priv | -       | -         | -         | -         | -    | -    | -         | -
@@ -516,6 +521,15 @@ def _admin(s: Scene, *, own: bool, roles: list[str]):
                          record={"municipality_id": place, "roles": roles})
 
 
+def _organisation(s: Scene, **record: object):
+    """An organisation of the actor's own municipality, set up or changed to a kind."""
+    actor = s.actor()
+    place = (actor.professional.organisation.municipality_id
+             if actor.professional is not None else f.MunicipalityFactory().code)
+    return actor, Target(Data.ORGANISATION, object_id="new",
+                         record={"municipality_id": place, **record})
+
+
 def _signal(org, person=None, *, status: str = "active", contact=None):
     from datetime import timedelta
 
@@ -842,6 +856,9 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "admin/own-municipality": lambda s: _admin(s, own=True, roles=["professional"]),
     "admin/other-municipality": lambda s: _admin(s, own=False, roles=["professional"]),
     "admin/privileged-role": lambda s: _admin(s, own=True, roles=["privacy_officer"]),
+    "admin/kind-change": lambda s: _organisation(s, new_kind="school", kind_change=True),
+    "admin/statutory-kind": lambda s: _organisation(s, new_kind="veilig_thuis"),
+    "admin/care-kind": lambda s: _organisation(s, new_kind="youth_care_provider"),
     "decisionaid/version": lambda s: (s.actor(), Target(Data.DECISION_AID, object_id="meldcode")),
     "signal/new-registered": _signal_situation("new-registered"),
     "signal/new-not-registered": _signal_situation("new-not-registered"),

@@ -306,13 +306,18 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
             return Decision(True, Ground.ADMINISTRATION, "platform_admin")
         # A functional administrator: only within their own municipality, and never handing
         # out the privileged roles (or a token for someone else, which skips 2FA).
+        # Nor changing what an organisation is, or setting up one that holds statutory
+        # grounds (Veilig Thuis, a certified institution): a kind decides which legal
+        # bases it can record, so a school turned Veilig Thuis could join any family's plan.
         record = target.record or {}
         own = _municipality_of(actor)
         if (own is not None and record.get("municipality_id") == own
-                and not PRIVILEGED_ROLES & set(record.get("roles", ()))):
+                and not PRIVILEGED_ROLES & set(record.get("roles", ()))
+                and not record.get("kind_change")
+                and record.get("new_kind") not in STATUTORY_KINDS):
             return Decision(True, Ground.ADMINISTRATION, "functional_admin")
         return Decision.deny("a functional administrator manages their own municipality only, "
-                             "without privileged roles")
+                             "without privileged roles, changes of kind or statutory kinds")
 
     if target.data is Data.SIGNAL:
         return _signal(actor, action, target, care_role)
@@ -642,6 +647,11 @@ LEGAL_BASIS_HOLDERS = {
     "veilig_thuis": {"veilig_thuis"},
     "court_order": {"certified_institution", "veilig_thuis", "youth_care_provider"},
 }
+
+
+# Organisations that hold statutory grounds of their own: only the platform administrator
+# sets one up or changes an organisation's kind.
+STATUTORY_KINDS = LEGAL_BASIS_HOLDERS["child_protection"] | LEGAL_BASIS_HOLDERS["veilig_thuis"]
 
 
 def may_hold(record: Any) -> bool:

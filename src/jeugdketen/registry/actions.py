@@ -703,7 +703,8 @@ def create_organisation(
     may_signal: bool = False, may_coordinate: bool = False,
 ) -> Organisation:
     audit.authorize(actor, Action.CREATE, Target(Data.ORGANISATION, object_id=(name or "")[:64],
-                                                 record={"municipality_id": municipality_code}))
+                                                 record={"municipality_id": municipality_code,
+                                                         "new_kind": kind}))
     errors: dict[str, ValidationError] = {}
     name = (name or "").strip()
     _required(name, "name", errors)
@@ -857,6 +858,11 @@ def update_organisation(
         audit.authorize(actor, Action.UPDATE, Target(
             Data.ORGANISATION, object_id=str(organisation.pk),
             record={"municipality_id": municipality_code}))
+    if kind != organisation.kind:
+        audit.authorize(actor, Action.UPDATE, Target(
+            Data.ORGANISATION, object_id=str(organisation.pk),
+            record={"municipality_id": organisation.municipality_id, "new_kind": kind,
+                    "kind_change": True}))
     errors: dict[str, ValidationError] = {}
     name = (name or "").strip()
     _required(name, "name", errors)

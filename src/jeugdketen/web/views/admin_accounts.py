@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jeugdketen.access import actions as access
+from jeugdketen.access.policy import STATUTORY_KINDS
 from jeugdketen.access.models import ActivationCode
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality, OrganisationKind, Professional, Role
@@ -46,8 +47,14 @@ class OrganisationForm(forms.Form):
     may_coordinate = forms.BooleanField(label=gettext_lazy("Mag regie voeren"), required=False)
 
     def __init__(self, *args: Any, municipality: str | None = None, current: str = "",
-                 **kwargs: Any):
+                 kind: str = "", **kwargs: Any):
         super().__init__(*args, **kwargs)
+        if municipality is not None:
+            # A functional administrator keeps an organisation's kind and sets up none of
+            # a statutory kind (the policy refuses both; the form does not offer them).
+            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+                (code, label) for code, label in OrganisationKind.choices
+                if (code == kind if kind else code not in STATUTORY_KINDS)]
         places = Municipality.objects.filter(
             Q(ended_on__isnull=True) | Q(code=current)).order_by("name")
         if municipality is not None:
@@ -113,13 +120,13 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
         member.role_names = role_names(member.roles)  # type: ignore[attr-defined]
     own = registry.administered_municipality(actor)
     edit = OrganisationForm(prefix="org", municipality=own, current=found.municipality_id,
-                            initial={
+                            kind=found.kind, initial={
         "name": found.name, "kind": found.kind, "municipality_code": found.municipality_id,
         "may_signal": found.may_signal, "may_coordinate": found.may_coordinate})
     new = NewProfessionalForm(prefix="new")
     if request.method == "POST" and "save" in request.POST:
         edit = OrganisationForm(request.POST, prefix="org", municipality=own,
-                                current=found.municipality_id)
+                                current=found.municipality_id, kind=found.kind)
         if edit.is_valid():
             try:
                 registry.update_organisation(actor, found.pk, **edit.cleaned_data)
