@@ -187,6 +187,9 @@ def _person_municipalities(person: Person) -> set[str]:
     that entered them. Registering someone elsewhere never hands them to that municipality."""
     from jeugdketen.registry.models import Neighbourhood, Registration
 
+    known = getattr(person, "jk_municipalities", None)  # loaded with the person for a list
+    if known is not None:
+        return set(known)
     if person.neighbourhood_id:
         return set(Neighbourhood.objects.filter(pk=person.neighbourhood_id)
                    .values_list("district__municipality_id", flat=True))
@@ -210,6 +213,9 @@ def _manages_data(actor: Actor, person: Person, *, open_only: bool = True) -> bo
     own = _municipality_of(actor)
     if own is None or own not in _person_municipalities(person):
         return False
+    known = getattr(person, "jk_open_correction" if open_only else "jk_correction", None)
+    if known is not None:  # loaded with the person for a list
+        return bool(known)
     proposals = person.corrections.all()
     return (proposals.filter(status="open") if open_only else proposals).exists()
 

@@ -1,0 +1,247 @@
+"""Every list page asks a constant number of queries: the same for N rows as for 2N.
+
+Each test builds N rows the caller may see, warms the page up (session, translations),
+counts the queries, doubles the rows, counts again and asserts the counts are equal, and
+that the page does list the new rows (a count over a page that lists nothing proves
+nothing). The pages already covered elsewhere (persons, signals, matches, overdue, my
+plans, guide sessions, the access overview, the admin organisation lists, Mijn werk of
+the coordinator and the privacy officer) are not repeated here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jeugdketen.access import actions as access_actions
+from jeugdketen.referral_index.models import Match, Message, MessageKind
+from jeugdketen.registry import actions as registry_actions
+
+from . import factories as f
+from .conftest import token_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    settings.REQUIRE_2FA = False
+    settings.DEMO = False
+
+
+def login(who: Any) -> Client:
+    client = Client(HTTP_USER_AGENT="pytest-list-queries")
+    client.force_login(getattr(who, "user", who))
+    client.cookies["django_language"] = "nl"
+    return client
+
+
+def count(call: Callable[[], Any]) -> tuple[int, Any]:
+    with CaptureQueriesContext(connection) as captured:
+        response = call()
+    assert response.status_code == 200, response.content[:500]
+    return len(captured), response
+
+
+def constant(call: Callable[[], Any], grow: Callable[[int], None], *, n: int = 3,
+             listed: Callable[[Any, int], None] | None = None) -> None:
+    """N rows, warm up, count; 2N rows, count again: equal. `listed(response, total)`
+    checks the page shows all `total` rows."""
+    grow(n)
+    call()
+    few, response = count(call)
+    if listed is not None:
+        listed(response, n)
+    grow(n)
+    many, response = count(call)
+    if listed is not None:
+        listed(response, 2 * n)
+    if many != few:
+        import os
+        if os.environ.get("QDEBUG"):
+            import sys
+            sys.path.insert(0, "/tmp")
+            import q_debug
+            q_debug.dump(call)
+    assert many == few, f"{few} queries for {n} rows, {many} for {2 * n}"
+
+
+def text(response: Any) -> str:
+    return response.content.decode()
+
+
+# --- the inbox -----------------------------------------------------------------------------
+
+
+def test_inbox(professional):
+    other = f.ProfessionalFactory()
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            match = Match.objects.create(kind="client", subject_key=f"client:q{i}{timezone.now()}",
+                                         coordinator_due=timezone.localdate())
+            Message.objects.create(recipient=professional, kind=MessageKind.INDEX,
+                                   subject=f"Onderwerp-match-{match.pk}", body="b", match=match)
+            Message.objects.create(recipient=professional, kind=MessageKind.TEAM_LEFT,
+                                   subject="Onderwerp-team", body="b")
+            Message.objects.create(recipient=other, kind=MessageKind.INDEX,
+                                   subject="Onderwerp-vreemd", body="b")
+
+    def listed(response: Any, total: int) -> None:
+        page = text(response)
+        assert page.count("Onderwerp-match-") == total and "Onderwerp-vreemd" not in page
+
+    client = login(professional)
+    constant(lambda: client.get("/verwijsindex/berichten/"), grow, listed=listed)
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+def test_tokens(professional):
+    def grow(n: int) -> None:
+        for _ in range(n):
+            token_for(professional.user)
+
+    def listed(response: Any, total: int) -> None:
+        assert text(response).count("<tr") - 1 >= total
+
+    client = login(professional)
+    constant(lambda: client.get("/tokens/"), grow, listed=listed)
+
+
+# --- corrections (functional administrator) ------------------------------------------------
+
+
+def test_corrections(functional_admin, professional, neighbourhood):
+    elsewhere = f.NeighbourhoodFactory(district=f.DistrictFactory(
+        municipality=f.MunicipalityFactory(code="GM9977", name="Elders")))
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            person = f.PersonFactory(neighbourhood=neighbourhood, family_name=f"Correctie{i}")
+            f.RegistrationFactory(person=person, professional=professional)
+            f.CorrectionProposalFactory(person=person, proposed_by=professional)
+            stranger = f.PersonFactory(neighbourhood=elsewhere, family_name="Buitenstaander")
+            f.CorrectionProposalFactory(person=stranger, proposed_by=professional)
+
+    def listed(response: Any, total: int) -> None:
+        page = text(response)
+        assert page.count("Correctie") >= total and "Buitenstaander" not in page
+
+    client = login(functional_admin)
+    constant(lambda: client.get("/beheer/correcties/"), grow, listed=listed)
+
+
+# --- the privacy officer's review list of emergency accesses -------------------------------
+
+
+REASON = "Kind niet opgehaald op school, ouders onbereikbaar."
+
+
+def _emergency_reads(professional: Any, reader: Any, officer: Any, neighbourhood: Any,
+                     n: int, *, review: bool) -> None:
+    from jeugdketen.access.models import AccessLogRecord
+
+    for _ in range(n):
+        person = f.PersonFactory(neighbourhood=neighbourhood)
+        f.RegistrationFactory(person=person, professional=professional)
+        registry_actions.read_person(f.professional_actor(reader, emergency_reason=REASON),
+                                     person.pk)
+        if review:
+            record = AccessLogRecord.objects.filter(emergency=True).order_by("-pk").first()
+            assert record is not None
+            access_actions.review_break_glass(f.professional_actor(officer), record.pk,
+                                              justified=True, note="terecht")
+
+
+@pytest.mark.parametrize("show_all", [False, True])
+def test_review_list(show_all, professional, other_professional, privacy_officer,
+                     neighbourhood):
+    def grow(n: int) -> None:
+        _emergency_reads(professional, other_professional, privacy_officer, neighbourhood, n,
+                         review=False)
+        if show_all:
+            _emergency_reads(professional, other_professional, privacy_officer,
+                             neighbourhood, n, review=True)
+
+    client = login(privacy_officer)
+    url = "/privacy/noodtoegang/" + ("?toon=alle" if show_all else "")
+
+    def listed(response: Any, total: int) -> None:
+        assert text(response).count(REASON) == total * (2 if show_all else 1)
+
+    constant(lambda: client.get(url), grow, listed=listed)
+
+
+# --- platform administration: one professional's codes and tokens --------------------------
+
+
+def test_admin_professional_codes_and_tokens(platform_admin, professional):
+    admin = f.professional_actor(platform_admin)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            access_actions.issue_activation_code_for_professional(admin, professional.pk)
+            token_for(professional.user)
+
+    client = login(platform_admin)
+    constant(lambda: client.get(f"/beheer/medewerkers/{professional.pk}/"), grow)
+
+
+# --- functional administration: the municipality's product codes ---------------------------
+
+
+def test_product_codes(functional_admin, municipality):
+    from jeugdketen.plans import actions as plan_actions
+
+    admin = f.professional_actor(functional_admin)
+    made: list[str] = []
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            code = f"PC{len(made):03d}"
+            plan_actions.add_product_code(admin, municipality.code, code=code,
+                                          label=f"Product {code}")
+            made.append(code)
+
+    def listed(response: Any, total: int) -> None:
+        page = text(response)
+        assert all(f"Product {code}" in page for code in made[:total])
+
+    client = login(functional_admin)
+    constant(lambda: client.get("/beheer/gemeente/"), grow, listed=listed)
+
+
+# --- API list endpoints ------------------------------------------------------------------
+
+
+def test_api_access_log(api_client_for, professional, other_professional, privacy_officer,
+                        neighbourhood):
+    person = f.PersonFactory(neighbourhood=neighbourhood)
+    f.RegistrationFactory(person=person, professional=professional)
+    api = api_client_for(privacy_officer)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            registry_actions.read_person(f.professional_actor(professional), person.pk)
+            registry_actions.read_person(
+                f.professional_actor(other_professional, emergency_reason=REASON), person.pk)
+
+    constant(lambda: api.get(f"/persons/{person.pk}/access-log"), grow)
+
+
+def test_api_municipalities(api_client_for, professional):
+    api = api_client_for(professional)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            f.MunicipalityFactory()
+
+    constant(lambda: api.get("/municipalities"), grow)
