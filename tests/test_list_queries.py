@@ -62,13 +62,6 @@ def constant(call: Callable[[], Any], grow: Callable[[int], None], *, n: int = 3
     many, response = count(call)
     if listed is not None:
         listed(response, 2 * n)
-    if many != few:
-        import os
-        if os.environ.get("QDEBUG"):
-            import sys
-            sys.path.insert(0, "/tmp")
-            import q_debug
-            q_debug.dump(call)
     assert many == few, f"{few} queries for {n} rows, {many} for {2 * n}"
 
 
@@ -245,3 +238,83 @@ def test_api_municipalities(api_client_for, professional):
             f.MunicipalityFactory()
 
     constant(lambda: api.get("/municipalities"), grow)
+
+
+# --- family plans: the plan page's team and concerns, its versions, the family's list -----
+
+
+def _plan_world(neighbourhood: Any) -> tuple[Any, Any, Any]:
+    """A coordinator, a family (a parent and a child of 8) and its plan."""
+    from jeugdketen.plans import actions as plan_actions
+
+    team = f.OrganisationFactory(name="Wijkteam Oost", municipality=neighbourhood.district
+                                 .municipality, may_coordinate=True)
+    coordinator = f.ProfessionalFactory(organisation=team, roles=["coordinator"])
+    parent = f.PersonFactory(birth_date=f.birth_date_for_age(40), given_names="Ouder",
+                             family_name="Plan", neighbourhood=neighbourhood)
+    child = f.PersonFactory(birth_date=f.birth_date_for_age(8), given_names="Kind",
+                            family_name="Plan", neighbourhood=neighbourhood)
+    household = f.make_household(parents=[parent], children=[child])
+    for person in (parent, child):
+        f.RegistrationFactory(person=person, professional=coordinator)
+    plan = plan_actions.start_plan(f.professional_actor(coordinator), household.pk,
+                                   coordinator.pk, consent_given_by=[parent.pk])
+    return coordinator, parent, plan
+
+
+def _grow_plan(coordinator: Any, plan: Any, n: int) -> None:
+    from datetime import timedelta
+
+    from jeugdketen.plans import actions as plan_actions
+
+    actor = f.professional_actor(coordinator)
+    for i in range(n):
+        member = plan_actions.add_team_member(
+            actor, plan.pk, role=f"Helpt-{plan.team.count()}",
+            related=plan_actions.RelatedInput(f"Buur {i}", "buurman", "0612345678"))
+        plan_actions.add_concern(actor, plan.pk, text=f"Zorg {i}", priority=i + 1)
+        plan_actions.add_action(actor, plan.pk, description=f"Ophalen {i}",
+                                organisation_id=coordinator.organisation_id,
+                                due_on=timezone.localdate() + timedelta(days=7),
+                                performer_related_id=member.related_person_id)
+        plan_actions.save_version(actor, plan.pk)
+
+
+def test_plan_page_team_concerns_and_actions(neighbourhood):
+    coordinator, _parent, plan = _plan_world(neighbourhood)
+    client = login(coordinator)
+
+    def listed(response: Any, total: int) -> None:
+        assert text(response).count("Helpt-") >= total
+
+    constant(lambda: client.get(f"/plannen/{plan.pk}/"),
+             lambda n: _grow_plan(coordinator, plan, n), listed=listed)
+
+
+def test_plan_versions(neighbourhood):
+    coordinator, _parent, plan = _plan_world(neighbourhood)
+    client = login(coordinator)
+    constant(lambda: client.get(f"/plannen/{plan.pk}/versies/"),
+             lambda n: _grow_plan(coordinator, plan, n))
+
+
+def test_family_plan_page_and_list(neighbourhood):
+    from jeugdketen.plans import actions as plan_actions
+
+    coordinator, parent, plan = _plan_world(neighbourhood)
+    client = login(f.UserFactory(person=parent))  # the parent, logged in with DigiD
+    constant(lambda: client.get(f"/gezin/{plan.pk}/"),
+             lambda n: _grow_plan(coordinator, plan, n))
+
+    plans = [plan]
+
+    def more_plans(n: int) -> None:
+        actor = f.professional_actor(coordinator)
+        for _ in range(n):
+            plan_actions.close_plan(actor, plans[-1].pk, reason_code="01",
+                                    can_continue_without_help=True, satisfaction=8)
+            plans.append(plan_actions.start_plan(actor, plans[-1].household_id,
+                                                 coordinator.pk,
+                                                 consent_given_by=[parent.pk]))
+
+    constant(lambda: client.get("/gezin/"), more_plans)
