@@ -112,7 +112,7 @@ def test_tokens(professional):
 # --- corrections (functional administrator) ------------------------------------------------
 
 
-def test_corrections(functional_admin, professional, neighbourhood):
+def _grow_corrections(professional: Any, neighbourhood: Any) -> Callable[[int], None]:
     elsewhere = f.NeighbourhoodFactory(district=f.DistrictFactory(
         municipality=f.MunicipalityFactory(code="GM9977", name="Elders")))
 
@@ -121,8 +121,15 @@ def test_corrections(functional_admin, professional, neighbourhood):
             person = f.PersonFactory(neighbourhood=neighbourhood, family_name=f"Correctie{i}")
             f.RegistrationFactory(person=person, professional=professional)
             f.CorrectionProposalFactory(person=person, proposed_by=professional)
+            # Entered here, living elsewhere: another municipality's report, never listed.
             stranger = f.PersonFactory(neighbourhood=elsewhere, family_name="Buitenstaander")
             f.CorrectionProposalFactory(person=stranger, proposed_by=professional)
+
+    return grow
+
+
+def test_corrections(functional_admin, professional, neighbourhood):
+    grow = _grow_corrections(professional, neighbourhood)
 
     def listed(response: Any, total: int) -> None:
         page = text(response)
@@ -318,3 +325,45 @@ def test_family_plan_page_and_list(neighbourhood):
                                                  consent_given_by=[parent.pk]))
 
     constant(lambda: client.get("/gezin/"), more_plans)
+    constant(lambda: client.get("/"), more_plans)  # Mijn werk of the family
+
+
+# --- Mijn werk for the other roles --------------------------------------------------------
+
+
+def test_my_work_of_the_functional_admin(functional_admin, professional, neighbourhood):
+    def listed(response: Any, total: int) -> None:
+        assert f"{total} terugmeldingen aan de BRP beoordelen" in text(response)
+
+    client = login(functional_admin)
+    constant(lambda: client.get("/"), _grow_corrections(professional, neighbourhood),
+             listed=listed)
+
+
+def test_my_work_of_a_professional(neighbourhood):
+    from datetime import timedelta
+
+    from jeugdketen.plans.models import PlanAction
+
+    coordinator, _parent, plan = _plan_world(neighbourhood)
+    _grow_plan(coordinator, plan, 1)
+    teacher = f.ProfessionalFactory(roles=["professional"])
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            Message.objects.create(recipient=teacher, kind=MessageKind.TEAM_JOINED,
+                                   subject="Nieuw", body="Welkom-in-het-team")
+        # The coordinator's own actions past their date (one item per plan, a count).
+        PlanAction.objects.filter(plan=plan).update(
+            due_on=timezone.localdate() - timedelta(days=3))
+        _grow_plan(coordinator, plan, n)
+        PlanAction.objects.filter(plan=plan).update(
+            due_on=timezone.localdate() - timedelta(days=3))
+
+    def listed(response: Any, total: int) -> None:
+        assert text(response).count("Welkom-in-het-team") == total
+
+    client = login(teacher)
+    constant(lambda: client.get("/"), grow, listed=listed)
+    coordinating = login(coordinator)
+    constant(lambda: coordinating.get("/"), grow)
