@@ -367,3 +367,33 @@ def test_my_work_of_a_professional(neighbourhood):
     constant(lambda: client.get("/"), grow, listed=listed)
     coordinating = login(coordinator)
     constant(lambda: coordinating.get("/"), grow)
+
+
+# --- the decision aids' history (functional administrator) --------------------------------
+
+
+def test_guide_admin_history(functional_admin):
+    from pathlib import Path
+
+    from jeugdketen.guide import actions as guide_actions
+    from jeugdketen.guide import loader
+
+    builtin = loader.get("meldcode")
+    assert builtin is not None
+    raw = (Path(loader.BUILTIN_DIR) / "meldcode.yaml").read_text(encoding="utf-8")
+    admin = f.professional_actor(functional_admin)
+    uploaded: list[str] = []
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            number = f"2031.{len(uploaded) + 1}"
+            guide_actions.upload_version(admin, raw.replace(
+                f'version: "{builtin.version}"', f'version: "{number}"', 1).encode())
+            uploaded.append(number)
+
+    def listed(response: Any, total: int) -> None:
+        assert all(number in text(response) for number in uploaded[:total])
+
+    client = login(functional_admin)
+    constant(lambda: client.get("/signaalgids/beheer/"), grow, listed=listed)
+
