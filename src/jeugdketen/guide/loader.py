@@ -29,6 +29,7 @@ ENV_VAR = "JEUGDKETEN_GUIDES_DIR"
 BUILTIN_DIR = Path(__file__).resolve().parent / "aids"
 SUFFIXES = (".yaml", ".yml")
 MAX_BYTES = 512 * 1024
+MAX_DEPTH = 40  # levels of nesting; the built-in aids use fewer than ten
 
 
 class GuideConfigError(ImproperlyConfigured):
@@ -60,13 +61,24 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         """No aliases (`*name`): an aid never needs them, and nested aliases make a small
-        upload expand into millions of values when it is checked."""
+        upload expand into millions of values when it is checked. No nesting deeper than
+        MAX_DEPTH: a few thousand `[` would exhaust Python's stack (a 500, not a problem
+        named to the administrator)."""
         if self.check_event(yaml.AliasEvent):  # type: ignore[no-untyped-call]
             event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed in a decision aid",
                 event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+        self._jk_depth = getattr(self, "_jk_depth", 0) + 1
+        try:
+            if self._jk_depth > MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None, None, f"the text is nested more than {MAX_DEPTH} levels deep",
+                    event.start_mark)
+            return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+        finally:
+            self._jk_depth -= 1
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)

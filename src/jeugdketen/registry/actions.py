@@ -896,9 +896,15 @@ def set_organisation_active(actor: Actor, organisation_id: Any, *, active: bool
     organisation = audit.get_or_deny(actor, Action.UPDATE, Data.ORGANISATION,
                                      Organisation.objects.select_for_update(),
                                      organisation_id, "organisation")
+    record = _organisation_record(organisation)
+    if not active:
+        # Switching it off switches off its accounts: as for switching off one account, a
+        # functional administrator may not do it to a privileged one (the policy checks).
+        record["roles"] = sorted({role for roles in Professional.objects.filter(
+            organisation=organisation, user__is_active=True).values_list("roles", flat=True)
+            for role in roles})
     audit.authorize(actor, Action.UPDATE, Target(
-        Data.ORGANISATION, object_id=str(organisation.pk),
-        record=_organisation_record(organisation)))
+        Data.ORGANISATION, object_id=str(organisation.pk), record=record))
     if organisation.active == active:
         return organisation
     if not active and actor.professional is not None \
