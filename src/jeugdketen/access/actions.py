@@ -298,7 +298,7 @@ def break_glass_uses(actor: Actor, *, only_open: bool = True, limit: int = 200
     own = actor.professional.organisation.municipality_id if actor.professional else None
     organisations = Organisation.objects.filter(municipality_id=own).values("pk")
     qs = AccessLogRecord.objects.filter(emergency=True, organisation_id__in=organisations
-                                        ).select_related("review")
+                                        ).select_related("review__reviewed_by")
     if only_open:
         qs = qs.filter(review__isnull=True)
     return list(qs.order_by("-at")[:limit])

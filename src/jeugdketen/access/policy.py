@@ -187,6 +187,9 @@ def _person_municipalities(person: Person) -> set[str]:
     that entered them. Registering someone elsewhere never hands them to that municipality."""
     from jeugdketen.registry.models import Neighbourhood, Registration
 
+    known = getattr(person, "jk_municipalities", None)  # loaded with the person for a list
+    if known is not None:
+        return set(known)
     if person.neighbourhood_id:
         return set(Neighbourhood.objects.filter(pk=person.neighbourhood_id)
                    .values_list("district__municipality_id", flat=True))
@@ -210,6 +213,9 @@ def _manages_data(actor: Actor, person: Person, *, open_only: bool = True) -> bo
     own = _municipality_of(actor)
     if own is None or own not in _person_municipalities(person):
         return False
+    known = getattr(person, "jk_open_correction" if open_only else "jk_correction", None)
+    if known is not None:  # loaded with the person for a list
+        return bool(known)
     proposals = person.corrections.all()
     return (proposals.filter(status="open") if open_only else proposals).exists()
 
@@ -525,14 +531,20 @@ def _family_member(actor: Actor, target: Target, today: date) -> bool:
             or me.age_on(today) < PARENT_SEES_UNTIL_AGE
             or not any(m.pk == me.pk for m in target.members)):
         return False
-    if not HouseholdMember.objects.filter(
+    # The answer depends on the household and its members only: while a list of the
+    # family's plans is read (one household, many plans), it is asked once (the list sets
+    # `jk_family_member` to a dict for that read only).
+    key = (target.household.pk, frozenset((m.pk, m.bsn) for m in target.members), today)
+    shared: dict[Any, bool] | None = getattr(me, "jk_family_member", None)
+    known: dict[Any, bool] = {} if shared is None else shared
+    if key not in known:
+        others = [m for m in target.members if m.pk != me.pk and m.bsn]
+        known[key] = HouseholdMember.objects.filter(
             household_id=target.household.pk, person_id=me.pk, brp_verified=True,
-            relation__in=FAMILY_RELATIONS).exists():
-        return False
-    others = [m for m in target.members if m.pk != me.pk and m.bsn]
-    return Kinship.objects.filter(
-        Q(child_id=me.pk, relative_bsn__in=[m.bsn for m in others])
-        | Q(child_id__in=[m.pk for m in others], relative_bsn=me.bsn)).exists()
+            relation__in=FAMILY_RELATIONS).exists() and Kinship.objects.filter(
+            Q(child_id=me.pk, relative_bsn__in=[m.bsn for m in others])
+            | Q(child_id__in=[m.pk for m in others], relative_bsn=me.bsn)).exists()
+    return known[key]
 
 
 def _start(actor: Actor, target: Target, care_role: str) -> Decision:

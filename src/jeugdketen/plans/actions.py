@@ -1057,15 +1057,21 @@ def _readable(actor: Actor, plans: list[Plan]) -> list[Plan]:
         members.setdefault(person.jk_household, []).append(person)  # type: ignore[attr-defined]
     shown: list[Plan] = []
     rows: list[dict[str, Any]] = []
-    for plan in plans:
-        everyone = tuple(members.get(plan.household_id, ()))
-        whole = target(plan, everyone)
-        decision = decide(actor, Action.READ, whole)
-        if decision.allowed:
-            rows.extend(audit.entry(actor, Action.READ, replace(whole, person=member), decision)
-                        for member in everyone)
-            plan.jk_members = everyone  # type: ignore[attr-defined]
-            shown.append(plan)
+    if actor.person is not None:  # a family's plans: its membership is asked once
+        actor.person.jk_family_member = {}  # type: ignore[attr-defined]
+    try:
+        for plan in plans:
+            everyone = tuple(members.get(plan.household_id, ()))
+            whole = target(plan, everyone)
+            decision = decide(actor, Action.READ, whole)
+            if decision.allowed:
+                rows.extend(audit.entry(actor, Action.READ, replace(whole, person=member),
+                                        decision) for member in everyone)
+                plan.jk_members = everyone  # type: ignore[attr-defined]
+                shown.append(plan)
+    finally:
+        if actor.person is not None:
+            del actor.person.jk_family_member  # type: ignore[attr-defined]
     audit.append(rows)
     return shown
 

@@ -1084,9 +1084,22 @@ def list_open_corrections(actor: Actor, *, limit: int = 50) -> list[CorrectionPr
         .filter(Q(person__neighbourhood__district__municipality_id=own)
                 | Q(person__neighbourhood__isnull=True,
                     person__registrations__organisation__municipality_id=own)).distinct()
-        .select_related("person", "proposed_by__organisation")
+        .select_related("person__neighbourhood__district", "proposed_by__organisation")
         .order_by("created_at")[:limit]
     )
+    # What the policy asks of each person, loaded for the whole list at once: where they
+    # belong, and that they have an open proposal (this one).
+    unplaced: dict[Any, set[str]] = {p.person_id: set() for p in proposals
+                                     if p.person.neighbourhood_id is None}
+    for person_id, municipality_id in (Registration.objects.filter(person_id__in=unplaced)
+                                       .values_list("person_id",
+                                                    "organisation__municipality_id")):
+        unplaced[person_id].add(municipality_id)
+    for p in proposals:
+        p.person.jk_municipalities = (  # type: ignore[attr-defined]
+            unplaced[p.person_id] if p.person.neighbourhood is None
+            else {p.person.neighbourhood.district.municipality_id})
+        p.person.jk_open_correction = p.person.jk_correction = True  # type: ignore[attr-defined]
     allowed = audit.authorize_many(
         actor, Action.READ,
         [Target(Data.CORRECTION, person=p.person, object_id=str(p.pk)) for p in proposals],
