@@ -709,22 +709,7 @@ def create_organisation(
     name = (name or "").strip()
     _required(name, "name", errors)
     _no_nul(name, "name", errors)
-    if kind not in OrganisationKind.values:
-        errors["kind"] = ValidationError(
-            _("Soort is een van: %(kinds)s.") % {"kinds": ", ".join(OrganisationKind.values)},
-            code="organisation_kind")
-    try:
-        validators.validate_municipality_code(municipality_code)
-        place = Municipality.objects.filter(code=municipality_code).first()
-        if place is None:
-            errors["municipality_code"] = ValidationError(
-                _("Deze gemeente is niet bekend in het platform."), code="unknown_municipality")
-        elif place.ended_on is not None:
-            errors["municipality_code"] = ValidationError(
-                _("Deze gemeente bestaat niet meer sinds %(day)s (gemeentelijke herindeling).")
-                % {"day": place.ended_on.strftime("%d-%m-%Y")}, code="ended_municipality")
-    except ValidationError as exc:
-        errors["municipality_code"] = exc
+    _kind_and_municipality(kind, municipality_code, errors, current="")
     if (name and "name" not in errors and "municipality_code" not in errors
             and Organisation.objects.filter(municipality_id=municipality_code, name=name).exists()):
         errors["name"] = ValidationError(

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jeugdketen.access import actions as access
-from jeugdketen.access.policy import STATUTORY_KINDS
 from jeugdketen.access.models import ActivationCode
+from jeugdketen.access.policy import STATUTORY_KINDS
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality, OrganisationKind, Professional, Role
 from jeugdketen.rules import Refusal
