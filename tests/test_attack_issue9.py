@@ -607,7 +607,7 @@ def test_the_start_page_names_no_one_without_a_ground(w, actor):
             assert word not in text(response), (actor, word)
 
 
-@pytest.mark.parametrize("query", [{"q": "%"}, {"q": "_"}, {"q": "' OR 1=1"},
+@pytest.mark.parametrize("query", [{"q": "%"}, {"q": "_"}, {"q": "a\x00b"}, {"q": "' OR 1=1"},
                                    {"q": "x" * 3000}, {"pagina": "99999999999999"},
                                    {"pagina": "-2"}, {"pagina": "x"}])
 def test_the_organisations_list_takes_any_query_and_stays_in_the_municipality(w, query):

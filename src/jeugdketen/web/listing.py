@@ -15,7 +15,8 @@ SEARCH_MAX = 100  # characters of a search that are used
 
 
 def search_text(request: HttpRequest, name: str = "zoek") -> str:
-    return " ".join((request.GET.get(name) or "").split())[:SEARCH_MAX]
+    # A NUL means nothing in a search, and PostgreSQL refuses it in a text parameter.
+    return " ".join((request.GET.get(name) or "").replace("\x00", " ").split())[:SEARCH_MAX]
 
 
 def sort_key(request: HttpRequest, options: dict[str, Any], name: str = "sorteer") -> str:

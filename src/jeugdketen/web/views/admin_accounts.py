@@ -29,6 +29,7 @@ from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality, OrganisationKind, Professional, Role
 from jeugdketen.rules import Refusal
 from jeugdketen.web import roles as r
+from jeugdketen.web.listing import search_text
 from jeugdketen.web.views.common import actor_for, add_action_errors, page, page_number
 
 PER_PAGE = 25
@@ -99,7 +100,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("De organisatie is aangemaakt."))
                 return redirect("admin_organisation", created.pk)
-    query = request.GET.get("q", "")
+    query = search_text(request, "q")
     number = page_number(request)
     found, total = registry.list_organisations(actor, query=query, limit=PER_PAGE,
                                                offset=(number - 1) * PER_PAGE)
