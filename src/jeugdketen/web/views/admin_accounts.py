@@ -8,7 +8,6 @@ rules decide; these pages only call the actions). No page here shows a client.""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django import forms
@@ -29,7 +28,7 @@ from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality, OrganisationKind, Professional, Role
 from jeugdketen.rules import Refusal
 from jeugdketen.web import roles as r
-from jeugdketen.web.listing import search_text
+from jeugdketen.web.listing import Paging, search_text
 from jeugdketen.web.views.common import actor_for, add_action_errors, page, page_number
 
 PER_PAGE = 25
@@ -104,12 +103,9 @@ def organisations(request: HttpRequest) -> HttpResponse:
     number = page_number(request)
     found, total = registry.list_organisations(actor, query=query, limit=PER_PAGE,
                                                offset=(number - 1) * PER_PAGE)
-    pages = max(1, math.ceil(total / PER_PAGE))
     return render(request, "web/admin_organisations.html", {
-        "organisations": found, "total": total, "query": query, "form": form,
-        "page": number, "pages": pages,
-        "previous_page": number - 1 if number > 1 else None,
-        "next_page": number + 1 if number < pages else None,
+        "organisations": found, "query": query, "form": form,
+        **Paging(total=total, page=number, per_page=PER_PAGE).context(len(found)),
     }, status=422 if form.errors else 200)
 
 
