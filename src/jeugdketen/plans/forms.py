@@ -397,10 +397,19 @@ class ProfessionalMemberForm(PlanForm):
                            help_text=_("Bijvoorbeeld: schoolmaatschappelijk werk."),
                            error_messages={"required": _("Beschrijf de rol.")})
 
-    def __init__(self, *args: Any, professionals: Choices, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, professionals: Choices | Callable[[], Choices],
+                 **kwargs: Any) -> None:
+        """`professionals` may be a function: the choices are then read only when a sent
+        form is checked (the page shows the team picker, not these choices)."""
         kwargs.setdefault("prefix", "tp")
         super().__init__(*args, **kwargs)
-        _select(self, "professional_id", professionals, blank=_("Kies een professional"))
+        if not callable(professionals):
+            _select(self, "professional_id", professionals, blank=_("Kies een professional"))
+            return
+        read = professionals
+        field = self.fields["professional_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = lambda: [("", _("Kies een professional")), *read()]
 
 
 NETWORK_FIELDS = {"related_person.name": "name", "related_person.relation": "relation",

@@ -243,7 +243,7 @@ class PlanView:
                                for p in actions.product_codes(plan)],
                 goals=[(g.pk, g.title) for g in page_.goals])
         if key == "team_professional":
-            return ProfessionalMemberForm(data, professionals=self.professional_choices())
+            return ProfessionalMemberForm(data, professionals=self.professional_choices)
         if key == "team_network":
             return NetworkMemberForm(data)
         if key == "evaluation":
