@@ -23,8 +23,8 @@ from jeugdketen.core.append_only import AppendOnlyError
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import Household, Person
 
-from . import brp
-from . import factories as f
+from .. import brp
+from .. import factories as f
 
 APPEND_ONLY_TABLES = ("access_accesslogrecord", "chainlog_chainevent", "access_auditanchor")
 REASON = "Acute zorg nodig, ouders onbereikbaar"
