@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jeugdketen.plans import benchmark
+from jeugdketen.demo import bench_family as benchmark
 
 pytestmark = pytest.mark.django_db
 
