@@ -21,7 +21,7 @@ from jeugdketen.registry.models import (
     Person,
     Registration,
 )
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 
 from . import factories as f
 from .brp import forget as brp_forget

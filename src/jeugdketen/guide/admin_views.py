@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jeugdketen.guide import actions, loader
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import actor_for, page
 

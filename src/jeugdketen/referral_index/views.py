@@ -33,7 +33,7 @@ from jeugdketen.referral_index.forms import (
     WithdrawForm,
 )
 from jeugdketen.referral_index.models import MatchStatus
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 from jeugdketen.web import listing, lookup, pickers
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import actor_for, add_action_errors, page, page_number

@@ -46,7 +46,7 @@ from jeugdketen.registry.models import (
     Role,
     Sex,
 )
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 
 # Base data a professional enters; for a person with a BSN the BRP's values are kept and a
 # difference is reported back to the BRP (CorrectionProposal), never written over them.

@@ -23,7 +23,7 @@ from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Action, Data, Target, decide
 from jeugdketen.registry.actions import read_person
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
 from jeugdketen.web.forms import BsnForm, PeriodForm, ReviewForm

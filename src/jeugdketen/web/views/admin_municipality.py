@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from jeugdketen.plans import actions as plans
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 from jeugdketen.web.views.admin_accounts import can_administer
 from jeugdketen.web.views.common import actor_for, add_action_errors, page
 

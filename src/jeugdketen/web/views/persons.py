@@ -23,7 +23,7 @@ from jeugdketen.registry.actions import (
     siblings_of,
 )
 from jeugdketen.registry.models import Person
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 from jeugdketen.web import listing, lookup
 from jeugdketen.web import roles as r
 from jeugdketen.web.forms import EmergencyForm, PersonForm
