@@ -22,10 +22,10 @@ from jeugdketen.registry.models import (
     Registration,
 )
 
-from . import factories as f
-from .brp import forget as brp_forget
-from .brp import in_brp
-from .conftest import person_payload
+from .. import factories as f
+from ..brp import forget as brp_forget
+from ..brp import in_brp
+from ..conftest import person_payload
 
 
 def entered(*, brp: bool = True, **kw) -> actions.PersonInput:
