@@ -512,8 +512,9 @@ REFUSALS = (Refusal, ValidationError)
 
 
 def refusal_reason(refusal: Exception) -> str:
-    """The rule that refused an attempt, for the access log: the Refusal's rule, or the
-    fields and codes of a ValidationError (never its messages, which may quote input)."""
+    """The rule that refused an attempt, for the access log: the Refusal's reason (its rule,
+    or for invalid input its fields and rules), or the fields and codes of a
+    ValidationError (never the messages, which may quote input)."""
     if isinstance(refusal, Refusal):
         return refusal.reason
     assert isinstance(refusal, ValidationError)
