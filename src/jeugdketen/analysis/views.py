@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from jeugdketen.analysis import actions as analysis_actions
 from jeugdketen.analysis.domains import ADULT_FROM_AGE, domains_for
 from jeugdketen.analysis.forms import AnalysisForm
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.views.base import PlanView
 from jeugdketen.registry.models import Person
-from jeugdketen.rules import Refusal
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import page
 

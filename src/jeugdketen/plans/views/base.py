@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.access import actions as access_actions
 from jeugdketen.access.policy import Action, Data, decide
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.actions import FamilyPage
 from jeugdketen.plans.forms import (
@@ -45,7 +46,6 @@ from jeugdketen.plans.forms import (
 )
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry.models import Person
-from jeugdketen.rules import Refusal
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import actor_for, add_action_errors, forbidden_response, page
 

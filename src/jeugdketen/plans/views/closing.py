@@ -7,10 +7,10 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.forms import CloseForm
 from jeugdketen.plans.views.base import PlanView, _done, _refused_page, form_page, put_error
-from jeugdketen.rules import Refusal
 
 
 @form_page("afsluiten")

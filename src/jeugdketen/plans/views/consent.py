@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from jeugdketen.access import actions as access_actions
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.views.base import (
     PlanView,
@@ -20,7 +21,6 @@ from jeugdketen.plans.views.base import (
     handles,
     put_error,
 )
-from jeugdketen.rules import Refusal
 from jeugdketen.web.views.common import forbidden_response
 
 

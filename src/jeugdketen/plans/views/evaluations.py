@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.forms import EvaluationForm
 from jeugdketen.plans.templatetags.plan_page import t_score as t_score_text
@@ -19,7 +20,6 @@ from jeugdketen.plans.views.base import (
     form_page,
     put_error,
 )
-from jeugdketen.rules import Refusal
 
 
 @form_page("evaluatie")

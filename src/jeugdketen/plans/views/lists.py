@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jeugdketen.access.policy import Action, Data, Target, decide
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.forms import StartForm
 from jeugdketen.plans.views.base import _coordinator_choices, put_error
 from jeugdketen.registry.models import Household
-from jeugdketen.rules import Refusal
 from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import actor_for, forbidden_response, page, visible_persons

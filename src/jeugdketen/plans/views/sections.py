@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.forms import LEVEL_FIELDS, PERFORMER_FIELDS, ActionForm, DoneForm, GoalForm
 from jeugdketen.plans.templatetags.plan_page import euro
@@ -25,7 +26,6 @@ from jeugdketen.plans.views.base import (
     handles,
     put_error,
 )
-from jeugdketen.rules import Refusal
 
 
 @handles("onderdelen")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from jeugdketen.access.policy import Action, decide
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.actions import RelatedInput
 from jeugdketen.plans.forms import NETWORK_FIELDS
@@ -24,7 +25,6 @@ from jeugdketen.plans.views.base import (
     handles,
     put_error,
 )
-from jeugdketen.rules import Refusal
 
 
 @handles("team-professional")

@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.views.base import PlanView, _bound, _done, _family_name, handles, put_error
-from jeugdketen.rules import Refusal
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import actor_for, page
 
