@@ -4,7 +4,8 @@ A `Target` is typed per kind: a signal's rule reads `target.signal`, a plan's `t
 a start `target.start` (a match or the family's consent), the administration rules a
 `Scope`. Callers either set those fields, or pass the record as `record=` and the target
 files it under the field its kind reads (`Target(Data.SIGNAL, record=signal)` sets
-`signal`); a record a kind's rules do not read is not kept.
+`signal`, over a field given with it); a record a kind's rules do not read is not kept.
+A target has no `record` to read back: read the field (`target.signal`).
 
 Pure: no database and no other app's code (model types are named for type checking only;
 a model is recognised by its `_meta.label`).
@@ -65,8 +66,9 @@ SCOPED = (Data.ORGANISATION, Data.PROFESSIONAL, Data.BREAK_GLASS)
 
 
 def _label(record: object) -> str:
-    meta = getattr(type(record), "_meta", None)
-    return str(getattr(meta, "label", ""))
+    """'app.Model' for a model instance (a proxy's concrete model), else ''."""
+    concrete = getattr(getattr(type(record), "_meta", None), "concrete_model", None)
+    return str(concrete._meta.label) if concrete is not None else ""
 
 
 def _fields_for(data: Data, record: Any) -> dict[str, Any]:
