@@ -43,7 +43,7 @@ RULE_MODULES = sorted((PACKAGE / "rules").glob("*.py"))
 # What a rule module may import at run time: the vocabulary, the standard library's
 # typing helpers, and the policy's own pure modules (never `facts`, never a model).
 RULES_MAY_IMPORT = {"__future__", "typing", "collections.abc", "dataclasses", "datetime",
-                    "jeugdketen.access.vocabulary"}
+                    "jeugdketen.core.vocabulary"}
 RULES_MAY_IMPORT_RELATIVE = {"..base", "..target", ".common", "."}
 
 

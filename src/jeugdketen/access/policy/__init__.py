@@ -50,7 +50,7 @@ Grounds in this version:
   family's plan.
 """
 
-from jeugdketen.access.vocabulary import Action, Data, Ground, Role
+from jeugdketen.core.vocabulary import Action, Data, Ground, Role
 
 from .base import (
     ADMIN_ROLES,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 # The actions, data kinds and grounds are the one vocabulary's (with their labels and
 # family texts): the policy answers in no code that has no label.
-from jeugdketen.access.vocabulary import Data, Role
+from jeugdketen.core.vocabulary import Data, Role
 
 if TYPE_CHECKING:
     from jeugdketen.registry.models import Person, Professional

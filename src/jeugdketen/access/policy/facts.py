@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils import timezone
 
-from jeugdketen.access.vocabulary import Ground
+from jeugdketen.core.vocabulary import Ground
 
 from .base import FAMILY_RELATIONS, LEGAL_BASIS_HOLDERS, Actor
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from jeugdketen.access.vocabulary import Action, Data, Ground
+from jeugdketen.core.vocabulary import Action, Data, Ground
 
 from .base import Actor, Decision
 from .facts import DatabaseFacts, Facts

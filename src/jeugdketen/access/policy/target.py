@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import InitVar, dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from jeugdketen.access.vocabulary import Data
+from jeugdketen.core.vocabulary import Data
 
 from .base import PLAN_DATA
 

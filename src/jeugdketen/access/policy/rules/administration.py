@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jeugdketen.access.vocabulary import Action, Data, Ground
+from jeugdketen.core.vocabulary import Action, Data, Ground
 
 from ..base import ADMIN_ROLES, PRIVILEGED_ROLES, STATUTORY_KINDS, Actor, Decision, first_role
 from ..target import Scope, Target

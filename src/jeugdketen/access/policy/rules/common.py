@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from jeugdketen.access.vocabulary import Action, Ground
+from jeugdketen.core.vocabulary import Action, Ground
 
 from ..base import CARE_ROLES, PARENT_SEES_UNTIL_AGE, Actor, Decision, first_role
 from ..target import Target

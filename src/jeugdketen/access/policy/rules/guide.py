@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jeugdketen.access.vocabulary import Action, Data, Ground
+from jeugdketen.core.vocabulary import Action, Data, Ground
 
 from ..base import CARE_ROLES, Actor, Decision, first_role
 from ..target import Target

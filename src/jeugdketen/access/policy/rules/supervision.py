@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jeugdketen.access.vocabulary import Action, Data, Ground
+from jeugdketen.core.vocabulary import Action, Data, Ground
 
 from ..base import Actor, Decision
 from ..target import Target
