@@ -1,11 +1,10 @@
 """What every page of a family plan shares: the plan as one request sees it (PlanView),
-the choices its forms offer, the forms' registry, and how a form's refusal lands on its
-field.
+the choices its forms offer and the forms' registry.
 
 Every read and write goes through the actions (plans.actions, access.actions), which ask
 the access policy and log. A form is shown only when the policy would allow what it does;
 a refusal of an action lands on the field it names, with what the user typed kept in the
-form."""
+form (web.views.common: submit, refusal_to_form; docs/decisions/0008-one-error-model.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -26,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.access import actions as access_actions
 from jeugdketen.access.policy import Action, Data, decide
-from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.actions import FamilyPage
 from jeugdketen.plans.forms import (
@@ -47,18 +44,11 @@ from jeugdketen.plans.forms import (
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry.models import Person
 from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, add_action_errors, forbidden_response, page
+from jeugdketen.web.views.common import actor_for, forbidden_response, page
 
-
-def put_error(form: Form, exc: Refusal | ValidationError,
-              field_map: dict[str, str | None] | None = None) -> None:
-    """An action's refusal on the form field it names (or the form as a whole)."""
-    field_map = field_map or {}
-    if isinstance(exc, ValidationError):
-        add_action_errors(form, exc, {k: v for k, v in field_map.items() if v})
-        return
-    name = field_map.get(exc.field, exc.field)
-    form.add_error(name if name in form.fields else None, exc.message)
+# A refusal about the scores of an evaluation or of closing concerns the form as a whole
+# (each goal's score has a field of its own; none is named "scores").
+SCORE_FIELDS: dict[str, str | None] = dict.fromkeys(("scores", "scores.goal_id", "scores.score"))
 
 
 def _plan_url(plan_id: Any, anchor: str = "") -> str:

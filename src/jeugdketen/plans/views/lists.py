@@ -16,11 +16,18 @@ from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.forms import StartForm
-from jeugdketen.plans.views.base import _coordinator_choices, put_error
+from jeugdketen.plans.views.base import _coordinator_choices
 from jeugdketen.registry.models import Household
 from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, forbidden_response, page, visible_persons
+from jeugdketen.web.views.common import (
+    actor_for,
+    forbidden_response,
+    page,
+    refusal_to_form,
+    refusal_to_messages,
+    visible_persons,
+)
 
 # --- my plans ---------------------------------------------------------------------------
 
@@ -34,7 +41,7 @@ def join(request: HttpRequest, plan_id: Any) -> HttpResponse:
     try:
         actions.join_team(actor_for(request), plan_id, role=role)
     except Refusal as exc:
-        messages.error(request, exc.message)
+        refusal_to_messages(request, exc)
         return redirect("my_plans")
     messages.success(request, _("U zit nu in het team van dit gezinsplan. De regisseur en het "
                                 "gezin zien dat."))
@@ -124,7 +131,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 consent_given_by=form.cleaned_data.get("given_by_person_ids"))
         except Refusal as exc:
             refused_open = exc.rule == "open_plan_exists"
-            put_error(form, exc)
+            refusal_to_form(form, exc)
         else:
             if prof is not None and plan.coordinator_id == prof.pk:
                 messages.success(request, _("Het gezinsplan is gestart. U bent de regisseur."))
