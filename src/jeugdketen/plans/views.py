@@ -32,7 +32,7 @@ from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.analysis import actions as analysis_actions
 from jeugdketen.analysis.chart import domain_charts, is_stale, t_score_chart
 from jeugdketen.analysis.domains import ADULT_FROM_AGE, ALL_DOMAINS, Stress, domains_for
-from jeugdketen.plans import actions
+from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.actions import FamilyPage, RelatedInput
 from jeugdketen.plans.forms import (
     LEVEL_FIELDS,
@@ -59,6 +59,7 @@ from jeugdketen.plans.forms import (
 from jeugdketen.plans.models import GOAL_LEVELS, Plan
 from jeugdketen.plans.templatetags.plan_page import euro, level_label, t_change, t_delta
 from jeugdketen.plans.templatetags.plan_page import t_score as t_score_text
+from jeugdketen.plans.versions import diff
 from jeugdketen.registry.models import Household, Person
 from jeugdketen.rules import Refusal
 from jeugdketen.web import lookup
@@ -71,7 +72,7 @@ from jeugdketen.web.views.common import (
     visible_persons,
 )
 
-# The parts of a version, in words (the keys of plans.actions.snapshot).
+# The parts of a version, in words (the keys of plans.versions.snapshot).
 PARTS = {
     "coordinator": gettext_lazy("Regisseur"),
     "goes_well": gettext_lazy("Wat gaat goed"),
@@ -136,7 +137,7 @@ def my_plans(request: HttpRequest) -> HttpResponse:
     search = listing.search_text(request)
     sort = listing.sort_key(request, PLAN_SORTS)
     where = person_search(search, prefix="household__members__person__")
-    paging = listing.paging(request, actions.plans_of_query(actor, where).count(),
+    paging = listing.paging(request, selectors.plans_of_query(actor, where).count(),
                             PLANS_PER_PAGE)
     plans = actions.plans_of(actor, where=where, order=PLAN_SORTS[sort][1],
                              limit=PLANS_PER_PAGE, offset=paging.offset)
@@ -163,7 +164,7 @@ PLAN_SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
 
 def _coordinator_choices(municipality_id: Any, *, exclude: Any = None) -> list[tuple[int, str]]:
     return [(p.pk, f"{p.full_name} ({p.organisation.name})")
-            for p in actions.professionals_in(municipality_id, coordinating=True)
+            for p in selectors.professionals_in(municipality_id, coordinating=True)
             if p.pk != exclude]
 
 
@@ -181,7 +182,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if not rows:
         return forbidden_response(request, logged=False)
     members = tuple(row.person for row in rows)
-    match = actions.match_for_policy(match_id) if match_id else None
+    match = selectors.match_for_policy(match_id) if match_id else None
     if match_id and match is None:
         return forbidden_response(request, logged=False)
     start_on: Any = match if match is not None else FamilyConsent(("?",))
@@ -199,10 +200,10 @@ def start(request: HttpRequest) -> HttpResponse:
     initial = {"coordinator_id": prof.pk} if may_coordinate and prof is not None else {}
     form = StartForm(request.POST or None, initial=initial, candidates=candidates,
                      givers=givers)
-    open_plan = actions.open_plan_of(household_id)
+    open_plan = selectors.open_plan_of(household_id)
     # An open plan is named only to someone who may read it.
     may_open = open_plan is not None and decide(
-        actor, Action.READ, actions.target(open_plan, members)).allowed
+        actor, Action.READ, selectors.target(open_plan, members)).allowed
     refused_open = False
     if request.method == "POST" and not may_open and form.is_valid():
         coordinator_id = form.cleaned_data.get("coordinator_id") or (prof.pk if prof else None)
@@ -292,7 +293,7 @@ class PlanView:
     # What the actor may do (the policy's pure answer; the actions ask again and log).
     def may(self, action: Action, data: Data = Data.PLAN, person: Person | None = None) -> bool:
         return decide(self.actor, action,
-                      actions.target(self.plan, self.page.members, data, person)).allowed
+                      selectors.target(self.plan, self.page.members, data, person)).allowed
 
     @cached_property
     def can_edit(self) -> bool:
@@ -340,7 +341,7 @@ class PlanView:
 
     @cached_property
     def organisations(self) -> list[Any]:
-        return actions.organisations_in(self.municipality_id)
+        return selectors.organisations_in(self.municipality_id)
 
     @cached_property
     def organisation_choices(self) -> list[tuple[int, str]]:
@@ -378,7 +379,7 @@ class PlanView:
     def professional_choices(self) -> list[Any]:
         taken = {self.plan.coordinator_id} | {m.professional_id for m in self.active_team}
         groups: dict[str, list[tuple[int, str]]] = {}
-        for prof in actions.professionals_in(self.municipality_id):
+        for prof in selectors.professionals_in(self.municipality_id):
             if prof.pk not in taken:
                 groups.setdefault(prof.organisation.name, []).append((prof.pk, prof.full_name))
         return list(groups.items())
@@ -400,7 +401,7 @@ class PlanView:
                 data, performers=self.performer_choices(),
                 organisations=self.responsible_choices,
                 product_codes=[(p.code, f"{p.code} – {p.label}")
-                               for p in actions.product_codes(plan)],
+                               for p in selectors.product_codes(plan)],
                 goals=[(g.pk, g.title) for g in page_.goals])
         if key == "team_professional":
             return ProfessionalMemberForm(data, professionals=self.professional_choices())
@@ -1000,8 +1001,8 @@ def handover_page(view: PlanView, _item: Any) -> HttpResponse:
             messages.success(view.request, _("De regie is overgedragen aan %(name)s.") % {
                 "name": handover.to_professional.full_name})
             # The former coordinator sees the plan only if they are in its team.
-            plan = actions.open_plan_of(view.plan.household_id) or view.plan
-            if decide(view.actor, Action.READ, actions.target(plan, view.page.members)).allowed:
+            plan = selectors.open_plan_of(view.plan.household_id) or view.plan
+            if decide(view.actor, Action.READ, selectors.target(plan, view.page.members)).allowed:
                 return redirect(_plan_url(view.plan_id, "regie"))
             return redirect("my_plans")
     return view.form_page(
@@ -1139,7 +1140,7 @@ def versions(request: HttpRequest, plan_id: Any) -> HttpResponse:
         old = by_number[earlier[-1]] if earlier else None
     changes = []
     if new is not None:
-        for change in actions.diff(old.snapshot if old else {}, new.snapshot):
+        for change in diff(old.snapshot if old else {}, new.snapshot):
             changes.append({**change, "label": PARTS.get(change["part"], change["part"])})
     return render(request, "plans/versions.html", {
         "page": page_, "plan": page_.plan, "versions": page_.versions,

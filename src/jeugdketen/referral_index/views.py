@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
-from jeugdketen.plans.actions import households_for_match
+from jeugdketen.plans.selectors import households_for_match
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index import inbox as inbox_module
 from jeugdketen.referral_index.documents import pdf, readable, rights_report
