@@ -88,6 +88,7 @@ EVALUATION_INTERVAL_DAYS = 91
 
 
 def evaluation_due_on(plan: Plan, last_evaluation: date | None) -> date:
+    """The day the plan is due for an evaluation, after the last one (or its start)."""
     return (last_evaluation or plan.started_on) + timedelta(days=EVALUATION_INTERVAL_DAYS)
 
 
@@ -106,7 +107,7 @@ def plans_of_query(actor: Actor, where: Any = None) -> Any:
 
 # --- for the coordinator's pages --------------------------------------------------------
 # Lookups that find ids and choices for the web pages. Nothing here is a client's personal
-# data; whatever the pages then show of a family is read through the actions above.
+# data; whatever the pages then show of a family is read through plans.actions (logged).
 
 CARE_ROLE_NAMES = ("professional", "coordinator")
 
