@@ -12,7 +12,7 @@ nothing are in plans.selectors, the plan in words and its diff in plans.versions
 
 from jeugdketen.plans.actions._common import emit_plan_event
 from jeugdketen.plans.actions.closing import close_plan
-from jeugdketen.plans.actions.consent import givers_for, record_consents
+from jeugdketen.plans.actions.consent import record_consents
 from jeugdketen.plans.actions.evaluations import record_evaluation, remind_evaluations
 from jeugdketen.plans.actions.goals import add_action, add_goal, complete_action
 from jeugdketen.plans.actions.products import (
@@ -46,7 +46,6 @@ __all__ = [
     "close_plan",
     "complete_action",
     "emit_plan_event",
-    "givers_for",
     "hand_over",
     "join_team",
     "list_product_codes",
