@@ -42,7 +42,7 @@ def _tell(recipients: list[Professional | None], kind: str, subject: str, body: 
           actor: Actor, at: datetime | None = None, *, to_actor: bool = False) -> None:
     """Messages about a plan event, in the event's transaction (not to the one who acted,
     unless `to_actor`: the coordinator who handed over keeps a note of it)."""
-    from jeugdketen.referral_index import inbox
+    from jeugdketen import inbox
     from jeugdketen.referral_index.models import MessageKind
 
     inbox.send(recipients, MessageKind(kind), subject, body, plan=plan, at=at,

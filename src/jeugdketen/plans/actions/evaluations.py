@@ -101,7 +101,7 @@ def remind_evaluations(today: date | None = None) -> int:
                                       datetime.combine(due, datetime.min.time()))).exists():
             continue  # told already for this evaluation
         members = members_of(plan.household)
-        from jeugdketen.referral_index import inbox
+        from jeugdketen import inbox
 
         inbox.send([plan.coordinator], MessageKind.EVALUATION_DUE, _("Evaluatie nodig"), _(
             "Gezin: %(family)s. Het plan is sinds %(day)s aan een evaluatie toe.") % {
