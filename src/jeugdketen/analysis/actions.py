@@ -21,11 +21,11 @@ from jeugdketen.analysis.domains import ADULT_FROM_AGE, STALE_AFTER_DAYS, Stress
 from jeugdketen.analysis.models import Analysis, DomainScore, StressJudgement
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.actions import emit_plan_event
 from jeugdketen.plans.models import Plan
 from jeugdketen.plans.selectors import plan_for, professional_of, target
 from jeugdketen.registry.models import Person
-from jeugdketen.rules import Refusal
 
 MAX_TEXT = 2000
 

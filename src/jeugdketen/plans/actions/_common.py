@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from jeugdketen.access.policy import Actor
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry.models import Person, Professional
-from jeugdketen.rules import Refusal
 
 MAX_TEXT = 5000
 

@@ -13,12 +13,12 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.actions._common import _text, emit_plan_event
 from jeugdketen.plans.actions.evaluations import _scores
 from jeugdketen.plans.gas import t_score
 from jeugdketen.plans.models import CloseReason, Evaluation, GoalScore, Plan, PlanStatus
 from jeugdketen.plans.selectors import plan_for, professional_of, target
-from jeugdketen.rules import Refusal
 
 
 @audit.write_path

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Target, decide
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.selectors import plan_for
 from jeugdketen.registry.models import Person
-from jeugdketen.rules import Refusal
 
 
 def givers_for(persons: tuple[Person, ...] | list[Person], members: tuple[Person, ...],

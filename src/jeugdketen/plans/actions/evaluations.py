@@ -13,6 +13,7 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.actions._common import _bump, _family, _int, _text, emit_plan_event
 from jeugdketen.plans.gas import t_score
 from jeugdketen.plans.models import Evaluation, Goal, GoalScore, Plan, PlanStatus
@@ -23,7 +24,6 @@ from jeugdketen.plans.selectors import (
     professional_of,
     target,
 )
-from jeugdketen.rules import Refusal
 
 
 def _scores(plan: Plan, scores: list[tuple[Any, Any]]) -> list[tuple[Goal, int]]:

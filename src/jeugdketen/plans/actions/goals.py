@@ -14,6 +14,7 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.actions._common import _bump, _int, _professional, _text, emit_plan_event
 from jeugdketen.plans.models import (
     DEFAULT_PRODUCT_CODE,
@@ -25,7 +26,6 @@ from jeugdketen.plans.models import (
 )
 from jeugdketen.plans.selectors import plan_for, product_codes, target, team_professionals
 from jeugdketen.registry.models import Organisation, Professional
-from jeugdketen.rules import Refusal
 
 MAX_BUDGET = Decimal("1000000")
 

@@ -13,9 +13,9 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Target
 from jeugdketen.chainlog.actions import emit, moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.actions._common import _text
 from jeugdketen.plans.models import ProductCode
-from jeugdketen.rules import Refusal
 
 PRODUCT_CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,29}$"
 

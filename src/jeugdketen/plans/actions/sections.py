@@ -11,10 +11,10 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.actions._common import _bump, _text, emit_plan_event
 from jeugdketen.plans.models import Concern, Plan
 from jeugdketen.plans.selectors import plan_for, target
-from jeugdketen.rules import Refusal
 
 
 @audit.write_path

@@ -13,6 +13,7 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, joins_on_ground
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.actions._common import (
     _bump,
     _family,
@@ -23,7 +24,6 @@ from jeugdketen.plans.actions._common import (
 )
 from jeugdketen.plans.models import RelatedPerson, TeamMember
 from jeugdketen.plans.selectors import plan_for, professional_of, target, team_professionals
-from jeugdketen.rules import Refusal
 
 
 @dataclass

@@ -13,6 +13,7 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Target, decide
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.actions._common import (
     _family,
     _may_coordinate,
@@ -25,7 +26,6 @@ from jeugdketen.plans.actions.consent import givers_for
 from jeugdketen.plans.models import Handover, Origin, Plan, PlanStatus
 from jeugdketen.plans.selectors import members_of, plan_for, professional_of, target
 from jeugdketen.registry.models import Household
-from jeugdketen.rules import Refusal
 
 MIN_HANDOVER_REASON = 10
 ALL_CATEGORIES = ("base_data", "analysis", "plan", "evaluations")

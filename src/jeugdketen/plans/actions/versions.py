@@ -11,11 +11,11 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Ground
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.actions._common import _family, _int, _tell, _text, emit_plan_event
 from jeugdketen.plans.models import ApprovalHow, Comment, PlanVersion
 from jeugdketen.plans.selectors import plan_for, professional_of, target
 from jeugdketen.plans.versions import snapshot
-from jeugdketen.rules import Refusal
 
 
 @audit.write_path
