@@ -43,10 +43,8 @@ from jeugdketen.plans.actions import (
     FamilyPage,
     add_comment,
     approve_version,
-    diff,
     plans_of_citizen,
     read_plan,
-    target,
 )
 from jeugdketen.plans.family_forms import (
     CATEGORY_LABELS,
@@ -56,7 +54,9 @@ from jeugdketen.plans.family_forms import (
     ConsentForm,
 )
 from jeugdketen.plans.models import PlanVersion
+from jeugdketen.plans.selectors import target
 from jeugdketen.plans.templatetags.plan_page import plain_line, t_delta
+from jeugdketen.plans.versions import diff
 from jeugdketen.plans.views.base import lost_access as team_access_lost
 from jeugdketen.registry.models import Organisation, Person
 from jeugdketen.web import roles as r

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.access import actions as access_actions
 from jeugdketen.access.policy import Action, Data, decide
-from jeugdketen.plans import actions
+from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.actions import FamilyPage
 from jeugdketen.plans.forms import (
     ActionForm,
@@ -63,7 +63,7 @@ def _member_label(person: Person, today: date) -> str:
 
 def _coordinator_choices(municipality_id: Any, *, exclude: Any = None) -> list[tuple[int, str]]:
     return [(p.pk, f"{p.full_name} ({p.organisation.name})")
-            for p in actions.professionals_in(municipality_id, coordinating=True)
+            for p in selectors.professionals_in(municipality_id, coordinating=True)
             if p.pk != exclude]
 
 
@@ -122,7 +122,7 @@ class PlanView:
     # What the actor may do (the policy's pure answer; the actions ask again and log).
     def may(self, action: Action, data: Data = Data.PLAN, person: Person | None = None) -> bool:
         return decide(self.actor, action,
-                      actions.target(self.plan, self.page.members, data, person)).allowed
+                      selectors.target(self.plan, self.page.members, data, person)).allowed
 
     @cached_property
     def can_edit(self) -> bool:
@@ -170,7 +170,7 @@ class PlanView:
 
     @cached_property
     def organisations(self) -> list[Any]:
-        return actions.organisations_in(self.municipality_id)
+        return selectors.organisations_in(self.municipality_id)
 
     @cached_property
     def organisation_choices(self) -> list[tuple[int, str]]:
@@ -208,7 +208,7 @@ class PlanView:
     def professional_choices(self) -> list[Any]:
         taken = {self.plan.coordinator_id} | {m.professional_id for m in self.active_team}
         groups: dict[str, list[tuple[int, str]]] = {}
-        for prof in actions.professionals_in(self.municipality_id):
+        for prof in selectors.professionals_in(self.municipality_id):
             if prof.pk not in taken:
                 groups.setdefault(prof.organisation.name, []).append((prof.pk, prof.full_name))
         return list(groups.items())
@@ -230,7 +230,7 @@ class PlanView:
                 data, performers=self.performer_choices(),
                 organisations=self.responsible_choices,
                 product_codes=[(p.code, f"{p.code} – {p.label}")
-                               for p in actions.product_codes(plan)],
+                               for p in selectors.product_codes(plan)],
                 goals=[(g.pk, g.title) for g in page_.goals])
         if key == "team_professional":
             return ProfessionalMemberForm(data, professionals=self.professional_choices)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.core.errors import Refusal
-from jeugdketen.plans import actions
+from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.forms import StartForm
 from jeugdketen.plans.views.base import _coordinator_choices
 from jeugdketen.registry.models import Household
@@ -61,7 +61,7 @@ def my_plans(request: HttpRequest) -> HttpResponse:
     search = listing.search_text(request)
     sort = listing.sort_key(request, PLAN_SORTS)
     where = person_search(search, prefix="household__members__person__")
-    paging = listing.paging(request, actions.plans_of_query(actor, where).count(),
+    paging = listing.paging(request, selectors.plans_of_query(actor, where).count(),
                             PLANS_PER_PAGE)
     plans = actions.plans_of(actor, where=where, order=PLAN_SORTS[sort][1],
                              limit=PLANS_PER_PAGE, offset=paging.offset)
@@ -100,7 +100,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if not rows:
         return forbidden_response(request, logged=False)
     members = tuple(row.person for row in rows)
-    match = actions.match_for_policy(match_id) if match_id else None
+    match = selectors.match_for_policy(match_id) if match_id else None
     if match_id and match is None:
         return forbidden_response(request, logged=False)
     start_on: Any = match if match is not None else FamilyConsent(("?",))
@@ -118,10 +118,10 @@ def start(request: HttpRequest) -> HttpResponse:
     initial = {"coordinator_id": prof.pk} if may_coordinate and prof is not None else {}
     form = StartForm(request.POST or None, initial=initial, candidates=candidates,
                      givers=givers)
-    open_plan = actions.open_plan_of(household_id)
+    open_plan = selectors.open_plan_of(household_id)
     # An open plan is named only to someone who may read it.
     may_open = open_plan is not None and decide(
-        actor, Action.READ, actions.target(open_plan, members)).allowed
+        actor, Action.READ, selectors.target(open_plan, members)).allowed
     refused_open = False
     if request.method == "POST" and not may_open and form.is_valid():
         coordinator_id = form.cleaned_data.get("coordinator_id") or (prof.pk if prof else None)

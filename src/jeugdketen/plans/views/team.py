@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from jeugdketen.access.policy import Action, decide
-from jeugdketen.plans import actions
+from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.actions import RelatedInput
 from jeugdketen.plans.forms import NETWORK_FIELDS
 from jeugdketen.plans.views.base import (
@@ -67,8 +67,8 @@ def handover_page(view: PlanView, _item: Any) -> HttpResponse:
         messages.success(view.request, _("De regie is overgedragen aan %(name)s.") % {
             "name": handover.to_professional.full_name})
         # The former coordinator sees the plan only if they are in its team.
-        plan = actions.open_plan_of(view.plan.household_id) or view.plan
-        if decide(view.actor, Action.READ, actions.target(plan, view.page.members)).allowed:
+        plan = selectors.open_plan_of(view.plan.household_id) or view.plan
+        if decide(view.actor, Action.READ, selectors.target(plan, view.page.members)).allowed:
             return redirect(_plan_url(view.plan_id, "regie"))
         return redirect("my_plans")
     return view.form_page(

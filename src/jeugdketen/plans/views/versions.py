@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jeugdketen.plans import actions
+from jeugdketen.plans.versions import diff
 from jeugdketen.plans.views.base import PlanView, _bound, _done, _family_name, handles
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import actor_for, page, submit
@@ -79,7 +80,7 @@ def versions(request: HttpRequest, plan_id: Any) -> HttpResponse:
         old = by_number[earlier[-1]] if earlier else None
     changes = []
     if new is not None:
-        for change in actions.diff(old.snapshot if old else {}, new.snapshot):
+        for change in diff(old.snapshot if old else {}, new.snapshot):
             changes.append({**change, "label": PARTS.get(change["part"], change["part"])})
     return render(request, "plans/versions.html", {
         "page": page_, "plan": page_.plan, "versions": page_.versions,
