@@ -15,6 +15,7 @@ platform, lets `verify(roots=...)` prove that nothing before it was rewritten or
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import hashlib
@@ -23,7 +24,7 @@ import json.encoder as json_encoder
 import multiprocessing
 import os
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
@@ -239,6 +240,8 @@ def append(entries: Iterable[dict[str, Any]]) -> int:
         return 0
     if not connection.in_atomic_block:
         raise RuntimeError("access log records are written inside the action's transaction")
+    if _defer(entries):
+        return len(entries)
     with connection.cursor() as cursor:
         shard, seq, prev, ids = _lock_head(cursor, len(entries))
         params: list[Any] = []
@@ -271,6 +274,54 @@ def append(entries: Iterable[dict[str, Any]]) -> int:
     if _anchor_due(ids[-1]):
         _anchor_after_commit(ids[-1])
     return len(entries)
+
+
+# --- one write for the reads of a page ------------------------------------------------
+
+_DEFERRED: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar(
+    "audit_deferred_records", default=None)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Around the reads of one page (never around a change): the records the reads append
+    are collected and written in one append when the block ends, however it ends (also on
+    AccessDenied), before the page is returned. The same records, in the same order, as
+    when each read writes its own; only their place in the chain differs (one shard, one
+    run of ids). A read whose transaction rolls back takes its records out again
+    (`write_path`), as a rollback would. Nested blocks write with the outermost."""
+    if _DEFERRED.get() is not None:
+        yield
+        return
+    pending: list[dict[str, Any]] = []
+    token = _DEFERRED.set(pending)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+        if pending:
+            with transaction.atomic():
+                append(pending)
+
+
+def _defer(entries: list[dict[str, Any]]) -> bool:
+    """Inside `deferred`: keep the records for its one append (and, inside an action, in
+    the action's list, so that a refusal logs them again as it would)."""
+    pending = _DEFERRED.get()
+    if pending is None:
+        return False
+    pending.extend(entries)
+    written = _WRITTEN.get()
+    if written is not None:
+        written.extend(entries)
+    return True
+
+
+def _forget_deferred(entries: list[dict[str, Any]]) -> None:
+    pending = _DEFERRED.get()
+    if pending and entries:
+        gone = {id(values) for values in entries}
+        pending[:] = [values for values in pending if id(values) not in gone]
 
 
 # --- anchoring ------------------------------------------------------------------------
@@ -479,6 +530,9 @@ def write_path(fn: Callable[P, R]) -> Callable[P, R]:
             try:
                 with transaction.atomic():
                     result = fn(*args, **kwargs)
+            except BaseException:
+                _forget_deferred(written)  # rolled back: as if never appended
+                raise
             finally:
                 _WRITTEN.reset(written_token)  # what is logged from here belongs to `outer`
             if outer is not None:

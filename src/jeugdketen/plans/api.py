@@ -161,7 +161,7 @@ def plan_out(page: FamilyPage) -> dict[str, Any]:
 
 
 def _read(request: HttpRequest, plan_id: Any) -> dict[str, Any]:
-    return plan_out(actions.read_plan(request.actor, plan_id, with_analyses=False))  # type: ignore[attr-defined]
+    return plan_out(actions.read_plan(request.actor, plan_id))  # type: ignore[attr-defined]
 
 
 class PlanCreated(Schema):

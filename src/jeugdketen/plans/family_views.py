@@ -271,7 +271,7 @@ def _render(request: HttpRequest, plan_id: Any, *, approve_form: ApproveForm | N
             consent_form: ConsentForm | None = None) -> HttpResponse:
     actor = actor_for(request)
     today = timezone.localdate()
-    family = read_plan(actor, plan_id, with_analyses=False)
+    family = read_plan(actor, plan_id)
     plan = family.plan
     team = [m for m in family.team if m.left_at is None]
     professionals = [m for m in team if m.professional_id
@@ -319,7 +319,7 @@ def family_plan_pdf(request: HttpRequest, plan_id: Any) -> HttpResponse:
     """The family's plan as a PDF, in the words of their own view (logged as a print)."""
     from jeugdketen.plans.documents import pdf_response, plan_document
 
-    family = read_plan(actor_for(request), plan_id, with_analyses=False, action=Action.PRINT)
+    family = read_plan(actor_for(request), plan_id, action=Action.PRINT)
     return pdf_response(plan_document(family, for_family=True))
 
 

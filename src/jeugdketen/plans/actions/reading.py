@@ -43,7 +43,6 @@ class FamilyPage:
     evaluations: list[Evaluation] | None = None
     versions: list[PlanVersion] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
-    analyses: dict[str, list[Any]] = field(default_factory=dict)  # person id -> analyses
     relations: dict[str, str] = field(default_factory=dict)  # person id -> parent/carer/child
     budget_eur: Decimal = Decimal("0")
     spent_eur: Decimal = Decimal("0")
@@ -59,11 +58,11 @@ class FamilyPage:
 
 
 @audit.write_path
-def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True,
-              action: Action = Action.READ) -> FamilyPage:
-    """The plan with its team, goals, actions, evaluations, versions and analyses, in a
-    number of queries that does not grow with the goals, actions or evaluations. `action`
-    is what is logged: the page reads, the PDF prints (Action.PRINT)."""
+def read_plan(actor: Actor, plan_id: Any, *, action: Action = Action.READ) -> FamilyPage:
+    """The plan with its team, goals, actions, evaluations and versions, in a number of
+    queries that does not grow with the goals, actions or evaluations. `action` is what is
+    logged: the page reads, the PDF prints (Action.PRINT). The analyses are the analysis
+    app's (analysis.actions.analyses_for)."""
     plan = audit.get_or_deny(actor, action, Data.PLAN, Plan.objects.select_related(
         "household", "coordinator__organisation", "main_organisation", "match"), plan_id, "plan")
     members = members_of(plan.household)
@@ -88,10 +87,6 @@ def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True,
     if audit.if_allowed(actor, action, target(plan, members, Data.EVALUATION)).allowed:
         page.evaluations = list(plan.evaluations.select_related("recorded_by")
                                 .prefetch_related("scores"))
-    if with_analyses:
-        from jeugdketen.analysis.actions import analyses_for
-
-        page.analyses = analyses_for(actor, plan, members)
     return page
 
 

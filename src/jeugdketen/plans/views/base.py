@@ -109,7 +109,7 @@ class PlanView:
 
     @cached_property
     def page(self) -> FamilyPage:
-        return actions.read_plan(self.actor, self.plan_id, with_analyses=False)
+        return actions.read_plan(self.actor, self.plan_id)
 
     @property
     def plan(self) -> Plan:

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from jeugdketen.access import actions as access_actions
+from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Data
 from jeugdketen.plans import actions
 from jeugdketen.plans.forms import score_text
@@ -155,7 +156,10 @@ def _team_picked(view: PlanView, form: Form | None) -> Any:
 
 @page(r.can_care)
 def plan_page(request: HttpRequest, plan_id: Any) -> HttpResponse:
-    return PlanView(request, plan_id).render()
+    # The page only reads: its reads' access-log records (plan, evaluations, consents,
+    # analysis; per member) are written in one append when it is rendered.
+    with audit.deferred():
+        return PlanView(request, plan_id).render()
 
 
 @page(r.can_care)
@@ -163,6 +167,5 @@ def plan_pdf(request: HttpRequest, plan_id: Any) -> HttpResponse:
     """The plan as a PDF for the coordinator and the care team (logged as a print)."""
     from jeugdketen.plans.documents import pdf_response, plan_document
 
-    family = actions.read_plan(actor_for(request), plan_id, with_analyses=False,
-                               action=Action.PRINT)
+    family = actions.read_plan(actor_for(request), plan_id, action=Action.PRINT)
     return pdf_response(plan_document(family, for_family=False))

@@ -68,7 +68,7 @@ def _number(value: str | None) -> int | None:
 @page(r.can_care)
 def versions(request: HttpRequest, plan_id: Any) -> HttpResponse:
     actor = actor_for(request)
-    page_ = actions.read_plan(actor, plan_id, with_analyses=False)
+    page_ = actions.read_plan(actor, plan_id)
     by_number = {v.number: v for v in page_.versions}
     numbers = sorted(by_number)
     new = by_number.get(_number(request.GET.get("naar")) or 0) or (
