@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from jeugdketen.access import audit
+from jeugdketen.access.models import Consent
 from jeugdketen.access.policy import Action, Actor, Data, Target, decide
 from jeugdketen.plans.models import Plan, PlanStatus, ProductCode, TeamMember
 from jeugdketen.registry.models import (
@@ -28,6 +29,17 @@ def members_of(household: Household) -> tuple[Person, ...]:
     """The household's members, oldest first."""
     return tuple(Person.objects.filter(memberships__household=household)
                  .select_related("neighbourhood").order_by("birth_date", "id"))
+
+
+def consenting_organisations(plan: Plan, today: date) -> set[int]:
+    """The organisations that may still join the plan's team on consent: those holding a
+    consent given for this plan that is not withdrawn and has begun (for at least one
+    member). The team picker asks the policy (`joins_on_ground`) only about these: an
+    organisation without such a consent has no ground for every member, so the answer is
+    the same, in one query instead of one per organisation of the municipality."""
+    return set(Consent.objects.filter(
+        plan_id=plan.pk, withdrawn_at__isnull=True, valid_from__lte=today)
+        .values_list("organisation_id", flat=True).distinct())
 
 
 def target(plan: Plan, members: tuple[Person, ...], data: Data = Data.PLAN,
