@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -541,12 +541,15 @@ def consents_for(actor: Actor, persons: list[Any], *, plan: Any = None
     if of_plan and plan is not None:
         from jeugdketen.plans.models import TeamMember
 
-        in_plan = {plan.main_organisation_id, *TeamMember.objects.filter(
+        # The organisations in the plan: its main organisation and the active care team's
+        # (a subquery of the legal-basis read, not a query of its own).
+        in_plan = Q(organisation_id__in=TeamMember.objects.filter(
             plan=plan, professional__isnull=False, left_at__isnull=True)
-            .values_list("professional__organisation_id", flat=True)}
+            .values("professional__organisation_id"))
+        if plan.main_organisation_id is not None:
+            in_plan |= Q(organisation_id=plan.main_organisation_id)
         consents = consents | Consent.objects.filter(person_id__in=of_plan, plan=plan)
-        bases = bases | LegalBasis.objects.filter(person_id__in=of_plan,
-                                                  organisation_id__in=in_plan)
+        bases = bases | LegalBasis.objects.filter(in_plan, person_id__in=of_plan)
     for consent in (consents.select_related("organisation").prefetch_related("given_by")
                     .order_by("-recorded_at")):
         out[str(consent.person_id)]["consents"].append(consent)
