@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db
 # team picker, the analysis, the inbox count, and one access-log write for all the page's
 # reads (plan, evaluations, consents, analysis: audit.deferred; was four writes, 50 and 54
 # statements; the consents read the plan's organisations in a subquery). SQLite takes one
-# more (the log's head). A change that adds one must say why
-# here.
+# more (the log's head). A change that adds one must say why here.
 PAGE_QUERIES = {"postgresql": 45, "sqlite": 46}
 
 
