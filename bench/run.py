@@ -965,6 +965,8 @@ def main() -> None:
                         help="only the family-page benchmark (bench/family.py); its section of "
                              "docs/performance.md is replaced")
     parser.add_argument("--no-family", action="store_true", help="skip the family page")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="only build (or resume) the benchmark database, then stop")
     parser.add_argument("--family-seconds", type=float, default=40,
                         help="family page: wrk seconds per endpoint and concurrency")
     parser.add_argument("--family-inprocess", type=int, default=30,
@@ -1015,6 +1017,9 @@ def main() -> None:
 def run_all(args: argparse.Namespace, env: dict[str, str]) -> None:
     started = time.monotonic()
     data = prepare(args, env)
+    if args.prepare_only:
+        log(f"prepared {args.db}: {data['persons']} persons, {data['records']} records")
+        return
     if args.family_only:
         family_only(args, env, data, started)
         return
