@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jeugdketen.plans",
     "jeugdketen.analysis",
     "jeugdketen.web",
+    "jeugdketen.demo",
 ]
 
 MIDDLEWARE = [
