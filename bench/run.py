@@ -952,6 +952,7 @@ def family_only(args: argparse.Namespace, env: dict[str, str], data: dict[str, A
 
 
 def main() -> None:
+    sys.path.insert(0, str(ROOT / "src"))  # this checkout's code (see PYTHONPATH below)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--access-log", type=int, default=10_000_000)
@@ -1010,7 +1011,9 @@ def main() -> None:
     env["DATABASE_URL"] = f"{PG}/{args.db}"
     os.environ["DATABASE_URL"] = env["DATABASE_URL"]
     os.environ.pop("JEUGDKETEN_AUDIT_SHARDS", None)
-    env["PYTHONPATH"] = str(ROOT)
+    # This checkout's code, also in a worktree whose virtualenv was installed from another
+    # checkout (an editable install would otherwise win for the server and the commands).
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
     # Synthetic data, so the BRP stand-in answers the platform (with the BRP's contract, over
     # HTTP, in its own process): that needs demo mode (production settings refuse the
     # stand-in). Its population lives beside the results, one per benchmark database.
@@ -1035,6 +1038,9 @@ def main() -> None:
 def run_all(args: argparse.Namespace, env: dict[str, str]) -> None:
     started = time.monotonic()
     data = prepare(args, env)
+    import jeugdketen
+
+    log(f"code: {Path(jeugdketen.__file__).parent}")
     if args.prepare_only:
         log(f"prepared {args.db}: {data['persons']} persons, {data['records']} records")
         return
