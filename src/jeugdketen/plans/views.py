@@ -32,6 +32,7 @@ from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.analysis import actions as analysis_actions
 from jeugdketen.analysis.chart import domain_charts, is_stale, t_score_chart
 from jeugdketen.analysis.domains import ADULT_FROM_AGE, ALL_DOMAINS, Stress, domains_for
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.actions import FamilyPage, RelatedInput
 from jeugdketen.plans.forms import (
@@ -60,7 +61,6 @@ from jeugdketen.plans.models import GOAL_LEVELS, Plan
 from jeugdketen.plans.templatetags.plan_page import euro, level_label, t_change, t_delta
 from jeugdketen.plans.templatetags.plan_page import t_score as t_score_text
 from jeugdketen.registry.models import Household, Person
-from jeugdketen.rules import Refusal
 from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
 from jeugdketen.web.views.common import (

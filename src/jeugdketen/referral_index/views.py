@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from jeugdketen import inbox as inbox_module
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.actions import households_for_match
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.documents import pdf, readable, rights_report
@@ -33,10 +34,16 @@ from jeugdketen.referral_index.forms import (
     WithdrawForm,
 )
 from jeugdketen.referral_index.models import MatchStatus
-from jeugdketen.rules import Refusal
 from jeugdketen.web import listing, lookup, pickers
 from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, add_action_errors, page, page_number
+from jeugdketen.web.views.common import (
+    actor_for,
+    page,
+    page_number,
+    refusal_to_form,
+    refusal_to_messages,
+    submit,
+)
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -96,7 +103,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 actor, data["person"], duration_days=data["duration_days"],
                 contact_phone=data["contact_phone"], contact_email=data["contact_email"])
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            refusal_to_form(form, exc)
         except Refusal as exc:
             form.add_error("person", exc.message)
         else:
@@ -188,7 +195,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
                                            signals_aligned=request.POST.get("aligned") == "yes")
                 messages.success(request, _("De regievoerder is afgesproken."))
         except Refusal as exc:
-            messages.error(request, exc.message)
+            refusal_to_messages(request, exc)
         return redirect("my_matches")
     found = actions.my_matches(actor)
     youth = actions.youth_of_matches(actor, found)
@@ -268,14 +275,10 @@ def rights_person(request: HttpRequest, person_id: str, fmt: str = "") -> HttpRe
     if request.method == "POST":
         if "record" in request.POST:
             request_form = RightsRequestForm(request.POST, prefix="q")
-            if request_form.is_valid():
-                try:
-                    actions.record_rights_request(actor, person_id, **request_form.cleaned_data)
-                except ValidationError as exc:
-                    add_action_errors(request_form, exc)
-                else:
-                    messages.success(request, _("Het verzoek is vastgelegd."))
-                    return redirect("rights_report", person_id=person_id)
+            if submit(request, request_form,
+                      lambda data: actions.record_rights_request(actor, person_id, **data)):
+                messages.success(request, _("Het verzoek is vastgelegd."))
+                return redirect("rights_report", person_id=person_id)
         elif "answer" in request.POST:
             answer = AnswerForm(request.POST, prefix=f"a{request.POST['answer']}")
             if answer.is_valid():
@@ -283,7 +286,7 @@ def rights_person(request: HttpRequest, person_id: str, fmt: str = "") -> HttpRe
                     actions.answer_rights_request(actor, request.POST["answer"],
                                                   **answer.cleaned_data)
                 except Refusal as exc:  # answered by someone else meanwhile: theirs stands
-                    messages.error(request, exc.message)
+                    refusal_to_messages(request, exc)
                 else:
                     messages.success(request, _("Het antwoord is vastgelegd."))
             else:

@@ -90,7 +90,7 @@ def person_search(text: str, prefix: str = "") -> Any:
     """What a search box asks for, as a filter on persons: a BSN (9 digits, or 8 with the
     leading zero left off), a birth date (17-03-2015, 17/3/2015 or 2015-03-17), and name
     words (each must occur in the given names or the family name). None for an empty search.
-    Always applied within what the viewer may see (registry.actions.registered_by); with
+    Always applied within what the viewer may see (registry.selectors.registered_by); with
     `prefix` (such as "person__") on a relation to persons."""
     import re
     from datetime import datetime

@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jeugdketen.access.policy import Actor
-from jeugdketen.registry.actions import list_registered, registered_by
+from jeugdketen.registry.actions import list_registered
+from jeugdketen.registry.selectors import registered_by
 from jeugdketen.web import lookup
 
 PICKER_LIMIT = 20

@@ -22,12 +22,18 @@ from jeugdketen.access.actions import (
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Action, Data, Target, decide
+from jeugdketen.core.errors import Refusal
 from jeugdketen.registry.actions import read_person
-from jeugdketen.rules import Refusal
 from jeugdketen.web import lookup
 from jeugdketen.web import roles as r
 from jeugdketen.web.forms import BsnForm, PeriodForm, ReviewForm
-from jeugdketen.web.views.common import actor_for, may_read, page, page_number
+from jeugdketen.web.views.common import (
+    actor_for,
+    may_read,
+    page,
+    page_number,
+    refusal_to_messages,
+)
 
 
 class AccessFilterForm(PeriodForm):
@@ -177,7 +183,7 @@ def review(request: HttpRequest, record_id: int) -> HttpResponse:
                               {"item": {"record": record, "review": _review_of(record),
                                         "form": None},
                                "notice": exc.message})
-            messages.error(request, exc.message)
+            refusal_to_messages(request, exc)
             return redirect("review_list")
         if htmx:
             return render(request, "web/partials/review_block.html",
