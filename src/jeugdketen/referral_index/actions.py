@@ -285,7 +285,7 @@ def _find_matches(signal: Signal, today: date, parents: list[str],
                     .annotate(jk_registered=_registered_contact("signal__person_id",
                                                                 "signal__contact_id"))
                     .order_by("signal_id")):
-            row.signal.jk_registered = row.jk_registered
+            row.signal.jk_registered = row.jk_registered  # type: ignore[attr-defined]
             _hint_registered(row.signal)
             members.setdefault(row.match_id, []).append(row.signal)
     plan: list[tuple[Match, list[Signal], list[Signal]]] = []  # match, newcomers, members
