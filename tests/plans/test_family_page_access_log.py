@@ -57,3 +57,54 @@ def test_a_view_of_the_family_page_logs_each_read_once_per_member(municipality, 
     ]
     assert all(at >= started for at in AccessLogRecord.objects.filter(id__gt=last)
                .values_list("at", flat=True))
+
+
+def test_deferred_records_are_those_that_would_have_been_written(municipality):
+    """audit.deferred (the page's one write) keeps what each read would have committed: the
+    records of a read that ends in a refusal are written once, as refused, and those of a
+    denied read as denied; the others as they were, in order."""
+    from jeugdketen.access import audit
+    from jeugdketen.access.audit import AccessDenied
+    from jeugdketen.access.policy import Action, Data, Decision, Target
+    from jeugdketen.core.errors import Refusal
+
+    fx = benchmark.ensure(municipality_code=municipality.code)
+    actor = fx.actor()
+    members = list(members_of(fx.plan.household))
+    allowed = Decision(True, ground="plan_coordinator", role="coordinator")
+
+    def one(person, data=Data.PLAN):
+        return audit.entry(actor, Action.READ, Target(data, person=person), allowed)
+
+    @audit.write_path
+    def read(person):
+        audit.append([one(person)])
+
+    @audit.write_path
+    def refused(person):
+        audit.append([one(person, Data.EVALUATION)])
+        raise Refusal("test_rule", "refused")
+
+    @audit.write_path
+    def denied(person):
+        raise AccessDenied(actor, Action.READ, Target(Data.CONSENT, person=person),
+                           Decision.deny("no ground"))
+
+    last = AccessLogRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with audit.deferred():
+        read(members[0])
+        with pytest.raises(Refusal):
+            refused(members[1])
+        with pytest.raises(AccessDenied):
+            denied(members[2])
+        read(members[3])
+        assert AccessLogRecord.objects.filter(id__gt=last).count() == 0  # not yet
+    written = list(AccessLogRecord.objects.filter(id__gt=last).order_by("id")
+                   .values_list("client_id", "data", "outcome", "reason"))
+    assert written == [
+        (str(members[0].pk), "plan", "allowed", ""),
+        (str(members[1].pk), "evaluation", "refused", "test_rule"),
+        (str(members[2].pk), "consent", "denied", "no ground"),
+        (str(members[3].pk), "plan", "allowed", ""),
+    ]
+    assert audit.verify().ok
