@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from jeugdketen.access import audit
 from jeugdketen.access.models import Consent
@@ -31,15 +31,15 @@ def members_of(household: Household) -> tuple[Person, ...]:
                  .select_related("neighbourhood").order_by("birth_date", "id"))
 
 
-def consenting_organisations(plan: Plan, today: date) -> set[int]:
-    """The organisations that may still join the plan's team on consent: those holding a
-    consent given for this plan that is not withdrawn and has begun (for at least one
-    member). The team picker asks the policy (`joins_on_ground`) only about these: an
-    organisation without such a consent has no ground for every member, so the answer is
-    the same, in one query instead of one per organisation of the municipality."""
-    return set(Consent.objects.filter(
-        plan_id=plan.pk, withdrawn_at__isnull=True, valid_from__lte=today)
-        .values_list("organisation_id", flat=True).distinct())
+def consenting_organisations(plan: Plan, today: date) -> QuerySet[Consent, Any]:
+    """The ids of the organisations that may still join the plan's team on consent (a
+    subquery): those holding a consent given for this plan that is not withdrawn and has
+    begun, for at least one member. The team picker asks the policy (`joins_on_ground`)
+    only about these: an organisation without such a consent has no ground for every
+    member, so the answer is the same, without a query per organisation of the
+    municipality."""
+    return Consent.objects.filter(plan_id=plan.pk, withdrawn_at__isnull=True,
+                                  valid_from__lte=today).values("organisation_id")
 
 
 def target(plan: Plan, members: tuple[Person, ...], data: Data = Data.PLAN,
