@@ -394,7 +394,8 @@ def test_no_api_route_reveals_signals_to_a_professional_without_one(db, api_clie
     (17, "youth", "Aan "),
 ])
 def test_information_letter_is_addressed_by_age(db, age, who, opening):
-    from jeugdketen.referral_index.documents import letter_recipients, pdf
+    from jeugdketen.referral_index.documents import letter_recipients
+    from jeugdketen.ui.pdf import pdf
 
     prof, kid = signaller(), youth(age)
     s = register(prof, kid).signal
@@ -413,7 +414,8 @@ def test_information_letter_is_addressed_by_age(db, age, who, opening):
 
 
 def test_rights_report_and_requests(db, api_client_for):
-    from jeugdketen.referral_index.documents import pdf, rights_report
+    from jeugdketen.referral_index.documents import rights_report
+    from jeugdketen.ui.pdf import pdf
 
     kid = youth()
     a, b = signaller(), signaller()

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from jeugdketen.guide import actions, loader
 from jeugdketen.rules import Refusal
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, page
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, page
 
 
 def can_adapt_aids(user: Any) -> bool:

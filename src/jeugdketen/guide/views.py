@@ -25,8 +25,8 @@ from jeugdketen.guide.models import GuideSession
 from jeugdketen.guide.schema import Aid, Question
 from jeugdketen.registry.actions import read_listed, read_person
 from jeugdketen.registry.models import Person
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, page, page_number
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, page, page_number
 
 PER_PAGE = 25
 CARRIED = "a-"  # hidden: an earlier step's answer
@@ -270,8 +270,8 @@ def sessions(request: HttpRequest) -> HttpResponse:
     """The organisation's sessions the professional may see, searched by the child's name,
     BSN or birth date (only among these), paged; each session and each person named is
     logged as read, in a number of queries that does not grow with the list."""
-    from jeugdketen.web import listing
-    from jeugdketen.web.lookup import person_search
+    from jeugdketen.registry.selectors import person_search
+    from jeugdketen.ui import listing
 
     actor = actor_for(request)
     search = listing.search_text(request)

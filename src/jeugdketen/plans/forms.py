@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from jeugdketen.access.models import DataCategory, LegalBasisKind
 from jeugdketen.analysis.domains import LEVELS, Stress
 from jeugdketen.plans.models import ApprovalHow, CloseReason, Concern
-from jeugdketen.web.forms import (
+from jeugdketen.ui.forms import (
     DATE_FORMATS,
     DATE_INVALID,
     WIDGET_CLASSES,

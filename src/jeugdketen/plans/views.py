@@ -59,16 +59,16 @@ from jeugdketen.plans.forms import (
 from jeugdketen.plans.models import GOAL_LEVELS, Plan
 from jeugdketen.plans.templatetags.plan_page import euro, level_label, t_change, t_delta
 from jeugdketen.plans.templatetags.plan_page import t_score as t_score_text
+from jeugdketen.registry import selectors as lookup
 from jeugdketen.registry.models import Household, Person
+from jeugdketen.registry.selectors import visible_persons
 from jeugdketen.rules import Refusal
-from jeugdketen.web import lookup
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import (
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import (
     actor_for,
     add_action_errors,
     forbidden_response,
     page,
-    visible_persons,
 )
 
 # The parts of a version, in words (the keys of plans.actions.snapshot).
@@ -128,8 +128,8 @@ def my_plans(request: HttpRequest) -> HttpResponse:
     """The plans the professional coordinates or is in the team of, searched by a family
     member's name, BSN or birth date (only among these plans), sorted and paged; each
     listed plan is logged as read for every member."""
-    from jeugdketen.web import listing
-    from jeugdketen.web.lookup import person_search
+    from jeugdketen.registry.selectors import person_search
+    from jeugdketen.ui import listing
 
     actor = actor_for(request)
     prof = actor.professional
@@ -592,11 +592,12 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
 
 
 def _team_picked(view: PlanView, form: Form | None) -> Any:
-    """The team picker's candidates (web.pickers.team: only whom the viewer may add),
+    """The team picker's candidates (plans.pickers.team: only whom the viewer may add),
     searched with ?team_zoek= when the page is asked without JavaScript."""
     if form is None:
         return None
-    from jeugdketen.web import listing, pickers
+    from jeugdketen.plans import pickers
+    from jeugdketen.ui import listing
 
     chosen = str(form["professional_id"].value() or "")
     search = "" if view.posted else listing.search_text(view.request, "team_zoek")

@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.plans.actions import households_for_match
-from jeugdketen.referral_index import actions
+from jeugdketen.referral_index import actions, pickers
 from jeugdketen.referral_index import inbox as inbox_module
-from jeugdketen.referral_index.documents import pdf, readable, rights_report
+from jeugdketen.referral_index.documents import readable, rights_report
 from jeugdketen.referral_index.forms import (
     AnswerForm,
     ExtendForm,
@@ -33,10 +33,12 @@ from jeugdketen.referral_index.forms import (
     WithdrawForm,
 )
 from jeugdketen.referral_index.models import MatchStatus
+from jeugdketen.registry import selectors as lookup
 from jeugdketen.rules import Refusal
-from jeugdketen.web import listing, lookup, pickers
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, add_action_errors, page, page_number
+from jeugdketen.ui import listing
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, add_action_errors, page, page_number
+from jeugdketen.ui.pdf import pdf
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:

@@ -22,12 +22,13 @@ from jeugdketen.access.actions import (
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Action, Data, Target, decide
+from jeugdketen.registry import selectors
 from jeugdketen.registry.actions import read_person
+from jeugdketen.registry.forms import BsnForm
 from jeugdketen.rules import Refusal
-from jeugdketen.web import lookup
-from jeugdketen.web import roles as r
-from jeugdketen.web.forms import BsnForm, PeriodForm, ReviewForm
-from jeugdketen.web.views.common import actor_for, may_read, page, page_number
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.forms import PeriodForm, ReviewForm
+from jeugdketen.ui.pages import actor_for, page, page_number
 
 
 class AccessFilterForm(PeriodForm):
@@ -73,9 +74,9 @@ def _children(request: HttpRequest) -> list[Any]:
     if own is None:
         return []
     children = []
-    for child in lookup.custody_children(own):
+    for child in selectors.custody_children(own):
         allowed = decide(actor, Action.READ, Target(Data.ACCESS_LOG, person=child)).allowed
-        if allowed and may_read(actor, child):
+        if allowed and selectors.may_read(actor, child):
             children.append(read_person(actor, child.pk))
     return children
 
@@ -90,11 +91,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         form = BsnForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             actor = actor_for(request)
-            person_id = lookup.person_id_for_bsn(form.cleaned_data["bsn"])
+            person_id = selectors.person_id_for_bsn(form.cleaned_data["bsn"])
             # A person of another municipality is answered like an unknown BSN: the answer
             # never tells whether the chain knows someone the officer does not supervise.
             if person_id is not None and not decide(actor, Action.READ, Target(
-                    Data.ACCESS_LOG, person=lookup.person_for_policy(person_id))).allowed:
+                    Data.ACCESS_LOG, person=selectors.person_for_policy(person_id))).allowed:
                 person_id = None
             if person_id is None:
                 # An unknown person: logged as a denied attempt too.
@@ -121,8 +122,8 @@ def person_log(request: HttpRequest, person_id: str) -> HttpResponse:
     actor = actor_for(request)
     context = _filtered(request, actor, person_id)
     subject_name = ""
-    person = lookup.person_for_policy(person_id)
-    if person is not None and r.is_citizen(request.user) and may_read(actor, person):
+    person = selectors.person_for_policy(person_id)
+    if person is not None and r.is_citizen(request.user) and selectors.may_read(actor, person):
         subject_name = str(read_person(actor, person.pk))
     context.update(
         person_id=person_id,

@@ -27,9 +27,9 @@ from jeugdketen.access.policy import STATUTORY_KINDS
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality, OrganisationKind, Professional, Role
 from jeugdketen.rules import Refusal
-from jeugdketen.web import roles as r
-from jeugdketen.web.listing import Paging, search_text
-from jeugdketen.web.views.common import actor_for, add_action_errors, page, page_number
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.listing import Paging, search_text
+from jeugdketen.ui.pages import actor_for, add_action_errors, page, page_number
 
 PER_PAGE = 25
 

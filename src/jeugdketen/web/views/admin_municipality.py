@@ -23,8 +23,8 @@ from jeugdketen.plans import actions as plans
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality
 from jeugdketen.rules import Refusal
+from jeugdketen.ui.pages import actor_for, add_action_errors, page
 from jeugdketen.web.views.admin_accounts import can_administer
-from jeugdketen.web.views.common import actor_for, add_action_errors, page
 
 
 class SettingsForm(forms.Form):

@@ -33,8 +33,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jeugdketen.access import actions, lockout
 from jeugdketen.access.audit import AccessDenied
-from jeugdketen.web.forms import ActivationForm, CodeForm, LoginForm
-from jeugdketen.web.views.common import actor_for
+from jeugdketen.ui.forms import ActivationForm, CodeForm, LoginForm
+from jeugdketen.ui.pages import actor_for
 
 ISSUER = "Jeugdketen"
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
+from jeugdketen.registry import selectors
 from jeugdketen.registry.actions import (
     PersonInput,
     households_of,
@@ -22,18 +23,16 @@ from jeugdketen.registry.actions import (
     registered_by,
     siblings_of,
 )
+from jeugdketen.registry.forms import EmergencyForm, PersonForm
 from jeugdketen.registry.models import Person
 from jeugdketen.rules import Refusal
-from jeugdketen.web import listing, lookup
-from jeugdketen.web import roles as r
-from jeugdketen.web.forms import EmergencyForm, PersonForm
-from jeugdketen.web.views.common import (
+from jeugdketen.ui import listing
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import (
     actor_for,
     add_action_errors,
     forbidden_response,
-    may_read,
     page,
-    visible_persons,
 )
 
 PER_PAGE = 25
@@ -53,7 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     search = listing.search_text(request)
     sort = listing.sort_key(request, PERSON_SORTS)
-    where = lookup.person_search(search)
+    where = selectors.person_search(search)
     paging = listing.paging(request, registered_by(actor.professional, where).count(), PER_PAGE)
     persons = list_registered(actor, limit=PER_PAGE, offset=paging.offset, where=where,
                               order=PERSON_SORTS[sort][1])
@@ -127,15 +126,15 @@ def _households(actor: Any, person: Person) -> list[dict[str, Any]]:
     see. Another organisation's household of the person is not even mentioned."""
     shown = []
     for household in households_of(person):
-        everyone = tuple(m.person for m in lookup.household_members(household.pk))
+        everyone = tuple(m.person for m in selectors.household_members(household.pk))
         if not decide(actor, Action.READ, Target(Data.HOUSEHOLD, household=household,
                                                  members=everyone)).allowed:
             continue
         members = []
-        for member in lookup.household_members(household.pk):
+        for member in selectors.household_members(household.pk):
             if member.person_id == person.pk:
                 members.append({"person": person, "relation": member.relation, "self": True})
-            elif may_read(actor, member.person):
+            elif selectors.may_read(actor, member.person):
                 members.append({"person": read_person(actor, member.person_id),
                                 "relation": member.relation, "self": False})
         if len(members) > 1:
@@ -154,7 +153,7 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "person": person,
         "ground": ground,
         "households": households,
-        "siblings": visible_persons(actor, siblings_of(person)),
+        "siblings": selectors.visible_persons(actor, siblings_of(person)),
         "can_care": r.can_care(request.user),
         "legal_basis_kinds": _legal_basis_kinds(actor),
         "plans_to_join": _plans_to_join(actor, person),
@@ -187,7 +186,7 @@ def _starting_points(actor: Any, person: Person, households: list[dict[str, Any]
         and person.age_on(timezone.localdate()) < YOUTH_UNTIL_AGE
         and decide(actor, Action.CREATE, Target(Data.SIGNAL, person=person)).allowed)
     for household in households:
-        everyone = tuple(m.person for m in lookup.household_members(household["id"]))
+        everyone = tuple(m.person for m in selectors.household_members(household["id"]))
         plan = household_plan(actor, household["id"], everyone)
         if plan.open_plan_id and plan.may_read:
             starts["plans"].append({"household": household, "open_plan_id": plan.open_plan_id})
@@ -260,7 +259,7 @@ def emergency(request: HttpRequest) -> HttpResponse:
     form = EmergencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Only now, with a written reason, is the BSN looked up.
-        person_id = lookup.person_id_for_bsn(form.cleaned_data["bsn"])
+        person_id = selectors.person_id_for_bsn(form.cleaned_data["bsn"])
         actor = actor_for(request, emergency_reason=form.cleaned_data["reason"])
         try:
             # An unknown BSN is logged as a denied attempt, like any other.
@@ -271,7 +270,7 @@ def emergency(request: HttpRequest) -> HttpResponse:
             form.add_error("bsn", _("Met dit BSN is niemand gevonden. Controleer het nummer."))
         else:
             # Did the professional already have a normal ground? Then it was no emergency.
-            normal = may_read(actor_for(request), person)
+            normal = selectors.may_read(actor_for(request), person)
             context = {"person": person, "reason": form.cleaned_data["reason"],
                        "was_emergency": not normal}
             return render(request, "web/emergency_result.html", context)

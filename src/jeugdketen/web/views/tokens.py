@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.access.actions import issue_token, revoke_token
 from jeugdketen.access.models import ApiToken
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, page
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, page
 
 
 def _user_id(request: HttpRequest) -> int:

@@ -4,7 +4,7 @@ denied access into the 403 page, and small helpers."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -17,9 +17,7 @@ from django.utils.cache import add_never_cache_headers
 from jeugdketen.access.actions import actor_for_user
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.lockout import client_address
-from jeugdketen.access.policy import AccessPoint, Action, Actor, Data, Target, decide
-from jeugdketen.registry.actions import read_person
-from jeugdketen.registry.models import Person
+from jeugdketen.access.policy import AccessPoint, Actor
 
 ViewFunc = Callable[..., HttpResponse]
 
@@ -88,23 +86,6 @@ def add_action_errors(form: Form, error: ValidationError,
         for err in errors:
             for message in err.messages if isinstance(err, ValidationError) else [str(err)]:
                 form.add_error(target, message)
-
-
-def may_read(actor: Actor, person: Person) -> bool:
-    """Ask the policy (a pure question, nothing is written) whether the actor may read
-    this person's base data."""
-    return decide(actor, Action.READ, Target(Data.BASE_DATA, person=person)).allowed
-
-
-def visible_persons(actor: Actor, persons: Iterable[Person]) -> list[Person]:
-    """Of these persons, the ones the actor may see, each read through the action (so
-    every one shown is logged as read). Persons without a ground are left out without a
-    trace on the page."""
-    shown = []
-    for person in persons:
-        if may_read(actor, person):
-            shown.append(read_person(actor, person.pk))
-    return shown
 
 
 MAX_PAGE = 100_000  # far beyond any list; larger numbers would overflow the SQL offset

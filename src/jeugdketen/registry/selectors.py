@@ -1,18 +1,22 @@
-"""The few lookups the web UI needs that have no action (yet).
+"""Reads of the registry that pages and other apps use (public names; no private helper
+of registry is imported from elsewhere).
 
 None of these results is shown on a page as such: they find an id or a set of records
 that the page then reads through an action (which checks the policy and writes the
-access log), or they count the viewer's own work. Keep it that way; see the web
-section of docs/architecture.md. Candidates to move into jeugdketen.registry.actions.
+access log), or they count the viewer's own work, or they ask the policy a pure question
+(`may_read`). Keep it that way; see the web section of docs/architecture.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from jeugdketen.access.policy import Action, Actor, Data, Target, decide
 from jeugdketen.registry import validators
+from jeugdketen.registry.actions import read_person
 from jeugdketen.registry.models import HouseholdMember, Person
 
 
@@ -129,3 +133,20 @@ def is_uuid(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def may_read(actor: Actor, person: Person) -> bool:
+    """Ask the policy (a pure question, nothing is written) whether the actor may read
+    this person's base data."""
+    return decide(actor, Action.READ, Target(Data.BASE_DATA, person=person)).allowed
+
+
+def visible_persons(actor: Actor, persons: Iterable[Person]) -> list[Person]:
+    """Of these persons, the ones the actor may see, each read through the action (so
+    every one shown is logged as read). Persons without a ground are left out without a
+    trace on the page."""
+    shown = []
+    for person in persons:
+        if may_read(actor, person):
+            shown.append(read_person(actor, person.pk))
+    return shown
