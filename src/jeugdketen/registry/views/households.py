@@ -91,7 +91,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "limited": len(candidates) >= MAX_CANDIDATES, "search": search,
         "max_candidates": MAX_CANDIDATES,
     }
-    return render(request, "web/register_household.html", context)
+    return render(request, "registry/register_household.html", context)
 
 
 @page()
@@ -120,6 +120,6 @@ def detail(request: HttpRequest, household_id: str) -> HttpResponse:
 
         everyone = tuple(m.person for m in selectors.household_members(household_id))
         plan = household_plan(actor, household_id, everyone)
-    return render(request, "web/household.html", {"members": members,
+    return render(request, "registry/household.html", {"members": members,
                                                   "household_id": household_id,
                                                   "plan": plan})

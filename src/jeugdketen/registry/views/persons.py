@@ -61,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "sort_options": [(key, label) for key, (label, _order) in PERSON_SORTS.items()],
         **paging.context(len(persons)),
     }
-    return render(request, "web/persons.html", context)
+    return render(request, "registry/persons.html", context)
 
 
 def _person_input(form: PersonForm) -> PersonInput:
@@ -106,7 +106,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 add_action_errors(form, exc)
             except Refusal as exc:  # the BRP cannot be reached: nothing was written
                 form.add_error(None, exc.message)
-                return render(request, "web/register_person.html", {"form": form},
+                return render(request, "registry/register_person.html", {"form": form},
                               status=exc.status)
             else:
                 # The same message whether or not the BSN was known: the platform never
@@ -117,7 +117,7 @@ def register(request: HttpRequest) -> HttpResponse:
                         "Deze postcode staat nog niet in de postcodetabel (bijvoorbeeld een "
                         "nieuwe straat). De wijk blijft daarom leeg."))
                 return redirect("person", person_id=registered.person.pk)
-    return render(request, "web/register_person.html", {"form": form})
+    return render(request, "registry/register_person.html", {"form": form})
 
 
 def _households(actor: Any, person: Person) -> list[dict[str, Any]]:
@@ -159,7 +159,7 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "plans_to_join": _plans_to_join(actor, person),
     }
     context["starts"] = _starting_points(actor, person, households)
-    return render(request, "web/person.html", context)
+    return render(request, "registry/person.html", context)
 
 
 YOUTH_UNTIL_AGE = 23  # the reference index holds signals on youth under 23
@@ -251,7 +251,7 @@ def legal_basis(request: HttpRequest, person_id: str) -> HttpResponse:
                                         "hem; uw organisatie kan nu in het team van het "
                                         "gezinsplan."))
             return redirect("person", person_id=person.pk)
-    return render(request, "web/legal_basis.html", {"person": person, "form": form})
+    return render(request, "registry/legal_basis.html", {"person": person, "form": form})
 
 
 @page(r.can_care)
@@ -273,5 +273,5 @@ def emergency(request: HttpRequest) -> HttpResponse:
             normal = selectors.may_read(actor_for(request), person)
             context = {"person": person, "reason": form.cleaned_data["reason"],
                        "was_emergency": not normal}
-            return render(request, "web/emergency_result.html", context)
-    return render(request, "web/emergency.html", {"form": form})
+            return render(request, "registry/emergency_result.html", context)
+    return render(request, "registry/emergency.html", {"form": form})

@@ -20,6 +20,7 @@ from jeugdketen.access.actions import (
     review_break_glass,
 )
 from jeugdketen.access.audit import AccessDenied
+from jeugdketen.access.forms import ReviewForm
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Action, Data, Target, decide
 from jeugdketen.registry import selectors
@@ -27,7 +28,7 @@ from jeugdketen.registry.actions import read_person
 from jeugdketen.registry.forms import BsnForm
 from jeugdketen.rules import Refusal
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.forms import PeriodForm, ReviewForm
+from jeugdketen.ui.forms import PeriodForm
 from jeugdketen.ui.pages import actor_for, page, page_number
 
 
@@ -114,7 +115,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             children=_children(request),
             subject_is_self=True,
         )
-    return render(request, "web/access_overview.html", context)
+    return render(request, "access/access_overview.html", context)
 
 
 @page(r.can_see_access_overview)
@@ -132,7 +133,7 @@ def person_log(request: HttpRequest, person_id: str) -> HttpResponse:
         family_view=r.is_citizen(request.user),
         subject_is_self=bool(actor.person is not None and str(actor.person.pk) == str(person_id)),
     )
-    return render(request, "web/access_log.html", context)
+    return render(request, "access/access_log.html", context)
 
 
 def _review_of(record: AccessLogRecord) -> Any:
@@ -151,7 +152,7 @@ def _review_list(request: HttpRequest, bound: ReviewForm | None = None,
          "form": bound if bound is not None and u.pk == bound_id else ReviewForm(record_id=u.pk)}
         for u in uses
     ]
-    return render(request, "web/review_list.html", {"items": items, "show_all": show_all})
+    return render(request, "access/review_list.html", {"items": items, "show_all": show_all})
 
 
 @page(r.can_review)
@@ -174,20 +175,20 @@ def review(request: HttpRequest, record_id: int) -> HttpResponse:
             if htmx:
                 record = AccessLogRecord.objects.select_related("review__reviewed_by").get(
                     pk=record_id)
-                return render(request, "web/partials/review_block.html",
+                return render(request, "access/partials/review_block.html",
                               {"item": {"record": record, "review": _review_of(record),
                                         "form": None},
                                "notice": exc.message})
             messages.error(request, exc.message)
             return redirect("review_list")
         if htmx:
-            return render(request, "web/partials/review_block.html",
+            return render(request, "access/partials/review_block.html",
                           {"item": {"record": result.record, "review": result, "form": None},
                            "just_reviewed": True})
         messages.success(request, _("Uw beoordeling is opgeslagen."))
         return redirect("review_list")
     if htmx:
-        return render(request, "web/partials/review_block.html",
+        return render(request, "access/partials/review_block.html",
                       {"item": {"record": {"pk": record_id}, "review": None, "form": form}})
     # Without JavaScript: the whole list again, this form with its errors and its text.
     return _review_list(request, form, record_id)

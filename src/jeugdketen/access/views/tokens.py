@@ -27,7 +27,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_token = ""
     if request.method == "POST":
         new_token = issue_token(actor_for(request), request.user)  # type: ignore[arg-type]
-    return render(request, "web/tokens.html",
+    return render(request, "access/tokens.html",
                   {"tokens": _own_tokens(request), "new_token": new_token})
 
 
