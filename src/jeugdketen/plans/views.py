@@ -592,7 +592,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
 
 
 def _team_picked(view: PlanView, form: Form | None) -> Any:
-    """The team picker's candidates (plans.pickers.team: only whom the viewer may add),
+    """The team picker's candidates (web.pickers.team: only whom the viewer may add),
     searched with ?team_zoek= when the page is asked without JavaScript."""
     if form is None:
         return None
