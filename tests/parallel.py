@@ -1,6 +1,6 @@
 """Identical requests at the same moment, for the threaded PostgreSQL tests of every write
 (tests/*_concurrency_pg.py): each thread has its own database connection and its own test
-client, and they start together behind a barrier (tests/test_concurrency_pg.in_threads).
+client, and they start together behind a barrier (tests/registry/test_concurrency_pg.in_threads).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.rules import Refusal
 
 from .conftest import ApiClient, token_for
-from .test_concurrency_pg import in_threads
+from .registry.test_concurrency_pg import in_threads
 
 N = 8  # as many as the adversarial review sent
 

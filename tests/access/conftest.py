@@ -8,7 +8,7 @@ import pytest
 from jeugdketen.access import audit
 
 from ..plans.conftest import family, plan  # noqa: F401 - fixtures
-from ..test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
+from ..registry.test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogRecord, AuditAnchor
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Target
 
-from ..test_concurrency_pg import in_threads
+from ..registry.test_concurrency_pg import in_threads
 
 ACTOR = Actor(operator=True)
 ALLOWED = Decision(True, "retention", "platform_admin")

@@ -1,6 +1,6 @@
 """Every operation of the JSON API, called as every actor of the world (see world.py),
 compared with the table below. The table is written from the rules (the access policy's
-docstring, tests/test_policy_table.py's docstring and the BRP design), not from the code:
+docstring, tests/access/test_policy_table.py's docstring and the BRP design), not from the code:
 
 - administration: the platform administrator creates organisations and professionals,
   issues activation codes, configures municipalities and adds product codes; a

@@ -1,7 +1,7 @@
 """Every web URL (and every form of the plan page), called as every actor of the world
 (see world.py) with a session that passed the second factor, compared with the table
 below. The table is written from the rules (the access policy's docstring,
-tests/test_policy_table.py's docstring, the BRP design; the API table's docstring sums
+tests/access/test_policy_table.py's docstring, the BRP design; the API table's docstring sums
 them up) and from what the pages are for (ui/roles.py: each role sees the pages that can
 work for it):
 

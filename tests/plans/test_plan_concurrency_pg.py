@@ -2,7 +2,7 @@
 two professionals start a plan for the same household at the same moment, and two tabs
 saving the plan's sections from the same revision never lose a write silently.
 
-Like tests/test_concurrency_pg.py (whose `pg`/`committed` fixtures and thread helper these
+Like tests/registry/test_concurrency_pg.py (whose `pg`/`committed` fixtures and thread helper these
 use): committed data, real threads with their own connections, PostgreSQL only.
 """
 
@@ -19,7 +19,7 @@ from jeugdketen.plans.models import Plan
 from jeugdketen.rules import Refusal
 
 from .. import factories as f
-from ..test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
+from ..registry.test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.postgres
 

@@ -7,7 +7,7 @@ ground away), never a 500. Additions (a goal, a concern, ...) each happen, every
 counted, and the plan's revision moves once per change: no write is lost.
 
 Real threads with their own connections (tests/parallel.py); PostgreSQL only, like
-tests/test_concurrency_pg.py.
+tests/registry/test_concurrency_pg.py.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from jeugdketen.plans.models import (
 
 from .. import factories as f
 from ..parallel import N, call_at_once, events, one_wins, post_at_once, statuses
-from ..test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
+from ..registry.test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
 from .conftest import LEVELS
 
 pytestmark = pytest.mark.postgres

@@ -10,8 +10,8 @@ import pytest
 from jeugdketen.access.models import AccessLogRecord, ApiToken, User
 from jeugdketen.registry.models import Professional
 
-from . import factories as f
-from .conftest import ApiClient, person_payload
+from .. import factories as f
+from ..conftest import ApiClient, person_payload
 
 
 def payload(organisation, **kw):

@@ -19,9 +19,9 @@ from jeugdketen.access.policy import Action, Data, Decision, Ground, Target
 from jeugdketen.guide.models import GuideSession
 from jeugdketen.registry.models import Registration
 
-from . import factories as f
-from .parallel import N, call_at_once, events, post_at_once, statuses
-from .test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
+from .. import factories as f
+from ..parallel import N, call_at_once, events, post_at_once, statuses
+from ..registry.test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.postgres
 

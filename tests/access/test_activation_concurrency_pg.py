@@ -14,9 +14,9 @@ from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import ActivationCode
 from jeugdketen.chainlog.models import ChainEvent
 
-from . import factories as f
-from .test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
-from .web.test_web_auth import totp
+from .. import factories as f
+from ..registry.test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
+from ..web.test_web_auth import totp
 
 pytestmark = pytest.mark.postgres
 

@@ -17,9 +17,9 @@ from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.models import Match, Message, RightsRequest, Signal
 from jeugdketen.registry.models import Registration
 
-from . import factories as f
-from .parallel import N, events, one_wins, post_at_once, statuses
-from .test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
+from .. import factories as f
+from ..parallel import N, events, one_wins, post_at_once, statuses
+from ..registry.test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.postgres
 

@@ -34,9 +34,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from . import factories as f
-from .brp import in_brp
-from .conftest import token_for
+from .. import factories as f
+from ..brp import in_brp
+from ..conftest import token_for
 
 EXAMPLES = int(os.environ.get("JEUGDKETEN_FUZZ_EXAMPLES", "10"))
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]

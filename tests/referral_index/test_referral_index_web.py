@@ -13,7 +13,7 @@ from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.models import Signal
 from jeugdketen.registry.models import Registration
 
-from . import factories as f
+from .. import factories as f
 
 
 @pytest.fixture(autouse=True)

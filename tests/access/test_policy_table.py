@@ -126,7 +126,7 @@ from jeugdketen.access.policy import (
 )
 from jeugdketen.access.vocabulary import Role
 
-from . import factories as f
+from .. import factories as f
 
 ROLES = ("professional", "coordinator", "privacy_officer", "municipal_analyst",
          "functional_admin", "platform_admin", "citizen", "no_role", "anonymous", "superuser",

@@ -27,8 +27,8 @@ from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import Household, Person
 
-from . import brp
-from . import factories as f
+from .. import brp
+from .. import factories as f
 
 APPEND_ONLY_TABLES = ("access_accesslogrecord", "chainlog_chainevent", "access_auditanchor")
 REASON = "Acute zorg nodig, ouders onbereikbaar"

@@ -28,8 +28,8 @@ from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import CorrectionProposal, Person, Registration
 
-from . import factories as f
-from .brp import in_brp, known
+from .. import factories as f
+from ..brp import in_brp, known
 
 pytestmark = pytest.mark.postgres
 

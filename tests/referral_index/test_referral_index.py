@@ -23,7 +23,7 @@ from jeugdketen.referral_index.models import Match, Message, Signal
 from jeugdketen.registry.models import Registration
 from jeugdketen.rules import Refusal
 
-from . import factories as f
+from .. import factories as f
 
 TODAY = date(2026, 11, 23)  # a Monday
 

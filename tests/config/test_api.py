@@ -16,8 +16,8 @@ from jeugdketen.access.actions import revoke_token
 from jeugdketen.access.models import AccessLogRecord, ApiToken
 from jeugdketen.registry.models import Household, Organisation, Person, Professional
 
-from . import factories as f
-from .conftest import ApiClient, person_payload, token_for
+from .. import factories as f
+from ..conftest import ApiClient, person_payload, token_for
 
 PERSON_KEYS = {"id", "bsn", "system_id", "given_names", "family_name", "birth_date", "sex",
                "date_of_death", "postcode", "house_number", "house_letter",

@@ -23,10 +23,10 @@ from jeugdketen.registry.models import (
 )
 from jeugdketen.rules import Refusal
 
-from . import factories as f
-from .brp import forget as brp_forget
-from .brp import in_brp
-from .conftest import person_payload
+from .. import factories as f
+from ..brp import forget as brp_forget
+from ..brp import in_brp
+from ..conftest import person_payload
 
 
 def entered(*, brp: bool = True, **kw) -> actions.PersonInput:

@@ -17,9 +17,9 @@ from jeugdketen.referral_index import actions
 from jeugdketen.registry.models import Registration
 from jeugdketen.ui.pdf import pdf
 
-from . import factories as f
-from .brp import in_brp, person_in_brp
-from .pdf_text import extract_text
+from .. import factories as f
+from ..brp import in_brp, person_in_brp
+from ..pdf_text import extract_text
 
 pytestmark = pytest.mark.django_db
 

@@ -29,9 +29,9 @@ from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import CorrectionProposal, Registration
 from jeugdketen.rules import Refusal
 
-from . import factories as f
-from .brp import in_brp
-from .conftest import ApiClient
+from .. import factories as f
+from ..brp import in_brp
+from ..conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +220,7 @@ def test_a_functional_admin_cannot_act_as_a_professional_they_create(
     through it, without that person and without a second factor, they read Veilig Thuis'
     signals (names of youth) and record a Veilig Thuis legal basis for any child they know.
     The policy says an administrator never hands out "a token for someone else, which skips
-    2FA". (tests/test_professional_creation.py asserts the token works and must change with
+    2FA". (tests/registry/test_professional_creation.py asserts the token works and must change with
     the fix: hand the new professional an activation code, not the creator a token.)"""
     safe_home = f.OrganisationFactory(name="Veilig Thuis Testdam", kind="veilig_thuis",
                                       municipality=municipality)

@@ -16,7 +16,7 @@ from jeugdketen.config import mail
 from jeugdketen.referral_index import actions
 from jeugdketen.registry.models import Registration
 
-from . import factories as f
+from .. import factories as f
 
 
 @pytest.mark.parametrize(("environ", "demo", "debug", "expected"), [

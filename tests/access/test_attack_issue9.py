@@ -31,9 +31,9 @@ from jeugdketen.referral_index.models import Message
 from jeugdketen.registry import actions as registry_actions
 from jeugdketen.registry.models import Organisation, Professional
 
-from .conftest import ApiClient, token_for
-from .factories import professional_actor
-from .matrix.world import World, _verified_session, admin_aid_text, build
+from ..conftest import ApiClient, token_for
+from ..factories import professional_actor
+from ..matrix.world import World, _verified_session, admin_aid_text, build
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from jeugdketen.registry.validators import BSN_RULE, is_valid_bsn, normalise_bsn
 
-from .factories import SYNTHETIC_BSNS, check_digit, passes_elfproef
+from ..factories import SYNTHETIC_BSNS, check_digit, passes_elfproef
 
 valid_bsns = st.sampled_from(SYNTHETIC_BSNS)
 

@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from .conftest import token_for
-from .test_concurrency_pg import committed, pg  # noqa: F401 (fixtures)
+from ..conftest import token_for
+from ..registry.test_concurrency_pg import committed, pg  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.postgres
 

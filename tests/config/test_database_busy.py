@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite",
     reason="SQLite's write lock; PostgreSQL's lock timeout is tested in test_database_busy_pg")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # Runs inside the subprocess: log in, wait for the lock, try to write, report, try again.
 CLIENT = r"""

@@ -23,8 +23,8 @@ from jeugdketen.access import actions as access_actions
 from jeugdketen.referral_index.models import Match, Message, MessageKind
 from jeugdketen.registry import actions as registry_actions
 
-from . import factories as f
-from .conftest import token_for
+from .. import factories as f
+from ..conftest import token_for
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from jeugdketen.registry.models import District, Municipality, Neighbourhood
 from tests import factories as f
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 pytestmark = pytest.mark.django_db
 
 
