@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 
 from jeugdketen.access.policy import Action, Actor, Data, Target, decide
 from jeugdketen.registry import validators
-from jeugdketen.registry.actions import read_person
 from jeugdketen.registry.models import HouseholdMember, Person
 
 
@@ -145,6 +144,9 @@ def visible_persons(actor: Actor, persons: Iterable[Person]) -> list[Person]:
     """Of these persons, the ones the actor may see, each read through the action (so
     every one shown is logged as read). Persons without a ground are left out without a
     trace on the page."""
+    # Late: the registry's actions read through these selectors (no import cycle).
+    from jeugdketen.registry.actions import read_person
+
     shown = []
     for person in persons:
         if may_read(actor, person):
