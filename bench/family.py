@@ -1,7 +1,7 @@
 """The family-page benchmark (issue 4), part of `bench.run` (`--family-only` runs just this).
 
 1. In-process (Django): the benchmark household is added to the benchmark database once
-   (src/jeugdketen/plans/benchmark.py, through the actions: 5 members, 20 goals, 60
+   (src/jeugdketen/demo/bench_family.py, through the actions: 5 members, 20 goals, 60
    actions, 24 evaluations that each score every goal, 4 analyses, 500 access-log records;
    found again on a rerun). The coordinator `bench.regisseur` gets an API token and a web
    session that has passed the second factor (a confirmed TOTP device and the session key
@@ -93,7 +93,8 @@ def fixtures(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
     from jeugdketen.access.actions import issue_token, system_actor
     from jeugdketen.access.models import AccessLogRecord
-    from jeugdketen.plans import actions, benchmark
+    from jeugdketen.demo import bench_family as benchmark
+    from jeugdketen.plans import actions
     from jeugdketen.registry.models import Neighbourhood
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -294,7 +295,7 @@ def report(fam: dict[str, Any], clients: int, data: dict[str, Any] | None = None
     return f"""## The family page (issue 4)
 
 <!-- family-page: written by bench/family.py -->
-{scale}The household of the benchmark (src/jeugdketen/plans/benchmark.py, added once to the
+{scale}The household of the benchmark (src/jeugdketen/demo/bench_family.py, added once to the
 national-scale database through the actions, found again on later runs): {s['members']}
 members, {s['goals']} goals, {s['actions']} actions, {s['evaluations']} evaluations
 ({s['scores']} goal scores: each evaluation scores every goal), {s['analyses']} analyses

@@ -37,7 +37,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from jeugdketen.access.actions import issue_token, system_actor
-    from jeugdketen.referral_index import bulk
+    from jeugdketen.demo import bulk_referral as bulk
     from jeugdketen.registry.models import Neighbourhood, Registration
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -16,7 +16,7 @@
 4. `jeugdketen audit verify --json` over the whole log.
 5. Reference index (issue 3, `--signals`, default 200,000): before the HTTP part the bulk
    signals are brought to (or restored to) their bulk state by
-   src/jeugdketen/referral_index/bulk.py, the match-rate check registers planted pairs
+   src/jeugdketen/demo/bulk_referral.py, the match-rate check registers planted pairs
    through the real action (found must equal planted), and POST /api/v1/signals joins the
    HTTP rounds (each request a different youth of the professional's pool); last,
    `jeugdketen retention` (two-years-ahead dry run, the real run, a rerun), after which
@@ -515,7 +515,7 @@ def verify(env: dict[str, str]) -> dict[str, Any]:
 def signal_fixtures(args: argparse.Namespace, work: Path, fx: dict[str, Any]) -> dict[str, Any]:
     """In-process: the bulk signals (restored to their bulk state), the match-rate check,
     and the request bodies for POST /api/v1/signals (youth of the API pool)."""
-    from jeugdketen.referral_index import bulk as signals_bulk
+    from jeugdketen.demo import bulk_referral as signals_bulk
 
     log(f"reference index: {args.signals} bulk signals (restores the bulk state)")
     info = signals_bulk.load(signals=args.signals, seed=args.seed, due=args.due)
@@ -568,7 +568,7 @@ def retention_benchmarks(args: argparse.Namespace, env: dict[str, str]) -> dict[
         log(f"retention {label}: {out[label]}")
     out["after"] = count()
     start = time.monotonic()
-    res = subprocess.run([sys.executable, "-m", "jeugdketen.referral_index.bulk", "--signals",
+    res = subprocess.run([sys.executable, "-m", "jeugdketen.demo.bulk_referral", "--signals",
                           str(args.signals), "--seed", str(args.seed), "--due", str(args.due)],
                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=3600,
                          check=True)
@@ -625,7 +625,7 @@ def index_report(index: dict[str, Any], h: dict[str, Any]) -> str:
 ### Reference index (issue 3)
 
 Data: {ld['active']:,} active signals in the index ({ld['signals']:,} bulk-loaded by
-src/jeugdketen/referral_index/bulk.py with COPY, {ld['due_today']:,} of them past their expiry
+src/jeugdketen/demo/bulk_referral.py with COPY, {ld['due_today']:,} of them past their expiry
 date, so the nightly retention must end and archive them today). Planted among the bulk
 signals: {ld['planted'].get('client_pairs', 0):,} youth with signals of two organisations and
 {ld['planted'].get('sibling_pairs', 0):,} sibling pairs signalled by two organisations (no
@@ -794,7 +794,7 @@ written by the benchmark script; numbers come from bench/results/{res['file']}.
   records in {res['shards']} hash chains (requested {args.access_log:,}), database
   `{args.db}` ({m['database_size']}).
 - Built with the bulk path `jeugdketen demo --scale {args.persons} --access-log {args.access_log}`
-  (src/jeugdketen/registry/bulk.py, PostgreSQL COPY): {build_line}.
+  (src/jeugdketen/demo/bulk_registry.py, PostgreSQL COPY): {build_line}.
   {'The database already held this scale and was reused.' if data.get('reused') else ''}
 - Identifiers: BSNs only from the test range 999900000-999999999 that pass the eleven test.
   That range holds about 9,000 valid numbers, so beyond those persons carry a `system_id`
@@ -803,7 +803,7 @@ written by the benchmark script; numbers come from bench/results/{res['file']}.
 
 ### The bulk path
 
-`jeugdketen demo --scale N --access-log M [--seed S]` (src/jeugdketen/registry/bulk.py):
+`jeugdketen demo --scale N --access-log M [--seed S]` (src/jeugdketen/demo/bulk_registry.py):
 
 - first the small demo through the platform's actions (GM9999 areas, postcode table, 25
   organisations, 120 professionals, 20 households), then N persons in households at

@@ -16,14 +16,10 @@ from django.utils import timezone
 
 from jeugdketen.access import actions as access_actions
 from jeugdketen.access import audit
-from jeugdketen.access.models import (
-    AccessLogRecord,
-    AccessLogShard,
-    AppendOnlyError,
-    AuditAnchor,
-)
+from jeugdketen.access.models import AccessLogRecord, AccessLogShard, AuditAnchor
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Target
 from jeugdketen.chainlog.models import ChainEvent
+from jeugdketen.core.append_only import AppendOnlyError
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import Household, Person
 

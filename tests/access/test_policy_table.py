@@ -124,7 +124,7 @@ from jeugdketen.access.policy import (
     Target,
     decide,
 )
-from jeugdketen.access.vocabulary import Role
+from jeugdketen.core.vocabulary import Role
 
 from .. import factories as f
 

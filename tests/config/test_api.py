@@ -367,7 +367,7 @@ def test_break_the_glass_through_the_api(api_client_for, registered, other_profe
 
 
 def test_register_a_household(api_client, registered):
-    from .brp import in_brp
+    from ..brp import in_brp
 
     kid_payload = person_payload(given_names="Pim", birth_date="2019-01-01")
     in_brp(bsn=kid_payload["bsn"], given_names="Pim", family_name=kid_payload["family_name"],

@@ -1,4 +1,4 @@
-"""The one vocabulary (access/vocabulary.py): every code has a Dutch and an English label
+"""The one vocabulary (core/vocabulary.py): every code has a Dutch and an English label
 and a text for the family; the access policy answers only in its codes; and the platform's
 one format for money, dates and times and the T-score."""
 
@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from jeugdketen.access import policy
-from jeugdketen.access import vocabulary as v
+from jeugdketen.core import vocabulary as v
 from jeugdketen.plans.templatetags import plan_page
 from jeugdketen.ui.templatetags import jk
 

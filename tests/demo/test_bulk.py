@@ -9,7 +9,7 @@ import pytest
 
 from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogRecord
-from jeugdketen.registry import bulk
+from jeugdketen.demo import bulk_registry as bulk
 from jeugdketen.registry.models import Person
 from jeugdketen.registry.validators import is_valid_bsn
 

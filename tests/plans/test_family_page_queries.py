@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jeugdketen.access.models import AccessLogRecord
-from jeugdketen.plans import actions, benchmark
+from jeugdketen.demo import bench_family as benchmark
+from jeugdketen.plans import actions
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from django.utils.translation import override
 
 from jeugdketen.access.actions import withdraw_consent
 from jeugdketen.access.models import Consent
-from jeugdketen.access.vocabulary import VOCABULARIES
+from jeugdketen.core.vocabulary import VOCABULARIES
 
 from .. import factories as f
 from ..web.conftest import visible_text

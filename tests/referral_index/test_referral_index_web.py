@@ -192,7 +192,7 @@ def test_the_rights_report_page_and_pdf_show_labels_and_local_dates(db):
 
     from jeugdketen.access.models import AccessLogRecord
 
-    from .pdf_text import extract_text
+    from ..pdf_text import extract_text
 
     a = signaller()
     privacy_officer = f.ProfessionalFactory(roles=["privacy_officer"], organisation=f.OrganisationFactory(

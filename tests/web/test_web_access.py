@@ -225,7 +225,7 @@ def test_citizen_sees_own_and_childrens_access_overview(citizen_user, family,
     own = client.get(reverse("access_overview"))
     text = visible_text(own.content)
     assert "Uw kinderen" in text and "Toegangsoverzicht van Lotte Jansen" in text
-    # The family reads plain-language texts (access/vocabulary.py), not the officer's labels.
+    # The family reads plain-language texts (core/vocabulary.py), not the officer's labels.
     assert "Deze organisatie heeft de persoon zelf ingeschreven." in text
     assert "Heeft iets vastgelegd" in text
     child_page = client.get(reverse("access_log", args=[family["child"].pk]))

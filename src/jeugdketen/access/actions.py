@@ -454,7 +454,7 @@ def withdraw_consent(actor: Actor, consent_id: Any, *, at: datetime | None = Non
 
 def _tell_coordinator_withdrawn(actor: Actor, consent: Consent, now: datetime) -> None:
     """The plan's coordinator hears of a withdrawn consent at once (in this transaction)."""
-    from jeugdketen.referral_index import inbox
+    from jeugdketen import inbox
     from jeugdketen.referral_index.models import MessageKind
 
     plan = consent.plan

@@ -53,7 +53,7 @@ from django.utils import timezone
 
 # The actions, data kinds and grounds are the one vocabulary's (with their labels and
 # family texts): the policy answers in no code that has no label.
-from jeugdketen.access.vocabulary import Action, Data, Ground, Role
+from jeugdketen.core.vocabulary import Action, Data, Ground, Role
 
 if TYPE_CHECKING:
     from jeugdketen.registry.models import Household, Person, Professional

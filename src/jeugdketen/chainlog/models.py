@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from jeugdketen.access.models import AppendOnlyModel
+from jeugdketen.core.append_only import AppendOnlyModel
 
 
 class ChainEvent(AppendOnlyModel):

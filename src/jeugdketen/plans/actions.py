@@ -117,7 +117,7 @@ def _tell(recipients: list[Professional | None], kind: str, subject: str, body: 
           actor: Actor, at: datetime | None = None, *, to_actor: bool = False) -> None:
     """Messages about a plan event, in the event's transaction (not to the one who acted,
     unless `to_actor`: the coordinator who handed over keeps a note of it)."""
-    from jeugdketen.referral_index import inbox
+    from jeugdketen import inbox
     from jeugdketen.referral_index.models import MessageKind
 
     inbox.send(recipients, MessageKind(kind), subject, body, plan=plan, at=at,
@@ -903,7 +903,7 @@ def remind_evaluations(today: date | None = None) -> int:
                                       datetime.combine(due, datetime.min.time()))).exists():
             continue  # told already for this evaluation
         members = members_of(plan.household)
-        from jeugdketen.referral_index import inbox
+        from jeugdketen import inbox
 
         inbox.send([plan.coordinator], MessageKind.EVALUATION_DUE, _("Evaluatie nodig"), _(
             "Gezin: %(family)s. Het plan is sinds %(day)s aan een evaluatie toe.") % {

@@ -9,7 +9,7 @@ class ReferralIndexConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from jeugdketen.referral_index.inbox import unread_of_user
+        from jeugdketen.inbox import unread_of_user
         from jeugdketen.ui import roles as r
         from jeugdketen.ui.navigation import register_navigation
 

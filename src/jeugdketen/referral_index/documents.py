@@ -161,7 +161,7 @@ PURPOSE = gettext_noop(
 
 
 def _label(choices: Any, code: str | None) -> str:
-    from jeugdketen.access.vocabulary import label
+    from jeugdketen.core.vocabulary import label
 
     return capfirst(label(choices, code)) if code else ""
 
@@ -170,7 +170,7 @@ def readable(report: dict[str, Any]) -> dict[str, Any]:
     """The rights report as people read it (the page and the PDF): labels instead of codes,
     dates and times in Dutch (or English) format, Europe/Amsterdam time. The JSON download
     keeps the codes and ISO dates of `actions.rights_report`."""
-    from jeugdketen.access import vocabulary as v
+    from jeugdketen.core import vocabulary as v
     from jeugdketen.referral_index.models import EndReason, RightsKind, SignalStatus
     from jeugdketen.ui.templatetags.jk import local_date, local_datetime
 

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jeugdketen import inbox as inbox_module
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.plans.actions import households_for_match
 from jeugdketen.referral_index import actions, pickers
-from jeugdketen.referral_index import inbox as inbox_module
 from jeugdketen.referral_index.documents import readable, rights_report
 from jeugdketen.referral_index.forms import (
     AnswerForm,

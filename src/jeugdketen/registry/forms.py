@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jeugdketen.access.policy import MIN_EMERGENCY_REASON
-from jeugdketen.access.vocabulary import Relation, Sex
+from jeugdketen.core.vocabulary import Relation, Sex
 from jeugdketen.registry import validators
 from jeugdketen.ui.forms import DATE_FORMATS, DATE_INVALID, DateInput, UtrechtForm
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from jeugdketen.access.append_only import no_delete
+from jeugdketen.core.append_only import no_delete
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from jeugdketen.access.append_only import triggers
+from jeugdketen.core.append_only import triggers
 
 
 class Migration(migrations.Migration):

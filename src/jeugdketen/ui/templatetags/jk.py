@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django import forms, template
 from django.forms import BoundField
 
-from jeugdketen.access import vocabulary as v
+from jeugdketen.core import vocabulary as v
 
 register = template.Library()
 

@@ -3,6 +3,9 @@
 A message is only ever sent from inside an action, in its transaction (the event and its
 message stand or fall together). It names what the recipient may already see and links to
 the page where the work is done; it never copies the content of a plan.
+
+A low package: every app that tells a professional something sends through it; the
+`Message` model itself is referral_index's schema (referral_index.models).
 """
 
 from __future__ import annotations

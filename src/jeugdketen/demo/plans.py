@@ -785,7 +785,7 @@ def specs(seed: int, households: int) -> list[Spec]:
 
 def _product_codes() -> None:
     """The demo municipality's own product codes, added by its functional administrator."""
-    from jeugdketen.registry.demo import MUNICIPALITY
+    from jeugdketen.demo.registry import MUNICIPALITY
 
     admin = Professional.objects.select_related("organisation", "user").filter(
         user__username="demo.beheer").first()

@@ -229,7 +229,7 @@ def build(*, seed: int = 2026, households: int = 1500, professionals: int = 120,
             actions.ensure_area(municipality=MUNICIPALITY, district=(d_code, d_name),
                                 neighbourhood=(n_code, n_name))
     if not PostcodeAddress.objects.filter(neighbourhood__district__municipality=MUNICIPALITY[0]).exists():
-        with resources.files("jeugdketen.registry").joinpath("data/demo_pc6hnr.csv").open() as fh:
+        with resources.files("jeugdketen.demo").joinpath("data/demo_pc6hnr.csv").open() as fh:
             actions.import_postcodes(fh)
     addresses = list(
         PostcodeAddress.objects.filter(neighbourhood__district__municipality=MUNICIPALITY[0])

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from jeugdketen.registry import demo
+from jeugdketen.demo import registry as demo
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
 
     def load(self, **opts: Any) -> None:
         if opts["scale"]:
-            from jeugdketen.registry import bulk
+            from jeugdketen.demo import bulk_registry as bulk
 
             bulk.build(persons=opts["scale"], access_log_records=opts["access_log"],
                        seed=opts["seed"], out=sys.stderr)
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already loaded.")
             self.print_logins()
             return
-        from jeugdketen.referral_index import demo as index_demo
+        from jeugdketen.demo import referral as index_demo
 
         result = demo.build(seed=opts["seed"], households=opts["households"],
                             professionals=opts["professionals"])
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         # The match e-mails of the demo's own history are not printed to the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             index = index_demo.build(seed=opts["seed"])
-        from jeugdketen.plans import demo as plans_demo
+        from jeugdketen.demo import plans as plans_demo
 
         plans = plans_demo.build(seed=opts["seed"], households=opts["households"])
         self.stdout.write(

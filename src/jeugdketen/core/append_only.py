@@ -1,12 +1,42 @@
-"""Database triggers that refuse UPDATE and DELETE on append-only tables (SQLite and
-PostgreSQL), used by migrations. The ORM refuses them too (AppendOnlyModel); the
-triggers also stop raw SQL from the application's own connection."""
+"""Append-only tables: the ORM refuses to change or remove a row (AppendOnlyModel), and
+database triggers that refuse UPDATE and DELETE (SQLite and PostgreSQL), used by
+migrations, also stop raw SQL from the application's own connection."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import migrations
+from django.db import migrations, models
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a row of an append-only table."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(f"{self.model.__name__} is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self.model.__name__} is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """A row is written once and never changed or removed through the ORM."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} is append-only")
+
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION jeugdketen_append_only() RETURNS trigger AS $$

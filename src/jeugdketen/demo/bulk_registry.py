@@ -2,7 +2,7 @@
 
 What it builds (deterministic from the seed, synthetic, in the fictional municipality GM9999):
 
-1. The small demo first (`registry.demo.build` with a few households): areas, the postcode
+1. The small demo first (`demo.registry.build` with a few households): areas, the postcode
    table, 25 organisations of every kind, 120 professionals (incl. the demo logins), made
    through the platform's actions.
 2. N persons in households (1-2 parents, 1-4 children) at synthetic addresses (postcodes
@@ -60,7 +60,7 @@ from jeugdketen.access.audit import GENESIS, HASH_VERSION, record_hash, reserve_
 from jeugdketen.access.models import AccessLogRecord, AccessLogShard
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.chainlog.vocabulary import Activity
-from jeugdketen.registry import demo
+from jeugdketen.demo import registry as demo
 from jeugdketen.registry.models import (
     Household,
     HouseholdMember,
@@ -197,7 +197,7 @@ def _copy(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
                 copy.write_row(row)
 
 
-def _insert_new(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+def insert_new(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
                 returning: str = "") -> list[Any]:
     """COPY into a temporary table, then insert what is not there yet (PostgreSQL)."""
     if not rows:
@@ -292,9 +292,9 @@ def _load_batch(batch: list[HouseholdRow]) -> int:
                         p.neighbourhood_id, p.neighbourhood_id is None, p.at, p.at,
                         p.at if p.bsn else None) for p in people]
         if _pg():
-            _insert_new("registry_postcodeaddress", ["postcode", "house_number", "neighbourhood_id"],
+            insert_new("registry_postcodeaddress", ["postcode", "house_number", "neighbourhood_id"],
                         sorted(addresses))
-            new = set(_insert_new("registry_person", person_cols, person_rows, returning="id"))
+            new = set(insert_new("registry_person", person_cols, person_rows, returning="id"))
         else:
             PostcodeAddress.objects.bulk_create(
                 [PostcodeAddress(postcode=a, house_number=b, neighbourhood_id=c)
@@ -308,17 +308,17 @@ def _load_batch(batch: list[HouseholdRow]) -> int:
         households = [h for h in batch if any(p.id in present for p in h.members)]
         members = [(h, p) for h in households for p in h.members if p.id in present]
         if _pg():
-            new_households = set(_insert_new(
+            new_households = set(insert_new(
                 "registry_household", ["id", "created_at", "created_by_id"],
                 [(h.id, h.at, h.professional.pk) for h in households], returning="id"))
-            _insert_new("registry_householdmember",
+            insert_new("registry_householdmember",
                         ["household_id", "person_id", "relation", "brp_verified"],
                         [(h.id, p.id, p.relation, _confirmed(h, p)) for h, p in members])
-            _insert_new("registry_registration",
+            insert_new("registry_registration",
                         ["person_id", "professional_id", "organisation_id", "created_at"],
                         [(p.id, h.professional.pk, h.professional.organisation_id, p.at)
                          for h, p in members])
-            _insert_new("registry_kinship",
+            insert_new("registry_kinship",
                         ["child_id", "relative_bsn", "is_parent", "has_custody", "custody_type"],
                         _kinship(members))
         else:

@@ -1,7 +1,7 @@
 """The bulk path for the reference-index benchmark: N active signals on the benchmark
 database's youth, loaded with COPY, plus the match-rate check through the real action.
 
-    python -m jeugdketen.referral_index.bulk [--signals 200000] [--seed 2026] [--check]
+    python -m jeugdketen.demo.bulk_referral [--signals 200000] [--seed 2026] [--check]
 
 (with DATABASE_URL pointing at a database built by `jeugdketen demo --scale ...`).
 
@@ -248,10 +248,10 @@ def _generate(part: Partition, total: int, seed: int, due: float, api_org: int) 
 
 
 def _insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    from jeugdketen.registry.bulk import _insert_new
+    from jeugdketen.demo.bulk_registry import insert_new
 
     if connection.vendor == "postgresql":
-        _insert_new(table, columns, rows)
+        insert_new(table, columns, rows)
     else:  # SQLite (tests, small scale): plain INSERT OR IGNORE
         marks = ", ".join(["%s"] * len(columns))
         with connection.cursor() as cursor:
@@ -346,7 +346,7 @@ def load(*, signals: int = 200_000, seed: int = 2026, due: float = 0.05,
 
 
 def _progress(label: str, total: int, out: TextIO) -> Any:
-    from jeugdketen.registry.demo import Progress
+    from jeugdketen.demo.registry import Progress
 
     return Progress(label, total, out)
 

@@ -1,0 +1,1 @@
+"""The neutral core: what every app may use and that uses no app."""
