@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from jeugdketen.chainlog.models import ChainEvent
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 
 from .conftest import ApiClient, token_for
 from .registry.test_concurrency_pg import in_threads

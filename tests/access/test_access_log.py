@@ -21,6 +21,7 @@ from jeugdketen.access.policy import Action, Actor, Data, Decision, Target
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.core.append_only import AppendOnlyError
 from jeugdketen.registry import actions
+from jeugdketen.registry.actions import persons as person_actions
 from jeugdketen.registry.models import Household, Person
 
 from .. import brp
@@ -263,7 +264,7 @@ def test_record_event_and_change_commit_or_roll_back_together(prof_actor):
         raise RuntimeError("disk full")
 
     before, persons, events = last_id(), Person.objects.count(), ChainEvent.objects.count()
-    with mock.patch.object(actions, "emit", emit_then_fail), pytest.raises(RuntimeError):
+    with mock.patch.object(person_actions, "emit", emit_then_fail), pytest.raises(RuntimeError):
         register(prof_actor)
     assert new_records(before) == []
     assert Person.objects.count() == persons

@@ -22,12 +22,12 @@ from jeugdketen.access import actions as access
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.chainlog.models import ChainEvent
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions as plans
 from jeugdketen.referral_index import actions as index
 from jeugdketen.referral_index.models import Message
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import CorrectionProposal, Registration
-from jeugdketen.rules import Refusal
 
 from .. import factories as f
 from ..brp import in_brp

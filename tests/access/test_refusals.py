@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import Action, Data, Decision, Target
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions as plans
 from jeugdketen.plans.models import Plan
 from jeugdketen.referral_index import actions as index
 from jeugdketen.registry.models import Registration
-from jeugdketen.rules import Refusal
 
 from .. import factories as f
 

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.chainlog.models import ChainEvent
+from jeugdketen.core.errors import Refusal
 from jeugdketen.guide import actions, loader
 from jeugdketen.guide.models import GuideSession
-from jeugdketen.rules import Refusal
 
 from .. import factories as f
 from .conftest import GOOD_MELDCODE, register

@@ -22,10 +22,10 @@ from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import AccessLogRecord, Consent, LegalBasis
 from jeugdketen.analysis.actions import ScoreInput, record_analysis
 from jeugdketen.chainlog.models import ChainEvent
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry.actions import read_person
-from jeugdketen.rules import Refusal
 
 from .. import factories as f
 from .conftest import LEVELS, consent_all, coordinated_match_about

@@ -14,9 +14,9 @@ from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.analysis.actions import ScoreInput, record_analysis
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.models import ChainEvent
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.actions import RelatedInput
-from jeugdketen.rules import Refusal
 
 from .conftest import LEVELS
 

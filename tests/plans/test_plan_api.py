@@ -333,8 +333,8 @@ def test_the_agreed_coordinator_of_a_match_starts_a_plan_for_a_coordinator(
     """Issue 8: having entered the family no longer starts a plan, for oneself or for
     someone else. The agreed coordinator of a match may name another coordinator; the plan
     is then the coordinator's to read, not the starter's."""
+    from jeugdketen.core.errors import Refusal
     from jeugdketen.plans import actions
-    from jeugdketen.rules import Refusal
 
     from .. import factories as f
 

@@ -14,9 +14,9 @@ import pytest
 
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.chainlog.models import ChainEvent
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.models import Plan
-from jeugdketen.rules import Refusal
 
 from .. import factories as f
 from ..registry.test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures

@@ -19,10 +19,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jeugdketen.access.actions import withdraw_consent
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.models import ApprovalHow, Plan, PlanAction
 from jeugdketen.referral_index.models import Message
-from jeugdketen.rules import Refusal
 
 from .. import factories as f
 from .conftest import LEVELS, consent_all

@@ -14,8 +14,8 @@ from jeugdketen.access.models import AccessLogRecord, Consent
 from jeugdketen.analysis.chart import domain_chart, line_chart, t_score_chart
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
-from jeugdketen.rules import Refusal
 
 from .. import factories as f
 

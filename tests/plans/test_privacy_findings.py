@@ -24,10 +24,10 @@ from django.utils import timezone
 
 from jeugdketen.access import actions as access
 from jeugdketen.access.models import AccessLogRecord, Consent, LegalBasis
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry.models import Professional
-from jeugdketen.rules import Refusal
 
 from .. import factories as f
 from .conftest import Family, consent_all, coordinated_match_about, rule_of

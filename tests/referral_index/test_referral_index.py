@@ -18,10 +18,10 @@ from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.chainlog.models import ChainEvent
+from jeugdketen.core.errors import Refusal
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.models import Match, Message, Signal
 from jeugdketen.registry.models import Registration
-from jeugdketen.rules import Refusal
 
 from .. import factories as f
 

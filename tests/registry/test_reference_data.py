@@ -79,12 +79,11 @@ def test_next_years_list_adds_renames_and_ends_without_deleting(organisation):
 
 
 def test_an_ended_municipality_gets_no_new_organisations(platform_admin_actor):
-    from django.core.exceptions import ValidationError
-
+    from jeugdketen.core.errors import Refusal
     from jeugdketen.registry.actions import create_organisation
 
     Municipality.objects.filter(code="GM0014").update(ended_on=date(2027, 1, 1))
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Refusal) as exc:
         create_organisation(platform_admin_actor, name="Wijkteam Oost", kind="neighbourhood_team",
                             municipality_code="GM0014")
     assert exc.value.message_dict["municipality_code"]

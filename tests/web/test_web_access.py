@@ -262,7 +262,7 @@ def test_a_refused_attempt_has_its_own_outcome_label(privacy_officer, profession
     words, in Dutch and in English, never as the stored code."""
     from jeugdketen.access import audit
     from jeugdketen.access.policy import Action, Data, Target
-    from jeugdketen.rules import Refusal
+    from jeugdketen.core.errors import Refusal
 
     actor = f.professional_actor(professional)
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from jeugdketen.access.actions import issue_token
-from jeugdketen.registry import actions
+from jeugdketen.registry import actions, selectors
 
 from .. import factories as f
 from .conftest import REASON, anonymous, dutch_leftovers, visible_text
@@ -34,7 +34,7 @@ def pages(professional, privacy_officer, functional_admin, family, citizen_user,
     """(user, url name, kwargs, an English word that must appear) per page."""
     child = family["child"]
     parent = family["parent"]
-    household = actions.households_of(parent)[0]
+    household = selectors.households_of(parent)[0]
     # Something to review and something to decide.
     actions.read_person(f.professional_actor(f.ProfessionalFactory(
         organisation=professional.organisation), emergency_reason=REASON), child.pk)

@@ -41,7 +41,7 @@ from jeugdketen.access.policy import (
 )
 from jeugdketen.chainlog.actions import emit, moment
 from jeugdketen.chainlog.vocabulary import Activity
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 
 
 def actor_for_user(user: User, access_point: AccessPoint | None = None,

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from jeugdketen.access.models import AccessLogRecord, AccessLogShard, AuditAnchor, Outcome
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Target, decide
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 
 GENESIS = "0" * 64
 MAX_SHARDS = 64  # the chain heads made by migration access 0003
@@ -512,10 +512,11 @@ REFUSALS = (Refusal, ValidationError)
 
 
 def refusal_reason(refusal: Exception) -> str:
-    """The rule that refused an attempt, for the access log: the Refusal's rule, or the
-    fields and codes of a ValidationError (never its messages, which may quote input)."""
+    """The rule that refused an attempt, for the access log: the Refusal's reason (its rule,
+    or for invalid input its fields and rules), or the fields and codes of a
+    ValidationError (never the messages, which may quote input)."""
     if isinstance(refusal, Refusal):
-        return refusal.rule
+        return refusal.reason
     assert isinstance(refusal, ValidationError)
     if hasattr(refusal, "error_dict"):
         fields = [f"{name}: {_codes(errors)}" for name, errors in sorted(refusal.error_dict.items())]

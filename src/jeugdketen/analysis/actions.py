@@ -21,10 +21,10 @@ from jeugdketen.analysis.domains import ADULT_FROM_AGE, STALE_AFTER_DAYS, Stress
 from jeugdketen.analysis.models import Analysis, DomainScore, StressJudgement
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions as plans
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry.models import Person
-from jeugdketen.rules import Refusal
 
 MAX_TEXT = 2000
 

@@ -20,7 +20,7 @@ from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.lockout import client_address
 from jeugdketen.access.policy import AccessPoint
 from jeugdketen.config import errors as error_answers
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 
 log = logging.getLogger(__name__)
 PROBLEM = error_answers.PROBLEM
@@ -190,19 +190,17 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
                    kind="invalid-input")
 
 
+def refused(request: HttpRequest, exc: Refusal | DjangoValidationError) -> HttpResponse:
+    """A refusal as problem details (config.errors.refusal_body: the one mapper)."""
+    body = error_answers.refusal_body(request, exc)
+    response = api.create_response(request, body, status=body["status"])
+    response["Content-Type"] = PROBLEM
+    return response
+
+
 @api.exception_handler(DjangoValidationError)
 def on_domain_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    errors = []
-    if hasattr(exc, "error_dict"):
-        for name, items in exc.error_dict.items():
-            for item in items:
-                message = item.message % item.params if item.params else item.message
-                errors.append({"field": name, "rule": item.code or "invalid", "message": str(message)})
-    else:
-        errors = [{"field": "body", "rule": e.code or "invalid", "message": str(e.message)}
-                  for e in exc.error_list]
-    return problem(request, 422, "Invalid input", "One or more fields are invalid.", errors,
-                   kind="invalid-input")
+    return refused(request, exc)
 
 
 @api.exception_handler(AccessDenied)
@@ -217,10 +215,7 @@ def on_denied(request: HttpRequest, exc: AccessDenied) -> HttpResponse:
 
 @api.exception_handler(Refusal)
 def on_refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
-    errors = [{"field": exc.field or "body", "rule": exc.rule, "message": str(exc.message)}]
-    extra = {"existing": exc.existing} if exc.existing else None
-    return problem(request, exc.status, "Refused", str(exc.message), errors, kind=exc.rule,
-                   extra=extra)
+    return refused(request, exc)
 
 
 @api.exception_handler(AuthenticationError)

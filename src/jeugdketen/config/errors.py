@@ -1,5 +1,6 @@
 """Error answers that do not come from one view: a body over the size limit (413), a busy
-database (503), and unknown paths, wrong methods and server errors under /api/v1/.
+database (503), and unknown paths, wrong methods and server errors under /api/v1/; and the
+API's answer to a refusal (`refusal_body`, through core.errors' one mapper).
 
 Under /api/v1/ every error is RFC 9457 problem details (application/problem+json); the
 web pages get a readable page. These answers never touch the database: the database may
@@ -15,11 +16,14 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+
+from jeugdketen.core.errors import Refusal, problem_details
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,17 @@ def problem_body(request: HttpRequest, status: int, title: str, detail: str = ""
     if detail:
         body["detail"] = detail
     body.update(extra or {})
+    return body
+
+
+def refusal_body(request: HttpRequest, exc: Refusal | ValidationError) -> dict[str, Any]:
+    """The problem details of a refusal (core.errors.problem_details, the one mapper), with
+    the request's path as `instance`: a rule's status and type, or 422 "Invalid input"
+    listing every field."""
+    details = problem_details(exc)
+    body = {key: details.pop(key) for key in ("type", "title", "status")}
+    body["instance"] = request.path
+    body.update(details)
     return body
 
 

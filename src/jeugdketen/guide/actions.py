@@ -21,11 +21,11 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Target, decide
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.guide import engine, loader
 from jeugdketen.guide.models import AidVersion, GuideSession
 from jeugdketen.guide.schema import Aid
 from jeugdketen.registry.models import Person
-from jeugdketen.rules import Refusal
 
 
 @dataclass

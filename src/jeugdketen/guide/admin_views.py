@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.guide import actions, loader
-from jeugdketen.rules import Refusal
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.pages import actor_for, page
+from jeugdketen.ui.pages import actor_for, page, refusal_to_messages
 
 
 def can_adapt_aids(user: Any) -> bool:
@@ -80,7 +80,7 @@ def version(request: HttpRequest, version_id: int) -> HttpResponse:
     except Refusal as exc:
         if exc.status == 404:
             raise Http404 from None
-        messages.error(request, str(exc.message))
+        refusal_to_messages(request, exc)
         return redirect("guide_admin")
     return render(request, "guide/admin_version.html", {
         "version": found, "aid": aid, "in_use": loader.in_use(found.slug)})
@@ -95,7 +95,7 @@ def activate(request: HttpRequest, version_id: int) -> HttpResponse:
     except Refusal as exc:
         if exc.status == 404:
             raise Http404 from None
-        messages.error(request, str(exc.message))
+        refusal_to_messages(request, exc)
         return redirect("guide_admin")
     messages.success(request, _("Versie %(version)s is nu in gebruik.")
                      % {"version": done.version})
@@ -111,7 +111,7 @@ def restore(request: HttpRequest, slug: str) -> HttpResponse:
     except Refusal as exc:
         if exc.status == 404:
             raise Http404 from None
-        messages.error(request, str(exc.message))
+        refusal_to_messages(request, exc)
         return redirect("guide_admin")
     messages.success(request, _("De ingebouwde versie %(version)s is weer in gebruik.")
                      % {"version": aid.version})

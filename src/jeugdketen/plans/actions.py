@@ -33,6 +33,7 @@ from jeugdketen.access.policy import (
 )
 from jeugdketen.chainlog.actions import emit, moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.gas import t_score
 from jeugdketen.plans.models import (
     DEFAULT_PRODUCT_CODE,
@@ -61,7 +62,6 @@ from jeugdketen.registry.models import (
     Person,
     Professional,
 )
-from jeugdketen.rules import Refusal
 
 MAX_TEXT = 5000
 # A plan is evaluated at least this often: after this many days without an evaluation (or

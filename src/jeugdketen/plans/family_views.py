@@ -38,6 +38,7 @@ from jeugdketen.access.policy import (
     Target,
     decide,
 )
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import views
 from jeugdketen.plans.actions import (
     FamilyPage,
@@ -58,7 +59,6 @@ from jeugdketen.plans.family_forms import (
 from jeugdketen.plans.models import PlanVersion
 from jeugdketen.plans.templatetags.plan_page import plain_line, t_delta
 from jeugdketen.registry.models import Organisation, Person
-from jeugdketen.rules import Refusal
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import actor_for, page
 

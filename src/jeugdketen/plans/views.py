@@ -32,6 +32,7 @@ from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.analysis import actions as analysis_actions
 from jeugdketen.analysis.chart import domain_charts, is_stale, t_score_chart
 from jeugdketen.analysis.domains import ADULT_FROM_AGE, ALL_DOMAINS, Stress, domains_for
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.actions import FamilyPage, RelatedInput
 from jeugdketen.plans.forms import (
@@ -62,7 +63,6 @@ from jeugdketen.plans.templatetags.plan_page import t_score as t_score_text
 from jeugdketen.registry import selectors as lookup
 from jeugdketen.registry.models import Household, Person
 from jeugdketen.registry.selectors import visible_persons
-from jeugdketen.rules import Refusal
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import (
     actor_for,

@@ -37,6 +37,7 @@ from jeugdketen.access.policy import (
 )
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
 from jeugdketen.referral_index.models import (
     ARCHIVE_YEARS,
     LAST_AGE,
@@ -50,7 +51,6 @@ from jeugdketen.referral_index.models import (
     SignalStatus,
 )
 from jeugdketen.registry.models import Kinship, Municipality, Person, Professional
-from jeugdketen.rules import Refusal
 
 
 def birthday(person: Person, age: int) -> date:

@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.models import Match, Signal
-from jeugdketen.rules import Refusal
 
 router = Router(tags=["reference index"])
 

@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jeugdketen.access.policy import Actor
-from jeugdketen.registry.actions import list_registered, registered_by
-from jeugdketen.registry.selectors import person_search
+from jeugdketen.registry.actions import list_registered
+from jeugdketen.registry.selectors import person_search, registered_by
 from jeugdketen.ui.pickers import PICKER_LIMIT, Picked, as_uuid
 
 YOUTH_UNTIL_AGE = 23  # the reference index holds signals on youth under 23

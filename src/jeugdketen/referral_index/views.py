@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from jeugdketen import inbox as inbox_module
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.actions import households_for_match
 from jeugdketen.referral_index import actions, pickers
 from jeugdketen.referral_index.documents import readable, rights_report
@@ -34,10 +35,16 @@ from jeugdketen.referral_index.forms import (
 )
 from jeugdketen.referral_index.models import MatchStatus
 from jeugdketen.registry import selectors as lookup
-from jeugdketen.rules import Refusal
 from jeugdketen.ui import listing
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.pages import actor_for, add_action_errors, page, page_number
+from jeugdketen.ui.pages import (
+    actor_for,
+    page,
+    page_number,
+    refusal_to_form,
+    refusal_to_messages,
+    submit,
+)
 from jeugdketen.ui.pdf import pdf
 
 
@@ -98,7 +105,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 actor, data["person"], duration_days=data["duration_days"],
                 contact_phone=data["contact_phone"], contact_email=data["contact_email"])
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            refusal_to_form(form, exc)
         except Refusal as exc:
             form.add_error("person", exc.message)
         else:
@@ -190,7 +197,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
                                            signals_aligned=request.POST.get("aligned") == "yes")
                 messages.success(request, _("De regievoerder is afgesproken."))
         except Refusal as exc:
-            messages.error(request, exc.message)
+            refusal_to_messages(request, exc)
         return redirect("my_matches")
     found = actions.my_matches(actor)
     youth = actions.youth_of_matches(actor, found)
@@ -270,14 +277,10 @@ def rights_person(request: HttpRequest, person_id: str, fmt: str = "") -> HttpRe
     if request.method == "POST":
         if "record" in request.POST:
             request_form = RightsRequestForm(request.POST, prefix="q")
-            if request_form.is_valid():
-                try:
-                    actions.record_rights_request(actor, person_id, **request_form.cleaned_data)
-                except ValidationError as exc:
-                    add_action_errors(request_form, exc)
-                else:
-                    messages.success(request, _("Het verzoek is vastgelegd."))
-                    return redirect("rights_report", person_id=person_id)
+            if submit(request, request_form,
+                      lambda data: actions.record_rights_request(actor, person_id, **data)):
+                messages.success(request, _("Het verzoek is vastgelegd."))
+                return redirect("rights_report", person_id=person_id)
         elif "answer" in request.POST:
             answer = AnswerForm(request.POST, prefix=f"a{request.POST['answer']}")
             if answer.is_valid():
@@ -285,7 +288,7 @@ def rights_person(request: HttpRequest, person_id: str, fmt: str = "") -> HttpRe
                     actions.answer_rights_request(actor, request.POST["answer"],
                                                   **answer.cleaned_data)
                 except Refusal as exc:  # answered by someone else meanwhile: theirs stands
-                    messages.error(request, exc.message)
+                    refusal_to_messages(request, exc)
                 else:
                     messages.success(request, _("Het antwoord is vastgelegd."))
             else:

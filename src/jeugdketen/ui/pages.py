@@ -1,12 +1,14 @@
 """What every page shares: the actor for this request, the page decorator that turns a
-denied access into the 403 page, and small helpers."""
+denied access into the 403 page, the one way a page shows an action's refusal
+(refusal_to_form, refusal_to_messages, submit), and small helpers."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.forms import Form
@@ -18,8 +20,10 @@ from jeugdketen.access.actions import actor_for_user
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.lockout import client_address
 from jeugdketen.access.policy import AccessPoint, Actor
+from jeugdketen.core.errors import Refusal, as_refusal, field_errors
 
 ViewFunc = Callable[..., HttpResponse]
+T = TypeVar("T")
 
 
 def access_point(request: HttpRequest) -> AccessPoint:
@@ -71,21 +75,42 @@ def page(allowed: Callable[[Any], bool] | None = None) -> Callable[[ViewFunc], V
     return decorator
 
 
-def add_action_errors(form: Form, error: ValidationError,
-                      field_map: dict[str, str] | None = None) -> None:
-    """Put an action's ValidationError on the form's fields (or the form as a whole)."""
-    field_map = field_map or {}
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in error.error_dict.items():
-        target = field_map.get(name, name)
-        if target not in form.fields:
-            target = None  # type: ignore[assignment]
-        for err in errors:
-            for message in err.messages if isinstance(err, ValidationError) else [str(err)]:
-                form.add_error(target, message)
+def refusal_to_form(form: Form, exc: Refusal | ValidationError,
+                    field_map: Mapping[str, str | None] | None = None) -> None:
+    """Put an action's refusal on the form: each message on the field it names (renamed by
+    `field_map`; None or a field the form does not have: the form as a whole). The one
+    mapper is core.errors.field_errors; a ValidationError counts as invalid input."""
+    for name, message in field_errors(exc, form.fields, field_map):
+        form.add_error(name, message)
+
+
+# The earlier name, kept until plans' views use refusal_to_form (issue 10).
+add_action_errors = refusal_to_form
+
+
+def refusal_to_messages(request: HttpRequest, exc: Refusal | ValidationError) -> None:
+    """A refusal of an action without a form (a button): its messages as error messages
+    on the next page."""
+    for message in as_refusal(exc).messages:
+        messages.error(request, str(message))
+
+
+def submit(request: HttpRequest, form: Form, action: Callable[[dict[str, Any]], T],
+           field_map: Mapping[str, str | None] | None = None) -> T | None:
+    """The shape of a page that changes something: bind the form, call the action, show a
+    refusal, render. On a POST whose form is valid, `action(form.cleaned_data)` runs and its
+    result is returned (the page then says so and redirects). A refusal (Refusal, or a
+    ValidationError of an action that still raises one) is put on the form
+    (refusal_to_form) and None returned, as for a GET or an invalid form: the page renders
+    the form again. AccessDenied passes through to the page decorator (403). The action
+    must not return None when it succeeds."""
+    if request.method != "POST" or not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except (Refusal, ValidationError) as exc:
+        refusal_to_form(form, exc, field_map)
+        return None
 
 
 MAX_PAGE = 100_000  # far beyond any list; larger numbers would overflow the SQL offset

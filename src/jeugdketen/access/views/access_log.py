@@ -23,13 +23,13 @@ from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.forms import ReviewForm
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Action, Data, Target, decide
+from jeugdketen.core.errors import Refusal
 from jeugdketen.registry import selectors
 from jeugdketen.registry.actions import read_person
 from jeugdketen.registry.forms import BsnForm
-from jeugdketen.rules import Refusal
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.forms import PeriodForm
-from jeugdketen.ui.pages import actor_for, page, page_number
+from jeugdketen.ui.pages import actor_for, page, page_number, refusal_to_messages
 
 
 class AccessFilterForm(PeriodForm):
@@ -179,7 +179,7 @@ def review(request: HttpRequest, record_id: int) -> HttpResponse:
                               {"item": {"record": record, "review": _review_of(record),
                                         "form": None},
                                "notice": exc.message})
-            messages.error(request, exc.message)
+            refusal_to_messages(request, exc)
             return redirect("review_list")
         if htmx:
             return render(request, "access/partials/review_block.html",

@@ -4,11 +4,11 @@ pass on to the BRP, or reject. The platform's copy of BRP data is never changed 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.registry.actions import decide_correction, list_open_corrections
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import actor_for, page
@@ -34,7 +34,7 @@ def decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
     try:
         # An unknown proposal and one of another municipality are refused alike (403).
         proposal = decide_correction(actor_for(request), proposal_id, accept=accept)
-    except ValidationError as exc:
+    except Refusal as exc:
         # Decided already (another tab, another administrator): say so plainly.
         error = " ".join(exc.messages)
     if accept:

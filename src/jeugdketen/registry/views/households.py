@@ -6,12 +6,12 @@ import re
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.registry import selectors
 from jeugdketen.registry.actions import (
     MemberInput,
@@ -46,7 +46,7 @@ def register(request: HttpRequest) -> HttpResponse:
             members = [MemberInput(person_id=pid, relation=relations[pid]) for pid in selected]
             try:
                 household = register_household(actor, members)
-            except ValidationError as exc:
+            except Refusal as exc:
                 for key, errs in exc.message_dict.items():
                     match = MEMBER_ERROR.match(key)
                     if match and int(match.group(1)) < len(selected):

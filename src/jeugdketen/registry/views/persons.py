@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,26 +12,25 @@ from django.utils.translation import gettext_lazy
 
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
+from jeugdketen.core.errors import Refusal
 from jeugdketen.registry import selectors
 from jeugdketen.registry.actions import (
     PersonInput,
-    households_of,
     list_registered,
     read_person,
     register_person,
-    registered_by,
-    siblings_of,
 )
 from jeugdketen.registry.forms import EmergencyForm, PersonForm
 from jeugdketen.registry.models import Person
-from jeugdketen.rules import Refusal
+from jeugdketen.registry.selectors import households_of, registered_by, siblings_of
 from jeugdketen.ui import listing
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import (
     actor_for,
-    add_action_errors,
     forbidden_response,
     page,
+    refusal_to_form,
+    submit,
 )
 
 PER_PAGE = 25
@@ -85,12 +83,10 @@ def _more_errors(form: PersonForm) -> None:
     (eleven test, postcode, dates), so the user sees every problem at once."""
     try:
         _person_input(form).clean()
-    except ValidationError as exc:
-        for name, errors in exc.error_dict.items():
-            if name in form.fields and name not in form.errors:
-                for err in errors:
-                    for message in err.messages:
-                        form.add_error(name, message)
+    except Refusal as exc:
+        for error in exc.errors:
+            if error.field in form.fields and error.field not in form.errors:
+                form.add_error(error.field, error.message)
 
 
 @page(r.can_care)
@@ -102,9 +98,11 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 registered = register_person(actor_for(request), _person_input(form))
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            except Refusal as exc:  # the BRP cannot be reached: nothing was written
+            except Refusal as exc:
+                if exc.is_invalid_input:
+                    refusal_to_form(form, exc)
+                    return render(request, "registry/register_person.html", {"form": form})
+                # The BRP cannot be reached, or too many mismatches: nothing was written.
                 form.add_error(None, exc.message)
                 return render(request, "registry/register_person.html", {"form": form},
                               status=exc.status)
@@ -238,19 +236,14 @@ def legal_basis(request: HttpRequest, person_id: str) -> HttpResponse:
                           organisations=[(own.pk, own.name)],
                           initial={"person_id": str(person.pk), "organisation_id": own.pk})
     form.fields["kind"].choices = [("", _("Kies de soort")), *kinds]  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record_legal_basis(actor, person.pk, organisation_id=own.pk, kind=data["kind"],
-                               reference=data["reference"], valid_until=data["valid_until"],
-                               valid_from=data["valid_from"])
-        except Refusal as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("De wettelijke grondslag is vastgelegd. Het gezin ziet "
-                                        "hem; uw organisatie kan nu in het team van het "
-                                        "gezinsplan."))
-            return redirect("person", person_id=person.pk)
+    if submit(request, form, lambda data: record_legal_basis(
+            actor, person.pk, organisation_id=own.pk, kind=data["kind"],
+            reference=data["reference"], valid_until=data["valid_until"],
+            valid_from=data["valid_from"])):
+        messages.success(request, _("De wettelijke grondslag is vastgelegd. Het gezin ziet "
+                                    "hem; uw organisatie kan nu in het team van het "
+                                    "gezinsplan."))
+        return redirect("person", person_id=person.pk)
     return render(request, "registry/legal_basis.html", {"person": person, "form": form})
 
 

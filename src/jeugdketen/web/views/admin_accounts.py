@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,12 +23,19 @@ from django.utils.translation import gettext_lazy
 from jeugdketen.access import actions as access
 from jeugdketen.access.models import ActivationCode
 from jeugdketen.access.policy import STATUTORY_KINDS
+from jeugdketen.core.errors import Refusal
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality, OrganisationKind, Professional, Role
-from jeugdketen.rules import Refusal
+from jeugdketen.registry.selectors import administered_municipality
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.listing import Paging, search_text
-from jeugdketen.ui.pages import actor_for, add_action_errors, page, page_number
+from jeugdketen.ui.pages import (
+    actor_for,
+    page,
+    page_number,
+    refusal_to_messages,
+    submit,
+)
 
 PER_PAGE = 25
 
@@ -80,25 +86,16 @@ def role_names(roles: list[str]) -> str:
     return ", ".join(str(Role(code).label) for code in roles if code in Role.values)
 
 
-def _refused(request: HttpRequest, exc: Refusal) -> None:
-    messages.error(request, str(exc.message))
-
-
 @page(can_administer)
 def organisations(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
-    own = registry.administered_municipality(actor)
-    form = OrganisationForm(municipality=own, prefix="org")
-    if request.method == "POST":
-        form = OrganisationForm(request.POST, municipality=own, prefix="org")
-        if form.is_valid():
-            try:
-                created = registry.create_organisation(actor, **form.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("De organisatie is aangemaakt."))
-                return redirect("admin_organisation", created.pk)
+    own = administered_municipality(actor)
+    form = OrganisationForm(request.POST if request.method == "POST" else None,
+                            municipality=own, prefix="org")
+    created = submit(request, form, lambda data: registry.create_organisation(actor, **data))
+    if created is not None:
+        messages.success(request, _("De organisatie is aangemaakt."))
+        return redirect("admin_organisation", created.pk)
     query = search_text(request, "q")
     number = page_number(request)
     found, total = registry.list_organisations(actor, query=query, limit=PER_PAGE,
@@ -115,7 +112,7 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     found, staff = registry.read_organisation(actor, organisation_id)
     for member in staff:
         member.role_names = role_names(member.roles)  # type: ignore[attr-defined]
-    own = registry.administered_municipality(actor)
+    own = administered_municipality(actor)
     edit = OrganisationForm(prefix="org", municipality=own, current=found.municipality_id,
                             kind=found.kind, initial={
         "name": found.name, "kind": found.kind, "municipality_code": found.municipality_id,
@@ -124,28 +121,20 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     if request.method == "POST" and "save" in request.POST:
         edit = OrganisationForm(request.POST, prefix="org", municipality=own,
                                 current=found.municipality_id, kind=found.kind)
-        if edit.is_valid():
-            try:
-                registry.update_organisation(actor, found.pk, **edit.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(edit, exc)
-            else:
-                messages.success(request, _("De organisatie is opgeslagen."))
-                return redirect("admin_organisation", found.pk)
+        if submit(request, edit,
+                  lambda data: registry.update_organisation(actor, found.pk, **data)):
+            messages.success(request, _("De organisatie is opgeslagen."))
+            return redirect("admin_organisation", found.pk)
     elif request.method == "POST" and "add" in request.POST:
         new = NewProfessionalForm(request.POST, prefix="new")
-        if new.is_valid():
-            try:
-                created = registry.create_professional(
-                    actor, organisation_id=found.pk, **new.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(new, exc)
-            else:
-                messages.success(request, _(
-                    "Het account is aangemaakt. Geef de medewerker nu een activeringscode: "
-                    "daarmee koppelt hij of zij bij de eerste keer inloggen een "
-                    "authenticator-app."))
-                return redirect("admin_professional", created.pk)
+        created = submit(request, new, lambda data: registry.create_professional(
+            actor, organisation_id=found.pk, **data))
+        if created is not None:
+            messages.success(request, _(
+                "Het account is aangemaakt. Geef de medewerker nu een activeringscode: "
+                "daarmee koppelt hij of zij bij de eerste keer inloggen een "
+                "authenticator-app."))
+            return redirect("admin_professional", created.pk)
     return render(request, "web/admin_organisation.html", {
         "organisation": found, "staff": staff, "edit": edit, "new": new,
     }, status=422 if edit.errors or new.errors else 200)
@@ -159,7 +148,7 @@ def organisation_active(request: HttpRequest, organisation_id: int) -> HttpRespo
     try:
         registry.set_organisation_active(actor_for(request), organisation_id, active=active)
     except Refusal as exc:
-        _refused(request, exc)
+        refusal_to_messages(request, exc)
     else:
         messages.success(request, _("De organisatie staat weer aan.") if active else _(
             "De organisatie is uitgezet. Haar accounts zijn uitgezet en haar API-tokens en "
@@ -188,15 +177,10 @@ def _professional_page(request: HttpRequest, professional_id: int, *,
 def professional(request: HttpRequest, professional_id: int) -> HttpResponse:
     if request.method == "POST":
         form = ProfessionalForm(request.POST, prefix="pro")
-        if form.is_valid():
-            try:
-                registry.update_professional(actor_for(request), professional_id,
-                                             **form.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("De medewerker is opgeslagen."))
-                return redirect("admin_professional", professional_id)
+        if submit(request, form, lambda data: registry.update_professional(
+                actor_for(request), professional_id, **data)):
+            messages.success(request, _("De medewerker is opgeslagen."))
+            return redirect("admin_professional", professional_id)
         return _professional_page(request, professional_id, form=form, status=422)
     return _professional_page(request, professional_id)
 
@@ -209,7 +193,7 @@ def professional_active(request: HttpRequest, professional_id: int) -> HttpRespo
     try:
         registry.set_professional_active(actor_for(request), professional_id, active=active)
     except Refusal as exc:
-        _refused(request, exc)
+        refusal_to_messages(request, exc)
     else:
         messages.success(request, _("Het account staat weer aan.") if active else _(
             "Het account is uitgezet. De API-tokens en activeringscodes zijn ingetrokken."))
@@ -225,7 +209,7 @@ def activation_code(request: HttpRequest, professional_id: int) -> HttpResponse:
         raw, _code = access.issue_activation_code_for_professional(actor_for(request),
                                                                    professional_id)
     except Refusal as exc:
-        _refused(request, exc)
+        refusal_to_messages(request, exc)
         return redirect("admin_professional", professional_id)
     return _professional_page(request, professional_id, new_code=raw)
 

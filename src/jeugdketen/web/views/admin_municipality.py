@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,11 +18,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions as plans
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality
-from jeugdketen.rules import Refusal
-from jeugdketen.ui.pages import actor_for, add_action_errors, page
+from jeugdketen.ui.pages import actor_for, page, refusal_to_messages, submit
 from jeugdketen.web.views.admin_accounts import can_administer
 
 
@@ -82,25 +81,17 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     code_form = ProductCodeForm(prefix="pc")
     if request.method == "POST" and "save" in request.POST:
         settings_form = SettingsForm(request.POST, prefix="set")
-        if settings_form.is_valid():
-            try:
-                registry.configure_municipality(actor, municipality.code,
-                                                **settings_form.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(settings_form, exc)
-            else:
-                messages.success(request, _("De instellingen zijn opgeslagen."))
-                return _back(municipality)
+        if submit(request, settings_form, lambda data: registry.configure_municipality(
+                actor, municipality.code, **data)):
+            messages.success(request, _("De instellingen zijn opgeslagen."))
+            return _back(municipality)
     elif request.method == "POST" and "add" in request.POST:
         code_form = ProductCodeForm(request.POST, prefix="pc")
-        if code_form.is_valid():
-            try:
-                plans.add_product_code(actor, municipality.code, **code_form.cleaned_data)
-            except Refusal as exc:
-                code_form.add_error("code" if exc.field == "code" else None, str(exc.message))
-            else:
-                messages.success(request, _("De productcode is toegevoegd."))
-                return _back(municipality)
+        if submit(request, code_form,
+                  lambda data: plans.add_product_code(actor, municipality.code, **data),
+                  field_map={"label": None}):
+            messages.success(request, _("De productcode is toegevoegd."))
+            return _back(municipality)
     codes = plans.list_product_codes(actor, municipality.code)
     choices: list[Any] = []
     if "platform_admin" in actor.roles:
@@ -123,7 +114,7 @@ def product_code_active(request: HttpRequest, product_id: int) -> HttpResponse:
     except Refusal as exc:
         if exc.status == 404:
             raise Http404 from None
-        messages.error(request, str(exc.message))
+        refusal_to_messages(request, exc)
     else:
         messages.success(request, _("De productcode staat weer aan.") if active else _(
             "De productcode is uitgezet: hij wordt niet meer aangeboden bij nieuwe acties."))

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from jeugdketen.access.actions import issue_activation_code, system_actor
-from jeugdketen.rules import Refusal
+from jeugdketen.core.errors import Refusal
 
 
 class Command(BaseCommand):

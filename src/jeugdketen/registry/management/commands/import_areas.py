@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.registry.actions import import_areas
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         except UnicodeDecodeError as exc:
             raise CommandError(f"{path}: not {opts['encoding']} text ({exc.reason}); "
                                "try --encoding cp1252") from None
-        except ValidationError as exc:
+        except Refusal as exc:
             shown = exc.messages[:50]
             more = len(exc.messages) - len(shown)
             raise CommandError(f"{path}: nothing imported:\n" + "\n".join(shown)

@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.registry.actions import load_municipalities
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         except UnicodeDecodeError as exc:
             raise CommandError(f"{path}: not {opts['encoding']} text ({exc.reason}); "
                                "try --encoding cp1252") from None
-        except ValidationError as exc:
+        except Refusal as exc:
             raise CommandError(f"{path}: nothing loaded:\n" + "\n".join(exc.messages)) from None
         self.stdout.write(
             f"{len(result.created)} new, {len(result.renamed)} renamed, {len(result.ended)} "
