@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from jeugdketen.access.actions import issue_token
 from jeugdketen.access.policy import Actor
@@ -231,3 +232,13 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """Each test starts and ends in the platform's language: a page asked in English
+    activates English for the thread, which must not leak into the next test (it made
+    tests depend on their order)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -90,10 +90,14 @@ def route_key(route: str) -> str:
     return route
 
 
+PLAN_FORM_ROUTE = re.compile(r"^(plannen/<uuid:plan_id>)/<form-([a-z-]+):form>/(?:<int:item_id>/)?$")
+
+
 def web_routes() -> set[str]:
     """Every web URL pattern (static files and the API's operations left out: the API table
-    has those), with the plan page's forms one by one: `<slug:form>` is a route per form
-    (plans.views.HANDLERS and FORM_PAGES), so a new form needs its own row."""
+    has those), with the plan page's forms one by one: each form is a route of its own
+    (`<form-doel:form>` in plans/urls.py), and every form plans.views registers (HANDLERS
+    and FORM_PAGES) is one, so a new form needs its own row."""
     operations = {op.split(" ", 1)[1] for op in api_operations()}
     found = set()
     for pattern in _walk():
@@ -101,11 +105,14 @@ def web_routes() -> set[str]:
             continue
         if pattern.startswith("api/v1/") and _as_openapi(pattern) in operations:
             continue
-        if "<slug:form>" in pattern:
-            found |= {f"/plannen/<uuid:plan_id>/<form {slug}>" for slug in plan_forms()}
+        if "<slug:form>" in pattern:  # any other form: not found (every form is below)
+            continue
+        form = PLAN_FORM_ROUTE.match(pattern)
+        if form:
+            found.add(f"/{form.group(1)}/<form {form.group(2)}>")
             continue
         found.add("/" + pattern)
-    return found
+    return found | {f"/plannen/<uuid:plan_id>/<form {slug}>" for slug in plan_forms()}
 
 
 def uncovered(routes: set[str], covered: set[str]) -> list[str]:

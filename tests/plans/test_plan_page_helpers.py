@@ -147,6 +147,7 @@ def _forms_to_compare(renderer: Any) -> list[Any]:
     angle brackets, ampersands, a value that is not a choice) so errors show too."""
     from types import SimpleNamespace
 
+    from jeugdketen.analysis.forms import AnalysisForm
     from jeugdketen.plans import forms as plan_forms
 
     members = [("a1", "Anna <de> \"Vries\" (40 jaar)"), ("b2", "Bram & Co (8 jaar)")]
@@ -178,7 +179,7 @@ def _forms_to_compare(renderer: Any) -> list[Any]:
     out += make(plan_forms.DoneForm, item_id=5)
     out += make(plan_forms.ProfessionalMemberForm, professionals=[("School", [(1, "Ilse")])])
     out += make(plan_forms.NetworkMemberForm)
-    out += make(plan_forms.AnalysisForm, domains={"finances": "Financiën", "housing": "Huisvesting"},
+    out += make(AnalysisForm, domains={"finances": "Financiën", "housing": "Huisvesting"},
                 child=True, key="k", initial={"made_on": date(2026, 1, 2)})
     out += make(plan_forms.EvaluationForm, goals=goals, initial={"date": date(2026, 1, 2)})
     out += make(plan_forms.ApprovalForm, initial={"number": 2})
@@ -262,6 +263,7 @@ def test_the_rows_written_in_python_escape_every_text():
     (plans.templatetags.plan_page): whatever a user typed comes out escaped."""
     from types import SimpleNamespace
 
+    from jeugdketen.analysis.templatetags import analysis_page
     from jeugdketen.plans.templatetags import plan_page
 
     evil = '<script>alert("x")</script> & \'q\''
@@ -276,10 +278,10 @@ def test_the_rows_written_in_python_escape_every_text():
             "goal": goal, "persons": evil, "organisation": "", "latest": "+1",
             "latest_on": evil, "history": "",
             "levels": [{"score": "+1", "text": evil, "current": True}]}], False, evil),
-        plan_page.latest_rows([{"label": evil, "professional": evil, "family": evil,
+        analysis_page.latest_rows([{"label": evil, "professional": evil, "family": evil,
                                 "strengths": evil, "concerns": "", "on": evil,
                                 "stale": True}]),
-        plan_page.history_rows([{"label": evil, "cells": [(evil, evil)]}]),
+        analysis_page.history_rows([{"label": evil, "cells": [(evil, evil)]}]),
         plan_page.evaluation_rows([{"on": evil, "final": True, "t_score": "50,0",
                                     "change": evil, "by": evil, "note": evil}]),
     ))

@@ -252,6 +252,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 from jeugdketen.access.api import router as access_router  # noqa: E402
+from jeugdketen.analysis.api import router as analysis_router  # noqa: E402
 from jeugdketen.guide.api import router as guide_router  # noqa: E402
 from jeugdketen.plans.api import router as plans_router  # noqa: E402
 from jeugdketen.referral_index.api import router as referral_index_router  # noqa: E402
@@ -262,3 +263,4 @@ api.add_router("", access_router)
 api.add_router("", referral_index_router)
 api.add_router("", guide_router)
 api.add_router("", plans_router)
+api.add_router("", analysis_router)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("signaalgids/", include("jeugdketen.guide.urls")),
     path("verwijsindex/", include("jeugdketen.referral_index.urls")),
     path("plannen/", include("jeugdketen.plans.urls")),
+    path("plannen/", include("jeugdketen.analysis.urls")),
     path("gezin/", include("jeugdketen.plans.family_urls")),
     path("", include("jeugdketen.web.urls")),
     path("", include("jeugdketen.registry.urls")),

@@ -151,7 +151,8 @@ def list_sessions(actor: Actor, *, limit: int = 25, offset: int = 0,
             session.person.jk_registered = True  # type: ignore[attr-defined]
             session.person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
     allowed = audit.authorize_many(actor, Action.READ, [_target(s) for s in page])
-    return SessionPage([t.record for t in allowed], visible.distinct().count())
+    return SessionPage([t.session for t in allowed if t.session is not None],
+                       visible.distinct().count())
 
 
 def advice_for(session: GuideSession, language: str | None = None) -> dict[str, Any] | None:

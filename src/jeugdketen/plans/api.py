@@ -1,6 +1,6 @@
-"""Family-plan endpoints of the JSON API: plans, goals, actions, team, evaluations, the
-close, and the integral analysis. Every call goes through plans.actions (or
-analysis.actions), which ask the access policy and log."""
+"""Family-plan endpoints of the JSON API: plans, goals, actions, team, evaluations and the
+close (the integral analysis: analysis.api). Every call goes through plans.actions, which
+asks the access policy and logs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from jeugdketen.analysis import actions as analysis_actions
 from jeugdketen.plans import actions
 from jeugdketen.plans.actions import FamilyPage, RelatedInput
 
@@ -399,39 +398,6 @@ def approve_version(request: HttpRequest, plan_id: UUID, number: int, payload: A
     version = actions.approve_version(request.actor, plan_id, number=number, how=payload.how)  # type: ignore[attr-defined]
     return {"number": version.number, "created_at": version.created_at,
             "approved_at": version.approved_at, "approved_how": version.approved_how}
-
-
-class DomainScoreIn(Schema):
-    person_id: UUID
-    domain: str = Field(max_length=30)
-    professional_score: int | None = Field(None, ge=1, le=5)
-    family_score: int | None = Field(None, ge=1, le=5)
-    strengths: str = Field("", max_length=2000)
-    concerns: str = Field("", max_length=2000)
-
-
-class StressIn(Schema):
-    person_id: UUID
-    level: Literal["positive", "tolerable", "toxic"]
-    note: str = Field("", max_length=2000)
-
-
-class AnalysisIn(Schema):
-    made_on: date
-    scores: list[DomainScoreIn] = Field(max_length=400)
-    stress: list[StressIn] = Field([], max_length=20)
-
-
-@router.post("/plans/{plan_id}/analyses", response={201: Created})
-def record_analysis(request: HttpRequest, plan_id: UUID, payload: AnalysisIn) -> Status[dict]:
-    """An integral analysis: per member the life domains that apply (adults the 13 ZRM
-    domains, children the child domains) scored 1-5 by the professional and by the family,
-    with strengths and concerns; per child the stress judgement."""
-    analysis = analysis_actions.record_analysis(
-        request.actor, plan_id, made_on=payload.made_on,  # type: ignore[attr-defined]
-        scores=[analysis_actions.ScoreInput(**s.model_dump()) for s in payload.scores],
-        stress=[analysis_actions.StressInput(**s.model_dump()) for s in payload.stress])
-    return Status(201, {"id": analysis.pk})
 
 
 class ProductCodeIn(Schema):

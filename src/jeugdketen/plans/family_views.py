@@ -39,7 +39,6 @@ from jeugdketen.access.policy import (
     decide,
 )
 from jeugdketen.core.errors import Refusal
-from jeugdketen.plans import views
 from jeugdketen.plans.actions import (
     FamilyPage,
     add_comment,
@@ -58,6 +57,7 @@ from jeugdketen.plans.family_forms import (
 )
 from jeugdketen.plans.models import PlanVersion
 from jeugdketen.plans.templatetags.plan_page import plain_line, t_delta
+from jeugdketen.plans.views.base import lost_access as team_access_lost
 from jeugdketen.registry.models import Organisation, Person
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import actor_for, page
@@ -277,7 +277,7 @@ def _render(request: HttpRequest, plan_id: Any, *, approve_form: ApproveForm | N
     professionals = [m for m in team if m.professional_id
                      and m.professional_id != plan.coordinator_id]
     network = [m for m in team if m.related_person_id]
-    lost_access = views.lost_access(family, professionals, today)
+    lost_access = team_access_lost(family, professionals, today)
     evaluations, latest = _evaluations(family)
     versions = _versions(actor, family)
     consent = _consents(actor, family.members, today)

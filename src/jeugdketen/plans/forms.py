@@ -18,7 +18,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jeugdketen.access.models import DataCategory, LegalBasisKind
-from jeugdketen.analysis.domains import LEVELS, Stress
 from jeugdketen.plans.models import ApprovalHow, CloseReason, Concern
 from jeugdketen.ui.forms import (
     DATE_FORMATS,
@@ -149,7 +148,7 @@ def score_text(score: int) -> str:
     return f"+{score}" if score > 0 else str(score)
 
 
-def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
+def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
     return forms.DateField(label=label, required=required, input_formats=DATE_FORMATS,
                            help_text=help_text, widget=DateInput(),
                            error_messages={"invalid": DATE_INVALID,
@@ -162,7 +161,7 @@ def _select(form: forms.Form, name: str, choices: Choices, *, blank: Any = None)
     field.choices = ([("", blank)] if blank is not None else []) + list(choices)
 
 
-def _style_new(form: forms.Form) -> None:
+def style_added_fields(form: forms.Form) -> None:
     """The Utrecht classes for fields added after the form was made (UtrechtForm styles
     the declared ones)."""
     for bound_field in form.fields.values():
@@ -249,7 +248,7 @@ class HandoverForm(PlanForm):
     to_professional_id = forms.TypedChoiceField(
         label=_("Nieuwe regisseur"), coerce=int,
         error_messages={"required": _("Kies de nieuwe regisseur.")})
-    on = _date(_("Datum van de overdracht"), required=False,
+    on = date_field(_("Datum van de overdracht"), required=False,
                help_text=_("Leeg: vandaag."))
     reason = forms.CharField(
         label=_("Reden"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
@@ -350,7 +349,7 @@ class ActionForm(PlanForm):
     organisation_id = forms.TypedChoiceField(
         label=_("Verantwoordelijke organisatie"), coerce=int,
         error_messages={"required": _("Kies de verantwoordelijke organisatie.")})
-    due_on = _date(_("Uiterlijk op"))
+    due_on = date_field(_("Uiterlijk op"))
     budget_eur = EuroField(label=_("Budget in euro"), required=False,
                            help_text=_("Bijvoorbeeld 250 of 99,50. Leeg: geen kosten."))
     product_code = forms.ChoiceField(
@@ -375,7 +374,7 @@ class ActionForm(PlanForm):
 
 
 class DoneForm(PlanForm):
-    done_on = _date(_("Afgerond op"), required=False, help_text=_("Leeg: vandaag."))
+    done_on = date_field(_("Afgerond op"), required=False, help_text=_("Leeg: vandaag."))
     spent_eur = EuroField(label=_("Werkelijk uitgegeven in euro"), required=False,
                           help_text=_("Leeg: geen kosten."))
 
@@ -398,10 +397,19 @@ class ProfessionalMemberForm(PlanForm):
                            help_text=_("Bijvoorbeeld: schoolmaatschappelijk werk."),
                            error_messages={"required": _("Beschrijf de rol.")})
 
-    def __init__(self, *args: Any, professionals: Choices, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, professionals: Choices | Callable[[], Choices],
+                 **kwargs: Any) -> None:
+        """`professionals` may be a function: the choices are then read only when a sent
+        form is checked (the page shows the team picker, not these choices)."""
         kwargs.setdefault("prefix", "tp")
         super().__init__(*args, **kwargs)
-        _select(self, "professional_id", professionals, blank=_("Kies een professional"))
+        if not callable(professionals):
+            _select(self, "professional_id", professionals, blank=_("Kies een professional"))
+            return
+        read = professionals
+        field = self.fields["professional_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = lambda: [("", _("Kies een professional")), *read()]
 
 
 NETWORK_FIELDS = {"related_person.name": "name", "related_person.relation": "relation",
@@ -428,95 +436,6 @@ class NetworkMemberForm(PlanForm):
         super().__init__(*args, **kwargs)
 
 
-# --- the integral analysis ----------------------------------------------------------
-
-
-def _domain_score_choices() -> Choices:
-    return [("", _("Geen score"))] + [(level, f"{level}: {label}")
-                                      for level, label in LEVELS.items()]
-
-
-class AnalysisForm(PlanForm):
-    """One member's analysis: per domain for their age the professional's and the
-    family's score, strengths and concerns; for a child the stress judgement."""
-
-    made_on = _date(_("Datum van de analyse"))
-
-    def __init__(self, *args: Any, domains: dict[str, Any], child: bool, key: str,
-                 **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", f"an{key}")
-        super().__init__(*args, **kwargs)
-        self.domains = domains
-        self.child = child
-        score_choices = _domain_score_choices()
-        for key in domains:
-            self.fields[f"{key}__professional_score"] = forms.TypedChoiceField(
-                label=_("Score van de professional"), required=False, coerce=int,
-                empty_value=None, choices=score_choices)
-            self.fields[f"{key}__family_score"] = forms.TypedChoiceField(
-                label=_("Score van het gezin zelf"), required=False, coerce=int,
-                empty_value=None, choices=score_choices)
-            self.fields[f"{key}__strengths"] = forms.CharField(
-                label=_("Wat gaat goed (krachten)"), required=False, max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}))
-            self.fields[f"{key}__concerns"] = forms.CharField(
-                label=_("Zorgen"), required=False, max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}))
-        if child:
-            self.fields["stress_level"] = forms.ChoiceField(
-                label=_("Stress bij dit kind"), required=False,
-                choices=[("", _("Niet beoordeeld"))] + list(Stress.LABELS.items()))
-            self.fields["stress_note"] = forms.CharField(
-                label=_("Toelichting op de stress"), required=False, max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}))
-        _style_new(self)
-
-    def groups(self) -> list[dict[str, Any]]:
-        """Per domain its label and its four fields, for a fieldset each."""
-        return [{"key": key, "label": label,
-                 "fields": [self[f"{key}__{part}"] for part in
-                            ("professional_score", "family_score", "strengths", "concerns")]}
-                for key, label in self.domains.items()]
-
-    def score_inputs(self, person_id: Any) -> list[Any]:
-        """One ScoreInput per domain, in the order of the domains (so an error at
-        scores[i] names the i-th domain)."""
-        from jeugdketen.analysis.actions import ScoreInput
-
-        data = self.cleaned_data
-        return [ScoreInput(person_id=person_id, domain=key,
-                           professional_score=data.get(f"{key}__professional_score"),
-                           family_score=data.get(f"{key}__family_score"),
-                           strengths=data.get(f"{key}__strengths", ""),
-                           concerns=data.get(f"{key}__concerns", ""))
-                for key in self.domains]
-
-    def stress_inputs(self, person_id: Any) -> list[Any]:
-        from jeugdketen.analysis.actions import StressInput
-
-        if not self.child or not self.cleaned_data.get("stress_level"):
-            return []
-        return [StressInput(person_id=person_id, level=self.cleaned_data["stress_level"],
-                            note=self.cleaned_data.get("stress_note", ""))]
-
-    def error_field(self, api_field: str) -> str | None:
-        """The form field for an action's field name: scores[3].family_score -> the fourth
-        domain's family score; stress[0].level -> stress_level."""
-        match = re.fullmatch(r"scores\[(\d+)\]\.(\w+)", api_field)
-        keys = list(self.domains)
-        if match and int(match.group(1)) < len(keys):
-            part = match.group(2)
-            name = f"{keys[int(match.group(1))]}__{part}"
-            if name in self.fields:
-                return name
-            return f"{keys[int(match.group(1))]}__professional_score"
-        if api_field.startswith("stress[") and self.child:
-            return "stress_note" if api_field.endswith(".note") else "stress_level"
-        if api_field == "made_on":
-            return "made_on"
-        return None
-
-
 # --- evaluations, versions, comments, the close ------------------------------------------
 
 
@@ -526,7 +445,7 @@ def _goal_score_choices(levels: dict[str, str], blank: Any) -> Choices:
 
 
 class EvaluationForm(PlanForm):
-    date = _date(_("Datum van de evaluatie"))
+    date = date_field(_("Datum van de evaluatie"))
     note = forms.CharField(label=_("Toelichting"), required=False, max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -541,7 +460,7 @@ class EvaluationForm(PlanForm):
                     goal.levels, _("Kies een score")),
                 error_messages={"required": _("Geef dit doel een score.")})
             self.goal_names.append((goal.pk, name))
-        _style_new(self)
+        style_added_fields(self)
 
     def goal_fields(self) -> list[forms.BoundField]:
         return [self[name] for _pk, name in self.goal_names]
@@ -598,7 +517,7 @@ class CloseForm(PlanForm):
         coerce=int, empty_value=None,
         choices=[("", _("Niet gevraagd"))] + [(i, str(i)) for i in range(1, 11)],
         help_text=_("Een cijfer van 1 tot 10, zoals het gezin het geeft."))
-    on = _date(_("Datum van afsluiten"), required=False, help_text=_("Leeg: vandaag."))
+    on = date_field(_("Datum van afsluiten"), required=False, help_text=_("Leeg: vandaag."))
     note = forms.CharField(label=_("Toelichting bij de eindevaluatie"), required=False,
                            max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -612,7 +531,7 @@ class CloseForm(PlanForm):
                 label=goal.title, coerce=int, required=False, empty_value=None,
                 choices=_goal_score_choices(goal.levels, _("Geen eindscore")))
             self.goal_names.append((goal.pk, name))
-        _style_new(self)
+        style_added_fields(self)
 
     def goal_fields(self) -> list[forms.BoundField]:
         return [self[name] for _pk, name in self.goal_names]
@@ -650,7 +569,7 @@ class ConsentForm(PlanForm):
         label=_("Welke gegevens"), widget=forms.CheckboxSelectMultiple,
         choices=list(CATEGORY_LABELS.items()),
         error_messages={"required": _("Kies een of meer soorten gegevens.")})
-    valid_until = _date(_("Geldig tot en met"), required=False,
+    valid_until = date_field(_("Geldig tot en met"), required=False,
                         help_text=_("Leeg: tot de toestemming wordt ingetrokken."))
 
     def __init__(self, *args: Any, members: Choices, organisations: Choices,
@@ -679,8 +598,8 @@ class LegalBasisForm(PlanForm):
         label=_("Kenmerk"), max_length=100,
         help_text=_("Bijvoorbeeld het nummer van de beschikking."),
         error_messages={"required": _("Vul het kenmerk in.")})
-    valid_from = _date(_("Geldig vanaf"), required=False, help_text=_("Leeg: vandaag."))
-    valid_until = _date(_("Geldig tot en met"))
+    valid_from = date_field(_("Geldig vanaf"), required=False, help_text=_("Leeg: vandaag."))
+    valid_until = date_field(_("Geldig tot en met"))
 
     def __init__(self, *args: Any, members: Choices, organisations: Choices,
                  **kwargs: Any) -> None:

@@ -496,7 +496,7 @@ def own_signals(actor: Actor, *, where: Any = None,
     found = own_signals_query(actor, where).select_related("person", "contact").order_by(*order)
     signals = list(found[offset:] if limit is None else found[offset:offset + limit])
     allowed = audit.authorize_many(actor, Action.READ, [_signal_target(s) for s in signals])
-    return [t.record for t in allowed]
+    return [t.signal for t in allowed if t.signal is not None]
 
 
 @audit.write_path

@@ -1,11 +1,11 @@
-"""Template helpers of the coordinator's family page: euro amounts, level and category
+"""Template helpers of the coordinator's family page: euro amounts, category
 labels, the T-score change in words; and the rows of its big tables and lists, written in
 Python.
 
 The family page holds tens of goals and actions and hundreds of scores. Through the
 template engine every row costs some 30 microseconds (each variable is looked up,
 localised and escaped on its own); the same markup written here costs a tenth of that.
-The view hands over ready-made texts (plans.views.family_context); every text is escaped
+The view hands over ready-made texts (plans.views.page.family_context); every text is escaped
 here (`_h`), nothing typed by a user is marked safe. Labels are the same translated strings
 the template used."""
 
@@ -25,7 +25,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from jeugdketen.access.models import LegalBasisKind
-from jeugdketen.analysis.domains import LEVELS
 from jeugdketen.plans.forms import CATEGORY_LABELS
 from jeugdketen.ui.templatetags import jk
 
@@ -54,6 +53,12 @@ def _td(label: str, text: str, extra: str = "") -> str:
     """A table cell with its column's name for the stacked view on a phone (on a line of
     its own, as in a template: a page's text then keeps the cells apart)."""
     return f'\n<td class="utrecht-table__cell{extra}" data-label="{label}">{text}</td>'
+
+
+# The row kit, for the tags of the apps above plans (the analysis writes its rows with it).
+escaped = _h
+joined = _safe
+cell = _td
 
 
 def _item(key: str, value: str) -> str:
@@ -122,31 +127,6 @@ def plan_field(bf: Any) -> SafeString:
         f'{_h(field.label)}{optional}</label>\n'
         f'  </div>\n  {hint}\n  {errors}\n'
         f'  <div class="utrecht-form-field__input">{_h(ctx["input"])}</div>\n</div>\n\n'])
-
-
-@register.simple_tag
-def latest_rows(rows: list[dict[str, Any]]) -> SafeString:
-    """The latest score per life domain of one member."""
-    prof, family, strengths, concerns, day = (
-        _h(_("Professional")), _h(_("Gezin")), _h(_("Krachten")), _h(_("Zorgen")),
-        _h(_("Datum")))
-    stale = STALE.format(_h(_("verouderd")))
-    return _safe([
-        f'<tr class="utrecht-table__row">{TH_ROW}{_h(row["label"])}</th>'
-        f'{_td(prof, _h(row["professional"]))}{_td(family, _h(row["family"]))}'
-        f'{_td(strengths, _h(row["strengths"] or "–"))}'
-        f'{_td(concerns, _h(row["concerns"] or "–"))}'
-        f'{_td(day, _h(row["on"]) + (" " + stale if row["stale"] else ""))}</tr>\n'
-        for row in rows])
-
-
-@register.simple_tag
-def history_rows(rows: list[dict[str, Any]]) -> SafeString:
-    """Every score of one member: a row per domain, a cell per analysis date."""
-    return _safe([
-        f'<tr class="utrecht-table__row">{TH_ROW}{_h(row["label"])}</th>'
-        + "".join(_td(_h(day), _h(cell)) for day, cell in row["cells"]) + "</tr>\n"
-        for row in rows])
 
 
 @register.simple_tag
@@ -259,13 +239,6 @@ def plain_line(line: str) -> str:
 
     return AMOUNT.sub(as_money, ISO_DATE.sub(as_date, str(line)))
 
-
-@register.filter
-def level_label(score: Any) -> str:
-    """A self-reliance score 1-5 with its words: '3 – beperkt zelfredzaam'."""
-    if score in (None, ""):
-        return "–"
-    return f"{score} – {LEVELS.get(int(score), '')}"
 
 @register.filter
 def categories_label(categories: Any) -> str:

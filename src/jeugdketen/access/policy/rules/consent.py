@@ -1,0 +1,86 @@
+"""Consent and legal basis. Consent is given for a plan: recorded by that plan's coordinator
+on the family's word, or given and withdrawn by the family in their own view; the
+coordinator sees the consents of their own plan only. A legal basis is recorded by the
+organisation that holds it. The family sees all of theirs; the privacy officer supervises.
+Pure: every look-up goes through `facts`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jeugdketen.core.vocabulary import Action, Data, Ground
+
+from ..base import CARE_ROLES, Actor, Decision, first_role
+from ..target import Target
+from .common import Rule, citizen_ground, person_ground, supervises
+
+if TYPE_CHECKING:
+    from jeugdketen.plans.models import Plan
+
+    from ..facts import Facts
+
+
+def _plan_of(target: Target, facts: Facts) -> Plan | None:
+    """The plan a consent target is about: the plan itself, or a consent's plan."""
+    if target.plan is not None:
+        return target.plan
+    return facts.plan_of_consent(target.consent) if target.consent is not None else None
+
+
+def consent(actor: Actor, action: Action, target: Target, facts: Facts) -> Decision:
+    care_role = first_role(actor, CARE_ROLES)
+    person = target.person
+    prof = actor.professional
+    if person is None:
+        return Decision.deny("no person")
+    plan = _plan_of(target, facts)
+    member = plan is not None and any(m.pk == person.pk for m in target.members)
+    coordinates = (bool(care_role) and prof is not None and plan is not None
+                   and plan.coordinator_id == prof.pk and member)
+    if action in (Action.READ, Action.PRINT):
+        citizen = citizen_ground(actor, person, facts)
+        if citizen is not None:
+            return Decision(True, citizen, "citizen")
+        if coordinates:
+            return Decision(True, Ground.PLAN_COORDINATOR, care_role)
+        if supervises(actor, person, facts):
+            return Decision(True, Ground.PRIVACY_SUPERVISION, "privacy_officer")
+        return Decision.deny("consent is seen by the family, the plan's coordinator and the "
+                             "privacy officer")
+    if action not in (Action.CREATE, Action.UPDATE):
+        return Decision.deny(f"{action} of consent is not allowed")
+    if target.data is Data.LEGAL_BASIS:
+        basis = target.legal_basis
+        if basis is None or not facts.may_hold(basis):
+            return Decision.deny("this organisation cannot hold this legal basis")
+        if (prof is not None and basis.organisation_id == prof.organisation_id
+                and person_ground(actor, person, facts)):
+            return Decision(True, Ground.OWN_ORGANISATION, care_role)
+        return Decision.deny("a legal basis is recorded by a professional of the organisation "
+                             "that holds it")
+    citizen = citizen_ground(actor, person, facts)
+    if action is Action.UPDATE:
+        # Withdrawal: the family (the person from 16, a custody holder under 16) and the
+        # coordinator of the plan it was given for; nobody else.
+        if citizen is not None:
+            return Decision(True, citizen, "citizen")
+        if coordinates:
+            return Decision(True, Ground.PLAN_COORDINATOR, care_role)
+        return Decision.deny("consent is withdrawn by the family or the plan's coordinator")
+    if plan is None or not member:
+        return Decision.deny("consent is given for a plan of the person's household")
+    if coordinates:
+        if not plan.is_open:
+            return Decision.deny("a closed plan records no consent")
+        return Decision(True, Ground.PLAN_COORDINATOR, care_role)
+    # The person from 16 and a custody holder for a child under 16 give it in their own
+    # view (who must give it together is checked by the action).
+    if citizen is not None:
+        return Decision(True, citizen, "citizen")
+    return Decision.deny("consent is given by the family, or recorded by the plan's coordinator")
+
+
+RULES: dict[Data, Rule] = {
+    Data.CONSENT: consent,
+    Data.LEGAL_BASIS: consent,
+}

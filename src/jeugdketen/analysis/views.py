@@ -1,0 +1,53 @@
+"""The page that records a new integral analysis of one member of a family plan (a form
+page of the plan's family page, built on plans' PlanView)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from jeugdketen.analysis import actions as analysis_actions
+from jeugdketen.analysis.domains import ADULT_FROM_AGE, domains_for
+from jeugdketen.analysis.forms import AnalysisForm
+from jeugdketen.core.errors import Refusal
+from jeugdketen.plans.views.base import PlanView
+from jeugdketen.registry.models import Person
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import page
+
+
+def analysis_form(view: PlanView, person: Person, data: Any = None) -> AnalysisForm:
+    age = person.age_on(view.today)
+    return AnalysisForm(data, domains=dict(domains_for(age)), child=age < ADULT_FROM_AGE,
+                        key=person.pk.hex, initial={"made_on": view.today})
+
+
+@page(r.can_care)
+def analysis_page(request: HttpRequest, plan_id: Any, person_id: Any) -> HttpResponse:
+    """A new analysis of one member: per life domain for their age two scores and two
+    texts, for a child the stress judgement."""
+    view = PlanView(request, plan_id)
+    person = next((m for m in view.page.members if m.pk == person_id), None)
+    if person is None:
+        raise Http404
+    form = analysis_form(view, person, request.POST if view.posted else None)
+    refused = view.refused(view.can_record_analysis(person), form)
+    if refused is not None:
+        return refused
+    if view.posted and form.is_valid():
+        try:
+            analysis_actions.record_analysis(
+                view.actor, view.plan_id, made_on=form.cleaned_data["made_on"],
+                scores=form.score_inputs(person.pk), stress=form.stress_inputs(person.pk))
+        except Refusal as exc:
+            form.add_error(form.error_field(exc.field), exc.message)
+        else:
+            return view.done(_("De analyse van %(name)s is vastgelegd.") % {"name": person},
+                             f"analyse-{person.pk.hex}")
+    return view.form_page(
+        form, title=_("Analyse vastleggen voor %(name)s") % {"name": person},
+        submit=_("Analyse vastleggen"), anchor=f"analyse-{person.pk.hex}",
+        part="analysis/analysis_form.html", person=person,
+        facts=[(_("Leeftijd"), view.member_label(person))])

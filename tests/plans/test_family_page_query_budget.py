@@ -1,0 +1,38 @@
+"""The coordinator's family page at benchmark size (5 members, 20 goals, 60 actions, 24
+evaluations, 4 analyses) within a fixed number of SQL statements; in particular it does
+not read the municipality's professionals for the team form (the team picker shows whom
+the coordinator can add; the form's choices are read only when it is sent)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from jeugdketen.demo import bench_family as benchmark
+
+pytestmark = pytest.mark.django_db
+
+# The page's statements today: the session and the actor, the plan read and its four
+# access-log writes (plan, evaluations, consents, analysis), the consents, the team picker,
+# the analysis, the inbox count. SQLite takes four more (savepoints and the log's head).
+# A change that adds one must say why here.
+PAGE_QUERIES = {"postgresql": 50, "sqlite": 54}
+
+
+def test_the_family_page_stays_within_its_query_budget(municipality, settings):
+    settings.REQUIRE_2FA = False
+    settings.DEMO = False
+    fx = benchmark.ensure(municipality_code=municipality.code)
+    client = Client(HTTP_USER_AGENT="pytest-web")
+    client.force_login(fx.coordinator.user)
+    client.cookies["django_language"] = "nl"
+    url = reverse("plan", args=[fx.plan.pk])
+    client.get(url)  # the session and the language are settled by the first request
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(captured) <= PAGE_QUERIES[connection.vendor], "\n".join(
+        q["sql"][:120] for q in captured.captured_queries)
