@@ -24,6 +24,7 @@ from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions as plans
+from jeugdketen.plans import selectors as plan_selectors
 from jeugdketen.referral_index import actions as index
 from jeugdketen.referral_index.models import Message
 from jeugdketen.registry import actions as registry
@@ -328,14 +329,14 @@ def test_a_carer_whose_custody_ended_no_longer_co_owns_the_plan(professional, mu
     plan = plans.start_plan(actor, household.pk, coordinator.pk,
                             consent_given_by=[guardian.pk])
     former = f.citizen_actor(guardian)
-    members = plans.members_of(household)
-    assert decide(former, Action.READ, plans.target(plan, members)).allowed  # before
+    members = plan_selectors.members_of(household)
+    assert decide(former, Action.READ, plan_selectors.target(plan, members)).allowed  # before
     in_brp(bsn=kid_bsn, given_names="Mees", family_name="Visser", birth_date=date(2016, 1, 1),
            custody=[], custody_type="TijdelijkGeenGezag", postcode="9901AB", house_number=3)
     call_command("brp", "refresh", stdout=StringIO(), stderr=StringIO())
     assert not access.custody_holders_of(kid)  # the BRP fact did change
-    assert not decide(former, Action.READ, plans.target(plan, members)).allowed
-    assert not decide(former, Action.CREATE, plans.target(plan, members, Data.APPROVAL)).allowed
+    assert not decide(former, Action.READ, plan_selectors.target(plan, members)).allowed
+    assert not decide(former, Action.CREATE, plan_selectors.target(plan, members, Data.APPROVAL)).allowed
 
 
 # --- finding 8 (medium): an address match starts a plan for another family --------------
@@ -454,8 +455,8 @@ def test_the_holder_of_a_legal_basis_joins_the_team_itself(consent_plan, municip
                                            {"role": "jeugdbeschermer"})
     assert refused.status_code == unknown.status_code == 403
     assert refused.json()["type"] == unknown.json()["type"]
-    assert plans.plans_to_join(f.professional_actor(without), consent_plan["child"]) == []
-    assert plans.plans_to_join(f.professional_actor(guardian), consent_plan["child"]) == [
+    assert plan_selectors.plans_to_join(f.professional_actor(without), consent_plan["child"]) == []
+    assert plan_selectors.plans_to_join(f.professional_actor(guardian), consent_plan["child"]) == [
         consent_plan["plan"]]
     assert api_client_for(guardian).post(url, {"role": "jeugdbeschermer"}).status_code == 201
     # Once in, not twice; nor the coordinator, who leads the team already.
@@ -464,7 +465,7 @@ def test_the_holder_of_a_legal_basis_joins_the_team_itself(consent_plan, municip
         409, "urn:jeugdketen:problem:already_in_team")
     coordinator = api_client_for(consent_plan["plan"].coordinator).post(url, {"role": "regie"})
     assert coordinator.status_code == 409
-    assert plans.plans_to_join(f.professional_actor(guardian), consent_plan["child"]) == []
+    assert plan_selectors.plans_to_join(f.professional_actor(guardian), consent_plan["child"]) == []
     seen = access.consents_for(consent_plan["actor"],
                                [consent_plan["parent"], consent_plan["child"]],
                                plan=consent_plan["plan"])

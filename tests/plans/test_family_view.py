@@ -20,7 +20,7 @@ from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import AccessLogRecord, Consent
 from jeugdketen.access.policy import Action, Data, decide
 from jeugdketen.chainlog.models import ChainEvent
-from jeugdketen.plans import actions
+from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.models import ApprovalHow, Comment, PlanVersion
 
 from .. import factories as f
@@ -424,13 +424,13 @@ def test_withdrawing_consent_shuts_the_school_out_at_once(family, users, full_pl
     """The school joined the team on the family's consent; the parent withdraws the
     child's consent in the family view; the teacher's next read is denied."""
     teacher = family.teacher_actor
-    members = actions.members_of(full_plan.household)
-    assert decide(teacher, Action.READ, actions.target(full_plan, members)).allowed
+    members = selectors.members_of(full_plan.household)
+    assert decide(teacher, Action.READ, selectors.target(full_plan, members)).allowed
     consent = Consent.objects.get(person=family.child, organisation=family.school)
     response = login(users["parent"]).post(post_url("family_consent_withdraw", full_plan,
                                                     consent_id=consent.pk))
     assert response.status_code == 302
-    assert not decide(teacher, Action.READ, actions.target(full_plan, members)).allowed
+    assert not decide(teacher, Action.READ, selectors.target(full_plan, members)).allowed
     with pytest.raises(AccessDenied):
         actions.read_plan(teacher, full_plan.pk)
     assert AccessLogRecord.objects.filter(user_id=family.teacher.user_id, data=Data.PLAN,

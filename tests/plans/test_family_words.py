@@ -168,7 +168,7 @@ def test_a_team_member_whose_organisation_lost_consent_shows_no_access_since(
 
 def test_consent_that_ran_out_shows_the_day_after_its_last_day(family, older, full_plan):
     from jeugdketen.access.actions import team_access_lost
-    from jeugdketen.plans.actions import members_of
+    from jeugdketen.plans.selectors import members_of
 
     members = members_of(full_plan.household)
     today = timezone.localdate()

@@ -15,7 +15,7 @@ from jeugdketen.analysis.chart import domain_chart, line_chart, t_score_chart
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import Refusal
-from jeugdketen.plans import actions
+from jeugdketen.plans import actions, selectors
 
 from .. import factories as f
 
@@ -91,16 +91,16 @@ def test_household_plan_answers_for_the_household_page(family, make_professional
     """Issue 8: the open plan is mentioned only to someone who may read it."""
     members = tuple(family.members)
     other_actor = f.professional_actor(make_professional("coordinator"))
-    before = actions.household_plan(family.actor, family.household.pk, members)
+    before = selectors.household_plan(family.actor, family.household.pk, members)
     assert before.may_start and before.open_plan_id is None
-    assert not actions.household_plan(other_actor, family.household.pk, members).may_start
+    assert not selectors.household_plan(other_actor, family.household.pk, members).may_start
     plan = actions.start_plan(family.actor, family.household.pk, family.coordinator.pk,
                               consent_given_by=[family.parent.pk, family.youth.pk])
-    after = actions.household_plan(family.actor, family.household.pk, members)
+    after = selectors.household_plan(family.actor, family.household.pk, members)
     assert after.open_plan_id == plan.pk and after.may_read and not after.may_start
-    other = actions.household_plan(other_actor, family.household.pk, members)
+    other = selectors.household_plan(other_actor, family.household.pk, members)
     assert other.open_plan_id is None and not other.may_read and not other.may_start
-    assert actions.open_plan_of("geen-id") is None
+    assert selectors.open_plan_of("geen-id") is None
 
 
 # --- charts -----------------------------------------------------------------------------

@@ -22,8 +22,9 @@ from jeugdketen.analysis.models import Analysis, DomainScore, StressJudgement
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import Refusal
-from jeugdketen.plans import actions as plans
+from jeugdketen.plans.actions import emit_plan_event
 from jeugdketen.plans.models import Plan
+from jeugdketen.plans.selectors import plan_for, professional_of, target
 from jeugdketen.registry.models import Person
 
 MAX_TEXT = 2000
@@ -70,10 +71,10 @@ def record_analysis(actor: Actor, plan_id: Any, *, made_on: date,
     """`at` (default now) is when the analysis was recorded; only for loading history
     (see chainlog.actions.moment)."""
     now = moment(at)
-    plan, members = plans._plan_for(actor, plan_id, Action.CREATE, Data.ANALYSIS, lock=True)
+    plan, members = plan_for(actor, plan_id, Action.CREATE, Data.ANALYSIS, lock=True)
     # The policy first: without a ground the input is not judged (its errors would tell
     # who belongs to the household, and their age group).
-    whole = plans.target(plan, members, Data.ANALYSIS)
+    whole = target(plan, members, Data.ANALYSIS)
     asked = decide(actor, Action.CREATE, whole)
     if not asked.allowed:
         raise audit.AccessDenied(actor, Action.CREATE, whole, asked)
@@ -130,21 +131,21 @@ def record_analysis(actor: Actor, plan_id: Any, *, made_on: date,
         raise Refusal("analysis_empty", _("Vul voor minstens één domein een score of tekst in."),
                       field="scores")
     for person in scored_persons.values():
-        audit.authorize(actor, Action.CREATE, plans.target(plan, members, Data.ANALYSIS, person))
-    analysis = Analysis.objects.create(plan=plan, made_on=made_on, made_by=plans._me(actor),
-                                       created_at=now)
+        audit.authorize(actor, Action.CREATE, target(plan, members, Data.ANALYSIS, person))
+    analysis = Analysis.objects.create(plan=plan, made_on=made_on,
+                                       made_by=professional_of(actor), created_at=now)
     for row in rows:
         row.analysis = analysis
     for judgement in judgements:
         judgement.analysis = analysis
     DomainScore.objects.bulk_create(rows)
     StressJudgement.objects.bulk_create(judgements)
-    plans._emit(Activity.ANALYSIS_RECORDED, plan, members, actor, at=now,
-                domains=len(rows), persons=len(scored_persons),
-                mean_professional_score=_mean(r.professional_score for r in rows),
-                mean_family_score=_mean(r.family_score for r in rows),
-                toxic_stress=sum(1 for j in judgements if j.level == Stress.TOXIC),
-                number=Analysis.objects.filter(plan=plan).count())
+    emit_plan_event(Activity.ANALYSIS_RECORDED, plan, members, actor, at=now,
+                    domains=len(rows), persons=len(scored_persons),
+                    mean_professional_score=_mean(r.professional_score for r in rows),
+                    mean_family_score=_mean(r.family_score for r in rows),
+                    toxic_stress=sum(1 for j in judgements if j.level == Stress.TOXIC),
+                    number=Analysis.objects.filter(plan=plan).count())
     return analysis
 
 
@@ -176,7 +177,7 @@ def analyses_for(actor: Actor, plan: Plan, members: tuple[Person, ...]) -> dict[
     """Per member the actor may see the analysis of: their scores over time (each member's
     analysis read is logged). Three queries, however many analyses there are."""
     asked = [(m, t, decide(actor, Action.READ, t))
-             for m in members for t in [plans.target(plan, members, Data.ANALYSIS, m)]]
+             for m in members for t in [target(plan, members, Data.ANALYSIS, m)]]
     allowed = [m for m, _t, decision in asked if decision.allowed]
     if not allowed:
         return {}

@@ -24,7 +24,7 @@ from jeugdketen.access.actions import give_consent, system_actor
 from jeugdketen.access.policy import AccessPoint, Action, Actor, Data, Decision, Target
 from jeugdketen.analysis.actions import ScoreInput, StressInput, record_analysis
 from jeugdketen.analysis.domains import ADULT_FROM_AGE, domains_for
-from jeugdketen.plans import actions
+from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.actions import RelatedInput
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry import actions as registry
@@ -120,7 +120,7 @@ def find() -> BenchFamily | None:
         return None
     teacher = Professional.objects.select_related("organisation", "user").get(
         user__username=TEACHER)
-    return BenchFamily(plan, plan.coordinator, teacher, list(actions.members_of(plan.household)))
+    return BenchFamily(plan, plan.coordinator, teacher, list(selectors.members_of(plan.household)))
 
 
 def ensure(*, municipality_code: str, goals: int = 20, plan_actions: int = 60,
@@ -151,7 +151,7 @@ def ensure(*, municipality_code: str, goals: int = 20, plan_actions: int = 60,
         plan = actions.start_plan(coordinator_actor, household.pk, coordinator.pk,
                                   consent_given_by=givers,
                                   started_on=today - timedelta(days=FIRST_DAY))
-        family = BenchFamily(plan, coordinator, teacher, list(actions.members_of(household)))
+        family = BenchFamily(plan, coordinator, teacher, list(selectors.members_of(household)))
         for person in family.members:
             age = person.age_on(today)
             own = ([person.pk] if age >= 16 else [person.pk, parent.pk] if age >= 12

@@ -46,7 +46,7 @@ from jeugdketen.access.models import Consent, User
 from jeugdketen.access.policy import AccessPoint, Actor
 from jeugdketen.analysis.actions import ScoreInput, StressInput, record_analysis
 from jeugdketen.analysis.domains import ADULT_DOMAINS, ADULT_FROM_AGE, CHILD_DOMAINS, Stress
-from jeugdketen.plans import actions
+from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.actions import RelatedInput
 from jeugdketen.plans.models import (
     DEFAULT_PRODUCT_CODE,
@@ -523,7 +523,7 @@ def _run(spec: Spec, seed: int, pool: dict[str, list[Professional]]) -> Plan:
                               at=clock.at(start, 9))
     coordinator = _actor(spec.coordinator)
     t = Trajectory(plan, family, spec.coordinator, start, end,
-                   codes={p.code for p in actions.product_codes(plan)})
+                   codes={p.code for p in selectors.product_codes(plan)})
     if spec.fresh:
         return plan
     good = spec.reason in ("", "01", "02")

@@ -43,10 +43,8 @@ from jeugdketen.plans.actions import (
     FamilyPage,
     add_comment,
     approve_version,
-    diff,
     plans_of_citizen,
     read_plan,
-    target,
 )
 from jeugdketen.plans.family_forms import (
     CATEGORY_LABELS,
@@ -56,11 +54,13 @@ from jeugdketen.plans.family_forms import (
     ConsentForm,
 )
 from jeugdketen.plans.models import PlanVersion
+from jeugdketen.plans.selectors import target
 from jeugdketen.plans.templatetags.plan_page import plain_line, t_delta
+from jeugdketen.plans.versions import diff
 from jeugdketen.plans.views.base import lost_access as team_access_lost
 from jeugdketen.registry.models import Organisation, Person
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.pages import actor_for, page
+from jeugdketen.ui.pages import actor_for, page, refusal_to_form, submit
 
 # The five goal-attainment levels, said in words (0 is what was agreed).
 LEVEL_WORDS = {
@@ -327,14 +327,15 @@ def _back(plan_id: Any, anchor: str) -> HttpResponse:
     return redirect(reverse("family_plan", kwargs={"plan_id": plan_id}) + f"#{anchor}")
 
 
-def _refused(form: Any, exc: Refusal) -> None:
-    """An action's refusal on the form field it names (or on the form as a whole)."""
-    name = FIELD_OF_REFUSAL.get(exc.field, "")
-    message = exc.message
-    if exc.rule == "consent_given_together":
-        message = _("%(rule)s Dat kan niet hier: vraag uw regisseur om de toestemming samen "
-                    "met u en uw kind vast te leggen.") % {"rule": exc.message}
-    form.add_error(name if name in form.fields else None, message)
+def _in_family_words(exc: Refusal) -> Refusal:
+    """The refusal as the family reads it: a consent that must be given together says
+    where it can be."""
+    if exc.rule != "consent_given_together":
+        return exc
+    return Refusal(exc.rule, _("%(rule)s Dat kan niet hier: vraag uw regisseur om de "
+                               "toestemming samen met u en uw kind vast te leggen.") % {
+                                   "rule": exc.message},
+                   status=exc.status, field=exc.field, existing=exc.existing)
 
 
 @page(r.is_citizen)
@@ -342,16 +343,12 @@ def family_approve(request: HttpRequest, plan_id: Any) -> HttpResponse:
     if request.method != "POST":
         return _back(plan_id, "h-versions")
     form = ApproveForm(request.POST, prefix=PREFIX_APPROVE)
-    if form.is_valid():
-        try:
-            version = approve_version(actor_for(request), plan_id,
-                                      number=form.cleaned_data["number"])
-        except Refusal as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, _("Dank u. U heeft versie %(number)s van het plan "
-                                        "goedgekeurd.") % {"number": version.number})
-            return _back(plan_id, "h-versions")
+    version = submit(request, form, lambda data: approve_version(
+        actor_for(request), plan_id, number=data["number"]), FIELD_OF_REFUSAL)
+    if version is not None:
+        messages.success(request, _("Dank u. U heeft versie %(number)s van het plan "
+                                    "goedgekeurd.") % {"number": version.number})
+        return _back(plan_id, "h-versions")
     return _render(request, plan_id, approve_form=form)
 
 
@@ -360,14 +357,10 @@ def family_comment(request: HttpRequest, plan_id: Any) -> HttpResponse:
     if request.method != "POST":
         return _back(plan_id, "h-comments")
     form = CommentForm(request.POST, prefix=PREFIX_COMMENT)
-    if form.is_valid():
-        try:
-            add_comment(actor_for(request), plan_id, text=form.cleaned_data["text"])
-        except Refusal as exc:
-            _refused(form, exc)
-        else:
-            messages.success(request, _("Uw reactie staat bij het plan."))
-            return _back(plan_id, "h-comments")
+    if submit(request, form, lambda data: add_comment(
+            actor_for(request), plan_id, text=data["text"]), FIELD_OF_REFUSAL) is not None:
+        messages.success(request, _("Uw reactie staat bij het plan."))
+        return _back(plan_id, "h-comments")
     return _render(request, plan_id, comment_form=form)
 
 
@@ -386,7 +379,7 @@ def family_consent_give(request: HttpRequest, plan_id: Any) -> HttpResponse:
                 organisation_id=data["organisation"], categories=data["categories"],
                 valid_until=data["valid_until"])
         except Refusal as exc:
-            _refused(form, exc)
+            refusal_to_form(form, _in_family_words(exc), FIELD_OF_REFUSAL)
         else:
             messages.success(request, _(
                 "Uw toestemming is vastgelegd. %(organisation)s mag nu deze gegevens van "

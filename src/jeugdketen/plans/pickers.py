@@ -19,7 +19,7 @@ def team(actor: Actor, plan_id: Any, search: str = "", *, chosen: str = "") -> P
     organisation. None when the actor may not change the plan's team (or there is no such
     plan): the same answer either way."""
     from jeugdketen.access.policy import Action, Data, decide, joins_on_ground
-    from jeugdketen.plans import actions as plan_actions
+    from jeugdketen.plans import selectors as plan_selectors
     from jeugdketen.plans.models import Plan, TeamMember
     from jeugdketen.registry.models import Professional
 
@@ -28,8 +28,8 @@ def team(actor: Actor, plan_id: Any, search: str = "", *, chosen: str = "") -> P
             .filter(pk=pk).first() if pk else None)
     if plan is None:
         return None
-    members = plan_actions.members_of(plan.household)
-    if not decide(actor, Action.UPDATE, plan_actions.target(plan, members, Data.TEAM)).allowed:
+    members = plan_selectors.members_of(plan.household)
+    if not decide(actor, Action.UPDATE, plan_selectors.target(plan, members, Data.TEAM)).allowed:
         return None
     taken = {plan.coordinator_id, *TeamMember.objects.filter(
         plan=plan, left_at__isnull=True, professional__isnull=False)
@@ -45,11 +45,11 @@ def team(actor: Actor, plan_id: Any, search: str = "", *, chosen: str = "") -> P
     where = professional_search(search)
     rows = [p for p in (candidates if where is None else candidates.filter(where))
             .order_by("full_name", "organisation__name", "pk")
-            if any(role in plan_actions.CARE_ROLE_NAMES for role in p.roles)]
+            if any(role in plan_selectors.CARE_ROLE_NAMES for role in p.roles)]
     chosen_id = int(chosen) if str(chosen).isdigit() and len(str(chosen)) < 12 else None
     first = [] if chosen_id is None else [
         p for p in candidates.filter(pk=chosen_id)
-        if any(role in plan_actions.CARE_ROLE_NAMES for role in p.roles)]
+        if any(role in plan_selectors.CARE_ROLE_NAMES for role in p.roles)]
     rest = [p for p in rows if p not in first]
     options = [(str(p.pk), f"{p.full_name} ({p.organisation.name})")
                for p in first + rest[:PICKER_LIMIT]]

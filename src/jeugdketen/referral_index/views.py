@@ -21,7 +21,7 @@ from jeugdketen import inbox as inbox_module
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.core.errors import Refusal
-from jeugdketen.plans.actions import households_for_match
+from jeugdketen.plans.selectors import households_for_match
 from jeugdketen.referral_index import actions, pickers
 from jeugdketen.referral_index.documents import readable, rights_report
 from jeugdketen.referral_index.forms import (

@@ -84,10 +84,6 @@ def refusal_to_form(form: Form, exc: Refusal | ValidationError,
         form.add_error(name, message)
 
 
-# The earlier name, kept until plans' views use refusal_to_form (issue 10).
-add_action_errors = refusal_to_form
-
-
 def refusal_to_messages(request: HttpRequest, exc: Refusal | ValidationError) -> None:
     """A refusal of an action without a form (a button): its messages as error messages
     on the next page."""

@@ -81,8 +81,8 @@ def for_actor(actor: Actor, today: date | None = None) -> list[Item]:
 
 
 def _plans(actor: Actor, today: date) -> list[Item]:
-    from jeugdketen.plans.actions import evaluation_due_on
     from jeugdketen.plans.models import Plan, PlanAction, PlanStatus
+    from jeugdketen.plans.selectors import evaluation_due_on
     from jeugdketen.registry.models import HouseholdMember
 
     plans = list(Plan.objects.filter(coordinator=actor.professional, status=PlanStatus.OPEN)

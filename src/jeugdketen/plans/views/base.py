@@ -1,11 +1,10 @@
 """What every page of a family plan shares: the plan as one request sees it (PlanView),
-the choices its forms offer, the forms' registry, and how a form's refusal lands on its
-field.
+the choices its forms offer and the forms' registry.
 
 Every read and write goes through the actions (plans.actions, access.actions), which ask
 the access policy and log. A form is shown only when the policy would allow what it does;
 a refusal of an action lands on the field it names, with what the user typed kept in the
-form."""
+form (web.views.common: submit, refusal_to_form; docs/decisions/0008-one-error-model.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -26,8 +24,7 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.access import actions as access_actions
 from jeugdketen.access.policy import Action, Data, decide
-from jeugdketen.core.errors import Refusal
-from jeugdketen.plans import actions
+from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.actions import FamilyPage
 from jeugdketen.plans.forms import (
     ActionForm,
@@ -47,18 +44,11 @@ from jeugdketen.plans.forms import (
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry.models import Person
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.pages import actor_for, add_action_errors, forbidden_response, page
+from jeugdketen.ui.pages import actor_for, forbidden_response, page
 
-
-def put_error(form: Form, exc: Refusal | ValidationError,
-              field_map: dict[str, str | None] | None = None) -> None:
-    """An action's refusal on the form field it names (or the form as a whole)."""
-    field_map = field_map or {}
-    if isinstance(exc, ValidationError):
-        add_action_errors(form, exc, {k: v for k, v in field_map.items() if v})
-        return
-    name = field_map.get(exc.field, exc.field)
-    form.add_error(name if name in form.fields else None, exc.message)
+# A refusal about the scores of an evaluation or of closing concerns the form as a whole
+# (each goal's score has a field of its own; none is named "scores").
+SCORE_FIELDS: dict[str, str | None] = dict.fromkeys(("scores", "scores.goal_id", "scores.score"))
 
 
 def _plan_url(plan_id: Any, anchor: str = "") -> str:
@@ -73,7 +63,7 @@ def _member_label(person: Person, today: date) -> str:
 
 def _coordinator_choices(municipality_id: Any, *, exclude: Any = None) -> list[tuple[int, str]]:
     return [(p.pk, f"{p.full_name} ({p.organisation.name})")
-            for p in actions.professionals_in(municipality_id, coordinating=True)
+            for p in selectors.professionals_in(municipality_id, coordinating=True)
             if p.pk != exclude]
 
 
@@ -132,7 +122,7 @@ class PlanView:
     # What the actor may do (the policy's pure answer; the actions ask again and log).
     def may(self, action: Action, data: Data = Data.PLAN, person: Person | None = None) -> bool:
         return decide(self.actor, action,
-                      actions.target(self.plan, self.page.members, data, person)).allowed
+                      selectors.target(self.plan, self.page.members, data, person)).allowed
 
     @cached_property
     def can_edit(self) -> bool:
@@ -180,7 +170,7 @@ class PlanView:
 
     @cached_property
     def organisations(self) -> list[Any]:
-        return actions.organisations_in(self.municipality_id)
+        return selectors.organisations_in(self.municipality_id)
 
     @cached_property
     def organisation_choices(self) -> list[tuple[int, str]]:
@@ -218,7 +208,7 @@ class PlanView:
     def professional_choices(self) -> list[Any]:
         taken = {self.plan.coordinator_id} | {m.professional_id for m in self.active_team}
         groups: dict[str, list[tuple[int, str]]] = {}
-        for prof in actions.professionals_in(self.municipality_id):
+        for prof in selectors.professionals_in(self.municipality_id):
             if prof.pk not in taken:
                 groups.setdefault(prof.organisation.name, []).append((prof.pk, prof.full_name))
         return list(groups.items())
@@ -240,7 +230,7 @@ class PlanView:
                 data, performers=self.performer_choices(),
                 organisations=self.responsible_choices,
                 product_codes=[(p.code, f"{p.code} – {p.label}")
-                               for p in actions.product_codes(plan)],
+                               for p in selectors.product_codes(plan)],
                 goals=[(g.pk, g.title) for g in page_.goals])
         if key == "team_professional":
             return ProfessionalMemberForm(data, professionals=self.professional_choices)

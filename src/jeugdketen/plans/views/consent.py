@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from jeugdketen.access import actions as access_actions
-from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.views.base import (
     PlanView,
@@ -19,26 +17,20 @@ from jeugdketen.plans.views.base import (
     _refused_page,
     form_page,
     handles,
-    put_error,
 )
-from jeugdketen.ui.pages import forbidden_response
+from jeugdketen.ui.pages import forbidden_response, submit
 
 
 @handles("toestemming")
 def post_consent(view: PlanView, _item: Any) -> HttpResponse:
     form = _bound(view, "consent")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = actions.record_consents(
-                view.actor, view.plan_id, person_ids=data["person_ids"],
-                given_by=data["given_by_person_ids"], organisation_id=data["organisation_id"],
-                categories=data["categories"], valid_until=data["valid_until"])
-        except (Refusal, ValidationError) as exc:
-            put_error(form, exc)
-        else:
-            return _done(view, _("De toestemming is vastgelegd (%(n)s personen).") % {
-                "n": len(created)}, "toestemming")
+    created = submit(view.request, form, lambda data: actions.record_consents(
+        view.actor, view.plan_id, person_ids=data["person_ids"],
+        given_by=data["given_by_person_ids"], organisation_id=data["organisation_id"],
+        categories=data["categories"], valid_until=data["valid_until"]))
+    if created is not None:
+        return _done(view, _("De toestemming is vastgelegd (%(n)s personen).") % {
+            "n": len(created)}, "toestemming")
     return view.render(bound={"consent": form})
 
 
@@ -62,17 +54,11 @@ def legal_basis_page(view: PlanView, _item: Any) -> HttpResponse:
     refused = _refused_page(view, view.can_edit, form)
     if refused is not None:
         return refused
-    if view.posted and form.is_valid():
-        data = form.cleaned_data
-        try:
-            access_actions.record_legal_basis(
-                view.actor, data["person_id"], organisation_id=data["organisation_id"],
-                kind=data["kind"], reference=data["reference"],
-                valid_until=data["valid_until"], valid_from=data["valid_from"])
-        except Refusal as exc:
-            put_error(form, exc)
-        else:
-            return _done(view, _("De wettelijke grondslag is vastgelegd."), "toestemming")
+    if submit(view.request, form, lambda data: access_actions.record_legal_basis(
+            view.actor, data["person_id"], organisation_id=data["organisation_id"],
+            kind=data["kind"], reference=data["reference"], valid_until=data["valid_until"],
+            valid_from=data["valid_from"])) is not None:
+        return _done(view, _("De wettelijke grondslag is vastgelegd."), "toestemming")
     return view.form_page(
         form, title=_("Wettelijke grondslag vastleggen"), submit=_("Grondslag vastleggen"),
         anchor="toestemming",

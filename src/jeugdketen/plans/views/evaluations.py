@@ -8,18 +8,18 @@ from django.http import HttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.forms import EvaluationForm
 from jeugdketen.plans.templatetags.plan_page import t_score as t_score_text
 from jeugdketen.plans.views.base import (
+    SCORE_FIELDS,
     PlanView,
     _done,
     _long_day,
     _refused_page,
     form_page,
-    put_error,
 )
+from jeugdketen.ui.pages import submit
 
 
 @form_page("evaluatie")
@@ -28,17 +28,13 @@ def evaluation_page(view: PlanView, _item: Any) -> HttpResponse:
     refused = _refused_page(view, view.can_evaluate, form)
     if refused is not None:
         return refused
-    if view.posted and form.is_valid():
-        assert isinstance(form, EvaluationForm)
-        try:
-            evaluation = actions.record_evaluation(
-                view.actor, view.plan_id, on=form.cleaned_data["date"], scores=form.scores(),
-                note=form.cleaned_data["note"])
-        except Refusal as exc:
-            put_error(form, exc, {"scores": None, "scores.goal_id": None, "scores.score": None})
-        else:
-            return _done(view, _("De evaluatie is vastgelegd. T-score: %(t)s.") % {
-                "t": number_format(evaluation.t_score, 1)}, "evaluaties")
+    assert isinstance(form, EvaluationForm)
+    evaluation = submit(view.request, form, lambda data: actions.record_evaluation(
+        view.actor, view.plan_id, on=data["date"], scores=form.scores(), note=data["note"]),
+        SCORE_FIELDS)
+    if evaluation is not None:
+        return _done(view, _("De evaluatie is vastgelegd. T-score: %(t)s.") % {
+            "t": number_format(evaluation.t_score, 1)}, "evaluaties")
     facts = []
     if view.page.evaluations:
         last = view.page.evaluations[-1]

@@ -14,14 +14,20 @@ from django.views.decorators.http import require_POST
 
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.core.errors import Refusal
-from jeugdketen.plans import actions
+from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.forms import StartForm
-from jeugdketen.plans.views.base import _coordinator_choices, put_error
+from jeugdketen.plans.views.base import _coordinator_choices
 from jeugdketen.registry import selectors as lookup
 from jeugdketen.registry.models import Household
 from jeugdketen.registry.selectors import visible_persons
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.pages import actor_for, forbidden_response, page
+from jeugdketen.ui.pages import (
+    actor_for,
+    forbidden_response,
+    page,
+    refusal_to_form,
+    refusal_to_messages,
+)
 
 # --- my plans ---------------------------------------------------------------------------
 
@@ -35,7 +41,7 @@ def join(request: HttpRequest, plan_id: Any) -> HttpResponse:
     try:
         actions.join_team(actor_for(request), plan_id, role=role)
     except Refusal as exc:
-        messages.error(request, exc.message)
+        refusal_to_messages(request, exc)
         return redirect("my_plans")
     messages.success(request, _("U zit nu in het team van dit gezinsplan. De regisseur en het "
                                 "gezin zien dat."))
@@ -55,7 +61,7 @@ def my_plans(request: HttpRequest) -> HttpResponse:
     search = listing.search_text(request)
     sort = listing.sort_key(request, PLAN_SORTS)
     where = person_search(search, prefix="household__members__person__")
-    paging = listing.paging(request, actions.plans_of_query(actor, where).count(),
+    paging = listing.paging(request, selectors.plans_of_query(actor, where).count(),
                             PLANS_PER_PAGE)
     plans = actions.plans_of(actor, where=where, order=PLAN_SORTS[sort][1],
                              limit=PLANS_PER_PAGE, offset=paging.offset)
@@ -94,7 +100,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if not rows:
         return forbidden_response(request, logged=False)
     members = tuple(row.person for row in rows)
-    match = actions.match_for_policy(match_id) if match_id else None
+    match = selectors.match_for_policy(match_id) if match_id else None
     if match_id and match is None:
         return forbidden_response(request, logged=False)
     start_on: Any = match if match is not None else FamilyConsent(("?",))
@@ -112,10 +118,10 @@ def start(request: HttpRequest) -> HttpResponse:
     initial = {"coordinator_id": prof.pk} if may_coordinate and prof is not None else {}
     form = StartForm(request.POST or None, initial=initial, candidates=candidates,
                      givers=givers)
-    open_plan = actions.open_plan_of(household_id)
+    open_plan = selectors.open_plan_of(household_id)
     # An open plan is named only to someone who may read it.
     may_open = open_plan is not None and decide(
-        actor, Action.READ, actions.target(open_plan, members)).allowed
+        actor, Action.READ, selectors.target(open_plan, members)).allowed
     refused_open = False
     if request.method == "POST" and not may_open and form.is_valid():
         coordinator_id = form.cleaned_data.get("coordinator_id") or (prof.pk if prof else None)
@@ -125,7 +131,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 consent_given_by=form.cleaned_data.get("given_by_person_ids"))
         except Refusal as exc:
             refused_open = exc.rule == "open_plan_exists"
-            put_error(form, exc)
+            refusal_to_form(form, exc)
         else:
             if prof is not None and plan.coordinator_id == prof.pk:
                 messages.success(request, _("Het gezinsplan is gestart. U bent de regisseur."))

@@ -24,8 +24,8 @@ from jeugdketen.plans.views.base import (
     _refused_page,
     form_page,
     handles,
-    put_error,
 )
+from jeugdketen.ui.pages import refusal_to_form, submit
 
 
 @handles("onderdelen")
@@ -40,7 +40,7 @@ def post_sections(view: PlanView, _item: Any) -> HttpResponse:
                                     support_needed=data["support_needed"])
         except Refusal as exc:
             if exc.rule != "plan_changed":
-                put_error(form, exc)
+                refusal_to_form(form, exc)
                 return view.render(bound={"sections": form})
             # Keep what the user typed; the page shows what is saved now. Sending it again
             # (after reading the new text) is then allowed.
@@ -58,13 +58,9 @@ def post_sections(view: PlanView, _item: Any) -> HttpResponse:
 @handles("zorg")
 def post_concern(view: PlanView, _item: Any) -> HttpResponse:
     form = _bound(view, "concern")
-    if form.is_valid():
-        try:
-            actions.add_concern(view.actor, view.plan_id, **form.cleaned_data)
-        except Refusal as exc:
-            put_error(form, exc)
-        else:
-            return _done(view, _("De zorg staat in het plan."), "zorgen")
+    if submit(view.request, form,
+              lambda data: actions.add_concern(view.actor, view.plan_id, **data)) is not None:
+        return _done(view, _("De zorg staat in het plan."), "zorgen")
     return view.render(bound={"concern": form})
 
 
@@ -77,39 +73,34 @@ def post_remove_concern(view: PlanView, item: Any) -> HttpResponse:
 @handles("doel")
 def post_goal(view: PlanView, _item: Any) -> HttpResponse:
     form = _bound(view, "goal")
-    if form.is_valid():
-        assert isinstance(form, GoalForm)
-        data = form.cleaned_data
-        try:
-            actions.add_goal(view.actor, view.plan_id, title=data["title"],
-                             person_ids=data["person_ids"], weight=data["weight"],
-                             levels=form.levels(), organisation_id=data["organisation_id"])
-        except Refusal as exc:
-            put_error(form, exc, {f"levels.{k}": v for k, v in LEVEL_FIELDS.items()}
-                      | {"levels": None})
-        else:
-            return _done(view, _("Het doel staat in het plan."), "doelen")
+    assert isinstance(form, GoalForm)
+    if submit(view.request, form, lambda data: actions.add_goal(
+            view.actor, view.plan_id, title=data["title"], person_ids=data["person_ids"],
+            weight=data["weight"], levels=form.levels(),
+            organisation_id=data["organisation_id"]),
+            {f"levels.{k}": v for k, v in LEVEL_FIELDS.items()} | {"levels": None},
+    ) is not None:
+        return _done(view, _("Het doel staat in het plan."), "doelen")
     return view.render(bound={"goal": form})
 
 
 @handles("actie")
 def post_action(view: PlanView, _item: Any) -> HttpResponse:
     form = _bound(view, "action")
-    if form.is_valid():
-        assert isinstance(form, ActionForm)
-        data = form.cleaned_data
+    assert isinstance(form, ActionForm)
+
+    def add(data: dict[str, Any]) -> Any:
         professional_id, related_id = form.performer_ids()
-        try:
-            actions.add_action(
-                view.actor, view.plan_id, description=data["description"],
-                organisation_id=data["organisation_id"], due_on=data["due_on"],
-                performer_professional_id=professional_id, performer_related_id=related_id,
-                budget_eur=data["budget_eur"] if data["budget_eur"] is not None else Decimal(0),
-                product_code=data["product_code"], goal_id=data["goal_id"])
-        except Refusal as exc:
-            put_error(form, exc, dict.fromkeys(PERFORMER_FIELDS, "performer"))
-        else:
-            return _done(view, _("De actie staat in het plan."), "acties")
+        return actions.add_action(
+            view.actor, view.plan_id, description=data["description"],
+            organisation_id=data["organisation_id"], due_on=data["due_on"],
+            performer_professional_id=professional_id, performer_related_id=related_id,
+            budget_eur=data["budget_eur"] if data["budget_eur"] is not None else Decimal(0),
+            product_code=data["product_code"], goal_id=data["goal_id"])
+
+    if submit(view.request, form, add,
+              dict.fromkeys(PERFORMER_FIELDS, "performer")) is not None:
+        return _done(view, _("De actie staat in het plan."), "acties")
     return view.render(bound={"action": form})
 
 
@@ -125,16 +116,11 @@ def action_done_page(view: PlanView, item_id: Any) -> HttpResponse:
     refused = _refused_page(view, view.can_edit, form)
     if refused is not None:
         return refused
-    if view.posted and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.complete_action(view.actor, item.pk, done_on=data["done_on"],
-                                    spent_eur=data["spent_eur"] if data["spent_eur"] is not None
-                                    else Decimal(0))
-        except Refusal as exc:
-            put_error(form, exc)
-        else:
-            return _done(view, _("De actie is afgerond."), "acties")
+    if submit(view.request, form, lambda data: actions.complete_action(
+            view.actor, item.pk, done_on=data["done_on"],
+            spent_eur=data["spent_eur"] if data["spent_eur"] is not None else Decimal(0),
+    )) is not None:
+        return _done(view, _("De actie is afgerond."), "acties")
     if item.performer_professional is not None:
         who = item.performer_professional.full_name
     elif item.performer_related is not None:

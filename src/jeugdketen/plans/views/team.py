@@ -11,8 +11,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from jeugdketen.access.policy import Action, decide
-from jeugdketen.core.errors import Refusal
-from jeugdketen.plans import actions
+from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.actions import RelatedInput
 from jeugdketen.plans.forms import NETWORK_FIELDS
 from jeugdketen.plans.views.base import (
@@ -23,37 +22,29 @@ from jeugdketen.plans.views.base import (
     _refused_page,
     form_page,
     handles,
-    put_error,
 )
+from jeugdketen.ui.pages import submit
 
 
 @handles("team-professional")
 def post_team_professional(view: PlanView, _item: Any) -> HttpResponse:
     form = _bound(view, "team_professional")
-    if form.is_valid():
-        try:
-            actions.add_team_member(view.actor, view.plan_id, role=form.cleaned_data["role"],
-                                    professional_id=form.cleaned_data["professional_id"])
-        except Refusal as exc:
-            put_error(form, exc)
-        else:
-            return _done(view, _("De professional zit in het team."), "team")
+    if submit(view.request, form, lambda data: actions.add_team_member(
+            view.actor, view.plan_id, role=data["role"],
+            professional_id=data["professional_id"])) is not None:
+        return _done(view, _("De professional zit in het team."), "team")
     return view.render(bound={"team_professional": form})
 
 
 @handles("team-netwerk")
 def post_team_network(view: PlanView, _item: Any) -> HttpResponse:
     form = _bound(view, "team_network")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.add_team_member(view.actor, view.plan_id, role=data["role"], related=RelatedInput(
+    if submit(view.request, form, lambda data: actions.add_team_member(
+            view.actor, view.plan_id, role=data["role"], related=RelatedInput(
                 name=data["name"], relation=data["relation"], phone=data["phone"],
-                email=data["email"]))
-        except Refusal as exc:
-            put_error(form, exc, dict(NETWORK_FIELDS))
-        else:
-            return _done(view, _("%(name)s zit in het team.") % {"name": data["name"]}, "team")
+                email=data["email"])), dict(NETWORK_FIELDS)) is not None:
+        return _done(view, _("%(name)s zit in het team.") % {"name": form.cleaned_data["name"]},
+                     "team")
     return view.render(bound={"team_network": form})
 
 
@@ -69,22 +60,17 @@ def handover_page(view: PlanView, _item: Any) -> HttpResponse:
     refused = _refused_page(view, view.can_edit, form)
     if refused is not None:
         return refused
-    if view.posted and form.is_valid():
-        data = form.cleaned_data
-        try:
-            handover = actions.hand_over(view.actor, view.plan_id,
-                                         to_professional_id=data["to_professional_id"],
-                                         on=data["on"], reason=data["reason"])
-        except Refusal as exc:
-            put_error(form, exc)
-        else:
-            messages.success(view.request, _("De regie is overgedragen aan %(name)s.") % {
-                "name": handover.to_professional.full_name})
-            # The former coordinator sees the plan only if they are in its team.
-            plan = actions.open_plan_of(view.plan.household_id) or view.plan
-            if decide(view.actor, Action.READ, actions.target(plan, view.page.members)).allowed:
-                return redirect(_plan_url(view.plan_id, "regie"))
-            return redirect("my_plans")
+    handover = submit(view.request, form, lambda data: actions.hand_over(
+        view.actor, view.plan_id, to_professional_id=data["to_professional_id"], on=data["on"],
+        reason=data["reason"]))
+    if handover is not None:
+        messages.success(view.request, _("De regie is overgedragen aan %(name)s.") % {
+            "name": handover.to_professional.full_name})
+        # The former coordinator sees the plan only if they are in its team.
+        plan = selectors.open_plan_of(view.plan.household_id) or view.plan
+        if decide(view.actor, Action.READ, selectors.target(plan, view.page.members)).allowed:
+            return redirect(_plan_url(view.plan_id, "regie"))
+        return redirect("my_plans")
     return view.form_page(
         form, title=_("Regie overdragen"), submit=_("Regie overdragen"), anchor="regie",
         facts=[(_("Regisseur"), view.plan.coordinator.full_name)],

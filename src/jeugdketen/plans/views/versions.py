@@ -10,11 +10,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
-from jeugdketen.plans.views.base import PlanView, _bound, _done, _family_name, handles, put_error
+from jeugdketen.plans.versions import diff
+from jeugdketen.plans.views.base import PlanView, _bound, _done, _family_name, handles
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.pages import actor_for, page
+from jeugdketen.ui.pages import actor_for, page, submit
 
 PARTS = {
     "coordinator": gettext_lazy("Regisseur"),
@@ -38,29 +38,20 @@ def post_version(view: PlanView, _item: Any) -> HttpResponse:
 @handles("goedkeuring")
 def post_approval(view: PlanView, _item: Any) -> HttpResponse:
     form = _bound(view, "approval")
-    if form.is_valid():
-        try:
-            version = actions.approve_version(view.actor, view.plan_id,
-                                              number=form.cleaned_data["number"],
-                                              how=form.cleaned_data["how"])
-        except Refusal as exc:
-            put_error(form, exc, {"number": "how"})
-        else:
-            return _done(view, _("De goedkeuring van versie %(n)s is vastgelegd.") % {
-                "n": version.number}, "versies")
+    version = submit(view.request, form, lambda data: actions.approve_version(
+        view.actor, view.plan_id, number=data["number"], how=data["how"]), {"number": "how"})
+    if version is not None:
+        return _done(view, _("De goedkeuring van versie %(n)s is vastgelegd.") % {
+            "n": version.number}, "versies")
     return view.render(bound={"approval": form})
 
 
 @handles("reactie")
 def post_comment(view: PlanView, _item: Any) -> HttpResponse:
     form = _bound(view, "comment")
-    if form.is_valid():
-        try:
-            actions.add_comment(view.actor, view.plan_id, text=form.cleaned_data["text"])
-        except Refusal as exc:
-            put_error(form, exc)
-        else:
-            return _done(view, _("Uw reactie staat bij het plan."), "reacties")
+    if submit(view.request, form, lambda data: actions.add_comment(
+            view.actor, view.plan_id, text=data["text"])) is not None:
+        return _done(view, _("Uw reactie staat bij het plan."), "reacties")
     return view.render(bound={"comment": form})
 
 
@@ -89,7 +80,7 @@ def versions(request: HttpRequest, plan_id: Any) -> HttpResponse:
         old = by_number[earlier[-1]] if earlier else None
     changes = []
     if new is not None:
-        for change in actions.diff(old.snapshot if old else {}, new.snapshot):
+        for change in diff(old.snapshot if old else {}, new.snapshot):
             changes.append({**change, "label": PARTS.get(change["part"], change["part"])})
     return render(request, "plans/versions.html", {
         "page": page_, "plan": page_.plan, "versions": page_.versions,

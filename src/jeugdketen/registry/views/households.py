@@ -116,7 +116,7 @@ def detail(request: HttpRequest, household_id: str) -> HttpResponse:
         return forbidden_response(request, logged=False)
     plan = None
     if r.can_care(request.user):
-        from jeugdketen.plans.actions import household_plan
+        from jeugdketen.plans.selectors import household_plan
 
         everyone = tuple(m.person for m in selectors.household_members(household_id))
         plan = household_plan(actor, household_id, everyone)

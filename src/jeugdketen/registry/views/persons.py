@@ -171,7 +171,7 @@ def _starting_points(actor: Any, person: Person, households: list[dict[str, Any]
     may start one). Whatever the viewer cannot use is not offered."""
     from django.utils import timezone
 
-    from jeugdketen.plans.actions import household_plan
+    from jeugdketen.plans.selectors import household_plan
 
     starts: dict[str, Any] = {"guide": False, "signal": False, "plans": []}
     prof = actor.professional
@@ -199,7 +199,7 @@ def _plans_to_join(actor: Any, person: Person) -> list[Any]:
     organisation's consent for the plan, or its legal basis, for every member)."""
     if actor.professional is None:
         return []
-    from jeugdketen.plans.actions import plans_to_join
+    from jeugdketen.plans.selectors import plans_to_join
 
     return plans_to_join(actor, person)
 

@@ -1,0 +1,160 @@
+"""The logged reads of plans: the family page and the lists of plans (each read is logged
+for every member of the household, NEN 7513)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+
+from jeugdketen.access import audit
+from jeugdketen.access.policy import Action, Actor, Data, Decision, decide
+from jeugdketen.plans.models import (
+    Comment,
+    Concern,
+    Evaluation,
+    Goal,
+    Handover,
+    Plan,
+    PlanAction,
+    PlanStatus,
+    PlanVersion,
+    TeamMember,
+)
+from jeugdketen.plans.selectors import members_of, plans_of_query, target
+from jeugdketen.registry.models import HouseholdMember, Person
+
+
+@dataclass
+class FamilyPage:
+    """Everything the family page shows, each part read on its own ground (parts without a
+    ground are None and not shown)."""
+
+    plan: Plan
+    members: tuple[Person, ...]
+    decision: Decision
+    team: list[TeamMember] = field(default_factory=list)
+    handovers: list[Handover] = field(default_factory=list)
+    concerns: list[Concern] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    actions: list[PlanAction] = field(default_factory=list)
+    evaluations: list[Evaluation] | None = None
+    versions: list[PlanVersion] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    analyses: dict[str, list[Any]] = field(default_factory=dict)  # person id -> analyses
+    relations: dict[str, str] = field(default_factory=dict)  # person id -> parent/carer/child
+    budget_eur: Decimal = Decimal("0")
+    spent_eur: Decimal = Decimal("0")
+
+    @property
+    def latest_version(self) -> PlanVersion | None:
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def version_current(self) -> bool:
+        latest = self.latest_version
+        return latest is not None and latest.revision == self.plan.revision
+
+
+@audit.write_path
+def read_plan(actor: Actor, plan_id: Any, *, with_analyses: bool = True,
+              action: Action = Action.READ) -> FamilyPage:
+    """The plan with its team, goals, actions, evaluations, versions and analyses, in a
+    number of queries that does not grow with the goals, actions or evaluations. `action`
+    is what is logged: the page reads, the PDF prints (Action.PRINT)."""
+    plan = audit.get_or_deny(actor, action, Data.PLAN, Plan.objects.select_related(
+        "household", "coordinator__organisation", "main_organisation", "match"), plan_id, "plan")
+    members = members_of(plan.household)
+    team = list(TeamMember.objects.filter(plan=plan).select_related(
+        "professional__organisation", "related_person"))
+    plan.jk_team_professionals = {  # type: ignore[attr-defined]
+        m.professional_id for m in team if m.professional_id and m.left_at is None}
+    decision = audit.authorize(actor, action, target(plan, members))
+    page = FamilyPage(plan=plan, members=members, decision=decision, team=team)
+    page.relations = {str(p): r for p, r in HouseholdMember.objects.filter(
+        household_id=plan.household_id).values_list("person_id", "relation")}
+    page.handovers = list(plan.handovers.select_related("from_professional", "to_professional"))
+    page.concerns = list(plan.concerns.all())
+    page.goals = list(plan.goals.select_related("organisation").prefetch_related(
+        Prefetch("persons", queryset=Person.objects.only("id", "given_names", "family_name"))))
+    page.actions = list(plan.actions.select_related(
+        "performer_professional__organisation", "performer_related", "organisation", "goal"))
+    page.budget_eur = sum((a.budget_eur for a in page.actions), Decimal("0"))
+    page.spent_eur = sum((a.spent_eur or Decimal("0") for a in page.actions), Decimal("0"))
+    page.versions = list(plan.versions.select_related("created_by"))
+    page.comments = list(plan.comments.all())
+    if audit.if_allowed(actor, action, target(plan, members, Data.EVALUATION)).allowed:
+        page.evaluations = list(plan.evaluations.select_related("recorded_by")
+                                .prefetch_related("scores"))
+    if with_analyses:
+        from jeugdketen.analysis.actions import analyses_for
+
+        page.analyses = analyses_for(actor, plan, members)
+    return page
+
+
+def _readable(actor: Actor, plans: list[Plan]) -> list[Plan]:
+    """Of these plans, those the actor may read, each logged as read for every member. The
+    members of all the plans are read in one query and the log written at once, so a list
+    costs the same number of queries however long it is."""
+    from dataclasses import replace
+
+    from django.db.models import F
+
+    members: dict[Any, list[Person]] = {}
+    for person in (Person.objects.filter(memberships__household_id__in={
+            p.household_id for p in plans})
+            .annotate(jk_household=F("memberships__household_id"))
+            .select_related("neighbourhood").order_by("birth_date", "id")):
+        members.setdefault(person.jk_household, []).append(person)  # type: ignore[attr-defined]
+    shown: list[Plan] = []
+    rows: list[dict[str, Any]] = []
+    if actor.person is not None:  # a family's plans: its membership is asked once
+        actor.person.jk_family_member = {}  # type: ignore[attr-defined]
+    try:
+        for plan in plans:
+            everyone = tuple(members.get(plan.household_id, ()))
+            whole = target(plan, everyone)
+            decision = decide(actor, Action.READ, whole)
+            if decision.allowed:
+                rows.extend(audit.entry(actor, Action.READ, replace(whole, person=member),
+                                        decision) for member in everyone)
+                plan.jk_members = everyone  # type: ignore[attr-defined]
+                shown.append(plan)
+    finally:
+        if actor.person is not None:
+            del actor.person.jk_family_member  # type: ignore[attr-defined]
+    audit.append(rows)
+    return shown
+
+
+PLAN_ORDER = ("status", "-created_at")
+
+
+@audit.write_path
+def plans_of(actor: Actor, *, include_closed: bool = True, where: Any = None,
+             order: tuple[str, ...] = PLAN_ORDER, limit: int = 200, offset: int = 0
+             ) -> list[Plan]:
+    """The plans this professional coordinates or is in the team of (each listed plan counts
+    as read for every member), narrowed by a search `where`, in `order`, a page of them."""
+    if actor.professional is None:
+        return []
+    qs = plans_of_query(actor, where)
+    if not include_closed:
+        qs = qs.filter(status=PlanStatus.OPEN)
+    plans = list(qs.select_related("household", "coordinator__organisation")
+                 .order_by(*order)[offset:offset + limit])
+    return _readable(actor, plans)
+
+
+@audit.write_path
+def plans_of_citizen(actor: Actor) -> list[Plan]:
+    """The family's own plans: of the households the citizen belongs to (from 16)."""
+    if actor.person is None:
+        return []
+    plans = list(Plan.objects.filter(household__members__person=actor.person).distinct()
+                 .select_related("household", "coordinator__organisation")
+                 .order_by("status", "-created_at"))
+    return _readable(actor, plans)
