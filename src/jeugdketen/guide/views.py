@@ -13,13 +13,13 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.guide import actions, engine, loader
 from jeugdketen.guide.models import GuideSession
 from jeugdketen.guide.schema import Aid, Question
@@ -198,7 +198,9 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_step(request, aid, following, following.pending, person_id=person_id)
     try:
         return _finish(request, aid, following, person_id)
-    except ValidationError as exc:  # pragma: no cover - the walk was checked step by step
+    except Refusal as exc:  # pragma: no cover - the walk was checked step by step
+        if not exc.is_invalid_input:
+            raise
         return _render_step(request, aid, walk, current, value=raw,
                             error=" ".join(exc.messages), person_id=person_id)
 

@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -104,10 +103,11 @@ def register(request: HttpRequest) -> HttpResponse:
             result = actions.register_signal(
                 actor, data["person"], duration_days=data["duration_days"],
                 contact_phone=data["contact_phone"], contact_email=data["contact_email"])
-        except ValidationError as exc:
-            refusal_to_form(form, exc)
         except Refusal as exc:
-            form.add_error("person", exc.message)
+            if exc.is_invalid_input:
+                refusal_to_form(form, exc)
+            else:  # a rule about the youth (deceased, too old, ...)
+                form.add_error("person", exc.message)
         else:
             if not result.created:
                 messages.info(request, _("Uw organisatie heeft al een actief signaal op deze "
