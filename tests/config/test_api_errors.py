@@ -334,7 +334,7 @@ def test_a_busy_database_in_a_web_view_is_a_readable_503_page(professional, sett
                                                               monkeypatch):
     from django.db import OperationalError
 
-    from jeugdketen.web.views import tokens
+    from jeugdketen.access.views import tokens
 
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")

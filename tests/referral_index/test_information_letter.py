@@ -14,8 +14,8 @@ from django.utils.formats import date_format
 
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.referral_index import actions
-from jeugdketen.referral_index.documents import pdf
 from jeugdketen.registry.models import Registration
+from jeugdketen.ui.pdf import pdf
 
 from .. import factories as f
 from ..brp import in_brp, person_in_brp

@@ -562,7 +562,7 @@ _WRITTEN: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.Cont
     "write_path_records", default=None)
 # Raised after the permission check by a domain rule or a field rule: the policy allowed
 # the attempt, the platform refused it.
-REFUSALS = (Refusal, ValidationError)
+REFUSALS = (Refusal,)
 
 
 def refusal_reason(refusal: Exception) -> str:

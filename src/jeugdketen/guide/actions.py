@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -21,7 +20,7 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Target, decide
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
-from jeugdketen.core.errors import Refusal
+from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.guide import engine, loader
 from jeugdketen.guide.models import AidVersion, GuideSession
 from jeugdketen.guide.schema import Aid
@@ -74,8 +73,8 @@ def complete_session(actor: Actor, slug: str, answers: dict[str, Any],
     if not decision.allowed:
         raise audit.AccessDenied(actor, Action.CREATE, target, decision)
     if not isinstance(answers, dict):
-        raise ValidationError({"answers": [ValidationError(
-            _("Geef de antwoorden als een object: {vraag: antwoord}."), code="object")]})
+        raise Refusal.invalid([FieldError("answers", "object", _(
+            "Geef de antwoorden als een object: {vraag: antwoord}."))])
     walk = engine.complete(aid, answers)
     assert walk.outcome is not None and actor.professional is not None
     session = GuideSession.objects.create(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jeugdketen.access.models import DataCategory, LegalBasisKind
 from jeugdketen.plans.models import ApprovalHow, CloseReason, Concern
-from jeugdketen.web.forms import (
+from jeugdketen.ui.forms import (
     DATE_FORMATS,
     DATE_INVALID,
     WIDGET_CLASSES,

@@ -43,8 +43,8 @@ from jeugdketen.plans.forms import (
 )
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry.models import Person
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, forbidden_response, page
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, forbidden_response, page
 
 # A refusal about the scores of an evaluation or of closing concerns the form as a whole
 # (each goal's score has a field of its own; none is named "scores").
