@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from jeugdketen.demo import bench_family as benchmark
 
+from .. import factories as f
+
 pytestmark = pytest.mark.django_db
 
 # The page's statements today: the session and the actor, the plan read, the consents, the
@@ -37,3 +39,28 @@ def test_the_family_page_stays_within_its_query_budget(municipality, settings):
     assert response.status_code == 200
     assert len(captured) <= PAGE_QUERIES[connection.vendor], "\n".join(
         q["sql"][:120] for q in captured.captured_queries)
+
+
+def test_the_team_picker_does_not_ask_per_organisation_of_the_municipality(municipality,
+                                                                           settings):
+    """The team picker on the page asks the policy only about organisations with a consent
+    for this plan: ten more organisations in the municipality (each with a professional
+    the picker would otherwise judge) cost no statement more."""
+    settings.REQUIRE_2FA = False
+    settings.DEMO = False
+    fx = benchmark.ensure(municipality_code=municipality.code)
+    client = Client(HTTP_USER_AGENT="pytest-web")
+    client.force_login(fx.coordinator.user)
+    client.cookies["django_language"] = "nl"
+    url = reverse("plan", args=[fx.plan.pk])
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = count()
+    for _ in range(10):
+        f.ProfessionalFactory(organisation=f.OrganisationFactory(municipality=municipality))
+    assert count() == before

@@ -38,7 +38,11 @@ def team(actor: Actor, plan_id: Any, search: str = "", *, chosen: str = "") -> P
         organisation__municipality_id=plan.main_organisation.municipality_id
     ).exclude(pk__in=taken)
     today = timezone.localdate()
-    organisations = set(candidates.values_list("organisation_id", flat=True).distinct())
+    # The policy is asked only about organisations with a consent for this plan (one query
+    # each); the others cannot join on consent, so the answer is the same.
+    organisations = set(candidates.filter(
+        organisation_id__in=plan_selectors.consenting_organisations(plan, today))
+        .values_list("organisation_id", flat=True).distinct())
     allowed = [o for o in sorted(organisations) if joins_on_ground(
         Professional(organisation_id=o), members, plan, today, legal_bases=False) is not None]
     candidates = candidates.filter(organisation_id__in=allowed).select_related("organisation")
