@@ -14,8 +14,8 @@ from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.core.errors import Refusal
 from jeugdketen.guide import actions, loader
 from jeugdketen.guide.models import GuideSession
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import GOOD_MELDCODE, register
 
 SIGNAL = {"health": ["unexplained_injuries", "addiction"], "social": ["crime_victim"],

@@ -22,8 +22,7 @@ from jeugdketen.core.errors import Refusal
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.models import Match, Message, Signal
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
+from tests import factories as f
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -55,7 +54,7 @@ def test_register_defaults_and_logs(db):
     result = register(prof, kid)
     s = result.signal
     assert result.created and s.duration_days == 730 and s.status == "active"
-    assert s.contact == prof and s.contact_email == prof.user.email or s.contact_email
+    assert (s.contact == prof and s.contact_email == prof.user.email) or s.contact_email
     assert AccessLogRecord.objects.filter(object_type="signal", action="create").count() == 1
     event = ChainEvent.objects.get(activity="signal.registered")
     assert event.person_key == ""  # index events never carry a person key
@@ -531,17 +530,15 @@ def test_parent_does_not_see_decision_aid_sessions_in_the_access_overview(db):
 
     from jeugdketen.access.actions import read_access_log
     from jeugdketen.access.audit import append, entry
-    from jeugdketen.access.policy import Action as A
-    from jeugdketen.access.policy import Data as D
-    from jeugdketen.access.policy import Decision, Target
+    from jeugdketen.access.policy import Action, Data, Decision, Target
 
     mum, kid = youth(40), youth(8)
     f.make_household(parents=[mum], children=[kid])
     prof = signaller()
     register(prof, kid)
     with transaction.atomic():
-        append([entry(f.professional_actor(prof), A.CREATE,
-                      Target(D.GUIDE_SESSION, person=kid, object_id="s1"),
+        append([entry(f.professional_actor(prof), Action.CREATE,
+                      Target(Data.GUIDE_SESSION, person=kid, object_id="s1"),
                       Decision(True, "own_organisation", "professional"))])
     seen = read_access_log(f.citizen_actor(mum), kid.pk)
     assert {r.object_type for r in seen} >= {"signal"}

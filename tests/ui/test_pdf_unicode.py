@@ -13,9 +13,8 @@ import pytest
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.documents import Document, Section, pdf, rights_report
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
-from ..pdf_text import extract_text
+from tests import factories as f
+from tests.pdf_text import extract_text
 
 NAME = ("Şükrü Łukasz", "Yılmaz-Nguyễn")
 FULL = " ".join(NAME)

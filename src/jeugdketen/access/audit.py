@@ -174,7 +174,7 @@ def reserve_ids(count: int) -> list[int]:
             cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
                            [_pg_sequence(cursor), count])
             return sorted(int(r[0]) for r in cursor.fetchall())
-        cursor.execute(f"SELECT {_SQLITE_LAST_ID}", [RECORD_TABLE])  # noqa: S608
+        cursor.execute(f"SELECT {_SQLITE_LAST_ID}", [RECORD_TABLE])
         first = int(cursor.fetchone()[0]) + 1
         return list(range(first, first + count))
 
@@ -757,7 +757,7 @@ def _verify_shard(job: _ShardJob, tick: Callable[[int], None] | None = None) -> 
                 break
             for row in rows:
                 if fix:
-                    row = _at_as_text(row)  # noqa: PLW2901
+                    row = _at_as_text(row)
                 expected += 1
                 seq, digest, version = row[_SEQ], row[-1], row[_VERSION]
                 if version == HASH_VERSION:

@@ -5,6 +5,7 @@ stress judgement per child (domain.md section 3)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +52,7 @@ class Stress:
     POSITIVE = "positive"
     TOLERABLE = "tolerable"
     TOXIC = "toxic"
-    LABELS = {
+    LABELS: ClassVar[dict[str, str]] = {
         POSITIVE: _("positieve stress"),
         TOLERABLE: _("toelaatbare stress"),
         TOXIC: _("toxische stress"),
