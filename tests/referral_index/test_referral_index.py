@@ -65,7 +65,7 @@ def test_register_defaults_and_logs(db):
 def test_duration_out_of_range(db, days):
     with pytest.raises(Refusal) as info:
         register(signaller(), youth(), duration_days=days)
-    assert [e.rule for e in info.value.errors if e.field == "duration_days"][0] == "duration_range"
+    assert next(e.rule for e in info.value.errors if e.field == "duration_days") == "duration_range"
 
 
 def test_refusals_age_death_and_flag(db):
@@ -598,7 +598,7 @@ def test_a_signal_lasts_at_least_the_municipalitys_minimum(db):
     kid = youth()
     with pytest.raises(Refusal) as info:
         register(prof, kid, duration_days=1)
-    assert [e.rule for e in info.value.errors if e.field == "duration_days"][0] == "duration_minimum"
+    assert next(e.rule for e in info.value.errors if e.field == "duration_days") == "duration_minimum"
     municipality = prof.organisation.municipality
     municipality.min_signal_days = 30
     municipality.save()
@@ -606,7 +606,7 @@ def test_a_signal_lasts_at_least_the_municipalitys_minimum(db):
     with pytest.raises(Refusal) as info:
         actions.extend_signal(f.professional_actor(prof), Signal.objects.get().pk,
                               duration_days=10)
-    assert [e.rule for e in info.value.errors if e.field == "duration_days"][0] == "duration_minimum"
+    assert next(e.rule for e in info.value.errors if e.field == "duration_days") == "duration_minimum"
 
 
 def test_the_api_refuses_a_short_signal_naming_the_field(api_client_for):
