@@ -12,8 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.models import Signal
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
+from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
@@ -191,8 +190,7 @@ def test_the_rights_report_page_and_pdf_show_labels_and_local_dates(db):
     from django.utils.formats import date_format
 
     from jeugdketen.access.models import AccessLogRecord
-
-    from ..pdf_text import extract_text
+    from tests.pdf_text import extract_text
 
     a = signaller()
     privacy_officer = f.ProfessionalFactory(roles=["privacy_officer"], organisation=f.OrganisationFactory(
