@@ -90,7 +90,7 @@ def register(request: HttpRequest) -> HttpResponse:
     prof = actor.professional
     if prof is None or not prof.organisation.may_signal:
         return render(request, "referral_index/not_authorised.html", status=403)
-    # The child picker: searched among the own youth only (web.pickers); each listed is read.
+    # The child picker: searched among the own youth only (referral_index.pickers); each listed is read.
     chosen = (request.POST if request.method == "POST" else request.GET).get("person", "")
     picked = pickers.youth(actor, "" if request.method == "POST" else
                            listing.search_text(request), chosen=chosen)
