@@ -116,7 +116,7 @@ def administered_municipality(actor: Actor) -> str | None:
     return actor.professional.organisation.municipality_id
 
 
-# --- look-ups for the pages--------------------------------------------------------
+# --- look-ups for the pages -------------------------------------------------------------
 
 
 def person_id_for_bsn(bsn: str) -> str | None:
