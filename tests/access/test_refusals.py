@@ -18,8 +18,7 @@ from jeugdketen.plans import actions as plans
 from jeugdketen.plans.models import Plan
 from jeugdketen.referral_index import actions as index
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
+from tests import factories as f
 
 
 def after(record_id: int) -> list[AccessLogRecord]:

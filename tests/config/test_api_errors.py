@@ -18,8 +18,7 @@ from django.test import Client
 
 from jeugdketen.config import errors as error_answers
 from jeugdketen.registry.models import Household, Person
-
-from ..conftest import API, person_payload
+from tests.conftest import API, person_payload
 
 UUID0 = "00000000-0000-4000-8000-000000000000"
 

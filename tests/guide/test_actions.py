@@ -14,8 +14,8 @@ from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.core.errors import Refusal
 from jeugdketen.guide import actions, loader
 from jeugdketen.guide.models import GuideSession
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import GOOD_MELDCODE, register
 
 SIGNAL = {"health": ["unexplained_injuries", "addiction"], "social": ["crime_victim"],
@@ -84,7 +84,7 @@ def test_invalid_answers_store_nothing_and_name_the_question(actor, youth):
     with pytest.raises(Refusal) as caught:
         actions.complete_session(actor, "meldcode", {"suspicion": "yes", "unsafe": "perhaps"},
                                  youth.pk)
-    assert [e.rule for e in caught.value.errors if e.field == "answers.unsafe"][0] == "yes_or_no"
+    assert next(e.rule for e in caught.value.errors if e.field == "answers.unsafe") == "yes_or_no"
     assert not GuideSession.objects.exists()
     assert ChainEvent.objects.count() == events
     assert logs_since(since) == []

@@ -22,7 +22,7 @@ def meldrichtlijn():
 
 
 def rule_of(exc: Refusal, question: str) -> str:
-    return [e.rule for e in exc.errors if e.field == f"answers.{question}"][0]
+    return next(e.rule for e in exc.errors if e.field == f"answers.{question}")
 
 
 # --- the Meldcode -------------------------------------------------------------------------

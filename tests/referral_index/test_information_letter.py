@@ -16,10 +16,9 @@ from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.referral_index import actions
 from jeugdketen.registry.models import Registration
 from jeugdketen.ui.pdf import pdf
-
-from .. import factories as f
-from ..brp import in_brp, person_in_brp
-from ..pdf_text import extract_text
+from tests import factories as f
+from tests.brp import in_brp, person_in_brp
+from tests.pdf_text import extract_text
 
 pytestmark = pytest.mark.django_db
 

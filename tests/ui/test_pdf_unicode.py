@@ -14,9 +14,8 @@ from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.documents import rights_report
 from jeugdketen.registry.models import Registration
 from jeugdketen.ui.pdf import Document, Section, pdf
-
-from .. import factories as f
-from ..pdf_text import extract_text
+from tests import factories as f
+from tests.pdf_text import extract_text
 
 NAME = ("Şükrü Łukasz", "Yılmaz-Nguyễn")
 FULL = " ".join(NAME)

@@ -248,7 +248,7 @@ def read_version(actor: Actor, version_id: Any) -> tuple[AidVersion, Aid]:
 def activate_version(actor: Actor, version_id: Any) -> AidVersion:
     """Put an uploaded version in use (professionals get it from their next step on); the
     version in use before is retired. Sessions keep the version they were answered with."""
-    version, aid = read_version(actor, version_id)
+    version, _aid = read_version(actor, version_id)
     audit.authorize(actor, Action.UPDATE, _admin_target(str(version.pk)))
     version = AidVersion.objects.select_for_update().get(pk=version.pk)
     if version.active:

@@ -592,7 +592,7 @@ class LegalBasisForm(PlanForm):
                     "van Veilig Thuis Veilig Thuis."),
         error_messages={"required": _("Kies de organisatie.")})
     kind = forms.ChoiceField(label=_("Soort grondslag"),
-                             choices=[("", _("Kies de soort"))] + list(LegalBasisKind.choices),
+                             choices=[("", _("Kies de soort")), *list(LegalBasisKind.choices)],
                              error_messages={"required": _("Kies de soort grondslag.")})
     reference = forms.CharField(
         label=_("Kenmerk"), max_length=100,

@@ -90,7 +90,7 @@ def register(request: HttpRequest) -> HttpResponse:
     prof = actor.professional
     if prof is None or not prof.organisation.may_signal:
         return render(request, "referral_index/not_authorised.html", status=403)
-    # The child picker: searched among the own youth only (web.pickers); each listed is read.
+    # The child picker: searched among the own youth only (referral_index.pickers); each listed is read.
     chosen = (request.POST if request.method == "POST" else request.GET).get("person", "")
     picked = pickers.youth(actor, "" if request.method == "POST" else
                            listing.search_text(request), chosen=chosen)
@@ -131,15 +131,16 @@ def detail(request: HttpRequest, signal_id: int) -> HttpResponse:
     if request.method == "POST":
         if "withdraw" in request.POST:
             withdraw_form = WithdrawForm(request.POST, prefix="w")
-            if withdraw_form.is_valid():
-                actions.withdraw_signal(actor, signal.pk, reason=withdraw_form.cleaned_data["reason"])
+            if submit(request, withdraw_form, lambda data: actions.withdraw_signal(
+                    actor, signal.pk, reason=data["reason"])) is not None:
                 messages.success(request, _("Het signaal is ingetrokken. Het matcht niet meer."))
                 return redirect("my_signals")
         elif "extend" in request.POST:
             extend_form = ExtendForm(request.POST, prefix="e")
-            if extend_form.is_valid():
-                actions.extend_signal(actor, signal.pk,
-                                      duration_days=extend_form.cleaned_data["duration_days"])
+            # A refusal (shorter than the municipality's minimum, an ended signal) is shown
+            # on the form, not a server error.
+            if submit(request, extend_form, lambda data: actions.extend_signal(
+                    actor, signal.pk, duration_days=data["duration_days"])) is not None:
                 messages.success(request, _("De looptijd is aangepast."))
                 return redirect("signal_detail", signal_id=signal.pk)
     return render(request, "referral_index/detail.html", {

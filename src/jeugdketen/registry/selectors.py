@@ -9,7 +9,6 @@ access log), or they count the viewer's own work, or they ask the policy a pure 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -117,7 +116,7 @@ def administered_municipality(actor: Actor) -> str | None:
     return actor.professional.organisation.municipality_id
 
 
-# --- look-ups for the pages (formerly web/lookup.py) ------------------------------------
+# --- look-ups for the pages -------------------------------------------------------------
 
 
 def person_id_for_bsn(bsn: str) -> str | None:
@@ -213,7 +212,7 @@ def person_search(text: str, prefix: str = "") -> Any:
         day = None
         for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
             try:
-                day = datetime.strptime(word, fmt).date()
+                day = datetime.strptime(word, fmt).date()  # noqa: DTZ007 - a calendar day
             except ValueError:
                 continue
             break
@@ -239,17 +238,3 @@ def may_read(actor: Actor, person: Person) -> bool:
     """Ask the policy (a pure question, nothing is written) whether the actor may read
     this person's base data."""
     return decide(actor, Action.READ, Target(Data.BASE_DATA, person=person)).allowed
-
-
-def visible_persons(actor: Actor, persons: Iterable[Person]) -> list[Person]:
-    """Of these persons, the ones the actor may see, each read through the action (so
-    every one shown is logged as read). Persons without a ground are left out without a
-    trace on the page."""
-    # Late: the registry's actions read through these selectors (no import cycle).
-    from jeugdketen.registry.actions import read_person
-
-    shown = []
-    for person in persons:
-        if may_read(actor, person):
-            shown.append(read_person(actor, person.pk))
-    return shown

@@ -13,7 +13,7 @@ from jeugdketen.ui.forms import UtrechtForm, style_widgets
 
 class LoginForm(AuthenticationForm):
     use_required_attribute = False
-    error_messages = {
+    error_messages = {  # noqa: RUF012 - Django's attribute, never mutated
         "invalid_login": _(
             "De gebruikersnaam of het wachtwoord klopt niet. Let op hoofdletters en kleine "
             "letters. Na een paar foute pogingen moet u even wachten, en na elke volgende "

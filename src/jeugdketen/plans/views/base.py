@@ -4,7 +4,7 @@ the choices its forms offer and the forms' registry.
 Every read and write goes through the actions (plans.actions, access.actions), which ask
 the access policy and log. A form is shown only when the policy would allow what it does;
 a refusal of an action lands on the field it names, with what the user typed kept in the
-form (web.views.common: submit, refusal_to_form; docs/decisions/0008-one-error-model.md)."""
+form (ui.pages: submit, refusal_to_form; docs/decisions/0008-one-error-model.md)."""
 
 from __future__ import annotations
 

@@ -18,8 +18,8 @@ from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.forms import StartForm
 from jeugdketen.plans.views.base import _coordinator_choices
 from jeugdketen.registry import selectors as lookup
+from jeugdketen.registry.actions import visible_persons
 from jeugdketen.registry.models import Household
-from jeugdketen.registry.selectors import visible_persons
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import (
     actor_for,

@@ -19,6 +19,7 @@ from jeugdketen.registry.actions import (
     list_registered,
     read_person,
     register_person,
+    visible_persons,
 )
 from jeugdketen.registry.forms import EmergencyForm, PersonForm
 from jeugdketen.registry.models import Person
@@ -151,7 +152,7 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "person": person,
         "ground": ground,
         "households": households,
-        "siblings": selectors.visible_persons(actor, siblings_of(person)),
+        "siblings": visible_persons(actor, siblings_of(person)),
         "can_care": r.can_care(request.user),
         "legal_basis_kinds": _legal_basis_kinds(actor),
         "plans_to_join": _plans_to_join(actor, person),

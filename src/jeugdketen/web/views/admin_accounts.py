@@ -79,7 +79,7 @@ class ProfessionalForm(forms.Form):
 
 class NewProfessionalForm(ProfessionalForm):
     username = forms.CharField(label=gettext_lazy("Gebruikersnaam"), max_length=150)
-    field_order = ["username", "full_name", "email", "phone", "roles"]
+    field_order = ["username", "full_name", "email", "phone", "roles"]  # noqa: RUF012 - Django's
 
 
 def role_names(roles: list[str]) -> str:
