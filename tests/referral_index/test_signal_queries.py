@@ -21,12 +21,15 @@ from .. import factories as f
 # Statements per registration, savepoints not counted. The same on SQLite and PostgreSQL:
 # PostgreSQL takes the advisory locks in one statement and writes the access log in two,
 # SQLite needs no advisory lock and writes the access log in three.
-NO_MATCH = 11  # person, policy, parents, lock, existing?, insert, siblings, log (2-3), events
-NEW_MATCH = 15  # + candidates' signals, matches (locked), insert match, members, messages
-JOIN_MATCH = 16  # + the members of the existing match
-# A youth without parents in the BRP and without a BRP address (no siblings query): a
+# The policy's "registered" fact is loaded with the youth; the youth's own signals (this
+# organisation's and the client-match candidates) in one query; the relatives' signals
+# only when a relative has a live signal.
+NO_MATCH = 9  # person, parents, lock, youth's signals, insert, relatives, log (2-3), events
+NEW_MATCH = 14  # + relatives' signals, matches (locked), insert match, members, messages
+JOIN_MATCH = 15  # + the members of the existing match
+# A youth without parents in the BRP and without a BRP address (no relatives query): a
 # client match only.
-JOIN_CLIENT_MATCH = 14
+JOIN_CLIENT_MATCH = 12
 
 
 def youth(age: int = 10, **kw):

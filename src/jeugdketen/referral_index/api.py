@@ -55,7 +55,7 @@ def register_signal(request: HttpRequest, payload: SignalIn) -> Status[dict]:
         contact_phone=payload.contact_phone or "", contact_email=payload.contact_email or "")
     # The same match id GET /signals gives: none for a colleague of the same organisation,
     # who is not involved in the match.
-    match_id = actions.match_ids(request.actor, [result.signal]).get(result.signal.pk)  # type: ignore[attr-defined]
+    match_id = result.match_id(request.actor)  # type: ignore[attr-defined]
     if not result.created:
         raise Refusal("active_signal_exists", _(
             "Uw organisatie heeft al een actief signaal op deze jongere. U kunt de looptijd "
