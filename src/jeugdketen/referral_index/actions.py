@@ -207,14 +207,12 @@ def register_signal(
     parents = _parents(person)
     _lock([f"person:{person.pk}", *(f"parent:{p}" for p in parents),
            f"address:{_address_key(person)}"])
-    # One statement for the youth's active signals: this organisation's (one at most) and
-    # the other organisations' live ones, the candidates of a client match.
+    # One plain statement for the youth's active signals: this organisation's (one at most)
+    # and whether another organisation has a live one (a client match: only then are
+    # those loaded, with their contacts, in the relatives' query of _find_matches).
     own = prof.organisation_id
-    on_youth = list(
-        Signal.objects.filter(person=person, status=SignalStatus.ACTIVE)
-        .filter(Q(organisation_id=own) | Q(expires_on__gt=today))
-        .select_related("person", "contact__organisation", "contact__user")
-        .annotate(jk_registered=_registered_contact("person_id", "contact_id")).order_by("pk"))
+    on_youth = list(Signal.objects.filter(person=person, status=SignalStatus.ACTIVE)
+                    .filter(Q(organisation_id=own) | Q(expires_on__gt=today)).order_by("pk"))
     existing = next((s for s in on_youth if s.organisation_id == own), None)
     if existing is not None:
         # One active signal per organisation: return it; the duration may be extended.
@@ -237,22 +235,22 @@ def register_signal(
     # unexpired): the youth is under 23 and alive.
     alive = (person.date_of_death is None
              and person.birth_date > _years_before(today, LAST_AGE))
-    same = [s for s in on_youth if alive and s.organisation_id != own and s.expires_on > today]
-    matches = _find_matches(signal, today, parents, same, entries, events)
+    client = alive and any(s.organisation_id != own and s.expires_on > today for s in on_youth)
+    matches = _find_matches(signal, today, parents, client, entries, events)
     # The access log and the chain events of the whole registration in one write each.
     audit.append(entries)
     emit_many(events)
     return Registered(signal, created=True, matches=matches)
 
 
-def _find_matches(signal: Signal, today: date, parents: list[str], same: list[Signal],
+def _find_matches(signal: Signal, today: date, parents: list[str], client: bool,
                   entries: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[Match]:
     """Client, family and address matches of a new signal, in a few set-based statements
-    (issue 10): `same` are the other organisations' live signals on the youth (the caller
-    loaded them); who else could match, only relatives with such a signal (one query),
-    their live signals (one, only when there are any), the matches with those keys, locked
-    (one), the members of the ones that exist (one), the new matches and their members
-    (two), the messages (one). The access-log entries and chain events go to `entries` and
+    (issue 10): `client` says whether another organisation has a live signal on the youth
+    (the caller looked); who else could match, only relatives with such a signal (one
+    query), the live signals of all of them (one, only when there are any: most youth
+    match nothing), the matches with those keys, locked (one), the members of the ones
+    that exist (one), the new matches and their members (two), the messages (one). The access-log entries and chain events go to `entries` and
     `events`, which the caller writes in one go."""
     person = signal.person
     municipality = _municipality(signal)
@@ -265,7 +263,10 @@ def _find_matches(signal: Signal, today: date, parents: list[str], same: list[Si
     shared: dict[Any, str] = {}
     at_address: set[Any] = set()
     queries: list[Any] = []
-    elsewhere = live_signals(today).exclude(organisation_id=signal.organisation_id)
+    # (A cheap test: active, unexpired, another organisation's; the relatives' signals
+    # query below applies all of live_signals.)
+    elsewhere = Signal.objects.filter(status=SignalStatus.ACTIVE, expires_on__gt=today).exclude(
+        organisation_id=signal.organisation_id)
     if parents:
         queries.append(Kinship.objects.filter(is_parent=True, relative_bsn__in=parents)
                        .exclude(child_id=person.pk)
@@ -286,12 +287,14 @@ def _find_matches(signal: Signal, today: date, parents: list[str], same: list[Si
             else:
                 at_address.add(pid)
     candidates = list(
-        elsewhere.filter(person_id__in=[*shared, *at_address])
+        live_signals(today).exclude(organisation_id=signal.organisation_id)
+        .filter(person_id__in=[*([person.pk] if client else []), *shared, *at_address])
         .select_related("person", "contact__organisation", "contact__user")
         .annotate(jk_registered=_registered_contact("person_id", "contact_id")).order_by("pk")
-    ) if shared or at_address else []
-    for s in [*same, *candidates]:
+    ) if client or shared or at_address else []
+    for s in candidates:
         _hint_registered(s)
+    same = [s for s in candidates if s.person_id == person.pk]
     siblings = [s for s in candidates if s.person_id in shared]
     near = [s for s in candidates if s.person_id in at_address]
     wanted: list[tuple[str, str, list[Signal]]] = []
