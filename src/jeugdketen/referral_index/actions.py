@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -262,30 +262,12 @@ def _find_matches(signal: Signal, today: date, parents: list[str], client: bool,
     # query is not needed).
     shared: dict[Any, str] = {}
     at_address: set[Any] = set()
-    queries: list[Any] = []
-    # (A cheap test: active, unexpired, another organisation's; the relatives' signals
-    # query below applies all of live_signals.)
-    elsewhere = Signal.objects.filter(status=SignalStatus.ACTIVE, expires_on__gt=today).exclude(
-        organisation_id=signal.organisation_id)
-    if parents:
-        queries.append(Kinship.objects.filter(is_parent=True, relative_bsn__in=parents)
-                       .exclude(child_id=person.pk)
-                       .filter(Exists(elsewhere.filter(person_id=OuterRef("child_id"))))
-                       .values_list("child_id", "relative_bsn"))
-    if by_address:
-        queries.append(Person.objects.filter(
-            brp_verified_at__isnull=False, postcode=person.postcode,
-            house_number=person.house_number, house_letter=person.house_letter,
-            house_number_addition=person.house_number_addition,
-        ).exclude(pk=person.pk).filter(Exists(elsewhere.filter(person_id=OuterRef("pk"))))
-            .values_list("pk", Value("", output_field=CharField())))
-    if queries:
-        rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
-        for pid, parent in rows:
-            if parent:
-                shared[pid] = min(shared.get(pid, parent), parent)
-            else:
-                at_address.add(pid)
+    for pid, parent in _relatives_with_signals(person, parents if parents else [],
+                                               by_address, signal.organisation_id, today):
+        if parent:
+            shared[pid] = min(shared.get(pid, parent), parent)
+        else:
+            at_address.add(pid)
     candidates = list(
         live_signals(today).exclude(organisation_id=signal.organisation_id)
         .filter(person_id__in=[*([person.pk] if client else []), *shared, *at_address])
@@ -376,6 +358,45 @@ def _find_matches(signal: Signal, today: date, parents: list[str], client: bool,
     if outbox:
         transaction.on_commit(lambda: _send(outbox))
     return [m for m, _n, _o in plan]
+
+
+def _relatives_with_signals(person: Person, parents: list[str], by_address: bool,
+                            organisation_id: int, today: date) -> list[tuple[Any, str]]:
+    """Siblings sharing a parent in the BRP (with that parent's BSN) and other youth at the
+    same BRP address (with ""), only those with an active, unexpired signal of another
+    organisation (a cheap test: the candidates' query applies all of live_signals). One
+    fixed statement, written out: it runs for every registration, and building it with
+    the ORM cost more CPU than the database spent on it (issue 10)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    pk = Person._meta.pk.get_db_prep_value(person.pk, connection)  # type: ignore[union-attr]
+    signal_table = connection.ops.quote_name(Signal._meta.db_table)
+    # Only table names and placeholders are put into the statements (S608).
+    elsewhere = (f"EXISTS (SELECT 1 FROM {signal_table} s WHERE s.person_id = {{id}} "  # noqa: S608
+                 "AND s.status = %s AND s.expires_on > %s AND s.organisation_id <> %s)")
+    live = [SignalStatus.ACTIVE.value, today, organisation_id]
+    if parents:
+        kin = connection.ops.quote_name(Kinship._meta.db_table)
+        parts.append(
+            f"SELECT k.child_id, k.relative_bsn FROM {kin} k WHERE k.is_parent "  # noqa: S608
+            f"AND k.relative_bsn IN ({', '.join(['%s'] * len(parents))}) AND k.child_id <> %s "
+            f"AND {elsewhere.format(id='k.child_id')}")
+        params += [*parents, pk, *live]
+    if by_address:
+        people = connection.ops.quote_name(Person._meta.db_table)
+        parts.append(
+            f"SELECT p.id, '' FROM {people} p WHERE p.brp_verified_at IS NOT NULL "  # noqa: S608
+            "AND p.postcode = %s AND p.house_number = %s AND p.house_letter = %s "
+            "AND p.house_number_addition = %s AND p.id <> %s "
+            f"AND {elsewhere.format(id='p.id')}")
+        params += [person.postcode, person.house_number, person.house_letter,
+                   person.house_number_addition, pk, *live]
+    if not parts:
+        return []
+    to_pk = Person._meta.pk.to_python  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return [(to_pk(pid), parent) for pid, parent in cursor.fetchall()]
 
 
 def _registered_contact(person: str, contact: str) -> Exists:
