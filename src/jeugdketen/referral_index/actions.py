@@ -250,8 +250,9 @@ def _find_matches(signal: Signal, today: date, parents: list[str], client: bool,
     (the caller looked); who else could match, only relatives with such a signal (one
     query), the live signals of all of them (one, only when there are any: most youth
     match nothing), the matches with those keys, locked (one), the members of the ones
-    that exist (one), the new matches and their members (two), the messages (one). The access-log entries and chain events go to `entries` and
-    `events`, which the caller writes in one go."""
+    that exist (one), the new matches and their members (two), the messages (one). The
+    access-log entries and chain events go to `entries` and `events`, which the caller
+    writes in one go."""
     person = signal.person
     municipality = _municipality(signal)
     address = _address_key(person)
@@ -262,8 +263,8 @@ def _find_matches(signal: Signal, today: date, parents: list[str], client: bool,
     # query is not needed).
     shared: dict[Any, str] = {}
     at_address: set[Any] = set()
-    for pid, parent in _relatives_with_signals(person, parents if parents else [],
-                                               by_address, signal.organisation_id, today):
+    for pid, parent in _relatives_with_signals(person, parents, by_address,
+                                               signal.organisation_id, today):
         if parent:
             shared[pid] = min(shared.get(pid, parent), parent)
         else:
