@@ -59,8 +59,11 @@ DOC = ROOT / "docs" / "performance.md"
 BIN = Path(sys.executable).parent
 CLI = str(BIN / "jeugdketen")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-TARGETS = {"read_ratio": 0.5, "write_ratio": 0.35, "p99_ms": 50.0, "writers_ratio": 1.5,
-           "signal_ratio": 0.35, "retention_s": 60.0}
+# Issue 10: reads 0.6x, writes 0.4x, signals 0.35x the baseline; no access-log writer waits
+# for a chain-head lock (the old 1.5x ratio of 32 to 1 writers measured CPU on 2 cores and is
+# retired); `audit verify` 150,000 records/s.
+TARGETS = {"read_ratio": 0.6, "write_ratio": 0.4, "p99_ms": 50.0, "head_lock_waits": 0,
+           "signal_ratio": 0.35, "retention_s": 60.0, "verify_rps": 150_000}
 
 
 def log(msg: str) -> None:
@@ -468,23 +471,34 @@ def writers(env: dict[str, str], count: int, seconds: float, fx: dict[str, Any],
 
 def sample_waits(env: dict[str, str], procs: list[subprocess.Popen], seconds: float
                  ) -> dict[str, float]:
-    """While the writers run: how many of their PostgreSQL backends, on average, wait for a
-    lock (a chain head) and how many wait for their own client (Python, i.e. CPU)."""
+    """While the writers run, every 0.1 s: how many of their PostgreSQL backends wait for a
+    lock on a chain head (wait event type Lock while running a statement on the chain-head
+    table: the head's row lock or its transaction), on average and at most; how many wait
+    for any lock; and how many sit idle in their transaction waiting for their own client
+    (Python, i.e. CPU)."""
     import psycopg
 
-    lock = client = samples = 0
+    lock = head = head_max = head_samples = client = samples = 0
     deadline = time.monotonic() + seconds + 5
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
         while time.monotonic() < deadline and any(p.poll() is None for p in procs):
             rows = conn.execute(
-                "SELECT wait_event_type, state FROM pg_stat_activity WHERE datname = "
-                "current_database() AND backend_type = 'client backend' "
-                "AND pid <> pg_backend_pid() AND state <> 'idle'").fetchall()
-            lock += sum(1 for w, _s in rows if w == "Lock")
-            client += sum(1 for w, st in rows if w == "Client" and st.startswith("idle in"))
+                "SELECT wait_event_type, state, query ILIKE %s FROM pg_stat_activity "
+                "WHERE datname = current_database() AND backend_type = 'client backend' "
+                "AND pid <> pg_backend_pid() AND state <> 'idle'",
+                ["%access_accesslogshard%"]).fetchall()
+            lock += sum(1 for w, _s, _q in rows if w == "Lock")
+            waiting = sum(1 for w, _s, on_head in rows if w == "Lock" and on_head)
+            head += waiting
+            head_max = max(head_max, waiting)
+            head_samples += 1 if waiting else 0
+            client += sum(1 for w, st, _q in rows if w == "Client" and st.startswith("idle in"))
             samples += 1
             time.sleep(0.1)
-    return {"lock_waiting_backends": round(lock / max(samples, 1), 1),
+    return {"lock_waiting_backends": round(lock / max(samples, 1), 2),
+            "head_lock_waiting_backends": round(head / max(samples, 1), 2),
+            "head_lock_waiting_max": head_max, "head_lock_samples": head_samples,
+            "samples": samples,
             "client_waiting_backends": round(client / max(samples, 1), 1)}
 
 
@@ -706,13 +720,17 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
     if build.get("note"):
         build_line += f" ({build['note']})"
     targets = [
-        ("Reads >= 0.5x baseline", f"{r['ratio']:.2f}x", r["ratio"] >= t["read_ratio"]),
-        ("Writes >= 0.35x baseline", f"{wr['ratio']:.2f}x", wr["ratio"] >= t["write_ratio"]),
+        ("Reads >= 0.6x baseline", f"{r['ratio']:.2f}x", r["ratio"] >= t["read_ratio"]),
+        ("Writes >= 0.4x baseline", f"{wr['ratio']:.2f}x", wr["ratio"] >= t["write_ratio"]),
         ("p99 <= 50 ms (baseline)", f"{b['p99_ms']:.1f} ms", b["p99_ms"] <= t["p99_ms"]),
         ("p99 <= 50 ms (reads)", f"{r['p99_ms']:.1f} ms", r["p99_ms"] <= t["p99_ms"]),
         ("p99 <= 50 ms (writes)", f"{wr['p99_ms']:.1f} ms", wr["p99_ms"] <= t["p99_ms"]),
-        (f"{args.clients} access-log writers >= 1.5x one writer", f"{sh['ratio']:.2f}x",
-         sh["ratio"] >= t["writers_ratio"]),
+        (f"{args.clients} access-log writers: 0 backends waiting for a chain-head lock "
+         f"(most in any of {sh['many'].get('samples', '?')} samples)",
+         str(sh["many"].get("head_lock_waiting_max", "?")),
+         sh["many"].get("head_lock_waiting_max", 1) <= t["head_lock_waits"]),
+        ("`audit verify` >= 150,000 records/s", f"{v.get('records_per_second', 0):,}/s",
+         v.get("records_per_second", 0) >= t["verify_rps"]),
     ]
     index = res.get("index") or {}
     ret = index.get("retention") or {}
@@ -875,10 +893,10 @@ baseline {b.get('rps_min', b['rps']):.0f}-{b.get('rps_max', b['rps']):.0f}, read
 {r.get('rps_min', r['rps']):.0f}-{r.get('rps_max', r['rps']):.0f}, write
 {wr.get('rps_min', wr['rps']):.0f}-{wr.get('rps_max', wr['rps']):.0f}.
 
-| Access-log writers | 1 writer | {args.clients} writers | Ratio | {args.clients} writers: backends waiting for a chain-head lock | ... waiting for their (Python) client |
+| Access-log writers | 1 writer | {args.clients} writers | Ratio (information only: CPU on 2 cores) | {args.clients} writers: backends waiting for a chain-head lock, mean / most | ... waiting for their (Python) client |
 |---|---:|---:|---:|---:|---:|
-| {sh['one']['shards']} shards (default) | {sh['one']['records_per_s']:.0f} records/s | {sh['many']['records_per_s']:.0f} records/s | {sh['ratio']:.2f}x | {sh['many'].get('lock_waiting_backends', '-')} | {sh['many'].get('client_waiting_backends', '-')} |
-| 1 shard (JEUGDKETEN_AUDIT_SHARDS=1) | {one['one']['records_per_s']:.0f} records/s | {one['many']['records_per_s']:.0f} records/s | {one['ratio']:.2f}x | {one['many'].get('lock_waiting_backends', '-')} | {one['many'].get('client_waiting_backends', '-')} |
+| {sh['one']['shards']} shards (default) | {sh['one']['records_per_s']:.0f} records/s | {sh['many']['records_per_s']:.0f} records/s | {sh['ratio']:.2f}x | {sh['many'].get('head_lock_waiting_backends', '-')} / {sh['many'].get('head_lock_waiting_max', '-')} | {sh['many'].get('client_waiting_backends', '-')} |
+| 1 shard (JEUGDKETEN_AUDIT_SHARDS=1) | {one['one']['records_per_s']:.0f} records/s | {one['many']['records_per_s']:.0f} records/s | {one['ratio']:.2f}x | {one['many'].get('head_lock_waiting_backends', '-')} / {one['many'].get('head_lock_waiting_max', '-')} | {one['many'].get('client_waiting_backends', '-')} |
 
 (Backends: the average number of the writers' PostgreSQL sessions, sampled every 0.1 s,
 that wait for a row lock on a chain head, or sit idle in their transaction waiting for
@@ -934,6 +952,7 @@ def family_only(args: argparse.Namespace, env: dict[str, str], data: dict[str, A
 
 
 def main() -> None:
+    sys.path.insert(0, str(ROOT / "src"))  # this checkout's code (see PYTHONPATH below)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--access-log", type=int, default=10_000_000)
@@ -965,6 +984,8 @@ def main() -> None:
                         help="only the family-page benchmark (bench/family.py); its section of "
                              "docs/performance.md is replaced")
     parser.add_argument("--no-family", action="store_true", help="skip the family page")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="only build (or resume) the benchmark database, then stop")
     parser.add_argument("--family-seconds", type=float, default=40,
                         help="family page: wrk seconds per endpoint and concurrency")
     parser.add_argument("--family-inprocess", type=int, default=30,
@@ -990,7 +1011,9 @@ def main() -> None:
     env["DATABASE_URL"] = f"{PG}/{args.db}"
     os.environ["DATABASE_URL"] = env["DATABASE_URL"]
     os.environ.pop("JEUGDKETEN_AUDIT_SHARDS", None)
-    env["PYTHONPATH"] = str(ROOT)
+    # This checkout's code, also in a worktree whose virtualenv was installed from another
+    # checkout (an editable install would otherwise win for the server and the commands).
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
     # Synthetic data, so the BRP stand-in answers the platform (with the BRP's contract, over
     # HTTP, in its own process): that needs demo mode (production settings refuse the
     # stand-in). Its population lives beside the results, one per benchmark database.
@@ -1015,6 +1038,12 @@ def main() -> None:
 def run_all(args: argparse.Namespace, env: dict[str, str]) -> None:
     started = time.monotonic()
     data = prepare(args, env)
+    import jeugdketen
+
+    log(f"code: {Path(jeugdketen.__file__).parent}")
+    if args.prepare_only:
+        log(f"prepared {args.db}: {data['persons']} persons, {data['records']} records")
+        return
     if args.family_only:
         family_only(args, env, data, started)
         return

@@ -666,10 +666,83 @@ def _at_as_text(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(fixed)
 
 
+def _payload_sql() -> str:
+    """The hashed payload (_dumps of HASHED_FIELDS, `at` as _iso's text) built by PostgreSQL:
+    compact JSON; text as to_json quotes it (the same escapes as Python's json module with
+    ensure_ascii=False), numbers as digits, booleans as true/false, NULL as null."""
+    plain = {f.column for f in AccessLogRecord._meta.concrete_fields
+             if f.get_internal_type() in ("AutoField", "BigAutoField", "BigIntegerField",
+                                          "SmallIntegerField", "PositiveSmallIntegerField",
+                                          "BooleanField")}
+
+    def part(column: str) -> str:
+        if column == "at":
+            return f"to_json({_AT_TEXT['postgresql']})::text"
+        if column in plain:
+            return f"coalesce({column}::text, 'null')"
+        return f"coalesce(to_json({column})::text, 'null')"
+
+    return "'[' || concat_ws(',', " + ", ".join(map(part, AccessLogRecord.HASHED_FIELDS)) + ") || ']'"
+
+
+# The table name and the payload come from the model; values are parameters. The hashes
+# are checked below the window (so that only narrow rows are ordered for lag()).
+_IN_DB = (
+    "SELECT count(*), coalesce(min(seq), 0), coalesce(max(seq), 0), "  # noqa: S608
+    "coalesce(bool_and(ok), true) FROM ("
+    "SELECT seq, coalesce(content_ok "
+    "AND prev_hash = coalesce(lag(hash) OVER (ORDER BY seq), %s), false) AS ok FROM ("
+    "SELECT seq, prev_hash, hash, hash_version = %s "
+    "AND hash = encode(sha256(convert_to({payload}, 'UTF8')), 'hex') AS content_ok "
+    "FROM " + RECORD_TABLE + " WHERE shard = %s AND seq <= %s ORDER BY seq) AS record"
+    ") AS chain"
+)
+
+
+def _verify_shard_in_db(job: _ShardJob) -> _ShardResult | None:
+    """PostgreSQL's fast path: the database hashes every record of the chain and checks
+    the links in one statement (C instead of a Python loop per record: `audit verify` at
+    national scale). Returns None when anything is not exactly as an intact chain of
+    version-2 records would be; the Python walk then finds and names the first problem, so
+    the result never depends on which path ran."""
+    upto = job.head[0] if job.head is not None else NO_HEAD
+    with connection.cursor() as cursor:
+        # Without JIT: compiling this wide expression costs about 0.5 s of CPU per chain,
+        # a third of hashing 300,000 records (then the session's setting again).
+        cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', false)")
+        jit = cursor.fetchone()[0]
+        try:
+            cursor.execute(_IN_DB.format(payload=_payload_sql()),
+                           [GENESIS, HASH_VERSION, job.shard, upto])
+            count, first, last, ok = cursor.fetchone()
+        finally:
+            cursor.execute("SELECT set_config('jit', %s, false)", [jit])
+        if not ok or (count and (first != 1 or last != count)):
+            return None
+        last_hash = GENESIS
+        if count:
+            cursor.execute(f"SELECT hash FROM {RECORD_TABLE} WHERE shard = %s AND seq = %s",  # noqa: S608
+                           [job.shard, last])
+            last_hash = cursor.fetchone()[0]
+        if job.anchored:
+            seqs = [seq for seq in job.anchored if seq <= last]
+            cursor.execute(f"SELECT seq, hash FROM {RECORD_TABLE} "  # noqa: S608
+                           "WHERE shard = %s AND seq = ANY(%s)", [job.shard, seqs])
+            if any(job.anchored[seq] != digest for seq, digest in cursor.fetchall()):
+                return None
+        return _ShardResult(job.shard, int(count), _check_end(cursor, job, int(last), last_hash))
+
+
 def _verify_shard(job: _ShardJob, tick: Callable[[int], None] | None = None) -> _ShardResult:
     """Walk one chain from its first record up to its head as read when verify started
     (later records belong to writers that came after). The hot loop of `audit verify`:
     rows as tuples, `at` as text from the database, one JSON encoding and hash per row."""
+    if connection.vendor == "postgresql":
+        fast = _verify_shard_in_db(job)
+        if fast is not None:
+            if tick:
+                tick(fast.checked)
+            return fast
     shard, anchored = job.shard, job.anchored
     upto = job.head[0] if job.head is not None else NO_HEAD
     expected, prev, newer_kind, checked = 0, GENESIS, False, 0

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,7 @@ from jeugdketen.access.policy import (
     Target,
     decide,
 )
-from jeugdketen.chainlog.actions import emit
+from jeugdketen.chainlog.actions import emit, emit_many
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import Refusal
 from jeugdketen.referral_index.models import (
@@ -50,7 +50,7 @@ from jeugdketen.referral_index.models import (
     Signal,
     SignalStatus,
 )
-from jeugdketen.registry.models import Kinship, Municipality, Person, Professional
+from jeugdketen.registry.models import Kinship, Municipality, Person, Professional, Registration
 
 
 def birthday(person: Person, age: int) -> date:
@@ -80,10 +80,12 @@ def _lock(keys: Iterable[str]) -> None:
     """Serialise concurrent registrations that could match each other."""
     if connection.vendor != "postgresql":
         return  # SQLite: BEGIN IMMEDIATE already serialises writers
+    digests = [int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+               for key in sorted(set(keys))]
     with connection.cursor() as cursor:
-        for key in sorted(set(keys)):
-            digest = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [digest])
+        # One round trip; the locks are taken in the array's order (the keys' sorted order).
+        cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k",
+                       [digests])
 
 
 def _hood(person: Person) -> str:
@@ -151,7 +153,8 @@ def register_signal(
             rule="organisation_may_not_signal",
             message=_("Uw organisatie is niet meldingsbevoegd voor de verwijsindex."))
     person = audit.get_or_deny(actor, Action.CREATE, Data.SIGNAL,
-                         Person.objects.select_related("neighbourhood__district"), person_id)
+                         Person.objects.select_related("neighbourhood__district__municipality"),
+                         person_id)
     target = Target(Data.SIGNAL, person=person)
     decision = decide(actor, Action.CREATE, target)
     if not decision.allowed:
@@ -200,47 +203,154 @@ def register_signal(
         contact_phone=(contact_phone or prof.phone)[:20], contact_email=contact_email or prof.email,
         registered_on=today, duration_days=duration,
         expires_on=min(today + timedelta(days=duration), birthday(person, LAST_AGE)))
-    audit.append([audit.entry(actor, Action.CREATE, _signal_target(signal), decision)])
-    emit(Activity.SIGNAL_REGISTERED, neighbourhood_code=_hood(person), organisation_id=prof.organisation_id,
-         attributes={"duration_days": duration})
-    matches = _find_matches(signal, today, parents)
+    # The policy allowed the signal on the ground that this professional registered the
+    # youth: a match message may name them to this professional (no second query).
+    person.jk_registered_for, person.jk_registered = prof.pk, True  # type: ignore[attr-defined]
+    entries = [audit.entry(actor, Action.CREATE, _signal_target(signal), decision)]
+    events: list[dict[str, Any]] = [{
+        "activity": Activity.SIGNAL_REGISTERED, "neighbourhood_code": _hood(person),
+        "organisation_id": prof.organisation_id, "attributes": {"duration_days": duration}}]
+    matches = _find_matches(signal, today, parents, entries, events)
+    # The access log and the chain events of the whole registration in one write each.
+    audit.append(entries)
+    emit_many(events)
     return Registered(signal, created=True, matches=matches)
 
 
-def _find_matches(signal: Signal, today: date, parents: list[str]) -> list[Match]:
+def _find_matches(signal: Signal, today: date, parents: list[str],
+                  entries: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[Match]:
+    """Client, family and address matches of a new signal, in a few set-based statements
+    (issue 10): who could match (one query), their live signals (one), the matches with
+    those keys, locked (one), the members of the ones that exist (one), the new matches and
+    their members (two), the messages (one). The access-log entries and chain events go to
+    `entries` and `events`, which the caller writes in one go."""
     person = signal.person
-    active = live_signals(today).exclude(
-        organisation_id=signal.organisation_id).select_related("person", "contact__organisation")
-    found: list[Match] = []
-    # Client match: another organisation signals the same youth.
-    same = list(active.filter(person=person))
-    if same:
-        found.append(_join(MatchKind.CLIENT, f"client:{person.pk}", signal, same, today))
-    # Family match: a signal on a sibling, sharing at least one parent in the BRP. Two
-    # queries: the siblings with the parent they share, then their live signals.
-    shared: dict[str, set[str]] = {}
-    for sibling, parent in (Kinship.objects.filter(is_parent=True, relative_bsn__in=parents)
-                            .exclude(child=person).values_list("child_id", "relative_bsn")):
-        shared.setdefault(str(sibling), set()).add(parent)
-    if shared:
-        siblings = list(active.filter(person_id__in=list(shared)))
-        if siblings:
-            key = min(p for s in siblings for p in shared[str(s.person_id)])
-            found.append(_join(MatchKind.FAMILY, _key("family", key), signal, siblings, today))
-    # Address match: other youth at the same BRP address (the municipality may switch it off).
     municipality = _municipality(signal)
-    key = _address_key(person)
-    if key and (municipality is None or municipality.address_match):
-        related = {str(person.pk), *(str(s.person_id) for m in found for s in m.signals.all())}
-        others = [s for s in active.filter(
-                      person__brp_verified_at__isnull=False, person__postcode=person.postcode,
-                      person__house_number=person.house_number,
-                      person__house_letter=person.house_letter,
-                      person__house_number_addition=person.house_number_addition)
-                  if str(s.person_id) not in related]
-        if others:
-            found.append(_join(MatchKind.ADDRESS, _key("address", key), signal, others, today))
-    return found
+    address = _address_key(person)
+    by_address = bool(address) and (municipality is None or municipality.address_match)
+    # Who could match besides the youth: siblings sharing at least one parent in the BRP
+    # (with the parent they share) and other youth at the same BRP address.
+    shared: dict[Any, str] = {}
+    at_address: set[Any] = set()
+    queries: list[Any] = []
+    if parents:
+        queries.append(Kinship.objects.filter(is_parent=True, relative_bsn__in=parents)
+                       .exclude(child_id=person.pk).values_list("child_id", "relative_bsn"))
+    if by_address:
+        queries.append(Person.objects.filter(
+            brp_verified_at__isnull=False, postcode=person.postcode,
+            house_number=person.house_number, house_letter=person.house_letter,
+            house_number_addition=person.house_number_addition,
+        ).exclude(pk=person.pk).values_list("pk", Value("", output_field=CharField())))
+    if queries:
+        rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+        for pid, parent in rows:
+            if parent:
+                shared[pid] = min(shared.get(pid, parent), parent)
+            else:
+                at_address.add(pid)
+    candidates = list(
+        live_signals(today).exclude(organisation_id=signal.organisation_id)
+        .filter(person_id__in=[person.pk, *shared, *at_address])
+        .select_related("person", "contact__organisation", "contact__user")
+        .annotate(jk_registered=_registered_contact("person_id", "contact_id")).order_by("pk"))
+    for s in candidates:
+        _hint_registered(s)
+    same = [s for s in candidates if s.person_id == person.pk]
+    siblings = [s for s in candidates if s.person_id in shared]
+    near = [s for s in candidates if s.person_id in at_address]
+    wanted: list[tuple[str, str, list[Signal]]] = []
+    if same:  # client match: another organisation signals the same youth
+        wanted.append((MatchKind.CLIENT, f"client:{person.pk}", same))
+    if siblings:  # family match: a signal on a sibling sharing a parent
+        key = min(shared[s.person_id] for s in siblings)
+        wanted.append((MatchKind.FAMILY, _key("family", key), siblings))
+    if near:  # address match (the municipality may switch it off)
+        wanted.append((MatchKind.ADDRESS, _key("address", address), near))
+    if not wanted:
+        return []
+    # Locked: a match that is closing at this moment (retention ended one of its two
+    # signals) is found closed after the wait, and a new one is made.
+    keys = Q()
+    for kind, key, _others in wanted:
+        keys |= Q(kind=kind, subject_key=key)
+    existing = {(m.kind, m.subject_key): m for m in Match.objects.select_for_update(no_key=True)
+                .filter(keys).exclude(status=MatchStatus.CLOSED).order_by("pk")}
+    members: dict[int, list[Signal]] = {}
+    if existing:
+        through = Match.signals.through
+        for row in (through.objects.filter(match_id__in=[m.pk for m in existing.values()])
+                    .select_related("signal__person", "signal__contact__organisation",
+                                    "signal__contact__user")
+                    .annotate(jk_registered=_registered_contact("signal__person_id",
+                                                                "signal__contact_id"))
+                    .order_by("signal_id")):
+            row.signal.jk_registered = row.jk_registered  # type: ignore[attr-defined]
+            _hint_registered(row.signal)
+            members.setdefault(row.match_id, []).append(row.signal)
+    plan: list[tuple[Match, list[Signal], list[Signal]]] = []  # match, newcomers, members
+    related: set[Any] = {person.pk}
+    for kind, key, others in wanted:
+        match = existing.get((kind, key))
+        if kind == MatchKind.ADDRESS:
+            # Youth already in this signal's client or family match are not matched again
+            # on their address.
+            others = [s for s in others if s.person_id not in related]
+            if not others:
+                continue
+        if match is None:
+            match = Match(kind=kind, subject_key=key, municipality=municipality,
+                          coordinator_due=add_working_days(
+                              today, municipality.coordinator_days if municipality else 10))
+            newcomers, old = [signal, *others], []
+        else:
+            old = members.get(match.pk, [])
+            known = {s.pk for s in old}
+            newcomers = [s for s in [signal, *others] if s.pk not in known]
+        related.update(s.person_id for s in [*old, *newcomers])
+        plan.append((match, newcomers, old))
+    created = [m for m, _n, _o in plan if m.pk is None]
+    new = {id(m) for m in created}
+    if created:
+        Match.objects.bulk_create(created)
+    links = [Match.signals.through(match_id=m.pk, signal_id=s.pk)
+             for m, newcomers, _o in plan for s in newcomers]
+    if links:
+        Match.signals.through.objects.bulk_create(links, ignore_conflicts=True)
+    messages: list[Message] = []
+    outbox: list[tuple[str, str, str]] = []
+    for match, newcomers, old in plan:
+        if id(match) in new:
+            events.append({"activity": Activity.MATCH_CREATED,
+                           "neighbourhood_code": _hood(person),
+                           "organisation_id": signal.organisation_id,
+                           "attributes": {"kind": match.kind, "signals": len(newcomers)}})
+        else:
+            events.append({"activity": Activity.MATCH_JOINED,
+                           "neighbourhood_code": _hood(person),
+                           "organisation_id": signal.organisation_id,
+                           "attributes": {"kind": match.kind}})
+        everyone = sorted([*old, *newcomers], key=lambda s: s.pk)
+        entries.extend(_match_entries(match, signal, everyone))
+        _messages(match, newcomers, everyone, entries, messages, outbox)
+    if messages:
+        Message.objects.bulk_create(messages)
+    if outbox:
+        transaction.on_commit(lambda: _send(outbox))
+    return [m for m, _n, _o in plan]
+
+
+def _registered_contact(person: str, contact: str) -> Exists:
+    """Whether the signal's contact registered its youth (the ground on which a match
+    message names the youth), loaded with the signal instead of asked per recipient."""
+    return Exists(Registration.objects.filter(person_id=OuterRef(person),
+                                              professional_id=OuterRef(contact)))
+
+
+def _hint_registered(s: Signal) -> None:
+    """Hand the loaded answer to the policy (access.policy._registered reads it)."""
+    s.person.jk_registered_for = s.contact_id  # type: ignore[attr-defined]
+    s.person.jk_registered = bool(s.jk_registered)  # type: ignore[attr-defined]
 
 
 def _municipality(signal: Signal) -> Any:
@@ -254,40 +364,16 @@ def _municipality_of_person(person: Person, professional: Professional) -> Munic
     return hood.district.municipality if hood is not None else professional.organisation.municipality
 
 
-def _join(kind: str, key: str, signal: Signal, others: list[Signal], today: date) -> Match:
-    # Locked: a match that is closing at this moment (retention ended one of its two
-    # signals) is found closed after the wait, and a new one is made.
-    match = Match.objects.select_for_update(no_key=True).filter(
-        kind=kind, subject_key=key).exclude(status=MatchStatus.CLOSED).first()
-    municipality = _municipality(signal)
-    if match is None:
-        match = Match.objects.create(
-            kind=kind, subject_key=key, municipality=municipality,
-            coordinator_due=add_working_days(today, municipality.coordinator_days if municipality else 10))
-        match.signals.add(signal, *others)
-        newcomers = [signal, *others]
-        emit(Activity.MATCH_CREATED, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
-             attributes={"kind": kind, "signals": len(newcomers)})
-    else:
-        newcomers = [s for s in [signal, *others] if not match.signals.filter(pk=s.pk).exists()]
-        match.signals.add(*newcomers)
-        emit(Activity.MATCH_JOINED, neighbourhood_code=_hood(signal.person), organisation_id=signal.organisation_id,
-             attributes={"kind": kind})
-    _log_match(match, signal)
-    _notify(match, newcomers)
-    return match
-
-
-def _log_match(match: Match, signal: Signal) -> None:
+def _match_entries(match: Match, signal: Signal, everyone: list[Signal]) -> list[dict[str, Any]]:
     """Every youth in the match gets an access-log record, which the family and the privacy
     officer see: this organisation registered a signal and a match was made. Nobody can use
     the index to look for a youth without it showing in that youth's overview."""
-    youth = {s.person_id: s.person for s in match.signals.select_related("person")}
+    youth = {s.person_id: s.person for s in everyone}
     actor = _system_actor(signal.contact)
     decision = Decision(True, Ground.MATCH, "professional")
-    audit.append([audit.entry(actor, Action.CREATE, Target(
+    return [audit.entry(actor, Action.CREATE, Target(
         Data.MATCH, person=person, object_id=str(match.pk)), decision)
-        for person in youth.values()])
+        for person in youth.values()]
 
 
 def _contact_line(s: Signal) -> str:
@@ -299,51 +385,58 @@ def _system_actor(prof: Professional) -> Actor:
                  access_point=AccessPoint(channel="system", user_agent="verwijsindex"))
 
 
-def _about_line(signal: Signal) -> str:
+def _about(signal: Signal, entries: list[dict[str, Any]]) -> str:
     """Whom the match is about, for the professional who signalled this youth (they
     registered them, so they hold the base data): policy checked and logged as a read of
-    base data; empty when the policy gives no ground (then the message names nobody)."""
+    base data (the entry goes to `entries`); empty when the policy gives no ground (then
+    the message names nobody)."""
     prof, person = signal.contact, signal.person
     actor = _system_actor(prof)
     target = Target(Data.BASE_DATA, person=person, object_id=str(person.pk))
     decision = decide(actor, Action.READ, target)
     if not decision.allowed:
         return ""
-    audit.append([audit.entry(actor, Action.READ, target, decision)])
+    entries.append(audit.entry(actor, Action.READ, target, decision))
     return _("Uw signaal over: %(name)s, geboren %(born)s.") % {
         "name": f"{person.given_names} {person.family_name}",
         "born": f"{person.birth_date:%d-%m-%Y}"}
 
 
-def _notify(match: Match, newcomers: list[Signal]) -> None:
+def _about_line(signal: Signal) -> str:
+    entries: list[dict[str, Any]] = []
+    about = _about(signal, entries)
+    audit.append(entries)
+    return about
+
+
+def _messages(match: Match, newcomers: list[Signal], everyone: list[Signal],
+              entries: list[dict[str, Any]], messages: list[Message],
+              outbox: list[tuple[str, str, str]]) -> None:
     """Every involved professional hears, at once, the other professionals' contact details
     and whom their own signal is about, nothing else. A newcomer hears of everyone; the
     others hear of the newcomers."""
-    everyone = list(match.signals.filter(status=SignalStatus.ACTIVE)
-                    .select_related("contact__organisation", "contact__user", "person"))
+    everyone = [s for s in everyone if s.status == SignalStatus.ACTIVE]
     new_ids = {s.pk for s in newcomers}
-    outbox = []
     for s in everyone:
         others = [o for o in everyone if o.pk != s.pk and (s.pk in new_ids or o.pk in new_ids)]
         if not others:
             continue
         subject = _("Match in de verwijsindex")
-        about = _about_line(s)
+        about = _about(s, entries)
         body = "\n".join([
             _("Er is een match op een van uw signalen in de verwijsindex. "
               "Neem contact op met elkaar en spreek af wie de regie neemt."),
             *([about] if about else []),
             "", _("Betrokken professionals:"), *(_contact_line(o) for o in others),
         ])
-        Message.objects.create(recipient=s.contact, match=match, subject=subject, body=body)
+        messages.append(Message(recipient=s.contact, match=match, subject=subject, body=body))
         outbox.append((s.contact.email, subject, body))
 
-    def send() -> None:
-        for address, subject, body in outbox:
-            send_mail(subject, body + "\n\n" + _("Bekijk de match in Jeugdketen."),
-                      settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
 
-    transaction.on_commit(send)
+def _send(outbox: list[tuple[str, str, str]]) -> None:
+    for address, subject, body in outbox:
+        send_mail(subject, body + "\n\n" + _("Bekijk de match in Jeugdketen."),
+                  settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
 
 
 # --- withdraw and extend --------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""Registering a signal costs a fixed, small number of SQL statements (issue 10, speed):
+match detection finds the candidates and writes the matches, their members, the messages,
+the access log and the chain events in a few set-based statements, however many signals
+and professionals a match holds. The behaviour itself is tested in
+tests/test_referral_index*.py and tests/test_index_concurrency_pg.py."""
+
+from __future__ import annotations
+
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jeugdketen.access.models import AccessLogRecord
+from jeugdketen.chainlog.models import ChainEvent
+from jeugdketen.referral_index import actions
+from jeugdketen.referral_index.models import Match, Message
+from jeugdketen.registry.models import Registration
+
+from .. import factories as f
+
+# Statements per registration, savepoints not counted. The same on SQLite and PostgreSQL:
+# PostgreSQL takes the advisory locks in one statement and writes the access log in two,
+# SQLite needs no advisory lock and writes the access log in three.
+NO_MATCH = 11  # person, policy, parents, lock, existing?, insert, siblings, log (2-3), events
+NEW_MATCH = 15  # + candidates' signals, matches (locked), insert match, members, messages
+JOIN_MATCH = 16  # + the members of the existing match
+# A youth without parents in the BRP and without a BRP address (no siblings query): a
+# client match only.
+JOIN_CLIENT_MATCH = 14
+
+
+def youth(age: int = 10, **kw):
+    return f.PersonFactory(birth_date=f.birth_date_for_age(age), **kw)
+
+
+def signaller():
+    org = f.OrganisationFactory(kind="neighbourhood_team", may_signal=True, may_coordinate=True)
+    return f.ProfessionalFactory(organisation=org, roles=["professional"])
+
+
+def register(prof, person):
+    Registration.objects.get_or_create(person=person, professional=prof,
+                                       defaults={"organisation": prof.organisation})
+    actor = f.professional_actor(prof)
+    with CaptureQueriesContext(connection) as captured:
+        result = actions.register_signal(actor, person.pk)
+    statements = [q["sql"] for q in captured.captured_queries
+                  if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+                  and "pg_get_serial_sequence" not in q["sql"]]  # once per connection
+    return result, statements
+
+
+def family():
+    mum = youth(40)
+    anna, bram = youth(8), youth(12)
+    f.make_household(parents=[mum], children=[anna])
+    f.make_household(parents=[mum], children=[bram])
+    return anna, bram
+
+
+def test_a_signal_without_a_match(db):
+    anna, _bram = family()
+    result, statements = register(signaller(), anna)
+    assert result.created and result.matches == []
+    assert len(statements) == NO_MATCH, (len(statements), "\n".join(statements))
+
+
+def test_a_signal_that_makes_a_family_match(db):
+    anna, bram = family()
+    register(signaller(), anna)
+    result, statements = register(signaller(), bram)
+    assert [m.kind for m in result.matches] == ["family"]
+    assert len(statements) == NEW_MATCH, (len(statements), "\n".join(statements))
+
+
+def test_a_signal_that_makes_a_client_and_joins_a_family_match(
+        db, django_capture_on_commit_callbacks):
+    anna, bram = family()
+    register(signaller(), anna)
+    register(signaller(), bram)  # family match with anna
+    with django_capture_on_commit_callbacks(execute=True):
+        result, statements = register(signaller(), bram)
+    assert sorted(m.kind for m in result.matches) == ["client", "family"]
+    assert len(statements) == JOIN_MATCH, (len(statements), "\n".join(statements))
+    # What those statements wrote: a new client match, the family match joined; a message
+    # and a mail for each professional who hears of someone new (client: both; family:
+    # the newcomer of both others, the others of the newcomer), as before.
+    assert Match.objects.count() == 2
+    assert Message.objects.count() == 2 + 5 and len(mail.outbox) == 5
+    assert ChainEvent.objects.filter(activity="match.created").count() == 2
+    assert ChainEvent.objects.filter(activity="match.joined").count() == 1
+
+
+def test_the_count_does_not_grow_with_the_match(db):
+    """A fifth organisation joining a client match of four: one statement more than
+    making a match (the members of the existing one), whatever its size."""
+    kid = youth()
+    for _ in range(4):
+        register(signaller(), kid)
+    before = AccessLogRecord.objects.count()
+    result, statements = register(signaller(), kid)
+    assert [m.kind for m in result.matches] == ["client"] and result.matches[0].signals.count() == 5
+    assert len(statements) == JOIN_CLIENT_MATCH, (len(statements), "\n".join(statements))
+    # The signal, the match for the youth, and a read of base data for each of the five
+    # professionals who get a message (the newcomer hears of all, the others of it).
+    assert AccessLogRecord.objects.count() - before == 1 + 1 + 5
