@@ -267,7 +267,7 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
     (ON CONFLICT DO NOTHING, no savepoint) and another is drawn. On PostgreSQL the same
     statement locks the access-log chain head for the registration's record: returns the
     person and that head (for audit.append_at; None on SQLite)."""
-    fields = [f for f in Person._meta.concrete_fields]
+    fields = list(Person._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     hood = bool(entered["postcode"]) and entered["house_number"] is not None
     placeholders = []
@@ -280,18 +280,20 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
             placeholders.append("%s")
     insert = (f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
               f"VALUES ({', '.join(placeholders)}) ON CONFLICT (system_id) DO NOTHING "
-              "RETURNING neighbourhood_id, neighbourhood_unknown")
+              "RETURNING id, neighbourhood_id, neighbourhood_unknown")
     registration = Registration(person_id=None, professional=professional,
                                 organisation_id=professional.organisation_id)
     head_sql = audit.free_head_sql(1)
     pg = head_sql is not None
     if head_sql is not None:  # the registration and the head lock in the same statement
-        insert = (f"WITH p AS ({insert.replace('RETURNING ', 'RETURNING id, ')}), "
-                  f"r AS (INSERT INTO {REGISTRATION_TABLE} (person_id, professional_id, "  # noqa: S608
+        insert = (f"WITH p AS ({insert}), "  # noqa: S608
+                  f"r AS (INSERT INTO {REGISTRATION_TABLE} (person_id, professional_id, "
                   "organisation_id, created_at) SELECT id, %s, %s, %s FROM p), "
                   f"h (shard, last_seq, last_hash, ids) AS ({head_sql[0]}) "
                   "SELECT p.neighbourhood_id, p.neighbourhood_unknown, h.shard, h.last_seq, "
                   "h.last_hash, h.ids FROM p LEFT JOIN h ON true")
+    else:
+        insert = insert.replace("RETURNING id, ", "RETURNING ")
     while True:
         person = Person(system_id=_new_system_id(), neighbourhood_id=None,
                         neighbourhood_unknown=False, created_at=now, updated_at=now, **entered)
@@ -404,12 +406,13 @@ def _person_and_head(actor: Actor, person_id: Any,
     assert actor.professional is not None
     pk = Person._meta.pk.get_db_prep_value(Person._meta.pk.to_python(person_id), connection)
     sql, params = head_sql
-    found = list(Person.objects.raw(
-        "SELECT p.*, EXISTS (SELECT 1 FROM registry_registration r WHERE r.person_id = p.id "
+    query = (  # the head's SQL is audit's own
+        "SELECT p.*, EXISTS (SELECT 1 FROM registry_registration r WHERE r.person_id = p.id "  # noqa: S608
         "AND r.professional_id = %s) AS jk_registered, h.shard AS jk_shard, h.last_seq AS "
         "jk_seq, h.last_hash AS jk_hash, h.ids AS jk_ids FROM registry_person p "
         f"LEFT JOIN LATERAL ({sql}) AS h(shard, last_seq, last_hash, ids) ON true "
-        "WHERE p.id = %s", [actor.professional.pk, *params, pk]))
+        "WHERE p.id = %s")
+    found = list(Person.objects.raw(query, [actor.professional.pk, *params, pk]))
     if not found:
         raise Person.DoesNotExist
     person = found[0]
