@@ -281,7 +281,7 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
     insert = (f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
               f"VALUES ({', '.join(placeholders)}) ON CONFLICT (system_id) DO NOTHING "
               "RETURNING id, neighbourhood_id, neighbourhood_unknown")
-    registration = Registration(person_id=None, professional=professional,
+    registration = Registration(professional=professional,
                                 organisation_id=professional.organisation_id)
     head_sql = audit.free_head_sql(1)
     pg = head_sql is not None
