@@ -80,9 +80,13 @@ run: install-runtime
 test: install
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
+## make lint: ruff, mypy (strict), the import contracts (pyproject.toml) and no model change
+## without its migration.
 lint: install
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/mypy src/jeugdketen
+	$(BIN)/lint-imports
+	JEUGDKETEN_DEMO=true $(BIN)/jeugdketen makemigrations --check --dry-run
 
 ## make bench: benchmarks on PostgreSQL; results in docs/performance.md.
 bench: install

@@ -6,9 +6,8 @@ remember it between writes; a test's rolled-back anchors must not be remembered)
 import pytest
 
 from jeugdketen.access import audit
-
-from ..plans.conftest import family, plan  # noqa: F401 - fixtures
-from ..registry.test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
+from tests.plans.conftest import family, plan  # noqa: F401 - fixtures
+from tests.registry.test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
 
 
 @pytest.fixture(autouse=True)

@@ -18,10 +18,9 @@ from jeugdketen.access.models import AccessLogRecord, ApiToken, BreakGlassReview
 from jeugdketen.access.policy import Action, Data, Decision, Ground, Target
 from jeugdketen.guide.models import GuideSession
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
-from ..parallel import N, call_at_once, events, post_at_once, statuses
-from ..registry.test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
+from tests import factories as f
+from tests.parallel import N, call_at_once, events, post_at_once, statuses
+from tests.registry.test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.postgres
 

@@ -23,9 +23,8 @@ from jeugdketen.core.append_only import AppendOnlyError
 from jeugdketen.registry import actions
 from jeugdketen.registry.actions import persons as person_actions
 from jeugdketen.registry.models import Household, Person
-
-from .. import brp
-from .. import factories as f
+from tests import brp
+from tests import factories as f
 
 APPEND_ONLY_TABLES = ("access_accesslogrecord", "chainlog_chainevent", "access_auditanchor")
 REASON = "Acute zorg nodig, ouders onbereikbaar"
@@ -586,17 +585,14 @@ def test_verify_is_ok_on_an_untouched_log(chain):
 
 def test_large_batches_are_written_in_chunks_and_stay_one_valid_chain(db):
     """Retention appends thousands of records at once: more than one INSERT fits."""
-    from jeugdketen.access.policy import Action as A
-    from jeugdketen.access.policy import Actor as Ac
-    from jeugdketen.access.policy import Data as D
-    from jeugdketen.access.policy import Decision as Dec
-    from jeugdketen.access.policy import Target as T
+    from jeugdketen.access.policy import Action, Actor, Data, Decision, Target
 
     before = AccessLogRecord.objects.count()
     with transaction.atomic():
         written = audit.append(
-            audit.entry(Ac(operator=True), A.UPDATE, T(D.SIGNAL, object_id=str(i)),
-                        Dec(True, "retention", "platform_admin"))
+            audit.entry(Actor(operator=True), Action.UPDATE,
+                        Target(Data.SIGNAL, object_id=str(i)),
+                        Decision(True, "retention", "platform_admin"))
             for i in range(1234))
     assert written == 1234
     assert AccessLogRecord.objects.count() == before + 1234

@@ -16,8 +16,7 @@ from jeugdketen.access.actions import (
 )
 from jeugdketen.access.models import AccessLogRecord, ActivationCode, hash_token
 from jeugdketen.chainlog.models import ChainEvent
-
-from .. import factories as f
+from tests import factories as f
 
 
 @pytest.fixture

@@ -13,10 +13,9 @@ from jeugdketen.access import actions
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import ActivationCode
 from jeugdketen.chainlog.models import ChainEvent
-
-from .. import factories as f
-from ..registry.test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
-from ..web.test_web_auth import totp
+from tests import factories as f
+from tests.registry.test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
+from tests.web.test_web_auth import totp
 
 pytestmark = pytest.mark.postgres
 

@@ -17,8 +17,7 @@ from django.utils import timezone
 from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogRecord, AuditAnchor
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Target
-
-from ..registry.test_concurrency_pg import in_threads
+from tests.registry.test_concurrency_pg import in_threads
 
 ACTOR = Actor(operator=True)
 ALLOWED = Decision(True, "retention", "platform_admin")
@@ -147,7 +146,7 @@ def test_records_and_anchors_from_before_version_2_still_verify(settings, commit
             values.update(id=1000 + seq, hash_version=None, shard=0, seq=seq, prev_hash=prev)
             values["hash"] = prev = audit.record_hash(values)
             cursor.execute(
-                f"INSERT INTO access_accesslogrecord ({', '.join(audit.COLUMNS)}) VALUES "  # noqa: S608
+                f"INSERT INTO access_accesslogrecord ({', '.join(audit.COLUMNS)}) VALUES "
                 f"({', '.join(['%s'] * len(audit.COLUMNS))})", [values[c] for c in audit.COLUMNS])
             old.append(values)
         cursor.execute("UPDATE access_accesslogshard SET last_seq = 3, last_hash = %s "

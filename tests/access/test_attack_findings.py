@@ -29,10 +29,9 @@ from jeugdketen.referral_index import actions as index
 from jeugdketen.referral_index.models import Message
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import CorrectionProposal, Registration
-
-from .. import factories as f
-from ..brp import in_brp
-from ..conftest import ApiClient
+from tests import factories as f
+from tests.brp import in_brp
+from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
 

@@ -30,10 +30,9 @@ from jeugdketen.plans.models import ProductCode
 from jeugdketen.referral_index.models import Message
 from jeugdketen.registry import actions as registry_actions
 from jeugdketen.registry.models import Organisation, Professional
-
-from ..conftest import ApiClient, token_for
-from ..factories import professional_actor
-from ..matrix.world import World, _verified_session, admin_aid_text, build
+from tests.conftest import ApiClient, token_for
+from tests.factories import professional_actor
+from tests.matrix.world import World, _verified_session, admin_aid_text, build
 
 
 @pytest.fixture(scope="module")
@@ -644,8 +643,7 @@ def test_a_functional_admin_creates_no_organisation_in_another_municipality(w):
 
 def test_a_functional_admin_cannot_revoke_another_municipality_s_activation_code(w):
     from jeugdketen.access import actions as access
-
-    from ..factories import professional_actor
+    from tests.factories import professional_actor
 
     other = w.professionals["prof_b"]
     _raw, code = access.issue_activation_code(professional_actor(w.professionals["padm"]),
@@ -677,7 +675,7 @@ def test_a_child_under_16_with_a_login_sees_no_family_plan(w):
     plan, its PDF and the youth-only pages answer like an unknown plan."""
     from django.conf import settings
 
-    from ..factories import UserFactory
+    from tests.factories import UserFactory
 
     user = UserFactory(person=w.persons["C"].person, username="attack.kind")
     client = Client(HTTP_USER_AGENT="attack")
@@ -712,8 +710,7 @@ def test_the_team_s_pdf_leaves_out_a_member_whose_consent_was_withdrawn(w):
     member, so the PDF never names a member without one."""
     from jeugdketen.access import actions as access
     from jeugdketen.access.models import Consent
-
-    from ..factories import professional_actor
+    from tests.factories import professional_actor
 
     consent = Consent.objects.get(plan_id=w.ids["plan"], organisation_id=w.ids["school"],
                                   person_id=w.ids["S"])
@@ -728,7 +725,7 @@ def test_the_team_s_pdf_leaves_out_a_member_whose_consent_was_withdrawn(w):
 def test_a_privacy_officer_of_another_municipality_gets_no_rights_report(w, fmt):
     from django.conf import settings
 
-    from ..factories import ProfessionalFactory
+    from tests.factories import ProfessionalFactory
 
     other = ProfessionalFactory(organisation_id=w.ids["team_b"], roles=["privacy_officer"])
     client = Client(HTTP_USER_AGENT="attack")
@@ -744,8 +741,7 @@ def test_a_privacy_officer_of_another_municipality_gets_no_rights_report(w, fmt)
 @pytest.mark.parametrize("actor", ["prof", "priv", "padm"])
 def test_only_a_functional_admin_restores_a_built_in_aid(w, actor):
     from jeugdketen.guide import actions as guide
-
-    from ..factories import professional_actor
+    from tests.factories import professional_actor
 
     fadm = professional_actor(w.professionals["fadm"])
     guide.activate_version(fadm, w.ids["aid_version"])
@@ -778,7 +774,7 @@ def test_a_functional_admin_cannot_switch_off_an_organisation_with_a_privileged_
     (set_professional_active refuses), but switching off the organisation it works for
     did exactly that: the account was switched off and its tokens revoked. Now refused as
     switching off the account itself; an organisation without one still can be."""
-    from ..factories import ProfessionalFactory
+    from tests.factories import ProfessionalFactory
 
     holder = ProfessionalFactory(organisation_id=w.ids["school"], roles=[role])
     token = token_for(holder.user)
@@ -800,8 +796,7 @@ def test_a_functional_admin_switches_off_an_organisation_without_privileged_acco
 
 def test_a_functional_admin_cannot_revoke_a_privileged_account_s_activation_code(w):
     from jeugdketen.access import actions as access
-
-    from ..factories import professional_actor
+    from tests.factories import professional_actor
 
     holder = w.professionals["priv"]
     _raw, code = access.issue_activation_code(professional_actor(w.professionals["padm"]),

@@ -43,8 +43,9 @@ RULE_MODULES = sorted((PACKAGE / "rules").glob("*.py"))
 # What a rule module may import at run time: the vocabulary, the standard library's
 # typing helpers, and the policy's own pure modules (never `facts`, never a model).
 RULES_MAY_IMPORT = {"__future__", "typing", "collections.abc", "dataclasses", "datetime",
-                    "jeugdketen.core.vocabulary"}
-RULES_MAY_IMPORT_RELATIVE = {"..base", "..target", ".common", "."}
+                    "jeugdketen.core.vocabulary", "jeugdketen.access.policy.base",
+                    "jeugdketen.access.policy.target", "jeugdketen.access.policy.rules.common"}
+RULES_MAY_IMPORT_RELATIVE = {".common", "."}
 
 
 def _runtime_imports(path: Path) -> list[tuple[str, int]]:

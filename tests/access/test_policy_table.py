@@ -125,8 +125,7 @@ from jeugdketen.access.policy import (
     decide,
 )
 from jeugdketen.core.vocabulary import Role
-
-from .. import factories as f
+from tests import factories as f
 
 ROLES = ("professional", "coordinator", "privacy_officer", "municipal_analyst",
          "functional_admin", "platform_admin", "citizen", "no_role", "anonymous", "superuser",

@@ -1,7 +1,7 @@
-"""An attempt that the access policy allowed and a domain rule then refused (a Refusal or
-a ValidationError raised after the permission check) leaves a `refused` record for each
-person it was about: the action's own records roll back with its work, so write_path
-logs them again in their own transaction (issue 8, finding 9)."""
+"""An attempt that the access policy allowed and a domain rule then refused (a Refusal, for
+a domain rule or for invalid input, raised after the permission check) leaves a `refused`
+record for each person it was about: the action's own records roll back with its work, so
+write_path logs them again in their own transaction (issue 8, finding 9)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import contextlib
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogRecord
@@ -19,8 +18,7 @@ from jeugdketen.plans import actions as plans
 from jeugdketen.plans.models import Plan
 from jeugdketen.referral_index import actions as index
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
+from tests import factories as f
 
 
 def after(record_id: int) -> list[AccessLogRecord]:
@@ -62,7 +60,7 @@ def own_signal(db):
 def test_a_validation_error_after_the_permission_check_is_logged_as_refused(own_signal):
     prof, kid, signal = own_signal
     before = last_id()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refusal):
         index.extend_signal(f.professional_actor(prof), signal.pk, duration_days=9999)
     [record] = after(before)
     assert (record.client_id, record.action, record.data, record.outcome) == (

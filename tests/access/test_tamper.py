@@ -24,9 +24,8 @@ from django.db import connection, transaction
 from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogRecord, AccessLogShard, AuditAnchor
 from jeugdketen.registry import actions
-
-from .. import brp
-from .. import factories as f
+from tests import brp
+from tests import factories as f
 
 RECORDS, ANCHORS, HEADS = "access_accesslogrecord", "access_auditanchor", "access_accesslogshard"
 COLUMNS = audit.COLUMNS  # every stored field of a record, the hash last
@@ -63,19 +62,19 @@ def values_of(record: AccessLogRecord) -> dict[str, Any]:
 
 
 def insert(sql: Any, values: dict[str, Any]) -> None:
-    sql.execute(f"INSERT INTO {RECORDS} ({', '.join(COLUMNS)}) "  # noqa: S608
+    sql.execute(f"INSERT INTO {RECORDS} ({', '.join(COLUMNS)}) "
                 f"VALUES ({', '.join(['%s'] * len(COLUMNS))})", [values[c] for c in COLUMNS])
 
 
 def set_head(sql: Any, shard: int, seq: int, digest: str) -> None:
-    sql.execute(f"UPDATE {HEADS} SET last_seq = %s, last_hash = %s WHERE shard = %s",  # noqa: S608
+    sql.execute(f"UPDATE {HEADS} SET last_seq = %s, last_hash = %s WHERE shard = %s",
                 [seq, digest, shard])
 
 
 def rewrite_chain(sql: Any, shard: int, chain: list[dict[str, Any]]) -> None:
     """Replace a chain by `chain`, renumbered from seq 1 and with every hash recomputed
     (the attacker knows the hash function), and move its head to match."""
-    sql.execute(f"DELETE FROM {RECORDS} WHERE shard = %s", [shard])  # noqa: S608
+    sql.execute(f"DELETE FROM {RECORDS} WHERE shard = %s", [shard])
     prev = audit.GENESIS
     for seq, values in enumerate(chain, start=1):
         values = {**values, "shard": shard, "seq": seq, "prev_hash": prev}
@@ -88,10 +87,10 @@ def set_anchor(sql: Any, anchor_id: int, **changes: Any) -> None:
     for name, value in changes.items():
         if name == "heads":
             cast = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-            sql.execute(f"UPDATE {ANCHORS} SET heads = {cast} WHERE id = %s",  # noqa: S608
+            sql.execute(f"UPDATE {ANCHORS} SET heads = {cast} WHERE id = %s",
                         [json.dumps(value), anchor_id])
         else:
-            sql.execute(f"UPDATE {ANCHORS} SET {name} = %s WHERE id = %s",  # noqa: S608
+            sql.execute(f"UPDATE {ANCHORS} SET {name} = %s WHERE id = %s",
                         [value, anchor_id])
 
 
@@ -108,7 +107,7 @@ def recompute_anchors(sql: Any, anchors: list[AuditAnchor]) -> None:
 def swap_ids(sql: Any, a: AccessLogRecord, b: AccessLogRecord) -> None:
     spare = AccessLogRecord.objects.order_by("-id").values_list("id", flat=True)[0] + 1000
     for old, new in ((a.pk, spare), (b.pk, a.pk), (spare, b.pk)):
-        sql.execute(f"UPDATE {RECORDS} SET id = %s WHERE id = %s", [new, old])  # noqa: S608
+        sql.execute(f"UPDATE {RECORDS} SET id = %s WHERE id = %s", [new, old])
 
 
 # --- the log under attack ----------------------------------------------------------------
@@ -198,7 +197,7 @@ def test_a_changed_value_of_any_stored_field_is_found(log, name):
     victim = log.victim
     value = other_value(name, getattr(victim, name))
     with attacker() as sql:
-        sql.execute(f"UPDATE {RECORDS} SET {name} = %s WHERE id = %s", [value, victim.pk])  # noqa: S608
+        sql.execute(f"UPDATE {RECORDS} SET {name} = %s WHERE id = %s", [value, victim.pk])
         brk = assert_detected(log)
         assert brk.shard in (0, 5)
     assert audit.verify().ok
@@ -212,7 +211,7 @@ def test_a_changed_value_with_its_hash_recomputed_is_found(log, name):
     values[name] = other_value(name, values[name])
     values["hash"] = audit.record_hash(values)
     with attacker() as sql:
-        sql.execute(f"DELETE FROM {RECORDS} WHERE id = %s", [victim.pk])  # noqa: S608
+        sql.execute(f"DELETE FROM {RECORDS} WHERE id = %s", [victim.pk])
         insert(sql, values)
         assert_detected(log)
 
@@ -230,7 +229,7 @@ def case(fn: Callable[[Any, Log], None]) -> Callable[[Any, Log], None]:
 
 @case
 def removed_middle_record(sql: Any, log: Log) -> None:
-    sql.execute(f"DELETE FROM {RECORDS} WHERE id = %s", [log.victim.pk])  # noqa: S608
+    sql.execute(f"DELETE FROM {RECORDS} WHERE id = %s", [log.victim.pk])
 
 
 @case
@@ -240,14 +239,14 @@ def removed_middle_record_rest_recomputed(sql: Any, log: Log) -> None:
 
 @case
 def removed_last_record(sql: Any, log: Log) -> None:
-    sql.execute(f"DELETE FROM {RECORDS} WHERE id = %s", [log.chains[0][-1].pk])  # noqa: S608
+    sql.execute(f"DELETE FROM {RECORDS} WHERE id = %s", [log.chains[0][-1].pk])
 
 
 @case
 def tail_cut_head_rewound_after_the_last_anchor(sql: Any, log: Log) -> None:
     """The anchors saw the records; then they were cut and the head rewound to match."""
     survivor = log.chains[0][-3]
-    sql.execute(f"DELETE FROM {RECORDS} WHERE shard = 0 AND seq > %s", [survivor.seq])  # noqa: S608
+    sql.execute(f"DELETE FROM {RECORDS} WHERE shard = 0 AND seq > %s", [survivor.seq])
     set_head(sql, 0, survivor.seq, survivor.hash)
 
 
@@ -285,14 +284,14 @@ def whole_chain_recomputed_then_anchored(sql: Any, log: Log) -> None:
 
 @case
 def chain_wiped_head_reset(sql: Any, log: Log) -> None:
-    sql.execute(f"DELETE FROM {RECORDS} WHERE shard = 0")  # noqa: S608
+    sql.execute(f"DELETE FROM {RECORDS} WHERE shard = 0")
     set_head(sql, 0, 0, audit.GENESIS)
 
 
 @case
 def chain_wiped_with_its_head_row(sql: Any, log: Log) -> None:
-    sql.execute(f"DELETE FROM {RECORDS} WHERE shard = 0")  # noqa: S608
-    sql.execute(f"DELETE FROM {HEADS} WHERE shard = 0")  # noqa: S608
+    sql.execute(f"DELETE FROM {RECORDS} WHERE shard = 0")
+    sql.execute(f"DELETE FROM {HEADS} WHERE shard = 0")
 
 
 @case
@@ -381,7 +380,7 @@ def anchor_version_downgraded(sql: Any, log: Log) -> None:
 
 @case
 def anchor_removed_from_the_middle(sql: Any, log: Log) -> None:
-    sql.execute(f"DELETE FROM {ANCHORS} WHERE id = %s", [log.anchors[-3].pk])  # noqa: S608
+    sql.execute(f"DELETE FROM {ANCHORS} WHERE id = %s", [log.anchors[-3].pk])
 
 
 @case
@@ -389,7 +388,7 @@ def anchors_reordered(sql: Any, log: Log) -> None:
     a, b = log.anchors[1].pk, log.anchors[-3].pk
     spare = log.anchors[-1].pk + 1000
     for old, new in ((a, spare), (b, a), (spare, b)):
-        sql.execute(f"UPDATE {ANCHORS} SET id = %s WHERE id = %s", [new, old])  # noqa: S608
+        sql.execute(f"UPDATE {ANCHORS} SET id = %s WHERE id = %s", [new, old])
 
 
 @pytest.mark.parametrize("name", sorted(TAMPERING))
@@ -413,9 +412,9 @@ def root_case(fn: Callable[[Any, Log], None]) -> Callable[[Any, Log], None]:
 
 @root_case
 def everything_wiped_with_the_anchors(sql: Any, log: Log) -> None:
-    sql.execute(f"DELETE FROM {RECORDS}")  # noqa: S608
-    sql.execute(f"DELETE FROM {ANCHORS}")  # noqa: S608
-    sql.execute(f"UPDATE {HEADS} SET last_seq = 0, last_hash = %s", [audit.GENESIS])  # noqa: S608
+    sql.execute(f"DELETE FROM {RECORDS}")
+    sql.execute(f"DELETE FROM {ANCHORS}")
+    sql.execute(f"UPDATE {HEADS} SET last_seq = 0, last_hash = %s", [audit.GENESIS])
 
 
 @root_case
@@ -425,7 +424,7 @@ def everything_rewritten_with_new_anchors(sql: Any, log: Log) -> None:
         values = [values_of(r) for r in chain]
         values[0]["username"] = "mallory"
         rewrite_chain(sql, shard, values)
-    sql.execute(f"DELETE FROM {ANCHORS}")  # noqa: S608
+    sql.execute(f"DELETE FROM {ANCHORS}")
     audit.anchor()
 
 
@@ -433,10 +432,10 @@ def everything_rewritten_with_new_anchors(sql: Any, log: Log) -> None:
 def last_anchors_removed_with_the_tail(sql: Any, log: Log) -> None:
     """The newest anchors and what only they saw, cut together."""
     keep = log.anchors[-4]
-    sql.execute(f"DELETE FROM {ANCHORS} WHERE id > %s", [keep.pk])  # noqa: S608
+    sql.execute(f"DELETE FROM {ANCHORS} WHERE id > %s", [keep.pk])
     for shard in (0, 1):
         seq, digest = keep.heads[str(shard)]
-        sql.execute(f"DELETE FROM {RECORDS} WHERE shard = %s AND seq > %s", [shard, seq])  # noqa: S608
+        sql.execute(f"DELETE FROM {RECORDS} WHERE shard = %s AND seq > %s", [shard, seq])
         set_head(sql, shard, seq, digest)
 
 
@@ -506,7 +505,7 @@ def test_parallel_workers_verify_the_same_as_one_process(committed, settings):
     victim = AccessLogRecord.objects.filter(seq=2).order_by("-shard").first()
     with connection.cursor() as sql:
         sql.execute(f"ALTER TABLE {RECORDS} DISABLE TRIGGER ALL")
-        sql.execute(f"UPDATE {RECORDS} SET username = 'mallory' WHERE id = %s", [victim.pk])  # noqa: S608
+        sql.execute(f"UPDATE {RECORDS} SET username = 'mallory' WHERE id = %s", [victim.pk])
         sql.execute(f"ALTER TABLE {RECORDS} ENABLE TRIGGER ALL")
     one, four = audit.verify(workers=1), audit.verify(workers=4)
     assert not four.ok and str(four.first_break) == str(one.first_break)

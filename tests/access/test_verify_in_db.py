@@ -12,8 +12,7 @@ from django.db import connection, transaction
 from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogShard
 from jeugdketen.access.policy import Action, Data, Decision, Ground, Target
-
-from .. import factories as f
+from tests import factories as f
 
 pytestmark = pytest.mark.skipif("connection.vendor != 'postgresql'")
 

@@ -91,7 +91,7 @@ def platform_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     deadline = time.monotonic() + 60
     while True:
         try:
-            urllib.request.urlopen(url + "/api/v1/municipalities", timeout=2)  # noqa: S310
+            urllib.request.urlopen(url + "/api/v1/municipalities", timeout=2)
         except urllib.error.HTTPError:
             break  # 401: the server answers
         except OSError:

@@ -11,7 +11,9 @@ as coordinator."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
+
+from django.utils import timezone
 
 from .a11y import assert_accessible
 from .conftest import log_in, new_page
@@ -105,7 +107,7 @@ def test_family_plan_from_match_to_withdrawn_consent(browser, platform_url):
     assert "Leerkracht van Noah" in coordinator.content()
 
     # Two actions: one for the grandmother, one with a budget for the school.
-    due = (date.today() + timedelta(days=21)).isoformat()
+    due = (timezone.localdate() + timedelta(days=21)).isoformat()
     for performer, what, budget in (("Oma Hanna", "Noah naar school brengen", "0"),
                                     ("Petra Leerkracht", "Gesprek met Noah en zijn moeder", "150")):
         coordinator.goto(plan_url)
@@ -151,7 +153,7 @@ def test_family_plan_from_match_to_withdrawn_consent(browser, platform_url):
         coordinator.wait_for_load_state()
     else:
         open_form(coordinator, "Evaluatie vastleggen")
-    coordinator.fill("input[name=ev-date]", date.today().isoformat())
+    coordinator.fill("input[name=ev-date]", timezone.localdate().isoformat())
     for select in coordinator.locator("select[name^=ev-goal_]").all():
         select.select_option("1")
     coordinator.get_by_role("button", name="Evaluatie vastleggen").last.click()

@@ -17,8 +17,7 @@ from jeugdketen.brp import client
 from jeugdketen.brp.persoon import parse
 from jeugdketen.brp.standin import process
 from jeugdketen.brp.standin.store import PopulationError, Store, load_file
-
-from .. import brp
+from tests import brp
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "brp" / "population-example.json"
 PACKAGED = Path(client.__file__).parent / "data" / "population-example.json"
@@ -177,7 +176,7 @@ def test_an_answer_without_personen_is_unavailable(settings, tmp_path):
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
     class Odd(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             self.rfile.read(int(self.headers["Content-Length"]))
             data = b'{"type": "RaadpleegMetBurgerservicenummer"}'
             self.send_response(200)

@@ -15,9 +15,8 @@ from hypothesis import strategies as st
 from jeugdketen.access.actions import revoke_token
 from jeugdketen.access.models import AccessLogRecord, ApiToken
 from jeugdketen.registry.models import Household, Organisation, Person, Professional
-
-from .. import factories as f
-from ..conftest import ApiClient, person_payload, token_for
+from tests import factories as f
+from tests.conftest import ApiClient, person_payload, token_for
 
 PERSON_KEYS = {"id", "bsn", "system_id", "given_names", "family_name", "birth_date", "sex",
                "date_of_death", "postcode", "house_number", "house_letter",
@@ -367,7 +366,7 @@ def test_break_the_glass_through_the_api(api_client_for, registered, other_profe
 
 
 def test_register_a_household(api_client, registered):
-    from ..brp import in_brp
+    from tests.brp import in_brp
 
     kid_payload = person_payload(given_names="Pim", birth_date="2019-01-01")
     in_brp(bsn=kid_payload["bsn"], given_names="Pim", family_name=kid_payload["family_name"],

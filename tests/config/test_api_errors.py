@@ -18,8 +18,7 @@ from django.test import Client
 
 from jeugdketen.config import errors as error_answers
 from jeugdketen.registry.models import Household, Person
-
-from ..conftest import API, person_payload
+from tests.conftest import API, person_payload
 
 UUID0 = "00000000-0000-4000-8000-000000000000"
 
@@ -334,7 +333,7 @@ def test_a_busy_database_in_a_web_view_is_a_readable_503_page(professional, sett
                                                               monkeypatch):
     from django.db import OperationalError
 
-    from jeugdketen.web.views import tokens
+    from jeugdketen.access.views import tokens
 
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")

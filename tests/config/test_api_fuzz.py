@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -34,9 +35,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from .. import factories as f
-from ..brp import in_brp
-from ..conftest import token_for
+from tests import factories as f
+from tests.brp import in_brp
+from tests.conftest import token_for
 
 EXAMPLES = int(os.environ.get("JEUGDKETEN_FUZZ_EXAMPLES", "10"))
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -117,7 +118,7 @@ def world(db, in_test_transaction, municipality, postcode_address) -> World:
     ids["plan_id"] = plan.pk
     ids["action_id"] = plans.add_action(
         actor, plan.pk, description="Huisbezoek", organisation_id=org.pk,
-        due_on=date.today(), performer_professional_id=professional.pk).pk
+        due_on=timezone.localdate(), performer_professional_id=professional.pk).pk
     return World({"professional": token_for(professional.user),
                   "platform_admin": token_for(admin.user)}, ids)
 

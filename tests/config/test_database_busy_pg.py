@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from ..conftest import token_for
-from ..registry.test_concurrency_pg import committed, pg  # noqa: F401 (fixtures)
+from tests.conftest import token_for
+from tests.registry.test_concurrency_pg import committed, pg  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.postgres
 
@@ -35,7 +35,7 @@ def test_the_lock_timeout_is_configured(pg, db):  # noqa: F811
 def test_a_writer_waiting_too_long_for_a_row_lock_gets_503(committed):  # noqa: F811
     from django.test import Client
 
-    from .. import factories as f
+    from tests import factories as f
 
     admin = f.ProfessionalFactory(roles=["platform_admin"], organisation=committed)
     code = committed.municipality_id

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import socketserver
 import threading
+from typing import ClassVar
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -15,8 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from jeugdketen.config import mail
 from jeugdketen.referral_index import actions
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
+from tests import factories as f
 
 
 @pytest.mark.parametrize(("environ", "demo", "debug", "expected"), [
@@ -85,14 +85,14 @@ def test_in_a_demo_the_console_shows_the_e_mails(db, settings, capsys,
     """The other side of the test above: the console backend does print, so the absence
     of a print there means something."""
     settings.EMAIL_BACKEND = mail.backend({}, demo=True, debug=False)
-    a, b = make_match(django_capture_on_commit_callbacks)
+    a, _b = make_match(django_capture_on_commit_callbacks)
     assert a.email in capsys.readouterr().out
 
 
 class FakeSmtp(socketserver.StreamRequestHandler):
     """Just enough SMTP to accept messages; what arrives is in `received`."""
 
-    received: list[bytes] = []
+    received: ClassVar[list[bytes]] = []
 
     def handle(self) -> None:
         self.wfile.write(b"220 fake ESMTP\r\n")
@@ -124,7 +124,7 @@ def test_with_a_mail_server_the_match_e_mails_go_there(db, settings, capsys,
     settings.EMAIL_HOST, settings.EMAIL_PORT = server.server_address
     settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL = mail.smtp_security(environ)
     try:
-        a, b = make_match(django_capture_on_commit_callbacks)
+        a, _b = make_match(django_capture_on_commit_callbacks)
     finally:
         server.shutdown()
         server.server_close()

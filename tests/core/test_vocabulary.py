@@ -17,7 +17,7 @@ from django.utils.translation import trans_real
 from jeugdketen.access import policy
 from jeugdketen.core import vocabulary as v
 from jeugdketen.plans.templatetags import plan_page
-from jeugdketen.web.templatetags import jk
+from jeugdketen.ui.templatetags import jk
 
 ALL = [(name, member) for name, choices in v.VOCABULARIES.items() for member in choices]
 

@@ -15,9 +15,8 @@ from django.test import Client
 from jeugdketen.guide import loader
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Person, Professional
-
-from .. import brp
-from .. import factories as f
+from tests import brp
+from tests import factories as f
 
 GOOD_MELDCODE = {"steps": ["map_signals", "consult", "talk_client"], "suspicion": "yes",
                  "unsafe": "no", "help_possible": "yes", "help_accepted": "yes",

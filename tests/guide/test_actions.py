@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.models import AccessLogRecord
@@ -15,8 +14,8 @@ from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.core.errors import Refusal
 from jeugdketen.guide import actions, loader
 from jeugdketen.guide.models import GuideSession
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import GOOD_MELDCODE, register
 
 SIGNAL = {"health": ["unexplained_injuries", "addiction"], "social": ["crime_victim"],
@@ -82,10 +81,10 @@ def test_the_chain_event_carries_the_outcome_and_never_the_answers(actor, youth)
 def test_invalid_answers_store_nothing_and_name_the_question(actor, youth):
     since = last_log_id()
     events = ChainEvent.objects.count()
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refusal) as caught:
         actions.complete_session(actor, "meldcode", {"suspicion": "yes", "unsafe": "perhaps"},
                                  youth.pk)
-    assert caught.value.error_dict["answers.unsafe"][0].code == "yes_or_no"
+    assert next(e.rule for e in caught.value.errors if e.field == "answers.unsafe") == "yes_or_no"
     assert not GuideSession.objects.exists()
     assert ChainEvent.objects.count() == events
     assert logs_since(since) == []

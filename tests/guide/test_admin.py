@@ -14,8 +14,8 @@ from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.guide import actions, loader
 from jeugdketen.guide.models import AidVersion
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import GOOD_MELDCODE
 
 MELDCODE = (Path(loader.BUILTIN_DIR) / "meldcode.yaml").read_text(encoding="utf-8")

@@ -4,8 +4,8 @@ framework, and the reporting guidance's risk mapping and advice (domain.md secti
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.guide import engine, loader
 
 from .conftest import GOOD_MELDCODE
@@ -21,8 +21,8 @@ def meldrichtlijn():
     return loader.load("").aids["meldrichtlijn"]
 
 
-def rule_of(exc: ValidationError, question: str) -> str:
-    return exc.error_dict[f"answers.{question}"][0].code
+def rule_of(exc: Refusal, question: str) -> str:
+    return next(e.rule for e in exc.errors if e.field == f"answers.{question}")
 
 
 # --- the Meldcode -------------------------------------------------------------------------
@@ -79,19 +79,19 @@ def test_the_advice_for_each_meldcode_outcome_says_what_to_do_next():
 
 
 def test_a_question_after_an_exit_is_not_asked_and_answering_it_is_refused():
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refusal) as caught:
         engine.complete(meldcode(), {"suspicion": "yes", "unsafe": "yes", "help_possible": "no"})
     assert rule_of(caught.value, "help_possible") == "not_asked"
 
 
 def test_a_missing_answer_names_the_question():
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refusal) as caught:
         engine.complete(meldcode(), {"suspicion": "yes", "unsafe": "no"})
     assert rule_of(caught.value, "help_possible") == "required"
 
 
 def test_invalid_answers_name_the_question_and_the_rule():
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refusal) as caught:
         engine.complete(meldcode(), {"steps": ["map_signals", "fly"], "suspicion": "maybe",
                                      "bogus": "yes"})
     assert rule_of(caught.value, "steps") == "unknown_option"
@@ -100,7 +100,7 @@ def test_invalid_answers_name_the_question_and_the_rule():
 
 
 def test_a_step_the_aid_does_itself_cannot_be_ticked():
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refusal) as caught:
         engine.complete(meldcode(), {"steps": ["weigh"], "suspicion": "no"})
     assert rule_of(caught.value, "steps") == "not_tickable"
 
@@ -201,13 +201,13 @@ def test_without_any_risk_the_confirming_question_is_not_asked_and_no_signal_fol
     assert walk.outcome.id == "no_signal"
     assert "real_threat" not in [q.id for q in walk.asked]
     assert walk.answers == {area: [] for area in LIFE_AREAS}
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refusal) as caught:
         engine.complete(aid, {"real_threat": "yes"})
     assert rule_of(caught.value, "real_threat") == "not_asked"
 
 
 def test_with_a_risk_the_confirming_question_must_be_answered():
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refusal) as caught:
         engine.complete(meldrichtlijn(), {"material": ["money"]})
     assert rule_of(caught.value, "real_threat") == "required"
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.guide import actions
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import register
 from .test_web import visible_text
 

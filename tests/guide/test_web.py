@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from jeugdketen.guide import loader, views
 from jeugdketen.guide.models import GuideSession
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import GOOD_MELDCODE
 
 GUIDE_LOCALE = Path(__file__).resolve().parents[2] / "src" / "jeugdketen" / "guide" / "locale"

@@ -2,7 +2,7 @@
 (see world.py) with a session that passed the second factor, compared with the table
 below. The table is written from the rules (the access policy's docstring,
 tests/access/test_policy_table.py's docstring, the BRP design; the API table's docstring sums
-them up) and from what the pages are for (web/roles.py: each role sees the pages that can
+them up) and from what the pages are for (ui/roles.py: each role sees the pages that can
 work for it):
 
 - the pages of care work (registering persons and households, break the glass, the

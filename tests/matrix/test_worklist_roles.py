@@ -88,8 +88,8 @@ def test_an_action_past_its_date_is_the_coordinators(w: World) -> None:
 
 def test_another_municipalitys_officer_and_administrator_see_none_of_it(w: World) -> None:
     from jeugdketen.registry.models import Municipality
+    from tests import factories as f
 
-    from .. import factories as f
     from .world import _verified_session
 
     other = Municipality.objects.get(code="GM9952")

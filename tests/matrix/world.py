@@ -51,10 +51,9 @@ from jeugdketen.referral_index import actions as referral
 from jeugdketen.referral_index.models import Match, Message
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import CorrectionProposal, Person, Professional
-
-from .. import factories as f
-from ..brp import in_brp
-from ..conftest import token_for
+from tests import factories as f
+from tests.brp import in_brp
+from tests.conftest import token_for
 
 # The columns of the matrix, in this order.
 ACTORS = ("prof", "teach", "out", "coord", "priv", "anal", "fadm", "padm", "cit", "ocit",

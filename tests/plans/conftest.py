@@ -11,8 +11,7 @@ import pytest
 
 from jeugdketen.access.policy import Actor
 from jeugdketen.registry.models import Household, Organisation, Person, Professional
-
-from .. import factories as f
+from tests import factories as f
 
 
 @dataclass

@@ -26,8 +26,8 @@ from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry.actions import read_person
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import LEVELS, consent_all, coordinated_match_about
 
 pytestmark = pytest.mark.django_db

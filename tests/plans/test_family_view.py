@@ -22,8 +22,8 @@ from jeugdketen.access.policy import Action, Data, decide
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.models import ApprovalHow, Comment, PlanVersion
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import LEVELS
 
 pytestmark = pytest.mark.django_db

@@ -19,9 +19,9 @@ from django.utils.translation import override
 from jeugdketen.access.actions import withdraw_consent
 from jeugdketen.access.models import Consent
 from jeugdketen.core.vocabulary import VOCABULARIES
+from tests import factories as f
+from tests.web.conftest import visible_text
 
-from .. import factories as f
-from ..web.conftest import visible_text
 from .test_family_view import (  # noqa: F401  (fixtures)
     family_urls,
     full_plan,

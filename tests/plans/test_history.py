@@ -112,7 +112,7 @@ def test_no_future_and_no_start_after_today(family):
     with pytest.raises(ValueError):
         moment(timezone.now() + timedelta(hours=1))
     with pytest.raises(ValueError):
-        moment(datetime(2025, 1, 1, 10))  # naive
+        moment(datetime(2025, 1, 1, 10))  # noqa: DTZ001 - naive on purpose
 
 
 def test_an_evaluation_cannot_lie_after_the_moment_it_was_recorded(family):
@@ -128,7 +128,7 @@ def test_an_evaluation_cannot_lie_after_the_moment_it_was_recorded(family):
 
 
 def test_a_product_code_added_in_the_past(municipality, functional_admin):
-    from .. import factories as f
+    from tests import factories as f
 
     moment_ = at(timezone.localdate() - timedelta(days=700))
     actions.add_product_code(f.professional_actor(functional_admin), municipality.code,

@@ -14,8 +14,7 @@ from django.urls import reverse
 
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.plans import actions
-
-from .. import factories as f
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

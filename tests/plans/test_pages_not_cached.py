@@ -9,8 +9,7 @@ import pytest
 from django.test import Client
 
 from jeugdketen.referral_index import actions as referral
-
-from .. import factories as f
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

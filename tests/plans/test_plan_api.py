@@ -150,7 +150,7 @@ def test_goal_errors_name_the_field(api, family, plan, payload, field):
 
 
 def test_goal_for_someone_outside_the_household(api, family, plan):
-    from .. import factories as f
+    from tests import factories as f
 
     plan_id = str(plan.pk)
     stranger = f.PersonFactory()
@@ -270,8 +270,7 @@ def test_legal_basis_stands_in_for_consent(api, api_client_for, family, municipa
     """Issue 8: the certified institution records its own legal basis (its professional
     entered the family); the coordinator cannot record it for them."""
     from jeugdketen.access.models import LegalBasis
-
-    from .. import factories as f
+    from tests import factories as f
 
     plan_id = str(plan.pk)
     gi = f.OrganisationFactory(name="GI Noord", kind="certified_institution",
@@ -335,8 +334,7 @@ def test_the_agreed_coordinator_of_a_match_starts_a_plan_for_a_coordinator(
     is then the coordinator's to read, not the starter's."""
     from jeugdketen.core.errors import Refusal
     from jeugdketen.plans import actions
-
-    from .. import factories as f
+    from tests import factories as f
 
     colleague = f.ProfessionalFactory(
         organisation=f.OrganisationFactory(municipality=municipality, may_coordinate=True),

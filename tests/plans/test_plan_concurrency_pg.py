@@ -8,18 +8,16 @@ use): committed data, real threads with their own connections, PostgreSQL only.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.models import Plan
-
-from .. import factories as f
-from ..registry.test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
+from tests import factories as f
+from tests.registry.test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.postgres
 
@@ -46,7 +44,7 @@ def _givers(household):
     from jeugdketen.registry.models import Person
 
     return [str(p.pk) for p in Person.objects.filter(memberships__household=household)
-            if p.age_on(date.today()) >= 12]
+            if p.age_on(timezone.localdate()) >= 12]
 
 
 def test_simultaneous_starts_give_exactly_one_plan(committed):  # noqa: F811

@@ -23,8 +23,8 @@ from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.models import ApprovalHow, Plan, PlanAction
 from jeugdketen.referral_index.models import Message
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import LEVELS, consent_all
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,7 @@ from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions, selectors
-
-from .. import factories as f
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

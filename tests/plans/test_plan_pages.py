@@ -34,8 +34,8 @@ from jeugdketen.plans.models import (
     PlanVersion,
     TeamMember,
 )
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import LEVELS, consent_all
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from jeugdketen.access.models import AccessLogRecord
+from tests import factories as f
+from tests.pdf_text import extract_text
 
-from .. import factories as f
-from ..pdf_text import extract_text
 from . import test_family_view as family_view
 from .test_family_view import HANDOVER_REASON, login
 

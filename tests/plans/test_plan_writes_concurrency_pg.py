@@ -35,10 +35,10 @@ from jeugdketen.plans.models import (
     ProductCode,
     TeamMember,
 )
+from tests import factories as f
+from tests.parallel import N, call_at_once, events, one_wins, post_at_once, statuses
+from tests.registry.test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
 
-from .. import factories as f
-from ..parallel import N, call_at_once, events, one_wins, post_at_once, statuses
-from ..registry.test_concurrency_pg import committed, pg  # noqa: F401 - fixtures
 from .conftest import LEVELS
 
 pytestmark = pytest.mark.postgres

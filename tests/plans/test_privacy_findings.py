@@ -28,8 +28,8 @@ from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry.models import Professional
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import Family, consent_all, coordinated_match_about, rule_of
 
 pytestmark = pytest.mark.django_db

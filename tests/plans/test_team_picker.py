@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jeugdketen.plans import actions
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import consent_all
 
 pytestmark = pytest.mark.django_db

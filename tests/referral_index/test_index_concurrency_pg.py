@@ -16,10 +16,9 @@ from jeugdketen.access.actions import system_actor
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.models import Match, Message, RightsRequest, Signal
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
-from ..parallel import N, events, one_wins, post_at_once, statuses
-from ..registry.test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
+from tests import factories as f
+from tests.parallel import N, events, one_wins, post_at_once, statuses
+from tests.registry.test_concurrency_pg import committed, in_threads, pg  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.postgres
 

@@ -14,12 +14,11 @@ from django.utils.formats import date_format
 
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.referral_index import actions
-from jeugdketen.referral_index.documents import pdf
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
-from ..brp import in_brp, person_in_brp
-from ..pdf_text import extract_text
+from jeugdketen.ui.pdf import pdf
+from tests import factories as f
+from tests.brp import in_brp, person_in_brp
+from tests.pdf_text import extract_text
 
 pytestmark = pytest.mark.django_db
 

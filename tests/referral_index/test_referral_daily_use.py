@@ -31,8 +31,7 @@ from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.models import Match, Message
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.models import Signal
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
+from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
@@ -191,8 +190,7 @@ def test_the_rights_report_page_and_pdf_show_labels_and_local_dates(db):
     from django.utils.formats import date_format
 
     from jeugdketen.access.models import AccessLogRecord
-
-    from ..pdf_text import extract_text
+    from tests.pdf_text import extract_text
 
     a = signaller()
     privacy_officer = f.ProfessionalFactory(roles=["privacy_officer"], organisation=f.OrganisationFactory(
@@ -223,3 +221,30 @@ def test_the_rights_report_page_and_pdf_show_labels_and_local_dates(db):
     assert data["signals"][0]["status"] == "active"
     assert {r["action"] for r in data["received"]} <= {"create", "read", "update", "print", "export"}
     assert data["received"][0]["at"].endswith("+00:00")
+
+
+def test_an_extension_the_rules_refuse_is_shown_on_the_form_not_a_server_error(db):
+    """Shorter than the municipality's minimum, or a signal that has ended: the page says
+    why, on the field, and nothing changes."""
+    prof = signaller()
+    kid = youth(prof)
+    signal = actions.register_signal(f.professional_actor(prof), kid.pk, duration_days=365,
+                                     contact_phone="0612345678").signal
+    municipality = signal.organisation.municipality
+    municipality.min_signal_days = 200
+    municipality.save()
+    client = login(prof)
+    response = client.post(f"/verwijsindex/signalen/{signal.pk}/", {
+        "extend": "1", "e-duration_days": "182"})
+    assert response.status_code == 200
+    assert "ten minste 200 dagen" in response.content.decode()
+    signal.refresh_from_db()
+    assert signal.duration_days == 365
+
+    # Past its duration (retention has not ended it yet tonight): no longer the
+    # organisation's active signal, so the page is gone (403), never a server error.
+    Signal.objects.filter(pk=signal.pk).update(expires_on=signal.registered_on)
+    response = client.post(f"/verwijsindex/signalen/{signal.pk}/", {
+        "extend": "1", "e-duration_days": "730"})
+    assert response.status_code == 403
+    assert Signal.objects.get(pk=signal.pk).duration_days == 365

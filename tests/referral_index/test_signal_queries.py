@@ -15,8 +15,7 @@ from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.referral_index import actions
 from jeugdketen.referral_index.models import Match, Message
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
+from tests import factories as f
 
 # Statements per registration, savepoints not counted. The same on SQLite and PostgreSQL:
 # PostgreSQL takes the advisory locks in one statement and writes the access log in two,

@@ -15,8 +15,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from jeugdketen.registry.validators import BSN_RULE, is_valid_bsn, normalise_bsn
-
-from ..factories import SYNTHETIC_BSNS, check_digit, passes_elfproef
+from tests.factories import SYNTHETIC_BSNS, check_digit, passes_elfproef
 
 valid_bsns = st.sampled_from(SYNTHETIC_BSNS)
 
@@ -144,10 +143,10 @@ def test_a_non_digit_anywhere_is_a_format_error(bsn, position, char):
 @pytest.mark.parametrize(
     "value",
     [
-        "９９９９０００１８",  # fullwidth digits
+        "９９９９０００１８",  # fullwidth digits  # noqa: RUF001 - fullwidth digits on purpose
         "٩٩٩٩٠٠٠١٨",  # Arabic-Indic digits
         "९९९९०००१८",  # Devanagari digits
-        "99990001８",  # one fullwidth digit
+        "99990001８",  # one fullwidth digit  # noqa: RUF001 - fullwidth digits on purpose
         "¹²³⁴⁵⁶⁷⁸⁹",  # superscripts
     ],
 )

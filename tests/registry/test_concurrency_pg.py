@@ -27,9 +27,8 @@ from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import CorrectionProposal, Person, Registration
-
-from .. import factories as f
-from ..brp import in_brp, known
+from tests import factories as f
+from tests.brp import in_brp, known
 
 pytestmark = pytest.mark.postgres
 

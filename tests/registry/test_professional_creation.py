@@ -9,9 +9,8 @@ import pytest
 
 from jeugdketen.access.models import AccessLogRecord, ApiToken, User
 from jeugdketen.registry.models import Professional
-
-from .. import factories as f
-from ..conftest import ApiClient, person_payload
+from tests import factories as f
+from tests.conftest import ApiClient, person_payload
 
 
 def payload(organisation, **kw):

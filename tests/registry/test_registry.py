@@ -21,11 +21,10 @@ from jeugdketen.registry.models import (
     Person,
     Registration,
 )
-
-from .. import factories as f
-from ..brp import forget as brp_forget
-from ..brp import in_brp
-from ..conftest import person_payload
+from tests import factories as f
+from tests.brp import forget as brp_forget
+from tests.brp import in_brp
+from tests.conftest import person_payload
 
 
 def entered(*, brp: bool = True, **kw) -> actions.PersonInput:
@@ -217,7 +216,7 @@ def test_eight_digit_bsn_gets_its_leading_zero(professional):
 def test_a_bsn_in_other_digits_is_not_a_second_person(professional):
     bsn = f.synthetic_bsn()
     actions.register_person(f.professional_actor(professional), entered(bsn=bsn))
-    fullwidth = bsn.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    fullwidth = bsn.translate(str.maketrans("0123456789", "０１２３４５６７８９"))  # noqa: RUF001 - fullwidth digits on purpose
     with pytest.raises(Refusal) as info:
         actions.register_person(f.professional_actor(professional),
                                 entered(bsn=fullwidth, brp=False))
@@ -236,7 +235,7 @@ def test_unknown_wellformed_postcode_is_accepted_and_flagged(professional, postc
 
 
 @pytest.mark.parametrize("postcode", ["0123AB", "12345", "1234", "1234 A", "1234SA", "1234 ss",
-                                      "AB1234", "1234-AB", "１２３４AB"])
+                                      "AB1234", "1234-AB", "１２３４AB"])  # noqa: RUF001 - fullwidth digits on purpose
 def test_malformed_postcodes_are_refused(professional, postcode):
     with pytest.raises(Refusal) as info:
         actions.register_person(f.professional_actor(professional),

@@ -22,9 +22,8 @@ from django.utils import timezone
 from jeugdketen.access import actions as access_actions
 from jeugdketen.referral_index.models import Match, Message, MessageKind
 from jeugdketen.registry import actions as registry_actions
-
-from .. import factories as f
-from ..conftest import token_for
+from tests import factories as f
+from tests.conftest import token_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 
 from jeugdketen.referral_index import actions
-from jeugdketen.referral_index.documents import Document, Section, pdf, rights_report
+from jeugdketen.referral_index.documents import rights_report
 from jeugdketen.registry.models import Registration
-
-from .. import factories as f
-from ..pdf_text import extract_text
+from jeugdketen.ui.pdf import Document, Section, pdf
+from tests import factories as f
+from tests.pdf_text import extract_text
 
 NAME = ("Şükrü Łukasz", "Yılmaz-Nguyễn")
 FULL = " ".join(NAME)

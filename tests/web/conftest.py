@@ -18,9 +18,8 @@ from django.utils import translation
 from jeugdketen.access.models import User
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import OrganisationKind, Person, Professional
-
-from .. import brp
-from .. import factories as f
+from tests import brp
+from tests import factories as f
 
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "jeugdketen" / "locale"
 REASON = "Kind niet opgehaald op school, ouders onbereikbaar."

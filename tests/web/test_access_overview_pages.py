@@ -14,8 +14,8 @@ from django.urls import reverse
 from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import Action, Data, Decision, Ground, Target
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import visible_text
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jeugdketen.access.actions import issue_activation_code, system_actor
 from jeugdketen.access.models import AccessLogRecord, ActivationCode
 from jeugdketen.chainlog.models import ChainEvent
+from tests import factories as f
 
-from .. import factories as f
 from .test_web_auth import totp
 
 PASSWORD = "Een-lang-wachtwoord-42"

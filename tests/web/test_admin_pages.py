@@ -14,8 +14,7 @@ from jeugdketen.access.models import AccessLogRecord, ActivationCode, ApiToken
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.plans.models import ProductCode
 from jeugdketen.registry.models import Organisation, Professional
-
-from .. import factories as f
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from jeugdketen.registry.models import CorrectionProposal, Person
 from jeugdketen.registry.validators import split_house_number
+from tests import brp
+from tests import factories as f
 
-from .. import brp
-from .. import factories as f
 from .conftest import visible_text
 
 

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jeugdketen.access.lockout import client_address, cool_off
 from jeugdketen.config.api import client_ip
-from jeugdketen.web.views.common import access_point
+from jeugdketen.ui.pages import access_point
 
 from .conftest import dutch_leftovers, visible_text
 from .test_web_auth import totp

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from jeugdketen.access.models import AccessLogRecord
+from tests import factories as f
+from tests.plans.conftest import family as plan_family  # noqa: F401  (a fixture)
 
-from .. import factories as f
-from ..plans.conftest import family as plan_family  # noqa: F401  (a fixture)
 from .conftest import register, visible_text
 
 pytestmark = pytest.mark.django_db

@@ -125,7 +125,7 @@ def test_queries_do_not_grow_with_the_list(professional, client_for):
 
 def test_household_register_searches_when_the_list_is_cut(professional, other_professional,
                                                           client_for, monkeypatch):
-    from jeugdketen.web.views import households
+    from jeugdketen.registry.views import households
 
     monkeypatch.setattr(households, "MAX_CANDIDATES", 2)
     for given in ("Anna", "Bram", "Cor"):

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.referral_index.models import Signal
-from jeugdketen.web.pickers import PICKER_LIMIT
+from jeugdketen.ui.pickers import PICKER_LIMIT
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import register, visible_text
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from jeugdketen.referral_index import actions
 from jeugdketen.registry.models import Registration
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import dutch_leftovers, visible_text
 
 

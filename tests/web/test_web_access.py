@@ -13,8 +13,8 @@ from django.utils import timezone
 from jeugdketen.access.models import AccessLogRecord, BreakGlassReview
 from jeugdketen.access.policy import MIN_EMERGENCY_REASON
 from jeugdketen.registry import actions
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import REASON, register, visible_text
 
 

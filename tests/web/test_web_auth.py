@@ -20,8 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jeugdketen.access.actions import issue_activation_code, system_actor
 from jeugdketen.access.models import ApiToken, hash_token
 from jeugdketen.registry.models import CorrectionProposal
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import anonymous, dutch_leftovers, register, visible_text
 
 PASSWORD = "Een-lang-wachtwoord-42"

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from jeugdketen.access.actions import issue_token
 from jeugdketen.registry import actions, selectors
+from tests import factories as f
 
-from .. import factories as f
 from .conftest import REASON, anonymous, dutch_leftovers, visible_text
 
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.registry.models import Household, Person
+from tests import brp
+from tests import factories as f
 
-from .. import brp
-from .. import factories as f
 from .conftest import register, visible_text
 
 URL = "/personen/nieuw/"

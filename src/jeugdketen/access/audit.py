@@ -29,8 +29,8 @@ from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError, connection, connections, models, transaction
 from django.utils import timezone
 
 from jeugdketen.access.models import AccessLogRecord, AccessLogShard, AuditAnchor, Outcome
@@ -41,6 +41,7 @@ GENESIS = "0" * 64
 MAX_SHARDS = 64  # the chain heads made by migration access 0003
 P = ParamSpec("P")
 R = TypeVar("R")
+M = TypeVar("M", bound=models.Model)
 
 
 class AccessDenied(Exception):
@@ -201,7 +202,7 @@ def reserve_ids(count: int) -> list[int]:
             cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
                            [_pg_sequence(cursor), count])
             return sorted(int(r[0]) for r in cursor.fetchall())
-        cursor.execute(f"SELECT {_SQLITE_LAST_ID}", [RECORD_TABLE])  # noqa: S608
+        cursor.execute(f"SELECT {_SQLITE_LAST_ID}", [RECORD_TABLE])
         first = int(cursor.fetchone()[0]) + 1
         return list(range(first, first + count))
 
@@ -477,13 +478,14 @@ def _per_person(target: Target) -> list[Target]:
     return [target]
 
 
-def get_or_deny(actor: Actor, action: Action, data: Data, queryset: Any, pk: Any,
-                what: str = "record") -> Any:
+def get_or_deny(actor: Actor, action: Action, data: Data,
+                queryset: models.QuerySet[M] | models.Manager[M], pk: Any,
+                what: str = "record") -> M:
     """The record, or AccessDenied as for a forbidden one: an unknown or malformed id and a
     record without a ground look the same from outside (and both are logged as denied)."""
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
         raise AccessDenied(actor, action, Target(data, object_id=str(pk)[:64]),
                            Decision.deny(f"no such {what}")) from None
 
@@ -542,7 +544,7 @@ _WRITTEN: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.Cont
     "write_path_records", default=None)
 # Raised after the permission check by a domain rule or a field rule: the policy allowed
 # the attempt, the platform refused it.
-REFUSALS = (Refusal, ValidationError)
+REFUSALS = (Refusal,)
 
 
 def refusal_reason(refusal: Exception) -> str:
@@ -791,7 +793,7 @@ def _verify_shard(job: _ShardJob, tick: Callable[[int], None] | None = None) -> 
                 break
             for row in rows:
                 if fix:
-                    row = _at_as_text(row)  # noqa: PLW2901
+                    row = _at_as_text(row)
                 expected += 1
                 seq, digest, version = row[_SEQ], row[-1], row[_VERSION]
                 if version == HASH_VERSION:

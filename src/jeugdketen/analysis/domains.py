@@ -5,7 +5,9 @@ stress judgement per child (domain.md section 3)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import ClassVar
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 STALE_AFTER_DAYS = 30  # ZRM: information older than 30 days is not used
@@ -51,7 +53,7 @@ class Stress:
     POSITIVE = "positive"
     TOLERABLE = "tolerable"
     TOXIC = "toxic"
-    LABELS = {
+    LABELS: ClassVar[dict[str, str | Promise]] = {
         POSITIVE: _("positieve stress"),
         TOLERABLE: _("toelaatbare stress"),
         TOXIC: _("toxische stress"),

@@ -49,7 +49,7 @@ class AnalysisForm(PlanForm):
         if child:
             self.fields["stress_level"] = forms.ChoiceField(
                 label=_("Stress bij dit kind"), required=False,
-                choices=[("", _("Niet beoordeeld"))] + list(Stress.LABELS.items()))
+                choices=[("", _("Niet beoordeeld")), *list(Stress.LABELS.items())])
             self.fields["stress_note"] = forms.CharField(
                 label=_("Toelichting op de stress"), required=False, max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}))

@@ -14,8 +14,8 @@ from jeugdketen.analysis.forms import AnalysisForm
 from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.views.base import PlanView
 from jeugdketen.registry.models import Person
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import page
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import page
 
 
 def analysis_form(view: PlanView, person: Person, data: Any = None) -> AnalysisForm:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("plannen/", include("jeugdketen.analysis.urls")),
     path("gezin/", include("jeugdketen.plans.family_urls")),
     path("", include("jeugdketen.web.urls")),
+    path("", include("jeugdketen.registry.urls")),
+    path("", include("jeugdketen.access.urls")),
 ]
 
 handler400 = "jeugdketen.config.errors.bad_request"

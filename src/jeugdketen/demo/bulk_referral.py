@@ -434,7 +434,7 @@ def match_check(*, pairs: int = 2_000, singles: int = 200, seed: int = 2026, thr
                         Actor(user=prof.user, professional=prof, access_point=point), youth,
                         today=today)
                     res = (reg.created, len(reg.matches))
-                except Exception as exc:  # noqa: BLE001 - counted and reported
+                except Exception as exc:
                     with lock:
                         errors.append(f"{type(exc).__name__}: {exc}"[:200])
                     res = (False, -1)

@@ -31,6 +31,7 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from jeugdketen.access.actions import system_actor
 from jeugdketen.access.policy import AccessPoint, Actor
@@ -276,7 +277,7 @@ def build(*, seed: int = 2026, households: int = 1500, professionals: int = 120,
     # by the professional who met them.
     rng = random.Random(seed + 1)
     bsns = test_bsns(random.Random(seed + 2))
-    today = date.today()
+    today = timezone.localdate()
     families = [_family(rng, bsns, today, rng.choice(addresses), h, names)
                 for h in range(households)]
     _into_brp(example_population() + [doc for family in families for doc in family.population])
@@ -447,15 +448,15 @@ def _citizens_and_extras(rng: random.Random, staff: list[Professional],
         other = (HouseholdMember.objects.filter(
             household__created_by=demo_prof, relation="parent", person__bsn__in=custody_holders,
             household__members__relation="child",
-            household__members__person__birth_date__gt=date.today() - timedelta(days=11 * 365),
-            household__members__person__birth_date__lt=date.today() - timedelta(days=5 * 365))
+            household__members__person__birth_date__gt=timezone.localdate() - timedelta(days=11 * 365),
+            household__members__person__birth_date__lt=timezone.localdate() - timedelta(days=5 * 365))
             .exclude(household=household_member.household).exclude(person__in=taken)
             .select_related("person").order_by("person__bsn").first())
         if other is not None:
             user_model.objects.create_user("demo.gezin", password=DEMO_PASSWORD,
                                            person=other.person)
     youth = (Person.objects.filter(memberships__relation="child",
-                                   birth_date__lte=date.today() - timedelta(days=17 * 365))
+                                   birth_date__lte=timezone.localdate() - timedelta(days=17 * 365))
              .exclude(bsn__isnull=True).order_by("bsn").first())
     if youth and not user_model.objects.filter(username="demo.jongere").exists():
         user_model.objects.create_user("demo.jongere", password=DEMO_PASSWORD, person=youth)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -21,7 +20,7 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Target, decide
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
-from jeugdketen.core.errors import Refusal
+from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.guide import engine, loader
 from jeugdketen.guide.models import AidVersion, GuideSession
 from jeugdketen.guide.schema import Aid
@@ -74,8 +73,8 @@ def complete_session(actor: Actor, slug: str, answers: dict[str, Any],
     if not decision.allowed:
         raise audit.AccessDenied(actor, Action.CREATE, target, decision)
     if not isinstance(answers, dict):
-        raise ValidationError({"answers": [ValidationError(
-            _("Geef de antwoorden als een object: {vraag: antwoord}."), code="object")]})
+        raise Refusal.invalid([FieldError("answers", "object", _(
+            "Geef de antwoorden als een object: {vraag: antwoord}."))])
     walk = engine.complete(aid, answers)
     assert walk.outcome is not None and actor.professional is not None
     session = GuideSession.objects.create(
@@ -249,7 +248,7 @@ def read_version(actor: Actor, version_id: Any) -> tuple[AidVersion, Aid]:
 def activate_version(actor: Actor, version_id: Any) -> AidVersion:
     """Put an uploaded version in use (professionals get it from their next step on); the
     version in use before is retired. Sessions keep the version they were answered with."""
-    version, aid = read_version(actor, version_id)
+    version, _aid = read_version(actor, version_id)
     audit.authorize(actor, Action.UPDATE, _admin_target(str(version.pk)))
     version = AidVersion.objects.select_for_update().get(pk=version.pk)
     if version.active:

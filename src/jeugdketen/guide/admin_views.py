@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from jeugdketen.core.errors import Refusal
 from jeugdketen.guide import actions, loader
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, page, refusal_to_messages
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, page, refusal_to_messages
 
 
 def can_adapt_aids(user: Any) -> bool:

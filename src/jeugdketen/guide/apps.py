@@ -24,7 +24,7 @@ class GuideConfig(AppConfig):
 
         checks.register()
         from jeugdketen.guide.views import can_open
-        from jeugdketen.web.context import register_navigation
+        from jeugdketen.ui.navigation import register_navigation
 
         register_navigation("guide_index", _("Signaalgids"), can_open,
                             ("guide_index", "guide_step", "guide_sessions", "guide_session",

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.guide.schema import (
     NO,
     YES,
@@ -43,8 +43,11 @@ class AnswerInvalid(Exception):
         self.message = message
         self.params = params or {}
 
-    def as_error(self) -> ValidationError:
-        return ValidationError(self.message, code=self.rule, params=self.params)
+    def as_error(self, field: str) -> FieldError:
+        """This answer's problem as the error of input field `field` (the message with its
+        parameters filled in)."""
+        message = self.message % self.params if self.params else self.message
+        return FieldError(field, self.rule, str(message))
 
 
 def normalise(question: Question, value: Any) -> Any:
@@ -114,9 +117,10 @@ class Walk:
                     if o.reminder is not None and o.tickable and o.id not in ticked]
         return out
 
-    def error(self) -> ValidationError:
-        return ValidationError({f"answers.{key}": [problem.as_error()]
-                                for key, problem in self.errors.items()})
+    def error(self) -> Refusal:
+        """Invalid input naming every question (as `answers.<question id>`) with its rule."""
+        return Refusal.invalid([problem.as_error(f"answers.{key}")
+                                for key, problem in self.errors.items()])
 
 
 def holds(cond: Any, answers: dict[str, Any], risk_codes: set[str]) -> bool:
@@ -204,8 +208,8 @@ def walk(aid: Aid, answers: dict[str, Any], *, partial: bool = False) -> Walk:
 
 
 def complete(aid: Aid, answers: dict[str, Any]) -> Walk:
-    """A full walk that ends in an outcome, or a ValidationError naming every question
-    (as `answers.<question id>`) with its rule."""
+    """A full walk that ends in an outcome, or a Refusal (invalid input) naming every
+    question (as `answers.<question id>`) with its rule."""
     result = walk(aid, answers)
     if result.errors:
         raise result.error()

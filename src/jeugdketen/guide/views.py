@@ -13,20 +13,20 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from jeugdketen.core.errors import Refusal
 from jeugdketen.guide import actions, engine, loader
 from jeugdketen.guide.models import GuideSession
 from jeugdketen.guide.schema import Aid, Question
 from jeugdketen.registry.actions import read_listed, read_person
 from jeugdketen.registry.models import Person
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, page, page_number
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, page, page_number
 
 PER_PAGE = 25
 CARRIED = "a-"  # hidden: an earlier step's answer
@@ -198,7 +198,9 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_step(request, aid, following, following.pending, person_id=person_id)
     try:
         return _finish(request, aid, following, person_id)
-    except ValidationError as exc:  # pragma: no cover - the walk was checked step by step
+    except Refusal as exc:  # pragma: no cover - the walk was checked step by step
+        if not exc.is_invalid_input:
+            raise
         return _render_step(request, aid, walk, current, value=raw,
                             error=" ".join(exc.messages), person_id=person_id)
 
@@ -270,8 +272,8 @@ def sessions(request: HttpRequest) -> HttpResponse:
     """The organisation's sessions the professional may see, searched by the child's name,
     BSN or birth date (only among these), paged; each session and each person named is
     logged as read, in a number of queries that does not grow with the list."""
-    from jeugdketen.web import listing
-    from jeugdketen.web.lookup import person_search
+    from jeugdketen.registry.selectors import person_search
+    from jeugdketen.ui import listing
 
     actor = actor_for(request)
     search = listing.search_text(request)

@@ -9,8 +9,8 @@ class PlansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from jeugdketen.web import roles as r
-        from jeugdketen.web.context import register_navigation
+        from jeugdketen.ui import roles as r
+        from jeugdketen.ui.navigation import register_navigation
 
         register_navigation("my_plans", _("Mijn plannen"), r.can_care,
                             ("my_plans", "plan_start", "plan", "plan_versions"))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from jeugdketen.plans.actions import FamilyPage
 from jeugdketen.plans.models import GOAL_LEVELS
 from jeugdketen.plans.templatetags.plan_page import euro, t_change, t_score
-from jeugdketen.referral_index.documents import Document, Section, pdf
+from jeugdketen.ui.pdf import Document, Section, pdf
 
 
 def _day(day: date | None) -> str:

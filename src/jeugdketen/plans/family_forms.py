@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jeugdketen.access.models import DataCategory
-from jeugdketen.web.forms import DATE_FORMATS, DATE_INVALID, DateInput, UtrechtForm
+from jeugdketen.ui.forms import DATE_FORMATS, DATE_INVALID, DateInput, UtrechtForm
 
 MAX_COMMENT = 2000
 

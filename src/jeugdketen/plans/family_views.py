@@ -59,8 +59,8 @@ from jeugdketen.plans.templatetags.plan_page import plain_line, t_delta
 from jeugdketen.plans.versions import diff
 from jeugdketen.plans.views.base import lost_access as team_access_lost
 from jeugdketen.registry.models import Organisation, Person
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, page, refusal_to_form, submit
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, page, refusal_to_form, submit
 
 # The five goal-attainment levels, said in words (0 is what was agreed).
 LEVEL_WORDS = {
@@ -95,7 +95,7 @@ def family_plans(request: HttpRequest) -> HttpResponse:
     shown = plans_of_citizen(actor)
     me = actor.person
     too_young = me is not None and me.age_on(timezone.localdate()) < PARENT_SEES_UNTIL_AGE
-    from jeugdketen.web.worklist import waiting_versions
+    from jeugdketen.plans.selectors import waiting_versions
 
     waiting = waiting_versions(shown)
     for plan in shown:

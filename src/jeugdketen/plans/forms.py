@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jeugdketen.access.models import DataCategory, LegalBasisKind
 from jeugdketen.plans.models import ApprovalHow, CloseReason, Concern
-from jeugdketen.web.forms import (
+from jeugdketen.ui.forms import (
     DATE_FORMATS,
     DATE_INVALID,
     WIDGET_CLASSES,
@@ -592,7 +592,7 @@ class LegalBasisForm(PlanForm):
                     "van Veilig Thuis Veilig Thuis."),
         error_messages={"required": _("Kies de organisatie.")})
     kind = forms.ChoiceField(label=_("Soort grondslag"),
-                             choices=[("", _("Kies de soort"))] + list(LegalBasisKind.choices),
+                             choices=[("", _("Kies de soort")), *list(LegalBasisKind.choices)],
                              error_messages={"required": _("Kies de soort grondslag.")})
     reference = forms.CharField(
         label=_("Kenmerk"), max_length=100,

@@ -37,7 +37,7 @@ from jeugdketen.access.policy import (
 )
 from jeugdketen.chainlog.actions import emit, emit_many
 from jeugdketen.chainlog.vocabulary import Activity
-from jeugdketen.core.errors import Refusal
+from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.referral_index.models import (
     ARCHIVE_YEARS,
     LAST_AGE,
@@ -162,20 +162,20 @@ def register_signal(
     prof = actor.professional
     assert prof is not None
     duration = MAX_DURATION_DAYS if duration_days is None else int(duration_days)
-    errors: dict[str, list[ValidationError]] = {}
+    errors: list[FieldError] = []
     if not 1 <= duration <= MAX_DURATION_DAYS:
-        errors["duration_days"] = [ValidationError(
-            _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."), code="duration_range")]
+        errors.append(FieldError("duration_days", "duration_range", _(
+            "De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar).")))
     if contact_email:
         try:
             validate_email(contact_email)
         except ValidationError:
-            errors["contact_email"] = [ValidationError(_("Geen geldig e-mailadres."), code="email")]
+            errors.append(FieldError("contact_email", "email", _("Geen geldig e-mailadres.")))
     if contact_phone and not re.fullmatch(r"[0-9+ ()-]{6,20}", contact_phone):
-        errors["contact_phone"] = [ValidationError(
-            _("Een telefoonnummer bestaat uit cijfers, spaties en + ( ) -."), code="phone_format")]
+        errors.append(FieldError("contact_phone", "phone_format", _(
+            "Een telefoonnummer bestaat uit cijfers, spaties en + ( ) -.")))
     if errors:
-        raise ValidationError(errors)
+        raise Refusal.invalid(errors)
     if person.date_of_death is not None:
         raise Refusal("deceased", _("Op een overleden jongere kan geen signaal worden afgegeven."),
                       field="person_id")
@@ -184,10 +184,10 @@ def register_signal(
             "De verwijsindex is voor jongeren tot hun 23ste verjaardag."), field="person_id")
     minimum = _municipality_of_person(person, prof).min_signal_days
     if duration < minimum:
-        raise ValidationError({"duration_days": [ValidationError(
-            _("De looptijd is ten minste %(n)s dagen (de keuze van de gemeente): een signaal "
-              "is geen zoekvraag. Trek een signaal dat ten onrechte is afgegeven in.")
-            % {"n": minimum}, code="duration_minimum")]})
+        raise Refusal.invalid([FieldError("duration_days", "duration_minimum", _(
+            "De looptijd is ten minste %(n)s dagen (de keuze van de gemeente): een signaal "
+            "is geen zoekvraag. Trek een signaal dat ten onrechte is afgegeven in.")
+            % {"n": minimum})])
     parents = _parents(person)
     _lock([f"person:{person.pk}", *(f"parent:{p}" for p in parents),
            f"address:{_address_key(person)}"])
@@ -470,9 +470,8 @@ def _own_signal(actor: Actor, signal_id: Any, action: Action) -> Signal:
 @audit.write_path
 def withdraw_signal(actor: Actor, signal_id: Any, *, reason: str, today: date | None = None) -> Signal:
     if reason not in (EndReason.UNJUSTIFIED, EndReason.RISK_GONE):
-        raise ValidationError({"reason": [ValidationError(
-            _("Reden is 'unjustified' (ten onrechte) of 'risk_gone' (risico is weg)."),
-            code="withdraw_reason")]})
+        raise Refusal.invalid([FieldError("reason", "withdraw_reason", _(
+            "Reden is 'unjustified' (ten onrechte) of 'risk_gone' (risico is weg)."))])
     _lock_youth_of(signal_id)
     signal = _own_signal(actor, signal_id, Action.UPDATE)
     today = today or timezone.localdate()
@@ -530,13 +529,13 @@ def extend_signal(actor: Actor, signal_id: Any, *, duration_days: int) -> Signal
         raise Refusal("signal_ended", _("Dit signaal is verlopen en kan niet meer worden verlengd."),
                       status=409)
     if not 1 <= int(duration_days) <= MAX_DURATION_DAYS:
-        raise ValidationError({"duration_days": [ValidationError(
-            _("De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."), code="duration_range")]})
+        raise Refusal.invalid([FieldError("duration_days", "duration_range", _(
+            "De looptijd is 1 tot en met 730 dagen (ten hoogste 2 jaar)."))])
     minimum = _municipality(signal).min_signal_days
     if int(duration_days) < minimum:
-        raise ValidationError({"duration_days": [ValidationError(
-            _("De looptijd is ten minste %(n)s dagen (de keuze van de gemeente).") % {"n": minimum},
-            code="duration_minimum")]})
+        raise Refusal.invalid([FieldError("duration_days", "duration_minimum", _(
+            "De looptijd is ten minste %(n)s dagen (de keuze van de gemeente).")
+            % {"n": minimum})])
     if int(duration_days) == signal.duration_days:
         return signal  # already so (a repeated request): nothing changes, nothing to count
     signal.duration_days = int(duration_days)
@@ -1173,21 +1172,21 @@ def record_rights_request(actor: Actor, person_id: Any, *, kind: str, requested_
     from jeugdketen.referral_index.models import RightsKind, RightsRequest
 
     person = _person_for_rights(actor, person_id, Action.CREATE)
-    errors = {}
+    errors: list[FieldError] = []
     if kind not in RightsKind.values:
-        errors["kind"] = [ValidationError(_("Soort is inspection, correction, copy of objection."),
-                                          code="rights_kind")]
+        errors.append(FieldError("kind", "rights_kind", _(
+            "Soort is inspection, correction, copy of objection.")))
     if not (requested_by or "").strip():
-        errors["requested_by"] = [ValidationError(_("Dit veld is verplicht."), code="required")]
+        errors.append(FieldError("requested_by", "required", _("Dit veld is verplicht.")))
     elif "\x00" in requested_by:
-        errors["requested_by"] = [ValidationError(_("Het teken NUL (0x00) is niet toegestaan."),
-                                                  code="null_characters_not_allowed")]
+        errors.append(FieldError("requested_by", "null_characters_not_allowed", _(
+            "Het teken NUL (0x00) is niet toegestaan.")))
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
-        errors["received_on"] = [ValidationError(_("De ontvangstdatum ligt niet in de toekomst."),
-                                                 code="not_in_future")]
+        errors.append(FieldError("received_on", "not_in_future", _(
+            "De ontvangstdatum ligt niet in de toekomst.")))
     if errors:
-        raise ValidationError(errors)
+        raise Refusal.invalid(errors)
     request = RightsRequest.objects.create(
         person=person, kind=kind, requested_by=requested_by.strip()[:200], received_on=received_on,
         due_on=received_on + timedelta(days=RIGHTS_ANSWER_DAYS))
@@ -1205,10 +1204,10 @@ def answer_rights_request(actor: Actor, request_id: Any, *, granted: bool, outco
     audit.authorize(actor, Action.UPDATE, Target(Data.RIGHTS_REQUEST, person=request.person,
                                                  object_id=str(request.pk)))
     if not (outcome or "").strip():
-        raise ValidationError({"outcome": [ValidationError(_("Beschrijf de uitkomst."), code="required")]})
+        raise Refusal.invalid([FieldError("outcome", "required", _("Beschrijf de uitkomst."))])
     if "\x00" in outcome:
-        raise ValidationError({"outcome": [ValidationError(
-            _("Het teken NUL (0x00) is niet toegestaan."), code="null_characters_not_allowed")]})
+        raise Refusal.invalid([FieldError("outcome", "null_characters_not_allowed", _(
+            "Het teken NUL (0x00) is niet toegestaan."))])
     if request.answered_on is not None:
         raise Refusal("already_answered", _("Dit verzoek is al beantwoord."), status=409,
                       field="outcome")

@@ -10,8 +10,8 @@ class ReferralIndexConfig(AppConfig):
 
     def ready(self) -> None:
         from jeugdketen.inbox import unread_of_user
-        from jeugdketen.web import roles as r
-        from jeugdketen.web.context import register_navigation
+        from jeugdketen.ui import roles as r
+        from jeugdketen.ui.navigation import register_navigation
 
         def municipal_coordinator(user: object) -> bool:
             return "coordinator" in r.roles_of(user)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jeugdketen.web.forms import UtrechtForm
+from jeugdketen.ui.forms import UtrechtForm
 
 DURATIONS = [
     (730, _("2 jaar (het maximum)")),
@@ -62,7 +62,7 @@ class LookupForm(UtrechtForm):
     bsn = forms.CharField(label=_("BSN van de jongere"), max_length=11)
 
     def clean_bsn(self) -> str:
-        from jeugdketen.web.forms import clean_bsn
+        from jeugdketen.registry.forms import clean_bsn
 
         return clean_bsn(self.cleaned_data["bsn"])
 

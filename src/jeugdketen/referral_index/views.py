@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,8 +21,8 @@ from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.selectors import households_for_match
-from jeugdketen.referral_index import actions
-from jeugdketen.referral_index.documents import pdf, readable, rights_report
+from jeugdketen.referral_index import actions, pickers
+from jeugdketen.referral_index.documents import readable, rights_report
 from jeugdketen.referral_index.forms import (
     AnswerForm,
     ExtendForm,
@@ -34,9 +33,10 @@ from jeugdketen.referral_index.forms import (
     WithdrawForm,
 )
 from jeugdketen.referral_index.models import MatchStatus
-from jeugdketen.web import listing, lookup, pickers
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import (
+from jeugdketen.registry import selectors as lookup
+from jeugdketen.ui import listing
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import (
     actor_for,
     page,
     page_number,
@@ -44,6 +44,7 @@ from jeugdketen.web.views.common import (
     refusal_to_messages,
     submit,
 )
+from jeugdketen.ui.pdf import pdf
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -89,7 +90,7 @@ def register(request: HttpRequest) -> HttpResponse:
     prof = actor.professional
     if prof is None or not prof.organisation.may_signal:
         return render(request, "referral_index/not_authorised.html", status=403)
-    # The child picker: searched among the own youth only (web.pickers); each listed is read.
+    # The child picker: searched among the own youth only (referral_index.pickers); each listed is read.
     chosen = (request.POST if request.method == "POST" else request.GET).get("person", "")
     picked = pickers.youth(actor, "" if request.method == "POST" else
                            listing.search_text(request), chosen=chosen)
@@ -102,10 +103,11 @@ def register(request: HttpRequest) -> HttpResponse:
             result = actions.register_signal(
                 actor, data["person"], duration_days=data["duration_days"],
                 contact_phone=data["contact_phone"], contact_email=data["contact_email"])
-        except ValidationError as exc:
-            refusal_to_form(form, exc)
         except Refusal as exc:
-            form.add_error("person", exc.message)
+            if exc.is_invalid_input:
+                refusal_to_form(form, exc)
+            else:  # a rule about the youth (deceased, too old, ...)
+                form.add_error("person", exc.message)
         else:
             if not result.created:
                 messages.info(request, _("Uw organisatie heeft al een actief signaal op deze "
@@ -129,15 +131,16 @@ def detail(request: HttpRequest, signal_id: int) -> HttpResponse:
     if request.method == "POST":
         if "withdraw" in request.POST:
             withdraw_form = WithdrawForm(request.POST, prefix="w")
-            if withdraw_form.is_valid():
-                actions.withdraw_signal(actor, signal.pk, reason=withdraw_form.cleaned_data["reason"])
+            if submit(request, withdraw_form, lambda data: actions.withdraw_signal(
+                    actor, signal.pk, reason=data["reason"])) is not None:
                 messages.success(request, _("Het signaal is ingetrokken. Het matcht niet meer."))
                 return redirect("my_signals")
         elif "extend" in request.POST:
             extend_form = ExtendForm(request.POST, prefix="e")
-            if extend_form.is_valid():
-                actions.extend_signal(actor, signal.pk,
-                                      duration_days=extend_form.cleaned_data["duration_days"])
+            # A refusal (shorter than the municipality's minimum, an ended signal) is shown
+            # on the form, not a server error.
+            if submit(request, extend_form, lambda data: actions.extend_signal(
+                    actor, signal.pk, duration_days=data["duration_days"])) is not None:
                 messages.success(request, _("De looptijd is aangepast."))
                 return redirect("signal_detail", signal_id=signal.pk)
     return render(request, "referral_index/detail.html", {

@@ -7,7 +7,7 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self) -> None:
-        from jeugdketen.web.context import register_navigation
+        from jeugdketen.ui.navigation import register_navigation
         from jeugdketen.web.views.admin_accounts import can_administer
 
         register_navigation("admin_organisations", _("Organisaties en accounts"),

@@ -289,19 +289,9 @@ def _corrections(own: str) -> list[Item]:
 # --- the family -----------------------------------------------------------------------------
 
 
-def waiting_versions(plans: list[Any]) -> dict[Any, Any]:
-    """Per open plan: its newest version when that still waits for approval."""
-    from jeugdketen.plans.models import PlanVersion
-
-    open_ids = [p.pk for p in plans if p.is_open]
-    newest: dict[Any, Any] = {}
-    for version in PlanVersion.objects.filter(plan_id__in=open_ids).order_by("plan_id", "number"):
-        newest[version.plan_id] = version
-    return {pid: v for pid, v in newest.items() if v.approved_at is None}
-
-
 def _family(actor: Actor) -> list[Item]:
     from jeugdketen.plans.actions import plans_of_citizen
+    from jeugdketen.plans.selectors import waiting_versions
 
     plans = plans_of_citizen(actor)  # logged as read, like the family's own list
     items = []

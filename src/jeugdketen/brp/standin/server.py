@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jeugdketen.brp.standin.store import Store
 
+# The BRP counts ages by the date in the Netherlands.
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BASE_PATH = "/haalcentraal/api/brp"
 MAX_BODY = 64 * 1024
 # The Persoon's properties, and those the API always adds (they may not be asked for).
@@ -76,7 +79,7 @@ def select(persoon: dict[str, Any], fields: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for path in fields:
         if path == "leeftijd":
-            age = _age(persoon, date.today())
+            age = _age(persoon, datetime.now(AMSTERDAM).date())
             if age is not None:
                 out["leeftijd"] = age
             continue
@@ -162,7 +165,7 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: StandinServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by default
+    def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
 
@@ -192,7 +195,7 @@ class Handler(BaseHTTPRequestHandler):
 
     do_GET = do_PUT = do_PATCH = do_DELETE = _not_allowed  # noqa: N815
 
-    def do_POST(self) -> None:  # noqa: N802 - the http.server hook
+    def do_POST(self) -> None:
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.access.models import LegalBasisKind
 from jeugdketen.plans.forms import CATEGORY_LABELS
-from jeugdketen.web.templatetags import jk
+from jeugdketen.ui.templatetags import jk
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ the choices its forms offer and the forms' registry.
 Every read and write goes through the actions (plans.actions, access.actions), which ask
 the access policy and log. A form is shown only when the policy would allow what it does;
 a refusal of an action lands on the field it names, with what the user typed kept in the
-form (web.views.common: submit, refusal_to_form; docs/decisions/0008-one-error-model.md)."""
+form (ui.pages: submit, refusal_to_form; docs/decisions/0008-one-error-model.md)."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ from jeugdketen.plans.forms import (
 )
 from jeugdketen.plans.models import Plan
 from jeugdketen.registry.models import Person
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, forbidden_response, page
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, forbidden_response, page
 
 # A refusal about the scores of an evaluation or of closing concerns the form as a whole
 # (each goal's score has a field of its own; none is named "scores").

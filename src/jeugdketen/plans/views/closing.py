@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from jeugdketen.plans import actions
 from jeugdketen.plans.forms import CloseForm
 from jeugdketen.plans.views.base import SCORE_FIELDS, PlanView, _done, _refused_page, form_page
-from jeugdketen.web.views.common import submit
+from jeugdketen.ui.pages import submit
 
 
 @form_page("afsluiten")

@@ -18,7 +18,7 @@ from jeugdketen.plans.views.base import (
     form_page,
     handles,
 )
-from jeugdketen.web.views.common import forbidden_response, submit
+from jeugdketen.ui.pages import forbidden_response, submit
 
 
 @handles("toestemming")

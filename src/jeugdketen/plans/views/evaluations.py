@@ -19,7 +19,7 @@ from jeugdketen.plans.views.base import (
     _refused_page,
     form_page,
 )
-from jeugdketen.web.views.common import submit
+from jeugdketen.ui.pages import submit
 
 
 @form_page("evaluatie")

@@ -17,16 +17,16 @@ from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.forms import StartForm
 from jeugdketen.plans.views.base import _coordinator_choices
+from jeugdketen.registry import selectors as lookup
+from jeugdketen.registry.actions import visible_persons
 from jeugdketen.registry.models import Household
-from jeugdketen.web import lookup
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import (
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import (
     actor_for,
     forbidden_response,
     page,
     refusal_to_form,
     refusal_to_messages,
-    visible_persons,
 )
 
 # --- my plans ---------------------------------------------------------------------------
@@ -53,8 +53,8 @@ def my_plans(request: HttpRequest) -> HttpResponse:
     """The plans the professional coordinates or is in the team of, searched by a family
     member's name, BSN or birth date (only among these plans), sorted and paged; each
     listed plan is logged as read for every member."""
-    from jeugdketen.web import listing
-    from jeugdketen.web.lookup import person_search
+    from jeugdketen.registry.selectors import person_search
+    from jeugdketen.ui import listing
 
     actor = actor_for(request)
     prof = actor.professional

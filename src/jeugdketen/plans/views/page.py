@@ -20,8 +20,8 @@ from jeugdketen.plans.models import GOAL_LEVELS
 from jeugdketen.plans.templatetags.plan_page import euro, t_change, t_delta
 from jeugdketen.plans.templatetags.plan_page import t_score as t_score_text
 from jeugdketen.plans.views.base import PlanView, _day, _forms, _long_day, _short_day, lost_access
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, page
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, page
 
 
 def _history(scores: list[tuple[date, int]]) -> SafeString:
@@ -146,7 +146,8 @@ def _team_picked(view: PlanView, form: Form | None) -> Any:
     searched with ?team_zoek= when the page is asked without JavaScript."""
     if form is None:
         return None
-    from jeugdketen.web import listing, pickers
+    from jeugdketen.plans import pickers
+    from jeugdketen.ui import listing
 
     chosen = str(form["professional_id"].value() or "")
     search = "" if view.posted else listing.search_text(view.request, "team_zoek")

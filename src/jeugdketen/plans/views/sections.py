@@ -25,7 +25,7 @@ from jeugdketen.plans.views.base import (
     form_page,
     handles,
 )
-from jeugdketen.web.views.common import refusal_to_form, submit
+from jeugdketen.ui.pages import refusal_to_form, submit
 
 
 @handles("onderdelen")

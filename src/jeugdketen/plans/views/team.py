@@ -23,7 +23,7 @@ from jeugdketen.plans.views.base import (
     form_page,
     handles,
 )
-from jeugdketen.web.views.common import submit
+from jeugdketen.ui.pages import submit
 
 
 @handles("team-professional")

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from jeugdketen.plans import actions
 from jeugdketen.plans.versions import diff
 from jeugdketen.plans.views.base import PlanView, _bound, _done, _family_name, handles
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, page, submit
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, page, submit
 
 PARTS = {
     "coordinator": gettext_lazy("Regisseur"),

@@ -48,6 +48,7 @@ from jeugdketen.registry.actions.reference import (
     read_municipalities,
 )
 from jeugdketen.registry.actions.refresh import Refreshed, apply_brp, refresh_from_brp
+from jeugdketen.registry.actions.visible import visible_persons
 
 __all__ = [
     "MAX_MEMBERS",
@@ -86,4 +87,5 @@ __all__ = [
     "set_professional_active",
     "update_organisation",
     "update_professional",
+    "visible_persons",
 ]

@@ -27,9 +27,9 @@ from jeugdketen.core.errors import Refusal
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality, OrganisationKind, Professional, Role
 from jeugdketen.registry.selectors import administered_municipality
-from jeugdketen.web import roles as r
-from jeugdketen.web.listing import Paging, search_text
-from jeugdketen.web.views.common import (
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.listing import Paging, search_text
+from jeugdketen.ui.pages import (
     actor_for,
     page,
     page_number,
@@ -79,7 +79,7 @@ class ProfessionalForm(forms.Form):
 
 class NewProfessionalForm(ProfessionalForm):
     username = forms.CharField(label=gettext_lazy("Gebruikersnaam"), max_length=150)
-    field_order = ["username", "full_name", "email", "phone", "roles"]
+    field_order = ["username", "full_name", "email", "phone", "roles"]  # noqa: RUF012 - Django's
 
 
 def role_names(roles: list[str]) -> str:

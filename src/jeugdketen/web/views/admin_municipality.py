@@ -22,8 +22,8 @@ from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions as plans
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality
+from jeugdketen.ui.pages import actor_for, page, refusal_to_messages, submit
 from jeugdketen.web.views.admin_accounts import can_administer
-from jeugdketen.web.views.common import actor_for, page, refusal_to_messages, submit
 
 
 class SettingsForm(forms.Form):

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.views import LoginView, redirect_to_login
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,8 +32,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jeugdketen.access import actions, lockout
 from jeugdketen.access.audit import AccessDenied
+from jeugdketen.ui.pages import actor_for
 from jeugdketen.web.forms import ActivationForm, CodeForm, LoginForm
-from jeugdketen.web.views.common import actor_for
 
 ISSUER = "Jeugdketen"
 
@@ -185,12 +184,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 def _verify(request: HttpRequest, device: TOTPDevice, next_url: str) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-            allowed, _info = locked.verify_is_allowed()
-            ok = allowed and locked.verify_token(form.cleaned_data["code"])
-        if ok:
-            otp_login(request, locked)
+        verified, allowed = actions.verify_second_factor(
+            actor_for(request), device.pk, form.cleaned_data["code"])
+        if verified is not None:
+            otp_login(request, verified)
             login_completed(request)
             return redirect(next_url or "home")
         _code_error(form, allowed)

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from jeugdketen.web import roles as r
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, page
 from jeugdketen.web import worklist
-from jeugdketen.web.views.common import actor_for, page
 
 
 def _url(name: str) -> str:

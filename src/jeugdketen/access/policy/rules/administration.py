@@ -5,14 +5,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jeugdketen.access.policy.base import (
+    ADMIN_ROLES,
+    PRIVILEGED_ROLES,
+    STATUTORY_KINDS,
+    Actor,
+    Decision,
+    first_role,
+)
+from jeugdketen.access.policy.target import Scope, Target
 from jeugdketen.core.vocabulary import Action, Data, Ground
 
-from ..base import ADMIN_ROLES, PRIVILEGED_ROLES, STATUTORY_KINDS, Actor, Decision, first_role
-from ..target import Scope, Target
 from .common import Rule
 
 if TYPE_CHECKING:
-    from ..facts import Facts
+    from jeugdketen.access.policy.facts import Facts
 
 
 def organisations_and_professionals(actor: Actor, action: Action, target: Target,

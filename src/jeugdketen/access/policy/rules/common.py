@@ -9,15 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from jeugdketen.access.policy.base import (
+    CARE_ROLES,
+    PARENT_SEES_UNTIL_AGE,
+    Actor,
+    Decision,
+    first_role,
+)
+from jeugdketen.access.policy.target import Target
 from jeugdketen.core.vocabulary import Action, Ground
 
-from ..base import CARE_ROLES, PARENT_SEES_UNTIL_AGE, Actor, Decision, first_role
-from ..target import Target
-
 if TYPE_CHECKING:
+    from jeugdketen.access.policy.facts import Facts
     from jeugdketen.registry.models import Household, Person
-
-    from ..facts import Facts
 
 # A rule: a pure function of who asks, what they do, to what, and the facts.
 Rule: TypeAlias = Callable[[Actor, Action, Target, "Facts"], Decision]

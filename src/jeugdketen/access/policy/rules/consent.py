@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jeugdketen.access.policy.base import CARE_ROLES, Actor, Decision, first_role
+from jeugdketen.access.policy.target import Target
 from jeugdketen.core.vocabulary import Action, Data, Ground
 
-from ..base import CARE_ROLES, Actor, Decision, first_role
-from ..target import Target
 from .common import Rule, citizen_ground, person_ground, supervises
 
 if TYPE_CHECKING:
+    from jeugdketen.access.policy.facts import Facts
     from jeugdketen.plans.models import Plan
-
-    from ..facts import Facts
 
 
 def _plan_of(target: Target, facts: Facts) -> Plan | None:

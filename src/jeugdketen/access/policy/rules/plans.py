@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from jeugdketen.access.policy.base import (
+    CARE_ROLES,
+    CATEGORY_OF,
+    PARENT_SEES_UNTIL_AGE,
+    Actor,
+    Decision,
+    first_role,
+)
+from jeugdketen.access.policy.target import FamilyConsent, Target
 from jeugdketen.core.vocabulary import Action, Data, Ground
 
-from ..base import CARE_ROLES, CATEGORY_OF, PARENT_SEES_UNTIL_AGE, Actor, Decision, first_role
-from ..target import FamilyConsent, Target
 from .common import Rule, citizen_ground, ground_for_all
 
 if TYPE_CHECKING:
+    from jeugdketen.access.policy.facts import Facts
     from jeugdketen.registry.models import Person
-
-    from ..facts import Facts
 
 
 def joins_on(facts: Facts, organisation_id: int, members: tuple[Person, ...], plan_id: Any,

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jeugdketen.access.policy.base import CARE_ROLES, Actor, Decision, first_role
+from jeugdketen.access.policy.target import Target
 from jeugdketen.core.vocabulary import Action, Data, Ground
 
-from ..base import CARE_ROLES, Actor, Decision, first_role
-from ..target import Target
 from .common import Rule, supervises
 
 if TYPE_CHECKING:
-    from ..facts import Facts
+    from jeugdketen.access.policy.facts import Facts
 
 
 def signal(actor: Actor, action: Action, target: Target, facts: Facts) -> Decision:

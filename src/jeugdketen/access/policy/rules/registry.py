@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jeugdketen.access.policy.base import (
+    CARE_ROLES,
+    MIN_EMERGENCY_REASON,
+    Actor,
+    Decision,
+    first_role,
+)
+from jeugdketen.access.policy.target import Target
 from jeugdketen.core.vocabulary import Action, Data, Ground
 
-from ..base import CARE_ROLES, MIN_EMERGENCY_REASON, Actor, Decision, first_role
-from ..target import Target
 from .common import (
     Rule,
     citizen_ground,
@@ -18,7 +24,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..facts import Facts
+    from jeugdketen.access.policy.facts import Facts
 
 
 def base_data(actor: Actor, action: Action, target: Target, facts: Facts) -> Decision:

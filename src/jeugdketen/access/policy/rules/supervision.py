@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jeugdketen.access.policy.base import Actor, Decision
+from jeugdketen.access.policy.target import Target
 from jeugdketen.core.vocabulary import Action, Data, Ground
 
-from ..base import Actor, Decision
-from ..target import Target
 from .common import Rule, citizen_ground, supervises
 
 if TYPE_CHECKING:
-    from ..facts import Facts
+    from jeugdketen.access.policy.facts import Facts
 
 
 def access_log(actor: Actor, action: Action, target: Target, facts: Facts) -> Decision:

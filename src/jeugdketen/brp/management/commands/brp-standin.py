@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = ("The BRP stand-in: `load FILE.json` adds persons in the BRP API's Persoon shape "
             "(a JSON list; --replace keeps only these); `serve` answers POST /personen.")
     # The stand-in serves anywhere; it is the platform that refuses it in production.
-    requires_system_checks: list[str] = []
+    requires_system_checks: list[str] = []  # noqa: RUF012 - Django's attribute, never mutated
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)

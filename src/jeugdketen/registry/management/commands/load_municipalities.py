@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from jeugdketen.core.errors import Refusal
 from jeugdketen.registry.actions import load_municipalities
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         path = Path(opts["csv_file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        on = opts["ended_on"] or date(date.today().year, 1, 1)
+        on = opts["ended_on"] or date(timezone.localdate().year, 1, 1)
         try:
             with path.open(encoding=opts["encoding"], newline="") as fh:
                 result = load_municipalities(fh, on=on)

@@ -5,7 +5,7 @@ denied access into the 403 page, the one way a page shows an action's refusal
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.contrib import messages
@@ -19,10 +19,8 @@ from django.utils.cache import add_never_cache_headers
 from jeugdketen.access.actions import actor_for_user
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.lockout import client_address
-from jeugdketen.access.policy import AccessPoint, Action, Actor, Data, Target, decide
+from jeugdketen.access.policy import AccessPoint, Actor
 from jeugdketen.core.errors import Refusal, as_refusal, field_errors
-from jeugdketen.registry.actions import read_person
-from jeugdketen.registry.models import Person
 
 ViewFunc = Callable[..., HttpResponse]
 T = TypeVar("T")
@@ -109,23 +107,6 @@ def submit(request: HttpRequest, form: Form, action: Callable[[dict[str, Any]], 
     except (Refusal, ValidationError) as exc:
         refusal_to_form(form, exc, field_map)
         return None
-
-
-def may_read(actor: Actor, person: Person) -> bool:
-    """Ask the policy (a pure question, nothing is written) whether the actor may read
-    this person's base data."""
-    return decide(actor, Action.READ, Target(Data.BASE_DATA, person=person)).allowed
-
-
-def visible_persons(actor: Actor, persons: Iterable[Person]) -> list[Person]:
-    """Of these persons, the ones the actor may see, each read through the action (so
-    every one shown is logged as read). Persons without a ground are left out without a
-    trace on the page."""
-    shown = []
-    for person in persons:
-        if may_read(actor, person):
-            shown.append(read_person(actor, person.pk))
-    return shown
 
 
 MAX_PAGE = 100_000  # far beyond any list; larger numbers would overflow the SQL offset

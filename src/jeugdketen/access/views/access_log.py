@@ -20,20 +20,16 @@ from jeugdketen.access.actions import (
     review_break_glass,
 )
 from jeugdketen.access.audit import AccessDenied
+from jeugdketen.access.forms import ReviewForm
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Action, Data, Target, decide
 from jeugdketen.core.errors import Refusal
+from jeugdketen.registry import selectors
 from jeugdketen.registry.actions import read_person
-from jeugdketen.web import lookup
-from jeugdketen.web import roles as r
-from jeugdketen.web.forms import BsnForm, PeriodForm, ReviewForm
-from jeugdketen.web.views.common import (
-    actor_for,
-    may_read,
-    page,
-    page_number,
-    refusal_to_messages,
-)
+from jeugdketen.registry.forms import BsnForm
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.forms import PeriodForm
+from jeugdketen.ui.pages import actor_for, page, page_number, refusal_to_messages
 
 
 class AccessFilterForm(PeriodForm):
@@ -79,9 +75,9 @@ def _children(request: HttpRequest) -> list[Any]:
     if own is None:
         return []
     children = []
-    for child in lookup.custody_children(own):
+    for child in selectors.custody_children(own):
         allowed = decide(actor, Action.READ, Target(Data.ACCESS_LOG, person=child)).allowed
-        if allowed and may_read(actor, child):
+        if allowed and selectors.may_read(actor, child):
             children.append(read_person(actor, child.pk))
     return children
 
@@ -96,11 +92,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         form = BsnForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             actor = actor_for(request)
-            person_id = lookup.person_id_for_bsn(form.cleaned_data["bsn"])
+            person_id = selectors.person_id_for_bsn(form.cleaned_data["bsn"])
             # A person of another municipality is answered like an unknown BSN: the answer
             # never tells whether the chain knows someone the officer does not supervise.
             if person_id is not None and not decide(actor, Action.READ, Target(
-                    Data.ACCESS_LOG, person=lookup.person_for_policy(person_id))).allowed:
+                    Data.ACCESS_LOG, person=selectors.person_for_policy(person_id))).allowed:
                 person_id = None
             if person_id is None:
                 # An unknown person: logged as a denied attempt too.
@@ -119,7 +115,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             children=_children(request),
             subject_is_self=True,
         )
-    return render(request, "web/access_overview.html", context)
+    return render(request, "access/access_overview.html", context)
 
 
 @page(r.can_see_access_overview)
@@ -127,8 +123,8 @@ def person_log(request: HttpRequest, person_id: str) -> HttpResponse:
     actor = actor_for(request)
     context = _filtered(request, actor, person_id)
     subject_name = ""
-    person = lookup.person_for_policy(person_id)
-    if person is not None and r.is_citizen(request.user) and may_read(actor, person):
+    person = selectors.person_for_policy(person_id)
+    if person is not None and r.is_citizen(request.user) and selectors.may_read(actor, person):
         subject_name = str(read_person(actor, person.pk))
     context.update(
         person_id=person_id,
@@ -137,7 +133,7 @@ def person_log(request: HttpRequest, person_id: str) -> HttpResponse:
         family_view=r.is_citizen(request.user),
         subject_is_self=bool(actor.person is not None and str(actor.person.pk) == str(person_id)),
     )
-    return render(request, "web/access_log.html", context)
+    return render(request, "access/access_log.html", context)
 
 
 def _review_of(record: AccessLogRecord) -> Any:
@@ -156,7 +152,7 @@ def _review_list(request: HttpRequest, bound: ReviewForm | None = None,
          "form": bound if bound is not None and u.pk == bound_id else ReviewForm(record_id=u.pk)}
         for u in uses
     ]
-    return render(request, "web/review_list.html", {"items": items, "show_all": show_all})
+    return render(request, "access/review_list.html", {"items": items, "show_all": show_all})
 
 
 @page(r.can_review)
@@ -179,20 +175,20 @@ def review(request: HttpRequest, record_id: int) -> HttpResponse:
             if htmx:
                 record = AccessLogRecord.objects.select_related("review__reviewed_by").get(
                     pk=record_id)
-                return render(request, "web/partials/review_block.html",
+                return render(request, "access/partials/review_block.html",
                               {"item": {"record": record, "review": _review_of(record),
                                         "form": None},
                                "notice": exc.message})
             refusal_to_messages(request, exc)
             return redirect("review_list")
         if htmx:
-            return render(request, "web/partials/review_block.html",
+            return render(request, "access/partials/review_block.html",
                           {"item": {"record": result.record, "review": result, "form": None},
                            "just_reviewed": True})
         messages.success(request, _("Uw beoordeling is opgeslagen."))
         return redirect("review_list")
     if htmx:
-        return render(request, "web/partials/review_block.html",
+        return render(request, "access/partials/review_block.html",
                       {"item": {"record": {"pk": record_id}, "review": None, "form": form}})
     # Without JavaScript: the whole list again, this form with its errors and its text.
     return _review_list(request, form, record_id)

@@ -13,25 +13,25 @@ from django.utils.translation import gettext_lazy
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Data, Target, decide
 from jeugdketen.core.errors import Refusal
+from jeugdketen.registry import selectors
 from jeugdketen.registry.actions import (
     PersonInput,
     list_registered,
     read_person,
     register_person,
+    visible_persons,
 )
+from jeugdketen.registry.forms import EmergencyForm, PersonForm
 from jeugdketen.registry.models import Person
 from jeugdketen.registry.selectors import households_of, registered_by, siblings_of
-from jeugdketen.web import listing, lookup
-from jeugdketen.web import roles as r
-from jeugdketen.web.forms import EmergencyForm, PersonForm
-from jeugdketen.web.views.common import (
+from jeugdketen.ui import listing
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import (
     actor_for,
     forbidden_response,
-    may_read,
     page,
     refusal_to_form,
     submit,
-    visible_persons,
 )
 
 PER_PAGE = 25
@@ -51,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     search = listing.search_text(request)
     sort = listing.sort_key(request, PERSON_SORTS)
-    where = lookup.person_search(search)
+    where = selectors.person_search(search)
     paging = listing.paging(request, registered_by(actor.professional, where).count(), PER_PAGE)
     persons = list_registered(actor, limit=PER_PAGE, offset=paging.offset, where=where,
                               order=PERSON_SORTS[sort][1])
@@ -60,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "sort_options": [(key, label) for key, (label, _order) in PERSON_SORTS.items()],
         **paging.context(len(persons)),
     }
-    return render(request, "web/persons.html", context)
+    return render(request, "registry/persons.html", context)
 
 
 def _person_input(form: PersonForm) -> PersonInput:
@@ -102,10 +102,10 @@ def register(request: HttpRequest) -> HttpResponse:
             except Refusal as exc:
                 if exc.is_invalid_input:
                     refusal_to_form(form, exc)
-                    return render(request, "web/register_person.html", {"form": form})
+                    return render(request, "registry/register_person.html", {"form": form})
                 # The BRP cannot be reached, or too many mismatches: nothing was written.
                 form.add_error(None, exc.message)
-                return render(request, "web/register_person.html", {"form": form},
+                return render(request, "registry/register_person.html", {"form": form},
                               status=exc.status)
             else:
                 # The same message whether or not the BSN was known: the platform never
@@ -116,7 +116,7 @@ def register(request: HttpRequest) -> HttpResponse:
                         "Deze postcode staat nog niet in de postcodetabel (bijvoorbeeld een "
                         "nieuwe straat). De wijk blijft daarom leeg."))
                 return redirect("person", person_id=registered.person.pk)
-    return render(request, "web/register_person.html", {"form": form})
+    return render(request, "registry/register_person.html", {"form": form})
 
 
 def _households(actor: Any, person: Person) -> list[dict[str, Any]]:
@@ -125,15 +125,15 @@ def _households(actor: Any, person: Person) -> list[dict[str, Any]]:
     see. Another organisation's household of the person is not even mentioned."""
     shown = []
     for household in households_of(person):
-        everyone = tuple(m.person for m in lookup.household_members(household.pk))
+        everyone = tuple(m.person for m in selectors.household_members(household.pk))
         if not decide(actor, Action.READ, Target(Data.HOUSEHOLD, household=household,
                                                  members=everyone)).allowed:
             continue
         members = []
-        for member in lookup.household_members(household.pk):
+        for member in selectors.household_members(household.pk):
             if member.person_id == person.pk:
                 members.append({"person": person, "relation": member.relation, "self": True})
-            elif may_read(actor, member.person):
+            elif selectors.may_read(actor, member.person):
                 members.append({"person": read_person(actor, member.person_id),
                                 "relation": member.relation, "self": False})
         if len(members) > 1:
@@ -158,7 +158,7 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "plans_to_join": _plans_to_join(actor, person),
     }
     context["starts"] = _starting_points(actor, person, households)
-    return render(request, "web/person.html", context)
+    return render(request, "registry/person.html", context)
 
 
 YOUTH_UNTIL_AGE = 23  # the reference index holds signals on youth under 23
@@ -185,7 +185,7 @@ def _starting_points(actor: Any, person: Person, households: list[dict[str, Any]
         and person.age_on(timezone.localdate()) < YOUTH_UNTIL_AGE
         and decide(actor, Action.CREATE, Target(Data.SIGNAL, person=person)).allowed)
     for household in households:
-        everyone = tuple(m.person for m in lookup.household_members(household["id"]))
+        everyone = tuple(m.person for m in selectors.household_members(household["id"]))
         plan = household_plan(actor, household["id"], everyone)
         if plan.open_plan_id and plan.may_read:
             starts["plans"].append({"household": household, "open_plan_id": plan.open_plan_id})
@@ -245,7 +245,7 @@ def legal_basis(request: HttpRequest, person_id: str) -> HttpResponse:
                                     "hem; uw organisatie kan nu in het team van het "
                                     "gezinsplan."))
         return redirect("person", person_id=person.pk)
-    return render(request, "web/legal_basis.html", {"person": person, "form": form})
+    return render(request, "registry/legal_basis.html", {"person": person, "form": form})
 
 
 @page(r.can_care)
@@ -253,7 +253,7 @@ def emergency(request: HttpRequest) -> HttpResponse:
     form = EmergencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Only now, with a written reason, is the BSN looked up.
-        person_id = lookup.person_id_for_bsn(form.cleaned_data["bsn"])
+        person_id = selectors.person_id_for_bsn(form.cleaned_data["bsn"])
         actor = actor_for(request, emergency_reason=form.cleaned_data["reason"])
         try:
             # An unknown BSN is logged as a denied attempt, like any other.
@@ -264,8 +264,8 @@ def emergency(request: HttpRequest) -> HttpResponse:
             form.add_error("bsn", _("Met dit BSN is niemand gevonden. Controleer het nummer."))
         else:
             # Did the professional already have a normal ground? Then it was no emergency.
-            normal = may_read(actor_for(request), person)
+            normal = selectors.may_read(actor_for(request), person)
             context = {"person": person, "reason": form.cleaned_data["reason"],
                        "was_emergency": not normal}
-            return render(request, "web/emergency_result.html", context)
-    return render(request, "web/emergency.html", {"form": form})
+            return render(request, "registry/emergency_result.html", context)
+    return render(request, "registry/emergency.html", {"form": form})

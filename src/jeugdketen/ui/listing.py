@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from jeugdketen.web.views.common import page_number
+from jeugdketen.ui.pages import page_number
 
 SEARCH_MAX = 100  # characters of a search that are used
 

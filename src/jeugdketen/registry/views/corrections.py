@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.core.errors import Refusal
 from jeugdketen.registry.actions import decide_correction, list_open_corrections
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, page
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, page
 
 
 @page(r.can_correct)
 def corrections(request: HttpRequest) -> HttpResponse:
     proposals = list_open_corrections(actor_for(request))
-    return render(request, "web/corrections.html", {"proposals": proposals})
+    return render(request, "registry/corrections.html", {"proposals": proposals})
 
 
 @page(r.can_correct)
@@ -43,7 +43,7 @@ def decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
     else:
         done = _("De terugmelding is afgewezen. De basisgegevens blijven zoals de BRP ze heeft.")
     if request.headers.get("HX-Request") == "true":
-        return render(request, "web/partials/correction_done.html",
+        return render(request, "registry/partials/correction_done.html",
                       {"proposal_id": proposal_id, "message": error or done,
                        "error": bool(error), "proposal": proposal})
     if error:

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.access.actions import issue_token, revoke_token
 from jeugdketen.access.models import ApiToken
-from jeugdketen.web import roles as r
-from jeugdketen.web.views.common import actor_for, page
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, page
 
 
 def _user_id(request: HttpRequest) -> int:
@@ -27,7 +27,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_token = ""
     if request.method == "POST":
         new_token = issue_token(actor_for(request), request.user)  # type: ignore[arg-type]
-    return render(request, "web/tokens.html",
+    return render(request, "access/tokens.html",
                   {"tokens": _own_tokens(request), "new_token": new_token})
 
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jeugdketen.web import roles as r
+from jeugdketen.ui import roles as r
 
 # (url name, label, who sees it, url names that mark it current)
 NAVIGATION: list[tuple[str, Any, Callable[[Any], bool], tuple[str, ...]]] = [

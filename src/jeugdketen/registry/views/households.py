@@ -12,16 +12,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from jeugdketen.core.errors import Refusal
+from jeugdketen.registry import selectors
 from jeugdketen.registry.actions import (
     MemberInput,
     list_registered,
     read_person,
     register_household,
 )
-from jeugdketen.web import listing, lookup
-from jeugdketen.web import roles as r
-from jeugdketen.web.forms import RELATION_CHOICES
-from jeugdketen.web.views.common import actor_for, forbidden_response, may_read, page
+from jeugdketen.registry.forms import RELATION_CHOICES
+from jeugdketen.ui import listing
+from jeugdketen.ui import roles as r
+from jeugdketen.ui.pages import actor_for, forbidden_response, page
 
 MAX_CANDIDATES = 200
 MEMBER_ERROR = re.compile(r"^members\[(\d+)\]\.(\w+)$")
@@ -63,9 +64,9 @@ def register(request: HttpRequest) -> HttpResponse:
     # Searched (without JavaScript, over all own persons) when there are more than fit:
     # the chosen ones always stay. Listing counts as reading each person listed.
     search = "" if request.method == "POST" else listing.search_text(request)
-    where = lookup.person_search(search)
+    where = selectors.person_search(search)
     if where is not None:
-        where |= Q(pk__in=[pid for pid in selected if lookup.is_uuid(pid)])
+        where |= Q(pk__in=[pid for pid in selected if selectors.is_uuid(pid)])
     candidates = list_registered(actor, limit=MAX_CANDIDATES, where=where)
     rows = [
         {
@@ -90,7 +91,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "limited": len(candidates) >= MAX_CANDIDATES, "search": search,
         "max_candidates": MAX_CANDIDATES,
     }
-    return render(request, "web/register_household.html", context)
+    return render(request, "registry/register_household.html", context)
 
 
 @page()
@@ -101,7 +102,7 @@ def detail(request: HttpRequest, household_id: str) -> HttpResponse:
     from jeugdketen.access.policy import Action, Data, Target, decide
 
     actor = actor_for(request)
-    rows = lookup.household_members(household_id)
+    rows = selectors.household_members(household_id)
     if not rows or not decide(actor, Action.READ, Target(
             Data.HOUSEHOLD, household=rows[0].household,
             members=tuple(m.person for m in rows))).allowed:
@@ -109,7 +110,7 @@ def detail(request: HttpRequest, household_id: str) -> HttpResponse:
     members = [
         {"person": read_person(actor, m.person_id), "relation": m.relation}
         for m in rows
-        if may_read(actor, m.person)
+        if selectors.may_read(actor, m.person)
     ]
     if not members:
         return forbidden_response(request, logged=False)
@@ -117,8 +118,8 @@ def detail(request: HttpRequest, household_id: str) -> HttpResponse:
     if r.can_care(request.user):
         from jeugdketen.plans.selectors import household_plan
 
-        everyone = tuple(m.person for m in lookup.household_members(household_id))
+        everyone = tuple(m.person for m in selectors.household_members(household_id))
         plan = household_plan(actor, household_id, everyone)
-    return render(request, "web/household.html", {"members": members,
+    return render(request, "registry/household.html", {"members": members,
                                                   "household_id": household_id,
                                                   "plan": plan})
