@@ -14,10 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.registry.models import Person, Registration
-
-from .. import factories as f
-from ..brp import in_brp
-from ..conftest import is_postgres
+from tests import factories as f
+from tests.brp import in_brp
+from tests.conftest import is_postgres
 
 # Statements per request, savepoints not counted (the test's own transaction turns the
 # action's BEGIN/COMMIT into them), through the API (the token lookup included).

@@ -332,7 +332,7 @@ def _insert_or_lock(candidate: Person) -> Person:
            "ON CONFLICT (bsn) DO UPDATE SET bsn = excluded.bsn "
            f"RETURNING {columns}")
     params = [f.get_db_prep_save(getattr(candidate, f.attname), connection) for f in fields]
-    return list(Person.objects.raw(sql, params))[0]
+    return next(iter(Person.objects.raw(sql, params)))
 
 
 def _register_and_lock_head(professional: Professional, person: Person) -> Any:
