@@ -53,7 +53,8 @@ def _score(value: Any, field_name: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise Refusal("domain_score", _("Een score is een geheel getal van 1 tot 5."),
                       field=field_name)
-    return value
+    score: int = value
+    return score
 
 
 def _words(value: Any, field_name: str) -> str:

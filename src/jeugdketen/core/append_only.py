@@ -13,7 +13,7 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or remove a row of an append-only table."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError(f"{self.model.__name__} is append-only")
 

@@ -14,6 +14,9 @@ module imports nothing of the platform: the policy, the models and the web impor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -265,7 +268,7 @@ VOCABULARIES: dict[str, type[models.TextChoices]] = {
     "action": Action, "data": Data, "ground": Ground, "role": Role, "outcome": Outcome,
     "channel": Channel, "sex": Sex, "relation": Relation, "field": Field,
 }
-FAMILY_TEXTS: dict[type[models.TextChoices], dict] = {
+FAMILY_TEXTS: dict[type[models.TextChoices], Mapping[Any, Any]] = {
     Action: ACTION_FAMILY, Data: DATA_FAMILY, Ground: GROUND_FAMILY, Role: ROLE_FAMILY,
     Outcome: OUTCOME_FAMILY, Channel: CHANNEL_FAMILY,
 }

@@ -146,7 +146,8 @@ class EmergencyForm(UtrechtForm):
         return clean_bsn(self.cleaned_data["bsn"])
 
     def clean_reason(self) -> str:
-        return self.cleaned_data["reason"].strip()
+        reason: str = self.cleaned_data["reason"]
+        return reason.strip()
 
 
 class BsnForm(UtrechtForm):

@@ -44,7 +44,7 @@ class SecondFactorMiddleware:
         if (
             settings.REQUIRE_2FA
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
+            and not user.is_verified()  # type: ignore[attr-defined]
             and not request.path.startswith(OPEN_PATHS)
         ):
             url = reverse("two_factor")

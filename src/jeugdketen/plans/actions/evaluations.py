@@ -92,7 +92,7 @@ def remind_evaluations(today: date | None = None) -> int:
              .annotate(last_evaluation=Max("evaluations__on"))
              .select_related("coordinator", "household"))
     for plan in plans:
-        due = evaluation_due_on(plan, plan.last_evaluation)  # type: ignore[attr-defined]
+        due = evaluation_due_on(plan, plan.last_evaluation)
         if due > today:
             continue
         if Message.objects.filter(plan=plan, kind=MessageKind.EVALUATION_DUE,

@@ -326,11 +326,11 @@ def import_areas(lines: Any) -> AreaImport:
             result.municipalities += 1
         for model, rows, parent in ((District, districts, "municipality_id"),
                                     (Neighbourhood, hoods, "district_id")):
-            current = {o.code: o for o in model.objects.filter(code__in=rows)}  # type: ignore[attr-defined]
+            current = {o.code: o for o in model.objects.filter(code__in=rows)}
             for code, (name, parent_code) in sorted(rows.items()):
                 found = current.get(code)
                 if found is None:
-                    model.objects.create(code=code, name=name, **{parent: parent_code})  # type: ignore[attr-defined]
+                    model.objects.create(code=code, name=name, **{parent: parent_code})
                     if model is District:
                         result.districts_created += 1
                     else:

@@ -160,7 +160,8 @@ def age(person: Any) -> int | None:
     from django.utils import timezone
 
     try:
-        return person.age_on(timezone.localdate())
+        age_on: int | None = person.age_on(timezone.localdate())
+        return age_on
     except (AttributeError, TypeError):
         return None
 

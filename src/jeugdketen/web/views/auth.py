@@ -159,7 +159,7 @@ def _second_factor_not_needed(request: HttpRequest, next_url: str | None
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not settings.REQUIRE_2FA or user.is_verified():  # type: ignore[union-attr,attr-defined]
+    if not settings.REQUIRE_2FA or user.is_verified():  # type: ignore[attr-defined]
         return redirect(next_url or "home")
     return None
 

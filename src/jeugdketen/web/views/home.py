@@ -3,6 +3,8 @@ and the starting points their role can use."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -23,7 +25,7 @@ def _url(name: str) -> str:
 @page()
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context: dict = {
+    context: dict[str, Any] = {
         "can_care": r.can_care(user),
         "can_signal": r.can_signal(user),
         "can_review": r.can_review(user),
