@@ -26,6 +26,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--cprofile", default="",
+                        help="write a cProfile of the signal registrations to this file")
+    parser.add_argument("--only", default="", help="comma-separated: baseline,read,signal")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jeugdketen.config.settings")
     import django
@@ -81,14 +84,27 @@ def main() -> None:
                 "cpu_ms_median": round(1000 * statistics.median(cpu), 2),
                 "slowest_sql": [(sql, round(100 * t / total, 1)) for sql, t in slow.most_common(4)]}
 
-    out = [
-        measure("baseline", lambda c: client.get(f"/api/v1/neighbourhoods/{c}"),
-                [rng.choice(hoods) for _ in range(args.n)]),
-        measure("read", lambda p: client.get(f"/api/v1/persons/{p}", **auth),
-                [rng.choice(mine) for _ in range(args.n)]),
-        measure("signal", lambda p: client.post("/api/v1/signals", json.dumps({"person_id": p}),
-                                                content_type="application/json", **auth), pool),
-    ]
+    only = set(filter(None, args.only.split(","))) or {"baseline", "read", "signal"}
+    out = []
+    if "baseline" in only:
+        out.append(measure("baseline", lambda c: client.get(f"/api/v1/neighbourhoods/{c}"),
+                           [rng.choice(hoods) for _ in range(args.n)]))
+    if "read" in only:
+        out.append(measure("read", lambda p: client.get(f"/api/v1/persons/{p}", **auth),
+                           [rng.choice(mine) for _ in range(args.n)]))
+    if "signal" in only:
+        def signal(p: str) -> Any:
+            return client.post("/api/v1/signals", json.dumps({"person_id": p}),
+                               content_type="application/json", **auth)
+        if args.cprofile:
+            import cProfile
+            profile = cProfile.Profile(time.process_time)  # CPU, not wall time
+            profile.enable()
+            out.append(measure("signal", signal, pool))
+            profile.disable()
+            profile.dump_stats(args.cprofile)
+        else:
+            out.append(measure("signal", signal, pool))
     for row in out:
         print(json.dumps(row))
 

@@ -105,6 +105,14 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
     if persons >= args.persons and records >= args.access_log:
         log(f"reusing {args.db}: {persons} persons, {records} access-log records")
         info["reused"] = True
+        standin_db = Path(env["JEUGDKETEN_BRP_STANDIN_DB"])
+        if not standin_db.exists() or standin_db.stat().st_size == 0:
+            # The stand-in's population lives beside the results of the checkout that built
+            # the database; another checkout refills it from the database, or every known
+            # BSN would be a BRP mismatch (and block the benchmark professional for a day).
+            log("refilling the BRP stand-in from the database")
+            run_cli(["shell", "-c", "from jeugdketen.demo.bulk_registry import into_brp; "
+                     "print(into_brp(), 'persons in the BRP stand-in')"], env, 3600)
     else:
         log(f"building {args.persons} persons / {args.access_log} records in {args.db} "
             "(resumes what exists)")

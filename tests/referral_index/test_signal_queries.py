@@ -20,12 +20,16 @@ from tests import factories as f
 # Statements per registration, savepoints not counted. The same on SQLite and PostgreSQL:
 # PostgreSQL takes the advisory locks in one statement and writes the access log in two,
 # SQLite needs no advisory lock and writes the access log in three.
-NO_MATCH = 11  # person, policy, parents, lock, existing?, insert, siblings, log (2-3), events
-NEW_MATCH = 15  # + candidates' signals, matches (locked), insert match, members, messages
-JOIN_MATCH = 16  # + the members of the existing match
-# A youth without parents in the BRP and without a BRP address (no siblings query): a
+# The policy's "registered" fact is loaded with the youth; the youth's active signals in
+# one plain query (this organisation's, and whether another's could make a client match);
+# the candidates' signals only when the youth or a relative has a live signal of another
+# organisation.
+NO_MATCH = 9  # person, parents, lock, youth's signals, insert, relatives, log (2-3), events
+NEW_MATCH = 14  # + candidates' signals, matches (locked), insert match, members, messages
+JOIN_MATCH = 15  # + the members of the existing match
+# A youth without parents in the BRP and without a BRP address (no relatives query): a
 # client match only.
-JOIN_CLIENT_MATCH = 14
+JOIN_CLIENT_MATCH = 13
 
 
 def youth(age: int = 10, **kw):

@@ -83,9 +83,10 @@ def revoke_token(actor: Actor, token_id: int) -> ApiToken:
     """The holder revokes their own token; an administrator one of an account they manage
     (the administration rules: a functional administrator within their own municipality,
     never of a privileged account)."""
-    token = audit.get_or_deny(actor, Action.UPDATE, Data.PROFESSIONAL,
-                              ApiToken.objects.select_for_update(of=("self",))
-                              .select_related("user"), token_id, "API token")
+    token: ApiToken = audit.get_or_deny(
+        actor, Action.UPDATE, Data.PROFESSIONAL,
+        ApiToken.objects.select_for_update(of=("self",)).select_related("user"),
+        token_id, "API token")
     by = "self"
     record, professional = _account_record(token.user)
     if actor.user is None or actor.user.pk != token.user_id:
@@ -157,7 +158,8 @@ def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
     return user, token
 
 
-def _period(qs: QuerySet[AccessLogRecord], start: date | None, end: date | None) -> QuerySet:
+def _period(qs: QuerySet[AccessLogRecord], start: date | None,
+            end: date | None) -> QuerySet[AccessLogRecord]:
     tz = timezone.get_current_timezone()
     # Dates outside the years the platform can hold data for mean "no bound".
     start = start if start and 1900 <= start.year <= 2200 else None
@@ -435,9 +437,10 @@ def withdraw_consent(actor: Actor, consent_id: Any, *, at: datetime | None = Non
     """Takes effect at once: the organisation's next request is denied (and logged so).
     `at` (default now): only for loading history (see chainlog.actions.moment)."""
     now = moment(at)
-    consent = audit.get_or_deny(actor, Action.UPDATE, Data.CONSENT,
-                                Consent.objects.select_for_update(of=("self",))
-                                .select_related("person", "plan"), consent_id, "consent")
+    consent: Consent = audit.get_or_deny(
+        actor, Action.UPDATE, Data.CONSENT,
+        Consent.objects.select_for_update(of=("self",)).select_related("person", "plan"),
+        consent_id, "consent")
     decision = audit.authorize(actor, Action.UPDATE, Target(
         Data.CONSENT, person=consent.person, members=_plan_members(consent.plan),
         object_id=str(consent.pk), record=consent))
@@ -762,9 +765,9 @@ def credentials_of(actor: Actor, professional_id: Any
 def revoke_activation_code(actor: Actor, code_id: Any) -> ActivationCode:
     """Revoke an open activation code (given to the wrong person, say). Who: as for issuing
     one. An unknown id is refused like a code of an account the actor may not manage."""
-    code = audit.get_or_deny(actor, Action.UPDATE, Data.PROFESSIONAL,
-                             ActivationCode.objects.select_for_update().select_related("user"),
-                             code_id, "activation code")
+    code: ActivationCode = audit.get_or_deny(
+        actor, Action.UPDATE, Data.PROFESSIONAL,
+        ActivationCode.objects.select_for_update().select_related("user"), code_id, "activation code")
     record, professional = _account_record(code.user)
     audit.authorize(actor, Action.UPDATE, Target(
         Data.PROFESSIONAL, object_id=str(code.user_id), record=record))

@@ -6,11 +6,12 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 from ninja import Field, Router, Schema, Status
 
 from jeugdketen.access import actions
+from jeugdketen.access.requests import ActorRequest
 
 router = Router(tags=["access log"])
 
@@ -33,10 +34,10 @@ class AccessLogRecordOut(Schema):
 
 
 @router.get("/persons/{person_id}/access-log", response=list[AccessLogRecordOut])
-def access_log(request: HttpRequest, person_id: str, start: date | None = None,
-               end: date | None = None) -> list[dict]:
+def access_log(request: ActorRequest, person_id: str, start: date | None = None,
+               end: date | None = None) -> list[dict[str, Any]]:
     """The NEN 7513 records about one person (privacy officer). Reading them is logged."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     records = actions.read_access_log(actor, person_id, start=start, end=end)
     return [
         {"id": r.pk, "at": r.at, "user": r.username, "on_behalf_of": r.on_behalf_of,
@@ -82,14 +83,14 @@ def consent_out(consent: Any) -> dict[str, Any]:
 
 
 @router.post("/consents", response={201: ConsentOut}, tags=["consent"])
-def give_consent(request: HttpRequest, payload: ConsentIn) -> Status[dict]:
+def give_consent(request: ActorRequest, payload: ConsentIn) -> Status[dict[str, Any]]:
     """Record consent, for one family plan, for one organisation and named categories: by
     the plan's coordinator on the family's word, or by the family itself. Given by the
     person from 16, by a custody holder (BRP) under 12, by both from 12 to 15 (else 422
     naming `given_by_person_ids`). Valid from today (or `valid_from`) until `valid_until` or
     until withdrawn."""
     consent = actions.give_consent(
-        request.actor, payload.person_id, plan_id=payload.plan_id,  # type: ignore[attr-defined]
+        request.actor, payload.person_id, plan_id=payload.plan_id,
         given_by=payload.given_by_person_ids,
         organisation_id=payload.organisation_id, categories=payload.categories,
         valid_from=payload.valid_from, valid_until=payload.valid_until)
@@ -97,10 +98,10 @@ def give_consent(request: HttpRequest, payload: ConsentIn) -> Status[dict]:
 
 
 @router.post("/consents/{consent_id}/withdraw", response=ConsentOut, tags=["consent"])
-def withdraw_consent(request: HttpRequest, consent_id: int) -> dict:
+def withdraw_consent(request: ActorRequest, consent_id: int) -> dict[str, Any]:
     """Withdraw consent: the family, or the coordinator of the plan it was given for. It
     takes effect at once: the organisation's next request is denied and logged as denied."""
-    return consent_out(actions.withdraw_consent(request.actor, consent_id))  # type: ignore[attr-defined]
+    return consent_out(actions.withdraw_consent(request.actor, consent_id))
 
 
 class LegalBasisIn(Schema):
@@ -123,12 +124,12 @@ class LegalBasisOut(Schema):
 
 
 @router.post("/legal-bases", response={201: LegalBasisOut}, tags=["consent"])
-def record_legal_basis(request: HttpRequest, payload: LegalBasisIn) -> Status[dict]:
+def record_legal_basis(request: ActorRequest, payload: LegalBasisIn) -> Status[dict[str, Any]]:
     """A legal basis (a child-protection measure, youth probation, Veilig Thuis' statutory
     task, a court order) that stands in for consent for every category until its end date.
     Recorded only by a professional of the organisation that holds it; shown to the family."""
     basis = actions.record_legal_basis(
-        request.actor, payload.person_id, organisation_id=payload.organisation_id,  # type: ignore[attr-defined]
+        request.actor, payload.person_id, organisation_id=payload.organisation_id,
         kind=payload.kind, reference=payload.reference, valid_from=payload.valid_from,
         valid_until=payload.valid_until)
     return Status(201, {"id": basis.pk, "person_id": basis.person_id,
@@ -146,8 +147,8 @@ class ActivationCodeOut(Schema):
 
 @router.post("/professionals/{professional_id}/activation-code",
              response={201: ActivationCodeOut}, tags=["registry"])
-def issue_activation_code(request: HttpRequest, professional_id: int,
-                          response: HttpResponse) -> Status[dict]:
+def issue_activation_code(request: ActorRequest, professional_id: int,
+                          response: HttpResponse) -> Status[dict[str, Any]]:
     """A one-time activation code with which the professional links an authenticator app
     at the first login, or after losing their phone (the old app stops working when the
     new one is linked). It revokes the professional's previous open code, is valid for
@@ -156,7 +157,7 @@ def issue_activation_code(request: HttpRequest, professional_id: int,
     municipality without privileged roles. An unknown id answers 403, like a professional
     you may not manage. 422 `account_inactive` for a deactivated account."""
     raw, code = actions.issue_activation_code_for_professional(
-        request.actor, professional_id)  # type: ignore[attr-defined]
+        request.actor, professional_id)
     add_never_cache_headers(response)
     return Status(201, {"professional_id": professional_id, "username": code.user.username,
                         "activation_code": raw, "expires_at": code.expires_at})

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -88,12 +88,14 @@ def cool_off(failures: int, limit: int) -> timedelta:
     first: timedelta = settings.LOCKOUT_FIRST_COOLOFF
     longest: timedelta = settings.LOCKOUT_MAX_COOLOFF
     doublings = failures - limit
-    if doublings >= 40 or first * (2 ** doublings) >= longest:
+    if doublings >= 40:
         return longest
-    return first * (2 ** doublings)
+    factor: int = 2 ** doublings  # doublings >= 0: an int (typeshed says Any for int ** int)
+    return min(first * factor, longest)
 
 
-def _attempts(request: HttpRequest, credentials: dict[str, Any] | None) -> tuple[int, Any]:
+def _attempts(request: HttpRequest,
+              credentials: dict[str, Any] | None) -> tuple[int, datetime | None]:
     """(failures, time of the last failure) for this username from this address, within
     the time failures are remembered."""
     username = get_client_username(request, credentials)
@@ -102,7 +104,8 @@ def _attempts(request: HttpRequest, credentials: dict[str, Any] | None) -> tuple
         username=username, ip_address=request.axes_ip_address,  # type: ignore[attr-defined]
         attempt_time__gte=remembered,
     ).aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-    return int(row["failures"] or 0), row["last"]
+    last: datetime | None = row["last"]
+    return int(row["failures"] or 0), last
 
 
 def remaining(request: HttpRequest, credentials: dict[str, Any] | None = None) -> timedelta:
@@ -115,7 +118,7 @@ def remaining(request: HttpRequest, credentials: dict[str, Any] | None = None) -
     return max(timedelta(0), last + wait - timezone.now())
 
 
-class GrowingCoolOffHandler(AxesDatabaseHandler):
+class GrowingCoolOffHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes has no type hints
     """axes' database handler, locked only while the pair's growing cool-off lasts."""
 
     def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:

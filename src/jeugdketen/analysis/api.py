@@ -5,12 +5,12 @@ policy and logs."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from jeugdketen.access.requests import ActorRequest
 from jeugdketen.analysis import actions as analysis_actions
 from jeugdketen.plans.api import Created
 
@@ -39,12 +39,12 @@ class AnalysisIn(Schema):
 
 
 @router.post("/plans/{plan_id}/analyses", response={201: Created})
-def record_analysis(request: HttpRequest, plan_id: UUID, payload: AnalysisIn) -> Status[dict]:
+def record_analysis(request: ActorRequest, plan_id: UUID, payload: AnalysisIn) -> Status[dict[str, Any]]:
     """An integral analysis: per member the life domains that apply (adults the 13 ZRM
     domains, children the child domains) scored 1-5 by the professional and by the family,
     with strengths and concerns; per child the stress judgement."""
     analysis = analysis_actions.record_analysis(
-        request.actor, plan_id, made_on=payload.made_on,  # type: ignore[attr-defined]
+        request.actor, plan_id, made_on=payload.made_on,
         scores=[analysis_actions.ScoreInput(**s.model_dump()) for s in payload.scores],
         stress=[analysis_actions.StressInput(**s.model_dump()) for s in payload.stress])
     return Status(201, {"id": analysis.pk})

@@ -4,7 +4,7 @@ and an OpenAPI document that lists every operation's error answers (`ProblemApi`
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,6 +19,7 @@ from jeugdketen.access.actions import actor_for_user, user_for_token
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.lockout import client_address
 from jeugdketen.access.policy import AccessPoint
+from jeugdketen.access.requests import ActorRequest
 from jeugdketen.config import errors as error_answers
 from jeugdketen.core.errors import Refusal
 
@@ -41,7 +42,8 @@ class BearerToken(HttpBearer):
             channel="api-token", token_id=api_token.pk,
         )
         reason = request.headers.get("Jeugdketen-Emergency-Reason", "")
-        request.actor = actor_for_user(user, point, emergency_reason=reason)  # type: ignore[attr-defined]
+        # From here on the request is an ActorRequest: every endpoint reads its `actor`.
+        cast(ActorRequest, request).actor = actor_for_user(user, point, emergency_reason=reason)
         return user
 
 

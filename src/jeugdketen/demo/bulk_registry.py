@@ -218,7 +218,7 @@ def insert_new(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     return result
 
 
-def _into_brp(batch: int = 5000) -> int:
+def into_brp(batch: int = 5000) -> int:
     """Every bulk person with a (test) BSN into the BRP stand-in, as the registry keeps them
     (with their parents and custody), so that registering them again through the API is
     verified in the BRP like anyone's. Only with the stand-in (never a real BRP)."""
@@ -571,7 +571,7 @@ def build(*, persons: int, access_log_records: int, seed: int, out: TextIO) -> N
         progress(done)
     t_persons = time.monotonic() - started
     out.write(f"persons: {added} added ({done} wanted) in {t_persons:.0f} s\n")
-    out.write(f"BRP stand-in: {_into_brp()} persons with a BSN\n")
+    out.write(f"BRP stand-in: {into_brp()} persons with a BSN\n")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in ("registry_person", "registry_registration", "registry_household",

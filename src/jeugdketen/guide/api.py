@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from jeugdketen.access.requests import ActorRequest
 from jeugdketen.guide import actions, engine, loader
 
 router = Router(tags=["guides"])
@@ -63,7 +63,7 @@ class GuideOut(Schema):
 
 
 @router.get("/guides", response=list[GuideOut])
-def list_guides(request: HttpRequest) -> list[dict[str, Any]]:
+def list_guides(request: ActorRequest) -> list[dict[str, Any]]:
     """The decision aids and their structure (questions, options, branching, outcomes).
     No personal data; a valid token is still needed, like every endpoint."""
     language = get_language()
@@ -103,14 +103,14 @@ class SessionOut(Schema):
 
 
 @router.post("/guides/{slug}/sessions", response={201: SessionOut})
-def complete_session(request: HttpRequest, slug: str, payload: SessionIn) -> Status[dict]:
+def complete_session(request: ActorRequest, slug: str, payload: SessionIn) -> Status[dict[str, Any]]:
     """Complete a decision aid: the answers are checked against the aid (422 names each
     question as `answers.<id>` with its rule), stored in your own organisation's record
     and answered with the advice. 404 for an unknown aid."""
     if loader.in_use(slug) is None:
         raise HttpError(404, "Unknown decision aid")
     done = actions.complete_session(
-        request.actor,  # type: ignore[attr-defined]
+        request.actor,
         slug, payload.answers, payload.person_id)
     session = done.session
     return Status(201, {

@@ -9,9 +9,9 @@ from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from jeugdketen.access.requests import ActorRequest
 from jeugdketen.plans import actions
 from jeugdketen.plans.actions import FamilyPage, RelatedInput
 
@@ -160,8 +160,8 @@ def plan_out(page: FamilyPage) -> dict[str, Any]:
     }
 
 
-def _read(request: HttpRequest, plan_id: Any) -> dict[str, Any]:
-    return plan_out(actions.read_plan(request.actor, plan_id))  # type: ignore[attr-defined]
+def _read(request: ActorRequest, plan_id: Any) -> dict[str, Any]:
+    return plan_out(actions.read_plan(request.actor, plan_id))
 
 
 class PlanCreated(Schema):
@@ -175,7 +175,7 @@ class PlanCreated(Schema):
 
 
 @router.post("/plans", response={201: PlanCreated})
-def start_plan(request: HttpRequest, payload: PlanIn) -> Status[dict]:
+def start_plan(request: ActorRequest, payload: PlanIn) -> Status[dict[str, Any]]:
     """Start a trajectory: from a coordinated match (`match_id`, by its agreed coordinator)
     or on the family's consent (`consent_given_by_person_ids`). Having entered the family is
     not enough (403). One family, one plan: a second open plan for the same household is
@@ -183,7 +183,7 @@ def start_plan(request: HttpRequest, payload: PlanIn) -> Status[dict]:
     someone who may read it. The coordinator comes from an organisation that may coordinate.
     Read the plan with GET /plans/{id} (the coordinator may; whoever started it for someone
     else may not)."""
-    plan = actions.start_plan(request.actor, payload.household_id, payload.coordinator_id,  # type: ignore[attr-defined]
+    plan = actions.start_plan(request.actor, payload.household_id, payload.coordinator_id,
                               match_id=payload.match_id,
                               consent_given_by=[str(p) for p in payload.consent_given_by_person_ids])
     return Status(201, {"id": plan.pk, "household_id": plan.household_id, "status": plan.status,
@@ -193,7 +193,7 @@ def start_plan(request: HttpRequest, payload: PlanIn) -> Status[dict]:
 
 
 @router.get("/plans/{plan_id}", response=PlanOut)
-def read_plan(request: HttpRequest, plan_id: UUID) -> dict:
+def read_plan(request: ActorRequest, plan_id: UUID) -> dict[str, Any]:
     """The plan. `evaluations` is null for a team member without consent for evaluations."""
     return _read(request, plan_id)
 
@@ -219,11 +219,11 @@ class Created(Schema):
 
 
 @router.post("/plans/{plan_id}/goals", response={201: Created})
-def add_goal(request: HttpRequest, plan_id: UUID, payload: GoalIn) -> Status[dict]:
+def add_goal(request: ActorRequest, plan_id: UUID, payload: GoalIn) -> Status[dict[str, Any]]:
     """A result goal with its five goal-attainment levels in words ("-2" .. "2") and a
     weight (1-10, default 1)."""
     levels = payload.levels.model_dump(by_alias=True)
-    goal = actions.add_goal(request.actor, plan_id, title=payload.title,  # type: ignore[attr-defined]
+    goal = actions.add_goal(request.actor, plan_id, title=payload.title,
                             person_ids=payload.person_ids, weight=payload.weight,
                             levels=levels, organisation_id=payload.organisation_id)
     return Status(201, {"id": goal.pk})
@@ -245,13 +245,13 @@ class ActionIn(Schema):
 
 
 @router.post("/plans/{plan_id}/actions", response={201: Created})
-def add_action(request: HttpRequest, plan_id: UUID, payload: ActionIn) -> Status[dict]:
+def add_action(request: ActorRequest, plan_id: UUID, payload: ActionIn) -> Status[dict[str, Any]]:
     """Who does what by when: a professional of the team OR a member of the family's
     network (exactly one), the responsible organisation, the budget in euros and a product
     code: for a professional's action `jeugdhulp` when not given, none when empty; an action
     of the family's network has none (a code is refused with `product_code_network`)."""
     item = actions.add_action(
-        request.actor, plan_id, description=payload.description,  # type: ignore[attr-defined]
+        request.actor, plan_id, description=payload.description,
         performer_professional_id=payload.performer.professional_id,
         performer_related_id=payload.performer.related_person_id,
         organisation_id=payload.organisation_id, due_on=payload.due_on,
@@ -266,9 +266,9 @@ class DoneIn(Schema):
 
 
 @router.post("/plans/{plan_id}/actions/{action_id}/done", response=Created)
-def complete_action(request: HttpRequest, plan_id: UUID, action_id: int, payload: DoneIn) -> dict:
+def complete_action(request: ActorRequest, plan_id: UUID, action_id: int, payload: DoneIn) -> dict[str, Any]:
     """The action is done, with the costs actually spent."""
-    item = actions.complete_action(request.actor, action_id, done_on=payload.done_on,  # type: ignore[attr-defined]
+    item = actions.complete_action(request.actor, action_id, done_on=payload.done_on,
                                    spent_eur=payload.spent_eur)
     return {"id": item.pk}
 
@@ -292,14 +292,14 @@ class TeamCreated(Schema):
 
 
 @router.post("/plans/{plan_id}/team", response={201: TeamCreated})
-def add_team_member(request: HttpRequest, plan_id: UUID, payload: TeamIn) -> Status[dict]:
+def add_team_member(request: ActorRequest, plan_id: UUID, payload: TeamIn) -> Status[dict[str, Any]]:
     """The coordinator adds a professional (only when their organisation holds consent given
     for this plan by every household member: else 403, rule `no_ground_to_join`; a legal
     basis never shows here, its holder joins with POST /plans/{id}/join) or a member of the
     informal network (name, relation, phone; no login)."""
     related = (RelatedInput(**payload.related_person.model_dump())
                if payload.related_person is not None else None)
-    member = actions.add_team_member(request.actor, plan_id, role=payload.role,  # type: ignore[attr-defined]
+    member = actions.add_team_member(request.actor, plan_id, role=payload.role,
                                      professional_id=payload.professional_id, related=related)
     return Status(201, {"id": member.pk, "related_person_id": member.related_person_id})
 
@@ -309,12 +309,12 @@ class JoinIn(Schema):
 
 
 @router.post("/plans/{plan_id}/join", response={201: TeamCreated})
-def join_team(request: HttpRequest, plan_id: UUID, payload: JoinIn) -> Status[dict]:
+def join_team(request: ActorRequest, plan_id: UUID, payload: JoinIn) -> Status[dict[str, Any]]:
     """Join the plan's care team yourself: on your organisation's consent for this plan or
     its legal basis (a child-protection measure, Veilig Thuis' statutory task) for every
     household member. Else 403, as for an unknown plan; 409 `already_in_team` for the
     coordinator and a current member of the team."""
-    member = actions.join_team(request.actor, plan_id, role=payload.role)  # type: ignore[attr-defined]
+    member = actions.join_team(request.actor, plan_id, role=payload.role)
     return Status(201, {"id": member.pk, "related_person_id": None})
 
 
@@ -335,11 +335,11 @@ class EvaluationCreated(Schema):
 
 
 @router.post("/plans/{plan_id}/evaluations", response={201: EvaluationCreated})
-def record_evaluation(request: HttpRequest, plan_id: UUID, payload: EvaluationIn) -> Status[dict]:
+def record_evaluation(request: ActorRequest, plan_id: UUID, payload: EvaluationIn) -> Status[dict[str, Any]]:
     """A score (-2..2) for every goal of the plan; answers the plan's goal-attainment
     T-score (Kiresuk-Sherman, rho 0.3, with the goals' weights)."""
     evaluation = actions.record_evaluation(
-        request.actor, plan_id, on=payload.date,  # type: ignore[attr-defined]
+        request.actor, plan_id, on=payload.date,
         scores=[(s.goal_id, s.score) for s in payload.scores], note=payload.note)
     return Status(201, {"id": evaluation.pk, "t_score": evaluation.t_score})
 
@@ -362,12 +362,12 @@ class Closed(Schema):
 
 
 @router.post("/plans/{plan_id}/close", response=Closed)
-def close_plan(request: HttpRequest, plan_id: UUID, payload: CloseIn) -> dict:
+def close_plan(request: ActorRequest, plan_id: UUID, payload: CloseIn) -> dict[str, Any]:
     """Close the trajectory with the CBS reason ("01".."05"), whether the family can go on
     without help, its satisfaction with the usefulness of the help (1-10) and optionally
     the final scores per goal (else the latest evaluation counts as the final one)."""
     plan = actions.close_plan(
-        request.actor, plan_id, reason_code=payload.reason_code,  # type: ignore[attr-defined]
+        request.actor, plan_id, reason_code=payload.reason_code,
         can_continue_without_help=payload.can_continue_without_help,
         satisfaction=payload.satisfaction, note=payload.note,
         final_scores=[(s.goal_id, s.score) for s in payload.final_scores or []] or None)
@@ -382,9 +382,9 @@ class VersionCreated(Schema):
 
 
 @router.post("/plans/{plan_id}/versions", response={201: VersionCreated})
-def save_version(request: HttpRequest, plan_id: UUID) -> Status[dict]:
+def save_version(request: ActorRequest, plan_id: UUID) -> Status[dict[str, Any]]:
     """Freeze the plan as it stands as a version for the family to approve."""
-    version = actions.save_version(request.actor, plan_id)  # type: ignore[attr-defined]
+    version = actions.save_version(request.actor, plan_id)
     return Status(201, {"number": version.number})
 
 
@@ -393,9 +393,9 @@ class ApproveIn(Schema):
 
 
 @router.post("/plans/{plan_id}/versions/{number}/approve", response=VersionOut)
-def approve_version(request: HttpRequest, plan_id: UUID, number: int, payload: ApproveIn) -> dict:
+def approve_version(request: ActorRequest, plan_id: UUID, number: int, payload: ApproveIn) -> dict[str, Any]:
     """The coordinator records how the family approved the newest version."""
-    version = actions.approve_version(request.actor, plan_id, number=number, how=payload.how)  # type: ignore[attr-defined]
+    version = actions.approve_version(request.actor, plan_id, number=number, how=payload.how)
     return {"number": version.number, "created_at": version.created_at,
             "approved_at": version.approved_at, "approved_how": version.approved_how}
 
@@ -413,9 +413,9 @@ class ProductCodeOut(Schema):
 
 @router.post("/municipalities/{code}/product-codes", response={201: ProductCodeOut},
              tags=["administration"])
-def add_product_code(request: HttpRequest, code: str, payload: ProductCodeIn) -> Status[dict]:
+def add_product_code(request: ActorRequest, code: str, payload: ProductCodeIn) -> Status[dict[str, Any]]:
     """Administrators of the municipality: add a product code for plan actions (the single
     code `jeugdhulp` is always there). An existing code is refused (409)."""
-    product = actions.add_product_code(request.actor, code, code=payload.code,  # type: ignore[attr-defined]
+    product = actions.add_product_code(request.actor, code, code=payload.code,
                                        label=payload.label)
     return Status(201, {"code": product.code, "label": product.label, "municipality": code})

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -138,6 +138,16 @@ class Registered:
     created: bool
     matches: list[Match] = field(default_factory=list)
 
+    def match_id(self, actor: Actor) -> int | None:
+        """The match id GET /signals gives for this signal (see match_ids). A new signal
+        is in exactly the open matches registering it made or joined: no query for it."""
+        if not self.created:
+            return match_ids(actor, [self.signal]).get(self.signal.pk)
+        prof = actor.professional
+        if prof is None or self.signal.contact_id != prof.pk or not self.matches:
+            return None
+        return min(self.matches, key=lambda m: (KIND_ORDER.get(m.kind, 9), m.pk)).pk
+
 
 @audit.write_path
 def register_signal(
@@ -152,9 +162,15 @@ def register_signal(
             Decision.deny("the organisation is not authorised to register signals"),
             rule="organisation_may_not_signal",
             message=_("Uw organisatie is niet meldingsbevoegd voor de verwijsindex."))
-    person = audit.get_or_deny(actor, Action.CREATE, Data.SIGNAL,
-                         Person.objects.select_related("neighbourhood__district__municipality"),
-                         person_id)
+    people = Person.objects.select_related("neighbourhood__district__municipality")
+    if actor.professional is not None:
+        # Whether this professional registered the youth (the policy's ground for a
+        # signal), loaded with the youth instead of asked in a statement of its own.
+        people = people.annotate(jk_registered=Exists(Registration.objects.filter(
+            person_id=OuterRef("pk"), professional_id=actor.professional.pk)))
+    person = audit.get_or_deny(actor, Action.CREATE, Data.SIGNAL, people, person_id)
+    if actor.professional is not None:
+        person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
     target = Target(Data.SIGNAL, person=person)
     decision = decide(actor, Action.CREATE, target)
     if not decision.allowed:
@@ -191,8 +207,13 @@ def register_signal(
     parents = _parents(person)
     _lock([f"person:{person.pk}", *(f"parent:{p}" for p in parents),
            f"address:{_address_key(person)}"])
-    existing = Signal.objects.filter(person=person, organisation=prof.organisation,
-                                     status=SignalStatus.ACTIVE).first()
+    # One plain statement for the youth's active signals: this organisation's (one at most)
+    # and whether another organisation has a live one (a client match: only then are
+    # those loaded, with their contacts, in the relatives' query of _find_matches).
+    own = prof.organisation_id
+    on_youth = list(Signal.objects.filter(person=person, status=SignalStatus.ACTIVE)
+                    .filter(Q(organisation_id=own) | Q(expires_on__gt=today)).order_by("pk"))
+    existing = next((s for s in on_youth if s.organisation_id == own), None)
     if existing is not None:
         # One active signal per organisation: return it; the duration may be extended.
         audit.append([audit.entry(actor, Action.READ, _signal_target(existing), decision)])
@@ -210,50 +231,50 @@ def register_signal(
     events: list[dict[str, Any]] = [{
         "activity": Activity.SIGNAL_REGISTERED, "neighbourhood_code": _hood(person),
         "organisation_id": prof.organisation_id, "attributes": {"duration_days": duration}}]
-    matches = _find_matches(signal, today, parents, entries, events)
+    # live_signals(today) for the youth's own signals (`on_youth` is already active and
+    # unexpired): the youth is under 23 and alive.
+    alive = (person.date_of_death is None
+             and person.birth_date > _years_before(today, LAST_AGE))
+    client = alive and any(s.organisation_id != own and s.expires_on > today for s in on_youth)
+    matches = _find_matches(signal, today, parents, client, entries, events)
     # The access log and the chain events of the whole registration in one write each.
     audit.append(entries)
     emit_many(events)
     return Registered(signal, created=True, matches=matches)
 
 
-def _find_matches(signal: Signal, today: date, parents: list[str],
+def _find_matches(signal: Signal, today: date, parents: list[str], client: bool,
                   entries: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[Match]:
     """Client, family and address matches of a new signal, in a few set-based statements
-    (issue 10): who could match (one query), their live signals (one), the matches with
-    those keys, locked (one), the members of the ones that exist (one), the new matches and
-    their members (two), the messages (one). The access-log entries and chain events go to
-    `entries` and `events`, which the caller writes in one go."""
+    (issue 10): `client` says whether another organisation has a live signal on the youth
+    (the caller looked); who else could match, only relatives with such a signal (one
+    query), the live signals of all of them (one, only when there are any: most youth
+    match nothing), the matches with those keys, locked (one), the members of the ones
+    that exist (one), the new matches and their members (two), the messages (one). The
+    access-log entries and chain events go to `entries` and `events`, which the caller
+    writes in one go."""
     person = signal.person
     municipality = _municipality(signal)
     address = _address_key(person)
     by_address = bool(address) and (municipality is None or municipality.address_match)
     # Who could match besides the youth: siblings sharing at least one parent in the BRP
-    # (with the parent they share) and other youth at the same BRP address.
+    # (with the parent they share) and other youth at the same BRP address; only those
+    # with a live signal of another organisation (most youth have none: then the next
+    # query is not needed).
     shared: dict[Any, str] = {}
     at_address: set[Any] = set()
-    queries: list[Any] = []
-    if parents:
-        queries.append(Kinship.objects.filter(is_parent=True, relative_bsn__in=parents)
-                       .exclude(child_id=person.pk).values_list("child_id", "relative_bsn"))
-    if by_address:
-        queries.append(Person.objects.filter(
-            brp_verified_at__isnull=False, postcode=person.postcode,
-            house_number=person.house_number, house_letter=person.house_letter,
-            house_number_addition=person.house_number_addition,
-        ).exclude(pk=person.pk).values_list("pk", Value("", output_field=CharField())))
-    if queries:
-        rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
-        for pid, parent in rows:
-            if parent:
-                shared[pid] = min(shared.get(pid, parent), parent)
-            else:
-                at_address.add(pid)
+    for pid, parent in _relatives_with_signals(person, parents, by_address,
+                                               signal.organisation_id, today):
+        if parent:
+            shared[pid] = min(shared.get(pid, parent), parent)
+        else:
+            at_address.add(pid)
     candidates = list(
         live_signals(today).exclude(organisation_id=signal.organisation_id)
-        .filter(person_id__in=[person.pk, *shared, *at_address])
+        .filter(person_id__in=[*([person.pk] if client else []), *shared, *at_address])
         .select_related("person", "contact__organisation", "contact__user")
-        .annotate(jk_registered=_registered_contact("person_id", "contact_id")).order_by("pk"))
+        .annotate(jk_registered=_registered_contact("person_id", "contact_id")).order_by("pk")
+    ) if client or shared or at_address else []
     for s in candidates:
         _hint_registered(s)
     same = [s for s in candidates if s.person_id == person.pk]
@@ -338,6 +359,45 @@ def _find_matches(signal: Signal, today: date, parents: list[str],
     if outbox:
         transaction.on_commit(lambda: _send(outbox))
     return [m for m, _n, _o in plan]
+
+
+def _relatives_with_signals(person: Person, parents: list[str], by_address: bool,
+                            organisation_id: int, today: date) -> list[tuple[Any, str]]:
+    """Siblings sharing a parent in the BRP (with that parent's BSN) and other youth at the
+    same BRP address (with ""), only those with an active, unexpired signal of another
+    organisation (a cheap test: the candidates' query applies all of live_signals). One
+    fixed statement, written out: it runs for every registration, and building it with
+    the ORM cost more CPU than the database spent on it (issue 10)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    pk = Person._meta.pk.get_db_prep_value(person.pk, connection)  # type: ignore[union-attr]
+    signal_table = connection.ops.quote_name(Signal._meta.db_table)
+    # Only table names and placeholders are put into the statements (S608).
+    elsewhere = (f"EXISTS (SELECT 1 FROM {signal_table} s WHERE s.person_id = {{id}} "  # noqa: S608
+                 "AND s.status = %s AND s.expires_on > %s AND s.organisation_id <> %s)")
+    live = [SignalStatus.ACTIVE.value, today, organisation_id]
+    if parents:
+        kin = connection.ops.quote_name(Kinship._meta.db_table)
+        parts.append(
+            f"SELECT k.child_id, k.relative_bsn FROM {kin} k WHERE k.is_parent "  # noqa: S608
+            f"AND k.relative_bsn IN ({', '.join(['%s'] * len(parents))}) AND k.child_id <> %s "
+            f"AND {elsewhere.format(id='k.child_id')}")
+        params += [*parents, pk, *live]
+    if by_address:
+        people = connection.ops.quote_name(Person._meta.db_table)
+        parts.append(
+            f"SELECT p.id, '' FROM {people} p WHERE p.brp_verified_at IS NOT NULL "  # noqa: S608
+            "AND p.postcode = %s AND p.house_number = %s AND p.house_letter = %s "
+            "AND p.house_number_addition = %s AND p.id <> %s "
+            f"AND {elsewhere.format(id='p.id')}")
+        params += [person.postcode, person.house_number, person.house_letter,
+                   person.house_number_addition, pk, *live]
+    if not parts:
+        return []
+    to_pk = Person._meta.pk.to_python  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return [(to_pk(pid), parent) for pid, parent in cursor.fetchall()]
 
 
 def _registered_contact(person: str, contact: str) -> Exists:

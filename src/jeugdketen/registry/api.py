@@ -9,6 +9,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from jeugdketen.access.requests import ActorRequest
 from jeugdketen.registry import actions
 from jeugdketen.registry.models import Municipality, Neighbourhood, Person
 
@@ -43,8 +44,8 @@ class OrganisationOut(Schema):
 
 
 @router.post("/organisations", response={201: OrganisationOut})
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[dict]:
-    org = actions.create_organisation(request.actor, **payload.dict())  # type: ignore[attr-defined]
+def create_organisation(request: ActorRequest, payload: OrganisationIn) -> Status[dict[str, Any]]:
+    org = actions.create_organisation(request.actor, **payload.dict())
     return Status(201, {"id": org.pk, "name": org.name, "kind": org.kind,
                  "municipality_code": org.municipality_id, "may_signal": org.may_signal,
                  "may_coordinate": org.may_coordinate})
@@ -71,13 +72,13 @@ class ProfessionalOut(Schema):
 
 
 @router.post("/professionals", response={201: ProfessionalOut})
-def create_professional(request: HttpRequest, payload: ProfessionalIn) -> Status[dict]:
+def create_professional(request: ActorRequest, payload: ProfessionalIn) -> Status[dict[str, Any]]:
     """A professional, made in one action (a refusal leaves no account). A platform
     administrator also gets the account's first API token (`api_token`, shown only here);
     a functional administrator never does (a token for someone else would let them act as
     that professional without a second factor): `api_token` is null, and the professional
     links their login with an activation code (POST /professionals/{id}/activation-code)."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     token = "platform_admin" in actor.roles
     prof = actions.create_professional(actor, **payload.dict(), with_token=token)
     return Status(201, {"id": prof.pk, "organisation_id": prof.organisation_id,
@@ -117,7 +118,7 @@ class PersonOut(Schema):
 
 
 @router.post("/persons", response={201: PersonOut})
-def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict]:
+def register_person(request: ActorRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     """Enter a person once. With a BSN the person is verified in the BRP: BSN, birth date and
     family name must agree (else 422 naming those three fields, revealing no BRP value), and
     the base data answered are the BRP's. The answer is the same in status and shape whether
@@ -125,7 +126,7 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict]:
     back to the BRP. 503 when the BRP cannot be reached (nothing is written). Without a BSN
     (youth without one) the entered data are kept and grant nobody any right."""
     result = actions.register_person(
-        request.actor,  # type: ignore[attr-defined]
+        request.actor,
         actions.PersonInput(
             bsn=payload.bsn or "", given_names=payload.given_names,
             family_name=payload.family_name, birth_date=payload.birth_date, sex=payload.sex,
@@ -137,7 +138,7 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status[dict]:
     return Status(201, person_out(result.person))
 
 
-def person_out(person: Person) -> dict:
+def person_out(person: Person) -> dict[str, Any]:
     return {
         "id": person.pk, "bsn": person.bsn, "system_id": person.system_id,
         "given_names": person.given_names, "family_name": person.family_name,
@@ -152,10 +153,10 @@ def person_out(person: Person) -> dict:
 
 
 @router.get("/persons/{person_id}", response=PersonOut)
-def get_person(request: HttpRequest, person_id: str) -> dict:
+def get_person(request: ActorRequest, person_id: str) -> dict[str, Any]:
     """A person's base data. 403 (problem details, no personal data) without a ground.
     Break-the-glass: send a written reason in the `Jeugdketen-Emergency-Reason` header."""
-    return person_out(actions.read_person(request.actor, person_id))  # type: ignore[attr-defined]
+    return person_out(actions.read_person(request.actor, person_id))
 
 
 class MemberIn(Schema):
@@ -180,9 +181,9 @@ class HouseholdOut(Schema):
 
 
 @router.post("/households", response={201: HouseholdOut})
-def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[dict]:
+def register_household(request: ActorRequest, payload: HouseholdIn) -> Status[dict[str, Any]]:
     members = [actions.MemberInput(m.person_id, m.relation or "") for m in payload.members]
-    household = actions.register_household(request.actor, members)  # type: ignore[attr-defined]
+    household = actions.register_household(request.actor, members)
     return Status(201, {"id": household.pk,
                  "members": [{"person_id": m.person_id, "relation": m.relation}
                              for m in household.members.all()]})
@@ -200,7 +201,7 @@ class MunicipalityOut(Schema):
 
 
 @router.get("/municipalities", response=list[MunicipalityOut])
-def municipalities(request: HttpRequest) -> list[dict]:
+def municipalities(request: ActorRequest) -> list[dict[str, Any]]:
     result = []
     # The municipalities that exist today (one ended by a herindeling keeps its rows).
     for m in Municipality.objects.prefetch_related("districts__neighbourhoods").filter(ended_on=None):
@@ -226,11 +227,11 @@ class MunicipalitySettingsOut(Schema):
 
 
 @router.patch("/municipalities/{code}", response=MunicipalitySettingsOut)
-def configure_municipality(request: HttpRequest, code: str, payload: MunicipalitySettingsIn) -> Any:
+def configure_municipality(request: ActorRequest, code: str, payload: MunicipalitySettingsIn) -> Any:
     """Administrators: the municipality's reference-index choices (address matches on or
     off; working days to agree on a coordinator, default 10; the shortest duration of a
     signal, default 90 days)."""
-    m = actions.configure_municipality(request.actor, code, **payload.dict(exclude_unset=True))  # type: ignore[attr-defined]
+    m = actions.configure_municipality(request.actor, code, **payload.dict(exclude_unset=True))
     return {"code": m.code, "name": m.name, "address_match": m.address_match,
             "coordinator_days": m.coordinator_days, "min_signal_days": m.min_signal_days}
 

@@ -139,7 +139,7 @@ def person_log(request: HttpRequest, person_id: str) -> HttpResponse:
 def _review_of(record: AccessLogRecord) -> Any:
     try:
         return record.review
-    except AccessLogRecord.review.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+    except AccessLogRecord.review.RelatedObjectDoesNotExist:
         return None
 
 

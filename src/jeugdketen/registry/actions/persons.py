@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,13 +29,13 @@ from jeugdketen.registry.actions.refresh import apply_brp, brp_values
 from jeugdketen.registry.models import (
     CorrectionProposal,
     Person,
+    PostcodeAddress,
     Professional,
     Registration,
     Sex,
 )
 from jeugdketen.registry.selectors import (
     mismatches_today,
-    neighbourhood_for,
     person_with_ground,
     registered_by,
 )
@@ -228,40 +228,131 @@ def _register(actor: Actor, values: dict[str, Any], found: BrpPerson | None) -> 
     decision = decide(actor, Action.CREATE, Target(Data.BASE_DATA))
     now = timezone.now()
     if found is not None:
-        # The unique constraint decides between two simultaneous registrations: insert, or
-        # do nothing when the BSN exists (ON CONFLICT DO NOTHING, no savepoint), then read.
+        # The unique constraint decides between two simultaneous registrations: insert, or,
+        # when the BSN exists, lock and read that person, in one statement (no savepoint).
         candidate = Person(bsn=found.bsn, created_at=now, **brp_values(found))
-        Person.objects.bulk_create([candidate], ignore_conflicts=True)
-        person = Person.objects.select_for_update().get(bsn=found.bsn)
+        person = _insert_or_lock(candidate)
         created = person.pk == candidate.pk
         apply_brp(person, found, now)
-    else:
+    assert actor.professional is not None
+    org = actor.professional.organisation_id
+    if found is None:
         created = True
-        code, unknown = neighbourhood_for(values["postcode"], values["house_number"])
         entered = {k: values[k] for k in ("given_names", "family_name", "birth_date", "sex",
                                           "postcode", "house_number", "house_letter",
                                           "house_number_addition")}
-        while True:
-            try:
-                with transaction.atomic():
-                    person = Person.objects.create(
-                        system_id=_new_system_id(), neighbourhood_id=code,
-                        neighbourhood_unknown=unknown, created_at=now, updated_at=now, **entered)
-                break
-            except IntegrityError:  # pragma: no cover - a collision in 10^10
-                continue
-    assert actor.professional is not None
-    org = actor.professional.organisation_id
-    Registration.objects.bulk_create([Registration(
-        person=person, professional=actor.professional, organisation_id=org)],
-        ignore_conflicts=True)
-    audit.append([audit.entry(actor, Action.CREATE, Target(Data.BASE_DATA, person=person),
-                              decision)])
+        person, head = _insert_entered(actor.professional, entered, now)
+    else:
+        head = _register_and_lock_head(actor.professional, person)
+    audit.append_at(head, [audit.entry(actor, Action.CREATE,
+                                       Target(Data.BASE_DATA, person=person), decision)])
     emit(Activity.PERSON_REGISTERED if created else Activity.PERSON_REREGISTERED,
          person=person, organisation_id=org)
     if found is not None:
         _report_back(actor, person, values)
     return Registered(person)
+
+
+PERSON_TABLE = Person._meta.db_table
+REGISTRATION_TABLE = Registration._meta.db_table
+HOOD_SQL = (f"(SELECT neighbourhood_id FROM {PostcodeAddress._meta.db_table} "  # noqa: S608
+            "WHERE postcode = %s AND house_number = %s)")
+
+
+def _insert_entered(professional: Professional, entered: dict[str, Any],
+                    now: Any) -> tuple[Person, Any]:
+    """A person without a BSN, as entered, and this professional's registration of them, in
+    one statement on PostgreSQL (two on SQLite): the neighbourhood of the postcode is looked
+    up inside the INSERT, a system_id already taken (a collision in 10^10) inserts nothing
+    (ON CONFLICT DO NOTHING, no savepoint) and another is drawn. On PostgreSQL the same
+    statement locks the access-log chain head for the registration's record: returns the
+    person and that head (for audit.append_at; None on SQLite)."""
+    fields = list(Person._meta.concrete_fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    hood = bool(entered["postcode"]) and entered["house_number"] is not None
+    placeholders = []
+    for field in fields:
+        if hood and field.attname == "neighbourhood_id":
+            placeholders.append(HOOD_SQL)
+        elif hood and field.attname == "neighbourhood_unknown":
+            placeholders.append(f"{HOOD_SQL} IS NULL")
+        else:
+            placeholders.append("%s")
+    insert = (f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
+              f"VALUES ({', '.join(placeholders)}) ON CONFLICT (system_id) DO NOTHING "
+              "RETURNING id, neighbourhood_id, neighbourhood_unknown")
+    registration = Registration(professional=professional,
+                                organisation_id=professional.organisation_id)
+    head_sql = audit.free_head_sql(1)
+    pg = head_sql is not None
+    if head_sql is not None:  # the registration and the head lock in the same statement
+        insert = (f"WITH p AS ({insert}), "  # noqa: S608
+                  f"r AS (INSERT INTO {REGISTRATION_TABLE} (person_id, professional_id, "
+                  "organisation_id, created_at) SELECT id, %s, %s, %s FROM p), "
+                  f"h (shard, last_seq, last_hash, ids) AS ({head_sql[0]}) "
+                  "SELECT p.neighbourhood_id, p.neighbourhood_unknown, h.shard, h.last_seq, "
+                  "h.last_hash, h.ids FROM p LEFT JOIN h ON true")
+    else:
+        insert = insert.replace("RETURNING id, ", "RETURNING ")
+    while True:
+        person = Person(system_id=_new_system_id(), neighbourhood_id=None,
+                        neighbourhood_unknown=False, created_at=now, updated_at=now, **entered)
+        params: list[Any] = []
+        for field in fields:
+            if hood and field.attname in ("neighbourhood_id", "neighbourhood_unknown"):
+                params += [entered["postcode"], entered["house_number"]]
+            else:
+                params.append(field.get_db_prep_save(getattr(person, field.attname), connection))
+        if head_sql is not None:
+            params += [professional.pk, professional.organisation_id,
+                       connection.ops.adapt_datetimefield_value(registration.created_at),
+                       *head_sql[1]]
+        with connection.cursor() as cursor:
+            cursor.execute(insert, params)
+            row = cursor.fetchone()
+        if row is not None:
+            break
+    person.neighbourhood_id, person.neighbourhood_unknown = row[0], bool(row[1])
+    person._state.adding = False
+    person._state.db = connection.alias
+    if not pg:
+        registration.person = person
+        Registration.objects.bulk_create([registration], ignore_conflicts=True)
+        return person, None
+    return person, tuple(row[2:])
+
+
+def _insert_or_lock(candidate: Person) -> Person:
+    """INSERT the person, or, when their BSN is already there, lock and return that row
+    (ON CONFLICT DO UPDATE of nothing that changes, RETURNING): one round trip."""
+    fields = Person._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = (f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * len(fields))}) "
+           "ON CONFLICT (bsn) DO UPDATE SET bsn = excluded.bsn "
+           f"RETURNING {columns}")
+    params = [f.get_db_prep_save(getattr(candidate, f.attname), connection) for f in fields]
+    return next(iter(Person.objects.raw(sql, params)))
+
+
+def _register_and_lock_head(professional: Professional, person: Person) -> Any:
+    """This professional's registration of the person (kept when there is one) and, on
+    PostgreSQL, a free access-log chain head locked for the record, in one statement.
+    Returns the head for audit.append_at (None on SQLite, where append locks it)."""
+    registration = Registration(person=person, professional=professional,
+                                organisation_id=professional.organisation_id)
+    head_sql = audit.free_head_sql(1)
+    if head_sql is None:
+        Registration.objects.bulk_create([registration], ignore_conflicts=True)
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH r AS (INSERT INTO {REGISTRATION_TABLE} (person_id, professional_id, "  # noqa: S608
+            "organisation_id, created_at) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING) "
+            f"{head_sql[0]}",
+            [person.pk, professional.pk, professional.organisation_id,
+             connection.ops.adapt_datetimefield_value(registration.created_at), *head_sql[1]])
+        return cursor.fetchone()
 
 
 def _report_back(actor: Actor, person: Person, values: dict[str, Any]) -> None:
@@ -286,18 +377,49 @@ def _report_back(actor: Actor, person: Person, values: dict[str, Any]) -> None:
 @audit.write_path
 def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -> Person:
     """Read a person's base data (or print it). Denied without a ground; logged either way."""
+    head = None
     try:
-        person = person_with_ground(actor, person_id)
+        head_sql = audit.free_head_sql(1) if actor.professional is not None else None
+        if head_sql is None:
+            person = person_with_ground(actor, person_id)
+        else:
+            person, head = _person_and_head(actor, person_id, head_sql)
     except (Person.DoesNotExist, ValueError, ValidationError):
         # Unknown and forbidden look the same from outside.
         target = Target(Data.BASE_DATA, object_id=str(person_id)[:64])
         raise audit.AccessDenied(actor, action, target, Decision.deny("no such person")) from None
     target = Target(Data.BASE_DATA, person=person)
-    decision = audit.authorize(actor, action, target)
+    decision = decide(actor, action, target)  # as audit.authorize, with the head locked above
+    if not decision.allowed:
+        raise audit.AccessDenied(actor, action, target, decision)
+    audit.append_at(head, [audit.entry(actor, action, target, decision)])
     if decision.emergency:
         emit(Activity.EMERGENCY_ACCESS, person=person,
              organisation_id=actor.professional.organisation_id if actor.professional else None)
     return person
+
+
+def _person_and_head(actor: Actor, person_id: Any,
+                     head_sql: tuple[str, list[Any]]) -> tuple[Person, tuple[Any, ...]]:
+    """PostgreSQL: the person with the registration ground (selectors.person_with_ground)
+    and a free access-log chain head locked for the read's record, in one round trip."""
+    assert actor.professional is not None
+    pk = Person._meta.pk.get_db_prep_value(Person._meta.pk.to_python(person_id), connection)
+    sql, params = head_sql
+    query = (  # the head's SQL is audit's own
+        "SELECT p.*, EXISTS (SELECT 1 FROM registry_registration r WHERE r.person_id = p.id "  # noqa: S608
+        "AND r.professional_id = %s) AS jk_registered, h.shard AS jk_shard, h.last_seq AS "
+        "jk_seq, h.last_hash AS jk_hash, h.ids AS jk_ids FROM registry_person p "
+        f"LEFT JOIN LATERAL ({sql}) AS h(shard, last_seq, last_hash, ids) ON true "
+        "WHERE p.id = %s")
+    found = list(Person.objects.raw(query, [actor.professional.pk, *params, pk]))
+    if not found:
+        raise Person.DoesNotExist
+    person = found[0]
+    person.jk_registered = bool(person.jk_registered)  # type: ignore[attr-defined]
+    person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
+    head = (person.jk_shard, person.jk_seq, person.jk_hash, person.jk_ids)  # type: ignore[attr-defined]
+    return person, head
 
 
 REGISTERED_ORDER = ("family_name", "given_names", "id")
