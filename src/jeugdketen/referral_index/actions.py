@@ -370,7 +370,7 @@ def _relatives_with_signals(person: Person, parents: list[str], by_address: bool
     the ORM cost more CPU than the database spent on it (issue 10)."""
     parts: list[str] = []
     params: list[Any] = []
-    pk = Person._meta.pk.get_db_prep_value(person.pk, connection)  # type: ignore[union-attr]
+    pk = Person._meta.pk.get_db_prep_value(person.pk, connection)
     signal_table = connection.ops.quote_name(Signal._meta.db_table)
     # Only table names and placeholders are put into the statements (S608).
     elsewhere = (f"EXISTS (SELECT 1 FROM {signal_table} s WHERE s.person_id = {{id}} "  # noqa: S608
@@ -394,7 +394,7 @@ def _relatives_with_signals(person: Person, parents: list[str], by_address: bool
                    person.house_number_addition, pk, *live]
     if not parts:
         return []
-    to_pk = Person._meta.pk.to_python  # type: ignore[union-attr]
+    to_pk = Person._meta.pk.to_python
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         return [(to_pk(pid), parent) for pid, parent in cursor.fetchall()]
@@ -795,7 +795,7 @@ def overdue_matches(actor: Actor, *, neighbourhood: str = "", organisation: int 
 
 @audit.write_path
 def read_match(actor: Actor, match_id: Any) -> Match:
-    match = audit.get_or_deny(actor, Action.READ, Data.MATCH,
+    match: Match = audit.get_or_deny(actor, Action.READ, Data.MATCH,
                               _with_signals(Match.objects), match_id)
     audit.authorize(actor, Action.READ, _match_target(match))
     return match

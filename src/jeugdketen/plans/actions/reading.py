@@ -103,7 +103,7 @@ def _readable(actor: Actor, plans: list[Plan]) -> list[Plan]:
             p.household_id for p in plans})
             .annotate(jk_household=F("memberships__household_id"))
             .select_related("neighbourhood").order_by("birth_date", "id")):
-        members.setdefault(person.jk_household, []).append(person)  # type: ignore[attr-defined]
+        members.setdefault(person.jk_household, []).append(person)
     shown: list[Plan] = []
     rows: list[dict[str, Any]] = []
     if actor.person is not None:  # a family's plans: its membership is asked once

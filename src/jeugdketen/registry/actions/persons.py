@@ -438,8 +438,8 @@ def list_registered(actor: Actor, *, limit: int = 25, offset: int = 0, where: An
         .order_by(*order)[offset : offset + limit]
     )
     for person in persons:  # the ground is known from the query: no query per person
-        person.jk_registered = True  # type: ignore[attr-defined]
-        person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
+        person.jk_registered = True
+        person.jk_registered_for = actor.professional.pk
     allowed = audit.authorize_many(
         actor, Action.READ, [Target(Data.BASE_DATA, person=p) for p in persons]
     )
