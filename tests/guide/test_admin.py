@@ -140,3 +140,15 @@ def test_aliases_are_refused_so_an_upload_cannot_expand(client_for, functional_a
     page = response.content.decode()
     assert "aliases" in page and "Regel 2" in page
     assert not AidVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_invalid_upload_is_logged_as_a_refused_attempt(client_for, functional_admin):
+    """The attempt rolled back with the refusal, so write_path logs it again as refused
+    (like every refusal after the permission check): the log shows who tried."""
+    client = client_for(functional_admin)
+    text = new_version().replace("outcome: report_to_veilig_thuis", "outcome: report_x", 1)
+    assert upload(client, text).status_code == 422
+    tried = AccessLogRecord.objects.filter(object_type="decision_aid", action="create")
+    assert [r.outcome for r in tried] == ["refused"]
+    assert "aid_invalid" in tried.get().reason

@@ -221,9 +221,13 @@ def upload_version(actor: Actor, raw: bytes) -> AidVersion:
     return version
 
 
-class UploadInvalid(Exception):
+class UploadInvalid(Refusal):
+    """A refusal like any other (so the attempt is logged as refused), carrying every
+    problem of the text with its line for the page."""
+
     def __init__(self, checked: Checked):
-        super().__init__("the uploaded aid is not valid")
+        super().__init__("aid_invalid", _("De beslishulp is niet geldig."), status=422,
+                         field="file")
         self.checked = checked
 
 
