@@ -271,7 +271,7 @@ def test_record_event_and_change_commit_or_roll_back_together(prof_actor):
 
 
 def test_a_failing_log_write_undoes_the_change(prof_actor):
-    def append_fails(entries):
+    def append_fails(entries, **kwargs):
         raise DatabaseError("log unavailable")
 
     persons = Person.objects.count()

@@ -168,28 +168,13 @@ def _lock_head(cursor: Any, count: int) -> tuple[int, int, str, list[int]]:
 def free_head_sql(count: int) -> tuple[str, list[Any]] | None:
     """PostgreSQL: the sub-select that locks a free chain head and reserves `count` ids
     (columns shard, last_seq, last_hash, ids), for an action that folds it into its own
-    first statement and passes the row to append_at(row, ...): one round trip less.
+    first statement and passes the row to append(..., head=row): one round trip less.
     None on SQLite (its writers are serialised; append locks the head itself)."""
     if not connection.features.has_select_for_update_skip_locked:
         return None
     with connection.cursor() as cursor:
         sequence = _pg_sequence(cursor)
     return _PG_FREE_HEAD, [sequence, count, settings.AUDIT_SHARDS]
-
-
-_HELD_HEAD: contextvars.ContextVar[Sequence[Any] | None] = contextvars.ContextVar(
-    "audit_held_head", default=None)
-
-
-def append_at(head: Sequence[Any] | None, entries: Iterable[dict[str, Any]]) -> int:
-    """append() onto a head the action locked itself in this transaction: `head` is the row
-    of free_head_sql(number of entries) it fetched (None, or a row of NULLs when no head
-    was free: append locks one as usual)."""
-    token = _HELD_HEAD.set(head)
-    try:
-        return append(entries)
-    finally:
-        _HELD_HEAD.reset(token)
 
 
 def reserve_ids(count: int) -> list[int]:
@@ -258,11 +243,13 @@ def _fit(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def append(entries: Iterable[dict[str, Any]]) -> int:
+def append(entries: Iterable[dict[str, Any]], *, head: Sequence[Any] | None = None) -> int:
     """Chain and write records; must run inside the action's transaction. Returns how many
     were written. On PostgreSQL two round trips: lock a head and reserve the ids, then the
-    records and the new chain head in one statement. When an anchor is due, one is taken
-    after the commit (anchor_if_due)."""
+    records and the new chain head in one statement. `head` is the row of
+    free_head_sql(number of entries) an action fetched itself in this transaction (None, or
+    a row of NULLs when no head was free: append locks one as usual). When an anchor is
+    due, one is taken after the commit (anchor_if_due)."""
     entries = list(entries)
     if not entries:
         return 0
@@ -271,7 +258,6 @@ def append(entries: Iterable[dict[str, Any]]) -> int:
     if _defer(entries):
         return len(entries)
     with connection.cursor() as cursor:
-        head = _HELD_HEAD.get()
         if head is not None and head[0] is not None:
             shard, seq, prev = int(head[0]), int(head[1]), str(head[2])
             ids = sorted(int(i) for i in head[3])

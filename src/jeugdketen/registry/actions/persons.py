@@ -244,8 +244,8 @@ def _register(actor: Actor, values: dict[str, Any], found: BrpPerson | None) -> 
         person, head = _insert_entered(actor.professional, entered, now)
     else:
         head = _register_and_lock_head(actor.professional, person)
-    audit.append_at(head, [audit.entry(actor, Action.CREATE,
-                                       Target(Data.BASE_DATA, person=person), decision)])
+    audit.append([audit.entry(actor, Action.CREATE, Target(Data.BASE_DATA, person=person),
+                              decision)], head=head)
     emit(Activity.PERSON_REGISTERED if created else Activity.PERSON_REREGISTERED,
          person=person, organisation_id=org)
     if found is not None:
@@ -266,7 +266,7 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
     up inside the INSERT, a system_id already taken (a collision in 10^10) inserts nothing
     (ON CONFLICT DO NOTHING, no savepoint) and another is drawn. On PostgreSQL the same
     statement locks the access-log chain head for the registration's record: returns the
-    person and that head (for audit.append_at; None on SQLite)."""
+    person and that head (for audit.append(head=...); None on SQLite)."""
     fields = list(Person._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     hood = bool(entered["postcode"]) and entered["house_number"] is not None
@@ -338,7 +338,7 @@ def _insert_or_lock(candidate: Person) -> Person:
 def _register_and_lock_head(professional: Professional, person: Person) -> Any:
     """This professional's registration of the person (kept when there is one) and, on
     PostgreSQL, a free access-log chain head locked for the record, in one statement.
-    Returns the head for audit.append_at (None on SQLite, where append locks it)."""
+    Returns the head for audit.append(head=...) (None on SQLite, where append locks it)."""
     registration = Registration(person=person, professional=professional,
                                 organisation_id=professional.organisation_id)
     head_sql = audit.free_head_sql(1)
@@ -392,7 +392,7 @@ def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -
     decision = decide(actor, action, target)  # as audit.authorize, with the head locked above
     if not decision.allowed:
         raise audit.AccessDenied(actor, action, target, decision)
-    audit.append_at(head, [audit.entry(actor, action, target, decision)])
+    audit.append([audit.entry(actor, action, target, decision)], head=head)
     if decision.emergency:
         emit(Activity.EMERGENCY_ACCESS, person=person,
              organisation_id=actor.professional.organisation_id if actor.professional else None)
