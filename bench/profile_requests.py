@@ -22,6 +22,19 @@ from collections import Counter
 from typing import Any
 
 
+def pool_youth(connection: Any, prof: Any, n: int) -> list[str]:
+    """Pool youth without a signal of this organisation (the newest registrations)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.person_id::text FROM registry_registration r WHERE r.professional_id = %s "
+            "AND NOT EXISTS (SELECT 1 FROM referral_index_signal s WHERE s.person_id = "
+            "r.person_id AND s.organisation_id = %s) AND EXISTS (SELECT 1 FROM "
+            "registry_householdmember m WHERE m.person_id = r.person_id AND m.relation = "
+            "'child') ORDER BY r.created_at DESC LIMIT %s",
+            [prof.pk, prof.organisation_id, n])
+        return [r[0] for r in cursor.fetchall()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=200)
@@ -29,6 +42,11 @@ def main() -> None:
     parser.add_argument("--cprofile", default="",
                         help="write a cProfile of the signal registrations to this file")
     parser.add_argument("--only", default="", help="comma-separated: baseline,read,signal")
+    parser.add_argument("--restore", type=int, default=0, metavar="SIGNALS",
+                        help="first bring the index to its bulk state with this many signals "
+                             "(bench.run's --signals) and register on a random sample of the "
+                             "API pool: the same youth, in the pool's mix of client, family "
+                             "and no match, in every run (comparable before/after)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jeugdketen.config.settings")
     import django
@@ -53,15 +71,15 @@ def main() -> None:
     hoods = list(Neighbourhood.objects.values_list("code", flat=True))
     mine = [str(p) for p in Registration.objects.filter(professional=prof)
             .values_list("person_id", flat=True)[:5000]]
-    with connection.cursor() as cursor:  # pool youth without a signal of this organisation
-        cursor.execute(
-            "SELECT r.person_id::text FROM registry_registration r WHERE r.professional_id = %s "
-            "AND NOT EXISTS (SELECT 1 FROM referral_index_signal s WHERE s.person_id = "
-            "r.person_id AND s.organisation_id = %s) AND EXISTS (SELECT 1 FROM "
-            "registry_householdmember m WHERE m.person_id = r.person_id AND m.relation = "
-            "'child') ORDER BY r.created_at DESC LIMIT %s",
-            [prof.pk, prof.organisation_id, args.n])
-        pool = [r[0] for r in cursor.fetchall()]
+    if args.restore:
+        info = bulk.load(signals=args.restore, seed=args.seed)
+        pool = [str(pid) for pid, _kind in info["api_pool"]]
+        random.Random(args.seed).shuffle(pool)
+        pool = pool[:args.n]
+    else:
+        pool = pool_youth(connection, prof, args.n)
+    with open("/proc/loadavg") as load:
+        print(json.dumps({"pool": len(pool), "loadavg": load.read().split()[:3]}))
 
     def measure(name: str, call: Any, items: list[Any]) -> dict[str, Any]:
         wall, cpu, queries, statuses = [], [], [], Counter()
@@ -82,6 +100,7 @@ def main() -> None:
                 "wall_ms_median": round(1000 * statistics.median(wall), 2),
                 "wall_ms_mean": round(1000 * total / len(items), 2),
                 "cpu_ms_median": round(1000 * statistics.median(cpu), 2),
+                "cpu_ms_mean": round(1000 * sum(cpu) / len(items), 2),
                 "slowest_sql": [(sql, round(100 * t / total, 1)) for sql, t in slow.most_common(4)]}
 
     only = set(filter(None, args.only.split(","))) or {"baseline", "read", "signal"}

@@ -38,6 +38,7 @@ from jeugdketen.access.policy import (
 from jeugdketen.chainlog.actions import emit, emit_many
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import FieldError, Refusal
+from jeugdketen.referral_index import selectors
 from jeugdketen.referral_index.models import (
     ARCHIVE_YEARS,
     LAST_AGE,
@@ -162,20 +163,24 @@ def register_signal(
             Decision.deny("the organisation is not authorised to register signals"),
             rule="organisation_may_not_signal",
             message=_("Uw organisatie is niet meldingsbevoegd voor de verwijsindex."))
-    people = Person.objects.select_related("neighbourhood__district__municipality")
-    if actor.professional is not None:
-        # Whether this professional registered the youth (the policy's ground for a
-        # signal), loaded with the youth instead of asked in a statement of its own.
-        people = people.annotate(jk_registered=Exists(Registration.objects.filter(
-            person_id=OuterRef("pk"), professional_id=actor.professional.pk)))
-    person = audit.get_or_deny(actor, Action.CREATE, Data.SIGNAL, people, person_id)
-    if actor.professional is not None:
-        person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
+    # The youth with their municipality, whether this professional registered them (the
+    # policy's ground for a signal) and their parents in the BRP: one statement.
+    prof = actor.professional
+    try:
+        found = selectors.youth_for_signal(person_id, prof.pk if prof is not None else None)
+    except (ValueError, TypeError, ValidationError):
+        found = None
+    if found is None:  # an unknown or malformed id looks like a forbidden one
+        raise audit.AccessDenied(actor, Action.CREATE, Target(
+            Data.SIGNAL, object_id=str(person_id)[:64]), Decision.deny("no such record"))
+    person, registered, parents = found
+    if prof is not None:
+        # Handed to the policy (access.policy.facts reads it): no statement of its own.
+        person.jk_registered_for, person.jk_registered = prof.pk, registered  # type: ignore[attr-defined]
     target = Target(Data.SIGNAL, person=person)
     decision = decide(actor, Action.CREATE, target)
     if not decision.allowed:
         raise audit.AccessDenied(actor, Action.CREATE, target, decision)
-    prof = actor.professional
     assert prof is not None
     duration = MAX_DURATION_DAYS if duration_days is None else int(duration_days)
     errors: list[FieldError] = []
@@ -198,32 +203,41 @@ def register_signal(
     if today >= birthday(person, LAST_AGE):
         raise Refusal("age_limit", _(
             "De verwijsindex is voor jongeren tot hun 23ste verjaardag."), field="person_id")
-    minimum = _municipality_of_person(person, prof).min_signal_days
+    municipality = _municipality_of_person(person, prof)
+    minimum = municipality.min_signal_days
     if duration < minimum:
         raise Refusal.invalid([FieldError("duration_days", "duration_minimum", _(
             "De looptijd is ten minste %(n)s dagen (de keuze van de gemeente): een signaal "
             "is geen zoekvraag. Trek een signaal dat ten onrechte is afgegeven in.")
             % {"n": minimum})])
-    parents = _parents(person)
-    _lock([f"person:{person.pk}", *(f"parent:{p}" for p in parents),
-           f"address:{_address_key(person)}"])
-    # One plain statement for the youth's active signals: this organisation's (one at most)
-    # and whether another organisation has a live one (a client match: only then are
-    # those loaded, with their contacts, in the relatives' query of _find_matches).
+    address = _address_key(person)
+    _lock([f"person:{person.pk}", *(f"parent:{p}" for p in parents), f"address:{address}"])
+    # One statement after the locks: the youth's active signals (this organisation's, one
+    # at most, and whether another organisation has a live one: a client match) and who
+    # else could match (relatives with a live signal of another organisation).
     own = prof.organisation_id
-    on_youth = list(Signal.objects.filter(person=person, status=SignalStatus.ACTIVE)
-                    .filter(Q(organisation_id=own) | Q(expires_on__gt=today)).order_by("pk"))
+    by_address = bool(address) and (municipality is None or municipality.address_match)
+    on_youth, relatives = selectors.signals_and_relatives(person, own, today, parents, by_address)
     existing = next((s for s in on_youth if s.organisation_id == own), None)
     if existing is not None:
         # One active signal per organisation: return it; the duration may be extended.
         audit.append([audit.entry(actor, Action.READ, _signal_target(existing), decision)])
         return Registered(existing, created=False, matches=list(
             existing.matches.exclude(status=MatchStatus.CLOSED)))
-    signal = Signal.objects.create(
+    # live_signals(today) for the youth's own signals (`on_youth` is already active and
+    # unexpired): the youth is under 23 and alive.
+    alive = (person.date_of_death is None
+             and person.birth_date > _years_before(today, LAST_AGE))
+    client = alive and any(s.organisation_id != own and s.expires_on > today for s in on_youth)
+    signal = Signal(
         person=person, organisation=prof.organisation, contact=prof,
         contact_phone=(contact_phone or prof.phone)[:20], contact_email=contact_email or prof.email,
         registered_on=today, duration_days=duration,
         expires_on=min(today + timedelta(days=duration), birthday(person, LAST_AGE)))
+    # Nobody to match (three registrations in four): the access log has one record, and
+    # its chain head is locked in the signal's INSERT (one round trip less).
+    quiet = not client and not relatives
+    head = _insert_signal(signal, head_for=1 if quiet else 0)
     # The policy allowed the signal on the ground that this professional registered the
     # youth: a match message may name them to this professional (no second query).
     person.jk_registered_for, person.jk_registered = prof.pk, True  # type: ignore[attr-defined]
@@ -231,40 +245,65 @@ def register_signal(
     events: list[dict[str, Any]] = [{
         "activity": Activity.SIGNAL_REGISTERED, "neighbourhood_code": _hood(person),
         "organisation_id": prof.organisation_id, "attributes": {"duration_days": duration}}]
-    # live_signals(today) for the youth's own signals (`on_youth` is already active and
-    # unexpired): the youth is under 23 and alive.
-    alive = (person.date_of_death is None
-             and person.birth_date > _years_before(today, LAST_AGE))
-    client = alive and any(s.organisation_id != own and s.expires_on > today for s in on_youth)
-    matches = _find_matches(signal, today, parents, client, entries, events)
+    matches = [] if quiet else _find_matches(signal, today, relatives, client, entries, events)
     # The access log and the chain events of the whole registration in one write each.
-    audit.append(entries)
-    emit_many(events)
+    audit.append(entries, head=head if len(entries) == 1 else None)
+    if len(events) == 1:
+        emit(**events[0])  # one raw INSERT
+    else:
+        emit_many(events)
     return Registered(signal, created=True, matches=matches)
 
 
-def _find_matches(signal: Signal, today: date, parents: list[str], client: bool,
+def _insert_signal(signal: Signal, *, head_for: int = 0) -> Any:
+    """INSERT the new signal, written out (Model.save's query building cost more CPU than
+    the statement, issue 10). With `head_for` on PostgreSQL, the same statement locks a
+    free access-log chain head for that many records (audit.free_head_sql) and returns its
+    row for audit.append(..., head=row); else None."""
+    fields = [f for f in Signal._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(signal, True), connection) for f in fields]
+    qn = connection.ops.quote_name
+    insert = (f"INSERT INTO {qn(Signal._meta.db_table)} "  # noqa: S608 (names and placeholders)
+              f"({', '.join(qn(f.column) for f in fields)}) "
+              f"VALUES ({', '.join(['%s'] * len(fields))})")
+    free = audit.free_head_sql(head_for) if head_for else None
+    head = None
+    with connection.cursor() as cursor:
+        if free is not None:
+            head_sql, head_params = free
+            cursor.execute(f"WITH head AS ({head_sql}), ins AS ({insert} RETURNING id) "  # noqa: S608
+                           "SELECT ins.id, head.* FROM ins LEFT JOIN head ON TRUE",
+                           [*head_params, *values])
+            row = cursor.fetchone()
+            signal.pk, head = row[0], row[1:]
+        elif connection.features.can_return_columns_from_insert:
+            cursor.execute(f"{insert} RETURNING id", values)
+            signal.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(insert, values)
+            signal.pk = cursor.lastrowid
+    signal._state.adding, signal._state.db = False, connection.alias
+    return head
+
+
+def _find_matches(signal: Signal, today: date, relatives: list[tuple[Any, str]], client: bool,
                   entries: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[Match]:
     """Client, family and address matches of a new signal, in a few set-based statements
     (issue 10): `client` says whether another organisation has a live signal on the youth
-    (the caller looked); who else could match, only relatives with such a signal (one
-    query), the live signals of all of them (one, only when there are any: most youth
-    match nothing), the matches with those keys, locked (one), the members of the ones
+    and `relatives` who else could match, only relatives with such a signal (the caller
+    looked: selectors.signals_and_relatives); the live signals of all of them (one, only
+    when there are any: most youth match nothing), the matches with those keys, locked (one), the members of the ones
     that exist (one), the new matches and their members (two), the messages (one). The
     access-log entries and chain events go to `entries` and `events`, which the caller
     writes in one go."""
     person = signal.person
     municipality = _municipality(signal)
     address = _address_key(person)
-    by_address = bool(address) and (municipality is None or municipality.address_match)
-    # Who could match besides the youth: siblings sharing at least one parent in the BRP
-    # (with the parent they share) and other youth at the same BRP address; only those
-    # with a live signal of another organisation (most youth have none: then the next
-    # query is not needed).
+    # Siblings sharing at least one parent in the BRP (with the parent they share) and
+    # other youth at the same BRP address.
     shared: dict[Any, str] = {}
     at_address: set[Any] = set()
-    for pid, parent in _relatives_with_signals(person, parents, by_address,
-                                               signal.organisation_id, today):
+    for pid, parent in relatives:
         if parent:
             shared[pid] = min(shared.get(pid, parent), parent)
         else:
@@ -359,45 +398,6 @@ def _find_matches(signal: Signal, today: date, parents: list[str], client: bool,
     if outbox:
         transaction.on_commit(lambda: _send(outbox))
     return [m for m, _n, _o in plan]
-
-
-def _relatives_with_signals(person: Person, parents: list[str], by_address: bool,
-                            organisation_id: int, today: date) -> list[tuple[Any, str]]:
-    """Siblings sharing a parent in the BRP (with that parent's BSN) and other youth at the
-    same BRP address (with ""), only those with an active, unexpired signal of another
-    organisation (a cheap test: the candidates' query applies all of live_signals). One
-    fixed statement, written out: it runs for every registration, and building it with
-    the ORM cost more CPU than the database spent on it (issue 10)."""
-    parts: list[str] = []
-    params: list[Any] = []
-    pk = Person._meta.pk.get_db_prep_value(person.pk, connection)
-    signal_table = connection.ops.quote_name(Signal._meta.db_table)
-    # Only table names and placeholders are put into the statements (S608).
-    elsewhere = (f"EXISTS (SELECT 1 FROM {signal_table} s WHERE s.person_id = {{id}} "  # noqa: S608
-                 "AND s.status = %s AND s.expires_on > %s AND s.organisation_id <> %s)")
-    live = [SignalStatus.ACTIVE.value, today, organisation_id]
-    if parents:
-        kin = connection.ops.quote_name(Kinship._meta.db_table)
-        parts.append(
-            f"SELECT k.child_id, k.relative_bsn FROM {kin} k WHERE k.is_parent "  # noqa: S608
-            f"AND k.relative_bsn IN ({', '.join(['%s'] * len(parents))}) AND k.child_id <> %s "
-            f"AND {elsewhere.format(id='k.child_id')}")
-        params += [*parents, pk, *live]
-    if by_address:
-        people = connection.ops.quote_name(Person._meta.db_table)
-        parts.append(
-            f"SELECT p.id, '' FROM {people} p WHERE p.brp_verified_at IS NOT NULL "  # noqa: S608
-            "AND p.postcode = %s AND p.house_number = %s AND p.house_letter = %s "
-            "AND p.house_number_addition = %s AND p.id <> %s "
-            f"AND {elsewhere.format(id='p.id')}")
-        params += [person.postcode, person.house_number, person.house_letter,
-                   person.house_number_addition, pk, *live]
-    if not parts:
-        return []
-    to_pk = Person._meta.pk.to_python
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return [(to_pk(pid), parent) for pid, parent in cursor.fetchall()]
 
 
 def _registered_contact(person: str, contact: str) -> Exists:

@@ -1,0 +1,175 @@
+"""The reads every signal registration makes, written out (issue 10, speed).
+
+Registering a signal is the index's hot path: building and compiling these statements with
+the ORM cost more CPU than the database spent running them. They are fixed statements,
+made once per database vendor; the rows become model instances with the ORM's own
+converters (`Model.from_db`), so the objects are the same as a queryset's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+from jeugdketen.referral_index.models import Signal, SignalStatus
+from jeugdketen.registry.models import (
+    District,
+    Kinship,
+    Municipality,
+    Neighbourhood,
+    Person,
+    Registration,
+)
+
+
+class Rows:
+    """Instances of one model from its columns in a hand-written statement: `columns(alias)`
+    selects every concrete field, `make(row, start)` builds the instance from them."""
+
+    def __init__(self, model: type[Model]):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.width = len(self.fields)
+        self.names = [f.attname for f in self.fields]
+        self._converters: dict[str, list[tuple[int, Any, list[Any]]]] = {}
+
+    def columns(self, alias: str) -> str:
+        qn = connection.ops.quote_name
+        return ", ".join(f"{alias}.{qn(f.column)}" for f in self.fields)
+
+    def nulls(self) -> str:
+        return ", ".join(["NULL"] * self.width)
+
+    def _converters_now(self) -> list[tuple[int, Any, list[Any]]]:
+        found = self._converters.get(connection.vendor)
+        if found is None:  # the ORM's converters for these columns (as a queryset uses)
+            found = []
+            for i, f in enumerate(self.fields):
+                col = f.get_col(self.model._meta.db_table)
+                funcs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                if funcs:
+                    found.append((i, col, funcs))
+            self._converters[connection.vendor] = found
+        return found
+
+    def make(self, row: tuple[Any, ...] | list[Any], start: int = 0) -> Any:
+        values = list(row[start:start + self.width])
+        for i, col, funcs in self._converters_now():
+            for func in funcs:
+                values[i] = func(values[i], col, connection)
+        return self.model.from_db(connection.alias, self.names, values)
+
+
+PERSON, NEIGHBOURHOOD, DISTRICT, MUNICIPALITY = (
+    Rows(Person), Rows(Neighbourhood), Rows(District), Rows(Municipality))
+SIGNAL = Rows(Signal)
+_SQL: dict[tuple[str, str], str] = {}
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _youth_sql() -> str:
+    key = ("youth", connection.vendor)
+    sql = _SQL.get(key)
+    if sql is None:
+        agg = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+        # Only table names and column names are put into the statement (S608).
+        sql = _SQL[key] = (
+            f"SELECT {PERSON.columns('p')}, {NEIGHBOURHOOD.columns('n')}, "  # noqa: S608
+            f"{DISTRICT.columns('d')}, {MUNICIPALITY.columns('m')}, "
+            f"EXISTS (SELECT 1 FROM {_table(Registration)} r WHERE r.person_id = p.id "
+            "AND r.professional_id = %s), "
+            f"(SELECT {agg}(k.relative_bsn, ',') FROM {_table(Kinship)} k "
+            "WHERE k.child_id = p.id AND k.is_parent) "
+            f"FROM {_table(Person)} p "
+            f"LEFT JOIN {_table(Neighbourhood)} n ON n.code = p.neighbourhood_id "
+            f"LEFT JOIN {_table(District)} d ON d.code = n.district_id "
+            f"LEFT JOIN {_table(Municipality)} m ON m.code = d.municipality_id "
+            "WHERE p.id = %s")
+    return sql
+
+
+def youth_for_signal(person_id: Any, professional_id: int | None) -> tuple[Person, bool, list[str]] | None:
+    """The youth with their neighbourhood, district and municipality, whether the
+    professional registered them (the policy's ground for a signal) and their parents' BSNs
+    in the BRP (sorted; none for a youth without a BSN): one statement. None when there is
+    no such youth; ValueError, TypeError or ValidationError for a malformed id."""
+    pk_field = Person._meta.pk
+    assert pk_field is not None
+    pk = pk_field.get_db_prep_value(pk_field.to_python(person_id), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_youth_sql(), [professional_id, pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    person = PERSON.make(row)
+    at = PERSON.width
+    hood = None
+    if row[at] is not None:
+        hood = NEIGHBOURHOOD.make(row, at)
+        district = DISTRICT.make(row, at + NEIGHBOURHOOD.width)
+        municipality = MUNICIPALITY.make(row, at + NEIGHBOURHOOD.width + DISTRICT.width)
+        district._state.fields_cache["municipality"] = municipality
+        hood._state.fields_cache["district"] = district
+    person._state.fields_cache["neighbourhood"] = hood
+    at += NEIGHBOURHOOD.width + DISTRICT.width + MUNICIPALITY.width
+    registered, parents = bool(row[at]), row[at + 1]
+    return person, registered, sorted(parents.split(",")) if parents and person.verified else []
+
+
+def signals_and_relatives(
+    person: Person, organisation_id: int, today: date, parents: list[str], by_address: bool,
+) -> tuple[list[Signal], list[tuple[Any, str]]]:
+    """After the registration's locks, in one statement:
+
+    - the youth's active signals that matter: this organisation's (one at most: the 409
+      answer) and the unexpired ones (another organisation's makes a client match), by id;
+    - who else could match, only those with an active, unexpired signal of another
+      organisation (a cheap test: the candidates' query applies all of live_signals):
+      siblings sharing a parent in the BRP (with that parent's BSN) and, when `by_address`,
+      other youth at the same BRP address (with "")."""
+    pk_field = Person._meta.pk
+    assert pk_field is not None
+    pk = pk_field.get_db_prep_value(person.pk, connection)
+    active = SignalStatus.ACTIVE.value
+    # Only table names, column names and placeholders are put into the statement (S608).
+    parts = [f"SELECT {SIGNAL.columns('s')}, NULL, NULL FROM {_table(Signal)} s "  # noqa: S608
+             "WHERE s.person_id = %s AND s.status = %s "
+             "AND (s.organisation_id = %s OR s.expires_on > %s)"]
+    params: list[Any] = [pk, active, organisation_id, today]
+    elsewhere = (f"EXISTS (SELECT 1 FROM {_table(Signal)} o WHERE o.person_id = {{id}} "  # noqa: S608
+                 "AND o.status = %s AND o.expires_on > %s AND o.organisation_id <> %s)")
+    live = [active, today, organisation_id]
+    if parents:
+        parts.append(
+            f"SELECT {SIGNAL.nulls()}, k.child_id, k.relative_bsn FROM {_table(Kinship)} k "  # noqa: S608
+            f"WHERE k.is_parent AND k.relative_bsn IN ({', '.join(['%s'] * len(parents))}) "
+            f"AND k.child_id <> %s AND {elsewhere.format(id='k.child_id')}")
+        params += [*parents, pk, *live]
+    if by_address:
+        parts.append(
+            f"SELECT {SIGNAL.nulls()}, p.id, '' FROM {_table(Person)} p "  # noqa: S608
+            "WHERE p.brp_verified_at IS NOT NULL AND p.postcode = %s AND p.house_number = %s "
+            "AND p.house_letter = %s AND p.house_number_addition = %s AND p.id <> %s "
+            f"AND {elsewhere.format(id='p.id')}")
+        params += [person.postcode, person.house_number, person.house_letter,
+                   person.house_number_addition, pk, *live]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    signals, relatives = [], []
+    to_pk = pk_field.to_python
+    for row in rows:
+        if row[0] is not None:
+            signal = SIGNAL.make(row)
+            signal._state.fields_cache["person"] = person
+            signals.append(signal)
+        else:
+            relatives.append((to_pk(row[SIGNAL.width]), row[SIGNAL.width + 1]))
+    signals.sort(key=lambda s: s.pk)
+    return signals, relatives
