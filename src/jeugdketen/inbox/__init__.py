@@ -4,21 +4,45 @@ A message is only ever sent from inside an action, in its transaction (the event
 message stand or fall together). It names what the recipient may already see and links to
 the page where the work is done; it never copies the content of a plan.
 
-A low package: every app that tells a professional something sends through it; the
-`Message` model itself is referral_index's schema (referral_index.models).
+A low package: every app that tells a professional something sends through it, and only
+it writes messages; the `Message` model itself is referral_index's schema
+(referral_index.models). Where a message's work is done is a page of a higher app: the page
+that shows the message makes the link (referral_index.views), not this package.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 
 from jeugdketen.referral_index.models import Message, MessageKind
 from jeugdketen.registry.models import Professional
+
+
+@dataclass(frozen=True)
+class Note:
+    """One message to one professional, with its own body (e.g. whom *their* signal is
+    about) and what it is about: a match or a plan, whose page the message links to."""
+
+    recipient: Professional
+    subject: str
+    body: str
+    kind: MessageKind = MessageKind.INDEX
+    match: Any = None
+    plan: Any = None
+
+
+def deliver(notes: Iterable[Note], *, at: datetime | None = None) -> list[Message]:
+    """Each note as a message, in the given order, in one bulk INSERT (nothing skipped:
+    the caller chose the recipients)."""
+    out = [Message(recipient=n.recipient, kind=n.kind, subject=str(n.subject)[:200],
+                   body=str(n.body), plan=n.plan, match=n.match,
+                   created_at=at or timezone.now()) for n in notes]
+    return Message.objects.bulk_create(out) if out else []
 
 
 def send(recipients: Iterable[Professional | None], kind: MessageKind, subject: str, body: str,
@@ -26,15 +50,13 @@ def send(recipients: Iterable[Professional | None], kind: MessageKind, subject: 
          skip: Professional | None = None) -> list[Message]:
     """One message per recipient (each once; `skip`, the one who acted, gets none)."""
     seen: set[int] = set()
-    out = []
+    notes = []
     for prof in recipients:
         if prof is None or prof.pk in seen or (skip is not None and prof.pk == skip.pk):
             continue
         seen.add(prof.pk)
-        out.append(Message(recipient=prof, kind=kind, subject=str(subject)[:200],
-                           body=str(body), plan=plan, match=match,
-                           created_at=at or timezone.now()))
-    return Message.objects.bulk_create(out)
+        notes.append(Note(prof, subject, body, kind, match=match, plan=plan))
+    return deliver(notes, at=at)
 
 
 def unread_count(professional: Professional | None) -> int:
@@ -62,23 +84,27 @@ def open_message(professional: Professional, message_id: Any) -> Message | None:
     return message
 
 
+def mark_read(professional: Professional, message_id: int) -> None:
+    """One of the professional's own messages marked read (once: a second time, or someone
+    else's message, changes nothing)."""
+    professional.messages.filter(pk=message_id, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def messages_of(professional: Professional, limit: int = 200) -> list[Message]:
-    """The professional's own messages, newest first, each with its link (`jk_link`)."""
-    messages = list(Message.objects.filter(recipient=professional)
-                    .select_related("plan")[:limit])
-    for message in messages:
-        message.jk_link = link(message)  # type: ignore[attr-defined]
-    return messages
+    """The professional's own messages, newest first (with their plan, which the page's
+    link needs)."""
+    return list(Message.objects.filter(recipient=professional).select_related("plan")[:limit])
 
 
-def link(message: Message) -> str:
-    """Where the work the message is about is done ("" when there is no such page for the
-    recipient: someone who left a team, or handed the plan over, no longer sees it)."""
+def link_target(message: Message) -> tuple[str, Any] | None:
+    """What the message links to, for the page that shows it: ("match", id), ("plan", id),
+    or None when there is no such page for the recipient (someone who left a team, or
+    handed the plan over, no longer sees it)."""
     if message.match_id is not None:
-        return reverse("my_matches") + f"#match-{message.match_id}"
+        return ("match", message.match_id)
     if message.plan_id is None or message.kind == MessageKind.TEAM_LEFT:
-        return ""
+        return None
     if message.kind == MessageKind.HANDOVER and (
             message.plan is None or message.plan.coordinator_id != message.recipient_id):
-        return ""
-    return reverse("plan", args=[message.plan_id])
+        return None
+    return ("plan", message.plan_id)

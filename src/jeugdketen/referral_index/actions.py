@@ -24,6 +24,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jeugdketen import inbox as inbox_app
 from jeugdketen.access import audit
 from jeugdketen.access.policy import (
     AccessPoint,
@@ -377,7 +378,7 @@ def _find_matches(signal: Signal, today: date, relatives: list[tuple[Any, str]],
              for m, newcomers, _o in plan for s in newcomers]
     if links:
         Match.signals.through.objects.bulk_create(links, ignore_conflicts=True)
-    messages: list[Message] = []
+    notes: list[inbox_app.Note] = []
     outbox: list[tuple[str, str, str]] = []
     for match, newcomers, old in plan:
         if id(match) in new:
@@ -392,9 +393,8 @@ def _find_matches(signal: Signal, today: date, relatives: list[tuple[Any, str]],
                            "attributes": {"kind": match.kind}})
         everyone = sorted([*old, *newcomers], key=lambda s: s.pk)
         entries.extend(_match_entries(match, signal, everyone))
-        _messages(match, newcomers, everyone, entries, messages, outbox)
-    if messages:
-        Message.objects.bulk_create(messages)
+        _messages(match, newcomers, everyone, entries, notes, outbox)
+    inbox_app.deliver(notes)  # all of them in one INSERT
     if outbox:
         transaction.on_commit(lambda: _send(outbox))
     return [m for m, _n, _o in plan]
@@ -470,7 +470,7 @@ def _about_line(signal: Signal) -> str:
 
 
 def _messages(match: Match, newcomers: list[Signal], everyone: list[Signal],
-              entries: list[dict[str, Any]], messages: list[Message],
+              entries: list[dict[str, Any]], notes: list[inbox_app.Note],
               outbox: list[tuple[str, str, str]]) -> None:
     """Every involved professional hears, at once, the other professionals' contact details
     and whom their own signal is about, nothing else. A newcomer hears of everyone; the
@@ -489,7 +489,7 @@ def _messages(match: Match, newcomers: list[Signal], everyone: list[Signal],
             *([about] if about else []),
             "", _("Betrokken professionals:"), *(_contact_line(o) for o in others),
         ])
-        messages.append(Message(recipient=s.contact, match=match, subject=subject, body=body))
+        notes.append(inbox_app.Note(s.contact, subject, body, match=match))
         outbox.append((s.contact.email, subject, body))
 
 
@@ -575,8 +575,7 @@ def _watch_withdrawal(actor: Actor, signal: Signal, reason: str, matched: bool,
         *(f"- {r}" for r in reasons), "",
         _("Signaal %(id)s. Bekijk de signalen en het toegangslog van deze professional.")
         % {"id": signal.pk}])
-    for officer in officers:
-        Message.objects.create(recipient=officer, subject=_("Verwijsindex: let op"), body=body)
+    inbox_app.deliver(inbox_app.Note(officer, _("Verwijsindex: let op"), body) for officer in officers)
     emit(Activity.INDEX_USE_ALERTED, organisation_id=prof.organisation_id,
          attributes={"matched_unjustified": reason == EndReason.UNJUSTIFIED and matched,
                      "quick_withdrawals": quick})
@@ -900,10 +899,12 @@ def _candidate(match: Match, professional_id: Any) -> Professional:
 
 
 def _tell_all(match: Match, subject: str, body: str) -> None:
+    notes = []
     for s in match_contacts(match):
         about = _about_line(s)
-        Message.objects.create(recipient=s.contact, match=match, subject=subject,
-                               body=f"{body}\n{about}" if about else body)
+        notes.append(inbox_app.Note(s.contact, subject, f"{body}\n{about}" if about else body,
+                                match=match))
+    inbox_app.deliver(notes)
 
 
 @audit.write_path
@@ -980,7 +981,7 @@ def inbox(professional: Professional) -> list[Message]:
 
 
 def mark_read(professional: Professional, message_id: int) -> None:
-    professional.messages.filter(pk=message_id, read_at__isnull=True).update(read_at=timezone.now())
+    inbox_app.mark_read(professional, message_id)
 
 
 # --- overdue coordinator agreements ---------------------------------------------------------
@@ -1003,11 +1004,10 @@ def alert_overdue(today: date | None = None) -> int:
         where = _("Wijk: %(hood)s. Termijn: %(due)s.") % {
             "hood": (hood.name or hood.code) if hood else _("onbekend"),
             "due": f"{match.coordinator_due:%d-%m-%Y}"}
-        for prof in coordinators:
-            Message.objects.create(
-                recipient=prof, match=match, subject=_("Geen regievoerder afgesproken"),
-                body=_("Bij een match in de verwijsindex is binnen de termijn geen regievoerder "
-                       "afgesproken. U kunt er een aanwijzen.") + "\n" + where)
+        body = (_("Bij een match in de verwijsindex is binnen de termijn geen regievoerder "
+                  "afgesproken. U kunt er een aanwijzen.") + "\n" + where)
+        inbox_app.deliver(inbox_app.Note(prof, _("Geen regievoerder afgesproken"), body, match=match)
+                      for prof in coordinators)
         match.overdue_alerted_at = timezone.now()
         match.save(update_fields=["overdue_alerted_at"])
         emit(Activity.COORDINATOR_OVERDUE, attributes={"kind": match.kind})

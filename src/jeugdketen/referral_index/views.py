@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -233,10 +234,12 @@ def overdue(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     prof = request.user.professional  # type: ignore[union-attr]
     if request.method == "POST" and request.POST.get("read", "").isdigit():
-        actions.mark_read(prof, int(request.POST["read"]))
+        inbox_module.mark_read(prof, int(request.POST["read"]))
         return redirect("inbox")
-    return render(request, "referral_index/inbox.html",
-                  {"messages_list": inbox_module.messages_of(prof)})
+    found = inbox_module.messages_of(prof)
+    for message in found:
+        message.jk_link = message_link(message)  # type: ignore[attr-defined]
+    return render(request, "referral_index/inbox.html", {"messages_list": found})
 
 
 @page(r.has_professional)
@@ -248,7 +251,19 @@ def inbox_message(request: HttpRequest, message_id: int) -> HttpResponse:
     if message is None:
         raise Http404
     return render(request, "referral_index/message.html",
-                  {"m": message, "link": inbox_module.link(message)})
+                  {"m": message, "link": message_link(message)})
+
+
+def message_link(message: Any) -> str:
+    """Where the work a message is about is done: the match on the matches page, or the
+    plan ("" when the recipient has no such page; the inbox says which, inbox.link_target)."""
+    target = inbox_module.link_target(message)
+    if target is None:
+        return ""
+    kind, pk = target
+    if kind == "match":
+        return reverse("my_matches") + f"#match-{pk}"
+    return reverse("plan", args=[pk])
 
 
 @page(r.can_review)
