@@ -6,20 +6,21 @@ tests/test_referral_index*.py and tests/test_index_concurrency_pg.py."""
 
 from __future__ import annotations
 
+import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.chainlog.models import ChainEvent
-from jeugdketen.referral_index import actions
+from jeugdketen.referral_index import actions, selectors
 from jeugdketen.referral_index.models import Match, Message
 from jeugdketen.registry.models import Registration
 from tests import factories as f
 
 # Statements per registration, savepoints not counted. PostgreSQL takes the advisory locks
-# in one statement and writes the access log in one; SQLite needs no advisory lock and
-# writes the access log in three.
+# in the youth's statement and writes the access log in one; SQLite needs no advisory lock
+# and writes the access log in three.
 # The youth, their municipality, the policy's "registered" fact and their parents in one
 # statement (referral_index.selectors); after the locks one for the youth's active signals
 # (this organisation's, and whether another's could make a client match) and the relatives
@@ -27,13 +28,14 @@ from tests import factories as f
 # a relative has one. Without anyone to match, the signal's INSERT also locks the access
 # log's chain head on PostgreSQL (one statement less).
 PG = connection.vendor == "postgresql"
-NO_MATCH = 6 if PG else 7  # youth, (lock), signals+relatives, insert, log (1-3), event
-NEW_MATCH = 12  # + candidates' signals, matches (locked), insert match, members, messages,
-#                 the log's head locked by itself
-JOIN_MATCH = 13  # + the members of the existing match
+NO_MATCH = 5 if PG else 7  # youth (+locks), signals+relatives, insert, log (1-3), event
+# + candidates' signals, matches (locked), insert match, members, messages, and the log's
+# head locked by itself (PostgreSQL)
+NEW_MATCH = 11 if PG else 12
+JOIN_MATCH = NEW_MATCH + 1  # + the members of the existing match
 # A youth without parents in the BRP and without a BRP address (no relatives): a client
 # match only.
-JOIN_CLIENT_MATCH = 12
+JOIN_CLIENT_MATCH = 11 if PG else 12
 
 
 def youth(age: int = 10, **kw):
@@ -111,3 +113,27 @@ def test_the_count_does_not_grow_with_the_match(db):
     # The signal, the match for the youth, and a read of base data for each of the five
     # professionals who get a message (the newcomer hears of all, the others of it).
     assert AccessLogRecord.objects.count() - before == 1 + 1 + 5
+
+
+@pytest.mark.parametrize("address", [True, False])
+def test_the_locks_taken_with_the_youth_are_the_registrations_keys(db, address):
+    """On PostgreSQL the youth's statement takes the registration's advisory locks itself
+    (in SQL); they must be the very locks a withdrawal takes (actions._lock, in Python), or
+    the two would not serialise. Two parents, and a BRP address or none."""
+    if not PG:
+        pytest.skip("advisory locks: PostgreSQL only")
+    mum, dad = youth(40), youth(41)
+    kid = youth(9, **({"postcode": "3511AB", "house_number": 12, "house_letter": "a",
+                       "house_number_addition": "2"} if address else {}))
+    f.make_household(parents=[mum, dad], children=[kid])
+    parents = sorted([mum.bsn, dad.bsn])
+    expected = {actions._lock_digest(k) for k in actions._lock_keys(kid, parents)}
+    assert len(expected) == 4 and (address == (actions._address_key(kid) != ""))
+    with transaction.atomic(), connection.cursor() as cursor:
+        person, _registered, found_parents = selectors.youth_for_signal(kid.pk, None, lock=True)
+        assert person == kid and found_parents == parents
+        cursor.execute("SELECT classid::bigint, objid::bigint FROM pg_locks WHERE "
+                       "locktype = 'advisory' AND pid = pg_backend_pid()")
+        taken = {(hi << 32 | lo) - (1 << 64) if hi >= 1 << 31 else hi << 32 | lo
+                 for hi, lo in cursor.fetchall()}
+    assert taken == expected

@@ -78,12 +78,21 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
+def _lock_digest(key: str) -> int:
+    """The advisory lock of a key (selectors.youth_for_signal computes the same in SQL)."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+
+
+def _lock_keys(person: Person, parents: list[str]) -> list[str]:
+    return [f"person:{person.pk}", *(f"parent:{p}" for p in parents),
+            f"address:{_address_key(person)}"]
+
+
 def _lock(keys: Iterable[str]) -> None:
     """Serialise concurrent registrations that could match each other."""
     if connection.vendor != "postgresql":
         return  # SQLite: BEGIN IMMEDIATE already serialises writers
-    digests = [int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
-               for key in sorted(set(keys))]
+    digests = [_lock_digest(key) for key in sorted(set(keys))]
     with connection.cursor() as cursor:
         # One round trip; the locks are taken in the array's order (the keys' sorted order).
         cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k",
@@ -165,10 +174,13 @@ def register_signal(
             rule="organisation_may_not_signal",
             message=_("Uw organisatie is niet meldingsbevoegd voor de verwijsindex."))
     # The youth with their municipality, whether this professional registered them (the
-    # policy's ground for a signal) and their parents in the BRP: one statement.
+    # policy's ground for a signal) and their parents in the BRP: one statement, which on
+    # PostgreSQL also takes the registration's locks (person, parents, address: _lock).
     prof = actor.professional
+    locked = connection.vendor == "postgresql"
     try:
-        found = selectors.youth_for_signal(person_id, prof.pk if prof is not None else None)
+        found = selectors.youth_for_signal(person_id, prof.pk if prof is not None else None,
+                                           lock=locked)
     except (ValueError, TypeError, ValidationError):
         found = None
     if found is None:  # an unknown or malformed id looks like a forbidden one
@@ -212,7 +224,8 @@ def register_signal(
             "is geen zoekvraag. Trek een signaal dat ten onrechte is afgegeven in.")
             % {"n": minimum})])
     address = _address_key(person)
-    _lock([f"person:{person.pk}", *(f"parent:{p}" for p in parents), f"address:{address}"])
+    if not locked:
+        _lock(_lock_keys(person, parents))
     # One statement after the locks: the youth's active signals (this organisation's, one
     # at most, and whether another organisation has a live one: a client match) and who
     # else could match (relatives with a live signal of another organisation).
@@ -309,12 +322,10 @@ def _find_matches(signal: Signal, today: date, relatives: list[tuple[Any, str]],
             shared[pid] = min(shared.get(pid, parent), parent)
         else:
             at_address.add(pid)
-    candidates = list(
-        live_signals(today).exclude(organisation_id=signal.organisation_id)
-        .filter(person_id__in=[*([person.pk] if client else []), *shared, *at_address])
-        .select_related("person", "contact__organisation", "contact__user")
-        .annotate(jk_registered=_registered_contact("person_id", "contact_id")).order_by("pk")
-    ) if client or shared or at_address else []
+    # live_signals(today) of other organisations, written out (selectors.candidates).
+    candidates = selectors.candidates(
+        [*([person.pk] if client else []), *shared, *at_address], signal.organisation_id,
+        today, _years_before(today, LAST_AGE))
     for s in candidates:
         _hint_registered(s)
     same = [s for s in candidates if s.person_id == person.pk]
@@ -509,8 +520,7 @@ def _lock_youth_of(signal_id: Any) -> None:
     wait for each other's rows (no deadlock)."""
     person = Person.objects.filter(signals__pk=_int(signal_id)).first()
     if person is not None:  # else the policy refuses it next
-        _lock([f"person:{person.pk}", *(f"parent:{p}" for p in _parents(person)),
-               f"address:{_address_key(person)}"])
+        _lock(_lock_keys(person, _parents(person)))
 
 
 def _int(value: Any) -> int:

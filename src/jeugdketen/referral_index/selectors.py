@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Model
 
@@ -20,7 +21,9 @@ from jeugdketen.registry.models import (
     Kinship,
     Municipality,
     Neighbourhood,
+    Organisation,
     Person,
+    Professional,
     Registration,
 )
 
@@ -73,37 +76,60 @@ def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _youth_sql() -> str:
-    key = ("youth", connection.vendor)
+def _youth_sql(lock: bool) -> str:
+    key = ("youth-locked" if lock else "youth", connection.vendor)
     sql = _SQL.get(key)
     if sql is None:
         agg = "string_agg" if connection.vendor == "postgresql" else "group_concat"
         # Only table names and column names are put into the statement (S608).
-        sql = _SQL[key] = (
+        sql = (
             f"SELECT {PERSON.columns('p')}, {NEIGHBOURHOOD.columns('n')}, "  # noqa: S608
             f"{DISTRICT.columns('d')}, {MUNICIPALITY.columns('m')}, "
             f"EXISTS (SELECT 1 FROM {_table(Registration)} r WHERE r.person_id = p.id "
             "AND r.professional_id = %s), "
             f"(SELECT {agg}(k.relative_bsn, ',') FROM {_table(Kinship)} k "
-            "WHERE k.child_id = p.id AND k.is_parent) "
-            f"FROM {_table(Person)} p "
+            "WHERE k.child_id = p.id AND k.is_parent) AS jk_parents"
+            + (", p.id AS jk_id, p.brp_verified_at IS NOT NULL AS jk_verified, "
+               "CASE WHEN p.brp_verified_at IS NOT NULL AND p.postcode <> '' "
+               "AND coalesce(p.house_number, 0) <> 0 THEN p.postcode || '-' || "
+               "p.house_number::text || '-' || p.house_letter || '-' || "
+               "p.house_number_addition ELSE '' END AS jk_address" if lock else "")
+            + f" FROM {_table(Person)} p "
             f"LEFT JOIN {_table(Neighbourhood)} n ON n.code = p.neighbourhood_id "
             f"LEFT JOIN {_table(District)} d ON d.code = n.district_id "
             f"LEFT JOIN {_table(Municipality)} m ON m.code = d.municipality_id "
             "WHERE p.id = %s")
+        if lock:
+            # PostgreSQL: the registration's advisory locks (actions._lock: the same keys,
+            # hashes and order) taken by the same statement, from the youth's own row:
+            # "person:<id>", "parent:<BSN>" for each parent of a verified youth,
+            # "address:<BRP address or ''>", sorted, each once.
+            sql = (
+                f"WITH y AS ({sql}), keys AS ("  # noqa: S608
+                "SELECT 'person:' || y.jk_id::text AS key FROM y "
+                "UNION SELECT 'address:' || y.jk_address FROM y "
+                "UNION SELECT 'parent:' || b FROM y, "
+                "unnest(string_to_array(y.jk_parents, ',')) AS b WHERE y.jk_verified) "
+                "SELECT y.*, (SELECT count(pg_advisory_xact_lock(('x' || left(encode(sha256("
+                "convert_to(o.key, 'UTF8')), 'hex'), 16))::bit(64)::bigint)) FROM ("
+                'SELECT key FROM keys ORDER BY key COLLATE "C") AS o) FROM y')
+        _SQL[key] = sql
     return sql
 
 
-def youth_for_signal(person_id: Any, professional_id: int | None) -> tuple[Person, bool, list[str]] | None:
+def youth_for_signal(person_id: Any, professional_id: int | None, *,
+                     lock: bool = False) -> tuple[Person, bool, list[str]] | None:
     """The youth with their neighbourhood, district and municipality, whether the
     professional registered them (the policy's ground for a signal) and their parents' BSNs
-    in the BRP (sorted; none for a youth without a BSN): one statement. None when there is
-    no such youth; ValueError, TypeError or ValidationError for a malformed id."""
+    in the BRP (sorted; none for a youth without a BSN): one statement. With `lock` on
+    PostgreSQL the same statement takes the registration's advisory locks (see
+    actions._lock; the caller asks only there). None when there is no such youth;
+    ValueError, TypeError or ValidationError for a malformed id."""
     pk_field = Person._meta.pk
     assert pk_field is not None
     pk = pk_field.get_db_prep_value(pk_field.to_python(person_id), connection)
     with connection.cursor() as cursor:
-        cursor.execute(_youth_sql(), [professional_id, pk])
+        cursor.execute(_youth_sql(lock), [professional_id, pk])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -173,3 +199,55 @@ def signals_and_relatives(
             relatives.append((to_pk(row[SIGNAL.width]), row[SIGNAL.width + 1]))
     signals.sort(key=lambda s: s.pk)
     return signals, relatives
+
+
+PROFESSIONAL, ORGANISATION = Rows(Professional), Rows(Organisation)
+USER = Rows(get_user_model())
+
+
+def candidates(person_ids: list[Any], other_than: int, today: date, born_after: date) -> list[Signal]:
+    """The live signals (actions.live_signals: active, unexpired, the youth under 23 and
+    alive) of other organisations on these youth, by id, each with its youth and its
+    contact (organisation, user) and `jk_registered`: whether the contact registered the
+    youth (the ground on which a match message names them). One statement."""
+    if not person_ids:
+        return []
+    pk_field = Person._meta.pk
+    assert pk_field is not None
+    ids = [pk_field.get_db_prep_value(pid, connection) for pid in person_ids]
+    key = ("candidates", connection.vendor)
+    head = _SQL.get(key)
+    if head is None:
+        user_table = _table(USER.model)
+        # Only table names and column names are put into the statement (S608).
+        head = _SQL[key] = (
+            f"SELECT {SIGNAL.columns('s')}, {PERSON.columns('p')}, "  # noqa: S608
+            f"{PROFESSIONAL.columns('c')}, {ORGANISATION.columns('o')}, {USER.columns('u')}, "
+            f"EXISTS (SELECT 1 FROM {_table(Registration)} r WHERE r.person_id = s.person_id "
+            "AND r.professional_id = s.contact_id) "
+            f"FROM {_table(Signal)} s JOIN {_table(Person)} p ON p.id = s.person_id "
+            f"JOIN {_table(Professional)} c ON c.id = s.contact_id "
+            f"JOIN {_table(Organisation)} o ON o.id = c.organisation_id "
+            f"JOIN {user_table} u ON u.id = c.user_id "
+            "WHERE s.status = %s AND s.expires_on > %s AND p.birth_date > %s "
+            "AND p.date_of_death IS NULL AND s.organisation_id <> %s AND s.person_id IN ")
+    sql = head + "(" + ", ".join(["%s"] * len(ids)) + ") ORDER BY s.id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [SignalStatus.ACTIVE.value, today, born_after, other_than, *ids])
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        signal = SIGNAL.make(row)
+        at = SIGNAL.width
+        signal._state.fields_cache["person"] = PERSON.make(row, at)
+        at += PERSON.width
+        contact = PROFESSIONAL.make(row, at)
+        at += PROFESSIONAL.width
+        contact._state.fields_cache["organisation"] = ORGANISATION.make(row, at)
+        at += ORGANISATION.width
+        contact._state.fields_cache["user"] = USER.make(row, at)
+        at += USER.width
+        signal._state.fields_cache["contact"] = contact
+        signal.jk_registered = bool(row[at])
+        found.append(signal)
+    return found
