@@ -269,6 +269,9 @@ def register_signal(
     return Registered(signal, created=True, matches=matches)
 
 
+_SIGNAL_INSERT: dict[str, str] = {}  # per database vendor
+
+
 def _insert_signal(signal: Signal, *, head_for: int = 0) -> Any:
     """INSERT the new signal, written out (Model.save's query building cost more CPU than
     the statement, issue 10). With `head_for` on PostgreSQL, the same statement locks a
@@ -276,10 +279,13 @@ def _insert_signal(signal: Signal, *, head_for: int = 0) -> Any:
     row for audit.append(..., head=row); else None."""
     fields = [f for f in Signal._meta.concrete_fields if not f.primary_key]
     values = [f.get_db_prep_save(f.pre_save(signal, True), connection) for f in fields]
-    qn = connection.ops.quote_name
-    insert = (f"INSERT INTO {qn(Signal._meta.db_table)} "  # noqa: S608 (names and placeholders)
-              f"({', '.join(qn(f.column) for f in fields)}) "
-              f"VALUES ({', '.join(['%s'] * len(fields))})")
+    insert = _SIGNAL_INSERT.get(connection.vendor)
+    if insert is None:
+        qn = connection.ops.quote_name
+        insert = _SIGNAL_INSERT[connection.vendor] = (
+            f"INSERT INTO {qn(Signal._meta.db_table)} "  # noqa: S608 (names and placeholders)
+            f"({', '.join(qn(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})")
     free = audit.free_head_sql(head_for) if head_for else None
     head = None
     with connection.cursor() as cursor:

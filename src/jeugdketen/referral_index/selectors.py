@@ -148,6 +148,27 @@ def youth_for_signal(person_id: Any, professional_id: int | None, *,
     return person, registered, sorted(parents.split(",")) if parents and person.verified else []
 
 
+def _signals_and_relatives_sql(parents: int, by_address: bool) -> str:
+    # Only table names, column names and placeholders are put into the statement (S608).
+    parts = [f"SELECT {SIGNAL.columns('s')}, NULL, NULL FROM {_table(Signal)} s "  # noqa: S608
+             "WHERE s.person_id = %s AND s.status = %s "
+             "AND (s.organisation_id = %s OR s.expires_on > %s)"]
+    elsewhere = (f"EXISTS (SELECT 1 FROM {_table(Signal)} o WHERE o.person_id = {{id}} "  # noqa: S608
+                 "AND o.status = %s AND o.expires_on > %s AND o.organisation_id <> %s)")
+    if parents:
+        parts.append(
+            f"SELECT {SIGNAL.nulls()}, k.child_id, k.relative_bsn FROM {_table(Kinship)} k "  # noqa: S608
+            f"WHERE k.is_parent AND k.relative_bsn IN ({', '.join(['%s'] * parents)}) "
+            f"AND k.child_id <> %s AND {elsewhere.format(id='k.child_id')}")
+    if by_address:
+        parts.append(
+            f"SELECT {SIGNAL.nulls()}, p.id, '' FROM {_table(Person)} p "  # noqa: S608
+            "WHERE p.brp_verified_at IS NOT NULL AND p.postcode = %s AND p.house_number = %s "
+            "AND p.house_letter = %s AND p.house_number_addition = %s AND p.id <> %s "
+            f"AND {elsewhere.format(id='p.id')}")
+    return " UNION ALL ".join(parts)
+
+
 def signals_and_relatives(
     person: Person, organisation_id: int, today: date, parents: list[str], by_address: bool,
 ) -> tuple[list[Signal], list[tuple[Any, str]]]:
@@ -163,30 +184,19 @@ def signals_and_relatives(
     assert pk_field is not None
     pk = pk_field.get_db_prep_value(person.pk, connection)
     active = SignalStatus.ACTIVE.value
-    # Only table names, column names and placeholders are put into the statement (S608).
-    parts = [f"SELECT {SIGNAL.columns('s')}, NULL, NULL FROM {_table(Signal)} s "  # noqa: S608
-             "WHERE s.person_id = %s AND s.status = %s "
-             "AND (s.organisation_id = %s OR s.expires_on > %s)"]
     params: list[Any] = [pk, active, organisation_id, today]
-    elsewhere = (f"EXISTS (SELECT 1 FROM {_table(Signal)} o WHERE o.person_id = {{id}} "  # noqa: S608
-                 "AND o.status = %s AND o.expires_on > %s AND o.organisation_id <> %s)")
     live = [active, today, organisation_id]
     if parents:
-        parts.append(
-            f"SELECT {SIGNAL.nulls()}, k.child_id, k.relative_bsn FROM {_table(Kinship)} k "  # noqa: S608
-            f"WHERE k.is_parent AND k.relative_bsn IN ({', '.join(['%s'] * len(parents))}) "
-            f"AND k.child_id <> %s AND {elsewhere.format(id='k.child_id')}")
         params += [*parents, pk, *live]
     if by_address:
-        parts.append(
-            f"SELECT {SIGNAL.nulls()}, p.id, '' FROM {_table(Person)} p "  # noqa: S608
-            "WHERE p.brp_verified_at IS NOT NULL AND p.postcode = %s AND p.house_number = %s "
-            "AND p.house_letter = %s AND p.house_number_addition = %s AND p.id <> %s "
-            f"AND {elsewhere.format(id='p.id')}")
         params += [person.postcode, person.house_number, person.house_letter,
                    person.house_number_addition, pk, *live]
+    key = (f"signals-{len(parents)}-{by_address}", connection.vendor)
+    sql = _SQL.get(key)
+    if sql is None:
+        sql = _SQL[key] = _signals_and_relatives_sql(len(parents), by_address)
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     signals, relatives = [], []
     to_pk = pk_field.to_python
