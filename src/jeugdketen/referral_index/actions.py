@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -349,23 +349,12 @@ def _find_matches(signal: Signal, today: date, relatives: list[tuple[Any, str]],
         return []
     # Locked: a match that is closing at this moment (retention ended one of its two
     # signals) is found closed after the wait, and a new one is made.
-    keys = Q()
-    for kind, key, _others in wanted:
-        keys |= Q(kind=kind, subject_key=key)
-    existing = {(m.kind, m.subject_key): m for m in Match.objects.select_for_update(no_key=True)
-                .filter(keys).exclude(status=MatchStatus.CLOSED).order_by("pk")}
-    members: dict[int, list[Signal]] = {}
-    if existing:
-        through = Match.signals.through
-        for row in (through.objects.filter(match_id__in=[m.pk for m in existing.values()])
-                    .select_related("signal__person", "signal__contact__organisation",
-                                    "signal__contact__user")
-                    .annotate(jk_registered=_registered_contact("signal__person_id",
-                                                                "signal__contact_id"))
-                    .order_by("signal_id")):
-            row.signal.jk_registered = row.jk_registered  # type: ignore[attr-defined]
-            _hint_registered(row.signal)
-            members.setdefault(row.match_id, []).append(row.signal)
+    existing = {(m.kind, m.subject_key): m for m in selectors.open_matches_locked(
+        [(kind, key) for kind, key, _others in wanted])}
+    members = selectors.members([m.pk for m in existing.values()])
+    for signals in members.values():
+        for s in signals:
+            _hint_registered(s)
     plan: list[tuple[Match, list[Signal], list[Signal]]] = []  # match, newcomers, members
     related: set[Any] = {person.pk}
     for kind, key, others in wanted:
@@ -415,13 +404,6 @@ def _find_matches(signal: Signal, today: date, relatives: list[tuple[Any, str]],
     if outbox:
         transaction.on_commit(lambda: _send(outbox))
     return [m for m, _n, _o in plan]
-
-
-def _registered_contact(person: str, contact: str) -> Exists:
-    """Whether the signal's contact registered its youth (the ground on which a match
-    message names the youth), loaded with the signal instead of asked per recipient."""
-    return Exists(Registration.objects.filter(person_id=OuterRef(person),
-                                              professional_id=OuterRef(contact)))
 
 
 def _hint_registered(s: Signal) -> None:
@@ -853,7 +835,6 @@ def youth_of_matches(actor: Actor, matches: list[Match]) -> dict[int, Youth]:
     actor may see are left out. Queries: a fixed number, plus the policy's own questions
     for youth the actor has a plan with."""
     from jeugdketen.plans.models import Plan
-    from jeugdketen.registry.models import Registration
 
     prof = actor.professional
     if prof is None or not matches:
@@ -1199,7 +1180,6 @@ def rights_report(actor: Actor, person_id: Any, *, action: Action = Action.READ)
     from jeugdketen.access.models import AccessLogRecord
     from jeugdketen.referral_index.documents import PURPOSE
     from jeugdketen.referral_index.models import RightsRequest
-    from jeugdketen.registry.models import Registration
 
     person = _person_for_rights(actor, person_id, action)
     signals = list(Signal.objects.filter(person=person).select_related("organisation", "contact")

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Model
 
-from jeugdketen.referral_index.models import Signal, SignalStatus
+from jeugdketen.referral_index.models import Match, MatchStatus, Signal, SignalStatus
 from jeugdketen.registry.models import (
     District,
     Kinship,
@@ -211,15 +211,48 @@ def signals_and_relatives(
     return signals, relatives
 
 
-PROFESSIONAL, ORGANISATION = Rows(Professional), Rows(Organisation)
+PROFESSIONAL, ORGANISATION, MATCH = Rows(Professional), Rows(Organisation), Rows(Match)
 USER = Rows(get_user_model())
+
+
+def _with_contacts_sql(lead: str, source: str, where: str) -> str:
+    """Signals (alias s, from `source`) with their youth, contact, organisation and user
+    and `jk_registered`, after the columns `lead` (see _with_contacts)."""
+    # Only table names and column names are put into the statement (S608).
+    return (
+        f"SELECT {lead}{SIGNAL.columns('s')}, {PERSON.columns('p')}, "  # noqa: S608
+        f"{PROFESSIONAL.columns('c')}, {ORGANISATION.columns('o')}, {USER.columns('u')}, "
+        f"EXISTS (SELECT 1 FROM {_table(Registration)} r WHERE r.person_id = s.person_id "
+        "AND r.professional_id = s.contact_id) "
+        f"FROM {source} JOIN {_table(Person)} p ON p.id = s.person_id "
+        f"JOIN {_table(Professional)} c ON c.id = s.contact_id "
+        f"JOIN {_table(Organisation)} o ON o.id = c.organisation_id "
+        f"JOIN {_table(USER.model)} u ON u.id = c.user_id WHERE {where}")
+
+
+def _with_contacts(row: tuple[Any, ...], at: int) -> Signal:
+    """The signal of a _with_contacts_sql row whose signal columns start at `at`, with its
+    youth, contact (organisation, user) and `jk_registered`: whether the contact registered
+    the youth (the ground on which a match message names them)."""
+    signal: Signal = SIGNAL.make(row, at)
+    at += SIGNAL.width
+    signal._state.fields_cache["person"] = PERSON.make(row, at)
+    at += PERSON.width
+    contact = PROFESSIONAL.make(row, at)
+    at += PROFESSIONAL.width
+    contact._state.fields_cache["organisation"] = ORGANISATION.make(row, at)
+    at += ORGANISATION.width
+    contact._state.fields_cache["user"] = USER.make(row, at)
+    at += USER.width
+    signal._state.fields_cache["contact"] = contact
+    signal.jk_registered = bool(row[at])  # type: ignore[attr-defined]
+    return signal
 
 
 def candidates(person_ids: list[Any], other_than: int, today: date, born_after: date) -> list[Signal]:
     """The live signals (actions.live_signals: active, unexpired, the youth under 23 and
-    alive) of other organisations on these youth, by id, each with its youth and its
-    contact (organisation, user) and `jk_registered`: whether the contact registered the
-    youth (the ground on which a match message names them). One statement."""
+    alive) of other organisations on these youth, by id, each with its youth and contact
+    (see _with_contacts). One statement."""
     if not person_ids:
         return []
     pk_field = Person._meta.pk
@@ -228,36 +261,51 @@ def candidates(person_ids: list[Any], other_than: int, today: date, born_after: 
     key = ("candidates", connection.vendor)
     head = _SQL.get(key)
     if head is None:
-        user_table = _table(USER.model)
-        # Only table names and column names are put into the statement (S608).
-        head = _SQL[key] = (
-            f"SELECT {SIGNAL.columns('s')}, {PERSON.columns('p')}, "  # noqa: S608
-            f"{PROFESSIONAL.columns('c')}, {ORGANISATION.columns('o')}, {USER.columns('u')}, "
-            f"EXISTS (SELECT 1 FROM {_table(Registration)} r WHERE r.person_id = s.person_id "
-            "AND r.professional_id = s.contact_id) "
-            f"FROM {_table(Signal)} s JOIN {_table(Person)} p ON p.id = s.person_id "
-            f"JOIN {_table(Professional)} c ON c.id = s.contact_id "
-            f"JOIN {_table(Organisation)} o ON o.id = c.organisation_id "
-            f"JOIN {user_table} u ON u.id = c.user_id "
-            "WHERE s.status = %s AND s.expires_on > %s AND p.birth_date > %s "
+        head = _SQL[key] = _with_contacts_sql(
+            "", f"{_table(Signal)} s",
+            "s.status = %s AND s.expires_on > %s AND p.birth_date > %s "
             "AND p.date_of_death IS NULL AND s.organisation_id <> %s AND s.person_id IN ")
     sql = head + "(" + ", ".join(["%s"] * len(ids)) + ") ORDER BY s.id"
     with connection.cursor() as cursor:
         cursor.execute(sql, [SignalStatus.ACTIVE.value, today, born_after, other_than, *ids])
-        rows = cursor.fetchall()
-    found = []
-    for row in rows:
-        signal = SIGNAL.make(row)
-        at = SIGNAL.width
-        signal._state.fields_cache["person"] = PERSON.make(row, at)
-        at += PERSON.width
-        contact = PROFESSIONAL.make(row, at)
-        at += PROFESSIONAL.width
-        contact._state.fields_cache["organisation"] = ORGANISATION.make(row, at)
-        at += ORGANISATION.width
-        contact._state.fields_cache["user"] = USER.make(row, at)
-        at += USER.width
-        signal._state.fields_cache["contact"] = contact
-        signal.jk_registered = bool(row[at])
-        found.append(signal)
+        return [_with_contacts(row, 0) for row in cursor.fetchall()]
+
+
+def members(match_ids: list[int]) -> dict[int, list[Signal]]:
+    """Per match, its signals (every status) by id, each with its youth and contact (see
+    _with_contacts). One statement."""
+    if not match_ids:
+        return {}
+    key = ("members", connection.vendor)
+    head = _SQL.get(key)
+    if head is None:
+        through = Match.signals.through
+        match_col = connection.ops.quote_name(through._meta.get_field("match").column)
+        signal_col = connection.ops.quote_name(through._meta.get_field("signal").column)
+        head = _SQL[key] = _with_contacts_sql(
+            f"ms.{match_col}, ",
+            f"{_table(through)} ms JOIN {_table(Signal)} s ON s.id = ms.{signal_col}",
+            f"ms.{match_col} IN ")
+    sql = head + "(" + ", ".join(["%s"] * len(match_ids)) + ") ORDER BY s.id"
+    found: dict[int, list[Signal]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, match_ids)
+        for row in cursor.fetchall():
+            found.setdefault(row[0], []).append(_with_contacts(row, 1))
     return found
+
+
+def open_matches_locked(keys: list[tuple[str, str]]) -> list[Match]:
+    """The matches with these (kind, subject key) that are not closed, by id, locked (FOR
+    NO KEY UPDATE, where the database has it): one that is closing at this moment is
+    found closed after the wait."""
+    features = connection.features
+    lock = (" FOR NO KEY UPDATE" if features.has_select_for_no_key_update
+            else " FOR UPDATE" if features.has_select_for_update else "")
+    # Only table and column names and placeholders are put into the statement (S608).
+    sql = (f"SELECT {MATCH.columns('m')} FROM {_table(Match)} m WHERE ("  # noqa: S608
+           + " OR ".join(["(m.kind = %s AND m.subject_key = %s)"] * len(keys))
+           + f") AND m.status <> %s ORDER BY m.id{lock}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*(v for pair in keys for v in pair), MatchStatus.CLOSED.value])
+        return [MATCH.make(row) for row in cursor.fetchall()]
