@@ -38,6 +38,7 @@ from jeugdketen.ui import listing
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import (
     actor_for,
+    forbidden_response,
     page,
     page_number,
     refusal_to_form,
@@ -309,3 +310,17 @@ def rights_person(request: HttpRequest, person_id: str, fmt: str = "") -> HttpRe
         q["form"] = AnswerForm(prefix=f"a{q['id']}")
     return render(request, "referral_index/rights_report.html",
                   {"report": report, "request_form": request_form, "person_id": person_id})
+
+
+@page(r.can_care)
+def pick_youth(request: HttpRequest) -> HttpResponse:
+    """The child picker's endpoint (htmx asks it for the list of candidates only): the own
+    youth matching the search (pickers.youth). At /kiezen/jongeren/ (config/urls.py)."""
+    actor = actor_for(request)
+    prof = actor.professional
+    if prof is None or not prof.organisation.may_signal:
+        return forbidden_response(request, logged=False)
+    chosen = request.GET.get("person", "")
+    picked = pickers.youth(actor, listing.search_text(request), chosen=chosen)
+    return render(request, "referral_index/partials/youth_options.html",
+                  {"picked": picked, "chosen": chosen})

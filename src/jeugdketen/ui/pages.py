@@ -47,7 +47,7 @@ def actor_for(request: HttpRequest, emergency_reason: str = "") -> Actor:
 
 
 def forbidden_response(request: HttpRequest, *, logged: bool) -> HttpResponse:
-    response = render(request, "web/403.html", {"logged": logged}, status=403)
+    response = render(request, "ui/403.html", {"logged": logged}, status=403)
     add_never_cache_headers(response)
     return response
 
