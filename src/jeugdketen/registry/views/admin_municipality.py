@@ -23,7 +23,7 @@ from jeugdketen.plans import actions as plans
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality
 from jeugdketen.registry.views.admin_accounts import can_administer
-from jeugdketen.ui.pages import actor_for, page, refusal_to_messages, submit
+from jeugdketen.ui.pages import actor_for, page, refusal_or_not_found, submit
 
 
 class SettingsForm(forms.Form):
@@ -112,9 +112,7 @@ def product_code_active(request: HttpRequest, product_id: int) -> HttpResponse:
         plans.set_product_code_active(actor_for(request), municipality.code, product_id,
                                       active=active)
     except Refusal as exc:
-        if exc.status == 404:
-            raise Http404 from None
-        refusal_to_messages(request, exc)
+        refusal_or_not_found(request, exc)
     else:
         messages.success(request, _("De productcode staat weer aan.") if active else _(
             "De productcode is uitgezet: hij wordt niet meer aangeboden bij nieuwe acties."))
