@@ -53,8 +53,8 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     previous: float | None = None
     for evaluation in page_.evaluations or []:
         on = evaluation.on
-        for score in evaluation.scores.all():
-            history.setdefault(score.goal_id, []).append((on, score.score))
+        for goal_id, score in page_.scores.get(evaluation.pk, ()):
+            history.setdefault(goal_id, []).append((on, score))
         delta = t_delta(evaluation.t_score, previous)
         evaluations.append({
             "on": _long_day(on), "final": evaluation.final,
@@ -67,7 +67,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         scores = history.get(goal.pk, [])
         latest = scores[-1][1] if scores else None
         goals.append({
-            "goal": goal, "persons": ", ".join(str(p) for p in goal.persons.all()),
+            "goal": goal, "persons": ", ".join(page_.goal_persons.get(goal.pk, ())),
             "organisation": goal.organisation.name if goal.organisation is not None else "",
             "levels": [{"score": score_text(int(k)), "text": goal.levels.get(k, ""),
                         "current": latest is not None and int(k) == latest}
@@ -152,7 +152,7 @@ def _team_picked(view: PlanView, form: Form | None) -> Any:
 
     chosen = str(form["professional_id"].value() or "")
     search = "" if view.posted else listing.search_text(view.request, "team_zoek")
-    return pickers.team(view.actor, view.plan_id, search, chosen=chosen)
+    return pickers.team(view.actor, view.plan_id, search, chosen=chosen, page=view.page)
 
 
 @page(r.can_care)
