@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Decision, decide
@@ -24,8 +24,8 @@ from jeugdketen.plans.models import (
     PlanVersion,
     TeamMember,
 )
-from jeugdketen.plans.selectors import members_of, plans_of_query, target
-from jeugdketen.registry.models import HouseholdMember, Person
+from jeugdketen.plans.selectors import plans_of_query, target
+from jeugdketen.registry.models import Person
 
 
 @dataclass
@@ -75,15 +75,17 @@ def read_plan(actor: Actor, plan_id: Any, *, action: Action = Action.READ,
     the same data, read and logged the same way."""
     plan = audit.get_or_deny(actor, action, Data.PLAN, Plan.objects.select_related(
         "household", "coordinator__organisation", "main_organisation", "match"), plan_id, "plan")
-    members = members_of(plan.household)
+    # The members (as members_of reads them) with their relation in the household.
+    members = tuple(Person.objects.filter(memberships__household_id=plan.household_id)
+                    .annotate(jk_relation=F("memberships__relation"))
+                    .select_related("neighbourhood").order_by("birth_date", "id"))
     team = list(TeamMember.objects.filter(plan=plan).select_related(
         "professional__organisation", "related_person"))
     plan.jk_team_professionals = {  # type: ignore[attr-defined]
         m.professional_id for m in team if m.professional_id and m.left_at is None}
     decision = audit.authorize(actor, action, target(plan, members))
     page = FamilyPage(plan=plan, members=members, decision=decision, team=team)
-    page.relations = {str(p): r for p, r in HouseholdMember.objects.filter(
-        household_id=plan.household_id).values_list("person_id", "relation")}
+    page.relations = {str(m.pk): m.jk_relation for m in members}
     page.handovers = list(plan.handovers.select_related("from_professional", "to_professional"))
     page.concerns = list(plan.concerns.all())
     goals = plan.goals.select_related("organisation")
@@ -98,8 +100,17 @@ def read_plan(actor: Actor, plan_id: Any, *, action: Action = Action.READ,
     else:
         page.goals = list(goals.prefetch_related(Prefetch(
             "persons", queryset=Person.objects.only("id", "given_names", "family_name"))))
-    page.actions = list(plan.actions.select_related(
-        "performer_professional__organisation", "performer_related", "organisation", "goal"))
+    if rows:  # each action's goal is one of the page's goals
+        page.actions = list(plan.actions.select_related(
+            "performer_professional", "performer_related", "organisation"))
+        by_id = {g.pk: g for g in page.goals}
+        for item in page.actions:
+            if item.goal_id in by_id:
+                item.goal = by_id[item.goal_id]
+    else:
+        page.actions = list(plan.actions.select_related(
+            "performer_professional__organisation", "performer_related", "organisation",
+            "goal"))
     page.budget_eur = sum((a.budget_eur for a in page.actions), Decimal("0"))
     page.spent_eur = sum((a.spent_eur or Decimal("0") for a in page.actions), Decimal("0"))
     versions = plan.versions.select_related("created_by")
@@ -126,7 +137,6 @@ def _readable(actor: Actor, plans: list[Plan]) -> list[Plan]:
     costs the same number of queries however long it is."""
     from dataclasses import replace
 
-    from django.db.models import F
 
     members: dict[Any, list[Person]] = {}
     for person in (Person.objects.filter(memberships__household_id__in={
