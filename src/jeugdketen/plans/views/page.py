@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -31,6 +32,14 @@ def _history(scores: list[tuple[date, int]]) -> SafeString:
     return mark_safe(" → ".join(  # noqa: S308  numbers and dates only
         f'{score_text(score)} <span class="jk-muted">({_short_day(day)})</span>'
         for day, score in scores))
+
+
+def item_urls(plan_id: Any, form: str) -> Callable[[int], str]:
+    """reverse("plan_item_form") for many items of one form of the plan: reversed once,
+    with each item's id in the place of the first's (the id is the path's last part)."""
+    head, _sep, tail = reverse("plan_item_form", kwargs={
+        "plan_id": plan_id, "form": form, "item_id": 1}).rpartition("/1/")
+    return lambda item_id: f"{head}/{int(item_id)}/{tail}"
 
 
 def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
@@ -79,6 +88,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
 
     # Actions: who, when, budget; an open one links to the page that marks it done.
     action_rows = []
+    done_url = item_urls(plan.pk, "actie-afgerond")
     for item in page_.actions:
         if item.performer_professional is not None:
             who = item.performer_professional.full_name
@@ -95,9 +105,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
             "done": _("Afgerond op %(day)s, uitgegeven %(spent)s") % {
                 "day": _day(done_on), "spent": euro(item.spent_eur)} if done_on else "",
             "overdue": done_on is None and item.due_on < today,
-            "done_url": reverse("plan_item_form", kwargs={
-                "plan_id": plan.pk, "form": "actie-afgerond", "item_id": item.pk})
-            if can_edit and done_on is None else ""})
+            "done_url": done_url(item.pk) if can_edit and done_on is None else ""})
 
     # Consent and legal bases (the coordinator sees them; the policy decides per person).
     consents = None
