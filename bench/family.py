@@ -10,7 +10,8 @@
    the SQL statements of `plans.actions.read_plan`, GET /api/v1/plans/{id}, the family
    page GET /plannen/{id}/ and two of the form pages it links to (an evaluation: a score
    per goal; a new analysis of the first member: four fields per life domain), each
-   repeated (the count must be the same every time), and their wall time.
+   repeated (the count must be the same every time), their wall time and the CPU time of
+   this process (which waiting for PostgreSQL or for a core does not count).
 2. HTTP through gunicorn (`jeugdketen serve`, the same workers as the other HTTP rounds)
    with wrk, in interleaved rounds against one server: the baseline GET
    /api/v1/neighbourhoods/{code}, the plan GET /api/v1/plans/{id} and the family page, first
@@ -150,15 +151,17 @@ def fixtures(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
     counts: dict[str, list[int]] = {}
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}  # this process's CPU: not the wait for PostgreSQL or a core
     sizes_bytes: dict[str, int] = {}
     for name, call in (("read_plan", read), ("api", api), ("page", page),
                        ("evaluation_page", evaluation_page), ("analysis_page", analysis_page)):
         call()  # warm: imports, template compilation, the session's first save
         for _ in range(args.family_inprocess):
             with CaptureQueriesContext(connection) as captured:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 result = call()
                 elapsed = time.perf_counter() - t0
+                cpu.setdefault(name, []).append((time.process_time() - c0) * 1000)
             status = getattr(result, "status_code", 200)
             if status != 200:
                 raise RuntimeError(f"{name}: HTTP {status}")
@@ -169,6 +172,8 @@ def fixtures(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     inprocess = {name: {"queries_min": min(counts[name]), "queries_max": max(counts[name]),
                         "p50_ms": round(statistics.median(times[name]), 1),
                         "p95_ms": round(percentile(times[name], 95), 1),
+                        "cpu_p50_ms": round(statistics.median(cpu[name]), 1),
+                        "cpu_p95_ms": round(percentile(cpu[name], 95), 1),
                         "runs": len(times[name]), "bytes": sizes_bytes.get(name)}
                  for name in counts}
     log(f"family in-process: {inprocess}")

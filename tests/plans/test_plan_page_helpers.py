@@ -288,3 +288,18 @@ def test_the_rows_written_in_python_escape_every_text():
     assert out.count(escaped) >= 20
     assert 'href="/x/&quot;y&quot;/"' in out
     assert "Open, te laat" in out and "huidige score" in out and "eindevaluatie" in out
+
+
+def test_item_urls_are_the_urls_reverse_gives() -> None:
+    """The family page reverses an item form's URL once and puts each item's id in."""
+    import uuid
+
+    from django.urls import reverse
+
+    from jeugdketen.plans.views.page import item_urls
+
+    plan_id = uuid.uuid4()
+    url = item_urls(plan_id, "actie-afgerond")
+    for item_id in (1, 7, 11, 1234567):
+        assert url(item_id) == reverse("plan_item_form", kwargs={
+            "plan_id": plan_id, "form": "actie-afgerond", "item_id": item_id})

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Decision, decide
@@ -16,6 +16,7 @@ from jeugdketen.plans.models import (
     Concern,
     Evaluation,
     Goal,
+    GoalScore,
     Handover,
     Plan,
     PlanAction,
@@ -23,8 +24,8 @@ from jeugdketen.plans.models import (
     PlanVersion,
     TeamMember,
 )
-from jeugdketen.plans.selectors import members_of, plans_of_query, target
-from jeugdketen.registry.models import HouseholdMember, Person
+from jeugdketen.plans.selectors import plans_of_query, target
+from jeugdketen.registry.models import Person
 
 
 @dataclass
@@ -46,6 +47,12 @@ class FamilyPage:
     relations: dict[str, str] = field(default_factory=dict)  # person id -> parent/carer/child
     budget_eur: Decimal = Decimal("0")
     spent_eur: Decimal = Decimal("0")
+    # Read with rows=True (the pages of plans.views): the goals' persons and the goal scores
+    # as plain rows instead of objects on each goal and evaluation (480 scores in the
+    # benchmark household; building them was most of the read's time).
+    goal_persons: dict[int, list[str]] = field(default_factory=dict)  # goal id -> names
+    scores: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # evaluation id ->
+    # (goal id, score)
 
     @property
     def latest_version(self) -> PlanVersion | None:
@@ -58,35 +65,69 @@ class FamilyPage:
 
 
 @audit.write_path
-def read_plan(actor: Actor, plan_id: Any, *, action: Action = Action.READ) -> FamilyPage:
+def read_plan(actor: Actor, plan_id: Any, *, action: Action = Action.READ,
+              rows: bool = False) -> FamilyPage:
     """The plan with its team, goals, actions, evaluations and versions, in a number of
     queries that does not grow with the goals, actions or evaluations. `action` is what is
     logged: the page reads, the PDF prints (Action.PRINT). The analyses are the analysis
-    app's (analysis.actions.analyses_for)."""
+    app's (analysis.actions.analyses_for). With `rows` the goals' persons and the goal
+    scores are in `goal_persons` and `scores` (not prefetched on the goals and evaluations):
+    the same data, read and logged the same way."""
     plan = audit.get_or_deny(actor, action, Data.PLAN, Plan.objects.select_related(
         "household", "coordinator__organisation", "main_organisation", "match"), plan_id, "plan")
-    members = members_of(plan.household)
+    # The members (as members_of reads them) with their relation in the household.
+    members = tuple(Person.objects.filter(memberships__household_id=plan.household_id)
+                    .annotate(jk_relation=F("memberships__relation"))
+                    .select_related("neighbourhood").order_by("birth_date", "id"))
     team = list(TeamMember.objects.filter(plan=plan).select_related(
         "professional__organisation", "related_person"))
     plan.jk_team_professionals = {  # type: ignore[attr-defined]
         m.professional_id for m in team if m.professional_id and m.left_at is None}
     decision = audit.authorize(actor, action, target(plan, members))
     page = FamilyPage(plan=plan, members=members, decision=decision, team=team)
-    page.relations = {str(p): r for p, r in HouseholdMember.objects.filter(
-        household_id=plan.household_id).values_list("person_id", "relation")}
+    page.relations = {str(m.pk): m.jk_relation for m in members}
     page.handovers = list(plan.handovers.select_related("from_professional", "to_professional"))
     page.concerns = list(plan.concerns.all())
-    page.goals = list(plan.goals.select_related("organisation").prefetch_related(
-        Prefetch("persons", queryset=Person.objects.only("id", "given_names", "family_name"))))
-    page.actions = list(plan.actions.select_related(
-        "performer_professional__organisation", "performer_related", "organisation", "goal"))
+    goals = plan.goals.select_related("organisation")
+    if rows:
+        page.goals = list(goals)
+        for goal_id, given, family in (Goal.persons.through.objects.filter(goal__plan=plan)
+                                       .order_by("id").values_list(
+                                           "goal_id", "person__given_names",
+                                           "person__family_name")):
+            page.goal_persons.setdefault(goal_id, []).append(
+                str(Person(given_names=given, family_name=family)))
+    else:
+        page.goals = list(goals.prefetch_related(Prefetch(
+            "persons", queryset=Person.objects.only("id", "given_names", "family_name"))))
+    if rows:  # each action's goal is one of the page's goals
+        page.actions = list(plan.actions.select_related(
+            "performer_professional", "performer_related", "organisation"))
+        by_id = {g.pk: g for g in page.goals}
+        for item in page.actions:
+            if item.goal_id in by_id:
+                item.goal = by_id[item.goal_id]
+    else:
+        page.actions = list(plan.actions.select_related(
+            "performer_professional__organisation", "performer_related", "organisation",
+            "goal"))
     page.budget_eur = sum((a.budget_eur for a in page.actions), Decimal("0"))
     page.spent_eur = sum((a.spent_eur or Decimal("0") for a in page.actions), Decimal("0"))
-    page.versions = list(plan.versions.select_related("created_by"))
+    versions = plan.versions.select_related("created_by")
+    # The pages show a version's number, date and approval; its snapshot only the
+    # comparison of versions (read without rows) needs.
+    page.versions = list(versions.defer("snapshot") if rows else versions)
     page.comments = list(plan.comments.all())
     if audit.if_allowed(actor, action, target(plan, members, Data.EVALUATION)).allowed:
-        page.evaluations = list(plan.evaluations.select_related("recorded_by")
-                                .prefetch_related("scores"))
+        evaluations = plan.evaluations.select_related("recorded_by")
+        if rows:
+            page.evaluations = list(evaluations)
+            for evaluation_id, goal_id, score in (GoalScore.objects.filter(
+                    evaluation__plan=plan).order_by("id").values_list(
+                        "evaluation_id", "goal_id", "score")):
+                page.scores.setdefault(evaluation_id, []).append((goal_id, score))
+        else:
+            page.evaluations = list(evaluations.prefetch_related("scores"))
     return page
 
 
@@ -96,7 +137,6 @@ def _readable(actor: Actor, plans: list[Plan]) -> list[Plan]:
     costs the same number of queries however long it is."""
     from dataclasses import replace
 
-    from django.db.models import F
 
     members: dict[Any, list[Person]] = {}
     for person in (Person.objects.filter(memberships__household_id__in={

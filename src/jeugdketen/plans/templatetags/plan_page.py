@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
+from django.template import defaultfilters
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
@@ -211,6 +214,64 @@ def action_rows(rows: list[dict[str, Any]]) -> SafeString:
             f'{_td(code, _h(a["product_code"]))}{_td(state, stand)}</tr>\n')
     return _safe(parts)
 
+
+
+def _date(value: Any, fmt: str = "j-n-Y") -> str:
+    """{{ value|date:fmt }}: a moment in the current time zone, as the template shows it."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return _h(defaultfilters.date(value, fmt))
+
+
+def inline_button(context: Any, url: str, label: str, what: str) -> str:
+    """plans/parts/button.html written in Python: a small form that posts to `url`."""
+    named = f'<span class="jk-visually-hidden">: {_h(what)}</span>' if what else ""
+    token = _h(context.get("csrf_token", ""))
+    return (f'<form method="post" action="{_h(url)}" class="jk-inline-form">\n'
+            f'  <input type="hidden" name="csrfmiddlewaretoken" value="{token}">\n'
+            '  <button class="utrecht-button utrecht-button--secondary-action jk-button--small" '
+            f'type="submit">{_h(label)}{named}</button>\n</form>\n')
+
+
+@register.simple_tag(takes_context=True)
+def consent_rows(context: Any, consents: list[Any]) -> SafeString:
+    """The consents of one member: organisation, data, from, until, given by and where it
+    stands; one still in force can be withdrawn by whoever may change the plan."""
+    data, from_, until, given, state = (_h(_("Gegevens")), _h(_("Van")), _h(_("Tot en met")),
+                                        _h(_("Gegeven door")), _h(_("Stand")))
+    until_withdrawn, withdraw = _h(_("tot intrekking")), _("Intrekken")
+    today, plan_id, can_edit = context["today"], context["plan"].pk, context["can_edit"]
+    parts = []
+    for consent in consents:
+        stand = _h(consent_state(consent, today))
+        if consent.withdrawn_at:
+            stand += f" ({_date(consent.withdrawn_at)})"
+        elif can_edit:
+            url = reverse("plan_item_form", args=[plan_id, "toestemming-intrekken", consent.pk])
+            stand += "\n" + inline_button(context, f"{url}#toestemming", withdraw,
+                                          consent.organisation.name)
+        parts.append(
+            f'<tr class="utrecht-table__row">\n{TH_ROW}{_h(consent.organisation.name)}</th>'
+            f'{_td(data, _h(categories_label(consent.categories)))}'
+            f'{_td(from_, _date(consent.valid_from))}'
+            f'{_td(until, _date(consent.valid_until) if consent.valid_until else until_withdrawn)}'
+            f'{_td(given, ", ".join(_h(g) for g in consent.given_by.all()))}'
+            f'{_td(state, stand)}\n</tr>\n')
+    return _safe(parts)
+
+
+@register.simple_tag(takes_context=True)
+def legal_basis_rows(context: Any, bases: list[Any]) -> SafeString:
+    """The legal bases for one member: kind, organisation, reference, from, until, stand."""
+    org, ref, from_, until, state = (_h(_("Organisatie")), _h(_("Kenmerk")), _h(_("Van")),
+                                     _h(_("Tot en met")), _h(_("Stand")))
+    today = context["today"]
+    return _safe([
+        f'<tr class="utrecht-table__row">\n{TH_ROW}{_h(legal_basis_label(basis.kind))}</th>'
+        f'{_td(org, _h(basis.organisation.name))}{_td(ref, _h(basis.reference))}'
+        f'{_td(from_, _date(basis.valid_from))}{_td(until, _date(basis.valid_until))}'
+        f'{_td(state, _h(basis_state(basis, today)))}\n</tr>\n'
+        for basis in bases])
 
 
 @register.filter

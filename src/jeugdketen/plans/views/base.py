@@ -19,7 +19,8 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from jeugdketen.access import actions as access_actions
@@ -92,8 +93,9 @@ def _short_day(day: date) -> str:
 
 
 def _long_day(day: date) -> str:
-    """'j F Y' in the current language: 7 maart 2026."""
-    return dateformat.format(day, "j F Y")
+    """'j F Y' in the current language: 7 maart 2026 (as dateformat writes it, without
+    parsing the format for each of the page's dates)."""
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
 
 
 
@@ -109,7 +111,7 @@ class PlanView:
 
     @cached_property
     def page(self) -> FamilyPage:
-        return actions.read_plan(self.actor, self.plan_id)
+        return actions.read_plan(self.actor, self.plan_id, rows=True)
 
     @property
     def plan(self) -> Plan:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -33,6 +34,14 @@ def _history(scores: list[tuple[date, int]]) -> SafeString:
         for day, score in scores))
 
 
+def item_urls(plan_id: Any, form: str) -> Callable[[int], str]:
+    """reverse("plan_item_form") for many items of one form of the plan: reversed once,
+    with each item's id in the place of the first's (the id is the path's last part)."""
+    head, _sep, tail = reverse("plan_item_form", kwargs={
+        "plan_id": plan_id, "form": form, "item_id": 1}).rpartition("/1/")
+    return lambda item_id: f"{head}/{int(item_id)}/{tail}"
+
+
 def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     page_ = view.page
     plan = page_.plan
@@ -53,8 +62,8 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     previous: float | None = None
     for evaluation in page_.evaluations or []:
         on = evaluation.on
-        for score in evaluation.scores.all():
-            history.setdefault(score.goal_id, []).append((on, score.score))
+        for goal_id, score in page_.scores.get(evaluation.pk, ()):
+            history.setdefault(goal_id, []).append((on, score))
         delta = t_delta(evaluation.t_score, previous)
         evaluations.append({
             "on": _long_day(on), "final": evaluation.final,
@@ -67,7 +76,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         scores = history.get(goal.pk, [])
         latest = scores[-1][1] if scores else None
         goals.append({
-            "goal": goal, "persons": ", ".join(str(p) for p in goal.persons.all()),
+            "goal": goal, "persons": ", ".join(page_.goal_persons.get(goal.pk, ())),
             "organisation": goal.organisation.name if goal.organisation is not None else "",
             "levels": [{"score": score_text(int(k)), "text": goal.levels.get(k, ""),
                         "current": latest is not None and int(k) == latest}
@@ -79,6 +88,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
 
     # Actions: who, when, budget; an open one links to the page that marks it done.
     action_rows = []
+    done_url = item_urls(plan.pk, "actie-afgerond")
     for item in page_.actions:
         if item.performer_professional is not None:
             who = item.performer_professional.full_name
@@ -95,9 +105,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
             "done": _("Afgerond op %(day)s, uitgegeven %(spent)s") % {
                 "day": _day(done_on), "spent": euro(item.spent_eur)} if done_on else "",
             "overdue": done_on is None and item.due_on < today,
-            "done_url": reverse("plan_item_form", kwargs={
-                "plan_id": plan.pk, "form": "actie-afgerond", "item_id": item.pk})
-            if can_edit and done_on is None else ""})
+            "done_url": done_url(item.pk) if can_edit and done_on is None else ""})
 
     # Consent and legal bases (the coordinator sees them; the policy decides per person).
     consents = None
@@ -152,7 +160,7 @@ def _team_picked(view: PlanView, form: Form | None) -> Any:
 
     chosen = str(form["professional_id"].value() or "")
     search = "" if view.posted else listing.search_text(view.request, "team_zoek")
-    return pickers.team(view.actor, view.plan_id, search, chosen=chosen)
+    return pickers.team(view.actor, view.plan_id, search, chosen=chosen, page=view.page)
 
 
 @page(r.can_care)
