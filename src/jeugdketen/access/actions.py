@@ -70,12 +70,38 @@ def issue_token(actor: Actor, user: User, *, days: int | None = None) -> str:
     """A fresh API token for `user`; the raw value is returned once and stored hashed."""
     if actor.user is None or actor.user.pk != user.pk:
         audit.authorize(actor, Action.UPDATE, Target(Data.PROFESSIONAL, object_id=str(user.pk)))
+    return create_token(user, days=days)
+
+
+def _inside_an_action(what: str) -> None:
+    if not audit.in_action():
+        raise RuntimeError(f"{what} runs inside an action, on that action's decision")
+
+
+def create_token(user: User, *, days: int | None = None) -> str:
+    """A fresh API token for `user`, on the decision of the action that calls this (e.g.
+    registry's create_professional, which issues the first token with the account), in its
+    transaction; it writes no log record of its own. The raw value is returned once and
+    stored hashed."""
+    _inside_an_action("create_token")
     raw = ApiToken.generate()
     ApiToken.objects.create(
         user=user, prefix=raw[3:11], digest=hash_token(raw),
         expires_at=timezone.now() + timedelta(days=days or settings.API_TOKEN_DAYS),
     )
     return raw
+
+
+def revoke_credentials(users: User | QuerySet[User], *, at: datetime) -> None:
+    """Revoke every API token and every open activation code of these users (one account,
+    or the accounts of an organisation), as of `at`, on the decision of the action that
+    calls this (switching an account or an organisation off), in its transaction; it writes
+    no log record and no chain event of its own."""
+    _inside_an_action("revoke_credentials")
+    of = Q(user=users) if isinstance(users, User) else Q(user__in=users)
+    ApiToken.objects.filter(of, revoked_at__isnull=True).update(revoked_at=at)
+    ActivationCode.objects.filter(of, used_at__isnull=True,
+                                  revoked_at__isnull=True).update(revoked_at=at)
 
 
 @audit.write_path
