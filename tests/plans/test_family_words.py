@@ -20,7 +20,7 @@ from jeugdketen.access.actions import withdraw_consent
 from jeugdketen.access.models import Consent
 from jeugdketen.core.vocabulary import VOCABULARIES
 from tests import factories as f
-from tests.web.conftest import visible_text
+from tests.pages import visible_text
 
 from .test_family_view import (  # noqa: F401  (fixtures)
     family_urls,

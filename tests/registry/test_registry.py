@@ -687,6 +687,13 @@ def test_guessing_is_stopped_after_the_daily_limit(professional, privacy_officer
     assert (info.value.rule, info.value.status) == ("brp_mismatch_limit", 429)
     assert Person.objects.count() == 0
     assert Message.objects.filter(recipient=privacy_officer).count() == 1
+    # Sent through the inbox (jeugdketen.inbox.send): the message as it always was.
+    message = Message.objects.get(recipient=privacy_officer)
+    assert (message.kind, message.subject, message.plan, message.match) == (
+        "index", "Registratie: let op", None, None)
+    assert message.body.startswith(f"{professional.full_name} ({professional.organisation.name})"
+                                   " vulde vandaag 3 keer een BSN in")
+    assert message.read_at is None
     colleague = f.professional_actor(f.ProfessionalFactory(organisation=professional.organisation))
     assert actions.register_person(colleague, entered(bsn=bsn, brp=False)).person.bsn == bsn
 

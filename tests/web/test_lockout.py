@@ -17,8 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jeugdketen.access.lockout import client_address, cool_off
 from jeugdketen.config.api import client_ip
 from jeugdketen.ui.pages import access_point
+from tests.pages import dutch_leftovers, visible_text
 
-from .conftest import dutch_leftovers, visible_text
 from .test_web_auth import totp
 
 PASSWORD = "Een-lang-wachtwoord-42"

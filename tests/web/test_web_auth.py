@@ -1,7 +1,7 @@
 """Login, the second factor (an activation code, then enrolment with a QR code, then
-verification), lockout, logout, API tokens, and the functional administrator's correction
-proposals. The rules of activation codes and the lockout: test_activation.py and
-test_lockout.py."""
+verification), lockout, logout and the error pages. The rules of activation codes and the
+lockout: test_activation.py and test_lockout.py; the API token pages:
+tests/access/test_token_pages.py; the correction pages: tests/registry/test_correction_pages.py."""
 
 from __future__ import annotations
 
@@ -18,11 +18,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jeugdketen.access.actions import issue_activation_code, system_actor
-from jeugdketen.access.models import ApiToken, hash_token
-from jeugdketen.registry.models import CorrectionProposal
-from tests import factories as f
-
-from .conftest import anonymous, dutch_leftovers, register, visible_text
+from tests.pages import anonymous, dutch_leftovers, visible_text
 
 PASSWORD = "Een-lang-wachtwoord-42"
 
@@ -134,94 +130,6 @@ def test_logout_is_a_post(professional, client_for):
     response = client.post(reverse("logout"), follow=True)
     assert "U bent uitgelogd." in visible_text(response.content)
     assert client.get(reverse("home")).status_code == 302
-
-
-def test_api_tokens_create_once_and_revoke(professional, client_for):
-    client = client_for(professional)
-    created = client.post(reverse("tokens"))
-    body = created.content.decode()
-    raw = re.search(r'class="jk-secret">(jk_[^<]+)<', body).group(1)
-    token = ApiToken.objects.get(user=professional.user)
-    assert token.digest == hash_token(raw)
-    assert "no-store" in created["Cache-Control"]
-    listing = client.get(reverse("tokens")).content.decode()
-    assert raw not in listing and f"jk_{token.prefix}" in listing and "Actief" in listing
-    response = client.post(reverse("revoke_token", args=[token.pk]), follow=True)
-    assert "De token is ingetrokken." in visible_text(response.content)
-    token.refresh_from_db()
-    assert token.revoked_at is not None and not token.active
-    # Someone else's token: not found, untouched.
-    other = f.ProfessionalFactory()
-    client_for(other).post(reverse("tokens"))
-    foreign = ApiToken.objects.get(user=other.user)
-    assert client.post(reverse("revoke_token", args=[foreign.pk])).status_code == 404
-    foreign.refresh_from_db()
-    assert foreign.revoked_at is None
-
-
-def test_citizens_have_no_token_page(citizen_user, client_for):
-    assert client_for(citizen_user).get(reverse("tokens")).status_code == 403
-
-
-@pytest.fixture
-def proposal(professional, other_professional, postcode_address):
-    """A report back to the BRP: the family told the other professional they moved."""
-    from jeugdketen.registry import actions
-
-    person = register(professional, given_names="Sanne", family_name="Bakker")
-    actions.register_person(f.professional_actor(other_professional), actions.PersonInput(
-        bsn=person.bsn, given_names="Sanne", family_name="Bakker", birth_date=person.birth_date,
-        sex="V", postcode="9901AB", house_number=12))
-    return CorrectionProposal.objects.get(person=person)
-
-
-def test_functional_admin_accepts_a_correction_with_htmx(functional_admin, proposal,
-                                                         client_for):
-    client = client_for(functional_admin)
-    page = visible_text(client.get(reverse("corrections")).content)
-    assert "Sanne Bakker" in page and "9901 AB" in page and "Postcode" in page
-    response = client.post(reverse("decide_correction", args=[proposal.pk]),
-                           {"besluit": "doorgeven"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and "<html" not in response.content.decode()
-    assert "De terugmelding is doorgegeven aan de BRP." in response.content.decode()
-    proposal.refresh_from_db()
-    proposal.person.refresh_from_db()
-    assert proposal.status == "accepted" and proposal.person.postcode == ""  # still the BRP's
-    again = client.post(reverse("decide_correction", args=[proposal.pk]),
-                        {"besluit": "afwijzen"}, follow=True)
-    assert "Dit voorstel is al beoordeeld." in visible_text(again.content)
-
-
-def test_functional_admin_rejects_without_javascript(functional_admin, proposal, client_for):
-    response = client_for(functional_admin).post(
-        reverse("decide_correction", args=[proposal.pk]), {"besluit": "afwijzen"}, follow=True)
-    assert "De terugmelding is afgewezen." in visible_text(response.content)
-    proposal.refresh_from_db()
-    assert proposal.status == "rejected" and proposal.person.postcode == ""
-
-
-def test_corrections_only_for_functional_admin(professional, proposal, client_for):
-    client = client_for(professional)
-    assert client.get(reverse("corrections")).status_code == 403
-    client.post(reverse("decide_correction", args=[proposal.pk]), {"besluit": "doorgeven"})
-    proposal.refresh_from_db()
-    assert proposal.status == "open"
-
-
-def test_corrections_of_another_municipality_are_not_shown_nor_decided(proposal, client_for):
-    """Finding 4 of issue 8: names, birth dates and decisions stay within the municipality;
-    the start page does not count them either."""
-    elsewhere = f.OrganisationFactory(municipality=f.MunicipalityFactory(code="GM9966"))
-    admin = f.ProfessionalFactory(organisation=elsewhere, roles=["functional_admin"])
-    client = client_for(admin)
-    page = visible_text(client.get(reverse("corrections")).content)
-    assert "Sanne" not in page and "Er zijn geen open terugmeldingen." in page
-    assert "terugmelding open" not in visible_text(client.get(reverse("home")).content)
-    response = client.post(reverse("decide_correction", args=[proposal.pk]),
-                           {"besluit": "doorgeven"})
-    assert response.status_code == 403
-    proposal.refresh_from_db()
-    assert proposal.status == "open"
 
 
 def test_server_error_page_needs_no_database(rf, settings):

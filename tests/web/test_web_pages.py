@@ -9,8 +9,7 @@ from django.urls import reverse
 from jeugdketen.access.actions import issue_token
 from jeugdketen.registry import actions, selectors
 from tests import factories as f
-
-from .conftest import REASON, anonymous, dutch_leftovers, visible_text
+from tests.pages import REASON, anonymous, dutch_leftovers, visible_text
 
 
 def check_layout(response, lang: str) -> str:

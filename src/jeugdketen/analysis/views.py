@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from jeugdketen.analysis import actions as analysis_actions
 from jeugdketen.analysis.domains import ADULT_FROM_AGE, domains_for
 from jeugdketen.analysis.forms import AnalysisForm
-from jeugdketen.core.errors import Refusal
 from jeugdketen.plans.views.base import PlanView
 from jeugdketen.registry.models import Person
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.pages import page
+from jeugdketen.ui.pages import page, submit
 
 
 def analysis_form(view: PlanView, person: Person, data: Any = None) -> AnalysisForm:
@@ -36,16 +35,14 @@ def analysis_page(request: HttpRequest, plan_id: Any, person_id: Any) -> HttpRes
     refused = view.refused(view.can_record_analysis(person), form)
     if refused is not None:
         return refused
-    if view.posted and form.is_valid():
-        try:
-            analysis_actions.record_analysis(
-                view.actor, view.plan_id, made_on=form.cleaned_data["made_on"],
-                scores=form.score_inputs(person.pk), stress=form.stress_inputs(person.pk))
-        except Refusal as exc:
-            form.add_error(form.error_field(exc.field), exc.message)
-        else:
-            return view.done(_("De analyse van %(name)s is vastgelegd.") % {"name": person},
-                             f"analyse-{person.pk.hex}")
+    # A refusal goes on the form field of the action's field (scores[3].family_score: the
+    # fourth domain's family score).
+    if submit(request, form, lambda data: analysis_actions.record_analysis(
+            view.actor, view.plan_id, made_on=data["made_on"],
+            scores=form.score_inputs(person.pk), stress=form.stress_inputs(person.pk)),
+            field_map=form.error_field) is not None:
+        return view.done(_("De analyse van %(name)s is vastgelegd.") % {"name": person},
+                         f"analyse-{person.pk.hex}")
     return view.form_page(
         form, title=_("Analyse vastleggen voor %(name)s") % {"name": person},
         submit=_("Analyse vastleggen"), anchor=f"analyse-{person.pk.hex}",

@@ -16,7 +16,6 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -77,7 +76,7 @@ def problem_body(request: HttpRequest, status: int, title: str, detail: str = ""
     return body
 
 
-def refusal_body(request: HttpRequest, exc: Refusal | ValidationError) -> dict[str, Any]:
+def refusal_body(request: HttpRequest, exc: Refusal) -> dict[str, Any]:
     """The problem details of a refusal (core.errors.problem_details, the one mapper), with
     the request's path as `instance`: a rule's status and type, or 422 "Invalid input"
     listing every field."""

@@ -1,6 +1,8 @@
 from django.urls import include, path
 
 from jeugdketen.config.api import api
+from jeugdketen.plans.views import pickers as plan_pickers
+from jeugdketen.referral_index import views as referral_index_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -11,6 +13,10 @@ urlpatterns = [
     path("plannen/", include("jeugdketen.analysis.urls")),
     path("gezin/", include("jeugdketen.plans.family_urls")),
     path("", include("jeugdketen.web.urls")),
+    # The pickers' endpoints (htmx asks them for a list of candidates), each with the app
+    # whose picker it serves, at the root where the forms have always asked.
+    path("kiezen/jongeren/", referral_index_views.pick_youth, name="pick_youth"),
+    path("kiezen/team/<uuid:plan_id>/", plan_pickers.team, name="pick_team"),
     path("", include("jeugdketen.registry.urls")),
     path("", include("jeugdketen.access.urls")),
 ]

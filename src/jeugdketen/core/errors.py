@@ -11,14 +11,15 @@
 
 One mapper turns a refusal into what a caller shows: `field_errors` (a form: each message
 on the field it names, or on the form as a whole) and `problem_details` (the API: an RFC
-9457 body without `instance`, which the request adds). Django's `ValidationError`, still
-raised by field validators and some apps' actions, is mapped through `from_validation_error`
-so that it answers exactly like an invalid-input refusal.
+9457 body without `instance`, which the request adds). It takes a Refusal only: Django's
+`ValidationError`, still raised by the field validators (registry.validators), is turned
+into a refusal where it is raised, by the action that called the validator (`field_error`
+names the field and keeps the validator's code as the rule).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,44 +99,34 @@ def field_error(name: str, exc: ValidationError) -> FieldError:
     return FieldError(name, str(exc.code or "invalid"), exc.messages[0])
 
 
-def from_validation_error(exc: ValidationError) -> Refusal:
-    """A Django ValidationError as the invalid-input refusal it stands for."""
-    found: list[FieldError] = []
-    if hasattr(exc, "error_dict"):
-        for name, items in exc.error_dict.items():
-            for item in items:
-                message = item.message % item.params if item.params else item.message
-                found.append(FieldError(name, str(item.code or "invalid"), str(message)))
-    else:
-        found = [FieldError("", str(e.code or "invalid"), str(e.message)) for e in exc.error_list]
-    return Refusal.invalid(found)
+# How an action's field names become a form's: a mapping (a field it does not name keeps
+# its name), or a function of the action's field name; None is the form as a whole.
+FieldMap = Mapping[str, str | None] | Callable[[str], str | None]
 
 
-def as_refusal(exc: Refusal | ValidationError) -> Refusal:
-    return exc if isinstance(exc, Refusal) else from_validation_error(exc)
-
-
-def field_errors(exc: Refusal | ValidationError, fields: Iterable[str],
-                 field_map: Mapping[str, str | None] | None = None
+def field_errors(exc: Refusal, fields: Iterable[str], field_map: FieldMap | None = None
                  ) -> list[tuple[str | None, str]]:
     """(form field or None for the form as a whole, message) for each error of a refusal.
     `field_map` renames an action's field to the form's (None: the form as a whole); a
     field the form does not have is the form's as a whole."""
     known = set(fields)
-    field_map = field_map or {}
     out: list[tuple[str | None, str]] = []
-    for e in as_refusal(exc).errors:
-        name = field_map.get(e.field, e.field)
+    for e in exc.errors:
+        if field_map is None:
+            name: str | None = e.field
+        elif callable(field_map):
+            name = field_map(e.field)
+        else:
+            name = field_map.get(e.field, e.field)
         out.append((name if name in known else None, e.message))
     return out
 
 
-def problem_details(exc: Refusal | ValidationError) -> dict[str, Any]:
+def problem_details(refusal: Refusal) -> dict[str, Any]:
     """The RFC 9457 problem for a refusal, without `instance` (the request's path): invalid
     input is "Invalid input" listing every field; a rule is "Refused", typed by the rule,
     with its status (422, 409, 429, 503, ...). Every error names its field ("body" for the
     input as a whole) and its rule."""
-    refusal = as_refusal(exc)
     errors = [{"field": e.field or "body", "rule": e.rule, "message": str(e.message)}
               for e in refusal.errors]
     if refusal.is_invalid_input:

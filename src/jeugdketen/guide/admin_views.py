@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from jeugdketen.core.errors import Refusal
 from jeugdketen.guide import actions, loader
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.pages import actor_for, page, refusal_to_messages
+from jeugdketen.ui.pages import actor_for, page, refusal_or_not_found, refusal_to_form
 
 
 def can_adapt_aids(user: Any) -> bool:
@@ -61,7 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("De beslishulp is niet opgeslagen: los de problemen "
                                        "hieronder op en probeer het opnieuw."))
             except Refusal as exc:
-                form.add_error(None, str(exc.message))
+                refusal_to_form(form, exc)
             else:
                 messages.success(request, _("Versie %(version)s is opgeslagen. Bekijk "
                                             "hem en zet hem daarna in gebruik.")
@@ -78,9 +78,7 @@ def version(request: HttpRequest, version_id: int) -> HttpResponse:
     try:
         found, aid = actions.read_version(actor_for(request), version_id)
     except Refusal as exc:
-        if exc.status == 404:
-            raise Http404 from None
-        refusal_to_messages(request, exc)
+        refusal_or_not_found(request, exc)
         return redirect("guide_admin")
     return render(request, "guide/admin_version.html", {
         "version": found, "aid": aid, "in_use": loader.in_use(found.slug)})
@@ -93,9 +91,7 @@ def activate(request: HttpRequest, version_id: int) -> HttpResponse:
     try:
         done = actions.activate_version(actor_for(request), version_id)
     except Refusal as exc:
-        if exc.status == 404:
-            raise Http404 from None
-        refusal_to_messages(request, exc)
+        refusal_or_not_found(request, exc)
         return redirect("guide_admin")
     messages.success(request, _("Versie %(version)s is nu in gebruik.")
                      % {"version": done.version})
@@ -109,9 +105,7 @@ def restore(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         aid = actions.restore_builtin(actor_for(request), slug)
     except Refusal as exc:
-        if exc.status == 404:
-            raise Http404 from None
-        refusal_to_messages(request, exc)
+        refusal_or_not_found(request, exc)
         return redirect("guide_admin")
     messages.success(request, _("De ingebouwde versie %(version)s is weer in gebruik.")
                      % {"version": aid.version})

@@ -38,9 +38,9 @@ from jeugdketen.ui import listing
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import (
     actor_for,
+    forbidden_response,
     page,
     page_number,
-    refusal_to_form,
     refusal_to_messages,
     submit,
 )
@@ -97,28 +97,22 @@ def register(request: HttpRequest) -> HttpResponse:
     initial = {"contact_phone": prof.phone, "contact_email": prof.email, "duration_days": 730,
                "person": chosen}
     form = SignalForm(request.POST or None, initial=initial, persons=picked.options)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = actions.register_signal(
-                actor, data["person"], duration_days=data["duration_days"],
-                contact_phone=data["contact_phone"], contact_email=data["contact_email"])
-        except Refusal as exc:
-            if exc.is_invalid_input:
-                refusal_to_form(form, exc)
-            else:  # a rule about the youth (deceased, too old, ...)
-                form.add_error("person", exc.message)
+    # A rule about the youth (deceased, too old, ...) is said at the youth chosen.
+    result = submit(request, form, lambda data: actions.register_signal(
+        actor, data["person"], duration_days=data["duration_days"],
+        contact_phone=data["contact_phone"], contact_email=data["contact_email"]),
+        field_map={"person_id": "person"})
+    if result is not None:
+        if not result.created:
+            messages.info(request, _("Uw organisatie heeft al een actief signaal op deze "
+                                     "jongere. U kunt de looptijd daarvan verlengen."))
         else:
-            if not result.created:
-                messages.info(request, _("Uw organisatie heeft al een actief signaal op deze "
-                                         "jongere. U kunt de looptijd daarvan verlengen."))
-            else:
-                messages.success(request, _("Het signaal staat in de verwijsindex. Stuur de "
-                                            "informatiebrief."))
-                if result.matches:
-                    messages.info(request, _("Er is een match: kijk bij Mijn matches en in uw "
-                                             "berichten."))
-            return redirect("signal_detail", signal_id=result.signal.pk)
+            messages.success(request, _("Het signaal staat in de verwijsindex. Stuur de "
+                                        "informatiebrief."))
+            if result.matches:
+                messages.info(request, _("Er is een match: kijk bij Mijn matches en in uw "
+                                         "berichten."))
+        return redirect("signal_detail", signal_id=result.signal.pk)
     return render(request, "referral_index/register.html", {"form": form, "picked": picked})
 
 
@@ -309,3 +303,17 @@ def rights_person(request: HttpRequest, person_id: str, fmt: str = "") -> HttpRe
         q["form"] = AnswerForm(prefix=f"a{q['id']}")
     return render(request, "referral_index/rights_report.html",
                   {"report": report, "request_form": request_form, "person_id": person_id})
+
+
+@page(r.can_care)
+def pick_youth(request: HttpRequest) -> HttpResponse:
+    """The child picker's endpoint (htmx asks it for the list of candidates only): the own
+    youth matching the search (pickers.youth). At /kiezen/jongeren/ (config/urls.py)."""
+    actor = actor_for(request)
+    prof = actor.professional
+    if prof is None or not prof.organisation.may_signal:
+        return forbidden_response(request, logged=False)
+    chosen = request.GET.get("person", "")
+    picked = pickers.youth(actor, listing.search_text(request), chosen=chosen)
+    return render(request, "referral_index/partials/youth_options.html",
+                  {"picked": picked, "chosen": chosen})

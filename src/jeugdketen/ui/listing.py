@@ -40,7 +40,7 @@ class Paging:
         return (self.page - 1) * self.per_page
 
     def context(self, shown: int) -> dict[str, Any]:
-        """The template variables of web/includes/pagination.html."""
+        """The template variables of ui/includes/pagination.html."""
         pages, number = self.pages, self.page
         first = self.offset + 1 if shown else 0
         return {

@@ -1,18 +1,17 @@
 """What every page shares: the actor for this request, the page decorator that turns a
 denied access into the 403 page, the one way a page shows an action's refusal
-(refusal_to_form, refusal_to_messages, submit), and small helpers."""
+(refusal_to_form, refusal_to_messages, refusal_or_not_found, submit), and small helpers."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
@@ -20,7 +19,7 @@ from jeugdketen.access.actions import actor_for_user
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.lockout import client_address
 from jeugdketen.access.policy import AccessPoint, Actor
-from jeugdketen.core.errors import Refusal, as_refusal, field_errors
+from jeugdketen.core.errors import FieldMap, Refusal, field_errors
 
 ViewFunc = Callable[..., HttpResponse]
 T = TypeVar("T")
@@ -47,7 +46,7 @@ def actor_for(request: HttpRequest, emergency_reason: str = "") -> Actor:
 
 
 def forbidden_response(request: HttpRequest, *, logged: bool) -> HttpResponse:
-    response = render(request, "web/403.html", {"logged": logged}, status=403)
+    response = render(request, "ui/403.html", {"logged": logged}, status=403)
     add_never_cache_headers(response)
     return response
 
@@ -75,28 +74,42 @@ def page(allowed: Callable[[Any], bool] | None = None) -> Callable[[ViewFunc], V
     return decorator
 
 
-def refusal_to_form(form: Form, exc: Refusal | ValidationError,
-                    field_map: Mapping[str, str | None] | None = None) -> None:
+def refusal_to_form(form: Form, exc: Refusal, field_map: FieldMap | None = None, *,
+                    besides_own: bool = False) -> None:
     """Put an action's refusal on the form: each message on the field it names (renamed by
-    `field_map`; None or a field the form does not have: the form as a whole). The one
-    mapper is core.errors.field_errors; a ValidationError counts as invalid input."""
+    `field_map`, a mapping or a function; None or a field the form does not have: the form
+    as a whole). The one mapper is core.errors.field_errors.
+
+    `besides_own`: the form found problems of its own, and the action's checks complete
+    them so the user sees every problem at once: a message goes only on a field that has no
+    error yet; one for another field or for the form as a whole is left out."""
     for name, message in field_errors(exc, form.fields, field_map):
+        if besides_own and (name is None or name in form.errors):
+            continue
         form.add_error(name, message)
 
 
-def refusal_to_messages(request: HttpRequest, exc: Refusal | ValidationError) -> None:
+def refusal_to_messages(request: HttpRequest, exc: Refusal) -> None:
     """A refusal of an action without a form (a button): its messages as error messages
     on the next page."""
-    for message in as_refusal(exc).messages:
+    for message in exc.messages:
         messages.error(request, str(message))
 
 
+def refusal_or_not_found(request: HttpRequest, exc: Refusal) -> None:
+    """A refused look-up of a record by its id (status 404: an unknown version, product
+    code, ...) is the page's 404, like any unknown path; any other refusal is shown as
+    error messages on the next page (refusal_to_messages). Call it in `except Refusal`."""
+    if exc.status == 404:
+        raise Http404 from None
+    refusal_to_messages(request, exc)
+
+
 def submit(request: HttpRequest, form: Form, action: Callable[[dict[str, Any]], T],
-           field_map: Mapping[str, str | None] | None = None) -> T | None:
+           field_map: FieldMap | None = None) -> T | None:
     """The shape of a page that changes something: bind the form, call the action, show a
     refusal, render. On a POST whose form is valid, `action(form.cleaned_data)` runs and its
-    result is returned (the page then says so and redirects). A refusal (Refusal, or a
-    ValidationError of an action that still raises one) is put on the form
+    result is returned (the page then says so and redirects). A Refusal is put on the form
     (refusal_to_form) and None returned, as for a GET or an invalid form: the page renders
     the form again. AccessDenied passes through to the page decorator (403). The action
     must not return None when it succeeds."""
@@ -104,7 +117,7 @@ def submit(request: HttpRequest, form: Form, action: Callable[[dict[str, Any]], 
         return None
     try:
         return action(form.cleaned_data)
-    except (Refusal, ValidationError) as exc:
+    except Refusal as exc:
         refusal_to_form(form, exc, field_map)
         return None
 

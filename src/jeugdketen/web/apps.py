@@ -7,8 +7,10 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self) -> None:
+        # The administration pages are the registry's; their menu items are registered
+        # here, after every app's own, so the menu keeps its order.
+        from jeugdketen.registry.views.admin_accounts import can_administer
         from jeugdketen.ui.navigation import register_navigation
-        from jeugdketen.web.views.admin_accounts import can_administer
 
         register_navigation("admin_organisations", _("Organisaties en accounts"),
                             can_administer, ("admin_organisations", "admin_organisation",

@@ -83,7 +83,7 @@ def _hint(ctx: dict[str, Any], classes: str) -> str:
 
 @register.simple_tag
 def plan_field(bf: Any) -> SafeString:
-    """{% field bf %} (jeugdketen.web: web/includes/field.html) written in Python: the same
+    """{% field bf %} (jeugdketen.ui: ui/includes/field.html) written in Python: the same
     context from jk.field, the same markup (tests/plans/test_plan_page_helpers.py compares
     the two for every field of the plan forms). A form page can hold a hundred fields."""
     ctx = jk.field(bf)

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeugdketen import inbox
 from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Target, decide
 from jeugdketen.brp import client as brp
@@ -23,6 +24,7 @@ from jeugdketen.brp.persoon import BrpPerson
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import FieldError, Refusal, field_error
+from jeugdketen.referral_index.models import MessageKind
 from jeugdketen.registry import validators
 from jeugdketen.registry.actions.checks import Errors, add, no_nul, raise_invalid, required
 from jeugdketen.registry.actions.refresh import apply_brp, brp_values
@@ -206,21 +208,19 @@ def register_person(actor: Actor, data: PersonInput) -> Registered:
 @transaction.atomic
 def _alert_guessing(actor: Actor) -> None:
     """Tell the privacy officers of the professional's municipality (a message, no person)."""
-    from jeugdketen.referral_index.models import Message
-
     prof = actor.professional
     if prof is None:
         return
     officers = [p for p in Professional.objects.filter(
         organisation__municipality_id=prof.organisation.municipality_id)
         if "privacy_officer" in p.roles]
-    for officer in officers:
-        Message.objects.create(recipient=officer, subject=_("Registratie: let op"), body=_(
-            "%(name)s (%(org)s) vulde vandaag %(n)s keer een BSN in met een geboortedatum of "
-            "achternaam die niet overeenkomt met de BRP. Registreren met een BSN is voor deze "
-            "professional 24 uur geblokkeerd. Bekijk het toegangslog.") % {
-            "name": prof.full_name, "org": prof.organisation.name,
-            "n": settings.BRP_MISMATCHES_PER_DAY})
+    # The kind every message had before it went through the inbox (the model's default).
+    inbox.send(officers, MessageKind.INDEX, _("Registratie: let op"), _(
+        "%(name)s (%(org)s) vulde vandaag %(n)s keer een BSN in met een geboortedatum of "
+        "achternaam die niet overeenkomt met de BRP. Registreren met een BSN is voor deze "
+        "professional 24 uur geblokkeerd. Bekijk het toegangslog.") % {
+        "name": prof.full_name, "org": prof.organisation.name,
+        "n": settings.BRP_MISMATCHES_PER_DAY})
 
 
 @audit.write_path

@@ -6,6 +6,7 @@ error, each naming its line and column."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jeugdketen.core.errors import FieldError, Refusal
+from jeugdketen.core.errors import FieldError, Refusal, field_error
 from jeugdketen.registry import validators
 from jeugdketen.registry.models import District, Municipality, Neighbourhood, PostcodeAddress
 
@@ -29,13 +30,27 @@ def layout_error(messages: list[str]) -> Refusal:
 def ensure_area(
     *, municipality: tuple[str, str], district: tuple[str, str], neighbourhood: tuple[str, str]
 ) -> Neighbourhood:
-    """Create or rename a municipality, district and neighbourhood (code, name) in one go."""
-    m_code = validators.validate_municipality_code(municipality[0])
+    """Create or rename a municipality, district and neighbourhood (code, name) in one go.
+    A code that is not CBS's is refused before anything is written: invalid input naming
+    each such field (municipality, district, neighbourhood) with the validator's rule."""
+    checks: dict[str, tuple[str, Callable[[str], str]]] = {
+        "municipality": (municipality[0], validators.validate_municipality_code),
+        "district": (district[0], lambda code: validators.cbs_code("WK", code, 6)),
+        "neighbourhood": (neighbourhood[0], lambda code: validators.cbs_code("BU", code, 8)),
+    }
+    codes: dict[str, str] = {}
+    errors: list[FieldError] = []
+    for name, (value, check) in checks.items():
+        try:
+            codes[name] = check(value)
+        except ValidationError as exc:
+            errors.append(field_error(name, exc))
+    if errors:
+        raise Refusal.invalid(errors)
+    m_code, d_code, n_code = codes["municipality"], codes["district"], codes["neighbourhood"]
     m, _c = Municipality.objects.update_or_create(code=m_code, defaults={"name": municipality[1]})
-    d_code = validators.cbs_code("WK", district[0], 6)
     d, _c = District.objects.update_or_create(
         code=d_code, defaults={"name": district[1], "municipality": m})
-    n_code = validators.cbs_code("BU", neighbourhood[0], 8)
     n, _c = Neighbourhood.objects.update_or_create(
         code=n_code, defaults={"name": neighbourhood[1], "district": d})
     return n
@@ -95,8 +110,8 @@ def import_postcodes(lines: Any, *, batch: int = 5000) -> PostcodeImport:
                             neighbourhood=(bu, bu_code))
                 known.add(bu_code)
                 result.new_areas += 1
-        except (ValidationError, ValueError, IndexError) as exc:
-            msg = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        except (ValidationError, Refusal, ValueError, IndexError) as exc:
+            msg = exc.messages[0] if isinstance(exc, ValidationError | Refusal) else str(exc)
             result.errors.append(f"line {lineno}: {msg}")
             continue
         pending.append(PostcodeAddress(postcode=postcode, house_number=number,

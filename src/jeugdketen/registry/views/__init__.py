@@ -1,2 +1,3 @@
-"""The registry's pages: persons, households, emergency access and reports back to the BRP
+"""The registry's pages: persons, households, emergency access and reports back to the BRP,
+and the administration of organisations, professionals and the municipality's settings
 (registry/urls.py)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from jeugdketen.core.errors import Refusal
+from jeugdketen.core.errors import Refusal, field_errors
 from jeugdketen.registry import selectors
 from jeugdketen.registry.actions import (
     MemberInput,
@@ -26,6 +27,19 @@ from jeugdketen.ui.pages import actor_for, forbidden_response, page
 
 MAX_CANDIDATES = 200
 MEMBER_ERROR = re.compile(r"^members\[(\d+)\]\.(\w+)$")
+
+
+def _member_row(selected: list[str]) -> Callable[[str], str | None]:
+    """An action's field members[i].x as the id of the i-th chosen person (None: the
+    household as a whole)."""
+
+    def row(field: str) -> str | None:
+        match = MEMBER_ERROR.match(field)
+        if match and int(match.group(1)) < len(selected):
+            return selected[int(match.group(1))]
+        return None
+
+    return row
 
 
 @page(r.can_care)
@@ -47,12 +61,13 @@ def register(request: HttpRequest) -> HttpResponse:
             try:
                 household = register_household(actor, members)
             except Refusal as exc:
-                for key, errs in exc.message_dict.items():
-                    match = MEMBER_ERROR.match(key)
-                    if match and int(match.group(1)) < len(selected):
-                        row_errors.setdefault(selected[int(match.group(1))], []).extend(errs)
+                # The one mapper, with the chosen persons as the fields: an error of
+                # members[i] goes on the row of the i-th chosen person.
+                for pid, message in field_errors(exc, selected, _member_row(selected)):
+                    if pid is None:
+                        general_errors.append(message)
                     else:
-                        general_errors.extend(errs)
+                        row_errors.setdefault(pid, []).append(message)
             else:
                 messages.success(request, _("Het huishouden is vastgelegd."))
                 return redirect("household", household_id=household.pk)

@@ -85,9 +85,7 @@ def _more_errors(form: PersonForm) -> None:
     try:
         _person_input(form).clean()
     except Refusal as exc:
-        for error in exc.errors:
-            if error.field in form.fields and error.field not in form.errors:
-                form.add_error(error.field, error.message)
+        refusal_to_form(form, exc, besides_own=True)
 
 
 @page(r.can_care)
@@ -104,7 +102,8 @@ def register(request: HttpRequest) -> HttpResponse:
                     refusal_to_form(form, exc)
                     return render(request, "registry/register_person.html", {"form": form})
                 # The BRP cannot be reached, or too many mismatches: nothing was written.
-                form.add_error(None, exc.message)
+                # Said above the form, whichever field the rule names.
+                refusal_to_form(form, exc, field_map={exc.field: None})
                 return render(request, "registry/register_person.html", {"form": form},
                               status=exc.status)
             else:

@@ -19,7 +19,7 @@ INVALID = {
 }
 
 
-@register.inclusion_tag("web/includes/field.html")
+@register.inclusion_tag("ui/includes/field.html")
 def field(bf: BoundField, extra_class: str = "", show_optional: bool = True) -> dict[str, Any]:
     """One form field: label, description, error message and input, tied together with
     aria-describedby (errors first) and aria-invalid."""
@@ -53,7 +53,7 @@ def field(bf: BoundField, extra_class: str = "", show_optional: bool = True) -> 
     return ctx
 
 
-@register.inclusion_tag("web/includes/error_summary.html")
+@register.inclusion_tag("ui/includes/error_summary.html")
 def error_summary(form: forms.BaseForm) -> dict[str, Any]:
     """The list of problems at the top of a form, each linking to its field."""
     items = []

@@ -8,7 +8,7 @@ from django.template import loader
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/403.html", {"logged": False}, status=403)
+    return render(request, "ui/403.html", {"logged": False}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

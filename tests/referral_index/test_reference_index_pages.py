@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from jeugdketen.referral_index import actions
 from jeugdketen.registry.models import Registration
 from tests import factories as f
+from tests.pages import dutch_leftovers, visible_text
 
-from .conftest import dutch_leftovers, visible_text
+pytestmark = pytest.mark.usefixtures("page_settings")
 
 
 def test_reference_index_pages_in_dutch_and_english(db, client_for, settings):

@@ -16,10 +16,9 @@ from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.referral_index.models import Signal
 from jeugdketen.ui.pickers import PICKER_LIMIT
 from tests import factories as f
+from tests.pages import register, visible_text
 
-from .conftest import register, visible_text
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_settings")]
 
 
 def picked(client, **params) -> str:

@@ -100,7 +100,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
     number = page_number(request)
     found, total = registry.list_organisations(actor, query=query, limit=PER_PAGE,
                                                offset=(number - 1) * PER_PAGE)
-    return render(request, "web/admin_organisations.html", {
+    return render(request, "registry/admin_organisations.html", {
         "organisations": found, "query": query, "form": form,
         **Paging(total=total, page=number, per_page=PER_PAGE).context(len(found)),
     }, status=422 if form.errors else 200)
@@ -135,7 +135,7 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 "daarmee koppelt hij of zij bij de eerste keer inloggen een "
                 "authenticator-app."))
             return redirect("admin_professional", created.pk)
-    return render(request, "web/admin_organisation.html", {
+    return render(request, "registry/admin_organisation.html", {
         "organisation": found, "staff": staff, "edit": edit, "new": new,
     }, status=422 if edit.errors or new.errors else 200)
 
@@ -164,7 +164,7 @@ def _professional_page(request: HttpRequest, professional_id: int, *,
         form = ProfessionalForm(prefix="pro", initial={
             "full_name": professional.full_name, "email": professional.email,
             "phone": professional.phone, "roles": professional.roles})
-    response = render(request, "web/admin_professional.html", {
+    response = render(request, "registry/admin_professional.html", {
         "professional": professional, "role_names": role_names(professional.roles), "codes": codes, "tokens": tokens, "form": form,
         "new_code": new_code, "now": timezone.now(),
     }, status=status)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.registry.models import Household, Person
 from tests import brp
 from tests import factories as f
+from tests.pages import register, visible_text
 
-from .conftest import register, visible_text
+pytestmark = pytest.mark.usefixtures("page_settings")
 
 URL = "/personen/nieuw/"
 

@@ -12,8 +12,9 @@ from jeugdketen.registry.models import CorrectionProposal, Person
 from jeugdketen.registry.validators import split_house_number
 from tests import brp
 from tests import factories as f
+from tests.pages import visible_text
 
-from .conftest import visible_text
+pytestmark = pytest.mark.usefixtures("page_settings")
 
 
 @pytest.mark.parametrize(("typed", "parts"), [

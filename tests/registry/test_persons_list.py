@@ -12,10 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jeugdketen.access.models import AccessLogRecord
+from tests.pages import register, visible_text
 
-from .conftest import register, visible_text
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_settings")]
 
 
 def listed(client, **params) -> str:

@@ -9,11 +9,10 @@ from django.urls import reverse
 
 from jeugdketen.access.models import AccessLogRecord
 from tests import factories as f
+from tests.pages import register, visible_text
 from tests.plans.conftest import family as plan_family  # noqa: F401  (a fixture)
 
-from .conftest import register, visible_text
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_settings")]
 
 GUIDE = "Een beslishulp invullen over dit kind"
 SIGNAL = "Een signaal afgeven in de verwijsindex"

@@ -16,7 +16,7 @@ from jeugdketen.plans.models import ProductCode
 from jeugdketen.registry.models import Organisation, Professional
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_settings")]
 
 
 @pytest.fixture
@@ -222,7 +222,7 @@ def test_platform_admin_picks_a_municipality(client_for, platform_admin, elsewhe
 
 def test_admin_pages_render_in_dutch_and_english(client_for, platform_admin, functional_admin,
                                                  organisation, professional):
-    from .conftest import dutch_leftovers
+    from tests.pages import dutch_leftovers
 
     pages = [
         (platform_admin, reverse("admin_organisations"), "Organisations and accounts"),

@@ -22,8 +22,8 @@ from jeugdketen.core.errors import Refusal
 from jeugdketen.plans import actions as plans
 from jeugdketen.registry import actions as registry
 from jeugdketen.registry.models import Municipality
-from jeugdketen.ui.pages import actor_for, page, refusal_to_messages, submit
-from jeugdketen.web.views.admin_accounts import can_administer
+from jeugdketen.registry.views.admin_accounts import can_administer
+from jeugdketen.ui.pages import actor_for, page, refusal_or_not_found, submit
 
 
 class SettingsForm(forms.Form):
@@ -96,7 +96,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     choices: list[Any] = []
     if "platform_admin" in actor.roles:
         choices = list(Municipality.objects.order_by("name").values_list("code", "name"))
-    return render(request, "web/admin_municipality.html", {
+    return render(request, "registry/admin_municipality.html", {
         "municipality": municipality, "settings_form": settings_form, "code_form": code_form,
         "codes": codes, "choices": choices,
     }, status=422 if settings_form.errors or code_form.errors else 200)
@@ -112,9 +112,7 @@ def product_code_active(request: HttpRequest, product_id: int) -> HttpResponse:
         plans.set_product_code_active(actor_for(request), municipality.code, product_id,
                                       active=active)
     except Refusal as exc:
-        if exc.status == 404:
-            raise Http404 from None
-        refusal_to_messages(request, exc)
+        refusal_or_not_found(request, exc)
     else:
         messages.success(request, _("De productcode staat weer aan.") if active else _(
             "De productcode is uitgezet: hij wordt niet meer aangeboden bij nieuwe acties."))

@@ -7,6 +7,7 @@ import contextlib
 import re
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,8 +15,16 @@ from jeugdketen.access.models import AccessLogRecord, BreakGlassReview
 from jeugdketen.access.policy import MIN_EMERGENCY_REASON
 from jeugdketen.registry import actions
 from tests import factories as f
+from tests.pages import REASON, family_of, register, visible_text
 
-from .conftest import REASON, register, visible_text
+pytestmark = pytest.mark.usefixtures("page_settings")
+
+
+@pytest.fixture
+def family(professional):
+    """The household of tests/pages.py (a parent and two children), not the plan tests'
+    family that tests/access/conftest.py offers."""
+    return family_of(professional)
 
 
 def assert_no_personal_data(response, person) -> None:

@@ -15,10 +15,16 @@ from jeugdketen.access import audit
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import Action, Data, Decision, Ground, Target
 from tests import factories as f
+from tests.pages import family_of, visible_text
 
-from .conftest import visible_text
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_settings")]
 
-pytestmark = pytest.mark.django_db
+
+@pytest.fixture
+def family(professional):
+    """The household of tests/pages.py (a parent and two children), not the plan tests'
+    family that tests/access/conftest.py offers."""
+    return family_of(professional)
 
 ROW = re.compile(r'<tr class="utrecht-table__row">\s*<td')
 
