@@ -84,6 +84,7 @@ def main() -> None:
     def measure(name: str, call: Any, items: list[Any]) -> dict[str, Any]:
         wall, cpu, queries, statuses = [], [], [], Counter()
         slow: Counter[str] = Counter()
+        matching: list[float] = []  # the CPU of the registrations that made or joined a match
         for item in items:
             with CaptureQueriesContext(connection) as ctx:
                 w0, c0 = time.perf_counter(), time.process_time()
@@ -91,6 +92,8 @@ def main() -> None:
                 wall.append(time.perf_counter() - w0)
                 cpu.append(time.process_time() - c0)
             statuses[resp.status_code] += 1
+            if name == "signal" and resp.status_code == 201 and resp.json().get("match_id"):
+                matching.append(cpu[-1])
             queries.append(len(ctx.captured_queries))
             for q in ctx.captured_queries:
                 slow[" ".join(q["sql"].split())[:90]] += float(q["time"])
@@ -101,6 +104,9 @@ def main() -> None:
                 "wall_ms_mean": round(1000 * total / len(items), 2),
                 "cpu_ms_median": round(1000 * statistics.median(cpu), 2),
                 "cpu_ms_mean": round(1000 * sum(cpu) / len(items), 2),
+                **({"matching": len(matching),
+                    "cpu_ms_mean_matching": round(1000 * sum(matching) / len(matching), 2)}
+                   if matching else {}),
                 "slowest_sql": [(sql, round(100 * t / total, 1)) for sql, t in slow.most_common(4)]}
 
     only = set(filter(None, args.only.split(","))) or {"baseline", "read", "signal"}

@@ -407,9 +407,14 @@ def _find_matches(signal: Signal, today: date, relatives: list[tuple[Any, str]],
 
 
 def _hint_registered(s: Signal) -> None:
-    """Hand the loaded answer to the policy (access.policy._registered reads it)."""
+    """Hand the loaded answers to the policy (access.policy.facts reads them): whether the
+    contact registered the youth, coordinates a plan of the youth's household, is on the
+    team of one."""
     s.person.jk_registered_for = s.contact_id  # type: ignore[attr-defined]
     s.person.jk_registered = bool(s.jk_registered)  # type: ignore[attr-defined]
+    s.person.jk_plans_for = s.contact_id  # type: ignore[attr-defined]
+    s.person.jk_coordinates = bool(s.jk_coordinates)  # type: ignore[attr-defined]
+    s.person.jk_on_a_team = bool(s.jk_on_a_team)  # type: ignore[attr-defined]
 
 
 def _municipality(signal: Signal) -> Any:

@@ -15,9 +15,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Model
 
+from jeugdketen.plans.models import Plan, TeamMember
 from jeugdketen.referral_index.models import Match, MatchStatus, Signal, SignalStatus
 from jeugdketen.registry.models import (
     District,
+    HouseholdMember,
     Kinship,
     Municipality,
     Neighbourhood,
@@ -217,13 +219,20 @@ USER = Rows(get_user_model())
 
 def _with_contacts_sql(lead: str, source: str, where: str) -> str:
     """Signals (alias s, from `source`) with their youth, contact, organisation and user
-    and `jk_registered`, after the columns `lead` (see _with_contacts)."""
+    and `jk_registered`, `jk_coordinates`, `jk_on_a_team`, after the columns `lead` (see _with_contacts)."""
     # Only table names and column names are put into the statement (S608).
     return (
         f"SELECT {lead}{SIGNAL.columns('s')}, {PERSON.columns('p')}, "  # noqa: S608
         f"{PROFESSIONAL.columns('c')}, {ORGANISATION.columns('o')}, {USER.columns('u')}, "
         f"EXISTS (SELECT 1 FROM {_table(Registration)} r WHERE r.person_id = s.person_id "
-        "AND r.professional_id = s.contact_id) "
+        "AND r.professional_id = s.contact_id), "
+        f"EXISTS (SELECT 1 FROM {_table(Plan)} pl JOIN {_table(HouseholdMember)} hm "
+        "ON hm.household_id = pl.household_id WHERE hm.person_id = s.person_id "
+        "AND pl.coordinator_id = s.contact_id), "
+        f"EXISTS (SELECT 1 FROM {_table(TeamMember)} tm JOIN {_table(Plan)} pl "
+        f"ON pl.id = tm.plan_id JOIN {_table(HouseholdMember)} hm "
+        "ON hm.household_id = pl.household_id WHERE hm.person_id = s.person_id "
+        "AND tm.professional_id = s.contact_id AND tm.left_at IS NULL) "
         f"FROM {source} JOIN {_table(Person)} p ON p.id = s.person_id "
         f"JOIN {_table(Professional)} c ON c.id = s.contact_id "
         f"JOIN {_table(Organisation)} o ON o.id = c.organisation_id "
@@ -233,7 +242,9 @@ def _with_contacts_sql(lead: str, source: str, where: str) -> str:
 def _with_contacts(row: tuple[Any, ...], at: int) -> Signal:
     """The signal of a _with_contacts_sql row whose signal columns start at `at`, with its
     youth, contact (organisation, user) and `jk_registered`: whether the contact registered
-    the youth (the ground on which a match message names them)."""
+    the youth (the ground on which a match message names them); `jk_coordinates` and
+    `jk_on_a_team`: whether the contact coordinates, or is on the team of, a plan of the
+    youth's household (the policy's other grounds for the youth's base data)."""
     signal: Signal = SIGNAL.make(row, at)
     at += SIGNAL.width
     signal._state.fields_cache["person"] = PERSON.make(row, at)
@@ -246,6 +257,8 @@ def _with_contacts(row: tuple[Any, ...], at: int) -> Signal:
     at += USER.width
     signal._state.fields_cache["contact"] = contact
     signal.jk_registered = bool(row[at])  # type: ignore[attr-defined]
+    signal.jk_coordinates = bool(row[at + 1])  # type: ignore[attr-defined]
+    signal.jk_on_a_team = bool(row[at + 2])  # type: ignore[attr-defined]
     return signal
 
 

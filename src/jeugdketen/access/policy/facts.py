@@ -235,11 +235,23 @@ class DatabaseFacts:
             plan__in=plans, professional=self.actor.professional,
             left_at__isnull=True).values_list("plan_id", flat=True))
 
+    def _plans_hint(self, person: Person, name: str) -> bool | None:
+        """An answer loaded with the person for this actor (`jk_plans_for`), if any."""
+        prof = self.actor.professional
+        if prof is not None and getattr(person, "jk_plans_for", None) == prof.pk:
+            return bool(getattr(person, name))
+        return None
+
     def coordinates_plan_of_person(self, person: Person) -> bool:
+        known = self._plans_hint(person, "jk_coordinates")
+        if known is not None:
+            return known
         return bool(self._plans_of_person(person).filter(
             coordinator=self.actor.professional).exists())
 
     def team_plans_of_person(self, person: Person) -> list[Any]:
+        if self._plans_hint(person, "jk_on_a_team") is False:
+            return []  # on no team of a plan of the person's household
         return self._team_plans(self._plans_of_person(person))
 
     def coordinates_plan_of_household(self, household: Household) -> bool:
