@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jeugdketen.access import audit
+from jeugdketen.access.audit import records
 from jeugdketen.access.models import AccessLogRecord, AuditAnchor
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Target
 from tests.registry.test_concurrency_pg import in_threads
@@ -70,7 +71,7 @@ def test_writers_anchor_when_the_last_anchor_is_t_seconds_old(settings, commit):
     commit()
     assert anchors() == 1
     later = timezone.now() + timedelta(seconds=61)
-    with mock.patch.object(audit.timezone, "now", return_value=later):
+    with mock.patch.object(timezone, "now", return_value=later):
         commit()
     assert anchors() == 2
     assert AuditAnchor.objects.order_by("-id").first().at == later
@@ -235,9 +236,9 @@ def test_the_payload_encoder_is_plain_compact_json():
     import json
 
     for value in [TRICKY, tuple(TRICKY), *([v] for v in TRICKY)]:
-        assert audit._dumps(value) == json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        assert records._dumps(value) == json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     with pytest.raises(TypeError):
-        audit._dumps([object()])
+        records._dumps([object()])
 
 
 def test_hashes_of_records_from_before_version_2_are_computed_as_they_were():

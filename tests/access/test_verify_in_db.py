@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, transaction
 
 from jeugdketen.access import audit
+from jeugdketen.access.audit import verification
 from jeugdketen.access.models import AccessLogShard
 from jeugdketen.access.policy import Action, Data, Decision, Ground, Target
 from tests import factories as f
@@ -32,8 +33,8 @@ def test_the_database_hashes_as_python_does(db):
     used = [s for s, (seq, _h) in shards.items() if seq]
     assert used
     for shard in used:
-        job = audit._ShardJob(shard, shards[shard], {}, 0)
-        fast = audit._verify_shard_in_db(job)
+        job = verification._ShardJob(shard, shards[shard], {}, 0)
+        fast = verification._verify_shard_in_db(job)
         assert fast is not None, "the database's payload differs from Python's"
         assert fast.first_break is None and fast.checked == shards[shard][0]
     result = audit.verify()
@@ -53,8 +54,8 @@ def test_a_changed_record_falls_back_to_the_walk_that_names_it(db):
         cursor.execute("UPDATE access_accesslogrecord SET reason = 'changed' "
                        "WHERE shard = %s AND seq = %s", [shard, seq])
         head = AccessLogShard.objects.get(shard=shard)
-        job = audit._ShardJob(shard, (head.last_seq, head.last_hash), {}, 0)
-        assert audit._verify_shard_in_db(job) is None
-        result = audit._verify_shard(job)
+        job = verification._ShardJob(shard, (head.last_seq, head.last_hash), {}, 0)
+        assert verification._verify_shard_in_db(job) is None
+        result = verification._verify_shard(job)
         assert result.first_break is not None and "changed" in result.first_break.problem
         transaction.set_rollback(True)

@@ -3,7 +3,9 @@
 - every package of jeugdketen has its place in the layers contract, so a new app cannot
   slip past the dependency check;
 - nobody imports another app's private helpers (`_name`): an app offers a public surface;
-- pages, API endpoints and commands never write themselves: they call actions.
+- pages, API endpoints and commands never write themselves: they call actions;
+- only access writes the credentials (API tokens, activation codes, authenticator
+  devices): another app's action asks an access action to.
 """
 
 from __future__ import annotations
@@ -128,6 +130,74 @@ def _interface_modules() -> list[Path]:
 def test_pages_api_and_commands_never_write_themselves():
     found = [hit for path in _interface_modules() for hit in _writes(path)]
     assert not found, "call an action instead:\n" + "\n".join(found)
+
+
+# The credentials access owns; other apps' actions call access.actions to write them.
+CREDENTIALS = ("ApiToken", "ActivationCode", "TOTPDevice")
+
+
+def _credential_writes(path: Path, root: Path = ROOT) -> list[str]:
+    """Model writes on a credential: a receiver that names one (`ApiToken.objects...`), or
+    a name bound to an expression that names one (`tokens = ApiToken.objects.filter(...)`,
+    then `tokens.update(...)`; `for code in ActivationCode.objects...: code.save()`)."""
+    tree = ast.parse(path.read_text(), str(path))
+
+    def names_one(node: ast.AST) -> bool:
+        return any(model in ast.unparse(node) for model in CREDENTIALS)
+
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        pairs: list[tuple[ast.AST, ast.AST]] = []
+        if isinstance(node, ast.Assign):
+            pairs = [(target, node.value) for target in node.targets]
+        elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+            pairs = [(node.target, node.value)]
+        elif isinstance(node, (ast.For, ast.comprehension)):
+            pairs = [(node.target, node.iter)]
+        for target, value in pairs:
+            if names_one(value):
+                bound |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in WRITE_CALLS):
+            continue
+        receiver = node.func.value
+        root_name = receiver
+        while isinstance(root_name, (ast.Attribute, ast.Call, ast.Subscript)):
+            root_name = root_name.func if isinstance(root_name, ast.Call) else root_name.value
+        if names_one(receiver) or (isinstance(root_name, ast.Name) and root_name.id in bound):
+            found.append(f"{path.relative_to(root)}:{node.lineno} {ast.unparse(node.func)}()")
+    return found
+
+
+def test_only_access_writes_the_credentials():
+    found = [hit for path in _modules() if _app_of(path, SRC) != "access"
+             for hit in _credential_writes(path)]
+    assert not found, ("call an access action (access.actions: create_token, "
+                       "revoke_credentials, ...) instead:\n" + "\n".join(found))
+
+
+@pytest.mark.parametrize("source", [
+    "ApiToken.objects.create(user=user)\n",
+    "ActivationCode.objects.filter(user=user).update(revoked_at=now)\n",
+    "tokens = ApiToken.objects.filter(user__in=users)\ntokens.update(revoked_at=now)\n",
+    "for code in ActivationCode.objects.filter(user=u):\n    code.save()\n",
+    "device = TOTPDevice.objects.get(pk=1)\ndevice.delete()\n",
+])
+def test_the_credential_check_catches_writes(tmp_path, source):
+    probe = tmp_path / "actions.py"
+    probe.write_text(source)
+    assert _credential_writes(probe, tmp_path)
+
+
+def test_the_credential_check_lets_reads_and_other_writes_pass(tmp_path):
+    probe = tmp_path / "actions.py"
+    probe.write_text("tokens = list(ApiToken.objects.filter(user=user))\n"
+                     "ApiToken.objects.filter(user=user).exists()\n"
+                     "user.save(update_fields=['is_active'])\n"
+                     "Professional.objects.create(user=user)\n")
+    assert not _credential_writes(probe, tmp_path)
 
 
 @pytest.mark.parametrize("source", [

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeugdketen.access import actions as access_actions
 from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Target
 from jeugdketen.chainlog.actions import emit
@@ -136,8 +137,6 @@ def set_organisation_active(actor: Actor, organisation_id: Any, *, active: bool
     """Deactivate an organisation (its records stay): every account of it is switched off
     and its API tokens and open activation codes are revoked, so nobody acts for it any
     more. Reactivating it switches no account back on: that is done per professional."""
-    from jeugdketen.access.models import ActivationCode, ApiToken
-
     organisation = audit.get_or_deny(actor, Action.UPDATE, Data.ORGANISATION,
                                      Organisation.objects.select_for_update(),
                                      organisation_id, "organisation")
@@ -164,9 +163,7 @@ def set_organisation_active(actor: Actor, organisation_id: Any, *, active: bool
     if not active:
         users = get_user_model().objects.filter(professional__organisation=organisation)
         switched_off = users.filter(is_active=True).update(is_active=False)
-        ApiToken.objects.filter(user__in=users, revoked_at__isnull=True).update(revoked_at=now)
-        ActivationCode.objects.filter(user__in=users, used_at__isnull=True,
-                                      revoked_at__isnull=True).update(revoked_at=now)
+        access_actions.revoke_credentials(users, at=now)
     emit(Activity.ORGANISATION_ACTIVE_CHANGED, organisation_id=organisation.pk,
          attributes={"active": active, "accounts_switched_off": switched_off})
     return organisation

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jeugdketen.access import actions as access_actions
 from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Target
 from jeugdketen.chainlog.actions import emit
@@ -74,17 +75,7 @@ def create_professional(
     emit(Activity.PROFESSIONAL_CREATED, organisation_id=organisation_id,
          attributes={"roles": prof.roles})
     if with_token:
-        from datetime import timedelta
-
-        from django.conf import settings
-
-        from jeugdketen.access.models import ApiToken, hash_token
-
-        raw = ApiToken.generate()
-        ApiToken.objects.create(
-            user=user, prefix=raw[3:11], digest=hash_token(raw),
-            expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS))
-        prof.api_token = raw  # type: ignore[attr-defined]
+        prof.api_token = access_actions.create_token(user)  # type: ignore[attr-defined]
     return prof
 
 
@@ -145,8 +136,6 @@ def set_professional_active(actor: Actor, professional_id: Any, *, active: bool
     """Switch a professional's account off (their API tokens and open activation codes
     are revoked at once) or on again (in an active organisation; they log in with their
     password and authenticator, or get a new activation code)."""
-    from jeugdketen.access.models import ActivationCode, ApiToken
-
     professional = audit.get_or_deny(
         actor, Action.UPDATE, Data.PROFESSIONAL,
         Professional.objects.select_related("organisation", "user"),
@@ -167,10 +156,7 @@ def set_professional_active(actor: Actor, professional_id: Any, *, active: bool
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
-        now = timezone.now()
-        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
-        ActivationCode.objects.filter(user=user, used_at__isnull=True,
-                                      revoked_at__isnull=True).update(revoked_at=now)
+        access_actions.revoke_credentials(user, at=timezone.now())
     emit(Activity.PROFESSIONAL_ACTIVE_CHANGED, organisation_id=professional.organisation_id,
          attributes={"active": active})
     professional.user = user
