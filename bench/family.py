@@ -9,7 +9,8 @@
    Then, one request at a time through Django's test client (the full middleware stack):
    the SQL statements of `plans.actions.read_plan`, GET /api/v1/plans/{id}, the family
    page GET /plannen/{id}/ and two of the form pages it links to (an evaluation: a score
-   per goal; a new analysis of the first member: four fields per life domain), each
+   per goal; a new analysis of the first member: four fields per life domain) and the
+   analysis page (GET /plannen/{id}/analyse/overzicht/: the charts per domain), each
    repeated (the count must be the same every time), their wall time and the CPU time of
    this process (which waiting for PostgreSQL or for a core does not count).
 2. HTTP through gunicorn (`jeugdketen serve`, the same workers as the other HTTP rounds)
@@ -131,6 +132,7 @@ def fixtures(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     api_path = f"/api/v1/plans/{plan.pk}"
     evaluation_path = reverse("plan_form", args=[plan.pk, "evaluatie"])
     analysis_path = reverse("plan_analysis", args=[plan.pk, fam.members[0].pk])
+    overview_path = reverse("plan_analysis_page", args=[plan.pk])
 
     def read() -> Any:  # the plan and its analyses, as the family page reads them
         actor = fam.actor()
@@ -149,12 +151,16 @@ def fixtures(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     def analysis_page() -> Any:
         return client.get(analysis_path)
 
+    def analysis_overview() -> Any:  # the charts and scores the family page links to
+        return client.get(overview_path)
+
     counts: dict[str, list[int]] = {}
     times: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}  # this process's CPU: not the wait for PostgreSQL or a core
     sizes_bytes: dict[str, int] = {}
     for name, call in (("read_plan", read), ("api", api), ("page", page),
-                       ("evaluation_page", evaluation_page), ("analysis_page", analysis_page)):
+                       ("evaluation_page", evaluation_page), ("analysis_page", analysis_page),
+                       ("analysis_overview", analysis_overview)):
         call()  # warm: imports, template compilation, the session's first save
         for _ in range(args.family_inprocess):
             with CaptureQueriesContext(connection) as captured:

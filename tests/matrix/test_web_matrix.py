@@ -126,6 +126,8 @@ POST /plannen/nieuw/                                               | 409  | -   
 GET {P}/                                                           | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
 GET {P}/ [B]                                                       | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
 GET {P}/versies/                                                   | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/analyse/overzicht/                                         | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET {P}/analyse/overzicht/ [B]                                     | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
 GET {P}/analyse/<uuid:person_id>/                                  | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
 POST {P}/analyse/<uuid:person_id>/                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
 POST {P}/onderdelen/                                               | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
@@ -284,6 +286,7 @@ SPECS: dict[str, Spec] = {
         "household": str(w.ids["household"]), "given_by_person_ids": [str(w.ids["P"])]}),
     f"GET {P}/ [B]": Spec(ids={"plan_id": "plan_b"}),
     f"GET {P}/analyse/<uuid:person_id>/": Spec(),
+    f"GET {P}/analyse/overzicht/ [B]": Spec(ids={"plan_id": "plan_b"}),
     f"POST {P}/analyse/<uuid:person_id>/": Spec(body=lambda w: {
         f"an{w.ids['C'].hex}-made_on": _today(),
         f"an{w.ids['C'].hex}-family_structure__professional_score": "3"}),

@@ -64,6 +64,10 @@ def form_url(plan: Plan, form: str, item: Any = None) -> str:
     return reverse("plan_item_form", kwargs={"plan_id": plan.pk, "form": form, "item_id": item})
 
 
+def analysis_page_url(plan: Plan) -> str:
+    return reverse("plan_analysis_page", kwargs={"plan_id": plan.pk})
+
+
 def analysis_url(plan: Plan, person: Any) -> str:
     return reverse("plan_analysis", kwargs={"plan_id": plan.pk, "person_id": person.pk})
 
@@ -152,9 +156,20 @@ def test_the_coordinator_sees_the_whole_family_page(family, plan, goal, teacher_
                      "Basisschool De Linde", "basisgegevens, analyse, plan, evaluaties",
                      "Nog niet goedgekeurd", "Op deze pagina"):
         assert expected in body, expected
-    # The charts: inline SVG with a title, and the numbers at the points.
-    assert body.count('<svg xmlns="http://www.w3.org/2000/svg" class="jk-chart"') == 2
+    # The charts: inline SVG with a title, and the numbers at the points. The T-score's is
+    # on the family page; those per life domain are on the analysis page, linked from
+    # the summary (latest scores, stress) per member.
+    assert body.count('<svg xmlns="http://www.w3.org/2000/svg" class="jk-chart"') == 1
     assert "<title id=\"tscore-t\">" in body
+    assert "Laatste scores van Mariam Bakker" in body and "Verloop per domein van" not in body
+    assert (f'href="{analysis_page_url(plan)}#analyse-{family.parent.pk.hex}">Verloop per '
+            f'domein en alle scores van Mariam Bakker</a>') in body
+    analysis = text(coordinator.get(analysis_page_url(plan)))
+    assert analysis.count('<svg xmlns="http://www.w3.org/2000/svg" class="jk-chart"') == 1
+    assert f'<title id="chart-{family.parent.pk.hex[:12]}-finances-t">' in analysis
+    for expected in ("Verloop per domein van Mariam Bakker", "Alle scores van Mariam Bakker",
+                     "2 – niet zelfredzaam", "toxische stress", "verouderd", "2 / 3"):
+        assert expected in analysis, expected
     # Every form of the coordinator is there: the light ones on the page itself...
     for slug in ("onderdelen", "zorg", "doel", "actie", "team-professional", "team-netwerk",
                  "reactie", "toestemming"):
@@ -207,6 +222,31 @@ def test_a_professional_without_a_ground_is_refused_and_it_is_logged(family, pla
     assert login(stranger).post(form_url(plan, "zorg"), {"con-text": "x",
                                                            "con-priority": "1"}).status_code == 403
     assert not Concern.objects.exists()
+
+
+def test_the_analysis_page_is_read_on_a_ground_and_logged(family, plan, teacher_in_team,
+                                                          make_professional):
+    analysis_actions.record_analysis(
+        family.actor, plan.pk, made_on=TODAY(),
+        scores=[analysis_actions.ScoreInput(family.parent.pk, "finances", 2, 4)])
+    # Allowed: a team member with the family's consent for the analysis; the reads of the
+    # plan and of each member's analysis are logged.
+    teacher = login(family.teacher)
+    response = teacher.get(analysis_page_url(plan))
+    body = text(response)
+    assert response.status_code == 200
+    assert "Verloop per domein van Mariam Bakker" in body and "2 / 4" in body
+    assert "Analyse vastleggen" not in body  # recording is the coordinator's
+    reads = AccessLogRecord.objects.filter(user_id=family.teacher.user.pk, outcome="allowed",
+                                           action="read")
+    assert {r.object_type for r in reads} >= {"plan", "analysis"}
+    assert reads.filter(object_type="analysis", client_id=str(family.parent.pk)).exists()
+    # Denied: a professional without a ground sees nothing, and the refusal is logged.
+    stranger = make_professional("coordinator")
+    refused = login(stranger).get(analysis_page_url(plan))
+    assert refused.status_code == 403
+    assert "Mariam Bakker" not in text(refused) and "jk-chart" not in text(refused)
+    assert AccessLogRecord.objects.filter(user_id=stranger.user.pk, outcome="denied").exists()
 
 
 def test_a_team_member_is_refused_once_the_family_withdraws(family, plan, teacher_in_team,

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from jeugdketen.access.actions import issue_token
+from jeugdketen.demo import bench_family
 from jeugdketen.registry import actions, selectors
 from tests import factories as f
 from tests.pages import REASON, anonymous, dutch_leftovers, visible_text
@@ -29,7 +30,7 @@ def check_layout(response, lang: str) -> str:
 
 @pytest.fixture
 def pages(professional, privacy_officer, functional_admin, family, citizen_user,
-          platform_admin, analyst):
+          platform_admin, analyst, municipality):
     """(user, url name, kwargs, an English word that must appear) per page."""
     child = family["child"]
     parent = family["parent"]
@@ -43,6 +44,9 @@ def pages(professional, privacy_officer, functional_admin, family, citizen_user,
         actions.PersonInput(bsn=parent.bsn, given_names="Mirella", family_name="Jansen",
                             birth_date=parent.birth_date, sex="V"))
     issue_token(f.professional_actor(professional), professional.user)
+    # A family plan with analyses (the benchmark household: 5 members, 4 analyses).
+    plan = bench_family.ensure(municipality_code=municipality.code, goals=1, plan_actions=1,
+                               evaluations=1, access_log=0)
     return [
         (professional, "home", {}, "My work"),
         (professional, "register_person", {}, "Register a person"),
@@ -63,6 +67,8 @@ def pages(professional, privacy_officer, functional_admin, family, citizen_user,
         (citizen_user, "person", {"person_id": parent.pk}, "This is your own data."),
         (platform_admin, "home", {}, "Manage API tokens"),
         (analyst, "home", {}, "Nothing is waiting for you now."),
+        (plan.coordinator, "plan_analysis_page", {"plan_id": plan.plan.pk},
+         "Progress per domain of"),
     ]
 
 

@@ -1,13 +1,17 @@
-"""The page that records a new integral analysis of one member of a family plan (a form
-page of the plan's family page, built on plans' PlanView)."""
+"""The pages of the integral analysis of a family plan, built on plans' PlanView: the
+analysis page (per member the latest scores, the stress, and per life domain a chart and
+every score; the family page shows only the latest scores and links here), and the page
+that records a new analysis of one member (a form page of the family page)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from jeugdketen.access import audit
 from jeugdketen.analysis import actions as analysis_actions
 from jeugdketen.analysis.domains import ADULT_FROM_AGE, domains_for
 from jeugdketen.analysis.forms import AnalysisForm
@@ -21,6 +25,17 @@ def analysis_form(view: PlanView, person: Person, data: Any = None) -> AnalysisF
     age = person.age_on(view.today)
     return AnalysisForm(data, domains=dict(domains_for(age)), child=age < ADULT_FROM_AGE,
                         key=person.pk.hex, initial={"made_on": view.today})
+
+
+@page(r.can_care)
+def plan_analysis_page(request: HttpRequest, plan_id: Any) -> HttpResponse:
+    """The whole analysis of the family: read as the family page reads it (the plan through
+    read_plan, each member's analysis through analyses_for: the policy asked, every read
+    logged, the records written in one append when the page is rendered)."""
+    with audit.deferred():
+        view = PlanView(request, plan_id)
+        return render(request, "analysis/analysis_page.html", {
+            "plan_view": view, "plan": view.plan, "family_name": view.family_name})
 
 
 @page(r.can_care)

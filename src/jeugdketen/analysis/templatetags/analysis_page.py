@@ -3,8 +3,12 @@ evaluations: the plan template loads these tags by name (`{% load analysis_page 
 plans needs nothing of the analysis app.
 
 `{% plan_analysis plan_view %}` reads, per member the viewer may see the analysis of, their
-scores over time (each member's analysis read is logged) and writes the part of the page;
-the rows of its tables are written in Python, as the plan's own (plans.templatetags.plan_page)."""
+scores over time (each member's analysis read is logged) and writes the part of the family
+page: the latest score per life domain and the stress, with a link to the analysis page.
+`{% plan_analysis plan_view full=True %}` writes the analysis page (analysis.views
+.plan_analysis_page): the same, with the charts per domain and every score in a table.
+The rows of the tables are written in Python, as the plan's own
+(plans.templatetags.plan_page)."""
 
 from __future__ import annotations
 
@@ -38,11 +42,15 @@ def _long_day(day: date) -> str:
 
 
 @register.inclusion_tag("analysis/plan_analysis.html")
-def plan_analysis(view: Any) -> dict[str, Any]:
-    """The analysis part of the family page (view: plans.views.base.PlanView)."""
+def plan_analysis(view: Any, full: bool = False) -> dict[str, Any]:
+    """The analysis part of the family page, or with `full` the analysis page (view:
+    plans.views.base.PlanView)."""
     page_ = view.page
     found = analysis_actions.analyses_for(view.actor, view.plan, page_.members)
-    return {"analyses": [_analysis_view(view, m, found.get(str(m.pk))) for m in page_.members]}
+    page_url = "" if full else reverse("plan_analysis_page", kwargs={"plan_id": view.plan_id})
+    return {"full": full, "analyses": [
+        _analysis_view(view, m, found.get(str(m.pk)), full=full, page_url=page_url)
+        for m in page_.members]}
 
 
 @register.simple_tag
@@ -53,7 +61,8 @@ def t_score_chart(evaluations: list[Any] | None) -> SafeString | str:
     return _t_score_chart([(e.on, e.t_score) for e in evaluations], chart_id="tscore")
 
 
-def _analysis_view(view: Any, person: Person, entry: Any) -> dict[str, Any]:
+def _analysis_view(view: Any, person: Person, entry: Any, *, full: bool,
+                   page_url: str) -> dict[str, Any]:
     today = view.today
     age = person.age_on(today)
     out: dict[str, Any] = {
@@ -76,16 +85,19 @@ def _analysis_view(view: Any, person: Person, entry: Any) -> dict[str, Any]:
             "strengths": score.strengths, "concerns": score.concerns,
             "on": _day(on), "stale": is_stale(on, today)})
     latest.sort(key=lambda row: row["order"])
-    charts = domain_charts(entry, chart_id=f"chart-{person.pk.hex[:12]}", today=today)
     out |= {
         "latest": latest, "latest_on": entry.latest_on, "stale": entry.stale,
-        "charts": charts, "history": _score_table(charts),
         "stress": [{"on": _long_day(on), "label": Stress.LABELS.get(j.level, j.level),
                     "note": j.note, "stale": is_stale(on, today)}
                    for on, j in reversed(entry.stress)],
         "count": len({a.pk for a in entry.analyses}
                      | {j.analysis_id for _on, j in entry.stress}),
     }
+    if not full:  # the family page: a link to the charts and scores on the analysis page
+        out["more_url"] = f"{page_url}#analyse-{person.pk.hex}"
+        return out
+    charts = domain_charts(entry, chart_id=f"chart-{person.pk.hex[:12]}", today=today)
+    out |= {"charts": charts, "history": _score_table(charts)}
     return out
 
 
