@@ -1,6 +1,6 @@
 """Only access writes the credentials: registry's actions (an account with its first
 token, switching an account or an organisation off) call access.actions.create_token and
-revoke_credentials, which change nothing on their own, only on the decision of the action
+revoke_credentials (and create_account, switch_accounts for the accounts themselves), which change nothing on their own, only on the decision of the action
 that calls them and in its transaction (tests/architecture checks that no other app
 writes them)."""
 
@@ -21,7 +21,14 @@ def test_outside_an_action_they_refuse_to_write(db):
         actions.create_token(professional.user)
     with pytest.raises(RuntimeError, match="inside an action"):
         actions.revoke_credentials(professional.user, at=timezone.now())
+    with pytest.raises(RuntimeError, match="inside an action"):
+        actions.create_account(username="nieuw", email="nieuw@example.org", password=None)
+    with pytest.raises(RuntimeError, match="inside an action"):
+        actions.switch_accounts(professional.user, active=False, at=timezone.now())
     assert not ApiToken.objects.exists()
+    assert not User.objects.filter(username="nieuw").exists()
+    professional.user.refresh_from_db()
+    assert professional.user.is_active
 
 
 def test_they_write_in_the_callers_transaction_and_roll_back_with_it(db):

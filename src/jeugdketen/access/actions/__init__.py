@@ -1,6 +1,6 @@
 """The only functions that change access data, and the logged reads of access data.
 
-One module per concern: API tokens (`tokens`), an account's credentials as a whole
+One module per concern: login accounts (`accounts`), API tokens (`tokens`), an account's credentials as a whole
 (`credentials`), activation codes and linking an authenticator app (`activation`), the
 second factor at login (`second_factor`), reading the access log (`access_log`), the
 break-the-glass review (`break_glass`), consent (`consent`) and legal bases
@@ -16,6 +16,7 @@ from jeugdketen.access.actions.access_log import (
     access_log_page,
     read_access_log,
 )
+from jeugdketen.access.actions.accounts import create_account, switch_accounts
 from jeugdketen.access.actions.activation import (
     ACTIVATION_ALPHABET,
     ACTIVATION_LENGTH,
@@ -66,6 +67,7 @@ __all__ = [
     "break_glass_uses",
     "check_givers",
     "consents_for",
+    "create_account",
     "create_token",
     "credentials_of",
     "custody_holders_of",
@@ -83,6 +85,7 @@ __all__ = [
     "revoke_credentials",
     "revoke_token",
     "start_enrolment",
+    "switch_accounts",
     "system_actor",
     "team_access_lost",
     "user_for_token",

@@ -162,8 +162,7 @@ def set_organisation_active(actor: Actor, organisation_id: Any, *, active: bool
     switched_off = 0
     if not active:
         users = get_user_model().objects.filter(professional__organisation=organisation)
-        switched_off = users.filter(is_active=True).update(is_active=False)
-        access_actions.revoke_credentials(users, at=now)
+        switched_off = access_actions.switch_accounts(users, active=False, at=now)
     emit(Activity.ORGANISATION_ACTIVE_CHANGED, organisation_id=organisation.pk,
          attributes={"active": active, "accounts_switched_off": switched_off})
     return organisation

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,12 +62,7 @@ def create_professional(
             and user_model.objects.filter(username=username).exists()):
         add(errors, "username", "unique", _("Deze gebruikersnaam is al in gebruik."))
     raise_invalid(errors)
-    try:
-        with transaction.atomic():
-            user = user_model.objects.create_user(username=username, email=email,
-                                                  password=password)
-    except IntegrityError:
-        raise invalid("username", "unique", _("Deze gebruikersnaam is al in gebruik.")) from None
+    user = access_actions.create_account(username=username, email=email, password=password)
     prof = Professional.objects.create(
         user=user, organisation_id=organisation_id, full_name=full_name.strip(),
         email=email, phone=phone, roles=sorted(set(roles)))
@@ -153,10 +147,7 @@ def set_professional_active(actor: Actor, professional_id: Any, *, active: bool
         raise Refusal("organisation_inactive", _(
             "De organisatie is uitgezet: zet haar eerst weer aan."), status=409,
             field="active")
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-    if not active:
-        access_actions.revoke_credentials(user, at=timezone.now())
+    access_actions.switch_accounts(user, active=active, at=timezone.now())
     emit(Activity.PROFESSIONAL_ACTIVE_CHANGED, organisation_id=professional.organisation_id,
          attributes={"active": active})
     professional.user = user
