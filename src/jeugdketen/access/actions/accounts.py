@@ -17,15 +17,10 @@ from jeugdketen.access.models import User
 from jeugdketen.core.errors import FieldError, Refusal
 
 
-def _inside(name: str) -> None:
-    if not audit.in_action():
-        raise RuntimeError(f"{name} runs inside an action, on that action's decision")
-
-
 def create_account(*, username: str, email: str, password: str | None) -> User:
     """A new active account. A username taken at the same moment by another request is
     refused on the field `username` (the unique index decides, no duplicate)."""
-    _inside("create_account")
+    audit.require_action("create_account")
     try:
         with transaction.atomic():
             return User.objects.create_user(username=username, email=email, password=password)
@@ -38,7 +33,7 @@ def switch_accounts(users: User | QuerySet[User], *, active: bool, at: datetime)
     """Switch one account, or the accounts of an organisation, on or off; switching off also
     revokes their API tokens and open activation codes as of `at`. Returns how many accounts
     changed."""
-    _inside("switch_accounts")
+    audit.require_action("switch_accounts")
     if isinstance(users, User):
         changed = int(users.is_active != active)
         users.is_active = active

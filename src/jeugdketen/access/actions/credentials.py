@@ -40,8 +40,7 @@ def revoke_credentials(users: User | QuerySet[User], *, at: datetime) -> None:
     or the accounts of an organisation), as of `at`, on the decision of the action that
     calls this (switching an account or an organisation off), in its transaction; it writes
     no log record and no chain event of its own."""
-    if not audit.in_action():
-        raise RuntimeError("revoke_credentials runs inside an action, on that action's decision")
+    audit.require_action("revoke_credentials")
     of = Q(user=users) if isinstance(users, User) else Q(user__in=users)
     ApiToken.objects.filter(of, revoked_at__isnull=True).update(revoked_at=at)
     ActivationCode.objects.filter(of, used_at__isnull=True,

@@ -29,8 +29,7 @@ def create_token(user: User, *, days: int | None = None) -> str:
     registry's create_professional, which issues the first token with the account), in its
     transaction; it writes no log record of its own. The raw value is returned once and
     stored hashed."""
-    if not audit.in_action():
-        raise RuntimeError("create_token runs inside an action, on that action's decision")
+    audit.require_action("create_token")
     raw = ApiToken.generate()
     ApiToken.objects.create(
         user=user, prefix=raw[3:11], digest=hash_token(raw),

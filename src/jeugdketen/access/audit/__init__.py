@@ -62,8 +62,8 @@ from jeugdketen.access.audit.verification import (
 )
 from jeugdketen.access.audit.wrapper import (
     REFUSALS,
-    in_action,
     refusal_reason,
+    require_action,
     write_path,
 )
 
@@ -95,9 +95,9 @@ __all__ = [
     "free_head_sql",
     "get_or_deny",
     "if_allowed",
-    "in_action",
     "record_hash",
     "refusal_reason",
+    "require_action",
     "reserve_ids",
     "roots_from_heads",
     "verify",

@@ -77,11 +77,13 @@ def write_path(fn: Callable[P, R]) -> Callable[P, R]:
 _DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("write_path_depth", default=0)
 
 
-def in_action() -> bool:
-    """Whether this runs inside an action (`write_path`): in its transaction, after its
+def require_action(name: str) -> None:
+    """Refuse to run unless inside an action (`write_path`): in its transaction, after its
     decision, with its log. For the few functions that change data on the decision of the
-    action that calls them (access.actions.create_token, revoke_credentials)."""
-    return _DEPTH.get() > 0
+    action that calls them (access.actions.create_account, switch_accounts, create_token,
+    revoke_credentials)."""
+    if _DEPTH.get() <= 0:
+        raise RuntimeError(f"{name} runs inside an action, on that action's decision")
 
 
 # Raised after the permission check by a domain rule or a field rule: the policy allowed
