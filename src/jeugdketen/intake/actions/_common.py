@@ -24,7 +24,7 @@ from jeugdketen.core.errors import Refusal
 from jeugdketen.intake import norms
 from jeugdketen.intake.models import CareReport, Step, Urgency, new_reference
 from jeugdketen.intake.selectors import household_of, members_of, report_target
-from jeugdketen.registry.models import Household, Person
+from jeugdketen.registry.models import Household, Person, Professional
 
 __all__ = ["household_of", "members_of", "report_target"]
 
@@ -42,6 +42,14 @@ def report_for(actor: Actor, report_id: Any, action: Action, data: Data = Data.C
     if lock:
         qs = qs.select_for_update(of=("self",))
     return audit.get_or_deny(actor, action, data, qs, report_id, "care report")
+
+
+def professional_of(actor: Actor) -> Professional:
+    """The professional behind an actor the policy let act as the front door (or as an
+    invited organisation)."""
+    if actor.professional is None:
+        raise TypeError("only a professional does this")
+    return actor.professional
 
 
 def neighbourhood_of(person: Person | None, household: Household | None) -> str:
@@ -185,7 +193,7 @@ def ids(value: Any, field_name: str, *, required: bool = True) -> list[str]:
     return out
 
 
-def int_ids(values: Iterable[str], field_name: str) -> list[int]:
+def int_ids(values: Iterable[Any], field_name: str) -> list[int]:
     out = []
     for v in values:
         try:
