@@ -438,6 +438,11 @@ def test_a_declined_discipline_is_replaced(door):
                                     by_organisation_id=door.youth_care.pk)
     assert (refused.value.rule, refused.value.field) == ("already_invited",
                                                          "by_organisation_id")
+    # An invited organisation answers for itself; replacing is the front door's.
+    with pytest.raises(Refusal) as refused:
+        meetings.replace_invitation(door.actor_of(door.youth_worker), meeting.pk,
+                                    door.mental_health.pk, by_organisation_id=other.pk)
+    assert (refused.value.rule, refused.value.status) == ("front_door_only", 403)
     new = meetings.replace_invitation(door.actor, meeting.pk, door.mental_health.pk,
                                       by_organisation_id=other.pk)
     assert (new.organisation, new.status) == (other, "invited")
