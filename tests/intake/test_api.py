@@ -201,8 +201,8 @@ def test_someone_without_a_ground_gets_403_as_for_an_unknown_report(door, api_cl
     assert AccessLogRecord.objects.filter(object_id=reported, outcome="denied").exists()
 
 
-def test_a_path_id_that_is_not_a_uuid_is_404(door_api):
-    problem(door_api.get("/care-reports/42"), 404)
+def test_a_path_id_that_is_not_a_uuid_is_a_422_naming_it(door_api):
+    assert errors(door_api.get("/care-reports/42")) == {"report_id": "uuid_parsing"}
 
 
 # --- triage -------------------------------------------------------------------------------
@@ -405,7 +405,7 @@ def test_the_outcomes_goals_carry_their_levels(door, door_api, meeting):
     short = outcome_body(door)
     short["goals"][0]["levels"] = {k: v for k, v in LEVELS.items() if k != "2"}
     assert errors(door_api.post(f"/intakes/{meeting}/outcome", short)) == {
-        "goals[0].levels.2": "missing"}
+        "goals[0].levels[2]": "missing"}
     assert not Outcome.objects.exists()
 
 
