@@ -453,3 +453,36 @@ def test_every_route_answers_401_without_a_token(anonymous_api, reported):
                  f"/care-reports/{reported}/intakes", "/intakes/1/invitations/1/answer",
                  "/intakes/1/outcome"):
         problem(anonymous_api.post(path, {}), 401)
+
+
+# --- the OpenAPI document -----------------------------------------------------------------
+
+
+def test_the_front_doors_schemas_have_names_of_their_own():
+    """The OpenAPI document names each schema by its class: a second `OutcomeOut` (the
+    decision aids have one) would silently replace the other's in the document."""
+    import ast
+    from pathlib import Path
+
+    import jeugdketen
+
+    src = Path(jeugdketen.__file__).parent
+    names: dict[str, list[str]] = {}
+    for path in src.glob("*/api.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef):
+                names.setdefault(node.name, []).append(path.parent.name)
+    ours = [n for n, apps in names.items() if "intake" in apps]
+    assert ours and not [n for n in ours if len(names[n]) > 1], {n: names[n] for n in ours}
+
+
+def test_the_document_lists_the_front_door(anonymous_api):
+    paths = anonymous_api.get("/openapi.json").json()["paths"]
+    for path in ("/api/v1/care-reports", "/api/v1/care-reports/{report_id}",
+                 "/api/v1/care-reports/{report_id}/triage",
+                 "/api/v1/care-reports/{report_id}/intakes",
+                 "/api/v1/intakes/{meeting_id}/invitations/{organisation_id}/answer",
+                 "/api/v1/intakes/{meeting_id}/outcome"):
+        assert path in paths, path
+    created = paths["/api/v1/care-reports"]["post"]["responses"]
+    assert {"201", "401", "403", "409", "422"} <= set(created)

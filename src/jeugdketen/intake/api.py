@@ -112,7 +112,7 @@ def report(request: ActorRequest, payload: CareReportIn) -> Status[dict[str, Any
                         "triage_due_on": created.step_due_on})
 
 
-class TriageOut(Schema):
+class CareReportTriageOut(Schema):
     decision: str
     urgency_before: str
     urgency_after: str
@@ -120,41 +120,41 @@ class TriageOut(Schema):
     at: datetime
 
 
-class GoalOut(Schema):
+class IntakeGoalOut(Schema):
     title: str
     person_ids: list[UUID]
     levels: dict[str, str]
 
 
-class OutcomeOut(Schema):
+class IntakeOutcomeOut(Schema):
     decision: str
     question_understood: str
     participant_ids: list[int]
     family_present_ids: list[UUID]
-    goals: list[GoalOut]
+    goals: list[IntakeGoalOut]
     coordinator_id: int | None
     main_organisation_id: int | None
     referral_result: str
     recorded_at: datetime
 
 
-class InvitationOut(Schema):
+class IntakeInvitationOut(Schema):
     organisation_id: int
     status: str
 
 
-class IntakeOut(Schema):
+class IntakeMeetingOut(Schema):
     id: int
     joint: bool
     starts_at: datetime
     ends_at: datetime
     location: str
     held_at: datetime | None
-    invitations: list[InvitationOut]
-    outcome: OutcomeOut | None
+    invitations: list[IntakeInvitationOut]
+    outcome: IntakeOutcomeOut | None
 
 
-class ContentOut(Schema):
+class CareReportContentOut(Schema):
     reference: str
     reporter_kind: str
     municipality_code: str
@@ -178,8 +178,8 @@ class ContentOut(Schema):
     reporter_relation: str
     content_erased_at: datetime | None
     plan_id: UUID | None
-    triage: TriageOut | None
-    intakes: list[IntakeOut]
+    triage: CareReportTriageOut | None
+    intakes: list[IntakeMeetingOut]
 
 
 class CareReportOut(Schema):
@@ -198,7 +198,7 @@ class CareReportOut(Schema):
     overdue: bool
     closed_at: datetime | None
     close_reason: str
-    report: ContentOut | None
+    report: CareReportContentOut | None
 
 
 def _outcome_out(outcome: Outcome) -> dict[str, Any]:
@@ -272,7 +272,7 @@ def read_report(request: ActorRequest, report_id: UUID) -> dict[str, Any]:
 # --- triage -----------------------------------------------------------------------------
 
 
-class TriageIn(Schema):
+class CareReportTriageIn(Schema):
     decision: Literal["advice", "neighbourhood_team", "joint_intake", "veilig_thuis"]
     urgency: Urgency | None = Field(None, description="A changed urgency (else as reported).")
     coordinator_id: int | None = Field(None, description=(
@@ -284,7 +284,7 @@ class TriageIn(Schema):
                     "for the plan (as for POST /plans).")
 
 
-class TriageResult(Schema):
+class CareReportTriageResult(Schema):
     id: UUID
     status: str
     decision: str
@@ -293,8 +293,8 @@ class TriageResult(Schema):
     plan_id: UUID | None
 
 
-@router.post("/care-reports/{report_id}/triage", response=TriageResult)
-def triage_report(request: ActorRequest, report_id: UUID, payload: TriageIn) -> dict[str, Any]:
+@router.post("/care-reports/{report_id}/triage", response=CareReportTriageResult)
+def triage_report(request: ActorRequest, report_id: UUID, payload: CareReportTriageIn) -> dict[str, Any]:
     """The front-door team triages a received report, once: `advice` and `veilig_thuis`
     close it, `neighbourhood_team` starts the family plan with the team's coordinator,
     `joint_intake` sends it on to the intake planning. A second triage, also one at the
@@ -313,7 +313,7 @@ def triage_report(request: ActorRequest, report_id: UUID, payload: TriageIn) -> 
 # --- the intake -------------------------------------------------------------------------
 
 
-class IntakeIn(Schema):
+class IntakeMeetingIn(Schema):
     organisation_ids: list[int] = Field(min_length=1, max_length=AT_THE_TABLE, description=(
         "The organisations to invite (one professional of each)."))
     starts_at: datetime = Field(description="ISO 8601; without an offset, Dutch time.")
@@ -323,13 +323,13 @@ class IntakeIn(Schema):
                                           "practice), recorded for comparison.")
 
 
-class IntakeCreated(Schema):
+class IntakeMeetingCreated(Schema):
     id: int
-    invitations: list[InvitationOut]
+    invitations: list[IntakeInvitationOut]
 
 
-@router.post("/care-reports/{report_id}/intakes", response={201: IntakeCreated})
-def plan_intake(request: ActorRequest, report_id: UUID, payload: IntakeIn
+@router.post("/care-reports/{report_id}/intakes", response={201: IntakeMeetingCreated})
+def plan_intake(request: ActorRequest, report_id: UUID, payload: IntakeMeetingIn
                 ) -> Status[dict[str, Any]]:
     """The front-door team plans the intake of a report triaged to a joint intake and
     invites each organisation the question needs."""
@@ -342,23 +342,23 @@ def plan_intake(request: ActorRequest, report_id: UUID, payload: IntakeIn
         for i in meeting.invitations.all()]})
 
 
-class AnswerIn(Schema):
+class InvitationAnswerIn(Schema):
     accept: bool
     reason: str = Field("", max_length=TEXT, description="Required when declining.")
     professional_id: int | None = Field(None, description=(
         "Who comes (of the invited organisation); default the one who answers."))
 
 
-class AnswerOut(Schema):
+class InvitationAnswerOut(Schema):
     organisation_id: int
     status: str
     professional_id: int | None
     answered_at: datetime | None
 
 
-@router.post("/intakes/{meeting_id}/invitations/{organisation_id}/answer", response=AnswerOut)
+@router.post("/intakes/{meeting_id}/invitations/{organisation_id}/answer", response=InvitationAnswerOut)
 def answer_invitation(request: ActorRequest, meeting_id: int, organisation_id: int,
-                      payload: AnswerIn) -> dict[str, Any]:
+                      payload: InvitationAnswerIn) -> dict[str, Any]:
     """An invited organisation accepts (naming who comes) or declines with a reason; the
     front-door team may record an answer given to it. 409 `already_answered`."""
     invitation = meetings.answer_invitation(
@@ -369,7 +369,7 @@ def answer_invitation(request: ActorRequest, meeting_id: int, organisation_id: i
             "answered_at": invitation.answered_at}
 
 
-class LevelsIn(Schema):
+class IntakeGoalLevelsIn(Schema):
     minus_2: str = Field(alias="-2", min_length=1, max_length=500)
     minus_1: str = Field(alias="-1", min_length=1, max_length=500)
     zero: str = Field(alias="0", min_length=1, max_length=500)
@@ -377,19 +377,19 @@ class LevelsIn(Schema):
     plus_2: str = Field(alias="2", min_length=1, max_length=500)
 
 
-class GoalIn(Schema):
+class IntakeGoalIn(Schema):
     title: str = Field(min_length=1, max_length=300, description=(
         "A result, never a product: \"Noor goes to school at least three days a week\"."))
     person_ids: list[UUID] = Field(min_length=1, max_length=PERSONS)
-    levels: LevelsIn = Field(description="The five goal-attainment levels in words.")
+    levels: IntakeGoalLevelsIn = Field(description="The five goal-attainment levels in words.")
 
 
-class OutcomeIn(Schema):
+class IntakeOutcomeIn(Schema):
     participants: list[int] = Field(min_length=1, max_length=AT_THE_TABLE, description=(
         "The professionals who took part."))
     family_present: list[UUID] = Field(default_factory=list, max_length=PERSONS)
     question_understood: str = Field("", max_length=TEXT)
-    goals: list[GoalIn] = Field(default_factory=list, max_length=50)
+    goals: list[IntakeGoalIn] = Field(default_factory=list, max_length=50)
     coordinator_id: int | None = Field(None, description="Required with `plan`.")
     main_organisation_id: int | None = None
     decision: Literal["plan", "advice", "referral"]
@@ -400,12 +400,12 @@ class OutcomeIn(Schema):
         description="With `plan`: the members who gave the family's consent for the plan.")
 
 
-class OutcomeResult(Schema):
+class IntakeOutcomeResult(Schema):
     plan_id: UUID | None
 
 
-@router.post("/intakes/{meeting_id}/outcome", response=OutcomeResult)
-def record_outcome(request: ActorRequest, meeting_id: int, payload: OutcomeIn
+@router.post("/intakes/{meeting_id}/outcome", response=IntakeOutcomeResult)
+def record_outcome(request: ActorRequest, meeting_id: int, payload: IntakeOutcomeIn
                    ) -> dict[str, Any]:
     """The front-door team records what the meeting decided: `plan` starts the family plan
     (its id the report's trajectory key) with the goals and the team carried over,
