@@ -34,7 +34,6 @@ def front_door(committed, door):  # noqa: F811 - `committed` first: the skip com
     """The door's team of two: each triages through the API with a token of their own."""
     colleague = f.ProfessionalFactory(organisation=door.team_org, roles=["front_door"],
                                       full_name="Fatima Voordeur")
-    f.RegistrationFactory(person=door.child, professional=door.teacher)
     return door, [door.front_door, colleague]
 
 
