@@ -23,11 +23,12 @@ from jeugdketen.intake.actions import meetings, public, reports, triage
 from jeugdketen.intake.actions.retention import closed_before, erase_closed
 from jeugdketen.intake.models import CareReport, IntakeMeeting, Invitation, Outcome, OutcomeGoal
 from tests import factories as f
+from tests.registry.test_concurrency_pg import in_threads, pg  # noqa: F401 - fixture
 
 from .conftest import LEVELS, an_hour_ago, public_input, report_input
 
-pytestmark = pytest.mark.django_db
-
+# No module-wide django_db mark: every test asks for the database through its fixtures, and
+# the PostgreSQL test below must skip on SQLite before any database is set up.
 OPERATOR = system_actor("jeugdketen intake retention")
 
 
@@ -196,3 +197,20 @@ def test_the_nightly_command(door, teacher):
         retention("--as-of", year_on)
     with pytest.raises(CommandError):
         retention("--dry-run", "--as-of", "next year")
+
+
+@pytest.mark.postgres
+def test_two_runs_at_once_erase_each_report_once(pg, transactional_db, door):  # noqa: F811
+    """PostgreSQL, real threads: the nightly run started twice (a retry, two hosts). Each
+    report is erased once, logged once; the runs' counts add up to the reports."""
+    f.ensure_shards()
+    teacher = door.teacher_actor
+    ids = {str(closed_with_advice(door, teacher).pk) for _ in range(6)}
+    year_on = a_year_after(timezone.localdate())
+
+    counts = in_threads(2, lambda _i: erase_closed(OPERATOR, today=year_on, batch=2))
+
+    assert sum(counts) == 6
+    logged = list(AccessLogRecord.objects.filter(action="delete", ground="retention")
+                  .values_list("object_id", flat=True))
+    assert sorted(logged) == sorted(ids)
