@@ -19,7 +19,7 @@ from jeugdketen.intake.models import CareReport, Invitation, Outcome, Triage
 from jeugdketen.plans.models import Plan
 from tests import factories as f
 
-from .conftest import LEVELS, report_input
+from .conftest import LEVELS, public_input, report_input
 
 pytestmark = pytest.mark.django_db
 
@@ -164,8 +164,9 @@ def test_the_family_reports_in_its_own_name(door, api_client_for):
     report = CareReport.objects.get(pk=response.json()["id"])
     assert report.reporter_kind == "family" and report.reported_by_person == door.parent
     read = parent_api.get(f"/care-reports/{report.pk}").json()
-    assert read["projection"] == "full"
+    assert read["projection"] == "family"
     assert read["report"]["question"] == report_input()["question"]
+    assert read["report"]["contact_phone"] == "0612345678"  # their own
 
 
 # --- reading a report ---------------------------------------------------------------------
@@ -196,6 +197,29 @@ def test_the_front_door_reads_the_whole_report(door, door_api, reported):
     assert content["triage"] is None and content["intakes"] == []
     assert AccessLogRecord.objects.filter(object_id=reported, action="read",
                                           ground="front_door").exists()
+
+
+def test_the_family_reads_its_report_but_not_who_reported_it(door, api_client_for, reported):
+    from jeugdketen.access.policy import public_actor
+    from jeugdketen.intake.actions import public, reports
+
+    parent_api = api_client_for(f.UserFactory(person=door.parent))
+    read = parent_api.get(f"/care-reports/{reported}").json()
+    assert read["projection"] == "family"
+    assert read["report"]["question"] == report_input()["question"]
+    assert (read["report"]["contact_phone"], read["report"]["contact_email"]) == ("", "")
+    # A neighbour's report through the public form, once the front door knows whom it is
+    # about: the family never learns the neighbour's name.
+    neighbour = public.report_public(public_actor("192.0.2.9"), **public_input())
+    reports.identify(door.actor, neighbour.pk, person_id=door.child.pk)
+    read = parent_api.get(f"/care-reports/{neighbour.pk}").json()
+    assert read["projection"] == "family"
+    assert (read["report"]["reporter_name"], read["report"]["reporter_relation"],
+            read["report"]["contact_email"]) == ("", "", "")
+    assert read["report"]["question"] == public_input()["question"]
+    front_door = api_client_for(door.front_door).get(f"/care-reports/{neighbour.pk}").json()
+    assert front_door["projection"] == "full"
+    assert front_door["report"]["reporter_name"] == "Buurvrouw"
 
 
 def test_someone_without_a_ground_gets_403_as_for_an_unknown_report(door, api_client_for,

@@ -22,7 +22,7 @@ from jeugdketen.access.requests import ActorRequest
 from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.intake import selectors
 from jeugdketen.intake.actions import meetings, reports, triage
-from jeugdketen.intake.models import CareReport, IntakeMeeting, Outcome
+from jeugdketen.intake.models import CareReport, IntakeMeeting, Outcome, ReporterKind
 
 router = Router(tags=["front door"])
 
@@ -184,11 +184,13 @@ class CareReportContentOut(Schema):
 
 class CareReportOut(Schema):
     id: UUID
-    projection: Literal["status", "full"] = Field(description=(
+    projection: Literal["status", "family", "full"] = Field(description=(
         "`status` for the professional who reported: where the report stands, nothing of "
-        "its content (`report` is null). `full` for the front-door team, an invited "
-        "organisation with the family's consent (category `intake`) or a legal basis, "
-        "and the family."))
+        "its content (`report` is null). `full` for the front-door team and an invited "
+        "organisation with the family's consent (category `intake`) or a legal basis. "
+        "`family` for the family: the content without who reported it (`reporter_name`, "
+        "`reporter_relation`, `contact_phone`, `contact_email` empty), unless the family "
+        "reported it itself."))
     status: str = Field(description="The step: received, triaged, intake_planned, "
                                     "intake_held, help_started, closed.")
     received_at: datetime
@@ -199,6 +201,23 @@ class CareReportOut(Schema):
     closed_at: datetime | None
     close_reason: str
     report: CareReportContentOut | None
+
+
+# Who may read what of a report, by the ground the policy gave (deny by default: a ground
+# not named here reads the status only).
+FULL_GROUNDS = frozenset({Ground.FRONT_DOOR, Ground.INTAKE_INVITATION, Ground.LEGAL_BASIS})
+FAMILY_GROUNDS = frozenset({Ground.SELF, Ground.PARENT, Ground.FAMILY})
+# Who reported (a neighbour, a teacher) and how to reach them: not for the family, whose
+# right to see its data does not reach the reporter's (AVG article 15(4)).
+REPORTER_FIELDS = ("reporter_name", "reporter_relation", "contact_phone", "contact_email")
+
+
+def projection_for(ground: str) -> Literal["status", "family", "full"]:
+    if ground in FULL_GROUNDS:
+        return "full"
+    if ground in FAMILY_GROUNDS:
+        return "family"
+    return "status"
 
 
 def _outcome_out(outcome: Outcome) -> dict[str, Any]:
@@ -253,19 +272,25 @@ def _content_out(report: CareReport) -> dict[str, Any]:
 @router.get("/care-reports/{report_id}", response=CareReportOut)
 def read_report(request: ActorRequest, report_id: UUID) -> dict[str, Any]:
     """A report in the projection the caller's ground allows: the reporting professional
-    reads where it stands (`projection: "status"`, `report` null); the front-door team,
-    an invited organisation with the family's consent or a legal basis, and the family
-    read it whole. Anyone else gets 403, as for an unknown id. The read is logged."""
+    reads where it stands (`projection: "status"`, `report` null); the front-door team
+    and an invited organisation with the family's consent or a legal basis read it whole;
+    the family reads it without who reported it. Anyone else gets 403, as for an unknown
+    id. The read is logged."""
     found, decision = _report_for(request.actor, report_id)
     status = selectors.status_of(found)
-    full = decision.ground != Ground.REPORTER
+    projection = projection_for(decision.ground)
+    content = None
+    if projection != "status":
+        content = _content_out(found)
+        if projection == "family" and found.reporter_kind != ReporterKind.FAMILY:
+            content |= dict.fromkeys(REPORTER_FIELDS, "")
     return {
-        "id": found.pk, "projection": "full" if full else "status",
+        "id": found.pk, "projection": projection,
         "status": status["step"], "received_at": status["received_at"],
         "step_since": status["step_since"], "next_step": str(status["next_step"]),
         "next_step_by": status["next_step_by"], "overdue": status["overdue"],
         "closed_at": status["closed_at"], "close_reason": status["close_reason"],
-        "report": _content_out(found) if full else None,
+        "report": content,
     }
 
 
