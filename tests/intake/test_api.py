@@ -372,6 +372,18 @@ def test_without_the_familys_consent_the_invited_see_no_report(door, api_client_
     problem(api_client_for(door.therapist).get(f"/care-reports/{triaged}"), 403)
 
 
+def test_an_invited_organisation_answers_without_reading_the_report(door, api_client_for,
+                                                                    meeting, triaged):
+    """Without the family's consent the invitation is date and place only: the answer
+    goes, the report stays closed."""
+    therapist = api_client_for(door.therapist)
+    response = therapist.post(f"/intakes/{meeting}/invitations/{door.mental_health.pk}/answer",
+                              {"accept": True})
+    assert response.status_code == 200, response.content
+    assert response.json()["professional_id"] == door.therapist.pk
+    problem(therapist.get(f"/care-reports/{triaged}"), 403)
+
+
 def test_a_decline_needs_a_reason(door, door_api, meeting):
     # The front-door team records an answer given to it by phone.
     path = f"/intakes/{meeting}/invitations/{door.mental_health.pk}/answer"
@@ -489,6 +501,42 @@ def test_every_route_answers_401_without_a_token(anonymous_api, reported):
                  f"/care-reports/{reported}/intakes", "/intakes/1/invitations/1/answer",
                  "/intakes/1/outcome"):
         problem(anonymous_api.post(path, {}), 401)
+
+
+UUIDS = [str(uuid.UUID(int=i)) for i in range(1, 30)]
+BOUNDS = [
+    # (path under a report or a meeting, body with n items, field, bound)
+    ("/care-reports", lambda n: {"life_domains": ["schooling"] * n}, "life_domains", 19),
+    ("/care-reports/{report}/triage", lambda n: {
+        "decision": "neighbourhood_team", "consent_given_by_person_ids": UUIDS[:n]},
+     "consent_given_by_person_ids", 20),
+    ("/care-reports/{report}/intakes", lambda n: {
+        "organisation_ids": list(range(1, n + 1)), "starts_at": "2030-01-01T10:00:00",
+        "ends_at": "2030-01-01T11:00:00", "location": "x"}, "organisation_ids", 20),
+    ("/intakes/{meeting}/outcome", lambda n: {"participants": list(range(1, n + 1)),
+                                              "decision": "advice"}, "participants", 20),
+    ("/intakes/{meeting}/outcome", lambda n: {"participants": [1], "decision": "advice",
+                                              "family_present": UUIDS[:n]},
+     "family_present", 20),
+    ("/intakes/{meeting}/outcome", lambda n: {"participants": [1], "decision": "plan", "goals": [
+        {"title": "t", "person_ids": UUIDS[:n], "levels": LEVELS}]},
+     "goals[0].person_ids", 20),
+    ("/intakes/{meeting}/outcome", lambda n: {"participants": [1], "decision": "plan", "goals": [
+        {"title": "t", "person_ids": UUIDS[:1], "levels": LEVELS}] * n}, "goals", 50),
+]
+
+
+@pytest.mark.parametrize(("path", "sent", "field", "bound"), BOUNDS,
+                         ids=[f"{b[0]}:{b[2]}" for b in BOUNDS])
+def test_a_list_one_over_its_bound_is_422_naming_field_and_rule(door_api, path, sent, field,
+                                                                bound):
+    path = path.format(report=uuid.uuid4(), meeting=1)
+    found = {e["field"]: e for e in problem(door_api.post(path, sent(bound + 1)), 422)["errors"]}
+    assert found[field]["rule"] == "too_long", found
+    assert str(bound) in found[field]["message"]
+    at_bound = door_api.post(path, sent(bound))
+    if at_bound.status_code == 422:
+        assert field not in {e["field"] for e in at_bound.json()["errors"]}
 
 
 # --- the OpenAPI document -----------------------------------------------------------------
