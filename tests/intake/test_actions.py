@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from jeugdketen.access.audit import AccessDenied
-from jeugdketen.access.policy import Actor
+from jeugdketen.access.policy import Actor, public_actor
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.core.errors import Refusal
 from jeugdketen.core.workdays import add_working_days
@@ -38,7 +38,8 @@ NEEDS_FRONT_DOOR_CONSENT = pytest.mark.xfail(
 
 
 def anonymous() -> Actor:
-    return Actor(user=None, access_point=f.session_point())
+    """The visitor of the public form (no login)."""
+    return public_actor(ip="192.0.2.10", user_agent="pytest")
 
 
 def events(report: CareReport) -> list[ChainEvent]:
