@@ -20,6 +20,7 @@ transaction. A run at the same moment waits for the locks and then finds those d
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -27,7 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from jeugdketen.access import audit
-from jeugdketen.access.policy import Action, Actor
+from jeugdketen.access.policy import Action, Actor, decide
 from jeugdketen.intake.models import (
     CareReport,
     IntakeMeeting,
@@ -83,8 +84,17 @@ def erase_batch(actor: Actor, report_ids: list[Any], *, today: date) -> int:
                    .select_related("person", "household").order_by("pk"))
     if not reports:
         return 0
+    rows = []
     for report in reports:
-        audit.authorize(actor, Action.DELETE, report_target(report))
+        target = report_target(report)
+        decision = decide(actor, Action.DELETE, target)
+        if not decision.allowed:  # pragma: no cover - the operator always may
+            raise audit.AccessDenied(actor, Action.DELETE, target, decision)
+        # For each person it is about, so it shows in each one's access overview.
+        about = ([replace(target, person=m) for m in target.members]
+                 if target.person is None and target.members else [target])
+        rows += [audit.entry(actor, Action.DELETE, t, decision) for t in about]
+    audit.append(rows)  # the batch's records in one append
     ids = [r.pk for r in reports]
     now = timezone.now()
     CareReport.objects.filter(pk__in=ids).update(**ERASED, content_erased_at=now)
