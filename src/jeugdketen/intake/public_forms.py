@@ -6,7 +6,7 @@ the rules and ask the access policy, and their refusals land on the field they n
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -121,10 +121,10 @@ class PublicReportForm(ReportFields):
     """The public form: about whom (as the reporter knows them), where they live, and who
     reports. The front-door team finds the child in the BRP afterwards."""
 
-    field_order = ["given_name", "family_name", "birth_date", "postcode", "house_number",
-                   "municipality", "question", "life_domains", "urgency", "unsafe",
-                   "desired_result", "reporter_name", "reporter_relation",
-                   "contact_phone", "contact_email"]
+    field_order: ClassVar[list[str]] = [
+        "given_name", "family_name", "birth_date", "postcode", "house_number", "municipality",
+        "question", "life_domains", "urgency", "unsafe", "desired_result", "reporter_name",
+        "reporter_relation", "contact_phone", "contact_email"]
 
     given_name = forms.CharField(
         label=_("Voornaam van het kind of de jongere"), max_length=100,
@@ -227,8 +227,9 @@ class FamilyReportForm(ReportFields):
     """A report by the family itself: about whom of those the family member may report
     about (themselves from 16, a child they hold custody of), offered by the page."""
 
-    field_order = ["person", "question", "life_domains", "urgency", "unsafe",
-                   "desired_result", "consent_to_share", "contact_phone", "contact_email"]
+    field_order: ClassVar[list[str]] = [
+        "person", "question", "life_domains", "urgency", "unsafe", "desired_result",
+        "consent_to_share", "contact_phone", "contact_email"]
 
     person = forms.CharField(
         label=_("Over wie gaat uw melding?"),

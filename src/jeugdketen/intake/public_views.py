@@ -204,6 +204,10 @@ def family_report_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _(
                 "Dank u. Uw melding is binnen. Hieronder ziet u waar hij staat en wat er nu "
                 "gebeurt."))
+            if data["unsafe"]:
+                messages.warning(request, _(
+                    "Is het thuis niet veilig? Bel bij direct gevaar 112. Bel Veilig Thuis voor "
+                    "advies of hulp: 0800-2000, gratis, dag en nacht."))
             return redirect(reverse("intake_public:family_reports"))
     return render(request, "intake/family/report_form.html", {
         "form": form, "from_age": YOUTH_REPORTS_FROM})

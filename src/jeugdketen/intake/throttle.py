@@ -17,6 +17,7 @@ shared only if the cache is (CACHES: a shared cache such as the database or Redi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from dataclasses import dataclass
@@ -64,10 +65,8 @@ def _count(key: str, window: int, now: float) -> int:
 
 
 def _uncount(key: str) -> None:
-    try:
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
         cache.decr(key)
-    except ValueError:  # the window ended meanwhile: nothing to give back
-        pass
 
 
 def check(address: str, *, now: float | None = None) -> Verdict:
