@@ -94,8 +94,8 @@ def test_a_custody_holder_sees_the_report_about_her_child_in_plain_language(home
     assert response.status_code == 200
     text = text_of(response)
     child_report = reports["child"]
-    assert "Uw melding is binnen." in text
-    assert "Het team van de gemeente (de voordeur) leest uw melding" in text
+    assert "De melding is binnen." in text
+    assert "Het team van de gemeente (de voordeur) leest de melding" in text
     due = formats.date_format(child_report.step_due_on, "DATE_FORMAT")
     assert f"Uiterlijk {due}" in text
     received = formats.date_format(child_report.received_at, "DATE_FORMAT")
@@ -140,7 +140,7 @@ def test_a_custody_holder_reports_about_her_child(home):
     assert made.reported_by_person_id == home["mother"].pk
     assert made.consent_to_share is True
     text = text_of(client.get(LIST))
-    assert "Uw melding is binnen." in text
+    assert "De melding is binnen." in text
 
 
 def test_a_youth_of_17_reports_about_himself(home):

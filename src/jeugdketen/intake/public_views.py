@@ -117,11 +117,11 @@ def received(request: HttpRequest) -> HttpResponse:
 # Each step in plain language: where the report is, and what happens next.
 STEP_WORDS: dict[str, tuple[Any, Any]] = {
     Step.RECEIVED: (
-        gettext_lazy("Uw melding is binnen."),
-        gettext_lazy("Het team van de gemeente (de voordeur) leest uw melding en bepaalt welke "
+        gettext_lazy("De melding is binnen."),
+        gettext_lazy("Het team van de gemeente (de voordeur) leest de melding en bepaalt welke "
                      "hulp past. Daarna hoort u van hen.")),
     Step.TRIAGED: (
-        gettext_lazy("Het team van de gemeente heeft uw melding gelezen. Er komt één gesprek "
+        gettext_lazy("Het team van de gemeente heeft de melding gelezen. Er komt één gesprek "
                      "met u en de hulpverleners die nodig zijn."),
         gettext_lazy("U krijgt een uitnodiging voor dat gesprek, met de dag, de tijd en de "
                      "plek.")),
