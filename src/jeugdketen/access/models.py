@@ -186,6 +186,8 @@ class DataCategory(models.TextChoices):
     ANALYSIS = "analysis", _("analyse")
     PLAN = "plan", _("plan")
     EVALUATIONS = "evaluations", _("evaluaties")
+    # The front door (issue 11): per person and organisation, with `plan` null.
+    INTAKE = "intake", _("intake")
 
 
 class Consent(models.Model):

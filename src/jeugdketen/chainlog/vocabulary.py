@@ -67,3 +67,12 @@ class Activity(models.TextChoices):
     ACTIVATION_CODE_REVOKED = "activation_code.revoked", "An administrator revoked an open activation code"
     API_TOKEN_REVOKED = "api_token.revoked", "An API token was revoked"
     PRODUCT_CODE_ACTIVE_CHANGED = "product_code.active_changed", "A municipality switched a product code off or on"
+    # The front door (issue 11): the trajectory key is the report's, from receipt to the
+    # plan's close; attributes are codes and counts, never content.
+    CARE_REPORT_RECEIVED = "care_report.received", "A care report reached the municipality's front door"
+    CARE_REPORT_TRIAGED = "care_report.triaged", "The front door triaged a care report"
+    INTAKE_PLANNED = "intake.planned", "An intake meeting was planned with invited organisations"
+    INTAKE_HELD = "intake.held", "An intake meeting was held (start and end)"
+    INTAKE_DECIDED = "intake.decided", "The intake meeting decided: plan, advice or referral"
+    CARE_REPORT_HELP_STARTED = "care_report.help_started", "Help started after a referral"
+    CARE_REPORT_CLOSED = "care_report.closed", "A care report was closed (with its reason)"

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jeugdketen.guide",
     "jeugdketen.plans",
     "jeugdketen.analysis",
+    "jeugdketen.intake",
     "jeugdketen.web",
     "jeugdketen.demo",
 ]

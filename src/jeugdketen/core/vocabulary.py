@@ -63,6 +63,12 @@ class Data(models.TextChoices):
     EVALUATION = "evaluation", _("Evaluatie van het gezinsplan")
     CONSENT = "consent", _("Toestemming")
     LEGAL_BASIS = "legal_basis", _("Wettelijke grondslag")
+    # The front door (issue 11): a care report with its triage and outcome; the joint
+    # intake meeting with its invitations; and the front door's settings (intake capacity
+    # and norms: no personal data).
+    CARE_REPORT = "care_report", _("Zorgmelding")
+    INTAKE = "intake", _("Intakegesprek")
+    INTAKE_SETTINGS = "intake_settings", _("Capaciteit en normen van de voordeur")
 
     @property
     def family(self) -> Promise:
@@ -89,6 +95,12 @@ class Ground(models.TextChoices):
     CONSENT = "consent", _("Toestemming van het gezin voor het gezinsplan")
     LEGAL_BASIS = "legal_basis", _("Wettelijke grondslag (zoals een beschermingsmaatregel)")
     FAMILY = "family", _("Lid van het gezin vanaf 16 jaar")
+    # The front door (issue 11).
+    FRONT_DOOR = "front_door", _("Voordeur: het team dat zorgmeldingen van de gemeente behandelt")
+    INTAKE_INVITATION = "intake_invitation", _(
+        "Uitgenodigd voor het intakegesprek, met toestemming van het gezin")
+    REPORTER = "reporter", _("Melder: alleen de stand van de zorgmelding")
+    PUBLIC_REPORT = "public_report", _("Zorgmelding via het openbare formulier")
 
     @property
     def family(self) -> Promise:
@@ -108,6 +120,7 @@ class Role(models.TextChoices):
     MUNICIPAL_ANALYST = "municipal_analyst", _("Gemeentelijk analist")
     FUNCTIONAL_ADMIN = "functional_admin", _("Functioneel beheerder")
     PLATFORM_ADMIN = "platform_admin", _("Platformbeheerder")
+    FRONT_DOOR = "front_door", _("Voordeur")
     CITIZEN = "citizen", _("Burger")
 
     @property
@@ -196,6 +209,9 @@ DATA_FAMILY = {
     Data.EVALUATION: _("hoe het gaat met de doelen (de evaluatie)"),
     Data.CONSENT: _("de toestemming van het gezin"),
     Data.LEGAL_BASIS: _("een wettelijke grondslag, zoals een beschermingsmaatregel"),
+    Data.CARE_REPORT: _("een zorgmelding: de vraag om hulp en wat ermee gebeurt"),
+    Data.INTAKE: _("het gesprek met het gezin en de hulpverleners (de intake)"),
+    Data.INTAKE_SETTINGS: _("hoeveel intakes er kunnen en hoe snel (geen persoonsgegevens)"),
 }
 
 GROUND_FAMILY = {
@@ -218,6 +234,11 @@ GROUND_FAMILY = {
     Ground.CONSENT: _("Het gezin gaf deze organisatie toestemming voor het gezinsplan."),
     Ground.LEGAL_BASIS: _("Een wettelijke grondslag, zoals een beschermingsmaatregel."),
     Ground.FAMILY: _("Iemand van het gezin (16 jaar of ouder) die het gezinsplan mag zien."),
+    Ground.FRONT_DOOR: _("Het team van de gemeente dat zorgmeldingen behandelt (de voordeur)."),
+    Ground.INTAKE_INVITATION: _("Deze organisatie is uitgenodigd voor het gesprek, en het "
+                                "gezin gaf toestemming."),
+    Ground.REPORTER: _("Deze medewerker deed de melding en ziet alleen hoe ver het is."),
+    Ground.PUBLIC_REPORT: _("Iemand deed een melding via het formulier op de website."),
 }
 
 # The same grounds, said to the person who is looking at the data.
@@ -238,6 +259,10 @@ GROUND_VIEWER = {
     Ground.CONSENT: _("Het gezin gaf uw organisatie toestemming voor het gezinsplan."),
     Ground.LEGAL_BASIS: _("Uw organisatie heeft een wettelijke grondslag voor het gezinsplan."),
     Ground.FAMILY: _("U hoort bij het gezin en bent 16 jaar of ouder."),
+    Ground.FRONT_DOOR: _("U werkt in het voordeurteam van deze gemeente."),
+    Ground.INTAKE_INVITATION: _("Uw organisatie is uitgenodigd voor het intakegesprek."),
+    Ground.REPORTER: _("U deed deze melding; u ziet alleen hoe ver het is."),
+    Ground.PUBLIC_REPORT: _("U doet een melding via het openbare formulier."),
 }
 
 ROLE_FAMILY = {
@@ -247,6 +272,7 @@ ROLE_FAMILY = {
     Role.MUNICIPAL_ANALYST: _("een medewerker van de gemeente"),
     Role.FUNCTIONAL_ADMIN: _("een beheerder bij de gemeente"),
     Role.PLATFORM_ADMIN: _("een beheerder van het platform"),
+    Role.FRONT_DOOR: _("iemand van het voordeurteam van de gemeente"),
     Role.CITIZEN: _("iemand van het gezin zelf"),
 }
 

@@ -39,6 +39,7 @@ from jeugdketen.access.policy import (
 from jeugdketen.chainlog.actions import emit, emit_many
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import FieldError, Refusal
+from jeugdketen.core.workdays import add_working_days, working_days_between
 from jeugdketen.referral_index import selectors
 from jeugdketen.referral_index.models import (
     ARCHIVE_YEARS,
@@ -61,21 +62,6 @@ def birthday(person: Person, age: int) -> date:
         return born.replace(year=born.year + age)
     except ValueError:  # 29 February
         return date(born.year + age, 3, 1)
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days (Monday to Friday) after `start` up to and including `end`."""
-    return sum(1 for d in range(1, (end - start).days + 1)
-               if (start + timedelta(days=d)).weekday() < 5)
-
-
-def add_working_days(start: date, days: int) -> date:
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
 
 
 def _lock_digest(key: str) -> int:

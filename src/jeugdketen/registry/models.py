@@ -124,6 +124,7 @@ class Role(models.TextChoices):
     MUNICIPAL_ANALYST = "municipal_analyst", _("Gemeentelijk analist")
     FUNCTIONAL_ADMIN = "functional_admin", _("Functioneel beheerder")
     PLATFORM_ADMIN = "platform_admin", _("Platformbeheerder")
+    FRONT_DOOR = "front_door", _("Voordeur")
 
 
 class Professional(models.Model):
