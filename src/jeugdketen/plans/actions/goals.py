@@ -25,20 +25,20 @@ from jeugdketen.plans.models import (
     RelatedPerson,
 )
 from jeugdketen.plans.selectors import plan_for, product_codes, target, team_professionals
-from jeugdketen.registry.models import Organisation, Professional
+from jeugdketen.registry.models import Organisation, Person, Professional
 
 MAX_BUDGET = Decimal("1000000")
 
 
-def _levels(levels: Any) -> dict[str, str]:
+def _levels(levels: Any, prefix: str = "") -> dict[str, str]:
     if not isinstance(levels, dict) or set(map(str, levels)) != set(GOAL_LEVELS):
         raise Refusal("goal_levels", _(
             "Beschrijf alle vijf niveaus: -2, -1, 0 (het verwachte resultaat), 1 en 2."),
-            field="levels")
+            field=f"{prefix}levels")
     out = {}
     for key in GOAL_LEVELS:
         value = levels.get(key, levels.get(int(key)))
-        out[key] = _text(value, f"levels.{key}", limit=500)
+        out[key] = _text(value, f"{prefix}levels.{key}", limit=500)
     return out
 
 
@@ -49,21 +49,34 @@ def add_goal(actor: Actor, plan_id: Any, *, title: str, person_ids: list[Any], w
     now = moment(at)
     plan, members = plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members))
-    title = _text(title, "title", limit=300)
+    return _create_goal(actor, plan, members, now, title=title, person_ids=person_ids,
+                        weight=weight, levels=levels, organisation_id=organisation_id)
+
+
+def _create_goal(actor: Actor, plan: Plan, members: tuple[Person, ...], now: datetime, *,
+                 title: Any, person_ids: Any, weight: Any = 1, levels: Any,
+                 organisation_id: Any = None, prefix: str = "") -> Goal:
+    """A goal of the plan, on the decision of the action that calls it (add_goal, or
+    start_plan for the goals an intake agreed on): checks the input, writes, emits
+    `goal.set`. `prefix` goes before the fields a refusal names ("goals[0].")."""
+    title = _text(title, f"{prefix}title", limit=300)
     member_ids = {str(m.pk) for m in members}
-    wanted = {str(p) for p in person_ids or []}
+    many = isinstance(person_ids, list | tuple | set | frozenset)
+    wanted = {str(p) for p in person_ids} if many else set()
     if not wanted or not wanted <= member_ids:
         raise Refusal("goal_persons", _(
-            "Een doel is voor een of meer leden van dit huishouden."), field="person_ids")
+            "Een doel is voor een of meer leden van dit huishouden."),
+            field=f"{prefix}person_ids")
     try:
         weight = int(weight)
     except (TypeError, ValueError):
         weight = 0
     if not 1 <= weight <= 10:
         raise Refusal("goal_weight", _("Het gewicht is een geheel getal van 1 tot 10."),
-                      field="weight")
-    levels = _levels(levels)
-    organisation = _responsible(plan, organisation_id) if organisation_id else None
+                      field=f"{prefix}weight")
+    levels = _levels(levels, prefix)
+    organisation = (_responsible(plan, organisation_id, f"{prefix}organisation_id")
+                    if organisation_id else None)
     goal = Goal.objects.create(plan=plan, title=title, weight=weight, levels=levels,
                                organisation=organisation, created_at=now)
     goal.persons.set([m for m in members if str(m.pk) in wanted])
@@ -73,7 +86,8 @@ def add_goal(actor: Actor, plan_id: Any, *, title: str, person_ids: list[Any], w
     return goal
 
 
-def _responsible(plan: Plan, organisation_id: Any) -> Organisation:
+def _responsible(plan: Plan, organisation_id: Any,
+                 field_name: str = "organisation_id") -> Organisation:
     """The organisation responsible for a part: the main contractor (the coordinator's
     organisation) or the organisation of a professional in the care team."""
     allowed = {plan.main_organisation_id} | set(
@@ -86,7 +100,7 @@ def _responsible(plan: Plan, organisation_id: Any) -> Organisation:
     if organisation_pk not in allowed:
         raise Refusal("organisation_not_in_plan", _(
             "De verantwoordelijke organisatie is de hoofdaannemer of een organisatie uit het "
-            "team."), field="organisation_id")
+            "team."), field=field_name)
     return Organisation.objects.get(pk=organisation_pk)
 
 

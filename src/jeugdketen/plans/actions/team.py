@@ -22,8 +22,9 @@ from jeugdketen.plans.actions._common import (
     _text,
     emit_plan_event,
 )
-from jeugdketen.plans.models import RelatedPerson, TeamMember
+from jeugdketen.plans.models import Plan, RelatedPerson, TeamMember
 from jeugdketen.plans.selectors import plan_for, professional_of, target, team_professionals
+from jeugdketen.registry.models import Person
 
 
 @dataclass
@@ -45,15 +46,27 @@ def add_team_member(actor: Actor, plan_id: Any, *, role: str, professional_id: A
     now = moment(at)
     plan, members = plan_for(actor, plan_id, Action.UPDATE, lock=True)
     audit.authorize(actor, Action.UPDATE, target(plan, members, Data.TEAM))
-    role = _text(role, "role", limit=200)
+    return _create_member(actor, plan, members, now, role=role,
+                          professional_id=professional_id, related=related)
+
+
+def _create_member(actor: Actor, plan: Plan, members: tuple[Person, ...], now: datetime, *,
+                   role: Any, professional_id: Any = None,
+                   related: RelatedInput | None = None, prefix: str = "") -> TeamMember:
+    """A member of the care team, on the decision of the action that calls it
+    (add_team_member, or start_plan for the professionals of an intake): checks the input
+    and the organisation's ground, writes, emits the team join and tells the professional.
+    `prefix` goes before the fields a refusal names ("team[0].")."""
+    role = _text(role, f"{prefix}role", limit=200)
     if (professional_id in (None, "")) == (related is None):
         raise Refusal("one_member", _(
-            "Kies een professional of vul iemand uit het netwerk in."), field="professional_id")
+            "Kies een professional of vul iemand uit het netwerk in."),
+            field=f"{prefix}professional_id")
     if related is not None:
-        name = _text(related.name, "related_person.name", limit=200)
-        relation = _text(related.relation, "related_person.relation", limit=100)
-        phone = _text(related.phone, "related_person.phone", required=False, limit=20)
-        email = _text(related.email, "related_person.email", required=False, limit=254)
+        name = _text(related.name, f"{prefix}related_person.name", limit=200)
+        relation = _text(related.relation, f"{prefix}related_person.relation", limit=100)
+        phone = _text(related.phone, f"{prefix}related_person.phone", required=False, limit=20)
+        email = _text(related.email, f"{prefix}related_person.email", required=False, limit=254)
         if email:
             from django.core.exceptions import ValidationError
             from django.core.validators import validate_email
@@ -61,7 +74,7 @@ def add_team_member(actor: Actor, plan_id: Any, *, role: str, professional_id: A
                 validate_email(email)
             except ValidationError:
                 raise Refusal("email", _("Geen geldig e-mailadres."),
-                              field="related_person.email") from None
+                              field=f"{prefix}related_person.email") from None
         person = RelatedPerson.objects.create(household=plan.household, name=name,
                                               relation=relation, phone=phone, email=email,
                                               created_at=now)
@@ -69,17 +82,17 @@ def add_team_member(actor: Actor, plan_id: Any, *, role: str, professional_id: A
                                            joined_at=now)
         kind = "informal"
     else:
-        professional = _professional(professional_id, "professional_id")
+        professional = _professional(professional_id, f"{prefix}professional_id")
         if professional.pk == plan.coordinator_id or professional.pk in team_professionals(plan):
             raise Refusal("already_in_team", _("Deze professional zit al in het team."),
-                          status=409, field="professional_id")
+                          status=409, field=f"{prefix}professional_id")
         if joins_on_ground(professional, members, plan, timezone.localdate(now),
                            legal_bases=False) is None:
             raise Refusal("no_ground_to_join", _(
                 "Voor deze organisatie is nog geen toestemming van alle gezinsleden voor dit "
                 "plan vastgelegd. Leg eerst de toestemming vast. (Heeft de organisatie een "
                 "wettelijke grondslag, dan sluit zij zelf aan.)"), status=403,
-                field="professional_id")
+                field=f"{prefix}professional_id")
         member = TeamMember.objects.create(plan=plan, professional=professional, role=role,
                                            joined_at=now)
         kind = "professional"

@@ -1,0 +1,204 @@
+"""What the front-door actions share: the policy's target of a report, the chain event of a
+report (counts and codes only), moving a report to its next step with the due dates of
+that step's norm, and the checks of the input (each refusal names its field). Private to
+intake.actions."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jeugdketen.access import audit
+from jeugdketen.access.policy import Action, Actor, Data
+from jeugdketen.analysis.domains import ALL_DOMAINS
+from jeugdketen.chainlog.actions import emit
+from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
+from jeugdketen.intake import norms
+from jeugdketen.intake.models import CareReport, Step, Urgency
+from jeugdketen.intake.selectors import household_of, members_of, report_target
+from jeugdketen.registry.models import Household, Person
+
+__all__ = ["household_of", "members_of", "report_target"]
+
+MAX_TEXT = 5000
+# No letters or digits that look alike (0/O, 1/I/L): read aloud over the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_PREFIX = "ZM"
+# The steps after which nothing is due any more.
+ENDED = (Step.HELP_STARTED, Step.CLOSED)
+
+
+# --- the policy's target and the report's subjects -------------------------------------
+
+
+def report_for(actor: Actor, report_id: Any, action: Action, data: Data = Data.CARE_REPORT,
+               *, lock: bool = False) -> CareReport:
+    """The report an action is about (locked for the change with `lock`); an unknown id is
+    refused and logged as a forbidden one."""
+    qs = CareReport.objects.select_related("municipality", "person", "household")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return audit.get_or_deny(actor, action, data, qs, report_id, "care report")
+
+
+def neighbourhood_of(person: Person | None, household: Household | None) -> str:
+    people = [person] if person is not None else list(members_of(household))
+    return next((p.neighbourhood_id for p in people if p.neighbourhood_id), "") or ""
+
+
+def emit_report_event(activity: Activity, report: CareReport, actor: Actor, now: datetime,
+                      **attributes: Any) -> None:
+    """The chain event of a step of a report (in the action's transaction): the report's
+    trajectory key, its neighbourhood, the household and person when known, the acting
+    organisation (none for the family and the public); counts and codes only."""
+    prof = actor.professional
+    household = household_of(report)
+    emit(activity, person=report.person if report.person_id is not None else None,
+         household=household, trajectory_key=str(report.trajectory_key),
+         neighbourhood_code=report.neighbourhood_code,
+         organisation_id=prof.organisation_id if prof is not None else None,
+         attributes=attributes, at=now)
+
+
+# --- steps and their norms -------------------------------------------------------------
+
+
+def step_start(report: CareReport, step: str, today: date) -> date:
+    """The day a step's norm counts from: triage from the report; the intake within four
+    weeks of the report (waiting for a meeting and waiting for the planned meeting alike);
+    help from the intake."""
+    if step in (Step.RECEIVED, Step.TRIAGED, Step.INTAKE_PLANNED):
+        return timezone.localdate(report.received_at)
+    return today
+
+
+def move(report: CareReport, step: str, now: datetime) -> list[str]:
+    """Put the report in `step` from today, with that step's due dates (the norm at the
+    step's start: a norm changed later does not move them). Returns the changed fields."""
+    today = timezone.localdate(now)
+    report.step = step
+    report.step_since = today
+    if step in ENDED:
+        report.step_due_on, report.step_overdue3_on = None, None
+    else:
+        report.step_due_on, report.step_overdue3_on = norms.due_dates(
+            report.municipality, step, report.urgency, step_start(report, step, today))
+    return ["step", "step_since", "step_due_on", "step_overdue3_on"]
+
+
+def new_reference() -> str:
+    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(8))
+
+
+def save_new(report: CareReport) -> CareReport:
+    """Insert a new report with a fresh reference (another on the rare clash)."""
+    for attempt in range(5):
+        report.reference = new_reference()
+        try:
+            with transaction.atomic():
+                report.save(force_insert=True)
+            return report
+        except IntegrityError:
+            if attempt == 4 or CareReport.objects.filter(
+                    trajectory_key=report.trajectory_key).exists():
+                raise
+    raise AssertionError("unreachable")
+
+
+# --- the input -------------------------------------------------------------------------
+
+
+def text(value: Any, field_name: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    if value is not None and not isinstance(value, str):
+        raise Refusal("text", _("Vul hier tekst in."), field=field_name)
+    out = (value or "").replace("\x00", "").strip()
+    if required and not out:
+        raise Refusal("required", _("Vul dit veld in."), field=field_name)
+    if len(out) > limit:
+        raise Refusal("too_long", _("Hoogstens %(n)s tekens.") % {"n": limit}, field=field_name)
+    return out
+
+
+def flag(value: Any, field_name: str) -> bool:
+    if not isinstance(value, bool):
+        raise Refusal("yes_or_no", _("Kies ja of nee."), field=field_name)
+    return value
+
+
+def choice(value: Any, choices: Any, field_name: str, message: str) -> str:
+    if not isinstance(value, str) or value not in choices.values:
+        raise Refusal("choice", message, field=field_name)
+    return str(value)
+
+
+def urgency(value: Any, field_name: str = "urgency") -> str:
+    return choice(value, Urgency, field_name, _("Kies de urgentie: crisis, urgent of regulier."))
+
+
+def life_domains(value: Any) -> list[str]:
+    """Keys of the analysis' life domains (at least one; each once, in the order given)."""
+    if not isinstance(value, list | tuple) or not value:
+        raise Refusal("life_domains", _("Kies een of meer leefgebieden."), field="life_domains")
+    out: list[str] = []
+    for i, key in enumerate(value):
+        if not isinstance(key, str) or key not in ALL_DOMAINS:
+            raise Refusal("life_domain", _("Onbekend leefgebied."), field=f"life_domains[{i}]")
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def email(value: Any, field_name: str) -> str:
+    out = text(value, field_name, required=False, limit=254)
+    if out:
+        try:
+            validate_email(out)
+        except ValidationError:
+            raise Refusal("email", _("Geen geldig e-mailadres."), field=field_name) from None
+    return out
+
+
+def phone(value: Any, field_name: str) -> str:
+    out = text(value, field_name, required=False, limit=20)
+    digits = out.replace(" ", "").replace("-", "")
+    if out and not (digits.lstrip("+").isdigit() and 10 <= len(digits.lstrip("+")) <= 15):
+        raise Refusal("phone", _("Geen geldig telefoonnummer, zoals 0612345678."),
+                      field=field_name)
+    return out
+
+
+def moment_field(value: Any, field_name: str) -> datetime:
+    if not isinstance(value, datetime) or timezone.is_naive(value):
+        raise Refusal("datetime", _("Een datum en tijd."), field=field_name)
+    return value
+
+
+def ids(value: Any, field_name: str, *, required: bool = True) -> list[str]:
+    """A list of ids, each once; an empty list only where not `required`."""
+    if value is None:
+        value = []
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise Refusal("list", _("Kies een of meer."), field=field_name)
+    out = list(dict.fromkeys(str(v) for v in value))
+    if required and not out:
+        raise Refusal("required", _("Kies een of meer."), field=field_name)
+    return out
+
+
+def int_ids(values: Iterable[str], field_name: str) -> list[int]:
+    out = []
+    for v in values:
+        try:
+            out.append(int(v))
+        except (TypeError, ValueError):
+            raise Refusal("unknown", _("Onbekend."), field=field_name) from None
+    return out

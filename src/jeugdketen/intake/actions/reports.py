@@ -1,0 +1,173 @@
+"""Care reports: a professional's or the family's report about a registered person or
+household, identifying the subject of a public report, recording that help started after
+a referral, and closing a report."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jeugdketen.access import audit
+from jeugdketen.access.policy import Action, Actor, Data, Target
+from jeugdketen.chainlog.actions import moment
+from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core.errors import Refusal
+from jeugdketen.intake.actions import _common as c
+from jeugdketen.intake.models import CareReport, CloseReason, ReporterKind, Step
+from jeugdketen.registry.models import Household, Municipality, Person, Registration
+
+
+def _municipality(actor: Actor, person: Person | None, household: Household | None
+                  ) -> Municipality:
+    """Whose front door a report goes to: the municipality where the child lives (its
+    neighbourhood); without a known address, the reporting professional's, or that of the
+    organisation that entered the subject."""
+    people = [person] if person is not None else list(c.members_of(household))
+    for p in people:
+        if p.neighbourhood_id:
+            return Municipality.objects.get(districts__neighbourhoods=p.neighbourhood_id)
+    if actor.professional is not None:
+        return actor.professional.organisation.municipality
+    registration = (Registration.objects.filter(person__in=people)
+                    .select_related("organisation__municipality").order_by("pk").first())
+    if registration is None:
+        raise Refusal("no_municipality", _(
+            "Van deze persoon is niet bekend in welke gemeente die woont."), field="person_id")
+    return registration.organisation.municipality
+
+
+def _subject(actor: Actor, action: Action, person_id: Any, household_id: Any
+             ) -> tuple[Person | None, Household | None]:
+    """The person or the household a report is about: exactly one of them."""
+    if (person_id in (None, "")) == (household_id in (None, "")):
+        raise Refusal("one_subject", _("Kies over wie de melding gaat: een persoon of een "
+                                       "huishouden."), field="person_id")
+    if person_id not in (None, ""):
+        return audit.get_or_deny(actor, action, Data.CARE_REPORT,
+                                 Person.objects.select_related("neighbourhood"),
+                                 person_id, "person"), None
+    return None, audit.get_or_deny(actor, action, Data.CARE_REPORT, Household.objects,
+                                   household_id, "household")
+
+
+def received(report: CareReport, actor: Actor, now: datetime) -> CareReport:
+    """A new report: saved in step `received` (triage due by the norm of its urgency),
+    and its chain event."""
+    report.received_at = now
+    c.move(report, Step.RECEIVED, now)
+    c.save_new(report)
+    c.emit_report_event(Activity.CARE_REPORT_RECEIVED, report, actor, now,
+                        reporter=report.reporter_kind, urgency=report.urgency,
+                        unsafe=report.unsafe, life_domains=len(report.life_domains))
+    return report
+
+
+@audit.write_path
+def report(actor: Actor, *, person_id: Any = None, household_id: Any = None, question: str,
+           life_domains: list[str], urgency: str, unsafe: bool, desired_result: str = "",
+           consent_to_share: bool, contact_phone: str = "", contact_email: str = "",
+           at: datetime | None = None) -> CareReport:
+    """A care report by a professional (from a person's page, a decision aid's advice, a
+    match) or by the family in their own view, about a registered person or household. It
+    goes to the front door of the municipality where the child lives; the triage is due
+    by the norm of its urgency."""
+    now = moment(at)
+    person, household = _subject(actor, Action.CREATE, person_id, household_id)
+    municipality = _municipality(actor, person, household)
+    family = actor.professional is None
+    draft = CareReport(
+        trajectory_key=uuid.uuid4(), municipality=municipality, person=person,
+        household=household, neighbourhood_code=c.neighbourhood_of(person, household),
+        reporter_kind=ReporterKind.FAMILY if family else ReporterKind.PROFESSIONAL,
+        reported_by=actor.professional, reported_by_person=actor.person if family else None)
+    household_ = c.household_of(draft)
+    audit.authorize(actor, Action.CREATE, Target(
+        Data.CARE_REPORT, person=person, household=household_,
+        members=c.members_of(household_) if person is None else (), report=draft))
+    draft.question = c.text(question, "question")
+    draft.life_domains = c.life_domains(life_domains)
+    draft.urgency = c.urgency(urgency)
+    draft.unsafe = c.flag(unsafe, "unsafe")
+    draft.desired_result = c.text(desired_result, "desired_result", required=False)
+    draft.consent_to_share = c.flag(consent_to_share, "consent_to_share")
+    draft.contact_phone = c.phone(contact_phone, "contact_phone")
+    draft.contact_email = c.email(contact_email, "contact_email")
+    return received(draft, actor, now)
+
+
+@audit.write_path
+def identify(actor: Actor, report_id: Any, *, person_id: Any = None, household_id: Any = None,
+             at: datetime | None = None) -> CareReport:
+    """The front-door team names whom a public report is about: a person or household it
+    registered after a look-up in the BRP. The report's neighbourhood follows."""
+    moment(at)
+    report = c.report_for(actor, report_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, c.report_target(report))
+    person, household = _subject(actor, Action.UPDATE, person_id, household_id)
+    if report.step == Step.CLOSED:
+        raise Refusal("report_closed", _("Deze melding is afgesloten."), status=409,
+                      field="report_id")
+    if report.plan_id is not None:
+        raise Refusal("plan_started", _("Voor deze melding loopt al een plan."), status=409,
+                      field="report_id")
+    report.person, report.household = person, household
+    report.neighbourhood_code = c.neighbourhood_of(person, household)
+    # The subject is now known: the policy is asked about them too (and logs it so).
+    audit.authorize(actor, Action.UPDATE, c.report_target(report))
+    report.save(update_fields=["person", "household", "neighbourhood_code"])
+    return report
+
+
+@audit.write_path
+def record_help_started(actor: Actor, report_id: Any, *, on: date | None = None,
+                        at: datetime | None = None) -> CareReport:
+    """After a referral the platform does not see the referred provider start: the
+    front-door team records the day help started (default today)."""
+    now = moment(at)
+    report = c.report_for(actor, report_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, c.report_target(report))
+    today = timezone.localdate(now)
+    on = today if on is None else on
+    if not isinstance(on, date) or isinstance(on, datetime):
+        raise Refusal("date", _("Een datum."), field="on")
+    received_on = timezone.localdate(report.received_at)
+    if not received_on <= on <= today:
+        raise Refusal("date_range", _("Een datum vanaf de melding tot en met vandaag."),
+                      field="on")
+    if report.step != Step.INTAKE_HELD:
+        raise Refusal("not_referred", _(
+            "Hulp na een verwijzing wordt vastgelegd na de intake."), status=409, field="on")
+    fields = c.move(report, Step.HELP_STARTED, now)
+    report.step_since = on
+    report.save(update_fields=fields)
+    c.emit_report_event(Activity.CARE_REPORT_HELP_STARTED, report, actor, now,
+                        days_since_report=(on - received_on).days)
+    return report
+
+
+def closed(report: CareReport, actor: Actor, now: datetime, reason: str) -> None:
+    """Close a report (its step, when and why) and emit `care_report.closed`."""
+    fields = c.move(report, Step.CLOSED, now)
+    report.closed_at, report.close_reason = now, reason
+    report.save(update_fields=[*fields, "closed_at", "close_reason"])
+    c.emit_report_event(Activity.CARE_REPORT_CLOSED, report, actor, now, reason=reason)
+
+
+@audit.write_path
+def close(actor: Actor, report_id: Any, *, reason: str, at: datetime | None = None
+          ) -> CareReport:
+    """The front-door team closes a report (withdrawn, advice given, passed to Veilig
+    Thuis, referred, help started)."""
+    now = moment(at)
+    report = c.report_for(actor, report_id, Action.UPDATE, lock=True)
+    audit.authorize(actor, Action.UPDATE, c.report_target(report))
+    reason = c.choice(reason, CloseReason, "reason", _("Kies waarom de melding sluit."))
+    if report.step == Step.CLOSED:
+        raise Refusal("report_closed", _("Deze melding is al afgesloten."), status=409,
+                      field="reason")
+    closed(report, actor, now, reason)
+    return report
