@@ -64,7 +64,8 @@ def form_data(**changes) -> dict:
 
 def api_body(**changes) -> dict:
     body = {"municipality_code": "GM9901", "given_name": "Sem", "family_name": "Jansen",
-            "question": "Sem zegt dat hij niet naar huis durft.", "life_domains": [],
+            "question": "Sem zegt dat hij niet naar huis durft.",
+            "life_domains": ["domestic_relations"], "contact_email": "melder@example.test",
             "urgency": "urgent", "unsafe": False}
     body.update(changes)
     return body
@@ -127,6 +128,9 @@ def test_the_municipality_follows_from_a_known_postcode(world):
     ({"municipality": "", "postcode": "9999ZZ", "house_number": "1"}, "municipality",
      "Het platform kent deze postcode"),
     ({"life_domains": ["astrology"]}, "life_domains", "Kies uit de onderwerpen"),
+    ({"life_domains": None}, "life_domains", "Kies minstens één onderwerp."),
+    ({"contact_phone": ""}, "contact_phone", "Vul een telefoonnummer of e-mailadres in"),
+    ({"contact_phone": "12"}, "contact_phone", "Geen geldig telefoonnummer"),
 ])
 def test_bad_input_is_refused_naming_the_field(world, changes, field, message):
     response = visitor().post(FORM, form_data(**changes))

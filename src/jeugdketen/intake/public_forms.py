@@ -20,6 +20,7 @@ from jeugdketen.registry.selectors import neighbourhood_for
 from jeugdketen.ui.forms import DATE_FORMATS, DATE_INVALID, DateInput, UtrechtForm
 
 MAX_QUESTION = 4000
+HOUSEHOLD = "huishouden:"  # the family form's value for a whole household
 MAX_RESULT = 2000
 
 # Urgency said plainly, for someone who has never heard of a triage norm.
@@ -39,9 +40,10 @@ FIELD_OF_REFUSAL = {
 
 
 def life_domain_choices() -> list[tuple[str, Any]]:
-    from jeugdketen.intake.models import LIFE_DOMAINS
+    """The life domains of the analysis, as the actions check them."""
+    from jeugdketen.analysis.domains import ALL_DOMAINS
 
-    return list(LIFE_DOMAINS.items())
+    return list(ALL_DOMAINS.items())
 
 
 def municipality_from_address(postcode: str, house_number: int | None) -> str | None:
@@ -75,9 +77,9 @@ class ReportFields(UtrechtForm):
     )
     life_domains = forms.MultipleChoiceField(
         label=_("Waar gaat het over?"),
-        required=False,
-        help_text=_("Kies wat past. Weet u het niet, laat dit dan leeg."),
-        error_messages={"invalid_choice": _("Kies uit de onderwerpen in de lijst.")},
+        help_text=_("Kies een of meer onderwerpen die passen."),
+        error_messages={"required": _("Kies minstens één onderwerp."),
+                        "invalid_choice": _("Kies uit de onderwerpen in de lijst.")},
         widget=_checkboxes(),
     )
     urgency = forms.ChoiceField(
@@ -102,9 +104,9 @@ class ReportFields(UtrechtForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     contact_phone = forms.CharField(
-        label=_("Uw telefoonnummer"), required=False, max_length=30,
+        label=_("Uw telefoonnummer"), required=False, max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-        error_messages={"max_length": _("Een telefoonnummer is hoogstens 30 tekens.")},
+        error_messages={"max_length": _("Een telefoonnummer is hoogstens 20 tekens.")},
     )
     contact_email = forms.EmailField(
         label=_("Uw e-mailadres"), required=False, max_length=254,
@@ -151,7 +153,7 @@ class PublicReportForm(ReportFields):
                                       "class": "utrecht-textbox--postal-code-nl-size"}),
     )
     house_number = forms.CharField(
-        label=_("Huisnummer"), required=False, max_length=20,
+        label=_("Huisnummer"), required=False, max_length=10,
         help_text=_("Bijvoorbeeld 12, 70A of 12-2."),
         widget=forms.TextInput(attrs={"autocomplete": "off",
                                       "class": "utrecht-textbox--house-number-size"}),
@@ -181,8 +183,8 @@ class PublicReportForm(ReportFields):
         self.fields["municipality"].choices = [  # type: ignore[attr-defined]
             ("", _("Kies een gemeente")), *active.values_list("code", "name")]
         self.fields["contact_phone"].help_text = _(
-            "Zo kan het team van de gemeente u bellen als het een vraag heeft. "
-            "Laat u geen telefoonnummer of e-mailadres achter, dan kan niemand u iets vragen.")
+            "Vul een telefoonnummer of een e-mailadres in (of allebei). Zo kan het team van "
+            "de gemeente u bereiken als het een vraag heeft.")
 
     def clean_birth_date(self) -> Any:
         value = self.cleaned_data.get("birth_date")
@@ -207,6 +209,10 @@ class PublicReportForm(ReportFields):
             self.add_error("house_number", _("Vul bij de postcode ook het huisnummer in."))
         if house and "postcode" in data and not postcode:
             self.add_error("postcode", _("Vul bij het huisnummer ook de postcode in."))
+        if (not data.get("contact_phone") and not data.get("contact_email")
+                and "contact_phone" not in self.errors and "contact_email" not in self.errors):
+            self.add_error("contact_phone", _(
+                "Vul een telefoonnummer of e-mailadres in, zodat het team u kan bereiken."))
         if not data.get("municipality") and "municipality" not in self.errors:
             found = None
             if postcode and house:
@@ -251,10 +257,13 @@ class FamilyReportForm(ReportFields):
             "Zo kan het team van de gemeente u bellen om een afspraak te maken.")
 
     def clean_person(self) -> str:
+        """A person's id, or HOUSEHOLD and a household's id: one of those offered."""
         value = (self.cleaned_data.get("person") or "").strip()
         offered = {key for key, _label in self.fields["person"].widget.choices}
+        kind, bare = ((HOUSEHOLD, value.removeprefix(HOUSEHOLD))
+                      if value.startswith(HOUSEHOLD) else ("", value))
         try:
-            value = str(uuid.UUID(value))
+            value = kind + str(uuid.UUID(bare))
         except ValueError:
             raise ValidationError(_("Kies iemand uit de lijst.")) from None
         if value not in offered:

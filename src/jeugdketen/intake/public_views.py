@@ -32,9 +32,14 @@ from jeugdketen.intake import throttle
 from jeugdketen.intake.actions.public import report_public
 from jeugdketen.intake.actions.reports import report
 from jeugdketen.intake.models import Step
-from jeugdketen.intake.public_forms import FIELD_OF_REFUSAL, FamilyReportForm, PublicReportForm
+from jeugdketen.intake.public_forms import (
+    FIELD_OF_REFUSAL,
+    HOUSEHOLD,
+    FamilyReportForm,
+    PublicReportForm,
+)
 from jeugdketen.intake.selectors import reports_for_family, status_of
-from jeugdketen.registry.selectors import custody_children
+from jeugdketen.registry.selectors import custody_children, household_members, households_of
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import access_point, actor_for, page, refusal_to_form
 
@@ -141,29 +146,35 @@ STEP_WORDS: dict[str, tuple[Any, Any]] = {
 }
 
 
-def _row(found: Any, today: date) -> dict[str, Any]:
+def _row(found: Any) -> dict[str, Any]:
     status = status_of(found)
-    step = status.get("step") or found.step
+    step = status["step"]
     where, then = STEP_WORDS.get(step, ("", ""))
-    by = status.get("next_step_by")
-    return {"report": found, "where": where, "then": then, "step": step,
-            "received_at": status.get("received_at") or found.received_at,
-            "next_step_by": by, "late": bool(by and by < today),
+    return {"where": where, "then": then, "step": step,
+            "received_at": status["received_at"], "next_step_by": status["next_step_by"],
+            "late": bool(status["overdue"]),
             "open": step != Step.CLOSED}
 
 
 def _reportable(actor: Actor, today: date) -> list[tuple[str, str]]:
-    """Whom this family member may report about: themselves from 16, and the children
-    they hold custody of according to the BRP (the action asks the policy again)."""
+    """Whom this family member may report about: themselves from 16, the children they
+    hold custody of according to the BRP, and the household they share with such a child
+    (the action asks the policy again). A household's value starts with HOUSEHOLD."""
     me = actor.person
     if me is None:
         return []
     persons: list[tuple[str, str]] = []
     if me.age_on(today) >= YOUTH_REPORTS_FROM:
         persons.append((str(me.pk), _("%(name)s (uzelf)") % {"name": me}))
-    for child in custody_children(me):
-        if child.pk != me.pk and child.date_of_death is None:
-            persons.append((str(child.pk), str(child)))
+    children = [c for c in custody_children(me) if c.pk != me.pk and c.date_of_death is None]
+    persons += [(str(child.pk), str(child)) for child in children]
+    held = {child.pk for child in children}
+    for household in households_of(me):
+        members = household_members(household.pk)
+        if any(m.person_id in held for m in members):
+            names = ", ".join(m.person.given_names for m in members)
+            persons.append((HOUSEHOLD + str(household.pk),
+                            _("Ons hele gezin (%(names)s)") % {"names": names}))
     return persons
 
 
@@ -173,7 +184,7 @@ def family_reports(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     me = actor.person
     found = reports_for_family(actor, me) if me is not None else []
-    rows = [_row(item, today) for item in found]
+    rows = [_row(item) for item in found]
     return render(request, "intake/family/reports.html", {
         "rows": rows, "may_report": bool(_reportable(actor, today)),
         "too_young": me is not None and me.age_on(today) < YOUTH_REPORTS_FROM,
@@ -193,7 +204,10 @@ def family_report_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            report(actor, person_id=data["person"], question=data["question"],
+            chosen = data["person"]
+            about = ({"household_id": chosen.removeprefix(HOUSEHOLD)}
+                     if chosen.startswith(HOUSEHOLD) else {"person_id": chosen})
+            report(actor, **about, question=data["question"],
                    life_domains=data["life_domains"], urgency=data["urgency"],
                    unsafe=data["unsafe"], desired_result=data["desired_result"],
                    consent_to_share=data["consent_to_share"],
