@@ -6,7 +6,7 @@ the rules and ask the access policy, and their refusals land on the field they n
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -114,8 +114,11 @@ class ReportFields(UtrechtForm):
         error_messages={"invalid": _("Vul een e-mailadres in zoals naam@voorbeeld.nl.")},
     )
 
+    ORDER: tuple[str, ...] = ()  # the order of the fields (and of the error summary)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.order_fields(self.ORDER)
         self.fields["life_domains"].choices = life_domain_choices()  # type: ignore[attr-defined]
 
 
@@ -123,10 +126,9 @@ class PublicReportForm(ReportFields):
     """The public form: about whom (as the reporter knows them), where they live, and who
     reports. The front-door team finds the child in the BRP afterwards."""
 
-    field_order: ClassVar[list[str]] = [
-        "given_name", "family_name", "birth_date", "postcode", "house_number", "municipality",
-        "question", "life_domains", "urgency", "unsafe", "desired_result", "reporter_name",
-        "reporter_relation", "contact_phone", "contact_email"]
+    ORDER = ("given_name", "family_name", "birth_date", "postcode", "house_number",
+             "municipality", "question", "life_domains", "urgency", "unsafe", "desired_result",
+             "reporter_name", "reporter_relation", "contact_phone", "contact_email")
 
     given_name = forms.CharField(
         label=_("Voornaam van het kind of de jongere"), max_length=100,
@@ -233,9 +235,8 @@ class FamilyReportForm(ReportFields):
     """A report by the family itself: about whom of those the family member may report
     about (themselves from 16, a child they hold custody of), offered by the page."""
 
-    field_order: ClassVar[list[str]] = [
-        "person", "question", "life_domains", "urgency", "unsafe", "desired_result",
-        "consent_to_share", "contact_phone", "contact_email"]
+    ORDER = ("person", "question", "life_domains", "urgency", "unsafe", "desired_result",
+             "consent_to_share", "contact_phone", "contact_email")
 
     person = forms.CharField(
         label=_("Over wie gaat uw melding?"),
