@@ -98,8 +98,8 @@ class Ground(models.TextChoices):
     # The front door (issue 11).
     FRONT_DOOR = "front_door", _("Voordeur: het team dat zorgmeldingen van de gemeente behandelt")
     INTAKE_INVITATION = "intake_invitation", _(
-        "Uitgenodigd voor het intakegesprek, met toestemming van het gezin")
-    REPORTER = "reporter", _("Melder: alleen de stand van de zorgmelding")
+        "Uitgenodigd voor het intakegesprek (de melding zelf alleen met toestemming)")
+    REPORTER = "reporter", _("Melder: legt de zorgmelding vast en ziet daarna alleen de stand")
     PUBLIC_REPORT = "public_report", _("Zorgmelding via het openbare formulier")
 
     @property
@@ -122,6 +122,8 @@ class Role(models.TextChoices):
     PLATFORM_ADMIN = "platform_admin", _("Platformbeheerder")
     FRONT_DOOR = "front_door", _("Voordeur")
     CITIZEN = "citizen", _("Burger")
+    # Someone on the website without logging in: only the public care-report form.
+    ANONYMOUS = "anonymous", _("Iemand zonder inlog")
 
     @property
     def family(self) -> Promise:
@@ -235,8 +237,8 @@ GROUND_FAMILY = {
     Ground.LEGAL_BASIS: _("Een wettelijke grondslag, zoals een beschermingsmaatregel."),
     Ground.FAMILY: _("Iemand van het gezin (16 jaar of ouder) die het gezinsplan mag zien."),
     Ground.FRONT_DOOR: _("Het team van de gemeente dat zorgmeldingen behandelt (de voordeur)."),
-    Ground.INTAKE_INVITATION: _("Deze organisatie is uitgenodigd voor het gesprek, en het "
-                                "gezin gaf toestemming."),
+    Ground.INTAKE_INVITATION: _("Deze organisatie is uitgenodigd voor het gesprek met het "
+                                "gezin; de melding zelf ziet zij alleen met uw toestemming."),
     Ground.REPORTER: _("Deze medewerker deed de melding en ziet alleen hoe ver het is."),
     Ground.PUBLIC_REPORT: _("Iemand deed een melding via het formulier op de website."),
 }
@@ -260,7 +262,8 @@ GROUND_VIEWER = {
     Ground.LEGAL_BASIS: _("Uw organisatie heeft een wettelijke grondslag voor het gezinsplan."),
     Ground.FAMILY: _("U hoort bij het gezin en bent 16 jaar of ouder."),
     Ground.FRONT_DOOR: _("U werkt in het voordeurteam van deze gemeente."),
-    Ground.INTAKE_INVITATION: _("Uw organisatie is uitgenodigd voor het intakegesprek."),
+    Ground.INTAKE_INVITATION: _("Uw organisatie is uitgenodigd voor het intakegesprek; de "
+                                "melding zelf ziet u alleen met toestemming van het gezin."),
     Ground.REPORTER: _("U deed deze melding; u ziet alleen hoe ver het is."),
     Ground.PUBLIC_REPORT: _("U doet een melding via het openbare formulier."),
 }
@@ -274,6 +277,7 @@ ROLE_FAMILY = {
     Role.PLATFORM_ADMIN: _("een beheerder van het platform"),
     Role.FRONT_DOOR: _("iemand van het voordeurteam van de gemeente"),
     Role.CITIZEN: _("iemand van het gezin zelf"),
+    Role.ANONYMOUS: _("iemand die het meldformulier op de website invulde"),
 }
 
 OUTCOME_FAMILY = {

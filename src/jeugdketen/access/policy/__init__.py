@@ -47,7 +47,20 @@ Grounds in this version:
   Thuis' statutory task) recorded with its reference and end date by the organisation
   that holds it;
 - family: a member of the household from 16 (verified in the BRP) sees and co-owns the
-  family's plan.
+  family's plan;
+- front_door (issue 11, ADR 0010): a professional with the role `front_door` in the
+  municipality's own organisation or one of its neighbourhood teams handles every care
+  report and intake meeting of that municipality, sets its intake capacity and norms, and
+  starts a plan on the intake's decision (`IntakeStart`);
+- intake_invitation: an organisation invited to an intake meeting (invitation not
+  declined or replaced) sees the meeting and answers it; the report itself only with the
+  family's consent of category `intake` (plan null) for every person it is about, or a
+  legal basis (then the ground is legal_basis);
+- reporter: the professional who handed a report in (about a person they have a ground
+  for) sees its status only;
+- public_report: someone on the website without logging in hands a report in, and
+  nothing else (no read afterwards). The family reads (and hands in) their own report on
+  the grounds self, parent and family.
 """
 
 from jeugdketen.core.vocabulary import Action, Data, Ground, Role
@@ -57,6 +70,8 @@ from .base import (
     CARE_ROLES,
     CATEGORY_OF,
     FAMILY_RELATIONS,
+    FRONT_DOOR_KINDS,
+    FRONT_DOOR_ROLE,
     LEGAL_BASIS_HOLDERS,
     MIN_EMERGENCY_REASON,
     PARENT_SEES_UNTIL_AGE,
@@ -66,17 +81,21 @@ from .base import (
     AccessPoint,
     Actor,
     Decision,
+    is_anonymous,
+    public_actor,
 )
 from .facts import DatabaseFacts, Facts, care_grounds, holds_custody, may_hold
 from .rules.common import Rule
 from .table import RULES, decide, has_person_ground, joins_on_ground
-from .target import FamilyConsent, Scope, Target
+from .target import FamilyConsent, IntakeSettingsScope, IntakeStart, Scope, Target
 
 __all__ = [
     "ADMIN_ROLES",
     "CARE_ROLES",
     "CATEGORY_OF",
     "FAMILY_RELATIONS",
+    "FRONT_DOOR_KINDS",
+    "FRONT_DOOR_ROLE",
     "LEGAL_BASIS_HOLDERS",
     "MIN_EMERGENCY_REASON",
     "PARENT_SEES_UNTIL_AGE",
@@ -93,6 +112,8 @@ __all__ = [
     "Facts",
     "FamilyConsent",
     "Ground",
+    "IntakeSettingsScope",
+    "IntakeStart",
     "Role",
     "Rule",
     "Scope",
@@ -101,6 +122,8 @@ __all__ = [
     "decide",
     "has_person_ground",
     "holds_custody",
+    "is_anonymous",
     "joins_on_ground",
     "may_hold",
+    "public_actor",
 ]

@@ -41,6 +41,11 @@ LEGAL_BASIS_HOLDERS = {
     "court_order": {"certified_institution", "veilig_thuis", "youth_care_provider"},
 }
 
+# The front door (issue 11): the role, and the organisations of a municipality whose
+# professionals can hold it (the municipality itself and its neighbourhood teams).
+FRONT_DOOR_ROLE = Role.FRONT_DOOR.value
+FRONT_DOOR_KINDS = ("municipality", "neighbourhood_team")
+
 # Organisations that hold statutory grounds of their own: only the platform administrator
 # sets one up or changes an organisation's kind.
 STATUTORY_KINDS = LEGAL_BASIS_HOLDERS["child_protection"] | LEGAL_BASIS_HOLDERS["veilig_thuis"]
@@ -99,6 +104,19 @@ class Decision:
     @classmethod
     def deny(cls, why: str) -> Decision:
         return cls(False, reason=why)
+
+
+def is_anonymous(actor: Actor) -> bool:
+    """Someone on the website without logging in (the public form): no user, no
+    professional, no person, not the operator, channel `session`."""
+    return (not actor.operator and actor.professional is None and actor.person is None
+            and not getattr(actor.user, "is_authenticated", False)
+            and actor.access_point.channel == "session")
+
+
+def public_actor(ip: str = "", user_agent: str = "") -> Actor:
+    """The actor of an unauthenticated request (the public care-report form and its API)."""
+    return Actor(access_point=AccessPoint(ip=ip, user_agent=user_agent, channel="session"))
 
 
 def first_role(actor: Actor, roles: tuple[str, ...]) -> str:

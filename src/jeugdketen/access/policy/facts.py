@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jeugdketen.core.vocabulary import Ground
@@ -24,6 +25,7 @@ from .base import FAMILY_RELATIONS, LEGAL_BASIS_HOLDERS, Actor
 
 if TYPE_CHECKING:
     from jeugdketen.access.models import Consent
+    from jeugdketen.intake.models import CareReport, Invitation
     from jeugdketen.plans.models import Plan
     from jeugdketen.referral_index.models import Match
     from jeugdketen.registry.models import Household, Person
@@ -91,6 +93,21 @@ class Facts(Protocol):
 
     def may_hold(self, record: Any) -> bool:
         """May this legal basis's organisation hold its kind of legal basis?"""
+
+    def report_invitation(self, report: CareReport) -> Invitation | None:
+        """The actor's organisation's open invitation (invited or accepted; not declined,
+        not replaced) to a meeting about this report, if any."""
+
+    def intake_consent(self, organisation_id: int, person_ids: list[Any]) -> dict[str, Ground]:
+        """Per person: the organisation's consent of category `intake` (given with `plan`
+        null, in force today), or a legal basis in force."""
+
+    def report_municipality(self, report: CareReport | Any) -> str | None:
+        """The municipality of a care report (the report, or its id; None: no such report)."""
+
+    def report_subject_ids(self, report: CareReport) -> list[str]:
+        """Whom a report is about: its person, or every member of its household (none
+        for a public report not yet identified)."""
 
 
 def holds_custody(holder: Person, child: Person) -> bool:
@@ -303,6 +320,47 @@ class DatabaseFacts:
 
     def may_hold(self, record: Any) -> bool:
         return may_hold(record)
+
+    # --- the front door ----------------------------------------------------------------
+
+    def report_invitation(self, report: CareReport) -> Invitation | None:
+        from jeugdketen.intake.models import Invitation
+
+        prof = self.actor.professional
+        if prof is None or report.pk is None:
+            return None
+        return (Invitation.objects.filter(meeting__report_id=report.pk,
+                                          organisation_id=prof.organisation_id,
+                                          status__in=("invited", "accepted"))
+                .order_by("-id").first())
+
+    def intake_consent(self, organisation_id: int, person_ids: list[Any]) -> dict[str, Ground]:
+        return care_grounds(organisation_id, person_ids, "intake", self.today, None)
+
+    def report_municipality(self, report: CareReport | Any) -> str | None:
+        from jeugdketen.intake.models import CareReport
+
+        if hasattr(report, "_meta"):  # the report itself (saved or about to be)
+            code = getattr(report, "municipality_id", None)
+            return str(code) if code else None
+        if report is None or report == "":
+            return None
+        try:
+            found = (CareReport.objects.filter(pk=str(report))
+                     .values_list("municipality_id", flat=True).first())
+        except ValidationError:  # not a report id at all
+            return None
+        return str(found) if found is not None else None
+
+    def report_subject_ids(self, report: CareReport) -> list[str]:
+        from jeugdketen.registry.models import HouseholdMember
+
+        if report.person_id is not None:
+            return [str(report.person_id)]
+        if report.household_id is not None:
+            return [str(p) for p in HouseholdMember.objects.filter(
+                household_id=report.household_id).values_list("person_id", flat=True)]
+        return []
 
 
 __all__ = ["DatabaseFacts", "Facts", "care_grounds", "holds_custody", "may_hold"]

@@ -13,7 +13,16 @@ from jeugdketen.core.vocabulary import Action, Data, Ground
 
 from .base import Actor, Decision
 from .facts import DatabaseFacts, Facts
-from .rules import administration, consent, guide, plans, referral_index, registry, supervision
+from .rules import (
+    administration,
+    consent,
+    guide,
+    intake,
+    plans,
+    referral_index,
+    registry,
+    supervision,
+)
 from .rules.common import Rule, person_ground
 from .target import Target
 
@@ -40,6 +49,7 @@ RULES: dict[Data, Rule] = _join(
     guide.RULES,           # decision-aid sessions
     plans.RULES,           # plan, team, approvals, comments, analyses, evaluations
     consent.RULES,         # consent, legal basis
+    intake.RULES,          # care reports, intake meetings, the front door's settings
 )
 
 

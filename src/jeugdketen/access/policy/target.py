@@ -7,6 +7,11 @@ files it under the field its kind reads (`Target(Data.SIGNAL, record=signal)` se
 `signal`, over a field given with it); a record a kind's rules do not read is not kept.
 A target has no `record` to read back: read the field (`target.signal`).
 
+The front door's targets (`Data.CARE_REPORT`, `Data.INTAKE`) carry the report as
+`report` and whom it is about as `person` (a report about a person) or `household` and
+`members` (a report about a household), as the caller loaded them; a public report that
+is not yet identified has neither.
+
 Pure: no database and no other app's code (model types are named for type checking only;
 a model is recognised by its `_meta.label`).
 """
@@ -24,6 +29,7 @@ from .base import PLAN_DATA
 if TYPE_CHECKING:
     from jeugdketen.access.models import Consent, LegalBasis
     from jeugdketen.guide.models import GuideSession
+    from jeugdketen.intake.models import CareReport
     from jeugdketen.plans.models import Plan
     from jeugdketen.referral_index.models import Match, Signal
     from jeugdketen.registry.models import Household, Person
@@ -58,9 +64,38 @@ class FamilyConsent:
     given_by: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class IntakeStart:
+    """Starting a plan on the front door's intake decision (ADR 0010): the care report it
+    comes from and who of the family gave consent (recorded with the start)."""
+
+    report_id: str
+    given_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IntakeSettingsScope:
+    """What the rule for the front door's settings looks at: the municipality, and for an
+    organisation's intake capacity that organisation (None: the municipality's norms)."""
+
+    municipality_id: str
+    organisation_id: int | None = None
+
+    @classmethod
+    def of(cls, record: IntakeSettingsScope | Mapping[str, Any]) -> IntakeSettingsScope:
+        if isinstance(record, IntakeSettingsScope):
+            return record
+        return cls(municipality_id=str(record.get("municipality_id") or ""),
+                   organisation_id=record.get("organisation_id"))
+
+
 # What callers may pass as `record=`.
 Record: TypeAlias = ("Plan | Match | Signal | Consent | LegalBasis | FamilyConsent | Scope"
-                     " | GuideSession | Mapping[str, Any]")
+                     " | GuideSession | CareReport | IntakeStart | IntakeSettingsScope"
+                     " | Mapping[str, Any]")
+
+# The front door's kinds of data: their rules read `report` (a care report).
+REPORT_DATA = (Data.CARE_REPORT, Data.INTAKE)
 
 SCOPED = (Data.ORGANISATION, Data.PROFESSIONAL, Data.BREAK_GLASS)
 
@@ -88,8 +123,13 @@ def _fields_for(data: Data, record: Any) -> dict[str, Any]:
     if data in PLAN_DATA:
         if _label(record) == "plans.Plan":
             return {"plan": record}
-        if isinstance(record, FamilyConsent) or _label(record) == "referral_index.Match":
+        if (isinstance(record, FamilyConsent | IntakeStart)
+                or _label(record) == "referral_index.Match"):
             return {"start": record}
+    if data in REPORT_DATA and _label(record) == "intake.CareReport":
+        return {"report": record}
+    if data is Data.INTAKE_SETTINGS and isinstance(record, IntakeSettingsScope | Mapping):
+        return {"intake_settings": IntakeSettingsScope.of(record)}
     return {}
 
 
@@ -106,13 +146,17 @@ class Target:
     # Any record, filed under its kind's field below (see the module's docstring).
     record: InitVar[Record | None] = None
     plan: Plan | None = None  # plan data; a consent given for this plan
-    start: Match | FamilyConsent | None = None  # creating a plan: what it starts from
+    start: Match | FamilyConsent | IntakeStart | None = None  # creating a plan: from what
     signal: Signal | None = None
     match: Match | None = None  # a match, an appointment in it
     consent: Consent | None = None
     legal_basis: LegalBasis | None = None
     session: GuideSession | None = None  # a decision-aid session
     scope: Scope | None = None  # organisations, professionals, break-the-glass records
+    # The front door: the care report (of a report, its triage, outcome, meetings and
+    # invitations; for CREATE the report about to be saved); the settings' scope.
+    report: CareReport | None = None
+    intake_settings: IntakeSettingsScope | None = None
 
     def __post_init__(self, record: Record | None) -> None:
         if record is not None:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from jeugdketen.access.policy.base import (
     CARE_ROLES,
+    FRONT_DOOR_KINDS,
+    FRONT_DOOR_ROLE,
     PARENT_SEES_UNTIL_AGE,
     Actor,
     Decision,
@@ -36,6 +38,17 @@ def citizen_ground(actor: Actor, person: Person, facts: Facts) -> Ground | None:
     if person.age_on(facts.today) >= PARENT_SEES_UNTIL_AGE:
         return None
     return Ground.PARENT if facts.holds_custody(actor.person, person) else None
+
+
+def front_door_of(actor: Actor, municipality_id: str | None, facts: Facts) -> bool:
+    """A professional with the role `front_door` in the municipality's own organisation or
+    one of its neighbourhood teams (the front door, issue 11)."""
+    if FRONT_DOOR_ROLE not in actor.roles or actor.professional is None or not municipality_id:
+        return False
+    if facts.actor_organisation_kind() not in FRONT_DOOR_KINDS:
+        return False
+    own = facts.actor_municipality()
+    return own is not None and own == municipality_id
 
 
 def supervises(actor: Actor, person: Person | None, facts: Facts) -> bool:

@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING, Any
 from jeugdketen.access.policy.base import (
     CARE_ROLES,
     CATEGORY_OF,
+    FRONT_DOOR_ROLE,
     PARENT_SEES_UNTIL_AGE,
     Actor,
     Decision,
     first_role,
 )
-from jeugdketen.access.policy.target import FamilyConsent, Target
+from jeugdketen.access.policy.target import FamilyConsent, IntakeStart, Target
 from jeugdketen.core.vocabulary import Action, Data, Ground
 
-from .common import Rule, citizen_ground, ground_for_all
+from .common import Rule, citizen_ground, front_door_of, ground_for_all
 
 if TYPE_CHECKING:
     from jeugdketen.access.policy.facts import Facts
@@ -46,12 +47,19 @@ def family_member(actor: Actor, target: Target, facts: Facts) -> bool:
 
 
 def start(actor: Actor, action: Action, target: Target, facts: Facts) -> Decision:
-    """Starting a trajectory needs the agreed coordinator of a match about a member, or the
-    family's consent recorded with the start (later: an intake decision of the front door).
-    Merely having entered the family is not enough."""
+    """Starting a trajectory needs the agreed coordinator of a match about a member, the
+    family's consent recorded with the start, or the intake decision of the front door (of
+    the report's municipality, with the family's consent recorded with it). Merely having
+    entered the family is not enough."""
     care_role = first_role(actor, CARE_ROLES)
     prof = actor.professional
     begin = target.start
+    if isinstance(begin, IntakeStart):
+        if (begin.given_by and target.members
+                and front_door_of(actor, facts.report_municipality(begin.report_id), facts)):
+            return Decision(True, Ground.FRONT_DOOR, FRONT_DOOR_ROLE)
+        return Decision.deny("a plan from an intake is started by the front door of the "
+                             "report's municipality, with the family's consent")
     if isinstance(begin, FamilyConsent):
         if (care_role and begin.given_by and target.members
                 and all(facts.registered(m) for m in target.members)):
@@ -68,8 +76,8 @@ def start(actor: Actor, action: Action, target: Target, facts: Facts) -> Decisio
                 and facts.signalled_member(begin, target.members)):
             return Decision(True, Ground.MATCH, care_role)
         return Decision.deny("a plan is started from a match by its agreed coordinator")
-    return Decision.deny("a plan starts from a match's agreed coordinator or with the "
-                         "family's consent")
+    return Decision.deny("a plan starts from a match's agreed coordinator, with the "
+                         "family's consent or from the front door's intake")
 
 
 def plan_data(actor: Actor, action: Action, target: Target, facts: Facts) -> Decision:
