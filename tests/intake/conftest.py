@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import pytest
@@ -59,8 +60,9 @@ class FrontDoor:
     def teacher_actor(self) -> Actor:
         return f.professional_actor(self.teacher)
 
-    @property
+    @cached_property
     def parent_actor(self) -> Actor:
+        """The parent, logged in for their own person (one account)."""
         return f.citizen_actor(self.parent)
 
     def actor_of(self, professional: Professional) -> Actor:

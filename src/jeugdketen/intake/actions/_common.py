@@ -5,7 +5,6 @@ intake.actions."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -23,18 +22,13 @@ from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import Refusal
 from jeugdketen.intake import norms
-from jeugdketen.intake.models import CareReport, Step, Urgency
+from jeugdketen.intake.models import CareReport, Step, Urgency, new_reference
 from jeugdketen.intake.selectors import household_of, members_of, report_target
-from jeugdketen.registry.models import Household, Person
+from jeugdketen.registry.models import Household, Person, Professional
 
 __all__ = ["household_of", "members_of", "report_target"]
 
 MAX_TEXT = 5000
-# No letters or digits that look alike (0/O, 1/I/L): read aloud over the phone.
-REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-REFERENCE_PREFIX = "ZM"
-# The steps after which nothing is due any more.
-ENDED = (Step.HELP_STARTED, Step.CLOSED)
 
 
 # --- the policy's target and the report's subjects -------------------------------------
@@ -48,6 +42,14 @@ def report_for(actor: Actor, report_id: Any, action: Action, data: Data = Data.C
     if lock:
         qs = qs.select_for_update(of=("self",))
     return audit.get_or_deny(actor, action, data, qs, report_id, "care report")
+
+
+def professional_of(actor: Actor) -> Professional:
+    """The professional behind an actor the policy let act as the front door (or as an
+    invited organisation)."""
+    if actor.professional is None:
+        raise TypeError("only a professional does this")
+    return actor.professional
 
 
 def neighbourhood_of(person: Person | None, household: Household | None) -> str:
@@ -87,7 +89,7 @@ def move(report: CareReport, step: str, now: datetime) -> list[str]:
     today = timezone.localdate(now)
     report.step = step
     report.step_since = today
-    if step in ENDED:
+    if not norms.has_norm(step):  # help started, closed: nothing is due any more
         report.step_due_on, report.step_overdue3_on = None, None
     else:
         report.step_due_on, report.step_overdue3_on = norms.due_dates(
@@ -95,14 +97,11 @@ def move(report: CareReport, step: str, now: datetime) -> list[str]:
     return ["step", "step_since", "step_due_on", "step_overdue3_on"]
 
 
-def new_reference() -> str:
-    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(8))
-
-
 def save_new(report: CareReport) -> CareReport:
     """Insert a new report with a fresh reference (another on the rare clash)."""
     for attempt in range(5):
-        report.reference = new_reference()
+        if attempt:
+            report.reference = new_reference()
         try:
             with transaction.atomic():
                 report.save(force_insert=True)
@@ -194,7 +193,7 @@ def ids(value: Any, field_name: str, *, required: bool = True) -> list[str]:
     return out
 
 
-def int_ids(values: Iterable[str], field_name: str) -> list[int]:
+def int_ids(values: Iterable[Any], field_name: str) -> list[int]:
     out = []
     for v in values:
         try:

@@ -94,7 +94,7 @@ def plan_intake(actor: Actor, report_id: Any, *, organisation_ids: Sequence[Any]
             status=409, field="report_id")
     meeting = IntakeMeeting.objects.create(
         report=report, joint=joint, starts_at=starts_at, ends_at=ends_at, location=location,
-        planned_by=actor.professional, planned_at=now)
+        planned_by=c.professional_of(actor), planned_at=now)
     Invitation.objects.bulk_create([
         Invitation(meeting=meeting, organisation=o, status=InvitationStatus.INVITED)
         for o in organisations])
@@ -237,7 +237,9 @@ def hold_intake(actor: Actor, meeting_id: Any, *, participant_ids: Sequence[Any]
         "Kies een besluit: gezinsplan, advies of verwijzing."))
     participants = _professionals(participant_ids, "participant_ids")
     household = c.household_of(report)
-    members = c.members_of(household) or ((report.person,) if report.person_id else ())
+    members: tuple[Person, ...] = c.members_of(household)
+    if not members and report.person is not None:
+        members = (report.person,)
     present = c.ids(family_present_ids, "family_present_ids", required=False)
     if not set(present) <= {str(m.pk) for m in members}:
         raise Refusal("not_in_family", _("Kies leden van dit gezin."),
@@ -275,7 +277,7 @@ def hold_intake(actor: Actor, meeting_id: Any, *, participant_ids: Sequence[Any]
         meeting=meeting, question_understood=understood, decision=decision,
         coordinator=coordinator,
         main_organisation=main or (coordinator.organisation if coordinator else None),
-        referral_result=referral, recorded_by=actor.professional, recorded_at=now)
+        referral_result=referral, recorded_by=c.professional_of(actor), recorded_at=now)
     outcome.participants.set(participants)
     outcome.family_present.set([m for m in members if str(m.pk) in present])
     for row in goal_rows:

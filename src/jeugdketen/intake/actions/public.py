@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Target
 from jeugdketen.chainlog.actions import moment
-from jeugdketen.core.errors import Refusal
+from jeugdketen.core.errors import Refusal, field_error
 from jeugdketen.intake.actions import _common as c
 from jeugdketen.intake.actions.reports import received
 from jeugdketen.intake.models import CareReport, ReporterKind
@@ -29,18 +29,18 @@ def _address(postcode: Any, house_number: Any, municipality: Municipality
     neighbourhood they lie in when the postcode table knows it within this municipality."""
     code = c.text(postcode, "postcode", required=False, limit=7)
     number = c.text(str(house_number) if isinstance(house_number, int) else house_number,
-                    "house_number", required=False, limit=12)
+                    "house_number", required=False, limit=10)
     if code:
         try:
             code = normalise_postcode(code)
-        except ValidationError:
-            raise Refusal("postcode", _("Een postcode als 1234 AB."), field="postcode") from None
+        except ValidationError as exc:
+            raise Refusal.invalid([field_error("postcode", exc)]) from None
     parsed: int | None = None
     if number:
-        parsed = split_house_number(number)[0]
-        if parsed is None:
-            raise Refusal("house_number", _("Een huisnummer, zoals 12 of 12a."),
-                          field="house_number")
+        try:
+            parsed = split_house_number(number)[0]
+        except ValidationError as exc:
+            raise Refusal.invalid([field_error("house_number", exc)]) from None
     hood = ""
     if code and parsed is not None:
         hood = (PostcodeAddress.objects.filter(

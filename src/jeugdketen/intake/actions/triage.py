@@ -89,7 +89,7 @@ def triage(actor: Actor, report_id: Any, *, decision: str, urgency: str | None =
         with transaction.atomic():
             done = Triage.objects.create(
                 report=report, decision=decision, urgency_before=before, urgency_after=after,
-                by=actor.professional, at=now,
+                by=c.professional_of(actor), at=now,
                 working_days=working_days_between(received_on, timezone.localdate(now)))
     except IntegrityError:  # a colleague triaged it at this very moment
         raise already_triaged() from None
@@ -104,7 +104,7 @@ def triage(actor: Actor, report_id: Any, *, decision: str, urgency: str | None =
         closed(report, actor, now, CloseReason.VEILIG_THUIS)
     elif decision == TriageDecision.NEIGHBOURHOOD_TEAM:
         if not Professional.objects.filter(
-                pk=c.int_ids([coordinator_id or -1], "coordinator_id")[0],
+                pk=c.int_ids([coordinator_id], "coordinator_id")[0],
                 organisation__kind=OrganisationKind.NEIGHBOURHOOD_TEAM).exists():
             raise Refusal("coordinator_not_in_team", _(
                 "De regisseur komt van het wijkteam."), field="coordinator_id")
