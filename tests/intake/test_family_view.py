@@ -108,7 +108,8 @@ def test_a_custody_holder_sees_the_report_about_her_child_in_plain_language(home
 def test_the_family_sees_only_its_own_reports(home, reports):
     shown = re.compile(r"Melding van ")
     mother = text_of(login(home["mother"]).get(LIST))
-    assert len(shown.findall(mother)) == 3  # her three children, not the stranger
+    # Her children under 16 (Sam, 17, decides himself), not the stranger's.
+    assert len(shown.findall(mother)) == 2
     older = text_of(login(home["older"]).get(LIST))
     assert len(shown.findall(older)) == 1  # Sam (17): his own report only
 
@@ -127,7 +128,8 @@ def test_a_custody_holder_reports_about_her_child(home):
     form = client.get(NEW)
     assert form.status_code == 200
     body = form.content.decode()
-    assert str(home["child"].pk) in body and str(home["older"].pk) in body
+    assert str(home["child"].pk) in body and str(home["youth"].pk) in body
+    assert str(home["older"].pk) not in body  # from 16 a youth reports himself
     assert str(home["lodger"].pk) not in body and str(home["stranger"].pk) not in body
     response = client.post(NEW, {
         "person": str(home["child"].pk), "question": "Noor eet slecht sinds de verhuizing.",

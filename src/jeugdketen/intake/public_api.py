@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from jeugdketen.access.lockout import client_address
-from jeugdketen.access.policy import AccessPoint, Actor
+from jeugdketen.access.policy import public_actor
 from jeugdketen.core.errors import Refusal, problem_details
 from jeugdketen.intake import throttle
 from jeugdketen.intake.actions.public import report_public
@@ -78,9 +78,7 @@ def create_public_report(request: HttpRequest, payload: PublicReportIn) -> Any:
     taken = throttle.take(address)
     if not taken.allowed:
         return too_many(request, taken)
-    actor = Actor(access_point=AccessPoint(
-        ip=address, user_agent=(request.META.get("HTTP_USER_AGENT", "") or "")[:300],
-        channel="api"))
+    actor = public_actor(address, (request.META.get("HTTP_USER_AGENT", "") or "")[:300])
     try:
         made = report_public(actor, **payload.dict())
     except BaseException:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jeugdketen.access.lockout import client_address
-from jeugdketen.access.policy import Actor
+from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Actor, public_actor
 from jeugdketen.core.errors import Refusal
 from jeugdketen.intake import throttle
 from jeugdketen.intake.actions.public import report_public
@@ -44,7 +44,8 @@ from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import access_point, actor_for, page, refusal_to_form
 
 SESSION_KEY = "jk_public_report"  # the confirmation of the report just made, shown once
-YOUTH_REPORTS_FROM = 16  # a youth from 16 reports about themselves (ADR 0010, the policy)
+# A youth from 16 reports about themselves; below it a custody holder does (the policy).
+YOUTH_REPORTS_FROM = PARENT_SEES_UNTIL_AGE
 
 # --- the public form -----------------------------------------------------------------------
 
@@ -52,7 +53,8 @@ YOUTH_REPORTS_FROM = 16  # a youth from 16 reports about themselves (ADR 0010, t
 def anonymous_actor(request: HttpRequest) -> Actor:
     """Who reports on the public form: nobody known, only the access point (also when
     someone happens to be logged in: the public form is the public's)."""
-    return Actor(access_point=access_point(request))
+    point = access_point(request)
+    return public_actor(point.ip, point.user_agent)
 
 
 def too_many(request: HttpRequest, verdict: throttle.Verdict) -> HttpResponse:
@@ -157,8 +159,9 @@ def _row(found: Any) -> dict[str, Any]:
 
 
 def _reportable(actor: Actor, today: date) -> list[tuple[str, str]]:
-    """Whom this family member may report about: themselves from 16, the children they
-    hold custody of according to the BRP, and the household they share with such a child
+    """Whom this family member may report about: themselves from 16, the children under 16
+    they hold custody of according to the BRP (from 16 a youth reports themselves), and
+    the household they share with such a child
     (the action asks the policy again). A household's value starts with HOUSEHOLD."""
     me = actor.person
     if me is None:
@@ -166,7 +169,8 @@ def _reportable(actor: Actor, today: date) -> list[tuple[str, str]]:
     persons: list[tuple[str, str]] = []
     if me.age_on(today) >= YOUTH_REPORTS_FROM:
         persons.append((str(me.pk), _("%(name)s (uzelf)") % {"name": me}))
-    children = [c for c in custody_children(me) if c.pk != me.pk and c.date_of_death is None]
+    children = [c for c in custody_children(me) if c.pk != me.pk and c.date_of_death is None
+                and c.age_on(today) < YOUTH_REPORTS_FROM]
     persons += [(str(child.pk), str(child)) for child in children]
     held = {child.pk for child in children}
     for household in households_of(me):
