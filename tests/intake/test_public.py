@@ -252,3 +252,102 @@ def test_nothing_can_be_read_back_through_the_public_api(world):
     reference = post_api(client, api_body()).json()["reference"]
     assert client.get(API).status_code == 405
     assert client.get(f"{API}/{reference}").status_code == 404
+
+
+# --- the ways in: links to the professionals' report form ----------------------------------
+
+
+def _stand_in_report_form(request, **kwargs):  # pragma: no cover - only its URL is used
+    from django.http import HttpResponse
+
+    return HttpResponse("report form")
+
+
+@pytest.fixture
+def report_form_url(settings):
+    """The URL of the professionals' report form (intake:report_new, built in its own work
+    package). Where that form is not in the URLs yet, a stand-in takes its name, so the
+    links to it can be tested all the same."""
+    from django.urls import NoReverseMatch, include, path
+
+    try:
+        return reverse("intake:report_new")
+    except NoReverseMatch:
+        import types
+
+        stand_in = types.ModuleType("report_form_stand_in")
+        stand_in.urlpatterns = [  # type: ignore[attr-defined]
+            path("zorgmeldingen/nieuw/", include(
+                ([path("", _stand_in_report_form, name="report_new")], "intake"))),
+            path("", include("jeugdketen.config.urls")),
+        ]
+        settings.ROOT_URLCONF = stand_in
+        return reverse("intake:report_new")
+
+
+def professional_client(professional) -> Client:
+    client = Client(HTTP_USER_AGENT="pytest-links")
+    client.force_login(professional.user)
+    client.cookies["django_language"] = "nl"
+    return client
+
+
+@pytest.fixture
+def plain_pages(settings):
+    settings.REQUIRE_2FA = False
+    settings.DEMO = False
+
+
+def test_a_persons_page_links_to_the_report_form_with_the_person(
+        world, plain_pages, report_form_url, professional):
+    from tests import factories as f
+
+    child = f.PersonFactory(birth_date=f.birth_date_for_age(9))
+    f.RegistrationFactory(person=child, professional=professional)
+    page = professional_client(professional).get(reverse("person", args=[child.pk]))
+    assert page.status_code == 200
+    assert f'href="{report_form_url}?persoon={child.pk}"' in page.content.decode()
+
+
+def test_the_decision_aids_organise_help_result_links_to_the_report_form(
+        world, plain_pages, report_form_url, professional):
+    from jeugdketen.guide import actions as guide_actions
+    from tests import factories as f
+
+    child = f.PersonFactory(birth_date=f.birth_date_for_age(9))
+    f.RegistrationFactory(person=child, professional=professional)
+    actor = f.professional_actor(professional)
+    answers = {"steps": ["map_signals", "consult", "talk_client"], "suspicion": "yes",
+               "unsafe": "no", "help_possible": "yes", "help_accepted": "yes",
+               "lasting_safety": "yes"}  # the meldcode's answer: organise help
+    done = guide_actions.complete_session(actor, "meldcode", answers, child.pk)
+    assert guide_actions.advice_for(done.session)["next"] == "organise_help"
+    page = professional_client(professional).get(
+        reverse("guide_session", args=[done.session.pk]))
+    assert page.status_code == 200
+    assert f'href="{report_form_url}?persoon={child.pk}"' in page.content.decode()
+
+
+def test_a_coordinated_matchs_page_links_to_the_report_form_with_the_youth(
+        world, plain_pages, report_form_url):
+    from jeugdketen.referral_index import actions as index_actions
+    from jeugdketen.registry.models import Registration
+    from tests import factories as f
+
+    kid = f.PersonFactory(birth_date=f.birth_date_for_age(10))
+    school_org = f.OrganisationFactory(kind="school", may_signal=True, may_coordinate=False)
+    team_org = f.OrganisationFactory(may_signal=True, may_coordinate=True)
+    school = f.ProfessionalFactory(organisation=school_org, roles=["professional"])
+    team = f.ProfessionalFactory(organisation=team_org, roles=["professional"])
+    for prof in (school, team):
+        Registration.objects.create(person=kid, professional=prof, organisation=prof.organisation)
+    index_actions.register_signal(f.professional_actor(school), kid.pk)
+    match = index_actions.register_signal(f.professional_actor(team), kid.pk).matches[0]
+    link = f'href="{report_form_url}?persoon={kid.pk}"'
+    assert link not in professional_client(team).get(reverse("my_matches")).content.decode()
+    index_actions.propose_coordinator(f.professional_actor(team), match.pk, team.pk)
+    index_actions.accept_coordinator(f.professional_actor(school), match.pk,
+                                     signals_aligned=True)
+    page = professional_client(team).get(reverse("my_matches"))
+    assert page.status_code == 200
+    assert link in page.content.decode()
