@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.intake.models import CareReport, ReporterKind
 
 pytestmark = pytest.mark.django_db
@@ -103,8 +104,12 @@ def test_a_report_is_received_and_confirmed_with_reference_and_triage_date(world
     assert report.reference in text
     assert "Wat gebeurt er nu?" in text
     assert "uiterlijk op" in text or "vandaag nog" in text
-    # The confirmation repeats no content of the report.
+    # The confirmation repeats no content of the report, and reads nothing back: the
+    # access log holds the report's creation only.
     assert "Noor" not in text and "ontbijt" not in text and "0612345678" not in text
+    logged = list(AccessLogRecord.objects.filter(data="care_report")
+                  .values_list("action", "outcome"))
+    assert logged == [("create", "allowed")]
 
 
 def test_the_municipality_follows_from_a_known_postcode(world):
@@ -351,3 +356,9 @@ def test_a_coordinated_matchs_page_links_to_the_report_form_with_the_youth(
     page = professional_client(team).get(reverse("my_matches"))
     assert page.status_code == 200
     assert link in page.content.decode()
+
+
+def test_other_methods_are_refused(world):
+    client = visitor()
+    assert client.put(FORM).status_code == 405
+    assert client.post(RECEIVED).status_code == 405

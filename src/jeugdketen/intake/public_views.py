@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
 from jeugdketen.access.lockout import client_address
 from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Actor, public_actor
@@ -68,6 +69,7 @@ def too_many(request: HttpRequest, verdict: throttle.Verdict) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
     address = client_address(request)
     verdict = throttle.check(address)
@@ -106,6 +108,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/public/form.html", {"form": form})
 
 
+@require_GET
 def received(request: HttpRequest) -> HttpResponse:
     """The confirmation, once, from this browser's session: the reference, what happens
     next and the triage date. Without a report just made here: back to the form."""
