@@ -362,3 +362,14 @@ def test_other_methods_are_refused(world):
     client = visitor()
     assert client.put(FORM).status_code == 405
     assert client.post(RECEIVED).status_code == 405
+
+
+@pytest.mark.xfail(strict=True, reason="the English catalogue gets these strings when the lead "
+                   "merges /work/notes/en-fd-public.json; then drop this mark")
+def test_the_form_and_the_confirmation_speak_english(world):
+    client = visitor()
+    client.cookies["django_language"] = "en"
+    text = text_of(client.get(FORM))
+    assert "Report worries about a child" in text and "Send report" in text
+    client.post(FORM, form_data())
+    assert "What happens now?" in text_of(client.get(RECEIVED))
