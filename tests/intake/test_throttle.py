@@ -90,3 +90,19 @@ def test_the_cache_holds_no_address():
     key = throttle._key("192.0.2.77", throttle.HOUR, DAY_START)
     assert cache.get(key) == 1
     assert "192.0.2.77" not in key
+
+
+def test_the_cache_alias_comes_from_the_settings(settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "throttle-test-default"},
+        "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                   "LOCATION": "throttle-test-shared"},
+    }
+    settings.INTAKE_THROTTLE_CACHE = "shared"
+    throttle.take("192.0.2.88", now=DAY_START)
+    key = throttle._key("192.0.2.88", throttle.HOUR, DAY_START)
+    assert caches["shared"].get(key) == 1
+    assert caches["default"].get(key) is None

@@ -10,9 +10,10 @@ report (bad input, a refusal) gives its place back (`give_back`). A refused atte
 counts for nothing.
 
 The limits come from the settings `INTAKE_PUBLIC_REPORTS_PER_HOUR` and
-`INTAKE_PUBLIC_REPORTS_PER_DAY`, with the defaults of this module. The cache key holds a
-hash of the address, not the address. With more than one worker process, the counts are
-shared only if the cache is (CACHES: a shared cache such as the database or Redis).
+`INTAKE_PUBLIC_REPORTS_PER_DAY`, with the defaults of this module; the cache is the alias
+`INTAKE_THROTTLE_CACHE` names (default "default"). The cache key holds a hash of the
+address, not the address. With more than one worker process the counts are shared only
+if that cache is (a database or Redis cache, not the per-process memory cache).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 
 PER_HOUR = 5
 PER_DAY = 20
@@ -36,6 +37,10 @@ class Verdict:
     allowed: bool
     retry_after: int = 0  # seconds until a report is possible again (when not allowed)
     at: float = 0.0  # the moment counted (to give the place back in the same windows)
+
+
+def _cache() -> BaseCache:
+    return caches[str(getattr(settings, "INTAKE_THROTTLE_CACHE", "default"))]
 
 
 def limits() -> tuple[tuple[int, int], ...]:
@@ -56,6 +61,7 @@ def _left(window: int, now: float) -> int:
 
 def _count(key: str, window: int, now: float) -> int:
     """Count one in the window; the new count."""
+    cache = _cache()
     cache.add(key, 0, timeout=_left(window, now) + 1)
     try:
         return int(cache.incr(key))
@@ -66,14 +72,14 @@ def _count(key: str, window: int, now: float) -> int:
 
 def _uncount(key: str) -> None:
     with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
-        cache.decr(key)
+        _cache().decr(key)
 
 
 def check(address: str, *, now: float | None = None) -> Verdict:
     """May this address make another report now? Counts nothing (for showing the form)."""
     now = time.time() if now is None else now
     for window, limit in limits():
-        if int(cache.get(_key(address, window, now), 0)) >= limit:
+        if int(_cache().get(_key(address, window, now), 0)) >= limit:
             return Verdict(False, _left(window, now), now)
     return Verdict(True, 0, now)
 
