@@ -190,6 +190,31 @@ def test_the_page_and_the_api_share_the_count_per_address(world):
     assert post_api(client, api_body()).status_code == 429
 
 
+def test_behind_the_proxy_the_forwarded_address_counts_and_cannot_be_chosen(
+        world, monkeypatch):
+    monkeypatch.setenv("JEUGDKETEN_CLIENT_IP_HEADER", "X-Forwarded-For")
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    proxy = Client(REMOTE_ADDR="127.0.0.1")
+    for _ in range(5):
+        response = proxy.post(API, data=json.dumps(api_body()),
+                              content_type="application/json",
+                              HTTP_X_FORWARDED_FOR="198.51.100.7")
+        assert response.status_code == 201
+    blocked = proxy.post(API, data=json.dumps(api_body()), content_type="application/json",
+                         HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert blocked.status_code == 429
+    other = proxy.post(API, data=json.dumps(api_body()), content_type="application/json",
+                       HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert other.status_code == 201
+    # A client that is not the proxy cannot pick a fresh address with the header.
+    direct = Client(REMOTE_ADDR="192.0.2.70")
+    for n in range(5):
+        assert direct.post(API, data=json.dumps(api_body()), content_type="application/json",
+                           HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code == 201
+    assert direct.post(API, data=json.dumps(api_body()), content_type="application/json",
+                       HTTP_X_FORWARDED_FOR="203.0.113.99").status_code == 429
+
+
 def test_the_confirmation_shows_only_this_browsers_report_once(world):
     first, second = visitor("192.0.2.50"), visitor("192.0.2.51")
     first.post(FORM, form_data(given_name="Eerste"))
