@@ -100,6 +100,7 @@ def test_a_custody_holder_sees_the_report_about_her_child_in_plain_language(home
     assert f"Uiterlijk {due}" in text
     received = formats.date_format(child_report.received_at, "DATE_FORMAT")
     assert f"Melding van {received}" in text
+    assert "Over wie? Noor Bakker" in text and "Over wie? Daan Bakker" in text
     # Status only: no content of the report, and nothing of the other family.
     assert "ziek" not in text and "ander gezin" not in text.lower()
     assert "Vreemd" not in text

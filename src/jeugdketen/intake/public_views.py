@@ -155,7 +155,9 @@ def _row(found: Any) -> dict[str, Any]:
     status = status_of(found)
     step = status["step"]
     where, then = STEP_WORDS.get(step, ("", ""))
-    return {"where": where, "then": then, "step": step,
+    about = (str(found.person) if found.person_id is not None
+             else _("uw gezin") if found.household_id is not None else "")
+    return {"where": where, "then": then, "step": step, "about": about,
             "received_at": status["received_at"], "next_step_by": status["next_step_by"],
             "late": bool(status["overdue"]),
             "open": step != Step.CLOSED}
