@@ -360,6 +360,7 @@ report/invited-consent-some-members         | -                | -              
 report/not-invited-intake-consent           | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
 report/reporter                             | CR=reporter      | CR=reporter      | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
 report/reporter-not-registered              | R=reporter       | R=reporter       | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/reporter-invited-no-consent          | CR=reporter      | CR=reporter      | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
 report/colleague-of-reporter                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
 report/custody-holder-child-8               | -                | -                | -        | -       | -         | -         | CR=parent | -    | -    | -         | UD=ret
 report/youth-16-today                       | -                | -                | -        | -       | -         | -         | CR=self   | -    | -    | -         | UD=ret
@@ -1282,6 +1283,8 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "report/not-invited-intake-consent": R(CR, "invited", grants=("intake",)),
     "report/reporter": R(CR, "reporter", registered=True),
     "report/reporter-not-registered": R(CR, "reporter"),
+    "report/reporter-invited-no-consent": R(CR, "reporter", registered=True,
+                                            invitation="invited"),
     "report/colleague-of-reporter": R(CR, "reporter-colleague", registered=True),
     "report/custody-holder-child-8": R(CR, "family:parent"),
     "report/youth-16-today": R(CR, "family:child", age=(16, 0)),
