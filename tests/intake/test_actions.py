@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from jeugdketen.access.audit import AccessDenied
-from jeugdketen.access.policy import Actor
+from jeugdketen.access.policy import Actor, public_actor
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.core.errors import Refusal
 from jeugdketen.core.workdays import add_working_days
@@ -38,7 +38,8 @@ NEEDS_FRONT_DOOR_CONSENT = pytest.mark.xfail(
 
 
 def anonymous() -> Actor:
-    return Actor(user=None, access_point=f.session_point())
+    """The visitor of the public form (no login)."""
+    return public_actor(ip="192.0.2.10", user_agent="pytest")
 
 
 def events(report: CareReport) -> list[ChainEvent]:
@@ -438,6 +439,11 @@ def test_a_declined_discipline_is_replaced(door):
                                     by_organisation_id=door.youth_care.pk)
     assert (refused.value.rule, refused.value.field) == ("already_invited",
                                                          "by_organisation_id")
+    # An invited organisation answers for itself; replacing is the front door's.
+    with pytest.raises(Refusal) as refused:
+        meetings.replace_invitation(door.actor_of(door.youth_worker), meeting.pk,
+                                    door.mental_health.pk, by_organisation_id=other.pk)
+    assert (refused.value.rule, refused.value.status) == ("front_door_only", 403)
     new = meetings.replace_invitation(door.actor, meeting.pk, door.mental_health.pk,
                                       by_organisation_id=other.pk)
     assert (new.organisation, new.status) == (other, "invited")
