@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -398,3 +399,19 @@ def test_the_form_and_the_confirmation_speak_english(world):
     assert "Report worries about a child" in text and "Send report" in text
     client.post(FORM, form_data())
     assert "What happens now?" in text_of(client.get(RECEIVED))
+
+
+def test_a_denied_report_is_the_403_page_and_does_not_count(world, monkeypatch):
+    """Should the policy ever refuse the public form's actor (here: one that does not come
+    through the website), the visitor gets the 403 page, and the attempt costs no place."""
+    from jeugdketen.access.policy import AccessPoint, Actor
+    from jeugdketen.intake import public_views, throttle
+
+    monkeypatch.setattr(public_views, "public_actor", lambda ip, agent: Actor(
+        access_point=AccessPoint(ip=ip, user_agent=agent, channel="api-token")))
+    client = visitor("192.0.2.80")
+    response = client.post(FORM, form_data())
+    assert response.status_code == 403
+    assert not CareReport.objects.exists()
+    key = throttle._key("192.0.2.80", throttle.HOUR, time.time())
+    assert cache.get(key) in (0, None)  # the place was given back (None: a new hour began)

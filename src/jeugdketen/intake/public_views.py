@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.lockout import client_address
 from jeugdketen.access.policy import PARENT_SEES_UNTIL_AGE, Actor, public_actor
 from jeugdketen.core.errors import Refusal
@@ -42,7 +43,13 @@ from jeugdketen.intake.public_forms import (
 from jeugdketen.intake.selectors import reports_for_family, status_of
 from jeugdketen.registry.selectors import custody_children, household_members, households_of
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.pages import access_point, actor_for, page, refusal_to_form
+from jeugdketen.ui.pages import (
+    access_point,
+    actor_for,
+    forbidden_response,
+    page,
+    refusal_to_form,
+)
 
 SESSION_KEY = "jk_public_report"  # the confirmation of the report just made, shown once
 # A youth from 16 reports about themselves; below it a custody holder does (the policy).
@@ -95,6 +102,9 @@ def report_form(request: HttpRequest) -> HttpResponse:
         except Refusal as exc:
             throttle.give_back(address, taken)
             refusal_to_form(form, exc, FIELD_OF_REFUSAL)
+        except AccessDenied:
+            throttle.give_back(address, taken)
+            return forbidden_response(request, logged=True)
         except BaseException:
             throttle.give_back(address, taken)
             raise
