@@ -21,10 +21,14 @@ from jeugdketen.intake.actions import triage as triaging
 from jeugdketen.intake.models import CareReport
 from jeugdketen.intake.queue import expected_week, monday_of, queue
 from tests import factories as f
+from tests import pages
 from tests.intake.conftest import report_input
-from tests.pages import client_for, page_settings, visible_text  # noqa: F401 - fixtures
+from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
+
+# The page tests' fixtures (tests/pages.py).
+client_for, page_settings = pages.client_for, pages.page_settings
 
 
 @pytest.fixture(autouse=True)
@@ -195,7 +199,7 @@ def test_filters_by_step_urgency_and_overdue(door):
     ({"step": "closed"}, "step"), ({"step": "nope"}, "step"),
     ({"urgency": "soon"}, "urgency"), ({"overdue": "2x"}, "overdue"),
     ({"order": "question"}, "order"), ({"order": "received_at; drop table x"}, "order"),
-    ({"page": 0}, "page"),
+    ({"page": 0}, "page"), ({"page": 100_001}, "page"),
 ])
 def test_bad_filters_are_refused_naming_the_field(door, kw, field):
     with pytest.raises(Refusal) as refused:
@@ -328,6 +332,7 @@ def test_the_api_lists_the_queue_for_the_front_door(door, api_client_for):
 @pytest.mark.parametrize(("query", "field"), [
     ("step=closed", "step"), ("urgency=x", "urgency"), ("overdue=yes", "overdue"),
     ("order=question", "order"), ("page=0", "page"), ("page=x", "page"),
+    ("page=99999999999999999999", "page"),
 ])
 def test_the_api_refuses_bad_filters_naming_the_field(door, api_client_for, query, field):
     answer = api_client_for(door.front_door).get(f"/queue?{query}")

@@ -21,10 +21,14 @@ from jeugdketen.intake.actions.settings import clear_norm, set_capacity, set_nor
 from jeugdketen.intake.models import IntakeCapacity, Norm
 from jeugdketen.intake.queue import monday_of
 from tests import factories as f
+from tests import pages
 from tests.intake.conftest import report_input
-from tests.pages import client_for, page_settings, visible_text  # noqa: F401 - fixtures
+from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
+
+# The page tests' fixtures (tests/pages.py).
+client_for, page_settings = pages.client_for, pages.page_settings
 
 
 def monday():

@@ -47,6 +47,7 @@ from jeugdketen.intake.models import (
 from jeugdketen.registry.models import Neighbourhood, Organisation, Person
 
 PER_PAGE = 50
+MAX_PAGE = 100_000  # far beyond any queue; larger numbers would overflow the SQL offset
 # How far ahead the capacity is looked at for the expected intake date.
 CAPACITY_WEEKS = 26
 # Overdue filter values: past the norm (three times over included), past three times the
@@ -134,8 +135,9 @@ def _check(step: str | None, urgency: str | None, overdue: str | None, order: st
         raise Refusal("choice", _("Kies 1x, 3x of no."), field="overdue")
     if order.removeprefix("-") not in ORDERS:
         raise Refusal("choice", _("Sorteer op een kolom van de wachtrij."), field="order")
-    if not isinstance(page, int) or page < 1:
-        raise Refusal("min_value", _("Een pagina is 1 of meer."), field="page")
+    if not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
+        raise Refusal("range", _("Een pagina is 1 of meer (hoogstens %(n)s).")
+                      % {"n": MAX_PAGE}, field="page")
 
 
 def may_see_queue(actor: Actor, municipality_code: str) -> Decision:

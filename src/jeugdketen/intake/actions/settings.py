@@ -32,7 +32,7 @@ def _number(value: Any, field_name: str, high: int) -> int:
     if not 0 <= value <= high:
         raise Refusal("range", _("Vul een getal van 0 tot en met %(high)s in.")
                       % {"high": high}, field=field_name)
-    return value
+    return int(value)
 
 
 def capacity_target(organisation: Organisation, week_start: Any = "") -> Target:
