@@ -36,14 +36,14 @@ UNKNOWN_INT = "987654321"
 # the others (a municipality code, an aid's slug, a form's name) are not.
 ID_PARAMS = {"person_id", "consent_id", "professional_id", "signal_id", "match_id",
              "request_id", "plan_id", "action_id", "household_id", "record_id", "proposal_id",
-             "token_id", "session_id", "item_id"}
+             "token_id", "session_id", "item_id", "report_id", "meeting_id"}
 # Whose personal data each actor may see in an answer it is allowed (P, C, S: family A; Q, R:
 # family B; E: the stranger only the break-the-glass route shows). From the rules: the
 # family's professional, the team member with consent for every member and the custody
 # holder see family A; the privacy officer and the functional administrator (open report
 # back to the BRP) see the child their task is about; nobody else sees anybody.
 VISIBLE = {"prof": "PCS", "teach": "PCS", "out": "", "coord": "", "priv": "C", "anal": "",
-           "fadm": "C", "padm": "", "cit": "PCS", "ocit": "QR", "anon": ""}
+           "fadm": "C", "padm": "", "door": "", "cit": "PCS", "ocit": "QR", "anon": ""}
 CHECKED = "PCSQRE"
 
 
@@ -156,8 +156,8 @@ def parse(table: str) -> dict[str, Row]:
 class Spec:
     """How to call a row: ids for the path (`param: world id key`, or a value), a query
     string, the body, what a web POST answers when it worked, whether the unknown-id test
-    applies (and what it answers), persons this answer may show beyond VISIBLE, and whether
-    the form shows the typed values again."""
+    applies (and what it answers), persons this answer may show beyond VISIBLE (to every
+    actor, or to one), and whether the form shows the typed values again."""
 
     ids: dict[str, Any] = field(default_factory=dict)
     query: str = ""
@@ -165,6 +165,9 @@ class Spec:
     post_ok: str = "redirect"  # "redirect", "200" or "any"
     unknown: int | None = 403
     shows: str = ""
+    # Persons this answer may show to one actor only (the front door sees the family its
+    # report is about; an invited organisation with consent the child): {actor: keys}.
+    shows_for: dict[str, str] = field(default_factory=dict)
     # The form shows again what the caller typed (a BSN): that reveals nothing, so those
     # values are left out of the leak check (and nothing else of the person).
     echoes: bool = False

@@ -17,7 +17,14 @@ work for it):
 - a person's page: registration, a plan ground, the person or custody holder, the
   functional administrator while a report back to the BRP is open; a household's page
   needs a ground for every member (registration, a plan ground) or membership;
-- the login, the language switch and the API's documentation are open to everyone.
+- the front door's pages (issue 11): a care report's page shows each reader what the
+  policy allows (the front door everything, an invited organisation with the family's
+  consent the content, one without only the meeting's date and place, the reporter and
+  the family where it stands); triage, intake planning and outcome are the front door's;
+  an invitation is answered on the invited organisation's own page; the queue is the
+  front door's and its settings also the municipality's functional administrator's;
+- the login, the language switch, the API's documentation and the public report form
+  are open to everyone; the family's own reports are the family's.
 
 Every denied answer (403, or the login page for no one) names nobody of the world; every
 allowed answer shows only persons the actor has a ground for (harness.VISIBLE).
@@ -54,168 +61,207 @@ from .world import REASON, World
 
 P = "/plannen/<uuid:plan_id>"
 TABLE = f"""
-route                                                              | prof | teach | out | coord | priv | anal | fadm | padm | cit | ocit | anon
-GET /                                                              | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
-GET /login/                                                        | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-POST /login/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-POST /logout/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-GET /2fa/                                                          | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
-GET /2fa/activeren/                                                | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | -
-POST /i18n/setlang/                                                | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-GET /api/v1/openapi.json                                           | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-GET /api/v1/docs                                                   | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y   | Y    | Y
-GET /api/v1/                                                       | 404  | 404   | 404 | 404   | 404  | 404  | 404  | 404  | 404 | 404  | 404
-GET /personen/nieuw/                                               | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /personen/nieuw/                                              | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /personen/<str:person_id>/                                     | Y    | Y     | -   | -     | -    | -    | Y    | -    | Y   | -    | -
-GET /personen/<str:person_id>/ [sister]                            | Y    | Y     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-GET /personen/<str:person_id>/ [B]                                 | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
-GET /personen/<str:person_id>/grondslag/                           | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /personen/<str:person_id>/grondslag/                          | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /huishoudens/nieuw/                                            | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /huishoudens/nieuw/                                           | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /huishoudens/<str:household_id>/                               | Y    | Y     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-GET /huishoudens/<str:household_id>/ [B]                           | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
-GET /noodtoegang/                                                  | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /noodtoegang/                                                 | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /toegang/                                                      | -    | -     | -   | -     | Y    | -    | -    | -    | Y   | Y    | -
-POST /toegang/                                                     | -    | -     | -   | -     | Y    | -    | -    | -    | F   | F    | -
-POST /toegang/ [B]                                                 | -    | -     | -   | -     | F    | -    | -    | -    | F   | F    | -
-GET /toegang/<str:person_id>/                                      | -    | -     | -   | -     | Y    | -    | -    | -    | Y   | -    | -
-GET /toegang/<str:person_id>/ [B]                                  | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
-GET /privacy/noodtoegang/                                          | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-POST /privacy/noodtoegang/<int:record_id>/                         | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /beheer/correcties/                                            | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
-POST /beheer/correcties/<int:proposal_id>/                         | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
-POST /beheer/correcties/<int:proposal_id>/ [B]                     | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /tokens/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
-POST /tokens/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
-POST /tokens/<int:token_id>/intrekken/                             | Y    | 404   | 404 | 404   | 404  | 404  | 404  | 404  | -   | -    | -
-GET /signaalgids/                                                  | Y    | Y     | Y   | Y     | -    | -    | Y    | -    | -   | -    | -
-GET /signaalgids/sessies/                                          | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /signaalgids/sessies/<str:session_id>/                         | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /signaalgids/<slug:slug>/                                      | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /signaalgids/<slug:slug>/ [about the child]                    | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /signaalgids/<slug:slug>/                                     | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/signalen/                                        | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/signalen/nieuw/                                  | Y    | Y     | Y   | -     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/signalen/nieuw/                                 | Y    | F     | F   | -     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/signalen/<int:signal_id>/                        | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/signalen/<int:signal_id>/ [withdraw]            | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/signalen/<int:signal_id>/ [extend]              | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/signalen/<int:signal_id>/brief/                  | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/signalen/<int:signal_id>/brief.pdf               | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/matches/                                         | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/matches/ [propose]                              | Y    | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/matches/ [accept]                               | Y    | Y     | -   | Y     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/matches/ [appoint]                              | -    | -     | -   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/berichten/                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
-POST /verwijsindex/berichten/                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | -   | -    | -
-GET /verwijsindex/rechten/                                         | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/rechten/                                        | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/rechten/ [B]                                    | -    | -     | -   | -     | F    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/rechten/<uuid:person_id>/                        | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/rechten/<uuid:person_id>/ [B]                    | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/rechten/<uuid:person_id>/ [record]              | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-POST /verwijsindex/rechten/<uuid:person_id>/ [answer]              | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/rechten/<uuid:person_id>/overzicht.pdf           | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /verwijsindex/rechten/<uuid:person_id>/overzicht.json          | -    | -     | -   | -     | Y    | -    | -    | -    | -   | -    | -
-GET /plannen/                                                      | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /plannen/nieuw/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST /plannen/nieuw/                                               | 409  | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/                                                           | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/ [B]                                                       | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/versies/                                                   | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/analyse/overzicht/                                         | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/analyse/overzicht/ [B]                                     | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/analyse/<uuid:person_id>/                                  | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/analyse/<uuid:person_id>/                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/onderdelen/                                               | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/zorg/                                                     | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/zorg-verwijderen/<int:item_id>/                           | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/doel/                                                     | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/actie/                                                    | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/actie-afgerond/<int:item_id>/                              | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/actie-afgerond/<int:item_id>/                             | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/team-professional/                                        | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/team-netwerk/                                             | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/team-verwijderen/<int:item_id>/                           | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/aansluiten/                                                | 405  | 405   | 405 | 405   | -    | -    | -    | -    | -   | -    | -
-POST {P}/aansluiten/                                               | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/toestemming/                                              | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/toestemming-intrekken/<int:item_id>/                      | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/versie/                                                   | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/goedkeuring/                                              | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/reactie/                                                  | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/evaluatie/                                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/evaluatie/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/afsluiten/                                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/afsluiten/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/grondslag/                                                 | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/grondslag/                                                | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/overdracht/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-POST {P}/overdracht/                                               | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /gezin/                                                        | -    | -     | -   | -     | -    | -    | -    | -    | Y   | Y    | -
-GET /gezin/<uuid:plan_id>/                                         | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-GET /gezin/<uuid:plan_id>/ [B]                                     | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
-POST /gezin/<uuid:plan_id>/goedkeuren/                             | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-POST /gezin/<uuid:plan_id>/reactie/                                | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-POST /gezin/<uuid:plan_id>/toestemming/                            | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-POST /gezin/<uuid:plan_id>/toestemming/<int:consent_id>/intrekken/ | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
+route                                                              | prof | teach | out | coord | priv | anal | fadm | padm | door | cit | ocit | anon
+GET /                                                              | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | -
+GET /login/                                                        | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
+POST /login/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
+POST /logout/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
+GET /2fa/                                                          | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | -
+GET /2fa/activeren/                                                | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | -
+POST /i18n/setlang/                                                | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
+GET /api/v1/openapi.json                                           | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
+GET /api/v1/docs                                                   | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
+GET /api/v1/                                                       | 404  | 404   | 404 | 404   | 404  | 404  | 404  | 404  | 404  | 404 | 404  | 404
+GET /personen/nieuw/                                               | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+POST /personen/nieuw/                                              | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /personen/<str:person_id>/                                     | Y    | Y     | -   | -     | -    | -    | Y    | -    | -    | Y   | -    | -
+GET /personen/<str:person_id>/ [sister]                            | Y    | Y     | -   | -     | -    | -    | -    | -    | -    | Y   | -    | -
+GET /personen/<str:person_id>/ [B]                                 | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | Y    | -
+GET /personen/<str:person_id>/grondslag/                           | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST /personen/<str:person_id>/grondslag/                          | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /huishoudens/nieuw/                                            | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+POST /huishoudens/nieuw/                                           | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /huishoudens/<str:household_id>/                               | Y    | Y     | -   | -     | -    | -    | -    | -    | -    | Y   | -    | -
+GET /huishoudens/<str:household_id>/ [B]                           | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | Y    | -
+GET /noodtoegang/                                                  | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+POST /noodtoegang/                                                 | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /toegang/                                                      | -    | -     | -   | -     | Y    | -    | -    | -    | -    | Y   | Y    | -
+POST /toegang/                                                     | -    | -     | -   | -     | Y    | -    | -    | -    | -    | F   | F    | -
+POST /toegang/ [B]                                                 | -    | -     | -   | -     | F    | -    | -    | -    | -    | F   | F    | -
+GET /toegang/<str:person_id>/                                      | -    | -     | -   | -     | Y    | -    | -    | -    | -    | Y   | -    | -
+GET /toegang/<str:person_id>/ [B]                                  | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | Y    | -
+GET /privacy/noodtoegang/                                          | -    | -     | -   | -     | Y    | -    | -    | -    | -    | -   | -    | -
+POST /privacy/noodtoegang/<int:record_id>/                         | -    | -     | -   | -     | Y    | -    | -    | -    | -    | -   | -    | -
+GET /beheer/correcties/                                            | -    | -     | -   | -     | -    | -    | Y    | -    | -    | -   | -    | -
+POST /beheer/correcties/<int:proposal_id>/                         | -    | -     | -   | -     | -    | -    | Y    | -    | -    | -   | -    | -
+POST /beheer/correcties/<int:proposal_id>/ [B]                     | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /tokens/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | -   | -    | -
+POST /tokens/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | -   | -    | -
+POST /tokens/<int:token_id>/intrekken/                             | Y    | 404   | 404 | 404   | 404  | 404  | 404  | 404  | 404  | -   | -    | -
+GET /signaalgids/                                                  | Y    | Y     | Y   | Y     | -    | -    | Y    | -    | -    | -   | -    | -
+GET /signaalgids/sessies/                                          | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /signaalgids/sessies/<str:session_id>/                         | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /signaalgids/<slug:slug>/                                      | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /signaalgids/<slug:slug>/ [about the child]                    | Y    | Y     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST /signaalgids/<slug:slug>/                                     | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/signalen/                                        | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/signalen/nieuw/                                  | Y    | Y     | Y   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/signalen/nieuw/                                 | Y    | F     | F   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/signalen/<int:signal_id>/                        | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/signalen/<int:signal_id>/ [withdraw]            | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/signalen/<int:signal_id>/ [extend]              | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/signalen/<int:signal_id>/brief/                  | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/signalen/<int:signal_id>/brief.pdf               | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/matches/                                         | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/matches/ [propose]                              | Y    | Y     | -   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/matches/ [accept]                               | Y    | Y     | -   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/matches/ [appoint]                              | -    | -     | -   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/berichten/                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | -   | -    | -
+POST /verwijsindex/berichten/                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | -   | -    | -
+GET /verwijsindex/rechten/                                         | -    | -     | -   | -     | Y    | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/rechten/                                        | -    | -     | -   | -     | Y    | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/rechten/ [B]                                    | -    | -     | -   | -     | F    | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/rechten/<uuid:person_id>/                        | -    | -     | -   | -     | Y    | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/rechten/<uuid:person_id>/ [B]                    | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/rechten/<uuid:person_id>/ [record]              | -    | -     | -   | -     | Y    | -    | -    | -    | -    | -   | -    | -
+POST /verwijsindex/rechten/<uuid:person_id>/ [answer]              | -    | -     | -   | -     | Y    | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/rechten/<uuid:person_id>/overzicht.pdf           | -    | -     | -   | -     | Y    | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/rechten/<uuid:person_id>/overzicht.json          | -    | -     | -   | -     | Y    | -    | -    | -    | -    | -   | -    | -
+GET /plannen/                                                      | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /plannen/nieuw/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST /plannen/nieuw/                                               | 409  | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/                                                           | Y    | Y     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/ [B]                                                       | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/versies/                                                   | Y    | Y     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/analyse/overzicht/                                         | Y    | Y     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/analyse/overzicht/ [B]                                     | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/analyse/<uuid:person_id>/                                  | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/analyse/<uuid:person_id>/                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/onderdelen/                                               | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/zorg/                                                     | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/zorg-verwijderen/<int:item_id>/                           | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/doel/                                                     | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/actie/                                                    | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/actie-afgerond/<int:item_id>/                              | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/actie-afgerond/<int:item_id>/                             | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/team-professional/                                        | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/team-netwerk/                                             | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/team-verwijderen/<int:item_id>/                           | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/aansluiten/                                                | 405  | 405   | 405 | 405   | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/aansluiten/                                               | Y    | Y     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/toestemming/                                              | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/toestemming-intrekken/<int:item_id>/                      | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/versie/                                                   | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/goedkeuring/                                              | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/reactie/                                                  | Y    | Y     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/evaluatie/                                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/evaluatie/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/afsluiten/                                                 | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/afsluiten/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/grondslag/                                                 | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/grondslag/                                                | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/overdracht/                                                | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST {P}/overdracht/                                               | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /gezin/                                                        | -    | -     | -   | -     | -    | -    | -    | -    | -    | Y   | Y    | -
+GET /gezin/<uuid:plan_id>/                                         | -    | -     | -   | -     | -    | -    | -    | -    | -    | Y   | -    | -
+GET /gezin/<uuid:plan_id>/ [B]                                     | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | Y    | -
+POST /gezin/<uuid:plan_id>/goedkeuren/                             | -    | -     | -   | -     | -    | -    | -    | -    | -    | Y   | -    | -
+POST /gezin/<uuid:plan_id>/reactie/                                | -    | -     | -   | -     | -    | -    | -    | -    | -    | Y   | -    | -
+POST /gezin/<uuid:plan_id>/toestemming/                            | -    | -     | -   | -     | -    | -    | -    | -    | -    | Y   | -    | -
+POST /gezin/<uuid:plan_id>/toestemming/<int:consent_id>/intrekken/ | -    | -     | -   | -     | -    | -    | -    | -    | -    | Y   | -    | -
 # worklist: one message of the inbox, opened (and so read) by its recipient only
-GET /verwijsindex/berichten/<int:message_id>/                      | Y    | 404   | 404 | 404   | 404  | 404  | 404  | 404  | -   | -    | -
+GET /verwijsindex/berichten/<int:message_id>/                      | Y    | 404   | 404 | 404   | 404  | 404  | 404  | 404  | 404  | -   | -    | -
 # lists (issue 9): the persons list and the pickers
-GET /personen/                                                     | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /personen/ [search]                                            | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -   | -    | -
-GET /kiezen/jongeren/                                              | Y    | Y     | Y   | -     | -    | -    | -    | -    | -   | -    | -
-GET /kiezen/team/<uuid:plan_id>/                                   | Y    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
+GET /personen/                                                     | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /personen/ [search]                                            | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /kiezen/jongeren/                                              | Y    | Y     | Y   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /kiezen/team/<uuid:plan_id>/                                   | Y    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
 # print (issue 9): the family plan as a PDF, for the team and for the family
-GET {P}/plan.pdf                                                   | Y    | Y     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET {P}/plan.pdf [B]                                               | -    | -     | -   | -     | -    | -    | -    | -    | -   | -    | -
-GET /gezin/<uuid:plan_id>/plan.pdf                                 | -    | -     | -   | -     | -    | -    | -    | -    | Y   | -    | -
-GET /gezin/<uuid:plan_id>/plan.pdf [B]                             | -    | -     | -   | -     | -    | -    | -    | -    | -   | Y    | -
+GET {P}/plan.pdf                                                   | Y    | Y     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET {P}/plan.pdf [B]                                               | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /gezin/<uuid:plan_id>/plan.pdf                                 | -    | -     | -   | -     | -    | -    | -    | -    | -    | Y   | -    | -
+GET /gezin/<uuid:plan_id>/plan.pdf [B]                             | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | Y    | -
 # referral (issue 9): the municipality's coordinator's list of overdue matches
-GET /verwijsindex/matches/termijn-verlopen/                        | -    | -     | -   | Y     | -    | -    | -    | -    | -   | -    | -
+GET /verwijsindex/matches/termijn-verlopen/                        | -    | -     | -   | Y     | -    | -    | -    | -    | -    | -   | -    | -
 # admin (issue 9): decision aids by the functional administrator; organisations, accounts
 # and the municipality's settings by the platform administrator, and by the functional
 # administrator within their own municipality without privileged roles.
-GET /signaalgids/beheer/                                           | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
-POST /signaalgids/beheer/                                          | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
-GET /signaalgids/beheer/versies/<int:version_id>/                  | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
-POST /signaalgids/beheer/versies/<int:version_id>/activeren/       | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
-POST /signaalgids/beheer/<slug:slug>/ingebouwd/                    | -    | -     | -   | -     | -    | -    | Y    | -    | -   | -    | -
-GET /beheer/organisaties/                                          | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /beheer/organisaties/                                         | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /beheer/organisaties/ [B]                                     | -    | -     | -   | -     | -    | -    | 422  | Y    | -   | -    | -
-GET /beheer/organisaties/<int:organisation_id>/                    | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-GET /beheer/organisaties/<int:organisation_id>/ [B]                | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-POST /beheer/organisaties/<int:organisation_id>/ [save]            | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /beheer/organisaties/<int:organisation_id>/ [add]             | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /beheer/organisaties/<int:organisation_id>/ [privileged]      | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-POST /beheer/organisaties/<int:organisation_id>/actief/            | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /beheer/organisaties/<int:organisation_id>/actief/ [B]        | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-GET /beheer/medewerkers/<int:professional_id>/                     | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-GET /beheer/medewerkers/<int:professional_id>/ [B]                 | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-GET /beheer/medewerkers/<int:professional_id>/ [privileged]        | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-POST /beheer/medewerkers/<int:professional_id>/                    | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /beheer/medewerkers/<int:professional_id>/ [privileged]       | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-POST /beheer/medewerkers/<int:professional_id>/actief/             | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /beheer/medewerkers/<int:professional_id>/activeringscode/    | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /beheer/medewerkers/<int:professional_id>/activeringscode/ [B] | -   | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-POST /beheer/activeringscodes/<int:code_id>/intrekken/             | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /beheer/tokens/<int:token_id>/intrekken/                      | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-GET /beheer/gemeente/                                              | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-GET /beheer/gemeente/ [B]                                          | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-POST /beheer/gemeente/                                             | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
-POST /beheer/gemeente/ [B]                                         | -    | -     | -   | -     | -    | -    | -    | Y    | -   | -    | -
-POST /beheer/gemeente/productcodes/<int:product_id>/               | -    | -     | -   | -     | -    | -    | Y    | Y    | -   | -    | -
+GET /signaalgids/beheer/                                           | -    | -     | -   | -     | -    | -    | Y    | -    | -    | -   | -    | -
+POST /signaalgids/beheer/                                          | -    | -     | -   | -     | -    | -    | Y    | -    | -    | -   | -    | -
+GET /signaalgids/beheer/versies/<int:version_id>/                  | -    | -     | -   | -     | -    | -    | Y    | -    | -    | -   | -    | -
+POST /signaalgids/beheer/versies/<int:version_id>/activeren/       | -    | -     | -   | -     | -    | -    | Y    | -    | -    | -   | -    | -
+POST /signaalgids/beheer/<slug:slug>/ingebouwd/                    | -    | -     | -   | -     | -    | -    | Y    | -    | -    | -   | -    | -
+GET /beheer/organisaties/                                          | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+POST /beheer/organisaties/                                         | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+POST /beheer/organisaties/ [B]                                     | -    | -     | -   | -     | -    | -    | 422  | Y    | -    | -   | -    | -
+GET /beheer/organisaties/<int:organisation_id>/                    | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+GET /beheer/organisaties/<int:organisation_id>/ [B]                | -    | -     | -   | -     | -    | -    | -    | Y    | -    | -   | -    | -
+POST /beheer/organisaties/<int:organisation_id>/ [save]            | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+POST /beheer/organisaties/<int:organisation_id>/ [add]             | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+POST /beheer/organisaties/<int:organisation_id>/ [privileged]      | -    | -     | -   | -     | -    | -    | -    | Y    | -    | -   | -    | -
+POST /beheer/organisaties/<int:organisation_id>/actief/            | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+POST /beheer/organisaties/<int:organisation_id>/actief/ [B]        | -    | -     | -   | -     | -    | -    | -    | Y    | -    | -   | -    | -
+GET /beheer/medewerkers/<int:professional_id>/                     | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+GET /beheer/medewerkers/<int:professional_id>/ [B]                 | -    | -     | -   | -     | -    | -    | -    | Y    | -    | -   | -    | -
+GET /beheer/medewerkers/<int:professional_id>/ [privileged]        | -    | -     | -   | -     | -    | -    | -    | Y    | -    | -   | -    | -
+POST /beheer/medewerkers/<int:professional_id>/                    | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+POST /beheer/medewerkers/<int:professional_id>/ [privileged]       | -    | -     | -   | -     | -    | -    | -    | Y    | -    | -   | -    | -
+POST /beheer/medewerkers/<int:professional_id>/actief/             | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+POST /beheer/medewerkers/<int:professional_id>/activeringscode/    | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+POST /beheer/medewerkers/<int:professional_id>/activeringscode/ [B] | -    | -     | -   | -     | -    | -    | -    | Y    | -    | -   | -    | -
+POST /beheer/activeringscodes/<int:code_id>/intrekken/             | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+POST /beheer/tokens/<int:token_id>/intrekken/                      | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+GET /beheer/gemeente/                                              | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+GET /beheer/gemeente/ [B]                                          | -    | -     | -   | -     | -    | -    | -    | Y    | -    | -   | -    | -
+POST /beheer/gemeente/                                             | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+POST /beheer/gemeente/ [B]                                         | -    | -     | -   | -     | -    | -    | -    | Y    | -    | -   | -    | -
+POST /beheer/gemeente/productcodes/<int:product_id>/               | -    | -     | -   | -     | -    | -    | Y    | Y    | -    | -   | -    | -
+# front door (issue 11): the municipality's front door (`door`) triages, plans and records
+# outcomes; the report page shows each reader what its ground allows (the invited
+# organisation with the family's consent `intake`, `out`, the content; the one without,
+# `prof`, the meeting's date and place; the reporter, `teach`, and the family the status);
+# the report form is a care role's, from a person it has a ground for; an invitation is
+# answered by the invited organisation on its own page; the queue is the front door's, its
+# settings also the functional administrator's of the municipality (the capacity of their
+# own organisation); the public form is everyone's and reads nothing back; the family's
+# own reports for the family.
+GET /zorgmeldingen/nieuw/                                          | Y    | Y     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST /zorgmeldingen/nieuw/                                         | Y    | Y     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /zorgmeldingen/<uuid:report_id>/                               | Y    | Y     | Y   | -     | -    | -    | -    | -    | Y    | Y   | -    | -
+GET /zorgmeldingen/<uuid:report_id>/ [new]                         | -    | -     | -   | -     | -    | -    | -    | -    | Y    | Y   | -    | -
+GET /zorgmeldingen/<uuid:report_id>/ [held]                        | -    | Y     | Y   | -     | -    | -    | -    | -    | Y    | Y   | -    | -
+GET /zorgmeldingen/<uuid:report_id>/ [B]                           | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | Y    | -
+GET /zorgmeldingen/<uuid:report_id>/triage/                        | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+POST /zorgmeldingen/<uuid:report_id>/triage/                       | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+POST /zorgmeldingen/<uuid:report_id>/triage/ [B]                   | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /zorgmeldingen/<uuid:report_id>/intake/                        | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+POST /zorgmeldingen/<uuid:report_id>/intake/                       | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+GET /intakes/<int:meeting_id>/uitnodiging/                         | Y    | -     | Y   | -     | -    | -    | -    | -    | -    | -   | -    | -
+POST /intakes/<int:meeting_id>/uitnodiging/                        | Y    | -     | Y   | -     | -    | -    | -    | -    | -    | -   | -    | -
+GET /intakes/<int:meeting_id>/uitkomst/                            | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+GET /intakes/<int:meeting_id>/uitkomst/ [held]                     | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+POST /intakes/<int:meeting_id>/uitkomst/                           | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+GET /voordeur/wachtrij/                                            | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+GET /voordeur/capaciteit/                                          | -    | -     | -   | -     | -    | -    | Y    | -    | Y    | -   | -    | -
+POST /voordeur/capaciteit/                                         | -    | -     | -   | -     | -    | -    | Y    | -    | Y    | -   | -    | -
+POST /voordeur/capaciteit/ [other organisation]                    | -    | -     | -   | -     | -    | -    | F    | -    | Y    | -   | -    | -
+GET /voordeur/normen/                                              | -    | -     | -   | -     | -    | -    | Y    | -    | Y    | -   | -    | -
+POST /voordeur/normen/                                             | -    | -     | -   | -     | -    | -    | Y    | -    | Y    | -   | -    | -
+GET /melden/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
+POST /melden/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
+GET /melden/ontvangen/                                             | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
+GET /gezin/meldingen/                                              | -    | -     | -   | -     | -    | -    | -    | -    | -    | Y   | Y    | -
+GET /gezin/meldingen/nieuw/                                        | -    | -     | -   | -     | -    | -    | -    | -    | -    | Y   | Y    | -
+POST /gezin/meldingen/nieuw/                                       | -    | -     | -   | -     | -    | -    | -    | -    | -    | Y   | F    | -
+POST /gezin/meldingen/nieuw/ [B]                                   | -    | -     | -   | -     | -    | -    | -    | -    | -    | F   | Y    | -
 """
 ROWS = parse(TABLE)
 
 DEFAULT_IDS = {"person_id": "C", "household_id": "household", "record_id": "break_glass",
                "proposal_id": "correction", "token_id": "prof_token",
                "session_id": "guide_session", "slug": "meldcode", "signal_id": "signal",
-               "plan_id": "plan", "consent_id": "consent"}
+               "plan_id": "plan", "consent_id": "consent", "report_id": "report",
+               "meeting_id": "meeting"}
 
 
 def _today(days: int = 0) -> str:
@@ -397,7 +443,68 @@ SPECS: dict[str, Spec] = {
     "POST /beheer/gemeente/productcodes/<int:product_id>/": Spec(
         ids={"product_id": "product_code"}, body=lambda w: {
             "gemeente": w.ids["municipality"], "active": "0"}),
+    # front door (issue 11)
+    "GET /zorgmeldingen/nieuw/": Spec(query="persoon={C}"),
+    "POST /zorgmeldingen/nieuw/": Spec(query="persoon={C}", body=lambda w: _report_form()),
+    "GET /zorgmeldingen/<uuid:report_id>/": Spec(shows_for={"door": "C", "out": "C"}),
+    "GET /zorgmeldingen/<uuid:report_id>/ [new]": Spec(ids={"report_id": "report_new"},
+                                                      shows_for={"door": "PCS"}),
+    "GET /zorgmeldingen/<uuid:report_id>/ [held]": Spec(ids={"report_id": "report_held"},
+                                                       shows_for={"door": "PC", "out": "C"}),
+    "GET /zorgmeldingen/<uuid:report_id>/ [B]": Spec(ids={"report_id": "report_b"}),
+    "GET /zorgmeldingen/<uuid:report_id>/triage/": Spec(ids={"report_id": "report_new"},
+                                                       shows_for={"door": "PCS"}),
+    "POST /zorgmeldingen/<uuid:report_id>/triage/": Spec(
+        ids={"report_id": "report_new"}, body=lambda w: {"decision": "joint_intake"},
+        shows_for={"door": "PCS"}),
+    "POST /zorgmeldingen/<uuid:report_id>/triage/ [B]": Spec(
+        ids={"report_id": "report_b"}, body=lambda w: {"decision": "joint_intake"}),
+    "GET /zorgmeldingen/<uuid:report_id>/intake/": Spec(shows_for={"door": "C"}),
+    # A second meeting (a declined discipline that could not be replaced).
+    "POST /zorgmeldingen/<uuid:report_id>/intake/": Spec(body=lambda w: {
+        "organisation_ids": [str(w.ids["care"])], "starts_at": f"{_today(7)} 10:00",
+        "ends_at": f"{_today(7)} 11:30", "location": "Wijkcentrum De Matrixhoek",
+        "joint": "on"}, shows_for={"door": "C"}),
+    "GET /intakes/<int:meeting_id>/uitnodiging/": Spec(shows_for={"out": "C"}),
+    "POST /intakes/<int:meeting_id>/uitnodiging/": Spec(
+        body=lambda w: {"accept": "yes", "reason": ""}, shows_for={"out": "C"}),
+    "GET /intakes/<int:meeting_id>/uitkomst/": Spec(shows_for={"door": "PCS"}),
+    "GET /intakes/<int:meeting_id>/uitkomst/ [held]": Spec(ids={"meeting_id": "meeting_held"},
+                                                          shows_for={"door": "PC"}),
+    "POST /intakes/<int:meeting_id>/uitkomst/": Spec(body=lambda w: {
+        "participant_ids": [str(w.professionals["out"].pk)],
+        "family_present_ids": [str(w.ids["P"])], "question_understood": "Samen begrepen.",
+        "decision": "referral", "referral_result": "Gaat weer met plezier naar school",
+        "coordinator_id": "", "main_organisation_id": ""}, shows_for={"door": "PC"}),
+    "POST /voordeur/capaciteit/": Spec(body=lambda w: {
+        "organisation": str(w.ids["town"]), "week_start": _monday(), "slots": "3"}),
+    "POST /voordeur/capaciteit/ [other organisation]": Spec(body=lambda w: {
+        "organisation": str(w.ids["care"]), "week_start": _monday(), "slots": "3"}),
+    "POST /voordeur/normen/": Spec(body=lambda w: {
+        "step": "received", "urgency": "", "days": "4", "working": "1"}),
+    "POST /melden/": Spec(body=lambda w: {
+        "given_name": "Kees", "family_name": "Buurkind", "municipality": w.ids["municipality"],
+        "question": "Ik hoor vaak geschreeuw bij de buren.", "life_domains": ["domestic_relations"],
+        "urgency": "urgent", "reporter_name": "Buurvrouw",
+        "contact_email": "buur@example.test"}),
+    "POST /gezin/meldingen/nieuw/": Spec(body=lambda w: _family_report(w, "C")),
+    "POST /gezin/meldingen/nieuw/ [B]": Spec(body=lambda w: _family_report(w, "R")),
 }
+
+
+def _report_form() -> dict[str, Any]:
+    return {"question": "Lijkt bang om naar huis te gaan.", "life_domains": ["emotional_support"],
+            "urgency": "regular", "consent_to_share": "on",
+            "contact_email": "matrix@example.test"}
+
+
+def _family_report(w: World, about: str) -> dict[str, Any]:
+    return {"person": str(w.ids[about]), **_report_form()}
+
+
+def _monday() -> str:
+    today = timezone.localdate()
+    return (today + timedelta(days=7 - today.weekday())).strftime("%d-%m-%Y")
 
 
 def _aid_text(version: str) -> str:
@@ -463,7 +570,8 @@ def test_web(w: World, label: str, actor: str):
         if want in ("-", "login"):
             assert not leaks(w, text, ""), f"{label} as {actor}: {leaks(w, text, '')}"
         else:
-            shown = leaks(w, text, VISIBLE[actor] + spec.shows, actor)
+            shown = leaks(w, text, VISIBLE[actor] + spec.shows
+                          + spec.shows_for.get(actor, ""), actor)
             assert not shown, f"{label} as {actor} shows {shown}"
 
 
@@ -486,3 +594,14 @@ def test_an_unknown_id_answers_like_a_forbidden_one(w: World, label: str):
     assert answer.first.status_code == spec.unknown, (
         f"{row.method} {url} as {actor}: {answer.first.status_code} {answer.chain}")
     assert not leaks(w, text_of(answer.first), "")
+
+
+def test_the_report_page_shows_its_content_to_its_readers_only(w: World):
+    """The leak checks are not empty: the question is on the report page of the front door
+    and of the invited organisation with consent; the one without consent sees the
+    meeting's place, the reporter and the family where it stands, neither the question."""
+    url = f"/zorgmeldingen/{w.ids['report']}/"
+    seen = {actor: text_of(call_web(w, actor, "GET", url, None).final)
+            for actor in ("door", "out", "prof", "teach", "cit")}
+    assert {a for a, body in seen.items() if "Vliegerweek" in body} == {"door", "out"}
+    assert "Matrixhoek" in seen["prof"]

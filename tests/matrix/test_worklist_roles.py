@@ -38,6 +38,7 @@ EXPECTED = {
     "anal": [],
     "fadm": ["correction"],
     "padm": [],
+    "door": [],  # the front door's work is its queue (/voordeur/wachtrij/)
     "cit": ["approve"],
     "ocit": [],
 }

@@ -18,13 +18,26 @@ Municipality A ("Matrixdam"):
 - Egbertus (30), registered by the police officer: the person the matrix breaks the
   glass for.
 
+The front door (issue 11): `door` is the front-door team of Matrixdam (role `front_door`
+at the municipality itself). Care reports of family A:
+- `report`: the teacher's report about Quintijn, triaged to a joint intake; its meeting
+  (`meeting`, begun an hour ago, no outcome yet) invites the youth-care provider (which
+  holds the family's consent `intake` for Quintijn: `out` reads the report) and the
+  neighbourhood team (no such consent: `prof` sees the meeting's date and place only,
+  although the family's plan consent is his team's);
+- `report_new`: the mother's own report about Ysolde, received, not triaged yet;
+- `report_held`: the teacher's second report about Quintijn, whose joint intake was held
+  (`meeting_held`, the youth-care provider took part) with a referral as its outcome.
+Each report's content carries a word only its readers may see (World.secrets).
+
 Municipality B ("Anderdam"): family B (Bartholda, 38, and her son Wubbo, 9, with an open
 report back to the BRP), registered by a professional of its own neighbourhood team, who
-coordinates their plan.
+coordinates their plan; Bartholda reported about Wubbo herself (`report_b`).
 
 The actors of the matrix (ACTORS): every role in municipality A (`prof` is the family's
 professional; `teach` the teacher in the care team; `out` a professional of a youth-care
-provider with no tie to anyone), the custody-holding mother of family A (`cit`), the mother
+provider with no tie to anyone but the intake it is invited to with the family's consent;
+`door` the municipality's front-door team), the custody-holding mother of family A (`cit`), the mother
 of family B (`ocit`), and no one (`anon`). Each has an API token and a web session that
 passed the second factor.
 """
@@ -56,9 +69,9 @@ from tests.brp import in_brp
 from tests.conftest import token_for
 
 # The columns of the matrix, in this order.
-ACTORS = ("prof", "teach", "out", "coord", "priv", "anal", "fadm", "padm", "cit", "ocit",
-          "anon")
-PROFESSIONALS = ACTORS[:8]
+ACTORS = ("prof", "teach", "out", "coord", "priv", "anal", "fadm", "padm", "door", "cit",
+          "ocit", "anon")
+PROFESSIONALS = ACTORS[:9]
 CITIZENS = ("cit", "ocit")
 CARE = ("prof", "teach", "out", "coord")
 REASON = "Acute zorgmelding, ouders zijn niet bereikbaar"
@@ -181,6 +194,7 @@ def build() -> World:
     officer = pro("police", police, "professional", "Agent Bos")
     vt_worker = pro("vt", vt, "professional", "Vera Veilig")
     prof_b = pro("prof_b", team_b, "professional", "Bram Anderdam")
+    door = pro("door", town, "front_door", "Dora Voordeur")
 
     act = f.professional_actor
     born_p = date(1985, 2, 13)
@@ -261,12 +275,18 @@ def build() -> World:
         user = w.professionals[key].user
         w.tokens[key] = token_for(user)
         w.sessions[key] = _verified_session(user)
+    citizens = {}
     for key, person in (("cit", mother), ("ocit", mother_b)):
-        user = f.UserFactory(person=person, username=f"matrix.{key}")
+        user = citizens[key] = f.UserFactory(person=person, username=f"matrix.{key}")
         # Citizens cannot make a token in the web (only professionals can): one made
         # through the action shows what the API would let a family login do.
         w.tokens[key] = token_for(user)
         w.sessions[key] = _verified_session(user)
+
+    _front_door(w, door=door, teacher=teacher,
+                mother=f.citizen_actor(mother, user=citizens["cit"]),
+                child=child, sister=sister, care=care, team=team, out=w.professionals["out"],
+                mother_b=f.citizen_actor(mother_b, user=citizens["ocit"]), son_b=son_b)
 
     for key, person in (("P", mother), ("C", child), ("S", sister), ("E", stranger),
                         ("Q", mother_b), ("R", son_b)):
@@ -309,6 +329,72 @@ def build() -> World:
     in_brp(bsn=w.new_person["bsn"], given_names="Florentijn", family_name="Inschrijver",
            birth_date=date(2015, 9, 23), sex="M")
     return w
+
+
+# The front door's content: words that only the report's readers may ever be shown.
+QUESTION = "Komt sinds de Vliegerweek niet meer op school."
+QUESTION_NEW = "Slaapt slecht sinds de Fietsenstalling-ruzie."
+UNDERSTOOD = "Het Zwembadbandje-verhaal: bang om alleen thuis te zijn."
+TEACHER_PHONE = "0611122233"
+
+
+def intake_consent(recorded_by: Professional, person: Person, organisation: Any,
+                   given_by: Person) -> Any:
+    """The family's consent `intake` (for no plan) for an organisation to read the report
+    before the intake. No action records one yet: written as the consent model holds it,
+    as tests/intake/conftest.py does."""
+    from jeugdketen.access.models import Consent
+
+    consent = Consent.objects.create(
+        person=person, plan=None, organisation=organisation, categories=["intake"],
+        valid_from=timezone.localdate(), recorded_by=recorded_by.user)
+    consent.given_by.set([given_by])
+    return consent
+
+
+def _front_door(w: World, *, door: Professional, teacher: Professional, mother: Any,
+                child: Person, sister: Person, care: Any, team: Any, out: Professional,
+                mother_b: Any, son_b: Person) -> None:
+    """The care reports of the world (see the module's docstring), through the actions."""
+    from jeugdketen.intake.actions import meetings, reports, triage
+
+    act = f.professional_actor
+    now = timezone.now()
+    content = {"life_domains": ["schooling", "emotional_support"], "unsafe": False,
+               "desired_result": "Weer elke dag naar school.", "consent_to_share": True}
+    report = reports.report(act(teacher), person_id=child.pk, question=QUESTION,
+                            urgency="regular", contact_phone=TEACHER_PHONE,
+                            contact_email="ina@example.test", **content)
+    triage.triage(act(door), report.pk, decision="joint_intake")
+    meeting = meetings.plan_intake(
+        act(door), report.pk, organisation_ids=[care.pk, team.pk],
+        starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1),
+        location="Wijkcentrum De Matrixhoek")
+    intake_consent(door, child, care, mother.person)
+    report_new = reports.report(mother, person_id=sister.pk, question=QUESTION_NEW,
+                                urgency="urgent", **content)
+    held = reports.report(act(teacher), person_id=child.pk, question=QUESTION,
+                          urgency="urgent", **content)
+    triage.triage(act(door), held.pk, decision="joint_intake")
+    meeting_held = meetings.plan_intake(
+        act(door), held.pk, organisation_ids=[care.pk], starts_at=now - timedelta(days=1),
+        ends_at=now - timedelta(days=1) + timedelta(hours=1), location="Beeldbellen")
+    meetings.answer_invitation(act(out), meeting_held.pk, care.pk, accept=True)
+    meetings.hold_intake(
+        act(door), meeting_held.pk, participant_ids=[out.pk], family_present_ids=[mother.person.pk],
+        question_understood=UNDERSTOOD, goals=[{
+            "title": "Gaat met plezier naar school", "person_ids": [child.pk],
+            "levels": LEVELS}], decision="referral",
+        referral_result="Kan weer alleen thuis zijn zonder angst")
+    report_b = reports.report(mother_b, person_id=son_b.pk,
+                              question="Wubbo eet slecht.", urgency="regular", **content)
+    # Who may read the content: the front door, the invited organisation with consent and
+    # the family (its own report); the reporter's contact details not the family.
+    w.secrets.update({"Vliegerweek": "door out cit", "Fietsenstalling": "door cit",
+                      "Zwembadbandje": "door out cit", TEACHER_PHONE: "door out"})
+    w.ids.update({"report": report.pk, "report_new": report_new.pk, "report_held": held.pk,
+                  "report_b": report_b.pk, "meeting": meeting.pk,
+                  "meeting_held": meeting_held.pk, "door": door.pk})
 
 
 def admin_aid_text(version: str) -> bytes:
