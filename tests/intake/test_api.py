@@ -23,15 +23,6 @@ from .conftest import LEVELS, public_input, report_input
 
 pytestmark = pytest.mark.django_db
 
-# A plan started from a report records the family's consent given at the triage or the
-# intake; until the consent rule lets the front door record it (access.policy.rules.consent,
-# fd-core), that start is answered 403. Strict: these fail once the rule is there, and the
-# mark goes (as tests/intake/test_actions.py's NEEDS_FRONT_DOOR_CONSENT).
-NEEDS_FRONT_DOOR_CONSENT = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="access.policy.rules.consent: the front door records the consent given at the "
-           "intake for the plan it starts from the report")
-
 
 def problem(response, status: int) -> dict:
     assert response.status_code == status, response.content
@@ -258,7 +249,6 @@ def test_advice_closes_the_report(door_api, reported):
     assert CareReport.objects.get(pk=reported).close_reason == "advice"
 
 
-@NEEDS_FRONT_DOOR_CONSENT
 def test_the_neighbourhood_team_starts_the_plan_at_once(door, door_api, reported):
     response = door_api.post(f"/care-reports/{reported}/triage", {
         "decision": "neighbourhood_team", "coordinator_id": door.coordinator.pk,
@@ -411,7 +401,6 @@ def test_an_unknown_meeting_is_403_and_a_bad_body_422(door, door_api, meeting):
 # --- the outcome --------------------------------------------------------------------------
 
 
-@NEEDS_FRONT_DOOR_CONSENT
 def test_the_outcome_starts_the_plan_with_the_goals(door, door_api, api_client_for, meeting,
                                                     triaged):
     door.intake_consent(door.youth_care)

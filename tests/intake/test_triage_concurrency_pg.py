@@ -78,3 +78,32 @@ def test_eight_tabs_sending_one_triage_give_one(front_door):
     one_wins(results, 200, 409, rule="already_triaged")
     assert Triage.objects.filter(report=report).count() == 1
     assert events("care_report.triaged", trajectory_key=str(report.trajectory_key)) == 1
+
+
+def test_a_plan_start_and_an_advice_at_once_give_one_of_them(front_door):
+    """One member starts the plan with the neighbourhood team, the other closes with
+    advice, at the same moment: one of the two happens, whole."""
+    from jeugdketen.plans.models import Plan
+
+    door, team = front_door
+    clients = [ApiClient(token_for(member.user)) for member in team]
+    bodies = [{"decision": "neighbourhood_team", "coordinator_id": door.coordinator.pk,
+               "consent_given_by_person_ids": [str(door.parent.pk), str(door.youth.pk)]},
+              {"decision": "advice"}]
+    for _ in range(ROUNDS):
+        Plan.objects.filter(household=door.household).update(status="closed")  # next round
+        report = a_report(door)
+
+        def triage(i: int, report_id: str = str(report.pk)) -> tuple[int, dict]:
+            response = clients[i].post(f"/care-reports/{report_id}/triage", bodies[i])
+            return response.status_code, response.json()
+
+        winner = one_wins(in_threads(2, triage), 200, 409, rule="already_triaged")
+        report.refresh_from_db()
+        plans = Plan.objects.filter(pk=report.trajectory_key)
+        if winner["decision"] == "neighbourhood_team":
+            assert report.step == "help_started" and plans.count() == 1
+            assert winner["plan_id"] == str(report.trajectory_key)
+        else:
+            assert report.step == "closed" and not plans.exists()
+        assert Triage.objects.filter(report=report).count() == 1
