@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,9 +25,25 @@ from jeugdketen.intake.models import (
 )
 from tests import factories as f
 from tests.intake.conftest import LEVELS, an_hour_ago, report_input
-from tests.pages import client_for, page_settings, visible_text  # noqa: F401 - fixtures
+from tests.pages import for_pages, visible_text
 
-pytestmark = pytest.mark.usefixtures("page_settings")
+
+@pytest.fixture(autouse=True)
+def _pages(settings):
+    for_pages(settings)
+
+
+@pytest.fixture
+def login(db):
+    """login(professional) -> a test client logged in as them, in Dutch."""
+
+    def make(professional) -> Client:
+        client = Client(HTTP_USER_AGENT="pytest-web")
+        client.force_login(professional.user)
+        client.cookies["django_language"] = "nl"
+        return client
+
+    return make
 
 QUESTION = "Noor komt vaak niet op school en lijkt bang thuis."
 
@@ -80,8 +97,8 @@ def form_data(**overrides) -> dict:
             "contact_email": "ilse@example.test"} | overrides
 
 
-def test_the_report_form_shows_the_domains_and_veilig_thuis_at_once(door, client_for):
-    response = client_for(door.teacher).get(new_url(persoon=door.child.pk))
+def test_the_report_form_shows_the_domains_and_veilig_thuis_at_once(door, login):
+    response = login(door.teacher).get(new_url(persoon=door.child.pk))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Noor Bakker" in text
@@ -90,8 +107,8 @@ def test_the_report_form_shows_the_domains_and_veilig_thuis_at_once(door, client
     assert 'type="checkbox" name="life_domains"' in response.content.decode()
 
 
-def test_a_report_posts_and_redirects_to_its_status(door, client_for):
-    client = client_for(door.teacher)
+def test_a_report_posts_and_redirects_to_its_status(door, login):
+    client = login(door.teacher)
     response = client.post(new_url(persoon=door.child.pk), form_data(unsafe="on"))
     report = CareReport.objects.get()
     assert response.status_code == 302 and response.url == report_url(report)
@@ -104,15 +121,15 @@ def test_a_report_posts_and_redirects_to_its_status(door, client_for):
     assert QUESTION not in text  # the reporter sees the status only
 
 
-def test_a_report_about_a_household(door, client_for):
-    response = client_for(door.teacher).post(new_url(huishouden=door.household.pk),
+def test_a_report_about_a_household(door, login):
+    response = login(door.teacher).post(new_url(huishouden=door.household.pk),
                                              form_data())
     assert response.status_code == 302
     assert CareReport.objects.get().household == door.household
 
 
-def test_the_report_form_shows_field_errors(door, client_for):
-    response = client_for(door.teacher).post(
+def test_the_report_form_shows_field_errors(door, login):
+    response = login(door.teacher).post(
         new_url(persoon=door.child.pk),
         form_data(question="", life_domains=[], contact_email="geen-adres"))
     assert response.status_code == 200
@@ -124,32 +141,32 @@ def test_the_report_form_shows_field_errors(door, client_for):
     assert not CareReport.objects.exists()
 
 
-def test_a_refusal_of_the_action_lands_on_its_field(door, client_for):
-    response = client_for(door.teacher).post(new_url(persoon=door.child.pk),
+def test_a_refusal_of_the_action_lands_on_its_field(door, login):
+    response = login(door.teacher).post(new_url(persoon=door.child.pk),
                                              form_data(contact_phone="12"))
     assert response.status_code == 200
     assert "Geen geldig telefoonnummer" in visible_text(response.content)
     assert 'id="id_contact_phone_error"' in response.content.decode()
 
 
-def test_the_report_form_is_refused_without_a_ground_for_the_child(door, client_for):
-    response = client_for(stranger(door)).get(new_url(persoon=door.child.pk))
+def test_the_report_form_is_refused_without_a_ground_for_the_child(door, login):
+    response = login(stranger(door)).get(new_url(persoon=door.child.pk))
     assert response.status_code == 403
     assert "Noor Bakker" not in visible_text(response.content)
 
 
 @pytest.mark.parametrize("query", [{}, {"persoon": "geen-id"},
                                    {"persoon": "00000000-0000-0000-0000-000000000000"}])
-def test_the_report_form_needs_a_known_subject(door, client_for, query):
-    assert client_for(door.teacher).get(new_url(**query)).status_code == 404
+def test_the_report_form_needs_a_known_subject(door, login, query):
+    assert login(door.teacher).get(new_url(**query)).status_code == 404
 
 
 # --- the report page ----------------------------------------------------------------
 
 
-def test_the_front_door_sees_the_content_and_the_triage_form(door, client_for):
+def test_the_front_door_sees_the_content_and_the_triage_form(door, login):
     report = teacher_report(door)
-    response = client_for(door.front_door).get(report_url(report))
+    response = login(door.front_door).get(report_url(report))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert QUESTION in text and "Onderwijs" in text
@@ -158,9 +175,9 @@ def test_the_front_door_sees_the_content_and_the_triage_form(door, client_for):
     assert "Verloop" in text and "Ontvangen" in text and "werkdagen" in text
 
 
-def test_the_reporter_sees_only_the_status(door, client_for):
+def test_the_reporter_sees_only_the_status(door, login):
     report = teacher_report(door)
-    response = client_for(door.teacher).get(report_url(report))
+    response = login(door.teacher).get(report_url(report))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Hoe ver is de melding?" in text and report.reference in text
@@ -170,28 +187,28 @@ def test_the_reporter_sees_only_the_status(door, client_for):
     assert "Triage vastleggen" not in text
 
 
-def test_others_are_refused_the_report(door, client_for):
+def test_others_are_refused_the_report(door, login):
     report = teacher_report(door)
-    response = client_for(stranger(door)).get(report_url(report))
+    response = login(stranger(door)).get(report_url(report))
     assert response.status_code == 403
     assert QUESTION not in visible_text(response.content)
     unknown = reverse("intake:report", kwargs={"report_id": "00000000-0000-0000-0000-000000000000"})
-    assert client_for(door.front_door).get(unknown).status_code == 403
+    assert login(door.front_door).get(unknown).status_code == 403
 
 
-def test_an_invited_organisation_without_consent_sees_date_and_place_only(door, client_for):
-    report, meeting = planned(door)
-    response = client_for(door.youth_worker).get(report_url(report))
+def test_an_invited_organisation_without_consent_sees_date_and_place_only(door, login):
+    report, _meeting = planned(door)
+    response = login(door.youth_worker).get(report_url(report))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Wijkcentrum De Haven" in text
     assert QUESTION not in text and "Noor Bakker" not in text
 
 
-def test_an_invited_organisation_with_consent_sees_the_content(door, client_for):
-    report, meeting = planned(door)
+def test_an_invited_organisation_with_consent_sees_the_content(door, login):
+    report, _meeting = planned(door)
     door.intake_consent(door.youth_care)
-    response = client_for(door.youth_worker).get(report_url(report))
+    response = login(door.youth_worker).get(report_url(report))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert QUESTION in text and "Naar de uitnodiging" in text
@@ -205,9 +222,9 @@ def triage_url(report) -> str:
     return reverse("intake:triage", kwargs={"report_id": report.pk})
 
 
-def test_the_front_door_triages_to_a_joint_intake(door, client_for):
+def test_the_front_door_triages_to_a_joint_intake(door, login):
     report = teacher_report(door)
-    client = client_for(door.front_door)
+    client = login(door.front_door)
     assert client.get(triage_url(report)).status_code == 200
     response = client.post(triage_url(report), {"decision": "joint_intake",
                                                  "urgency": "urgent"})
@@ -221,24 +238,24 @@ def test_the_front_door_triages_to_a_joint_intake(door, client_for):
     assert again.status_code == 302 and report.triage.decision == "joint_intake"
 
 
-def test_the_triage_form_shows_field_errors(door, client_for):
+def test_the_triage_form_shows_field_errors(door, login):
     report = teacher_report(door)
-    response = client_for(door.front_door).post(triage_url(report),
+    response = login(door.front_door).post(triage_url(report),
                                                 {"decision": "neighbourhood_team"})
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Kies de regisseur uit het wijkteam." in text
     assert "Kies wie toestemming geeft." in text
-    empty = client_for(door.front_door).post(triage_url(report), {})
+    empty = login(door.front_door).post(triage_url(report), {})
     assert "Kies een besluit." in visible_text(empty.content)
     report.refresh_from_db()
     assert report.step == Step.RECEIVED
 
 
-def test_only_the_front_door_triages(door, client_for):
+def test_only_the_front_door_triages(door, login):
     report = teacher_report(door)
     for who in (door.teacher, stranger(door)):
-        response = client_for(who).post(triage_url(report), {"decision": "advice"})
+        response = login(who).post(triage_url(report), {"decision": "advice"})
         assert response.status_code == 403
     report.refresh_from_db()
     assert report.step == Step.RECEIVED
@@ -257,9 +274,9 @@ def plan_data(door, **overrides) -> dict:
             "location": "Wijkcentrum De Haven", "joint": "on"} | overrides
 
 
-def test_the_front_door_plans_the_intake(door, client_for):
+def test_the_front_door_plans_the_intake(door, login):
     report = triaged(door)
-    client = client_for(door.front_door)
+    client = login(door.front_door)
     page = client.get(plan_url(report))
     assert page.status_code == 200 and "Jeugdhulp Noord" in visible_text(page.content)
     response = client.post(plan_url(report), plan_data(door))
@@ -273,9 +290,9 @@ def test_the_front_door_plans_the_intake(door, client_for):
     assert "Uitkomst van deze intake vastleggen" in text
 
 
-def test_the_planning_form_shows_field_errors(door, client_for):
+def test_the_planning_form_shows_field_errors(door, login):
     report = triaged(door)
-    client = client_for(door.front_door)
+    client = login(door.front_door)
     response = client.post(plan_url(report), plan_data(
         door, organisation_ids=[], ends_at="2030-03-04T09:00", location=""))
     assert response.status_code == 200
@@ -290,9 +307,9 @@ def test_the_planning_form_shows_field_errors(door, client_for):
     assert not IntakeMeeting.objects.exists()
 
 
-def test_only_the_front_door_plans(door, client_for):
+def test_only_the_front_door_plans(door, login):
     report = triaged(door)
-    assert client_for(door.teacher).post(plan_url(report), plan_data(door)).status_code == 403
+    assert login(door.teacher).post(plan_url(report), plan_data(door)).status_code == 403
     assert not IntakeMeeting.objects.exists()
 
 
@@ -303,9 +320,9 @@ def answer_url(meeting) -> str:
     return reverse("intake:answer", kwargs={"meeting_id": meeting.pk})
 
 
-def test_an_invited_organisation_accepts(door, client_for):
-    report, meeting = planned(door)
-    client = client_for(door.youth_worker)
+def test_an_invited_organisation_accepts(door, login):
+    _report, meeting = planned(door)
+    client = login(door.youth_worker)
     page = client.get(answer_url(meeting))
     assert page.status_code == 200
     text = visible_text(page.content)
@@ -320,9 +337,9 @@ def test_an_invited_organisation_accepts(door, client_for):
     assert "Geaccepteerd" in after and "Antwoord versturen" not in after
 
 
-def test_a_decline_needs_a_reason(door, client_for):
-    report, meeting = planned(door)
-    client = client_for(door.therapist)
+def test_a_decline_needs_a_reason(door, login):
+    _report, meeting = planned(door)
+    client = login(door.therapist)
     response = client.post(answer_url(meeting), {"accept": "no", "reason": ""})
     assert response.status_code == 200
     assert "Geef de reden waarom uw organisatie niet komt." in visible_text(response.content)
@@ -334,19 +351,19 @@ def test_a_decline_needs_a_reason(door, client_for):
                                                       "Geen plek deze maand.")
 
 
-def test_with_consent_the_invitation_shows_the_report(door, client_for):
-    report, meeting = planned(door)
+def test_with_consent_the_invitation_shows_the_report(door, login):
+    _report, meeting = planned(door)
     door.intake_consent(door.youth_care)
-    text = visible_text(client_for(door.youth_worker).get(answer_url(meeting)).content)
+    text = visible_text(login(door.youth_worker).get(answer_url(meeting)).content)
     assert QUESTION in text
 
 
-def test_an_organisation_not_invited_is_refused(door, client_for):
-    report, meeting = planned(door)
-    assert client_for(stranger(door)).get(answer_url(meeting)).status_code == 403
-    assert client_for(door.teacher).get(answer_url(meeting)).status_code == 403
+def test_an_organisation_not_invited_is_refused(door, login):
+    _report, meeting = planned(door)
+    assert login(stranger(door)).get(answer_url(meeting)).status_code == 403
+    assert login(door.teacher).get(answer_url(meeting)).status_code == 403
     unknown = reverse("intake:answer", kwargs={"meeting_id": 999999})
-    assert client_for(door.youth_worker).get(unknown).status_code == 403
+    assert login(door.youth_worker).get(unknown).status_code == 403
 
 
 # --- the outcome -----------------------------------------------------------------------
@@ -375,38 +392,39 @@ def accepted(door, meeting) -> None:
                                accept=True)
 
 
-def test_the_outcome_form_renders_for_the_front_door_only(door, client_for):
-    report, meeting = planned(door)
-    page = client_for(door.front_door).get(outcome_url(meeting))
+def test_the_outcome_form_renders_for_the_front_door_only(door, login):
+    _report, meeting = planned(door)
+    page = login(door.front_door).get(outcome_url(meeting))
     assert page.status_code == 200
     text = visible_text(page.content)
     assert "Doel 1" in text and "0: het verwachte resultaat" in text
     assert "Joost Jeugdhulp" in text and "Rita Regie" in text
     for who in (door.youth_worker, door.teacher, stranger(door)):
-        assert client_for(who).get(outcome_url(meeting)).status_code == 403
+        assert login(who).get(outcome_url(meeting)).status_code == 403
 
 
-def test_the_outcome_form_shows_field_errors(door, client_for):
-    report, meeting = planned(door)
-    response = client_for(door.front_door).post(outcome_url(meeting), outcome_data(
+def test_the_outcome_form_shows_field_errors(door, login):
+    _report, meeting = planned(door)
+    response = login(door.front_door).post(outcome_url(meeting), outcome_data(
         door, participant_ids=[], goal0_levels_p2=""))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Kies wie er meededen." in text
+    assert "Beschrijf niveau 2 in woorden." in text  # a goal begun is a goal in full
+    assert 'id="id_goal0_levels_p2_error"' in response.content.decode()
     assert not Outcome.objects.exists()
-    # The action's rule about a goal lands on the goal's own field.
-    response = client_for(door.front_door).post(outcome_url(meeting), outcome_data(
-        door, goal0_levels_p2=""))
+    # The action's rule (a referral names the result it is for) on its field.
+    response = login(door.front_door).post(outcome_url(meeting), outcome_data(
+        door, decision="referral", referral_result=""))
     assert response.status_code == 200
-    assert 'id="id_goal0_levels_p2_error"' in response.content.decode() or (
-        "Beschrijf alle vijf niveaus" in visible_text(response.content))
+    assert 'id="id_referral_result_error"' in response.content.decode()
     assert not Outcome.objects.exists()
 
 
-def test_an_advice_outcome_closes_the_report(door, client_for):
+def test_an_advice_outcome_closes_the_report(door, login):
     report, meeting = planned(door)
     accepted(door, meeting)
-    response = client_for(door.front_door).post(outcome_url(meeting), outcome_data(
+    response = login(door.front_door).post(outcome_url(meeting), outcome_data(
         door, decision="advice", coordinator_id="", consent_given_by=[]))
     assert response.status_code == 302 and response.url == report_url(report)
     report.refresh_from_db()
@@ -417,10 +435,10 @@ def test_an_advice_outcome_closes_the_report(door, client_for):
     "access.policy.rules.consent: the front door records the consent given at the intake "
     "for the plan it starts from the report (tests/intake/test_actions.py, "
     "NEEDS_FRONT_DOOR_CONSENT)"))
-def test_a_plan_outcome_redirects_to_the_new_family_plan(door, client_for):
+def test_a_plan_outcome_redirects_to_the_new_family_plan(door, login):
     report, meeting = planned(door)
     accepted(door, meeting)
-    response = client_for(door.front_door).post(outcome_url(meeting), outcome_data(door))
+    response = login(door.front_door).post(outcome_url(meeting), outcome_data(door))
     report.refresh_from_db()
     assert report.plan_id == report.trajectory_key
     assert response.status_code == 302

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jeugdketen.analysis.domains import ADULT_DOMAINS, CHILD_DOMAINS
+from jeugdketen.analysis.domains import ADULT_DOMAINS, ALL_DOMAINS, CHILD_DOMAINS
 from jeugdketen.intake.models import OutcomeDecision, TriageDecision, Urgency
 from jeugdketen.plans.forms import (
     CHECKBOX_CLASSES,
@@ -94,6 +94,11 @@ class ReportForm(UtrechtForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _checkboxes(self, "life_domains", DOMAIN_CHOICES)
+
+
+def domain_labels(keys: Sequence[str]) -> list[str]:
+    """The names of a report's life domains, in the order given."""
+    return [str(ALL_DOMAINS[k]) for k in keys if k in ALL_DOMAINS]
 
 
 def report_fields(name: str) -> str:
@@ -256,6 +261,14 @@ class OutcomeForm(UtrechtForm):
                       for key, name in LEVEL_FIELDS.items()}
             if not title and not persons and not any(levels.values()):
                 continue
+            if not title:
+                self.add_error(goal_field(slot, "title"), _("Beschrijf het resultaat."))
+            if not persons:
+                self.add_error(goal_field(slot, "persons"), _("Kies voor wie dit doel is."))
+            for key, name in LEVEL_FIELDS.items():
+                if not levels[key]:
+                    self.add_error(goal_field(slot, name), _(
+                        "Beschrijf niveau %(level)s in woorden.") % {"level": key})
             goals.append({"title": title, "person_ids": list(persons), "levels": levels})
             slots.append(slot)
         data["goals"], data["goal_slots"] = goals, slots

@@ -33,6 +33,7 @@ from jeugdketen.intake.forms import (
     PlanIntakeForm,
     ReportForm,
     TriageForm,
+    domain_labels,
     report_fields,
 )
 from jeugdketen.intake.models import (
@@ -237,7 +238,7 @@ def report_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     if decision.ground not in CONTENT_GROUNDS:
         return render(request, "intake/report_status.html", context)
     context["subject"] = _subject_name(report)
-    context["domains"] = _domain_labels(report.life_domains)
+    context["domains"] = domain_labels(report.life_domains)
     meetings_ = list(report.meetings.prefetch_related("invitations__organisation",
                                                       "invitations__professional"))
     context["meetings"] = meetings_
@@ -251,12 +252,6 @@ def report_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     else:
         context["own_invitations"] = _own_invitations(actor, meetings_)
     return render(request, "intake/report.html", context)
-
-
-def _domain_labels(keys: Sequence[str]) -> list[str]:
-    from jeugdketen.analysis.domains import ALL_DOMAINS
-
-    return [str(ALL_DOMAINS[k]) for k in keys if k in ALL_DOMAINS]
 
 
 def _own_invitations(actor: Actor, meetings_: Sequence[IntakeMeeting]) -> list[Invitation]:
@@ -387,7 +382,7 @@ def answer_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "meeting": meeting, "invitation": invitation, "others": others,
         "report": report if content else None,
         "subject": _subject_name(report) if content else "",
-        "domains": _domain_labels(report.life_domains) if content else [],
+        "domains": domain_labels(report.life_domains) if content else [],
         "form": form if invitation.status == InvitationStatus.INVITED else None})
 
 
