@@ -173,6 +173,7 @@ def test_the_front_door_sees_the_content_and_the_triage_form(door, login):
     assert "Triage vastleggen" in text
     assert reverse("intake:triage", kwargs={"report_id": report.pk}) in response.content.decode()
     assert "Verloop" in text and "Ontvangen" in text and "werkdagen" in text
+    assert f"(sinds {timezone.localdate().day} " in text
 
 
 def test_the_reporter_sees_only_the_status(door, login):
@@ -185,6 +186,17 @@ def test_the_reporter_sees_only_the_status(door, login):
                     "ilse@example.test", "Onderwijs", "Noor Bakker"):
         assert content not in text
     assert "Triage vastleggen" not in text
+
+
+def test_the_family_sees_where_its_report_stands(door, login):
+    report = teacher_report(door)
+    client = Client(HTTP_USER_AGENT="pytest-web")
+    client.force_login(door.parent_actor.user)
+    response = client.get(report_url(report))
+    assert response.status_code == 200
+    text = visible_text(response.content)
+    assert "Hoe ver is de melding?" in text and "Ontvangen" in text
+    assert "0612345678" not in text  # the reporter's contact details: the front door's
 
 
 def test_others_are_refused_the_report(door, login):

@@ -222,15 +222,18 @@ class OutcomeForm(UtrechtForm):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for slot in range(GOAL_SLOTS):
+            n = {"n": slot + 1}
             self.fields[goal_field(slot, "title")] = forms.CharField(
-                label=_("Resultaat"), max_length=300, required=False,
+                label=_("Resultaat van doel %(n)s") % n, max_length=300, required=False,
                 help_text=_("Een resultaat, geen product: bijvoorbeeld 'woont veilig thuis en "
                             "gaat minstens drie dagen per week naar school'."))
             self.fields[goal_field(slot, "persons")] = forms.MultipleChoiceField(
-                label=_("Voor wie"), required=False, widget=forms.CheckboxSelectMultiple)
+                label=_("Voor wie is doel %(n)s") % n, required=False,
+                widget=forms.CheckboxSelectMultiple)
             for key, name in LEVEL_FIELDS.items():
                 self.fields[goal_field(slot, name)] = forms.CharField(
-                    label=LEVEL_LABELS[key], max_length=500, required=False)
+                    label=_("Doel %(n)s, niveau %(level)s") % {**n, "level": LEVEL_LABELS[key]},
+                    max_length=500, required=False)
         style_added_fields(self)
         for name in ("participant_ids",):
             _checkboxes(self, name, participants)
