@@ -188,6 +188,9 @@ def _subject(request: HttpRequest) -> tuple[Person | None, Household | None]:
 def report_new(request: HttpRequest) -> HttpResponse:
     """A professional's care report about a person or a household."""
     actor = actor_for(request)
+    if not request.GET.get("persoon") and not request.GET.get("huishouden"):
+        # From a decision aid without a person: first find whom the report is about.
+        return render(request, "intake/report_choose.html")
     person, household = _subject(request)
     prof = actor.professional
     # Asked before anything of the subject is shown (the action asks again when it saves).
@@ -418,16 +421,31 @@ def outcome_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
             consent_given_by=data["consent_given_by"]), form.field_map())
     if done is not None:
         if done.decision == OutcomeDecision.PLAN:
-            report.refresh_from_db(fields=["plan"])
-            messages.success(request, _("De uitkomst is vastgelegd en het gezinsplan is "
-                                        "gestart met de doelen en het team."))
-            return redirect("plan", plan_id=report.plan_id)
+            return _to_the_plan(request, actor, report)
         messages.success(request, _("De uitkomst is vastgelegd."))
         return redirect(report_url(report.pk))
     return render(request, "intake/outcome.html", {
         "report": report, "meeting": meeting, "form": form, "invited": invited,
         "subject": _subject_name(report), "back_url": report_url(report.pk),
         "title": _("Uitkomst van de intake")})
+
+
+def _to_the_plan(request: HttpRequest, actor: Actor, report: CareReport) -> HttpResponse:
+    """After a plan was decided: to the new family plan, where the recorder may read it
+    (the policy decides: the front door is not in the plan's team by itself); else back to
+    the report, saying who coordinates the plan now."""
+    report.refresh_from_db(fields=["plan"])
+    plan = report.plan
+    assert plan is not None
+    members = plan_selectors.members_of(plan.household)
+    if decide(actor, Action.READ, plan_selectors.target(plan, members)).allowed:
+        messages.success(request, _("De uitkomst is vastgelegd en het gezinsplan is "
+                                    "gestart met de doelen en het team."))
+        return redirect("plan", plan_id=plan.pk)
+    messages.success(request, _(
+        "De uitkomst is vastgelegd en het gezinsplan is gestart met de doelen en het team. "
+        "%(name)s voert de regie.") % {"name": plan.coordinator.full_name})
+    return redirect(report_url(report.pk))
 
 
 def _participants(actor: Actor, invited: Sequence[Invitation]) -> list[tuple[str, str]]:
