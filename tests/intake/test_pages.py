@@ -197,6 +197,25 @@ def test_the_reporter_sees_only_the_status(door, login):
     assert "Triage vastleggen" not in text
 
 
+def reads(professional, report) -> set[tuple[str, str]]:
+    """(data, ground) of the READs of the report in the access log by `professional`."""
+    from jeugdketen.access.models import AccessLogRecord
+
+    return set(AccessLogRecord.objects.filter(
+        user_id=professional.user.pk, action="read", object_id=str(report.pk))
+        .values_list("data", "ground"))
+
+
+def test_every_read_of_the_report_page_is_in_the_access_log(door, login):
+    report, _meeting = planned(door)
+    login(door.teacher).get(report_url(report))
+    assert reads(door.teacher, report) == {("care_report", "reporter")}
+    login(door.youth_worker).get(report_url(report))  # invited, no consent: the meeting only
+    assert reads(door.youth_worker, report) == {("intake", "intake_invitation")}
+    login(door.front_door).get(report_url(report))
+    assert ("care_report", "front_door") in reads(door.front_door, report)
+
+
 def test_the_family_sees_where_its_report_stands(door, login):
     report = teacher_report(door)
     client = Client(HTTP_USER_AGENT="pytest-web")

@@ -235,7 +235,10 @@ def report_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     try:
         report, decision = selectors.report_for(actor, report_id)
     except AccessDenied:
-        return _invitations_only(request, actor, report_id)
+        invited = _invitations_only(request, actor, report_id)
+        if invited is None:
+            raise
+        return invited
     context: dict[str, Any] = {"report": report, "ground": decision.ground,
                                **_status_context(report)}
     if decision.ground not in CONTENT_GROUNDS:
@@ -266,19 +269,18 @@ def _own_invitations(actor: Actor, meetings_: Sequence[IntakeMeeting]) -> list[I
             and i.status != InvitationStatus.REPLACED]
 
 
-def _invitations_only(request: HttpRequest, actor: Actor, report_id: Any) -> HttpResponse:
+def _invitations_only(request: HttpRequest, actor: Actor, report_id: Any
+                      ) -> HttpResponse | None:
     """An invited organisation without the family's consent: the meetings it is invited to,
-    with their date and place (the policy's INTAKE read, logged); anyone else: 403."""
+    with their date and place (the policy's INTAKE read, logged). None for anyone else
+    (the page is refused)."""
     report = CareReport.objects.select_related("municipality").filter(pk=report_id).first()
     if report is None:
-        return forbidden_response(request, logged=True)
-    try:
-        decision = audit.authorize(actor, Action.READ, selectors.report_target(
-            report, Data.INTAKE))
-    except AccessDenied:
-        return forbidden_response(request, logged=True)
-    if decision.ground != Ground.INTAKE_INVITATION:
-        return forbidden_response(request, logged=True)
+        return None
+    target = selectors.report_target(report, Data.INTAKE)
+    if decide(actor, Action.READ, target).ground != Ground.INTAKE_INVITATION:
+        return None
+    audit.if_allowed(actor, Action.READ, target)  # the read of date and place, logged
     meetings_ = list(report.meetings.prefetch_related("invitations__organisation"))
     return render(request, "intake/report_invited.html", {
         "report": report, "invitations": _own_invitations(actor, meetings_)})
