@@ -25,7 +25,7 @@ from jeugdketen.intake.models import (
 )
 from tests import factories as f
 from tests.intake.conftest import LEVELS, an_hour_ago, report_input
-from tests.pages import for_pages, visible_text
+from tests.pages import dutch_leftovers, for_pages, visible_text
 
 
 @pytest.fixture(autouse=True)
@@ -35,12 +35,12 @@ def _pages(settings):
 
 @pytest.fixture
 def login(db):
-    """login(professional) -> a test client logged in as them, in Dutch."""
+    """login(professional, lang="nl") -> a test client logged in as them."""
 
-    def make(professional) -> Client:
+    def make(professional, lang: str = "nl") -> Client:
         client = Client(HTTP_USER_AGENT="pytest-web")
         client.force_login(professional.user)
-        client.cookies["django_language"] = "nl"
+        client.cookies["django_language"] = lang
         return client
 
     return make
@@ -471,6 +471,28 @@ def test_an_advice_outcome_closes_the_report(door, login):
     assert report.step == Step.CLOSED and Outcome.objects.get().decision == "advice"
 
 
+def test_after_a_referral_the_front_door_records_the_start_of_help(door, login):
+    report, meeting = planned(door)
+    accepted(door, meeting)
+    client = login(door.front_door)
+    response = client.post(outcome_url(meeting), outcome_data(
+        door, decision="referral", referral_result="Noor voelt zich thuis weer veilig",
+        coordinator_id="", consent_given_by=[]))
+    assert response.status_code == 302 and response.url == report_url(report)
+    page = visible_text(client.get(report_url(report)).content)
+    assert "Noor voelt zich thuis weer veilig" in page and "Hulp gestart op" in page
+    url = reverse("intake:help_started", kwargs={"report_id": report.pk})
+    wrong = client.post(url, {"on": "2001-01-01"})  # before the report: the action says no
+    assert wrong.status_code == 200
+    assert "Een datum vanaf de melding tot en met vandaag." in visible_text(wrong.content)
+    assert login(door.teacher).post(url, {"on": timezone.localdate().isoformat()}
+                                    ).status_code == 403
+    done = client.post(url, {"on": timezone.localdate().isoformat()})
+    assert done.status_code == 302 and done.url == report_url(report)
+    report.refresh_from_db()
+    assert report.step == Step.HELP_STARTED
+
+
 def test_a_plan_outcome_starts_the_plan_and_says_who_coordinates(door, login):
     report, meeting = planned(door)
     accepted(door, meeting)
@@ -499,3 +521,24 @@ def test_a_plan_outcome_redirects_to_the_new_family_plan(door, login):
     plan = login(door.front_door).get(response.url)
     assert plan.status_code == 200
     assert "Noor gaat minstens drie dagen per week naar school" in visible_text(plan.content)
+
+
+# --- English ---------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="the English catalogue gets these pages' strings from "
+                   "/work/notes/en-fd-pages.json when the lead merges them (then remove)")
+def test_the_pages_speak_english(door, login):
+    report, meeting = planned(door)
+    pages = {
+        login(door.teacher, "en").get(new_url(persoon=door.child.pk)):
+            "What is your concern or question?",
+        login(door.teacher, "en").get(report_url(report)): "How far is the report?",
+        login(door.front_door, "en").get(report_url(report)): "Progress",
+        login(door.youth_worker, "en").get(answer_url(meeting)): "Will your organisation come?",
+        login(door.front_door, "en").get(outcome_url(meeting)): "Outcome of the intake",
+    }
+    for response, english in pages.items():
+        assert response.status_code == 200
+        assert english in visible_text(response.content)
+        assert dutch_leftovers(response.content) == []

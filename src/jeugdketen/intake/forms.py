@@ -20,7 +20,7 @@ from jeugdketen.plans.forms import (
     LEVEL_LABELS,
     style_added_fields,
 )
-from jeugdketen.ui.forms import UtrechtForm
+from jeugdketen.ui.forms import DATE_FORMATS, DATE_INVALID, DateInput, UtrechtForm
 
 Choices = Sequence[tuple[Any, Any]]
 
@@ -164,6 +164,15 @@ class PlanIntakeForm(UtrechtForm):
         if start and end and end <= start:
             self.add_error("ends_at", _("De intake eindigt na het begin."))
         return data
+
+
+class HelpStartedForm(UtrechtForm):
+    """After a referral: the day the specialised help started (the platform does not see
+    the referred provider start)."""
+
+    on = forms.DateField(label=_("Hulp gestart op"), input_formats=DATE_FORMATS,
+                         widget=DateInput(),
+                         error_messages={"invalid": DATE_INVALID, "required": DATE_INVALID})
 
 
 class AnswerForm(UtrechtForm):

@@ -29,6 +29,7 @@ from jeugdketen.intake.actions import meetings, reports
 from jeugdketen.intake.actions import triage as triage_actions
 from jeugdketen.intake.forms import (
     AnswerForm,
+    HelpStartedForm,
     OutcomeForm,
     PlanIntakeForm,
     ReportForm,
@@ -41,6 +42,7 @@ from jeugdketen.intake.models import (
     IntakeMeeting,
     Invitation,
     InvitationStatus,
+    Outcome,
     OutcomeDecision,
     Step,
     Urgency,
@@ -255,6 +257,10 @@ def report_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
         if report.step in (Step.TRIAGED, Step.INTAKE_PLANNED):
             context["plan_form"] = PlanIntakeForm(organisations=_organisations(report))
         context["open_meetings"] = [m for m in meetings_ if m.held_at is None]
+        if report.step == Step.INTAKE_HELD:  # referred: waiting for the help to start
+            context["help_form"] = HelpStartedForm(initial={"on": timezone.localdate()})
+            outcome = Outcome.objects.filter(meeting__report=report).order_by("-pk").first()
+            context["referral_result"] = outcome.referral_result if outcome else ""
     else:
         context["own_invitations"] = _own_invitations(actor, meetings_)
     return render(request, "intake/report.html", context)
@@ -342,6 +348,27 @@ def plan_intake_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse
         return redirect(report_url(report.pk))
     return _step_page(request, report, form, title=_("Intake plannen"),
                       submit_label=_("Intake plannen"), template="intake/plan_intake.html")
+
+
+@page()
+def help_started_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    """After a referral, the front-door team records the day the help started."""
+    actor = actor_for(request)
+    report = _front_door_report(actor, report_id)
+    if report.step != Step.INTAKE_HELD:
+        messages.info(request, _("Voor deze melding wacht geen verwijzing op de start van "
+                                 "de hulp."))
+        return redirect(report_url(report.pk))
+    form = HelpStartedForm(request.POST if request.method == "POST" else None,
+                           initial={"on": timezone.localdate()})
+    done = submit(request, form, lambda data: reports.record_help_started(
+        actor, report.pk, on=data["on"]))
+    if done is not None:
+        messages.success(request, _("Vastgelegd: de hulp is gestart."))
+        return redirect(report_url(report.pk))
+    return _step_page(request, report, form, title=_("Start van de hulp vastleggen"),
+                      submit_label=_("Start van de hulp vastleggen"),
+                      template="intake/step_page.html")
 
 
 # --- the invitation and the outcome -----------------------------------------------------
