@@ -195,6 +195,10 @@ def test_the_reporter_sees_only_the_status(door, login):
                     "ilse@example.test", "Onderwijs", "Noor Bakker"):
         assert content not in text
     assert "Triage vastleggen" not in text
+    # Further on: the steps and their dates, not what the front door decided.
+    triaging.triage(door.actor, report.pk, decision="veilig_thuis")
+    text = visible_text(login(door.teacher).get(report_url(report)).content)
+    assert "Afgesloten" in text and "Veilig Thuis" not in text
 
 
 def reads(professional, report) -> set[tuple[str, str]]:

@@ -112,20 +112,22 @@ def _subject_name(report: CareReport) -> str:
     return " ".join(n for n in (report.given_name, report.family_name) if n)
 
 
-def _timeline(report: CareReport) -> list[dict[str, Any]]:
-    """The steps so far with their dates, and the step the report is in with the norm's
-    due date (no content: the reporter's status page shows it too)."""
+def _timeline(report: CareReport, *, details: bool) -> list[dict[str, Any]]:
+    """The steps so far with their dates; with `details` (a reader of the content) also
+    the triage's decision, the meeting's time and the close's reason. Without: the steps
+    and dates only (the reporter's and the family's status)."""
     rows: list[dict[str, Any]] = [{"label": Step.RECEIVED.label,
                                    "on": timezone.localtime(report.received_at)}]
     triage = getattr(report, "triage", None)  # none yet: the reverse one-to-one raises
     if triage is not None:
         rows.append({"label": Step.TRIAGED.label, "on": timezone.localtime(triage.at),
-                     "detail": triage.get_decision_display()})
+                     "detail": triage.get_decision_display() if details else ""})
     for meeting in report.meetings.all():
         rows.append({"label": Step.INTAKE_PLANNED.label,
                      "on": timezone.localtime(meeting.planned_at),
                      "detail": _("Intake op %(when)s") % {
-                         "when": timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M")}})
+                         "when": timezone.localtime(meeting.starts_at).strftime(
+                             "%d-%m-%Y %H:%M")} if details else ""})
         if meeting.held_at is not None:
             rows.append({"label": Step.INTAKE_HELD.label,
                          "on": timezone.localtime(meeting.held_at)})
@@ -133,7 +135,7 @@ def _timeline(report: CareReport) -> list[dict[str, Any]]:
         rows.append({"label": Step.HELP_STARTED.label, "on": report.step_since})
     if report.closed_at is not None:
         rows.append({"label": Step.CLOSED.label, "on": timezone.localtime(report.closed_at),
-                     "detail": report.get_close_reason_display()})
+                     "detail": report.get_close_reason_display() if details else ""})
     return rows
 
 
@@ -148,12 +150,12 @@ def _norm(report: CareReport) -> dict[str, Any] | None:
             "overdue": report.step_due_on < timezone.localdate()}
 
 
-def _status_context(report: CareReport) -> dict[str, Any]:
+def _status_context(report: CareReport, *, details: bool = True) -> dict[str, Any]:
     status = selectors.status_of(report)
     next_step = status["next_step"]
     return {"status": status, "step_label": Step(report.step).label,
             "next_step_label": Step(next_step).label if next_step else "",
-            "timeline": _timeline(report), "norm": _norm(report)}
+            "timeline": _timeline(report, details=details), "norm": _norm(report)}
 
 
 # --- the report form -------------------------------------------------------------------
@@ -241,9 +243,10 @@ def report_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
         if invited is None:
             raise
         return invited
+    content = decision.ground in CONTENT_GROUNDS
     context: dict[str, Any] = {"report": report, "ground": decision.ground,
-                               **_status_context(report)}
-    if decision.ground not in CONTENT_GROUNDS:
+                               **_status_context(report, details=content)}
+    if not content:
         return render(request, "intake/report_status.html", context)
     context["subject"] = _subject_name(report)
     context["domains"] = domain_labels(report.life_domains)
