@@ -395,6 +395,37 @@ def test_a_decline_needs_a_reason(door, login):
                                                       "Geen plek deze maand.")
 
 
+def test_the_front_door_replaces_a_declined_invitation(door, login):
+    report, meeting = planned(door)
+    meetings.answer_invitation(door.actor_of(door.therapist), meeting.pk, door.mental_health.pk,
+                               accept=False, reason="Geen plek deze maand.")
+    other = f.OrganisationFactory(name="Jeugd-GGZ Zuid", kind="mental_health_care",
+                                  municipality=door.municipality)
+    client = login(door.front_door)
+    page = client.get(report_url(report))
+    assert "Andere organisatie uitnodigen" in visible_text(page.content)
+    declined = Invitation.objects.get(meeting=meeting, organisation=door.mental_health)
+    prefix = f"r{declined.pk}"
+    url = reverse("intake:replace", kwargs={"meeting_id": meeting.pk})
+    empty = client.post(url, {f"{prefix}-organisation_id": door.mental_health.pk,
+                              f"{prefix}-by_organisation_id": ""}, follow=True)
+    assert "Kies de organisatie die u in plaats daarvan uitnodigt." in visible_text(
+        empty.content)
+    # The action's rule: an organisation already invited is not invited twice.
+    twice = client.post(url, {f"{prefix}-organisation_id": door.mental_health.pk,
+                              f"{prefix}-by_organisation_id": door.youth_care.pk}, follow=True)
+    assert "Deze organisatie is al uitgenodigd." in visible_text(twice.content)
+    assert login(door.youth_worker).post(url, {
+        f"{prefix}-organisation_id": door.mental_health.pk,
+        f"{prefix}-by_organisation_id": other.pk}).status_code == 403
+    response = client.post(url, {f"{prefix}-organisation_id": door.mental_health.pk,
+                                 f"{prefix}-by_organisation_id": other.pk})
+    assert response.status_code == 302 and response.url == report_url(report)
+    declined.refresh_from_db()
+    assert declined.status == InvitationStatus.REPLACED
+    assert Invitation.objects.get(meeting=meeting, organisation=other).status == "invited"
+
+
 def test_with_consent_the_invitation_shows_the_report(door, login):
     _report, meeting = planned(door)
     door.intake_consent(door.youth_care)

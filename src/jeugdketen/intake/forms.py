@@ -166,6 +166,20 @@ class PlanIntakeForm(UtrechtForm):
         return data
 
 
+class ReplaceForm(UtrechtForm):
+    """A declined invitation: another organisation is invited to the same meeting."""
+
+    organisation_id = forms.IntegerField(widget=forms.HiddenInput)
+    by_organisation_id = forms.ChoiceField(
+        label=_("Vervangen door"),
+        error_messages={"required": _("Kies de organisatie die u in plaats daarvan "
+                                      "uitnodigt.")})
+
+    def __init__(self, *args: Any, organisations: Choices = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _select(self, "by_organisation_id", organisations, _("Kies een organisatie"))
+
+
 class HelpStartedForm(UtrechtForm):
     """After a referral: the day the specialised help started (the platform does not see
     the referred provider start)."""

@@ -15,5 +15,6 @@ urlpatterns = [
     path("zorgmeldingen/<uuid:report_id>/hulp-gestart/", views.help_started_page,
          name="help_started"),
     path("intakes/<int:meeting_id>/uitnodiging/", views.answer_page, name="answer"),
+    path("intakes/<int:meeting_id>/vervangen/", views.replace_page, name="replace"),
     path("intakes/<int:meeting_id>/uitkomst/", views.outcome_page, name="outcome"),
 ]

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from jeugdketen.access import audit
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Ground, decide
+from jeugdketen.core.errors import Refusal
 from jeugdketen.intake import norms, selectors
 from jeugdketen.intake.actions import meetings, reports
 from jeugdketen.intake.actions import triage as triage_actions
@@ -32,6 +33,7 @@ from jeugdketen.intake.forms import (
     HelpStartedForm,
     OutcomeForm,
     PlanIntakeForm,
+    ReplaceForm,
     ReportForm,
     TriageForm,
     domain_labels,
@@ -50,7 +52,13 @@ from jeugdketen.intake.models import (
 from jeugdketen.plans import selectors as plan_selectors
 from jeugdketen.registry.models import Household, OrganisationKind, Person
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.pages import actor_for, forbidden_response, page, submit
+from jeugdketen.ui.pages import (
+    actor_for,
+    forbidden_response,
+    page,
+    refusal_or_not_found,
+    submit,
+)
 
 # The grounds on which a reader sees the report's content (the others: its status only).
 CONTENT_GROUNDS = (Ground.FRONT_DOOR, Ground.INTAKE_INVITATION, Ground.LEGAL_BASIS)
@@ -260,6 +268,7 @@ def report_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
         if report.step in (Step.TRIAGED, Step.INTAKE_PLANNED):
             context["plan_form"] = PlanIntakeForm(organisations=_organisations(report))
         context["open_meetings"] = [m for m in meetings_ if m.held_at is None]
+        _replace_forms(report, meetings_)
         if report.step == Step.INTAKE_HELD:  # referred: waiting for the help to start
             context["help_form"] = HelpStartedForm(initial={"on": timezone.localdate()})
             outcome = Outcome.objects.filter(meeting__report=report).order_by("-pk").first()
@@ -372,6 +381,53 @@ def help_started_page(request: HttpRequest, report_id: uuid.UUID) -> HttpRespons
     return _step_page(request, report, form, title=_("Start van de hulp vastleggen"),
                       submit_label=_("Start van de hulp vastleggen"),
                       template="intake/step_page.html")
+
+
+def _replace_forms(report: CareReport, meetings_: Sequence[IntakeMeeting]) -> None:
+    """A form on each declined invitation of a meeting not yet held: invite another
+    organisation instead (one not invited to that meeting)."""
+    organisations = _organisations(report)
+    for meeting in meetings_:
+        invited = {i.organisation_id for i in meeting.invitations.all()
+                   if i.status != InvitationStatus.REPLACED}
+        for invitation in meeting.invitations.all():
+            invitation.replace_form = (  # type: ignore[attr-defined]
+                ReplaceForm(prefix=f"r{invitation.pk}",
+                            initial={"organisation_id": invitation.organisation_id},
+                            organisations=[o for o in organisations
+                                           if int(o[0]) not in invited])
+                if meeting.held_at is None and invitation.status == InvitationStatus.DECLINED
+                else None)
+
+
+@page()
+def replace_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Replace a declined invitation (a button-sized form on the report page: a refusal is
+    said there as a message)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    actor = actor_for(request)
+    meeting, _decision = _meeting(actor, meeting_id, Action.READ)
+    report = _front_door_report(actor, meeting.report_id)
+    prefix = next((k.split("-")[0] for k in request.POST if k.endswith("-organisation_id")),
+                  "")
+    form = ReplaceForm(request.POST, prefix=prefix or None,
+                       organisations=_organisations(report))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(report_url(report.pk))
+    try:
+        done = meetings.replace_invitation(
+            actor, meeting.pk, form.cleaned_data["organisation_id"],
+            by_organisation_id=form.cleaned_data["by_organisation_id"])
+    except Refusal as exc:
+        refusal_or_not_found(request, exc)
+    else:
+        messages.success(request, _("%(name)s is in plaats daarvan uitgenodigd.") % {
+            "name": done.organisation.name})
+    return redirect(report_url(report.pk))
 
 
 # --- the invitation and the outcome -----------------------------------------------------
