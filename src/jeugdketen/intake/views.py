@@ -416,7 +416,7 @@ def replace_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(report_url(report.pk))
     try:
         done = meetings.replace_invitation(
