@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,9 +25,25 @@ from jeugdketen.intake.models import (
 )
 from tests import factories as f
 from tests.intake.conftest import LEVELS, an_hour_ago, report_input
-from tests.pages import client_for, page_settings, visible_text  # noqa: F401 - fixtures
+from tests.pages import dutch_leftovers, for_pages, visible_text
 
-pytestmark = pytest.mark.usefixtures("page_settings")
+
+@pytest.fixture(autouse=True)
+def _pages(settings):
+    for_pages(settings)
+
+
+@pytest.fixture
+def login(db):
+    """login(professional, lang="nl") -> a test client logged in as them."""
+
+    def make(professional, lang: str = "nl") -> Client:
+        client = Client(HTTP_USER_AGENT="pytest-web")
+        client.force_login(professional.user)
+        client.cookies["django_language"] = lang
+        return client
+
+    return make
 
 QUESTION = "Noor komt vaak niet op school en lijkt bang thuis."
 
@@ -80,8 +97,8 @@ def form_data(**overrides) -> dict:
             "contact_email": "ilse@example.test"} | overrides
 
 
-def test_the_report_form_shows_the_domains_and_veilig_thuis_at_once(door, client_for):
-    response = client_for(door.teacher).get(new_url(persoon=door.child.pk))
+def test_the_report_form_shows_the_domains_and_veilig_thuis_at_once(door, login):
+    response = login(door.teacher).get(new_url(persoon=door.child.pk))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Noor Bakker" in text
@@ -90,8 +107,8 @@ def test_the_report_form_shows_the_domains_and_veilig_thuis_at_once(door, client
     assert 'type="checkbox" name="life_domains"' in response.content.decode()
 
 
-def test_a_report_posts_and_redirects_to_its_status(door, client_for):
-    client = client_for(door.teacher)
+def test_a_report_posts_and_redirects_to_its_status(door, login):
+    client = login(door.teacher)
     response = client.post(new_url(persoon=door.child.pk), form_data(unsafe="on"))
     report = CareReport.objects.get()
     assert response.status_code == 302 and response.url == report_url(report)
@@ -104,15 +121,15 @@ def test_a_report_posts_and_redirects_to_its_status(door, client_for):
     assert QUESTION not in text  # the reporter sees the status only
 
 
-def test_a_report_about_a_household(door, client_for):
-    response = client_for(door.teacher).post(new_url(huishouden=door.household.pk),
+def test_a_report_about_a_household(door, login):
+    response = login(door.teacher).post(new_url(huishouden=door.household.pk),
                                              form_data())
     assert response.status_code == 302
     assert CareReport.objects.get().household == door.household
 
 
-def test_the_report_form_shows_field_errors(door, client_for):
-    response = client_for(door.teacher).post(
+def test_the_report_form_shows_field_errors(door, login):
+    response = login(door.teacher).post(
         new_url(persoon=door.child.pk),
         form_data(question="", life_domains=[], contact_email="geen-adres"))
     assert response.status_code == 200
@@ -124,43 +141,53 @@ def test_the_report_form_shows_field_errors(door, client_for):
     assert not CareReport.objects.exists()
 
 
-def test_a_refusal_of_the_action_lands_on_its_field(door, client_for):
-    response = client_for(door.teacher).post(new_url(persoon=door.child.pk),
+def test_a_refusal_of_the_action_lands_on_its_field(door, login):
+    response = login(door.teacher).post(new_url(persoon=door.child.pk),
                                              form_data(contact_phone="12"))
     assert response.status_code == 200
     assert "Geen geldig telefoonnummer" in visible_text(response.content)
     assert 'id="id_contact_phone_error"' in response.content.decode()
 
 
-def test_the_report_form_is_refused_without_a_ground_for_the_child(door, client_for):
-    response = client_for(stranger(door)).get(new_url(persoon=door.child.pk))
+def test_the_report_form_is_refused_without_a_ground_for_the_child(door, login):
+    response = login(stranger(door)).get(new_url(persoon=door.child.pk))
     assert response.status_code == 403
     assert "Noor Bakker" not in visible_text(response.content)
 
 
-@pytest.mark.parametrize("query", [{}, {"persoon": "geen-id"},
+def test_without_a_subject_the_form_says_to_find_the_person_first(door, login):
+    response = login(door.teacher).get(reverse("intake:report_new"))
+    assert response.status_code == 200
+    assert reverse("persons") in response.content.decode()
+    assert "Over wie gaat de melding?" in visible_text(response.content)
+
+
+@pytest.mark.parametrize("query", [{"persoon": "geen-id"},
+                                   {"persoon": "00000000-0000-0000-0000-000000000000",
+                                    "huishouden": "00000000-0000-0000-0000-000000000000"},
                                    {"persoon": "00000000-0000-0000-0000-000000000000"}])
-def test_the_report_form_needs_a_known_subject(door, client_for, query):
-    assert client_for(door.teacher).get(new_url(**query)).status_code == 404
+def test_the_report_form_needs_a_known_subject(door, login, query):
+    assert login(door.teacher).get(new_url(**query)).status_code == 404
 
 
 # --- the report page ----------------------------------------------------------------
 
 
-def test_the_front_door_sees_the_content_and_the_triage_form(door, client_for):
+def test_the_front_door_sees_the_content_and_the_triage_form(door, login):
     report = teacher_report(door)
-    response = client_for(door.front_door).get(report_url(report))
+    response = login(door.front_door).get(report_url(report))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert QUESTION in text and "Onderwijs" in text
     assert "Triage vastleggen" in text
     assert reverse("intake:triage", kwargs={"report_id": report.pk}) in response.content.decode()
     assert "Verloop" in text and "Ontvangen" in text and "werkdagen" in text
+    assert f"(sinds {timezone.localdate().day} " in text
 
 
-def test_the_reporter_sees_only_the_status(door, client_for):
+def test_the_reporter_sees_only_the_status(door, login):
     report = teacher_report(door)
-    response = client_for(door.teacher).get(report_url(report))
+    response = login(door.teacher).get(report_url(report))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Hoe ver is de melding?" in text and report.reference in text
@@ -168,30 +195,64 @@ def test_the_reporter_sees_only_the_status(door, client_for):
                     "ilse@example.test", "Onderwijs", "Noor Bakker"):
         assert content not in text
     assert "Triage vastleggen" not in text
+    # Further on: the steps and their dates, not what the front door decided.
+    triaging.triage(door.actor, report.pk, decision="veilig_thuis")
+    text = visible_text(login(door.teacher).get(report_url(report)).content)
+    assert "Afgesloten" in text and "Veilig Thuis" not in text
 
 
-def test_others_are_refused_the_report(door, client_for):
+def reads(professional, report) -> set[tuple[str, str]]:
+    """(data, ground) of the READs of the report in the access log by `professional`."""
+    from jeugdketen.access.models import AccessLogRecord
+
+    return set(AccessLogRecord.objects.filter(
+        user_id=professional.user.pk, action="read", object_id=str(report.pk))
+        .values_list("data", "ground"))
+
+
+def test_every_read_of_the_report_page_is_in_the_access_log(door, login):
+    report, _meeting = planned(door)
+    login(door.teacher).get(report_url(report))
+    assert reads(door.teacher, report) == {("care_report", "reporter")}
+    login(door.youth_worker).get(report_url(report))  # invited, no consent: the meeting only
+    assert reads(door.youth_worker, report) == {("intake", "intake_invitation")}
+    login(door.front_door).get(report_url(report))
+    assert ("care_report", "front_door") in reads(door.front_door, report)
+
+
+def test_the_family_sees_where_its_report_stands(door, login):
     report = teacher_report(door)
-    response = client_for(stranger(door)).get(report_url(report))
+    client = Client(HTTP_USER_AGENT="pytest-web")
+    client.force_login(door.parent_actor.user)
+    response = client.get(report_url(report))
+    assert response.status_code == 200
+    text = visible_text(response.content)
+    assert "Hoe ver is de melding?" in text and "Ontvangen" in text
+    assert "0612345678" not in text  # the reporter's contact details: the front door's
+
+
+def test_others_are_refused_the_report(door, login):
+    report = teacher_report(door)
+    response = login(stranger(door)).get(report_url(report))
     assert response.status_code == 403
     assert QUESTION not in visible_text(response.content)
     unknown = reverse("intake:report", kwargs={"report_id": "00000000-0000-0000-0000-000000000000"})
-    assert client_for(door.front_door).get(unknown).status_code == 403
+    assert login(door.front_door).get(unknown).status_code == 403
 
 
-def test_an_invited_organisation_without_consent_sees_date_and_place_only(door, client_for):
-    report, meeting = planned(door)
-    response = client_for(door.youth_worker).get(report_url(report))
+def test_an_invited_organisation_without_consent_sees_date_and_place_only(door, login):
+    report, _meeting = planned(door)
+    response = login(door.youth_worker).get(report_url(report))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Wijkcentrum De Haven" in text
     assert QUESTION not in text and "Noor Bakker" not in text
 
 
-def test_an_invited_organisation_with_consent_sees_the_content(door, client_for):
-    report, meeting = planned(door)
+def test_an_invited_organisation_with_consent_sees_the_content(door, login):
+    report, _meeting = planned(door)
     door.intake_consent(door.youth_care)
-    response = client_for(door.youth_worker).get(report_url(report))
+    response = login(door.youth_worker).get(report_url(report))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert QUESTION in text and "Naar de uitnodiging" in text
@@ -205,9 +266,9 @@ def triage_url(report) -> str:
     return reverse("intake:triage", kwargs={"report_id": report.pk})
 
 
-def test_the_front_door_triages_to_a_joint_intake(door, client_for):
+def test_the_front_door_triages_to_a_joint_intake(door, login):
     report = teacher_report(door)
-    client = client_for(door.front_door)
+    client = login(door.front_door)
     assert client.get(triage_url(report)).status_code == 200
     response = client.post(triage_url(report), {"decision": "joint_intake",
                                                  "urgency": "urgent"})
@@ -221,24 +282,24 @@ def test_the_front_door_triages_to_a_joint_intake(door, client_for):
     assert again.status_code == 302 and report.triage.decision == "joint_intake"
 
 
-def test_the_triage_form_shows_field_errors(door, client_for):
+def test_the_triage_form_shows_field_errors(door, login):
     report = teacher_report(door)
-    response = client_for(door.front_door).post(triage_url(report),
+    response = login(door.front_door).post(triage_url(report),
                                                 {"decision": "neighbourhood_team"})
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Kies de regisseur uit het wijkteam." in text
     assert "Kies wie toestemming geeft." in text
-    empty = client_for(door.front_door).post(triage_url(report), {})
+    empty = login(door.front_door).post(triage_url(report), {})
     assert "Kies een besluit." in visible_text(empty.content)
     report.refresh_from_db()
     assert report.step == Step.RECEIVED
 
 
-def test_only_the_front_door_triages(door, client_for):
+def test_only_the_front_door_triages(door, login):
     report = teacher_report(door)
     for who in (door.teacher, stranger(door)):
-        response = client_for(who).post(triage_url(report), {"decision": "advice"})
+        response = login(who).post(triage_url(report), {"decision": "advice"})
         assert response.status_code == 403
     report.refresh_from_db()
     assert report.step == Step.RECEIVED
@@ -257,9 +318,9 @@ def plan_data(door, **overrides) -> dict:
             "location": "Wijkcentrum De Haven", "joint": "on"} | overrides
 
 
-def test_the_front_door_plans_the_intake(door, client_for):
+def test_the_front_door_plans_the_intake(door, login):
     report = triaged(door)
-    client = client_for(door.front_door)
+    client = login(door.front_door)
     page = client.get(plan_url(report))
     assert page.status_code == 200 and "Jeugdhulp Noord" in visible_text(page.content)
     response = client.post(plan_url(report), plan_data(door))
@@ -273,9 +334,9 @@ def test_the_front_door_plans_the_intake(door, client_for):
     assert "Uitkomst van deze intake vastleggen" in text
 
 
-def test_the_planning_form_shows_field_errors(door, client_for):
+def test_the_planning_form_shows_field_errors(door, login):
     report = triaged(door)
-    client = client_for(door.front_door)
+    client = login(door.front_door)
     response = client.post(plan_url(report), plan_data(
         door, organisation_ids=[], ends_at="2030-03-04T09:00", location=""))
     assert response.status_code == 200
@@ -290,9 +351,9 @@ def test_the_planning_form_shows_field_errors(door, client_for):
     assert not IntakeMeeting.objects.exists()
 
 
-def test_only_the_front_door_plans(door, client_for):
+def test_only_the_front_door_plans(door, login):
     report = triaged(door)
-    assert client_for(door.teacher).post(plan_url(report), plan_data(door)).status_code == 403
+    assert login(door.teacher).post(plan_url(report), plan_data(door)).status_code == 403
     assert not IntakeMeeting.objects.exists()
 
 
@@ -303,9 +364,9 @@ def answer_url(meeting) -> str:
     return reverse("intake:answer", kwargs={"meeting_id": meeting.pk})
 
 
-def test_an_invited_organisation_accepts(door, client_for):
-    report, meeting = planned(door)
-    client = client_for(door.youth_worker)
+def test_an_invited_organisation_accepts(door, login):
+    _report, meeting = planned(door)
+    client = login(door.youth_worker)
     page = client.get(answer_url(meeting))
     assert page.status_code == 200
     text = visible_text(page.content)
@@ -320,9 +381,9 @@ def test_an_invited_organisation_accepts(door, client_for):
     assert "Geaccepteerd" in after and "Antwoord versturen" not in after
 
 
-def test_a_decline_needs_a_reason(door, client_for):
-    report, meeting = planned(door)
-    client = client_for(door.therapist)
+def test_a_decline_needs_a_reason(door, login):
+    _report, meeting = planned(door)
+    client = login(door.therapist)
     response = client.post(answer_url(meeting), {"accept": "no", "reason": ""})
     assert response.status_code == 200
     assert "Geef de reden waarom uw organisatie niet komt." in visible_text(response.content)
@@ -334,19 +395,50 @@ def test_a_decline_needs_a_reason(door, client_for):
                                                       "Geen plek deze maand.")
 
 
-def test_with_consent_the_invitation_shows_the_report(door, client_for):
+def test_the_front_door_replaces_a_declined_invitation(door, login):
     report, meeting = planned(door)
+    meetings.answer_invitation(door.actor_of(door.therapist), meeting.pk, door.mental_health.pk,
+                               accept=False, reason="Geen plek deze maand.")
+    other = f.OrganisationFactory(name="Jeugd-GGZ Zuid", kind="mental_health_care",
+                                  municipality=door.municipality)
+    client = login(door.front_door)
+    page = client.get(report_url(report))
+    assert "Andere organisatie uitnodigen" in visible_text(page.content)
+    declined = Invitation.objects.get(meeting=meeting, organisation=door.mental_health)
+    prefix = f"r{declined.pk}"
+    url = reverse("intake:replace", kwargs={"meeting_id": meeting.pk})
+    empty = client.post(url, {f"{prefix}-organisation_id": door.mental_health.pk,
+                              f"{prefix}-by_organisation_id": ""}, follow=True)
+    assert "Kies de organisatie die u in plaats daarvan uitnodigt." in visible_text(
+        empty.content)
+    # The action's rule: an organisation already invited is not invited twice.
+    twice = client.post(url, {f"{prefix}-organisation_id": door.mental_health.pk,
+                              f"{prefix}-by_organisation_id": door.youth_care.pk}, follow=True)
+    assert "Deze organisatie is al uitgenodigd." in visible_text(twice.content)
+    assert login(door.youth_worker).post(url, {
+        f"{prefix}-organisation_id": door.mental_health.pk,
+        f"{prefix}-by_organisation_id": other.pk}).status_code == 403
+    response = client.post(url, {f"{prefix}-organisation_id": door.mental_health.pk,
+                                 f"{prefix}-by_organisation_id": other.pk})
+    assert response.status_code == 302 and response.url == report_url(report)
+    declined.refresh_from_db()
+    assert declined.status == InvitationStatus.REPLACED
+    assert Invitation.objects.get(meeting=meeting, organisation=other).status == "invited"
+
+
+def test_with_consent_the_invitation_shows_the_report(door, login):
+    _report, meeting = planned(door)
     door.intake_consent(door.youth_care)
-    text = visible_text(client_for(door.youth_worker).get(answer_url(meeting)).content)
+    text = visible_text(login(door.youth_worker).get(answer_url(meeting)).content)
     assert QUESTION in text
 
 
-def test_an_organisation_not_invited_is_refused(door, client_for):
-    report, meeting = planned(door)
-    assert client_for(stranger(door)).get(answer_url(meeting)).status_code == 403
-    assert client_for(door.teacher).get(answer_url(meeting)).status_code == 403
+def test_an_organisation_not_invited_is_refused(door, login):
+    _report, meeting = planned(door)
+    assert login(stranger(door)).get(answer_url(meeting)).status_code == 403
+    assert login(door.teacher).get(answer_url(meeting)).status_code == 403
     unknown = reverse("intake:answer", kwargs={"meeting_id": 999999})
-    assert client_for(door.youth_worker).get(unknown).status_code == 403
+    assert login(door.youth_worker).get(unknown).status_code == 403
 
 
 # --- the outcome -----------------------------------------------------------------------
@@ -375,53 +467,113 @@ def accepted(door, meeting) -> None:
                                accept=True)
 
 
-def test_the_outcome_form_renders_for_the_front_door_only(door, client_for):
-    report, meeting = planned(door)
-    page = client_for(door.front_door).get(outcome_url(meeting))
+def test_the_outcome_form_renders_for_the_front_door_only(door, login):
+    _report, meeting = planned(door)
+    page = login(door.front_door).get(outcome_url(meeting))
     assert page.status_code == 200
     text = visible_text(page.content)
     assert "Doel 1" in text and "0: het verwachte resultaat" in text
     assert "Joost Jeugdhulp" in text and "Rita Regie" in text
     for who in (door.youth_worker, door.teacher, stranger(door)):
-        assert client_for(who).get(outcome_url(meeting)).status_code == 403
+        assert login(who).get(outcome_url(meeting)).status_code == 403
 
 
-def test_the_outcome_form_shows_field_errors(door, client_for):
-    report, meeting = planned(door)
-    response = client_for(door.front_door).post(outcome_url(meeting), outcome_data(
+def test_the_outcome_form_shows_field_errors(door, login):
+    _report, meeting = planned(door)
+    response = login(door.front_door).post(outcome_url(meeting), outcome_data(
         door, participant_ids=[], goal0_levels_p2=""))
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Kies wie er meededen." in text
+    assert "Beschrijf niveau 2 in woorden." in text  # a goal begun is a goal in full
+    assert 'id="id_goal0_levels_p2_error"' in response.content.decode()
     assert not Outcome.objects.exists()
-    # The action's rule about a goal lands on the goal's own field.
-    response = client_for(door.front_door).post(outcome_url(meeting), outcome_data(
-        door, goal0_levels_p2=""))
+    # The action's rule (a referral names the result it is for) on its field.
+    response = login(door.front_door).post(outcome_url(meeting), outcome_data(
+        door, decision="referral", referral_result=""))
     assert response.status_code == 200
-    assert 'id="id_goal0_levels_p2_error"' in response.content.decode() or (
-        "Beschrijf alle vijf niveaus" in visible_text(response.content))
+    assert 'id="id_referral_result_error"' in response.content.decode()
     assert not Outcome.objects.exists()
 
 
-def test_an_advice_outcome_closes_the_report(door, client_for):
+def test_an_advice_outcome_closes_the_report(door, login):
     report, meeting = planned(door)
     accepted(door, meeting)
-    response = client_for(door.front_door).post(outcome_url(meeting), outcome_data(
+    response = login(door.front_door).post(outcome_url(meeting), outcome_data(
         door, decision="advice", coordinator_id="", consent_given_by=[]))
     assert response.status_code == 302 and response.url == report_url(report)
     report.refresh_from_db()
     assert report.step == Step.CLOSED and Outcome.objects.get().decision == "advice"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "access.policy.rules.consent: the front door records the consent given at the intake "
-    "for the plan it starts from the report (tests/intake/test_actions.py, "
-    "NEEDS_FRONT_DOOR_CONSENT)"))
-def test_a_plan_outcome_redirects_to_the_new_family_plan(door, client_for):
+def test_after_a_referral_the_front_door_records_the_start_of_help(door, login):
     report, meeting = planned(door)
     accepted(door, meeting)
-    response = client_for(door.front_door).post(outcome_url(meeting), outcome_data(door))
+    client = login(door.front_door)
+    response = client.post(outcome_url(meeting), outcome_data(
+        door, decision="referral", referral_result="Noor voelt zich thuis weer veilig",
+        coordinator_id="", consent_given_by=[]))
+    assert response.status_code == 302 and response.url == report_url(report)
+    page = visible_text(client.get(report_url(report)).content)
+    assert "Noor voelt zich thuis weer veilig" in page and "Hulp gestart op" in page
+    url = reverse("intake:help_started", kwargs={"report_id": report.pk})
+    wrong = client.post(url, {"on": "2001-01-01"})  # before the report: the action says no
+    assert wrong.status_code == 200
+    assert "Een datum vanaf de melding tot en met vandaag." in visible_text(wrong.content)
+    assert login(door.teacher).post(url, {"on": timezone.localdate().isoformat()}
+                                    ).status_code == 403
+    done = client.post(url, {"on": timezone.localdate().isoformat()})
+    assert done.status_code == 302 and done.url == report_url(report)
     report.refresh_from_db()
-    assert report.plan_id == report.trajectory_key
+    assert report.step == Step.HELP_STARTED
+
+
+def test_a_plan_outcome_starts_the_plan_and_says_who_coordinates(door, login):
+    report, meeting = planned(door)
+    accepted(door, meeting)
+    client = login(door.front_door)
+    response = client.post(outcome_url(meeting), outcome_data(door))
+    report.refresh_from_db()
+    assert report.plan_id == report.trajectory_key and report.step == Step.HELP_STARTED
+    assert report.plan.goals.get().title == "Noor gaat minstens drie dagen per week naar school"
+    # The front door is not in the plan's team: back to the report, which names the
+    # coordinator (the plan's own page would refuse it).
+    assert response.status_code == 302 and response.url == report_url(report)
+    assert "Rita Regie voert de regie." in visible_text(client.get(response.url).content)
+
+
+def test_a_plan_outcome_redirects_to_the_new_family_plan(door, login):
+    """The one who records it may read the plan (here: the front door coordinates it)."""
+    door.front_door.roles = ["front_door", "coordinator"]
+    door.front_door.save()
+    report, meeting = planned(door)
+    accepted(door, meeting)
+    response = login(door.front_door).post(outcome_url(meeting), outcome_data(
+        door, coordinator_id=door.front_door.pk))
+    report.refresh_from_db()
     assert response.status_code == 302
     assert response.url == reverse("plan", kwargs={"plan_id": report.plan_id})
+    plan = login(door.front_door).get(response.url)
+    assert plan.status_code == 200
+    assert "Noor gaat minstens drie dagen per week naar school" in visible_text(plan.content)
+
+
+# --- English ---------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="the English catalogue gets these pages' strings from "
+                   "/work/notes/en-fd-pages.json when the lead merges them (then remove)")
+def test_the_pages_speak_english(door, login):
+    report, meeting = planned(door)
+    pages = {
+        login(door.teacher, "en").get(new_url(persoon=door.child.pk)):
+            "What is your concern or question?",
+        login(door.teacher, "en").get(report_url(report)): "How far is the report?",
+        login(door.front_door, "en").get(report_url(report)): "Progress",
+        login(door.youth_worker, "en").get(answer_url(meeting)): "Will your organisation come?",
+        login(door.front_door, "en").get(outcome_url(meeting)): "Outcome of the intake",
+    }
+    for response, english in pages.items():
+        assert response.status_code == 200
+        assert english in visible_text(response.content)
+        assert dutch_leftovers(response.content) == []

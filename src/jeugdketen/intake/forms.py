@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jeugdketen.analysis.domains import ADULT_DOMAINS, CHILD_DOMAINS
+from jeugdketen.analysis.domains import ADULT_DOMAINS, ALL_DOMAINS, CHILD_DOMAINS
 from jeugdketen.intake.models import OutcomeDecision, TriageDecision, Urgency
 from jeugdketen.plans.forms import (
     CHECKBOX_CLASSES,
@@ -20,7 +20,7 @@ from jeugdketen.plans.forms import (
     LEVEL_LABELS,
     style_added_fields,
 )
-from jeugdketen.ui.forms import UtrechtForm
+from jeugdketen.ui.forms import DATE_FORMATS, DATE_INVALID, DateInput, UtrechtForm
 
 Choices = Sequence[tuple[Any, Any]]
 
@@ -96,6 +96,11 @@ class ReportForm(UtrechtForm):
         _checkboxes(self, "life_domains", DOMAIN_CHOICES)
 
 
+def domain_labels(keys: Sequence[str]) -> list[str]:
+    """The names of a report's life domains, in the order given."""
+    return [str(ALL_DOMAINS[k]) for k in keys if k in ALL_DOMAINS]
+
+
 def report_fields(name: str) -> str:
     """An action's field -> the report form's: a single life domain is the list."""
     return "life_domains" if name.startswith("life_domains") else name
@@ -161,6 +166,29 @@ class PlanIntakeForm(UtrechtForm):
         return data
 
 
+class ReplaceForm(UtrechtForm):
+    """A declined invitation: another organisation is invited to the same meeting."""
+
+    organisation_id = forms.IntegerField(widget=forms.HiddenInput)
+    by_organisation_id = forms.ChoiceField(
+        label=_("Vervangen door"),
+        error_messages={"required": _("Kies de organisatie die u in plaats daarvan "
+                                      "uitnodigt.")})
+
+    def __init__(self, *args: Any, organisations: Choices = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _select(self, "by_organisation_id", organisations, _("Kies een organisatie"))
+
+
+class HelpStartedForm(UtrechtForm):
+    """After a referral: the day the specialised help started (the platform does not see
+    the referred provider start)."""
+
+    on = forms.DateField(label=_("Hulp gestart op"), input_formats=DATE_FORMATS,
+                         widget=DateInput(),
+                         error_messages={"invalid": DATE_INVALID, "required": DATE_INVALID})
+
+
 class AnswerForm(UtrechtForm):
     accept = forms.ChoiceField(
         label=_("Komt uw organisatie?"), widget=forms.RadioSelect,
@@ -217,15 +245,18 @@ class OutcomeForm(UtrechtForm):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for slot in range(GOAL_SLOTS):
+            n = {"n": slot + 1}
             self.fields[goal_field(slot, "title")] = forms.CharField(
-                label=_("Resultaat"), max_length=300, required=False,
+                label=_("Resultaat van doel %(n)s") % n, max_length=300, required=False,
                 help_text=_("Een resultaat, geen product: bijvoorbeeld 'woont veilig thuis en "
                             "gaat minstens drie dagen per week naar school'."))
             self.fields[goal_field(slot, "persons")] = forms.MultipleChoiceField(
-                label=_("Voor wie"), required=False, widget=forms.CheckboxSelectMultiple)
+                label=_("Voor wie is doel %(n)s") % n, required=False,
+                widget=forms.CheckboxSelectMultiple)
             for key, name in LEVEL_FIELDS.items():
                 self.fields[goal_field(slot, name)] = forms.CharField(
-                    label=LEVEL_LABELS[key], max_length=500, required=False)
+                    label=_("Doel %(n)s, niveau %(level)s") % {**n, "level": LEVEL_LABELS[key]},
+                    max_length=500, required=False)
         style_added_fields(self)
         for name in ("participant_ids",):
             _checkboxes(self, name, participants)
@@ -256,6 +287,14 @@ class OutcomeForm(UtrechtForm):
                       for key, name in LEVEL_FIELDS.items()}
             if not title and not persons and not any(levels.values()):
                 continue
+            if not title:
+                self.add_error(goal_field(slot, "title"), _("Beschrijf het resultaat."))
+            if not persons:
+                self.add_error(goal_field(slot, "persons"), _("Kies voor wie dit doel is."))
+            for key, name in LEVEL_FIELDS.items():
+                if not levels[key]:
+                    self.add_error(goal_field(slot, name), _(
+                        "Beschrijf niveau %(level)s in woorden.") % {"level": key})
             goals.append({"title": title, "person_ids": list(persons), "levels": levels})
             slots.append(slot)
         data["goals"], data["goal_slots"] = goals, slots

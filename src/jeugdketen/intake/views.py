@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,15 +24,19 @@ from django.utils.translation import gettext as _
 from jeugdketen.access import audit
 from jeugdketen.access.audit import AccessDenied
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Ground, decide
+from jeugdketen.core.errors import Refusal
 from jeugdketen.intake import norms, selectors
 from jeugdketen.intake.actions import meetings, reports
 from jeugdketen.intake.actions import triage as triage_actions
 from jeugdketen.intake.forms import (
     AnswerForm,
+    HelpStartedForm,
     OutcomeForm,
     PlanIntakeForm,
+    ReplaceForm,
     ReportForm,
     TriageForm,
+    domain_labels,
     report_fields,
 )
 from jeugdketen.intake.models import (
@@ -40,6 +44,7 @@ from jeugdketen.intake.models import (
     IntakeMeeting,
     Invitation,
     InvitationStatus,
+    Outcome,
     OutcomeDecision,
     Step,
     Urgency,
@@ -47,7 +52,13 @@ from jeugdketen.intake.models import (
 from jeugdketen.plans import selectors as plan_selectors
 from jeugdketen.registry.models import Household, OrganisationKind, Person
 from jeugdketen.ui import roles as r
-from jeugdketen.ui.pages import actor_for, forbidden_response, page, submit
+from jeugdketen.ui.pages import (
+    actor_for,
+    forbidden_response,
+    page,
+    refusal_or_not_found,
+    submit,
+)
 
 # The grounds on which a reader sees the report's content (the others: its status only).
 CONTENT_GROUNDS = (Ground.FRONT_DOOR, Ground.INTAKE_INVITATION, Ground.LEGAL_BASIS)
@@ -109,20 +120,22 @@ def _subject_name(report: CareReport) -> str:
     return " ".join(n for n in (report.given_name, report.family_name) if n)
 
 
-def _timeline(report: CareReport) -> list[dict[str, Any]]:
-    """The steps so far with their dates, and the step the report is in with the norm's
-    due date (no content: the reporter's status page shows it too)."""
+def _timeline(report: CareReport, *, details: bool) -> list[dict[str, Any]]:
+    """The steps so far with their dates; with `details` (a reader of the content) also
+    the triage's decision, the meeting's time and the close's reason. Without: the steps
+    and dates only (the reporter's and the family's status)."""
     rows: list[dict[str, Any]] = [{"label": Step.RECEIVED.label,
                                    "on": timezone.localtime(report.received_at)}]
     triage = getattr(report, "triage", None)  # none yet: the reverse one-to-one raises
     if triage is not None:
         rows.append({"label": Step.TRIAGED.label, "on": timezone.localtime(triage.at),
-                     "detail": triage.get_decision_display()})
+                     "detail": triage.get_decision_display() if details else ""})
     for meeting in report.meetings.all():
         rows.append({"label": Step.INTAKE_PLANNED.label,
                      "on": timezone.localtime(meeting.planned_at),
                      "detail": _("Intake op %(when)s") % {
-                         "when": timezone.localtime(meeting.starts_at).strftime("%d-%m-%Y %H:%M")}})
+                         "when": timezone.localtime(meeting.starts_at).strftime(
+                             "%d-%m-%Y %H:%M")} if details else ""})
         if meeting.held_at is not None:
             rows.append({"label": Step.INTAKE_HELD.label,
                          "on": timezone.localtime(meeting.held_at)})
@@ -130,7 +143,7 @@ def _timeline(report: CareReport) -> list[dict[str, Any]]:
         rows.append({"label": Step.HELP_STARTED.label, "on": report.step_since})
     if report.closed_at is not None:
         rows.append({"label": Step.CLOSED.label, "on": timezone.localtime(report.closed_at),
-                     "detail": report.get_close_reason_display()})
+                     "detail": report.get_close_reason_display() if details else ""})
     return rows
 
 
@@ -145,12 +158,12 @@ def _norm(report: CareReport) -> dict[str, Any] | None:
             "overdue": report.step_due_on < timezone.localdate()}
 
 
-def _status_context(report: CareReport) -> dict[str, Any]:
+def _status_context(report: CareReport, *, details: bool = True) -> dict[str, Any]:
     status = selectors.status_of(report)
     next_step = status["next_step"]
     return {"status": status, "step_label": Step(report.step).label,
             "next_step_label": Step(next_step).label if next_step else "",
-            "timeline": _timeline(report), "norm": _norm(report)}
+            "timeline": _timeline(report, details=details), "norm": _norm(report)}
 
 
 # --- the report form -------------------------------------------------------------------
@@ -187,6 +200,9 @@ def _subject(request: HttpRequest) -> tuple[Person | None, Household | None]:
 def report_new(request: HttpRequest) -> HttpResponse:
     """A professional's care report about a person or a household."""
     actor = actor_for(request)
+    if not request.GET.get("persoon") and not request.GET.get("huishouden"):
+        # From a decision aid without a person: first find whom the report is about.
+        return render(request, "intake/report_choose.html")
     person, household = _subject(request)
     prof = actor.professional
     # Asked before anything of the subject is shown (the action asks again when it saves).
@@ -231,13 +247,17 @@ def report_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     try:
         report, decision = selectors.report_for(actor, report_id)
     except AccessDenied:
-        return _invitations_only(request, actor, report_id)
+        invited = _invitations_only(request, actor, report_id)
+        if invited is None:
+            raise
+        return invited
+    content = decision.ground in CONTENT_GROUNDS
     context: dict[str, Any] = {"report": report, "ground": decision.ground,
-                               **_status_context(report)}
-    if decision.ground not in CONTENT_GROUNDS:
+                               **_status_context(report, details=content)}
+    if not content:
         return render(request, "intake/report_status.html", context)
     context["subject"] = _subject_name(report)
-    context["domains"] = _domain_labels(report.life_domains)
+    context["domains"] = domain_labels(report.life_domains)
     meetings_ = list(report.meetings.prefetch_related("invitations__organisation",
                                                       "invitations__professional"))
     context["meetings"] = meetings_
@@ -248,15 +268,14 @@ def report_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
         if report.step in (Step.TRIAGED, Step.INTAKE_PLANNED):
             context["plan_form"] = PlanIntakeForm(organisations=_organisations(report))
         context["open_meetings"] = [m for m in meetings_ if m.held_at is None]
+        _replace_forms(report, meetings_)
+        if report.step == Step.INTAKE_HELD:  # referred: waiting for the help to start
+            context["help_form"] = HelpStartedForm(initial={"on": timezone.localdate()})
+            outcome = Outcome.objects.filter(meeting__report=report).order_by("-pk").first()
+            context["referral_result"] = outcome.referral_result if outcome else ""
     else:
         context["own_invitations"] = _own_invitations(actor, meetings_)
     return render(request, "intake/report.html", context)
-
-
-def _domain_labels(keys: Sequence[str]) -> list[str]:
-    from jeugdketen.analysis.domains import ALL_DOMAINS
-
-    return [str(ALL_DOMAINS[k]) for k in keys if k in ALL_DOMAINS]
 
 
 def _own_invitations(actor: Actor, meetings_: Sequence[IntakeMeeting]) -> list[Invitation]:
@@ -268,19 +287,18 @@ def _own_invitations(actor: Actor, meetings_: Sequence[IntakeMeeting]) -> list[I
             and i.status != InvitationStatus.REPLACED]
 
 
-def _invitations_only(request: HttpRequest, actor: Actor, report_id: Any) -> HttpResponse:
+def _invitations_only(request: HttpRequest, actor: Actor, report_id: Any
+                      ) -> HttpResponse | None:
     """An invited organisation without the family's consent: the meetings it is invited to,
-    with their date and place (the policy's INTAKE read, logged); anyone else: 403."""
+    with their date and place (the policy's INTAKE read, logged). None for anyone else
+    (the page is refused)."""
     report = CareReport.objects.select_related("municipality").filter(pk=report_id).first()
     if report is None:
-        return forbidden_response(request, logged=True)
-    try:
-        decision = audit.authorize(actor, Action.READ, selectors.report_target(
-            report, Data.INTAKE))
-    except AccessDenied:
-        return forbidden_response(request, logged=True)
-    if decision.ground != Ground.INTAKE_INVITATION:
-        return forbidden_response(request, logged=True)
+        return None
+    target = selectors.report_target(report, Data.INTAKE)
+    if decide(actor, Action.READ, target).ground != Ground.INTAKE_INVITATION:
+        return None
+    audit.if_allowed(actor, Action.READ, target)  # the read of date and place, logged
     meetings_ = list(report.meetings.prefetch_related("invitations__organisation"))
     return render(request, "intake/report_invited.html", {
         "report": report, "invitations": _own_invitations(actor, meetings_)})
@@ -344,6 +362,74 @@ def plan_intake_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse
                       submit_label=_("Intake plannen"), template="intake/plan_intake.html")
 
 
+@page()
+def help_started_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    """After a referral, the front-door team records the day the help started."""
+    actor = actor_for(request)
+    report = _front_door_report(actor, report_id)
+    if report.step != Step.INTAKE_HELD:
+        messages.info(request, _("Voor deze melding wacht geen verwijzing op de start van "
+                                 "de hulp."))
+        return redirect(report_url(report.pk))
+    form = HelpStartedForm(request.POST if request.method == "POST" else None,
+                           initial={"on": timezone.localdate()})
+    done = submit(request, form, lambda data: reports.record_help_started(
+        actor, report.pk, on=data["on"]))
+    if done is not None:
+        messages.success(request, _("Vastgelegd: de hulp is gestart."))
+        return redirect(report_url(report.pk))
+    return _step_page(request, report, form, title=_("Start van de hulp vastleggen"),
+                      submit_label=_("Start van de hulp vastleggen"),
+                      template="intake/step_page.html")
+
+
+def _replace_forms(report: CareReport, meetings_: Sequence[IntakeMeeting]) -> None:
+    """A form on each declined invitation of a meeting not yet held: invite another
+    organisation instead (one not invited to that meeting)."""
+    organisations = _organisations(report)
+    for meeting in meetings_:
+        invited = {i.organisation_id for i in meeting.invitations.all()
+                   if i.status != InvitationStatus.REPLACED}
+        for invitation in meeting.invitations.all():
+            invitation.replace_form = (  # type: ignore[attr-defined]
+                ReplaceForm(prefix=f"r{invitation.pk}",
+                            initial={"organisation_id": invitation.organisation_id},
+                            organisations=[o for o in organisations
+                                           if int(o[0]) not in invited])
+                if meeting.held_at is None and invitation.status == InvitationStatus.DECLINED
+                else None)
+
+
+@page()
+def replace_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Replace a declined invitation (a button-sized form on the report page: a refusal is
+    said there as a message)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    actor = actor_for(request)
+    meeting, _decision = _meeting(actor, meeting_id, Action.READ)
+    report = _front_door_report(actor, meeting.report_id)
+    prefix = next((k.split("-")[0] for k in request.POST if k.endswith("-organisation_id")),
+                  "")
+    form = ReplaceForm(request.POST, prefix=prefix or None,
+                       organisations=_organisations(report))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return redirect(report_url(report.pk))
+    try:
+        done = meetings.replace_invitation(
+            actor, meeting.pk, form.cleaned_data["organisation_id"],
+            by_organisation_id=form.cleaned_data["by_organisation_id"])
+    except Refusal as exc:
+        refusal_or_not_found(request, exc)
+    else:
+        messages.success(request, _("%(name)s is in plaats daarvan uitgenodigd.") % {
+            "name": done.organisation.name})
+    return redirect(report_url(report.pk))
+
+
 # --- the invitation and the outcome -----------------------------------------------------
 
 
@@ -387,7 +473,7 @@ def answer_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "meeting": meeting, "invitation": invitation, "others": others,
         "report": report if content else None,
         "subject": _subject_name(report) if content else "",
-        "domains": _domain_labels(report.life_domains) if content else [],
+        "domains": domain_labels(report.life_domains) if content else [],
         "form": form if invitation.status == InvitationStatus.INVITED else None})
 
 
@@ -423,16 +509,31 @@ def outcome_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
             consent_given_by=data["consent_given_by"]), form.field_map())
     if done is not None:
         if done.decision == OutcomeDecision.PLAN:
-            report.refresh_from_db(fields=["plan"])
-            messages.success(request, _("De uitkomst is vastgelegd en het gezinsplan is "
-                                        "gestart met de doelen en het team."))
-            return redirect("plan", plan_id=report.plan_id)
+            return _to_the_plan(request, actor, report)
         messages.success(request, _("De uitkomst is vastgelegd."))
         return redirect(report_url(report.pk))
     return render(request, "intake/outcome.html", {
         "report": report, "meeting": meeting, "form": form, "invited": invited,
         "subject": _subject_name(report), "back_url": report_url(report.pk),
         "title": _("Uitkomst van de intake")})
+
+
+def _to_the_plan(request: HttpRequest, actor: Actor, report: CareReport) -> HttpResponse:
+    """After a plan was decided: to the new family plan, where the recorder may read it
+    (the policy decides: the front door is not in the plan's team by itself); else back to
+    the report, saying who coordinates the plan now."""
+    report.refresh_from_db(fields=["plan"])
+    plan = report.plan
+    assert plan is not None
+    members = plan_selectors.members_of(plan.household)
+    if decide(actor, Action.READ, plan_selectors.target(plan, members)).allowed:
+        messages.success(request, _("De uitkomst is vastgelegd en het gezinsplan is "
+                                    "gestart met de doelen en het team."))
+        return redirect("plan", plan_id=plan.pk)
+    messages.success(request, _(
+        "De uitkomst is vastgelegd en het gezinsplan is gestart met de doelen en het team. "
+        "%(name)s voert de regie.") % {"name": plan.coordinator.full_name})
+    return redirect(report_url(report.pk))
 
 
 def _participants(actor: Actor, invited: Sequence[Invitation]) -> list[tuple[str, str]]:
