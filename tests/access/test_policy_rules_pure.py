@@ -74,7 +74,7 @@ def _runtime_imports(path: Path) -> list[tuple[str, int]]:
 def test_the_rules_are_split_by_domain():
     assert {p.stem for p in RULE_MODULES} >= {
         "registry", "referral_index", "plans", "consent", "supervision", "administration",
-        "guide", "common"}
+        "guide", "common", "intake"}
 
 
 @pytest.mark.parametrize("path", RULE_MODULES, ids=lambda p: p.stem)
@@ -136,6 +136,13 @@ class PreparedFacts:
     involved_in: set[Any] = field(default_factory=set)  # match pks
     signalled: set[Any] = field(default_factory=set)  # match pks
     holdable: bool = True
+    # The front door: an open invitation of the actor's organisation; the intake grounds
+    # per person; the municipality per report (or report id); whom a report is about.
+    invited: bool = False
+    intake_grounds: dict[str, Ground] = field(default_factory=dict)
+    report_municipalities: dict[str, str] = field(default_factory=dict)
+    starting_reports: dict[str, str] = field(default_factory=dict)
+    subjects: list[str] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
 
     def registered(self, person):
@@ -195,6 +202,22 @@ class PreparedFacts:
 
     def may_hold(self, record):
         return self.holdable
+
+    def report_invitation(self, report):
+        self.asked.append("report_invitation")
+        return SimpleNamespace(status="invited") if self.invited else None
+
+    def intake_consent(self, organisation_id, person_ids):
+        return {p: g for p, g in self.intake_grounds.items() if p in {str(i) for i in person_ids}}
+
+    def report_municipality(self, report):
+        return self.report_municipalities.get(str(getattr(report, "pk", report)))
+
+    def starting_report_municipality(self, plan):
+        return self.starting_reports.get(str(getattr(plan, "pk", plan)))
+
+    def report_subject_ids(self, report):
+        return list(self.subjects)
 
 
 def person(pk: int, age: int, bsn: str = "") -> Person:
@@ -294,6 +317,78 @@ def test_prepared_facts_answer_without_the_database():
     assert decide(fadmin, Action.CREATE, new, facts).ground == Ground.ADMINISTRATION
     assert not decide(fadmin, Action.CREATE, replace(new, scope=Scope("0344", (
         "privacy_officer",))), facts).allowed
+
+
+def test_the_front_door_over_prepared_facts():
+    """Care reports, meetings, settings and a plan from an intake, decided over prepared
+    facts without one query."""
+    from jeugdketen.access.policy import IntakeSettingsScope, IntakeStart, public_actor
+    from jeugdketen.intake.models import CareReport
+
+    kid = person(2, 8, "222222220")
+    report = CareReport(id="00000000-0000-0000-0000-0000000000bb", municipality_id="0344",
+                        person_id=kid.pk, reported_by_id=8)
+    target = Target(Data.CARE_REPORT, person=kid, record=report)
+    assert target.report is report and target.plan is None
+    rid = str(report.pk)
+    front = professional("professional", "front_door")
+    own = PreparedFacts(municipality="0344", organisation_kind="neighbourhood_team",
+                        report_municipalities={rid: "0344"})
+    assert decide(front, Action.UPDATE, target, own) == Decision(
+        True, Ground.FRONT_DOOR, "front_door")
+    # Another municipality, a school, or no role: nothing.
+    assert not decide(front, Action.READ, target, replace(own, municipality="0363")).allowed
+    assert not decide(front, Action.READ, target, replace(own, organisation_kind="school")).allowed
+    assert not decide(professional("professional"), Action.READ, target, own).allowed
+
+    # Invited: the meeting on the invitation; the report only with intake consent.
+    prof = professional("professional")
+    invited = PreparedFacts(invited=True, subjects=[str(kid.pk)])
+    meeting = Target(Data.INTAKE, person=kid, record=report)
+    assert decide(prof, Action.UPDATE, meeting, invited).ground == Ground.INTAKE_INVITATION
+    assert not decide(prof, Action.READ, target, invited).allowed
+    consented = replace(invited, intake_grounds={str(kid.pk): Ground.CONSENT})
+    assert decide(prof, Action.READ, target, consented).ground == Ground.INTAKE_INVITATION
+    legal = replace(invited, intake_grounds={str(kid.pk): Ground.LEGAL_BASIS})
+    assert decide(prof, Action.READ, target, legal).ground == Ground.LEGAL_BASIS
+    assert not decide(prof, Action.READ, target, replace(consented, invited=False)).allowed
+
+    # The reporter reads the status; the custody holder reads and hands in; the public
+    # only hands in.
+    reporter = professional("professional", pk=8)
+    assert decide(reporter, Action.READ, target, PreparedFacts()).ground == Ground.REPORTER
+    assert not decide(reporter, Action.UPDATE, target, PreparedFacts()).allowed
+    parent = Actor(person=person(1, 40, "111111110"))
+    custody = PreparedFacts(custody={(parent.person.pk, kid.pk)})
+    assert decide(parent, Action.CREATE, target, custody).ground == Ground.PARENT
+    visitor = public_actor("192.0.2.1")
+    assert decide(visitor, Action.CREATE, Target(Data.CARE_REPORT), PreparedFacts()) == Decision(
+        True, Ground.PUBLIC_REPORT, "anonymous")
+    assert not decide(visitor, Action.READ, target, PreparedFacts()).allowed
+    assert not decide(Actor(), Action.CREATE, Target(Data.CARE_REPORT), PreparedFacts()).allowed
+
+    # Settings: the front door; a functional administrator of the municipality itself.
+    norms = Target(Data.INTAKE_SETTINGS, record={"municipality_id": "0344"})
+    assert norms.intake_settings == IntakeSettingsScope("0344")
+    assert decide(front, Action.UPDATE, norms, own).ground == Ground.FRONT_DOOR
+    fadmin = professional("functional_admin")
+    town = PreparedFacts(municipality="0344", organisation_kind="municipality")
+    assert decide(fadmin, Action.UPDATE, norms, town).ground == Ground.ADMINISTRATION
+    assert not decide(fadmin, Action.UPDATE, norms,
+                      replace(town, organisation_kind="youth_care_provider")).allowed
+    capacity = Target(Data.INTAKE_SETTINGS, record=IntakeSettingsScope("0344", 3))
+    assert decide(fadmin, Action.UPDATE, capacity, replace(
+        town, organisation_kind="youth_care_provider")).ground == Ground.ADMINISTRATION
+
+    # A plan from the intake: the front door of the report's municipality, with givers.
+    household = Household(pk=5)
+    start = Target(Data.PLAN, household=household, members=(kid,),
+                   record=IntakeStart(rid, ("1",)))
+    assert isinstance(start.start, IntakeStart)
+    assert decide(front, Action.CREATE, start, own).ground == Ground.FRONT_DOOR
+    assert not decide(front, Action.CREATE, replace(start, start=IntakeStart(rid, ())),
+                      own).allowed
+    assert not decide(professional("coordinator"), Action.CREATE, start, own).allowed
 
 
 def test_rules_ask_only_the_facts_they_need():

@@ -100,9 +100,33 @@ not from the code:
 - No role (a professional whose roles are all removed) and the anonymous/system actor
   get nothing, even when a registration row exists.
 
+- The front door (issue 11, ADR 0010). A care report and its intake meetings: the
+  front-door team (the role `front_door` on a professional of the municipality itself or
+  of one of its neighbourhood teams, for a report of that municipality) does everything
+  (recorded role front_door); not with the role in another municipality, not without the
+  role. An organisation invited to a meeting about the report (not declined, not
+  replaced) reads the meeting and answers it (update) on the invitation alone, and reads
+  and prints the report only with the family's consent of category `intake` (plan null)
+  for every person it is about (ground intake_invitation) or a legal basis (legal_basis);
+  not with 'plan' consent only, not uninvited. The professional who handed a report in
+  (about a person they entered) creates it, then reads its status only (reporter). The
+  family: a custody holder for a child under 16 (parent), the youth from 16 (self), a
+  BRP-tied household member from 16 for a household's report (family) read and hand in
+  their own report and read its meeting; a youth of 14, a parent of a youth of 16 and a
+  housemate nothing. Someone on the website without logging in (channel session) hands
+  a report in and nothing else (public_report, recorded role anonymous). The privacy
+  officer never sees a report. The operator's retention run updates and deletes reports
+  (retention). A plan starts from an intake (`IntakeStart`) by the front door of the
+  report's municipality with givers; nobody else. The front door's settings (capacity,
+  norms; no personal data): the front door of the municipality reads and sets both; a
+  functional administrator of the municipality reads them, sets their own
+  organisation's capacity, and the norms when they work for the municipality itself.
+
 Cell syntax: groups of ACTIONS=ground, actions R(ead) C(reate) U(pdate) D(elete)
 E(xport) P(rint); a trailing ! means the decision carries the emergency flag; '-' means
-every action is denied.
+every action is denied. `ground@role` names the recorded role where it is not the
+column's (the front door: a professional or coordinator who also has the role
+`front_door` acts as the front door).
 """
 
 from __future__ import annotations
@@ -322,6 +346,49 @@ legalbasis/self                            | -                | -               
 legalbasis/parent-child-8                  | -                | -                | RP=priv  | -       | -         | -         | RP=parent | -    | -    | -         | -
 legalbasis/other-municipality              | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 legalbasis/own-organisation-in-team        | CU=own           | CU=own           | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+report/front-door-municipality              | CRUDEP=front@front_door | CRUDEP=front@front_door | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/front-door-neighbourhood-team        | CRUDEP=front@front_door | CRUDEP=front@front_door | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/front-door-other-municipality        | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/without-front-door-role              | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/invited-intake-consent               | RP=invited       | RP=invited       | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/invited-legal-basis                  | RP=legal         | RP=legal         | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/invited-no-consent                   | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/invited-declined                     | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/invited-replaced                     | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/invited-plan-consent-only            | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/invited-consent-some-members         | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/not-invited-intake-consent           | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/reporter                             | CR=reporter      | CR=reporter      | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/reporter-not-registered              | R=reporter       | R=reporter       | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/reporter-invited-no-consent          | CR=reporter      | CR=reporter      | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/colleague-of-reporter                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/custody-holder-child-8               | -                | -                | -        | -       | -         | -         | CR=parent | -    | -    | -         | UD=ret
+report/youth-16-today                       | -                | -                | -        | -       | -         | -         | CR=self   | -    | -    | -         | UD=ret
+report/youth-14                             | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/parent-youth-16-today                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/household-parent                     | -                | -                | -        | -       | -         | -         | CR=family | -    | -    | -         | UD=ret
+report/household-housemate                  | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+report/public-form                          | -                | -                | -        | -       | -         | -         | -         | -    | C=public | -         | UD=ret
+report/privacy-officer-own-municipality     | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | UD=ret
+intake/front-door-municipality              | CRUDEP=front@front_door | CRUDEP=front@front_door | -        | -       | -         | -         | -         | -    | -    | -         | -
+intake/invited-no-consent                   | RUP=invited      | RUP=invited      | -        | -       | -         | -         | -         | -    | -    | -         | -
+intake/invited-intake-consent               | RUP=invited      | RUP=invited      | -        | -       | -         | -         | -         | -    | -    | -         | -
+intake/invited-declined                     | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+intake/not-invited                          | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+intake/reporter                             | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+intake/custody-holder-child-8               | -                | -                | -        | -       | -         | -         | R=parent  | -    | -    | -         | -
+intake/public-form                          | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-intake-front-door                | C=front@front_door | C=front@front_door | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-intake-front-door-no-givers      | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-intake-other-municipality        | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+plan/start-intake-coordinator               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+settings/capacity-front-door                | CRUP=front@front_door | CRUP=front@front_door | -        | -       | RP=admin  | -         | -         | -    | -    | -         | -
+settings/capacity-own-organisation          | -                | -                | -        | -       | CRUP=admin | -         | -         | -    | -    | -         | -
+settings/capacity-other-municipality        | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+settings/norms-municipality-organisation    | -                | -                | -        | -       | CRUP=admin | -         | -         | -    | -    | -         | -
+settings/norms-other-organisation           | -                | -                | -        | -       | RP=admin  | -         | -         | -    | -    | -         | -
+settings/norms-front-door-team              | CRUP=front@front_door | CRUP=front@front_door | -        | -       | RP=admin  | -         | -         | -    | -    | -         | -
+settings/norms-other-municipality           | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 """
 
 ACTION_LETTERS = {"R": Action.READ, "C": Action.CREATE, "U": Action.UPDATE,
@@ -332,7 +399,9 @@ GROUNDS = {"reg": Ground.REGISTRATION, "emg": Ground.EMERGENCY, "self": Ground.S
            "own": Ground.OWN_ORGANISATION, "match": Ground.MATCH,
            "oversight": Ground.MUNICIPAL_OVERSIGHT, "ret": Ground.RETENTION,
            "coord": Ground.PLAN_COORDINATOR, "consent": Ground.CONSENT,
-           "legal": Ground.LEGAL_BASIS, "family": Ground.FAMILY, "brp": Ground.BRP}
+           "legal": Ground.LEGAL_BASIS, "family": Ground.FAMILY, "brp": Ground.BRP,
+           "front": Ground.FRONT_DOOR, "invited": Ground.INTAKE_INVITATION,
+           "reporter": Ground.REPORTER, "public": Ground.PUBLIC_REPORT}
 # The role a decision names (and the access log records) for each actor.
 RECORDED_ROLE = {role: role for role in ROLES} | {"superuser": "platform_admin",
                                                   "operator": "platform_admin"}
@@ -346,12 +415,13 @@ def parse_cell(cell: str, role: str) -> dict[str, object]:
         return expected
     for group in cell.split():
         letters, ground = group.split("=")
+        ground, _, recorded = ground.partition("@")
         emergency = ground.endswith("!")
         for letter in letters:
             action = ACTION_LETTERS[letter]
             assert expected[action.value] == DENIED, f"{letter} twice in {cell!r}"
-            expected[action.value] = (GROUNDS[ground.rstrip("!")].value, RECORDED_ROLE[role],
-                                      emergency)
+            expected[action.value] = (GROUNDS[ground.rstrip("!")].value,
+                                      recorded or RECORDED_ROLE[role], emergency)
     return expected
 
 
@@ -806,6 +876,163 @@ def _start_situation(kind: str):
     return build
 
 
+# --- issue 11: the front door ------------------------------------------------------------
+
+
+CARE_COLUMNS = ("professional", "coordinator")
+
+
+def _front_door_actor(s: Scene, who: str, **kw) -> Actor:
+    """The column's actor; for the front-door positions a professional or coordinator of the
+    municipality (or of its neighbourhood team) who also has the role `front_door`."""
+    org = {"front-door": {"kind": "municipality"},
+           "front-door-team": {"kind": "neighbourhood_team"},
+           "front-door-other": {"kind": "municipality"},
+           "no-front-role": {"kind": "municipality"}}.get(who, {})
+    actor = s.actor(**kw, **org)
+    prof = getattr(s, "professional", None)
+    if (who.startswith("front-door") and prof is not None and s.role in CARE_COLUMNS):
+        prof.roles = [*prof.roles, "front_door"]
+        prof.save()
+    return actor
+
+
+@dataclass(frozen=True)
+class ReportCase:
+    """A care report about a child (8 unless `age` says otherwise) living with a parent, or
+    about their household, and the actor in one position towards it:
+
+    front-door / front-door-team / front-door-other: the front door of the report's
+    municipality (its own organisation, a neighbourhood team) or of another one;
+    no-front-role: the municipality's professional without the role; invited: the actor's
+    organisation is invited to a meeting (`invitation` its status), with `grants`
+    (intake consent, plan consent, a legal basis) for `granted_to`; reporter (registered
+    or not) / reporter-colleague; family:<child|parent|housemate>; public: someone
+    without logging in on the website; local: the report is in the actor's municipality.
+    """
+
+    data: Data
+    who: str
+    about: str = "person"  # person | household
+    age: tuple[int, int] = (8, 0)
+    invitation: str = ""  # invited | declined | replaced ('' : not invited)
+    grants: tuple[str, ...] = ()  # intake | plan | legal
+    granted_to: tuple[str, ...] = ("child", "parent")
+    registered: bool = False
+
+    def __call__(self, s: Scene) -> tuple[Actor, Target]:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from jeugdketen.access.models import Consent, LegalBasis
+        from jeugdketen.intake.models import CareReport, IntakeMeeting, Invitation
+
+        parent, kid = adult(), child(self.age[0], days_after_birthday=self.age[1])
+        housemate = adult()
+        household = f.make_household(parents=[parent], children=[kid], housemates=[housemate])
+        persons = {"parent": parent, "child": kid, "housemate": housemate}
+        me = persons[self.who.split(":", 1)[1]] if self.who.startswith("family:") else None
+        if self.who == "public" and s.role == "anonymous":
+            actor = Actor(access_point=f.session_point())
+        else:
+            actor = _front_door_actor(s, self.who, person=me,
+                                      registered=[kid] if self.registered else [])
+        prof = getattr(s, "professional", None)
+        local = self.who != "front-door-other" and prof is not None
+        municipality = (prof.organisation.municipality if local else f.MunicipalityFactory())
+        reporter = prof if (self.who == "reporter" and prof is not None) else (
+            f.ProfessionalFactory(organisation=prof.organisation)
+            if self.who == "reporter-colleague" and prof is not None else None)
+        by_household = self.about == "household"
+        report = CareReport.objects.create(
+            municipality=municipality, person=None if by_household else kid,
+            household=household if by_household else None,
+            reporter_kind="public" if self.who == "public" else "professional",
+            reported_by=reporter, urgency="regular", question="Zorgen over school")
+        if self.who == "public":
+            report.person = None
+            report.save()
+        organisation = prof.organisation if prof is not None else f.OrganisationFactory()
+        if self.invitation:
+            starts = timezone.now() + timedelta(days=7)
+            meeting = IntakeMeeting.objects.create(
+                report=report, starts_at=starts, ends_at=starts + timedelta(hours=1),
+                location="Wijkcentrum", planned_by=f.ProfessionalFactory(roles=["front_door"]))
+            Invitation.objects.create(meeting=meeting, organisation=organisation,
+                                      status=self.invitation)
+        today = timezone.localdate()
+        for grant in self.grants:
+            for key in self.granted_to:
+                if grant == "legal":
+                    LegalBasis.objects.create(
+                        person=persons[key], organisation=organisation, kind="child_protection",
+                        reference="OTS C/13/123456", valid_from=today - timedelta(days=3),
+                        valid_until=today + timedelta(days=365), recorded_by=f.UserFactory())
+                else:
+                    Consent.objects.create(person=persons[key], plan=None,
+                                           organisation=organisation, categories=[grant],
+                                           valid_from=today, recorded_by=f.UserFactory())
+        if self.who == "public":
+            return actor, Target(self.data, object_id=str(report.pk), record=report)
+        if by_household:
+            return actor, Target(self.data, household=household,
+                                 members=(parent, kid, housemate), object_id=str(report.pk),
+                                 record=report)
+        return actor, Target(self.data, person=kid, object_id=str(report.pk), record=report)
+
+
+def _intake_start_situation(kind: str):
+    """Starting a plan from an intake's decision (`IntakeStart`) for the report's household."""
+
+    def build(s: Scene):
+        from jeugdketen.access.policy import IntakeStart
+        from jeugdketen.intake.models import CareReport
+
+        parent, kid = adult(), child(8)
+        household = f.make_household(parents=[parent], children=[kid])
+        who = "no-front-role" if kind == "coordinator" else "front-door"
+        actor = _front_door_actor(s, who)
+        prof = getattr(s, "professional", None)
+        municipality = (prof.organisation.municipality
+                        if prof is not None and kind != "other-municipality"
+                        else f.MunicipalityFactory())
+        report = CareReport.objects.create(municipality=municipality, household=household,
+                                           reporter_kind="professional", urgency="regular")
+        givers = () if kind == "no-givers" else (str(parent.pk),)
+        return actor, Target(Data.PLAN, household=household, members=(parent, kid),
+                             object_id=str(household.pk),
+                             record=IntakeStart(str(report.pk), givers))
+
+    return build
+
+
+def _settings_situation(what: str, who: str, kind: str = "municipality", place: str = "own"):
+    """The intake capacity of an organisation (`what` capacity: the actor's own or another
+    one of the municipality) or the municipality's norms."""
+
+    def build(s: Scene):
+        actor = _front_door_actor(s, who, kind=kind) if not who.startswith("front-door") \
+            else _front_door_actor(s, who)
+        prof = getattr(s, "professional", None)
+        municipality = (prof.organisation.municipality_id if prof is not None and place == "own"
+                        else f.MunicipalityFactory().code)
+        organisation = None
+        if what == "capacity-own":
+            organisation = prof.organisation_id if prof is not None else f.OrganisationFactory().pk
+        elif what == "capacity":
+            organisation = f.OrganisationFactory(
+                municipality_id=municipality, kind="youth_care_provider").pk
+        return actor, Target(Data.INTAKE_SETTINGS, object_id=municipality, record={
+            "municipality_id": municipality, "organisation_id": organisation})
+
+    return build
+
+
+R = ReportCase
+CR, IN = Data.CARE_REPORT, Data.INTAKE
+
+
 P = PlanCase
 CONSENT_PLAN = Grant(categories=("plan",))
 TEAM = "team"
@@ -1041,6 +1268,55 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "legalbasis/own-organisation-in-team": P(
         Data.LEGAL_BASIS, TEAM, (Grant(categories=("base_data",), to=("child",)),),
         about="child", organisation=(("kind", "certified_institution"),)),
+    "report/front-door-municipality": R(CR, "front-door"),
+    "report/front-door-neighbourhood-team": R(CR, "front-door-team"),
+    "report/front-door-other-municipality": R(CR, "front-door-other"),
+    "report/without-front-door-role": R(CR, "no-front-role"),
+    "report/invited-intake-consent": R(CR, "invited", invitation="invited", grants=("intake",)),
+    "report/invited-legal-basis": R(CR, "invited", invitation="accepted", grants=("legal",)),
+    "report/invited-no-consent": R(CR, "invited", invitation="invited"),
+    "report/invited-declined": R(CR, "invited", invitation="declined", grants=("intake",)),
+    "report/invited-replaced": R(CR, "invited", invitation="replaced", grants=("intake",)),
+    "report/invited-plan-consent-only": R(CR, "invited", invitation="invited", grants=("plan",)),
+    "report/invited-consent-some-members": R(CR, "invited", about="household",
+                                             invitation="invited", grants=("intake",)),
+    "report/not-invited-intake-consent": R(CR, "invited", grants=("intake",)),
+    "report/reporter": R(CR, "reporter", registered=True),
+    "report/reporter-not-registered": R(CR, "reporter"),
+    "report/reporter-invited-no-consent": R(CR, "reporter", registered=True,
+                                            invitation="invited"),
+    "report/colleague-of-reporter": R(CR, "reporter-colleague", registered=True),
+    "report/custody-holder-child-8": R(CR, "family:parent"),
+    "report/youth-16-today": R(CR, "family:child", age=(16, 0)),
+    "report/youth-14": R(CR, "family:child", age=(14, 0)),
+    "report/parent-youth-16-today": R(CR, "family:parent", age=(16, 0)),
+    "report/household-parent": R(CR, "family:parent", about="household"),
+    "report/household-housemate": R(CR, "family:housemate", about="household"),
+    "report/public-form": R(CR, "public"),
+    "report/privacy-officer-own-municipality": R(CR, "local"),
+    "intake/front-door-municipality": R(IN, "front-door"),
+    "intake/invited-no-consent": R(IN, "invited", invitation="invited"),
+    "intake/invited-intake-consent": R(IN, "invited", invitation="accepted", grants=("intake",)),
+    "intake/invited-declined": R(IN, "invited", invitation="declined", grants=("intake",)),
+    "intake/not-invited": R(IN, "invited", grants=("intake",)),
+    "intake/reporter": R(IN, "reporter", registered=True),
+    "intake/custody-holder-child-8": R(IN, "family:parent"),
+    "intake/public-form": R(IN, "public"),
+    "plan/start-intake-front-door": _intake_start_situation("front-door"),
+    "plan/start-intake-front-door-no-givers": _intake_start_situation("no-givers"),
+    "plan/start-intake-other-municipality": _intake_start_situation("other-municipality"),
+    "plan/start-intake-coordinator": _intake_start_situation("coordinator"),
+    "settings/capacity-front-door": _settings_situation("capacity", "front-door"),
+    "settings/capacity-own-organisation": _settings_situation("capacity-own", "",
+                                                              kind="youth_care_provider"),
+    "settings/capacity-other-municipality": _settings_situation(
+        "capacity-own", "", kind="youth_care_provider", place="other"),
+    "settings/norms-municipality-organisation": _settings_situation("norms", ""),
+    "settings/norms-other-organisation": _settings_situation("norms", "",
+                                                             kind="youth_care_provider"),
+    "settings/norms-front-door-team": _settings_situation("norms", "front-door-team"),
+    "settings/norms-other-municipality": _settings_situation("norms", "front-door",
+                                                             place="other"),
 }
 
 
@@ -1093,7 +1369,8 @@ def test_table_covers_every_situation_role_action_and_ground():
     kinds = {name.split("/")[0] for name in EXPECTED}
     assert kinds == {"base", "correction", "household", "accesslog", "breakglass", "admin",
                      "signal", "match", "appointment", "guide", "rights", "plan", "team", "evaluation",
-                     "approval", "comment", "analysis", "consent", "legalbasis", "decisionaid"}
+                     "approval", "comment", "analysis", "consent", "legalbasis", "decisionaid",
+                     "report", "intake", "settings"}
     used_grounds = set()
     for row in EXPECTED.values():
         for role, cell in row.items():

@@ -116,8 +116,9 @@ def door(municipality, neighbourhood) -> FrontDoor:
     person_in_brp(parent, children=[child.bsn, youth.bsn])
     for kid in (child, youth):
         person_in_brp(kid, parents=[parent.bsn], custody=[parent.bsn])
-    for person in (parent, child, youth):
+    for person in (parent, child, youth):  # the teacher entered the family too
         f.RegistrationFactory(person=person, professional=front_door)
+        f.RegistrationFactory(person=person, professional=teacher)
     return FrontDoor(municipality, team_org, front_door, coordinator, school, teacher,
                      youth_care, youth_worker, mental_health, therapist, household, parent,
                      child, youth)

@@ -12,10 +12,11 @@ import pytest
 from django.utils import timezone
 
 from jeugdketen.access.audit import AccessDenied
-from jeugdketen.access.policy import Actor
+from jeugdketen.access.policy import Actor, public_actor
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.core.errors import Refusal
 from jeugdketen.core.workdays import add_working_days
+from jeugdketen.intake import selectors
 from jeugdketen.intake.actions import meetings, public, reports
 from jeugdketen.intake.actions import triage as triaging
 from jeugdketen.intake.models import CareReport, Invitation, Outcome, Triage
@@ -26,8 +27,11 @@ from tests.intake.conftest import LEVELS, an_hour_ago, goal, public_input, repor
 pytestmark = pytest.mark.django_db
 
 
+
+
 def anonymous() -> Actor:
-    return Actor(user=None, access_point=f.session_point())
+    """The visitor of the public form (no login)."""
+    return public_actor(ip="192.0.2.10", user_agent="pytest")
 
 
 def events(report: CareReport) -> list[ChainEvent]:
@@ -259,6 +263,26 @@ def test_the_neighbourhood_team_starts_the_plan_at_once(door):
     assert len(started) == 1 and started[0].attributes["origin"] == "care_report"
 
 
+def test_the_front_door_records_consent_only_with_the_start(door):
+    """The consent the family gave at the triage is recorded by the front door with the
+    plan's start; afterwards the front door gives nobody a ground in that plan."""
+    from jeugdketen.access.actions import give_consent
+    from jeugdketen.access.models import Consent
+
+    report = teacher_report(door)
+    triaging.triage(door.actor, report.pk, decision="neighbourhood_team",
+                    coordinator_id=door.coordinator.pk,
+                    consent_given_by=[door.parent.pk, door.youth.pk])
+    plan = Plan.objects.get(household=door.household)
+    recorded = Consent.objects.filter(plan=plan).count()
+    assert recorded >= 1
+    with pytest.raises(AccessDenied):
+        give_consent(door.actor, door.youth.pk, plan_id=plan.pk, given_by=[door.youth.pk],
+                     organisation_id=door.youth_worker.organisation_id,
+                     categories=["plan"])
+    assert Consent.objects.filter(plan=plan).count() == recorded
+
+
 @pytest.mark.parametrize(("change", "field"), [
     ({"coordinator_id": None}, "coordinator_id"),
     ({"coordinator_id": "youth_worker"}, "coordinator_id"),
@@ -391,10 +415,23 @@ def test_an_organisation_answers_only_its_own_invitation(door):
     assert answer.professional == door.therapist
 
 
-def test_an_invited_organisation_without_consent_does_not_answer(door):
-    _report, meeting = planned(door)
+def test_an_invited_organisation_answers_without_seeing_the_report(door):
+    """The invitation (date, place, its own answer) is the organisation's; the report's
+    content waits for the family's consent."""
+    report, meeting = planned(door)
+    answer = meetings.answer_invitation(door.actor_of(door.youth_worker), meeting.pk,
+                                        door.youth_care.pk, accept=True)
+    assert answer.status == "accepted"
     with pytest.raises(AccessDenied):
-        meetings.answer_invitation(door.actor_of(door.youth_worker), meeting.pk,
+        selectors.report_for(door.actor_of(door.youth_worker), report.pk)
+
+
+def test_an_organisation_that_was_not_invited_does_not_answer(door):
+    _report, meeting = planned(door)
+    outsider = f.ProfessionalFactory(organisation=f.OrganisationFactory(
+        municipality=door.municipality, kind="youth_care_provider"))
+    with pytest.raises(AccessDenied):
+        meetings.answer_invitation(door.actor_of(outsider), meeting.pk,
                                    door.youth_care.pk, accept=True)
 
 
@@ -413,6 +450,11 @@ def test_a_declined_discipline_is_replaced(door):
                                     by_organisation_id=door.youth_care.pk)
     assert (refused.value.rule, refused.value.field) == ("already_invited",
                                                          "by_organisation_id")
+    # An invited organisation answers for itself; replacing is the front door's.
+    with pytest.raises(Refusal) as refused:
+        meetings.replace_invitation(door.actor_of(door.youth_worker), meeting.pk,
+                                    door.mental_health.pk, by_organisation_id=other.pk)
+    assert (refused.value.rule, refused.value.status) == ("front_door_only", 403)
     new = meetings.replace_invitation(door.actor, meeting.pk, door.mental_health.pk,
                                       by_organisation_id=other.pk)
     assert (new.organisation, new.status) == (other, "invited")

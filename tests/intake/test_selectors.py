@@ -90,3 +90,14 @@ def test_the_family_sees_its_own_reports(door):
     assert elsewhere.pk not in {r.pk for r in listed}
     # Each listed report counts as read.
     assert len(reads_of(door.parent_actor.user, about_child)) == 1
+
+
+def test_the_public_never_reads_a_report_back(door):
+    from jeugdketen.access.policy import public_actor
+    from jeugdketen.intake.actions import public
+    from tests.intake.conftest import public_input
+
+    visitor = public_actor(ip="192.0.2.10", user_agent="pytest")
+    report = public.report_public(visitor, **public_input())
+    with pytest.raises(AccessDenied):
+        selectors.report_for(visitor, report.pk)

@@ -101,3 +101,22 @@ def test_a_plan_id_is_used_once(family):
     with pytest.raises(Refusal) as refused:
         _start(family, plan_id="not-a-key")
     assert refused.value.field == "plan_id"
+
+
+def test_an_intake_start_is_the_front_doors(family):
+    """A start from a care report (IntakeStart) is the front door's: the coordinator of the
+    family cannot start a plan by naming a report."""
+    from jeugdketen.access.audit import AccessDenied
+    from jeugdketen.access.policy import IntakeStart
+    from jeugdketen.intake.actions import reports
+
+    report = reports.report(family.actor, household_id=family.household.pk,
+                            question="Het gaat niet goed thuis.", life_domains=["housing"],
+                            urgency="regular", unsafe=False, consent_to_share=True)
+    givers = (str(family.parent.pk), str(family.youth.pk))
+    with pytest.raises(AccessDenied):
+        actions.start_plan(family.actor, family.household.pk, family.coordinator.pk,
+                           origin="care_report", plan_id=report.trajectory_key,
+                           consent_given_by=list(givers),
+                           intake=IntakeStart(str(report.pk), givers))
+    assert not Plan.objects.exists()

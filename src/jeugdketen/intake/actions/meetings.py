@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jeugdketen.access import audit
@@ -320,6 +321,7 @@ def _team(accepted: list[Invitation], participants: list[Professional],
         if prof.pk in seen:
             continue
         seen.add(prof.pk)
-        kind = OrganisationKind(prof.organisation.kind).label
-        team.append({"professional_id": prof.pk, "role": str(kind)})
+        with translation.override(settings.LANGUAGE_CODE):  # stored text: in the platform's language
+            kind = str(OrganisationKind(prof.organisation.kind).label)
+        team.append({"professional_id": prof.pk, "role": kind})
     return team

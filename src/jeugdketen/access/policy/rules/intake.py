@@ -106,9 +106,8 @@ def _invited(actor: Actor, action: Action, data: Data, report: CareReport,
         return Decision(True, Ground.INTAKE_INVITATION, care_role)
     ids = facts.report_subject_ids(report)
     ground = ground_for_all(facts.intake_consent(prof.organisation_id, ids), ids)
-    if ground is None:
-        return Decision.deny("an invited organisation sees the report only with the "
-                             "family's consent (intake) or a legal basis for every person")
+    if ground is None:  # no consent: the report is not theirs (other grounds may follow)
+        return None
     return Decision(True, Ground.INTAKE_INVITATION if ground is Ground.CONSENT
                     else Ground.LEGAL_BASIS, care_role)
 
@@ -154,7 +153,8 @@ def report_data(actor: Actor, action: Action, target: Target, facts: Facts) -> D
         if ground is not None:
             return Decision(True, ground, "citizen")
     return Decision.deny("a care report is the front door's, the invited organisations' with "
-                         "consent and the family's; its reporter sees the status only")
+                         "the family's consent (intake) or a legal basis, and the family's; "
+                         "its reporter sees the status only")
 
 
 def intake_settings(actor: Actor, action: Action, target: Target, facts: Facts) -> Decision:
