@@ -31,13 +31,6 @@ pytestmark = pytest.mark.django_db
 client_for, page_settings = pages.client_for, pages.page_settings
 
 
-@pytest.fixture(autouse=True)
-def teacher_knows_the_children(door):
-    """The teacher reports about children they registered (their ground for a report)."""
-    for child in (door.child, door.youth):
-        f.RegistrationFactory(person=child, professional=door.teacher)
-
-
 def today():
     return timezone.localdate()
 
