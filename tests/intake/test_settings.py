@@ -110,7 +110,6 @@ def test_a_later_week_and_zero_slots_are_fine(door):
 
 
 def test_the_front_door_sets_a_norm_that_applies_to_steps_starting_after_it(door):
-    f.RegistrationFactory(person=door.child, professional=door.teacher)
     before = reports.report(door.teacher_actor, person_id=door.child.pk, **report_input())
     norm = set_norm(door.actor, "GM9901", step="received", urgency="regular", days=10,
                     working=True)
