@@ -108,16 +108,23 @@ def test_the_front_door_demo():
 
     # Year one: one intake per organisation, in sequence; year two: joint in the first
     # neighbourhood of every district, still one by one in the others.
-    year_ago = timezone.now() - timedelta(days=365)
+    year_ago = today - timedelta(days=intake_demo.YEAR)
     meetings = list(IntakeMeeting.objects.select_related("report"))
-    first = [m for m in meetings if m.report.received_at < year_ago]
-    second = [m for m in meetings if m.report.received_at >= year_ago]
+    first = [m for m in meetings if timezone.localdate(m.report.received_at) <= year_ago]
+    second = [m for m in meetings if timezone.localdate(m.report.received_at) > year_ago]
     assert first and not any(m.joint for m in first)
     joint = [m for m in second if m.joint]
     single = [m for m in second if not m.joint]
     assert joint and single
     assert {m.report.neighbourhood_code for m in joint} <= intake_demo.JOINT_NEIGHBOURHOODS
     assert not {m.report.neighbourhood_code for m in single} & intake_demo.JOINT_NEIGHBOURHOODS
+    # The joint intake is held sooner after the report than the last of the single ones.
+    held: dict[bool, list[int]] = {True: [], False: []}
+    for m in meetings:
+        if m.held_at is not None:
+            held[m.joint].append((m.held_at - m.report.received_at).days)
+    assert held[True] and held[False]
+    assert sum(held[True]) / len(held[True]) < sum(held[False]) / len(held[False])
     for m in meetings:
         if not m.joint:
             assert m.invitations.exclude(status="replaced").count() == 1

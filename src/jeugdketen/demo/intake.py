@@ -55,6 +55,7 @@ CHANNEL = AccessPoint(channel="command", user_agent="jeugdketen demo")
 # Year two: a joint intake in the first neighbourhood of every district; the others go on
 # with one intake per organisation.
 JOINT_NEIGHBOURHOODS = frozenset(f"BU{code}" for code, _name in NEIGHBOURHOODS[::2])
+YEAR = 365  # the joint intakes began this many days ago
 INTAKE_KINDS = ("youth_care_provider", "mental_health_care", "youth_health_care",
                 "neighbourhood_team")
 COORDINATING = ("neighbourhood_team", "youth_care_provider", "youth_health_care",
@@ -163,7 +164,6 @@ class Story:
     triage_after: int  # working days
     stop: str | None = None
     outcome: str = "plan"
-    late: bool = False  # an intake later than the norm
 
 
 @dataclass
@@ -179,7 +179,7 @@ class World:
     used: set[Any] = field(default_factory=set)  # households with a plan of the demo
 
 
-def _world(households: int) -> World | None:
+def _world() -> World | None:
     front_door = [p for p in Professional.objects.select_related("organisation", "user")
                   .filter(organisation__municipality_id=MUNICIPALITY[0]).order_by("pk")
                   if p.has_role("front_door")]
@@ -279,12 +279,10 @@ def stories(seed: int, households: int, today: date) -> list[Story]:
         if i == 0:
             urgency = "crisis"  # a crisis report of this morning, not triaged yet
         received = today - timedelta(days=days)
-        if stop != Step.RECEIVED or days > 1:
-            received = _weekday(received - timedelta(days=2)) if received.weekday() >= 5 \
-                else received
-        out.append(Story(n, min(received, today), kind, urgency, unsafe, "joint_intake",
-                         rng.randrange(0, 3), stop=stop, outcome="referral",
-                         late=part == 4 and days > 28))
+        if received.weekday() >= 5 and days > 1:  # the Friday before
+            received -= timedelta(days=received.weekday() - 4)
+        out.append(Story(n, received, kind, urgency, unsafe, "joint_intake",
+                         rng.randrange(0, 3), stop=stop, outcome="referral"))
     return out
 
 
@@ -309,8 +307,8 @@ def _subject(world: World, rng: random.Random, story: Story, needs_plan: bool
     return None
 
 
-def _report(world: World, story: Story, child: Person, household: Household, text: tuple[str, list[str], str],
-            clock: Clock, front_door: Actor) -> CareReport:
+def _report(world: World, story: Story, child: Person, household: Household,
+            text: tuple[str, list[str], str], clock: Clock, front_door: Actor) -> CareReport:
     question, domains, desired = (t.format(name=child.given_names) if isinstance(t, str) else t
                                   for t in text)
     at = clock.at(story.received, 8 + story.n % 9)
@@ -326,11 +324,11 @@ def _report(world: World, story: Story, child: Person, household: Household, tex
             postcode=child.postcode if story.n % 3 else "",
             house_number=str(child.house_number or "") if story.n % 3 else "",
             reporter_name=reporter, reporter_relation=relation,
-            contact_phone=f"06{random.Random(story.n).randrange(10**7, 10**8)}", **common)
+            contact_phone=f"06{10**7 + story.n * 7919 % (9 * 10**7)}", **common)
         if story.stop != Step.RECEIVED or story.n % 2:
             # The front door finds the child in the BRP and names it.
-            reports.identify(front_door, made.pk, person_id=child.pk,
-                             at=clock.at(story.received, 16))
+            made = reports.identify(front_door, made.pk, person_id=child.pk,
+                                    at=clock.at(story.received, 16))
         return made
     if story.kind == "family":
         parent = world.custody[child.pk]
@@ -383,8 +381,8 @@ def _disciplines(world: World, domains: list[str], rng: random.Random, count: in
     return out
 
 
-def _run(world: World, story: Story, today: date) -> CareReport | None:
-    rng = random.Random(f"intake:{story.n}")
+def _run(world: World, story: Story, today: date, seed: int) -> CareReport | None:
+    rng = random.Random(f"{seed}:intake:{story.n}")
     clock = Clock(rng)
     door_prof = world.front_door[story.n % len(world.front_door)]
     door = _actor(door_prof)
@@ -409,11 +407,10 @@ def _run(world: World, story: Story, today: date) -> CareReport | None:
     if story.stop is not None:
         day = min(day, today)
     hour = 11 if story.urgency == "crisis" else 14
-    consent = _consent(day, household)
     if story.decision == "neighbourhood_team":
         coordinator = world.team_coordinators[story.n % len(world.team_coordinators)]
         triage.triage(door, report.pk, decision="neighbourhood_team",
-                      coordinator_id=coordinator.pk, consent_given_by=consent,
+                      coordinator_id=coordinator.pk, consent_given_by=_consent(day, household),
                       at=clock.at(day, hour))
         return report
     urgency = None
@@ -423,7 +420,7 @@ def _run(world: World, story: Story, today: date) -> CareReport | None:
                   at=clock.at(day, hour))
     if story.decision != "joint_intake" or story.stop == Step.TRIAGED:
         return report
-    joint = story.received > today - timedelta(days=365) and (
+    joint = story.received > today - timedelta(days=YEAR) and (
         report.neighbourhood_code in JOINT_NEIGHBOURHOODS)
     orgs = _disciplines(world, list(report.life_domains), rng, rng.choice([2, 2, 3]))
     meeting = None
@@ -537,14 +534,14 @@ def build(*, seed: int = 2026, households: int = 1500, out: TextIO = sys.stderr
           ) -> dict[str, int]:
     reports_ = CareReport.objects.filter(municipality_id=MUNICIPALITY[0])
     if not reports_.exists():
-        world = _world(households)
+        world = _world()
         if world is not None:
             today = timezone.localdate()
             todo = stories(seed, households, today)
             with transaction.atomic():  # all or nothing: a rerun after an interruption
                 _capacity(world, today)
                 for i, story in enumerate(todo):
-                    _run(world, story, today)
+                    _run(world, story, today, seed)
                     if i % 10 == 0 or i == len(todo) - 1:
                         out.write(f"\rcare reports: {i + 1}/{len(todo)}   ")
             out.write("\n")
