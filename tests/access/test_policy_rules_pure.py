@@ -141,6 +141,7 @@ class PreparedFacts:
     invited: bool = False
     intake_grounds: dict[str, Ground] = field(default_factory=dict)
     report_municipalities: dict[str, str] = field(default_factory=dict)
+    starting_reports: dict[str, str] = field(default_factory=dict)
     subjects: list[str] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
 
@@ -211,6 +212,9 @@ class PreparedFacts:
 
     def report_municipality(self, report):
         return self.report_municipalities.get(str(getattr(report, "pk", report)))
+
+    def starting_report_municipality(self, plan):
+        return self.starting_reports.get(str(getattr(plan, "pk", plan)))
 
     def report_subject_ids(self, report):
         return list(self.subjects)

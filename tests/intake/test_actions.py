@@ -27,14 +27,6 @@ from tests.intake.conftest import LEVELS, an_hour_ago, goal, public_input, repor
 pytestmark = pytest.mark.django_db
 
 
-# Until the consent rule (access.policy.rules.consent) lets the front door of the report's
-# municipality record the family's consent for an open plan it starts from the report
-# (origin care_report), starting that plan is denied at the consent it records. Remove
-# the mark with that rule: strict, so the tests fail once it is there.
-NEEDS_FRONT_DOOR_CONSENT = pytest.mark.xfail(
-    strict=True, raises=AccessDenied,
-    reason="access.policy.rules.consent: the front door records the consent given at the "
-           "intake for the plan it starts from the report")
 
 
 def anonymous() -> Actor:
@@ -256,7 +248,6 @@ def test_the_triage_may_change_the_urgency(door):
     assert CareReport.objects.get(pk=report.pk).urgency == "crisis"
 
 
-@NEEDS_FRONT_DOOR_CONSENT
 def test_the_neighbourhood_team_starts_the_plan_at_once(door):
     report = teacher_report(door)
     triaging.triage(door.actor, report.pk, decision="neighbourhood_team",
@@ -270,6 +261,26 @@ def test_the_neighbourhood_team_starts_the_plan_at_once(door):
     assert report.step_due_on is None
     started = [e for e in events(report) if e.activity == "plan.started"]
     assert len(started) == 1 and started[0].attributes["origin"] == "care_report"
+
+
+def test_the_front_door_records_consent_only_with_the_start(door):
+    """The consent the family gave at the triage is recorded by the front door with the
+    plan's start; afterwards the front door gives nobody a ground in that plan."""
+    from jeugdketen.access.actions import give_consent
+    from jeugdketen.access.models import Consent
+
+    report = teacher_report(door)
+    triaging.triage(door.actor, report.pk, decision="neighbourhood_team",
+                    coordinator_id=door.coordinator.pk,
+                    consent_given_by=[door.parent.pk, door.youth.pk])
+    plan = Plan.objects.get(household=door.household)
+    recorded = Consent.objects.filter(plan=plan).count()
+    assert recorded >= 1
+    with pytest.raises(AccessDenied):
+        give_consent(door.actor, door.youth.pk, plan_id=plan.pk, given_by=[door.youth.pk],
+                     organisation_id=door.youth_worker.organisation_id,
+                     categories=["plan"])
+    assert Consent.objects.filter(plan=plan).count() == recorded
 
 
 @pytest.mark.parametrize(("change", "field"), [
@@ -462,7 +473,6 @@ def _accept(door, meeting) -> None:
                                reason="Geen plek.")
 
 
-@NEEDS_FRONT_DOOR_CONSENT
 def test_the_intake_starts_one_plan_with_its_goals_and_team(door):
     report, meeting = planned(door)
     _accept(door, meeting)

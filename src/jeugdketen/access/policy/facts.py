@@ -105,6 +105,11 @@ class Facts(Protocol):
     def report_municipality(self, report: CareReport | Any) -> str | None:
         """The municipality of a care report (the report, or its id; None: no such report)."""
 
+    def starting_report_municipality(self, plan: Any) -> str | None:
+        """The municipality of the care report this plan is being started from: the report
+        whose trajectory key is the plan's id, while its step is not yet `help_started` or
+        `closed` (the start moves it on, in the same transaction); None otherwise."""
+
     def report_subject_ids(self, report: CareReport) -> list[str]:
         """Whom a report is about: its person, or every member of its household (none
         for a public report not yet identified)."""
@@ -350,6 +355,16 @@ class DatabaseFacts:
                      .values_list("municipality_id", flat=True).first())
         except ValidationError:  # not a report id at all
             return None
+        return str(found) if found is not None else None
+
+    def starting_report_municipality(self, plan: Any) -> str | None:
+        from jeugdketen.intake.models import CareReport, Step
+
+        if getattr(plan, "pk", None) is None:
+            return None
+        found = (CareReport.objects.filter(trajectory_key=plan.pk)
+                 .exclude(step__in=(Step.HELP_STARTED, Step.CLOSED))
+                 .values_list("municipality_id", flat=True).first())
         return str(found) if found is not None else None
 
     def report_subject_ids(self, report: CareReport) -> list[str]:

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jeugdketen.access.policy.base import CARE_ROLES, Actor, Decision, first_role
+from jeugdketen.access.policy.base import (
+    CARE_ROLES,
+    FRONT_DOOR_ROLE,
+    Actor,
+    Decision,
+    first_role,
+)
 from jeugdketen.access.policy.target import Target
 from jeugdketen.core.vocabulary import Action, Data, Ground
 
-from .common import Rule, citizen_ground, person_ground, supervises
+from .common import Rule, citizen_ground, front_door_of, person_ground, supervises
 
 if TYPE_CHECKING:
     from jeugdketen.access.policy.facts import Facts
@@ -72,6 +78,12 @@ def consent(actor: Actor, action: Action, target: Target, facts: Facts) -> Decis
         if not plan.is_open:
             return Decision.deny("a closed plan records no consent")
         return Decision(True, Ground.PLAN_COORDINATOR, care_role)
+    # The front door records the consent the family gave at the intake (or the triage)
+    # with the start of the plan from its report, and only then: once the start has moved
+    # the report on (help started), the plan's own coordinator records consent (issue 11).
+    if (plan.is_open and plan.origin == "care_report"
+            and front_door_of(actor, facts.starting_report_municipality(plan), facts)):
+        return Decision(True, Ground.FRONT_DOOR, FRONT_DOOR_ROLE)
     # The person from 16 and a custody holder for a child under 16 give it in their own
     # view (who must give it together is checked by the action).
     if citizen is not None:
