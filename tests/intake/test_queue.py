@@ -21,16 +21,14 @@ from jeugdketen.intake.actions import triage as triaging
 from jeugdketen.intake.models import CareReport
 from jeugdketen.intake.queue import expected_week, monday_of, queue
 from tests import factories as f
+from tests import pages
 from tests.intake.conftest import report_input
+from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def teacher_knows_the_children(door):
-    """The teacher reports about children they registered (their ground for a report)."""
-    for child in (door.child, door.youth):
-        f.RegistrationFactory(person=child, professional=door.teacher)
+# The page tests' fixtures (tests/pages.py).
+client_for, page_settings = pages.client_for, pages.page_settings
 
 
 def today():
@@ -194,7 +192,7 @@ def test_filters_by_step_urgency_and_overdue(door):
     ({"step": "closed"}, "step"), ({"step": "nope"}, "step"),
     ({"urgency": "soon"}, "urgency"), ({"overdue": "2x"}, "overdue"),
     ({"order": "question"}, "order"), ({"order": "received_at; drop table x"}, "order"),
-    ({"page": 0}, "page"),
+    ({"page": 0}, "page"), ({"page": 100_001}, "page"),
 ])
 def test_bad_filters_are_refused_naming_the_field(door, kw, field):
     with pytest.raises(Refusal) as refused:
@@ -296,3 +294,102 @@ def test_every_listed_report_is_logged_as_read_and_only_those(door):
     assert {(r.ground, r.outcome, r.client_id) for r in reads} == {
         ("front_door", "allowed", str(door.child.pk))}
     assert not reads.filter(object_id=str(not_shown.pk)).exists()
+
+
+# --- GET /api/v1/queue ------------------------------------------------------------------------
+
+
+def test_the_api_lists_the_queue_for_the_front_door(door, api_client_for):
+    late = reported(door, days=10)
+    fresh = reported(door, urgency="urgent")
+    answer = api_client_for(door.front_door).get("/queue")  # default: its own municipality
+    assert answer.status_code == 200, answer.content
+    assert answer["X-Total-Count"] == "2"
+    rows = answer.json()
+    assert [r["id"] for r in rows] == [str(late.pk), str(fresh.pk)]
+    assert set(rows[0]) == {"id", "step", "urgency", "neighbourhood", "received_at",
+                            "days_in_step", "days_total", "norm_days", "norm_working",
+                            "overdue", "ahead", "expected_next_on"}
+    assert (rows[0]["overdue"], rows[0]["days_total"], rows[0]["neighbourhood"]) == (
+        "1x", 10, "BU99010101")
+    assert rows[1]["overdue"] is None
+    assert rows[0]["expected_next_on"] == late.step_due_on.isoformat()
+    client = api_client_for(door.front_door)
+    filtered = client.get("/queue?municipality=GM9901&urgency=urgent&step=received&overdue=no")
+    assert [r["id"] for r in filtered.json()] == [str(fresh.pk)]
+    assert [r["id"] for r in client.get("/queue?order=-received_at").json()] == [
+        str(fresh.pk), str(late.pk)]
+    assert client.get("/queue?page=2").json() == rows  # past the last page: the last
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("step=closed", "step"), ("urgency=x", "urgency"), ("overdue=yes", "overdue"),
+    ("order=question", "order"), ("page=0", "page"), ("page=x", "page"),
+    ("page=99999999999999999999", "page"),
+])
+def test_the_api_refuses_bad_filters_naming_the_field(door, api_client_for, query, field):
+    answer = api_client_for(door.front_door).get(f"/queue?{query}")
+    assert answer.status_code == 422, answer.content
+    assert [e["field"] for e in answer.json()["errors"]] == [field]
+
+
+def test_the_api_gives_the_queue_to_nobody_else(door, api_client_for):
+    reported(door)
+    for who in (door.teacher, door.coordinator, door.youth_worker):
+        answer = api_client_for(who).get("/queue?municipality=GM9901")
+        assert answer.status_code == 403
+        assert "question" not in answer.content.decode()
+    assert api_client_for(door.front_door).get("/queue?municipality=GM9902").status_code == 403
+
+
+# --- the queue page ---------------------------------------------------------------------------
+
+QUEUE_URL = "/voordeur/wachtrij/"
+
+
+@pytest.mark.usefixtures("page_settings")
+def test_the_queue_page_shows_the_open_reports_oldest_first(door, client_for):
+    late = reported(door, days=30)
+    fresh = reported(door, urgency="crisis")
+    answer = client_for(door.front_door).get(QUEUE_URL)
+    assert answer.status_code == 200
+    text = visible_text(answer.content)
+    assert text.index(late.reference) < text.index(fresh.reference)
+    assert "2 open meldingen" in text
+    assert "Meer dan drie keer over de norm" in text and "Oude Haven" in text
+    assert "Crisis: vandaag" in text
+    body = answer.content.decode()
+    assert 'aria-sort="ascending"' in body and "scope=\"row\"" in body
+    assert "Noor" not in text and "school" not in text  # no content, no names
+    assert AccessLogRecord.objects.filter(action="read", data="care_report",
+                                          outcome="allowed").count() == 2
+
+
+@pytest.mark.usefixtures("page_settings")
+def test_the_queue_page_sorts_and_filters(door, client_for):
+    late = reported(door, days=10)
+    urgent = reported(door, urgency="urgent")
+    client = client_for(door.front_door)
+    text = visible_text(client.get(QUEUE_URL + "?sorteer=-ontvangen").content)
+    assert text.index(urgent.reference) < text.index(late.reference)
+    body = client.get(QUEUE_URL + "?sorteer=-ontvangen").content.decode()
+    assert 'aria-sort="descending"' in body
+    text = visible_text(client.get(QUEUE_URL + "?urgentie=urgent").content)
+    assert urgent.reference in text and late.reference not in text
+    text = visible_text(client.get(QUEUE_URL + "?te_laat=1x").content)
+    assert late.reference in text and urgent.reference not in text
+    text = visible_text(client.get(QUEUE_URL + "?stap=triaged").content)
+    assert "Geen open meldingen met dit filter." in text
+    # Unknown values filter or sort on nothing.
+    answer = client.get(QUEUE_URL + "?sorteer=question&stap=x&urgentie=y&te_laat=z&pagina=x")
+    assert answer.status_code == 200
+    assert late.reference in visible_text(answer.content)
+
+
+@pytest.mark.usefixtures("page_settings")
+def test_the_queue_page_is_the_front_doors_only(door, client_for):
+    reported(door)
+    for who in (door.teacher, door.coordinator, door.youth_worker):
+        answer = client_for(who).get(QUEUE_URL)
+        assert answer.status_code == 403
+    assert client_for(door.parent_actor.user).get(QUEUE_URL).status_code == 403

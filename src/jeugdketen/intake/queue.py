@@ -47,6 +47,7 @@ from jeugdketen.intake.models import (
 from jeugdketen.registry.models import Neighbourhood, Organisation, Person
 
 PER_PAGE = 50
+MAX_PAGE = 100_000  # far beyond any queue; larger numbers would overflow the SQL offset
 # How far ahead the capacity is looked at for the expected intake date.
 CAPACITY_WEEKS = 26
 # Overdue filter values: past the norm (three times over included), past three times the
@@ -54,14 +55,14 @@ CAPACITY_WEEKS = 26
 OVERDUE = ("1x", "3x", "no")
 
 # The orders a caller may ask for (a leading "-" reverses one): the key -> the columns of
-# the statement's outer select (`q`). Ties go oldest first, then by id.
+# the statement's select. Ties go oldest first, then by id.
 ORDERS: dict[str, str] = {
-    "received_at": "q.received_at",
-    "step": "q.step_rank",
-    "urgency": "q.urgency_rank",
-    "neighbourhood": "q.neighbourhood_code",
-    "step_since": "q.step_since",
-    "step_due_on": "q.step_due_on",
+    "received_at": "received_at",
+    "step": "step_rank",
+    "urgency": "urgency_rank",
+    "neighbourhood": "neighbourhood_code",
+    "step_since": "step_since",
+    "step_due_on": "step_due_on",
 }
 
 # The report's columns the queue reads: never any of its content.
@@ -134,8 +135,9 @@ def _check(step: str | None, urgency: str | None, overdue: str | None, order: st
         raise Refusal("choice", _("Kies 1x, 3x of no."), field="overdue")
     if order.removeprefix("-") not in ORDERS:
         raise Refusal("choice", _("Sorteer op een kolom van de wachtrij."), field="order")
-    if not isinstance(page, int) or page < 1:
-        raise Refusal("min_value", _("Een pagina is 1 of meer."), field="page")
+    if not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
+        raise Refusal("range", _("Een pagina is 1 of meer (hoogstens %(n)s).")
+                      % {"n": MAX_PAGE}, field="page")
 
 
 def may_see_queue(actor: Actor, municipality_code: str) -> Decision:
@@ -178,25 +180,38 @@ def _sql(filters: tuple[str, ...], order: str) -> str:
     steps = ", ".join("%s" for _ in OPEN_STEPS)
     meeting, report_col = _table(IntakeMeeting), _column(IntakeMeeting, "report_id")
     column = ORDERS[order.removeprefix("-")]
+    step_rank = _case("r.step", STEP_RANK)
     direction = " DESC" if order.startswith("-") else ""
     nulls = " NULLS LAST" if connection.vendor == "postgresql" else ""
     where = " AND ".join(filters) or "1 = 1"
     # Only table names, column names, choice codes and placeholders are put into the
-    # statement (S608); the order is one of ORDERS.
+    # statement (S608); the order is one of ORDERS. The window numbers every open report
+    # of the municipality (partitioned by the step's rank: integers sort faster than
+    # collated text); the filters, the order and the page come after it; the
+    # neighbourhood's name and the meeting are looked up for the page's rows only.
     sql = (
-        "SELECT q.*, n.name, count(*) OVER () AS jk_total, "  # noqa: S608
-        f"CASE WHEN q.step = %s THEN (SELECT min(m.starts_at) FROM {meeting} m "
-        f"WHERE m.{report_col} = q.id AND m.held_at IS NULL) END AS jk_meeting "
-        f"FROM (SELECT {cols}, {urgency_rank} AS urgency_rank, "
-        f"{_case('r.step', STEP_RANK)} AS step_rank, "
-        f"row_number() OVER (PARTITION BY r.step ORDER BY {urgency_rank}, r.received_at, "
-        f"r.id) AS jk_place FROM {_table(CareReport)} r "
+        "SELECT p.*, n.name, CASE WHEN p.step = %s THEN (SELECT min(m.starts_at) "  # noqa: S608
+        f"FROM {meeting} m WHERE m.{report_col} = p.id AND m.held_at IS NULL) END "
+        "FROM (SELECT q.*, count(*) OVER () AS jk_total "
+        f"FROM (SELECT {cols}, {urgency_rank} AS urgency_rank, {step_rank} AS step_rank, "
+        f"row_number() OVER (PARTITION BY {step_rank} ORDER BY {urgency_rank}, "
+        f"r.received_at, r.id) AS jk_place FROM {_table(CareReport)} r "
         f"WHERE r.municipality_id = %s AND r.step IN ({steps})) q "
-        f"LEFT JOIN {_table(Neighbourhood)} n ON n.code = q.neighbourhood_code "
-        f"WHERE {where} "
-        f"ORDER BY {column}{direction}{nulls}, q.received_at, q.id LIMIT %s OFFSET %s")
+        f"WHERE {where} ORDER BY q.{column}{direction}{nulls}, q.received_at, q.id "
+        "LIMIT %s OFFSET %s) p "
+        f"LEFT JOIN {_table(Neighbourhood)} n ON n.code = p.neighbourhood_code "
+        f"ORDER BY p.{column}{direction}{nulls}, p.received_at, p.id")
     _SQL[key] = sql
     return sql
+
+
+def _count_sql(filters: tuple[str, ...]) -> str:
+    """How many open reports the filters leave (for a page past the last)."""
+    steps = ", ".join("%s" for _ in OPEN_STEPS)
+    where = "".join(f" AND {f}" for f in filters)
+    # Only the table name, the filters above and placeholders (S608).
+    return (f"SELECT count(*) FROM {_table(CareReport)} q "  # noqa: S608
+            f"WHERE q.municipality_id = %s AND q.step IN ({steps}){where}")
 
 
 def _converters(model: type[Model], names: tuple[str, ...]) -> list[tuple[Any, list[Any]]]:
@@ -343,8 +358,7 @@ def queue(actor: Actor, municipality_code: str, *, step: str | None = None,
             break
         # Past the last page: the last one (its number from a count).
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({sql.rsplit(' ORDER BY ', 1)[0]}) c",  # noqa: S608
-                           params)
+            cursor.execute(_count_sql(tuple(filters)), params[1:])
             total = int(cursor.fetchone()[0])
         last = max(1, math.ceil(total / per_page))
         if last >= number:
@@ -358,7 +372,7 @@ def queue(actor: Actor, municipality_code: str, *, step: str | None = None,
     rows = []
     for values, report in zip(raw, reports, strict=True):
         place = int(values[width + 2])
-        name, total = values[width + 3] or "", int(values[width + 4])
+        name = values[width + 4] or ""
         starts_at = _convert(values[width + 5], *meeting_conv)
         rule = rule_of(own, report.step, report.urgency)
         if report.step == Step.TRIAGED:
@@ -374,7 +388,7 @@ def queue(actor: Actor, municipality_code: str, *, step: str | None = None,
             norm_days=rule.days, norm_working=rule.working,
             overdue=overdue_flag(report, today), expected_next_on=expected,
             meeting_starts_at=starts_at))
-    total = int(raw[0][width + 4]) if raw else 0
+    total = int(raw[0][width + 3]) if raw else 0
     audit.authorize_many(actor, Action.READ, [_target(r.report) for r in rows])
     return Queue(rows=rows, total=total, page=number, per_page=per_page, order=order)
 

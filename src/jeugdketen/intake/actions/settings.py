@@ -6,6 +6,7 @@ value stream measures reports, not settings)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jeugdketen.access import audit
-from jeugdketen.access.policy import Action, Actor, Data, IntakeSettingsScope, Target
+from jeugdketen.access.policy import Action, Actor, Data, IntakeSettingsScope, Target, decide
 from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.intake import norms
-from jeugdketen.intake.models import IntakeCapacity, Norm, Urgency
+from jeugdketen.intake.models import IntakeCapacity, Norm, Step, Urgency
 from jeugdketen.registry.models import Municipality, Organisation
 
 # Far beyond any organisation's intakes in a week, and any norm in days (a year).
@@ -31,7 +32,7 @@ def _number(value: Any, field_name: str, high: int) -> int:
     if not 0 <= value <= high:
         raise Refusal("range", _("Vul een getal van 0 tot en met %(high)s in.")
                       % {"high": high}, field=field_name)
-    return value
+    return int(value)
 
 
 def capacity_target(organisation: Organisation, week_start: Any = "") -> Target:
@@ -123,3 +124,87 @@ def clear_norm(actor: Actor, municipality_code: Any, *, step: Any,
         Q(municipality=municipality) & Q(step=str(step or "")) & Q(urgency=str(urgency or ""))
     ).delete()
     return int(deleted)
+
+
+# --- the reads of the settings pages (logged: the policy's intake_settings) ----------------
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    organisation: Organisation
+    weeks: list[int]  # slots in each week shown (a week without a row: the latest before)
+    may_change: bool
+
+
+@dataclass(frozen=True)
+class NormRow:
+    step: str
+    urgency: str  # "": every urgency
+    rule: norms.Rule
+    own: bool  # the municipality's own norm (else the default)
+    inherited: bool  # the municipality's norm for every urgency applies
+
+
+@audit.write_path
+def capacity_of(actor: Actor, municipality_code: Any, *, weeks: int = 8,
+                today: date | None = None) -> tuple[list[date], list[CapacityRow]]:
+    """The intake slots of the municipality's active organisations in this week and the
+    next ones (the Mondays, and per organisation its slots and whether the actor may
+    change them). The municipality's front door and functional administrators."""
+    code = str(municipality_code or "")[:10]
+    audit.authorize(actor, Action.READ, Target(Data.INTAKE_SETTINGS, object_id=f"capacity:{code}",
+                                               intake_settings=IntakeSettingsScope(code)))
+    today = today or timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    mondays = [monday + timedelta(weeks=i) for i in range(weeks)]
+    organisations = list(Organisation.objects.filter(municipality_id=code, active=True)
+                         .select_related("municipality").order_by("name", "id"))
+    found: dict[int, list[tuple[date, int]]] = {}
+    for org_id, week_start, slots in (IntakeCapacity.objects
+                                      .filter(organisation__in=organisations,
+                                              week_start__lt=mondays[-1] + timedelta(weeks=1))
+                                      .order_by("week_start")
+                                      .values_list("organisation_id", "week_start", "slots")):
+        found.setdefault(org_id, []).append((week_start, slots))
+    rows = []
+    for org in organisations:
+        history = found.get(org.pk, [])
+        shown = []
+        for week in mondays:
+            current = [slots for start, slots in history if start <= week]
+            shown.append(current[-1] if current else 0)
+        rows.append(CapacityRow(org, shown, decide(actor, Action.UPDATE,
+                                                   capacity_target(org)).allowed))
+    return mondays, rows
+
+
+# The norms a municipality sees and sets: the triage per urgency, the later steps for
+# every urgency (a municipality may still set one per urgency).
+NORM_ROWS: tuple[tuple[str, str], ...] = (
+    *((str(Step.RECEIVED), str(u)) for u in Urgency.values),
+    (str(Step.TRIAGED), ""),
+    (str(Step.INTAKE_HELD), ""),
+)
+
+
+@audit.write_path
+def norms_of(actor: Actor, municipality_code: Any) -> tuple[list[NormRow], bool]:
+    """The norms in force in the municipality (its own, else the defaults), and whether
+    the actor may change them."""
+    code = str(municipality_code or "")[:10]
+    target = norms_target(code)
+    audit.authorize(actor, Action.READ, target)
+    own = {(n.step, n.urgency): norms.Rule(n.days, n.working)
+           for n in Norm.objects.filter(municipality_id=code)}
+    keys = list(NORM_ROWS) + sorted(k for k in own if k not in NORM_ROWS)
+    keys.sort(key=lambda k: (norms.NORM_STEPS.index(k[0]), k[1] != "", k[1]))
+    rows = []
+    for step, urgency in keys:
+        if (step, urgency) in own:
+            rows.append(NormRow(step, urgency, own[(step, urgency)], True, False))
+        elif urgency and (step, "") in own:
+            rows.append(NormRow(step, urgency, own[(step, "")], False, True))
+        else:
+            rows.append(NormRow(step, urgency, norms.default_rule(step, urgency), False,
+                                False))
+    return rows, decide(actor, Action.UPDATE, target).allowed
