@@ -18,6 +18,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from jeugdketen.access.policy import Actor
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.demo import intake as intake_demo
 from jeugdketen.demo import plans as plans_demo
@@ -31,8 +32,9 @@ from jeugdketen.intake.models import (
     Outcome,
     Triage,
 )
+from jeugdketen.intake.queue import queue
 from jeugdketen.plans.models import Plan
-from jeugdketen.registry.models import Kinship
+from jeugdketen.registry.models import Kinship, Professional
 
 SEED = 2026
 HOUSEHOLDS = 60
@@ -165,6 +167,13 @@ def test_the_front_door_demo():
     assert any(r.step_due_on and r.step_due_on < today for r in open_)
     assert any(r.step_overdue3_on and r.step_overdue3_on < today for r in open_)
     assert any(r.step_due_on and r.step_due_on >= today for r in open_)
+    # The front door (demo.gemeente) sees them in its queue, with the expected next date
+    # from the capacity ahead.
+    door = Professional.objects.get(user__username="demo.gemeente")
+    line = queue(Actor(user=door.user, professional=door), "GM9999")
+    assert line.total == len(open_)
+    assert {row.overdue for row in line.rows} == {"", "1x", "3x"}
+    assert any(row.expected_next_on for row in line.rows if row.report.step == "triaged")
     # Capacity per organisation per week.
     assert IntakeCapacity.objects.values("organisation").distinct().count() >= 4
 
