@@ -236,6 +236,10 @@ POST /zorgmeldingen/<uuid:report_id>/triage/                       | -    | -   
 POST /zorgmeldingen/<uuid:report_id>/triage/ [B]                   | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
 GET /zorgmeldingen/<uuid:report_id>/intake/                        | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
 POST /zorgmeldingen/<uuid:report_id>/intake/                       | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+GET /zorgmeldingen/<uuid:report_id>/hulp-gestart/                  | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+POST /zorgmeldingen/<uuid:report_id>/hulp-gestart/                 | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+GET /intakes/<int:meeting_id>/vervangen/                           | 405  | 405   | 405 | 405   | 405  | 405  | 405  | 405  | 405  | 405 | 405  | -
+POST /intakes/<int:meeting_id>/vervangen/                          | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
 GET /intakes/<int:meeting_id>/uitnodiging/                         | Y    | -     | Y   | -     | -    | -    | -    | -    | -    | -   | -    | -
 POST /intakes/<int:meeting_id>/uitnodiging/                        | Y    | -     | Y   | -     | -    | -    | -    | -    | -    | -   | -    | -
 GET /intakes/<int:meeting_id>/uitkomst/                            | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
@@ -465,6 +469,18 @@ SPECS: dict[str, Spec] = {
         "organisation_ids": [str(w.ids["care"])], "starts_at": f"{_today(7)} 10:00",
         "ends_at": f"{_today(7)} 11:30", "location": "Wijkcentrum De Matrixhoek",
         "joint": "on"}, shows_for={"door": "C"}),
+    # After the referral of the held intake, the day the help started.
+    "GET /zorgmeldingen/<uuid:report_id>/hulp-gestart/": Spec(
+        ids={"report_id": "report_held"}, shows_for={"door": "C"}),
+    "POST /zorgmeldingen/<uuid:report_id>/hulp-gestart/": Spec(
+        ids={"report_id": "report_held"}, body=lambda w: {"on": _today()},
+        shows_for={"door": "PC"}),
+    "GET /intakes/<int:meeting_id>/vervangen/": Spec(unknown=None),
+    # The police declined: the front door invites Veilig Thuis instead.
+    "POST /intakes/<int:meeting_id>/vervangen/": Spec(body=lambda w: {
+        f"r{w.ids['declined']}-organisation_id": str(w.ids["police"]),
+        f"r{w.ids['declined']}-by_organisation_id": str(w.ids["vt"])},
+        shows_for={"door": "C"}),
     "GET /intakes/<int:meeting_id>/uitnodiging/": Spec(shows_for={"out": "C"}),
     "POST /intakes/<int:meeting_id>/uitnodiging/": Spec(
         body=lambda w: {"accept": "yes", "reason": ""}, shows_for={"out": "C"}),

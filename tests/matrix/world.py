@@ -22,9 +22,9 @@ The front door (issue 11): `door` is the front-door team of Matrixdam (role `fro
 at the municipality itself). Care reports of family A:
 - `report`: the teacher's report about Quintijn, triaged to a joint intake; its meeting
   (`meeting`, begun an hour ago, no outcome yet) invites the youth-care provider (which
-  holds the family's consent `intake` for Quintijn: `out` reads the report) and the
+  holds the family's consent `intake` for Quintijn: `out` reads the report), the
   neighbourhood team (no such consent: `prof` sees the meeting's date and place only,
-  although the family's plan consent is his team's);
+  although the family's plan consent is his team's) and the police, which declined;
 - `report_new`: the mother's own report about Ysolde, received, not triaged yet;
 - `report_held`: the teacher's second report about Quintijn, whose joint intake was held
   (`meeting_held`, the youth-care provider took part) with a referral as its outcome.
@@ -283,7 +283,7 @@ def build() -> World:
         w.tokens[key] = token_for(user)
         w.sessions[key] = _verified_session(user)
 
-    _front_door(w, door=door, teacher=teacher,
+    _front_door(w, door=door, teacher=teacher, police=police, officer=officer,
                 mother=f.citizen_actor(mother, user=citizens["cit"]),
                 child=child, sister=sister, care=care, team=team, out=w.professionals["out"],
                 mother_b=f.citizen_actor(mother_b, user=citizens["ocit"]), son_b=son_b)
@@ -352,7 +352,8 @@ def intake_consent(recorded_by: Professional, person: Person, organisation: Any,
     return consent
 
 
-def _front_door(w: World, *, door: Professional, teacher: Professional, mother: Any,
+def _front_door(w: World, *, door: Professional, teacher: Professional, police: Any,
+                officer: Professional, mother: Any,
                 child: Person, sister: Person, care: Any, team: Any, out: Professional,
                 mother_b: Any, son_b: Person) -> None:
     """The care reports of the world (see the module's docstring), through the actions."""
@@ -367,9 +368,11 @@ def _front_door(w: World, *, door: Professional, teacher: Professional, mother: 
                             contact_email="ina@example.test", **content)
     triage.triage(act(door), report.pk, decision="joint_intake")
     meeting = meetings.plan_intake(
-        act(door), report.pk, organisation_ids=[care.pk, team.pk],
+        act(door), report.pk, organisation_ids=[care.pk, team.pk, police.pk],
         starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1),
         location="Wijkcentrum De Matrixhoek")
+    declined = meetings.answer_invitation(act(officer), meeting.pk, police.pk, accept=False,
+                                          reason="Geen wijkagent beschikbaar")
     intake_consent(door, child, care, mother.person)
     report_new = reports.report(mother, person_id=sister.pk, question=QUESTION_NEW,
                                 urgency="urgent", **content)
@@ -394,7 +397,8 @@ def _front_door(w: World, *, door: Professional, teacher: Professional, mother: 
                       "Zwembadbandje": "door out cit", TEACHER_PHONE: "door out"})
     w.ids.update({"report": report.pk, "report_new": report_new.pk, "report_held": held.pk,
                   "report_b": report_b.pk, "meeting": meeting.pk,
-                  "meeting_held": meeting_held.pk, "door": door.pk})
+                  "meeting_held": meeting_held.pk, "door": door.pk,
+                  "declined": declined.pk, "police": police.pk})
 
 
 def admin_aid_text(version: str) -> bytes:
