@@ -218,6 +218,9 @@ def test_every_read_of_the_report_page_is_in_the_access_log(door, login):
     assert reads(door.youth_worker, report) == {("intake", "intake_invitation")}
     login(door.front_door).get(report_url(report))
     assert ("care_report", "front_door") in reads(door.front_door, report)
+    outsider = stranger(door)
+    login(outsider).get(report_url(report))
+    assert reads(outsider, report) == {("care_report", "")}  # the denied attempt
 
 
 def test_the_family_sees_where_its_report_stands(door, login):

@@ -16,7 +16,6 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from jeugdketen.access import audit
 from jeugdketen.access.policy import Ground
 from jeugdketen.access.requests import ActorRequest
 from jeugdketen.core.errors import FieldError, Refusal
@@ -33,9 +32,6 @@ TEXT = 5000
 PERSONS = 20
 AT_THE_TABLE = 20
 T = TypeVar("T")
-# The read of a report as an action: a denied attempt is logged too (after the rollback),
-# as for every other read by id (selectors.report_for logs the allowed READ only).
-_report_for = audit.write_path(selectors.report_for)
 
 
 def _named_as_sent(call: Callable[[], T], names: Mapping[str, str]) -> T:
@@ -276,7 +272,7 @@ def read_report(request: ActorRequest, report_id: UUID) -> dict[str, Any]:
     and an invited organisation with the family's consent or a legal basis read it whole;
     the family reads it without who reported it. Anyone else gets 403, as for an unknown
     id. The read is logged."""
-    found, decision = _report_for(request.actor, report_id)
+    found, decision = selectors.report_for(request.actor, report_id)
     status = selectors.status_of(found)
     projection = projection_for(decision.ground)
     content = None
