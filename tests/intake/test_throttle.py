@@ -4,13 +4,18 @@ in the Django cache, 5 reports an hour and 20 a day by default, from the setting
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from jeugdketen.intake import throttle
+
+pytestmark = pytest.mark.django_db
 
 # A moment at the start of an hour and of a day (UTC), so the windows below are clear.
 DAY_START = 1_800_230_400.0
 assert DAY_START % throttle.DAY == 0
+
+
+cache = caches["throttle"]  # the throttle's own cache (a database table; settings.CACHES)
 
 
 @pytest.fixture(autouse=True)

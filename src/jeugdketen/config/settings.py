@@ -145,6 +145,18 @@ LOGIN_REDIRECT_URL = "home"
 # further failure after it doubles the wait, up to JEUGDKETEN_LOCKOUT_HOURS. A wrong
 # activation code counts as a failed login. Failures are forgotten twice the longest
 # cool-off after the last one, or when a login from that address succeeds completely.
+# Caches. The public care-report form's counter (intake/throttle.py) must be shared by
+# every worker and every server, so it lives in the database (its table is made by the
+# intake migration 0002); the rest of Django may use the per-process memory cache.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                 "LOCATION": "jeugdketen_throttle"},
+}
+INTAKE_THROTTLE_CACHE = "throttle"
+INTAKE_PUBLIC_REPORTS_PER_HOUR = int(os.environ.get("JEUGDKETEN_PUBLIC_REPORTS_PER_HOUR", "5"))
+INTAKE_PUBLIC_REPORTS_PER_DAY = int(os.environ.get("JEUGDKETEN_PUBLIC_REPORTS_PER_DAY", "20"))
+
 AXES_FAILURE_LIMIT = int(os.environ.get("JEUGDKETEN_LOCKOUT_FAILURES", "5"))
 LOCKOUT_FIRST_COOLOFF = timedelta(minutes=float(os.environ.get("JEUGDKETEN_LOCKOUT_MINUTES", "1")))
 LOCKOUT_MAX_COOLOFF = timedelta(hours=float(os.environ.get("JEUGDKETEN_LOCKOUT_HOURS", "24")))
