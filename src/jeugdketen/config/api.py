@@ -254,6 +254,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 from jeugdketen.access.api import router as access_router  # noqa: E402
 from jeugdketen.analysis.api import router as analysis_router  # noqa: E402
 from jeugdketen.guide.api import router as guide_router  # noqa: E402
+from jeugdketen.intake.api import router as intake_router  # noqa: E402
 from jeugdketen.plans.api import router as plans_router  # noqa: E402
 from jeugdketen.referral_index.api import router as referral_index_router  # noqa: E402
 from jeugdketen.registry.api import router as registry_router  # noqa: E402
@@ -264,5 +265,6 @@ api.add_router("", referral_index_router)
 api.add_router("", guide_router)
 api.add_router("", plans_router)
 api.add_router("", analysis_router)
+api.add_router("", intake_router)
 api.add_router("", "jeugdketen.intake.public_api.router")
 api.add_router("", "jeugdketen.intake.queue_api.router")  # the front door's queue (issue 11)

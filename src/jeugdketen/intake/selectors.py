@@ -49,8 +49,10 @@ def report_target(report: CareReport, data: Data = Data.CARE_REPORT) -> Target:
                   object_id=str(report.pk), report=report)
 
 
+@audit.write_path
 def report_for(actor: Actor, report_id: Any) -> tuple[CareReport, Decision]:
-    """A report and the policy's answer to reading it, the READ logged. The answer's
+    """A report and the policy's answer to reading it, the READ logged (a denied one too:
+    write_path logs the denial). The answer's
     ground says what the caller may show: the reporting professional (`reporter`) sees
     its status only (status_of), the others the content."""
     report = audit.get_or_deny(
