@@ -145,8 +145,12 @@ def test_filters_do_not_move_a_reports_place_in_line(door):
     settings.set_capacity(door.actor, door.youth_care.pk, week_start=this_monday(), slots=1)
     triaged(door, days=2, urgency="urgent")
     regular = triaged(door, days=3)
-    (row,) = queue(door.actor, "GM9901", urgency="regular").rows
+    reported(door)  # another step: numbered in its own line
+    (row,) = queue(door.actor, "GM9901", urgency="regular", step="triaged").rows
     assert (row.id, row.ahead) == (str(regular.pk), 1)
+    assert [r.ahead for r in queue(door.actor, "GM9901", step="triaged").rows] == [1, 0]
+    (other,) = queue(door.actor, "GM9901", step="received").rows
+    assert other.ahead == 0
 
 
 def test_expected_date_of_a_planned_intake_is_the_meetings(door):
@@ -223,6 +227,11 @@ def test_paging_by_fifty_and_past_the_last_page_gives_the_last(door):
     beyond = queue(door.actor, "GM9901", per_page=2, page=9)
     assert (beyond.page, [r.id for r in beyond.rows]) == (3, [str(made[4].pk)])
     assert queue(door.actor, "GM9901").per_page == 50
+    triaging.triage(door.actor, made[0].pk, decision="joint_intake")
+    beyond = queue(door.actor, "GM9901", step="received", urgency="regular", per_page=3,
+                   page=7)
+    assert (beyond.total, beyond.page, [r.id for r in beyond.rows]) == (
+        4, 2, [str(made[4].pk)])
 
 
 def test_an_empty_queue(door):
@@ -393,3 +402,13 @@ def test_the_queue_page_is_the_front_doors_only(door, client_for):
         answer = client_for(who).get(QUEUE_URL)
         assert answer.status_code == 403
     assert client_for(door.parent_actor.user).get(QUEUE_URL).status_code == 403
+
+
+@pytest.mark.usefixtures("page_settings")
+@pytest.mark.xfail(reason="the English catalogue gets these strings when the lead merges "
+                          "/work/notes/en-fd-queue.json; then drop this mark", strict=True)
+def test_the_queue_page_speaks_english(door, client_for):
+    reported(door, days=10)
+    text = visible_text(client_for(door.front_door, lang="en").get(QUEUE_URL).content)
+    assert "Front-door queue" in text and "1 open report" in text
+    assert "Past the norm" in text and "5 working days" in text

@@ -170,8 +170,11 @@ STEP_RANK = {str(step): i for i, step in enumerate(OPEN_STEPS)}
 _SQL: dict[tuple[str, ...], str] = {}
 
 
-def _sql(filters: tuple[str, ...], order: str) -> str:
-    key = (connection.vendor, order, *filters)
+def _sql(filters: tuple[str, ...], order: str, one_step: bool = False) -> str:
+    """The page's statement: `filters` on the numbered reports (`q`), `one_step` a step
+    filter inside the window (a step's reports are numbered among themselves, so it
+    moves no place, and the database numbers only that step's)."""
+    key = (connection.vendor, order, str(one_step), *filters)
     found = _SQL.get(key)
     if found is not None:
         return found
@@ -196,7 +199,8 @@ def _sql(filters: tuple[str, ...], order: str) -> str:
         f"FROM (SELECT {cols}, {urgency_rank} AS urgency_rank, {step_rank} AS step_rank, "
         f"row_number() OVER (PARTITION BY {step_rank} ORDER BY {urgency_rank}, "
         f"r.received_at, r.id) AS jk_place FROM {_table(CareReport)} r "
-        f"WHERE r.municipality_id = %s AND r.step IN ({steps})) q "
+        f"WHERE r.municipality_id = %s AND r.step IN ({steps})"
+        f"{' AND r.step = %s' if one_step else ''}) q "
         f"WHERE {where} ORDER BY q.{column}{direction}{nulls}, q.received_at, q.id "
         "LIMIT %s OFFSET %s) p "
         f"LEFT JOIN {_table(Neighbourhood)} n ON n.code = p.neighbourhood_code "
@@ -335,8 +339,6 @@ def queue(actor: Actor, municipality_code: str, *, step: str | None = None,
     today = today or timezone.localdate()
     filters: list[str] = []
     params: list[Any] = [Step.INTAKE_PLANNED.value, code, *[str(s) for s in OPEN_STEPS]]
-    if step:
-        filters.append("q.step = %s")
     if urgency:
         filters.append("q.urgency = %s")
     if overdue == "3x":
@@ -346,7 +348,7 @@ def queue(actor: Actor, municipality_code: str, *, step: str | None = None,
     elif overdue == "no":
         filters.append("(q.step_due_on IS NULL OR q.step_due_on >= %s)")
     params += [v for v in (step, urgency) if v] + ([today] if overdue else [])
-    sql = _sql(tuple(filters), order)
+    sql = _sql(tuple(filters), order, one_step=bool(step))
     converters = _converters(CareReport, FIELDS)
     meeting_conv = _converters(IntakeMeeting, ("starts_at",))[0]
     number = page
@@ -358,7 +360,8 @@ def queue(actor: Actor, municipality_code: str, *, step: str | None = None,
             break
         # Past the last page: the last one (its number from a count).
         with connection.cursor() as cursor:
-            cursor.execute(_count_sql(tuple(filters)), params[1:])
+            cursor.execute(_count_sql(("q.step = %s",) * bool(step) + tuple(filters)),
+                           params[1:])
             total = int(cursor.fetchone()[0])
         last = max(1, math.ceil(total / per_page))
         if last >= number:

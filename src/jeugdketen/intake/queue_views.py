@@ -76,18 +76,25 @@ def _report_link_maker() -> Callable[[str], str]:
     return lambda report_id: pattern.replace(placeholder, report_id)
 
 
-def _day(value: date | None) -> str:
-    return date_format(value, "DATE_FORMAT") if value is not None else ""
+def _day(value: date | None, formatted: dict[date, str]) -> str:
+    """A date as the pages write it (a page's rows share few dates: each formatted once)."""
+    if value is None:
+        return ""
+    found = formatted.get(value)
+    if found is None:
+        found = formatted[value] = date_format(value, "DATE_FORMAT")
+    return found
 
 
-def _cells(row: QueueRow, link: Callable[[str], str]) -> dict[str, Any]:
+def _cells(row: QueueRow, link: Callable[[str], str],
+           formatted: dict[date, str]) -> dict[str, Any]:
     """What a row of the page shows, as text (fifty rows render faster from Python than
     from template tags)."""
     report = row.report
     days = row.norm_days or 0
     norm = (ngettext("%(n)s werkdag", "%(n)s werkdagen", days) if row.norm_working
             else ngettext("%(n)s dag", "%(n)s dagen", days)) % {"n": days}
-    expected = _day(row.expected_next_on)
+    expected = _day(row.expected_next_on, formatted)
     ahead = ""
     if report.step == Step.TRIAGED:
         if row.expected_next_on is None:
@@ -100,9 +107,9 @@ def _cells(row: QueueRow, link: Callable[[str], str]) -> dict[str, Any]:
     return {"reference": report.reference, "link": link(row.id),
             "step": STEP_LABELS[report.step], "urgency": URGENCY_LABELS[report.urgency],
             "neighbourhood": row.neighbourhood_name,
-            "received": _day(timezone.localdate(report.received_at)),
+            "received": _day(timezone.localdate(report.received_at), formatted),
             "days_in_step": row.days_in_step, "days_total": row.days_total, "norm": norm,
-            "due": _day(report.step_due_on), "overdue": row.overdue,
+            "due": _day(report.step_due_on, formatted), "overdue": row.overdue,
             "overdue_label": overdue, "expected": expected, "ahead": ahead,
             "expected_known": row.expected_next_on is not None}
 
@@ -133,7 +140,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         actor, code, step=step or None, urgency=urgency or None, overdue=overdue or None,
         order=("-" if reverse_ else "") + SORTS[sort][0], page=page_number(request))
     link = _report_link_maker()
-    rows = [_cells(row, link) for row in found.rows]
+    formatted: dict[date, str] = {}
+    rows = [_cells(row, link, formatted) for row in found.rows]
     columns = [{"key": key, "label": label, "current": key == sort,
                 "aria_sort": ("descending" if reverse_ else "ascending") if key == sort
                 else "",
