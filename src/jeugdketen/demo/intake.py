@@ -173,7 +173,6 @@ class World:
     staff: dict[int, list[Professional]]  # organisation -> its care professionals
     coordinators: list[Professional]
     team_coordinators: list[Professional]
-    free: list[Household]  # may still get a plan
     children: list[tuple[Person, Household]]  # every child of the demo's households
     custody: dict[Any, Person]  # child -> a custody holder in the household
     used: set[Any] = field(default_factory=set)  # households with a plan of the demo
@@ -222,7 +221,7 @@ def _world() -> World | None:
                 if m.person.neighbourhood_id and m.household.created_by_id]
     if not children or not team:
         return None
-    return World(front_door, by_kind, staff, coordinators, team, free, children, custody)
+    return World(front_door, by_kind, staff, coordinators, team, children, custody)
 
 
 # --- the stories ------------------------------------------------------------------------
@@ -276,8 +275,8 @@ def stories(seed: int, households: int, today: date) -> list[Story]:
             days, stop = rng.choice([60, 130, 290]), Step.INTAKE_HELD
         else:
             days, stop = rng.randrange(3, 9), Step.TRIAGED
-        if i == 0:
-            urgency = "crisis"  # a crisis report of this morning, not triaged yet
+        if i == 0:  # a crisis report of this morning, not triaged yet
+            days, urgency = 0, "crisis"
         received = today - timedelta(days=days)
         if received.weekday() >= 5 and days > 1:  # the Friday before
             received -= timedelta(days=received.weekday() - 4)
