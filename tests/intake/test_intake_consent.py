@@ -289,3 +289,16 @@ def test_the_api_records_and_withdraws_intake_consent(door, api_client_for):
     refused = front.post("/consents", sent | {"categories": ["plan"]})
     assert refused.status_code == 422
     assert [e["field"] for e in refused.json()["errors"]] == ["plan_id"]
+
+
+def test_the_api_bounds_the_givers(door, api_client_for):
+    report = triaged(door)
+    starts = timezone.now() + timedelta(days=3)
+    response = api_client_for(door.front_door).post(f"/care-reports/{report.pk}/intakes", {
+        "organisation_ids": [door.youth_care.pk], "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=1)).isoformat(), "location": "Wijkcentrum",
+        "consent_given_by_person_ids": [str(door.parent.pk)] * 21})
+    assert response.status_code == 422
+    assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [
+        ("consent_given_by_person_ids", "too_long")]
+    assert not IntakeMeeting.objects.filter(report=report).exists()

@@ -82,8 +82,8 @@ def _intake_givers(report: CareReport, consent_given_by: Any, today: date
 
     field = "consent_given_by"
     givers = set(c.ids(consent_given_by, field))
-    subjects = ([report.person] if report.person_id is not None
-                else list(c.members_of(c.household_of(report))))
+    subjects: list[Person] = ([report.person] if report.person is not None
+                              else list(c.members_of(c.household_of(report))))
     if not subjects:
         raise Refusal("not_identified", _(
             "Leg eerst vast over wie de melding gaat."), status=409, field="person_id")
