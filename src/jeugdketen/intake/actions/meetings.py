@@ -419,3 +419,36 @@ def _team(accepted: list[Invitation], participants: list[Professional],
             kind = str(OrganisationKind(prof.organisation.kind).label)
         team.append({"professional_id": prof.pk, "role": kind})
     return team
+
+
+@audit.write_path
+def hold_single_intake(actor: Actor, meeting_id: Any, *, at: datetime | None = None
+                       ) -> IntakeMeeting:
+    """One organisation's own intake held, in today's way of working (one organisation
+    after the other, `joint` false): recorded as held (`intake.held`, so the value stream
+    counts every intake the family sat through), while the report waits for the next
+    organisation's intake or for the outcome, which hold_intake records at the last one."""
+    now = moment(at)
+    meeting, report = _meeting(actor, meeting_id, Action.UPDATE)
+    audit.authorize(actor, Action.UPDATE, c.report_target(report))
+    if meeting.joint:
+        raise Refusal("joint_intake", _(
+            "Een gezamenlijke intake wordt vastgelegd met zijn uitkomst."), status=409,
+            field="meeting_id")
+    _not_held(meeting, "meeting_id")
+    if report.step != Step.INTAKE_PLANNED:
+        raise Refusal("not_planned", _("Voor deze melding staat geen intake gepland."),
+                      status=409, field="meeting_id")
+    if meeting.starts_at > now:
+        raise Refusal("intake_not_started", _("De intake is nog niet begonnen."), status=409,
+                      field="meeting_id")
+    meeting.held_at = now
+    meeting.save(update_fields=["held_at"])
+    accepted = meeting.invitations.filter(status=InvitationStatus.ACCEPTED)
+    received_on = timezone.localdate(report.received_at)
+    c.emit_report_event(Activity.INTAKE_HELD, report, actor, now, joint=False,
+                        disciplines=accepted.values("organisation_id").distinct().count(),
+                        days_since_report=(timezone.localdate(now) - received_on).days,
+                        starts_at=meeting.starts_at.isoformat(),
+                        ends_at=meeting.ends_at.isoformat())
+    return meeting

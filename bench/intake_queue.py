@@ -1,0 +1,375 @@
+"""The front door's queue benchmark (issue 11): with 20,000 open reports in one
+municipality's queue, the queue page and GET /api/v1/queue answer one client within
+150 ms at p95.
+
+1. Data (once; found again on a rerun): in the benchmark municipality a front-door team
+   (`bench.voordeur`, role front_door) and three organisations with intake slots (through
+   the actions), and `--queue-reports` open reports written in bulk (synthetic: no names,
+   a fixed question), about persons of the municipality, spread over the open steps
+   (received, triaged, intake planned with a meeting, intake held), the urgencies and the
+   last 120 days, with the due dates the actions would have stored.
+2. In-process (Django's test client, the full middleware stack): the SQL statements and
+   the wall time of `intake.queue.queue`, GET /api/v1/queue and the page
+   GET /voordeur/wachtrij/, over a mix of pages, filters and orders.
+3. HTTP through gunicorn (`jeugdketen serve`), wrk with one connection: the baseline
+   GET /api/v1/neighbourhoods/{code}, GET /api/v1/queue and the queue page, each request
+   a different page, filter or order of the mix.
+
+`python -m bench.intake_queue` (DATABASE_URL set, the database migrated) runs steps 1
+and 2 alone and prints the result; bench.run calls `run(args, env, work)` for all three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+TARGET_P95_MS = 150.0  # issue 11: one client
+OPEN_REPORTS = 20_000
+MUNICIPALITY = "GM9999"
+USERNAME = "bench.voordeur"
+TEAM = "Wijkteam Voordeur Benchmark"
+PROVIDERS = (("Jeugdhulp Benchmark", "youth_care_provider", 40),
+             ("GGZ Benchmark", "mental_health_care", 20))
+QUESTION = "Synthetische melding voor de benchmark van de wachtrij."
+# The requests of the mix: pages, filters and orders (a query string of GET /api/v1/queue;
+# the page takes the same with its Dutch names, see PAGE_NAMES).
+MIX = ["", "page=2", "page=40", "page=200", "step=triaged", "step=received&overdue=1x",
+       "overdue=3x", "urgency=crisis", "order=-received_at", "order=urgency&page=3",
+       "order=step_due_on", "step=intake_planned", "step=intake_held&order=-step_since",
+       "overdue=no&page=5"]
+PAGE_NAMES = {"page": "pagina", "step": "stap", "urgency": "urgentie", "overdue": "te_laat",
+              "order": "sorteer"}
+PAGE_ORDERS = {"received_at": "ontvangen", "urgency": "urgentie", "step_due_on": "termijn",
+               "step_since": "in_stap", "step": "stap"}
+
+
+def log(msg: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}Z] {msg}", file=sys.stderr, flush=True)
+
+
+def page_query(api_query: str) -> str:
+    """The page's query string for an API query string of the mix."""
+    parts = []
+    for pair in filter(None, api_query.split("&")):
+        key, value = pair.split("=")
+        if key == "order":
+            value = ("-" if value.startswith("-") else "") + PAGE_ORDERS[value.lstrip("-")]
+        parts.append(f"{PAGE_NAMES[key]}={value}")
+    return "&".join(parts)
+
+
+# --- 1. the data -----------------------------------------------------------------------------
+
+
+def ensure(count: int = OPEN_REPORTS, municipality_code: str = MUNICIPALITY,
+           seed: int = 2026) -> dict[str, Any]:
+    """The front-door team, the capacity and `count` open reports: made once."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from jeugdketen.access.actions import system_actor
+    from jeugdketen.access.policy import AccessPoint, Actor
+    from jeugdketen.intake import norms
+    from jeugdketen.intake.actions.settings import set_capacity
+    from jeugdketen.intake.models import (
+        OPEN_STEPS,
+        CareReport,
+        IntakeMeeting,
+        ReporterKind,
+        Step,
+        Urgency,
+    )
+    from jeugdketen.intake.queue import monday_of
+    from jeugdketen.registry import actions as registry
+    from jeugdketen.registry.models import Organisation, Person, Professional
+
+    system = system_actor("jeugdketen benchmark")
+
+    def organisation(name: str, kind: str) -> Organisation:
+        found = Organisation.objects.filter(municipality_id=municipality_code,
+                                            name=name).first()
+        return found or registry.create_organisation(
+            system, name=name, kind=kind, municipality_code=municipality_code,
+            may_coordinate=True)
+
+    team = organisation(TEAM, "neighbourhood_team")
+    prof = Professional.objects.select_related("organisation", "user").filter(
+        user__username=USERNAME).first()
+    if prof is None:
+        registry.create_professional(
+            system, organisation_id=team.pk, username=USERNAME, full_name="Vera Voordeur",
+            email=f"{USERNAME}@voorbeeldstad.example", phone="0612345678",
+            roles=["front_door"], password=None)
+        prof = Professional.objects.select_related("organisation", "user").get(
+            user__username=USERNAME)
+    actor = Actor(user=prof.user, professional=prof,
+                  access_point=AccessPoint(channel="command", user_agent="benchmark"))
+    today = timezone.localdate()
+    for name, kind, slots in PROVIDERS:
+        set_capacity(actor, organisation(name, kind).pk, week_start=monday_of(today),
+                     slots=slots)
+    open_now = CareReport.objects.filter(municipality_id=municipality_code,
+                                         step__in=OPEN_STEPS).count()
+    made = max(0, count - open_now)
+    started = time.monotonic()
+    if made:
+        rng = random.Random(seed)
+        persons = list(Person.objects.filter(
+            neighbourhood__district__municipality_id=municipality_code)
+            .values_list("id", "neighbourhood_id")[:count])
+        if not persons:
+            raise RuntimeError(f"no persons in {municipality_code}: build the database first")
+        steps = [Step.RECEIVED] * 20 + [Step.TRIAGED] * 40 + [Step.INTAKE_PLANNED] * 15 \
+            + [Step.INTAKE_HELD] * 25
+        urgencies = [Urgency.CRISIS] * 5 + [Urgency.URGENT] * 25 + [Urgency.REGULAR] * 70
+        now = timezone.now()
+        reports, meetings = [], []
+        for i in range(made):
+            person_id, hood = persons[i % len(persons)]
+            step, urgency = rng.choice(steps), rng.choice(urgencies)
+            received = now - timedelta(days=rng.randint(0, 120), minutes=rng.randint(0, 1440))
+            received_on = timezone.localdate(received)
+            since = received_on if step == Step.RECEIVED else min(
+                today, received_on + timedelta(days=rng.randint(0, 30)))
+            start = since if step == Step.INTAKE_HELD else received_on
+            rule = norms.default_rule(step, urgency)
+            report = CareReport(
+                id=uuid.uuid4(), trajectory_key=uuid.uuid4(),
+                municipality_id=municipality_code, person_id=person_id,
+                neighbourhood_code=hood or "", reporter_kind=ReporterKind.PROFESSIONAL,
+                reported_by=prof, urgency=urgency, received_at=received, step=step,
+                step_since=since, step_due_on=norms.due_on(rule, start),
+                step_overdue3_on=norms.due_on(rule, start, norms.OVERDUE_FACTOR),
+                question=QUESTION, life_domains=["schooling"], consent_to_share=True)
+            report.reference = f"ZB{i:08d}"[:10]
+            reports.append(report)
+            if step == Step.INTAKE_PLANNED:
+                starts = now + timedelta(days=rng.randint(1, 28))
+                meetings.append(IntakeMeeting(report_id=report.id, starts_at=starts,
+                                              ends_at=starts + timedelta(hours=1),
+                                              location="Wijkcentrum", planned_by=prof))
+        with transaction.atomic():
+            CareReport.objects.bulk_create(reports, batch_size=2000)
+            IntakeMeeting.objects.bulk_create(meetings, batch_size=2000)
+    open_after = CareReport.objects.filter(municipality_id=municipality_code,
+                                           step__in=OPEN_STEPS).count()
+    log(f"queue: {open_after} open reports in {municipality_code} ({made} made in "
+        f"{time.monotonic() - started:.1f} s)")
+    return {"open_reports": open_after, "made": made, "front_door": USERNAME,
+            "municipality": municipality_code}
+
+
+# --- 2. in-process -------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def inprocess(runs: int = 3) -> dict[str, Any]:
+    """Statements and wall time of the selector, the API and the page over the mix (each
+    request of the mix `runs` times), and a token and web session for the HTTP part."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jeugdketen.access.actions import issue_token, system_actor
+    from jeugdketen.access.policy import AccessPoint, Actor
+    from jeugdketen.intake.queue import queue
+    from jeugdketen.registry.models import Professional
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    prof = Professional.objects.select_related("organisation", "user").get(
+        user__username=USERNAME)
+    user = prof.user
+    token = issue_token(system_actor("bench"), user, days=2)
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="bench", confirmed=True))
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+    def selector(query: str) -> Any:
+        actor = Actor(user=user, professional=prof,
+                      access_point=AccessPoint(channel="session", user_agent="benchmark"))
+        kw: dict[str, Any] = {}
+        for pair in filter(None, query.split("&")):
+            key, value = pair.split("=")
+            kw[key] = int(value) if key == "page" else value
+        return queue(actor, prof.organisation.municipality_id, **kw)
+
+    def api(query: str) -> Any:
+        return client.get(f"/api/v1/queue?{query}", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def page(query: str) -> Any:
+        return client.get(f"/voordeur/wachtrij/?{page_query(query)}")
+
+    out: dict[str, Any] = {}
+    for name, call in (("selector", selector), ("api", api), ("page", page)):
+        call("")  # warm: imports, templates
+        counts, times = [], []
+        for _ in range(runs):
+            for query in MIX:
+                with CaptureQueriesContext(connection) as captured:
+                    t0 = time.perf_counter()
+                    result = call(query)
+                    times.append((time.perf_counter() - t0) * 1000)
+                if getattr(result, "status_code", 200) != 200:
+                    raise RuntimeError(f"{name} {query}: HTTP {result.status_code}")
+                counts.append(len(captured))
+        out[name] = {"queries_min": min(counts), "queries_max": max(counts),
+                     "p50_ms": round(statistics.median(times), 1),
+                     "p95_ms": round(percentile(times, 95), 1), "runs": len(times)}
+        log(f"queue in-process {name}: {out[name]}")
+    connection.close()
+    return {"inprocess": out, "token": token, "cookie": cookie}
+
+
+# --- 3. HTTP -------------------------------------------------------------------------------
+
+
+def http_rounds(args: argparse.Namespace, env: dict[str, str], fx: dict[str, Any],
+                work: Path) -> dict[str, Any]:
+    from bench.family import LUA, settle
+    from bench.run import RESULTS, Server, drain, http, wrk
+
+    (work / "queue-api.txt").write_text("\n".join(f"?{q}" for q in MIX) + "\n")
+    (work / "queue-page.txt").write_text("\n".join(f"?{page_query(q)}" for q in MIX) + "\n")
+    (work / "queue-hoods.txt").write_text("BU99990101\n")
+    server = Server(env, args.workers, RESULTS / "server-queue.log")
+    seconds = getattr(args, "queue_seconds", 30)
+    out: dict[str, Any] = {"workers": args.workers, "rounds": args.rounds, "seconds": seconds}
+    try:
+        server.wait()
+        status, text = http("GET", f"{server.url}/api/v1/queue", fx["token"])
+        if status != 200:
+            raise RuntimeError(f"GET /api/v1/queue: HTTP {status}: {text}")
+        scripts = {}
+        for name, prefix, file, accept, auth, cookie in (
+                ("baseline", "/api/v1/neighbourhoods/", "queue-hoods.txt",
+                 "application/json", "", ""),
+                ("api", "/api/v1/queue", "queue-api.txt", "application/json",
+                 f"Bearer {fx['token']}", ""),
+                ("page", "/voordeur/wachtrij/", "queue-page.txt", "text/html", "",
+                 fx["cookie"])):
+            script = work / f"queue-{name}.lua"
+            script.write_text(LUA % {"file": work / file, "prefix": prefix, "suffix": "",
+                                     "accept": accept, "auth": auth, "cookie": cookie})
+            scripts[name] = script
+        for script in scripts.values():  # warm-up
+            wrk(server.url, script, args.warmup, 1, timeout=60)
+            drain(env)
+            settle(server.url)
+        rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in scripts}
+        for i in range(args.rounds):
+            for name, script in scripts.items():
+                r = wrk(server.url, script, seconds / args.rounds, 1, timeout=60)
+                r["p95_ms"] = r["raw"]["p95_us"] / 1000
+                r["drain_s"] = drain(env) + settle(server.url)
+                rounds[name].append(r)
+                log(f"queue round {i + 1}/{args.rounds} {name}: {r['rps']} req/s, "
+                    f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, errors {r['errors']}")
+        for name, runs in rounds.items():
+            out[name] = {"rps": statistics.median(r["rps"] for r in runs),
+                         "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+                         "p95_ms": statistics.median(r["p95_ms"] for r in runs),
+                         "p95_ms_max": max(r["p95_ms"] for r in runs),
+                         "requests": sum(r["requests"] for r in runs),
+                         "errors": sum(r["errors"] for r in runs), "rounds": runs}
+    finally:
+        server.stop()
+    return out
+
+
+def run(args: argparse.Namespace, env: dict[str, str], work: Path) -> dict[str, Any]:
+    """For bench.run: the data, the in-process numbers and the HTTP rounds."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jeugdketen.config.settings")
+    import django
+
+    django.setup()
+    data = ensure(getattr(args, "queue_reports", OPEN_REPORTS))
+    fx = inprocess()
+    result: dict[str, Any] = {"data": data, "inprocess": fx["inprocess"]}
+    result["http"] = http_rounds(args, env, fx, work)
+    result["met"] = all(result["http"][n]["p95_ms"] <= TARGET_P95_MS for n in ("api", "page"))
+    return result
+
+
+def report(res: dict[str, Any]) -> str:
+    """The queue's section of docs/performance.md."""
+    ip, h = res["inprocess"], res["http"]
+
+    def line(label: str, x: dict[str, Any]) -> str:
+        return (f"| {label} | {x['rps']:.1f} | {x['p50_ms']:.1f} | {x['p95_ms']:.1f} | "
+                f"{x['requests']} | {x['errors']} |")
+
+    def statements(name: str) -> str:
+        low, high = ip[name]["queries_min"], ip[name]["queries_max"]
+        return str(low) if low == high else f"{low}-{high}"
+
+    verdict = {n: "met" if h[n]["p95_ms"] <= TARGET_P95_MS else "**missed**"
+               for n in ("api", "page")}
+    return f"""## The front door's queue (issue 11)
+
+<!-- intake-queue: written by bench/intake_queue.py -->
+{res['data']['open_reports']:,} open reports in the queue of {res['data']['municipality']}
+(bulk, spread over the open steps, urgencies and 120 days), read by its front-door team
+over a mix of {len(MIX)} pages, filters and orders.
+
+| Read (in-process) | Statements | p50 ms | p95 ms |
+|---|---:|---:|---:|
+| `intake.queue.queue` | {statements('selector')} | {ip['selector']['p50_ms']} | {ip['selector']['p95_ms']} |
+| GET /api/v1/queue | {statements('api')} | {ip['api']['p50_ms']} | {ip['api']['p95_ms']} |
+| GET /voordeur/wachtrij/ | {statements('page')} | {ip['page']['p50_ms']} | {ip['page']['p95_ms']} |
+
+HTTP, one connection (gunicorn, {h['workers']} workers, medians of {h['rounds']} rounds):
+
+| Endpoint | Requests/s | p50 ms | p95 ms | Requests | Errors |
+|---|---:|---:|---:|---:|---:|
+{line('Baseline: GET /api/v1/neighbourhoods/{code}', h['baseline'])}
+{line('GET /api/v1/queue', h['api'])}
+{line('Queue page GET /voordeur/wachtrij/', h['page'])}
+
+| Target | Measured | |
+|---|---:|---|
+| GET /api/v1/queue p95 <= {TARGET_P95_MS:.0f} ms | {h['api']['p95_ms']:.1f} ms | {verdict['api']} |
+| Queue page p95 <= {TARGET_P95_MS:.0f} ms | {h['page']['p95_ms']:.1f} ms | {verdict['page']} |
+<!-- /intake-queue -->
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="the queue's data and in-process numbers")
+    parser.add_argument("--queue-reports", type=int, default=OPEN_REPORTS)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jeugdketen.config.settings")
+    import django
+
+    django.setup()
+    data = ensure(args.queue_reports)
+    fx = inprocess(args.runs)
+    print(json.dumps({"data": data, "inprocess": fx["inprocess"]}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
