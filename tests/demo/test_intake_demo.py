@@ -8,6 +8,7 @@ reports overdue today. No report content in the chain events."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import timedelta
 from io import StringIO
 from itertools import pairwise
@@ -185,6 +186,10 @@ def test_the_front_door_demo():
         "care_report.received", "care_report.triaged", "intake.planned", "intake.held",
         "intake.decided", "care_report.closed", "care_report.help_started", "plan.started"}
     assert min(e.at for e in events) < timezone.now() - timedelta(days=600)
+    # One organisation after the other: the family sat through each intake, each is held.
+    held = Counter(e.trajectory_key for e in events
+                   if e.activity == "intake.held" and e.attributes["joint"] is False)
+    assert max(held.values()) >= 2
     last: dict[str, Any] = {}
     for e in events:
         assert last.get(e.trajectory_key, e.at) <= e.at, e.activity

@@ -405,8 +405,6 @@ def test_the_queue_page_is_the_front_doors_only(door, client_for):
 
 
 @pytest.mark.usefixtures("page_settings")
-@pytest.mark.xfail(reason="the English catalogue gets these strings when the lead merges "
-                          "/work/notes/en-fd-queue.json; then drop this mark", strict=True)
 def test_the_queue_page_speaks_english(door, client_for):
     reported(door, days=10)
     text = visible_text(client_for(door.front_door, lang="en").get(QUEUE_URL).content)

@@ -447,6 +447,9 @@ def _run(world: World, story: Story, today: date, seed: int) -> CareReport | Non
             planned = start
             if start > today:
                 break
+            if not last and meeting.ends_at < timezone.now():  # each intake held in turn
+                meetings.hold_single_intake(door, meeting.pk,
+                                            at=clock.at(timezone.localdate(meeting.ends_at), 16))
     assert meeting is not None
     if story.stop == Step.INTAKE_PLANNED or meeting.starts_at > timezone.now():
         return report
