@@ -298,11 +298,15 @@ end
 """
 
 
-def reporter(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+def reporter(args: argparse.Namespace, work: Path, runs: int = 20) -> dict[str, Any]:
     """In-process: the benchmark professional (most registrations, as bench.run's persons
-    API), its token, and one valid care-report body per person it registered (shuffled)."""
+    API), its token, one valid care-report body per person it registered (shuffled), and
+    the SQL statements and wall time of `runs` reports through Django's test client (the
+    last bodies of the pool: the HTTP rounds start at the first)."""
     from django.db import connection
     from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from jeugdketen.access.actions import issue_token, system_actor
     from jeugdketen.analysis.domains import ALL_DOMAINS
@@ -333,10 +337,30 @@ def reporter(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     (work / "report-bodies.txt").write_text("\n".join(bodies) + "\n")
     hoods = list(Neighbourhood.objects.values_list("code", flat=True))
     (work / "report-hoods.txt").write_text("\n".join(hoods) + "\n")
+    client = Client()
+    counts, times = [], []
+    for i, body_ in enumerate(bodies[-(runs + 1):]):
+        with CaptureQueriesContext(connection) as captured:
+            t0 = time.perf_counter()
+            response = client.post("/api/v1/care-reports", body_,
+                                   content_type="application/json",
+                                   HTTP_AUTHORIZATION=f"Bearer {token}")
+            elapsed = (time.perf_counter() - t0) * 1000
+        if response.status_code != 201:
+            raise RuntimeError(f"POST /api/v1/care-reports: HTTP {response.status_code}: "
+                               f"{response.content[:400]!r}")
+        if i:  # the first warms up (imports)
+            counts.append(len(captured))
+            times.append(elapsed)
+    inprocess_ = {"queries_min": min(counts), "queries_max": max(counts),
+                  "p50_ms": round(statistics.median(times), 1),
+                  "p95_ms": round(percentile(times, 95), 1), "runs": len(times)}
     connection.close()
-    log(f"care reports: professional {prof.user.username}, {len(bodies)} persons it registered")
+    log(f"care reports: professional {prof.user.username}, {len(bodies)} persons it "
+        f"registered; in-process {inprocess_}")
     return {"token": token, "professional": prof.user.username,
-            "organisation": prof.organisation.name, "pool": len(bodies)}
+            "organisation": prof.organisation.name, "pool": len(bodies),
+            "inprocess": inprocess_}
 
 
 def cleanup() -> int:
@@ -417,7 +441,8 @@ def report_rounds(args: argparse.Namespace, env: dict[str, str], rp: dict[str, A
     out: dict[str, Any] = {"workers": args.workers, "clients": args.clients,
                            "rounds": args.rounds, "seconds": seconds,
                            "professional": rp["professional"],
-                           "organisation": rp["organisation"], "pool": rp["pool"]}
+                           "organisation": rp["organisation"], "pool": rp["pool"],
+                           "inprocess": rp.get("inprocess")}
     bodies = (work / "report-bodies.txt").read_text().splitlines()
     if not bodies:
         raise RuntimeError("the benchmark professional registered nobody")
@@ -429,6 +454,7 @@ def report_rounds(args: argparse.Namespace, env: dict[str, str], rp: dict[str, A
     baseline.write_text(LUA % {"file": work / "report-hoods.txt", "method": "GET",
                                "prefix": "/api/v1/neighbourhoods/", "auth": ""})
     offset = [1]  # the first body went into the check
+    wrapped = [False]
 
     def post(seconds_: float) -> dict[str, Any]:
         script = work / "report-post.lua"
@@ -438,9 +464,10 @@ def report_rounds(args: argparse.Namespace, env: dict[str, str], rp: dict[str, A
         r = wrk(server.url, script, seconds_, args.clients)
         # Requests still in flight when wrk stopped may have been served: leave a gap.
         offset[0] = r["raw"]["next_offset"] + 2 * args.clients
-        if offset[0] > len(bodies):
-            log(f"care-report pool used up ({offset[0]} > {len(bodies)}): persons get a "
-                "second report")
+        if offset[0] > len(bodies) and not wrapped[0]:
+            wrapped[0] = True
+            log(f"care-report pool used up ({offset[0]} > {len(bodies)}): from here on "
+                "persons get a second report")
         r["p95_ms"] = r["raw"]["p95_us"] / 1000
         return r
 
@@ -551,15 +578,23 @@ def report(res: dict[str, Any]) -> str:
     reports_part = ""
     if rp:
         b, p = rp["baseline"], rp["post"]
+        used = (f"used {rp['pool_used']:,}" if rp["pool_used"] <= rp["pool"] else
+                f"used up: {rp['pool_used']:,} requests, so some persons got a second report")
+        rip = rp.get("inprocess") or {}
+        statements_ = (f"{rip['queries_min']}" if rip.get("queries_min") == rip.get("queries_max")
+                       else f"{rip.get('queries_min')}-{rip.get('queries_max')}")
+        inproc = (f" In-process (Django's test client, {rip['runs']} reports one after the "
+                  f"other): {statements_} SQL statements per report, p50 {rip['p50_ms']} ms, "
+                  f"p95 {rip['p95_ms']} ms." if rip else "")
         reports_part = f"""
 POST /api/v1/care-reports with {rp['clients']} connections next to the baseline, against the
 same server after the queue rounds (medians of {rp['rounds']} interleaved rounds; requests/s
 ranged over the rounds: baseline {b['rps_min']:.0f}-{b['rps_max']:.0f}, care reports
 {p['rps_min']:.0f}-{p['rps_max']:.0f}). Each request is a report by `{rp['professional']}`
-({rp['organisation']}) about a different person it registered (pool {rp['pool']:,}, used
-{min(rp['pool_used'], rp['pool']):,}): the policy (a ground for the person), the report in
-step `received` with its triage due date, its access-log records and the chain event
-`care_report.received`. {p['created']:,} created (201), {p['other_status']} other statuses.
+({rp['organisation']}) about a different person it registered (pool {rp['pool']:,},
+{used}): the policy (a ground for the person), the report in step `received` with its
+triage due date, its access-log records and the chain event `care_report.received`.
+{p['created']:,} created (201), {p['other_status']} other statuses.{inproc}
 These reports went into the same queue after it was measured, and were deleted
 afterwards ({rp['deleted']:,}; only reports with the benchmark's own question, still
 `received`): the queue keeps its {res['data']['open_reports']:,} for the next run.

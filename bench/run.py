@@ -940,6 +940,7 @@ the writer process to send the next statement.)
 apt-get install -y wrk            # the load generator (C, light on the CPU)
 make bench                        # = .venv/bin/python -m bench.run (full scale)
 .venv/bin/python -m bench.run --quick                 # smoke run, a few minutes
+.venv/bin/python -m bench.run --queue-only            # the front door alone (issue 11)
 .venv/bin/python -m bench.run --persons 1000000 --access-log 10000000 \\
     --seconds 20 --clients 32 --workers {h['workers']}
 ```
