@@ -143,6 +143,9 @@ class PreparedFacts:
     report_municipalities: dict[str, str] = field(default_factory=dict)
     starting_reports: dict[str, str] = field(default_factory=dict)
     subjects: list[str] = field(default_factory=list)
+    # person pk -> municipalities of the open / the other care reports about them
+    person_reports: dict[Any, set[str]] = field(default_factory=dict)
+    person_reports_done: dict[Any, set[str]] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
 
     def registered(self, person):
@@ -218,6 +221,10 @@ class PreparedFacts:
 
     def report_subject_ids(self, report):
         return list(self.subjects)
+
+    def person_report_municipalities(self, person, *, open_only):
+        found = set(self.person_reports.get(person.pk, set()))
+        return found if open_only else found | self.person_reports_done.get(person.pk, set())
 
 
 def person(pk: int, age: int, bsn: str = "") -> Person:
@@ -389,6 +396,39 @@ def test_the_front_door_over_prepared_facts():
     assert not decide(front, Action.CREATE, replace(start, start=IntakeStart(rid, ())),
                       own).allowed
     assert not decide(professional("coordinator"), Action.CREATE, start, own).allowed
+
+
+def test_the_front_doors_consent_over_prepared_facts():
+    """The consent of category `intake` (no plan): the family gives it, the front door of an
+    open report about the person records it and its withdrawal; nobody else."""
+    from jeugdketen.access.models import Consent
+
+    kid = person(2, 8, "222222220")
+    consent = Consent(person=kid, plan=None, categories=["intake"], organisation_id=3)
+    target = Target(Data.CONSENT, person=kid, record=consent)
+    assert target.consent is consent and target.plan is None
+    front = professional("professional", "front_door")
+    own = PreparedFacts(municipality="0344", organisation_kind="municipality",
+                        person_reports={kid.pk: {"0344"}})
+    assert decide(front, Action.CREATE, target, own) == Decision(
+        True, Ground.FRONT_DOOR, "front_door")
+    assert decide(front, Action.UPDATE, target, own).ground == Ground.FRONT_DOOR
+    # Another municipality's front door, a report no longer open, no role: nothing.
+    assert not decide(front, Action.CREATE, target, replace(own, municipality="0363")).allowed
+    done = replace(own, person_reports={}, person_reports_done={kid.pk: {"0344"}})
+    assert not decide(front, Action.CREATE, target, done).allowed
+    assert decide(front, Action.UPDATE, target, done).ground == Ground.FRONT_DOOR
+    assert not decide(professional("professional"), Action.CREATE, target, own).allowed
+    # The family: a custody holder in the BRP; never a consent for a plan's categories
+    # without the plan, nor the front door for one.
+    parent = Actor(person=person(1, 40, "111111110"))
+    custody = PreparedFacts(custody={(parent.person.pk, kid.pk)})
+    assert decide(parent, Action.CREATE, target, custody).ground == Ground.PARENT
+    assert not decide(parent, Action.CREATE, target, PreparedFacts()).allowed
+    plan_less = Target(Data.CONSENT, person=kid, record=Consent(
+        person=kid, plan=None, categories=["plan"]))
+    assert not decide(front, Action.CREATE, plan_less, own).allowed
+    assert not decide(front, Action.UPDATE, plan_less, own).allowed
 
 
 def test_rules_ask_only_the_facts_they_need():

@@ -121,6 +121,16 @@ not from the code:
   norms; no personal data): the front door of the municipality reads and sets both; a
   functional administrator of the municipality reads them, sets their own
   organisation's capacity, and the norms when they work for the municipality itself.
+  The front door's consent (category `intake` alone, for no plan, per person and
+  organisation) is given (create) by the family itself (self, parent, as any consent;
+  who must give it together the action checks) and recorded on the family's word by the
+  front door of the municipality of an OPEN care report about the person or their
+  household (front_door); the front door of a report about them withdraws it (update)
+  also after the report closed. Not the front door of another municipality, not a
+  professional without the role, never the invited organisation itself, not a parent
+  without custody in the BRP; a plan's categories are never given without a plan. The
+  front door does not read consents (they show a person's relations with every
+  organisation); the privacy officer does.
 
 Cell syntax: groups of ACTIONS=ground, actions R(ead) C(reate) U(pdate) D(elete)
 E(xport) P(rint); a trailing ! means the decision carries the emergency flag; '-' means
@@ -336,6 +346,18 @@ consent/parent-other-household             | -                | -               
 consent/other-municipality                 | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 consent/coordinator-other-plan             | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 consent/parent-without-custody             | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/intake-front-door                  | CU=front@front_door | CU=front@front_door | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/intake-front-door-team             | CU=front@front_door | CU=front@front_door | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/intake-front-door-household-report | CU=front@front_door | CU=front@front_door | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/intake-front-door-closed-report    | U=front@front_door | U=front@front_door | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/intake-front-door-no-report        | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/intake-front-door-other-municipality | -              | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+consent/intake-without-front-door-role     | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/intake-invited-organisation        | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/intake-parent-child-8              | -                | -                | RP=priv  | -       | -         | -         | CRUP=parent | -    | -    | -         | -
+consent/intake-self-16-today               | -                | -                | RP=priv  | -       | -         | -         | CRUP=self | -    | -    | -         | -
+consent/intake-parent-without-custody      | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
+consent/intake-plan-category-without-plan  | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 legalbasis/own-organisation-registered     | CU=own           | CU=own           | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 legalbasis/own-organisation-not-registered | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
 legalbasis/other-organisation-registered   | -                | -                | RP=priv  | -       | -         | -         | -         | -    | -    | -         | -
@@ -1029,6 +1051,67 @@ def _settings_situation(what: str, who: str, kind: str = "municipality", place: 
     return build
 
 
+@dataclass(frozen=True)
+class IntakeConsentCase:
+    """The front door's consent (category `intake`, for no plan) of a child of 8 (or `age`)
+    living with a parent, for an organisation, and the actor in one position towards it:
+
+    front-door / front-door-team / front-door-other: the front door of the municipality of
+    a care report about the child (`about` the child or the household; `step` open or
+    closed; `report` False: no report at all) or of another one; no-front-role: the
+    municipality's professional without the role; invited: the actor's organisation is
+    invited to the report's intake and the consent is its own; family:<child|parent>:
+    the citizen is that member (`brp` False: the household was typed, no custody in the
+    BRP). `categories` other than ["intake"]: a plan's categories without a plan."""
+
+    who: str
+    about: str = "person"  # person | household
+    step: str = "triaged"
+    report: bool = True
+    age: tuple[int, int] = (8, 0)
+    brp: bool = True
+    categories: tuple[str, ...] = ("intake",)
+
+    def __call__(self, s: Scene) -> tuple[Actor, Target]:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from jeugdketen.access.models import Consent
+        from jeugdketen.intake.models import CareReport, IntakeMeeting, Invitation
+
+        parent, kid = adult(), child(self.age[0], days_after_birthday=self.age[1])
+        household = f.make_household(parents=[parent], children=[kid], brp=self.brp)
+        persons = {"parent": parent, "child": kid}
+        me = persons[self.who.split(":", 1)[1]] if self.who.startswith("family:") else None
+        actor = _front_door_actor(s, self.who, person=me)
+        prof = getattr(s, "professional", None)
+        local = self.who != "front-door-other" and prof is not None
+        municipality = prof.organisation.municipality if local else f.MunicipalityFactory()
+        organisation = (prof.organisation if (self.who == "invited" and prof is not None)
+                        else f.OrganisationFactory(kind="youth_care_provider"))
+        if self.report:
+            by_household = self.about == "household"
+            report = CareReport.objects.create(
+                municipality=municipality, person=None if by_household else kid,
+                household=household if by_household else None, reporter_kind="professional",
+                urgency="regular", question="Zorgen over school", step=self.step)
+            starts = timezone.now() + timedelta(days=7)
+            meeting = IntakeMeeting.objects.create(
+                report=report, starts_at=starts, ends_at=starts + timedelta(hours=1),
+                location="Wijkcentrum", planned_by=f.ProfessionalFactory(roles=["front_door"]))
+            Invitation.objects.create(meeting=meeting, organisation=organisation,
+                                      status="invited")
+        consent = Consent.objects.create(
+            person=kid, plan=None, organisation=organisation, categories=list(self.categories),
+            valid_from=timezone.localdate(), recorded_by=f.UserFactory())
+        return actor, Target(Data.CONSENT, person=kid, object_id=str(consent.pk),
+                             record=consent)
+
+
+IC = IntakeConsentCase
+
+
 R = ReportCase
 CR, IN = Data.CARE_REPORT, Data.INTAKE
 
@@ -1268,6 +1351,18 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "legalbasis/own-organisation-in-team": P(
         Data.LEGAL_BASIS, TEAM, (Grant(categories=("base_data",), to=("child",)),),
         about="child", organisation=(("kind", "certified_institution"),)),
+    "consent/intake-front-door": IC("front-door"),
+    "consent/intake-front-door-team": IC("front-door-team"),
+    "consent/intake-front-door-household-report": IC("front-door", about="household"),
+    "consent/intake-front-door-closed-report": IC("front-door", step="closed"),
+    "consent/intake-front-door-no-report": IC("front-door", report=False),
+    "consent/intake-front-door-other-municipality": IC("front-door-other"),
+    "consent/intake-without-front-door-role": IC("no-front-role"),
+    "consent/intake-invited-organisation": IC("invited"),
+    "consent/intake-parent-child-8": IC("family:parent"),
+    "consent/intake-self-16-today": IC("family:child", age=(16, 0)),
+    "consent/intake-parent-without-custody": IC("family:parent", brp=False),
+    "consent/intake-plan-category-without-plan": IC("front-door", categories=("plan",)),
     "report/front-door-municipality": R(CR, "front-door"),
     "report/front-door-neighbourhood-team": R(CR, "front-door-team"),
     "report/front-door-other-municipality": R(CR, "front-door-other"),

@@ -164,7 +164,7 @@ BOUNDS = [
      "given_by_person_ids", 20),
     ("/consents", lambda n: {"person_id": UUID0, "organisation_id": 1,
                              "given_by_person_ids": [UUID0], "categories": ["plan"] * n},
-     "categories", 4),
+     "categories", 5),
     (f"/plans/{UUID0}/goals", lambda n: {
         "title": "t", "person_ids": many(n, uuid),
         "levels": dict.fromkeys(("-2", "-1", "0", "1", "2"), "x")}, "person_ids", 20),

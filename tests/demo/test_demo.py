@@ -40,7 +40,8 @@ def test_demo_loads_through_the_actions_and_reruns_without_duplicates(db):
 
 
 def assert_family_plans() -> None:
-    plans = list(Plan.objects.select_related("coordinator__user"))
+    # The plans the front door started from care reports are checked by test_intake_demo.
+    plans = list(Plan.objects.exclude(origin="care_report").select_related("coordinator__user"))
     closed = [p for p in plans if p.status == "closed"]
     assert {p.close_reason for p in closed} == {"01", "02", "03", "04", "05"}
     assert {p.can_continue_without_help for p in closed} == {True, False}

@@ -366,6 +366,36 @@ def test_a_single_organisation_intake_is_recorded_for_comparison(door):
     assert event(report, "intake.planned").attributes == {"organisations": 1, "joint": False}
 
 
+def test_one_organisation_after_the_other_each_intake_is_held(door):
+    """Today's way: each organisation's own intake is held, one after the other; the
+    report waits in "intake planned" until the last one records the outcome."""
+    report = triaged(door)
+    held_at = timezone.now() - timedelta(hours=2)
+    first = meetings.plan_intake(door.actor, report.pk, organisation_ids=[door.youth_care.pk],
+                                 starts_at=held_at, ends_at=held_at + timedelta(hours=1),
+                                 location="Jeugdhulp Noord", joint=False)
+    meetings.hold_single_intake(door.actor, first.pk, at=held_at + timedelta(hours=1))
+    with pytest.raises(Refusal) as twice:
+        meetings.hold_single_intake(door.actor, first.pk)
+    assert (twice.value.rule, twice.value.status) == ("intake_held", 409)
+    report.refresh_from_db()
+    assert report.step == "intake_planned"
+    held = [e for e in events(report) if e.activity == "intake.held"]
+    assert len(held) == 1 and held[0].attributes["joint"] is False
+    assert held[0].attributes["days_since_report"] == 0
+
+
+def test_a_joint_intake_is_held_with_its_outcome_only(door):
+    report = triaged(door)
+    starts = timezone.now() - timedelta(hours=2)
+    meeting = meetings.plan_intake(door.actor, report.pk, organisation_ids=[door.youth_care.pk],
+                                   starts_at=starts, ends_at=starts + timedelta(hours=1),
+                                   location="Voordeur")
+    with pytest.raises(Refusal) as refused:
+        meetings.hold_single_intake(door.actor, meeting.pk)
+    assert (refused.value.rule, refused.value.field) == ("joint_intake", "meeting_id")
+
+
 def test_an_intake_is_planned_after_the_triage(door):
     report = teacher_report(door)
     starts = timezone.now() + timedelta(days=2)

@@ -49,15 +49,19 @@ def access_log(request: ActorRequest, person_id: str, start: date | None = None,
 
 
 
-Category = Literal["base_data", "analysis", "plan", "evaluations"]
+Category = Literal["base_data", "analysis", "plan", "evaluations", "intake"]
 
 
 class ConsentIn(Schema):
     person_id: UUID
-    plan_id: UUID = Field(description="The family plan the consent is given for.")
+    plan_id: UUID | None = Field(None, description=(
+        "The family plan the consent is given for; none (only) for the front door's consent "
+        "`[\"intake\"]` (else 422 naming `plan_id`)."))
     given_by_person_ids: list[UUID] = Field(min_length=1, max_length=20)
     organisation_id: int
-    categories: list[Category] = Field(min_length=1, max_length=4)
+    categories: list[Category] = Field(min_length=1, max_length=5, description=(
+        "`intake` alone and without a plan: an organisation invited to an intake reads the "
+        "care reports about the person."))
     valid_from: date | None = None
     valid_until: date | None = None
 
@@ -85,7 +89,9 @@ def consent_out(consent: Any) -> dict[str, Any]:
 @router.post("/consents", response={201: ConsentOut}, tags=["consent"])
 def give_consent(request: ActorRequest, payload: ConsentIn) -> Status[dict[str, Any]]:
     """Record consent, for one family plan, for one organisation and named categories: by
-    the plan's coordinator on the family's word, or by the family itself. Given by the
+    the plan's coordinator on the family's word, or by the family itself; or the front
+    door's consent (`categories` `["intake"]`, no `plan_id`): by the family itself, or by
+    the front door of an open care report about the person. Given by the
     person from 16, by a custody holder (BRP) under 12, by both from 12 to 15 (else 422
     naming `given_by_person_ids`). Valid from today (or `valid_from`) until `valid_until` or
     until withdrawn."""

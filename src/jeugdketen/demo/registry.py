@@ -118,7 +118,9 @@ DEMO_LOGINS = [
     ("demo.analist", ["municipal_analyst"], "municipality", "Arjen Analist"),
     ("demo.beheer", ["functional_admin"], "municipality", "Fleur Beheer"),
     ("demo.admin", ["platform_admin"], "municipality", "Pieter Platform"),
-    ("demo.gemeente", ["coordinator"], "municipality", "Gerda Gemeente"),
+    # The municipality's front door (issue 11): triages the care reports, plans the intakes
+    # and sees the queue.
+    ("demo.gemeente", ["coordinator", "front_door"], "municipality", "Gerda Gemeente"),
 ]
 # demo.gezin's family is where a newcomer starts: the school and the neighbourhood team
 # both signalled its child, and demo.regisseur can accept the coordinator role and start
@@ -269,6 +271,8 @@ def build(*, seed: int = 2026, households: int = 1500, professionals: int = 120,
     for i in range(professionals - len(logins)):
         org = care_orgs[i % len(care_orgs)]
         roles = ["professional", "coordinator"] if org.may_coordinate and i % 3 == 0 else ["professional"]
+        if i < len(care_orgs) and org.pk == orgs["neighbourhood_team"][0].pk:
+            roles.append("front_door")  # the front door also sits in the first wijkteam
         surname = rng.choice(FAMILY)
         given = names.given(rng, GIVEN_M + GIVEN_V, surname)
         staff.append(professional(f"prof{i + 1:03d}", roles, org, f"{given} {surname}", None))

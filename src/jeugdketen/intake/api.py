@@ -342,6 +342,12 @@ class IntakeMeetingIn(Schema):
     location: str = Field(min_length=1, max_length=500, description="A place or a video link.")
     joint: bool = Field(True, description="False: one organisation's own intake (today's "
                                           "practice), recorded for comparison.")
+    consent_given_by_person_ids: list[UUID] = Field(
+        default_factory=list, max_length=PERSONS,
+        description="The members who told the front door they consent (category `intake`): "
+                    "recorded for every person the report is about and every invited "
+                    "organisation, so they read the report (the person from 16, a custody "
+                    "holder under 12, both from 12 to 15).")
 
 
 class IntakeMeetingCreated(Schema):
@@ -353,11 +359,14 @@ class IntakeMeetingCreated(Schema):
 def plan_intake(request: ActorRequest, report_id: UUID, payload: IntakeMeetingIn
                 ) -> Status[dict[str, Any]]:
     """The front-door team plans the intake of a report triaged to a joint intake and
-    invites each organisation the question needs."""
-    meeting = meetings.plan_intake(
+    invites each organisation the question needs; with the family's consent given to it
+    (`consent_given_by_person_ids`) the invited organisations read the report."""
+    meeting = _named_as_sent(lambda: meetings.plan_intake(
         request.actor, report_id, organisation_ids=payload.organisation_ids,
         starts_at=_aware(payload.starts_at), ends_at=_aware(payload.ends_at),
-        location=payload.location, joint=payload.joint)
+        location=payload.location, joint=payload.joint,
+        consent_given_by=[str(p) for p in payload.consent_given_by_person_ids]),
+        {"consent_given_by": "consent_given_by_person_ids"})
     return Status(201, {"id": meeting.pk, "invitations": [
         {"organisation_id": i.organisation_id, "status": i.status}
         for i in meeting.invitations.all()]})

@@ -28,6 +28,10 @@ def is_citizen(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "person_id", None))
 
 
+def is_front_door(user: Any) -> bool:
+    return "front_door" in roles_of(user)
+
+
 def can_care(user: Any) -> bool:
     return any(r in CARE_ROLES for r in roles_of(user))
 

@@ -1,6 +1,8 @@
 """Consent per plan, per person, per organisation, per category (issue 4): who gives it
 (check_givers), giving and withdrawing it, and the logged read of the consents and legal
-bases a plan's coordinator or the family may see."""
+bases a plan's coordinator or the family may see. The front door's consent (category
+`intake`, issue 11) is the one consent given for no plan: per person and organisation, it
+lets an organisation invited to an intake read the care report."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from jeugdketen.chainlog.actions import emit, moment
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import Refusal
 
+INTAKE = DataCategory.INTAKE.value
 CONSENT_ALONE_FROM = 16  # the person gives consent alone from 16
 CONSENT_TOGETHER_FROM = 12  # from 12 to 15: the youth and a parent together
 
@@ -60,6 +63,24 @@ def _consent_fields(categories: Any, valid_from: date, valid_until: date | None)
     return cats
 
 
+def _plan_or_intake(categories: Any, plan_id: Any) -> bool:
+    """Is this the front door's consent (category `intake` alone, for no plan)? Every other
+    category is given for a plan; `intake` never is, nor together with another category."""
+    cats = [str(c) for c in categories] if isinstance(categories, list | tuple) else []
+    no_plan = plan_id in (None, "")
+    if INTAKE in cats and cats != [INTAKE]:
+        raise Refusal("consent_intake_alone", _(
+            "Toestemming voor de intake wordt apart gegeven, zonder andere onderdelen."),
+            field="categories")
+    if cats == [INTAKE] and not no_plan:
+        raise Refusal("consent_intake_without_plan", _(
+            "Toestemming voor de intake hoort niet bij een plan."), field="plan_id")
+    if no_plan and cats != [INTAKE]:
+        raise Refusal("consent_needs_plan", _(
+            "Kies het plan waarvoor de toestemming geldt."), field="plan_id")
+    return no_plan
+
+
 def _plan_members(plan: Any) -> tuple[Any, ...]:
     from jeugdketen.registry.models import Person
 
@@ -73,17 +94,28 @@ def give_consent(actor: Actor, person_id: Any, *, plan_id: Any, given_by: Any,
                  organisation_id: Any, categories: Any, valid_from: date | None = None,
                  valid_until: date | None = None, at: datetime | None = None) -> Consent:
     """Consent of (or for) a member of a plan's household, for one organisation, in that
-    plan. `at` (default now) is when the consent was given; only for loading history (see
-    chainlog.actions.moment): the givers' ages count on that day."""
+    plan; or, with `plan_id` None and `categories` ["intake"] alone, the front door's
+    consent for an organisation invited to an intake to read the care reports about the
+    person (given by the family, or recorded by the front door of an open report about
+    the person). `at` (default now) is when the consent was given; only for loading
+    history (see chainlog.actions.moment): the givers' ages count on that day."""
     from jeugdketen.plans.models import Plan
     from jeugdketen.registry.models import Organisation, Person
 
     now = moment(at)
     today = timezone.localdate(now)
+    intake = _plan_or_intake(categories, plan_id)  # the input's shape: nothing looked up
     person = audit.get_or_deny(actor, Action.CREATE, Data.CONSENT, Person.objects, person_id,
                                "person")
-    plan = audit.get_or_deny(actor, Action.CREATE, Data.CONSENT, Plan.objects, plan_id, "plan")
-    target = Target(Data.CONSENT, person=person, members=_plan_members(plan), record=plan)
+    if intake:
+        plan = None
+        # The consent about to be given: the rule reads that it is the front door's.
+        target = Target(Data.CONSENT, person=person, record=Consent(
+            person=person, plan=None, categories=[INTAKE]))
+    else:
+        plan = audit.get_or_deny(actor, Action.CREATE, Data.CONSENT, Plan.objects, plan_id,
+                                 "plan")
+        target = Target(Data.CONSENT, person=person, members=_plan_members(plan), record=plan)
     decision = audit.authorize(actor, Action.CREATE, target)
     valid_from = valid_from or today
     cats = _consent_fields(categories, valid_from, valid_until)

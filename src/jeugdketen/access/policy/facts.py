@@ -114,6 +114,10 @@ class Facts(Protocol):
         """Whom a report is about: its person, or every member of its household (none
         for a public report not yet identified)."""
 
+    def person_report_municipalities(self, person: Person, *, open_only: bool) -> set[str]:
+        """The municipalities of the care reports about this person or their household
+        (`open_only`: only those not yet at help started or closed)."""
+
 
 def holds_custody(holder: Person, child: Person) -> bool:
     """Does the BRP say `holder` has custody (gezag) of `child`? Nothing else makes anyone a
@@ -376,6 +380,21 @@ class DatabaseFacts:
             return [str(p) for p in HouseholdMember.objects.filter(
                 household_id=report.household_id).values_list("person_id", flat=True)]
         return []
+
+    def person_report_municipalities(self, person: Person, *, open_only: bool) -> set[str]:
+        from django.db.models import Q
+
+        from jeugdketen.intake.models import CareReport, Step
+        from jeugdketen.registry.models import HouseholdMember
+
+        if person.pk is None:
+            return set()
+        reports = CareReport.objects.filter(
+            Q(person_id=person.pk) | Q(household_id__in=HouseholdMember.objects.filter(
+                person_id=person.pk).values("household_id")))
+        if open_only:
+            reports = reports.exclude(step__in=(Step.HELP_STARTED, Step.CLOSED))
+        return {str(m) for m in reports.values_list("municipality_id", flat=True).distinct()}
 
 
 __all__ = ["DatabaseFacts", "Facts", "care_grounds", "holds_custody", "may_hold"]

@@ -1,12 +1,18 @@
 """One intake meeting with the right specialists at once: the front-door team plans it and
 invites one professional of each organisation the question needs, the organisations
 accept or decline (a declined discipline can be replaced), and the meeting records its
-outcome: the family plan with the goals and team carried over, advice, or a referral."""
+outcome: the family plan with the goals and team carried over, advice, or a referral.
+
+An invited organisation reads the report only with the family's consent (category
+`intake`, per person and organisation, for no plan) or a legal basis: the front door
+records the consent the family gave it with the planning (or the replacement) of the
+invitations; the family may also give it in its own view. The report's `consent_to_share`
+is what the reporter said and gives nobody a ground."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -61,6 +67,79 @@ def _not_held(meeting: IntakeMeeting, field_name: str) -> None:
                       field=field_name)
 
 
+def _intake_givers(report: CareReport, consent_given_by: Any, today: date
+                   ) -> list[tuple[Person, list[str]]]:
+    """For each person the report is about (its person, or every member of its household),
+    those of the givers who may give the family's consent for them: the person from 12,
+    the custody holders the BRP names under 16. Whether that is enough (alone from 16, a
+    custody holder under 12, both from 12 to 15) check_givers decides, in give_consent.
+    Every giver gives it for someone; every person gets some giver."""
+    from jeugdketen.access.actions import (
+        CONSENT_ALONE_FROM,
+        CONSENT_TOGETHER_FROM,
+        custody_holders_of,
+    )
+
+    field = "consent_given_by"
+    givers = set(c.ids(consent_given_by, field))
+    subjects: list[Person] = ([report.person] if report.person is not None
+                              else list(c.members_of(c.household_of(report))))
+    if not subjects:
+        raise Refusal("not_identified", _(
+            "Leg eerst vast over wie de melding gaat."), status=409, field="person_id")
+    out: list[tuple[Person, list[str]]] = []
+    used: set[str] = set()
+    for person in subjects:
+        pid = str(person.pk)
+        age = person.age_on(today)
+        may = ({pid} if age >= CONSENT_ALONE_FROM
+               else custody_holders_of(person) | ({pid} if age >= CONSENT_TOGETHER_FROM
+                                                  else set()))
+        own = sorted(givers & may)
+        if not own:
+            raise Refusal("consent_givers_missing", _(
+                "%(name)s: kies wie de toestemming voor de intake geeft (de persoon zelf "
+                "vanaf 16 jaar, een ouder met gezag onder 16 jaar).") % {"name": person},
+                field=field)
+        used.update(own)
+        out.append((person, own))
+    if givers - used:
+        raise Refusal("consent_givers", _(
+            "Kies wie de toestemming geeft: de persoon zelf vanaf 12 jaar of een ouder met "
+            "gezag, van de personen over wie de melding gaat."), field=field)
+    return out
+
+
+def _record_intake_consent(actor: Actor, givers: list[tuple[Person, list[str]]],
+                           organisations: Sequence[Organisation], now: datetime) -> None:
+    """The family's consent (category `intake`, for no plan) for each organisation, for each
+    person the report is about, through give_consent (which checks the givers against the
+    BRP). A consent in force for the same person and organisation is not given twice (one
+    withdrawal withdraws it)."""
+    from jeugdketen.access.actions import give_consent
+    from jeugdketen.access.models import Consent
+
+    today = timezone.localdate(now)
+    existing = {(str(p), o) for p, o, cats, until in Consent.objects.filter(
+        person_id__in=[p.pk for p, _own in givers],
+        organisation_id__in=[o.pk for o in organisations], plan__isnull=True,
+        withdrawn_at__isnull=True, valid_from__lte=today).values_list(
+            "person_id", "organisation_id", "categories", "valid_until")
+        if cats == ["intake"] and (until is None or until >= today)}
+    for organisation in organisations:
+        for person, own in givers:
+            if (str(person.pk), organisation.pk) in existing:
+                continue
+            try:
+                give_consent(actor, person.pk, plan_id=None, given_by=own,
+                             organisation_id=organisation.pk, categories=["intake"], at=now)
+            except Refusal as refused:
+                if refused.field != "given_by_person_ids":  # give_consent's name for givers
+                    raise
+                raise Refusal(refused.rule, f"{person}: {refused.message}",
+                              status=refused.status, field="consent_given_by") from None
+
+
 def _front_door_only(decision: Decision, field_name: str) -> None:
     if decision.ground != Ground.FRONT_DOOR:
         raise Refusal("front_door_only", _("Dit doet het team van de voordeur."), status=403,
@@ -70,11 +149,15 @@ def _front_door_only(decision: Decision, field_name: str) -> None:
 @audit.write_path
 def plan_intake(actor: Actor, report_id: Any, *, organisation_ids: Sequence[Any],
                 starts_at: datetime, ends_at: datetime, location: str, joint: bool = True,
-                at: datetime | None = None) -> IntakeMeeting:
+                consent_given_by: Sequence[Any] = (), at: datetime | None = None
+                ) -> IntakeMeeting:
     """Plan the intake of a triaged report and invite each chosen organisation (one
     professional of each). `joint` False records today's single-organisation intake (one
     organisation), for the comparison of both ways of working. A report may get a second
-    meeting when a declined discipline could not be replaced."""
+    meeting when a declined discipline could not be replaced. `consent_given_by` (person
+    ids): the family told the front door it consents; its consent (category `intake`) is
+    recorded for each person the report is about and each invited organisation, in this
+    transaction, so they read the report before the meeting."""
     now = moment(at)
     report = c.report_for(actor, report_id, Action.CREATE, Data.INTAKE, lock=True)
     audit.authorize(actor, Action.CREATE, c.report_target(report, Data.INTAKE))
@@ -93,6 +176,8 @@ def plan_intake(actor: Actor, report_id: Any, *, organisation_ids: Sequence[Any]
         raise Refusal("not_for_intake", _(
             "Een intake wordt gepland voor een melding die naar de intake is getrieerd."),
             status=409, field="report_id")
+    givers = (_intake_givers(report, consent_given_by, timezone.localdate(now))
+              if consent_given_by else [])
     meeting = IntakeMeeting.objects.create(
         report=report, joint=joint, starts_at=starts_at, ends_at=ends_at, location=location,
         planned_by=c.professional_of(actor), planned_at=now)
@@ -103,6 +188,8 @@ def plan_intake(actor: Actor, report_id: Any, *, organisation_ids: Sequence[Any]
         report.save(update_fields=c.move(report, Step.INTAKE_PLANNED, now))
     c.emit_report_event(Activity.INTAKE_PLANNED, report, actor, now,
                         organisations=len(organisations), joint=joint)
+    if givers:
+        _record_intake_consent(actor, givers, organisations, now)
     return meeting
 
 
@@ -153,9 +240,11 @@ def answer_invitation(actor: Actor, meeting_id: Any, organisation_id: Any, *, ac
 
 @audit.write_path
 def replace_invitation(actor: Actor, meeting_id: Any, organisation_id: Any, *,
-                       by_organisation_id: Any, at: datetime | None = None) -> Invitation:
+                       by_organisation_id: Any, consent_given_by: Sequence[Any] = (),
+                       at: datetime | None = None) -> Invitation:
     """The front-door team replaces a declined discipline: another organisation is invited
-    to the same meeting. Returns the new invitation."""
+    to the same meeting. Returns the new invitation. `consent_given_by` as for plan_intake:
+    the family's consent for the new organisation, recorded with it."""
     now = moment(at)
     meeting, report = _meeting(actor, meeting_id, Action.UPDATE)
     decision = audit.authorize(actor, Action.UPDATE, c.report_target(report, Data.INTAKE))
@@ -172,10 +261,15 @@ def replace_invitation(actor: Actor, meeting_id: Any, organisation_id: Any, *,
             status=InvitationStatus.REPLACED).exists():
         raise Refusal("already_invited", _("Deze organisatie is al uitgenodigd."), status=409,
                       field="by_organisation_id")
+    givers = (_intake_givers(report, consent_given_by, timezone.localdate(now))
+              if consent_given_by else [])
     old.status, old.answered_at = InvitationStatus.REPLACED, old.answered_at or now
     old.save(update_fields=["status", "answered_at"])
-    return Invitation.objects.create(meeting=meeting, organisation=by,
-                                     status=InvitationStatus.INVITED)
+    new = Invitation.objects.create(meeting=meeting, organisation=by,
+                                    status=InvitationStatus.INVITED)
+    if givers:
+        _record_intake_consent(actor, givers, [by], now)
+    return new
 
 
 def _goals(goals: Any, members: tuple[Person, ...]) -> list[dict[str, Any]]:
@@ -325,3 +419,36 @@ def _team(accepted: list[Invitation], participants: list[Professional],
             kind = str(OrganisationKind(prof.organisation.kind).label)
         team.append({"professional_id": prof.pk, "role": kind})
     return team
+
+
+@audit.write_path
+def hold_single_intake(actor: Actor, meeting_id: Any, *, at: datetime | None = None
+                       ) -> IntakeMeeting:
+    """One organisation's own intake held, in today's way of working (one organisation
+    after the other, `joint` false): recorded as held (`intake.held`, so the value stream
+    counts every intake the family sat through), while the report waits for the next
+    organisation's intake or for the outcome, which hold_intake records at the last one."""
+    now = moment(at)
+    meeting, report = _meeting(actor, meeting_id, Action.UPDATE)
+    audit.authorize(actor, Action.UPDATE, c.report_target(report))
+    if meeting.joint:
+        raise Refusal("joint_intake", _(
+            "Een gezamenlijke intake wordt vastgelegd met zijn uitkomst."), status=409,
+            field="meeting_id")
+    _not_held(meeting, "meeting_id")
+    if report.step != Step.INTAKE_PLANNED:
+        raise Refusal("not_planned", _("Voor deze melding staat geen intake gepland."),
+                      status=409, field="meeting_id")
+    if meeting.starts_at > now:
+        raise Refusal("intake_not_started", _("De intake is nog niet begonnen."), status=409,
+                      field="meeting_id")
+    meeting.held_at = now
+    meeting.save(update_fields=["held_at"])
+    accepted = meeting.invitations.filter(status=InvitationStatus.ACCEPTED)
+    received_on = timezone.localdate(report.received_at)
+    c.emit_report_event(Activity.INTAKE_HELD, report, actor, now, joint=False,
+                        disciplines=accepted.values("organisation_id").distinct().count(),
+                        days_since_report=(timezone.localdate(now) - received_on).days,
+                        starts_at=meeting.starts_at.isoformat(),
+                        ends_at=meeting.ends_at.isoformat())
+    return meeting

@@ -1,6 +1,9 @@
 """Consent and legal basis. Consent is given for a plan: recorded by that plan's coordinator
 on the family's word, or given and withdrawn by the family in their own view; the
-coordinator sees the consents of their own plan only. A legal basis is recorded by the
+coordinator sees the consents of their own plan only. The front door's consent (category
+`intake`, issue 11) is given for no plan, per person and organisation: by the family
+itself, or recorded (and withdrawn) on the family's word by the front door of the
+municipality of a care report about the person. A legal basis is recorded by the
 organisation that holds it. The family sees all of theirs; the privacy officer supervises.
 Pure: every look-up goes through `facts`."""
 
@@ -23,6 +26,7 @@ from .common import Rule, citizen_ground, front_door_of, person_ground, supervis
 if TYPE_CHECKING:
     from jeugdketen.access.policy.facts import Facts
     from jeugdketen.plans.models import Plan
+    from jeugdketen.registry.models import Person
 
 
 def _plan_of(target: Target, facts: Facts) -> Plan | None:
@@ -30,6 +34,23 @@ def _plan_of(target: Target, facts: Facts) -> Plan | None:
     if target.plan is not None:
         return target.plan
     return facts.plan_of_consent(target.consent) if target.consent is not None else None
+
+
+def _intake_consent(target: Target) -> bool:
+    """Is the target a consent of the front door (category `intake` only, for no plan)?"""
+    record = target.consent
+    return (target.plan is None and record is not None
+            and getattr(record, "plan_id", None) is None
+            and list(getattr(record, "categories", None) or []) == ["intake"])
+
+
+def _front_door_for(actor: Actor, person: Person, facts: Facts, *, open_only: bool) -> bool:
+    """The front door of the municipality of a care report about this person (or their
+    household): open for recording a consent, any for recording its withdrawal."""
+    if FRONT_DOOR_ROLE not in actor.roles or actor.professional is None:
+        return False
+    return any(front_door_of(actor, code, facts) for code in sorted(
+        facts.person_report_municipalities(person, open_only=open_only)))
 
 
 def consent(actor: Actor, action: Action, target: Target, facts: Facts) -> Decision:
@@ -64,14 +85,29 @@ def consent(actor: Actor, action: Action, target: Target, facts: Facts) -> Decis
         return Decision.deny("a legal basis is recorded by a professional of the organisation "
                              "that holds it")
     citizen = citizen_ground(actor, person, facts)
+    intake = _intake_consent(target)
     if action is Action.UPDATE:
         # Withdrawal: the family (the person from 16, a custody holder under 16) and the
-        # coordinator of the plan it was given for; nobody else.
+        # coordinator of the plan it was given for; an intake consent the front door of a
+        # report about the person too (on the family's word); nobody else.
         if citizen is not None:
             return Decision(True, citizen, "citizen")
         if coordinates:
             return Decision(True, Ground.PLAN_COORDINATOR, care_role)
+        if intake and _front_door_for(actor, person, facts, open_only=False):
+            return Decision(True, Ground.FRONT_DOOR, FRONT_DOOR_ROLE)
         return Decision.deny("consent is withdrawn by the family or the plan's coordinator")
+    if intake:
+        # The front door's consent (issue 11): the family gives it in their own view (who
+        # must give it together is checked by the action), or the front door of an open
+        # report about the person records what the family told it. Never the invited
+        # organisation itself.
+        if citizen is not None:
+            return Decision(True, citizen, "citizen")
+        if _front_door_for(actor, person, facts, open_only=True):
+            return Decision(True, Ground.FRONT_DOOR, FRONT_DOOR_ROLE)
+        return Decision.deny("intake consent is given by the family, or recorded by the front "
+                             "door of an open care report about the person")
     if plan is None or not member:
         return Decision.deny("consent is given for a plan of the person's household")
     if coordinates:

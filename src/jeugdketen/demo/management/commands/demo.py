@@ -56,11 +56,15 @@ class Command(BaseCommand):
         from jeugdketen.demo import plans as plans_demo
 
         plans = plans_demo.build(seed=opts["seed"], households=opts["households"])
+        from jeugdketen.demo import intake as intake_demo
+
+        intake = intake_demo.build(seed=opts["seed"], households=opts["households"])
         self.stdout.write(
             f"Demo data: {result.organisations} organisations, {result.professionals} "
             f"professionals, {result.persons} persons, {result.households} households, "
             f"{index['signals']} signals, {index['matches']} matches, {plans['plans']} family "
-            f"plans ({plans['open']} open, {plans['closed']} closed).")
+            f"plans ({plans['open']} open, {plans['closed']} closed), {intake['reports']} care "
+            f"reports ({intake['open']} open).")
         self.print_logins()
 
     def print_logins(self) -> None:
