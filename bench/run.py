@@ -27,6 +27,13 @@
    500 access-log records), SQL statements per read are counted in-process, and the page
    and GET /api/v1/plans/{id} are measured through gunicorn with 1 and `--clients`
    connections next to the baseline.
+7. The front door (issue 11, bench/intake_queue.py; `--queue-only` runs just this part,
+   `--no-queue` skips it): `--queue-reports` (20,000) open reports in the benchmark
+   municipality's queue (added once), the queue's SQL statements in-process, the queue page
+   and GET /api/v1/queue through gunicorn with one connection (p95), then on the same
+   server POST /api/v1/care-reports with `--clients` connections next to the baseline
+   (each request a report about a different person the benchmark professional
+   registered); the reports it made are deleted afterwards, so the queue stays as it was.
 
 Raw results go to bench/results/*.json (git-ignored); the report to docs/performance.md.
 Every load loop is bounded in time and stops by itself; only loopback traffic is used.
@@ -758,6 +765,12 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> str:
                         f"{sum(mc['found'].values())} / {sum(mc['planted'].values())}", mc["ok"]))
     index_section = index_report(index, h) if index else ""
     family_section = ""
+    queue_section = ""
+    if res.get("queue"):
+        from bench import intake_queue
+
+        queue_section = "\n" + intake_queue.report(res["queue"])
+        targets += intake_queue.targets(res["queue"])
     if res.get("family"):
         from bench import family
 
@@ -912,7 +925,7 @@ the writer process to send the next statement.)
 
 `jeugdketen audit verify`: {v['records']:,} records in {v['chains']} chain heads ({res['shards']} in use) in
 {v['seconds']} s = **{v['records_per_second']:,} records/s** (ok: {v['ok']}).
-{index_section}{runs_table}{family_section}
+{index_section}{runs_table}{family_section}{queue_section}
 ## Targets
 
 | Target | Measured | |
@@ -927,6 +940,7 @@ the writer process to send the next statement.)
 apt-get install -y wrk            # the load generator (C, light on the CPU)
 make bench                        # = .venv/bin/python -m bench.run (full scale)
 .venv/bin/python -m bench.run --quick                 # smoke run, a few minutes
+.venv/bin/python -m bench.run --queue-only            # the front door alone (issue 11)
 .venv/bin/python -m bench.run --persons 1000000 --access-log 10000000 \\
     --seconds 20 --clients 32 --workers {h['workers']}
 ```
@@ -957,6 +971,38 @@ def family_only(args: argparse.Namespace, env: dict[str, str], data: dict[str, A
     if not args.no_report and not args.quick:
         family.write_section(DOC, section)
         log(f"report: {DOC.relative_to(ROOT)} (the family-page section)")
+
+
+def queue_only(args: argparse.Namespace, env: dict[str, str], data: dict[str, Any],
+               started: float) -> None:
+    """`--queue-only`: the front door's benchmark alone (bench/intake_queue.py), on the
+    prepared database."""
+    from bench import intake_queue
+
+    with tempfile.TemporaryDirectory(prefix="jk-bench-") as tmp:
+        res: dict[str, Any] = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                               "args": dict(vars(args)), "data": data, "machine": machine(env),
+                               "queue": intake_queue.run(args, env, Path(tmp))}
+    res["total_seconds"] = round(time.monotonic() - started)
+    kind = "queue-quick" if args.quick else "queue"
+    name = f"{kind}-w{args.workers}-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
+    res["file"] = name
+    (RESULTS / name).write_text(json.dumps(res, indent=1, default=str))
+    log(f"raw results: bench/results/{name}")
+    q = res["queue"]
+    scale = (f"Measured {res['date']} on `{args.db}` ({data['persons']:,} persons, "
+             f"{data['records']:,} access-log records; bench/results/{name}).\n\n")
+    section = intake_queue.report(q).replace(
+        "<!-- intake-queue: written by bench/intake_queue.py -->\n",
+        "<!-- intake-queue: written by bench/intake_queue.py -->\n" + scale, 1)
+    (RESULTS / "queue.md").write_text(section)
+    for label, measured, ok in intake_queue.targets(q):
+        log(f"target {label}: {measured} ({yes(ok)})")
+    if not args.no_report and not args.quick:
+        intake_queue.write_section(DOC, section)
+        log(f"report: {DOC.relative_to(ROOT)} (the front door's section)")
+    else:
+        log("report: bench/results/queue.md (docs/performance.md untouched)")
 
 
 def main() -> None:
@@ -998,6 +1044,17 @@ def main() -> None:
                         help="family page: wrk seconds per endpoint and concurrency")
     parser.add_argument("--family-inprocess", type=int, default=30,
                         help="family page: in-process reads counted and timed per endpoint")
+    parser.add_argument("--queue-only", action="store_true",
+                        help="only the front door's benchmark (bench/intake_queue.py): the "
+                             "queue and POST /api/v1/care-reports; its section of "
+                             "docs/performance.md is replaced")
+    parser.add_argument("--no-queue", action="store_true",
+                        help="skip the front door's benchmark")
+    parser.add_argument("--queue-reports", type=int, default=20_000,
+                        help="front door: open reports in the benchmark municipality's queue")
+    parser.add_argument("--queue-seconds", type=float, default=30,
+                        help="front door: wrk seconds per endpoint (split over the rounds), "
+                             "for the queue and for the care reports")
     args = parser.parse_args()
     if args.report_only:
         res = json.loads(Path(args.report_only).read_text())
@@ -1011,6 +1068,8 @@ def main() -> None:
         args.persons, args.access_log = min(args.persons, 20_000), min(args.access_log, 200_000)
         args.seconds, args.warmup, args.writer_seconds = min(args.seconds, 8), 2, 5
         args.signals, args.check_pairs = min(args.signals, 4_000), min(args.check_pairs, 200)
+        args.queue_reports = min(args.queue_reports, 2_000)
+        args.queue_seconds = min(args.queue_seconds, 8)
     args.db = args.db or ("jeugdketen_bench_quick" if args.quick else "jeugdketen_bench")
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
@@ -1055,6 +1114,9 @@ def run_all(args: argparse.Namespace, env: dict[str, str]) -> None:
     if args.family_only:
         family_only(args, env, data, started)
         return
+    if args.queue_only:
+        queue_only(args, env, data, started)
+        return
     with tempfile.TemporaryDirectory(prefix="jk-bench-") as tmp:
         work = Path(tmp)
         fx = fixtures(args, work)
@@ -1073,6 +1135,10 @@ def run_all(args: argparse.Namespace, env: dict[str, str]) -> None:
             from bench import family
 
             res["family"] = family.run(args, env, work)
+        if not args.no_queue:
+            from bench import intake_queue
+
+            res["queue"] = intake_queue.run(args, env, work)
         if args.http_only:
             args.no_report = True
         else:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from jeugdketen.access.models import Consent
 from jeugdketen.access.policy import Actor
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.demo import intake as intake_demo
@@ -186,6 +187,9 @@ def test_the_front_door_demo():
         "care_report.received", "care_report.triaged", "intake.planned", "intake.held",
         "intake.decided", "care_report.closed", "care_report.help_started", "plan.started"}
     assert min(e.at for e in events) < timezone.now() - timedelta(days=600)
+    # The family's consent to share the report with the invited organisations (category
+    # intake, no plan) is recorded with the planning: they read the report before the meeting.
+    assert any("intake" in c.categories for c in Consent.objects.filter(plan__isnull=True))
     # One organisation after the other: the family sat through each intake, each is held.
     held = Counter(e.trajectory_key for e in events
                    if e.activity == "intake.held" and e.attributes["joint"] is False)

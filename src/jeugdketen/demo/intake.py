@@ -351,6 +351,20 @@ def _consent(day: date, household: Household) -> list[Any]:
     return out
 
 
+def _intake_consent(report: CareReport, household: Household, day: date) -> list[Any]:
+    """Who gives the family's consent to share the report with the invited organisations
+    (category intake) on this day, for each person the report is about."""
+    family = _family(household)
+    out: list[Any] = []
+    for person in family.persons:
+        if report.person_id is not None and person.pk != report.person_id:
+            continue
+        for giver in _givers(person, family, day):
+            if giver is not None and giver not in out:
+                out.append(giver)
+    return out
+
+
 def _goals(child: Person, household: Household, day: date, rng: random.Random
            ) -> list[dict[str, Any]]:
     who = "child" if child.age_on(day) < 12 else "youth"
@@ -431,7 +445,7 @@ def _run(world: World, story: Story, today: date, seed: int) -> CareReport | Non
             planned = min(planned, today)
             start = _weekday(today + timedelta(days=rng.randrange(1, 12)))
         meeting, accepted = _meeting(world, door, report, orgs, planned, start, True, clock,
-                                     rng, today)
+                                     rng, today, _intake_consent(report, household, planned))
     else:  # one organisation after the other, each with its own waiting list
         planned = day
         for i, org in enumerate(orgs):
@@ -442,7 +456,7 @@ def _run(world: World, story: Story, today: date, seed: int) -> CareReport | Non
                 planned = min(planned, today)
                 start = max(start, _weekday(today + timedelta(days=1)))
             meeting, came = _meeting(world, door, report, [org], planned, start, False, clock,
-                                     rng, today)
+                                     rng, today, _intake_consent(report, household, planned))
             accepted += came
             planned = start
             if start > today:
@@ -485,7 +499,7 @@ def _run(world: World, story: Story, today: date, seed: int) -> CareReport | Non
 
 def _meeting(world: World, door: Actor, report: CareReport, orgs: list[Organisation],
              planned: date, start: date, joint: bool, clock: Clock, rng: random.Random,
-             today: date) -> tuple[Any, list[Professional]]:
+             today: date, consent: list[Any]) -> tuple[Any, list[Professional]]:
     """Plan a meeting, the invited organisations answer (now and then one declines and the
     front door invites another in its place)."""
     tz = timezone.get_current_timezone()
@@ -494,7 +508,7 @@ def _meeting(world: World, door: Actor, report: CareReport, orgs: list[Organisat
         door, report.pk, organisation_ids=[o.pk for o in orgs], starts_at=starts,
         ends_at=starts + timedelta(minutes=90 if joint else 60),
         location=LOCATIONS[rng.randrange(len(LOCATIONS))], joint=joint,
-        at=clock.at(planned, 10))
+        consent_given_by=consent, at=clock.at(planned, 10))
     answer_on = min(add_working_days(planned, rng.randrange(1, 3)), today)
     came: list[Professional] = []
     for i, org in enumerate(orgs):
@@ -508,7 +522,8 @@ def _meeting(world: World, door: Actor, report: CareReport, orgs: list[Organisat
                 continue
             org = others[0]
             meetings.replace_invitation(door, meeting.pk, orgs[i].pk,
-                                        by_organisation_id=org.pk, at=clock.at(answer_on, 12))
+                                        by_organisation_id=org.pk, consent_given_by=consent,
+                                        at=clock.at(answer_on, 12))
             prof = world.staff[org.pk][0]
         meetings.answer_invitation(_actor(prof), meeting.pk, org.pk, accept=True,
                                    at=clock.at(answer_on, 13))
