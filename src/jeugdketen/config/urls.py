@@ -12,6 +12,7 @@ urlpatterns = [
     path("plannen/", include("jeugdketen.plans.urls")),
     path("plannen/", include("jeugdketen.analysis.urls")),
     path("gezin/", include("jeugdketen.plans.family_urls")),
+    path("", include("jeugdketen.intake.urls")),
     path("", include("jeugdketen.intake.public_urls")),
     path("", include("jeugdketen.intake.queue_urls")),
     path("", include("jeugdketen.web.urls")),
