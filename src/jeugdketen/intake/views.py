@@ -477,6 +477,19 @@ def answer_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @page()
+def invitations_page(request: HttpRequest) -> HttpResponse:
+    """The intakes the professional's organisation is invited to: when and where, and
+    whether it answered. No report content (that is on each invitation's page, with the
+    family's consent); each listed meeting's READ is in the access log."""
+    actor = actor_for(request)
+    prof = actor.professional
+    rows = selectors.invitations_of(prof.organisation_id) if prof is not None else []
+    audit.authorize_many(actor, Action.READ, [
+        selectors.report_target(i.meeting.report, Data.INTAKE) for i in rows])
+    return render(request, "intake/invitations.html", {"rows": rows})
+
+
+@page()
 def outcome_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting's outcome, recorded by the front-door team; a family plan decided
     starts at once, and the page goes to it."""
