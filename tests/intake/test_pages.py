@@ -337,6 +337,18 @@ def test_the_front_door_plans_the_intake(door, login):
     assert "Uitkomst van deze intake vastleggen" in text
 
 
+def test_with_the_family_consent_at_the_planning_the_invited_read_the_report(door, login):
+    report = triaged(door)
+    client = login(door.front_door)
+    assert "Wie gaf toestemming" in visible_text(client.get(plan_url(report)).content)
+    response = client.post(plan_url(report), plan_data(door) | {
+        "consent_given_by": [str(door.parent.pk)]})
+    assert response.status_code == 302
+    meeting = IntakeMeeting.objects.get(report=report)
+    text = visible_text(login(door.youth_worker).get(answer_url(meeting)).content)
+    assert QUESTION in text
+
+
 def test_the_planning_form_shows_field_errors(door, login):
     report = triaged(door)
     client = login(door.front_door)

@@ -348,11 +348,12 @@ def plan_intake_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse
         messages.info(request, _("Voor deze melding wordt nu geen intake gepland."))
         return redirect(report_url(report.pk))
     form = PlanIntakeForm(request.POST if request.method == "POST" else None,
-                          organisations=_organisations(report))
+                          organisations=_organisations(report),
+                          members=_member_choices(_members(report), timezone.localdate()))
     done = submit(request, form, lambda data: meetings.plan_intake(
         actor, report.pk, organisation_ids=data["organisation_ids"],
         starts_at=data["starts_at"], ends_at=data["ends_at"], location=data["location"],
-        joint=data["joint"]))
+        joint=data["joint"], consent_given_by=data["consent_given_by"]))
     if done is not None:
         messages.success(request, _("De intake is gepland en de organisaties zijn "
                                     "uitgenodigd."))
