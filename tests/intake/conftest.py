@@ -88,7 +88,7 @@ def door(municipality, neighbourhood) -> FrontDoor:
     team_org = f.OrganisationFactory(name="Wijkteam Oude Haven", municipality=municipality,
                                      kind="neighbourhood_team", may_coordinate=True)
     front_door = f.ProfessionalFactory(organisation=team_org, roles=["front_door"],
-                                       full_name="Fenna Voordeur")
+                                       full_name="Fenna de Wit")
     coordinator = f.ProfessionalFactory(organisation=team_org, roles=["coordinator"],
                                         full_name="Rita Regie")
     school = f.OrganisationFactory(name="Basisschool De Linde", kind="school",

@@ -153,10 +153,17 @@ class PlanIntakeForm(UtrechtForm):
         required=False, initial=True,
         help_text=_("Zet dit uit om de intake van één organisatie vast te leggen, zoals "
                     "die nu vaak gaat."))
+    consent_given_by = forms.MultipleChoiceField(
+        label=_("Wie gaf toestemming om de melding te delen met deze organisaties"),
+        required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Vraag het gezin. Met toestemming lezen de organisaties de melding vóór "
+                    "de intake; zonder toestemming zien ze alleen wanneer en waar die is."))
 
-    def __init__(self, *args: Any, organisations: Choices = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: Choices = (), members: Choices = (),
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _checkboxes(self, "organisation_ids", organisations)
+        _checkboxes(self, "consent_given_by", members)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

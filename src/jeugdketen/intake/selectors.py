@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Target
-from jeugdketen.intake.models import CareReport, Step
+from jeugdketen.intake.models import CareReport, Invitation, InvitationStatus, Step
 from jeugdketen.plans import selectors as plans_selectors
 from jeugdketen.registry.models import Household, HouseholdMember, Kinship, Person
 
@@ -93,3 +93,25 @@ def reports_for_family(actor: Actor, person: Person) -> list[CareReport]:
     allowed = audit.authorize_many(actor, Action.READ, [report_target(r) for r in reports])
     readable = {t.object_id for t in allowed}
     return [r for r in reports if str(r.pk) in readable]
+
+
+def invitations_of(organisation_id: int) -> list[Invitation]:
+    """An organisation's invitations to intakes that are still to come or to be held
+    (invited or accepted; not declined, not replaced), soonest first, with their meeting
+    and its report (for the policy; the list itself shows no report content)."""
+    return list(Invitation.objects.filter(
+        organisation_id=organisation_id, meeting__held_at__isnull=True,
+        status__in=(InvitationStatus.INVITED, InvitationStatus.ACCEPTED))
+        .select_related("meeting__report", "professional")
+        .order_by("meeting__starts_at", "pk"))
+
+
+def unanswered_invitations(user: Any) -> int:
+    """The number after "Intakes" in the menu: the user's organisation's invitations that
+    wait for an answer (one query)."""
+    prof = getattr(user, "professional", None)
+    if prof is None:
+        return 0
+    return Invitation.objects.filter(organisation_id=prof.organisation_id,
+                                     status=InvitationStatus.INVITED,
+                                     meeting__held_at__isnull=True).count()

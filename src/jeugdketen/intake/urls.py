@@ -14,6 +14,7 @@ urlpatterns = [
     path("zorgmeldingen/<uuid:report_id>/intake/", views.plan_intake_page, name="plan_intake"),
     path("zorgmeldingen/<uuid:report_id>/hulp-gestart/", views.help_started_page,
          name="help_started"),
+    path("intakes/uitnodigingen/", views.invitations_page, name="invitations"),
     path("intakes/<int:meeting_id>/uitnodiging/", views.answer_page, name="answer"),
     path("intakes/<int:meeting_id>/vervangen/", views.replace_page, name="replace"),
     path("intakes/<int:meeting_id>/uitkomst/", views.outcome_page, name="outcome"),

@@ -348,11 +348,12 @@ def plan_intake_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse
         messages.info(request, _("Voor deze melding wordt nu geen intake gepland."))
         return redirect(report_url(report.pk))
     form = PlanIntakeForm(request.POST if request.method == "POST" else None,
-                          organisations=_organisations(report))
+                          organisations=_organisations(report),
+                          members=_member_choices(_members(report), timezone.localdate()))
     done = submit(request, form, lambda data: meetings.plan_intake(
         actor, report.pk, organisation_ids=data["organisation_ids"],
         starts_at=data["starts_at"], ends_at=data["ends_at"], location=data["location"],
-        joint=data["joint"]))
+        joint=data["joint"], consent_given_by=data["consent_given_by"]))
     if done is not None:
         messages.success(request, _("De intake is gepland en de organisaties zijn "
                                     "uitgenodigd."))
@@ -474,6 +475,19 @@ def answer_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "subject": _subject_name(report) if content else "",
         "domains": domain_labels(report.life_domains) if content else [],
         "form": form if invitation.status == InvitationStatus.INVITED else None})
+
+
+@page()
+def invitations_page(request: HttpRequest) -> HttpResponse:
+    """The intakes the professional's organisation is invited to: when and where, and
+    whether it answered. No report content (that is on each invitation's page, with the
+    family's consent); each listed meeting's READ is in the access log."""
+    actor = actor_for(request)
+    prof = actor.professional
+    rows = selectors.invitations_of(prof.organisation_id) if prof is not None else []
+    audit.authorize_many(actor, Action.READ, [
+        selectors.report_target(i.meeting.report, Data.INTAKE) for i in rows])
+    return render(request, "intake/invitations.html", {"rows": rows})
 
 
 @page()

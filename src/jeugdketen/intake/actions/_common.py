@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -58,12 +58,15 @@ def neighbourhood_of(person: Person | None, household: Household | None) -> str:
 
 
 def emit_report_event(activity: Activity, report: CareReport, actor: Actor, now: datetime,
+                      *, household: Household | Literal[False] | None = False,
                       **attributes: Any) -> None:
     """The chain event of a step of a report (in the action's transaction): the report's
     trajectory key, its neighbourhood, the household and person when known, the acting
-    organisation (none for the family and the public); counts and codes only."""
+    organisation (none for the family and the public); counts and codes only. `household`:
+    the report's household when the caller has just read it (household_of otherwise)."""
     prof = actor.professional
-    household = household_of(report)
+    if household is False:
+        household = household_of(report)
     emit(activity, person=report.person if report.person_id is not None else None,
          household=household, trajectory_key=str(report.trajectory_key),
          neighbourhood_code=report.neighbourhood_code,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,15 +54,17 @@ def _subject(actor: Actor, action: Action, person_id: Any, household_id: Any
                                    household_id, "household")
 
 
-def received(report: CareReport, actor: Actor, now: datetime) -> CareReport:
+def received(report: CareReport, actor: Actor, now: datetime, *,
+             household: Household | Literal[False] | None = False) -> CareReport:
     """A new report: saved in step `received` (triage due by the norm of its urgency),
-    and its chain event."""
+    and its chain event (`household`: as emit_report_event takes it)."""
     report.received_at = now
     c.move(report, Step.RECEIVED, now)
     c.save_new(report)
     c.emit_report_event(Activity.CARE_REPORT_RECEIVED, report, actor, now,
                         reporter=report.reporter_kind, urgency=report.urgency,
-                        unsafe=report.unsafe, life_domains=len(report.life_domains))
+                        unsafe=report.unsafe, life_domains=len(report.life_domains),
+                        household=household)
     return report
 
 
@@ -96,7 +98,7 @@ def report(actor: Actor, *, person_id: Any = None, household_id: Any = None, que
     draft.consent_to_share = c.flag(consent_to_share, "consent_to_share")
     draft.contact_phone = c.phone(contact_phone, "contact_phone")
     draft.contact_email = c.email(contact_email, "contact_email")
-    return received(draft, actor, now)
+    return received(draft, actor, now, household=household_)
 
 
 @audit.write_path
