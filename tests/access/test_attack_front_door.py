@@ -535,3 +535,16 @@ def test_no_content_or_name_reaches_the_chain_events_or_the_reference_index(w):
             leaked = [word for word in [*CONTENT, QUESTION, UNDERSTOOD, "Keesje"]
                       if word in dumped]
             assert not leaked, (model.__name__, leaked)
+
+
+@pytest.mark.parametrize("actor", ["ggz", "police", "school_door", "door_b", "teach", "out"])
+def test_the_list_of_invitations_shows_no_report(w, actor):
+    """The organisation's list of invitations (when, where, answer): no content of a
+    report and nobody's name, whoever opens it, consent or not."""
+    page = web(w, actor).get("/intakes/uitnodigingen/")
+    assert page.status_code == 200
+    assert not reveals(w, page), (actor, reveals(w, page))
+    if actor == "ggz":
+        assert "Praktijk Ggz" in text(page)
+    if actor == "door_b":
+        assert "Matrixhoek" not in text(page) and "Praktijk Ggz" not in text(page)
