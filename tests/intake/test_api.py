@@ -559,3 +559,27 @@ def test_the_document_lists_the_front_door(anonymous_api):
         assert path in paths, path
     created = paths["/api/v1/care-reports"]["post"]["responses"]
     assert {"201", "401", "403", "409", "422"} <= set(created)
+
+
+def test_one_organisation_after_the_other_each_intake_is_held(door, door_api, triaged,
+                                                             api_client_for):
+    starts_at = timezone.now() - timedelta(hours=2)
+    response = door_api.post(f"/care-reports/{triaged}/intakes", {
+        "organisation_ids": [door.youth_care.pk], "starts_at": starts_at.isoformat(),
+        "ends_at": (starts_at + timedelta(hours=1)).isoformat(),
+        "location": "Jeugdhulp Noord", "joint": False})
+    assert response.status_code == 201, response.content
+    meeting_id = response.json()["id"]
+    held = door_api.post(f"/intakes/{meeting_id}/held", {})
+    assert held.status_code == 200, held.content
+    assert held.json()["id"] == meeting_id
+    assert errors(door_api.post(f"/intakes/{meeting_id}/held", {}), 409) == {
+        "meeting_id": "intake_held"}
+    # Not the front door: the invited organisation does not record it.
+    assert api_client_for(door.youth_worker).post(f"/intakes/{meeting_id}/held", {}
+                                                  ).status_code == 403
+
+
+def test_a_joint_intake_is_held_with_its_outcome(door_api, meeting):
+    assert errors(door_api.post(f"/intakes/{meeting}/held", {}), 409) == {
+        "meeting_id": "joint_intake"}

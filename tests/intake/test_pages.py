@@ -349,6 +349,25 @@ def test_with_the_family_consent_at_the_planning_the_invited_read_the_report(doo
     assert QUESTION in text
 
 
+def test_one_organisation_after_the_other_the_front_door_marks_each_held(door, login):
+    report = triaged(door)
+    starts_at = an_hour_ago()
+    meeting = meetings.plan_intake(door.actor, report.pk, organisation_ids=[door.youth_care.pk],
+                                   starts_at=starts_at, ends_at=starts_at + timedelta(minutes=45),
+                                   location="Jeugdhulp Noord", joint=False)
+    client = login(door.front_door)
+    held_url = reverse("intake:held", kwargs={"meeting_id": meeting.pk})
+    assert held_url in client.get(report_url(report)).content.decode()
+    assert client.get(held_url).status_code == 405
+    assert login(door.youth_worker).post(held_url).status_code == 403
+    response = client.post(held_url)
+    assert response.status_code == 302 and response.url == report_url(report)
+    meeting.refresh_from_db()
+    assert meeting.held_at is not None
+    again = client.post(held_url, follow=True)
+    assert "Deze intake is al gehouden." in visible_text(again.content)
+
+
 def test_the_planning_form_shows_field_errors(door, login):
     report = triaged(door)
     client = login(door.front_door)

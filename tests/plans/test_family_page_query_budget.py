@@ -23,9 +23,11 @@ pytestmark = pytest.mark.django_db
 # more (the log's head). The team picker takes the plan, its members and its team from the
 # page's read instead of reading them again, and the members are read with their relation
 # in the household (was 45 and 46). The signed-in user is read with their professional and
-# its organisation (access.backends.AccountBackend; was 41 and 42). A change that adds one
+# its organisation (access.backends.AccountBackend; was 41 and 42). The menu's count of the
+# intakes the professional's organisation has still to answer (issue 11: an invited
+# organisation must see it is invited) is one more (was 39 and 40). A change that adds one
 # must say why here.
-PAGE_QUERIES = {"postgresql": 39, "sqlite": 40}
+PAGE_QUERIES = {"postgresql": 40, "sqlite": 41}
 
 
 def test_the_family_page_stays_within_its_query_budget(municipality, settings):

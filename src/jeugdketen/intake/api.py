@@ -434,6 +434,21 @@ class IntakeOutcomeResult(Schema):
     plan_id: UUID | None
 
 
+class IntakeHeldResult(Schema):
+    id: int
+    held_at: datetime
+
+
+@router.post("/intakes/{meeting_id}/held", response=IntakeHeldResult)
+def record_single_intake_held(request: ActorRequest, meeting_id: int) -> dict[str, Any]:
+    """One organisation's own intake held, in today's way (one organisation after the
+    other, `joint` false): the report waits for the next organisation's intake or for the
+    outcome at the last one. 409 `joint_intake` for a joint meeting (its outcome records
+    it), `intake_held` the second time, `intake_not_started` before it begins."""
+    meeting = meetings.hold_single_intake(request.actor, meeting_id)
+    return {"id": meeting.pk, "held_at": meeting.held_at}
+
+
 @router.post("/intakes/{meeting_id}/outcome", response=IntakeOutcomeResult)
 def record_outcome(request: ActorRequest, meeting_id: int, payload: IntakeOutcomeIn
                    ) -> dict[str, Any]:

@@ -17,5 +17,6 @@ urlpatterns = [
     path("intakes/uitnodigingen/", views.invitations_page, name="invitations"),
     path("intakes/<int:meeting_id>/uitnodiging/", views.answer_page, name="answer"),
     path("intakes/<int:meeting_id>/vervangen/", views.replace_page, name="replace"),
+    path("intakes/<int:meeting_id>/gehouden/", views.held_page, name="held"),
     path("intakes/<int:meeting_id>/uitkomst/", views.outcome_page, name="outcome"),
 ]

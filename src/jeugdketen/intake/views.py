@@ -430,6 +430,26 @@ def replace_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return redirect(report_url(report.pk))
 
 
+@page()
+def held_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """One organisation's own intake held, in today's way (one organisation after the
+    other): a button on the report page; the outcome is recorded at the last one."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    actor = actor_for(request)
+    meeting, _decision = _meeting(actor, meeting_id, Action.READ)
+    report = _front_door_report(actor, meeting.report_id)
+    try:
+        meetings.hold_single_intake(actor, meeting.pk)
+    except Refusal as exc:
+        refusal_or_not_found(request, exc)
+    else:
+        messages.success(request, _("Vastgelegd: deze intake is gehouden. Plan de intake van "
+                                    "de volgende organisatie, of leg na de laatste de "
+                                    "uitkomst vast."))
+    return redirect(report_url(report.pk))
+
+
 # --- the invitation and the outcome -----------------------------------------------------
 
 
