@@ -146,6 +146,8 @@ POST /care-reports/{report_id}/triage [B]                 | -    | -     | -   |
 POST /care-reports/{report_id}/intakes                    | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
 POST /intakes/{meeting_id}/invitations/{organisation_id}/answer | - | -   | Y   | -     | -    | -    | -    | -    | Y    | -   | -    | -
 POST /intakes/{meeting_id}/invitations/{organisation_id}/answer [team] | Y | - | - | -   | -    | -    | -    | -    | Y    | -   | -    | -
+POST /intakes/{meeting_id}/held                           | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+POST /intakes/{meeting_id}/held [joint]                   | -    | -     | -   | -     | -    | -    | -    | -    | 409  | -   | -    | -
 POST /intakes/{meeting_id}/outcome                        | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
 POST /intakes/{meeting_id}/outcome [held]                 | -    | -     | -   | -     | -    | -    | -    | -    | 409  | -   | -    | -
 GET /queue                                                | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
@@ -269,6 +271,8 @@ SPECS: dict[str, Spec] = {
     "POST /intakes/{meeting_id}/invitations/{organisation_id}/answer [team]": Spec(
         ids={"organisation_id": "team"},
         body=lambda w: {"accept": True, "professional_id": w.ids["prof"]}),
+    # Today's single-organisation intake held; a joint meeting's outcome records it.
+    "POST /intakes/{meeting_id}/held": Spec(ids={"meeting_id": "meeting_single"}),
     "POST /intakes/{meeting_id}/outcome": Spec(body=lambda w: _outcome(w)),
     "POST /intakes/{meeting_id}/outcome [held]": Spec(ids={"meeting_id": "meeting_held"},
                                                       body=lambda w: _outcome(w)),

@@ -238,6 +238,8 @@ GET /zorgmeldingen/<uuid:report_id>/intake/                        | -    | -   
 POST /zorgmeldingen/<uuid:report_id>/intake/                       | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
 GET /zorgmeldingen/<uuid:report_id>/hulp-gestart/                  | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
 POST /zorgmeldingen/<uuid:report_id>/hulp-gestart/                 | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
+GET /intakes/<int:meeting_id>/gehouden/                            | 405  | 405   | 405 | 405   | 405  | 405  | 405  | 405  | 405  | 405 | 405  | -
+POST /intakes/<int:meeting_id>/gehouden/                           | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
 GET /intakes/<int:meeting_id>/vervangen/                           | 405  | 405   | 405 | 405   | 405  | 405  | 405  | 405  | 405  | 405 | 405  | -
 POST /intakes/<int:meeting_id>/vervangen/                          | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
 GET /intakes/uitnodigingen/                                        | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | -   | -    | -
@@ -478,6 +480,9 @@ SPECS: dict[str, Spec] = {
         ids={"report_id": "report_held"}, body=lambda w: {"on": _today()},
         shows_for={"door": "PC"}),
     "GET /intakes/<int:meeting_id>/vervangen/": Spec(unknown=None),
+    "GET /intakes/<int:meeting_id>/gehouden/": Spec(unknown=None),
+    "POST /intakes/<int:meeting_id>/gehouden/": Spec(ids={"meeting_id": "meeting_single"},
+                                                     shows_for={"door": "C"}),
     # The police declined: the front door invites Veilig Thuis instead.
     "POST /intakes/<int:meeting_id>/vervangen/": Spec(body=lambda w: {
         f"r{w.ids['declined']}-organisation_id": str(w.ids["police"]),

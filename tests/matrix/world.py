@@ -24,7 +24,9 @@ at the municipality itself). Care reports of family A:
   (`meeting`, begun an hour ago, no outcome yet) invites the youth-care provider (which
   holds the family's consent `intake` for Quintijn: `out` reads the report), the
   neighbourhood team (no such consent: `prof` sees the meeting's date and place only,
-  although the family's plan consent is his team's) and the police, which declined;
+  although the family's plan consent is his team's) and the police, which declined; a
+  single-organisation intake of the youth-care provider (`meeting_single`, today's way)
+  was planned too;
 - `report_new`: the mother's own report about Ysolde, received, not triaged yet;
 - `report_held`: the teacher's second report about Quintijn, whose joint intake was held
   (`meeting_held`, the youth-care provider took part) with a referral as its outcome.
@@ -374,6 +376,11 @@ def _front_door(w: World, *, door: Professional, teacher: Professional, police: 
     declined = meetings.answer_invitation(act(officer), meeting.pk, police.pk, accept=False,
                                           reason="Geen wijkagent beschikbaar")
     intake_consent(door, child, care, mother.person)
+    # Today's way, recorded for the comparison: the youth-care provider's own intake.
+    single = meetings.plan_intake(
+        act(door), report.pk, organisation_ids=[care.pk], joint=False,
+        starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=2),
+        location="Jeugdhulp De Brug, spreekkamer")
     report_new = reports.report(mother, person_id=sister.pk, question=QUESTION_NEW,
                                 urgency="urgent", **content)
     held = reports.report(act(teacher), person_id=child.pk, question=QUESTION,
@@ -398,7 +405,8 @@ def _front_door(w: World, *, door: Professional, teacher: Professional, police: 
     w.ids.update({"report": report.pk, "report_new": report_new.pk, "report_held": held.pk,
                   "report_b": report_b.pk, "meeting": meeting.pk,
                   "meeting_held": meeting_held.pk, "door": door.pk,
-                  "declined": declined.pk, "police": police.pk})
+                  "declined": declined.pk, "police": police.pk,
+                  "meeting_single": single.pk})
 
 
 def admin_aid_text(version: str) -> bytes:
