@@ -346,12 +346,6 @@ def test_the_reporter_sees_the_status_only(w):
         assert api(w, "teach", method, path, body).status_code == 403, (method, path)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "intake.views.answer_page shows the report's content when audit.if_allowed(READ "
-    "care_report) is allowed on any ground: the reporter's ground REPORTER (status only) "
-    "lets the reporting school read the whole report on its invitation page without the "
-    "family's consent; it should ask for a content ground (views.CONTENT_GROUNDS), as "
-    "report_page does"))
 def test_the_reporter_invited_without_consent_sees_no_content_on_the_invitation(w):
     page = web(w, "teach").get(f"/intakes/{w.ids['second_meeting']}/uitnodiging/")
     assert page.status_code == 200

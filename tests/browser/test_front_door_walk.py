@@ -21,7 +21,6 @@ import subprocess
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from .a11y import assert_accessible
@@ -138,13 +137,6 @@ def moment(minutes: int) -> str:
     return (timezone.localtime() + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "on a real server (no test transaction around the request) /gezin/meldingen/ answers "
-    "500 once the family has a report: intake.public_views.family_reports -> "
-    "intake.selectors.reports_for_family -> audit.authorize_many outside a transaction "
-    "(RuntimeError 'access log records are written inside the action's transaction'); so "
-    "do the outcome and invitation pages (intake.views._meeting). With every request in a "
-    "transaction the whole walk passes; then drop this mark"))
 def test_from_a_teachers_worry_to_a_family_plan(browser, platform_url):
     family = fresh_family("walk.voordeur")
     child_id = family["child"]
@@ -302,9 +294,6 @@ def test_from_a_teachers_worry_to_a_family_plan(browser, platform_url):
     fits(parent, "family plan in the family view")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "/gezin/meldingen/ answers 500 on a real server once the family has a report (see the "
-    "walk above); with every request in a transaction this passes; then drop this mark"))
 def test_the_front_door_speaks_english(browser, platform_url):
     """A parent reports about their own child in English, on a phone, and sees where it
     stands; the front door reads it in English in its queue and on the report page."""

@@ -74,13 +74,6 @@ def test_the_pages_before_the_front_door_log_in_a_transaction_of_their_own(as_on
     assert _answers(as_on_a_server, CONTROL) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "intake.views (the report page for an invited organisation without consent, the "
-    "outcome, the invitation and the list of invitations) reads through audit.if_allowed / "
-    "audit.get_or_deny / audit.authorize(_many), and "
-    "intake.public_views.family_reports through selectors.reports_for_family -> "
-    "audit.authorize_many, outside a transaction: 500 (RuntimeError 'access log records "
-    "are written inside the action's transaction') on a real server"))
 def test_the_front_door_pages_log_in_a_transaction_of_their_own(as_on_a_server):
     failed = _answers(as_on_a_server, FRONT_DOOR)
     assert failed == [], "\n".join(failed)

@@ -80,6 +80,7 @@ def status_of(report: CareReport) -> dict[str, Any]:
     }
 
 
+@audit.write_path
 def reports_for_family(actor: Actor, person: Person) -> list[CareReport]:
     """The reports about `person`, the children whose custody they hold (BRP) and their
     households that the policy lets them read (each listed report counts as read), newest

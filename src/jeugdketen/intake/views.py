@@ -62,6 +62,9 @@ from jeugdketen.ui.pages import (
 
 # The grounds on which a reader sees the report's content (the others: its status only).
 CONTENT_GROUNDS = (Ground.FRONT_DOOR, Ground.INTAKE_INVITATION, Ground.LEGAL_BASIS)
+# A page's read that only logs (the page shows what it may): in a transaction of its own,
+# as the access log asks (a denied attempt logged after the rollback).
+_logged_if_allowed = audit.write_path(audit.if_allowed)
 VEILIG_THUIS = "0800-2000"
 
 
@@ -269,7 +272,9 @@ def report_page(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
         if report.step == Step.RECEIVED:
             context["triage_form"] = _triage_form(report)
         if report.step in (Step.TRIAGED, Step.INTAKE_PLANNED):
-            context["plan_form"] = PlanIntakeForm(organisations=_organisations(report))
+            context["plan_form"] = PlanIntakeForm(
+                organisations=_organisations(report),
+                members=_member_choices(_members(report), timezone.localdate()))
         context["open_meetings"] = [m for m in meetings_ if m.held_at is None]
         _replace_forms(report, meetings_)
         if report.step == Step.INTAKE_HELD:  # referred: waiting for the help to start
@@ -297,7 +302,7 @@ def _invitations_only(request: HttpRequest, actor: Actor, report: CareReport
     target = selectors.report_target(report, Data.INTAKE)
     if decide(actor, Action.READ, target).ground != Ground.INTAKE_INVITATION:
         return None
-    audit.if_allowed(actor, Action.READ, target)  # the read of date and place, logged
+    _logged_if_allowed(actor, Action.READ, target)  # the read of date and place, logged
     meetings_ = list(report.meetings.prefetch_related("invitations__organisation"))
     return render(request, "intake/report_invited.html", {
         "report": report, "invitations": _own_invitations(actor, meetings_)})
@@ -453,6 +458,7 @@ def held_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
 # --- the invitation and the outcome -----------------------------------------------------
 
 
+@audit.write_path
 def _meeting(actor: Actor, meeting_id: int, action: Action) -> tuple[IntakeMeeting, Decision]:
     """The meeting and the policy's answer about the meetings of its report (Data.INTAKE),
     logged; an unknown id is refused like a forbidden one."""
@@ -478,7 +484,9 @@ def answer_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         raise Http404
     report = meeting.report
     # The content: only where the policy gives a ground for it (the READ logged then).
-    content = audit.if_allowed(actor, Action.READ, selectors.report_target(report)).allowed
+    # Only a ground for the content itself (not the reporter's status-only ground).
+    content = _logged_if_allowed(actor, Action.READ,
+                                 selectors.report_target(report)).ground in CONTENT_GROUNDS
     form = AnswerForm(request.POST if request.method == "POST" else None)
     if invitation.status == InvitationStatus.INVITED:
         done = submit(request, form, lambda data: meetings.answer_invitation(
@@ -497,7 +505,7 @@ def answer_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "form": form if invitation.status == InvitationStatus.INVITED else None})
 
 
-@page()
+@page(r.has_professional)
 def invitations_page(request: HttpRequest) -> HttpResponse:
     """The intakes the professional's organisation is invited to: when and where, and
     whether it answered. No report content (that is on each invitation's page, with the
@@ -505,7 +513,7 @@ def invitations_page(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     prof = actor.professional
     rows = selectors.invitations_of(prof.organisation_id) if prof is not None else []
-    audit.authorize_many(actor, Action.READ, [
+    audit.write_path(audit.authorize_many)(actor, Action.READ, [
         selectors.report_target(i.meeting.report, Data.INTAKE) for i in rows])
     return render(request, "intake/invitations.html", {"rows": rows})
 
