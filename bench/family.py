@@ -364,12 +364,12 @@ per second):
 """
 
 
-def write_section(doc: Path, section: str) -> None:
-    """Put the section into docs/performance.md: replace an earlier one, else before the
-    targets of the full run."""
+def write_section(doc: Path, section: str, *, heading: str = "## The family page (issue 4)",
+                  end_marker: str = "<!-- /family-page -->") -> None:
+    """Put a benchmark's section (from `heading` to `end_marker`) into docs/performance.md:
+    replace an earlier one, else before the targets of the full run."""
     text = doc.read_text() if doc.exists() else "# Performance\n"
-    start = text.find("## The family page (issue 4)")
-    end_marker = "<!-- /family-page -->"
+    start = text.find(heading)
     if start >= 0 and text.find(end_marker, start) >= 0:
         end = text.find(end_marker, start) + len(end_marker)
         text = text[:start] + section.rstrip("\n") + text[end:]

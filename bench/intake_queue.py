@@ -635,19 +635,11 @@ HTTP, one connection (gunicorn, {h['workers']} workers, medians of {h['rounds']}
 
 
 def write_section(doc: Path, section: str) -> None:
-    """Put the section into docs/performance.md: replace an earlier one, else before the
-    targets of the full run."""
-    text = doc.read_text() if doc.exists() else "# Performance\n"
-    start = text.find("## The front door's queue (issue 11)")
-    end_marker = "<!-- /intake-queue -->"
-    if start >= 0 and text.find(end_marker, start) >= 0:
-        end = text.find(end_marker, start) + len(end_marker)
-        text = text[:start] + section.rstrip("\n") + text[end:]
-    else:
-        anchor = text.find("\n## Targets")
-        anchor = anchor + 1 if anchor >= 0 else len(text)
-        text = text[:anchor] + section + "\n" + text[anchor:]
-    doc.write_text(text)
+    """Put the queue's section into docs/performance.md (bench.family.write_section)."""
+    from bench.family import write_section as write
+
+    write(doc, section, heading="## The front door's queue (issue 11)",
+          end_marker="<!-- /intake-queue -->")
 
 
 def main() -> None:
