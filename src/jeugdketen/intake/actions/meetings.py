@@ -67,6 +67,31 @@ def _not_held(meeting: IntakeMeeting, field_name: str) -> None:
                       field=field_name)
 
 
+def _may_hold(meeting: IntakeMeeting, report: CareReport, now: datetime,
+              field_name: str) -> None:
+    """A meeting is held once, of a report waiting for its intake, once it has begun."""
+    _not_held(meeting, field_name)
+    if report.step != Step.INTAKE_PLANNED:
+        raise Refusal("not_planned", _("Voor deze melding staat geen intake gepland."),
+                      status=409, field=field_name)
+    if meeting.starts_at > now:
+        raise Refusal("intake_not_started", _("De intake is nog niet begonnen."), status=409,
+                      field=field_name)
+
+
+def _held(meeting: IntakeMeeting, report: CareReport, actor: Actor, now: datetime, *,
+          disciplines: int) -> None:
+    """The meeting held now, and its chain event (`intake.held`, with its start and end)."""
+    meeting.held_at = now
+    meeting.save(update_fields=["held_at"])
+    received_on = timezone.localdate(report.received_at)
+    c.emit_report_event(Activity.INTAKE_HELD, report, actor, now, joint=meeting.joint,
+                        disciplines=disciplines,
+                        days_since_report=(timezone.localdate(now) - received_on).days,
+                        starts_at=meeting.starts_at.isoformat(),
+                        ends_at=meeting.ends_at.isoformat())
+
+
 def _intake_givers(report: CareReport, consent_given_by: Any, today: date
                    ) -> list[tuple[Person, list[str]]]:
     """For each person the report is about (its person, or every member of its household),
@@ -359,13 +384,7 @@ def hold_intake(actor: Actor, meeting_id: Any, *, participant_ids: Sequence[Any]
         if not goal_rows:
             raise Refusal("required", _("Een gezinsplan begint met een of meer doelen."),
                           field="goals")
-    _not_held(meeting, "decision")
-    if report.step != Step.INTAKE_PLANNED:
-        raise Refusal("not_planned", _("Voor deze melding staat geen intake gepland."),
-                      status=409, field="decision")
-    if meeting.starts_at > now:
-        raise Refusal("intake_not_started", _("De intake is nog niet begonnen."), status=409,
-                      field="decision")
+    _may_hold(meeting, report, now, "decision")
     accepted = list(meeting.invitations.filter(status=InvitationStatus.ACCEPTED)
                     .select_related("professional__organisation"))
     outcome = Outcome.objects.create(
@@ -379,14 +398,7 @@ def hold_intake(actor: Actor, meeting_id: Any, *, participant_ids: Sequence[Any]
         goal = OutcomeGoal.objects.create(outcome=outcome, title=row["title"],
                                           levels=row["levels"])
         goal.persons.set([m for m in members if str(m.pk) in row["person_ids"]])
-    meeting.held_at = now
-    meeting.save(update_fields=["held_at"])
-    received_on = timezone.localdate(report.received_at)
-    c.emit_report_event(Activity.INTAKE_HELD, report, actor, now, joint=meeting.joint,
-                        disciplines=len({i.organisation_id for i in accepted}),
-                        days_since_report=(timezone.localdate(now) - received_on).days,
-                        starts_at=meeting.starts_at.isoformat(),
-                        ends_at=meeting.ends_at.isoformat())
+    _held(meeting, report, actor, now, disciplines=len({i.organisation_id for i in accepted}))
     c.emit_report_event(Activity.INTAKE_DECIDED, report, actor, now, decision=decision)
     if decision == OutcomeDecision.ADVICE:
         closed(report, actor, now, CloseReason.ADVICE)
@@ -435,20 +447,8 @@ def hold_single_intake(actor: Actor, meeting_id: Any, *, at: datetime | None = N
         raise Refusal("joint_intake", _(
             "Een gezamenlijke intake wordt vastgelegd met zijn uitkomst."), status=409,
             field="meeting_id")
-    _not_held(meeting, "meeting_id")
-    if report.step != Step.INTAKE_PLANNED:
-        raise Refusal("not_planned", _("Voor deze melding staat geen intake gepland."),
-                      status=409, field="meeting_id")
-    if meeting.starts_at > now:
-        raise Refusal("intake_not_started", _("De intake is nog niet begonnen."), status=409,
-                      field="meeting_id")
-    meeting.held_at = now
-    meeting.save(update_fields=["held_at"])
+    _may_hold(meeting, report, now, "meeting_id")
     accepted = meeting.invitations.filter(status=InvitationStatus.ACCEPTED)
-    received_on = timezone.localdate(report.received_at)
-    c.emit_report_event(Activity.INTAKE_HELD, report, actor, now, joint=False,
-                        disciplines=accepted.values("organisation_id").distinct().count(),
-                        days_since_report=(timezone.localdate(now) - received_on).days,
-                        starts_at=meeting.starts_at.isoformat(),
-                        ends_at=meeting.ends_at.isoformat())
+    _held(meeting, report, actor, now,
+          disciplines=accepted.values("organisation_id").distinct().count())
     return meeting
