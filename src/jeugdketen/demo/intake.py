@@ -339,25 +339,14 @@ def _report(world: World, story: Story, child: Person, household: Household,
                           contact_email=household.created_by.email, **common)
 
 
-def _consent(day: date, household: Household) -> list[Any]:
-    """Who gives the family's consent for a plan on this day: every member for themselves
-    from 16, a custody holder for a child, both from 12 to 15."""
+def _consent(day: date, household: Household, about: Any = None) -> list[Any]:
+    """Who gives the family's consent on this day (for a plan: every member; for sharing a
+    report: `about`, the person it is about, or everyone when None): every member for
+    themselves from 16, a custody holder for a child, both from 12 to 15."""
     family = _family(household)
     out: list[Any] = []
     for person in family.persons:
-        for giver in _givers(person, family, day):
-            if giver is not None and giver not in out:
-                out.append(giver)
-    return out
-
-
-def _intake_consent(report: CareReport, household: Household, day: date) -> list[Any]:
-    """Who gives the family's consent to share the report with the invited organisations
-    (category intake) on this day, for each person the report is about."""
-    family = _family(household)
-    out: list[Any] = []
-    for person in family.persons:
-        if report.person_id is not None and person.pk != report.person_id:
+        if about is not None and person.pk != about:
             continue
         for giver in _givers(person, family, day):
             if giver is not None and giver not in out:
@@ -445,7 +434,7 @@ def _run(world: World, story: Story, today: date, seed: int) -> CareReport | Non
             planned = min(planned, today)
             start = _weekday(today + timedelta(days=rng.randrange(1, 12)))
         meeting, accepted = _meeting(world, door, report, orgs, planned, start, True, clock,
-                                     rng, today, _intake_consent(report, household, planned))
+                                     rng, today, _consent(planned, household, report.person_id))
     else:  # one organisation after the other, each with its own waiting list
         planned = day
         for i, org in enumerate(orgs):
@@ -456,7 +445,7 @@ def _run(world: World, story: Story, today: date, seed: int) -> CareReport | Non
                 planned = min(planned, today)
                 start = max(start, _weekday(today + timedelta(days=1)))
             meeting, came = _meeting(world, door, report, [org], planned, start, False, clock,
-                                     rng, today, _intake_consent(report, household, planned))
+                                     rng, today, _consent(planned, household, report.person_id))
             accepted += came
             planned = start
             if start > today:
