@@ -8,7 +8,8 @@ parent sees in the family's own view, on a phone, where the report stands. axe-c
 every page; the parent's pages must not scroll sideways at 390 px.
 
 The family: a household the school entered in the demo, with a child of 5 to 11 whose
-parent holds custody in the BRP, no plan, no report and no login yet. The operator gives
+parent holds custody in the BRP (and a custody holder in the household for every member
+under 16, who gives the plan's consent), no plan, no report and no login yet. The operator gives
 the parent a login (as the demo gives demo.gezin one): `jeugdketen shell` on the served
 platform. demo.gemeente is the municipality's front door (and a coordinator) in the demo.
 """
@@ -64,6 +65,13 @@ for household in Household.objects.order_by("pk"):
         continue
     if CareReport.objects.filter(person__in=persons).exists() or CareReport.objects.filter(
             household=household).exists():
+        continue
+    # The family gives consent for the plan: every member under 16 needs a custody
+    # holder (per the BRP) in the household, or no plan can start on the family's consent.
+    bsns = [m.person.bsn for m in members]
+    if any(m.person.age_on(today) < 16 and not Kinship.objects.filter(
+            child=m.person, relative_bsn__in=bsns, has_custody=True).exists()
+           for m in members):
         continue
     for parent in (m.person for m in members if m.relation == "parent"):
         hood = parent.neighbourhood
