@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jeugdketen.plans",
     "jeugdketen.analysis",
     "jeugdketen.intake",
+    "jeugdketen.insight",
     "jeugdketen.web",
     "jeugdketen.demo",
 ]
