@@ -67,9 +67,9 @@ HAVING received_at IS NOT NULL OR started_at IS NOT NULL
 # The facts into the table's columns. A match's first contact is the match's creation
 # (plan.started's attribute first_contact_at, ISO 8601); help after a referral started
 # `days_since_report` days after the report (never later than it was recorded).
-_INSERT = f"""
+_INSERT = """
 INSERT INTO trajectories
-WITH f AS ({_FACTS})
+WITH f AS (""" + _FACTS + """)
 SELECT
     f.trajectory_key,
     f.household_key,
@@ -118,6 +118,8 @@ FROM f
 LEFT JOIN areas a ON a.neighbourhood_code = f.neighbourhood_code
 """
 
+_TOUCHED = "AND trajectory_key IN (SELECT trajectory_key FROM _touched)"
+
 # The first contact of the household's next trajectory: the next later first contact among
 # the household's trajectories (ties are not "next"). Households '' (not yet known) have none.
 _NEXT = """
@@ -163,20 +165,22 @@ def derive_touched(con: Any, keys: Iterable[str]) -> int:
 def derive_touched_table(con: Any) -> int:
     """derive_touched for the keys already in the temporary table _touched(trajectory_key)
     (refresh fills it in SQL, so a large batch never passes through Python)."""
-    touched = "AND trajectory_key IN (SELECT trajectory_key FROM _touched)"
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE _households AS "
-                    "SELECT DISTINCT household_key FROM trajectories "
-                    f"WHERE household_key <> '' {touched}")  # noqa: S608 (constant SQL)
-        con.execute(f"DELETE FROM trajectories WHERE true {touched}")  # noqa: S608
-        con.execute(_INSERT.format(scope=touched))
-        con.execute("INSERT INTO _households SELECT DISTINCT household_key FROM trajectories "
-                    f"WHERE household_key <> '' {touched}")  # noqa: S608
+                    "SELECT DISTINCT household_key FROM trajectories WHERE household_key <> '' "
+                    "AND trajectory_key IN (SELECT trajectory_key FROM _touched)")
+        con.execute("DELETE FROM trajectories "
+                    "WHERE trajectory_key IN (SELECT trajectory_key FROM _touched)")
+        con.execute(_INSERT.format(scope=_TOUCHED))
+        con.execute("INSERT INTO _households "
+                    "SELECT DISTINCT household_key FROM trajectories WHERE household_key <> '' "
+                    "AND trajectory_key IN (SELECT trajectory_key FROM _touched)")
         con.execute(_NEXT.format(
             scope="AND household_key IN (SELECT household_key FROM _households)"))
         count = con.execute("SELECT count(*) FROM trajectories "
-                            f"WHERE true {touched}").fetchone()[0]  # noqa: S608
+                            "WHERE trajectory_key IN (SELECT trajectory_key FROM _touched)"
+                            ).fetchone()[0]
         con.execute("DROP TABLE _households")
         con.execute("COMMIT")
     except BaseException:

@@ -102,18 +102,19 @@ def publish() -> Path:
 
 class _Reader(threading.local):
     con: Any = None
-    stamp: tuple[int, int, int] | None = None
+    stamp: tuple[str, int, int, int] | None = None
 
 
 _reader = _Reader()
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+def _stamp(path: Path) -> tuple[str, int, int, int]:
+    """Which file is at `path` now (a replaced snapshot is another inode); 0s when none."""
     try:
         st = path.stat()
     except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return (str(path), 0, 0, 0)
+    return (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def reader() -> Any:
@@ -135,7 +136,7 @@ def reader() -> Any:
     # keeps the replaced file open for every thread.
     con = duckdb.connect()
     version = None
-    if stamp is not None:
+    if stamp[1]:
         quoted = str(path).replace("'", "''")  # our own path; ATTACH takes no parameter
         try:
             con.execute(f"ATTACH '{quoted}' AS snapshot (READ_ONLY)")
@@ -161,3 +162,10 @@ def refreshed_at() -> datetime | None:
     """When the published snapshot was made (UTC), None before the first refresh."""
     value = get_meta(reader(), "refreshed_at")
     return datetime.fromisoformat(value).astimezone(UTC) if value else None
+
+
+def forget_reader() -> None:
+    """Close this thread's reader (tests that point INSIGHT_DIR elsewhere)."""
+    if _reader.con is not None:
+        _reader.con.close()
+    _reader.con, _reader.stamp = None, None
