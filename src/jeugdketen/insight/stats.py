@@ -100,5 +100,5 @@ def funnel(rates: Sequence[Rate]) -> dict[str, Any]:
         points.append({"group": r.group, "label": r.label, "n": r.n, "count": r.count,
                        "value": r.value, "position": position(r.value, limits(overall, r.n))})
     ns = [p["n"] for p in points]
-    curve = [limits(overall, n) for n in curve_ns(min(ns), math.ceil(max(ns) * 1.1))]
+    curve = [limits(overall, n) for n in curve_ns(min(ns), -(-max(ns) * 11 // 10))]
     return {"overall": overall, "points": points, "limits": curve}
