@@ -301,3 +301,92 @@ def test_the_default_period_is_the_last_twelve_full_months():
     assert default_period(date(2026, 12, 6)) == (date(2025, 12, 1), date(2026, 11, 30))
     assert default_period(date(2026, 1, 1)) == (date(2025, 1, 1), date(2025, 12, 31))
     assert default_period(date(2024, 3, 31)) == (date(2023, 3, 1), date(2024, 2, 29))
+
+
+# --- figures on the page -----------------------------------------------------------------------
+
+
+def closed_plans(con: Any, hood: str, count: int, *, helped: int, prefix: str,
+                 organisation_id: int = 7) -> None:
+    """`count` trajectories of `hood`: a report in January 2026, a plan a week later,
+    closed in March; the first `helped` can continue without help (no later report)."""
+    for i in range(count):
+        key = f"{prefix}{i}"
+        household = f"h-{key}"
+        handmade.add(con, "care_report.received", key, "2026-01-05", household=household,
+                     neighbourhood=hood, reporter="professional", urgency="regular")
+        handmade.add(con, "plan.started", key, "2026-01-12", household=household,
+                     neighbourhood=hood, organisation_id=organisation_id,
+                     origin="care_report", coordinator_organisation_id=organisation_id)
+        handmade.add(con, "plan.closed", key, "2026-03-02", household=household,
+                     neighbourhood=hood, organisation_id=organisation_id, reason_code="01",
+                     can_continue_without_help=i < helped, satisfaction=8,
+                     final_t_score=55, budget_eur=1000, costs_spent_eur=800)
+
+
+def figures_store(con: Any) -> None:
+    """Oude Haven: 20 closed plans, 10 helped; Nieuwe Haven: 3 closed plans (below the
+    threshold 10, so hidden, and with it what would let it be recomputed)."""
+    from jeugdketen.insight import derive
+
+    areas(con)
+    con.execute("INSERT INTO organisations VALUES (7, 'Jeugdhulp Telstad', "
+                "'youth_care_provider', 'GM9911')")
+    closed_plans(con, "BU99110101", 20, helped=10, prefix="a")
+    closed_plans(con, "BU99110102", 3, helped=1, prefix="b")
+    closed_plans(con, "BU99120101", 20, helped=2, prefix="z")  # the other municipality
+    derive.derive_all(con)
+
+
+def main_text(body: str) -> str:
+    import re
+
+    main = body[body.index("<main"):body.index("</main>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+
+
+def test_the_sections_show_the_figures_with_hidden_small_counts(iw, insight_dir):
+    publish(insight_dir, figures_store)
+    response = client(iw.analyst).get(
+        DASHBOARD + "?gebied=WK991101&van=2026-01-01&tot=2026-12-31")
+    assert response.status_code == 200
+    text = main_text(response.content.decode())
+    for title in ("De vier doelen", "Hulp die helpt", "Tijd tot hulp die helpt",
+                  "De waardestroom", "Uitkomsten", "Kosten", "Per buurt", "Per aanbieder"):
+        assert title in text, title
+    assert "Tijd aan hulp tegenover verantwoording: nog geen gegevens" in text
+    assert "Werkplezier: nog geen gegevens. Dit komt met het tevredenheidsonderzoek." in text
+    assert "Een aantal kleiner dan 10 wordt niet getoond" in text
+    figures = text[text.index("De vier doelen"):]
+    # Nieuwe Haven (3 plans) is hidden wherever it is a row; with the district's total and
+    # Oude Haven shown its 3 could be recomputed, so those are hidden with it.
+    rows = [figures[i:i + 60] for i in range(len(figures)) if figures.startswith("Nieuwe Haven", i)]
+    assert rows and all(r.startswith("Nieuwe Haven verborgen") for r in rows), rows
+    assert "Noord (totaal) 100% 86–100% 23" in figures  # satisfied: 23 of 23 (Wilson)
+    assert "Oude Haven 100%" not in figures  # 20 = 23 - 3 would give Nieuwe Haven away
+    # The provider (one group: the same as the total) with its place in the funnel.
+    assert "Jeugdhulp Telstad 100% 86–100% 23 binnen de grenzen" in figures
+    # Nothing of the other municipality.
+    assert "Molenbuurt" not in text and "Andersdorp" not in text
+
+
+def test_a_neighbourhood_with_enough_plans_shows_its_rates(iw, insight_dir):
+    publish(insight_dir, figures_store)
+    response = client(iw.front_door).get(
+        DASHBOARD + "?gebied=BU99110101&van=2026-01-01&tot=2026-12-31")
+    text = main_text(response.content.decode())
+    figures = text[text.index("De vier doelen"):]
+    assert "Oude Haven (totaal) 50% 30–70% 20" in figures  # help that helps: 10 of 20
+    assert "Melding ontvangen Plan gestart 20 7" in figures  # directly follows, 7 days
+
+
+def test_a_suppressed_scope_shows_no_number_at_all(iw, insight_dir):
+    publish(insight_dir, figures_store)
+    response = client(iw.analyst).get(
+        DASHBOARD + "?gebied=BU99110102&van=2026-01-01&tot=2026-12-31")
+    assert response.status_code == 200
+    text = main_text(response.content.decode())
+    figures = text[text.index("De vier doelen"):]
+    assert "Nieuwe Haven (totaal) verborgen verborgen verborgen" in figures
+    assert "Minder dan 10 trajecten in dit gebied en deze periode" in figures
+    assert "Kosten" in figures and " 3 " not in figures and "33%" not in figures
