@@ -11,13 +11,18 @@ import json
 import pytest
 
 from jeugdketen.access.models import AccessLogRecord
-from tests.insight.test_pages import (  # noqa: F401 - fixtures
-    _pages,
-    figures_store,
-    insight_dir,
-    iw,
-    publish,
-)
+from tests.insight.test_pages import InsightWorld, figures_store, publish
+
+
+@pytest.fixture
+def iw(db) -> InsightWorld:
+    return InsightWorld()
+
+
+@pytest.fixture
+def insight_dir(settings, tmp_path):
+    settings.INSIGHT_DIR = tmp_path
+    return tmp_path
 
 ENDPOINTS = ["/insight/kpis", "/insight/value-stream", "/insight/outcomes?by=provider",
              "/insight/outcomes?by=neighbourhood"]
