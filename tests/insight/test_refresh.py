@@ -33,6 +33,11 @@ def when(day: str, clock: str = "12:00") -> datetime:
     return datetime.fromisoformat(f"{day}T{clock}:00+00:00")
 
 
+def stored(day: str, clock: str = "12:00") -> datetime:
+    """How the store holds a moment: UTC without a zone (DuckDB TIMESTAMP)."""
+    return when(day, clock).replace(tzinfo=None)
+
+
 def log(activity: str, key: str, at: datetime, *, household: str = "", hood: str = HOOD,
         organisation_id: int | None = None, **attributes: Any) -> int:
     with transaction.atomic():
@@ -58,7 +63,7 @@ def test_refresh_copies_only_what_is_new(insight_dir: Path, neighbourhood: Any) 
     assert published("SELECT id, happened_at, day, activity, trajectory_key, person_key, "
                      "household_key, organisation_id, neighbourhood_code, attributes->>'urgency' "
                      "FROM events ORDER BY id")[0] == (
-        first, datetime(2026, 1, 5, 23, 30), date(2026, 1, 6),  # UTC; the Dutch date
+        first, stored("2026-01-05", "23:30"), date(2026, 1, 6),  # UTC; the Dutch date
         "care_report.received", "r1", "", "h1", 7, HOOD, "regular")
     assert published("SELECT trajectory_key, municipality_code FROM trajectories") == [
         ("r1", "GM9901")]
@@ -72,7 +77,7 @@ def test_refresh_copies_only_what_is_new(insight_dir: Path, neighbourhood: Any) 
     more = refresh.refresh()
     assert (more.copied, more.last_id, more.trajectories) == (1, closing, 1)
     assert published("SELECT closed_at, close_reason FROM trajectories") == [
-        (datetime(2026, 1, 8, 12), "advice")]
+        (stored("2026-01-08"), "advice")]
     refreshed = store.refreshed_at()
     assert refreshed is not None and refreshed.tzinfo is not None
 
