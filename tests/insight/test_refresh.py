@@ -219,6 +219,21 @@ def test_an_event_that_committed_late_is_copied(insight_dir: Path) -> None:
     assert published("SELECT provider_id, handovers FROM trajectories") == [(9, 1)]
 
 
+def test_the_late_check_looks_back_a_bounded_number_of_ids(
+        insight_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the ids just below the last one copied are looked at again (a late commit lies
+    there), so the run after a full copy does not read the whole log's ids."""
+    monkeypatch.setattr(refresh, "RECHECK_IDS", 1)
+    first = log("plan.started", "p1", when("2026-02-01"), origin="direct")
+    last = log("plan.started", "p2", when("2026-02-02"), origin="direct")
+    refresh.refresh()
+    con = store.connect_for_write()
+    con.execute("DELETE FROM events WHERE id IN (?, ?)", [first, last])
+    con.close()
+    assert refresh.refresh().copied == 1  # the last id, not the first
+    assert published("SELECT id FROM events") == [(last,)]
+
+
 def test_progress_on_long_runs(insight_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(refresh, "CHUNK", 2)
     for i in range(5):

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from jeugdketen.insight import derive, store
 
 CHUNK = 50_000
+RECHECK_IDS = 100_000
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 _EVENT_COLUMNS = ("id", "at", "activity", "trajectory_key", "person_key", "household_key",
@@ -156,11 +157,13 @@ def _copy_events(con: Any, out: TextIO | None) -> int:
 def _copy_late(con: Any, last: int) -> int:
     """Events below the last copied id that were not there when it was copied: on
     PostgreSQL an id is taken when a transaction inserts and seen when it commits, so a
-    slower transaction can commit a lower id after a higher one was copied. Each run looks
-    again at the ids since the start of the previous run and copies what it missed."""
+    slower transaction can commit a lower id after a higher one was copied. Such an id lies
+    just below the last id a run copied (a transaction takes its id shortly before it
+    commits), so each run looks again at the ids since the start of the previous run, at
+    most RECHECK_IDS of them, and copies what it missed."""
     from jeugdketen.chainlog.models import ChainEvent
 
-    since = int(store.get_meta(con, "recheck_from") or last)
+    since = max(int(store.get_meta(con, "recheck_from") or last), last - RECHECK_IDS)
     if since >= last:
         return 0
     have = {i for (i,) in con.execute(
