@@ -60,6 +60,8 @@ def test_refresh_copies_only_what_is_new(insight_dir: Path, neighbourhood: Any) 
     done = refresh.refresh()
     assert (done.copied, done.last_id, done.trajectories) == (3, last, 1)
     assert not store.is_empty()
+    # readable by whoever may read the work file (the web server may run as another user)
+    assert store.published_path().stat().st_mode == store.work_path().stat().st_mode
     assert published("SELECT id, happened_at, day, activity, trajectory_key, person_key, "
                      "household_key, organisation_id, neighbourhood_code, attributes->>'urgency' "
                      "FROM events ORDER BY id")[0] == (

@@ -98,6 +98,7 @@ def publish() -> Path:
     os.close(fd)
     try:
         shutil.copyfile(work_path(), tmp)
+        shutil.copymode(work_path(), tmp)  # readable as the work file is, not mkstemp's 0600
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
