@@ -272,3 +272,22 @@ def test_touched_gives_the_same_table_as_all(handmade_store: Any, split: int) ->
     assert row(handmade_store, "n")["next_in_household_at"] == at("2026-05-01")
     assert row(handmade_store, "b")["next_in_household_at"] == at("2026-08-01")
     full.close()
+
+
+def test_a_closed_report_that_gets_a_plan_is_open_again(handmade_store: Any) -> None:
+    """Reopened: the report closed (referred), later a plan started under its key: the
+    trajectory is open until the plan closes, and the close is the plan's."""
+    con = handmade_store
+    add(con, "care_report.received", "r5", "2026-01-01", household="h5")
+    add(con, "care_report.closed", "r5", "2026-01-10", household="h5", reason="referral")
+    add(con, "plan.started", "r5", "2026-02-01", household="h5", origin="care_report",
+        coordinator_organisation_id=4)
+    derive.derive_all(con)
+    r = row(con, "r5")
+    assert (r["closed_at"], r["close_reason"]) == (None, None)
+    assert r["help_started_at"] == at("2026-02-01")
+    add(con, "plan.closed", "r5", "2026-05-01", household="h5", reason_code="02",
+        can_continue_without_help=False)
+    derive.derive_touched(con, ["r5"])
+    r = row(con, "r5")
+    assert (r["closed_at"], r["close_reason"]) == (at("2026-05-01"), "02")

@@ -27,8 +27,12 @@ WORK = "work.duckdb"
 PUBLISHED = "published.duckdb"
 LOCK = "refresh.lock"
 
-# Every table schema.py makes; dropped when the schema version changes.
-_TABLES = ("events", "areas", "organisations", "norms", "trajectories", "meta")
+# The refresh's own table: trajectory keys of copied events not yet derived (empty after
+# every complete refresh).
+PENDING = "CREATE TABLE IF NOT EXISTS pending_keys (trajectory_key VARCHAR NOT NULL)"
+
+# Every table; all dropped when the schema version changes.
+_TABLES = ("events", "areas", "organisations", "norms", "trajectories", "meta", "pending_keys")
 
 
 def directory() -> Path:
@@ -58,13 +62,14 @@ def ensure_schema(con: Any) -> bool:
     if has_meta:
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         version = row[0] if row else None
-    if version == str(schema.SCHEMA_VERSION):
-        return False
-    for table in _TABLES:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-    schema.create(con)
-    set_meta(con, "schema_version", str(schema.SCHEMA_VERSION))
-    return True
+    rebuilt = version != str(schema.SCHEMA_VERSION)
+    if rebuilt:
+        for table in _TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        schema.create(con)
+        set_meta(con, "schema_version", str(schema.SCHEMA_VERSION))
+    con.execute(PENDING)
+    return rebuilt
 
 
 def get_meta(con: Any, key: str) -> str | None:
@@ -93,6 +98,7 @@ def publish() -> Path:
     os.close(fd)
     try:
         shutil.copyfile(work_path(), tmp)
+        shutil.copymode(work_path(), tmp)  # readable as the work file is, not mkstemp's 0600
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
