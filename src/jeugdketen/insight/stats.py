@@ -99,6 +99,6 @@ def funnel(rates: Sequence[Rate]) -> dict[str, Any]:
         assert r.n is not None and r.value is not None
         points.append({"group": r.group, "label": r.label, "n": r.n, "count": r.count,
                        "value": r.value, "position": position(r.value, limits(overall, r.n))})
-    ns = [p["n"] for p in points]
+    ns = [r.n for r in shown if r.n is not None]
     curve = [limits(overall, n) for n in curve_ns(min(ns), -(-max(ns) * 11 // 10))]
     return {"overall": overall, "points": points, "limits": curve}
