@@ -76,15 +76,20 @@ def recomputable(cells: Collection[K], equations: Sequence[tuple[K, Sequence[K]]
         row = {c: v for c, v in row.items() if v}
         if row:
             rows.append(row)
-    # Reduced row echelon form, rows kept sparse (column -> coefficient).
+    # Reduced row echelon form, rows kept sparse (column -> coefficient); the short lines
+    # first (a rate's n = count + rest before the long column of every group), so the
+    # rows stay sparse.
     reduced: dict[int, dict[int, Fraction]] = {}  # pivot column -> its row
-    for row in rows:
-        for c, pivot_row in reduced.items():
-            if c in row:
-                factor = row[c]
-                for k, v in pivot_row.items():
-                    row[k] = row.get(k, Fraction(0)) - factor * v
-                row = {k: v for k, v in row.items() if v}
+    for row in sorted(rows, key=len):
+        # A pivot row names no other pivot column: each pivot in the row is cleared once.
+        for c in [k for k in row if k in reduced]:
+            factor = row[c]
+            for k, v in reduced[c].items():
+                value = row.get(k, Fraction(0)) - factor * v
+                if value:
+                    row[k] = value
+                else:
+                    row.pop(k, None)
         if not row:
             continue
         c = min(row)
