@@ -209,14 +209,14 @@ def listing(values: Mapping[str, int], threshold: int, total: str = "total"
 
 def groups(rows: Mapping[str, Mapping[str, float]], total: Mapping[str, float], *,
            threshold: int, counts: Sequence[str], splits: Sequence[tuple[str, Sequence[str]]],
-           units: Sequence[Sequence[str]], forced: Collection[tuple[str, str]] = ()
-           ) -> set[tuple[str, str]]:
+           units: Sequence[Sequence[str]]) -> set[tuple[str, str]]:
     """Suppression for one figure per group: `rows` group -> column -> number (the groups
     are parts of the scope total `total`, group ""); the trajectories in no group make a
     row the reader is taken to know. `counts` are the columns counted (primary);
     `splits` the columns that add up within a row (("n", ["count", "rest"]): n = count +
-    rest); `units` the columns shown or hidden together in a row; `forced` cells hidden
-    because another figure hides them. Returns the hidden (group, column) cells."""
+    rest); `units` the columns shown or hidden together in a row (two figures of the same
+    groups can share one table, so one is hidden with the other). Returns the hidden
+    (group, column) cells."""
     columns = list(total)
     rest = {c: total[c] - sum(row[c] for row in rows.values()) for c in columns}
     cells: dict[tuple[str, str], float] = {}
@@ -232,5 +232,5 @@ def groups(rows: Mapping[str, Mapping[str, float]], total: Mapping[str, float], 
     first = primary(cells, equations, counted, threshold) - {("\x00rest", c) for c in columns}
     unit_cells = [[(g, c) for c in unit] for g in everyone for unit in units]
     known = {("\x00rest", c) for c in columns}
-    hidden = protect(cells, equations, first | set(forced), units=unit_cells, known=known)
+    hidden = protect(cells, equations, first, units=unit_cells, known=known)
     return {k for k in hidden if k[0] != "\x00rest"}
