@@ -40,7 +40,6 @@ from typing import TypeVar
 DEFINITION_VERSION = 1
 
 K = TypeVar("K", bound=Hashable)
-Equation = tuple[K, Sequence[K]]
 
 
 def is_small(value: float, threshold: int) -> bool:
