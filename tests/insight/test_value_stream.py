@@ -242,6 +242,9 @@ def test_secondary_suppression_on_margins() -> None:
     assert {k for k, v in shown.items() if v is None} == {
         ("r1", "a"), ("r1", "b"), ("r2", "a"), ("r2", "b")}
     assert shown[("t", "t")] == 55 and shown[("r1", "t")] == 24
+    # A count is hidden with it before a zero (hiding a zero would protect little).
+    line = {"a": 3, "b": 0, "c": 12, "t": 15}
+    assert protect(line, [list(line)], 10) == {"a": None, "b": 0, "c": None, "t": 15}
 
 
 def test_bad_scope_names_the_field() -> None:
