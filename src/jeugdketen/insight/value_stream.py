@@ -14,8 +14,8 @@ docs/insight.md ("Value stream") gives each definition in words with its SQL; in
   counts from the previous step the trajectory reached. What happens after `today` is not
   yet known.
 - Counts below the threshold are suppressed (value None, suppressed True); the work in
-  progress per step with its total goes through the table suppression of
-  insight.suppression (primary and secondary).
+  progress per step with its total goes through insight.suppression (primary and
+  secondary suppression on margins).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from jeugdketen.core.errors import Refusal
+from jeugdketen.insight import suppression
 from jeugdketen.insight.figures import Spread
 from jeugdketen.insight.scope import Scope
 
@@ -86,35 +87,22 @@ def weeks(scope: Scope) -> list[tuple[str, date]]:
 
 
 def suppress_count(value: int, threshold: int) -> int | None:
-    """Primary suppression of one count: below the threshold it is not shown. Zero is
-    shown (an empty cell reveals nobody)."""
-    return value if value == 0 or value >= threshold else None
+    """Primary suppression of one count on its own: from 1 to threshold - 1 it is not
+    shown (insight.suppression.is_small); zero is shown."""
+    return None if suppression.is_small(value, threshold) else value
 
 
-def protect(cells: dict[Any, int], lines: list[list[Any]], threshold: int,
-            margins: frozenset[Any] = frozenset()) -> dict[Any, int | None]:
-    """Primary and secondary suppression of a table with margins: `cells` every count
-    (inner cells and totals), `lines` each group of cells whose last one is the sum of the
-    others (a row with its total, a column with its total). A count below the threshold
-    is hidden (None; zero is shown); then, while some line has exactly one hidden cell
-    (which the total and the other cells would give away), the smallest shown cell of that
-    line is hidden too: inner cells before margins, cells with a count before zeros.
-    The one call site for
-    insight.suppression."""
-    shown: dict[Any, int | None] = {k: suppress_count(v, threshold) for k, v in cells.items()}
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(1 for k in line if shown[k] is None) != 1:
-                continue
-            candidates = sorted(((k in margins or n == len(line) - 1), cells[k] == 0,
-                                 cells[k], n)
-                                for n, k in enumerate(line) if shown[k] is not None)
-            if candidates:
-                shown[line[candidates[0][-1]]] = None
-                changed = True
-    return shown
+def protect(cells: dict[Any, int], lines: list[list[Any]], threshold: int
+            ) -> dict[Any, int | None]:
+    """Primary and secondary suppression of a table with margins (insight.suppression):
+    `cells` every count (inner cells and totals), `lines` each group of cells whose last
+    one is the sum of the others (a row with its total, a column with its total). Returns
+    every cell's count, None where hidden: no count from 1 to threshold - 1, and no hidden
+    cell that the totals and the cells shown would give away."""
+    equations = [(line[-1], line[:-1]) for line in lines]
+    hidden = suppression.protect(
+        cells, equations, suppression.primary(cells, equations, cells, threshold))
+    return {k: None if k in hidden else v for k, v in cells.items()}
 
 
 @dataclass(frozen=True)
