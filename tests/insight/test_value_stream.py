@@ -1,16 +1,18 @@
 """The value stream and the directly-follows graph on a hand-made store with known answers:
 a full care-report trajectory, a censored (open) one, a transferred one (handover), one
 from before the period, one closed before it, a reopened household (a new trajectory),
-one of another area; then suppression."""
+one of another area; then suppression. The trajectories are derived from the events
+(insight.derive)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 
 from jeugdketen.core.errors import Refusal
+from jeugdketen.insight.derive import derive_all
 from jeugdketen.insight.scope import Scope
 from jeugdketen.insight.value_stream import (
     directly_follows,
@@ -25,21 +27,12 @@ BU, WK, GM = "BU00000001", "WK000000", "GM0000"
 SCOPE = Scope(area=GM, start=date(2026, 1, 5), end=date(2026, 2, 2), today=date(2026, 2, 10))
 
 
-def trajectory(con: Any, key: str, first_contact: str, *, neighbourhood: str = BU,
-               district: str = WK, municipality: str = GM, household: str = "",
-               **steps: str | None) -> None:
-    """A trajectories row straight in (the derived table), the steps as ISO days (noon)."""
-    at = {k: (datetime.fromisoformat(f"{v}T12:00:00") if v else None) for k, v in steps.items()}
-    row: dict[str, Any] = {
-        "trajectory_key": key, "household_key": household, "origin": "care_report",
-        "neighbourhood_code": neighbourhood, "district_code": district,
-        "municipality_code": municipality,
-        "first_contact_at": datetime.fromisoformat(f"{first_contact}T12:00:00"),
-        "intakes_planned": 0, "intakes_held": 0, "handovers": 0, "evaluations": 0,
-        "budget_eur": 0.0, "spent_eur": 0.0,
-        "last_event_at": datetime.fromisoformat(f"{first_contact}T12:00:00"), **at}
-    con.execute(f"INSERT INTO trajectories ({', '.join(row)}) VALUES "
-                f"({', '.join('?' for _ in row)})", list(row.values()))
+def log(con: Any, key: str, *steps: tuple[str, str, int | None], household: str = "",
+        neighbourhood: str = BU, **attributes: Any) -> None:
+    """A trajectory's events: (activity, ISO day at noon UTC, organisation)."""
+    for activity, day, org in steps:
+        add(con, activity, key, day, household=household, organisation_id=org,
+            neighbourhood=neighbourhood, **attributes.get(activity, {}))
 
 
 def world() -> Any:
@@ -47,49 +40,37 @@ def world() -> Any:
     area(con)
     area(con, "BU00000002", "WK000100", "GM0001")
     # t1: the whole stream, a family's report.
-    trajectory(con, "t1", "2026-01-05", household="h1", triaged_at="2026-01-07",
-               intake_planned_at="2026-01-09", intake_held_at="2026-01-16",
-               help_started_at="2026-01-20", plan_started_at="2026-01-20",
-               closed_at="2026-01-30")
-    for activity, day, org in [
-            ("care_report.received", "2026-01-05", None), ("care_report.triaged", "2026-01-07", 1),
-            ("intake.planned", "2026-01-09", 1), ("intake.held", "2026-01-16", 1),
-            ("plan.started", "2026-01-20", 1), ("evaluation.recorded", "2026-01-27", 2),
-            ("evaluation.recorded", "2026-01-29", 2), ("plan.closed", "2026-01-30", 2)]:
-        add(con, activity, "t1", day, household="h1", organisation_id=org)
+    log(con, "t1", ("care_report.received", "2026-01-05", None),
+        ("care_report.triaged", "2026-01-07", 1), ("intake.planned", "2026-01-09", 1),
+        ("intake.held", "2026-01-16", 1), ("plan.started", "2026-01-20", 1),
+        ("evaluation.recorded", "2026-01-27", 2), ("evaluation.recorded", "2026-01-29", 2),
+        ("plan.closed", "2026-01-30", 2), household="h1",
+        **{"plan.started": {"origin": "care_report"}})
     # t2: censored, still waiting after its intake (a professional's report).
-    trajectory(con, "t2", "2026-01-06", triaged_at="2026-01-06",
-               intake_planned_at="2026-01-12", intake_held_at="2026-01-26")
-    for activity, day, org in [
-            ("care_report.received", "2026-01-06", 3), ("care_report.triaged", "2026-01-06", 1),
-            ("intake.planned", "2026-01-12", 1), ("intake.held", "2026-01-26", 1)]:
-        add(con, activity, "t2", day, organisation_id=org)
-    # t3: from a match, handed over to organisation 4, evaluated after the period.
-    trajectory(con, "t3", "2026-01-08", help_started_at="2026-01-15",
-               plan_started_at="2026-01-15")
-    for activity, day, org in [
-            ("plan.started", "2026-01-15", 2), ("plan.handed_over", "2026-01-22", 2),
-            ("plan.updated", "2026-01-23", 4), ("evaluation.recorded", "2026-02-05", 4)]:
-        add(con, activity, "t3", day, organisation_id=org)
+    log(con, "t2", ("care_report.received", "2026-01-06", 3),
+        ("care_report.triaged", "2026-01-06", 1), ("intake.planned", "2026-01-12", 1),
+        ("intake.held", "2026-01-26", 1))
+    # t3: from a match (first contact: the match's creation), handed over to
+    # organisation 4, evaluated after the period.
+    log(con, "t3", ("plan.started", "2026-01-15", 2), ("plan.handed_over", "2026-01-22", 2),
+        ("plan.updated", "2026-01-23", 4), ("evaluation.recorded", "2026-02-05", 4),
+        **{"plan.started": {"origin": "match", "first_contact_at": "2026-01-08T12:00:00+00:00"},
+           "plan.handed_over": {"to_organisation_id": 4}})
     # t4: from before the period, closed in it.
-    trajectory(con, "t4", "2025-12-01", triaged_at="2025-12-03",
-               help_started_at="2026-01-02", plan_started_at="2026-01-02",
-               closed_at="2026-01-10")
-    for activity, day in [("care_report.received", "2025-12-01"),
-                          ("care_report.triaged", "2025-12-03"),
-                          ("plan.started", "2026-01-02"), ("plan.closed", "2026-01-10")]:
-        add(con, activity, "t4", day, organisation_id=1)
+    log(con, "t4", ("care_report.received", "2025-12-01", 1),
+        ("care_report.triaged", "2025-12-03", 1), ("plan.started", "2026-01-02", 1),
+        ("plan.closed", "2026-01-10", 1))
     # t5: closed before the period; t6: first contact after it; t7: another municipality.
-    trajectory(con, "t5", "2025-11-01", closed_at="2025-12-15")
-    trajectory(con, "t6", "2026-02-03")
-    add(con, "care_report.received", "t6", "2026-02-03")
-    trajectory(con, "t7", "2026-01-05", neighbourhood="BU00000002", district="WK000100",
-               municipality="GM0001", triaged_at="2026-01-06")
-    add(con, "care_report.received", "t7", "2026-01-05", neighbourhood="BU00000002")
-    add(con, "care_report.triaged", "t7", "2026-01-06", neighbourhood="BU00000002")
+    log(con, "t5", ("care_report.received", "2025-11-01", None),
+        ("care_report.closed", "2025-12-15", 1))
+    log(con, "t6", ("care_report.received", "2026-02-03", None))
+    log(con, "t7", ("care_report.received", "2026-01-05", None),
+        ("care_report.triaged", "2026-01-06", 1), neighbourhood="BU00000002")
     # t8: t1's household again, after t1 closed: a new trajectory.
-    trajectory(con, "t8", "2026-02-01", household="h1")
-    add(con, "care_report.received", "t8", "2026-02-01", household="h1")
+    log(con, "t8", ("care_report.received", "2026-02-01", None), household="h1")
+    # An event of no trajectory is in no figure.
+    add(con, "signal.registered", "", "2026-01-12", organisation_id=1)
+    assert derive_all(con) == 8
     return con
 
 
@@ -260,3 +241,14 @@ def test_bad_scope_names_the_field() -> None:
     with pytest.raises(Refusal) as caught:
         value_stream(con, SCOPE, threshold=0)
     assert caught.value.field == "threshold"
+
+
+def test_a_day_is_the_day_in_the_netherlands() -> None:
+    con = store()
+    area(con)
+    # 23:30 UTC on 4 January is 00:30 on the 5th in the Netherlands: in the period.
+    add(con, "care_report.received", "late", "2026-01-04T23:30:00")
+    add(con, "care_report.triaged", "late", "2026-01-05T08:00:00", organisation_id=1)
+    derive_all(con)
+    steps = {s.key: s for s in value_stream(con, SCOPE, threshold=1).steps}
+    assert (steps["first_contact"].reached, steps["triage"].wait.p50) == (1, 0.0)

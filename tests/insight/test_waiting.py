@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from jeugdketen.core.workdays import add_working_days, working_days_between
+from jeugdketen.insight.derive import derive_all
 from jeugdketen.insight.scope import Scope
 from jeugdketen.insight.waiting import waiting
 from tests.insight.handmade import add, area, store
-from tests.insight.test_value_stream import trajectory
 
 GM = "GM0000"
 TODAY = date(2026, 3, 2)  # a Monday
@@ -25,11 +25,8 @@ NORMS = [("received", "crisis", 0, True), ("received", "urgent", 2, True),
 
 
 def report(con: Any, key: str, urgency: str, *steps: tuple[str, str, int | None],
-           neighbourhood: str = "BU00000001", municipality: str = GM) -> None:
-    """A trajectory (row and events) from a care report: steps (activity, day, org)."""
-    trajectory(con, key, steps[0][1], urgency=None, neighbourhood=neighbourhood,
-               municipality=municipality)
-    con.execute("UPDATE trajectories SET urgency = ? WHERE trajectory_key = ?", [urgency, key])
+           neighbourhood: str = "BU00000001") -> None:
+    """A care report's events: steps (activity, ISO day at noon UTC, organisation)."""
     for activity, day, org in steps:
         add(con, activity, key, day, organisation_id=org, neighbourhood=neighbourhood,
             **({"urgency": urgency} if activity == "care_report.received" else {}))
@@ -66,8 +63,8 @@ def world(norms: bool = True) -> Any:
     report(con, "w10", "regular", (received, "2026-02-09", None),
            ("care_report.closed", "2026-02-12", 1))
     # Another municipality's.
-    report(con, "w11", "regular", (received, "2026-02-27", None),
-           neighbourhood="BU00000002", municipality="GM0001")
+    report(con, "w11", "regular", (received, "2026-02-27", None), neighbourhood="BU00000002")
+    derive_all(con)
     return con
 
 
