@@ -14,6 +14,7 @@ import pytest
 from jeugdketen.core.errors import Refusal
 from jeugdketen.insight.derive import derive_all
 from jeugdketen.insight.scope import Scope
+from jeugdketen.insight.stats import wilson
 from jeugdketen.insight.value_stream import (
     directly_follows,
     iso_week,
@@ -141,7 +142,8 @@ def test_handovers_and_changes_of_organisation() -> None:
     h = value_stream(world(), SCOPE, threshold=1).handovers
     # t3 was handed over; t1, t3 and t4 had a plan by the period's end.
     assert (h.handovers, h.trajectories_with_handover, h.trajectories_with_plan) == (1, 1, 3)
-    assert h.share == pytest.approx(1 / 3)
+    assert (h.share.n, h.share.count, h.share.value) == (3, 1, pytest.approx(1 / 3))
+    assert (h.share.low, h.share.high) == wilson(1, 3)
     # Consecutive events with an organisation, another one: t1 1 -> 2 (evaluation),
     # t2 3 -> 1 (triage), t3 2 -> 4 (after the handover). t4 stays with 1.
     assert (h.organisation_changes, h.trajectories_with_organisation_change) == (3, 3)
@@ -205,8 +207,12 @@ def test_counts_below_the_threshold_are_suppressed() -> None:
         (3, ["first_contact", "intake_held", "help_started"])]
     assert all(v in (0, None) for w in vs.weeks for v in w.counts.values())
     h = vs.handovers
-    assert (h.handovers, h.trajectories_with_plan, h.share, h.organisation_changes) == (
-        None, 3, None, 3)
+    # The share's 1 with a handover is below 3: its n and count are hidden with it.
+    assert (h.handovers, h.trajectories_with_handover, h.trajectories_with_plan,
+            h.organisation_changes) == (None, None, None, 3)
+    assert h.as_dict()["share"] == {
+        "key": "handover_share", "group": "", "label": "", "n": None, "count": None,
+        "value": None, "low": None, "high": None, "suppressed": True, "provisional": False}
     assert directly_follows(world(), SCOPE, threshold=3) == []
     # Too few trajectories in the scope: the total itself is hidden.
     assert value_stream(world(), SCOPE, threshold=6).as_dict()["trajectories"] is None
@@ -233,14 +239,14 @@ def test_bad_scope_names_the_field() -> None:
     with pytest.raises(Refusal) as caught:
         value_stream(con, Scope(area=GM, start=SCOPE.end, end=SCOPE.start, today=SCOPE.today),
                      threshold=1)
-    assert caught.value.field == "to"
+    assert caught.value.errors[0].field == "to"
     with pytest.raises(Refusal) as caught:
         directly_follows(con, Scope(area="XX1", start=SCOPE.start, end=SCOPE.end,
                                     today=SCOPE.today), threshold=1)
-    assert caught.value.field == "area"
+    assert caught.value.errors[0].field == "area"
     with pytest.raises(Refusal) as caught:
         value_stream(con, SCOPE, threshold=0)
-    assert caught.value.field == "threshold"
+    assert caught.value.errors[0].field == "threshold"
 
 
 def test_a_day_is_the_day_in_the_netherlands() -> None:

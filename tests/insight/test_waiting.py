@@ -160,4 +160,4 @@ def test_a_narrow_area_and_a_bad_scope() -> None:
     with pytest.raises(Refusal) as caught:
         waiting(con, Scope(area=GM, start=TODAY, end=TODAY - timedelta(days=1), today=TODAY),
                 threshold=1)
-    assert caught.value.field == "to"
+    assert caught.value.errors[0].field == "to"

@@ -26,9 +26,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from jeugdketen.core.errors import Refusal
-from jeugdketen.insight import suppression
-from jeugdketen.insight.figures import Spread
+from jeugdketen.insight import kpis, suppression
+from jeugdketen.insight.figures import Rate, Spread
 from jeugdketen.insight.scope import Scope
 
 # The steps in order: (key, the trajectories' column or the evaluation).
@@ -59,13 +58,9 @@ def local_day(column: str) -> str:
 
 
 def check(scope: Scope, threshold: int) -> None:
-    """Refuse a scope or threshold no figure can be computed for, naming the field."""
-    if scope.area[:2].upper() not in ("GM", "WK", "BU"):
-        raise Refusal("unknown-area", f"Onbekend gebied: {scope.area!r}.", field="area")
-    if scope.end <= scope.start:
-        raise Refusal("period", "Het einde van de periode ligt niet na het begin.", field="to")
-    if threshold < 1:
-        raise Refusal("threshold", "De publicatiedrempel is minstens 1.", field="threshold")
+    """Refuse a scope or threshold no figure can be computed for, naming the field (as the
+    KPIs do)."""
+    kpis.check(scope, threshold, "area", ("area",))
 
 
 def iso_week(day: date) -> str:
@@ -138,12 +133,12 @@ class Handovers:
     handovers: int | None  # plan.handed_over events in the period
     trajectories_with_handover: int | None
     trajectories_with_plan: int | None  # the scope's trajectories with a plan by the end
-    share: float | None  # with handover / with plan
+    share: Rate  # with a handover / with a plan, its 95% interval (Wilson)
     organisation_changes: int | None  # see docs: consecutive events, another organisation
     trajectories_with_organisation_change: int | None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "share": self.share.as_dict()}
 
 
 @dataclass(frozen=True)
@@ -333,14 +328,16 @@ def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
         WHERE before IS NOT NULL AND before <> organisation_id
           AND day >= $start AND day < $end""", params).fetchone()  # noqa: S608
     shown = {k: suppress_count(v, threshold) for k, v in {
-        "handovers": handovers, "with_handover": with_handover, "with_plan": with_plan,
-        "changes": changes, "with_change": with_change}.items()}
-    share = (with_handover / with_plan
-             if with_plan and shown["with_handover"] is not None and shown["with_plan"] is not None
-             else None)
+        "handovers": handovers, "changes": changes, "with_change": with_change}.items()}
+    # The share: n (with a plan), count (with a handover) and the rest are one unit.
+    whole = {"n": with_plan, "count": with_handover, "other": with_plan - with_handover}
+    hidden = suppression.groups({}, whole, threshold=threshold, counts=tuple(whole),
+                                splits=(("n", ("count", "other")),), units=(tuple(whole),))
+    share = kpis.rate("handover_share", "", "", with_plan, with_handover,
+                      suppressed=("", "n") in hidden, provisional=False)
     return Handovers(
-        handovers=shown["handovers"], trajectories_with_handover=shown["with_handover"],
-        trajectories_with_plan=shown["with_plan"], share=share,
+        handovers=shown["handovers"], trajectories_with_handover=share.count,
+        trajectories_with_plan=share.n, share=share,
         organisation_changes=shown["changes"],
         trajectories_with_organisation_change=shown["with_change"])
 
