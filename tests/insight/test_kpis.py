@@ -250,3 +250,16 @@ def test_area_code_is_a_parameter(con: Any) -> None:
     known_district(con)
     rates = kpis.help_that_helps(con, scope("WK' OR 1=1 --"), threshold=1)
     assert [(r.group, r.n) for r in rates] == [("", 0)]
+
+
+def test_a_suppressed_rate_tells_nothing_not_even_provisional(con: Any) -> None:
+    for i in range(3):
+        trajectory(con, f"b{i}", neighbourhood=B, closed="2026-06-20")
+    for i in range(20):
+        trajectory(con, f"a{i}", closed="2026-01-10", can_continue=i < 10)
+    got = by_group(kpis.help_that_helps(con, scope(today=date(2026, 7, 15)), threshold=10))
+    assert got[B].suppressed and got[A].suppressed
+    assert got[B].as_dict() == {"key": "help_that_helps", "group": B, "label": "B-buurt",
+                                "n": None, "count": None, "value": None, "low": None,
+                                "high": None, "suppressed": True, "provisional": False}
+    assert got[""].provisional and (got[""].n, got[""].count) == (23, 13)

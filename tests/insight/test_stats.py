@@ -36,11 +36,11 @@ def test_wilson_symmetry_bounds_and_nothing():
 def test_limits_normal_approximation():
     bounds = stats.limits(0.5, 100)
     sd = math.sqrt(0.25 / 100)
-    assert bounds["low_95"] == pytest.approx(0.5 - 1.959964 * sd, abs=1e-6)
-    assert bounds["high_998"] == pytest.approx(0.5 + 3.090232 * sd, abs=1e-6)
+    assert bounds["low95"] == pytest.approx(0.5 - 1.959964 * sd, abs=1e-6)
+    assert bounds["high998"] == pytest.approx(0.5 + 3.090232 * sd, abs=1e-6)
     # Clipped to 0..1 for small n.
-    assert stats.limits(0.9, 4)["high_95"] == 1.0
-    assert stats.limits(0.1, 4)["low_998"] == 0.0
+    assert stats.limits(0.9, 4)["high95"] == 1.0
+    assert stats.limits(0.1, 4)["low998"] == 0.0
     with pytest.raises(ValueError):
         stats.limits(0.5, 0)
 
@@ -48,10 +48,10 @@ def test_limits_normal_approximation():
 def test_position():
     bounds = stats.limits(0.5, 100)  # 95%: 0.402..0.598, 99.8%: 0.345..0.655
     assert stats.position(0.5, bounds) == "within"
-    assert stats.position(0.62, bounds) == "above_95"
-    assert stats.position(0.70, bounds) == "above_998"
-    assert stats.position(0.38, bounds) == "below_95"
-    assert stats.position(0.30, bounds) == "below_998"
+    assert stats.position(0.62, bounds) == "high95"
+    assert stats.position(0.70, bounds) == "high998"
+    assert stats.position(0.38, bounds) == "low95"
+    assert stats.position(0.30, bounds) == "low998"
 
 
 def rate(group, n, count, suppressed=False):
@@ -67,12 +67,12 @@ def test_funnel_points_limits_and_overall():
     assert funnel["overall"] == 0.5  # the scope total's rate, not the mean of the groups
     assert [p["group"] for p in funnel["points"]] == ["a", "b", "c"]  # d suppressed
     positions = {p["group"]: p["position"] for p in funnel["points"]}
-    assert positions == {"a": "within", "b": "above_998", "c": "below_998"}
+    assert positions == {"a": "within", "b": "high998", "c": "low998"}
     ns = [limit["n"] for limit in funnel["limits"]]
     assert ns[0] == 20 and ns[-1] == 110 and ns == sorted(set(ns))
     assert len(ns) <= stats.CURVE_POINTS + 1
     # The curves narrow as n grows.
-    widths = [limit["high_95"] - limit["low_95"] for limit in funnel["limits"]]
+    widths = [limit["high95"] - limit["low95"] for limit in funnel["limits"]]
     assert widths == sorted(widths, reverse=True)
 
 

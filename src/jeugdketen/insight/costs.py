@@ -77,7 +77,7 @@ def costs(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[C
         provisional = bool(row.get("provisional"))
         if (code, "n") in hidden:
             out.append(CostRow("costs", code, label, None, None, None, None, None, None,
-                               suppressed=True, provisional=provisional))
+                               suppressed=True))
             continue
         c = columns(row)
         n, helped = int(c["n"]), int(c["helped"])

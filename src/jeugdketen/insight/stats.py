@@ -46,22 +46,22 @@ def limits(p: float, n: int) -> dict[str, float]:
     sd = math.sqrt(p * (1 - p) / n)
     return {
         "n": n,
-        "low_95": max(0.0, p - Z95 * sd), "high_95": min(1.0, p + Z95 * sd),
-        "low_998": max(0.0, p - Z998 * sd), "high_998": min(1.0, p + Z998 * sd),
+        "low95": max(0.0, p - Z95 * sd), "high95": min(1.0, p + Z95 * sd),
+        "low998": max(0.0, p - Z998 * sd), "high998": min(1.0, p + Z998 * sd),
     }
 
 
 def position(value: float, bounds: dict[str, float]) -> str:
-    """Where a group's rate lies: within, above_95/below_95 (outside the 95% limits, inside
-    the 99.8%) or above_998/below_998."""
-    if value > bounds["high_998"]:
-        return "above_998"
-    if value < bounds["low_998"]:
-        return "below_998"
-    if value > bounds["high_95"]:
-        return "above_95"
-    if value < bounds["low_95"]:
-        return "below_95"
+    """Where a group's rate lies: within, high95/low95 (outside the 95% limits, inside
+    the 99.8%) or high998/low998 (outside the 99.8%)."""
+    if value > bounds["high998"]:
+        return "high998"
+    if value < bounds["low998"]:
+        return "low998"
+    if value > bounds["high95"]:
+        return "high95"
+    if value < bounds["low95"]:
+        return "low95"
     return "within"
 
 
@@ -80,7 +80,7 @@ def funnel(rates: Sequence[Rate]) -> dict[str, Any]:
     give): `overall` (the scope total's rate, group "", or when that is not shown the
     pooled rate of the groups shown), `points` (each shown group: n, value, group, label,
     count and its `position` against the limits at its n) and `limits` (the curves: n,
-    low_95, high_95, low_998, high_998 from the smallest n shown to 1.1 x the largest).
+    low95, high95, low998, high998 from the smallest n shown to 1.1 x the largest).
     Suppressed groups and groups with n 0 are not points; no points gives no limits."""
     shown = [r for r in rates if r.group != "" and not r.suppressed and r.n and r.value is not None
              and r.count is not None]
@@ -99,6 +99,6 @@ def funnel(rates: Sequence[Rate]) -> dict[str, Any]:
         assert r.n is not None and r.value is not None
         points.append({"group": r.group, "label": r.label, "n": r.n, "count": r.count,
                        "value": r.value, "position": position(r.value, limits(overall, r.n))})
-    ns = [p["n"] for p in points]
+    ns = [r.n for r in shown if r.n is not None]
     curve = [limits(overall, n) for n in curve_ns(min(ns), -(-max(ns) * 11 // 10))]
     return {"overall": overall, "points": points, "limits": curve}
