@@ -258,3 +258,21 @@ def test_a_day_is_the_day_in_the_netherlands() -> None:
     derive_all(con)
     steps = {s.key: s for s in value_stream(con, SCOPE, threshold=1).steps}
     assert (steps["first_contact"].reached, steps["triage"].wait.p50) == (1, 0.0)
+
+
+def test_an_empty_store_answers_zeros_and_json() -> None:
+    import json
+
+    con = store()
+    area(con)
+    vs = value_stream(con, SCOPE, threshold=10)
+    assert vs.trajectories == 0 and vs.bottleneck is None and vs.wip_total_now == 0
+    assert all(s.reached == 0 and s.wait.n == 0 for s in vs.steps)
+    assert vs.handovers.share.value is None and vs.handovers.handovers == 0
+    assert json.loads(json.dumps(vs.as_dict()))["weeks"][0] == {
+        "week": "2026-W02", "on": "2026-01-11", "total": 0, "suppressed": [],
+        "counts": dict.fromkeys(
+            ("first_contact", "triage", "intake_planned", "intake_held", "help_started",
+             "first_evaluation"), 0)}
+    assert directly_follows(con, SCOPE, threshold=10) == []
+    assert json.dumps(value_stream(world(), SCOPE, threshold=3).as_dict())

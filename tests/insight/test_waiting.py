@@ -161,3 +161,16 @@ def test_a_narrow_area_and_a_bad_scope() -> None:
         waiting(con, Scope(area=GM, start=TODAY, end=TODAY - timedelta(days=1), today=TODAY),
                 threshold=1)
     assert caught.value.errors[0].field == "to"
+
+
+def test_an_empty_store_answers_zeros_and_json() -> None:
+    import json
+
+    con = store()
+    area(con)
+    w = waiting(con, SCOPE, threshold=10)
+    assert [counts(r) for r in w.now] == [(0, 0, 0, 0, 0)] * 5
+    assert w.by_organisation == [] and len(w.weeks) == 4
+    assert json.loads(json.dumps(waiting(world(), SCOPE, threshold=3).as_dict()))["now"][0] == {
+        "step": "received", "group": "", "label": "", "total": 6, "within": None,
+        "past_norm": None, "past_3x": 3, "no_norm": 0, "suppressed": ["within", "past_norm"]}
