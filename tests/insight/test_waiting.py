@@ -123,6 +123,11 @@ def test_per_week_the_state_at_its_end() -> None:
         "received": (3, 1, 1, 1, 0), "triaged": (1, 1, 0, 0, 0),
         "intake_planned": (1, 1, 0, 0, 0), "intake_held": (1, 0, 1, 0, 0),
         "total": (6, 3, 2, 1, 0)}
+    assert {(r.step, r.group): counts(r) for r in w.weeks[1].by_organisation} == {
+        ("received", "none"): (1, 0, 0, 1, 0),  # w4
+        ("triaged", "1"): (1, 1, 0, 0, 0),  # w6
+        ("intake_held", "2"): (2, 1, 1, 0, 0),  # w8, w9
+    }
     assert by_week[3] == {  # w3 due Friday the 27th: past on Sunday; w6 34 days
         "received": (6, 2, 1, 3, 0), "triaged": (1, 0, 1, 0, 0),
         "intake_planned": (1, 1, 0, 0, 0), "intake_held": (1, 0, 1, 0, 0),

@@ -270,10 +270,11 @@ def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
     wip: dict[date, dict[str, int]] = {d: dict.fromkeys(STEPS[:-1], 0) for d in days}
     for on_day, pos, n in wip_rows:
         wip[on_day][STEPS[pos - 1]] = n
-    cells = {(d, k): v for d in days for k, v in wip[d].items()}
-    cells.update({(d, "total"): sum(wip[d].values()) for d in days})
-    shown_wip = protect(cells, [[(d, k) for k in (*STEPS[:-1], "total")] for d in days],
-                        threshold)
+    # Each day's row (the steps and their total) is a table of its own.
+    shown_wip: dict[tuple[date, str], int | None] = {}
+    for d in days:
+        row = {**wip[d], "total": sum(wip[d].values())}
+        shown_wip.update({(d, k): v for k, v in protect(row, [list(row)], threshold).items()})
     week_figures = [
         WipWeek(week=w, on=on, counts={k: shown_wip[(on, k)] for k in STEPS[:-1]},
                 total=shown_wip[(on, "total")])

@@ -89,10 +89,12 @@ class WaitingWeek:
     week: str  # ISO week
     on: date  # the day the state is counted on (the end of the week in the period)
     rows: list[WaitingRow]  # per step, and "total"
+    by_organisation: list[WaitingRow]  # per step and organisation
 
     def as_dict(self) -> dict[str, Any]:
         return {"week": self.week, "on": self.on.isoformat(),
-                "rows": [r.as_dict() for r in self.rows]}
+                "rows": [r.as_dict() for r in self.rows],
+                "by_organisation": [r.as_dict() for r in self.by_organisation]}
 
 
 @dataclass(frozen=True)
@@ -176,50 +178,51 @@ def waiting(con: Any, scope: Scope, *, threshold: int) -> Waiting:
     check(scope, threshold)
     week_list = weeks(scope)
     days = sorted({on for _w, on in week_list} | {scope.today})
-    states = _states(con, scope, days)
-
-    columns = (*STATUSES, "total")
-    rows = (*FRONT_DOOR_STEPS, "total")
-    # Per day: step x status with margins; today also step x organisation x status.
-    cells: dict[Any, int] = {(d, s, c): 0 for d in days for s in rows for c in columns}
-    names: dict[str, str] = {}
-    for on_day, step, organisation_id, name, status in states:
-        for s in (step, "total"):
-            for c in (status, "total"):
-                cells[(on_day, s, c)] += 1
-        if on_day == scope.today:
-            group = NO_ORGANISATION if organisation_id is None else str(organisation_id)
-            names[group] = name or ""
-            for c in (status, "total"):
-                key = (on_day, step, group, c)
-                cells[key] = cells.get(key, 0) + 1
-    # Per step the organisations with an item in it (the others have nothing to show).
-    groups = {step: sorted(g for g in names if (scope.today, step, g, "total") in cells)
-              for step in FRONT_DOOR_STEPS}
-    for step in FRONT_DOOR_STEPS:
-        for group in groups[step]:
-            for c in columns:
-                cells.setdefault((scope.today, step, group, c), 0)
-
-    lines: list[list[Any]] = []
-    for d in days:
-        lines += [[(d, s, c) for c in columns] for s in rows]
-        lines += [[(d, s, c) for s in rows] for c in columns]
-    for step in FRONT_DOOR_STEPS:
-        lines += [[(scope.today, step, g, c) for c in columns] for g in groups[step]]
-        lines += [[*((scope.today, step, g, c) for g in groups[step]), (scope.today, step, c)]
-                  for c in columns]
-    shown = protect(cells, lines, threshold)
-
-    def row(d: date, step: str, group: str = "", label: str = "") -> WaitingRow:
-        at = (d, step, group) if group else (d, step)
-        return WaitingRow(step=step, group=group, label=label,
-                          **{c: shown[(*at, c)] for c in columns})
-
+    per_day: dict[date, list[tuple[Any, ...]]] = {d: [] for d in days}
+    for state in _states(con, scope, days):
+        per_day[state[0]].append(state[1:])
+    tables = {d: _table(per_day[d], threshold) for d in days}
     return Waiting(
         area=scope.area, today=scope.today, threshold=threshold,
-        now=[row(scope.today, s) for s in rows],
-        by_organisation=[row(scope.today, s, g, names[g])
-                         for s in FRONT_DOOR_STEPS for g in groups[s]],
-        weeks=[WaitingWeek(week=w, on=on, rows=[row(on, s) for s in rows])
+        now=tables[scope.today][0], by_organisation=tables[scope.today][1],
+        weeks=[WaitingWeek(week=w, on=on, rows=tables[on][0], by_organisation=tables[on][1])
                for w, on in week_list])
+
+
+def _table(items: list[tuple[Any, ...]], threshold: int
+           ) -> tuple[list[WaitingRow], list[WaitingRow]]:
+    """One day's items (step, organisation id, name, status) as rows per step (and the
+    total) and per step and organisation, suppressed as one table: step x status with both
+    margins, and per step the organisations' cells adding up to the step's."""
+    columns = (*STATUSES, "total")
+    rows = (*FRONT_DOOR_STEPS, "total")
+    cells: dict[Any, int] = {(s, c): 0 for s in rows for c in columns}
+    names: dict[tuple[str, str], str] = {}  # (step, group) -> the organisation's name
+    for step, organisation_id, name, status in items:
+        group = NO_ORGANISATION if organisation_id is None else str(organisation_id)
+        names[(step, group)] = name or ""
+        for c in (status, "total"):
+            for s in (step, "total"):
+                cells[(s, c)] += 1
+            cells[(step, group, c)] = cells.get((step, group, c), 0) + 1
+    # Per step the organisations with an item in it (the others have nothing to show).
+    groups = {step: sorted(g for s, g in names if s == step) for step in FRONT_DOOR_STEPS}
+    for step, group in names:
+        for c in columns:
+            cells.setdefault((step, group, c), 0)
+
+    lines: list[list[Any]] = [[(s, c) for c in columns] for s in rows]
+    lines += [[(s, c) for s in rows] for c in columns]
+    for step in FRONT_DOOR_STEPS:
+        lines += [[(step, g, c) for c in columns] for g in groups[step]]
+        if groups[step]:
+            lines += [[*((step, g, c) for g in groups[step]), (step, c)] for c in columns]
+    shown = protect(cells, lines, threshold)
+
+    def row(step: str, group: str = "") -> WaitingRow:
+        at = (step, group) if group else (step,)
+        return WaitingRow(step=step, group=group, label=names.get((step, group), ""),
+                          **{c: shown[(*at, c)] for c in columns})
+
+    return ([row(s) for s in rows],
+            [row(s, g) for s in FRONT_DOOR_STEPS for g in groups[s]])
