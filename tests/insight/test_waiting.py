@@ -179,3 +179,26 @@ def test_an_empty_store_answers_zeros_and_json() -> None:
     assert json.loads(json.dumps(waiting(world(), SCOPE, threshold=3).as_dict()))["now"][0] == {
         "step": "received", "group": "", "label": "", "total": 6, "within": None,
         "past_norm": None, "past_3x": 3, "no_norm": 0, "suppressed": ["within", "past_norm"]}
+
+
+def test_past_the_norm_in_sql_is_the_front_doors_due_day() -> None:
+    """The SQL rule against intake.norms.due_on for every start in two weeks, every day up
+    to five weeks later, norms of 0 to 6 working days and 0, 3 and 28 calendar days."""
+    import duckdb
+
+    from jeugdketen.insight.waiting import past
+    from jeugdketen.intake.norms import Rule, due_on
+
+    con = duckdb.connect()
+    cases = [(date(2026, 3, 2) + timedelta(days=s), date(2026, 3, 2) + timedelta(days=s + d),
+              days, working)
+             for s in range(14) for d in range(36)
+             for days, working in [*((k, True) for k in range(7)), (0, False), (3, False),
+                                   (28, False)]]
+    con.execute("CREATE TABLE c (start DATE, day DATE, days INTEGER, working BOOLEAN)")
+    con.executemany("INSERT INTO c VALUES (?, ?, ?, ?)", cases)
+    got = con.execute(f"SELECT start, day, days, working, "
+                      f"{past('start', 'day', 'days', 'working')} FROM c").fetchall()
+    assert len(got) == len(cases)
+    wrong = [row for row in got if row[4] != (row[1] > due_on(Rule(row[2], row[3]), row[0]))]
+    assert wrong == []
