@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from jeugdketen.insight import costs
+from jeugdketen.insight import costs, derive
 
+from .handmade import add
 from .test_kpis import A, B, by_group, make_store, scope, trajectory
 
 
@@ -56,3 +57,26 @@ def test_costs_suppressed_with_the_number_of_trajectories(con: Any) -> None:
     got = by_group(costs.costs(con, scope(), threshold=10))
     assert not any(r.suppressed for r in got.values())
     assert got[B].budget_per_trajectory == pytest.approx(50)
+
+
+def test_costs_from_events(con: Any) -> None:
+    """Budget and spending as plan.closed reports them (derive reads them), per area."""
+    add(con, "plan.started", "p1", "2026-01-05", household="h1", neighbourhood=A,
+        origin="direct", coordinator_organisation_id=5)
+    add(con, "plan_action.planned", "p1", "2026-01-06", household="h1", neighbourhood=A,
+        budget_eur="400.00")
+    add(con, "plan.closed", "p1", "2026-03-01", household="h1", neighbourhood=A,
+        reason_code="01", can_continue_without_help=True, budget_eur="400.00",
+        costs_spent_eur="350.50")
+    add(con, "plan.started", "p2", "2026-01-05", household="h2", neighbourhood=A,
+        origin="direct", coordinator_organisation_id=5)
+    add(con, "plan.closed", "p2", "2026-03-01", household="h2", neighbourhood=A,
+        reason_code="02", can_continue_without_help=False, budget_eur="1000.00",
+        costs_spent_eur="649.50")
+    derive.derive_all(con)
+    row = by_group(costs.costs(con, scope(), threshold=1))[A]
+    assert (row.n, row.helped) == (2, 1)
+    assert row.budget_per_trajectory == pytest.approx(700)
+    assert row.spent_per_trajectory == pytest.approx(500)
+    assert row.spent_per_helped == pytest.approx(1000)
+    assert row.spent_on_helped == pytest.approx(350.5)

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from jeugdketen.core.errors import Refusal
-from jeugdketen.insight import outcomes
+from jeugdketen.insight import derive, outcomes
 
+from .handmade import add
 from .test_kpis import LATER, A, B, C, by_group, make_store, scope, trajectory
 
 
@@ -81,3 +82,33 @@ def test_by_must_be_provider_or_neighbourhood(con: Any) -> None:
     with pytest.raises(Refusal) as refused:
         outcomes.indicators(con, scope(), threshold=10, by="area")
     assert refused.value.field == "by"
+
+
+def test_indicators_from_events(con: Any) -> None:
+    """From a hand-made log through insight.derive: a plan handed over and then ended by
+    the client (dropout for the provider after the handover), a plan closed as planned with
+    its outcome items, and one still open (not counted)."""
+    add(con, "plan.started", "p1", "2026-01-05", household="h1", neighbourhood=A,
+        origin="direct", coordinator_organisation_id=5)
+    add(con, "plan.handed_over", "p1", "2026-02-01", household="h1", neighbourhood=A,
+        to_organisation_id=7)
+    add(con, "plan.closed", "p1", "2026-03-01", household="h1", neighbourhood=A,
+        reason_code="03", can_continue_without_help=False, satisfaction=4,
+        final_t_score=None)
+    add(con, "plan.started", "p2", "2026-01-05", household="h2", neighbourhood=B,
+        origin="direct", coordinator_organisation_id=5)
+    add(con, "plan.closed", "p2", "2026-04-01", household="h2", neighbourhood=B,
+        reason_code="01", can_continue_without_help=True, satisfaction=8,
+        final_t_score=56)
+    add(con, "plan.started", "p3", "2026-02-05", household="h3", neighbourhood=B,
+        origin="direct", coordinator_organisation_id=7)
+    derive.derive_all(con)
+    result = outcomes.indicators(con, scope(), threshold=1, by="provider")
+    summary = {key: {r.group: (r.n, r.count) for r in rates} for key, rates in result.items()}
+    assert summary == {
+        "dropout": {"": (2, 1), "7": (1, 1), "5": (1, 0)},
+        "satisfied": {"": (2, 1), "7": (1, 0), "5": (1, 1)},
+        "can_continue": {"": (2, 1), "7": (1, 0), "5": (1, 1)},
+        "no_repeat": {"": (2, 2), "7": (1, 1), "5": (1, 1)},
+        "goals_attained": {"": (1, 1), "7": (0, 0), "5": (1, 1)},
+    }

@@ -40,7 +40,6 @@ from typing import TypeVar
 DEFINITION_VERSION = 1
 
 K = TypeVar("K", bound=Hashable)
-Equation = tuple[K, Sequence[K]]
 
 
 def is_small(value: float, threshold: int) -> bool:
@@ -76,15 +75,20 @@ def recomputable(cells: Collection[K], equations: Sequence[tuple[K, Sequence[K]]
         row = {c: v for c, v in row.items() if v}
         if row:
             rows.append(row)
-    # Reduced row echelon form, rows kept sparse (column -> coefficient).
+    # Reduced row echelon form, rows kept sparse (column -> coefficient); the short lines
+    # first (a rate's n = count + rest before the long column of every group), so the
+    # rows stay sparse.
     reduced: dict[int, dict[int, Fraction]] = {}  # pivot column -> its row
-    for row in rows:
-        for c, pivot_row in reduced.items():
-            if c in row:
-                factor = row[c]
-                for k, v in pivot_row.items():
-                    row[k] = row.get(k, Fraction(0)) - factor * v
-                row = {k: v for k, v in row.items() if v}
+    for row in sorted(rows, key=len):
+        # A pivot row names no other pivot column: each pivot in the row is cleared once.
+        for c in [k for k in row if k in reduced]:
+            factor = row[c]
+            for k, v in reduced[c].items():
+                value = row.get(k, Fraction(0)) - factor * v
+                if value:
+                    row[k] = value
+                else:
+                    row.pop(k, None)
         if not row:
             continue
         c = min(row)
@@ -204,14 +208,14 @@ def listing(values: Mapping[str, int], threshold: int, total: str = "total"
 
 def groups(rows: Mapping[str, Mapping[str, float]], total: Mapping[str, float], *,
            threshold: int, counts: Sequence[str], splits: Sequence[tuple[str, Sequence[str]]],
-           units: Sequence[Sequence[str]], forced: Collection[tuple[str, str]] = ()
-           ) -> set[tuple[str, str]]:
+           units: Sequence[Sequence[str]]) -> set[tuple[str, str]]:
     """Suppression for one figure per group: `rows` group -> column -> number (the groups
     are parts of the scope total `total`, group ""); the trajectories in no group make a
     row the reader is taken to know. `counts` are the columns counted (primary);
     `splits` the columns that add up within a row (("n", ["count", "rest"]): n = count +
-    rest); `units` the columns shown or hidden together in a row; `forced` cells hidden
-    because another figure hides them. Returns the hidden (group, column) cells."""
+    rest); `units` the columns shown or hidden together in a row (two figures of the same
+    groups can share one table, so one is hidden with the other). Returns the hidden
+    (group, column) cells."""
     columns = list(total)
     rest = {c: total[c] - sum(row[c] for row in rows.values()) for c in columns}
     cells: dict[tuple[str, str], float] = {}
@@ -227,5 +231,5 @@ def groups(rows: Mapping[str, Mapping[str, float]], total: Mapping[str, float], 
     first = primary(cells, equations, counted, threshold) - {("\x00rest", c) for c in columns}
     unit_cells = [[(g, c) for c in unit] for g in everyone for unit in units]
     known = {("\x00rest", c) for c in columns}
-    hidden = protect(cells, equations, first | set(forced), units=unit_cells, known=known)
+    hidden = protect(cells, equations, first, units=unit_cells, known=known)
     return {k for k in hidden if k[0] != "\x00rest"}
