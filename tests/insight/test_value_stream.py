@@ -1,17 +1,20 @@
 """The value stream and the directly-follows graph on a hand-made store with known answers:
 a full care-report trajectory, a censored (open) one, a transferred one (handover), one
 from before the period, one closed before it, a reopened household (a new trajectory),
-one of another area; then suppression."""
+one of another area; then suppression. The trajectories are derived from the events
+(insight.derive)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 
 from jeugdketen.core.errors import Refusal
+from jeugdketen.insight.derive import derive_all
 from jeugdketen.insight.scope import Scope
+from jeugdketen.insight.stats import wilson
 from jeugdketen.insight.value_stream import (
     directly_follows,
     iso_week,
@@ -25,21 +28,12 @@ BU, WK, GM = "BU00000001", "WK000000", "GM0000"
 SCOPE = Scope(area=GM, start=date(2026, 1, 5), end=date(2026, 2, 2), today=date(2026, 2, 10))
 
 
-def trajectory(con: Any, key: str, first_contact: str, *, neighbourhood: str = BU,
-               district: str = WK, municipality: str = GM, household: str = "",
-               **steps: str | None) -> None:
-    """A trajectories row straight in (the derived table), the steps as ISO days (noon)."""
-    at = {k: (datetime.fromisoformat(f"{v}T12:00:00") if v else None) for k, v in steps.items()}
-    row: dict[str, Any] = {
-        "trajectory_key": key, "household_key": household, "origin": "care_report",
-        "neighbourhood_code": neighbourhood, "district_code": district,
-        "municipality_code": municipality,
-        "first_contact_at": datetime.fromisoformat(f"{first_contact}T12:00:00"),
-        "intakes_planned": 0, "intakes_held": 0, "handovers": 0, "evaluations": 0,
-        "budget_eur": 0.0, "spent_eur": 0.0,
-        "last_event_at": datetime.fromisoformat(f"{first_contact}T12:00:00"), **at}
-    con.execute(f"INSERT INTO trajectories ({', '.join(row)}) VALUES "
-                f"({', '.join('?' for _ in row)})", list(row.values()))
+def log(con: Any, key: str, *steps: tuple[str, str, int | None], household: str = "",
+        neighbourhood: str = BU, **attributes: Any) -> None:
+    """A trajectory's events: (activity, ISO day at noon UTC, organisation)."""
+    for activity, day, org in steps:
+        add(con, activity, key, day, household=household, organisation_id=org,
+            neighbourhood=neighbourhood, **attributes.get(activity, {}))
 
 
 def world() -> Any:
@@ -47,49 +41,37 @@ def world() -> Any:
     area(con)
     area(con, "BU00000002", "WK000100", "GM0001")
     # t1: the whole stream, a family's report.
-    trajectory(con, "t1", "2026-01-05", household="h1", triaged_at="2026-01-07",
-               intake_planned_at="2026-01-09", intake_held_at="2026-01-16",
-               help_started_at="2026-01-20", plan_started_at="2026-01-20",
-               closed_at="2026-01-30")
-    for activity, day, org in [
-            ("care_report.received", "2026-01-05", None), ("care_report.triaged", "2026-01-07", 1),
-            ("intake.planned", "2026-01-09", 1), ("intake.held", "2026-01-16", 1),
-            ("plan.started", "2026-01-20", 1), ("evaluation.recorded", "2026-01-27", 2),
-            ("evaluation.recorded", "2026-01-29", 2), ("plan.closed", "2026-01-30", 2)]:
-        add(con, activity, "t1", day, household="h1", organisation_id=org)
+    log(con, "t1", ("care_report.received", "2026-01-05", None),
+        ("care_report.triaged", "2026-01-07", 1), ("intake.planned", "2026-01-09", 1),
+        ("intake.held", "2026-01-16", 1), ("plan.started", "2026-01-20", 1),
+        ("evaluation.recorded", "2026-01-27", 2), ("evaluation.recorded", "2026-01-29", 2),
+        ("plan.closed", "2026-01-30", 2), household="h1",
+        **{"plan.started": {"origin": "care_report"}})
     # t2: censored, still waiting after its intake (a professional's report).
-    trajectory(con, "t2", "2026-01-06", triaged_at="2026-01-06",
-               intake_planned_at="2026-01-12", intake_held_at="2026-01-26")
-    for activity, day, org in [
-            ("care_report.received", "2026-01-06", 3), ("care_report.triaged", "2026-01-06", 1),
-            ("intake.planned", "2026-01-12", 1), ("intake.held", "2026-01-26", 1)]:
-        add(con, activity, "t2", day, organisation_id=org)
-    # t3: from a match, handed over to organisation 4, evaluated after the period.
-    trajectory(con, "t3", "2026-01-08", help_started_at="2026-01-15",
-               plan_started_at="2026-01-15")
-    for activity, day, org in [
-            ("plan.started", "2026-01-15", 2), ("plan.handed_over", "2026-01-22", 2),
-            ("plan.updated", "2026-01-23", 4), ("evaluation.recorded", "2026-02-05", 4)]:
-        add(con, activity, "t3", day, organisation_id=org)
+    log(con, "t2", ("care_report.received", "2026-01-06", 3),
+        ("care_report.triaged", "2026-01-06", 1), ("intake.planned", "2026-01-12", 1),
+        ("intake.held", "2026-01-26", 1))
+    # t3: from a match (first contact: the match's creation), handed over to
+    # organisation 4, evaluated after the period.
+    log(con, "t3", ("plan.started", "2026-01-15", 2), ("plan.handed_over", "2026-01-22", 2),
+        ("plan.updated", "2026-01-23", 4), ("evaluation.recorded", "2026-02-05", 4),
+        **{"plan.started": {"origin": "match", "first_contact_at": "2026-01-08T12:00:00+00:00"},
+           "plan.handed_over": {"to_organisation_id": 4}})
     # t4: from before the period, closed in it.
-    trajectory(con, "t4", "2025-12-01", triaged_at="2025-12-03",
-               help_started_at="2026-01-02", plan_started_at="2026-01-02",
-               closed_at="2026-01-10")
-    for activity, day in [("care_report.received", "2025-12-01"),
-                          ("care_report.triaged", "2025-12-03"),
-                          ("plan.started", "2026-01-02"), ("plan.closed", "2026-01-10")]:
-        add(con, activity, "t4", day, organisation_id=1)
+    log(con, "t4", ("care_report.received", "2025-12-01", 1),
+        ("care_report.triaged", "2025-12-03", 1), ("plan.started", "2026-01-02", 1),
+        ("plan.closed", "2026-01-10", 1))
     # t5: closed before the period; t6: first contact after it; t7: another municipality.
-    trajectory(con, "t5", "2025-11-01", closed_at="2025-12-15")
-    trajectory(con, "t6", "2026-02-03")
-    add(con, "care_report.received", "t6", "2026-02-03")
-    trajectory(con, "t7", "2026-01-05", neighbourhood="BU00000002", district="WK000100",
-               municipality="GM0001", triaged_at="2026-01-06")
-    add(con, "care_report.received", "t7", "2026-01-05", neighbourhood="BU00000002")
-    add(con, "care_report.triaged", "t7", "2026-01-06", neighbourhood="BU00000002")
+    log(con, "t5", ("care_report.received", "2025-11-01", None),
+        ("care_report.closed", "2025-12-15", 1))
+    log(con, "t6", ("care_report.received", "2026-02-03", None))
+    log(con, "t7", ("care_report.received", "2026-01-05", None),
+        ("care_report.triaged", "2026-01-06", 1), neighbourhood="BU00000002")
     # t8: t1's household again, after t1 closed: a new trajectory.
-    trajectory(con, "t8", "2026-02-01", household="h1")
-    add(con, "care_report.received", "t8", "2026-02-01", household="h1")
+    log(con, "t8", ("care_report.received", "2026-02-01", None), household="h1")
+    # An event of no trajectory is in no figure.
+    add(con, "signal.registered", "", "2026-01-12", organisation_id=1)
+    assert derive_all(con) == 8
     return con
 
 
@@ -160,7 +142,8 @@ def test_handovers_and_changes_of_organisation() -> None:
     h = value_stream(world(), SCOPE, threshold=1).handovers
     # t3 was handed over; t1, t3 and t4 had a plan by the period's end.
     assert (h.handovers, h.trajectories_with_handover, h.trajectories_with_plan) == (1, 1, 3)
-    assert h.share == pytest.approx(1 / 3)
+    assert (h.share.n, h.share.count, h.share.value) == (3, 1, pytest.approx(1 / 3))
+    assert (h.share.low, h.share.high) == wilson(1, 3)
     # Consecutive events with an organisation, another one: t1 1 -> 2 (evaluation),
     # t2 3 -> 1 (triage), t3 2 -> 4 (after the handover). t4 stays with 1.
     assert (h.organisation_changes, h.trajectories_with_organisation_change) == (3, 3)
@@ -224,8 +207,12 @@ def test_counts_below_the_threshold_are_suppressed() -> None:
         (3, ["first_contact", "intake_held", "help_started"])]
     assert all(v in (0, None) for w in vs.weeks for v in w.counts.values())
     h = vs.handovers
-    assert (h.handovers, h.trajectories_with_plan, h.share, h.organisation_changes) == (
-        None, 3, None, 3)
+    # The share's 1 with a handover is below 3: its n and count are hidden with it.
+    assert (h.handovers, h.trajectories_with_handover, h.trajectories_with_plan,
+            h.organisation_changes) == (None, None, None, 3)
+    assert h.as_dict()["share"] == {
+        "key": "handover_share", "group": "", "label": "", "n": None, "count": None,
+        "value": None, "low": None, "high": None, "suppressed": True, "provisional": False}
     assert directly_follows(world(), SCOPE, threshold=3) == []
     # Too few trajectories in the scope: the total itself is hidden.
     assert value_stream(world(), SCOPE, threshold=6).as_dict()["trajectories"] is None
@@ -242,6 +229,9 @@ def test_secondary_suppression_on_margins() -> None:
     assert {k for k, v in shown.items() if v is None} == {
         ("r1", "a"), ("r1", "b"), ("r2", "a"), ("r2", "b")}
     assert shown[("t", "t")] == 55 and shown[("r1", "t")] == 24
+    # A count is hidden with it before a zero (hiding a zero would protect little).
+    line = {"a": 3, "b": 0, "c": 12, "t": 15}
+    assert protect(line, [list(line)], 10) == {"a": None, "b": 0, "c": None, "t": 15}
 
 
 def test_bad_scope_names_the_field() -> None:
@@ -249,11 +239,40 @@ def test_bad_scope_names_the_field() -> None:
     with pytest.raises(Refusal) as caught:
         value_stream(con, Scope(area=GM, start=SCOPE.end, end=SCOPE.start, today=SCOPE.today),
                      threshold=1)
-    assert caught.value.field == "to"
+    assert caught.value.errors[0].field == "to"
     with pytest.raises(Refusal) as caught:
         directly_follows(con, Scope(area="XX1", start=SCOPE.start, end=SCOPE.end,
                                     today=SCOPE.today), threshold=1)
-    assert caught.value.field == "area"
+    assert caught.value.errors[0].field == "area"
     with pytest.raises(Refusal) as caught:
         value_stream(con, SCOPE, threshold=0)
-    assert caught.value.field == "threshold"
+    assert caught.value.errors[0].field == "threshold"
+
+
+def test_a_day_is_the_day_in_the_netherlands() -> None:
+    con = store()
+    area(con)
+    # 23:30 UTC on 4 January is 00:30 on the 5th in the Netherlands: in the period.
+    add(con, "care_report.received", "late", "2026-01-04T23:30:00")
+    add(con, "care_report.triaged", "late", "2026-01-05T08:00:00", organisation_id=1)
+    derive_all(con)
+    steps = {s.key: s for s in value_stream(con, SCOPE, threshold=1).steps}
+    assert (steps["first_contact"].reached, steps["triage"].wait.p50) == (1, 0.0)
+
+
+def test_an_empty_store_answers_zeros_and_json() -> None:
+    import json
+
+    con = store()
+    area(con)
+    vs = value_stream(con, SCOPE, threshold=10)
+    assert vs.trajectories == 0 and vs.bottleneck is None and vs.wip_total_now == 0
+    assert all(s.reached == 0 and s.wait.n == 0 for s in vs.steps)
+    assert vs.handovers.share.value is None and vs.handovers.handovers == 0
+    assert json.loads(json.dumps(vs.as_dict()))["weeks"][0] == {
+        "week": "2026-W02", "on": "2026-01-11", "total": 0, "suppressed": [],
+        "counts": dict.fromkeys(
+            ("first_contact", "triage", "intake_planned", "intake_held", "help_started",
+             "first_evaluation"), 0)}
+    assert directly_follows(con, SCOPE, threshold=10) == []
+    assert json.dumps(value_stream(world(), SCOPE, threshold=3).as_dict())

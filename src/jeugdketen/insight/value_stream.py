@@ -14,8 +14,8 @@ docs/insight.md ("Value stream") gives each definition in words with its SQL; in
   counts from the previous step the trajectory reached. What happens after `today` is not
   yet known.
 - Counts below the threshold are suppressed (value None, suppressed True); the work in
-  progress per step with its total goes through the table suppression of
-  insight.suppression (primary and secondary).
+  progress per step with its total goes through insight.suppression (primary and
+  secondary suppression on margins).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from jeugdketen.core.errors import Refusal
-from jeugdketen.insight.figures import Spread
+from jeugdketen.insight import kpis, suppression
+from jeugdketen.insight.figures import Rate, Spread
 from jeugdketen.insight.scope import Scope
 
 # The steps in order: (key, the trajectories' column or the evaluation).
@@ -58,15 +58,9 @@ def local_day(column: str) -> str:
 
 
 def check(scope: Scope, threshold: int) -> None:
-    """Refuse a scope or threshold no figure can be computed for, naming the field."""
-    try:
-        scope.level
-    except (KeyError, IndexError):
-        raise Refusal("unknown-area", f"Onbekend gebied: {scope.area!r}.", field="area") from None
-    if scope.end <= scope.start:
-        raise Refusal("period", "Het einde van de periode ligt niet na het begin.", field="to")
-    if threshold < 1:
-        raise Refusal("threshold", "De publicatiedrempel is minstens 1.", field="threshold")
+    """Refuse a scope or threshold no figure can be computed for, naming the field (as the
+    KPIs do)."""
+    kpis.check(scope, threshold, "area", ("area",))
 
 
 def iso_week(day: date) -> str:
@@ -88,33 +82,22 @@ def weeks(scope: Scope) -> list[tuple[str, date]]:
 
 
 def suppress_count(value: int, threshold: int) -> int | None:
-    """Primary suppression of one count: below the threshold it is not shown. Zero is
-    shown (an empty cell reveals nobody)."""
-    return value if value == 0 or value >= threshold else None
+    """Primary suppression of one count on its own: from 1 to threshold - 1 it is not
+    shown (insight.suppression.is_small); zero is shown."""
+    return None if suppression.is_small(value, threshold) else value
 
 
-def protect(cells: dict[Any, int], lines: list[list[Any]], threshold: int,
-            margins: frozenset[Any] = frozenset()) -> dict[Any, int | None]:
-    """Primary and secondary suppression of a table with margins: `cells` every count
-    (inner cells and totals), `lines` each group of cells whose last one is the sum of the
-    others (a row with its total, a column with its total). A count below the threshold
-    is hidden (None; zero is shown); then, while some line has exactly one hidden cell
-    (which the total and the other cells would give away), the smallest shown cell of that
-    line is hidden too, inner cells before margins. The one call site for
-    insight.suppression."""
-    shown: dict[Any, int | None] = {k: suppress_count(v, threshold) for k, v in cells.items()}
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(1 for k in line if shown[k] is None) != 1:
-                continue
-            candidates = sorted(((k in margins or n == len(line) - 1), cells[k], n)
-                                for n, k in enumerate(line) if shown[k] is not None)
-            if candidates:
-                shown[line[candidates[0][2]]] = None
-                changed = True
-    return shown
+def protect(cells: dict[Any, int], lines: list[list[Any]], threshold: int
+            ) -> dict[Any, int | None]:
+    """Primary and secondary suppression of a table with margins (insight.suppression):
+    `cells` every count (inner cells and totals), `lines` each group of cells whose last
+    one is the sum of the others (a row with its total, a column with its total). Returns
+    every cell's count, None where hidden: no count from 1 to threshold - 1, and no hidden
+    cell that the totals and the cells shown would give away."""
+    equations = [(line[-1], line[:-1]) for line in lines]
+    hidden = suppression.protect(
+        cells, equations, suppression.primary(cells, equations, cells, threshold))
+    return {k: None if k in hidden else v for k, v in cells.items()}
 
 
 @dataclass(frozen=True)
@@ -150,12 +133,12 @@ class Handovers:
     handovers: int | None  # plan.handed_over events in the period
     trajectories_with_handover: int | None
     trajectories_with_plan: int | None  # the scope's trajectories with a plan by the end
-    share: float | None  # with handover / with plan
+    share: Rate  # with a handover / with a plan, its 95% interval (Wilson)
     organisation_changes: int | None  # see docs: consecutive events, another organisation
     trajectories_with_organisation_change: int | None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "share": self.share.as_dict()}
 
 
 @dataclass(frozen=True)
@@ -201,7 +184,8 @@ class Edge:
 # (trajectory_key, pos, d = the day reached), pos 1..7 in the order of STEPS.
 def _reached_sql(scope: Scope) -> str:
     cols = "".join(
-        f" UNION ALL SELECT trajectory_key, {STEPS.index(step) + 1} AS pos, {col} AS moment FROM t"
+        f" UNION ALL SELECT trajectory_key, {STEPS.index(step) + 1} AS pos, {col} AS moment"  # noqa: S608
+        " FROM t"
         for step, col in _COLUMNS.items() if step != "first_contact")
     return f"""
     t AS (
@@ -232,7 +216,7 @@ def _reached_sql(scope: Scope) -> str:
         SELECT trajectory_key FROM t
         WHERE {local_day("first_contact_at")} < $end
           AND (closed_at IS NULL OR {local_day("closed_at")} >= $start)
-    )"""
+    )"""  # noqa: S608 (constant names only; values are parameters)
 
 
 def _params(scope: Scope, **more: Any) -> dict[str, Any]:
@@ -268,8 +252,8 @@ def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
                quantile_cont(CAST(s.next_d - s.d AS DOUBLE), 0.9)
                    FILTER (WHERE s.next_d >= $start AND s.next_d < $end) AS in_p90
         FROM seq s JOIN scope_t USING (trajectory_key)
-        GROUP BY s.pos""", params).fetchall()}
-    total = con.execute(f"{with_} SELECT count(*) FROM scope_t", params).fetchone()[0]
+        GROUP BY s.pos""", params).fetchall()}  # noqa: S608
+    total = con.execute(f"{with_} SELECT count(*) FROM scope_t", params).fetchone()[0]  # noqa: S608
 
     # Work in progress: per week (and today), the open trajectories per their last step.
     week_list = weeks(scope)
@@ -282,14 +266,15 @@ def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
             GROUP BY ALL
         )
         SELECT on_day, pos, count(*) FROM last_step WHERE pos < {CLOSED_POS}
-        GROUP BY ALL""", {**params, "days": days}).fetchall()
-    wip: dict[date, dict[str, int]] = {d: {s: 0 for s in STEPS[:-1]} for d in days}
+        GROUP BY ALL""", {**params, "days": days}).fetchall()  # noqa: S608
+    wip: dict[date, dict[str, int]] = {d: dict.fromkeys(STEPS[:-1], 0) for d in days}
     for on_day, pos, n in wip_rows:
         wip[on_day][STEPS[pos - 1]] = n
-    cells = {(d, k): v for d in days for k, v in wip[d].items()}
-    cells.update({(d, "total"): sum(wip[d].values()) for d in days})
-    shown_wip = protect(cells, [[(d, k) for k in (*STEPS[:-1], "total")] for d in days],
-                        threshold)
+    # Each day's row (the steps and their total) is a table of its own.
+    shown_wip: dict[tuple[date, str], int | None] = {}
+    for d in days:
+        row = {**wip[d], "total": sum(wip[d].values())}
+        shown_wip.update({(d, k): v for k, v in protect(row, [list(row)], threshold).items()})
     week_figures = [
         WipWeek(week=w, on=on, counts={k: shown_wip[(on, k)] for k in STEPS[:-1]},
                 total=shown_wip[(on, "total")])
@@ -331,7 +316,7 @@ def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
              AND e.day <= $today),
           (SELECT count(*) FROM t JOIN scope_t USING (trajectory_key)
            WHERE t.plan_started_at IS NOT NULL AND {local_day("t.plan_started_at")} < $end
-             AND {local_day("t.plan_started_at")} <= $today)""", params).fetchone()
+             AND {local_day("t.plan_started_at")} <= $today)""", params).fetchone()  # noqa: S608
     changes, with_change = con.execute(f"""{with_},
         acted AS (
             SELECT e.trajectory_key, e.day, e.organisation_id,
@@ -342,16 +327,18 @@ def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
         )
         SELECT count(*), count(DISTINCT trajectory_key) FROM acted
         WHERE before IS NOT NULL AND before <> organisation_id
-          AND day >= $start AND day < $end""", params).fetchone()
+          AND day >= $start AND day < $end""", params).fetchone()  # noqa: S608
     shown = {k: suppress_count(v, threshold) for k, v in {
-        "handovers": handovers, "with_handover": with_handover, "with_plan": with_plan,
-        "changes": changes, "with_change": with_change}.items()}
-    share = (with_handover / with_plan
-             if with_plan and shown["with_handover"] is not None and shown["with_plan"] is not None
-             else None)
+        "handovers": handovers, "changes": changes, "with_change": with_change}.items()}
+    # The share: n (with a plan), count (with a handover) and the rest are one unit.
+    whole = {"n": with_plan, "count": with_handover, "other": with_plan - with_handover}
+    hidden = suppression.groups({}, whole, threshold=threshold, counts=tuple(whole),
+                                splits=(("n", ("count", "other")),), units=(tuple(whole),))
+    share = kpis.rate("handover_share", "", "", with_plan, with_handover,
+                      suppressed=("", "n") in hidden, provisional=False)
     return Handovers(
-        handovers=shown["handovers"], trajectories_with_handover=shown["with_handover"],
-        trajectories_with_plan=shown["with_plan"], share=share,
+        handovers=shown["handovers"], trajectories_with_handover=share.count,
+        trajectories_with_plan=share.n, share=share,
         organisation_changes=shown["changes"],
         trajectories_with_organisation_change=shown["with_change"])
 
@@ -382,6 +369,6 @@ def directly_follows(con: Any, scope: Scope, *, threshold: int) -> list[Edge]:
         WHERE prev_activity IS NOT NULL AND day >= $start AND day < $end
         GROUP BY ALL
         HAVING count(DISTINCT trajectory_key) >= $threshold
-        ORDER BY 3 DESC, 1, 2""", _params(scope, threshold=threshold)).fetchall()
+        ORDER BY 3 DESC, 1, 2""", _params(scope, threshold=threshold)).fetchall()  # noqa: S608
     return [Edge(source=a, target=b, trajectories=n, occurrences=k, median_days=m)
             for a, b, n, k, m in rows]
