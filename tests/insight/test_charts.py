@@ -447,11 +447,11 @@ def test_weekly_lines_one_per_series_with_a_gap_for_a_suppressed_week() -> None:
     assert len({(s, d) for s, d in zip(shapes, dashes, strict=True)}) == 3
     words = texts(root)
     assert {"binnen de norm", "over de norm", "over 3x de norm"} <= set(words)
-    assert "5 Jan" in words  # the week's Monday
+    assert "5 Jan 2026" in words and "12 Jan" in words  # the Monday, the year once
     assert "Een onderbroken lijn: die week is verborgen (minder dan 10)." in words
     desc = root.find("s:desc", NS)
     assert desc is not None
-    assert text_of(desc) == ("3 lijnen over 5 weken (5 Jan tot 2 Feb); in de laatste week: "
+    assert text_of(desc) == ("3 lijnen over 5 weken (5 Jan 2026 tot 2 Feb 2026); in de laatste week: "
                              "binnen de norm 19, over de norm 16, over 3x de norm 12; weken "
                              "zonder punt zijn verborgen.")
 
@@ -476,7 +476,7 @@ def test_cost_bars_budgeted_and_spent_per_group_in_words() -> None:
     spent = by_class(noord, "jk-ic-cost--spent")
     assert len(budgeted) == len(spent) == 1
     # Axis 0 .. 1.5 million (round steps of half a million).
-    assert float(spent[0].get("width", "")) == pytest.approx(450_000 / 1_500_000 * charts.PLOT_W,
+    assert float(spent[0].get("width", "")) == pytest.approx(450_000 / 1_500_000 * charts.C_PLOT_W,
                                                              abs=0.05)
     assert budgeted[0].get("stroke-dasharray")  # outlined and dashed, not only lighter
     assert {"begroot € 400.000", "besteed € 450.000", "n = 100"} <= set(texts(noord))
@@ -519,7 +519,7 @@ def edge(root: ET.Element, source: str, target: str) -> ET.Element:
 def test_value_stream_arrows_straight_arced_or_hidden() -> None:
     root = parse(charts.value_stream_graph(STEPS, EDGES, threshold=10))
     box_top = min(float(r.get("y", "")) for r in by_class(root, "jk-ic-step__box"))
-    box_bottom = box_top + charts.BOX_H
+    box_bottom = box_top + float(by_class(root, "jk-ic-step__box")[0].get("height", ""))
 
     def path_ys(g: ET.Element) -> list[float]:
         path = g.find("s:path", NS)
@@ -572,3 +572,150 @@ def test_in_english_the_same_chart_in_english_words() -> None:
     # Numbers follow the language; the chart still parses and keeps its structure.
     assert len(by_class(root, "jk-ic-bar")) == 3
     assert "40% (20–50%)" in texts(group(root, "WK01"))
+
+
+# ---- the shapes the figures give (insight.value_stream, waiting, costs, stats) -----------
+
+
+def spread(p50: float | None, *, suppressed: bool = False) -> dict[str, Any]:
+    return {"key": "wait_days", "group": "", "label": "", "n": None if suppressed else 40,
+            "p50": p50, "p90": None, "share_within": None, "suppressed": suppressed,
+            "provisional": False}
+
+
+def test_value_stream_reads_step_figures_with_labels_and_the_bottleneck_by_key() -> None:
+    steps: list[dict[str, Any]] = [
+        {"key": "first_contact", "reached": 120, "wait": spread(None),
+         "time_in_step": spread(4), "wip_now": 12, "suppressed": False},
+        {"key": "triage", "reached": 110, "wait": spread(4.5), "time_in_step": spread(9),
+         "wip_now": 10, "suppressed": False},
+        {"key": "intake_held", "reached": None, "wait": spread(None, suppressed=True),
+         "time_in_step": spread(None, suppressed=True), "wip_now": None, "suppressed": True},
+    ]
+    labels = {"first_contact": "Eerste contact", "triage": "Triage"}
+    root = parse(charts.value_stream_graph(steps, [], threshold=10, labels=labels,
+                                           bottleneck="triage"))
+    boxes = [g for g in root.iter(f"{S}g") if g.get("data-step")]
+    assert [texts(g) for g in boxes] == [
+        ["Eerste contact", "120 trajecten"],
+        ["Triage", "110 trajecten", "wacht 4,5 d", "knelpunt"],
+        ["intake_held", "verborgen"],  # no label given: its key
+    ]
+    # Steps without edges: plain arrows from each step to the next, without numbers.
+    arrows = [g for g in root.iter(f"{S}g") if g.get("data-source")]
+    assert [(g.get("data-source"), g.get("data-target")) for g in arrows] == [
+        ("first_contact", "triage"), ("triage", "intake_held")]
+    assert all(texts(g) == [] for g in arrows)
+    assert not [t for t in texts(root) if t.startswith("Bij een pijl")]
+    desc = root.find("s:desc", NS)
+    assert desc is not None and text_of(desc).endswith("knelpunt: Triage.")
+
+
+def test_a_directly_follows_graph_runs_left_to_right_in_the_order_of_its_arrows() -> None:
+    # Edge.as_dict() of insight.value_stream.directly_follows, busiest first.
+    edges = [
+        {"source": "care_report.triaged", "target": "intake.planned", "trajectories": 50,
+         "occurrences": 52, "median_days": 3.0},
+        {"source": "care_report.received", "target": "care_report.triaged", "trajectories": 45,
+         "occurrences": 45, "median_days": 1.0},
+        {"source": "intake.planned", "target": "intake.held", "trajectories": 40,
+         "occurrences": 41, "median_days": 6.0},
+        {"source": "intake.held", "target": "intake.planned", "trajectories": 12,
+         "occurrences": 12, "median_days": 2.0},
+        {"source": "care_report.received", "target": "intake.planned", "trajectories": 11,
+         "occurrences": 11, "median_days": 4.0},
+    ]
+    root = parse(charts.value_stream_graph([], edges, threshold=10))
+    order = [g.get("data-step") for g in root.iter(f"{S}g") if g.get("data-step")]
+    assert order == ["care_report.received", "care_report.triaged", "intake.planned",
+                     "intake.held"]
+    # A long activity name breaks after its dot; the boxes only as tall as they need.
+    first = [g for g in root.iter(f"{S}g") if g.get("data-step")][0]
+    assert texts(first) == ["care_report.", "received"]
+    assert {r.get("height") for r in by_class(root, "jk-ic-step__box")} == {"52"}
+    # The number beside an arrow is how often the transition happened.
+    assert texts(edge(root, "care_report.triaged", "intake.planned")) == ["52×", "3 d"]
+    assert texts(edge(root, "intake.held", "intake.planned")) == ["12× · 2 d"]  # back: below
+    again = parse(charts.value_stream_graph([], list(reversed(edges)), threshold=10))
+    assert [g.get("data-step") for g in again.iter(f"{S}g") if g.get("data-step")] == order
+
+
+def test_funnel_takes_the_position_the_figure_gives_and_counts_the_hidden() -> None:
+    # insight.stats.funnel: points with their position, suppressed groups left out.
+    points = [{"group": "BU1", "label": "Noord", "n": 100, "count": 60, "value": 0.6,
+               "position": "high95"}]
+    root = parse(charts.funnel_plot(points, limits(0.6, range(10, 111, 10)), 0.6,
+                                    threshold=12, hidden=2))
+    (el,) = [e for e in root.iter() if e.get("data-group") == "BU1"]
+    assert "jk-ic-point--high" in classes(el)  # as given, though 0.6 is the overall rate
+    assert "2 groepen niet getekend: verborgen (minder dan 12)." in texts(root)
+    with pytest.raises(Refusal) as refused:
+        charts.funnel_plot([dict(points[0], position="boven")], [], 0.6, threshold=10)
+    assert refused.value.field == "points[0].position"
+    with pytest.raises(Refusal) as refused:
+        charts.funnel_plot(points, [], 0.6, threshold=10, hidden=-1)
+    assert refused.value.field == "hidden"
+
+
+def test_waiting_series_from_the_waiting_weeks() -> None:
+    def row(step: str, within: int | None, past: int | None, past3: int | None,
+            no_norm: int | None = 0) -> dict[str, Any]:
+        return {"step": step, "group": "", "label": "", "total": None, "within": within,
+                "past_norm": past, "past_3x": past3, "no_norm": no_norm}
+
+    weeks = [
+        {"week": "2025-W52", "on": "2025-12-28",
+         "rows": [row("received", 5, 1, 0), row("total", 20, 12, None)]},
+        {"week": "2026-W01", "on": "2026-01-04", "rows": [row("total", 22, 14, 11)]},
+    ]
+    series = charts.waiting_series(weeks)
+    assert [s["key"] for s in series] == ["within", "past_norm", "past_3x"]  # no_norm all 0
+    assert [s["label"] for s in series] == ["binnen de norm", "over de norm", "over 3x de norm"]
+    assert series[2]["points"] == [
+        {"week": "2025-W52", "value": None, "suppressed": True},
+        {"week": "2026-W01", "value": 11, "suppressed": False}]
+    root = parse(charts.weekly_lines(series, threshold=10))
+    ticks = [text_of(t) for t in by_class(root, "jk-ic-tick")]
+    # ISO weeks shown as their Monday, the year where it starts or changes.
+    assert ticks[-2:] == ["22 Dec 2025", "29 Dec"]
+    assert charts.waiting_series(weeks, step="received")[0]["points"][1] == {
+        "week": "2026-W01", "value": None, "suppressed": False}  # no row: no data, not hidden
+
+
+def test_wip_series_a_line_per_step() -> None:
+    weeks: list[dict[str, Any]] = [{"week": "2026-W02", "on": "2026-01-11", "counts": {"triage": 12, "intake": None},
+              "total": None},
+             {"week": "2026-W03", "on": "2026-01-18", "counts": {"triage": 14, "intake": 10},
+              "total": 24}]
+    series = charts.wip_series(weeks, {"triage": "Triage"})
+    assert [(s["key"], s["label"]) for s in series] == [("triage", "Triage"),
+                                                        ("intake", "intake")]
+    assert series[1]["points"][0] == {"week": "2026-W02", "value": None, "suppressed": True}
+    with pytest.raises(Refusal) as refused:
+        charts.wip_series([{"week": "2026-W02", "counts": 3}])
+    assert refused.value.field == "weeks[0].counts"
+
+
+def test_cost_bars_read_cost_rows_with_the_cost_of_a_result() -> None:
+    rows: list[dict[str, Any]] = [
+        {"key": "costs", "group": "", "label": "Utrecht", "n": 200, "helped": 120,
+         "budget_per_trajectory": 10_000.0, "spent_per_trajectory": 9_000.0,
+         "spent_per_helped": 15_000.0, "spent_on_helped": 8_000.0, "suppressed": False,
+         "provisional": False},
+        {"key": "costs", "group": "WK01", "label": "Noord", "n": None, "helped": None,
+         "budget_per_trajectory": None, "spent_per_trajectory": None,
+         "spent_per_helped": None, "spent_on_helped": None, "suppressed": True,
+         "provisional": False},
+    ]
+    root = parse(charts.cost_bars(rows, threshold=10, chart_id="c"))
+    total = group(root, "")
+    assert [sorted(classes(r))[-1] for r in total.iter(f"{S}rect")] == [
+        "jk-ic-cost--budgeted", "jk-ic-cost--spent", "jk-ic-cost--per-helped"]
+    hatched = by_class(total, "jk-ic-cost--per-helped")[0]
+    assert hatched.get("fill") == "url(#c-hatch)"
+    assert root.find(".//s:pattern[@id='c-hatch']", NS) is not None
+    assert {"begroot € 10.000", "besteed € 9.000", "per traject dat hielp € 15.000"} <= set(
+        texts(total))
+    # Axis 0 .. 15.000 in steps of 5.000.
+    assert float(hatched.get("width", "")) == pytest.approx(charts.C_PLOT_W, abs=0.05)
+    assert texts(group(root, "WK01")) == ["Noord", "verborgen (minder dan 10)"]

@@ -225,7 +225,6 @@ def _list(names: Sequence[str]) -> str:
 # ---- value stream / directly-follows graph ---------------------------------------------
 
 BOX_W = 156
-BOX_H = 112
 GAP = 104  # between two boxes: room for a count above the arrow and days below it
 MARGIN = 24
 ARC_BASE = 44  # the height of the lowest arc
@@ -234,32 +233,97 @@ LOOP = 26  # the depth of a loop (the same step again)
 
 
 def _wrap(text: str, width: int, lines: int) -> list[str]:
-    """Words onto at most `lines` lines of at most `width` characters (the last shortened)."""
-    out: list[str] = []
+    """Words onto at most `lines` lines of at most `width` characters (the last shortened).
+    A word too long for a line may break after a "." or "_" ("care_report.received")."""
+    pieces: list[tuple[str, bool]] = []  # (piece, glued to the one before)
     for word in text.split():
-        if out and len(out[-1]) + 1 + len(word) <= width:
-            out[-1] += " " + word
+        parts = re.findall(r"[^._]+[._]*|[._]+", word) if len(word) > width else [word]
+        pieces += [(piece, k > 0) for k, piece in enumerate(parts)]
+    out: list[str] = []
+    for piece, glued in pieces:
+        joint = "" if glued else " "
+        if out and len(out[-1]) + len(joint) + len(piece) <= width:
+            out[-1] += joint + piece
         else:
-            out.append(word)
+            out.append(piece)
     if len(out) > lines:
         out = [*out[: lines - 1], " ".join(out[lines - 1:])]
     return [_short(line, width) for line in out] or [""]
 
 
+def _box_texts(node: dict[str, Any]) -> list[tuple[str, bool]]:
+    """What a step's box says, line by line (text, bold)."""
+    texts = [(line, True) for line in _wrap(node["label"], 17, 2)]
+    if node["suppressed"]:
+        texts.append((_("verborgen"), False))
+    elif node["count"] is not None:
+        texts.append((ngettext("%(count)s traject", "%(count)s trajecten",
+                               int(node["count"])) % {"count": _count(int(node["count"]))},
+                      False))
+    if node["wait"] is not None and not node["suppressed"]:
+        texts.append((_("wacht %(days)s d") % {"days": _days(node["wait"])}, False))
+    if node["bottleneck"]:
+        texts.append((_("knelpunt"), True))
+    return texts
+
+
+def _step_wait(row: Row, field: str) -> float | None:
+    """The median wait before a step: `wait_p50`, `median_wait_days`, or the p50 of a
+    nested Spread (`wait`: {p50, suppressed, ...}, as insight.value_stream gives)."""
+    wait = row.get("wait")
+    if isinstance(wait, Mapping):
+        return None if wait.get("suppressed") else _number(wait, "p50", f"{field}.wait", low=0)
+    return _pick(row, ("wait_p50", "median_wait_days"), field, low=0)
+
+
+def _flow_order(keys: Sequence[str], links: Sequence[dict[str, Any]]) -> list[str]:
+    """Activities that are not given steps, in an order most arrows run forward in:
+    breadth first from those nothing leads to (the busiest first), each one's successors
+    by their arrows' counts; what a cycle leaves over, the same way. Deterministic."""
+    out_edges: dict[str, list[tuple[float, str]]] = {k: [] for k in keys}
+    incoming = dict.fromkeys(keys, 0)
+    for e in links:
+        if e["source"] in out_edges and e["target"] in incoming and e["source"] != e["target"]:
+            out_edges[e["source"]].append((e["count"] or 0, e["target"]))
+            incoming[e["target"]] += 1
+    weight = {k: sum(c for c, _t in out_edges[k]) for k in keys}
+    order: list[str] = []
+    seen: set[str] = set()
+    while len(order) < len(keys):
+        left = [k for k in keys if k not in seen]
+        roots = [k for k in left if incoming[k] == 0] or left
+        queue = [min(roots, key=lambda k: (-weight[k], k))]
+        seen.add(queue[0])
+        while queue:
+            key = queue.pop(0)
+            order.append(key)
+            for _c, nxt in sorted(out_edges[key], key=lambda ct: (-ct[0], ct[1])):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+    return order
+
+
 def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold: int,
-                       title: str | None = None,
+                       labels: Mapping[str, object] | None = None,
+                       bottleneck: str | None = None, title: str | None = None,
                        chart_id: str = "jk-value-stream") -> SafeString:
     """The value stream as a picture: a box per step, in the given order, left to right.
 
-    `steps`: dicts with `key`, `label`, `count` (trajectories reaching the step; also read
-    as `n` or `reached`), `wait_p50` (median days of waiting before it; also read as
-    `median_wait_days`), `suppressed` and, for one step, `bottleneck: true`.
-    `edges`: dicts with `source`, `target` (step keys), `count`, `median_days`,
-    `suppressed`. A key an edge names that is not a step becomes a box after the steps
-    (a directly-follows graph may pass its activities as steps, or only edges)."""
+    `steps`: dicts with `key`, `label` (else `labels[key]`, else the key), the
+    trajectories reaching the step (`count`, `n` or `reached`), the median days of waiting
+    before it (`wait_p50`, `median_wait_days` or a nested Spread `wait` with its `p50`),
+    `suppressed`, and `bottleneck: true` for the bottleneck (or pass its key as
+    `bottleneck`). StepFigure.as_dict() (insight.value_stream) reads as it is.
+    `edges`: dicts with `source`, `target`, the transitions (`count`, `occurrences` or
+    `trajectories`), `median_days` and `suppressed`; Edge.as_dict() reads as it is. A key
+    an edge names that is not a step becomes a box after the steps, in the order the
+    arrows run (a directly-follows graph: pass no steps, only its edges). Steps without
+    edges: plain arrows from each step to the next (the order of the stream)."""
     threshold = _threshold(threshold)
     cid = _chart_id(chart_id)
     title = title or _("Waardestroom: de stappen van eerste contact tot afsluiting")
+    names = dict(labels or {})
     step_rows = _rows(steps, "steps")
     edge_rows = _rows(edges, "edges")
     if not step_rows and not edge_rows:
@@ -272,13 +336,14 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
         if not key:
             raise _refuse(f"{field}.key", _("%(field)s ontbreekt.") % {"field": f"{field}.key"})
         nodes[key] = {
-            "label": _text(row, "label", key),
+            "label": _text(row, "label", str(names.get(key, key))),
             "count": _pick(row, ("count", "n", "reached"), field, low=0),
-            "wait": _pick(row, ("wait_p50", "median_wait_days"), field, low=0),
+            "wait": _step_wait(row, field),
             "suppressed": bool(row.get("suppressed")),
-            "bottleneck": bool(row.get("bottleneck")),
+            "bottleneck": bool(row.get("bottleneck")) or key == bottleneck,
         }
     links: list[dict[str, Any]] = []
+    extra: list[str] = []
     for i, row in enumerate(edge_rows):
         field = f"edges[{i}]"
         ends = []
@@ -287,15 +352,27 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
             if not key:
                 raise _refuse(f"{field}.{end}", _("%(field)s ontbreekt.")
                               % {"field": f"{field}.{end}"})
-            nodes.setdefault(key, {"label": key, "count": None, "wait": None,
-                                   "suppressed": False, "bottleneck": False})
+            if key not in nodes and key not in extra:
+                extra.append(key)
             ends.append(key)
         links.append({"source": ends[0], "target": ends[1],
-                      "count": _number(row, "count", field, low=0),
+                      "count": _pick(row, ("count", "occurrences", "trajectories"), field,
+                                     low=0),
                       "days": _number(row, "median_days", field, low=0),
                       "suppressed": bool(row.get("suppressed"))})
+    for key in _flow_order(extra, links):
+        nodes[key] = {"label": str(names.get(key, key)), "count": None, "wait": None,
+                      "suppressed": False, "bottleneck": key == bottleneck}
+    plain = not links  # steps only: arrows that show the order, without numbers
+    if plain:
+        keys = list(nodes)
+        links = [{"source": a, "target": b, "count": None, "days": None, "suppressed": False,
+                  "plain": True} for a, b in itertools.pairwise(keys)]
 
     order = {key: i for i, key in enumerate(nodes)}
+    box_texts = {key: _box_texts(node) for key, node in nodes.items()}
+    # As tall as the most lines any box has (two at least): 20 units a line.
+    box_h = 12 + (LINE + 2) * max(2, *(len(t) for t in box_texts.values()))
     spans = [order[e["target"]] - order[e["source"]] for e in links]
     above = max([s for s in spans if s > 1], default=0)
     below = max([-s for s in spans if s < 0], default=0)
@@ -304,7 +381,7 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
     under = max(ARC_BASE + ARC_STEP * (below - 1) + LINE + 8 if below else 0,
                 LOOP + LINE + 8 if loops else 0)
     width = 2 * MARGIN + len(nodes) * BOX_W + (len(nodes) - 1) * GAP
-    height = top + BOX_H + under + MARGIN + 2 * LINE  # + the two lines of the key
+    height = top + box_h + under + MARGIN + 2 * LINE  # + the two lines of the key
 
     def left(key: str) -> float:
         return MARGIN + order[key] * (BOX_W + GAP)
@@ -313,15 +390,15 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
     most = max(counts, default=0) or 1
 
     # The one-sentence summary.
-    labels = [n["label"] for n in nodes.values()]
+    in_order = [n["label"] for n in nodes.values()]
     shown = [(n["count"], n["label"]) for n in nodes.values()
              if n["count"] is not None and not n["suppressed"]]
     waits = [(n["wait"], n["label"]) for n in nodes.values()
              if n["wait"] is not None and not n["suppressed"]]
     summary = ngettext("%(count)s stap van %(first)s tot %(last)s",
                        "%(count)s stappen van %(first)s tot %(last)s",
-                       len(nodes)) % {"count": len(nodes), "first": labels[0],
-                                      "last": labels[-1]}
+                       len(nodes)) % {"count": len(nodes), "first": in_order[0],
+                                      "last": in_order[-1]}
     if shown:
         n, label = max(shown, key=lambda p: p[0])
         summary += _("; de meeste trajecten bij %(step)s (%(count)s)") % {
@@ -333,9 +410,12 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
     neck = [n["label"] for n in nodes.values() if n["bottleneck"]]
     if neck:
         summary += _("; knelpunt: %(step)s") % {"step": _list(neck)}
-    summary += ngettext("; %(count)s overgang tussen stappen.",
-                        "; %(count)s overgangen tussen stappen.",
-                        len(links)) % {"count": len(links)}
+    if plain:
+        summary += "."
+    else:
+        summary += ngettext("; %(count)s overgang tussen stappen.",
+                            "; %(count)s overgangen tussen stappen.",
+                            len(links)) % {"count": len(links)}
 
     parts = _open("stream", cid, width, height, title, summary)
     parts.append(
@@ -346,16 +426,17 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
 
     # Arrows first, boxes over them.
     for link, span in zip(links, spans, strict=True):
-        hidden = link["suppressed"] or link["count"] is None
-        stroke = 1.5 if hidden else 1.5 + 4.5 * link["count"] / most
+        hidden = link["suppressed"] or (link["count"] is None and not plain)
+        stroke = 1.5 + 4.5 * link["count"] / most if link["count"] is not None else 1.5
         cls = "jk-ic-edge" + (" jk-ic-edge--hidden" if hidden else "")
         dash = ' stroke-dasharray="6 5"' if hidden else ""
-        first = _count(int(link["count"])) + "×" if not hidden else _("verborgen")
+        first = (_("verborgen") if hidden else "" if link["count"] is None
+                 else _count(int(link["count"])) + "×")
         second = (_("%(days)s d") % {"days": _days(link["days"])}
                   if not hidden and link["days"] is not None else "")
         x1, x2 = left(link["source"]), left(link["target"])
         if span == 1:  # the next step: straight, count above, days below
-            y = top + BOX_H / 2
+            y = top + box_h / 2
             path = f"M{_num(x1 + BOX_W)},{_num(y)} L{_num(x2 - 2)},{_num(y)}"
             mid = (x1 + BOX_W + x2) / 2
             labels_at = [(mid, y - 8, first), (mid, y + LINE + 2, second)]
@@ -369,14 +450,14 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
             labels_at = [((xa + xb) / 2, ya - h - 6, text)]
         elif span < 0:  # a step back: an arc below
             h = ARC_BASE + ARC_STEP * (-span - 1)
-            ya, xa, xb = top + BOX_H, x1 + BOX_W / 2 - 18, x2 + BOX_W / 2 + 18
+            ya, xa, xb = top + box_h, x1 + BOX_W / 2 - 18, x2 + BOX_W / 2 + 18
             c = ya + h * 4 / 3
             path = (f"M{_num(xa)},{_num(ya)} C{_num(xa)},{_num(c)} {_num(xb)},{_num(c)} "
                     f"{_num(xb)},{_num(ya + 2)}")
             text = f"{first} · {second}" if second else first
             labels_at = [((xa + xb) / 2, ya + h + LINE, text)]
         else:  # the same step again: a loop under the box's right corner
-            ya, xa, xb = top + BOX_H, x1 + BOX_W - 46, x1 + BOX_W - 14
+            ya, xa, xb = top + box_h, x1 + BOX_W - 46, x1 + BOX_W - 14
             c = ya + LOOP * 4 / 3
             path = (f"M{_num(xa)},{_num(ya)} C{_num(xa - 8)},{_num(c)} "
                     f"{_num(xb + 8)},{_num(c)} {_num(xb)},{_num(ya + 2)}")
@@ -397,34 +478,26 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
         cls = "jk-ic-step" + (" jk-ic-step--bottleneck" if node["bottleneck"] else "")
         parts.append(
             f'<g class="{cls}" data-step="{_esc(key)}">'
-            f'<rect x="{_num(x)}" y="{_num(top)}" width="{BOX_W}" height="{BOX_H}" rx="6" '
+            f'<rect x="{_num(x)}" y="{_num(top)}" width="{BOX_W}" height="{box_h}" rx="6" '
             f'class="jk-ic-step__box" fill="#ffffff" stroke="{INK}" '
             f'stroke-width="{4 if node["bottleneck"] else 1.5}"/>')
-        lines = _wrap(node["label"], 17, 2)
-        texts = [(line, True) for line in lines]
-        if node["suppressed"]:
-            texts.append((_("verborgen"), False))
-        elif node["count"] is not None:
-            texts.append((ngettext("%(count)s traject", "%(count)s trajecten",
-                                   int(node["count"])) % {"count": _count(int(node["count"]))},
-                          False))
-        if node["wait"] is not None and not node["suppressed"]:
-            texts.append((_("wacht %(days)s d") % {"days": _days(node["wait"])}, False))
-        if node["bottleneck"]:
-            texts.append((_("knelpunt"), True))
-        for j, (text, bold) in enumerate(texts[:5]):
+        for j, (text, bold) in enumerate(box_texts[key]):
             parts.append(_t(x + BOX_W / 2, top + 22 + j * (LINE + 2), text,
                             "jk-ic-step__text", anchor="middle", bold=bold))
         parts.append("</g>")
 
-    key_y = top + BOX_H + under + MARGIN
-    parts.append(_t(MARGIN, key_y, _(
-        "In een vak: het aantal trajecten en de mediane wachttijd in dagen vóór de stap."),
-        "jk-ic-note"))
-    parts.append(_t(MARGIN, key_y + LINE + 2, _(
-        "Bij een pijl: hoe vaak die overgang voorkwam en de mediane dagen ertussen; "
-        "gestreept: verborgen (minder dan %(threshold)s).") % {"threshold": threshold},
-        "jk-ic-note"))
+    notes = []
+    if any(n["count"] is not None or n["wait"] is not None or n["suppressed"]
+           for n in nodes.values()):
+        notes.append(_("In een vak: het aantal trajecten en de mediane wachttijd in dagen "
+                       "vóór de stap."))
+    if not plain:
+        notes.append(_("Bij een pijl: hoe vaak die overgang voorkwam en de mediane dagen "
+                       "ertussen; gestreept: verborgen (minder dan %(threshold)s).")
+                     % {"threshold": threshold})
+    for j, note in enumerate(notes):
+        parts.append(_t(MARGIN, top + box_h + under + MARGIN + j * (LINE + 2), note,
+                        "jk-ic-note"))
     return _close(parts)
 
 
@@ -586,6 +659,7 @@ F_Y0 = 24
 F_Y1 = 340
 F_HEIGHT = 490
 LIMIT_KEYS = ("low95", "high95", "low998", "high998")
+POSITIONS = ("within", "high95", "low95", "high998", "low998")  # as insight.stats.position
 
 
 def _interpolate(curve: list[tuple[float, dict[str, float | None]]], n: float,
@@ -606,15 +680,20 @@ def _interpolate(curve: list[tuple[float, dict[str, float | None]]], n: float,
 
 
 def funnel_plot(points: Sequence[Row], limits: Sequence[Row],
-                overall: float | Row | None, *, threshold: int, percent: bool = True,
-                title: str | None = None, chart_id: str = "jk-funnel") -> SafeString:
+                overall: float | Row | None, *, threshold: int, hidden: int = 0,
+                percent: bool = True, title: str | None = None,
+                chart_id: str = "jk-funnel") -> SafeString:
     """Each group's rate against its n, with the 95% and 99.8% control limits around the
     overall rate: a group outside the limits differs by more than chance would make.
 
-    `points`: Rate.as_dict()s (label, n, value, suppressed); a point may carry its own
-    limits (low95, high95, low998, high998), otherwise they are read off the curves.
-    `limits`: the curves, dicts with n, low95, high95, low998, high998 (any order; the
-    more n's, the smoother). `overall`: the overall rate (a number or a Rate dict).
+    `points`: Rate.as_dict()s (label, n, value, suppressed: a suppressed one is counted,
+    not drawn); where a point lies is its `position` (within, high95, low95, high998,
+    low998: as insight.stats.funnel gives), else found from its own limits (low95,
+    high95, low998, high998) or those read off the curves. `limits`: the curves, dicts
+    with n, low95, high95, low998, high998 (any order; the more n's, the smoother).
+    `overall`: the overall rate (a number or a Rate dict). `hidden`: groups left out of
+    `points` because they are suppressed (insight.stats.funnel leaves them out).
+    So: `funnel_plot(f["points"], f["limits"], f["overall"], threshold=t, hidden=k)`.
     Inside the limits a circle; above them a triangle pointing up, below one pointing
     down; open outside 95%, filled outside 99.8%, and named."""
     threshold = _threshold(threshold)
@@ -641,8 +720,9 @@ def funnel_plot(points: Sequence[Row], limits: Sequence[Row],
         curve.append((n, {k: _number(row, k, field, **bound) for k in LIMIT_KEYS}))
     curve.sort(key=lambda c: c[0])
 
+    if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 0:
+        raise _refuse("hidden", _("hidden moet een geheel getal van 0 of meer zijn."))
     items: list[dict[str, Any]] = []
-    hidden = 0
     for i, row in enumerate(rows):
         field = f"points[{i}]"
         if row.get("suppressed"):
@@ -655,7 +735,14 @@ def funnel_plot(points: Sequence[Row], limits: Sequence[Row],
         own = {k: _number(row, k, field, **bound) for k in LIMIT_KEYS}
         lim = {k: own[k] if own[k] is not None else _interpolate(curve, n, k)
                for k in LIMIT_KEYS}
-        if lim["high998"] is not None and value > lim["high998"]:
+        given = row.get("position")
+        if given is not None:
+            if given not in POSITIONS:
+                raise _refuse(f"{field}.position", _("%(field)s moet een van %(values)s "
+                                                     "zijn.") % {"field": f"{field}.position",
+                                                                 "values": _list(POSITIONS)})
+            where = str(given)
+        elif lim["high998"] is not None and value > lim["high998"]:
             where = "high998"
         elif lim["low998"] is not None and value < lim["low998"]:
             where = "low998"
@@ -832,22 +919,75 @@ def _marker(kind: str, x: float, y: float, cls: str) -> str:
             f'class="{cls}" stroke="{INK}" stroke-width="2.5" fill="none"/>')
 
 
-def _week_label(week: str) -> str:
-    """An ISO date (the week's Monday) as "5 jan"; anything else as it is."""
+def _week_day(week: str) -> date | None:
+    """The Monday of an ISO week ("2026-W02"), or an ISO date ("2026-01-05") as it is."""
     try:
-        day = date.fromisoformat(week[:10])
+        if len(week) >= 8 and week[4:6] == "-W":
+            return date.fromisocalendar(int(week[:4]), int(week[6:8]), 1)
+        return date.fromisoformat(week[:10])
     except ValueError:
+        return None
+
+
+def _week_label(week: str, *, year: bool = False) -> str:
+    """A week as its Monday, "5 Jan" (with the year: "5 Jan 2026"); other text as it is."""
+    day = _week_day(week)
+    if day is None:
         return week
-    return str(dateformat.format(day, "j M"))
+    return str(dateformat.format(day, "j M Y" if year else "j M"))
+
+
+WAITING_SERIES = ("within", "past_norm", "past_3x", "no_norm")
+
+
+def waiting_series(weeks: Sequence[Row], *, step: str = "total",
+                   group: str = "") -> list[dict[str, Any]]:
+    """weekly_lines' series from insight.waiting's weeks (Waiting.as_dict()["weeks"]): for
+    one step ("total": all front-door steps) and one organisation ("": all), a line each
+    for within the norm, past the norm and past three times the norm (and without a norm,
+    when some week has such items). A None count is a suppressed week."""
+    names = {"within": _("binnen de norm"), "past_norm": _("over de norm"),
+             "past_3x": _("over 3x de norm"), "no_norm": _("zonder norm")}
+    points: dict[str, list[dict[str, Any]]] = {k: [] for k in WAITING_SERIES}
+    for i, week in enumerate(_rows(weeks, "weeks")):
+        rows = [r for r in _rows(week.get("rows"), f"weeks[{i}].rows")
+                if r.get("step") == step and r.get("group", "") == group]
+        for key in WAITING_SERIES:
+            value = rows[0].get(key) if rows else None
+            points[key].append({"week": _text(week, "week"), "value": value,
+                                "suppressed": bool(rows) and value is None})
+    keep = [k for k in WAITING_SERIES
+            if k != "no_norm" or any(p["value"] for p in points[k])]
+    return [{"key": k, "label": names[k], "points": points[k]} for k in keep]
+
+
+def wip_series(weeks: Sequence[Row], labels: Mapping[str, object] | None = None
+               ) -> list[dict[str, Any]]:
+    """weekly_lines' series from the value stream's work in progress per week
+    (ValueStream.as_dict()["weeks"]: week, counts per step): a line per step, in the
+    order of the counts, named by `labels` (e.g. insight.value_stream.STEP_LABELS)."""
+    names = dict(labels or {})
+    series: dict[str, list[dict[str, Any]]] = {}
+    for i, week in enumerate(_rows(weeks, "weeks")):
+        counts = week.get("counts")
+        if not isinstance(counts, Mapping):
+            raise _refuse(f"weeks[{i}].counts", _("%(field)s moet een object zijn.")
+                          % {"field": f"weeks[{i}].counts"})
+        for key, value in counts.items():
+            series.setdefault(str(key), []).append(
+                {"week": _text(week, "week"), "value": value, "suppressed": value is None})
+    return [{"key": k, "label": str(names.get(k, k)), "points": p} for k, p in series.items()]
 
 
 def weekly_lines(series: Sequence[Row], *, threshold: int, title: str | None = None,
                  y_label: str | None = None, chart_id: str = "jk-weekly") -> SafeString:
     """A line per series over the weeks, e.g. the open items within the norm, past the
     norm and past three times the norm. `series`: dicts with `key`, `label` and `points`,
-    a list of dicts with `week` (ISO date of its Monday, or any sortable text), `value` and
-    `suppressed`. A suppressed or missing week is a gap in the line. Each line has its own
-    dash pattern and point shape, named in the key under the chart."""
+    a list of dicts with `week` (an ISO week "2026-W02" or the ISO date of its Monday; any
+    other sortable text is shown as it is), `value` and `suppressed`. A suppressed or
+    missing week is a gap in the line. Each line has its own dash pattern and point shape,
+    named in the key under the chart. waiting_series and wip_series make the series from
+    insight.waiting's and insight.value_stream's weeks."""
     threshold = _threshold(threshold)
     cid = _chart_id(chart_id)
     title = title or _("Wachtlijst per week")
@@ -890,8 +1030,8 @@ def weekly_lines(series: Sequence[Row], *, threshold: int, title: str | None = N
     summary = ngettext("%(count)s lijn over %(weeks)s weken (%(first)s tot %(last)s)",
                        "%(count)s lijnen over %(weeks)s weken (%(first)s tot %(last)s)",
                        len(lines)) % {"count": len(lines), "weeks": len(weeks),
-                                      "first": _week_label(weeks[0]),
-                                      "last": _week_label(last)}
+                                      "first": _week_label(weeks[0], year=True),
+                                      "last": _week_label(last, year=True)}
     if now:
         summary += _("; in de laatste week: %(values)s") % {"values": _list(now)}
     if gaps:
@@ -908,11 +1048,15 @@ def weekly_lines(series: Sequence[Row], *, threshold: int, title: str | None = N
                      f'class="jk-ic-grid" stroke="{GRID}"/>')
         parts.append(_t(L_X0 - 8, y + 5, _amount(v, False), "jk-ic-tick", anchor="end"))
     parts.append(_t(L_X0, L_Y0 - 10, y_label, "jk-ic-axis-title"))
-    every = max(1, math.ceil(len(weeks) / 10))
+    every = max(1, math.ceil(len(weeks) / 9))
+    shown_year: int | None = None
     for i, week in enumerate(weeks):
         if i % every == 0:
-            parts.append(_t(fx(i), L_Y1 + LINE + 2, _week_label(week), "jk-ic-tick",
-                            anchor="middle"))
+            day = _week_day(week)
+            new_year = day is not None and day.year != shown_year
+            shown_year = day.year if day is not None else shown_year
+            parts.append(_t(fx(i), L_Y1 + LINE + 2, _week_label(week, year=new_year),
+                            "jk-ic-tick", anchor="middle"))
     parts.append(_t((L_X0 + L_X1) / 2, L_Y1 + 2 * LINE + 8, _("week (de maandag)"),
                     "jk-ic-axis-title", anchor="middle"))
 
@@ -964,35 +1108,69 @@ def weekly_lines(series: Sequence[Row], *, threshold: int, title: str | None = N
 
 # ---- costs -------------------------------------------------------------------------------
 
-C_ROW_H = 62
 C_BAR_H = 16
-C_TOP = 52
+C_PLOT_W = 250  # narrower than the other bars: the words beside a bar are longer
+C_KEY = 12  # the key's first line, above the plot
+
+
+def _cost_measures() -> list[tuple[str, tuple[str, ...], str, str]]:
+    """(name, the keys it is read from, the word beside its bar, its line in the key)."""
+    return [
+        ("budgeted", ("budgeted", "budget_per_trajectory"), _("begroot"),
+         _("begroot (open, gestreepte rand)")),
+        ("spent", ("spent", "spent_per_trajectory"), _("besteed"), _("besteed (dicht)")),
+        ("per_helped", ("spent_per_helped",), _("per traject dat hielp"),
+         _("besteed per traject dat hielp (gearceerd)")),
+    ]
+
+
+def _cost_bar(measure: str, cid: str, x: float, y: float, width: float) -> str:
+    if measure == "budgeted":
+        look = (f'fill="#ffffff" stroke="{ACCENT}" stroke-width="2" '
+                f'stroke-dasharray="5 3"')
+    elif measure == "spent":
+        look = f'fill="{ACCENT}" stroke="{ACCENT}"'
+    else:
+        look = f'fill="url(#{cid}-hatch)" stroke="{ACCENT}" stroke-width="2"'
+    return (f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(width)}" height="{C_BAR_H}" '
+            f'class="jk-ic-cost jk-ic-cost--{measure.replace("_", "-")}" {look}/>')
+
+
+def cost_x(value: float, end: float) -> float:
+    """Where an amount lands on the costs' axis (0 .. end)."""
+    return PLOT_X + C_PLOT_W * value / end
 
 
 def cost_bars(rows: Sequence[Row], *, threshold: int, title: str | None = None,
               chart_id: str = "jk-costs") -> SafeString:
-    """Budgeted and spent per group, two bars each: budgeted as an outlined bar, spent as
-    a filled one, each with its amount in words beside it. `rows`: dicts with `group`,
-    `label`, `budgeted`, `spent` (euros), optional `n`, and `suppressed`."""
+    """Budgeted and spent per group, a bar each with its amount in words beside it:
+    budgeted an open bar with a dashed edge, spent a filled one, and (when the rows have
+    it) spent per trajectory that helped a hatched one. `rows`: dicts with `group`,
+    `label`, `budgeted` (or `budget_per_trajectory`), `spent` (or `spent_per_trajectory`),
+    optional `spent_per_helped` and `n`, and `suppressed`: CostRow.as_dict()
+    (insight.costs) reads as it is. Amounts in euros."""
     threshold = _threshold(threshold)
     cid = _chart_id(chart_id)
     title = title or _("Begroot en besteed per groep")
+    measures = _cost_measures()
     items: list[dict[str, Any]] = []
     for i, row in enumerate(_rows(rows, "rows")):
         field = f"rows[{i}]"
         total = row.get("group") == ""
-        items.append({
+        item: dict[str, Any] = {
             "row": row, "total": total,
             "label": _text(row, "label", _("Totaal") if total else _text(row, "group", "?")),
-            "budgeted": _number(row, "budgeted", field, low=0),
-            "spent": _number(row, "spent", field, low=0),
             "n": _number(row, "n", field, low=0),
-            "suppressed": bool(row.get("suppressed"))})
+            "suppressed": bool(row.get("suppressed"))}
+        for name, keys, _word, _key in measures:
+            item[name] = _pick(row, keys, field, low=0)
+        items.append(item)
     if not items:
         return _empty("costs", cid, title)
-    ticks = _axis(0.0, max([v for it in items if not it["suppressed"]
-                            for v in (it["budgeted"], it["spent"]) if v is not None],
-                           default=1.0) or 1.0)
+    used = [m for m in measures
+            if m[0] != "per_helped" or any(it["per_helped"] is not None for it in items)]
+    ticks = _axis(0.0, max([it[m[0]] for it in items if not it["suppressed"] for m in used
+                            if it[m[0]] is not None], default=1.0) or 1.0)
     end = ticks[-1]
 
     visible = [it for it in items if not it["suppressed"] and not it["total"]
@@ -1014,54 +1192,51 @@ def cost_bars(rows: Sequence[Row], *, threshold: int, title: str | None = None,
                             len(hidden)) % {"count": len(hidden)}
     summary += "."
 
-    axis_y = C_TOP + len(items) * C_ROW_H
+    row_h = len(used) * (C_BAR_H + 2) + 26
+    top = C_KEY + len(used) * (LINE + 4) + 12
+    axis_y = top + len(items) * row_h
     height = axis_y + 2 * LINE + 16
     parts = _open("costs", cid, WIDTH, height, title, summary)
-    # The key, above the plot.
-    parts.append(f'<rect x="{PLOT_X}" y="12" width="24" height="{C_BAR_H}" '
-                 f'class="jk-ic-cost jk-ic-cost--budgeted" fill="#ffffff" stroke="{ACCENT}" '
-                 f'stroke-width="2" stroke-dasharray="5 3"/>')
-    parts.append(_t(PLOT_X + 32, 25, _("begroot (open, gestreepte rand)"), "jk-ic-note"))
-    parts.append(f'<rect x="{PLOT_X + 270}" y="12" width="24" height="{C_BAR_H}" '
-                 f'class="jk-ic-cost jk-ic-cost--spent" fill="{ACCENT}" stroke="{ACCENT}"/>')
-    parts.append(_t(PLOT_X + 302, 25, _("besteed (dicht)"), "jk-ic-note"))
+    parts.append(
+        f'<defs><pattern id="{cid}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff" '
+        f'class="jk-ic-hatch__bg"/><line x1="0" y1="0" x2="0" y2="6" stroke="{ACCENT}" '
+        f'stroke-width="3" class="jk-ic-hatch"/></pattern></defs>')
+    # The key, above the plot: a line per kind of bar.
+    for k, (name, _keys, _word, key_text) in enumerate(used):
+        y = C_KEY + k * (LINE + 4)
+        parts.append(_cost_bar(name, cid, PLOT_X, y, 24))
+        parts.append(_t(PLOT_X + 32, y + 13, key_text, "jk-ic-note"))
     for tick in ticks:
-        x = bar_x(tick, end)
-        parts.append(f'<line x1="{_num(x)}" y1="{C_TOP - 6}" x2="{_num(x)}" '
+        x = cost_x(tick, end)
+        parts.append(f'<line x1="{_num(x)}" y1="{top - 6}" x2="{_num(x)}" '
                      f'y2="{_num(axis_y)}" class="jk-ic-grid" stroke="{GRID}"/>')
         parts.append(_t(x, axis_y + LINE + 2, _money(tick), "jk-ic-tick", anchor="middle"))
     for i, it in enumerate(items):
-        y = C_TOP + i * C_ROW_H
-        mid = y + C_ROW_H / 2 - 4
+        y = top + i * row_h
         cls = "jk-ic-row" + (" jk-ic-row--total" if it["total"] else "")
         parts.append(f'<g class="{cls}" data-group="{_esc(_text(it["row"], "group"))}">')
-        parts.append(_t(LABEL_W, mid, _short(it["label"], 28), "jk-ic-label", anchor="end",
+        parts.append(_t(LABEL_W, y + 20, _short(it["label"], 28), "jk-ic-label", anchor="end",
                         bold=it["total"]))
         if it["n"] is not None and not it["suppressed"]:
-            parts.append(_t(LABEL_W, mid + LINE, _("n = %(n)s") % {"n": _count(int(it["n"]))},
-                            "jk-ic-label jk-ic-label--n", anchor="end", fill=MUTED))
+            parts.append(_t(LABEL_W, y + 20 + LINE, _("n = %(n)s") % {
+                "n": _count(int(it["n"]))}, "jk-ic-label jk-ic-label--n", anchor="end",
+                fill=MUTED))
         if it["suppressed"]:
-            parts.append(_t(PLOT_X + 6, mid + 5, _hidden(threshold, it["row"]),
+            parts.append(_t(PLOT_X + 6, y + 20, _hidden(threshold, it["row"]),
                             "jk-ic-suppressed"))
             parts.append("</g>")
             continue
-        for k, (key, word) in enumerate((("budgeted", _("begroot")),
-                                         ("spent", _("besteed")))):
-            by = mid - C_BAR_H - 1 + k * (C_BAR_H + 2)
-            value = it[key]
+        for k, (name, _keys, word, _key) in enumerate(used):
+            by = y + 7 + k * (C_BAR_H + 2)
+            value = it[name]
             if value is None:
                 parts.append(_t(PLOT_X + 6, by + 13, f"{word}: " + _("geen gegevens"),
                                 "jk-ic-value"))
                 continue
-            x = bar_x(value, end)
-            if key == "budgeted":
-                bar = (f'class="jk-ic-cost jk-ic-cost--budgeted" fill="#ffffff" '
-                       f'stroke="{ACCENT}" stroke-width="2" stroke-dasharray="5 3"')
-            else:
-                bar = f'class="jk-ic-cost jk-ic-cost--spent" fill="{ACCENT}" stroke="{ACCENT}"'
-            parts.append(f'<rect x="{PLOT_X}" y="{_num(by)}" width="{_num(x - PLOT_X)}" '
-                         f'height="{C_BAR_H}" {bar}/>')
-            parts.append(_t(max(x, PLOT_X + PLOT_W) + 8, by + 13,
+            x = cost_x(value, end)
+            parts.append(_cost_bar(name, cid, PLOT_X, by, x - PLOT_X))
+            parts.append(_t(max(x, PLOT_X + C_PLOT_W) + 8, by + 13,
                             f"{word} {_money(value)}", "jk-ic-value"))
         parts.append("</g>")
     return _close(parts)
