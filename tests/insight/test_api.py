@@ -24,7 +24,8 @@ def insight_dir(settings, tmp_path):
     settings.INSIGHT_DIR = tmp_path
     return tmp_path
 
-ENDPOINTS = ["/insight/kpis", "/insight/value-stream", "/insight/outcomes?by=provider",
+ENDPOINTS = ["/insight/kpis", "/insight/value-stream", "/insight/waiting",
+             "/insight/outcomes?by=provider",
              "/insight/outcomes?by=neighbourhood"]
 PERIOD = "from=2026-01-01&to=2026-12-31"
 
@@ -181,3 +182,25 @@ def test_an_empty_store_answers_without_figures_and_says_so(iw, insight_dir, api
     assert body["refreshed_at"] is None
     assert body["help_that_helps"][0]["n"] == 0
     assert body["area"] == "GM9911"
+
+
+def test_the_waiting_lists_per_step_now_and_per_week(iw, insight_dir, api_client_for):
+    from tests.insight import handmade
+
+    def open_reports(con):
+        from jeugdketen.insight import derive
+
+        figures_store(con)
+        for i in range(12):  # twelve reports received, not triaged
+            handmade.add(con, "care_report.received", f"w{i}", "2026-11-02",
+                         neighbourhood="BU99110101", reporter="family", urgency="regular")
+        derive.derive_all(con)
+
+    publish(insight_dir, open_reports)
+    body = api_client_for(iw.front_door).get(
+        "/insight/waiting?area=BU99110101&from=2026-11-01&to=2026-11-30").json()
+    now = {row["step"]: row for row in body["waiting"]["now"]}
+    assert now["received"]["total"] == 12 and now["received"]["suppressed"] == [
+        k for k in ("within", "past_norm", "past_3x", "no_norm")
+        if now["received"][k] is None]
+    assert body["waiting"]["weeks"], "a row per week of the period"

@@ -15,7 +15,17 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from jeugdketen.access.requests import ActorRequest
-from jeugdketen.insight import actions, costs, kpis, outcomes, selectors, stats, store, value_stream
+from jeugdketen.insight import (
+    actions,
+    costs,
+    kpis,
+    outcomes,
+    selectors,
+    stats,
+    store,
+    value_stream,
+    waiting,
+)
 
 router = Router(tags=["insight"])
 
@@ -76,6 +86,10 @@ class ValueStreamOut(ScopeOut):
     directly_follows: list[dict[str, Any]]
 
 
+class WaitingOut(ScopeOut):
+    waiting: dict[str, Any]
+
+
 class OutcomesOut(ScopeOut):
     by: str
     indicators: dict[str, list[RateOut]]
@@ -127,6 +141,18 @@ def insight_value_stream(request: ActorRequest, area: str | None = AREA,
             "value_stream": value_stream.value_stream(con, scope, threshold=threshold).as_dict(),
             "directly_follows": [e.as_dict() for e in value_stream.directly_follows(
                 con, scope, threshold=threshold)]}
+
+
+@router.get("/insight/waiting", response=WaitingOut, by_alias=True)
+def insight_waiting(request: ActorRequest, area: str | None = AREA, start: date | None = FROM,
+                    end: date | None = TO) -> dict[str, Any]:
+    """The front door's waiting lists: the open items per step (and per organisation) now,
+    within the norm, past the norm, past three times the norm (and without a norm), and the
+    same at the end of every week of the period. A suppressed count is null and named in
+    its row's `suppressed`."""
+    reading, con, head = _read(request, area, start, end)
+    return {**head, "waiting": waiting.waiting(con, reading.scope,
+                                               threshold=reading.threshold).as_dict()}
 
 
 @router.get("/insight/outcomes", response=OutcomesOut, by_alias=True)

@@ -22,7 +22,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jeugdketen.core.errors import Refusal
-from jeugdketen.insight import actions, costs, kpis, outcomes, selectors, stats, store, value_stream
+from jeugdketen.insight import (
+    actions,
+    charts,
+    costs,
+    kpis,
+    outcomes,
+    selectors,
+    stats,
+    store,
+    value_stream,
+    waiting,
+)
 from jeugdketen.insight.figures import Rate, Spread
 from jeugdketen.insight.forms import PublicationForm, ScopeForm
 from jeugdketen.insight.scope import Scope
@@ -103,7 +114,8 @@ def sections(con: Any, reading: actions.Reading) -> list[dict[str, Any]]:
     """The dashboard's sections, in the page's order."""
     scope, threshold = reading.scope, reading.threshold
     return [kpi_section(con, scope, threshold), value_stream_section(con, scope, threshold),
-            outcomes_section(con, scope, threshold), costs_section(con, scope, threshold)]
+            waiting_section(con, scope, threshold), outcomes_section(con, scope, threshold),
+            costs_section(con, scope, threshold)]
 
 
 def table(caption: Any, columns: list[Any], rows: list[list[dict[str, Any]]]) -> dict[str, Any]:
@@ -159,6 +171,10 @@ def kpi_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
             "verder kan zonder hulp én er binnen %(days)s dagen na het afsluiten geen nieuwe "
             "melding of nieuw plan voor het huishouden kwam. Voorlopig zolang die termijn "
             "loopt.") % {"days": scope.follow_up_days},
+         "chart": charts.bars_with_intervals(
+             [rate.as_dict() for rate in helps], threshold=threshold,
+             title=_("Hulp die helpt per gebied, met het 95%-interval"),
+             chart_id="jk-help-that-helps"),
          **table(_("Hulp die helpt per gebied"), RATE_COLUMNS,
                  [rate_row(rate, threshold) for rate in helps])},
         {"title": _("Tijd tot hulp die helpt"), "intro": _(
@@ -247,10 +263,11 @@ def value_stream_section(con: Any, scope: Scope, threshold: int) -> dict[str, An
                        "„%(step)s”: daar zit de bottleneck.")
                      % {"step": labels[stream.bottleneck]})
     h = stream.handovers
-    if h.trajectories_with_plan is not None and h.share is not None:
+    if h.share.n and not h.share.suppressed and h.share.value is not None:
         notes.append(_("Van de %(plans)s trajecten met een plan wisselde bij %(share)s de "
-                       "regisseur.") % {"plans": number_format(h.trajectories_with_plan),
-                                        "share": percent(h.share)})
+                       "regisseur (95%%-interval %(interval)s).")
+                     % {"plans": number_format(h.share.n), "share": percent(h.share.value),
+                        "interval": interval(h.share.low, h.share.high)})
     parts = [
         {"title": _("Stappen"), "intro": _(
             "Per stap: hoeveel trajecten hem in de periode bereikten, hoe lang ze ervoor "
@@ -262,7 +279,10 @@ def value_stream_section(con: Any, scope: Scope, threshold: int) -> dict[str, An
                   gettext_lazy("Wachttijd ervoor, 90e percentiel (dagen)"),
                   gettext_lazy("Tijd in de stap, mediaan (dagen)"),
                   gettext_lazy("Tijd in de stap, 90e percentiel (dagen)"),
-                  gettext_lazy("Nu in de stap")], step_rows)},
+                  gettext_lazy("Nu in de stap")], step_rows),
+         "chart": charts.value_stream_graph(
+             [step.as_dict() for step in stream.steps], [], threshold=threshold,
+             labels=labels, bottleneck=stream.bottleneck, chart_id="jk-value-stream")},
         {"title": _("Wat volgt op wat"), "intro": _(
             "Welke stap in hetzelfde traject direct op welke volgde, in hoeveel trajecten, "
             "en na hoeveel dagen (mediaan). Alleen overgangen in minstens %(n)s trajecten.")
@@ -272,7 +292,13 @@ def value_stream_section(con: Any, scope: Scope, threshold: int) -> dict[str, An
                   gettext_lazy("Mediaan (dagen)")],
                  [[cell(activity_label(e.source)), cell(activity_label(e.target)),
                    cell(number_format(e.trajectories)), cell(days(e.median_days))]
-                  for e in edges])},
+                  for e in edges]),
+         "chart": charts.value_stream_graph(
+             [], [e.as_dict() for e in edges], threshold=threshold,
+             labels={code: activity_label(code) for e in edges for code in (e.source, e.target)},
+             title=_("Directe opvolging van stappen"), chart_id="jk-directly-follows")
+         if edges else ""},
+        wip_part(stream, threshold),
     ]
     if stream.suppressed:
         parts = []
@@ -312,7 +338,14 @@ def outcomes_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
                     str(POSITION_LABELS[positions[rate.group]]) if rate.group in positions
                     else "", row[-1]["text"]])))
                 rows.append(row)
-            parts.append({"title": f"{title}: {OUTCOME_LABELS[key]}", **table(
+            shown = sum(1 for rate in rates if rate.group and rate.suppressed)
+            chart = charts.funnel_plot(
+                funnel["points"], funnel["limits"], funnel["overall"], threshold=threshold,
+                hidden=shown, title=_("Trechterdiagram: %(what)s (%(by)s)")
+                % {"what": OUTCOME_LABELS[key], "by": title.lower()},
+                chart_id=f"jk-funnel-{by}-{key}") if funnel["points"] and (
+                    0 < (funnel["overall"] or 0) < 1) else ""  # at 0% or 100%: no funnel
+            parts.append({"title": f"{title}: {OUTCOME_LABELS[key]}", "chart": chart, **table(
                 f"{OUTCOME_LABELS[key]} ({title.lower()})",
                 [gettext_lazy("Buurt") if by == "neighbourhood" else gettext_lazy("Aanbieder"),
                  *RATE_COLUMNS[1:-1], gettext_lazy("Vergeleken met het geheel")], rows)})
@@ -329,7 +362,8 @@ def money_cell(value: float | None, suppressed: bool, threshold: int) -> dict[st
 
 def costs_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
     rows = []
-    for row in costs.costs(con, scope, threshold=threshold):
+    found = costs.costs(con, scope, threshold=threshold)
+    for row in found:
         if row.suppressed:
             rows.append([cell(group_label(row)), *[hidden(threshold)] * 5])
             continue
@@ -340,9 +374,76 @@ def costs_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
                      money_cell(row.spent_on_helped, row.helped is None, threshold)])
     return {"key": "kosten", "title": _("Kosten"), "intro": _(
         "Begroot en besteed per afgesloten traject, en wat alle hulp kostte per traject dat "
-        "hielp."), "parts": [table(
+        "hielp."), "parts": [{"chart": charts.cost_bars(
+            [row.as_dict() for row in found], threshold=threshold, chart_id="jk-costs"),
+            **table(
             _("Kosten per gebied"),
             [gettext_lazy("Gebied"), gettext_lazy("Afgesloten trajecten"),
              gettext_lazy("Begroot per traject"), gettext_lazy("Besteed per traject"),
              gettext_lazy("Besteed per traject dat hielp"),
-             gettext_lazy("Gemiddeld besteed aan hulp die hielp")], rows)]}
+             gettext_lazy("Gemiddeld besteed aan hulp die hielp")], rows)}]}
+
+
+def wip_part(stream: value_stream.ValueStream, threshold: int) -> dict[str, Any]:
+    """Work in progress per week: the open trajectories per step at the end of each week."""
+    labels = value_stream.STEP_LABELS
+    weeks = stream.as_dict()["weeks"]
+    steps = [key for key in value_stream.STEPS if key != "closed"]
+    rows = [[cell(week.week), *[count_cell(week.counts.get(key), threshold) for key in steps],
+             count_cell(week.total, threshold)] for week in stream.weeks]
+    return {"title": _("Onderhanden werk per week"), "intro": _(
+        "Hoeveel trajecten aan het eind van elke week open waren, per stap waarin ze "
+        "stonden."),
+        "chart": charts.weekly_lines(charts.wip_series(weeks, labels), threshold=threshold,
+                                     title=_("Onderhanden werk per week"),
+                                     y_label=_("trajecten open"), chart_id="jk-wip")
+        if stream.weeks else "",
+        **table(_("Onderhanden werk per week en stap"),
+                [gettext_lazy("Week"), *[labels[key] for key in steps], gettext_lazy("Totaal")],
+                rows)}
+
+
+WAITING_STEP_LABELS: dict[str, Any] = {
+    "received": gettext_lazy("Te beoordelen"),
+    "triaged": gettext_lazy("Wacht op een intake"),
+    "intake_planned": gettext_lazy("Intake gepland"),
+    "intake_held": gettext_lazy("Wacht op de start van de hulp"),
+    "total": gettext_lazy("Alle stappen"),
+}
+WAITING_COLUMNS = [gettext_lazy("Open"), gettext_lazy("Binnen de norm"),
+                   gettext_lazy("Over de norm"), gettext_lazy("Meer dan drie keer over de norm"),
+                   gettext_lazy("Zonder norm")]
+
+
+def waiting_cells(row: waiting.WaitingRow, threshold: int) -> list[dict[str, Any]]:
+    return [count_cell(getattr(row, key), threshold)
+            for key in ("total", "within", "past_norm", "past_3x", "no_norm")]
+
+
+def waiting_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
+    found = waiting.waiting(con, scope, threshold=threshold)
+    now = [[cell(WAITING_STEP_LABELS[row.step]), *waiting_cells(row, threshold)]
+           for row in found.now]
+    by_organisation = [[cell(f"{row.label or _('Het gezin of een inwoner')}: "
+                             f"{WAITING_STEP_LABELS[row.step]}"), *waiting_cells(row, threshold)]
+                       for row in found.by_organisation]
+    weeks = found.as_dict()["weeks"]
+    week_rows = []
+    for week in found.weeks:
+        total = next((r for r in week.rows if r.step == "total" and r.group == ""), None)
+        if total is not None:
+            week_rows.append([cell(week.week), *waiting_cells(total, threshold)])
+    return {"key": "wachtlijsten", "title": _("Wachtlijsten"), "intro": _(
+        "De open meldingen bij de voordeur per stap en organisatie, en hoe oud ze zijn "
+        "tegenover de normen van de gemeente."), "parts": [
+        {"title": _("Nu"), **table(_("Open meldingen per stap, nu"),
+                                   [gettext_lazy("Stap"), *WAITING_COLUMNS], now)},
+        {"title": _("Per organisatie"), **table(
+            _("Open meldingen per organisatie en stap, nu"),
+            [gettext_lazy("Organisatie en stap"), *WAITING_COLUMNS], by_organisation)},
+        {"title": _("Per week"), "chart": charts.weekly_lines(
+            charts.waiting_series(weeks), threshold=threshold, chart_id="jk-waiting")
+            if weeks else "",
+         **table(_("Open meldingen aan het eind van elke week"),
+                 [gettext_lazy("Week"), *WAITING_COLUMNS], week_rows)},
+    ]}
