@@ -53,6 +53,7 @@ def municipality_of_area(code: str) -> str | None:
         return None
     if code.startswith("GM"):
         return code if Municipality.objects.filter(code=code).exists() else None
+    found: Any
     if code.startswith("WK"):
         found = District.objects.filter(code=code).values_list("municipality_id", flat=True)
     else:
