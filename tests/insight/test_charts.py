@@ -159,7 +159,7 @@ def test_every_chart_is_an_accessible_scalable_svg(kind: str) -> None:
     assert all(float(el.get("font-size", "14")) >= 12 for el in root.iter())
     # No inline styles (the CSP forbids them); colours come with classes.
     assert not [el for el in root.iter() if el.get("style") is not None]
-    assert f"jk-insight-chart--{kind}" in classes(root)
+    assert f"jk-ic-chart--{kind}" in classes(root)
 
 
 def test_the_same_input_gives_the_same_markup() -> None:
@@ -415,9 +415,12 @@ def test_points_sit_at_their_n_and_rate() -> None:
 
 
 def test_a_funnel_with_only_suppressed_groups_says_so() -> None:
-    root = funnel([rate("BU1", "Klein", None, None, None, None, suppressed=True)], [], None)
+    root = funnel([rate("BU1", "Klein", None, None, None, None, suppressed=True)], [], 0.5)
     assert "1 groep niet getekend: verborgen (minder dan 10)." in texts(root)
     assert not by_class(root, "jk-ic-point")
+    desc = root.find("s:desc", NS)
+    assert desc is not None
+    assert text_of(desc) == "Geen groep getekend; totaal 50%; 1 groep verborgen."
 
 
 def test_funnel_refuses_a_rate_above_one() -> None:
@@ -630,7 +633,7 @@ def test_a_directly_follows_graph_runs_left_to_right_in_the_order_of_its_arrows(
     assert order == ["care_report.received", "care_report.triaged", "intake.planned",
                      "intake.held"]
     # A long activity name breaks after its dot; the boxes only as tall as they need.
-    first = [g for g in root.iter(f"{S}g") if g.get("data-step")][0]
+    first = next(g for g in root.iter(f"{S}g") if g.get("data-step"))
     assert texts(first) == ["care_report.", "received"]
     assert {r.get("height") for r in by_class(root, "jk-ic-step__box")} == {"52"}
     # The number beside an arrow is how often the transition happened.

@@ -190,8 +190,8 @@ def _threshold(threshold: object) -> int:
 def _open(kind: str, cid: str, width: float, height: float, title: str,
           description: str) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="jk-insight-chart '
-        f'jk-insight-chart--{kind}" viewBox="0 0 {_num(width)} {_num(height)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="jk-ic-chart '
+        f'jk-ic-chart--{kind}" viewBox="0 0 {_num(width)} {_num(height)}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" role="img" '
         f'aria-labelledby="{cid}-title {cid}-desc" font-family="sans-serif" '
         f'font-size="{FONT}">',
@@ -442,7 +442,8 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
             labels_at = [(mid, y - 8, first), (mid, y + LINE + 2, second)]
         elif span > 1:  # a skip forward: an arc above
             h = ARC_BASE + ARC_STEP * (span - 2)
-            ya, xa, xb = top, x1 + BOX_W / 2 + 18, x2 + BOX_W / 2 - 18
+            off = min(18 + 10 * (span - 2), BOX_W / 2 - 12)  # longer arcs start further out
+            ya, xa, xb = top, x1 + BOX_W / 2 + off, x2 + BOX_W / 2 - off
             c = ya - h * 4 / 3  # a cubic's apex lies 3/4 of the way to its controls
             path = (f"M{_num(xa)},{_num(ya)} C{_num(xa)},{_num(c)} {_num(xb)},{_num(c)} "
                     f"{_num(xb)},{_num(ya - 2)}")
@@ -450,7 +451,8 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
             labels_at = [((xa + xb) / 2, ya - h - 6, text)]
         elif span < 0:  # a step back: an arc below
             h = ARC_BASE + ARC_STEP * (-span - 1)
-            ya, xa, xb = top + box_h, x1 + BOX_W / 2 - 18, x2 + BOX_W / 2 + 18
+            off = min(18 + 10 * (-span - 1), BOX_W / 2 - 12)
+            ya, xa, xb = top + box_h, x1 + BOX_W / 2 - off, x2 + BOX_W / 2 + off
             c = ya + h * 4 / 3
             path = (f"M{_num(xa)},{_num(ya)} C{_num(xa)},{_num(c)} {_num(xb)},{_num(c)} "
                     f"{_num(xb)},{_num(ya + 2)}")
@@ -782,9 +784,11 @@ def funnel_plot(points: Sequence[Row], limits: Sequence[Row],
     above = [it["label"] for it in items if it["where"] in ("high95", "high998")]
     below = [it["label"] for it in items if it["where"] in ("low95", "low998")]
     summary = ngettext("%(count)s groep", "%(count)s groepen", len(items)) % {
-        "count": len(items)}
-    if centre is not None:
+        "count": len(items)} if items else _("Geen groep getekend")
+    if centre is not None and items:
         summary += _(" rond het totaal van %(value)s") % {"value": _amount(centre, percent)}
+    elif centre is not None:
+        summary += _("; totaal %(value)s") % {"value": _amount(centre, percent)}
     if above or below:
         if above:
             summary += _("; boven de grenzen: %(names)s") % {"names": _list(above)}
