@@ -170,6 +170,11 @@ def test_chart_ids_keep_two_charts_on_one_page_apart() -> None:
     one = parse(charts.bars_with_intervals(RATES, threshold=10, chart_id="kpi-1"))
     two = parse(charts.bars_with_intervals(RATES, threshold=10, chart_id="kpi 2\"><"))
     assert one.get("aria-labelledby") == "kpi-1-title kpi-1-desc"
+    # Not given: from the data, so two charts differ and one chart stays the same.
+    first = parse(charts.bars_with_intervals(RATES, threshold=10)).get("aria-labelledby", "")
+    again = parse(charts.bars_with_intervals(RATES, threshold=10)).get("aria-labelledby", "")
+    other = parse(charts.bars_with_intervals(RATES[:2], threshold=10)).get("aria-labelledby")
+    assert first == again and first != other and first.startswith("jk-bars-")
     assert two.get("aria-labelledby") == "kpi-2----title kpi-2----desc"
 
 

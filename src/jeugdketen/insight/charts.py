@@ -26,7 +26,9 @@ The page puts the same numbers in a table beside each chart (readable without si
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -102,8 +104,13 @@ def _days(value: float) -> str:
     return str(formats.number_format(value, 0 if value == int(value) else 1))
 
 
-def _chart_id(chart_id: str) -> str:
-    """Ids inside the SVG (title, desc, arrowheads) start with this: letters, digits, - _."""
+def _chart_id(chart_id: str | None, kind: str, *data: object) -> str:
+    """Ids inside the SVG (title, desc, arrowheads) start with this: letters, digits, - _.
+    Not given: the kind and a digest of the data, so two charts on one page differ and
+    the same data still gives the same markup."""
+    if chart_id is None:
+        text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+        chart_id = f"jk-{kind}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
     return re.sub(r"[^A-Za-z0-9_-]", "-", chart_id) or "jk-chart"
 
 
@@ -307,7 +314,7 @@ def _flow_order(keys: Sequence[str], links: Sequence[dict[str, Any]]) -> list[st
 def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold: int,
                        labels: Mapping[str, object] | None = None,
                        bottleneck: str | None = None, title: str | None = None,
-                       chart_id: str = "jk-value-stream") -> SafeString:
+                       chart_id: str | None = None) -> SafeString:
     """The value stream as a picture: a box per step, in the given order, left to right.
 
     `steps`: dicts with `key`, `label` (else `labels[key]`, else the key), the
@@ -321,7 +328,7 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
     arrows run (a directly-follows graph: pass no steps, only its edges). Steps without
     edges: plain arrows from each step to the next (the order of the stream)."""
     threshold = _threshold(threshold)
-    cid = _chart_id(chart_id)
+    cid = _chart_id(chart_id, "value-stream", steps, edges, title)
     title = title or _("Waardestroom: de stappen van eerste contact tot afsluiting")
     names = dict(labels or {})
     step_rows = _rows(steps, "steps")
@@ -520,14 +527,14 @@ def bar_x(value: float, end: float) -> float:
 
 def bars_with_intervals(rates: Sequence[Row], *, threshold: int, percent: bool = True,
                         title: str | None = None,
-                        chart_id: str = "jk-bars") -> SafeString:
+                        chart_id: str | None = None) -> SafeString:
     """A horizontal bar per group, in the given order, with its 95% interval as a whisker
     and its n under its name. `rates`: Rate.as_dict()s (label, group, n, value, low, high,
     suppressed, provisional). The scope total (group "") is drawn as a dashed line across
     every bar as well. `percent`: values are shares (0..1), shown as percentages; otherwise
     numbers on an axis from 0."""
     threshold = _threshold(threshold)
-    cid = _chart_id(chart_id)
+    cid = _chart_id(chart_id, "bars", rates, percent, title)
     title = title or _("Per groep, met het %(level)s-interval") % {"level": _level(95)}
     rows = _rows(rates, "rates")
     if not rows:
@@ -684,7 +691,7 @@ def _interpolate(curve: list[tuple[float, dict[str, float | None]]], n: float,
 def funnel_plot(points: Sequence[Row], limits: Sequence[Row],
                 overall: float | Row | None, *, threshold: int, hidden: int = 0,
                 percent: bool = True, title: str | None = None,
-                chart_id: str = "jk-funnel") -> SafeString:
+                chart_id: str | None = None) -> SafeString:
     """Each group's rate against its n, with the 95% and 99.8% control limits around the
     overall rate: a group outside the limits differs by more than chance would make.
 
@@ -699,7 +706,7 @@ def funnel_plot(points: Sequence[Row], limits: Sequence[Row],
     Inside the limits a circle; above them a triangle pointing up, below one pointing
     down; open outside 95%, filled outside 99.8%, and named."""
     threshold = _threshold(threshold)
-    cid = _chart_id(chart_id)
+    cid = _chart_id(chart_id, "funnel", points, limits, overall, hidden, title)
     title = title or _("Trechterdiagram: elke groep tegen het aantal (n)")
     rows = _rows(points, "points")
     curve_rows = _rows(limits, "limits")
@@ -984,7 +991,7 @@ def wip_series(weeks: Sequence[Row], labels: Mapping[str, object] | None = None
 
 
 def weekly_lines(series: Sequence[Row], *, threshold: int, title: str | None = None,
-                 y_label: str | None = None, chart_id: str = "jk-weekly") -> SafeString:
+                 y_label: str | None = None, chart_id: str | None = None) -> SafeString:
     """A line per series over the weeks, e.g. the open items within the norm, past the
     norm and past three times the norm. `series`: dicts with `key`, `label` and `points`,
     a list of dicts with `week` (an ISO week "2026-W02" or the ISO date of its Monday; any
@@ -993,7 +1000,7 @@ def weekly_lines(series: Sequence[Row], *, threshold: int, title: str | None = N
     named in the key under the chart. waiting_series and wip_series make the series from
     insight.waiting's and insight.value_stream's weeks."""
     threshold = _threshold(threshold)
-    cid = _chart_id(chart_id)
+    cid = _chart_id(chart_id, "weekly", series, title, y_label)
     title = title or _("Wachtlijst per week")
     y_label = y_label or _("aantal open")
     rows = _rows(series, "series")
@@ -1146,7 +1153,7 @@ def cost_x(value: float, end: float) -> float:
 
 
 def cost_bars(rows: Sequence[Row], *, threshold: int, title: str | None = None,
-              chart_id: str = "jk-costs") -> SafeString:
+              chart_id: str | None = None) -> SafeString:
     """Budgeted and spent per group, a bar each with its amount in words beside it:
     budgeted an open bar with a dashed edge, spent a filled one, and (when the rows have
     it) spent per trajectory that helped a hatched one. `rows`: dicts with `group`,
@@ -1154,7 +1161,7 @@ def cost_bars(rows: Sequence[Row], *, threshold: int, title: str | None = None,
     optional `spent_per_helped` and `n`, and `suppressed`: CostRow.as_dict()
     (insight.costs) reads as it is. Amounts in euros."""
     threshold = _threshold(threshold)
-    cid = _chart_id(chart_id)
+    cid = _chart_id(chart_id, "costs", rows, title)
     title = title or _("Begroot en besteed per groep")
     measures = _cost_measures()
     items: list[dict[str, Any]] = []
