@@ -634,6 +634,13 @@ def bars_with_intervals(rates: Sequence[Row], *, threshold: int, percent: bool =
             if it["low"] is not None and it["high"] is not None:
                 xl, xh = bar_x(it["low"], end), bar_x(it["high"], end)
                 right = max(x, xh)
+                # A light edge under the whisker, so it shows on the bar as well.
+                parts.append(
+                    f'<g class="jk-ic-whisker-edge" stroke="#ffffff" stroke-width="5">'
+                    f'<line x1="{_num(xl)}" y1="{_num(mid)}" x2="{_num(xh)}" y2="{_num(mid)}"/>'
+                    f'<line x1="{_num(xl)}" y1="{_num(mid - 8)}" x2="{_num(xl)}" '
+                    f'y2="{_num(mid + 8)}"/><line x1="{_num(xh)}" y1="{_num(mid - 8)}" '
+                    f'x2="{_num(xh)}" y2="{_num(mid + 8)}"/></g>')
                 parts.append(
                     f'<g class="jk-ic-whisker" data-low="{_num(xl)}" data-high="{_num(xh)}">'
                     f'<line x1="{_num(xl)}" y1="{_num(mid)}" x2="{_num(xh)}" y2="{_num(mid)}" '
