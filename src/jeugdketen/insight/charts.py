@@ -960,15 +960,17 @@ WAITING_SERIES = ("within", "past_norm", "past_3x", "no_norm")
 
 def waiting_series(weeks: Sequence[Row], *, step: str = "total",
                    group: str = "") -> list[dict[str, Any]]:
-    """weekly_lines' series from insight.waiting's weeks (Waiting.as_dict()["weeks"]): for
-    one step ("total": all front-door steps) and one organisation ("": all), a line each
+    """weekly_lines' series from insight.waiting's weeks (Waiting.as_dict()["weeks"]: their
+    `rows` and `by_organisation`): for one step ("total": all front-door steps) and one
+    organisation (its id; "": all), a line each
     for within the norm, past the norm and past three times the norm (and without a norm,
     when some week has such items). A None count is a suppressed week."""
     names = {"within": _("binnen de norm"), "past_norm": _("over de norm"),
              "past_3x": _("over 3x de norm"), "no_norm": _("zonder norm")}
     points: dict[str, list[dict[str, Any]]] = {k: [] for k in WAITING_SERIES}
     for i, week in enumerate(_rows(weeks, "weeks")):
-        rows = [r for r in _rows(week.get("rows"), f"weeks[{i}].rows")
+        rows = [r for key in ("rows", "by_organisation")
+                for r in _rows(week.get(key), f"weeks[{i}].{key}")
                 if r.get("step") == step and r.get("group", "") == group]
         for key in WAITING_SERIES:
             value = rows[0].get(key) if rows else None
