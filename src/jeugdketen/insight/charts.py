@@ -12,6 +12,10 @@ figures' `as_dict()`: dicts and lists) to SVG markup. No JavaScript, no Node.
 - `weekly_lines(series)`: a line per series over the weeks (the waiting list per week).
 - `cost_bars(rows)`: budgeted and spent per group.
 
+`waiting_series` and `wip_series` turn insight.waiting's and the value stream's weeks into
+`weekly_lines`' series. Every chart takes `threshold=` (the municipality's publication
+threshold: the "minder dan N" it writes), and `title=` and `chart_id=` if wanted.
+
 Every chart: `role="img"` with a `<title>` and a one-sentence `<desc>`; a viewBox and
 width 100%, so it scales (the CSS in web/css/insight-charts.css keeps its text at 12 px or
 more); colours from CSS classes (`jk-ic-...`), with plain colours as presentation
