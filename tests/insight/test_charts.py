@@ -159,7 +159,7 @@ def test_every_chart_is_an_accessible_scalable_svg(kind: str) -> None:
     assert all(float(el.get("font-size", "14")) >= 12 for el in root.iter())
     # No inline styles (the CSP forbids them); colours come with classes.
     assert not [el for el in root.iter() if el.get("style") is not None]
-    assert f"jk-insight-chart--{kind}" in classes(root)
+    assert f"jk-ic-chart--{kind}" in classes(root)
 
 
 def test_the_same_input_gives_the_same_markup() -> None:
@@ -170,6 +170,11 @@ def test_chart_ids_keep_two_charts_on_one_page_apart() -> None:
     one = parse(charts.bars_with_intervals(RATES, threshold=10, chart_id="kpi-1"))
     two = parse(charts.bars_with_intervals(RATES, threshold=10, chart_id="kpi 2\"><"))
     assert one.get("aria-labelledby") == "kpi-1-title kpi-1-desc"
+    # Not given: from the data, so two charts differ and one chart stays the same.
+    first = parse(charts.bars_with_intervals(RATES, threshold=10)).get("aria-labelledby", "")
+    again = parse(charts.bars_with_intervals(RATES, threshold=10)).get("aria-labelledby", "")
+    other = parse(charts.bars_with_intervals(RATES[:2], threshold=10)).get("aria-labelledby")
+    assert first == again and first != other and first.startswith("jk-bars-")
     assert two.get("aria-labelledby") == "kpi-2----title kpi-2----desc"
 
 
@@ -415,9 +420,12 @@ def test_points_sit_at_their_n_and_rate() -> None:
 
 
 def test_a_funnel_with_only_suppressed_groups_says_so() -> None:
-    root = funnel([rate("BU1", "Klein", None, None, None, None, suppressed=True)], [], None)
+    root = funnel([rate("BU1", "Klein", None, None, None, None, suppressed=True)], [], 0.5)
     assert "1 groep niet getekend: verborgen (minder dan 10)." in texts(root)
     assert not by_class(root, "jk-ic-point")
+    desc = root.find("s:desc", NS)
+    assert desc is not None
+    assert text_of(desc) == "Geen groep getekend; totaal 50%; 1 groep verborgen."
 
 
 def test_funnel_refuses_a_rate_above_one() -> None:
@@ -630,7 +638,7 @@ def test_a_directly_follows_graph_runs_left_to_right_in_the_order_of_its_arrows(
     assert order == ["care_report.received", "care_report.triaged", "intake.planned",
                      "intake.held"]
     # A long activity name breaks after its dot; the boxes only as tall as they need.
-    first = [g for g in root.iter(f"{S}g") if g.get("data-step")][0]
+    first = next(g for g in root.iter(f"{S}g") if g.get("data-step"))
     assert texts(first) == ["care_report.", "received"]
     assert {r.get("height") for r in by_class(root, "jk-ic-step__box")} == {"52"}
     # The number beside an arrow is how often the transition happened.
@@ -719,3 +727,70 @@ def test_cost_bars_read_cost_rows_with_the_cost_of_a_result() -> None:
     # Axis 0 .. 15.000 in steps of 5.000.
     assert float(hatched.get("width", "")) == pytest.approx(charts.C_PLOT_W, abs=0.05)
     assert texts(group(root, "WK01")) == ["Noord", "verborgen (minder dan 10)"]
+
+
+# ---- the figures' own dataclasses, as the pages pass them -------------------------------
+
+
+def test_charts_take_the_figures_as_dict_as_they_are() -> None:
+    from datetime import date
+
+    from jeugdketen.insight import stats
+    from jeugdketen.insight.costs import CostRow
+    from jeugdketen.insight.figures import Spread
+    from jeugdketen.insight.value_stream import STEP_LABELS, Edge, StepFigure, WipWeek
+    from jeugdketen.insight.waiting import WaitingRow, WaitingWeek
+
+    def wait(p50: float | None) -> Spread:
+        return Spread("wait_days", "", "", None if p50 is None else 30, p50, None)
+
+    steps = [StepFigure("first_contact", 40, wait(None), wait(3), 5),
+             StepFigure("triage", 35, wait(3), wait(6), 4),
+             StepFigure("intake_planned", None, Spread("wait_days", "", "", None, None, None,
+                                                       suppressed=True),
+                        wait(None), None, suppressed=True)]
+    root = parse(charts.value_stream_graph([s.as_dict() for s in steps], [], threshold=10,
+                                           labels=STEP_LABELS, bottleneck="triage"))
+    assert [texts(g) for g in root.iter(f"{S}g") if g.get("data-step")] == [
+        ["Eerste contact", "40 trajecten"], ["Triage", "35 trajecten", "wacht 3 d", "knelpunt"],
+        ["Intake gepland", "verborgen"]]
+
+    edges = [Edge("care_report.received", "care_report.triaged", 30, 31, 2.0)]
+    root = parse(charts.value_stream_graph([], [e.as_dict() for e in edges], threshold=10))
+    assert texts(edge(root, "care_report.received", "care_report.triaged")) == ["31×", "2 d"]
+
+    rates = [Rate("help_that_helps", "", "Stad", 300, 180, 0.6, 0.54, 0.65),
+             Rate("help_that_helps", "BU1", "A-buurt", 200, 170, 0.85, 0.8, 0.89),
+             Rate("help_that_helps", "BU2", "B-buurt", 100, 58, 0.58, 0.48, 0.67),
+             Rate("help_that_helps", "BU3", "C-buurt", None, None, None, None, None,
+                  suppressed=True)]
+    f = stats.funnel(rates)
+    root = parse(charts.funnel_plot(f["points"], f["limits"], f["overall"], threshold=10,
+                                    hidden=sum(r.suppressed for r in rates)))
+    (a,) = [e for e in root.iter() if e.get("data-group") == "BU1"]
+    assert "jk-ic-point--high" in classes(a)  # 85% of 200 against 60%: far above
+    assert "1 groep niet getekend: verborgen (minder dan 10)." in texts(root)
+
+    costs = [CostRow("costs", "", "Stad", 300, 180, 9_000.0, 8_000.0, 13_333.3, 7_000.0),
+             CostRow("costs", "BU3", "C-buurt", None, None, None, None, None, None,
+                     suppressed=True)]
+    root = parse(charts.cost_bars([c.as_dict() for c in costs], threshold=10))
+    assert "per traject dat hielp € 13.333" in texts(group(root, ""))
+
+    waiting_weeks = [WaitingWeek("2026-W06", date(2026, 2, 8),
+                                 [WaitingRow("total", "", "", 20, 12, 6, 2, 0)],
+                                 [WaitingRow("received", "5", "Jeugdhulp Oost", 11, 7, None,
+                                             None, 0)])]
+    series = charts.waiting_series([w.as_dict() for w in waiting_weeks])
+    assert [(s["key"], s["points"][0]["value"]) for s in series] == [
+        ("within", 12), ("past_norm", 6), ("past_3x", 2)]
+    series = charts.waiting_series([w.as_dict() for w in waiting_weeks], step="received",
+                                   group="5")
+    assert [(s["key"], s["points"][0]) for s in series] == [
+        ("within", {"week": "2026-W06", "value": 7, "suppressed": False}),
+        ("past_norm", {"week": "2026-W06", "value": None, "suppressed": True}),
+        ("past_3x", {"week": "2026-W06", "value": None, "suppressed": True})]
+    wip = [WipWeek("2026-W06", date(2026, 2, 8), {"triage": 4, "intake_planned": None}, None)]
+    series = charts.wip_series([w.as_dict() for w in wip], STEP_LABELS)
+    assert [s["label"] for s in series] == ["Triage", "Intake gepland"]
+    parse(charts.weekly_lines(series, threshold=10))

@@ -66,7 +66,7 @@ def test_joint_intake_report_to_plan_to_close(handmade_store: Any) -> None:
         "can_continue_without_help": True, "satisfaction": 8.0, "final_t_score": 55.5,
         # the close's sums win over the actions seen (an action may have changed since)
         "budget_eur": 400.0, "spent_eur": 250.5,
-        "last_event_at": at("2026-06-01"), "next_in_household_at": None,
+        "last_event_at": at("2026-06-01"), "next_in_household_at": None, "returned_at": None,
     }
 
 
@@ -291,3 +291,24 @@ def test_a_closed_report_that_gets_a_plan_is_open_again(handmade_store: Any) -> 
     derive.derive_touched(con, ["r5"])
     r = row(con, "r5")
     assert (r["closed_at"], r["close_reason"]) == (at("2026-05-01"), "02")
+
+
+def test_returned_after_the_close(handmade_store: Any) -> None:
+    """A household's report while its plan is open is no return; the first trajectory
+    begun after the close is, even when another began in between."""
+    con = handmade_store
+    add(con, "plan.started", "a", "2026-01-05", household="hh", origin="direct")
+    add(con, "care_report.received", "during", "2026-02-01", household="hh")
+    add(con, "plan.closed", "a", "2026-03-01", household="hh", reason_code="01",
+        can_continue_without_help=True)
+    add(con, "care_report.received", "after", "2026-06-01", household="hh")
+    add(con, "plan.started", "open", "2026-01-10", household="other", origin="direct")
+    derive.derive_all(con)
+    assert row(con, "a")["next_in_household_at"] == at("2026-02-01")
+    assert row(con, "a")["returned_at"] == at("2026-06-01")
+    assert row(con, "open")["returned_at"] is None  # not closed: no return to speak of
+    assert row(con, "during")["returned_at"] is None
+    # Incrementally: a return added later is found for the old trajectory too.
+    add(con, "care_report.received", "earlier", "2026-04-01", household="hh")
+    derive.derive_touched(con, ["earlier"])
+    assert row(con, "a")["returned_at"] == at("2026-04-01")

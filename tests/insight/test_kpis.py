@@ -50,16 +50,17 @@ def trajectory(con: Any, key: str, *, neighbourhood: str = A, household: str | N
                can_continue: bool | None = True, satisfaction: float | None = None,
                t_score: float | None = None, budget: float = 0, spent: float = 0,
                provider: int | None = None, next_at: str | None = None) -> None:
-    """One row of `trajectories`, its dates ISO (noon UTC unless a time is given)."""
+    """One row of `trajectories`, its dates ISO (noon UTC unless a time is given); `next_at`
+    is the household's next trajectory, begun after this one closed (its return)."""
     district = AREAS[neighbourhood][1] if neighbourhood in AREAS else None
     con.execute(
         "INSERT INTO trajectories VALUES (?, ?, 'direct', NULL, NULL, ?, ?, ?, ?, NULL, NULL,"
-        " NULL, 0, NULL, NULL, 0, NULL, NULL, NULL, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " NULL, 0, NULL, NULL, 0, NULL, NULL, NULL, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [key, household or f"h-{key}", neighbourhood, district,
          "GM0001" if district else None, day(first), day(help_started),
          day(help_started) if plan else None, provider, day(closed), reason if closed else None,
          can_continue if closed else None, satisfaction, t_score, budget, spent,
-         day(closed or first), day(next_at)])
+         day(closed or first), day(next_at), day(next_at)])
 
 
 def scope(area: str = "WK000101", today: date = LATER, period: tuple[date, date] = PERIOD,

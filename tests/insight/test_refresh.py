@@ -291,3 +291,22 @@ def test_a_match_trajectory_begins_at_the_match(insight_dir: Path, municipality:
     refresh.refresh()
     assert published("SELECT origin, first_contact_at FROM trajectories") == [
         ("match", made.replace(tzinfo=None))]
+
+
+def test_the_bij_command_writes_the_delivery(insight_dir: Path, neighbourhood: Any) -> None:
+    """`jeugdketen insight bij`: from the published store, one row per plan in the year; a
+    bad year is refused naming it."""
+    log("plan.started", "p1", when("2026-02-01"), household="h1", origin="direct",
+        coordinator_organisation_id=None, household_size=2, started_by="coordinator")
+    log("plan.closed", "p1", when("2026-05-01"), household="h1", reason_code="01",
+        can_continue_without_help=True, satisfaction=8)
+    refresh.refresh()
+    target = insight_dir.parent / "bij.csv"
+    out = io.StringIO()
+    call_command("insight", "bij", "--year", "2026", "--out", str(target), stdout=out)
+    assert "1 " in out.getvalue()
+    lines = target.read_text().splitlines()
+    assert len(lines) == 2 and ";" in lines[0]
+    assert "p1" not in target.read_text()  # pseudonymous
+    with pytest.raises(CommandError):
+        call_command("insight", "bij", "--year", "twintig", "--out", str(target))

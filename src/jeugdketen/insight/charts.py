@@ -12,6 +12,10 @@ figures' `as_dict()`: dicts and lists) to SVG markup. No JavaScript, no Node.
 - `weekly_lines(series)`: a line per series over the weeks (the waiting list per week).
 - `cost_bars(rows)`: budgeted and spent per group.
 
+`waiting_series` and `wip_series` turn insight.waiting's and the value stream's weeks into
+`weekly_lines`' series. Every chart takes `threshold=` (the municipality's publication
+threshold: the "minder dan N" it writes), and `title=` and `chart_id=` if wanted.
+
 Every chart: `role="img"` with a `<title>` and a one-sentence `<desc>`; a viewBox and
 width 100%, so it scales (the CSS in web/css/insight-charts.css keeps its text at 12 px or
 more); colours from CSS classes (`jk-ic-...`), with plain colours as presentation
@@ -26,7 +30,9 @@ The page puts the same numbers in a table beside each chart (readable without si
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -102,8 +108,13 @@ def _days(value: float) -> str:
     return str(formats.number_format(value, 0 if value == int(value) else 1))
 
 
-def _chart_id(chart_id: str) -> str:
-    """Ids inside the SVG (title, desc, arrowheads) start with this: letters, digits, - _."""
+def _chart_id(chart_id: str | None, kind: str, *data: object) -> str:
+    """Ids inside the SVG (title, desc, arrowheads) start with this: letters, digits, - _.
+    Not given: the kind and a digest of the data, so two charts on one page differ and
+    the same data still gives the same markup."""
+    if chart_id is None:
+        text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+        chart_id = f"jk-{kind}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
     return re.sub(r"[^A-Za-z0-9_-]", "-", chart_id) or "jk-chart"
 
 
@@ -190,8 +201,8 @@ def _threshold(threshold: object) -> int:
 def _open(kind: str, cid: str, width: float, height: float, title: str,
           description: str) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="jk-insight-chart '
-        f'jk-insight-chart--{kind}" viewBox="0 0 {_num(width)} {_num(height)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="jk-ic-chart '
+        f'jk-ic-chart--{kind}" viewBox="0 0 {_num(width)} {_num(height)}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" role="img" '
         f'aria-labelledby="{cid}-title {cid}-desc" font-family="sans-serif" '
         f'font-size="{FONT}">',
@@ -307,7 +318,7 @@ def _flow_order(keys: Sequence[str], links: Sequence[dict[str, Any]]) -> list[st
 def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold: int,
                        labels: Mapping[str, object] | None = None,
                        bottleneck: str | None = None, title: str | None = None,
-                       chart_id: str = "jk-value-stream") -> SafeString:
+                       chart_id: str | None = None) -> SafeString:
     """The value stream as a picture: a box per step, in the given order, left to right.
 
     `steps`: dicts with `key`, `label` (else `labels[key]`, else the key), the
@@ -321,7 +332,7 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
     arrows run (a directly-follows graph: pass no steps, only its edges). Steps without
     edges: plain arrows from each step to the next (the order of the stream)."""
     threshold = _threshold(threshold)
-    cid = _chart_id(chart_id)
+    cid = _chart_id(chart_id, "value-stream", steps, edges, title)
     title = title or _("Waardestroom: de stappen van eerste contact tot afsluiting")
     names = dict(labels or {})
     step_rows = _rows(steps, "steps")
@@ -442,7 +453,8 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
             labels_at = [(mid, y - 8, first), (mid, y + LINE + 2, second)]
         elif span > 1:  # a skip forward: an arc above
             h = ARC_BASE + ARC_STEP * (span - 2)
-            ya, xa, xb = top, x1 + BOX_W / 2 + 18, x2 + BOX_W / 2 - 18
+            off = min(18 + 10 * (span - 2), BOX_W / 2 - 12)  # longer arcs start further out
+            ya, xa, xb = top, x1 + BOX_W / 2 + off, x2 + BOX_W / 2 - off
             c = ya - h * 4 / 3  # a cubic's apex lies 3/4 of the way to its controls
             path = (f"M{_num(xa)},{_num(ya)} C{_num(xa)},{_num(c)} {_num(xb)},{_num(c)} "
                     f"{_num(xb)},{_num(ya - 2)}")
@@ -450,7 +462,8 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
             labels_at = [((xa + xb) / 2, ya - h - 6, text)]
         elif span < 0:  # a step back: an arc below
             h = ARC_BASE + ARC_STEP * (-span - 1)
-            ya, xa, xb = top + box_h, x1 + BOX_W / 2 - 18, x2 + BOX_W / 2 + 18
+            off = min(18 + 10 * (-span - 1), BOX_W / 2 - 12)
+            ya, xa, xb = top + box_h, x1 + BOX_W / 2 - off, x2 + BOX_W / 2 + off
             c = ya + h * 4 / 3
             path = (f"M{_num(xa)},{_num(ya)} C{_num(xa)},{_num(c)} {_num(xb)},{_num(c)} "
                     f"{_num(xb)},{_num(ya + 2)}")
@@ -518,14 +531,14 @@ def bar_x(value: float, end: float) -> float:
 
 def bars_with_intervals(rates: Sequence[Row], *, threshold: int, percent: bool = True,
                         title: str | None = None,
-                        chart_id: str = "jk-bars") -> SafeString:
+                        chart_id: str | None = None) -> SafeString:
     """A horizontal bar per group, in the given order, with its 95% interval as a whisker
     and its n under its name. `rates`: Rate.as_dict()s (label, group, n, value, low, high,
     suppressed, provisional). The scope total (group "") is drawn as a dashed line across
     every bar as well. `percent`: values are shares (0..1), shown as percentages; otherwise
     numbers on an axis from 0."""
     threshold = _threshold(threshold)
-    cid = _chart_id(chart_id)
+    cid = _chart_id(chart_id, "bars", rates, percent, title)
     title = title or _("Per groep, met het %(level)s-interval") % {"level": _level(95)}
     rows = _rows(rates, "rates")
     if not rows:
@@ -625,6 +638,13 @@ def bars_with_intervals(rates: Sequence[Row], *, threshold: int, percent: bool =
             if it["low"] is not None and it["high"] is not None:
                 xl, xh = bar_x(it["low"], end), bar_x(it["high"], end)
                 right = max(x, xh)
+                # A light edge under the whisker, so it shows on the bar as well.
+                parts.append(
+                    f'<g class="jk-ic-whisker-edge" stroke="#ffffff" stroke-width="5">'
+                    f'<line x1="{_num(xl)}" y1="{_num(mid)}" x2="{_num(xh)}" y2="{_num(mid)}"/>'
+                    f'<line x1="{_num(xl)}" y1="{_num(mid - 8)}" x2="{_num(xl)}" '
+                    f'y2="{_num(mid + 8)}"/><line x1="{_num(xh)}" y1="{_num(mid - 8)}" '
+                    f'x2="{_num(xh)}" y2="{_num(mid + 8)}"/></g>')
                 parts.append(
                     f'<g class="jk-ic-whisker" data-low="{_num(xl)}" data-high="{_num(xh)}">'
                     f'<line x1="{_num(xl)}" y1="{_num(mid)}" x2="{_num(xh)}" y2="{_num(mid)}" '
@@ -682,7 +702,7 @@ def _interpolate(curve: list[tuple[float, dict[str, float | None]]], n: float,
 def funnel_plot(points: Sequence[Row], limits: Sequence[Row],
                 overall: float | Row | None, *, threshold: int, hidden: int = 0,
                 percent: bool = True, title: str | None = None,
-                chart_id: str = "jk-funnel") -> SafeString:
+                chart_id: str | None = None) -> SafeString:
     """Each group's rate against its n, with the 95% and 99.8% control limits around the
     overall rate: a group outside the limits differs by more than chance would make.
 
@@ -697,7 +717,7 @@ def funnel_plot(points: Sequence[Row], limits: Sequence[Row],
     Inside the limits a circle; above them a triangle pointing up, below one pointing
     down; open outside 95%, filled outside 99.8%, and named."""
     threshold = _threshold(threshold)
-    cid = _chart_id(chart_id)
+    cid = _chart_id(chart_id, "funnel", points, limits, overall, hidden, title)
     title = title or _("Trechterdiagram: elke groep tegen het aantal (n)")
     rows = _rows(points, "points")
     curve_rows = _rows(limits, "limits")
@@ -782,9 +802,11 @@ def funnel_plot(points: Sequence[Row], limits: Sequence[Row],
     above = [it["label"] for it in items if it["where"] in ("high95", "high998")]
     below = [it["label"] for it in items if it["where"] in ("low95", "low998")]
     summary = ngettext("%(count)s groep", "%(count)s groepen", len(items)) % {
-        "count": len(items)}
-    if centre is not None:
+        "count": len(items)} if items else _("Geen groep getekend")
+    if centre is not None and items:
         summary += _(" rond het totaal van %(value)s") % {"value": _amount(centre, percent)}
+    elif centre is not None:
+        summary += _("; totaal %(value)s") % {"value": _amount(centre, percent)}
     if above or below:
         if above:
             summary += _("; boven de grenzen: %(names)s") % {"names": _list(above)}
@@ -942,15 +964,17 @@ WAITING_SERIES = ("within", "past_norm", "past_3x", "no_norm")
 
 def waiting_series(weeks: Sequence[Row], *, step: str = "total",
                    group: str = "") -> list[dict[str, Any]]:
-    """weekly_lines' series from insight.waiting's weeks (Waiting.as_dict()["weeks"]): for
-    one step ("total": all front-door steps) and one organisation ("": all), a line each
+    """weekly_lines' series from insight.waiting's weeks (Waiting.as_dict()["weeks"]: their
+    `rows` and `by_organisation`): for one step ("total": all front-door steps) and one
+    organisation (its id; "": all), a line each
     for within the norm, past the norm and past three times the norm (and without a norm,
     when some week has such items). A None count is a suppressed week."""
     names = {"within": _("binnen de norm"), "past_norm": _("over de norm"),
              "past_3x": _("over 3x de norm"), "no_norm": _("zonder norm")}
     points: dict[str, list[dict[str, Any]]] = {k: [] for k in WAITING_SERIES}
     for i, week in enumerate(_rows(weeks, "weeks")):
-        rows = [r for r in _rows(week.get("rows"), f"weeks[{i}].rows")
+        rows = [r for key in ("rows", "by_organisation")
+                for r in _rows(week.get(key), f"weeks[{i}].{key}")
                 if r.get("step") == step and r.get("group", "") == group]
         for key in WAITING_SERIES:
             value = rows[0].get(key) if rows else None
@@ -980,7 +1004,7 @@ def wip_series(weeks: Sequence[Row], labels: Mapping[str, object] | None = None
 
 
 def weekly_lines(series: Sequence[Row], *, threshold: int, title: str | None = None,
-                 y_label: str | None = None, chart_id: str = "jk-weekly") -> SafeString:
+                 y_label: str | None = None, chart_id: str | None = None) -> SafeString:
     """A line per series over the weeks, e.g. the open items within the norm, past the
     norm and past three times the norm. `series`: dicts with `key`, `label` and `points`,
     a list of dicts with `week` (an ISO week "2026-W02" or the ISO date of its Monday; any
@@ -989,7 +1013,7 @@ def weekly_lines(series: Sequence[Row], *, threshold: int, title: str | None = N
     named in the key under the chart. waiting_series and wip_series make the series from
     insight.waiting's and insight.value_stream's weeks."""
     threshold = _threshold(threshold)
-    cid = _chart_id(chart_id)
+    cid = _chart_id(chart_id, "weekly", series, title, y_label)
     title = title or _("Wachtlijst per week")
     y_label = y_label or _("aantal open")
     rows = _rows(series, "series")
@@ -1142,7 +1166,7 @@ def cost_x(value: float, end: float) -> float:
 
 
 def cost_bars(rows: Sequence[Row], *, threshold: int, title: str | None = None,
-              chart_id: str = "jk-costs") -> SafeString:
+              chart_id: str | None = None) -> SafeString:
     """Budgeted and spent per group, a bar each with its amount in words beside it:
     budgeted an open bar with a dashed edge, spent a filled one, and (when the rows have
     it) spent per trajectory that helped a hatched one. `rows`: dicts with `group`,
@@ -1150,7 +1174,7 @@ def cost_bars(rows: Sequence[Row], *, threshold: int, title: str | None = None,
     optional `spent_per_helped` and `n`, and `suppressed`: CostRow.as_dict()
     (insight.costs) reads as it is. Amounts in euros."""
     threshold = _threshold(threshold)
-    cid = _chart_id(chart_id)
+    cid = _chart_id(chart_id, "costs", rows, title)
     title = title or _("Begroot en besteed per groep")
     measures = _cost_measures()
     items: list[dict[str, Any]] = []

@@ -4,8 +4,8 @@ figure reads the same facts (the columns are defined in insight/schema.py and do
 A trajectory is a trajectory key with a `care_report.received` or a `plan.started` event;
 events without a key are no trajectory. Where an event happens more than once, "first" and
 "last" order by (happened_at, id). `derive_all` rebuilds the table; `derive_touched`
-rebuilds the rows of some keys, and `next_in_household_at` of every trajectory of their
-households (old and new), so an incremental refresh gives the same table as a full one.
+rebuilds the rows of some keys, and `next_in_household_at` and `returned_at` of every
+trajectory of their households (old and new), so an incremental refresh gives the same table as a full one.
 """
 
 from __future__ import annotations
@@ -113,7 +113,8 @@ SELECT
     coalesce(TRY_CAST(f.closed->>'budget_eur' AS DOUBLE), f.planned_eur, 0) AS budget_eur,
     coalesce(TRY_CAST(f.closed->>'costs_spent_eur' AS DOUBLE), f.done_eur, 0) AS spent_eur,
     f.last_event_at,
-    NULL AS next_in_household_at
+    NULL AS next_in_household_at,
+    NULL AS returned_at
 FROM f
 LEFT JOIN areas a ON a.neighbourhood_code = f.neighbourhood_code
 """
@@ -136,6 +137,23 @@ WHERE trajectories.household_key = n.household_key
 """
 
 
+# The household came back: the first contact of the first of its trajectories begun after
+# this one closed (a report or plan while this one was open is no return). Help that helps
+# and "no repeat" read it.
+_RETURNED = """
+UPDATE trajectories SET returned_at = r.returned_at
+FROM (
+    SELECT t.trajectory_key, min(n.first_contact_at) AS returned_at
+    FROM trajectories t
+    JOIN trajectories n ON n.household_key = t.household_key
+                       AND n.first_contact_at > t.closed_at
+    WHERE t.household_key <> '' AND t.closed_at IS NOT NULL {scope}
+    GROUP BY t.trajectory_key
+) r
+WHERE trajectories.trajectory_key = r.trajectory_key
+"""
+
+
 def derive_all(con: Any) -> int:
     """Rebuild `trajectories` from every event; returns the number of trajectories."""
     con.execute("BEGIN TRANSACTION")
@@ -143,6 +161,7 @@ def derive_all(con: Any) -> int:
         con.execute("DELETE FROM trajectories")
         con.execute(_INSERT.format(scope=""))
         con.execute(_NEXT.format(scope=""))
+        con.execute(_RETURNED.format(scope=""))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -178,6 +197,10 @@ def derive_touched_table(con: Any) -> int:
                     "AND trajectory_key IN (SELECT trajectory_key FROM _touched)")
         con.execute(_NEXT.format(
             scope="AND household_key IN (SELECT household_key FROM _households)"))
+        con.execute("UPDATE trajectories SET returned_at = NULL "
+                    "WHERE household_key IN (SELECT household_key FROM _households)")
+        con.execute(_RETURNED.format(
+            scope="AND t.household_key IN (SELECT household_key FROM _households)"))
         count = con.execute("SELECT count(*) FROM trajectories "
                             "WHERE trajectory_key IN (SELECT trajectory_key FROM _touched)"
                             ).fetchone()[0]

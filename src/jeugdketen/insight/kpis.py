@@ -47,8 +47,8 @@ WITH closed AS (
     SELECT {group_column} AS grp,
            first_contact_at, help_started_at, close_reason, satisfaction, final_t_score,
            can_continue_without_help, budget_eur, spent_eur,
-           coalesce(next_in_household_at <= closed_at + to_days(CAST($follow_up_days AS INTEGER))
-                    AND next_in_household_at < $known_until, false) AS repeated,
+           coalesce(returned_at <= closed_at + to_days(CAST($follow_up_days AS INTEGER))
+                    AND returned_at < $known_until, false) AS repeated,
            coalesce(can_continue_without_help, false) AND NOT repeated AS helped,
            closed_at + to_days(CAST($follow_up_days AS INTEGER)) > $today AS provisional
     FROM trajectories
