@@ -396,3 +396,11 @@ def test_a_suppressed_scope_shows_no_number_at_all(iw, insight_dir):
     for row in rows:  # each table's row of the neighbourhood: hidden, never a number
         cells = row.removeprefix("Nieuwe Haven (totaal) ").split()[:3]
         assert cells == ["verborgen"] * 3, row
+
+
+def test_an_area_alone_takes_the_default_period(iw, insight_dir):
+    response = client(iw.analyst).get(DASHBOARD + "?gebied=WK991101")
+    assert response.status_code == 200
+    record = AccessLogRecord.objects.get(data="insight")
+    assert record.object_id == "WK991101"
+    assert "Noord, 1 " in main_text(response.content.decode())

@@ -16,14 +16,14 @@ LEVEL_PREFIX = {"municipality": "", "district": "", "neighbourhood": "– "}
 
 
 class ScopeForm(UtrechtForm):
-    """Which area (of the own municipality) and which period; `prefix`-less GET names:
-    gebied, van, tot."""
+    """Which area (of the own municipality) and which period (GET names gebied, van, tot;
+    an empty date: the default period's)."""
 
     gebied = forms.ChoiceField(label=_("Gebied"), error_messages={
         "invalid_choice": _("Kies een gebied uit de lijst.")})
-    van = forms.DateField(label=_("Van"), input_formats=DATE_FORMATS,
+    van = forms.DateField(label=_("Van"), input_formats=DATE_FORMATS, required=False,
                           error_messages={"invalid": DATE_INVALID}, widget=DateInput())
-    tot = forms.DateField(label=_("Tot en met"), input_formats=DATE_FORMATS,
+    tot = forms.DateField(label=_("Tot en met"), input_formats=DATE_FORMATS, required=False,
                           error_messages={"invalid": DATE_INVALID}, widget=DateInput())
 
     def __init__(self, *args: Any, areas: list[Area], **kwargs: Any):

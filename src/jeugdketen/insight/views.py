@@ -95,8 +95,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if asked:
         if not form.is_valid():
             return render(request, "insight/dashboard.html", context, status=422)
-        area, start, end = (form.cleaned_data["gebied"], form.cleaned_data["van"],
-                            form.cleaned_data["tot"])
+        area = form.cleaned_data["gebied"]
+        start = form.cleaned_data["van"] or first
+        end = form.cleaned_data["tot"] or last
     try:
         reading = actions.read_insight(actor, area, start=start, end=end, today=today)
     except Refusal as refused:
