@@ -15,7 +15,7 @@ from typing import Any
 
 # One row per key: the facts of each kind of event, first or last by (happened_at, id).
 # `{scope}` narrows the events to the keys in the temporary table _touched (or to none).
-_FACTS = """
+FACTS_SQL = """
 SELECT
     trajectory_key,
     coalesce(arg_max(household_key, (happened_at, id)) FILTER (WHERE household_key <> ''), '')
@@ -67,9 +67,9 @@ HAVING received_at IS NOT NULL OR started_at IS NOT NULL
 # The facts into the table's columns. A match's first contact is the match's creation
 # (plan.started's attribute first_contact_at, ISO 8601); help after a referral started
 # `days_since_report` days after the report (never later than it was recorded).
-_INSERT = """
+INSERT_SQL = """
 INSERT INTO trajectories
-WITH f AS (""" + _FACTS + """)
+WITH f AS (""" + FACTS_SQL + """)
 SELECT
     f.trajectory_key,
     f.household_key,
@@ -123,7 +123,7 @@ _TOUCHED = "AND trajectory_key IN (SELECT trajectory_key FROM _touched)"
 
 # The first contact of the household's next trajectory: the next later first contact among
 # the household's trajectories (ties are not "next"). Households '' (not yet known) have none.
-_NEXT = """
+NEXT_SQL = """
 UPDATE trajectories SET next_in_household_at = n.next_at
 FROM (
     SELECT household_key, first_contact_at,
@@ -140,7 +140,7 @@ WHERE trajectories.household_key = n.household_key
 # The household came back: the first contact of the first of its trajectories begun after
 # this one closed (a report or plan while this one was open is no return). Help that helps
 # and "no repeat" read it.
-_RETURNED = """
+RETURNED_SQL = """
 UPDATE trajectories SET returned_at = r.returned_at
 FROM (
     SELECT t.trajectory_key, min(n.first_contact_at) AS returned_at
@@ -159,9 +159,9 @@ def derive_all(con: Any) -> int:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM trajectories")
-        con.execute(_INSERT.format(scope=""))
-        con.execute(_NEXT.format(scope=""))
-        con.execute(_RETURNED.format(scope=""))
+        con.execute(INSERT_SQL.format(scope=""))
+        con.execute(NEXT_SQL.format(scope=""))
+        con.execute(RETURNED_SQL.format(scope=""))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -191,15 +191,15 @@ def derive_touched_table(con: Any) -> int:
                     "AND trajectory_key IN (SELECT trajectory_key FROM _touched)")
         con.execute("DELETE FROM trajectories "
                     "WHERE trajectory_key IN (SELECT trajectory_key FROM _touched)")
-        con.execute(_INSERT.format(scope=_TOUCHED))
+        con.execute(INSERT_SQL.format(scope=_TOUCHED))
         con.execute("INSERT INTO _households "
                     "SELECT DISTINCT household_key FROM trajectories WHERE household_key <> '' "
                     "AND trajectory_key IN (SELECT trajectory_key FROM _touched)")
-        con.execute(_NEXT.format(
+        con.execute(NEXT_SQL.format(
             scope="AND household_key IN (SELECT household_key FROM _households)"))
         con.execute("UPDATE trajectories SET returned_at = NULL "
                     "WHERE household_key IN (SELECT household_key FROM _households)")
-        con.execute(_RETURNED.format(
+        con.execute(RETURNED_SQL.format(
             scope="AND t.household_key IN (SELECT household_key FROM _households)"))
         count = con.execute("SELECT count(*) FROM trajectories "
                             "WHERE trajectory_key IN (SELECT trajectory_key FROM _touched)"
