@@ -18,12 +18,6 @@ from tests.insight.test_pages import InsightWorld, figures_store, publish
 def iw(db) -> InsightWorld:
     return InsightWorld()
 
-
-@pytest.fixture
-def insight_dir(settings, tmp_path):
-    settings.INSIGHT_DIR = tmp_path
-    return tmp_path
-
 ENDPOINTS = ["/insight/kpis", "/insight/value-stream", "/insight/waiting",
              "/insight/outcomes?by=provider",
              "/insight/outcomes?by=neighbourhood"]

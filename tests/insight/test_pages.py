@@ -25,6 +25,10 @@ DASHBOARD = "/inzicht/"
 SETTINGS = "/inzicht/instellingen/"
 
 
+# `insight_dir` (tests/insight/conftest.py): a store directory of the test's own, empty
+# until `publish` writes a snapshot.
+
+
 # --- a small world: two municipalities, the roles around them -------------------------------
 
 
@@ -74,18 +78,12 @@ def iw(db) -> InsightWorld:
     return InsightWorld()
 
 
-@pytest.fixture
-def insight_dir(settings, tmp_path):
-    """An insight directory of the test's own: empty until `publish` writes a snapshot."""
-    settings.INSIGHT_DIR = tmp_path
-    return tmp_path
-
-
 def publish(directory: Any, fill: Any) -> None:
     """Write a published snapshot as refresh would leave it: the schema, its version, when
     it was made, and what `fill(con)` adds (hand-made events and reference data)."""
     import duckdb
 
+    directory.mkdir(parents=True, exist_ok=True)
     path = directory / store.PUBLISHED
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
