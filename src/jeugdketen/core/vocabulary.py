@@ -69,6 +69,10 @@ class Data(models.TextChoices):
     CARE_REPORT = "care_report", _("Zorgmelding")
     INTAKE = "intake", _("Intakegesprek")
     INTAKE_SETTINGS = "intake_settings", _("Capaciteit en normen van de voordeur")
+    # Insight (issue 12): figures about the chain per area, never a person; and the
+    # municipality's publication settings (threshold, follow-up period).
+    INSIGHT = "insight", _("Inzicht in de keten (cijfers zonder personen)")
+    INSIGHT_SETTINGS = "insight_settings", _("Publicatie-instellingen van het inzicht")
 
     @property
     def family(self) -> Promise:
@@ -214,6 +218,8 @@ DATA_FAMILY = {
     Data.CARE_REPORT: _("een zorgmelding: de vraag om hulp en wat ermee gebeurt"),
     Data.INTAKE: _("het gesprek met het gezin en de hulpverleners (de intake)"),
     Data.INTAKE_SETTINGS: _("hoeveel intakes er kunnen en hoe snel (geen persoonsgegevens)"),
+    Data.INSIGHT: _("cijfers over de hulp in een gemeente of wijk (geen persoonsgegevens)"),
+    Data.INSIGHT_SETTINGS: _("hoe de gemeente cijfers publiceert (geen persoonsgegevens)"),
 }
 
 GROUND_FAMILY = {
