@@ -135,6 +135,8 @@ _STEPS = [
      "|| '\",\"household_size\":3,\"started_by\":\"coordinator\","
      "\"coordinator_organisation_id\":' || org || '}'"),
     ("kind >= 4 AND kind < 7", "goal.set", "1", "'{\"weight\":5,\"persons\":1}'"),
+    ("kind < 4", "plan_action.planned", "40 + r % 30",
+     "'{\"budget_eur\":\"750.00\",\"product_code\":\"45A48\",\"informal\":false}'"),
     ("kind >= 4 AND kind < 7", "evaluation.recorded", "60",
      "'{\"t_score\":50,\"goals\":1,\"final\":false,\"day\":60}'"),
     ("kind < 7 AND r < 85", "plan.closed", "150 + r",
@@ -239,7 +241,7 @@ def add_new_events(count: int) -> dict[str, Any]:
                         WHEN g %% 3 = 1 THEN '{"t_score": 52, "final": false}'
                         ELSE '{"reason_code": "01", "can_continue_without_help": true}'
                    END::jsonb
-            FROM generate_series(1, %(count)s) g""",
+            FROM generate_series(1::bigint, %(count)s) g""",
                        {"count": count, "trajectories": trajectories,
                         "households": int(trajectories * 0.8), "hoods": NEIGHBOURHOODS})
     return {"new_events": count}
@@ -395,8 +397,7 @@ def page(area: str, requests: int) -> dict[str, Any]:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
-    start, end = END - timedelta(days=365), END - timedelta(days=1)
-    url = f"/inzicht/?gebied={area}&van={start}&tot={end}"
+    url = f"/inzicht/?gebied={area}&tot={END - timedelta(days=1)}"  # the twelve months to END
     first = client.get(url)
     if first.status_code != 200:
         raise SystemExit(f"the page answered {first.status_code}: {first.content[:500]!r}")

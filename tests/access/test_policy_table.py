@@ -421,18 +421,18 @@ settings/norms-municipality-organisation    | -                | -              
 settings/norms-other-organisation           | -                | -                | -        | -       | RP=admin  | -         | -         | -    | -    | -         | -
 settings/norms-front-door-team              | CRUP=front@front_door | CRUP=front@front_door | -        | -       | RP=admin  | -         | -         | -    | -    | -         | -
 settings/norms-other-municipality           | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
-insight/municipality                        | -                | R=oversight      | -        | R=oversight | -     | -         | -         | -    | -    | -         | -
-insight/municipality-district               | -                | R=oversight      | -        | R=oversight | -     | -         | -         | -    | -    | -         | -
-insight/municipality-neighbourhood          | -                | R=oversight      | -        | R=oversight | -     | -         | -         | -    | -    | -         | -
+insight/municipality                        | -                | R=insight      | -        | R=insight | -     | -         | -         | -    | -    | -         | -
+insight/municipality-district               | -                | R=insight      | -        | R=insight | -     | -         | -         | -    | -    | -         | -
+insight/municipality-neighbourhood          | -                | R=insight      | -        | R=insight | -     | -         | -         | -    | -    | -         | -
 insight/provider-organisation               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 insight/neighbourhood-team                  | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 insight/other-municipality                  | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 insight/unknown-area                        | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
-insight/front-door                          | R=front@front_door | R=front@front_door | -      | R=oversight | -     | -         | -         | -    | -    | -         | -
+insight/front-door                          | R=front@front_door | R=front@front_door | -      | R=insight | -     | -         | -         | -    | -    | -         | -
 insight/front-door-team                     | R=front@front_door | R=front@front_door | -      | -       | -         | -         | -         | -    | -    | -         | -
 insight/front-door-other-municipality       | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
-insightsettings/municipality                | -                | -                | -        | RU=oversight | -    | -         | -         | -    | -    | -         | -
-insightsettings/front-door                  | -                | -                | -        | RU=oversight | -    | -         | -         | -    | -    | -         | -
+insightsettings/municipality                | -                | -                | -        | RU=insight | -    | -         | -         | -    | -    | -         | -
+insightsettings/front-door                  | -                | -                | -        | RU=insight | -    | -         | -         | -    | -    | -         | -
 insightsettings/provider-organisation       | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 insightsettings/other-municipality          | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 """
@@ -447,7 +447,8 @@ GROUNDS = {"reg": Ground.REGISTRATION, "emg": Ground.EMERGENCY, "self": Ground.S
            "coord": Ground.PLAN_COORDINATOR, "consent": Ground.CONSENT,
            "legal": Ground.LEGAL_BASIS, "family": Ground.FAMILY, "brp": Ground.BRP,
            "front": Ground.FRONT_DOOR, "invited": Ground.INTAKE_INVITATION,
-           "reporter": Ground.REPORTER, "public": Ground.PUBLIC_REPORT}
+           "reporter": Ground.REPORTER, "public": Ground.PUBLIC_REPORT,
+           "insight": Ground.INSIGHT}
 # The role a decision names (and the access log records) for each actor.
 RECORDED_ROLE = {role: role for role in ROLES} | {"superuser": "platform_admin",
                                                   "operator": "platform_admin"}

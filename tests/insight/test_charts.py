@@ -794,3 +794,18 @@ def test_charts_take_the_figures_as_dict_as_they_are() -> None:
     series = charts.wip_series([w.as_dict() for w in wip], STEP_LABELS)
     assert [s["label"] for s in series] == ["Triage", "Intake gepland"]
     parse(charts.weekly_lines(series, threshold=10))
+
+
+def test_a_funnel_where_every_rate_is_the_same_is_drawn() -> None:
+    """0% or 100% everywhere: the limits collapse to one line; the chart still draws."""
+    from jeugdketen.insight import stats
+    from jeugdketen.insight.figures import Rate
+
+    for value in (0.0, 1.0):
+        count = int(value)
+        rates = [Rate("x", g, g.upper() or "T", n, n * count, value, None, None)
+                 for g, n in (("a", 20), ("b", 30), ("", 50))]
+        funnel = stats.funnel(rates)
+        svg = str(charts.funnel_plot(funnel["points"], funnel["limits"], funnel["overall"],
+                                     threshold=10))
+        ET.fromstring(svg)

@@ -90,6 +90,11 @@ def publish(directory: Any, fill: Any) -> None:
     schema.create(con)
     store.set_meta(con, "schema_version", str(schema.SCHEMA_VERSION))
     store.set_meta(con, "refreshed_at", "2026-12-01T08:00:00+00:00")
+    # The log began two years earlier (an organisation joined): every twelve-month window
+    # up to November 2026 lies in months with data.
+    from tests.insight import handmade
+
+    handmade.add(con, "organisation.created", "", "2024-12-02", kind="municipality")
     fill(con)
     con.close()
 
@@ -198,7 +203,7 @@ def test_the_picker_offers_only_the_own_municipalitys_areas(iw, insight_dir):
 def test_another_municipalitys_area_shows_nothing_of_it(iw, insight_dir, area):
     publish(insight_dir, one_event)
     response = client(iw.analyst).get(
-        DASHBOARD + f"?gebied={area}&van=2026-01-01&tot=2026-06-30")
+        DASHBOARD + f"?gebied={area}&tot=2026-11-30")
     assert response.status_code == 422
     body = response.content.decode()
     assert "Kies een gebied uit de lijst." in body
@@ -209,7 +214,7 @@ def test_another_municipalitys_area_shows_nothing_of_it(iw, insight_dir, area):
 def test_a_neighbourhood_of_the_own_municipality_is_read_and_logged_as_such(iw, insight_dir):
     publish(insight_dir, one_event)
     response = client(iw.coordinator).get(
-        DASHBOARD + "?gebied=BU99110101&van=2026-01-01&tot=2026-06-30")
+        DASHBOARD + "?gebied=BU99110101&tot=2026-11-30")
     assert response.status_code == 200
     body = response.content.decode()
     assert "Oude Haven" in body
@@ -219,13 +224,13 @@ def test_a_neighbourhood_of_the_own_municipality_is_read_and_logged_as_such(iw, 
 
 
 @pytest.mark.parametrize(("query", "field", "message"), [
-    ("gebied=GM9911&van=31-02-2026&tot=2026-06-30", "van", "Vul een datum in als"),
-    ("gebied=GM9911&van=2026-06-30&tot=2026-01-01", "tot", "De einddatum ligt voor de begindatum."),
-    ("gebied=GM9911&van=1999-12-31&tot=2000-01-31", "van", "Kies een begindatum tussen"),
-    ("gebied=GM9911&van=2010-01-01&tot=2026-06-30", "tot", "hoogstens tien jaar"),
-    ("gebied=&van=2026-01-01&tot=2026-06-30", "gebied", "Dit veld is verplicht"),
+    ("gebied=GM9911&tot=2026-06-15", "tot", "Kies een periode uit de lijst."),
+    ("gebied=GM9911&tot=2099-12-31", "tot", "Kies een periode uit de lijst."),
+    ("gebied=GM9911&tot=2020-12-31", "tot", "Kies een periode uit de lijst."),
+    ("gebied=&tot=2026-11-30", "gebied", "Dit veld is verplicht"),
 ])
 def test_bad_scope_input_is_a_422_naming_the_field(iw, insight_dir, query, field, message):
+    publish(insight_dir, one_event)
     response = client(iw.analyst).get(f"{DASHBOARD}?{query}")
     assert response.status_code == 422
     body = response.content.decode()
@@ -293,12 +298,18 @@ def test_another_municipalitys_analyst_changes_only_their_own(iw, insight_dir):
     assert 'value="10"' in body and 'value="40"' not in body
 
 
-def test_the_default_period_is_the_last_twelve_full_months():
-    from jeugdketen.insight.selectors import default_period
+def test_a_period_is_twelve_whole_months_that_have_ended():
+    from jeugdketen.insight.actions import earliest_end, latest_end, period_ends, window_start
 
-    assert default_period(date(2026, 12, 6)) == (date(2025, 12, 1), date(2026, 11, 30))
-    assert default_period(date(2026, 1, 1)) == (date(2025, 1, 1), date(2025, 12, 31))
-    assert default_period(date(2024, 3, 31)) == (date(2023, 3, 1), date(2024, 2, 29))
+    assert latest_end(date(2026, 12, 6)) == date(2026, 11, 30)
+    assert window_start(date(2026, 11, 30)) == date(2025, 12, 1)
+    assert window_start(date(2025, 12, 31)) == date(2025, 1, 1)
+    assert window_start(date(2024, 2, 29)) == date(2023, 3, 1)
+    # Data from 15 December 2024: the first window is December 2024 to November 2025.
+    assert earliest_end(date(2024, 12, 15)) == date(2025, 11, 30)
+    ends = period_ends(date(2026, 12, 6), date(2024, 12, 15))
+    assert ends[0] == date(2026, 11, 30) and ends[-1] == date(2025, 11, 30) and len(ends) == 13
+    assert period_ends(date(2026, 12, 6), None) == [date(2026, 11, 30)]
 
 
 # --- figures on the page -----------------------------------------------------------------------
@@ -346,7 +357,7 @@ def main_text(body: str) -> str:
 def test_the_sections_show_the_figures_with_hidden_small_counts(iw, insight_dir):
     publish(insight_dir, figures_store)
     response = client(iw.analyst).get(
-        DASHBOARD + "?gebied=WK991101&van=2026-01-01&tot=2026-12-31")
+        DASHBOARD + "?gebied=WK991101&tot=2026-11-30")
     assert response.status_code == 200
     text = main_text(response.content.decode())
     for title in ("De vier doelen", "Hulp die helpt", "Tijd tot hulp die helpt",
@@ -371,7 +382,7 @@ def test_the_sections_show_the_figures_with_hidden_small_counts(iw, insight_dir)
 def test_a_neighbourhood_with_enough_plans_shows_its_rates(iw, insight_dir):
     publish(insight_dir, figures_store)
     response = client(iw.front_door).get(
-        DASHBOARD + "?gebied=BU99110101&van=2026-01-01&tot=2026-12-31")
+        DASHBOARD + "?gebied=BU99110101&tot=2026-11-30")
     text = main_text(response.content.decode())
     figures = text[text.index("De vier doelen"):]
     assert "Oude Haven (totaal) 50% 30–70% 20" in figures  # help that helps: 10 of 20
@@ -381,7 +392,7 @@ def test_a_neighbourhood_with_enough_plans_shows_its_rates(iw, insight_dir):
 def test_a_suppressed_scope_shows_no_number_at_all(iw, insight_dir):
     publish(insight_dir, figures_store)
     response = client(iw.analyst).get(
-        DASHBOARD + "?gebied=BU99110102&van=2026-01-01&tot=2026-12-31")
+        DASHBOARD + "?gebied=BU99110102&tot=2026-11-30")
     assert response.status_code == 200
     text = main_text(response.content.decode())
     figures = text[text.index("De vier doelen"):]

@@ -47,8 +47,8 @@ def target(data: Data, municipality: str | None, area: str = "BU03630101") -> Ta
 
 
 @pytest.mark.parametrize(("roles", "kind", "ground", "role"), [
-    (("municipal_analyst",), "municipality", "municipal_oversight", "municipal_analyst"),
-    (("coordinator",), "municipality", "municipal_oversight", "coordinator"),
+    (("municipal_analyst",), "municipality", "insight", "municipal_analyst"),
+    (("coordinator",), "municipality", "insight", "coordinator"),
     (("front_door",), "municipality", "front_door", "front_door"),
     (("professional", "front_door"), "neighbourhood_team", "front_door", "front_door"),
     (("coordinator", "front_door"), "municipality", "front_door", "front_door"),
@@ -122,22 +122,22 @@ def iw(db) -> InsightWorld:
 
 def test_read_insight_logs_the_area_and_returns_the_scope(iw, settings, tmp_path):
     reading = actions.read_insight(f.professional_actor(iw.coordinator), "bu99110101 ",
-                                   start=date(2026, 1, 1), end=date(2026, 6, 30),
+                                   start=date(2025, 12, 1), end=date(2026, 11, 30),
                                    today=date(2026, 12, 6))
     assert (reading.scope.area, reading.scope.start, reading.scope.end) == (
-        "BU99110101", date(2026, 1, 1), date(2026, 7, 1))
+        "BU99110101", date(2025, 12, 1), date(2026, 12, 1))
     assert (reading.threshold, reading.scope.follow_up_days, reading.area_name) == (
         10, 182, "Oude Haven")
     record = AccessLogRecord.objects.get()
     assert (record.data, record.action, record.object_id, record.outcome, record.ground,
             record.client_id) == ("insight", "read", "BU99110101", "allowed",
-                                  "municipal_oversight", "")
+                                  "insight", "")
 
 
 def test_read_insight_uses_the_municipalitys_publication_settings(iw):
     PublicationSettings.objects.create(municipality=iw.a, threshold=30, follow_up_days=365)
     reading = actions.read_insight(f.professional_actor(iw.front_door), None,
-                                   start="2026-01-01", end="2026-03-31")
+                                   end="2026-11-30")
     assert (reading.scope.area, reading.threshold, reading.scope.follow_up_days) == (
         "GM9911", 30, 365)
 
@@ -163,10 +163,23 @@ def test_a_role_without_a_ground_is_denied_before_anything_else(iw):
 def test_bad_dates_are_refused_naming_each_field_and_logged_as_refused(iw):
     with pytest.raises(Refusal) as refused:
         actions.read_insight(f.professional_actor(iw.analyst), "GM9911", start="2026-02-30",
-                             end=None)
+                             end="2026-13-01")
     assert sorted((e.field, e.rule) for e in refused.value.errors) == [
         ("from", "date"), ("to", "date")]
     assert AccessLogRecord.objects.get().outcome == "refused"
+
+
+@pytest.mark.parametrize(("end", "start", "field", "rule"), [
+    ("2026-06-15", None, "to", "month_end"),
+    ("2026-12-31", None, "to", "month_ended"),  # December is still running
+    ("2026-11-30", "2026-01-01", "from", "twelve_months"),
+])
+def test_a_period_is_twelve_whole_months_that_have_ended(iw, end, start, field, rule):
+    """Figures over freely chosen periods could be subtracted to reveal one family."""
+    with pytest.raises(Refusal) as refused:
+        actions.read_insight(f.professional_actor(iw.analyst), "GM9911", start=start, end=end,
+                             today=date(2026, 12, 6))
+    assert [(e.field, e.rule) for e in refused.value.errors] == [(field, rule)]
 
 
 def test_set_publication_writes_logs_and_emits_in_one_go(iw):

@@ -105,6 +105,8 @@ class Ground(models.TextChoices):
         "Uitgenodigd voor het intakegesprek (de melding zelf alleen met toestemming)")
     REPORTER = "reporter", _("Melder: legt de zorgmelding vast en ziet daarna alleen de stand")
     PUBLIC_REPORT = "public_report", _("Zorgmelding via het openbare formulier")
+    # Insight (issue 12): figures without persons, of the municipality's own areas.
+    INSIGHT = "insight", _("Inzicht: cijfers zonder personen over de eigen gemeente")
 
     @property
     def family(self) -> Promise:
@@ -247,6 +249,7 @@ GROUND_FAMILY = {
                                 "gezin; de melding zelf ziet zij alleen met uw toestemming."),
     Ground.REPORTER: _("Deze medewerker deed de melding en ziet alleen hoe ver het is."),
     Ground.PUBLIC_REPORT: _("Iemand deed een melding via het formulier op de website."),
+    Ground.INSIGHT: _("De gemeente bekeek cijfers over wijken en buurten, zonder personen."),
 }
 
 # The same grounds, said to the person who is looking at the data.
@@ -272,6 +275,7 @@ GROUND_VIEWER = {
                                 "melding zelf ziet u alleen met toestemming van het gezin."),
     Ground.REPORTER: _("U deed deze melding; u ziet alleen hoe ver het is."),
     Ground.PUBLIC_REPORT: _("U doet een melding via het openbare formulier."),
+    Ground.INSIGHT: _("U werkt voor deze gemeente en bekijkt cijfers zonder personen."),
 }
 
 ROLE_FAMILY = {

@@ -24,7 +24,7 @@ from jeugdketen.access.policy import Action, Actor, Data, decide
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import FieldError, Refusal
-from jeugdketen.insight import selectors
+from jeugdketen.insight import selectors, store
 from jeugdketen.insight.models import (
     FOLLOW_UP_MAX,
     FOLLOW_UP_MIN,
@@ -35,9 +35,54 @@ from jeugdketen.insight.models import (
 from jeugdketen.insight.scope import Scope
 from jeugdketen.registry.models import Municipality
 
-# The longest period a figure is asked over, and the earliest day (before the platform).
-MAX_PERIOD_DAYS = 10 * 366
-EARLIEST = date(2000, 1, 1)
+# A period is twelve whole months that have ended (decision 0011, "Safe to publish"):
+# figures over freely chosen periods could be subtracted from each other (1 January to
+# 30 June from 1 January to 1 July) to reveal one family; windows of one fixed length that
+# start on the first of a month leave only differences of whole months a year apart, and
+# a window never reaches back before the first month with data (where a window would hold
+# only its last few months) nor into the month that is still running.
+PERIOD_MONTHS = 12
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def window_start(last: date) -> date:
+    """The first day of the twelve-month window that ends on `last` (a month's last day)."""
+    first = last.replace(day=1)
+    for _month in range(PERIOD_MONTHS - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return first
+
+
+def latest_end(today: date) -> date:
+    """The last day of the last month that has ended."""
+    return today.replace(day=1) - timedelta(days=1)
+
+
+def earliest_end(first_data: date | None) -> date | None:
+    """The end of the first window that lies wholly in months with data (None: no data)."""
+    if first_data is None:
+        return None
+    first = first_data.replace(day=1)
+    for _month in range(PERIOD_MONTHS - 1):
+        first = month_end(first) + timedelta(days=1)
+    return month_end(first)
+
+
+def period_ends(today: date, first_data: date | None) -> list[date]:
+    """The last day of every period one may ask for, the latest first (without data: the
+    latest only)."""
+    last, earliest = latest_end(today), earliest_end(first_data)
+    if earliest is None:
+        return [last]
+    ends = []
+    while last >= earliest:
+        ends.append(last)
+        last = last.replace(day=1) - timedelta(days=1)
+    return ends
 
 
 @dataclass(frozen=True)
@@ -67,25 +112,36 @@ def _day(value: Any, field_name: str, errors: list[FieldError]) -> date | None:
     return None
 
 
-def _period(start: Any, end: Any, today: date) -> tuple[date, date]:
-    """The period asked for, first and last day (a refusal names each field it breaks)."""
+def _period(start: Any, end: Any, today: date, first_data: date | None
+            ) -> tuple[date, date]:
+    """The period asked for, first and last day: twelve whole months that have ended, not
+    before the first month with data (a refusal names each field it breaks). `end` None:
+    the last twelve months that have ended; `start` None: the twelve months up to `end`."""
     errors: list[FieldError] = []
-    first = _day(start, "from", errors)
-    last = _day(end, "to", errors)
-    if first is not None and not EARLIEST <= first <= today:
-        errors.append(FieldError("from", "date_range",
-                                 _("Kies een begindatum tussen 1 januari 2000 en vandaag.")))
-    if first is not None and last is not None and not errors:
-        if last < first:
-            errors.append(FieldError("to", "period_order",
-                                     _("De einddatum ligt voor de begindatum.")))
-        elif (last - first).days >= MAX_PERIOD_DAYS:
-            errors.append(FieldError("to", "period_too_long",
-                                     _("Kies een periode van hoogstens tien jaar.")))
+    last = latest_end(today) if end in (None, "") else _day(end, "to", errors)
+    first = None if start in (None, "") else _day(start, "from", errors)
+    if last is not None and not errors:
+        earliest = earliest_end(first_data)
+        if last != month_end(last):
+            errors.append(FieldError("to", "month_end", _(
+                "Een periode eindigt op de laatste dag van een maand.")))
+        elif last > latest_end(today):
+            errors.append(FieldError("to", "month_ended", _(
+                "Kies een maand die voorbij is: de laatste is %(day)s.") % {
+                    "day": latest_end(today).isoformat()}))
+        elif earliest is not None and last < earliest:
+            errors.append(FieldError("to", "before_data", _(
+                "Er zijn cijfers vanaf %(month)s: de eerste periode van twaalf maanden loopt "
+                "tot en met %(day)s.") % {"month": first_data.strftime("%Y-%m") if first_data
+                                          else "", "day": earliest.isoformat()}))
+        elif first is not None and first != window_start(last):
+            errors.append(FieldError("from", "twelve_months", _(
+                "Een periode is twaalf hele maanden: laat de begindatum leeg of kies "
+                "%(day)s.") % {"day": window_start(last).isoformat()}))
     if errors:
         raise Refusal.invalid(errors)
-    assert first is not None and last is not None
-    return first, last
+    assert last is not None
+    return window_start(last), last
 
 
 @audit.write_path
@@ -102,10 +158,12 @@ def check_reader(actor: Actor) -> str:
 
 
 @audit.write_path
-def read_insight(actor: Actor, area: Any = None, *, start: Any, end: Any,
+def read_insight(actor: Actor, area: Any = None, *, start: Any = None, end: Any = None,
                  today: date | None = None) -> Reading:
     """Read the figures of `area` (a GM, WK or BU code; default: the actor's municipality)
-    from `start` to `end` (both days included). Logged: the area is the object. Denied
+    over twelve whole months that have ended: up to `end` (a month's last day; default the
+    last month that has ended), from `start` (default, and the only allowed value, twelve
+    months before). Logged: the area is the object. Denied
     (403) without a ground for the own municipality's figures; an area that is unknown or
     of another municipality is refused as unknown (404, field `area`, logged as denied);
     bad input is refused naming the field (`area`, `from`, `to`)."""
@@ -122,7 +180,7 @@ def read_insight(actor: Actor, area: Any = None, *, start: Any, end: Any,
         raise Refusal("unknown_area", _("Dit gebied is niet bekend."), status=404,
                       field="area")
     today = today or timezone.localdate()
-    first, last = _period(start, end, today)
+    first, last = _period(start, end, today, store.first_day())
     municipality = target.scope.municipality_id if target.scope is not None else None
     assert municipality is not None
     threshold, follow_up = selectors.publication_for(municipality)

@@ -21,7 +21,6 @@ from jeugdketen.insight import (
     costs,
     kpis,
     outcomes,
-    selectors,
     stats,
     store,
     value_stream,
@@ -99,10 +98,8 @@ class OutcomesOut(ScopeOut):
 
 def _read(request: ActorRequest, area: str | None, start: date | None,
           end: date | None) -> tuple[actions.Reading, Any, dict[str, Any]]:
-    today = timezone.localdate()
-    first, last = selectors.default_period(today)
-    reading = actions.read_insight(request.actor, area, start=start or first,
-                                   end=end or last, today=today)
+    reading = actions.read_insight(request.actor, area, start=start, end=end,
+                                   today=timezone.localdate())
     con = store.reader()
     refreshed = store.refreshed_at()
     head = {"area": reading.scope.area, "area_name": reading.area_name,

@@ -790,6 +790,12 @@ def funnel_plot(points: Sequence[Row], limits: Sequence[Row],
                     target=5)
     if percent:
         y_ticks = [v for v in y_ticks if -1e-9 <= v <= 1 + 1e-9]
+    if len(y_ticks) < 2 or y_ticks[-1] - y_ticks[0] < 1e-9:
+        # Every rate the same (0% or 100% everywhere): the limits are one line; give the
+        # axis a range around it so it can be drawn.
+        level = y_ticks[0] if y_ticks else (centre or 0.0)
+        low = max(0.0, level - 0.1) if level > 0 else 0.0
+        y_ticks = [low, low + 0.1] if low + 0.1 <= 1 or not percent else [0.9, 1.0]
     y_low, y_high = y_ticks[0], y_ticks[-1]
 
     def fx(n: float) -> float:

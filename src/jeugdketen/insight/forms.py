@@ -7,43 +7,48 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from jeugdketen.insight.selectors import Area
-from jeugdketen.ui.forms import DATE_FORMATS, DATE_INVALID, DateInput, UtrechtForm
+from jeugdketen.ui.forms import UtrechtForm
 
 LEVEL_PREFIX = {"municipality": "", "district": "", "neighbourhood": "– "}
 
 
 class ScopeForm(UtrechtForm):
-    """Which area (of the own municipality) and which period (GET names gebied, van, tot;
-    an empty date: the default period's)."""
+    """Which area (of the own municipality) and which period: twelve whole months that
+    have ended, named by their last day (GET names gebied, tot; decision 0011)."""
 
     gebied = forms.ChoiceField(label=_("Gebied"), error_messages={
         "invalid_choice": _("Kies een gebied uit de lijst.")})
-    van = forms.DateField(label=_("Van"), input_formats=DATE_FORMATS, required=False,
-                          error_messages={"invalid": DATE_INVALID}, widget=DateInput())
-    tot = forms.DateField(label=_("Tot en met"), input_formats=DATE_FORMATS, required=False,
-                          error_messages={"invalid": DATE_INVALID}, widget=DateInput())
+    tot = forms.ChoiceField(
+        label=_("Periode"), required=False,
+        help_text=_("Altijd twaalf hele maanden, zodat cijfers van verschillende perioden "
+                    "niet van elkaar af te trekken zijn tot één gezin."),
+        error_messages={"invalid_choice": _("Kies een periode uit de lijst.")})
 
-    def __init__(self, *args: Any, areas: list[Area], **kwargs: Any):
+    def __init__(self, *args: Any, areas: list[Area], ends: list[date], **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = self.fields["gebied"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(a.code, LEVEL_PREFIX[a.level] + a.name) for a in areas]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start: date | None = data.get("van")
-        end: date | None = data.get("tot")
-        if start and end and end < start:
-            self.add_error("tot", _("De einddatum ligt voor de begindatum."))
-        return data
+        period = self.fields["tot"]
+        assert isinstance(period, forms.ChoiceField)
+        period.choices = [(end.isoformat(), period_label(end)) for end in ends]
 
     @staticmethod
     def error_field(name: str) -> str:
         """An action's field as this form names it."""
-        return {"area": "gebied", "from": "van", "to": "tot"}.get(name, name)
+        return {"area": "gebied", "from": "tot", "to": "tot"}.get(name, name)
+
+
+def period_label(end: date) -> str:
+    """'december 2025 tot en met november 2026' for the window ending on `end`."""
+    from jeugdketen.insight.actions import window_start
+
+    return _("%(first)s tot en met %(last)s") % {
+        "first": date_format(window_start(end), "F Y"), "last": date_format(end, "F Y")}
 
 
 class PublicationForm(UtrechtForm):

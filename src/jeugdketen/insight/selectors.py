@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Scope, Target, decide
@@ -111,12 +110,3 @@ def area_name(code: str) -> str:
     if model is None:
         return ""
     return str(model.objects.filter(pk=code).values_list("name", flat=True).first() or "")
-
-
-def default_period(today: date) -> tuple[date, date]:
-    """The last twelve full months before today's month: (first day, last day)."""
-    last = today.replace(day=1) - timedelta(days=1)
-    first = last.replace(day=1)
-    for _ in range(11):
-        first = (first - timedelta(days=1)).replace(day=1)
-    return first, last

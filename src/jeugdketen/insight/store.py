@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +162,12 @@ def reader() -> Any:
 def is_empty() -> bool:
     """True until a refresh has published at least one event."""
     return bool(reader().execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0])
+
+
+def first_day() -> date | None:
+    """The (Dutch) day of the first event in the published snapshot; None when empty."""
+    value = reader().execute("SELECT min(day) FROM events").fetchone()[0]
+    return value if isinstance(value, date) else None
 
 
 def refreshed_at() -> datetime | None:

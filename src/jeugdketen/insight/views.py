@@ -10,7 +10,6 @@ of the policy and logged by `insight.actions.read_insight` (the area is the obje
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -41,7 +40,7 @@ from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import actor_for, page, refusal_to_form, submit
 from jeugdketen.ui.templatetags.jk import money
 
-SCOPE_FIELDS = ("gebied", "van", "tot")
+SCOPE_FIELDS = ("gebied", "tot")
 
 
 # --- how a figure is written ----------------------------------------------------------------
@@ -83,23 +82,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     own = actions.check_reader(actor)
     areas = selectors.areas_of(own)
     today = timezone.localdate()
-    first, last = selectors.default_period(today)
+    ends = actions.period_ends(today, store.first_day())
     asked = any(name in request.GET for name in SCOPE_FIELDS)
-    form = ScopeForm(request.GET if asked else None, areas=areas,
-                     initial={"gebied": own, "van": first, "tot": last})
+    form = ScopeForm(request.GET if asked else None, areas=areas, ends=ends,
+                     initial={"gebied": own, "tot": ends[0].isoformat()})
     context: dict[str, Any] = {"form": form, "reading": None,
                                "may_change": selectors.may_change_settings(actor)}
     area: str = own
-    start: date = first
-    end: date = last
+    end: str | None = None
     if asked:
         if not form.is_valid():
             return render(request, "insight/dashboard.html", context, status=422)
         area = form.cleaned_data["gebied"]
-        start = form.cleaned_data["van"] or first
-        end = form.cleaned_data["tot"] or last
+        end = form.cleaned_data["tot"] or None
     try:
-        reading = actions.read_insight(actor, area, start=start, end=end, today=today)
+        reading = actions.read_insight(actor, area, end=end, today=today)
     except Refusal as refused:
         refusal_to_form(form, refused, ScopeForm.error_field)
         return render(request, "insight/dashboard.html", context, status=422)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from jeugdketen.access.policy.facts import Facts
 
 # The ground of the municipality's own staff (analyst, coordinator) for its figures.
-OVERSIGHT = Ground.MUNICIPAL_OVERSIGHT
+OVERSIGHT = Ground.INSIGHT
 MUNICIPALITY_KIND = "municipality"  # registry.OrganisationKind.MUNICIPALITY
 ANALYST = Role.MUNICIPAL_ANALYST.value
 COORDINATOR = Role.COORDINATOR.value
