@@ -314,10 +314,10 @@ OUTCOME_LABELS: dict[str, Any] = {
 }
 POSITION_LABELS: dict[str, Any] = {
     "within": gettext_lazy("binnen de grenzen"),
-    "above_95": gettext_lazy("boven de 95%-grens"),
-    "below_95": gettext_lazy("onder de 95%-grens"),
-    "above_998": gettext_lazy("boven de 99,8%-grens"),
-    "below_998": gettext_lazy("onder de 99,8%-grens"),
+    "high95": gettext_lazy("boven de 95%-grens"),
+    "low95": gettext_lazy("onder de 95%-grens"),
+    "high998": gettext_lazy("boven de 99,8%-grens"),
+    "low998": gettext_lazy("onder de 99,8%-grens"),
 }
 
 
