@@ -208,28 +208,51 @@ def listing(values: Mapping[str, int], threshold: int, total: str = "total"
 
 def groups(rows: Mapping[str, Mapping[str, float]], total: Mapping[str, float], *,
            threshold: int, counts: Sequence[str], splits: Sequence[tuple[str, Sequence[str]]],
-           units: Sequence[Sequence[str]]) -> set[tuple[str, str]]:
+           units: Sequence[Sequence[str]], hidden: Iterable[tuple[str, str]] = ()
+           ) -> set[tuple[str, str]]:
     """Suppression for one figure per group: `rows` group -> column -> number (the groups
     are parts of the scope total `total`, group ""); the trajectories in no group make a
     row the reader is taken to know. `counts` are the columns counted (primary);
     `splits` the columns that add up within a row (("n", ["count", "rest"]): n = count +
     rest); `units` the columns shown or hidden together in a row (two figures of the same
-    groups can share one table, so one is hidden with the other). Returns the hidden
+    groups can share one table, so one is hidden with the other); `hidden` cells hidden
+    from the start (e.g. the scope total, hidden in its areas' system). Returns the hidden
     (group, column) cells."""
-    columns = list(total)
-    rest = {c: total[c] - sum(row[c] for row in rows.values()) for c in columns}
-    cells: dict[tuple[str, str], float] = {}
-    for g, row in [*rows.items(), ("", total), ("\x00rest", rest)]:
+    return areas({**rows, "": total}, dict.fromkeys(rows, ""), threshold=threshold,
+                 counts=counts, splits=splits, units=units, hidden=hidden)
+
+
+def areas(rows: Mapping[str, Mapping[str, float]], parents: Mapping[str, str], *,
+          threshold: int, counts: Sequence[str], splits: Sequence[tuple[str, Sequence[str]]],
+          units: Sequence[Sequence[str]], hidden: Iterable[tuple[str, str]] = ()
+          ) -> set[tuple[str, str]]:
+    """Suppression of one figure over a hierarchy of groups, as one system: `rows` area ->
+    column -> number for every area (a municipality, its districts, their
+    neighbourhoods), `parents` child -> the area it is part of. Each parent is the sum of
+    its children plus a rest the reader is taken to know (the trajectories in the parent
+    but in none of its children). `counts`, `splits` and `units` as in `groups`; `hidden`
+    cells hidden from the start. A cell is hidden once, for every area it is shown in: a
+    parent minus its shown children never gives a hidden child. Returns the hidden
+    (area, column) cells."""
+    columns = list(dict.fromkeys(c for row in rows.values() for c in row))
+    children: dict[str, list[str]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    cells: dict[tuple[str, str], float] = {
+        (g, c): rows[g][c] for g in rows for c in columns}
+    rests = {parent: "\x00rest " + parent for parent in children}
+    for parent, kids in children.items():
         for c in columns:
-            cells[(g, c)] = row[c]
-    everyone = [*rows, "", "\x00rest"]
+            cells[(rests[parent], c)] = rows[parent][c] - sum(rows[k][c] for k in kids)
+    everyone = [*rows, *rests.values()]
     equations: list[tuple[tuple[str, str], Sequence[tuple[str, str]]]] = [
-        (("", c), [(g, c) for g in [*rows, "\x00rest"]]) for c in columns]
+        ((parent, c), [*((k, c) for k in kids), (rests[parent], c)])
+        for c in columns for parent, kids in children.items()]
     equations += [((g, whole), [(g, p) for p in parts])
                   for g in everyone for whole, parts in splits]
+    known = {(r, c) for r in rests.values() for c in columns}
     counted = {(g, c) for g in everyone for c in counts}
-    first = primary(cells, equations, counted, threshold) - {("\x00rest", c) for c in columns}
+    first = (primary(cells, equations, counted, threshold) | set(hidden)) - known
     unit_cells = [[(g, c) for c in unit] for g in everyone for unit in units]
-    known = {("\x00rest", c) for c in columns}
-    hidden = protect(cells, equations, first, units=unit_cells, known=known)
-    return {k for k in hidden if k[0] != "\x00rest"}
+    result = protect(cells, equations, first, units=unit_cells, known=known)
+    return {k for k in result if k[0] in rows}
