@@ -732,10 +732,6 @@ def three_hoods(con: Any) -> None:
     derive.derive_all(con)
 
 
-@pytest.mark.xfail(strict=True, reason="finding 8: secondary suppression picks other "
-                   "partners at another threshold, so the district read before and after a "
-                   "threshold change (10, then 21) shows Oude Haven once and Nieuwe Haven "
-                   "once: with the total, Kade's 7 plans (6 helped) follow")
 def test_reads_before_and_after_a_threshold_change_do_not_give_a_hidden_cell(
         iw, insight_dir, api_client_for):
     from jeugdketen.insight import actions

@@ -231,13 +231,18 @@ def hidden_cells(system: Areas | None, groups: Grouping, rows: dict[str, dict[st
     if system is None:
         return suppression.groups(table, whole, threshold=threshold, counts=counts,
                                   splits=splits, units=units)
-    found = suppression.areas({a: columns(r) for a, r in system.rows.items()},
-                              system.parents, threshold=threshold, counts=counts,
-                              splits=splits, units=units)
+    cells = {a: columns(r) for a, r in system.rows.items()}
+
+    def among_areas(at: int) -> set[tuple[str, str]]:
+        return suppression.areas(cells, system.parents, threshold=at, counts=counts,
+                                 splits=splits, units=units)
+
+    found = among_areas(threshold)
     top = {("", c) for a, c in found if a == system.area}
     if groups.by == "provider":
-        return suppression.groups(table, whole, threshold=threshold, counts=counts,
-                                  splits=splits, units=units, hidden=top)
+        return suppression.groups(
+            table, whole, threshold=threshold, counts=counts, splits=splits, units=units,
+            hidden=lambda at: {("", c) for a, c in among_areas(at) if a == system.area})
     return top | {(a, c) for a, c in found if a in table}
 
 

@@ -95,8 +95,7 @@ def protect(cells: dict[Any, int], lines: list[list[Any]], threshold: int
     every cell's count, None where hidden: no count from 1 to threshold - 1, and no hidden
     cell that the totals and the cells shown would give away."""
     equations = [(line[-1], line[:-1]) for line in lines]
-    hidden = suppression.protect(
-        cells, equations, suppression.primary(cells, equations, cells, threshold))
+    hidden = suppression.suppress(cells, equations, cells, threshold)
     return {k: None if k in hidden else v for k, v in cells.items()}
 
 
@@ -386,8 +385,11 @@ def _hidden(system: _Counts, threshold: int) -> set[tuple[str, str]]:
     trajectories, and what would give them away (insight.suppression.areas; the work in
     progress per step adds up to its total)."""
     columns = list(next(iter(system.rows.values())))
-    few = {(a, c) for a, row in system.rows.items()
-           if suppression.is_small(row["trajectories"], threshold) for c in columns}
+
+    def few(at: int) -> set[tuple[str, str]]:
+        return {(a, c) for a, row in system.rows.items()
+                if suppression.is_small(row["trajectories"], at) for c in columns}
+
     return suppression.areas(system.rows, system.parents, threshold=threshold,
                              counts=columns,
                              splits=(("wip:total", [f"wip:{k}" for k in STEPS[:-1]]),),
