@@ -751,3 +751,12 @@ def test_reads_before_and_after_a_threshold_change_do_not_give_a_hidden_cell(
     others = [g for g in ("BU99110101", "BU99110102") if g in known]
     if "" in known and len(others) == 2:
         assert not 0 < known[""] - known[others[0]] - known[others[1]] < 10, known
+
+
+def test_the_page_names_no_provider_with_a_hidden_figure(iw, insight_dir):
+    publish(insight_dir, rare_provider)
+    response = client(iw.analyst).get(f"{DASHBOARD}?gebied=WK991101&tot=2026-11-30")
+    assert response.status_code == 200
+    text = main_text(response.content.decode())
+    assert "Zeldzame Zorg" not in text
+    assert "Andere aanbieders verborgen" in text
