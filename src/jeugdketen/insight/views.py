@@ -94,6 +94,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     end: str | None = None
     if asked:
         if not form.is_valid():
+            asked_area = request.GET.get("gebied", "")
+            if "gebied" in form.errors and asked_area:
+                # Not an area of the own municipality: read_insight refuses it as unknown
+                # and logs the attempt (as the API does), the area as its object.
+                try:
+                    actions.read_insight(actor, asked_area[:20], today=today)
+                except Refusal:
+                    pass
             return render(request, "insight/dashboard.html", context, status=422)
         area = form.cleaned_data["gebied"]
         end = form.cleaned_data["tot"] or None
