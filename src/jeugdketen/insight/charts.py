@@ -367,7 +367,7 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
                 extra.append(key)
             ends.append(key)
         links.append({"source": ends[0], "target": ends[1],
-                      "count": _pick(row, ("count", "occurrences", "trajectories"), field,
+                      "count": _pick(row, ("count", "trajectories", "occurrences"), field,
                                      low=0),
                       "days": _number(row, "median_days", field, low=0),
                       "suppressed": bool(row.get("suppressed"))})
@@ -505,8 +505,9 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
         notes.append(_("In een vak: het aantal trajecten en de mediane wachttijd in dagen "
                        "vóór de stap."))
     if not plain:
-        notes.append(_("Bij een pijl: hoe vaak die overgang voorkwam en de mediane dagen "
-                       "ertussen; gestreept: verborgen (minder dan %(threshold)s).")
+        notes.append(_("Bij een pijl: in hoeveel trajecten die overgang voorkwam en de "
+                       "mediane dagen ertussen; gestreept: verborgen (minder dan "
+                       "%(threshold)s).")
                      % {"threshold": threshold})
     for j, note in enumerate(notes):
         parts.append(_t(MARGIN, top + box_h + under + MARGIN + j * (LINE + 2), note,

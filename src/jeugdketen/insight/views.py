@@ -10,6 +10,7 @@ of the policy and logged by `insight.actions.read_insight` (the area is the obje
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -85,6 +86,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     areas = selectors.areas_of(own)
     today = timezone.localdate()
     ends = actions.period_ends(today, store.first_day())
+    if not ends:  # less than twelve whole months with data yet
+        return render(request, "insight/dashboard.html", {
+            "too_early": actions.earliest_end(store.first_day()),
+            "may_change": selectors.may_change_settings(actor)})
     asked = any(name in request.GET for name in SCOPE_FIELDS)
     form = ScopeForm(request.GET if asked else None, areas=areas, ends=ends,
                      initial={"gebied": own, "tot": ends[0].isoformat()})
@@ -98,10 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if "gebied" in form.errors and asked_area:
                 # Not an area of the own municipality: read_insight refuses it as unknown
                 # and logs the attempt (as the API does), the area as its object.
-                try:
+                with contextlib.suppress(Refusal):
                     actions.read_insight(actor, asked_area[:20], today=today)
-                except Refusal:
-                    pass
             return render(request, "insight/dashboard.html", context, status=422)
         area = form.cleaned_data["gebied"]
         end = form.cleaned_data["tot"] or None
