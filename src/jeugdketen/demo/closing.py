@@ -8,7 +8,7 @@ publication threshold of 10:
   about 60% in Havenkwartier (one intake after the other), 80% in the other neighbourhoods
   with joint intakes and 70% in the rest; some of the misses are a new report for the
   household within six months of the close;
-- dropout (ended early and one-sidedly, CBS reasons 03 and 04): about 40% of the plans
+- dropout (ended early and one-sidedly, CBS reasons 03 and 04): a third or more of the plans
   Jeugdhulp De Brug coordinates, rarely elsewhere;
 - plans started in the last weeks or months are still open.
 

@@ -66,8 +66,10 @@ CHANNEL = AccessPoint(channel="command", user_agent="jeugdketen demo")
 JOINT_NEIGHBOURHOODS = closing.JOINT_NEIGHBOURHOODS
 YEAR = 365  # the joint intakes began this many days ago
 # Two neighbourhoods have more families than the others (the insight pages compare them:
-# demo/closing.py): a report is about one of their children twice as often.
-BUSY = frozenset({closing.HELPS_WELL, closing.HELPS_POORLY})
+# demo/closing.py): a report is about one of their children two or more times as often (a drawn
+# child elsewhere is kept with this chance).
+BUSY = {closing.HELPS_POORLY: 1.0, closing.HELPS_WELL: 0.8}
+ELSEWHERE = 0.4
 INTAKE_KINDS = ("youth_care_provider", "mental_health_care", "youth_health_care",
                 "neighbourhood_team")
 COORDINATING = ("neighbourhood_team", "youth_care_provider", "youth_health_care",
@@ -258,8 +260,8 @@ def stories(seed: int, households: int, today: date) -> list[Story]:
         if unsafe and rng.random() < 0.75:
             decision = "veilig_thuis"
         else:
-            decision = rng.choice(["advice", "neighbourhood_team", "joint_intake",
-                                   "joint_intake", "joint_intake", "joint_intake"])
+            decision = rng.choice(["advice", "advice", "neighbourhood_team"] + [
+                "joint_intake"] * 7)
         if n < 4:  # every decision early on, whatever the draw
             decision = ["advice", "neighbourhood_team", "joint_intake", "veilig_thuis"][n]
         norm = {"crisis": 0, "urgent": 2, "regular": 5}[urgency]
@@ -308,19 +310,26 @@ def _subject(world: World, rng: random.Random, story: Story, needs_plan: bool
              ) -> tuple[Person, Household] | None:
     """A child whose family may consent, of a household without a plan of the front door
     (each household one plan, and no report after it but the repeats the demo deals out:
-    demo/closing.py); for the family's own report, with a custody holder in the house. The
-    busy neighbourhoods' children come up more often."""
+    demo/closing.py; a small demo with every family taken lets a report without a plan
+    be about one again); for the family's own report, with a custody holder in the house.
+    The busy neighbourhoods' children come up more often."""
+    found = _draw(world, rng, story, strict=True)
+    return found if found is not None or needs_plan else _draw(world, rng, story, strict=False)
+
+
+def _draw(world: World, rng: random.Random, story: Story, *, strict: bool
+          ) -> tuple[Person, Household] | None:
     pool = world.children
     for _try in range(90):
         child, household = pool[rng.randrange(len(pool))]
-        if child.neighbourhood_id not in BUSY and rng.random() < 0.5:
+        if rng.random() >= BUSY.get(child.neighbourhood_id or "", ELSEWHERE):
             continue
         if child.birth_date > story.received - timedelta(days=365):
             continue
         if story.kind == "family" and (child.pk not in world.custody
                                        or child.age_on(timezone.localdate()) >= 16):
             continue
-        if household.pk in world.used:
+        if strict and household.pk in world.used:
             continue
         return child, household
     return None
@@ -607,6 +616,9 @@ def build(*, seed: int = 2026, households: int = 1500, out: TextIO = sys.stderr
                 out.write("\n")
                 _continue(world, started, today, seed, len(todo), out)
             out.write("\n")
+    plans = Plan.objects.filter(origin="care_report",
+                                main_organisation__municipality_id=MUNICIPALITY[0])
     return {"reports": reports_.count(),
-            "open": reports_.exclude(step__in=(Step.CLOSED, Step.HELP_STARTED)).count()}
+            "open": reports_.exclude(step__in=(Step.CLOSED, Step.HELP_STARTED)).count(),
+            "plans": plans.count(), "plans_closed": plans.filter(status="closed").count()}
 
