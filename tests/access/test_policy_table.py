@@ -132,6 +132,16 @@ not from the code:
   front door does not read consents (they show a person's relations with every
   organisation); the privacy officer does.
 
+- Insight (issue 12): the figures of an area (a municipality, district or neighbourhood;
+  no person in them) are read (only read) by the municipal analyst and the coordinator of
+  the municipality itself (an organisation of kind municipality; ground
+  municipal_oversight) and by the municipality's front door (the municipality or one of
+  its neighbourhood teams; ground front_door), each only for an area of their own
+  municipality: not by an analyst or coordinator of a provider or a neighbourhood team,
+  not for another municipality's area nor an unknown one, never by the privacy officer or
+  an administrator. The publication settings are read and changed by the municipal
+  analyst of the municipality itself only.
+
 Cell syntax: groups of ACTIONS=ground, actions R(ead) C(reate) U(pdate) D(elete)
 E(xport) P(rint); a trailing ! means the decision carries the emergency flag; '-' means
 every action is denied. `ground@role` names the recorded role where it is not the
@@ -411,6 +421,20 @@ settings/norms-municipality-organisation    | -                | -              
 settings/norms-other-organisation           | -                | -                | -        | -       | RP=admin  | -         | -         | -    | -    | -         | -
 settings/norms-front-door-team              | CRUP=front@front_door | CRUP=front@front_door | -        | -       | RP=admin  | -         | -         | -    | -    | -         | -
 settings/norms-other-municipality           | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+insight/municipality                        | -                | R=insight      | -        | R=insight | -     | -         | -         | -    | -    | -         | -
+insight/municipality-district               | -                | R=insight      | -        | R=insight | -     | -         | -         | -    | -    | -         | -
+insight/municipality-neighbourhood          | -                | R=insight      | -        | R=insight | -     | -         | -         | -    | -    | -         | -
+insight/provider-organisation               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+insight/neighbourhood-team                  | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+insight/other-municipality                  | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+insight/unknown-area                        | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+insight/front-door                          | R=front@front_door | R=front@front_door | -      | R=insight | -     | -         | -         | -    | -    | -         | -
+insight/front-door-team                     | R=front@front_door | R=front@front_door | -      | -       | -         | -         | -         | -    | -    | -         | -
+insight/front-door-other-municipality       | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+insightsettings/municipality                | -                | -                | -        | RU=insight | -    | -         | -         | -    | -    | -         | -
+insightsettings/front-door                  | -                | -                | -        | RU=insight | -    | -         | -         | -    | -    | -         | -
+insightsettings/provider-organisation       | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+insightsettings/other-municipality          | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 """
 
 ACTION_LETTERS = {"R": Action.READ, "C": Action.CREATE, "U": Action.UPDATE,
@@ -423,7 +447,8 @@ GROUNDS = {"reg": Ground.REGISTRATION, "emg": Ground.EMERGENCY, "self": Ground.S
            "coord": Ground.PLAN_COORDINATOR, "consent": Ground.CONSENT,
            "legal": Ground.LEGAL_BASIS, "family": Ground.FAMILY, "brp": Ground.BRP,
            "front": Ground.FRONT_DOOR, "invited": Ground.INTAKE_INVITATION,
-           "reporter": Ground.REPORTER, "public": Ground.PUBLIC_REPORT}
+           "reporter": Ground.REPORTER, "public": Ground.PUBLIC_REPORT,
+           "insight": Ground.INSIGHT}
 # The role a decision names (and the access log records) for each actor.
 RECORDED_ROLE = {role: role for role in ROLES} | {"superuser": "platform_admin",
                                                   "operator": "platform_admin"}
@@ -1051,6 +1076,30 @@ def _settings_situation(what: str, who: str, kind: str = "municipality", place: 
     return build
 
 
+def _insight_situation(data: Data, kind: str = "municipality", place: str = "own",
+                       level: str = "GM", who: str = ""):
+    """The figures of an area (`level` GM, WK or BU) of the actor's own municipality (or of
+    another one, or an unknown area), or the municipality's publication settings; the
+    actor's organisation of `kind`, or the front door (`who`, as the front door's rows)."""
+
+    def build(s: Scene):
+        from jeugdketen.insight.selectors import insight_target, settings_target
+
+        actor = _front_door_actor(s, who) if who else s.actor(kind=kind)
+        prof = getattr(s, "professional", None)
+        municipality = (prof.organisation.municipality if prof is not None and place == "own"
+                        else f.MunicipalityFactory())
+        district = f.DistrictFactory(municipality=municipality)
+        area = {"GM": municipality.code, "WK": district.code,
+                "BU": f.NeighbourhoodFactory(district=district).code}[level]
+        known = None if place == "unknown" else municipality.code
+        if data is Data.INSIGHT_SETTINGS:
+            return actor, settings_target(known)
+        return actor, insight_target(area, known)
+
+    return build
+
+
 @dataclass(frozen=True)
 class IntakeConsentCase:
     """The front door's consent (category `intake`, for no plan) of a child of 8 (or `age`)
@@ -1412,6 +1461,24 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "settings/norms-front-door-team": _settings_situation("norms", "front-door-team"),
     "settings/norms-other-municipality": _settings_situation("norms", "front-door",
                                                              place="other"),
+    "insight/municipality": _insight_situation(Data.INSIGHT),
+    "insight/municipality-district": _insight_situation(Data.INSIGHT, level="WK"),
+    "insight/municipality-neighbourhood": _insight_situation(Data.INSIGHT, level="BU"),
+    "insight/provider-organisation": _insight_situation(Data.INSIGHT, kind="youth_care_provider"),
+    "insight/neighbourhood-team": _insight_situation(Data.INSIGHT, kind="neighbourhood_team",
+                                                     level="BU"),
+    "insight/other-municipality": _insight_situation(Data.INSIGHT, place="other", level="BU"),
+    "insight/unknown-area": _insight_situation(Data.INSIGHT, place="unknown", level="BU"),
+    "insight/front-door": _insight_situation(Data.INSIGHT, who="front-door", level="BU"),
+    "insight/front-door-team": _insight_situation(Data.INSIGHT, who="front-door-team"),
+    "insight/front-door-other-municipality": _insight_situation(
+        Data.INSIGHT, who="front-door", place="other"),
+    "insightsettings/municipality": _insight_situation(Data.INSIGHT_SETTINGS),
+    "insightsettings/front-door": _insight_situation(Data.INSIGHT_SETTINGS, who="front-door"),
+    "insightsettings/provider-organisation": _insight_situation(
+        Data.INSIGHT_SETTINGS, kind="youth_care_provider"),
+    "insightsettings/other-municipality": _insight_situation(Data.INSIGHT_SETTINGS,
+                                                             place="other"),
 }
 
 
@@ -1465,7 +1532,7 @@ def test_table_covers_every_situation_role_action_and_ground():
     assert kinds == {"base", "correction", "household", "accesslog", "breakglass", "admin",
                      "signal", "match", "appointment", "guide", "rights", "plan", "team", "evaluation",
                      "approval", "comment", "analysis", "consent", "legalbasis", "decisionaid",
-                     "report", "intake", "settings"}
+                     "report", "intake", "settings", "insight", "insightsettings"}
     used_grounds = set()
     for row in EXPECTED.values():
         for role, cell in row.items():
@@ -1480,7 +1547,9 @@ def test_municipal_analysts_and_privacy_officers_never_get_base_data():
         if situation.startswith(("base/", "household/", "correction/")):
             assert row["municipal_analyst"] == "-", situation
             assert row["privacy_officer"] == "-", situation
-    assert all(row["municipal_analyst"] == "-" for row in EXPECTED.values())
+    # Their only ground: the municipality's figures (no person in them) and its settings.
+    assert all(row["municipal_analyst"] == "-" for situation, row in EXPECTED.items()
+               if not situation.startswith(("insight/", "insightsettings/")))
 
 
 # --- a few combinations outside the single-role table ----------------------------------

@@ -26,7 +26,8 @@ def add(con: Any, activity: str, trajectory_key: str, when: str | date | datetim
     """One event; `when` an ISO date (noon UTC) or datetime (UTC). Returns its id."""
     at = (datetime.fromisoformat(f"{when}T12:00:00") if isinstance(when, str) and len(when) == 10
           else datetime.fromisoformat(when) if isinstance(when, str)
-          else datetime(when.year, when.month, when.day, 12) if not isinstance(when, datetime)
+          else datetime(when.year, when.month, when.day, 12)  # noqa: DTZ001 (the store is naive UTC)
+          if not isinstance(when, datetime)
           else when)
     event_id = next(_ids)
     con.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

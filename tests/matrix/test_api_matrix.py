@@ -40,6 +40,9 @@ docstring, tests/access/test_policy_table.py's docstring and the BRP design), no
   in); the reporting professional reads its status only; a care professional hands one in
   about a person they have a ground for; anybody hands one in on the public endpoint and
   reads nothing back; the queue is the front door's of that municipality;
+- insight (issue 12): the figures of an area of the own municipality are its analyst's, its
+  coordinator's (of the municipality itself) and its front door's; another municipality's
+  area answers as an unknown one (404);
 - citizens have no API token in the web (only professionals make tokens); the matrix
   gives them one made through the action, to show that the API's answers then follow
   the same rules.
@@ -153,6 +156,17 @@ POST /intakes/{meeting_id}/outcome [held]                 | -    | -     | -   |
 GET /queue                                                | -    | -     | -   | -     | -    | -    | -    | -    | Y    | -   | -    | -
 GET /queue [own]                                          | -    | -     | -   | -     | -    | -    | -    | -    | Y    | 422 | 422  | -
 GET /queue [B]                                            | -    | -     | -   | -     | -    | -    | -    | -    | -    | -   | -    | -
+# insight (issue 12): the figures of the municipality's own areas (no person in them) for its
+# analyst, its coordinator (of the municipality itself) and its front door; another
+# municipality's area answers as an unknown one (404).
+GET /insight/kpis                                         | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
+GET /insight/kpis [B]                                     | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
+GET /insight/value-stream                                 | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
+GET /insight/value-stream [B]                             | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
+GET /insight/waiting                                      | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
+GET /insight/waiting [B]                                  | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
+GET /insight/outcomes                                     | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
+GET /insight/outcomes [B]                                 | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
 POST /public/care-reports                                 | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
 """
 ROWS = parse(TABLE)
@@ -278,6 +292,14 @@ SPECS: dict[str, Spec] = {
                                                       body=lambda w: _outcome(w)),
     "GET /queue": Spec(query="municipality={municipality}"),
     "GET /queue [B]": Spec(query="municipality={municipality_b}"),
+    "GET /insight/kpis": Spec(query="area={neighbourhood}"),
+    "GET /insight/kpis [B]": Spec(query="area={municipality_b}"),
+    "GET /insight/value-stream": Spec(query="area={municipality}"),
+    "GET /insight/value-stream [B]": Spec(query="area={municipality_b}"),
+    "GET /insight/waiting": Spec(query="area={municipality}"),
+    "GET /insight/waiting [B]": Spec(query="area={municipality_b}"),
+    "GET /insight/outcomes": Spec(query="by=provider&area={municipality}"),
+    "GET /insight/outcomes [B]": Spec(query="by=neighbourhood&area={municipality_b}"),
     "POST /public/care-reports": Spec(body=lambda w: {
         "municipality_code": w.ids["municipality"], "given_name": "Kees",
         "family_name": "Buurkind", "question": "Ik hoor vaak geschreeuw bij de buren.",

@@ -23,6 +23,9 @@ work for it):
   the family where it stands); triage, intake planning and outcome are the front door's;
   an invitation is answered on the invited organisation's own page; the queue is the
   front door's and its settings also the municipality's functional administrator's;
+- insight (issue 12): the dashboard of the municipality's own areas is its analyst's, its
+  coordinator's (of the municipality itself) and its front door's; the publication
+  settings the analyst's;
 - the login, the language switch, the API's documentation and the public report form
   are open to everyone; the family's own reports are the family's.
 
@@ -254,6 +257,13 @@ POST /voordeur/capaciteit/                                         | -    | -   
 POST /voordeur/capaciteit/ [other organisation]                    | -    | -     | -   | -     | -    | -    | F    | -    | Y    | -   | -    | -
 GET /voordeur/normen/                                              | -    | -     | -   | -     | -    | -    | Y    | -    | Y    | -   | -    | -
 POST /voordeur/normen/                                             | -    | -     | -   | -     | -    | -    | Y    | -    | Y    | -   | -    | -
+# insight (issue 12): the dashboard of the own municipality's areas for its analyst, its
+# coordinator and its front door (another municipality's area is no choice of the form: 422);
+# the publication settings are the analyst's.
+GET /inzicht/                                                      | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
+GET /inzicht/ [B]                                                  | -    | -     | -   | 422   | -    | 422  | -    | -    | 422  | -   | -    | -
+GET /inzicht/instellingen/                                         | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /inzicht/instellingen/                                        | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
 GET /melden/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
 POST /melden/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
 GET /melden/ontvangen/                                             | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
@@ -507,6 +517,9 @@ SPECS: dict[str, Spec] = {
         "organisation": str(w.ids["care"]), "week_start": _monday(), "slots": "3"}),
     "POST /voordeur/normen/": Spec(body=lambda w: {
         "step": "received", "urgency": "", "days": "4", "working": "1"}),
+    "GET /inzicht/ [B]": Spec(query="gebied={municipality_b}&van=2026-01-01&tot=2026-06-30"),
+    "POST /inzicht/instellingen/": Spec(body=lambda w: {
+        "threshold": "20", "follow_up_days": "365"}),
     "POST /melden/": Spec(body=lambda w: {
         "given_name": "Kees", "family_name": "Buurkind", "municipality": w.ids["municipality"],
         "question": "Ik hoor vaak geschreeuw bij de buren.", "life_domains": ["domestic_relations"],

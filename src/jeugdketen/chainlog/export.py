@@ -1,6 +1,7 @@
-"""Export of the chain event log: CSV (streamed) and Parquet (written by DuckDB from the
-CSV, so the whole log never sits in memory). Interrupting leaves only a .part file; a
-rerun writes the export again from the start."""
+"""Export of the chain event log: CSV (streamed), Parquet (written by DuckDB from the
+CSV, so the whole log never sits in memory), IEEE XES (chainlog.xes: one trace per
+trajectory) and OCEL 2.0 JSON (chainlog.ocel: trajectories, households, organisations).
+Interrupting leaves only a .part file; a rerun writes the export again from the start."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from jeugdketen.chainlog import ocel, xes
 from jeugdketen.chainlog.models import ChainEvent
+
+FORMATS = ("both", "csv", "parquet", "xes", "ocel")
+XES_NAME = "chain_events.xes"
+OCEL_NAME = "chain_events.ocel.json"
 
 COLUMNS = ["id", "at", "activity", "trajectory_key", "person_key", "household_key",
            "organisation_id", "neighbourhood_code", "attributes"]
@@ -25,7 +31,17 @@ CSV_TYPES = (
 
 def export(directory: Path, *, formats: str = "both", out: TextIO = sys.stderr
            ) -> list[tuple[Path, int]]:
+    """Write the export in `directory`: `formats` both (CSV and Parquet), csv, parquet,
+    xes or ocel. Returns each file written with the number of events in it."""
+    if formats not in FORMATS:
+        raise ValueError(f"unknown export format {formats!r}: one of {', '.join(FORMATS)}")
     directory.mkdir(parents=True, exist_ok=True)
+    if formats == "xes":
+        path = directory / XES_NAME
+        return [(path, xes.write(path, out=out))]
+    if formats == "ocel":
+        path = directory / OCEL_NAME
+        return [(path, ocel.write(path, out=out))]
     csv_path = directory / "chain_events.csv"
     part = csv_path.with_suffix(".csv.part")
     total = ChainEvent.objects.count()

@@ -76,3 +76,5 @@ class Activity(models.TextChoices):
     INTAKE_DECIDED = "intake.decided", "The intake meeting decided: plan, advice or referral"
     CARE_REPORT_HELP_STARTED = "care_report.help_started", "Help started after a referral"
     CARE_REPORT_CLOSED = "care_report.closed", "A care report was closed (with its reason)"
+    # Insight (issue 12): a municipality's publication settings (no trajectory).
+    INSIGHT_SETTINGS_CHANGED = "insight.settings_changed", "A municipality changed how its insight figures are published"

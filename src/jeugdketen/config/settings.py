@@ -245,6 +245,10 @@ BRP_SCOPE = os.environ.get("JEUGDKETEN_BRP_SCOPE", "")
 INDEX_WATCH_DAYS = int(os.environ.get("JEUGDKETEN_INDEX_WATCH_DAYS", "14"))
 INDEX_WATCH_WITHDRAWALS = int(os.environ.get("JEUGDKETEN_INDEX_WATCH_WITHDRAWALS", "3"))
 
+# Insight: the DuckDB store `jeugdketen insight refresh` fills from the chain event log (a
+# work file and the published snapshot the pages read).
+INSIGHT_DIR = Path(os.environ.get("JEUGDKETEN_INSIGHT_DIR") or env.var_dir() / "insight")
+
 # Access log: the number of hash chains writers spread over (see docs/architecture.md).
 AUDIT_SHARDS = min(64, max(1, int(os.environ.get("JEUGDKETEN_AUDIT_SHARDS", "32"))))
 # Writers anchor the chain heads by themselves (after commit, when due): when the last

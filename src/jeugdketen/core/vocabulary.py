@@ -69,6 +69,10 @@ class Data(models.TextChoices):
     CARE_REPORT = "care_report", _("Zorgmelding")
     INTAKE = "intake", _("Intakegesprek")
     INTAKE_SETTINGS = "intake_settings", _("Capaciteit en normen van de voordeur")
+    # Insight (issue 12): figures about the chain per area, never a person; and the
+    # municipality's publication settings (threshold, follow-up period).
+    INSIGHT = "insight", _("Inzicht in de keten (cijfers zonder personen)")
+    INSIGHT_SETTINGS = "insight_settings", _("Publicatie-instellingen van het inzicht")
 
     @property
     def family(self) -> Promise:
@@ -101,6 +105,8 @@ class Ground(models.TextChoices):
         "Uitgenodigd voor het intakegesprek (de melding zelf alleen met toestemming)")
     REPORTER = "reporter", _("Melder: legt de zorgmelding vast en ziet daarna alleen de stand")
     PUBLIC_REPORT = "public_report", _("Zorgmelding via het openbare formulier")
+    # Insight (issue 12): figures without persons, of the municipality's own areas.
+    INSIGHT = "insight", _("Inzicht: cijfers zonder personen over de eigen gemeente")
 
     @property
     def family(self) -> Promise:
@@ -214,6 +220,8 @@ DATA_FAMILY = {
     Data.CARE_REPORT: _("een zorgmelding: de vraag om hulp en wat ermee gebeurt"),
     Data.INTAKE: _("het gesprek met het gezin en de hulpverleners (de intake)"),
     Data.INTAKE_SETTINGS: _("hoeveel intakes er kunnen en hoe snel (geen persoonsgegevens)"),
+    Data.INSIGHT: _("cijfers over de hulp in een gemeente of wijk (geen persoonsgegevens)"),
+    Data.INSIGHT_SETTINGS: _("hoe de gemeente cijfers publiceert (geen persoonsgegevens)"),
 }
 
 GROUND_FAMILY = {
@@ -241,6 +249,7 @@ GROUND_FAMILY = {
                                 "gezin; de melding zelf ziet zij alleen met uw toestemming."),
     Ground.REPORTER: _("Deze medewerker deed de melding en ziet alleen hoe ver het is."),
     Ground.PUBLIC_REPORT: _("Iemand deed een melding via het formulier op de website."),
+    Ground.INSIGHT: _("De gemeente bekeek cijfers over wijken en buurten, zonder personen."),
 }
 
 # The same grounds, said to the person who is looking at the data.
@@ -266,6 +275,7 @@ GROUND_VIEWER = {
                                 "melding zelf ziet u alleen met toestemming van het gezin."),
     Ground.REPORTER: _("U deed deze melding; u ziet alleen hoe ver het is."),
     Ground.PUBLIC_REPORT: _("U doet een melding via het openbare formulier."),
+    Ground.INSIGHT: _("U werkt voor deze gemeente en bekijkt cijfers zonder personen."),
 }
 
 ROLE_FAMILY = {

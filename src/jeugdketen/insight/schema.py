@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 EVENTS = """
 CREATE TABLE IF NOT EXISTS events (
@@ -92,7 +92,8 @@ CREATE TABLE IF NOT EXISTS trajectories (
     budget_eur DOUBLE NOT NULL,
     spent_eur DOUBLE NOT NULL,
     last_event_at TIMESTAMP NOT NULL,
-    next_in_household_at TIMESTAMP       -- first contact of the household's next trajectory
+    next_in_household_at TIMESTAMP,      -- first contact of the household's next trajectory
+    returned_at TIMESTAMP                -- first contact of the household's first trajectory begun after this one closed
 )"""
 
 META = """

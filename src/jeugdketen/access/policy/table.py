@@ -17,6 +17,7 @@ from .rules import (
     administration,
     consent,
     guide,
+    insight,
     intake,
     plans,
     referral_index,
@@ -50,6 +51,7 @@ RULES: dict[Data, Rule] = _join(
     plans.RULES,           # plan, team, approvals, comments, analyses, evaluations
     consent.RULES,         # consent, legal basis
     intake.RULES,          # care reports, intake meetings, the front door's settings
+    insight.RULES,         # figures per area (no person), publication settings
 )
 
 

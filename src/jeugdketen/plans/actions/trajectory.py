@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -132,9 +132,12 @@ def start_plan(actor: Actor, household_id: Any, coordinator_id: Any, *,
         raise Refusal("open_plan_exists", _(
             "Dit gezin heeft al een lopend plan: één gezin, één plan."), status=409,
             field="household_id", existing={"id": str(existing.pk)} if readable else None)
+    # A match's trajectory began when the match was made (the first contact, for insight).
+    first_contact = ({"first_contact_at": match.created_at.astimezone(UTC).isoformat()}
+                     if match is not None and plan.origin == Origin.MATCH else {})
     emit_plan_event(Activity.PLAN_STARTED, plan, members, actor, at=now, origin=plan.origin,
                     household_size=len(members), started_by=decision.role,
-                    coordinator_organisation_id=coordinator.organisation_id)
+                    coordinator_organisation_id=coordinator.organisation_id, **first_contact)
     if givers_of:
         from jeugdketen.access.actions import give_consent
 

@@ -1,0 +1,89 @@
+"""Costs (seed 002: costs visible; seed 004: municipalities that help well cost less), per
+group (one area level below the scope's, or per provider) and for the scope total, over
+the plans closed in the period (docs/insight.md, "Costs"):
+
+- budgeted per trajectory: the budget of those plans (sum of the actions' budgets), divided
+  by their number;
+- spent per trajectory: what was spent on them, divided by their number;
+- spent per trajectory that helped: everything spent on them divided by the number that
+  helped (help that helps): what one result costs, the help that did not help included;
+- spent on a trajectory that helped: the average spent on those that helped themselves.
+
+Suppressed like help that helps: a group's row is one unit with its number of
+trajectories, those that helped and those that did not (counted), and its sums (hidden
+with them, so a sum cannot be recomputed from the total either).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from jeugdketen.insight import kpis, suppression
+from jeugdketen.insight.scope import Scope
+
+DEFINITION_VERSION = 1
+
+COSTS_SQL = kpis.CLOSED_PLANS_SQL + """
+SELECT grp, GROUPING(grp) = 1 AS is_total,
+       count(*) AS n,
+       count(*) FILTER (WHERE helped) AS helped,
+       sum(budget_eur) AS budget,
+       sum(spent_eur) AS spent,
+       coalesce(sum(spent_eur) FILTER (WHERE helped), 0) AS spent_helped,
+       bool_or(provisional) AS provisional
+FROM closed
+GROUP BY GROUPING SETS ((grp), ())"""
+
+
+@dataclass(frozen=True)
+class CostRow:
+    key: str  # "costs"
+    group: str  # area code or provider id; "" for the scope total
+    label: str
+    n: int | None  # plans closed in the period
+    helped: int | None  # of which help that helps
+    budget_per_trajectory: float | None  # EUR
+    spent_per_trajectory: float | None
+    spent_per_helped: float | None  # all spent / the number that helped
+    spent_on_helped: float | None  # the average spent on those that helped
+    suppressed: bool = False
+    provisional: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def costs(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[CostRow]:
+    """Costs per group (by "area" or "provider"), the scope total first."""
+    kpis.check(scope, threshold, by, ("area", "provider"))
+    groups = kpis.grouping(con, scope, by)
+    rows, total = kpis.per_group(con, COSTS_SQL, scope, groups)
+
+    def columns(row: dict[str, Any]) -> dict[str, float]:
+        n, helped = int(row["n"] or 0), int(row["helped"] or 0)
+        return {"n": n, "helped": helped, "other": n - helped,
+                "budget": float(row["budget"] or 0), "spent": float(row["spent"] or 0),
+                "spent_helped": float(row["spent_helped"] or 0)}
+
+    names = ("n", "helped", "other", "budget", "spent", "spent_helped")
+    hidden = suppression.groups(
+        {g: columns(r) for g, r in rows.items()}, columns(total), threshold=threshold,
+        counts=("n", "helped", "other"), splits=(("n", ("helped", "other")),),
+        units=(names,))
+    out = []
+    for code, label, row in [("", groups.total_label, total),
+                             *((c, lb, rows[c]) for c, lb in groups.groups)]:
+        provisional = bool(row.get("provisional"))
+        if (code, "n") in hidden:
+            out.append(CostRow("costs", code, label, None, None, None, None, None, None,
+                               suppressed=True))
+            continue
+        c = columns(row)
+        n, helped = int(c["n"]), int(c["helped"])
+        out.append(CostRow(
+            "costs", code, label, n, helped,
+            c["budget"] / n if n else None, c["spent"] / n if n else None,
+            c["spent"] / helped if helped else None,
+            c["spent_helped"] / helped if helped else None, provisional=provisional))
+    return out

@@ -1,0 +1,235 @@
+"""Safe to publish: no count below the threshold is shown (primary suppression), and no
+suppressed cell can be worked out from the totals and the cells shown (secondary
+suppression). Pure functions over plain numbers (docs/insight.md, "Suppression").
+
+A table is its cells (key -> number) and its margins as equations: `(total, [parts])`,
+meaning cells[total] == sum(cells[part] for part in parts). A 2-D table with row and column
+totals has one equation per row and per column (the total row and column included); a 1-D
+list with its total has one. Cells known to a reader without being shown (`known`: the
+trajectories without a group, which are in the total but in no group) take part in the
+equations but are never chosen to be hidden.
+
+Primary suppression (`primary`):
+- a count from 1 to threshold - 1 is hidden: CBS practice, it could point to a person;
+- a count of 0 is shown, since it says nothing about any one person, unless one of its
+  margins (the total of an equation it is a part of) is from 1 to threshold - 1: then the
+  0 tells that every one of those few people is in the other cells of that line
+  (a small group sharing an attribute), so it is hidden too.
+- money sums and other magnitudes are not counts: they are never hidden for themselves,
+  only with the unit they belong to (secondary, or `units`).
+
+Secondary suppression (`protect`), repeated until nothing changes:
+1. a unit (the cells shown or hidden together, e.g. a rate's count, rest and n) with one
+   hidden cell is hidden whole;
+2. an equation with exactly one hidden cell gets a second one, so the hidden one is not
+   the total minus the others: a part shown, preferring one that also gives another line
+   with one hidden cell its second (fewer cells hidden in all), then the smallest
+   non-zero (a zero only when no other part is left; the total last);
+3. finally an exact check (`recomputable`): a cell can be hidden in every line with a
+   partner and still be pinned down by combining lines (in a 2-D table, a hidden cell
+   that is the only link between two groups of hidden cells). Each such cell gets another
+   partner as in 2, and everything repeats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import TypeVar
+
+DEFINITION_VERSION = 1
+
+K = TypeVar("K", bound=Hashable)
+
+
+def is_small(value: float, threshold: int) -> bool:
+    """A count from 1 to threshold - 1: never shown."""
+    return 0 < value < threshold
+
+
+def primary(cells: Mapping[K, float], equations: Sequence[tuple[K, Sequence[K]]],
+            counts: Collection[K], threshold: int) -> set[K]:
+    """The count cells hidden for themselves: small counts, and zeros with a small margin."""
+    hidden = {k for k in counts if is_small(cells[k], threshold)}
+    for total, parts in equations:
+        if is_small(cells[total], threshold):
+            hidden |= {k for k in parts if k in counts and cells[k] == 0}
+    return hidden
+
+
+def recomputable(cells: Collection[K], equations: Sequence[tuple[K, Sequence[K]]],
+                 hidden: Collection[K]) -> set[K]:
+    """The hidden cells a reader can work out exactly from the cells shown and the
+    equations (linear algebra over the rationals: a hidden cell is determined when every
+    solution of the equations restricted to the hidden cells has it at 0)."""
+    unknown = [k for k in cells if k in hidden]
+    index = {k: i for i, k in enumerate(unknown)}
+    rows: list[dict[int, Fraction]] = []
+    for total, parts in equations:
+        row: dict[int, Fraction] = {}
+        if total in index:
+            row[index[total]] = row.get(index[total], Fraction(0)) + 1
+        for part in parts:
+            if part in index:
+                row[index[part]] = row.get(index[part], Fraction(0)) - 1
+        row = {c: v for c, v in row.items() if v}
+        if row:
+            rows.append(row)
+    # Reduced row echelon form, rows kept sparse (column -> coefficient); the short lines
+    # first (a rate's n = count + rest before the long column of every group), so the
+    # rows stay sparse.
+    reduced: dict[int, dict[int, Fraction]] = {}  # pivot column -> its row
+    for row in sorted(rows, key=len):
+        # A pivot row names no other pivot column: each pivot in the row is cleared once.
+        for c in [k for k in row if k in reduced]:
+            factor = row[c]
+            for k, v in reduced[c].items():
+                value = row.get(k, Fraction(0)) - factor * v
+                if value:
+                    row[k] = value
+                else:
+                    row.pop(k, None)
+        if not row:
+            continue
+        c = min(row)
+        lead = row[c]
+        row = {k: v / lead for k, v in row.items()}
+        for other in reduced.values():
+            if c in other:
+                factor = other[c]
+                for k, v in row.items():
+                    other[k] = other.get(k, Fraction(0)) - factor * v
+                for k in [k for k, v in other.items() if not v]:
+                    del other[k]
+        reduced[c] = row
+    # A pivot's cell is determined when its row names no free (non-pivot) cell.
+    return {unknown[c] for c, row in reduced.items() if all(k in reduced for k in row)}
+
+
+def protect(cells: Mapping[K, float], equations: Sequence[tuple[K, Sequence[K]]],
+            hidden: Iterable[K], *, units: Sequence[Collection[K]] = (),
+            known: Collection[K] = ()) -> set[K]:
+    """Secondary suppression: the hidden cells grown until none can be recomputed."""
+    result = set(hidden)
+    unit_of: dict[K, list[Collection[K]]] = {}
+    for unit in units:
+        for k in unit:
+            unit_of.setdefault(k, []).append(unit)
+
+    def hide(k: K) -> None:
+        stack = [k]
+        while stack:
+            cell = stack.pop()
+            if cell in result:
+                continue
+            result.add(cell)
+            for unit in unit_of.get(cell, ()):
+                stack.extend(u for u in unit if u not in result)
+
+    lines_of: dict[K, list[list[K]]] = {}
+    for total, parts in equations:
+        for k in (total, *parts):
+            lines_of.setdefault(k, []).append([total, *parts])
+
+    def closes(k: K, total: K) -> bool:
+        """Hiding k gives another line with one hidden cell its partner (closes a cycle)."""
+        return any(sum(1 for c in line if c in result) == 1
+                   for line in lines_of[k] if line[0] != total)
+
+    def partner(total: K, parts: Sequence[K]) -> K | None:
+        shown = [p for p in parts if p not in result and p not in known]
+        if shown:
+            return min(shown, key=lambda p: (not closes(p, total), cells[p] == 0, cells[p]))
+        return total if total not in result and total not in known else None
+
+    for k in list(result):
+        result.discard(k)
+        hide(k)
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for total, parts in equations:
+                line = [total, *parts]
+                if sum(1 for k in line if k in result) == 1:
+                    chosen = partner(total, parts)
+                    if chosen is not None:
+                        hide(chosen)
+                        changed = True
+        exposed = recomputable(cells, equations, result)
+        if not exposed:
+            return result
+        grew = False
+        for cell in exposed:
+            for total, parts in equations:
+                if cell == total or cell in parts:
+                    chosen = partner(total, parts)
+                    if chosen is not None:
+                        hide(chosen)
+                        grew = True
+                        break
+            if grew:
+                break
+        if not grew:  # nothing left to hide next to it: hide every cell but the known
+            for k in cells:
+                if k not in known:
+                    hide(k)
+            return result
+
+
+def table(rows: Mapping[str, Mapping[str, int]], threshold: int,
+          total: str = "total") -> dict[tuple[str, str], int | None]:
+    """A 2-D table of counts with its margins (a `total` column per row and a `total` row)
+    added, suppressed: (row, column) -> the count, or None when hidden."""
+    columns = list(dict.fromkeys(c for row in rows.values() for c in row))
+    cells: dict[tuple[str, str], int] = {}
+    for r, row in rows.items():
+        for c in columns:
+            cells[(r, c)] = row.get(c, 0)
+        cells[(r, total)] = sum(row.get(c, 0) for c in columns)
+    for c in [*columns, total]:
+        cells[(total, c)] = sum(cells[(r, c)] for r in rows)
+    all_rows, all_columns = [*rows, total], [*columns, total]
+    equations: list[tuple[tuple[str, str], Sequence[tuple[str, str]]]] = [
+        ((r, total), [(r, c) for c in columns]) for r in all_rows]
+    equations += [((total, c), [(r, c) for r in rows]) for c in all_columns]
+    hidden = protect(cells, equations, primary(cells, equations, cells, threshold))
+    return {k: None if k in hidden else v for k, v in cells.items()}
+
+
+def listing(values: Mapping[str, int], threshold: int, total: str = "total"
+            ) -> dict[str, int | None]:
+    """A 1-D list of counts with its total, suppressed: key -> count, or None when hidden."""
+    cells = {**values, total: sum(values.values())}
+    equations: list[tuple[str, Sequence[str]]] = [(total, list(values))]
+    hidden = protect(cells, equations, primary(cells, equations, cells, threshold))
+    return {k: None if k in hidden else v for k, v in cells.items()}
+
+
+def groups(rows: Mapping[str, Mapping[str, float]], total: Mapping[str, float], *,
+           threshold: int, counts: Sequence[str], splits: Sequence[tuple[str, Sequence[str]]],
+           units: Sequence[Sequence[str]]) -> set[tuple[str, str]]:
+    """Suppression for one figure per group: `rows` group -> column -> number (the groups
+    are parts of the scope total `total`, group ""); the trajectories in no group make a
+    row the reader is taken to know. `counts` are the columns counted (primary);
+    `splits` the columns that add up within a row (("n", ["count", "rest"]): n = count +
+    rest); `units` the columns shown or hidden together in a row (two figures of the same
+    groups can share one table, so one is hidden with the other). Returns the hidden
+    (group, column) cells."""
+    columns = list(total)
+    rest = {c: total[c] - sum(row[c] for row in rows.values()) for c in columns}
+    cells: dict[tuple[str, str], float] = {}
+    for g, row in [*rows.items(), ("", total), ("\x00rest", rest)]:
+        for c in columns:
+            cells[(g, c)] = row[c]
+    everyone = [*rows, "", "\x00rest"]
+    equations: list[tuple[tuple[str, str], Sequence[tuple[str, str]]]] = [
+        (("", c), [(g, c) for g in [*rows, "\x00rest"]]) for c in columns]
+    equations += [((g, whole), [(g, p) for p in parts])
+                  for g in everyone for whole, parts in splits]
+    counted = {(g, c) for g in everyone for c in counts}
+    first = primary(cells, equations, counted, threshold) - {("\x00rest", c) for c in columns}
+    unit_cells = [[(g, c) for c in unit] for g in everyone for unit in units]
+    known = {("\x00rest", c) for c in columns}
+    hidden = protect(cells, equations, first, units=unit_cells, known=known)
+    return {k for k in hidden if k[0] != "\x00rest"}
