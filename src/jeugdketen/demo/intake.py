@@ -14,13 +14,14 @@ before. Outcomes start family plans (origin `care_report`, the plan's id the rep
 trajectory key, goals with their five levels and the team carried over), close with
 advice, or refer to specialised help named by its result (help started recorded later).
 The organisations record their intake slots per week. More reports in the second year
-than the first, and Vogelwijk and Havenkwartier have more families than the other
-neighbourhoods.
+than the first; Vogelwijk and Havenkwartier have the most families, Molenpark and
+Binnenstad the next most.
 
 The plans started from reports then run on and most close (demo/closing.py: an action,
 an evaluation, the close with its CBS reason), so the next issue's figures differ where
-they should: help that helps about 90% in Vogelwijk and 60% in Havenkwartier, more
-dropout at Jeugdhulp De Brug, help sooner where the intake is joint. A few households
+they should: help that helps about 75% in Vogelwijk and 55-60% in Havenkwartier (100% in
+Molenpark and Binnenstad), more dropout at Jeugdhulp De Brug, help sooner where the
+intake is joint. A few households
 come back with a new report within six months of the close.
 
 Today an open queue of tens of reports for GM9999: received and not triaged (within the
@@ -65,11 +66,12 @@ CHANNEL = AccessPoint(channel="command", user_agent="jeugdketen demo")
 # with one intake per organisation.
 JOINT_NEIGHBOURHOODS = closing.JOINT_NEIGHBOURHOODS
 YEAR = 365  # the joint intakes began this many days ago
-# Two neighbourhoods have more families than the others (the insight pages compare them:
-# demo/closing.py): a report is about one of their children two or more times as often (a drawn
-# child elsewhere is kept with this chance).
-BUSY = {closing.HELPS_POORLY: 1.0, closing.HELPS_WELL: 0.8}
-ELSEWHERE = 0.4
+# Some neighbourhoods have more families than the others (the insight pages compare them:
+# demo/closing.py): a drawn child elsewhere is kept with the chance ELSEWHERE, in these
+# with theirs.
+BUSY = {closing.HELPS_WELL: 1.0, closing.HELPS_POORLY: 0.6,
+        **{area: 0.35 for area, share in closing.HELPED.items() if share == 1.0}}
+ELSEWHERE = 0.2
 INTAKE_KINDS = ("youth_care_provider", "mental_health_care", "youth_health_care",
                 "neighbourhood_team")
 COORDINATING = ("neighbourhood_team", "youth_care_provider", "youth_health_care",
@@ -244,7 +246,7 @@ def _world() -> World | None:
 def stories(seed: int, households: int, today: date) -> list[Story]:
     """The reports to make, oldest first: two years of history, then today's open queue."""
     rng = random.Random(f"{seed}:intake")
-    history = max(48, households * 2 // 9)
+    history = max(48, households // 4)
     out: list[Story] = []
     kinds = ["professional"] * 11 + ["family"] * 5 + ["public"] * 4
     urgencies = ["crisis"] * 2 + ["urgent"] * 6 + ["regular"] * 12
