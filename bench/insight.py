@@ -22,7 +22,9 @@ neighbourhoods all over the country).
    cold within 1.5x of the hand-written query's cold, warm under 100 ms.
 5. The dashboard page (GET /inzicht/ for the municipality and the last 12 months)
    in-process through Django's test client with the full middleware stack, as the
-   analyst: p95 server time over `--page-requests`. Target: at most 300 ms.
+   analyst: p95 server time over `--page-requests`. Target: at most 300 ms. The figures
+   are kept per published snapshot (insight.views.cached_sections), so the first view
+   after a refresh computes them and is reported on its own.
 
 The results print as JSON and, with --write-doc, go to docs/performance.md under
 "## Insight (issue 12)".
@@ -119,7 +121,9 @@ def biggest_areas(con: Any) -> tuple[str, str]:
 
 # Per trajectory kind (i % 10): 0-3 a care report to a joint or single intake and a plan,
 # 4-6 a plan started directly with a goal and an evaluation, 7-9 a report closed with
-# advice. 85 in 100 plans are closed; reasons, satisfaction and outcomes vary with r.
+# advice. 85 in 100 plans are closed; reasons, satisfaction and outcomes vary with r. The
+# front door of the municipality acts on reports and intakes, one of its 40 providers on
+# the plan.
 _STEPS = [
     ("kind < 4 OR kind >= 7", "care_report.received", "0",
      "'{\"reporter\":\"professional\",\"urgency\":\"' || CASE WHEN r < 5 THEN 'crisis' "
@@ -169,9 +173,14 @@ def build_store(trajectories: int) -> dict[str, Any]:
                TIMESTAMP '{START} 08:00:00' + to_days(CAST(hash(i) % {DAYS} AS INTEGER))
                  + to_minutes(CAST(hash(i * 7) % 480 AS INTEGER)) AS t0,
                printf('BU9%07d', hash(i * 3) % {NEIGHBOURHOODS}) AS nb,
+               -- the municipality's front door acts on reports and intakes; one of its 40
+               -- providers coordinates the plan
+               100000 + (hash(i * 3) % {NEIGHBOURHOODS}) % {DISTRICTS} % {MUNICIPALITIES}
+                   AS door,
                'h' || CAST(i % {households} AS VARCHAR) AS hh,
                'k' || CAST(i AS VARCHAR) AS tk,
-               CAST(hash(i * 5) % 2000 AS BIGINT) + 1 AS org,
+               1 + ((hash(i * 3) % {NEIGHBOURHOODS}) % {DISTRICTS} % {MUNICIPALITIES}) * 40
+                   + CAST(hash(i * 5) % 40 AS BIGINT) AS org,
                CAST(hash(i * 11) % 100 AS INTEGER) AS r
         FROM range({trajectories}) x(i)""")  # noqa: S608 (constants and numbers only)
     con.execute("CREATE TEMP TABLE ev (happened_at TIMESTAMP, activity VARCHAR, "
@@ -179,7 +188,8 @@ def build_store(trajectories: int) -> dict[str, Any]:
                 "neighbourhood_code VARCHAR, attributes VARCHAR)")
     for where, activity, offset, attributes in _STEPS:
         moment = f"t0 + to_days(CAST({offset} AS INTEGER))"
-        con.execute(f"INSERT INTO ev SELECT {moment}, '{activity}', tk, hh, org, nb, "  # noqa: S608
+        actor = "org" if activity.startswith(("plan", "goal", "evaluation")) else "door"
+        con.execute(f"INSERT INTO ev SELECT {moment}, '{activity}', tk, hh, {actor}, nb, "  # noqa: S608
                     f"{attributes} FROM tj WHERE ({where}) AND {moment} < TIMESTAMP '{END}'")
     con.execute("""
         INSERT INTO events
@@ -398,13 +408,16 @@ def page(area: str, requests: int) -> dict[str, Any]:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     url = f"/inzicht/?gebied={area}&tot={END - timedelta(days=1)}"  # the twelve months to END
+    began = time.perf_counter()
     first = client.get(url)
+    first_ms = (time.perf_counter() - began) * 1000
     if first.status_code != 200:
         raise SystemExit(f"the page answered {first.status_code}: {first.content[:500]!r}")
     times = [_timed(lambda: client.get(url)) for _ in range(requests)]
     times.sort()
     p95 = times[max(0, int(len(times) * 0.95) - 1)]
-    row = {"url": url, "requests": requests, "p50_ms": round(statistics.median(times), 1),
+    row = {"url": url, "requests": requests, "first_ms": round(first_ms, 1),
+           "p50_ms": round(statistics.median(times), 1),
            "p95_ms": round(p95, 1), "met": p95 <= TARGET_PAGE_P95_MS}
     log(f"page: {row}")
     return row
@@ -437,9 +450,11 @@ def report(res: dict[str, Any]) -> str:
             f"cold <= {TARGET_COLD_RATIO}x, warm < {TARGET_WARM_MS:.0f} ms | {yes(k['met'])} |")
     if res.get("page"):
         p = res["page"]
-        lines.append(f"| dashboard page, one client, server time | p50 {p['p50_ms']} ms, "
-                     f"p95 {p['p95_ms']} ms | p95 <= {TARGET_PAGE_P95_MS:.0f} ms | "
-                     f"{yes(p['met'])} |")
+        lines.append(f"| dashboard page, one client, server time, the municipality's default "
+                     f"view | p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms | p95 <= "
+                     f"{TARGET_PAGE_P95_MS:.0f} ms | {yes(p['met'])} |")
+        lines.append(f"| the same page, first view after a refresh (the figures computed, "
+                     f"not yet kept for the snapshot) | {p['first_ms']} ms | | |")
     if res["store"].get("derive_all_s") is not None:
         lines += ["", f"Building the store took {res['store']['written_s']} s for the events "
                   f"and {res['store']['derive_all_s']} s for `derive_all` (a full rebuild)."]
@@ -455,6 +470,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--page-requests", type=int, default=40)
     parser.add_argument("--no-page", action="store_true")
+    parser.add_argument("--page-only", action="store_true",
+                        help="only the page, on the store as it is")
     parser.add_argument("--write-doc", action="store_true")
     args = parser.parse_args()
     store_dir = ROOT / "bench" / "results" / f"insight-{args.db}-{args.trajectories}"
@@ -463,6 +480,11 @@ def main() -> None:
     res: dict[str, Any] = {"when": f"{datetime.now(UTC):%Y-%m-%d %H:%M}Z",
                            "machine": f"{os.cpu_count()} cores",
                            "trajectories": args.trajectories, "new_events": args.new_events}
+    if args.page_only:
+        from jeugdketen.insight import store
+
+        print(json.dumps(page(biggest_areas(store.reader())[0], args.page_requests), indent=1))
+        return
     res["store"] = build_store(args.trajectories)
     add_new_events(args.new_events)
     res["refresh"] = time_refresh()

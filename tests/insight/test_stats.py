@@ -82,3 +82,13 @@ def test_funnel_pooled_when_total_hidden_and_empty():
     assert funnel["overall"] == pytest.approx(30 / 40)
     assert stats.funnel([rate("", 50, 10)]) == {"overall": 0.2, "points": [], "limits": []}
     assert stats.funnel([]) == {"overall": None, "points": [], "limits": []}
+
+
+def test_the_page_names_every_place_in_the_funnel() -> None:
+    """Each position stats.position can give has its words on the page."""
+    from jeugdketen.insight.views import POSITION_LABELS
+
+    bounds = stats.limits(0.5, 100)
+    places = {stats.position(v / 100, bounds) for v in range(101)}
+    assert places == {"within", "high95", "low95", "high998", "low998"}
+    assert places <= set(POSITION_LABELS)

@@ -123,6 +123,12 @@ def _stamp(path: Path) -> tuple[str, int, int, int]:
     return (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+def snapshot() -> tuple[str, int, int, int]:
+    """Which published snapshot is there now: figures computed on one stay true until the
+    next refresh publishes another."""
+    return _stamp(published_path())
+
+
 def reader() -> Any:
     """A read-only connection to the published snapshot, one per thread (do not close it):
     reopened when refresh has published a new snapshot. Before the first refresh (or when

@@ -10,6 +10,8 @@ of the policy and logged by `insight.actions.read_insight` (the area is the obje
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jeugdketen.core.errors import Refusal
 from jeugdketen.insight import (
@@ -104,8 +106,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context.update({"reading": reading, "empty": store.is_empty(),
                     "refreshed_at": store.refreshed_at(), "threshold": reading.threshold})
     if not context["empty"]:
-        context["sections"] = sections(con, reading)
+        context["sections"] = cached_sections(con, reading)
     return render(request, "insight/dashboard.html", context)
+
+
+# The sections of the pages asked for lately, per snapshot: figures only change when a
+# refresh publishes a new snapshot (every few minutes), while the same pages are opened
+# again and again (the municipality's default view above all). Per process, bounded.
+_CACHE: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+_CACHE_SIZE = 32
+_CACHE_LOCK = threading.Lock()
+
+
+def cached_sections(con: Any, reading: actions.Reading) -> list[dict[str, Any]]:
+    """sections(), computed once per snapshot, scope, threshold and language."""
+    key = (store.snapshot(), reading.scope, reading.threshold, get_language())
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    made = sections(con, reading)
+    with _CACHE_LOCK:
+        _CACHE[key] = made
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return made
 
 
 def sections(con: Any, reading: actions.Reading) -> list[dict[str, Any]]:
@@ -314,10 +340,10 @@ OUTCOME_LABELS: dict[str, Any] = {
 }
 POSITION_LABELS: dict[str, Any] = {
     "within": gettext_lazy("binnen de grenzen"),
-    "above_95": gettext_lazy("boven de 95%-grens"),
-    "below_95": gettext_lazy("onder de 95%-grens"),
-    "above_998": gettext_lazy("boven de 99,8%-grens"),
-    "below_998": gettext_lazy("onder de 99,8%-grens"),
+    "high95": gettext_lazy("boven de 95%-grens"),
+    "low95": gettext_lazy("onder de 95%-grens"),
+    "high998": gettext_lazy("boven de 99,8%-grens"),
+    "low998": gettext_lazy("onder de 99,8%-grens"),
 }
 
 
