@@ -809,3 +809,13 @@ def test_a_funnel_where_every_rate_is_the_same_is_drawn() -> None:
         svg = str(charts.funnel_plot(funnel["points"], funnel["limits"], funnel["overall"],
                                      threshold=10))
         ET.fromstring(svg)
+
+
+def test_a_chart_rounds_as_the_table_beside_it() -> None:
+    """Django's number_format cuts decimals off; the charts round, as the tables do."""
+    from jeugdketen.insight.views import days, percent
+
+    with translation.override("nl"):
+        assert charts._pct(0.8095) == percent(0.8095) == "81%"
+        assert charts._days(26.46) == days(26.46) == "26,5"
+        assert charts._days(14.0) == days(14.0) == "14"

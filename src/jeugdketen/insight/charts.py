@@ -79,7 +79,7 @@ def _num(value: float) -> str:
 
 
 def _pct(value: float) -> str:
-    return f"{formats.number_format(value * 100, 0)}%"
+    return f"{formats.number_format(round(value * 100), 0)}%"  # rounded, as the tables
 
 
 def _level(percent: float) -> str:
@@ -93,7 +93,7 @@ def _amount(value: float, percent: bool) -> str:
         return _pct(value)
     if value == int(value):
         return str(formats.number_format(int(value), 0, force_grouping=True))
-    return str(formats.number_format(value, 1, force_grouping=True))
+    return str(formats.number_format(round(value, 1), 1, force_grouping=True))
 
 
 def _count(value: int) -> str:
@@ -105,6 +105,8 @@ def _money(value: float) -> str:
 
 
 def _days(value: float) -> str:
+    """Days to one decimal when not whole, rounded as the tables beside the charts."""
+    value = round(value, 1)
     return str(formats.number_format(value, 0 if value == int(value) else 1))
 
 

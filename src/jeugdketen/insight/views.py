@@ -60,7 +60,11 @@ def interval(low: float | None, high: float | None) -> str:
 
 
 def days(value: float | None) -> str:
-    return "" if value is None else number_format(round(value))
+    """Days to one decimal when not whole (a median of 26.5), as the charts show them."""
+    if value is None:
+        return ""
+    value = round(value, 1)
+    return number_format(value, 0 if value == int(value) else 1)
 
 
 def hidden(threshold: int) -> dict[str, Any]:
