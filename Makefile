@@ -74,6 +74,7 @@ lock: $(LOCKER)/.installed
 run: install-runtime
 	JEUGDKETEN_DEMO=true JEUGDKETEN_REQUIRE_2FA=false $(BIN)/jeugdketen migrate --no-input -v0
 	JEUGDKETEN_DEMO=true JEUGDKETEN_REQUIRE_2FA=false $(BIN)/jeugdketen demo --if-empty
+	JEUGDKETEN_DEMO=true JEUGDKETEN_REQUIRE_2FA=false $(BIN)/jeugdketen insight refresh > /dev/null
 	JEUGDKETEN_DEMO=true JEUGDKETEN_REQUIRE_2FA=false $(BIN)/jeugdketen serve --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite (set DATABASE_URL=postgres://... for PostgreSQL).

@@ -159,6 +159,17 @@ def test_the_front_door_demo():
         for goal in plan.goals.all():
             assert set(goal.levels) == {"-2", "-1", "0", "1", "2"}
     assert Plan.objects.filter(origin="care_report").count() == len(started)
+    # They run on (demo/closing.py): most closed through the plan actions with a CBS
+    # reason, after an action and its costs; the newest still open.
+    from_reports = Plan.objects.filter(origin="care_report")
+    closed = list(from_reports.filter(status="closed"))
+    assert closed and from_reports.filter(status="open").exists()
+    for plan in closed:
+        assert plan.close_reason in {"01", "02", "03", "04", "05"}
+        assert plan.started_on < plan.closed_on < today
+        assert plan.goals.exists() and plan.actions.filter(done_on__isnull=False).exists()
+        assert plan.evaluations.filter(final=True).exists()
+    assert {p.can_continue_without_help for p in closed} == {True, False}
     # Help started after a referral.
     assert any(r.step == "help_started" and r.plan_id is None for r in reports)
 

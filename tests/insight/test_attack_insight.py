@@ -286,9 +286,6 @@ def test_the_dashboard_of_b_offers_nothing_of_a(iw, insight_dir, who):
     assert [r.object_id for r in reads(outcome="allowed")] == ["GM9912"]  # its own
 
 
-@pytest.mark.xfail(strict=True, reason="finding 6: the dashboard refuses another "
-                   "municipality's area in its form before read_insight, so the probe is "
-                   "not in the access log (the API logs it as denied)")
 def test_a_probe_at_another_municipalitys_area_on_the_page_is_logged_as_denied(
         iw, insight_dir):
     publish(insight_dir, figures_store)
@@ -365,9 +362,6 @@ def test_period_edges_are_allowed_or_refused_on_their_field(iw, insight_dir, api
         assert {e["field"] for e in response.json()["errors"]} == {field}
 
 
-@pytest.mark.xfail(strict=True, reason="finding 3: a month end at the edge of the "
-                   "calendar (9999-12-31; 0001-01-31 on an empty store) overflows "
-                   "month_end/window_start: a 500 instead of a 422 naming `to`")
 @pytest.mark.parametrize(("fill", "to"), [(one_event, "9999-12-31"), (None, "0001-01-31")])
 def test_a_period_at_the_edge_of_the_calendar_is_a_422_on_to(iw, insight_dir, api_client_for,
                                                              fill, to):
@@ -629,10 +623,6 @@ def returning_household(con: Any) -> None:
     derive.derive_all(con)
 
 
-@pytest.mark.xfail(strict=True, reason="finding 2: the figures of one closed window depend "
-                   "on today (a household's return counts from the day it happens), so the "
-                   "same window asked on two days differs by the families that came back in "
-                   "between: here one family of Oude Haven, on 7 December")
 def test_the_same_window_asked_on_two_days_gives_the_same_figures(iw, insight_dir,
                                                                   api_client_for,
                                                                   monkeypatch):

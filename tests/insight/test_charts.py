@@ -642,7 +642,7 @@ def test_a_directly_follows_graph_runs_left_to_right_in_the_order_of_its_arrows(
     assert texts(first) == ["care_report.", "received"]
     assert {r.get("height") for r in by_class(root, "jk-ic-step__box")} == {"52"}
     # The number beside an arrow is how often the transition happened.
-    assert texts(edge(root, "care_report.triaged", "intake.planned")) == ["52×", "3 d"]
+    assert texts(edge(root, "care_report.triaged", "intake.planned")) == ["50×", "3 d"]  # trajectories, as the table beside it
     assert texts(edge(root, "intake.held", "intake.planned")) == ["12× · 2 d"]  # back: below
     again = parse(charts.value_stream_graph([], list(reversed(edges)), threshold=10))
     assert [g.get("data-step") for g in again.iter(f"{S}g") if g.get("data-step")] == order
@@ -757,7 +757,7 @@ def test_charts_take_the_figures_as_dict_as_they_are() -> None:
 
     edges = [Edge("care_report.received", "care_report.triaged", 30, 31, 2.0)]
     root = parse(charts.value_stream_graph([], [e.as_dict() for e in edges], threshold=10))
-    assert texts(edge(root, "care_report.received", "care_report.triaged")) == ["31×", "2 d"]
+    assert texts(edge(root, "care_report.received", "care_report.triaged")) == ["30×", "2 d"]  # trajectories, as the table beside it
 
     rates = [Rate("help_that_helps", "", "Stad", 300, 180, 0.6, 0.54, 0.65),
              Rate("help_that_helps", "BU1", "A-buurt", 200, 170, 0.85, 0.8, 0.89),
@@ -809,3 +809,13 @@ def test_a_funnel_where_every_rate_is_the_same_is_drawn() -> None:
         svg = str(charts.funnel_plot(funnel["points"], funnel["limits"], funnel["overall"],
                                      threshold=10))
         ET.fromstring(svg)
+
+
+def test_a_chart_rounds_as_the_table_beside_it() -> None:
+    """Django's number_format cuts decimals off; the charts round, as the tables do."""
+    from jeugdketen.insight.views import days, percent
+
+    with translation.override("nl"):
+        assert charts._pct(0.8095) == percent(0.8095) == "81%"
+        assert charts._days(26.46) == days(26.46) == "26,5"
+        assert charts._days(14.0) == days(14.0) == "14"

@@ -435,3 +435,26 @@ def test_an_area_alone_takes_the_default_period(iw, insight_dir):
     record = AccessLogRecord.objects.get(data="insight")
     assert record.object_id == "WK991101"
     assert "Noord, 1 " in main_text(response.content.decode())
+
+
+def test_less_than_twelve_months_of_data_says_when_the_first_period_ends(iw, insight_dir):
+    """A new installation: the first event less than a year ago. No period can be shown
+    yet; the page says when the first one ends (no error)."""
+    import duckdb
+
+    from tests.insight import handmade
+
+    path = insight_dir / store.PUBLISHED
+    insight_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    schema.create(con)
+    store.set_meta(con, "schema_version", str(schema.SCHEMA_VERSION))
+    from django.utils import timezone
+
+    handmade.add(con, "organisation.created", "", timezone.localdate().isoformat())
+    con.close()
+    response = client(iw.analyst).get(DASHBOARD)
+    assert response.status_code == 200
+    text = main_text(response.content.decode())
+    assert "Nog geen twaalf hele maanden met gegevens." in text
+    assert "De eerste periode loopt tot en met" in text

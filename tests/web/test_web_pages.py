@@ -10,6 +10,8 @@ from jeugdketen.access.actions import issue_token
 from jeugdketen.demo import bench_family
 from jeugdketen.registry import actions, selectors
 from tests import factories as f
+from tests.insight import handmade
+from tests.insight.test_pages import closed_plans, publish
 from tests.pages import REASON, anonymous, dutch_leftovers, visible_text
 
 
@@ -29,8 +31,38 @@ def check_layout(response, lang: str) -> str:
 
 
 @pytest.fixture
+def insight_analyst(settings, tmp_path, municipality, neighbourhood):
+    """The analyst of a municipality (the organisation of kind municipality: the
+    neighbourhood team's analyst of the `analyst` fixture has no insight), with a published
+    insight store of the test's own: 12 closed plans in Oude Haven, half of them helped,
+    and 3 in a second neighbourhood (below the threshold: hidden)."""
+    from jeugdketen.insight import derive, store
+
+    second = f.NeighbourhoodFactory(district=neighbourhood.district, code="BU99010102",
+                                    name="Nieuwe Haven")
+
+    def fill(con):
+        for hood in (neighbourhood, second):
+            handmade.area(con, hood.code, hood.district.code, municipality.code,
+                          (hood.name, hood.district.name, municipality.name))
+        con.execute("INSERT INTO organisations VALUES (7, 'Jeugdhulp Testdam', "
+                    "'youth_care_provider', ?)", [municipality.code])
+        closed_plans(con, neighbourhood.code, 12, helped=6, prefix="t")
+        closed_plans(con, second.code, 3, helped=1, prefix="s")
+        derive.derive_all(con)
+
+    settings.INSIGHT_DIR = tmp_path / "insight"
+    store.forget_reader()
+    publish(settings.INSIGHT_DIR, fill)
+    town = f.OrganisationFactory(name="Gemeente Testdam", kind="municipality",
+                                 municipality=municipality)
+    yield f.ProfessionalFactory(organisation=town, roles=["municipal_analyst"])
+    store.forget_reader()
+
+
+@pytest.fixture
 def pages(professional, privacy_officer, functional_admin, family, citizen_user,
-          platform_admin, analyst, municipality):
+          platform_admin, analyst, municipality, insight_analyst):
     """(user, url name, kwargs, an English word that must appear) per page."""
     child = family["child"]
     parent = family["parent"]
@@ -69,6 +101,8 @@ def pages(professional, privacy_officer, functional_admin, family, citizen_user,
         (analyst, "home", {}, "Nothing is waiting for you now."),
         (plan.coordinator, "plan_analysis_page", {"plan_id": plan.plan.pk},
          "Progress per domain of"),
+        (insight_analyst, "insight:insight", {}, "Insight into the chain"),
+        (insight_analyst, "insight:insight_settings", {}, "Publication of the figures"),
     ]
 
 
@@ -148,3 +182,15 @@ def test_demo_badge_and_two_factor_warning(professional, client_for, settings):
     settings.REQUIRE_2FA = True
     body = visible_text(anonymous().get(reverse("login")).content)
     assert "DEMO" not in body and "Tweestapsverificatie staat uit" not in body
+
+
+
+def test_the_insight_dashboard_renders_its_figures_in_english(insight_analyst, client_for):
+    """The every-page test above reads the dashboard with figures, not the empty store's
+    message: its English check covers every section and the hidden cells."""
+    body = visible_text(client_for(insight_analyst, "en").get(reverse("insight:insight")).content)
+    for title in ("The four goals", "The value stream", "Waiting lists", "Outcomes", "Costs"):
+        assert title in body, title
+    assert "No data yet." not in body
+    assert "Nieuwe Haven hidden hidden hidden" in body  # 3 plans, below the threshold 10
+    assert "Testdam (total) 100% 80–100% 15" in body  # satisfied: 15 of 15

@@ -13,7 +13,16 @@ district) hold one joint intake with the specialists at once, the other half goe
 before. Outcomes start family plans (origin `care_report`, the plan's id the report's
 trajectory key, goals with their five levels and the team carried over), close with
 advice, or refer to specialised help named by its result (help started recorded later).
-The organisations record their intake slots per week.
+The organisations record their intake slots per week. More reports in the second year
+than the first; Vogelwijk and Havenkwartier have the most families, Molenpark and
+Binnenstad the next most.
+
+The plans started from reports then run on and most close (demo/closing.py: an action,
+an evaluation, the close with its CBS reason), so the next issue's figures differ where
+they should: help that helps about 75% in Vogelwijk and 55-60% in Havenkwartier (100% in
+Molenpark and Binnenstad), more dropout at Jeugdhulp De Brug, help sooner where the
+intake is joint. A few households
+come back with a new report within six months of the close.
 
 Today an open queue of tens of reports for GM9999: received and not triaged (within the
 norm, past it, past three times it), waiting for an intake (some for months), an intake
@@ -37,8 +46,9 @@ from django.utils import timezone
 from jeugdketen.access.models import User
 from jeugdketen.access.policy import AccessPoint, Actor, public_actor
 from jeugdketen.core.workdays import add_working_days
+from jeugdketen.demo import closing
 from jeugdketen.demo.plans import GOALS, _candidates, _family, _givers
-from jeugdketen.demo.registry import MUNICIPALITY, NEIGHBOURHOODS
+from jeugdketen.demo.registry import MUNICIPALITY
 from jeugdketen.intake.actions import meetings, public, reports, settings, triage
 from jeugdketen.intake.models import CareReport, Step
 from jeugdketen.plans.models import GOAL_LEVELS, Plan
@@ -54,8 +64,14 @@ from jeugdketen.registry.models import (
 CHANNEL = AccessPoint(channel="command", user_agent="jeugdketen demo")
 # Year two: a joint intake in the first neighbourhood of every district; the others go on
 # with one intake per organisation.
-JOINT_NEIGHBOURHOODS = frozenset(f"BU{code}" for code, _name in NEIGHBOURHOODS[::2])
+JOINT_NEIGHBOURHOODS = closing.JOINT_NEIGHBOURHOODS
 YEAR = 365  # the joint intakes began this many days ago
+# Some neighbourhoods have more families than the others (the insight pages compare them:
+# demo/closing.py): a drawn child elsewhere is kept with the chance ELSEWHERE, in these
+# with theirs.
+BUSY = {closing.HELPS_WELL: 1.0, closing.HELPS_POORLY: 0.6,
+        **{area: 0.35 for area, share in closing.HELPED.items() if share == 1.0}}
+ELSEWHERE = 0.2
 INTAKE_KINDS = ("youth_care_provider", "mental_health_care", "youth_health_care",
                 "neighbourhood_team")
 COORDINATING = ("neighbourhood_team", "youth_care_provider", "youth_health_care",
@@ -230,25 +246,29 @@ def _world() -> World | None:
 def stories(seed: int, households: int, today: date) -> list[Story]:
     """The reports to make, oldest first: two years of history, then today's open queue."""
     rng = random.Random(f"{seed}:intake")
-    history = max(48, households // 7)
+    history = max(48, households // 4)
     out: list[Story] = []
     kinds = ["professional"] * 11 + ["family"] * 5 + ["public"] * 4
     urgencies = ["crisis"] * 2 + ["urgent"] * 6 + ["regular"] * 12
     for n in range(history):
-        received = _weekday(today - timedelta(days=730 - (n * (730 - 50)) // history
+        # Three in ten reports in the first year, seven in ten in the second (the front
+        # door became known), the last 50 days before today's queue.
+        part = n / history
+        into = part * 0.5 / 0.3 if part < 0.3 else 0.5 + (part - 0.3) * 0.5 / 0.7
+        received = _weekday(today - timedelta(days=730 - round(into * (730 - 50))
                                               - rng.randrange(0, 3)))
         urgency = urgencies[n % len(urgencies)] if n < 20 else rng.choice(urgencies)
         unsafe = (n % 9 == 4) or (urgency == "crisis" and rng.random() < 0.4)
         if unsafe and rng.random() < 0.75:
             decision = "veilig_thuis"
         else:
-            decision = rng.choice(["advice", "neighbourhood_team", "joint_intake",
-                                   "joint_intake", "joint_intake"])
+            decision = rng.choice(["advice", "advice", "neighbourhood_team"] + [
+                "joint_intake"] * 7)
         if n < 4:  # every decision early on, whatever the draw
             decision = ["advice", "neighbourhood_team", "joint_intake", "veilig_thuis"][n]
         norm = {"crisis": 0, "urgent": 2, "regular": 5}[urgency]
         after = norm if rng.random() < 0.8 else norm + rng.randrange(1, 6)
-        outcome = rng.choice(["plan", "plan", "plan", "advice", "referral", "referral"])
+        outcome = rng.choice(["plan", "plan", "plan", "plan", "advice", "referral"])
         out.append(Story(n, received, kinds[n % len(kinds)] if n < 20 else rng.choice(kinds),
                          urgency, unsafe, decision, rng.randrange(0, after + 1) if after else 0,
                          outcome=outcome))
@@ -290,17 +310,28 @@ def stories(seed: int, households: int, today: date) -> list[Story]:
 
 def _subject(world: World, rng: random.Random, story: Story, needs_plan: bool
              ) -> tuple[Person, Household] | None:
-    """A child whose family may consent: for a plan, of a household without one (each
-    household once); for the family's own report, with a custody holder in the house."""
+    """A child whose family may consent, of a household without a plan of the front door
+    (each household one plan, and no report after it but the repeats the demo deals out:
+    demo/closing.py; a small demo with every family taken lets a report without a plan
+    be about one again); for the family's own report, with a custody holder in the house.
+    The busy neighbourhoods' children come up more often."""
+    found = _draw(world, rng, story, strict=True)
+    return found if found is not None or needs_plan else _draw(world, rng, story, strict=False)
+
+
+def _draw(world: World, rng: random.Random, story: Story, *, strict: bool
+          ) -> tuple[Person, Household] | None:
     pool = world.children
-    for _try in range(60):
+    for _try in range(90):
         child, household = pool[rng.randrange(len(pool))]
+        if rng.random() >= BUSY.get(child.neighbourhood_id or "", ELSEWHERE):
+            continue
         if child.birth_date > story.received - timedelta(days=365):
             continue
         if story.kind == "family" and (child.pk not in world.custody
                                        or child.age_on(timezone.localdate()) >= 16):
             continue
-        if needs_plan and household.pk in world.used:
+        if strict and household.pk in world.used:
             continue
         return child, household
     return None
@@ -383,14 +414,19 @@ def _disciplines(world: World, domains: list[str], rng: random.Random, count: in
     return out
 
 
-def _run(world: World, story: Story, today: date, seed: int) -> CareReport | None:
+def _run(world: World, story: Story, today: date, seed: int,
+         plans: list[closing.Started] | None = None,
+         subject: tuple[Person, Household] | None = None) -> CareReport | None:
+    """One report's way through the front door as far as `story` says; a plan it starts is
+    added to `plans` (continued by demo/closing.py). `subject`: the child it is about
+    (a repeat report), else one is drawn."""
     rng = random.Random(f"{seed}:intake:{story.n}")
     clock = Clock(rng)
     door_prof = world.front_door[story.n % len(world.front_door)]
     door = _actor(door_prof)
     needs_plan = story.stop is None and (story.decision == "neighbourhood_team" or (
         story.decision == "joint_intake" and story.outcome == "plan"))
-    found = _subject(world, rng, story, needs_plan)
+    found = subject or _subject(world, rng, story, needs_plan)
     if found is None and needs_plan:  # no family left for a plan: the intake refers
         story.decision = "joint_intake" if story.decision == "neighbourhood_team" \
             else story.decision
@@ -414,6 +450,9 @@ def _run(world: World, story: Story, today: date, seed: int) -> CareReport | Non
         triage.triage(door, report.pk, decision="neighbourhood_team",
                       coordinator_id=coordinator.pk, consent_given_by=_consent(day, household),
                       at=clock.at(day, hour))
+        if plans is not None:
+            plans.append(closing.Started(story.n, report.trajectory_key, household, child,
+                                           coordinator, day))
         return report
     urgency = None
     if story.urgency == "regular" and story.n % 13 == 6:
@@ -466,12 +505,19 @@ def _run(world: World, story: Story, today: date, seed: int) -> CareReport | Non
         "question_understood": UNDERSTOOD[story.n % len(UNDERSTOOD)].format(name=name),
         "at": clock.at(held, 16)}
     if outcome == "plan":
-        coordinator = next((p for p in accepted if p in world.coordinators),
+        # A youth-care provider at the table coordinates; else another who may, else the
+        # neighbourhood team.
+        able = [p for p in accepted if p in world.coordinators]
+        coordinator = next((p for p in able if p.organisation.kind == "youth_care_provider"),
+                           able[0] if able else
                            world.team_coordinators[story.n % len(world.team_coordinators)])
         meetings.hold_intake(door, meeting.pk, decision="plan",
                              goals=_goals(child, household, held, rng),
                              coordinator_id=coordinator.pk,
                              consent_given_by=_consent(held, household), **common)
+        if plans is not None:
+            plans.append(closing.Started(story.n, report.trajectory_key, household, child,
+                                           coordinator, held))
     elif outcome == "advice":
         meetings.hold_intake(door, meeting.pk, decision="advice", **common)
     else:
@@ -536,6 +582,24 @@ def _capacity(world: World, today: date) -> None:
                                       at=min(at, timezone.now() - timedelta(minutes=1)))
 
 
+def _continue(world: World, started: list[closing.Started], today: date, seed: int,
+              numbered: int, out: TextIO) -> None:
+    """The plans started from reports run on and most close (demo/closing.py); a few
+    households come back with a new report within six months of the close."""
+    closing.schedule(started, seed, today)
+    codes = closing.product_codes(started[0].plan_id) if started else set()
+    for i, s in enumerate(started):
+        closing.run(s, seed, codes)
+        if i % 10 == 0 or i == len(started) - 1:
+            out.write(f"\rfront-door plans continued: {i + 1}/{len(started)}   ")
+    repeats = [s for s in started if s.outcome == "repeat"]
+    for i, s in enumerate(repeats):
+        received = min(_weekday(closing.repeat_on(s, seed, today)), today - timedelta(days=5))
+        story = Story(numbered + i, received, "professional",
+                      "regular", False, "advice" if i % 2 else "neighbourhood_team", 2)
+        _run(world, story, today, seed, subject=(s.child, s.household))
+
+
 def build(*, seed: int = 2026, households: int = 1500, out: TextIO = sys.stderr
           ) -> dict[str, int]:
     reports_ = CareReport.objects.filter(municipality_id=MUNICIPALITY[0])
@@ -546,11 +610,17 @@ def build(*, seed: int = 2026, households: int = 1500, out: TextIO = sys.stderr
             todo = stories(seed, households, today)
             with transaction.atomic():  # all or nothing: a rerun after an interruption
                 _capacity(world, today)
+                started: list[closing.Started] = []
                 for i, story in enumerate(todo):
-                    _run(world, story, today, seed)
+                    _run(world, story, today, seed, started)
                     if i % 10 == 0 or i == len(todo) - 1:
                         out.write(f"\rcare reports: {i + 1}/{len(todo)}   ")
+                out.write("\n")
+                _continue(world, started, today, seed, len(todo), out)
             out.write("\n")
+    plans = Plan.objects.filter(origin="care_report",
+                                main_organisation__municipality_id=MUNICIPALITY[0])
     return {"reports": reports_.count(),
-            "open": reports_.exclude(step__in=(Step.CLOSED, Step.HELP_STARTED)).count()}
+            "open": reports_.exclude(step__in=(Step.CLOSED, Step.HELP_STARTED)).count(),
+            "plans": plans.count(), "plans_closed": plans.filter(status="closed").count()}
 

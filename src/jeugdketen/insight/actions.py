@@ -42,6 +42,7 @@ from jeugdketen.registry.models import Municipality
 # a window never reaches back before the first month with data (where a window would hold
 # only its last few months) nor into the month that is still running.
 PERIOD_MONTHS = 12
+FIRST_END = date(1900, 12, 31)  # no period ends earlier (the calendar's edge stays far away)
 
 
 def month_end(day: date) -> date:
@@ -122,18 +123,21 @@ def _period(start: Any, end: Any, today: date, first_data: date | None
     first = None if start in (None, "") else _day(start, "from", errors)
     if last is not None and not errors:
         earliest = earliest_end(first_data)
-        if last != month_end(last):
-            errors.append(FieldError("to", "month_end", _(
-                "Een periode eindigt op de laatste dag van een maand.")))
-        elif last > latest_end(today):
+        if last > latest_end(today):
             errors.append(FieldError("to", "month_ended", _(
                 "Kies een maand die voorbij is: de laatste is %(day)s.") % {
                     "day": latest_end(today).isoformat()}))
-        elif earliest is not None and last < earliest:
+        elif last < FIRST_END:
+            errors.append(FieldError("to", "before_data", _(
+                "Kies een periode die eindigt na %(day)s.") % {"day": FIRST_END.isoformat()}))
+        elif last != month_end(last):
+            errors.append(FieldError("to", "month_end", _(
+                "Een periode eindigt op de laatste dag van een maand.")))
+        elif earliest is not None and first_data is not None and last < earliest:
             errors.append(FieldError("to", "before_data", _(
                 "Er zijn cijfers vanaf %(month)s: de eerste periode van twaalf maanden loopt "
-                "tot en met %(day)s.") % {"month": first_data.strftime("%Y-%m") if first_data
-                                          else "", "day": earliest.isoformat()}))
+                "tot en met %(day)s.") % {"month": first_data.strftime("%Y-%m"),
+                                          "day": earliest.isoformat()}))
         elif first is not None and first != window_start(last):
             errors.append(FieldError("from", "twelve_months", _(
                 "Een periode is twaalf hele maanden: laat de begindatum leeg of kies "
@@ -184,8 +188,11 @@ def read_insight(actor: Actor, area: Any = None, *, start: Any = None, end: Any 
     municipality = target.scope.municipality_id if target.scope is not None else None
     assert municipality is not None
     threshold, follow_up = selectors.publication_for(municipality)
-    scope = Scope(area=code, start=first, end=last + timedelta(days=1), today=today,
-                  follow_up_days=follow_up)
+    # Seen at the end of the last month that has ended, not today: the same window asked
+    # on two days gives the same figures, so they cannot be subtracted to learn what
+    # happened in between (a family's return, a report); they move when a month ends.
+    scope = Scope(area=code, start=first, end=last + timedelta(days=1),
+                  today=latest_end(today), follow_up_days=follow_up)
     return Reading(scope=scope, threshold=threshold, municipality=municipality,
                    area_name=selectors.area_name(code))
 

@@ -79,7 +79,7 @@ def _num(value: float) -> str:
 
 
 def _pct(value: float) -> str:
-    return f"{formats.number_format(value * 100, 0)}%"
+    return f"{formats.number_format(round(value * 100), 0)}%"  # rounded, as the tables
 
 
 def _level(percent: float) -> str:
@@ -93,7 +93,7 @@ def _amount(value: float, percent: bool) -> str:
         return _pct(value)
     if value == int(value):
         return str(formats.number_format(int(value), 0, force_grouping=True))
-    return str(formats.number_format(value, 1, force_grouping=True))
+    return str(formats.number_format(round(value, 1), 1, force_grouping=True))
 
 
 def _count(value: int) -> str:
@@ -105,6 +105,8 @@ def _money(value: float) -> str:
 
 
 def _days(value: float) -> str:
+    """Days to one decimal when not whole, rounded as the tables beside the charts."""
+    value = round(value, 1)
     return str(formats.number_format(value, 0 if value == int(value) else 1))
 
 
@@ -367,7 +369,7 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
                 extra.append(key)
             ends.append(key)
         links.append({"source": ends[0], "target": ends[1],
-                      "count": _pick(row, ("count", "occurrences", "trajectories"), field,
+                      "count": _pick(row, ("count", "trajectories", "occurrences"), field,
                                      low=0),
                       "days": _number(row, "median_days", field, low=0),
                       "suppressed": bool(row.get("suppressed"))})
@@ -505,8 +507,9 @@ def value_stream_graph(steps: Sequence[Row], edges: Sequence[Row], *, threshold:
         notes.append(_("In een vak: het aantal trajecten en de mediane wachttijd in dagen "
                        "vóór de stap."))
     if not plain:
-        notes.append(_("Bij een pijl: hoe vaak die overgang voorkwam en de mediane dagen "
-                       "ertussen; gestreept: verborgen (minder dan %(threshold)s).")
+        notes.append(_("Bij een pijl: in hoeveel trajecten die overgang voorkwam en de "
+                       "mediane dagen ertussen; gestreept: verborgen (minder dan "
+                       "%(threshold)s).")
                      % {"threshold": threshold})
     for j, note in enumerate(notes):
         parts.append(_t(MARGIN, top + box_h + under + MARGIN + j * (LINE + 2), note,

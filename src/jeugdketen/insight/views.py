@@ -10,6 +10,7 @@ of the policy and logged by `insight.actions.read_insight` (the area is the obje
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -59,7 +60,11 @@ def interval(low: float | None, high: float | None) -> str:
 
 
 def days(value: float | None) -> str:
-    return "" if value is None else number_format(round(value))
+    """Days to one decimal when not whole (a median of 26.5), as the charts show them."""
+    if value is None:
+        return ""
+    value = round(value, 1)
+    return number_format(value, 0 if value == int(value) else 1)
 
 
 def hidden(threshold: int) -> dict[str, Any]:
@@ -85,6 +90,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     areas = selectors.areas_of(own)
     today = timezone.localdate()
     ends = actions.period_ends(today, store.first_day())
+    if not ends:  # less than twelve whole months with data yet
+        return render(request, "insight/dashboard.html", {
+            "too_early": actions.earliest_end(store.first_day()),
+            "may_change": selectors.may_change_settings(actor)})
     asked = any(name in request.GET for name in SCOPE_FIELDS)
     form = ScopeForm(request.GET if asked else None, areas=areas, ends=ends,
                      initial={"gebied": own, "tot": ends[0].isoformat()})
@@ -94,6 +103,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     end: str | None = None
     if asked:
         if not form.is_valid():
+            asked_area = request.GET.get("gebied", "")
+            if "gebied" in form.errors and asked_area:
+                # Not an area of the own municipality: read_insight refuses it as unknown
+                # and logs the attempt (as the API does), the area as its object.
+                with contextlib.suppress(Refusal):
+                    actions.read_insight(actor, asked_area[:20], today=today)
             return render(request, "insight/dashboard.html", context, status=422)
         area = form.cleaned_data["gebied"]
         end = form.cleaned_data["tot"] or None

@@ -64,7 +64,8 @@ class Command(BaseCommand):
             f"professionals, {result.persons} persons, {result.households} households, "
             f"{index['signals']} signals, {index['matches']} matches, {plans['plans']} family "
             f"plans ({plans['open']} open, {plans['closed']} closed), {intake['reports']} care "
-            f"reports ({intake['open']} open).")
+            f"reports ({intake['open']} open; {intake['plans']} plans started from them, "
+            f"{intake['plans_closed']} since closed).")
         self.print_logins()
 
     def print_logins(self) -> None:

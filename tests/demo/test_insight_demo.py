@@ -1,0 +1,146 @@
+"""Issue 12 (Insight): the demo `make run` loads (`jeugdketen demo`, default size) shows, in
+its chain event log over the last twelve months and above the publication threshold of
+10, the differences the insight pages are to make visible:
+
+- neighbourhoods with joint intakes (year two) reach help sooner than the others;
+- help that helps: Vogelwijk about 75% (Molenpark 100%), Havenkwartier about 55-60%
+  (Binnenstad 100%), each with 10 or more helped and not helped, so the pages show them;
+- one youth-care provider (Jeugdhulp De Brug) with clearly more dropout (CBS 03/04);
+- some plans still open, and households with a new report within six months of a close.
+
+The figures are computed here by hand from the chain events (tests/demo/figures.py), so
+the differences cannot silently disappear from the demo."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from jeugdketen.chainlog.models import ChainEvent
+from jeugdketen.demo import closing
+from jeugdketen.demo.registry import NEIGHBOURHOODS
+from jeugdketen.plans.models import Plan
+from jeugdketen.registry.models import Neighbourhood, Organisation
+
+from . import figures as f
+
+THRESHOLD = 10
+
+
+def test_the_demo_shows_the_differences_insight_is_about(db, settings, tmp_path):
+    call_command("demo", stdout=StringIO(), stderr=StringIO())  # as `make run` loads it
+    rows = ChainEvent.objects.exclude(trajectory_key="").values_list(
+        "at", "activity", "trajectory_key", "household_key", "neighbourhood_code",
+        "attributes")
+    ts = f.trajectories(rows)
+    since = timezone.now() - timedelta(days=365)
+    names = dict(Neighbourhood.objects.values_list("code", "name"))
+    assert names[closing.HELPS_WELL] == "Vogelwijk"
+    assert names[closing.HELPS_POORLY] == "Havenkwartier"
+    assert closing.HELPS_WELL in closing.JOINT_NEIGHBOURHOODS
+    assert closing.HELPS_POORLY not in closing.JOINT_NEIGHBOURHOODS
+
+    # Help that helps, per district's two neighbourhoods (a district shows its two only
+    # together, and a rate only with 10 or more helped and 10 or more not, or none not):
+    # Vogelwijk about 75% against Molenpark 100%, Havenkwartier about 55-60% against
+    # Binnenstad 100%.
+    helped = f.helped(ts, since)
+    well, poorly = helped[closing.HELPS_WELL], helped[closing.HELPS_POORLY]
+    assert len(well) >= 30 and len(poorly) >= 20, (len(well), len(poorly))
+    assert 0.65 <= f.share(well) <= 0.9, f.share(well)
+    assert 0.5 <= f.share(poorly) <= 0.66, f.share(poorly)
+    assert f.share(well) - f.share(poorly) >= 0.1
+    for shown in (well, poorly):
+        assert sum(shown) >= THRESHOLD and len(shown) - sum(shown) >= THRESHOLD
+    for area, share in closing.HELPED.items():
+        if share == 1.0:
+            assert len(helped[area]) >= THRESHOLD and all(helped[area]), names[area]
+
+    # Dropout: Jeugdhulp De Brug ends a third or more of its plans early one-sidedly (10
+    # or more), the other providers none.
+    brug = Organisation.objects.get(name=closing.DROPOUT_PROVIDER)
+    assert brug.kind == "youth_care_provider"
+    dropout = {p: v for p, v in f.dropout(ts, since).items() if len(v) >= THRESHOLD}
+    theirs = dropout.pop(brug.pk)
+    assert len(theirs) >= 20 and f.share(theirs) >= 0.3, (len(theirs), f.share(theirs))
+    assert sum(theirs) >= THRESHOLD and len(theirs) - sum(theirs) >= THRESHOLD
+    assert len(dropout) >= 3
+    assert not any(any(v) for v in dropout.values())
+
+    # Time to help: the neighbourhoods with joint intakes less than half the median days
+    # of the others, each faster than the others together (and they slower than the
+    # joint ones together).
+    days = {a: v for a, v in f.days_to_help(ts, since).items() if a and len(v) >= THRESHOLD}
+    joint = {a: f.median(v) for a, v in days.items() if a in closing.JOINT_NEIGHBOURHOODS}
+    single = {a: f.median(v) for a, v in days.items() if a not in closing.JOINT_NEIGHBOURHOODS}
+    assert len(joint) >= 3 and len(single) >= 3
+    joint_all = f.median([d for a in joint for d in days[a]])
+    single_all = f.median([d for a in single for d in days[a]])
+    assert joint_all * 2 < single_all, (joint_all, single_all)
+    assert all(m < single_all for m in joint.values()), (joint, single_all)
+    assert all(m > joint_all for m in single.values()), (single, joint_all)
+    # Among the plans that helped, closed in the year, too: in each district the joint
+    # neighbourhood against the other.
+    waited: dict[str, list[float]] = defaultdict(list)
+    for t in ts.values():
+        if (t.closed is not None and t.closed > since and t.help_started is not None
+                and t.first_contact is not None and t.close.get("can_continue_without_help")):
+            waited[t.neighbourhood].append((t.help_started - t.first_contact).days)
+    for fast, slow in ((closing.HELPS_WELL, f"BU{NEIGHBOURHOODS[3][0]}"),
+                       (f"BU{NEIGHBOURHOODS[0][0]}", closing.HELPS_POORLY)):
+        assert len(waited[fast]) >= THRESHOLD and len(waited[slow]) >= THRESHOLD
+        assert f.median(waited[fast]) < f.median(waited[slow]), (names[fast], names[slow])
+
+    # Some trajectories from the front door still open; a few households back within six
+    # months of a close.
+    assert Plan.objects.filter(origin="care_report", status="open").count() >= 10
+    assert Plan.objects.filter(origin="care_report", status="closed").count() >= 100
+    assert 3 <= f.repeats(ts) <= 20
+
+    # And the insight store shows them, above the threshold, over the last twelve whole
+    # months (the dashboard's default period).
+    _the_pages_show_them(settings, tmp_path, names)
+
+
+def _the_pages_show_them(settings: Any, tmp_path: Path, names: dict[str, str]) -> None:
+    from jeugdketen.insight import kpis, outcomes, refresh, store
+    from jeugdketen.insight.scope import Scope
+
+    settings.INSIGHT_DIR = tmp_path / "insight"
+    store.forget_reader()
+    try:
+        refresh.refresh()
+        con = store.reader()
+        today = timezone.localdate()
+        end = today.replace(day=1)
+        start = end.replace(year=end.year - 1)
+        molenpark, binnenstad = f"BU{NEIGHBOURHOODS[3][0]}", f"BU{NEIGHBOURHOODS[0][0]}"
+        for district, fast, slow in (("WK999902", closing.HELPS_WELL, molenpark),
+                                     ("WK999901", binnenstad, closing.HELPS_POORLY)):
+            scope = Scope(district, start, end, today)
+            rates = {r.group: r for r in kpis.help_that_helps(con, scope, threshold=THRESHOLD)}
+            waits = {r.group: r for r in kpis.time_to_help(con, scope, threshold=THRESHOLD)}
+            for area in (fast, slow):
+                assert not rates[area].suppressed and not waits[area].suppressed, names[area]
+            assert waits[fast].p50 < waits[slow].p50, (names[fast], names[slow])
+        well = kpis.help_that_helps(con, Scope("WK999902", start, end, today),
+                                    threshold=THRESHOLD)
+        poorly = kpis.help_that_helps(con, Scope("WK999901", start, end, today),
+                                      threshold=THRESHOLD)
+        value = {r.group: r.value for r in [*well, *poorly]}
+        assert value[molenpark] == value[binnenstad] == 1.0
+        assert 0.45 <= (value[closing.HELPS_POORLY] or 0) <= 0.7 <= (
+            value[closing.HELPS_WELL] or 0) < 0.9, value
+        dropout = outcomes.indicators(con, Scope("GM9999", start, end, today),
+                                      threshold=THRESHOLD, by="provider")["dropout"]
+        shown = {r.label: r.value for r in dropout if r.group and not r.suppressed}
+        assert (shown.pop(closing.DROPOUT_PROVIDER) or 0) >= 0.3, shown
+        assert len(shown) >= 3 and set(shown.values()) == {0.0}, shown
+    finally:
+        store.forget_reader()
