@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from jeugdketen.core.errors import Refusal
-from jeugdketen.insight import derive, kpis, stats
+from jeugdketen.insight import costs, derive, kpis, stats
 from jeugdketen.insight.scope import Scope
 
 from . import handmade
@@ -264,3 +264,46 @@ def test_a_suppressed_rate_tells_nothing_not_even_provisional(con: Any) -> None:
                                 "n": None, "count": None, "value": None, "low": None,
                                 "high": None, "suppressed": True, "provisional": False}
     assert got[""].provisional and (got[""].n, got[""].count) == (23, 13)
+
+
+def test_every_area_answers_from_one_hidden_set(con: Any) -> None:
+    """Noord = A 24 + B 3 (C in Zuid 20): B hidden, and A with it, in every answer: the
+    district's, A's own, and the municipality's per district; so Noord minus A (asked as
+    two scopes) cannot give B."""
+    for i in range(24):
+        trajectory(con, f"a{i}", can_continue=i < 12)
+    for i in range(3):
+        trajectory(con, f"b{i}", neighbourhood=B)
+    for i in range(20):
+        trajectory(con, f"c{i}", neighbourhood=C, can_continue=i < 10)
+    district = by_group(kpis.help_that_helps(con, scope(), threshold=10))
+    alone = kpis.help_that_helps(con, scope(A), threshold=10)[0]
+    assert district[B].suppressed and district[A].suppressed
+    assert alone.suppressed and alone.n is None
+    assert (district[""].n, district[""].count) == (27, 15)  # Noord itself is shown
+    town = by_group(kpis.help_that_helps(con, scope("GM0001"), threshold=10))
+    assert (town[""].n, town["WK000101"].n, town["WK000102"].n) == (47, 27, 20)
+    costs_alone = costs.costs(con, scope(A), threshold=10)[0]
+    assert costs_alone.suppressed and costs_alone.n is None
+
+
+def test_a_provider_with_a_hidden_figure_is_not_named(con: Any) -> None:
+    """Gezinshuis West closed 2 of Noord's plans: hidden, so not named, and the next
+    smallest (De Brug, 20) hidden with it; the hidden providers are one row, "Andere
+    aanbieders", hidden."""
+    con.execute("INSERT INTO organisations VALUES (9, 'De Brug', 'provider', 'GM0001')")
+    for i in range(24):
+        trajectory(con, f"a{i}", provider=5, can_continue=i < 12)
+    for i in range(20):
+        trajectory(con, f"d{i}", provider=9, can_continue=i < 10)
+    for i in range(2):
+        trajectory(con, f"w{i}", provider=7)
+    rates = kpis.help_that_helps(con, scope(), threshold=10, by="provider")
+    assert [(r.group, r.label, r.n) for r in rates] == [
+        ("", "Noord", 46), ("5", "Jeugdhulp Oost", 24),
+        (kpis.OTHER_PROVIDERS, "Andere aanbieders", None)]
+    assert rates[-1].suppressed
+    for figures in (kpis.time_to_help(con, scope(), threshold=10, by="provider"),
+                    costs.costs(con, scope(), threshold=10, by="provider")):
+        assert "Gezinshuis West" not in repr(figures) and "De Brug" not in repr(figures)
+        assert figures[-1].group == kpis.OTHER_PROVIDERS and figures[-1].suppressed

@@ -379,14 +379,36 @@ def test_the_sections_show_the_figures_with_hidden_small_counts(iw, insight_dir)
     assert "Molenbuurt" not in text and "Andersdorp" not in text
 
 
+def two_big_hoods(con: Any) -> None:
+    """Oude Haven and Nieuwe Haven: 20 closed plans each, 10 helped (both shown)."""
+    from jeugdketen.insight import derive
+
+    areas(con)
+    con.execute("INSERT INTO organisations VALUES (7, 'Jeugdhulp Telstad', "
+                "'youth_care_provider', 'GM9911')")
+    closed_plans(con, "BU99110101", 20, helped=10, prefix="a")
+    closed_plans(con, "BU99110102", 20, helped=10, prefix="b")
+    derive.derive_all(con)
+
+
 def test_a_neighbourhood_with_enough_plans_shows_its_rates(iw, insight_dir):
-    publish(insight_dir, figures_store)
+    publish(insight_dir, two_big_hoods)
     response = client(iw.front_door).get(
         DASHBOARD + "?gebied=BU99110101&tot=2026-11-30")
     text = main_text(response.content.decode())
     figures = text[text.index("De vier doelen"):]
     assert "Oude Haven (totaal) 50% 30–70% 20" in figures  # help that helps: 10 of 20
     assert "Melding ontvangen Plan gestart 20 7" in figures  # directly follows, 7 days
+
+
+def test_a_neighbourhood_whose_district_gives_a_hidden_one_away_is_hidden(iw, insight_dir):
+    """Oude Haven's 20 plans with the district's 23 would give Nieuwe Haven's 3: hidden."""
+    publish(insight_dir, figures_store)
+    text = main_text(client(iw.front_door).get(
+        DASHBOARD + "?gebied=BU99110101&tot=2026-11-30").content.decode())
+    figures = text[text.index("De vier doelen"):]
+    assert "Oude Haven (totaal) verborgen" in figures
+    assert "Oude Haven (totaal) 50%" not in figures
 
 
 def test_a_suppressed_scope_shows_no_number_at_all(iw, insight_dir):

@@ -145,7 +145,26 @@ def test_line_rule_alone_is_not_enough(monkeypatch):
             "r3": {"c0": 0, "c1": 5, "c2": 12, "c3": 80}}
     assert_safe(rows, suppression.table(rows, T))
     monkeypatch.setattr(suppression, "recomputable", lambda *args: set())
-    assert determined(margins(rows), hidden_of(suppression.table(rows, T))) == {("r1", "c3")}
+    equations = margins(rows)
+    cells = {(r, c): v for r, row in rows.items() for c, v in row.items()}
+    for r in rows:
+        cells[(r, "total")] = sum(rows[r].values())
+    for c in [*rows["r0"], "total"]:
+        cells[("total", c)] = sum(cells[(r, c)] for r in rows)
+    hidden = suppression.protect(cells, equations,
+                                 suppression.primary(cells, equations, cells, T))
+    assert determined(equations, hidden) == {("r1", "c3")}
+
+
+def test_what_is_hidden_at_a_threshold_stays_hidden_at_every_higher_one():
+    """Two reads of one table, before and after the threshold is raised, show no cell the
+    one hides and the other does not need: the hidden cells only grow."""
+    rng = random.Random(7)
+    for _ in range(40):
+        rows = {f"r{i}": {f"c{j}": rng.choice([0, 1, 2, 5, 9, 10, 12, 20, 30, 80])
+                          for j in range(4)} for i in range(4)}
+        hidden = [hidden_of(suppression.table(rows, t)) for t in (3, 10, 21)]
+        assert hidden[0] <= hidden[1] <= hidden[2], rows
 
 
 @pytest.mark.parametrize("seed", range(300))
@@ -203,3 +222,70 @@ def test_random_rates_per_group_are_safe(seed):
         assert len(parts) == 1  # whole or not at all
         if (g, "n") not in hidden:
             assert not any(0 < values[g][c] < T for c in ("n", "count", "other"))
+
+
+def hierarchy_equations(rows, parents, columns):
+    """parent = its children + a rest the reader knows (here 0: the test's rows add up)."""
+    children = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    return [((p, c), [(k, c) for k in kids]) for p, kids in children.items() for c in columns]
+
+
+def test_areas_one_system_a_district_minus_its_shown_neighbourhood_gives_nothing():
+    """Municipality M = districts D1 + D2; D1 = neighbourhoods A + B, D2 = C + E. B has 3
+    (hidden): its partner is hidden in the one system, so M, D1, A, C, E asked as scopes
+    of their own cannot be subtracted to give B."""
+    rows = {"M": {"n": 70}, "D1": {"n": 23}, "D2": {"n": 47}, "A": {"n": 20}, "B": {"n": 3},
+            "C": {"n": 30}, "E": {"n": 17}}
+    parents = {"D1": "M", "D2": "M", "A": "D1", "B": "D1", "C": "D2", "E": "D2"}
+    hidden = suppression.areas(rows, parents, threshold=T, counts=("n",), splits=(),
+                               units=())
+    assert ("B", "n") in hidden
+    assert ("A", "n") in hidden  # D1's 23 - A's 20 would give B
+    assert ("D1", "n") not in hidden and ("M", "n") not in hidden
+    equations = hierarchy_equations(rows, parents, ["n"])
+    assert determined(equations, hidden) == set()
+
+
+def test_areas_hides_the_district_when_its_other_parts_are_too_few():
+    """D1 = A 3 + B 4: both hidden, and then D1 (7, small) too; M = D1 + D2 then needs a
+    partner for D1: D2 (large) is hidden, not M."""
+    rows = {"M": {"n": 57}, "D1": {"n": 7}, "D2": {"n": 50}, "A": {"n": 3}, "B": {"n": 4},
+            "C": {"n": 50}}
+    parents = {"D1": "M", "D2": "M", "A": "D1", "B": "D1", "C": "D2"}
+    hidden = suppression.areas(rows, parents, threshold=T, counts=("n",), splits=(),
+                               units=())
+    assert {("A", "n"), ("B", "n"), ("D1", "n"), ("D2", "n"), ("C", "n")} <= hidden
+    assert ("M", "n") not in hidden
+    assert determined(hierarchy_equations(rows, parents, ["n"]), hidden) == set()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_hierarchies_are_safe(seed):
+    """Rates over a municipality, its districts and their neighbourhoods (n = count +
+    other in every area): no small count shown, no hidden cell determined."""
+    rng = random.Random(seed)
+    rows, parents = {}, {}
+    for d in range(rng.randint(1, 4)):
+        district = f"D{d}"
+        parents[district] = "M"
+        for b in range(rng.randint(1, 4)):
+            hood = f"B{d}{b}"
+            parents[hood] = district
+            count, other = rng.choice([0, 1, 4, 12, 30]), rng.choice([0, 2, 9, 15, 40])
+            rows[hood] = {"n": count + other, "count": count, "other": other}
+    for district in [p for p in parents if p.startswith("D")]:
+        kids = [k for k, p in parents.items() if p == district]
+        rows[district] = {c: sum(rows[k][c] for k in kids) for c in ("n", "count", "other")}
+    rows["M"] = {c: sum(rows[d][c] for d in parents if d.startswith("D"))
+                 for c in ("n", "count", "other")}
+    hidden = suppression.areas(rows, parents, threshold=T, counts=("n", "count", "other"),
+                               splits=(("n", ("count", "other")),),
+                               units=(("n", "count", "other"),))
+    for a, row in rows.items():
+        for c, v in row.items():
+            assert (a, c) in hidden or not 0 < v < T, (a, c, v)
+    equations = hierarchy_equations(rows, parents, ["n", "count", "other"])
+    equations += [((a, "n"), [(a, "count"), (a, "other")]) for a in rows]
+    assert determined(equations, hidden) == set()

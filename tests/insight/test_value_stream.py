@@ -276,3 +276,46 @@ def test_an_empty_store_answers_zeros_and_json() -> None:
              "first_evaluation"), 0)}
     assert directly_follows(con, SCOPE, threshold=10) == []
     assert json.dumps(value_stream(world(), SCOPE, threshold=3).as_dict())
+
+
+def two_hoods() -> Any:
+    """GM0009 = WK000900 = BU00000901 (12 trajectories reaching triage) + BU00000902 (2,
+    never triaged)."""
+    con = store()
+    area(con, "BU00000901", "WK000900", "GM0009")
+    area(con, "BU00000902", "WK000900", "GM0009")
+    for i in range(12):
+        log(con, f"a{i}", ("care_report.received", "2026-01-06", None),
+            ("care_report.triaged", "2026-01-08", 1), neighbourhood="BU00000901")
+    for i in range(2):
+        log(con, f"b{i}", ("care_report.received", "2026-01-06", None),
+            neighbourhood="BU00000902")
+    derive_all(con)
+    return con
+
+
+def test_a_value_stream_of_too_few_shows_no_count_not_even_a_zero() -> None:
+    con = two_hoods()
+    few = value_stream(con, Scope("BU00000902", SCOPE.start, SCOPE.end, SCOPE.today),
+                       threshold=10)
+    assert few.suppressed and few.trajectories is None and few.wip_total_now is None
+    assert all(s.reached is None and s.wip_now is None for s in few.steps)  # no "triage 0"
+    assert all(s.wait.suppressed and s.time_in_step.suppressed for s in few.steps)
+    assert all(v is None for w in few.weeks for v in (*w.counts.values(), w.total))
+    h = few.handovers
+    assert (h.handovers, h.organisation_changes, h.share.n) == (None, None, None)
+
+
+def test_a_district_minus_its_shown_neighbourhood_gives_no_hidden_one() -> None:
+    """The district's 14 minus the neighbourhood's 12 would give the other's 2: the
+    neighbourhood's counts are hidden with it, in its own answer too."""
+    con = two_hoods()
+    district = value_stream(con, Scope("WK000900", SCOPE.start, SCOPE.end, SCOPE.today),
+                            threshold=10)
+    hood = value_stream(con, Scope("BU00000901", SCOPE.start, SCOPE.end, SCOPE.today),
+                        threshold=10)
+    assert district.trajectories == 14 and not district.suppressed
+    assert hood.trajectories is None and not hood.suppressed  # 12: hidden as a partner
+    first = {s.key: s.reached for s in district.steps}["first_contact"]
+    hood_first = {s.key: s.reached for s in hood.steps}["first_contact"]
+    assert first is None or hood_first is None or not 0 < first - hood_first < 10

@@ -9,7 +9,8 @@ the plans closed in the period (docs/insight.md, "Costs"):
   helped (help that helps): what one result costs, the help that did not help included;
 - spent on a trajectory that helped: the average spent on those that helped themselves.
 
-Suppressed like help that helps: a group's row is one unit with its number of
+Suppressed like help that helps (over the municipality's areas as one system; a provider
+whose row is hidden not named): a group's row is one unit with its number of
 trajectories, those that helped and those that did not (counted), and its sums (hidden
 with them, so a sum cannot be recomputed from the total either).
 """
@@ -19,7 +20,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from jeugdketen.insight import kpis, suppression
+from django.utils.translation import gettext as _
+
+from jeugdketen.insight import kpis
 from jeugdketen.insight.scope import Scope
 
 DEFINITION_VERSION = 1
@@ -67,13 +70,14 @@ def costs(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[C
                 "spent_helped": float(row["spent_helped"] or 0)}
 
     names = ("n", "helped", "other", "budget", "spent", "spent_helped")
-    hidden = suppression.groups(
-        {g: columns(r) for g, r in rows.items()}, columns(total), threshold=threshold,
+    hidden = kpis.hidden_cells(
+        kpis.areas(con, scope, COSTS_SQL), groups, rows, total, columns, threshold=threshold,
         counts=("n", "helped", "other"), splits=(("n", ("helped", "other")),),
         units=(names,))
+    listed, merged = kpis.named(groups, hidden, "n")
     out = []
     for code, label, row in [("", groups.total_label, total),
-                             *((c, lb, rows[c]) for c, lb in groups.groups)]:
+                             *((c, lb, rows[c]) for c, lb in listed)]:
         provisional = bool(row.get("provisional"))
         if (code, "n") in hidden:
             out.append(CostRow("costs", code, label, None, None, None, None, None, None,
@@ -86,4 +90,7 @@ def costs(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[C
             c["budget"] / n if n else None, c["spent"] / n if n else None,
             c["spent"] / helped if helped else None,
             c["spent_helped"] / helped if helped else None, provisional=provisional))
+    if merged:
+        out.append(CostRow("costs", kpis.OTHER_PROVIDERS, _("Andere aanbieders"), None, None,
+                           None, None, None, None, suppressed=True))
     return out

@@ -19,8 +19,8 @@ The SQL constants below are the definitions (DEFINITION_VERSION); `{scope_column
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -37,6 +37,7 @@ WITHIN_DAYS = 28  # time to help: the share within 4 weeks
 AREA_COLUMNS = {"municipality": "municipality_code", "district": "district_code",
                 "neighbourhood": "neighbourhood_code"}
 BELOW = {"municipality": "district", "district": "neighbourhood", "neighbourhood": None}
+OTHER_PROVIDERS = "other"  # the group of the providers whose figures are hidden, unnamed
 GROUP_COLUMNS = {**{level: AREA_COLUMNS[level] for level in AREA_COLUMNS},
                  "provider": "CAST(provider_id AS VARCHAR)"}
 
@@ -94,6 +95,14 @@ PROVIDER_NAMES_SQL = CLOSED_PLANS_SQL + """
 SELECT DISTINCT closed.grp AS code, coalesce(o.name, '') AS name
 FROM closed LEFT JOIN organisations o ON CAST(o.id AS VARCHAR) = closed.grp
 WHERE closed.grp IS NOT NULL ORDER BY name, code"""
+
+# Look-ups of the areas' codes (reference data, no definition).
+MUNICIPALITY_OF = """
+SELECT municipality_code FROM areas WHERE {scope_column} = $area LIMIT 1"""
+
+AREAS_OF = """
+SELECT DISTINCT district_code, neighbourhood_code FROM areas
+WHERE municipality_code = $area ORDER BY 1, 2"""
 
 
 @dataclass(frozen=True)
@@ -174,6 +183,81 @@ def per_group(con: Any, template: str, scope: Scope, groups: Grouping,
     return rows, total or empty
 
 
+@dataclass(frozen=True)
+class Areas:
+    """One definition's rows for every area of the scope's municipality (the municipality,
+    its districts and their neighbourhoods: the store's `areas`), to suppress a figure
+    over the whole hierarchy at once: `rows` area code -> the definition's row, `parents`
+    each district's and neighbourhood's parent; `area` the scope's own area."""
+    area: str
+    rows: dict[str, dict[str, Any]]
+    parents: dict[str, str]
+
+
+def areas(con: Any, scope: Scope, template: str, extra: dict[str, Any] | None = None
+          ) -> Areas | None:
+    """Run a definition for every area of the scope's municipality; None when the scope's
+    area is not in the store's `areas` (then the figure is suppressed on its own)."""
+    found = con.execute(MUNICIPALITY_OF.format(scope_column=AREA_COLUMNS[scope.level]),
+                        {"area": scope.area}).fetchone()
+    if found is None:
+        return None
+    town = replace(scope, area=found[0])
+    pairs = con.execute(AREAS_OF, {"area": town.area}).fetchall()
+    parents = {**{district: town.area for district, _hood in pairs},
+               **{hood: district for district, hood in pairs}}
+    rows: dict[str, dict[str, Any]] = {}
+    for level, codes in (("district", {d for d, _h in pairs}), ("neighbourhood",
+                                                                {h for _d, h in pairs})):
+        grouped = Grouping(level, AREA_COLUMNS[level], [(c, c) for c in sorted(codes)], "")
+        per_area, total = per_group(con, template, town, grouped, extra)
+        rows.update(per_area)
+        rows[town.area] = total
+    return Areas(scope.area, rows, parents)
+
+
+def hidden_cells(system: Areas | None, groups: Grouping, rows: dict[str, dict[str, Any]],
+                 total: dict[str, Any], columns: Callable[[dict[str, Any]], dict[str, float]],
+                 *, threshold: int, counts: Sequence[str],
+                 splits: Sequence[tuple[str, Sequence[str]]],
+                 units: Sequence[Sequence[str]]) -> set[tuple[str, str]]:
+    """The hidden (group, column) cells of a figure ("" the scope total). Suppressed over
+    the areas' hierarchy (`system`) when there is one: a cell hidden anywhere in it is
+    hidden in every answer that shows it, so no answer minus another gives it away; the
+    provider groups (no hierarchy) are then suppressed within the scope's total, with that
+    total hidden when it is hidden among the areas."""
+    table = {g: columns(r) for g, r in rows.items()}
+    whole = columns(total)
+    if system is None:
+        return suppression.groups(table, whole, threshold=threshold, counts=counts,
+                                  splits=splits, units=units)
+    cells = {a: columns(r) for a, r in system.rows.items()}
+
+    def among_areas(at: int) -> set[tuple[str, str]]:
+        return suppression.areas(cells, system.parents, threshold=at, counts=counts,
+                                 splits=splits, units=units)
+
+    found = among_areas(threshold)
+    top = {("", c) for a, c in found if a == system.area}
+    if groups.by == "provider":
+        return suppression.groups(
+            table, whole, threshold=threshold, counts=counts, splits=splits, units=units,
+            hidden=lambda at: {("", c) for a, c in among_areas(at) if a == system.area})
+    return top | {(a, c) for a, c in found if a in table}
+
+
+def named(groups: Grouping, hidden: set[tuple[str, str]], column: str
+          ) -> tuple[list[tuple[str, str]], bool]:
+    """The groups listed by name, and whether some are merged unnamed: a provider whose
+    figure is hidden is not named (its name beside a hidden count would tell that a few
+    of the area's families had its help); the hidden ones are one row, "Andere
+    aanbieders", hidden."""
+    if groups.by != "provider":
+        return groups.groups, False
+    shown = [(c, lb) for c, lb in groups.groups if (c, column) not in hidden]
+    return shown, len(shown) < len(groups.groups)
+
+
 def counts(row: dict[str, Any], *names: str) -> dict[str, int]:
     return {name: int(row[name] or 0) for name in names}
 
@@ -191,22 +275,29 @@ def rate(key: str, group: str, label: str, n: int, count: int, *, suppressed: bo
 
 
 def rates(key: str, groups: Grouping, rows: dict[str, dict[str, Any]], total: dict[str, Any],
-          n: str, count: str, threshold: int, provisional: str | None = None) -> list[Rate]:
+          n: str, count: str, threshold: int, provisional: str | None = None,
+          system: Areas | None = None) -> list[Rate]:
     """One figure's rates per group and for the total, suppressed (a rate's n, count and
-    n - count are one unit: counted, hidden together)."""
-    table = {g: {"n": c[n], "count": c[count], "other": c[n] - c[count]}
-             for g, c in ((g, counts(r, n, count)) for g, r in rows.items())}
-    whole = counts(total, n, count)
-    hidden = suppression.groups(
-        table, {"n": whole[n], "count": whole[count], "other": whole[n] - whole[count]},
-        threshold=threshold, counts=("n", "count", "other"),
-        splits=(("n", ("count", "other")),), units=(("n", "count", "other"),))
+    n - count are one unit: counted, hidden together), over the areas' hierarchy
+    `system` when given (`areas` of the same definition)."""
+    def columns(row: dict[str, Any]) -> dict[str, float]:
+        c = counts(row, n, count)
+        return {"n": c[n], "count": c[count], "other": c[n] - c[count]}
+
+    hidden = hidden_cells(system, groups, rows, total, columns, threshold=threshold,
+                          counts=("n", "count", "other"),
+                          splits=(("n", ("count", "other")),),
+                          units=(("n", "count", "other"),))
+    listed, merged = named(groups, hidden, "n")
     out = []
     for code, label, row in [("", groups.total_label, total),
-                             *((c, lb, rows[c]) for c, lb in groups.groups)]:
+                             *((c, lb, rows[c]) for c, lb in listed)]:
         c = counts(row, n, count)
         out.append(rate(key, code, label, c[n], c[count], suppressed=(code, "n") in hidden,
                         provisional=bool(provisional and row.get(provisional))))
+    if merged:
+        out.append(rate(key, OTHER_PROVIDERS, _("Andere aanbieders"), 0, 0, suppressed=True,
+                        provisional=False))
     return out
 
 
@@ -216,7 +307,7 @@ def help_that_helps(con: Any, scope: Scope, *, threshold: int, by: str = "area")
     groups = grouping(con, scope, by)
     rows, total = per_group(con, HELP_THAT_HELPS_SQL, scope, groups)
     return rates("help_that_helps", groups, rows, total, "n", "count", threshold,
-                 provisional="provisional")
+                 provisional="provisional", system=areas(con, scope, HELP_THAT_HELPS_SQL))
 
 
 def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[Spread]:
@@ -229,19 +320,33 @@ def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") ->
     rows, total = per_group(con, TIME_TO_HELP_SQL, scope, groups,
                             {"within_days": WITHIN_DAYS})
 
-    def columns(h: dict[str, Any], t: dict[str, Any]) -> dict[str, int]:
+    def columns(h: dict[str, Any], t: dict[str, Any]) -> dict[str, float]:
         a, b = counts(h, "n", "count"), counts(t, "n", "within")
         return {"n": a["n"], "count": a["count"], "other": a["n"] - a["count"],
                 "t_n": b["n"], "within": b["within"], "beyond": b["n"] - b["within"]}
 
-    hidden = suppression.groups(
-        {g: columns(helps[g], rows[g]) for g in rows}, columns(helps_total, total),
-        threshold=threshold, counts=("n", "count", "other", "t_n", "within", "beyond"),
+    def joined(h: Areas, t: Areas) -> Areas:
+        return Areas(h.area, {a: {**{f"h_{k}": v for k, v in h.rows[a].items()}, **t.rows[a]}
+                              for a in h.rows}, h.parents)
+
+    def both(row: dict[str, Any]) -> dict[str, float]:
+        return columns({"n": row.get("h_n"), "count": row.get("h_count")}, row)
+
+    helps_areas = areas(con, scope, HELP_THAT_HELPS_SQL)
+    times_areas = areas(con, scope, TIME_TO_HELP_SQL, {"within_days": WITHIN_DAYS})
+    system = (joined(helps_areas, times_areas)
+              if helps_areas is not None and times_areas is not None else None)
+    table = {g: {**{f"h_{k}": v for k, v in helps[g].items()}, **rows[g]} for g in rows}
+    whole = {**{f"h_{k}": v for k, v in helps_total.items()}, **total}
+    hidden = hidden_cells(
+        system, groups, table, whole, both, threshold=threshold,
+        counts=("n", "count", "other", "t_n", "within", "beyond"),
         splits=(("n", ("count", "other")), ("t_n", ("within", "beyond"))),
         units=(("n", "count", "other", "t_n"), ("within", "beyond")))
+    listed, merged = named(groups, hidden, "t_n")
     out = []
     for code, label, row in [("", groups.total_label, total),
-                             *((c, lb, rows[c]) for c, lb in groups.groups)]:
+                             *((c, lb, rows[c]) for c, lb in listed)]:
         provisional = bool(row.get("provisional"))
         n = int(row["n"] or 0)
         if (code, "t_n") in hidden:
@@ -253,6 +358,9 @@ def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") ->
                           None if n == 0 else float(row["p50"]),
                           None if n == 0 else float(row["p90"]), within,
                           provisional=provisional))
+    if merged:
+        out.append(Spread("time_to_help_days", OTHER_PROVIDERS, _("Andere aanbieders"), None,
+                          None, None, None, suppressed=True))
     return out
 
 

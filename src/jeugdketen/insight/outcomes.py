@@ -11,7 +11,8 @@ period (docs/insight.md, "Outcome indicators"):
 - goals_attained: a final T-score of 50 or more (goals reached as agreed), of the closes
   with a final T-score.
 
-Each indicator is its own table, suppressed like every rate (insight.kpis.rates).
+Each indicator is its own table, suppressed like every rate (insight.kpis.rates): over
+the municipality's areas as one system, a provider whose figure is hidden not named.
 """
 
 from __future__ import annotations
@@ -57,9 +58,9 @@ def indicators(con: Any, scope: Scope, *, threshold: int,
     """Each indicator's rates per provider or neighbourhood, the scope total first."""
     kpis.check(scope, threshold, by, ("provider", "neighbourhood"))
     groups = kpis.grouping(con, scope, by)
-    rows, total = kpis.per_group(con, OUTCOMES_SQL, scope, groups,
-                                 {"satisfied_from": SATISFIED_FROM,
-                                  "goals_from": GOALS_ATTAINED_FROM})
+    extra = {"satisfied_from": SATISFIED_FROM, "goals_from": GOALS_ATTAINED_FROM}
+    rows, total = kpis.per_group(con, OUTCOMES_SQL, scope, groups, extra)
+    system = kpis.areas(con, scope, OUTCOMES_SQL, extra)
     return {key: kpis.rates(key, groups, rows, total, n, count, threshold,
-                            provisional="provisional" if follow_up else None)
+                            provisional="provisional" if follow_up else None, system=system)
             for key, (n, count, follow_up) in INDICATORS.items()}

@@ -18,6 +18,14 @@ Primary suppression (`primary`):
 - money sums and other magnitudes are not counts: they are never hidden for themselves,
   only with the unit they belong to (secondary, or `units`).
 
+Growing with the threshold (`suppress`): the cells are hidden threshold by threshold,
+each step starting from those hidden at the one before, so what is hidden at a threshold
+stays hidden at every higher one (reads before and after a change cannot be combined).
+
+Over a hierarchy (`areas`): a municipality, its districts and their neighbourhoods are
+one system, each parent the sum of its children, so a cell is hidden in every answer that
+shows it and no area minus another gives a hidden one away.
+
 Secondary suppression (`protect`), repeated until nothing changes:
 1. a unit (the cells shown or hidden together, e.g. a rate's count, rest and n) with one
    hidden cell is hidden whole;
@@ -33,7 +41,7 @@ Secondary suppression (`protect`), repeated until nothing changes:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TypeVar
 
@@ -177,6 +185,27 @@ def protect(cells: Mapping[K, float], equations: Sequence[tuple[K, Sequence[K]]]
             return result
 
 
+def suppress(cells: Mapping[K, float], equations: Sequence[tuple[K, Sequence[K]]],
+             counts: Collection[K], threshold: int, *, units: Sequence[Collection[K]] = (),
+             known: Collection[K] = (),
+             hidden: Iterable[K] | Callable[[int], Iterable[K]] = ()) -> set[K]:
+    """Primary and secondary suppression, growing with the threshold: what is hidden at a
+    threshold is hidden at every higher one, so reads before and after the analyst changes
+    it cannot be combined. The cells are hidden threshold by threshold, from the lowest at
+    which a count is small up to `threshold` (only where primary suppression changes: a
+    count v is small from v + 1), each step starting from the cells hidden at the one
+    before. `hidden` cells hidden from the start, or a function of the threshold giving
+    them (growing with it); `known` cells are never hidden."""
+    steps = sorted({int(cells[k]) + 1 for k in counts if is_small(cells[k], threshold)}
+                   | {threshold})
+    result: set[K] = set()
+    for step in steps:
+        given = hidden(step) if callable(hidden) else hidden
+        first = (primary(cells, equations, counts, step) | set(given) | result) - set(known)
+        result = protect(cells, equations, first, units=units, known=known)
+    return result
+
+
 def table(rows: Mapping[str, Mapping[str, int]], threshold: int,
           total: str = "total") -> dict[tuple[str, str], int | None]:
     """A 2-D table of counts with its margins (a `total` column per row and a `total` row)
@@ -193,7 +222,7 @@ def table(rows: Mapping[str, Mapping[str, int]], threshold: int,
     equations: list[tuple[tuple[str, str], Sequence[tuple[str, str]]]] = [
         ((r, total), [(r, c) for c in columns]) for r in all_rows]
     equations += [((total, c), [(r, c) for r in rows]) for c in all_columns]
-    hidden = protect(cells, equations, primary(cells, equations, cells, threshold))
+    hidden = suppress(cells, equations, cells, threshold)
     return {k: None if k in hidden else v for k, v in cells.items()}
 
 
@@ -202,34 +231,59 @@ def listing(values: Mapping[str, int], threshold: int, total: str = "total"
     """A 1-D list of counts with its total, suppressed: key -> count, or None when hidden."""
     cells = {**values, total: sum(values.values())}
     equations: list[tuple[str, Sequence[str]]] = [(total, list(values))]
-    hidden = protect(cells, equations, primary(cells, equations, cells, threshold))
+    hidden = suppress(cells, equations, cells, threshold)
     return {k: None if k in hidden else v for k, v in cells.items()}
+
+
+Cells = Iterable[tuple[str, str]] | Callable[[int], Iterable[tuple[str, str]]]
 
 
 def groups(rows: Mapping[str, Mapping[str, float]], total: Mapping[str, float], *,
            threshold: int, counts: Sequence[str], splits: Sequence[tuple[str, Sequence[str]]],
-           units: Sequence[Sequence[str]]) -> set[tuple[str, str]]:
+           units: Sequence[Sequence[str]], hidden: Cells = ()) -> set[tuple[str, str]]:
     """Suppression for one figure per group: `rows` group -> column -> number (the groups
     are parts of the scope total `total`, group ""); the trajectories in no group make a
     row the reader is taken to know. `counts` are the columns counted (primary);
     `splits` the columns that add up within a row (("n", ["count", "rest"]): n = count +
     rest); `units` the columns shown or hidden together in a row (two figures of the same
-    groups can share one table, so one is hidden with the other). Returns the hidden
-    (group, column) cells."""
-    columns = list(total)
-    rest = {c: total[c] - sum(row[c] for row in rows.values()) for c in columns}
-    cells: dict[tuple[str, str], float] = {}
-    for g, row in [*rows.items(), ("", total), ("\x00rest", rest)]:
+    groups can share one table, so one is hidden with the other); `hidden` cells hidden
+    from the start (e.g. the scope total, hidden in its areas' system), or a function of
+    the threshold giving them. Returns the hidden (group, column) cells."""
+    return areas({**rows, "": total}, dict.fromkeys(rows, ""), threshold=threshold,
+                 counts=counts, splits=splits, units=units, hidden=hidden)
+
+
+def areas(rows: Mapping[str, Mapping[str, float]], parents: Mapping[str, str], *,
+          threshold: int, counts: Sequence[str], splits: Sequence[tuple[str, Sequence[str]]],
+          units: Sequence[Sequence[str]], hidden: Cells = ()) -> set[tuple[str, str]]:
+    """Suppression of one figure over a hierarchy of groups, as one system: `rows` area ->
+    column -> number for every area (a municipality, its districts, their
+    neighbourhoods), `parents` child -> the area it is part of. Each parent is the sum of
+    its children plus a rest the reader is taken to know (the trajectories in the parent
+    but in none of its children). `counts`, `splits` and `units` as in `groups`; `hidden`
+    cells hidden from the start (or a function of the threshold giving them, growing with
+    it). A cell is hidden once, for every area it is shown in: a parent minus its shown
+    children never gives a hidden child. The hidden cells grow with the threshold
+    (`suppress`). Returns the hidden (area, column) cells."""
+    columns = list(dict.fromkeys(c for row in rows.values() for c in row))
+    children: dict[str, list[str]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    cells: dict[tuple[str, str], float] = {
+        (g, c): rows[g][c] for g in rows for c in columns}
+    rests = {parent: "\x00rest " + parent for parent in children}
+    for parent, kids in children.items():
         for c in columns:
-            cells[(g, c)] = row[c]
-    everyone = [*rows, "", "\x00rest"]
+            cells[(rests[parent], c)] = rows[parent][c] - sum(rows[k][c] for k in kids)
+    everyone = [*rows, *rests.values()]
     equations: list[tuple[tuple[str, str], Sequence[tuple[str, str]]]] = [
-        (("", c), [(g, c) for g in [*rows, "\x00rest"]]) for c in columns]
+        ((parent, c), [*((k, c) for k in kids), (rests[parent], c)])
+        for c in columns for parent, kids in children.items()]
     equations += [((g, whole), [(g, p) for p in parts])
                   for g in everyone for whole, parts in splits]
+    known = {(r, c) for r in rests.values() for c in columns}
     counted = {(g, c) for g in everyone for c in counts}
-    first = primary(cells, equations, counted, threshold) - {("\x00rest", c) for c in columns}
     unit_cells = [[(g, c) for c in unit] for g in everyone for unit in units]
-    known = {("\x00rest", c) for c in columns}
-    hidden = protect(cells, equations, first, units=unit_cells, known=known)
-    return {k for k in hidden if k[0] != "\x00rest"}
+    result = suppress(cells, equations, counted, threshold, units=unit_cells, known=known,
+                      hidden=hidden)
+    return {k for k in result if k[0] in rows}

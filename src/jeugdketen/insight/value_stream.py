@@ -95,8 +95,7 @@ def protect(cells: dict[Any, int], lines: list[list[Any]], threshold: int
     every cell's count, None where hidden: no count from 1 to threshold - 1, and no hidden
     cell that the totals and the cells shown would give away."""
     equations = [(line[-1], line[:-1]) for line in lines]
-    hidden = suppression.protect(
-        cells, equations, suppression.primary(cells, equations, cells, threshold))
+    hidden = suppression.suppress(cells, equations, cells, threshold)
     return {k: None if k in hidden else v for k, v in cells.items()}
 
 
@@ -225,8 +224,8 @@ def _params(scope: Scope, **more: Any) -> dict[str, Any]:
 
 
 def _spread(key: str, group: str, n: int, p50: float | None, p90: float | None,
-            threshold: int) -> Spread:
-    if 0 < n < threshold:
+            threshold: int, *, hidden: bool = False) -> Spread:
+    if hidden or 0 < n < threshold:
         return Spread(key=key, group=group, label="", n=None, p50=None, p90=None,
                       suppressed=True)
     return Spread(key=key, group=group, label="", n=n, p50=p50, p90=p90)
@@ -270,42 +269,62 @@ def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
     wip: dict[date, dict[str, int]] = {d: dict.fromkeys(STEPS[:-1], 0) for d in days}
     for on_day, pos, n in wip_rows:
         wip[on_day][STEPS[pos - 1]] = n
+
+    # The scope's trajectories, steps reached and work in progress now are suppressed over
+    # the municipality's areas as one system (no answer minus another gives a hidden one);
+    # an area with too few trajectories shows none of its counts, not even a 0.
+    system = _area_counts(con, scope)
+    if system is None:
+        system = _Counts(scope.area, {scope.area: _row(
+            total, {STEPS[pos - 1]: v[0] for pos, v in per_step.items()},
+            wip[scope.today])}, {})
+    hidden = _hidden(system, threshold)
+    few = suppression.is_small(total, threshold)
+
+    def shown(column: str, value: int) -> int | None:
+        return None if few or (scope.area, column) in hidden else value
+
     # Each day's row (the steps and their total) is a table of its own.
     shown_wip: dict[tuple[date, str], int | None] = {}
     for d in days:
         row = {**wip[d], "total": sum(wip[d].values())}
-        shown_wip.update({(d, k): v for k, v in protect(row, [list(row)], threshold).items()})
+        shown_wip.update({(d, k): None if few else v
+                          for k, v in protect(row, [list(row)], threshold).items()})
     week_figures = [
         WipWeek(week=w, on=on, counts={k: shown_wip[(on, k)] for k in STEPS[:-1]},
                 total=shown_wip[(on, "total")])
         for w, on in week_list]
-    now = {k: shown_wip[(scope.today, k)] for k in (*STEPS[:-1], "total")}
+    now = {k: shown(f"wip:{k}", v) for k, v in
+           {**wip[scope.today], "total": sum(wip[scope.today].values())}.items()}
 
     steps = []
     for pos, key in enumerate(STEPS, start=1):
         reached, waits, w50, w90, left, i50, i90 = per_step.get(
             pos, (0, 0, None, None, 0, None, None))
-        shown = suppress_count(reached, threshold)
+        step_shown = shown(f"reached:{key}", reached)
         steps.append(StepFigure(
-            key=key, reached=shown, suppressed=shown is None,
-            wait=_spread("wait_days", key, waits, w50, w90, threshold),
-            time_in_step=_spread("time_in_step_days", key, left, i50, i90, threshold),
+            key=key, reached=step_shown, suppressed=step_shown is None,
+            wait=_spread("wait_days", key, 0 if few else waits, w50, w90, threshold,
+                         hidden=few),
+            time_in_step=_spread("time_in_step_days", key, left, i50, i90, threshold,
+                                 hidden=few),
             wip_now=now.get(key) if key != "closed" else None))
 
     candidates = [(s.wait.p50 * s.reached, s.key) for s in steps
                   if s.reached and s.wait.p50 is not None and not s.wait.suppressed]
     score, bottleneck = max(candidates, default=(None, None))
-    shown_total = suppress_count(total, threshold)
     return ValueStream(
         area=scope.area, start=scope.start, end=scope.end, today=scope.today,
-        threshold=threshold, trajectories=shown_total, suppressed=shown_total is None,
+        threshold=threshold, trajectories=shown("trajectories", total), suppressed=few,
         steps=steps, wip_total_now=now["total"], weeks=week_figures,
-        handovers=_handovers(con, scope, with_, params, threshold),
+        handovers=_handovers(con, scope, with_, params, threshold, hide_all=few),
         bottleneck=bottleneck if score else None, bottleneck_score=score if score else None)
 
 
 def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
-               threshold: int) -> Handovers:
+               threshold: int, *, hide_all: bool = False) -> Handovers:
+    """The handovers of the scope's trajectories; none shown (`hide_all`) when the value
+    stream itself is hidden (a 0 would tell something of every one of those few)."""
     handovers, with_handover, with_plan = con.execute(f"""{with_}
         SELECT
           (SELECT count(*) FROM events e JOIN scope_t USING (trajectory_key)
@@ -328,19 +347,95 @@ def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
         SELECT count(*), count(DISTINCT trajectory_key) FROM acted
         WHERE before IS NOT NULL AND before <> organisation_id
           AND day >= $start AND day < $end""", params).fetchone()  # noqa: S608
-    shown = {k: suppress_count(v, threshold) for k, v in {
+    shown = {k: None if hide_all else suppress_count(v, threshold) for k, v in {
         "handovers": handovers, "changes": changes, "with_change": with_change}.items()}
     # The share: n (with a plan), count (with a handover) and the rest are one unit.
     whole = {"n": with_plan, "count": with_handover, "other": with_plan - with_handover}
     hidden = suppression.groups({}, whole, threshold=threshold, counts=tuple(whole),
                                 splits=(("n", ("count", "other")),), units=(tuple(whole),))
     share = kpis.rate("handover_share", "", "", with_plan, with_handover,
-                      suppressed=("", "n") in hidden, provisional=False)
+                      suppressed=hide_all or ("", "n") in hidden, provisional=False)
     return Handovers(
         handovers=shown["handovers"], trajectories_with_handover=share.count,
         trajectories_with_plan=share.n, share=share,
         organisation_changes=shown["changes"],
         trajectories_with_organisation_change=shown["with_change"])
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """The value stream's counts for every area of the scope's municipality: `rows` area
+    code -> column ("trajectories", "reached:<step>", "wip:<step>", "wip:total") -> count;
+    `parents` each district's and neighbourhood's parent; `area` the scope's own."""
+    area: str
+    rows: dict[str, dict[str, float]]
+    parents: dict[str, str]
+
+
+def _row(trajectories: int, reached: dict[str, int], wip: dict[str, int]
+         ) -> dict[str, float]:
+    return {"trajectories": trajectories,
+            **{f"reached:{k}": reached.get(k, 0) for k in STEPS},
+            **{f"wip:{k}": wip.get(k, 0) for k in STEPS[:-1]},
+            "wip:total": sum(wip.get(k, 0) for k in STEPS[:-1])}
+
+
+def _hidden(system: _Counts, threshold: int) -> set[tuple[str, str]]:
+    """The hidden (area, column) cells: small counts, every count of an area with too few
+    trajectories, and what would give them away (insight.suppression.areas; the work in
+    progress per step adds up to its total)."""
+    columns = list(next(iter(system.rows.values())))
+
+    def few(at: int) -> set[tuple[str, str]]:
+        return {(a, c) for a, row in system.rows.items()
+                if suppression.is_small(row["trajectories"], at) for c in columns}
+
+    return suppression.areas(system.rows, system.parents, threshold=threshold,
+                             counts=columns,
+                             splits=(("wip:total", [f"wip:{k}" for k in STEPS[:-1]]),),
+                             units=(), hidden=few)
+
+
+def _area_counts(con: Any, scope: Scope) -> _Counts | None:
+    """The value stream's counts of every area of the scope's municipality (the store's
+    `areas`), by the same definitions as `value_stream`; None when the scope's area is not
+    in `areas`."""
+    found = con.execute(kpis.MUNICIPALITY_OF.format(scope_column=scope.column),
+                        {"area": scope.area}).fetchone()
+    if found is None:
+        return None
+    town = Scope(found[0], scope.start, scope.end, scope.today, scope.follow_up_days)
+    pairs = con.execute(kpis.AREAS_OF, {"area": town.area}).fetchall()
+    parents = {**{district: town.area for district, _hood in pairs},
+               **{hood: district for district, hood in pairs}}
+    with_ = "WITH " + _reached_sql(town).strip() + """,
+    area_of AS (
+        SELECT trajectory_key, municipality_code AS area FROM trajectories
+        WHERE municipality_code = $area
+        UNION ALL SELECT trajectory_key, district_code FROM trajectories
+        WHERE municipality_code = $area AND district_code IS NOT NULL
+        UNION ALL SELECT trajectory_key, neighbourhood_code FROM trajectories
+        WHERE municipality_code = $area AND neighbourhood_code <> ''
+    )"""  # noqa: S608 (constant names only; values are parameters)
+    params = _params(town)
+    trajectories = dict(con.execute(f"""{with_}
+        SELECT area, count(*) FROM scope_t JOIN area_of USING (trajectory_key)
+        GROUP BY area""", params).fetchall())  # noqa: S608
+    reached: dict[str, dict[str, int]] = {}
+    for area, pos, n in con.execute(f"""{with_}
+        SELECT area, s.pos, count(*) FROM seq s JOIN scope_t USING (trajectory_key)
+        JOIN area_of USING (trajectory_key)
+        WHERE s.d >= $start AND s.d < $end GROUP BY ALL""", params).fetchall():  # noqa: S608
+        reached.setdefault(area, {})[STEPS[pos - 1]] = n
+    wip: dict[str, dict[str, int]] = {}
+    for area, pos, n in con.execute(f"""{with_},
+        last_step AS (SELECT trajectory_key, max(pos) AS pos FROM reached GROUP BY 1)
+        SELECT area, pos, count(*) FROM last_step JOIN area_of USING (trajectory_key)
+        WHERE pos < {CLOSED_POS} GROUP BY ALL""", params).fetchall():  # noqa: S608
+        wip.setdefault(area, {})[STEPS[pos - 1]] = n
+    codes = [town.area, *parents]
+    rows = {a: _row(trajectories.get(a, 0), reached.get(a, {}), wip.get(a, {})) for a in codes}
+    return _Counts(scope.area, rows, parents)
 
 
 def directly_follows(con: Any, scope: Scope, *, threshold: int) -> list[Edge]:

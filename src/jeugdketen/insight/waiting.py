@@ -17,6 +17,9 @@ docs/insight.md ("Waiting lists") gives each definition in words with its SQL:
   door's own deadlines, core.workdays). A step is past its norm once its due day (the
   norm's days after the start) has passed, past three times the norm once the due day of
   three times the days has passed: the same dates the front door's queue shows.
+- An organisation's row is listed only when its count is shown: the organisations whose
+  count is hidden are one row, "Andere organisaties", shown only as far as the step's
+  row and the organisations listed already give it.
 - The three classes are exclusive: within, past the norm (but not three times), past
   three times the norm; `no_norm` counts items whose municipality has no norm row.
 """
@@ -27,7 +30,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from jeugdketen.insight.scope import Scope
+from jeugdketen.insight.suppression import is_small
 from jeugdketen.insight.value_stream import check, protect, weeks
 
 FRONT_DOOR_STEPS: tuple[str, ...] = ("received", "triaged", "intake_planned", "intake_held")
@@ -41,6 +47,7 @@ _EXITS = ("plan.started", "care_report.help_started", "care_report.closed", "pla
 _NORM_STEP = {"received": "received", "triaged": "triaged", "intake_planned": "triaged",
               "intake_held": "intake_held"}
 NO_ORGANISATION = "none"  # the group of items entered by the family or the public
+OTHER_ORGANISATIONS = "other"  # the organisations whose count is hidden, unnamed
 
 
 def _weekdays_before(day: str) -> str:
@@ -224,5 +231,28 @@ def _table(items: list[tuple[Any, ...]], threshold: int
         return WaitingRow(step=step, group=group, label=names.get((step, group), ""),
                           **{c: shown[(*at, c)] for c in columns})
 
-    return ([row(s) for s in rows],
-            [row(s, g) for s in FRONT_DOOR_STEPS for g in groups[s]])
+    def others(step: str, listed: list[str]) -> list[WaitingRow]:
+        """The organisations whose count is hidden, as one unnamed row (a name beside a
+        hidden count would tell that a few wait there): each cell the step's minus the
+        organisations listed, so nothing the step's row and theirs do not already give;
+        shown only when those are shown and it is not small, the row only with its
+        total."""
+        values: dict[str, int | None] = {}
+        for c in columns:
+            parts = [shown[(step, g, c)] for g in listed]
+            whole = shown[(step, c)]
+            rest = (None if whole is None or any(p is None for p in parts)
+                    else whole - sum(p for p in parts if p is not None))
+            values[c] = None if rest is None or is_small(rest, threshold) else rest
+        if values["total"] is None:
+            return []
+        return [WaitingRow(step=step, group=OTHER_ORGANISATIONS,
+                           label=str(_("Andere organisaties")), **values)]
+
+    by_organisation = []
+    for s in FRONT_DOOR_STEPS:
+        listed = [g for g in groups[s] if shown[(s, g, "total")] is not None]
+        by_organisation += [row(s, g) for g in listed]
+        if len(listed) < len(groups[s]):
+            by_organisation += others(s, listed)
+    return [row(s) for s in rows], by_organisation
