@@ -796,8 +796,8 @@ def funnel_plot(points: Sequence[Row], limits: Sequence[Row],
     if len(y_ticks) < 2 or y_ticks[-1] - y_ticks[0] < 1e-9:
         # Every rate the same (0% or 100% everywhere): the limits are one line; give the
         # axis a range around it so it can be drawn.
-        level = y_ticks[0] if y_ticks else (centre or 0.0)
-        low = max(0.0, level - 0.1) if level > 0 else 0.0
+        flat = y_ticks[0] if y_ticks else (centre or 0.0)
+        low = max(0.0, flat - 0.1) if flat > 0 else 0.0
         y_ticks = [low, low + 0.1] if low + 0.1 <= 1 or not percent else [0.9, 1.0]
     y_low, y_high = y_ticks[0], y_ticks[-1]
 
