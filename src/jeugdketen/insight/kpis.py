@@ -216,6 +216,20 @@ def areas(con: Any, scope: Scope, template: str, extra: dict[str, Any] | None = 
     return Areas(scope.area, rows, parents)
 
 
+def from_system(system: Areas | None, groups: Grouping
+                ) -> tuple[dict[str, dict[str, Any]], dict[str, Any]] | None:
+    """A figure's groups and total read from its rows over the municipality's areas (the
+    same definition, per area), instead of running it again: for groups that are areas
+    only; None otherwise (then per_group runs it)."""
+    if system is None or groups.by == "provider" or system.area not in system.rows:
+        return None
+    found = system.rows
+    names = next(iter(found.values())).keys() if found else ()
+    empty: dict[str, Any] = dict.fromkeys(names)
+    return ({code: found.get(code, empty) for code, _label in groups.groups},
+            found[system.area])
+
+
 def hidden_cells(system: Areas | None, groups: Grouping, rows: dict[str, dict[str, Any]],
                  total: dict[str, Any], columns: Callable[[dict[str, Any]], dict[str, float]],
                  *, threshold: int, counts: Sequence[str],
@@ -305,9 +319,11 @@ def help_that_helps(con: Any, scope: Scope, *, threshold: int, by: str = "area")
     """Help that helps per group (by "area" or "provider"), the scope total first."""
     check(scope, threshold, by, ("area", "provider"))
     groups = grouping(con, scope, by)
-    rows, total = per_group(con, HELP_THAT_HELPS_SQL, scope, groups)
+    system = areas(con, scope, HELP_THAT_HELPS_SQL)
+    rows, total = from_system(system, groups) or per_group(con, HELP_THAT_HELPS_SQL, scope,
+                                                           groups)
     return rates("help_that_helps", groups, rows, total, "n", "count", threshold,
-                 provisional="provisional", system=areas(con, scope, HELP_THAT_HELPS_SQL))
+                 provisional="provisional", system=system)
 
 
 def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[Spread]:
@@ -316,9 +332,12 @@ def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") ->
     hidden on its own when those within or beyond are too few."""
     check(scope, threshold, by, ("area", "provider"))
     groups = grouping(con, scope, by)
-    helps, helps_total = per_group(con, HELP_THAT_HELPS_SQL, scope, groups)
-    rows, total = per_group(con, TIME_TO_HELP_SQL, scope, groups,
-                            {"within_days": WITHIN_DAYS})
+    helps_areas = areas(con, scope, HELP_THAT_HELPS_SQL)
+    times_areas = areas(con, scope, TIME_TO_HELP_SQL, {"within_days": WITHIN_DAYS})
+    helps, helps_total = from_system(helps_areas, groups) or per_group(
+        con, HELP_THAT_HELPS_SQL, scope, groups)
+    rows, total = from_system(times_areas, groups) or per_group(
+        con, TIME_TO_HELP_SQL, scope, groups, {"within_days": WITHIN_DAYS})
 
     def columns(h: dict[str, Any], t: dict[str, Any]) -> dict[str, float]:
         a, b = counts(h, "n", "count"), counts(t, "n", "within")
@@ -332,8 +351,6 @@ def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") ->
     def both(row: dict[str, Any]) -> dict[str, float]:
         return columns({"n": row.get("h_n"), "count": row.get("h_count")}, row)
 
-    helps_areas = areas(con, scope, HELP_THAT_HELPS_SQL)
-    times_areas = areas(con, scope, TIME_TO_HELP_SQL, {"within_days": WITHIN_DAYS})
     system = (joined(helps_areas, times_areas)
               if helps_areas is not None and times_areas is not None else None)
     table = {g: {**{f"h_{k}": v for k, v in helps[g].items()}, **rows[g]} for g in rows}
