@@ -382,9 +382,6 @@ def kpis(area: str, rounds: int) -> list[dict[str, Any]]:
 def page(area: str, requests: int) -> dict[str, Any]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from jeugdketen.core.vocabulary import Role
     from jeugdketen.registry.models import Organisation, Professional
@@ -400,13 +397,9 @@ def page(area: str, requests: int) -> dict[str, Any]:
         Professional.objects.create(user=user, organisation=organisation, full_name="Bench Analist",
                                     email="analist@bench.invalid",
                                     roles=[Role.MUNICIPAL_ANALYST.value])
-    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-              or TOTPDevice.objects.create(user=user, name="bench", confirmed=True))
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    from bench.family import logged_in
+
+    client = logged_in(user)
     url = f"/inzicht/?gebied={area}&tot={END - timedelta(days=1)}"  # the twelve months to END
     began = time.perf_counter()
     first = client.get(url)

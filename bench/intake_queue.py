@@ -198,10 +198,7 @@ def inprocess(runs: int = 3) -> dict[str, Any]:
     request of the mix `runs` times), and a token and web session for the HTTP part."""
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from jeugdketen.access.actions import issue_token, system_actor
     from jeugdketen.access.policy import AccessPoint, Actor
@@ -215,13 +212,10 @@ def inprocess(runs: int = 3) -> dict[str, Any]:
         user__username=USERNAME)
     user = prof.user
     token = issue_token(system_actor("bench"), user, days=2)
-    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-              or TOTPDevice.objects.create(user=user, name="bench", confirmed=True))
-    client = Client()
-    client.force_login(user)
+    from bench.family import logged_in
+
+    client = logged_in(user)
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
     cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
     def selector(query: str) -> Any:

@@ -20,6 +20,7 @@ from typing import Any
 
 from .a11y import assert_accessible
 from .conftest import _SERVER_ENV, BIN, log_in, new_page
+from .test_front_door_walk import fits, seen
 from .test_role_walks import set_language
 
 PHONE = {"width": 390, "height": 844}
@@ -38,7 +39,6 @@ COUNT_COLUMNS = {"Aantal (n)", "Bereikt", "Nu in de stap", "Trajecten", "Open",
                  "Binnen de norm", "Over de norm", "Meer dan drie keer over de norm",
                  "Zonder norm", "Afgesloten trajecten"}
 WIP_CAPTION = "Onderhanden werk per week en stap"
-ERROR_PAGES = ("Er ging iets mis", "Geen toegang", "Something went wrong", "No access")
 
 
 def refresh() -> dict[str, Any]:
@@ -69,19 +69,6 @@ def busiest_district() -> str:
                             env=_SERVER_ENV, check=False, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.strip().splitlines()[-1]
-
-
-def seen(page: Any, where: str) -> None:
-    """A page of the walk (not the error or refusal page), and axe passes on it."""
-    heading = page.locator("main h1").first.text_content() or ""
-    assert not heading.strip().startswith(ERROR_PAGES), f"{where}: {heading!r} at {page.url}"
-    assert_accessible(page, where)
-
-
-def fits(page: Any, where: str) -> None:
-    wide = page.evaluate(
-        "() => document.scrollingElement.scrollWidth - document.documentElement.clientWidth")
-    assert wide <= 0, f"{where}: the page scrolls {wide} px sideways at 390 px"
 
 
 def tables(page: Any) -> list[dict[str, Any]]:
