@@ -312,3 +312,22 @@ def test_returned_after_the_close(handmade_store: Any) -> None:
     add(con, "care_report.received", "earlier", "2026-04-01", household="hh")
     derive.derive_touched(con, ["earlier"])
     assert row(con, "a")["returned_at"] == at("2026-04-01")
+
+
+def test_the_table_lies_in_area_order(handmade_store: Any) -> None:
+    """derive_all writes the trajectories by area (a municipality's figures then read only
+    its own groups of rows); in_area_order puts appended ones back in order."""
+    con = handmade_store
+    area(con, "BU00000002", "WK000001", "GM0001")
+    for key, hood in (("z", "BU00000002"), ("a", "BU00000001"), ("m", "BU00000002")):
+        add(con, "plan.started", key, "2026-01-05", neighbourhood=hood, origin="direct")
+    derive.derive_all(con)
+    order = [r[0] for r in con.execute("SELECT trajectory_key FROM trajectories").fetchall()]
+    assert order == ["a", "m", "z"]
+    add(con, "plan.started", "b", "2026-01-06", neighbourhood="BU00000001", origin="direct")
+    derive.derive_touched(con, ["b"])
+    assert con.execute("SELECT trajectory_key FROM trajectories").fetchall()[-1] == ("b",)
+    derive.in_area_order(con)
+    order = [r[0] for r in con.execute("SELECT trajectory_key FROM trajectories").fetchall()]
+    assert order == ["a", "b", "m", "z"]
+    assert con.execute("SELECT count(*) FROM trajectories").fetchone()[0] == 4

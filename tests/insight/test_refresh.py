@@ -310,3 +310,28 @@ def test_the_bij_command_writes_the_delivery(insight_dir: Path, neighbourhood: A
     assert "p1" not in target.read_text()  # pseudonymous
     with pytest.raises(CommandError):
         call_command("insight", "bij", "--year", "twintig", "--out", str(target))
+
+
+def test_appended_trajectories_are_put_back_in_area_order(insight_dir: Path) -> None:
+    """A refresh appends what it derives; once that is a tenth of the table, the table is
+    written in area order again (and the count starts over)."""
+    for i in range(20):
+        log("plan.started", f"p{i}", when("2026-02-01"), origin="direct")
+    refresh.refresh()
+    log("plan.started", "q1", when("2026-02-02"), origin="direct")
+    refresh.refresh()  # 1 of 21: appended, counted
+    con = store.connect_for_write()
+    try:
+        assert store.get_meta(con, "appended") == "1"
+    finally:
+        con.close()
+    for i in range(3):
+        log("plan.started", f"r{i}", when("2026-02-03"), origin="direct")
+    refresh.refresh()  # 4 of 24 > a tenth: back in order
+    con = store.connect_for_write()
+    try:
+        assert store.get_meta(con, "appended") == "0"
+        keys = [r[0] for r in con.execute("SELECT trajectory_key FROM trajectories").fetchall()]
+        assert keys == sorted(keys) and len(keys) == 24
+    finally:
+        con.close()

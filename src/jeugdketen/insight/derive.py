@@ -154,14 +154,37 @@ WHERE trajectories.trajectory_key = r.trajectory_key
 """
 
 
+# The table's order: by area. DuckDB keeps each column's smallest and largest value per
+# group of rows and skips the groups a filter cannot match, so a municipality's figures
+# read its own rows only (about ten times faster at national scale) while the rows lie in
+# this order. A refresh appends the trajectories it derives at the end; `in_area_order`
+# puts them back in order once they are a tenth of the table.
+AREA_ORDER = "municipality_code, district_code, neighbourhood_code, trajectory_key"
+REORDER_SHARE = 0.1
+
+
+def in_area_order(con: Any) -> None:
+    """Rewrite `trajectories` in area order (in the caller's transaction, if any)."""
+    from jeugdketen.insight import schema
+
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ordered AS "  # noqa: S608 (a constant)
+                f"SELECT * FROM trajectories ORDER BY {AREA_ORDER}")
+    con.execute("DROP TABLE trajectories")
+    con.execute(schema.TRAJECTORIES)
+    con.execute("INSERT INTO trajectories SELECT * FROM _ordered")
+    con.execute("DROP TABLE _ordered")
+
+
 def derive_all(con: Any) -> int:
-    """Rebuild `trajectories` from every event; returns the number of trajectories."""
+    """Rebuild `trajectories` from every event, in area order; returns the number of
+    trajectories."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM trajectories")
         con.execute(INSERT_SQL.format(scope=""))
         con.execute(NEXT_SQL.format(scope=""))
         con.execute(RETURNED_SQL.format(scope=""))
+        in_area_order(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -298,4 +298,19 @@ def _derive_pending(con: Any) -> int:
                     "(SELECT trajectory_key FROM _touched)")
     finally:
         con.execute("DROP TABLE IF EXISTS _touched")
+    # The derived rows went to the end of the table: back in area order once they are a
+    # tenth of it (derive.in_area_order).
+    appended = int(store.get_meta(con, "appended") or 0) + derived
+    total = con.execute("SELECT count(*) FROM trajectories").fetchone()[0]
+    if appended > derive.REORDER_SHARE * total:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            derive.in_area_order(con)
+            store.set_meta(con, "appended", "0")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    else:
+        store.set_meta(con, "appended", str(appended))
     return derived
