@@ -266,6 +266,16 @@ def test_the_api_refuses_bad_input_naming_the_field(world):
     assert not CareReport.objects.exists()
 
 
+@pytest.mark.parametrize("code", ["GM\x00001", "\U00058ad3\u00cc", "gm-1", "GM99999"])
+def test_a_municipality_code_that_is_none_is_refused_naming_it(world, code):
+    """Not a CBS code (a NUL, which PostgreSQL refuses in a text parameter, included): a
+    422 on municipality_code, never a 500 (found by the API fuzz test on PostgreSQL)."""
+    response = post_api(visitor("192.0.2.77"), api_body(municipality_code=code))
+    assert response.status_code == 422, response.content
+    assert [e["field"] for e in response.json()["errors"]] == ["municipality_code"]
+    assert not CareReport.objects.exists()
+
+
 def test_the_api_throttles_the_sixth_report_per_address(world):
     client = visitor("192.0.2.60")
     for _ in range(5):

@@ -4,6 +4,7 @@ the day the triage is due; they never read the report back."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -50,6 +51,9 @@ def _address(postcode: Any, house_number: Any, municipality: Municipality
     return code, number, hood
 
 
+MUNICIPALITY_CODE = re.compile(r"GM[0-9]{4}")
+
+
 @audit.write_path
 def report_public(actor: Actor, *, municipality_code: str, given_name: str, family_name: str,
                   birth_date: date | None = None, postcode: str = "", house_number: str = "",
@@ -61,7 +65,11 @@ def report_public(actor: Actor, *, municipality_code: str, given_name: str, fami
     report: its `reference` and `step_due_on` (the day the triage is due) are what the
     confirmation page shows; nothing of it is ever read back through this channel."""
     now = moment(at)
-    municipality = Municipality.objects.filter(pk=str(municipality_code or "")).first()
+    code = str(municipality_code or "")
+    # A CBS code (GMnnnn) before any look-up: anything else (a NUL, which PostgreSQL
+    # refuses in a text parameter, included) is no municipality.
+    municipality = (Municipality.objects.filter(pk=code).first()
+                    if MUNICIPALITY_CODE.fullmatch(code) else None)
     if municipality is None:
         raise Refusal("unknown_municipality", _("Kies de gemeente waar het kind woont."),
                       field="municipality_code")
