@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jeugdketen.analysis",
     "jeugdketen.intake",
     "jeugdketen.insight",
+    "jeugdketen.steering",
     "jeugdketen.web",
     "jeugdketen.demo",
 ]

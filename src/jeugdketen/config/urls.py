@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("jeugdketen.intake.public_urls")),
     path("", include("jeugdketen.intake.queue_urls")),
     path("inzicht/", include("jeugdketen.insight.urls")),
+    path("sturing/", include("jeugdketen.steering.urls")),
     path("", include("jeugdketen.web.urls")),
     # The pickers' endpoints (htmx asks them for a list of candidates), each with the app
     # whose picker it serves, at the root where the forms have always asked.

@@ -1,0 +1,3 @@
+"""The steering app's tables (issue 13)."""
+
+from __future__ import annotations
