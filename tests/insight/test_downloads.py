@@ -440,3 +440,19 @@ def test_the_links_carry_the_pages_scope_and_are_keyboard_links(iw, insight_dir)
         section = body[body.index(f'id="sectie-{key}"'):]
         section = section[:section.index("</section>")]
         assert section.rindex("</table>") < section.index("Download als CSV")
+
+
+def test_a_download_is_logged_as_the_page_is(iw, insight_dir):
+    """The page's read and the download's: the same record but for its moment and place in
+    the chain of the log."""
+    publish(insight_dir, figures_store)
+    c = client(iw.coordinator)
+    assert c.get(f"{DASHBOARD}?gebied=BU99110101&tot={PERIOD}").status_code == 200
+    assert c.get(url("BU99110101", "kosten")).status_code == 200
+    fields = ("user_id", "username", "role", "organisation_id", "channel", "action",
+              "object_type", "object_id", "data", "ground", "emergency", "reason", "outcome",
+              "client_id")
+    page_read, file_read = ({name: getattr(r, name) for name in fields}
+                            for r in insight_reads())
+    assert page_read == file_read
+    assert file_read["object_id"] == "BU99110101" and file_read["outcome"] == "allowed"
