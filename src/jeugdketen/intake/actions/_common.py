@@ -133,11 +133,13 @@ _REPORT_INSERT: dict[str, str] = {}  # per database vendor
 
 def save_new_with_event(report: CareReport, activity: Activity, actor: Actor, now: datetime,
                         *, household: Household | Literal[False] | None = False,
+                        log: tuple[str, list[Any]] | None = None,
                         **attributes: Any) -> CareReport:
     """save_new and emit_report_event in fewer round trips (issue 11, speed): the report's
     INSERT written out, a reference clash skipped by ON CONFLICT (no savepoint) and
     another reference drawn; on PostgreSQL the chain event is inserted by the same
-    statement, only when the report's row was (one round trip). A clash of the
+    statement, only when the report's row was (one round trip), and `log`, the action's
+    access-log records (audit.append_parts), with the first attempt. A clash of the
     trajectory key still raises IntegrityError."""
     event = _event(report, actor, now, household, attributes)
     columns, values, event_params = event_row(activity, **event)
@@ -157,12 +159,16 @@ def save_new_with_event(report: CareReport, activity: Activity, actor: Actor, no
                   for f in _REPORT_FIELDS]
         with connection.cursor() as cursor:
             if pg:
+                with_log, log_params = (f"{log[0]}, ", log[1]) if log is not None else ("", [])
                 cursor.execute(
-                    f"WITH r AS ({insert} RETURNING id), "  # noqa: S608
+                    f"WITH {with_log}r AS ({insert} RETURNING id), "  # noqa: S608
                     f"e AS (INSERT INTO {EVENT_TABLE} ({columns}) SELECT {values} FROM r) "
-                    "SELECT count(*) FROM r", [*params, *event_params])
+                    "SELECT count(*) FROM r", [*log_params, *params, *event_params])
                 written = int(cursor.fetchone()[0])
+                log = None  # written: once, whatever the report's INSERT did
             else:
+                if log is not None:
+                    raise ValueError("records as CTEs are PostgreSQL's (audit.append_parts)")
                 cursor.execute(insert, params)
                 written = cursor.rowcount
         if written == 1:

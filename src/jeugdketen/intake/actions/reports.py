@@ -66,14 +66,15 @@ def _subject(actor: Actor, action: Action, person_id: Any, household_id: Any
 
 
 def received(report: CareReport, actor: Actor, now: datetime, *,
-             household: Household | Literal[False] | None = False) -> CareReport:
+             household: Household | Literal[False] | None = False,
+             log: tuple[str, list[Any]] | None = None) -> CareReport:
     """A new report: saved in step `received` (triage due by the norm of its urgency),
     and its chain event (`household`: as emit_report_event takes it), in one statement on
-    PostgreSQL."""
+    PostgreSQL, with the access-log records `log` (audit.append_parts) when given."""
     report.received_at = now
     c.move(report, Step.RECEIVED, now)
     return c.save_new_with_event(
-        report, Activity.CARE_REPORT_RECEIVED, actor, now, household=household,
+        report, Activity.CARE_REPORT_RECEIVED, actor, now, household=household, log=log,
         reporter=report.reporter_kind, urgency=report.urgency, unsafe=report.unsafe,
         life_domains=len(report.life_domains))
 
@@ -206,7 +207,7 @@ def _report_by_professional(actor: Actor, now: datetime, person_id: Any, **field
     """report() by a professional about a person, in fewer round trips (issue 11, speed):
     the person, their household and municipality, the policy's `registered` fact and the
     triage norm rows in one statement (on PostgreSQL with the access log's chain head),
-    the access-log record in one, the report and its chain event in one (PostgreSQL).
+    then on PostgreSQL the access-log record, the report and its chain event in one.
     The same policy question, records and event as the general path."""
     person, household, municipality, rows, head = _reported_person(actor, person_id)
     prof = actor.professional
@@ -221,14 +222,19 @@ def _report_by_professional(actor: Actor, now: datetime, person_id: Any, **field
     decision = decide(actor, Action.CREATE, target)
     if not decision.allowed:
         raise audit.AccessDenied(actor, Action.CREATE, target, decision)
-    audit.append([audit.entry(actor, Action.CREATE, target, decision)], head=head)
-    return _filled_in(draft, actor, now, household, **fields)
+    records = [audit.entry(actor, Action.CREATE, target, decision)]
+    # PostgreSQL: the record is written by the report's statement (it counts as written
+    # from here: a refused field below logs it as refused, as after append).
+    log = audit.append_parts(records, head)
+    if log is None:
+        audit.append(records, head=head)
+    return _filled_in(draft, actor, now, household, log=log, **fields)
 
 
 def _filled_in(draft: CareReport, actor: Actor, now: datetime, household: Household | None,
                *, question: str, life_domains: list[str], urgency: str, unsafe: bool,
                desired_result: str, consent_to_share: bool, contact_phone: str,
-               contact_email: str) -> CareReport:
+               contact_email: str, log: tuple[str, list[Any]] | None = None) -> CareReport:
     """The report's content, each field checked (a refusal names it), then received."""
     draft.question = c.text(question, "question")
     draft.life_domains = c.life_domains(life_domains)
@@ -238,7 +244,7 @@ def _filled_in(draft: CareReport, actor: Actor, now: datetime, household: Househ
     draft.consent_to_share = c.flag(consent_to_share, "consent_to_share")
     draft.contact_phone = c.phone(contact_phone, "contact_phone")
     draft.contact_email = c.email(contact_email, "contact_email")
-    return received(draft, actor, now, household=household)
+    return received(draft, actor, now, household=household, log=log)
 
 
 @audit.write_path
