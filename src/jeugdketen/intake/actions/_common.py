@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,22 +111,6 @@ def move(report: CareReport, step: str, now: datetime) -> list[str]:
     return ["step", "step_since", "step_due_on", "step_overdue3_on"]
 
 
-def save_new(report: CareReport) -> CareReport:
-    """Insert a new report with a fresh reference (another on the rare clash)."""
-    for attempt in range(5):
-        if attempt:
-            report.reference = new_reference()
-        try:
-            with transaction.atomic():
-                report.save(force_insert=True)
-            return report
-        except IntegrityError:
-            if attempt == 4 or CareReport.objects.filter(
-                    trajectory_key=report.trajectory_key).exists():
-                raise
-    raise AssertionError("unreachable")
-
-
 _REPORT_FIELDS = list(CareReport._meta.concrete_fields)
 _REPORT_INSERT: dict[str, str] = {}  # per database vendor
 
@@ -135,12 +119,12 @@ def save_new_with_event(report: CareReport, activity: Activity, actor: Actor, no
                         *, household: Household | Literal[False] | None = False,
                         log: tuple[str, list[Any]] | None = None,
                         **attributes: Any) -> CareReport:
-    """save_new and emit_report_event in fewer round trips (issue 11, speed): the report's
-    INSERT written out, a reference clash skipped by ON CONFLICT (no savepoint) and
-    another reference drawn; on PostgreSQL the chain event is inserted by the same
-    statement, only when the report's row was (one round trip), and `log`, the action's
-    access-log records (audit.append_parts), with the first attempt. A clash of the
-    trajectory key still raises IntegrityError."""
+    """Insert a new report and write its chain event in few round trips (issue 11,
+    speed): the report's INSERT written out, a clash of its reference skipped by ON
+    CONFLICT (no savepoint) and another reference drawn; on PostgreSQL the chain event is
+    inserted by the same statement, only when the report's row was, and `log`, the
+    action's access-log records (audit.append_parts), with the first attempt. A clash of
+    the trajectory key still raises IntegrityError."""
     event = _event(report, actor, now, household, attributes)
     columns, values, event_params = event_row(activity, **event)
     insert = _REPORT_INSERT.get(connection.vendor)
