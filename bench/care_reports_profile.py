@@ -33,8 +33,9 @@ QUESTION = "Synthetische melding van de benchmark van POST /api/v1/care-reports.
 WARMUP = 3
 
 
-def worker(n: int, offset: int, cprofile: bool) -> dict[str, Any]:
-    """In the version's own process: `n` reports, their statements, wall and CPU ms."""
+def worker(n: int, offset: int, cprofile: bool, baseline: bool = False) -> dict[str, Any]:
+    """In the version's own process: `n` reports, their statements, wall and CPU ms (and
+    with `baseline`, after them, `n` baseline reads, GET /api/v1/neighbourhoods/{code})."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jeugdketen.config.settings")
     import django
 
@@ -46,7 +47,7 @@ def worker(n: int, offset: int, cprofile: bool) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from jeugdketen.access.actions import issue_token, system_actor
-    from jeugdketen.registry.models import Professional, Registration
+    from jeugdketen.registry.models import Neighbourhood, Professional, Registration
 
     prof = (Professional.objects.filter(roles__contains=["professional"])
             .annotate(n=Count("registrations")).order_by("-n", "pk")
@@ -97,6 +98,18 @@ def worker(n: int, offset: int, cprofile: bool) -> dict[str, Any]:
             samples.append({"wall_ms": wall * 1000, "cpu_ms": cpu * 1000,
                             "statements": len(sql) - savepoints, "savepoints": savepoints})
     out: dict[str, Any] = {"vendor": connection.vendor, "samples": samples}
+    if baseline:
+        codes = list(Neighbourhood.objects.values_list("code", flat=True)[:50])
+        reads = []
+        for i in range(WARMUP + n):
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            response = client.get(f"/api/v1/neighbourhoods/{codes[i % len(codes)]}", **header)
+            wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+            if response.status_code != 200:
+                raise SystemExit(f"baseline HTTP {response.status_code}")
+            if i >= WARMUP:
+                reads.append({"wall_ms": wall * 1000, "cpu_ms": cpu * 1000})
+        out["baseline"] = reads
     if profiler is not None:
         import io
         import pstats
@@ -121,15 +134,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--n", type=int, default=40)
     parser.add_argument("--cprofile", choices=["", "a", "b"], default="")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also time the baseline, GET /api/v1/neighbourhoods/{code}, in "
+                             "the same processes (its CPU against a report's)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.n, args.offset, bool(args.cprofile))))
+        print(json.dumps(worker(args.n, args.offset, bool(args.cprofile), args.baseline)))
         return
     versions = {"a": args.a, "b": args.b}
     versions = {k: str(Path(v).resolve()) for k, v in versions.items() if v}
     results: dict[str, list[dict[str, Any]]] = {k: [] for k in versions}
+    baselines: dict[str, list[dict[str, Any]]] = {k: [] for k in versions}
     profiles: dict[str, str] = {}
     vendor = ""
     for r in range(args.rounds):
@@ -143,6 +160,8 @@ def main() -> None:
                    "--n", str(args.n), "--offset", str((r * 2 + order.index(k)) * args.n)]
             if args.cprofile == k and r == 0:
                 cmd += ["--cprofile", k]
+            if args.baseline:
+                cmd += ["--baseline"]
             done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True,
                                   check=False)
             if done.returncode:
@@ -150,6 +169,7 @@ def main() -> None:
             out = json.loads(done.stdout.strip().splitlines()[-1])
             vendor = out["vendor"]
             results[k].extend(out["samples"])
+            baselines[k].extend(out.get("baseline", []))
             if "profile" in out:
                 profiles[k] = out["profile"]
             print(f"round {r + 1}/{args.rounds} {k}: cpu p50 "
@@ -167,6 +187,11 @@ def main() -> None:
                       "cpu_p95_ms": round(pct(cpu, 95), 2),
                       "wall_p50_ms": round(statistics.median(wall), 2),
                       "wall_p95_ms": round(pct(wall, 95), 2)}
+        if baselines[k]:
+            base = statistics.median(s["cpu_ms"] for s in baselines[k])
+            summary[k]["baseline_cpu_p50_ms"] = round(base, 2)
+            summary[k]["baseline_over_report_cpu_p50"] = round(
+                base / statistics.median(cpu), 3)
     if "a" in summary and "b" in summary:
         summary["b_over_a_cpu_p50"] = round(summary["b"]["cpu_p50_ms"]
                                             / summary["a"]["cpu_p50_ms"], 3)
