@@ -116,7 +116,7 @@ def worker(n: int, offset: int, cprofile: bool, baseline: bool = False) -> dict[
 
         profiler.disable()
         text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(40)
+        pstats.Stats(profiler, stream=text).sort_stats(os.environ.get("JK_PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("JK_PROFILE_LINES", "40")))
         out["profile"] = text.getvalue()
     return out
 
