@@ -271,6 +271,7 @@ def test_an_empty_store_answers_zeros_and_json() -> None:
     assert vs.handovers.share.value is None and vs.handovers.handovers == 0
     assert json.loads(json.dumps(vs.as_dict()))["weeks"][0] == {
         "week": "2026-W02", "on": "2026-01-11", "total": 0, "suppressed": [],
+        "rounded_to": 10,
         "counts": dict.fromkeys(
             ("first_contact", "triage", "intake_planned", "intake_held", "help_started",
              "first_evaluation"), 0)}
