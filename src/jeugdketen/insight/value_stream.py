@@ -25,7 +25,7 @@ docs/insight.md ("Value stream") gives each definition in words with its SQL; in
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -141,7 +141,7 @@ class Handovers:
     share: Rate  # with a handover / with a plan, its 95% interval (Wilson)
     organisation_changes: int | None  # see docs: consecutive events, another organisation
     trajectories_with_organisation_change: int | None
-    rounded_to: int  # every count above is rounded to a multiple of this (the threshold)
+    rounded_to: int  # handovers and the two organisation-change counts are rounded to it
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "share": self.share.as_dict()}
@@ -281,11 +281,12 @@ def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
     # The scope's trajectories, steps reached and work in progress now are suppressed over
     # the municipality's areas as one system (no answer minus another gives a hidden one);
     # an area with too few trajectories shows none of its counts, not even a 0.
+    counted = _handover_counts(con, with_, params)
     system = _area_counts(con, scope)
     if system is None:
         system = _Counts(scope.area, {scope.area: _row(
             total, {STEPS[pos - 1]: v[0] for pos, v in per_step.items()},
-            wip[scope.today])}, {})
+            wip[scope.today], plans=counted[2], handed=counted[1])}, {})
     hidden = _hidden(system, threshold)
     few = suppression.is_small(total, threshold)
 
@@ -327,16 +328,15 @@ def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
         area=scope.area, start=scope.start, end=scope.end, today=scope.today,
         threshold=threshold, trajectories=shown("trajectories", total), suppressed=few,
         steps=steps, wip_total_now=now["total"], weeks=week_figures,
-        handovers=_handovers(con, scope, with_, params, threshold, hide_all=few),
+        handovers=_handovers(con, with_, params, threshold, counted,
+                             share_hidden=few or (scope.area, "plans") in hidden,
+                             hide_all=few),
         bottleneck=bottleneck if score else None, bottleneck_score=score if score else None)
 
 
-def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
-               threshold: int, *, hide_all: bool = False) -> Handovers:
-    """The handovers of the scope's trajectories; none shown (`hide_all`) when the value
-    stream itself is hidden (a 0 would tell something of every one of those few). Every
-    count is rounded to the threshold (the share's value and interval are not)."""
-    handovers, with_handover, with_plan = con.execute(f"""{with_}
+def _handover_counts(con: Any, with_: str, params: dict[str, Any]) -> tuple[int, int, int]:
+    """(handovers, trajectories with a handover, trajectories with a plan) of the scope."""
+    found: tuple[int, int, int] = con.execute(f"""{with_}
         SELECT
           (SELECT count(*) FROM events e JOIN scope_t USING (trajectory_key)
            WHERE e.activity = 'plan.handed_over' AND e.day >= $start AND e.day < $end
@@ -347,6 +347,19 @@ def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
           (SELECT count(*) FROM t JOIN scope_t USING (trajectory_key)
            WHERE t.plan_started_at IS NOT NULL AND {local_day("t.plan_started_at")} < $end
              AND {local_day("t.plan_started_at")} <= $today)""", params).fetchone()  # noqa: S608
+    return found
+
+
+def _handovers(con: Any, with_: str, params: dict[str, Any], threshold: int,
+               counted: tuple[int, int, int], *, share_hidden: bool,
+               hide_all: bool = False) -> Handovers:
+    """The handovers of the scope's trajectories; none shown (`hide_all`) when the value
+    stream itself is hidden (a 0 would tell something of every one of those few). The
+    handovers and the changes of organisation are rounded to the threshold; the share
+    (with a plan, with a handover and the rest, one unit) is suppressed over the
+    municipality's areas as one system (`share_hidden`), its counts exact: rounded, its
+    exact value would still give them away."""
+    handovers, with_handover, with_plan = counted
     changes, with_change = con.execute(f"""{with_},
         acted AS (
             SELECT e.trajectory_key, e.day, e.organisation_id,
@@ -360,13 +373,8 @@ def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
           AND day >= $start AND day < $end""", params).fetchone()  # noqa: S608
     shown = {k: None if hide_all else rounded(v, threshold) for k, v in {
         "handovers": handovers, "changes": changes, "with_change": with_change}.items()}
-    # The share: n (with a plan), count (with a handover) and the rest are one unit.
-    whole = {"n": with_plan, "count": with_handover, "other": with_plan - with_handover}
-    hidden = suppression.groups({}, whole, threshold=threshold, counts=tuple(whole),
-                                splits=(("n", ("count", "other")),), units=(tuple(whole),))
     share = kpis.rate("handover_share", "", "", with_plan, with_handover,
-                      suppressed=hide_all or ("", "n") in hidden, provisional=False)
-    share = replace(share, n=rounded(share.n, threshold), count=rounded(share.count, threshold))
+                      suppressed=hide_all or share_hidden, provisional=False)
     return Handovers(
         handovers=shown["handovers"], trajectories_with_handover=share.count,
         trajectories_with_plan=share.n, share=share,
@@ -377,19 +385,22 @@ def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
 @dataclass(frozen=True)
 class _Counts:
     """The value stream's counts for every area of the scope's municipality: `rows` area
-    code -> column ("trajectories", "reached:<step>", "wip:<step>", "wip:total") -> count;
+    code -> column ("trajectories", "reached:<step>", "wip:<step>", "wip:total", and the
+    handover share's "plans", "handed", "not_handed") -> count;
     `parents` each district's and neighbourhood's parent; `area` the scope's own."""
     area: str
     rows: dict[str, dict[str, float]]
     parents: dict[str, str]
 
 
-def _row(trajectories: int, reached: dict[str, int], wip: dict[str, int]
-         ) -> dict[str, float]:
+def _row(trajectories: int, reached: dict[str, int], wip: dict[str, int], *, plans: int,
+         handed: int) -> dict[str, float]:
     return {"trajectories": trajectories,
             **{f"reached:{k}": reached.get(k, 0) for k in STEPS},
             **{f"wip:{k}": wip.get(k, 0) for k in STEPS[:-1]},
-            "wip:total": sum(wip.get(k, 0) for k in STEPS[:-1])}
+            "wip:total": sum(wip.get(k, 0) for k in STEPS[:-1]),
+            # the handover share: with a plan = with a handover + the rest, one unit
+            "plans": plans, "handed": handed, "not_handed": plans - handed}
 
 
 def _hidden(system: _Counts, threshold: int) -> set[tuple[str, str]]:
@@ -404,8 +415,9 @@ def _hidden(system: _Counts, threshold: int) -> set[tuple[str, str]]:
 
     return suppression.areas(system.rows, system.parents, threshold=threshold,
                              counts=columns,
-                             splits=(("wip:total", [f"wip:{k}" for k in STEPS[:-1]]),),
-                             units=(), hidden=few)
+                             splits=(("wip:total", [f"wip:{k}" for k in STEPS[:-1]]),
+                                     ("plans", ["handed", "not_handed"])),
+                             units=(("plans", "handed", "not_handed"),), hidden=few)
 
 
 def _area_counts(con: Any, scope: Scope) -> _Counts | None:
@@ -445,8 +457,24 @@ def _area_counts(con: Any, scope: Scope) -> _Counts | None:
         SELECT area, pos, count(*) FROM last_step JOIN area_of USING (trajectory_key)
         WHERE pos < {CLOSED_POS} GROUP BY ALL""", params).fetchall():  # noqa: S608
         wip.setdefault(area, {})[STEPS[pos - 1]] = n
+    shares = {area: (plans, handed) for area, plans, handed in con.execute(f"""{with_},
+        handed AS (
+            SELECT DISTINCT e.trajectory_key FROM events e JOIN scope_t USING (trajectory_key)
+            WHERE e.activity = 'plan.handed_over' AND e.day >= $start AND e.day < $end
+              AND e.day <= $today
+        )
+        SELECT area,
+               count(*) FILTER (WHERE t.plan_started_at IS NOT NULL
+                                  AND {local_day("t.plan_started_at")} < $end
+                                  AND {local_day("t.plan_started_at")} <= $today),
+               count(handed.trajectory_key)
+        FROM scope_t JOIN t USING (trajectory_key) JOIN area_of USING (trajectory_key)
+        LEFT JOIN handed USING (trajectory_key)
+        GROUP BY area""", params).fetchall()}  # noqa: S608
     codes = [town.area, *parents]
-    rows = {a: _row(trajectories.get(a, 0), reached.get(a, {}), wip.get(a, {})) for a in codes}
+    rows = {a: _row(trajectories.get(a, 0), reached.get(a, {}), wip.get(a, {}),
+                    plans=shares.get(a, (0, 0))[0], handed=shares.get(a, (0, 0))[1])
+            for a in codes}
     return _Counts(scope.area, rows, parents)
 
 

@@ -307,10 +307,10 @@ def value_stream_section(con: Any, scope: Scope, threshold: int) -> dict[str, An
                      % {"step": labels[stream.bottleneck]})
     h = stream.handovers
     if h.share.n and not h.share.suppressed and h.share.value is not None:
-        notes.append(_("Van de %(plans)s trajecten met een plan (afgerond op %(n)s) wisselde "
-                       "bij %(share)s de regisseur (95%%-interval %(interval)s).")
+        notes.append(_("Van de %(plans)s trajecten met een plan wisselde bij %(share)s de "
+                       "regisseur (95%%-interval %(interval)s).")
                      % {"plans": number_format(h.share.n), "share": percent(h.share.value),
-                        "interval": interval(h.share.low, h.share.high), "n": threshold})
+                        "interval": interval(h.share.low, h.share.high)})
     parts = [
         {"title": _("Stappen"), "intro": _(
             "Per stap: hoeveel trajecten hem in de periode bereikten, hoe lang ze ervoor "
