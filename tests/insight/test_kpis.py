@@ -308,3 +308,31 @@ def test_a_provider_with_a_hidden_figure_is_not_named(con: Any) -> None:
                     costs.costs(con, scope(), threshold=10, by="provider")):
         assert "Gezinshuis West" not in repr(figures) and "De Brug" not in repr(figures)
         assert figures[-1].group == kpis.OTHER_PROVIDERS and figures[-1].suppressed
+
+
+def test_provider_tables_are_over_the_municipality_the_area_lies_in(con: Any) -> None:
+    """Whatever area is asked for, a figure per provider is the municipality's (docs
+    "Provider tables: the whole municipality"): A-buurt's and Zuid's are the same table."""
+    for i in range(12):
+        trajectory(con, f"a{i}", provider=5, can_continue=i < 6)
+    for i in range(3):
+        trajectory(con, f"c{i}", neighbourhood=C, provider=7)
+    trajectory(con, "gone", provider=7)
+    con.execute("UPDATE trajectories SET neighbourhood_code = 'BU00019999', "
+                "district_code = 'WK000199' WHERE trajectory_key = 'gone'")
+    assert kpis.provider_scope(con, scope(A)).area == "GM0001"
+    assert kpis.provider_scope(con, scope("WK000102")).area == "GM0001"
+    assert kpis.provider_scope(con, scope("GM0001")) == scope("GM0001")
+    # no longer in `areas`, still in the trajectories: their municipality
+    assert kpis.provider_scope(con, scope("BU00019999")).area == "GM0001"
+    # known nowhere: its own (empty) scope
+    assert kpis.provider_scope(con, scope("BU00099999")).area == "BU00099999"
+    tables = [(kpis.help_that_helps(con, scope(area), threshold=10, by="provider"),
+               kpis.time_to_help(con, scope(area), threshold=10, by="provider"),
+               costs.costs(con, scope(area), threshold=10, by="provider"))
+              for area in (A, C, "WK000101", "WK000102", "GM0001")]
+    assert all(t == tables[-1] for t in tables)
+    helps = kpis.help_that_helps(con, scope(A), threshold=1, by="provider")
+    assert [(r.group, r.label, r.n) for r in helps] == [  # the municipality's 16
+        ("", "Stad", 16), ("7", "Gezinshuis West", 4), ("5", "Jeugdhulp Oost", 12)]
+    assert kpis.help_that_helps(con, scope(A), threshold=1, by="area")[0].n == 12  # A's own
