@@ -881,3 +881,44 @@ def test_the_provider_tables_are_the_same_for_every_area_of_the_municipality(
     assert {body["provider_scope"] for body in answers.values()} == {"GM9911"}
     by_hood = c.get(f"/insight/outcomes?by=neighbourhood&area=BU99110101&{PERIOD}").json()
     assert by_hood["provider_scope"] is None
+
+
+# --- the work in progress now, read on two days --------------------------------------------
+
+
+def one_more_today(con: Any) -> None:
+    """busy_store, and one more report of Oude Haven on 7 December 2026."""
+    from jeugdketen.insight import derive
+
+    busy_store(con)
+    handmade.add(con, "care_report.received", f"{SECRET}-dec7", "2026-12-07",
+                 household=f"{SECRET}-dec7", organisation_id=8, neighbourhood="BU99110101",
+                 reporter="professional", urgency="regular")
+    derive.derive_all(con)
+
+
+def test_the_work_in_progress_now_read_on_two_days_differs_by_no_small_count(
+        iw, insight_dir, api_client_for, monkeypatch):
+    """The work in progress "now" is exact (suppressed over the areas, not rounded): read
+    on 6 and on 8 December it must not differ by the report of 7 December. It does not,
+    as "now" is the end of the last month that has ended (actions.read_insight), not the
+    day it is read."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    publish(insight_dir, one_more_today)
+    c = api_client_for(iw.analyst)
+    reads_: dict[str, list[dict[str, Any]]] = {}
+    for day in (date(2026, 12, 6), date(2026, 12, 8)):
+        monkeypatch.setattr(timezone, "localdate", lambda *a, d=day, **k: d)
+        for area in OWN_AREAS:
+            vs = c.get(f"/insight/value-stream?area={area}&{PERIOD}").json()["value_stream"]
+            reads_.setdefault(area, []).append(
+                {"total": vs["wip_total_now"], **{s["key"]: s["wip_now"] for s in vs["steps"]}})
+    small = [(area, key, before[key], after[key])
+             for area, (before, after) in reads_.items() for key in before
+             if before[key] is not None and after[key] is not None
+             and 0 < abs(after[key] - before[key]) < 10]
+    assert small == []
+    assert reads_["WK991101"][0]["total"] == 15  # the district's, shown
