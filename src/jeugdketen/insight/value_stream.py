@@ -506,10 +506,13 @@ def directly_follows(con: Any, scope: Scope, *, threshold: int) -> list[Edge]:
         GROUP BY ALL
         HAVING count(DISTINCT trajectory_key) >= $threshold
         ORDER BY 3 DESC, 1, 2""", _params(scope, threshold=threshold)).fetchall()  # noqa: S608
-    return [Edge(source=a, target=b, trajectories=_at_least(rounded(n, threshold)),
-                 occurrences=_at_least(rounded(k, threshold)), median_days=m,
-                 rounded_to=threshold)
-            for a, b, n, k, m in rows]
+    edges = [Edge(source=a, target=b, trajectories=_at_least(rounded(n, threshold)),
+                  occurrences=_at_least(rounded(k, threshold)), median_days=m,
+                  rounded_to=threshold)
+             for a, b, n, k, m in rows]
+    # In the order of the rounded counts (then the names): the exact order would tell
+    # which of two edges shown alike is the larger.
+    return sorted(edges, key=lambda e: (-e.trajectories, e.source, e.target))
 
 
 def _at_least(value: int | None) -> int:
