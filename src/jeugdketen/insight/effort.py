@@ -259,5 +259,6 @@ def job_satisfaction(con: Any, area: str, end: date, *, threshold: int,
                 continue
             n = row["respondents"]
             out.append(Satisfaction("job_satisfaction", code, label, int(year), int(n),
-                                    *(row[s] / n for s in SURVEY_SCALES)))
+                                    row["variety"] / n, row["autonomy"] / n,
+                                    row["support"] / n, row["overall"] / n))
     return out
