@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.params.functions import Query
 
 from jeugdketen.access.policy import Data
@@ -111,12 +111,13 @@ def steering_time(request: ActorRequest, by: Literal["team", "neighbourhood"] = 
 
 
 @router.post("/steering/time", response={201: OwnAnswerOut})
-def steering_time_answer(request: ActorRequest, payload: TimeIn) -> tuple[int, dict[str, Any]]:
+def steering_time_answer(request: ActorRequest, payload: TimeIn) -> Status[dict[str, Any]]:
     """Answer the question about the ISO week just ended (once)."""
     answer = time_actions.answer_time(request.actor, help_hours=payload.help_hours,
                                       accountability_hours=payload.accountability_hours)
-    return 201, {"week": time_actions.week_label(answer.week), "help_hours": answer.help_hours,
-                 "accountability_hours": answer.accountability_hours}
+    return Status(201, {"week": time_actions.week_label(answer.week),
+                        "help_hours": answer.help_hours,
+                        "accountability_hours": answer.accountability_hours})
 
 
 @router.get("/steering/survey", response=SurveyOut, by_alias=True)
