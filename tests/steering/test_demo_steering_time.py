@@ -26,7 +26,7 @@ def insight_dir(settings, tmp_path):
 def test_a_year_of_answers_and_two_closed_surveys(db, insight_dir):
     w = World()
     today = timezone.localdate()
-    loaded = steering_time.load(seed=7, today=today)
+    loaded = steering_time.load(seed=7, today=today, team_size=0)
     assert loaded.teams == 2 and loaded.surveys_closed == 2
     assert TeamArea.objects.filter(organisation=w.team).exists()
     care = len(w.members) + len(w.few) + 1  # and the municipality's coordinator
@@ -47,8 +47,10 @@ def test_a_year_of_answers_and_two_closed_surveys(db, insight_dir):
 
 
 def test_the_demo_is_the_same_for_a_seed(db):
-    World()
+    w = World()
     first = steering_time.load(seed=3)
+    # The teams topped up to 14 care professionals (through the registry's action).
+    assert sum(1 for p in w.small.professionals.all() if time_actions.asks(p)) == 14
     answers = list(TimeAnswer.objects.order_by("professional_id", "week").values_list(
         "help_hours", "accountability_hours"))
     TimeAnswer.objects.all().delete()

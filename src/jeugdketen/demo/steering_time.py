@@ -4,7 +4,10 @@ two years before this one, each closed on 1 December), all through steering.time
 Synthetic and deterministic for a seed: every professional with a care role answers most
 weeks; a team's share of time on help has its own level and creeps up over the year; the
 survey's scores are a little better in the second year. The week just ended is left
-unanswered, so a demo login finds the question on the start page.
+unanswered, so a demo login finds the question on the start page. The demo's teams are
+small (about five professionals), below any publication threshold, so each neighbourhood
+team is first topped up to `team_size` professionals (registry.actions.create_professional,
+no password): then the figures per team and neighbourhood show.
 
 Not hooked into `jeugdketen demo` (the lead does that): call
 `jeugdketen.demo.steering_time.load()` after the registry's demo is built.
@@ -20,6 +23,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from jeugdketen.access.policy import AccessPoint, Actor
+from jeugdketen.access.selectors import system_actor
+from jeugdketen.registry import actions as registry_actions
 from jeugdketen.registry.models import Municipality, Neighbourhood, Organisation, Professional
 from jeugdketen.steering import survey, time_actions
 
@@ -58,13 +63,33 @@ def _areas(municipality: Municipality, analyst: Professional) -> int:
     return len(teams)
 
 
+def _top_up(municipality: Municipality, team_size: int) -> int:
+    """Each neighbourhood team of the municipality to `team_size` care professionals."""
+    made = 0
+    system = system_actor("jeugdketen demo")
+    for team in Organisation.objects.filter(municipality=municipality, active=True,
+                                            kind="neighbourhood_team").order_by("pk"):
+        have = [p for p in Professional.objects.filter(organisation=team)
+                if time_actions.asks(p)]
+        for i in range(len(have), team_size):
+            username = f"demo.team{team.pk}.{i}"
+            if Professional.objects.filter(user__username=username).exists():
+                continue
+            registry_actions.create_professional(
+                system, organisation_id=team.pk, username=username,
+                full_name=f"{team.name} {i + 1}", email=f"{username}@voorbeeldstad.example",
+                roles=["professional"], password=None)
+            made += 1
+    return made
+
+
 def _at(day: date, minutes: int) -> datetime:
     return datetime.combine(day, time(9, 0), AMSTERDAM) + timedelta(minutes=minutes)
 
 
-def load(*, seed: int = 2026, today: date | None = None) -> Loaded:
+def load(*, seed: int = 2026, today: date | None = None, team_size: int = 14) -> Loaded:
     """Build the history for every municipality with a municipal analyst (the one who sets
-    the teams' neighbourhoods and closes the surveys)."""
+    the teams' neighbourhoods and closes the surveys); `team_size` 0 adds nobody."""
     today = today or timezone.localdate()
     rng = random.Random(seed)
     teams = answers = surveyed = closed = 0
@@ -73,6 +98,8 @@ def load(*, seed: int = 2026, today: date | None = None) -> Loaded:
         if analyst is None:
             continue
         teams += _areas(municipality, analyst)
+        if team_size:
+            _top_up(municipality, team_size)
         staff = [p for p in Professional.objects.filter(
             organisation__municipality=municipality, organisation__active=True,
             user__is_active=True).select_related("organisation", "user").order_by("pk")
