@@ -129,7 +129,7 @@ def load(*, seed: int = 2026, today: date | None = None, team_size: int = 14) ->
                 base = level[prof.organisation_id] * 5 + 0.3 * offset
                 scores = {item.key: max(1, min(5, round(base + rng.uniform(-1.2, 1.2))))
                           for item in survey.ITEMS}
-                overall = max(0, min(10, round(base * 2 - 1 + rng.uniform(-1.5, 1.5))))
+                overall = max(0, min(10, round(base * 2 + 0.5 + rng.uniform(-1.5, 1.5))))
                 time_actions.answer_survey(_actor(prof), scores=scores, overall=overall,
                                            today=date(year, 11, 1))
                 surveyed += 1

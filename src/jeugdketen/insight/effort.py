@@ -86,7 +86,8 @@ TEAM_NAMES_SQL = """
 SELECT CAST(id AS VARCHAR) AS code, name FROM organisations
 WHERE municipality_code = $area ORDER BY name, id"""
 
-TIME_COLUMNS = ("respondents", "help_hours", "accountability_hours")
+COUNT = "respondents"
+TIME_COLUMNS = (COUNT, "help_hours", "accountability_hours")
 SURVEY_SCALES = ("variety", "autonomy", "support", "overall")
 
 
@@ -170,14 +171,14 @@ def period_table(found: Mapping[tuple[str, str], Mapping[str, float]], municipal
     equations: list[tuple[tuple[str, str], Sequence[tuple[str, str]]]] = []
     for place, inside in members.items():
         table[place] = {c: sum(cells[(a, c)] for a in inside) for c in columns}
-        for c in columns:
-            cells[(place, c)] = table[place][c]
-            equations.append(((place, c), [(a, c) for a in inside]))
-    groups = {g for g, _c in cells}
-    hidden = suppression.suppress(
-        cells, equations, [(g, "respondents") for g in groups], threshold,
-        units=[[(g, c) for c in columns] for g in groups])
-    return table, {g for g, c in hidden if c == "respondents" and not g.startswith("\x00")}
+        cells[(place, COUNT)] = table[place][COUNT]
+        equations.append(((place, COUNT), [(a, COUNT) for a in inside]))
+    # Only the counts are in the system: every other column has the same equations and is
+    # shown or hidden with its count (one unit), so the cells that keep a count from being
+    # worked out keep the hours (or scores) beside it from it too; a third of the cells.
+    counted = {k: v for k, v in cells.items() if k[1] == COUNT}
+    hidden = suppression.suppress(counted, equations, list(counted), threshold)
+    return table, {g for g, _c in hidden if not g.startswith("\x00")}
 
 
 def area_parents(con: Any, municipality: str) -> dict[str, str]:

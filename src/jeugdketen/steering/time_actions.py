@@ -21,7 +21,9 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -465,11 +467,36 @@ def figures(actor: Actor, data: Data, *, by: Any = "team",
         # Twelve whole months, as the dashboard (no two periods subtracted to a week).
         scope = Scope(municipality, insight_actions.window_start(last),
                       last + timedelta(days=1), last)
-        time_figures = kpis.time_on_help(con, scope, threshold=threshold, by=by)
+        time_figures = _cached((data, scope, threshold, by), lambda: kpis.time_on_help(
+            con, scope, threshold=threshold, by=by))
     else:
         # Every survey closed up to today (a year's figures do not change once closed).
         last = day
         scope = Scope(municipality, date(day.year - 10, 1, 1), day + timedelta(days=1), day)
-        survey_figures = kpis.job_satisfaction(con, scope, threshold=threshold, by=by)
+        survey_figures = _cached((data, scope, threshold, by), lambda: kpis.job_satisfaction(
+            con, scope, threshold=threshold, by=by))
     return Figures(municipality, threshold, scope.start, last, store.refreshed_at(),
                    time_figures, survey_figures)
+
+
+# The figures asked for lately, per published snapshot (they change only when a refresh
+# publishes another; suppressing a year of weeks takes a moment). Per process, bounded;
+# the labels are the store's names, the same in every language.
+_CACHE: OrderedDict[tuple[Any, ...], list[Any]] = OrderedDict()
+_CACHE_SIZE = 32
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached(key: tuple[Any, ...], make: Callable[[], list[Any]]) -> list[Any]:
+    full = (store.snapshot(), *key)
+    with _CACHE_LOCK:
+        found = _CACHE.get(full)
+        if found is not None:
+            _CACHE.move_to_end(full)
+            return found
+    made = make()
+    with _CACHE_LOCK:
+        _CACHE[full] = made
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return made
