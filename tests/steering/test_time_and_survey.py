@@ -402,3 +402,18 @@ def test_the_figures_come_from_the_store_and_hide_small_teams(w, insight_dir):
     assert all(g.suppressed for g in elsewhere.time)
     with pytest.raises(Refusal):
         time_actions.figures(me(w.analyst), Data.SURVEY, by="persoon")
+
+
+def test_the_command_asks_and_prints_what_it_sent(w, mailoutbox, capsys,
+                                                  django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("steering", "ask-time", "--base-url", "https://jk.example")
+    first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert first["questions"] == len(mailoutbox) > 0 and first["reminders"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("steering", "ask-time", "--base-url", "https://jk.example")
+    again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (again["questions"], again["reminders"]) == (0, 0)
+    assert all("https://jk.example/sturing/tijd/" in m.body for m in mailoutbox)

@@ -59,6 +59,16 @@ def test_the_answer_page_shows_errors_on_the_fields(w, client_for):
     assert not TimeAnswer.objects.exists()
 
 
+def test_roles_without_a_question_get_no_page(w, client_for):
+    from tests import factories as f
+
+    officer = f.ProfessionalFactory(organisation=w.gemeente, roles=["privacy_officer"])
+    for path in (TIME, SURVEY, FIGURES):
+        assert client_for(officer).get(path).status_code == 403, path
+    assert client_for(w.analyst).get(TIME).status_code == 403  # no answers of their own
+    assert AccessLogRecord.objects.filter(data="time_answer", outcome="denied").exists()
+
+
 def test_the_mail_link_asks_to_log_in_and_never_answers(w):
     response = anonymous().get(TIME)
     assert response.status_code == 302 and "/login" in response["Location"]
