@@ -83,6 +83,10 @@ def survey_page(request: HttpRequest) -> HttpResponse:
     """The year's survey for a professional (once); its closing for the analyst."""
     actor = actor_for(request)
     user = request.user
+    if request.method == "POST" and not (
+            ("answer" in request.POST and may_answer(user))
+            or ("close" in request.POST and may_close(user))):
+        return forbidden_response(request, logged=False)
     context: dict[str, Any] = {"year": time_actions.survey_year()}
     if may_answer(user):
         context["open"] = time_actions.survey_is_open(actor)
@@ -122,6 +126,8 @@ def figures(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request)
     context: dict[str, Any] = {}
     status = 200
+    if request.method == "POST" and not may_close(request.user):
+        return forbidden_response(request, logged=False)
     if may_close(request.user):
         teams = time_actions.team_areas(actor)
         hoods = [(n.pk, n.name) for n in Neighbourhood.objects.filter(
