@@ -1604,9 +1604,12 @@ def test_municipal_analysts_and_privacy_officers_never_get_base_data():
         if situation.startswith(("base/", "household/", "correction/")):
             assert row["municipal_analyst"] == "-", situation
             assert row["privacy_officer"] == "-", situation
-    # Their only ground: the municipality's figures (no person in them) and its settings.
+    # Their only ground: the municipality's figures (no person in them) and its settings;
+    # the time and survey figures per team and the teams' neighbourhoods (issue 13).
     assert all(row["municipal_analyst"] == "-" for situation, row in EXPECTED.items()
-               if not situation.startswith(("insight/", "insightsettings/")))
+               if not situation.startswith(("insight/", "insightsettings/",
+                                            "timeanswer/figures", "survey/figures",
+                                            "teamareas/")))
 
 
 # --- a few combinations outside the single-role table ----------------------------------
