@@ -1,14 +1,12 @@
 """The steering pages (issue 13), namespace "steering", under /sturing/."""
 
-from typing import Any
-
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from jeugdketen.steering import time_views
 
 app_name = "steering"
 
-urlpatterns: list[Any] = [
+urlpatterns: list[URLPattern | URLResolver] = [
     # steer-time: the weekly time question, the yearly survey and their figures
     path("tijd/", time_views.time_question, name="time"),
     path("werkplezier/", time_views.survey_page, name="survey"),
