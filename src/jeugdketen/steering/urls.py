@@ -1,7 +1,14 @@
 """The steering pages (issue 13), namespace "steering", under /sturing/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from jeugdketen.steering import time_views
 
 app_name = "steering"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    # steer-time: the weekly time question, the yearly survey and their figures
+    path("tijd/", time_views.time_question, name="time"),
+    path("werkplezier/", time_views.survey_page, name="survey"),
+    path("tijd-en-werkplezier/", time_views.figures, name="effort_figures"),
+]
