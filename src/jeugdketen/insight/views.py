@@ -393,10 +393,10 @@ OUTCOME_LABELS: dict[str, Any] = {
 }
 POSITION_LABELS: dict[str, Any] = {
     "within": gettext_lazy("binnen de grenzen"),
-    "high95": gettext_lazy("boven de 95%-grens"),
-    "low95": gettext_lazy("onder de 95%-grens"),
-    "high998": gettext_lazy("boven de 99,8%-grens"),
-    "low998": gettext_lazy("onder de 99,8%-grens"),
+    "high95": gettext_lazy("boven de grens van 95%"),
+    "low95": gettext_lazy("onder de grens van 95%"),
+    "high998": gettext_lazy("boven de grens van 99,8%"),
+    "low998": gettext_lazy("onder de grens van 99,8%"),
 }
 
 
