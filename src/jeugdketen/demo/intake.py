@@ -48,7 +48,7 @@ from jeugdketen.access.policy import AccessPoint, Actor, public_actor
 from jeugdketen.core.workdays import add_working_days
 from jeugdketen.demo import closing
 from jeugdketen.demo.plans import GOALS, _candidates, _family, _givers
-from jeugdketen.demo.registry import MUNICIPALITY
+from jeugdketen.demo.registry import MORE_FAMILIES, MUNICIPALITY
 from jeugdketen.intake.actions import meetings, public, reports, settings, triage
 from jeugdketen.intake.models import CareReport, Step
 from jeugdketen.plans.models import GOAL_LEVELS, Plan
@@ -72,6 +72,9 @@ YEAR = 365  # the joint intakes began this many days ago
 BUSY = {closing.HELPS_WELL: 1.0, closing.HELPS_POORLY: 0.6,
         **{area: 0.35 for area, share in closing.HELPED.items() if share == 1.0}}
 ELSEWHERE = 0.2
+# Received this many days ago, from .. to: Vogelwijk's extra reports (`stories`), so their
+# plans start and close within the last twelve whole months (demo/closing.py).
+BUSY_YEAR = (350, 200)
 INTAKE_KINDS = ("youth_care_provider", "mental_health_care", "youth_health_care",
                 "neighbourhood_team")
 COORDINATING = ("neighbourhood_team", "youth_care_provider", "youth_health_care",
@@ -180,6 +183,7 @@ class Story:
     triage_after: int  # working days
     stop: str | None = None
     outcome: str = "plan"
+    area: str = ""  # the neighbourhood of the child it is about (empty: any, drawn)
 
 
 @dataclass
@@ -192,6 +196,7 @@ class World:
     children: list[tuple[Person, Household]]  # every child of the demo's households
     custody: dict[Any, Person]  # child -> a custody holder in the household
     used: set[Any] = field(default_factory=set)  # households with a plan of the demo
+    reported: set[Any] = field(default_factory=set)  # households with a report
 
 
 def _world() -> World | None:
@@ -272,9 +277,22 @@ def stories(seed: int, households: int, today: date) -> list[Story]:
         out.append(Story(n, received, kinds[n % len(kinds)] if n < 20 else rng.choice(kinds),
                          urgency, unsafe, decision, rng.randrange(0, after + 1) if after else 0,
                          outcome=outcome))
+    # Vogelwijk's busy year: its extra families (demo/registry.py) reported in the last
+    # year's middle months, each one a plan (after a joint intake, now and then the
+    # neighbourhood team at once) that closes within the last twelve whole months. Made
+    # after the two years' reports (numbered after today's queue) and before the queue.
+    queue = max(24, households // 40)
+    area, per = MORE_FAMILIES
+    for j in range(households // per):
+        n = history + queue + j
+        received = _weekday(today - timedelta(days=BUSY_YEAR[0] + (BUSY_YEAR[1] - BUSY_YEAR[0])
+                                              * j // max(households // per, 1)))
+        urgency = rng.choice(["urgent", "regular", "regular"])
+        decision = "neighbourhood_team" if j % 4 == 3 else "joint_intake"
+        out.append(Story(n, received, "professional", urgency, False, decision,
+                         rng.randrange(0, 3), outcome="plan", area=f"BU{area}"))
     # Today's queue: received (in time, past the norm, past three times the norm), waiting
     # for an intake, an intake planned, and help after a referral not started yet.
-    queue = max(24, households // 40)
     for i in range(queue):
         n = history + i
         kind = kinds[i % len(kinds)]
@@ -321,6 +339,12 @@ def _subject(world: World, rng: random.Random, story: Story, needs_plan: bool
 
 def _draw(world: World, rng: random.Random, story: Story, *, strict: bool
           ) -> tuple[Person, Household] | None:
+    if story.area:  # a family of this neighbourhood that has had no report yet
+        there = [(child, household) for child, household in world.children
+                 if child.neighbourhood_id == story.area and household.pk not in world.used
+                 and household.pk not in world.reported
+                 and child.birth_date <= story.received - timedelta(days=365)]
+        return there[rng.randrange(len(there))] if there else None
     pool = world.children
     for _try in range(90):
         child, household = pool[rng.randrange(len(pool))]
@@ -437,6 +461,7 @@ def _run(world: World, story: Story, today: date, seed: int,
     child, household = found
     if needs_plan:
         world.used.add(household.pk)
+    world.reported.add(household.pk)
     texts = UNSAFE if story.unsafe else PUBLIC if story.kind == "public" else QUESTIONS
     report = _report(world, story, child, household, texts[story.n % len(texts)], clock, door)
     if story.stop == Step.RECEIVED:
