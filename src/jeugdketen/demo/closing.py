@@ -1,23 +1,29 @@
 """How the front door's family plans end (issue 12, Insight): the demo's plans from care
 reports run for weeks or months and most close, through the plan actions with the moment
-each step happened (`at`), so the last twelve months show differences above the
+each step happened (`at`), so the last twelve whole months (the period the insight pages
+open with: insight.actions.latest_end and window_start) show differences above the
 publication threshold of 10:
 
 - help that helps (closed with "can continue without help" and no new report or plan for
-  the household within half a year): about 75% in Vogelwijk (joint intakes in year two),
-  about 55-60% in Havenkwartier (one intake after the other), each with 10 or more misses
-  (a rate is published only when its count and the rest are both 10 or more, or the rest
-  is none: 90% would take 100 closed plans in one neighbourhood), and 100% in their
-  district neighbours Molenpark and Binnenstad (a district's two neighbourhoods are shown
-  only together); 80% in the other neighbourhoods with joint intakes and 70% in the rest
-  (too few to show); some misses are a new report for the household within six months;
+  the household within half a year): about 90% in Vogelwijk (joint intakes in year two;
+  a rate is published only when its count and the rest are both 10 or more, or the rest
+  is none, so 90% takes 100 or so closed plans in one neighbourhood: Vogelwijk has more
+  families and a busy last year, demo/registry.py and demo/intake.py), about 60% in
+  Havenkwartier (one intake after the other), each with 10 or more misses, and 100% in
+  their district neighbours Molenpark and Binnenstad (a district's two neighbourhoods are
+  shown only together); 80% in the other neighbourhoods with joint intakes and 70% in the
+  rest (too few to show); some misses are a new report for the household within six
+  months;
 - dropout (ended early and one-sidedly, CBS reasons 03 and 04): about 40% of the plans
   Jeugdhulp De Brug coordinates (13 or more in the last year), none elsewhere;
 - plans started in the last weeks or months are still open.
 
-The outcomes are dealt out, not drawn: per neighbourhood the misses its share leaves, the
-dropout provider's plans first, so the shares hold in every run with the same seed. What
-the insight pages show is computed from the chain events these actions write.
+The outcomes are dealt out, not drawn: per neighbourhood over exactly those twelve months
+the misses its share leaves (the demo's other plans closed in them, demo/plans.py,
+counted in), the dropout provider's plans first, so the shares hold in every run with the
+same seed, whatever the day of the month; the days of this month since are dealt alike on
+their own. What the insight pages show is computed from the chain events these actions
+write.
 """
 
 from __future__ import annotations

@@ -17,12 +17,17 @@ The organisations record their intake slots per week. More reports in the second
 than the first; Vogelwijk and Havenkwartier have the most families, Molenpark and
 Binnenstad the next most.
 
+In the last year Vogelwijk (with more families, demo/registry.py) and Havenkwartier are
+busier still: extra reports in its middle months, each one a plan, about one for every 20
+households of the demo in Vogelwijk (after its joint intake, or the neighbourhood team at
+once) and one for every 250 in Havenkwartier (one intake after the other).
+
 The plans started from reports then run on and most close (demo/closing.py: an action,
 an evaluation, the close with its CBS reason), so the next issue's figures differ where
-they should: help that helps about 75% in Vogelwijk and 55-60% in Havenkwartier (100% in
-Molenpark and Binnenstad), more dropout at Jeugdhulp De Brug, help sooner where the
-intake is joint. A few households
-come back with a new report within six months of the close.
+they should: help that helps about 90% in Vogelwijk and about 60% in Havenkwartier (100%
+in Molenpark and Binnenstad), more dropout at Jeugdhulp De Brug, help sooner where the
+intake is joint. A few households come back with a new report within six months of the
+close.
 
 Today an open queue of tens of reports for GM9999: received and not triaged (within the
 norm, past it, past three times it), waiting for an intake (some for months), an intake
@@ -72,8 +77,10 @@ YEAR = 365  # the joint intakes began this many days ago
 BUSY = {closing.HELPS_WELL: 1.0, closing.HELPS_POORLY: 0.6,
         **{area: 0.35 for area, share in closing.HELPED.items() if share == 1.0}}
 ELSEWHERE = 0.2
-# Received this many days ago, from .. to: Vogelwijk's extra reports (`stories`), so their
-# plans start and close within the last twelve whole months (demo/closing.py).
+# Extra reports in the last year, each one a plan (`stories`): (neighbourhood, one per so
+# many households of the demo), received this many days ago, from .. to, so their plans
+# start and close within the last twelve whole months (demo/closing.py).
+BUSY_REPORTS = ((f"BU{MORE_FAMILIES[0]}", MORE_FAMILIES[1]), (closing.HELPS_POORLY, 250))
 BUSY_YEAR = (350, 200)
 INTAKE_KINDS = ("youth_care_provider", "mental_health_care", "youth_health_care",
                 "neighbourhood_team")
@@ -277,20 +284,23 @@ def stories(seed: int, households: int, today: date) -> list[Story]:
         out.append(Story(n, received, kinds[n % len(kinds)] if n < 20 else rng.choice(kinds),
                          urgency, unsafe, decision, rng.randrange(0, after + 1) if after else 0,
                          outcome=outcome))
-    # Vogelwijk's busy year: its extra families (demo/registry.py) reported in the last
-    # year's middle months, each one a plan (after a joint intake, now and then the
-    # neighbourhood team at once) that closes within the last twelve whole months. Made
-    # after the two years' reports (numbered after today's queue) and before the queue.
+    # The busy year of Vogelwijk (its extra families, demo/registry.py) and Havenkwartier:
+    # reports in the last year's middle months, each one a plan (after an intake, now and
+    # then the neighbourhood team at once) that closes within the last twelve whole months.
+    # Made after the two years' reports (numbered after today's queue), before the queue.
     queue = max(24, households // 40)
-    area, per = MORE_FAMILIES
-    for j in range(households // per):
-        n = history + queue + j
-        received = _weekday(today - timedelta(days=BUSY_YEAR[0] + (BUSY_YEAR[1] - BUSY_YEAR[0])
-                                              * j // max(households // per, 1)))
-        urgency = rng.choice(["urgent", "regular", "regular"])
-        decision = "neighbourhood_team" if j % 4 == 3 else "joint_intake"
-        out.append(Story(n, received, "professional", urgency, False, decision,
-                         rng.randrange(0, 3), outcome="plan", area=f"BU{area}"))
+    numbered = history + queue
+    for area, per in BUSY_REPORTS:
+        count = households // per
+        for j in range(count):
+            received = _weekday(today - timedelta(
+                days=BUSY_YEAR[0] + (BUSY_YEAR[1] - BUSY_YEAR[0]) * j // count))
+            urgency = rng.choice(["urgent", "regular", "regular"])
+            decision = ("neighbourhood_team" if j % 4 == 3 and area in JOINT_NEIGHBOURHOODS
+                        else "joint_intake")
+            out.append(Story(numbered, received, "professional", urgency, False, decision,
+                             rng.randrange(0, 3), outcome="plan", area=area))
+            numbered += 1
     # Today's queue: received (in time, past the norm, past three times the norm), waiting
     # for an intake, an intake planned, and help after a referral not started yet.
     for i in range(queue):

@@ -3,7 +3,8 @@ and the chain event log are real. Deterministic from a seed; BSNs only from the 
 range 999900000-999999999; safe to interrupt and rerun (no duplicates).
 
 Fictional municipality GM9999 "Voorbeeldstad" with 8 neighbourhoods; its postcode table
-ships in data/demo_pc6hnr.csv (CBS pc6hnr layout).
+ships in data/demo_pc6hnr.csv (CBS pc6hnr layout). The households live at addresses drawn
+from it, and Vogelwijk has one more for every 20 (`MORE_FAMILIES`).
 
 The families are first written into the BRP stand-in's population (the demo needs the
 stand-in: it refuses to run against a real BRP), with what the BRP knows of them: addresses
