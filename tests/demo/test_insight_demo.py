@@ -113,6 +113,7 @@ def test_the_demo_shows_the_differences_insight_is_about(db, settings, tmp_path)
 
     # And the insight store shows them, above the threshold, over the last twelve whole
     # months (the dashboard's default period), and so do the pages.
+    settings.REQUIRE_2FA = False  # the pages are checked, not the login
     _the_pages_show_them(settings, tmp_path, names, {
         closing.HELPS_WELL: well, closing.HELPS_POORLY: poorly,
         **{area: helped[area] for area, share in closing.HELPED.items() if share == 1.0}})
