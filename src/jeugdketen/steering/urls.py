@@ -1,7 +1,7 @@
 """The steering pages (issue 13), namespace "steering", under /sturing/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, URLResolver
 
 app_name = "steering"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern | URLResolver] = []
