@@ -435,6 +435,11 @@ insightsettings/municipality                | -                | -              
 insightsettings/front-door                  | -                | -                | -        | RU=insight | -    | -         | -         | -    | -    | -         | -
 insightsettings/provider-organisation       | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 insightsettings/other-municipality          | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+simulation/municipality                     | -                | R=insight        | -        | CR=insight | -      | -         | -         | -    | -    | -         | -
+simulation/provider-organisation            | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+simulation/neighbourhood-team               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+simulation/other-municipality               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+simulation/unknown-municipality             | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 """
 
 ACTION_LETTERS = {"R": Action.READ, "C": Action.CREATE, "U": Action.UPDATE,
@@ -1100,6 +1105,24 @@ def _insight_situation(data: Data, kind: str = "municipality", place: str = "own
     return build
 
 
+def _simulation_situation(kind: str = "municipality", place: str = "own"):
+    """A what-if simulation run of the actor's own municipality (or of another one, or of
+    none), the actor's organisation of `kind`."""
+
+    def build(s: Scene):
+        from jeugdketen.access.policy.target import Scope as TargetScope
+
+        actor = s.actor(kind=kind)
+        prof = getattr(s, "professional", None)
+        municipality = (prof.organisation.municipality if prof is not None and place == "own"
+                        else f.MunicipalityFactory())
+        known = None if place == "unknown" else municipality.code
+        return actor, Target(Data.SIMULATION, object_id="1",
+                             scope=TargetScope(municipality_id=known))
+
+    return build
+
+
 @dataclass(frozen=True)
 class IntakeConsentCase:
     """The front door's consent (category `intake`, for no plan) of a child of 8 (or `age`)
@@ -1477,6 +1500,11 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "insightsettings/front-door": _insight_situation(Data.INSIGHT_SETTINGS, who="front-door"),
     "insightsettings/provider-organisation": _insight_situation(
         Data.INSIGHT_SETTINGS, kind="youth_care_provider"),
+    "simulation/municipality": _simulation_situation(),
+    "simulation/provider-organisation": _simulation_situation(kind="youth_care_provider"),
+    "simulation/neighbourhood-team": _simulation_situation(kind="neighbourhood_team"),
+    "simulation/other-municipality": _simulation_situation(place="other"),
+    "simulation/unknown-municipality": _simulation_situation(place="unknown"),
     "insightsettings/other-municipality": _insight_situation(Data.INSIGHT_SETTINGS,
                                                              place="other"),
 }
@@ -1532,7 +1560,8 @@ def test_table_covers_every_situation_role_action_and_ground():
     assert kinds == {"base", "correction", "household", "accesslog", "breakglass", "admin",
                      "signal", "match", "appointment", "guide", "rights", "plan", "team", "evaluation",
                      "approval", "comment", "analysis", "consent", "legalbasis", "decisionaid",
-                     "report", "intake", "settings", "insight", "insightsettings"}
+                     "report", "intake", "settings", "insight", "insightsettings",
+                     "simulation"}
     used_grounds = set()
     for row in EXPECTED.values():
         for role, cell in row.items():
@@ -1549,7 +1578,7 @@ def test_municipal_analysts_and_privacy_officers_never_get_base_data():
             assert row["privacy_officer"] == "-", situation
     # Their only ground: the municipality's figures (no person in them) and its settings.
     assert all(row["municipal_analyst"] == "-" for situation, row in EXPECTED.items()
-               if not situation.startswith(("insight/", "insightsettings/")))
+               if not situation.startswith(("insight/", "insightsettings/", "simulation/")))
 
 
 # --- a few combinations outside the single-role table ----------------------------------

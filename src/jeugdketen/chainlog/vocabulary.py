@@ -78,3 +78,5 @@ class Activity(models.TextChoices):
     CARE_REPORT_CLOSED = "care_report.closed", "A care report was closed (with its reason)"
     # Insight (issue 12): a municipality's publication settings (no trajectory).
     INSIGHT_SETTINGS_CHANGED = "insight.settings_changed", "A municipality changed how its insight figures are published"
+    # Steering (issue 13, steer-sim): a what-if simulation run was asked for (no trajectory).
+    SIMULATION_RUN = "simulation.run", "A municipal analyst ran a what-if simulation of the front door"

@@ -73,6 +73,8 @@ class Data(models.TextChoices):
     # municipality's publication settings (threshold, follow-up period).
     INSIGHT = "insight", _("Inzicht in de keten (cijfers zonder personen)")
     INSIGHT_SETTINGS = "insight_settings", _("Publicatie-instellingen van het inzicht")
+    # Steering (issue 13, steer-sim): what-if simulation runs of the front door (aggregates).
+    SIMULATION = "simulation", _("Simulatie van de voordeur (cijfers zonder personen)")
 
     @property
     def family(self) -> Promise:
@@ -222,6 +224,8 @@ DATA_FAMILY = {
     Data.INTAKE_SETTINGS: _("hoeveel intakes er kunnen en hoe snel (geen persoonsgegevens)"),
     Data.INSIGHT: _("cijfers over de hulp in een gemeente of wijk (geen persoonsgegevens)"),
     Data.INSIGHT_SETTINGS: _("hoe de gemeente cijfers publiceert (geen persoonsgegevens)"),
+    # steer-sim
+    Data.SIMULATION: _("een wat-als-berekening van de wachttijden (geen persoonsgegevens)"),
 }
 
 GROUND_FAMILY = {
