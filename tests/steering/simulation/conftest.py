@@ -14,10 +14,9 @@ import pytest
 from django.utils import timezone
 
 from jeugdketen.insight.actions import latest_end, window_start
+from jeugdketen.steering.simulation.engine import simulate
 from tests.insight.test_pages import InsightWorld, areas, publish
 from tests.steering.simulation.model_store import small_model, write
-
-from jeugdketen.steering.simulation.engine import simulate
 
 
 @pytest.fixture

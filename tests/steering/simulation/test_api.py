@@ -5,6 +5,8 @@ the 202 of a run too large for the request."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 
 from jeugdketen.access.models import AccessLogRecord
@@ -123,7 +125,7 @@ class _Later:
     """threading.Thread, held back: the test runs the job after the answer, on the test's
     own connection (a real thread would not see the test's uncommitted rows)."""
 
-    made: list[_Later] = []
+    made: ClassVar[list[_Later]] = []
 
     def __init__(self, target, name, daemon):
         self.target, self.name = target, name

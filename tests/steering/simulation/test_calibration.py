@@ -104,7 +104,9 @@ def test_intakes_by_position_leads_and_slots(handmade):
     rows, events = calibration._fetch(handmade, SCOPE, start)
     planning, leads, joint, per_week = calibration._intakes(
         events, rows, start.toordinal(), WEEKS, TODAY.toordinal())
-    assert leads["1"] == [10] * 8 and leads["2"] == [14] * 8 and leads["3"] == leads["1"] + leads["2"]
+    assert planning == [1] * 24
+    assert leads["1"] == [10] * 8 and leads["2"] == [14] * 8
+    assert leads["3"] == leads["1"] + leads["2"]  # none of its own: every single intake's
     assert joint == [7] * 8
     # held in week i+1 (A's first, B's joint) and week i+4 (A's second)
     assert per_week["1"] == [0, 2, 2, 2, 2, 2, 2, 2]

@@ -69,7 +69,7 @@ def test_joint_intakes_wait_less_than_sequential_ones_hand_case():
     room to spare, each organisation's lead is 14 days, planning takes 1: sequentially a
     family waits for two bookings one after the other, jointly for one."""
     model = dataclasses.replace(
-        small_model(weeks=26), disciplines={2: 1.0}, p_intake={u: 1.0 for u in engine.URGENCIES},
+        small_model(weeks=26), disciplines={2: 1.0}, p_intake=dict.fromkeys(engine.URGENCIES, 1.0),
         lead_days={"1": [14], "2": [14], "3": [14]}, joint_lead_days=[14], planning_days=[1],
         slots={"1": 20.0, "2": 20.0, "3": 20.0}, p_help_after_intake=1.0, help_days=[0])
     joint = engine.run_one(dataclasses.replace(model, way="joint"), 1)
