@@ -155,73 +155,75 @@ def simulate(model: Model, seed: int) -> list[Report]:
     def wait_until(day: float) -> Any:
         return env.timeout(max(0.0, day - env.now))
 
-    def front_door(report: Report, rng: random.Random) -> Any:
-        yield wait_until(report.arrived + _pick(rng, model.triage_days.get(report.urgency, ())))
-        report.triaged = env.now
+    def within(t: float) -> float | None:
+        return t if t < horizon else None
+
+    def front_door(report: Report, rng: random.Random) -> None:
+        """Triage and the route need no shared state: computed at once. Only a report
+        going to an intake becomes a process, since its bookings must happen in the order
+        of their moments (the calendars are shared)."""
+        report.triaged = within(report.arrived
+                                + _pick(rng, model.triage_days.get(report.urgency, ())))
+        if report.triaged is None:
+            return
         r = rng.random()
         p_intake = model.p_intake.get(report.urgency, 0.0)
         if r >= p_intake:
             if r < p_intake + model.p_direct.get(report.urgency, 0.0):
-                yield wait_until(env.now + _pick(rng, model.direct_help_days))
-                report.help = env.now
+                report.help = within(report.triaged + _pick(rng, model.direct_help_days))
             else:
-                report.out = env.now
+                report.out = report.triaged
             return
         k = rng.choices(disciplines, weights)[0] if disciplines else 1
-        orgs = ORGANISATIONS[:k]
         joint = (model.way == "joint" or (model.way == "present" and k > 1
                                           and rng.random() < model.p_joint))
         report.joint = joint if k > 1 else False
         report.disciplines = k
-        if joint and k > 1:
-            yield wait_until(env.now + _pick(rng, model.planning_days))
+        env.process(intakes(report, rng, ORGANISATIONS[:k], joint and k > 1))
+
+    def intakes(report: Report, rng: random.Random, orgs: Sequence[str], joint: bool) -> Any:
+        assert report.triaged is not None
+        planned = report.triaged + _pick(rng, model.planning_days)
+        if joint:
+            yield wait_until(planned)
             scale = max(model.lead_scale.get(o, 1.0) for o in orgs)
             earliest = math.floor(env.now) + _scaled(_pick(rng, model.joint_lead_days), scale)
             day = book(orgs, earliest)
             if day is None:
                 return
             report.queued.append(("joint", day - earliest))
-            yield wait_until(day + 0.5)
-            report.intakes.append(env.now)
+            report.intakes.append(day + 0.5)
         else:
             for org in orgs:
-                yield wait_until(env.now + _pick(rng, model.planning_days))
+                yield wait_until(planned)
                 earliest = math.floor(env.now) + lead(rng, org)
                 day = book([org], earliest)
                 if day is None:
                     return
                 report.queued.append((org, day - earliest))
-                yield wait_until(day + 0.5)
-                report.intakes.append(env.now)
+                report.intakes.append(day + 0.5)
+                planned = day + 0.5 + _pick(rng, model.planning_days)
+        last = report.intakes[-1]
         if rng.random() < model.p_help_after_intake:
-            yield wait_until(env.now + _pick(rng, model.help_days))
-            report.help = env.now
+            report.help = within(last + _pick(rng, model.help_days))
         else:
-            report.out = env.now
+            report.out = last
 
-    def arrivals() -> Any:
-        for week in range(model.weeks):
-            for urgency in URGENCIES:
-                observed = model.weekly_counts.get(urgency)
-                if model.resample and observed:
-                    n = round(_pick(rng, observed) * model.arrivals_factor)
-                else:
-                    n = _poisson(rng, model.arrivals.get(urgency, 0.0) * model.arrivals_factor)
-                for _ in range(n):
-                    at = 7 * week + rng.random() * 7
-                    report = Report(arrived=at, urgency=urgency)
-                    # Each report its own stream: a scenario that changes one report's
-                    # path leaves the others' draws alone (common random numbers).
-                    own = random.Random((seed << 32) + len(reports))
-                    reports.append(report)
-                    env.process(_at(at, report, own))
-            yield env.timeout(7)
+    for week in range(model.weeks):
+        for urgency in URGENCIES:
+            observed = model.weekly_counts.get(urgency)
+            if model.resample and observed:
+                n = round(_pick(rng, observed) * model.arrivals_factor)
+            else:
+                n = _poisson(rng, model.arrivals.get(urgency, 0.0) * model.arrivals_factor)
+            for _ in range(n):
+                report = Report(arrived=7 * week + rng.random() * 7, urgency=urgency)
+                # Each report its own stream: a scenario that changes one report's path
+                # leaves the others' draws alone (common random numbers).
+                own = random.Random((seed << 32) + len(reports))
+                reports.append(report)
+                front_door(report, own)
 
-    def _at(at: float, report: Report, own: random.Random) -> Any:
-        yield wait_until(at)
-        yield env.process(front_door(report, own))
-
-    env.process(arrivals())
     env.run(until=horizon)
     return reports
 
