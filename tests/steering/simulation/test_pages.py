@@ -98,3 +98,11 @@ def test_the_menu_shows_the_page_to_the_analyst_and_the_coordinator_only(iw, sim
         assert f'href="{PAGE}"' in client(who).get(reverse("home")).content.decode()
     for name, who in {**iw.denied, "front-door": iw.front_door}.items():
         assert f'href="{PAGE}"' not in client(who).get(reverse("home")).content.decode(), name
+
+
+def test_too_few_reports_says_so_on_the_page(iw, insight_dir):
+    c = client(iw.analyst)
+    response = c.post(PAGE, {"doel": "valideren"})
+    assert response.status_code == 422
+    assert "Te weinig meldingen in de afgelopen twaalf maanden" in response.content.decode()
+    assert SimulationRun.objects.count() == 0
