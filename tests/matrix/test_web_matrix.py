@@ -264,6 +264,10 @@ GET /inzicht/                                                      | -    | -   
 GET /inzicht/ [B]                                                  | -    | -     | -   | 422   | -    | 422  | -    | -    | 422  | -   | -    | -
 GET /inzicht/instellingen/                                         | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
 POST /inzicht/instellingen/                                        | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
+# the what-if simulation (issue 13): the page for the municipality's analyst and coordinator;
+# the analyst alone runs (the world's insight store is empty: too few reports, 422 on the page).
+GET /sturing/simulatie/                                            | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /sturing/simulatie/                                           | -    | -     | -   | -     | -    | 422  | -    | -    | -    | -   | -    | -
 GET /melden/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
 POST /melden/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
 GET /melden/ontvangen/                                             | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
@@ -518,6 +522,9 @@ SPECS: dict[str, Spec] = {
     "POST /voordeur/normen/": Spec(body=lambda w: {
         "step": "received", "urgency": "", "days": "4", "working": "1"}),
     "GET /inzicht/ [B]": Spec(query="gebied={municipality_b}&van=2026-01-01&tot=2026-06-30"),
+    "POST /sturing/simulatie/": Spec(body=lambda w: {
+        "doel": "scenario", "way": "joint", "slots_1": "1", "arrivals_pct": "0", "weeks": "4",
+        "replications": "2", "seed": "1"}),
     "POST /inzicht/instellingen/": Spec(body=lambda w: {
         "threshold": "20", "follow_up_days": "365"}),
     "POST /melden/": Spec(body=lambda w: {
