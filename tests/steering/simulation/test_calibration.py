@@ -85,7 +85,8 @@ def test_calibration_gives_the_known_rates(handmade):
     assert sorted(m.direct_help_days) == [2] * 8
     assert m.disciplines == {1: 0.0, 2: 0.5, 3: 0.5}
     assert m.p_joint == 0.5
-    assert m.planning_days == [1] * 24
+    # the 11 plannings begun 120 days or more before today (SETTLE_DAYS; of 24)
+    assert m.planning_days == [1] * 11
     assert m.p_help_after_intake == 1.0
     assert sorted(m.help_days) == [1] * 8 + [2] * 8
     # the observed waits per step
@@ -104,7 +105,7 @@ def test_intakes_by_position_leads_and_slots(handmade):
     rows, events = calibration._fetch(handmade, SCOPE, start)
     planning, leads, joint, per_week = calibration._intakes(
         events, rows, start.toordinal(), WEEKS, TODAY.toordinal())
-    assert planning == [1] * 24
+    assert planning == [1] * 11
     assert leads["1"] == [10] * 8 and leads["2"] == [14] * 8
     assert leads["3"] == leads["1"] + leads["2"]  # none of its own: every single intake's
     assert joint == [7] * 8
@@ -152,3 +153,13 @@ def test_validation_fails_when_the_model_does_not_fit(handmade):
     # a step seen for fewer than the threshold is neither shown nor judged
     assert rows["further_intakes"]["shown"] is False
     assert rows["further_intakes"]["p50"]["observed"] is None
+
+
+def test_settled_durations_leave_out_what_began_lately():
+    """A step begun lately is seen only when it was short: its durations are left out when
+    enough began SETTLE_DAYS or more before today."""
+    today = 1000
+    old = [(today - 200 + i, 30) for i in range(10)]
+    recent = [(today - 20, 5), (today - 10, 2)]
+    assert calibration._settled(old + recent, today) == [30] * 10
+    assert calibration._settled(old[:9] + recent, today) == [30] * 9 + [5, 2]

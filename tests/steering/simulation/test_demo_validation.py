@@ -26,11 +26,18 @@ def test_the_model_reproduces_the_demos_observed_waits(db, settings, tmp_path):
     store.forget_reader()
     try:
         refresh.refresh()
+        import os
+        import shutil
+
+        if os.environ.get("JEUGDKETEN_KEEP_DEMO_STORE"):  # to study the calibration offline
+            shutil.copyfile(store.published_path(), os.environ["JEUGDKETEN_KEEP_DEMO_STORE"])
         observed = observe(MUNICIPALITY[0], timezone.localdate())
         assert observed.reports >= 100, observed.reports
         result = run.validate(observed, replications=10, seed=1, threshold=10)
         rows = {s["step"]: s for s in result["steps"]}
-        report = {k: (v["p50"], v["p90"]) for k, v in rows.items()}
+        report = {k: (v["n"], v["p50"]["observed"], v["p50"]["simulated"],
+                      v["p90"]["observed"], v["p90"]["simulated"]) for k, v in rows.items()}
+        print("demo validation (n, p50 observed, simulated, p90 observed, simulated):", report)
         assert all(rows[s]["shown"] for s in ("triage", "intake", "time_to_help")), report
         assert result["passed"], report
         began = time.monotonic()

@@ -21,6 +21,9 @@ Netherlands, as the value stream counts them); no person leaves this module.
   organisation holding an intake, so organisation "2" is whoever a family sees second;
 - help: the days from the last intake to help, and the share helped (among intakes held
   at least HELP_SETTLED_DAYS before today, when there are MIN_GROUP of them).
+
+Every distribution of days takes only the steps begun SETTLE_DAYS or more before today
+(when there are MIN_GROUP of them): one begun lately is seen only when it was short.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from jeugdketen.steering.simulation.engine import (
 
 MIN_GROUP = 10
 HELP_SETTLED_DAYS = 90
+SETTLE_DAYS = 120
 
 
 @dataclass(frozen=True)
@@ -107,10 +111,10 @@ def calibrate(con: Any, scope: Scope) -> Observed:
         return d if d is not None and d <= today else None
 
     weekly: dict[str, list[int]] = {u: [0] * weeks for u in URGENCIES}
-    triage: dict[str, list[int]] = defaultdict(list)
+    triage: dict[str, list[tuple[int, int]]] = defaultdict(list)
     routed: dict[str, list[int]] = {u: [0, 0, 0] for u in URGENCIES}  # triaged, intake, direct
-    direct_help: list[int] = []
-    help_days: list[int] = []
+    direct_help: list[tuple[int, int]] = []
+    help_days: list[tuple[int, int]] = []
     helped = [0, 0]  # settled intakes, of which helped
     intaken = 0
     mix: dict[int, int] = defaultdict(int)
@@ -125,13 +129,13 @@ def calibrate(con: Any, scope: Scope) -> Observed:
         if 0 <= week < weeks:
             weekly[urgency][week] += 1
         if t is not None:
-            triage[urgency].append(t - r)
+            triage[urgency].append((r, t - r))
             routed[urgency][0] += 1
             if planned:
                 routed[urgency][1] += 1
             elif h is not None:
                 routed[urgency][2] += 1
-                direct_help.append(h - t)
+                direct_help.append((t, h - t))
         if first is not None and last is not None:
             k = max(1, min(3, int(disciplines or 1) if joint else int(held or 1)))
             mix[k] += 1
@@ -143,7 +147,7 @@ def calibrate(con: Any, scope: Scope) -> Observed:
                 helped[0] += 1
                 helped[1] += 1 if h is not None else 0
             if h is not None:
-                help_days.append(h - last)
+                help_days.append((last, h - last))
         for step, a, b in (("triage", r, t), ("intake", t, first),
                            ("further_intakes", first if (held or 0) > 1 else None,
                             last if (held or 0) > 1 else None),
@@ -157,20 +161,21 @@ def calibrate(con: Any, scope: Scope) -> Observed:
     triaged_all = sum(v[0] for v in routed.values())
     pooled_intake = _share(sum(v[1] for v in routed.values()), triaged_all)
     pooled_direct = _share(sum(v[2] for v in routed.values()), triaged_all)
-    pooled_triage = [d for u in URGENCIES for d in triage[u]]
+    pooled_triage = _settled([p for u in URGENCIES for p in triage[u]], today)
     settled = helped if helped[0] >= MIN_GROUP else [intaken, len(help_days)]
+    triage_days = {u: _settled(triage[u], today) for u in URGENCIES}
     total_mix = sum(mix.values())
     model = Model(
         weeks=weeks,
         arrivals={u: sum(weekly[u]) / weeks for u in URGENCIES},
         weekly_counts=weekly,
-        triage_days={u: (triage[u] if len(triage[u]) >= MIN_GROUP else pooled_triage)
+        triage_days={u: (triage_days[u] if len(triage[u]) >= MIN_GROUP else pooled_triage)
                      for u in URGENCIES},
         p_intake={u: (_share(v[1], v[0]) if v[0] >= MIN_GROUP else pooled_intake)
                   for u, v in routed.items()},
         p_direct={u: (_share(v[2], v[0]) if v[0] >= MIN_GROUP else pooled_direct)
                   for u, v in routed.items()},
-        direct_help_days=direct_help,
+        direct_help_days=_settled(direct_help, today),
         disciplines=({k: mix.get(k, 0) / total_mix for k in (1, 2, 3)} if total_mix
                      else {1: 1.0, 2: 0.0, 3: 0.0}),
         p_joint=_share(joint_multi[1], joint_multi[0]),
@@ -180,7 +185,7 @@ def calibrate(con: Any, scope: Scope) -> Observed:
         slots={org: float(quantile([float(c) for c in slots_weekly[org]], 0.9) or 0.0)
                for org in ORGANISATIONS},
         p_help_after_intake=_share(settled[1], settled[0]),
-        help_days=help_days,
+        help_days=_settled(help_days, today),
         horizon_weeks=max(1, math.ceil((today + 1 - origin) / 7)),
     )
     model = _without_queue(model)
@@ -216,9 +221,9 @@ def _intakes(events: list[tuple[Any, ...]], rows: list[tuple[Any, ...]], origin:
     intakes each organisation held per week."""
     triaged = {row[0]: _day(row[3]) for row in rows}
     disciplines = {row[0]: int(row[7] or 1) for row in rows}
-    planning: list[int] = []
-    leads: dict[str, list[int]] = {o: [] for o in ORGANISATIONS}
-    joint_leads: list[int] = []
+    planning: list[tuple[int, int]] = []
+    leads: dict[str, list[tuple[int, int]]] = {o: [] for o in ORGANISATIONS}
+    joint_leads: list[tuple[int, int]] = []
     per_week: dict[str, list[int]] = {o: [0] * weeks for o in ORGANISATIONS}
     by_key: dict[str, list[tuple[str, int, bool]]] = defaultdict(list)
     for key, activity, day, joint in events:
@@ -230,20 +235,20 @@ def _intakes(events: list[tuple[Any, ...]], rows: list[tuple[Any, ...]], origin:
         for activity, day, joint in items:
             if activity == "intake.planned":
                 if decided is not None and not waiting:
-                    planning.append(max(0, day - decided))
+                    planning.append((decided, max(0, day - decided)))
                 waiting.append((day, joint))
                 continue
             planned = waiting.pop(0)[0] if waiting else None
             week = (day - origin) // 7
             if joint:
                 if planned is not None:
-                    joint_leads.append(day - planned)
+                    joint_leads.append((planned, day - planned))
                 used = ORGANISATIONS[:max(1, min(3, disciplines.get(key, 1)))]
             else:
                 org = ORGANISATIONS[min(position, len(ORGANISATIONS) - 1)]
                 position += 1
                 if planned is not None:
-                    leads[org].append(day - planned)
+                    leads[org].append((planned, day - planned))
                 used = (org,)
             if 0 <= week < weeks and day <= today:
                 for org in used:
@@ -251,8 +256,17 @@ def _intakes(events: list[tuple[Any, ...]], rows: list[tuple[Any, ...]], origin:
             decided = day
     # Joint meetings' leads stand in for an organisation with no single intake, and the
     # other way round.
-    fallback = [d for org in ORGANISATIONS for d in leads[org]] or joint_leads
-    for org in ORGANISATIONS:
-        if not leads[org]:
-            leads[org] = list(fallback)
-    return planning, leads, joint_leads or fallback, per_week
+    own = {org: _settled(leads[org], today) for org in ORGANISATIONS}
+    joint = _settled(joint_leads, today)
+    fallback = _settled([p for org in ORGANISATIONS for p in leads[org]], today) or joint
+    return (_settled(planning, today), {org: own[org] or list(fallback) for org in ORGANISATIONS},
+            joint or fallback, per_week)
+
+
+def _settled(pairs: list[tuple[int, int]], today: int) -> list[int]:
+    """The durations (days) of (start day, days) pairs, of those started at least
+    SETTLE_DAYS before today when there are MIN_GROUP of them: a step begun lately is
+    observed only when it was short (the long ones have not ended yet), and the model
+    would otherwise take that bias twice (the simulated period is cut at today as well)."""
+    old = [d for start, d in pairs if start <= today - SETTLE_DAYS]
+    return old if len(old) >= MIN_GROUP else [d for _start, d in pairs]
