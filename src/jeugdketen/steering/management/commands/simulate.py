@@ -91,7 +91,8 @@ class Command(BaseCommand):
                                   workers=opts["workers"])
             out("")
             out(f"validation (tolerance: {run.TOLERANCE_DAYS:g} days or "
-                f"{run.TOLERANCE_SHARE:.0%} of the observed, whichever is more)")
+                f"{run.TOLERANCE_SHARE:.0%} of the observed, whichever is more; or the observed "
+                f"within the replications' {run.SPREAD[0]:.1%}-{run.SPREAD[1]:.1%} spread)")
             out(f"{'step':<16} {'n':>6}  {'p50 obs':>8} {'p50 sim':>8}  {'p90 obs':>8} "
                 f"{'p90 sim':>8}  result")
             for row in result["steps"]:
