@@ -259,9 +259,12 @@ GET /voordeur/normen/                                              | -    | -   
 POST /voordeur/normen/                                             | -    | -     | -   | -     | -    | -    | Y    | -    | Y    | -   | -    | -
 # insight (issue 12): the dashboard of the own municipality's areas for its analyst, its
 # coordinator and its front door (another municipality's area is no choice of the form: 422);
-# the publication settings are the analyst's.
+# the publication settings are the analyst's. A section's CSV download goes the same way
+# (the world has no insight store: nothing to download, 404).
 GET /inzicht/                                                      | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
 GET /inzicht/ [B]                                                  | -    | -     | -   | 422   | -    | 422  | -    | -    | 422  | -   | -    | -
+GET /inzicht/download/                                             | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
+GET /inzicht/download/ [B]                                         | -    | -     | -   | 422   | -    | 422  | -    | -    | 422  | -   | -    | -
 GET /inzicht/instellingen/                                         | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
 POST /inzicht/instellingen/                                        | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
 # the what-if simulation (issue 13): the page for the municipality's analyst and coordinator;
@@ -522,6 +525,8 @@ SPECS: dict[str, Spec] = {
     "POST /voordeur/normen/": Spec(body=lambda w: {
         "step": "received", "urgency": "", "days": "4", "working": "1"}),
     "GET /inzicht/ [B]": Spec(query="gebied={municipality_b}&van=2026-01-01&tot=2026-06-30"),
+    "GET /inzicht/download/": Spec(query="gebied={municipality}&sectie=kpis"),
+    "GET /inzicht/download/ [B]": Spec(query="gebied={municipality_b}&sectie=kpis"),
     "POST /sturing/simulatie/": Spec(body=lambda w: {
         "doel": "scenario", "way": "joint", "slots_1": "1", "arrivals_pct": "0", "weeks": "4",
         "replications": "2", "seed": "1"}),

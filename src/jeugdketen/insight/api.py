@@ -92,6 +92,9 @@ class WaitingOut(ScopeOut):
 
 class OutcomesOut(ScopeOut):
     by: str
+    provider_scope: str | None = Field(
+        description="by=provider: the municipality (GMnnnn) the provider tables are over, "
+                    "whatever area was asked for; null by neighbourhood")
     indicators: dict[str, list[RateOut]]
     funnels: dict[str, dict[str, Any]]
 
@@ -135,7 +138,9 @@ def insight_value_stream(request: ActorRequest, area: str | None = AREA,
                          start: date | None = FROM, end: date | None = TO) -> dict[str, Any]:
     """The value stream from first contact to close (per step: reached, wait before it and
     time in it, p50 and p90 days; work in progress now and per week; handovers; the
-    bottleneck) and the directly-follows graph (edges of at least the threshold)."""
+    bottleneck) and the directly-follows graph (edges of at least the threshold). The
+    work in progress per week, the handovers and the edges' counts are rounded to the
+    threshold (`rounded_to`)."""
     reading, con, head = _read(request, area, start, end)
     scope, threshold = reading.scope, reading.threshold
     return {**head,
@@ -150,7 +155,8 @@ def insight_waiting(request: ActorRequest, area: str | None = AREA, start: date 
     """The front door's waiting lists: the open items per step (and per organisation) now,
     within the norm, past the norm, past three times the norm (and without a norm), and the
     same at the end of every week of the period. A suppressed count is null and named in
-    its row's `suppressed`."""
+    its row's `suppressed`; every count shown is rounded to the threshold
+    (`rounded_to`)."""
     reading, con, head = _read(request, area, start, end)
     return {**head, "waiting": waiting.waiting(con, reading.scope,
                                                threshold=reading.threshold).as_dict()}
@@ -162,9 +168,13 @@ def insight_outcomes(request: ActorRequest, by: Literal["provider", "neighbourho
                      end: date | None = TO) -> dict[str, Any]:
     """The outcome indicators (dropout, satisfied, can_continue, no_repeat,
     goals_attained) per provider or per neighbourhood (the total first), each with its
-    funnel (the overall rate, the groups' positions and the control limits)."""
+    funnel (the overall rate, the groups' positions and the control limits). Per
+    provider the tables are over the whole municipality the area lies in
+    (`provider_scope`), so they are the same for each of its areas."""
     reading, con, head = _read(request, area, start, end)
     found = outcomes.indicators(con, reading.scope, threshold=reading.threshold, by=by)
-    return {**head, "by": by,
+    provider_scope = (kpis.provider_scope(con, reading.scope).area if by == "provider"
+                      else None)
+    return {**head, "by": by, "provider_scope": provider_scope,
             "indicators": {key: [r.as_dict() for r in rates] for key, rates in found.items()},
             "funnels": {key: stats.funnel(rates) for key, rates in found.items()}}

@@ -78,6 +78,11 @@ def cell(text: Any) -> dict[str, Any]:
     return {"text": str(text), "hidden": False, "title": ""}
 
 
+def rounded_caption(caption: Any, threshold: int) -> str:
+    """A table of counts rounded to the threshold says so in its caption, once."""
+    return _("%(caption)s (afgerond op %(n)s)") % {"caption": caption, "n": threshold}
+
+
 # --- the pages ------------------------------------------------------------------------------
 
 
@@ -325,7 +330,7 @@ def value_stream_section(con: Any, scope: Scope, threshold: int) -> dict[str, An
             "Welke stap in hetzelfde traject direct op welke volgde, in hoeveel trajecten, "
             "en na hoeveel dagen (mediaan). Alleen overgangen in minstens %(n)s trajecten.")
             % {"n": threshold},
-         **table(_("Directe opvolging van stappen"),
+         **table(rounded_caption(_("Directe opvolging van stappen"), threshold),
                  [gettext_lazy("Van"), gettext_lazy("Naar"), gettext_lazy("Trajecten"),
                   gettext_lazy("Mediaan (dagen)")],
                  [[cell(activity_label(e.source)), cell(activity_label(e.target)),
@@ -364,6 +369,11 @@ POSITION_LABELS: dict[str, Any] = {
 
 def outcomes_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
     parts = []
+    # Per provider the tables are over the whole municipality, whatever area is chosen
+    # (kpis.provider_scope): said above each of them.
+    town = kpis.scope_name(con, kpis.provider_scope(con, scope))
+    provider_intro = _("Aanbieders: de hele gemeente %(name)s, ook als u een wijk of buurt "
+                       "kiest.") % {"name": town}
     for by, title in (("neighbourhood", _("Per buurt")), ("provider", _("Per aanbieder"))):
         found = outcomes.indicators(con, scope, threshold=threshold, by=by)
         for key, rates in found.items():
@@ -383,7 +393,8 @@ def outcomes_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
                 % {"what": OUTCOME_LABELS[key], "by": title.lower()},
                 chart_id=f"jk-funnel-{by}-{key}") if funnel["points"] and (
                     0 < (funnel["overall"] or 0) < 1) else ""  # at 0% or 100%: no funnel
-            parts.append({"title": f"{title}: {OUTCOME_LABELS[key]}", "chart": chart, **table(
+            parts.append({"title": f"{title}: {OUTCOME_LABELS[key]}", "chart": chart,
+                          "intro": provider_intro if by == "provider" else "", **table(
                 f"{OUTCOME_LABELS[key]} ({title.lower()})",
                 [gettext_lazy("Buurt") if by == "neighbourhood" else gettext_lazy("Aanbieder"),
                  *RATE_COLUMNS[1:-1], gettext_lazy("Vergeleken met het geheel")], rows)})
@@ -436,7 +447,7 @@ def wip_part(stream: value_stream.ValueStream, threshold: int) -> dict[str, Any]
                                      title=_("Onderhanden werk per week"),
                                      y_label=_("trajecten open"), chart_id="jk-wip")
         if stream.weeks else "",
-        **table(_("Onderhanden werk per week en stap"),
+        **table(rounded_caption(_("Onderhanden werk per week en stap"), threshold),
                 [gettext_lazy("Week"), *[labels[key] for key in steps], gettext_lazy("Totaal")],
                 rows)}
 
@@ -474,14 +485,14 @@ def waiting_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
     return {"key": "wachtlijsten", "title": _("Wachtlijsten"), "intro": _(
         "De open meldingen bij de voordeur per stap en organisatie, en hoe oud ze zijn "
         "tegenover de normen van de gemeente."), "parts": [
-        {"title": _("Nu"), **table(_("Open meldingen per stap, nu"),
+        {"title": _("Nu"), **table(rounded_caption(_("Open meldingen per stap, nu"), threshold),
                                    [gettext_lazy("Stap"), *WAITING_COLUMNS], now)},
         {"title": _("Per organisatie"), **table(
-            _("Open meldingen per organisatie en stap, nu"),
+            rounded_caption(_("Open meldingen per organisatie en stap, nu"), threshold),
             [gettext_lazy("Organisatie en stap"), *WAITING_COLUMNS], by_organisation)},
         {"title": _("Per week"), "chart": charts.weekly_lines(
             charts.waiting_series(weeks), threshold=threshold, chart_id="jk-waiting")
             if weeks else "",
-         **table(_("Open meldingen aan het eind van elke week"),
+         **table(rounded_caption(_("Open meldingen aan het eind van elke week"), threshold),
                  [gettext_lazy("Week"), *WAITING_COLUMNS], week_rows)},
     ]}
