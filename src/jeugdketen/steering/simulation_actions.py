@@ -46,8 +46,8 @@ log = logging.getLogger(__name__)
 # Work (reports simulated x replications, the baseline's included) done in the request;
 # more runs in a background thread and the API answers 202. gunicorn's default timeout
 # (`jeugdketen serve` sets none: 30 s) must never be reached: 100,000 is about 2-5 s here
-# (bench/simulation.py: 60 region replications, 300,000, take 8 CPU seconds, 13-24 s
-# wall on this shared machine).
+# (bench/simulation.py: 60 region replications, 300,000, take 6-8 CPU seconds, 4-24 s
+# wall on this shared machine, by its load).
 SYNC_WORK = 100_000
 _threads: list[threading.Thread] = []  # the background runs (the tests join them)
 
