@@ -228,9 +228,11 @@ def test_time_to_help_hidden_with_its_rate_and_share_on_its_own(con: Any) -> Non
     assert got[B].suppressed and got[B].p50 is None and got[A].suppressed
 
 
-def test_no_data_yet(con: Any) -> None:
-    assert kpis.time_on_help(con, scope(), threshold=10) is None
-    assert kpis.job_satisfaction(con, scope(), threshold=10) is None
+def test_no_time_answers_nor_surveys_yet(con: Any) -> None:
+    """Issue 13 fills these two from `time.answered` and `survey.answer` events (tests in
+    tests/steering/test_effort_kpis.py); without any, every group is hidden, no year."""
+    assert all(s.suppressed for s in kpis.time_on_help(con, scope(), threshold=10))
+    assert kpis.job_satisfaction(con, scope(), threshold=10) == []
 
 
 @pytest.mark.parametrize(("kwargs", "field"), [

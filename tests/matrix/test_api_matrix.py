@@ -169,6 +169,13 @@ GET /insight/waiting                                      | -    | -     | -   |
 GET /insight/waiting [B]                                  | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
 GET /insight/outcomes                                     | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
 GET /insight/outcomes [B]                                 | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
+# steer-time (issue 13): the time and survey figures per team (aggregates only) for the
+# municipality's analyst and coordinator; the own time answers (mine=1) and answering for
+# the care roles, nobody else's.
+GET /steering/time                                        | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+GET /steering/time [mine]                                 | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+POST /steering/time                                       | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /steering/survey                                      | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
 # the what-if simulation (issue 13): the municipality's analyst runs it (the world's insight
 # store is empty: too few reports, 409), its analyst and coordinator read a run (none in the
 # world: 404, as another municipality's); nobody else.
@@ -307,6 +314,8 @@ SPECS: dict[str, Spec] = {
     "GET /insight/waiting [B]": Spec(query="area={municipality_b}"),
     "GET /insight/outcomes": Spec(query="by=provider&area={municipality}"),
     "GET /insight/outcomes [B]": Spec(query="by=neighbourhood&area={municipality_b}"),
+    "GET /steering/time [mine]": Spec(query="mine=1"),
+    "POST /steering/time": Spec(body=lambda w: {"help_hours": 20, "accountability_hours": 6}),
     "POST /simulations": Spec(body=lambda w: {"way": "joint", "weeks": 4, "replications": 2}),
     "GET /simulations/{run_id}": Spec(ids={"run_id": 1}),
     "POST /public/care-reports": Spec(body=lambda w: {

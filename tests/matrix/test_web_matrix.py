@@ -42,6 +42,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from jeugdketen.steering import survey
+
 from .harness import (
     ID_PARAMS,
     VISIBLE,
@@ -267,6 +269,15 @@ GET /inzicht/download/                                             | -    | -   
 GET /inzicht/download/ [B]                                         | -    | -     | -   | 422   | -    | 422  | -    | -    | 422  | -   | -    | -
 GET /inzicht/instellingen/                                         | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
 POST /inzicht/instellingen/                                        | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
+# steer-time (issue 13): the weekly time question and the yearly survey for the care roles
+# (their own answers only); the survey's closing, the figures per team and neighbourhood and
+# the teams' neighbourhoods for the municipality's analyst (the figures also its coordinator).
+GET /sturing/tijd/                                                 | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+POST /sturing/tijd/                                                | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /sturing/werkplezier/                                          | Y    | Y     | Y   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /sturing/werkplezier/                                         | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /sturing/tijd-en-werkplezier/                                  | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /sturing/tijd-en-werkplezier/                                 | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
 # the what-if simulation (issue 13): the page for the municipality's analyst and coordinator;
 # the analyst alone runs (the world's insight store is empty: too few reports, 422 on the page).
 GET /sturing/simulatie/                                            | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
@@ -532,6 +543,12 @@ SPECS: dict[str, Spec] = {
         "replications": "2", "seed": "1"}),
     "POST /inzicht/instellingen/": Spec(body=lambda w: {
         "threshold": "20", "follow_up_days": "365"}),
+    "POST /sturing/tijd/": Spec(body=lambda w: {"help_hours": "20",
+                                                "accountability_hours": "6"}),
+    "POST /sturing/werkplezier/": Spec(body=lambda w: {
+        **{item.key: "4" for item in survey.ITEMS}, "overall": "7", "answer": "1"}),
+    "POST /sturing/tijd-en-werkplezier/": Spec(body=lambda w: {
+        "team": str(w.ids["team"]), "neighbourhoods": [w.ids["neighbourhood"]]}),
     "POST /melden/": Spec(body=lambda w: {
         "given_name": "Kees", "family_name": "Buurkind", "municipality": w.ids["municipality"],
         "question": "Ik hoor vaak geschreeuw bij de buren.", "life_domains": ["domestic_relations"],

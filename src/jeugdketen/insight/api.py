@@ -76,8 +76,13 @@ class ScopeOut(Schema):
 class KpisOut(ScopeOut):
     help_that_helps: list[RateOut]
     time_to_help: list[SpreadOut]
-    time_on_help: None = Field(description="no data until the time registration")
-    job_satisfaction: None = Field(description="no data until the survey")
+    time_on_help: list[dict[str, Any]] = Field(
+        description="per area: value (hours on help / (help + accountability)), help_hours, "
+                    "accountability_hours (per respondent per week), respondents, weeks; "
+                    "suppressed below the threshold (issue 13)")
+    job_satisfaction: list[dict[str, Any]] = Field(
+        description="per area and closed survey year: respondents, variety, autonomy, "
+                    "support (1-5), overall (0-10); suppressed below the threshold")
     costs: list[dict[str, Any]]
 
 
@@ -117,19 +122,18 @@ def insight_kpis(request: ActorRequest, area: str | None = AREA, start: date | N
                  end: date | None = TO) -> dict[str, Any]:
     """The four KPIs per area one level below the one asked for (the total first): help
     that helps, time to help that helps (days: p50, p90, share within 28 days), and the
-    two without data yet (null); with the costs per area."""
+    share of time on help and job satisfaction (per year); with the costs per area."""
     reading, con, head = _read(request, area, start, end)
     scope, threshold = reading.scope, reading.threshold
-    # No data source for these two until issue 13: asked (their input checked), answered null.
-    kpis.time_on_help(con, scope, threshold=threshold)
-    kpis.job_satisfaction(con, scope, threshold=threshold)
     return {**head,
             "help_that_helps": [r.as_dict() for r in kpis.help_that_helps(
                 con, scope, threshold=threshold)],
             "time_to_help": [s.as_dict() for s in kpis.time_to_help(
                 con, scope, threshold=threshold)],
-            "time_on_help": None,
-            "job_satisfaction": None,
+            "time_on_help": [t.as_dict() for t in kpis.time_on_help(
+                con, scope, threshold=threshold)],
+            "job_satisfaction": [j.as_dict() for j in kpis.job_satisfaction(
+                con, scope, threshold=threshold)],
             "costs": [c.as_dict() for c in costs.costs(con, scope, threshold=threshold)]}
 
 

@@ -7,7 +7,8 @@ or per provider) plus the scope total (group ""), suppressed before they leave h
   plan) within the follow-up period after the close; provisional while that period runs;
 - time to help that helps: days from first contact to the start of help in those
   trajectories, median, p90 and the share within 28 days;
-- time on help vs accountability, job satisfaction: no data source until issue 13 (None).
+- time on help vs accountability, job satisfaction (issue 13): from the weekly time answers
+  and the closed yearly surveys in the store's `events` (insight.effort).
 
 A figure per provider is always over the whole municipality the scope's area lies in
 (`provider_scope`): a provider table of a district minus the one of its neighbourhood
@@ -32,7 +33,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jeugdketen.core.errors import FieldError, Refusal
-from jeugdketen.insight import stats, suppression
+from jeugdketen.insight import effort, stats, suppression
 from jeugdketen.insight.figures import Rate, Spread
 from jeugdketen.insight.scope import Scope
 
@@ -418,13 +419,41 @@ def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") ->
     return out
 
 
-def time_on_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> None:
-    """Time on help vs accountability: no data until the time registration (issue 13)."""
-    check(scope, threshold, by, ("area",))
-    return None
+def _effort_groups(con: Any, scope: Scope, by: str) -> tuple[list[tuple[str, str]], str]:
+    """The groups of the two effort KPIs: "area" one level below the scope, "neighbourhood"
+    every neighbourhood in it, "team" every organisation of the scope's municipality (a
+    municipality scope only); and the total's label."""
+    if by == "team":
+        base = grouping(con, scope, "area")
+        town = effort.municipality_of(con, scope.area)
+        return (effort.team_names(con, town) if town else []), base.total_label
+    found = grouping(con, scope, by)
+    return found.groups, found.total_label
 
 
-def job_satisfaction(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> None:
-    """Job satisfaction: no data until the yearly survey (issue 13)."""
-    check(scope, threshold, by, ("area",))
-    return None
+def time_on_help(con: Any, scope: Scope, *, threshold: int, by: str = "area"
+                 ) -> list[effort.TimeShare]:
+    """Time on help vs accountability per group (by "area", "neighbourhood" or "team"),
+    the scope total first: the share of the hours on help over the weeks of the period
+    whose respondents are not hidden (insight.effort)."""
+    check(scope, threshold, by, ("area", "neighbourhood", "team"))
+    if by == "team" and scope.level != "municipality":
+        raise Refusal.invalid([FieldError("by", "insight-by", _(
+            "Per team alleen voor een hele gemeente."))])
+    groups, total_label = _effort_groups(con, scope, by)
+    return effort.time_on_help(con, scope.area, scope.start, scope.end, threshold=threshold,
+                               groups=groups, total_label=total_label, by_team=by == "team")
+
+
+def job_satisfaction(con: Any, scope: Scope, *, threshold: int, by: str = "area"
+                     ) -> list[effort.Satisfaction]:
+    """Job satisfaction per group and survey year (every year closed before the period's
+    end: the trend), the scope total first in each year (insight.effort)."""
+    check(scope, threshold, by, ("area", "neighbourhood", "team"))
+    if by == "team" and scope.level != "municipality":
+        raise Refusal.invalid([FieldError("by", "insight-by", _(
+            "Per team alleen voor een hele gemeente."))])
+    groups, total_label = _effort_groups(con, scope, by)
+    return effort.job_satisfaction(con, scope.area, scope.end, threshold=threshold,
+                                   groups=groups, total_label=total_label,
+                                   by_team=by == "team")

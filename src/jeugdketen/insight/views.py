@@ -202,12 +202,26 @@ def kpi_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
                   else cell(percent(spread.share_within)))
         spread_rows.append([cell(group_label(spread)), cell(days(spread.p50)),
                             cell(days(spread.p90)), within, cell(number_format(spread.n or 0))])
-    # No data source for these two until issue 13 (kpis answers None): said so.
-    kpis.time_on_help(con, scope, threshold=threshold)
-    kpis.job_satisfaction(con, scope, threshold=threshold)
-    notes = [_("Tijd aan hulp tegenover verantwoording: nog geen gegevens. Dit komt met de "
-               "tijdregistratie."),
-             _("Werkplezier: nog geen gegevens. Dit komt met het tevredenheidsonderzoek.")]
+    # Time on help and job satisfaction (issue 13): per area, hidden below the threshold.
+    time_rows = []
+    for share in kpis.time_on_help(con, scope, threshold=threshold):
+        if share.suppressed:
+            time_rows.append([cell(group_label(share)), *[hidden(threshold)] * 4])
+            continue
+        time_rows.append([cell(group_label(share)), cell(percent(share.value)),
+                          cell(days(share.help_hours)), cell(days(share.accountability_hours)),
+                          cell(days(share.respondents))])
+    satisfaction_rows = []
+    for score in kpis.job_satisfaction(con, scope, threshold=threshold):
+        label = cell(group_label(score))
+        if score.suppressed:
+            satisfaction_rows.append([label, cell(score.year), *[hidden(threshold)] * 5])
+            continue
+        satisfaction_rows.append([label, cell(score.year), cell(days(score.variety)),
+                                  cell(days(score.autonomy)), cell(days(score.support)),
+                                  cell(days(score.overall)),
+                                  cell(number_format(score.respondents or 0))])
+    notes: list[Any] = []
     return {"key": "kpis", "title": _("De vier doelen"), "notes": notes, "parts": [
         {"title": _("Hulp die helpt"), "intro": _(
             "Van de plannen die in de periode zijn afgesloten: het deel waarbij het gezin "
@@ -227,6 +241,25 @@ def kpi_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
                  [gettext_lazy("Gebied"), gettext_lazy("Mediaan (dagen)"),
                   gettext_lazy("90e percentiel (dagen)"), gettext_lazy("Binnen 4 weken"),
                   gettext_lazy("Aantal (n)")], spread_rows)},
+        {"title": _("Tijd aan hulp tegenover verantwoording"), "intro": _(
+            "Het deel van de uren dat professionals aan gezinnen besteedden (contact, reizen, "
+            "overleg over een gezin), van die uren en de uren voor registratie, rapportages, "
+            "facturen en andere verantwoording samen: uit de wekelijkse vraag, alleen weken "
+            "met genoeg antwoorden."),
+         **table(_("Tijd aan hulp per gebied"),
+                 [gettext_lazy("Gebied"), gettext_lazy("Deel voor gezinnen"),
+                  gettext_lazy("Uren voor gezinnen per week"),
+                  gettext_lazy("Uren voor verantwoording per week"),
+                  gettext_lazy("Deelnemers per week")], time_rows),
+         "empty": _("Nog geen antwoorden in deze periode.")},
+        {"title": _("Werkplezier"), "intro": _(
+            "Uit het jaarlijkse anonieme onderzoek, per jaar: afwisseling, zelf beslissen en "
+            "steun van collega's (gemiddeld, 1 tot 5) en het cijfer (0 tot 10)."),
+         **table(_("Werkplezier per gebied en jaar"),
+                 [gettext_lazy("Gebied"), gettext_lazy("Jaar"), gettext_lazy("Afwisseling"),
+                  gettext_lazy("Zelf beslissen"), gettext_lazy("Steun van collega's"),
+                  gettext_lazy("Cijfer"), gettext_lazy("Aantal (n)")], satisfaction_rows),
+         "empty": _("Nog geen gesloten onderzoek.")},
     ]}
 
 
@@ -360,10 +393,10 @@ OUTCOME_LABELS: dict[str, Any] = {
 }
 POSITION_LABELS: dict[str, Any] = {
     "within": gettext_lazy("binnen de grenzen"),
-    "high95": gettext_lazy("boven de 95%-grens"),
-    "low95": gettext_lazy("onder de 95%-grens"),
-    "high998": gettext_lazy("boven de 99,8%-grens"),
-    "low998": gettext_lazy("onder de 99,8%-grens"),
+    "high95": gettext_lazy("boven de grens van 95%"),
+    "low95": gettext_lazy("onder de grens van 95%"),
+    "high998": gettext_lazy("boven de grens van 99,8%"),
+    "low998": gettext_lazy("onder de grens van 99,8%"),
 }
 
 

@@ -23,6 +23,7 @@ from .rules import (
     referral_index,
     registry,
     steering_sim,
+    steering_time,
     supervision,
 )
 from .rules.common import Rule, person_ground
@@ -54,6 +55,7 @@ RULES: dict[Data, Rule] = _join(
     intake.RULES,          # care reports, intake meetings, the front door's settings
     insight.RULES,         # figures per area (no person), publication settings
     steering_sim.RULES,    # what-if simulation runs (aggregates, no person)
+    steering_time.RULES,   # own time answers, the anonymous survey, teams' neighbourhoods
 )
 
 
