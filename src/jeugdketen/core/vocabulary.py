@@ -79,6 +79,8 @@ class Data(models.TextChoices):
     TIME_ANSWER = "time_answer", _("Tijdsbesteding van een week (eigen antwoord)")
     SURVEY = "survey", _("Werkplezieronderzoek (anoniem)")
     TEAM_AREAS = "team_areas", _("Werkgebied van een team")
+    # Steering (issue 13, steer-sim): what-if simulation runs of the front door (aggregates).
+    SIMULATION = "simulation", _("Simulatie van de voordeur (cijfers zonder personen)")
 
     @property
     def family(self) -> Promise:
@@ -231,6 +233,8 @@ DATA_FAMILY = {
     Data.TIME_ANSWER: _("hoeveel uur een medewerker aan hulp en aan verantwoording besteedde"),
     Data.SURVEY: _("het werkplezieronderzoek onder medewerkers (anoniem)"),
     Data.TEAM_AREAS: _("in welke buurten een team werkt (geen persoonsgegevens)"),
+    # steer-sim
+    Data.SIMULATION: _("een wat-als-berekening van de wachttijden (geen persoonsgegevens)"),
 }
 
 GROUND_FAMILY = {

@@ -1,5 +1,18 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def may_see_simulation(user: Any) -> bool:
+    """The menu item of the simulation (the policy decides every read and run): the
+    municipal analyst and the coordinator of the municipality itself."""
+    from jeugdketen.ui import roles as r
+
+    roles = set(r.roles_of(user)) & {"municipal_analyst", "coordinator"}
+    if not roles or not r.has_professional(user):
+        return False
+    return bool(user.professional.organisation.kind == "municipality")
 
 
 class SteeringConfig(AppConfig):
@@ -24,3 +37,7 @@ class SteeringConfig(AppConfig):
                             ("steering:survey",))
         register_navigation("steering:effort_figures", _("Tijd en werkplezier"),
                             time_views.may_see_figures, ("steering:effort_figures",))
+
+        # steer-sim
+        register_navigation("steering:simulation", _("Simulatie"), may_see_simulation,
+                            ("simulation",))

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from jeugdketen.steering import time_views
+from jeugdketen.steering import simulation_views, time_views
 
 app_name = "steering"
 
@@ -11,4 +11,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tijd/", time_views.time_question, name="time"),
     path("werkplezier/", time_views.survey_page, name="survey"),
     path("tijd-en-werkplezier/", time_views.figures, name="effort_figures"),
+    # steer-sim
+    path("simulatie/", simulation_views.simulation, name="simulation"),
 ]
