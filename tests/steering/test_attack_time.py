@@ -180,7 +180,7 @@ def test_no_one_reads_another_professionals_hours(town, insight_dir, api_client_
 @pytest.mark.xfail(strict=True, reason=(
     "FINDING steer-time (not fixed: a redesign): `time.answered` is emitted at the moment "
     "of answering with the log's next id. The access log (the privacy officer's) names "
-    "who answered when; with the chain-log export (`jeugdketen chainlog export`, XES/OCEL "
+    "who answered when; with the chain-log export (`jeugdketen events export`, XES/OCEL "
     "for process mining) each event's hours join to one professional by moment or by "
     "order. Fix: emit a week's answers once the week is closed (as the survey at its "
     "closing): all at one moment, shuffled."))
