@@ -78,3 +78,9 @@ class Activity(models.TextChoices):
     CARE_REPORT_CLOSED = "care_report.closed", "A care report was closed (with its reason)"
     # Insight (issue 12): a municipality's publication settings (no trajectory).
     INSIGHT_SETTINGS_CHANGED = "insight.settings_changed", "A municipality changed how its insight figures are published"
+    # Steering (issue 13, steer-board): the chain board's improvement actions and meeting
+    # minutes (no trajectory; attributes are codes, counts and dates, never a person).
+    STEERING_ACTION_CREATED = "steering.action_created", "The chain board recorded an improvement action"
+    STEERING_ACTION_UPDATED = "steering.action_updated", "An improvement action's status or measured effect changed"
+    STEERING_MINUTES_SAVED = "steering.minutes_saved", "The minutes of a chain meeting were saved (a new version)"
+    STEERING_MINUTES_CLOSED = "steering.minutes_closed", "The minutes of a chain meeting were closed"

@@ -73,6 +73,11 @@ class Data(models.TextChoices):
     # municipality's publication settings (threshold, follow-up period).
     INSIGHT = "insight", _("Inzicht in de keten (cijfers zonder personen)")
     INSIGHT_SETTINGS = "insight_settings", _("Publicatie-instellingen van het inzicht")
+    # Steering (issue 13, steer-board): the chain board's figures per municipality (no
+    # person), its improvement actions and the minutes of its meetings.
+    STEERING_BOARD = "steering_board", _("Ketenbord (cijfers zonder personen)")
+    STEERING_ACTION = "steering_action", _("Verbeteractie van het ketenbord")
+    STEERING_MINUTES = "steering_minutes", _("Verslag van het ketenoverleg")
 
     @property
     def family(self) -> Promise:
@@ -222,6 +227,9 @@ DATA_FAMILY = {
     Data.INTAKE_SETTINGS: _("hoeveel intakes er kunnen en hoe snel (geen persoonsgegevens)"),
     Data.INSIGHT: _("cijfers over de hulp in een gemeente of wijk (geen persoonsgegevens)"),
     Data.INSIGHT_SETTINGS: _("hoe de gemeente cijfers publiceert (geen persoonsgegevens)"),
+    Data.STEERING_BOARD: _("cijfers van het ketenoverleg van een gemeente (geen persoonsgegevens)"),
+    Data.STEERING_ACTION: _("een verbeteractie van het ketenoverleg (geen persoonsgegevens)"),
+    Data.STEERING_MINUTES: _("het verslag van een ketenoverleg (geen persoonsgegevens)"),
 }
 
 GROUND_FAMILY = {

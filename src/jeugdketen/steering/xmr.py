@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 SCALE = 2.66  # 3 / d2 with d2 = 1.128 for moving ranges of two
@@ -60,7 +61,7 @@ def moving_ranges(values: Sequence[float | None]) -> list[float | None]:
     """Per position the absolute difference with the position before, when both are
     visible; None for the first position, a gap and the point after a gap."""
     out: list[float | None] = [None]
-    for before, now in zip(values, values[1:], strict=False):
+    for before, now in pairwise(values):
         out.append(None if before is None or now is None else abs(now - before))
     return out[: len(values)]
 

@@ -22,6 +22,7 @@ from .rules import (
     plans,
     referral_index,
     registry,
+    steering_board,
     supervision,
 )
 from .rules.common import Rule, person_ground
@@ -52,6 +53,7 @@ RULES: dict[Data, Rule] = _join(
     consent.RULES,         # consent, legal basis
     intake.RULES,          # care reports, intake meetings, the front door's settings
     insight.RULES,         # figures per area (no person), publication settings
+    steering_board.RULES,  # the chain board, its improvement actions and minutes (no person)
 )
 
 
