@@ -1,5 +1,16 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def may_see_board(user: Any) -> bool:
+    """The menu item of the chain board (the policy decides every read): as insight's, the
+    municipal analyst and the coordinator of the municipality itself, and its front door
+    (the municipality or one of its neighbourhood teams)."""
+    from jeugdketen.insight.apps import may_see_insight
+
+    return may_see_insight(user)
 
 
 class SteeringConfig(AppConfig):
@@ -11,3 +22,10 @@ class SteeringConfig(AppConfig):
     label = "steering"
     verbose_name = _("Sturing")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from jeugdketen.ui.navigation import register_navigation
+
+        # --- steer-board ---
+        register_navigation("steering:board", _("Ketenbord"), may_see_board,
+                            ("board", "action_new", "action", "minutes_new", "meeting"))

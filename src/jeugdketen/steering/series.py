@@ -268,21 +268,24 @@ def weekly(con: Any, municipality: str, last_monday: date, threshold: int,
     return [with_chart(s) for s in out]
 
 
-def kpi_scope(municipality: str, board_sunday: date, follow_up_days: int) -> Scope:
-    """The twelve whole months ended by the board's week, seen at the last one's end."""
+def kpi_scope(municipality: str, board_sunday: date, follow_up_days: int,
+              months_count: int = MONTHS) -> Scope:
+    """The twelve (`months_count`) whole months ended by the board's week, seen at the
+    last one's end."""
     first_of_next = month_start(board_sunday + timedelta(days=1))
-    months = months_before(first_of_next, MONTHS)
+    months = months_before(first_of_next, months_count)
     end_of_last = first_of_next - timedelta(days=1)
     return Scope(area=municipality, start=months[0], end=first_of_next, today=end_of_last,
                  follow_up_days=follow_up_days)
 
 
 def monthly(con: Any, municipality: str, board_sunday: date, threshold: int,
-            follow_up_days: int) -> list[Series]:
+            follow_up_days: int, months_count: int = MONTHS) -> list[Series]:
     """Help that helps and time to help that helps per month of the close (insight.kpis's
-    definitions, grouped by month), suppressed per month with the twelve months' total."""
-    scope = kpi_scope(municipality, board_sunday, follow_up_days)
-    months = months_before(scope.end, MONTHS)
+    definitions, grouped by month), suppressed per month with the twelve (`months_count`)
+    months' total."""
+    scope = kpi_scope(municipality, board_sunday, follow_up_days, months_count)
+    months = months_before(scope.end, months_count)
     labels = [m.strftime("%Y-%m") for m in months]
     groups = kpis.Grouping("month", MONTH_COLUMN, [(lb, lb) for lb in labels], "")
     rows, total = kpis.per_group(con, kpis.HELP_THAT_HELPS_SQL, scope, groups)
