@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.params.functions import Query
 
 from jeugdketen.access.requests import ActorRequest
@@ -125,7 +125,7 @@ def steering_actions(request: ActorRequest,
 
 
 @router.post("/steering/actions", response={201: ActionOut})
-def steering_action_create(request: ActorRequest, body: ActionIn) -> tuple[int, dict[str, Any]]:
+def steering_action_create(request: ActorRequest, body: ActionIn) -> Status[dict[str, Any]]:
     """Record an improvement action (the municipality's analyst or coordinator): exactly
     one owner (`owner_professional` or `owner_organisation`, of the municipality), `kpi`
     one of the board's series keys, `expected_direction` up or down."""
@@ -135,7 +135,7 @@ def steering_action_create(request: ActorRequest, body: ActionIn) -> tuple[int, 
         expected_amount=body.expected_amount, expected_text=body.expected_text,
         step=body.step, owner_professional=body.owner_professional,
         owner_organisation=body.owner_organisation)
-    return 201, action_out(row, timezone.localdate())
+    return Status(201, action_out(row, timezone.localdate()))
 
 
 @router.patch("/steering/actions/{action_id}", response=ActionOut)
