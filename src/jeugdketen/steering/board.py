@@ -108,6 +108,13 @@ def _mean(values: list[float | None]) -> tuple[float | None, int]:
     return (sum(seen) / len(seen) if seen else None), len(seen)
 
 
+def measurable(kpi: str, due: date, today: date) -> bool:
+    """Is the due date's period (week, or month for a monthly KPI) complete on `today`?"""
+    if kpi in s.MONTHLY:
+        return s.month_start(today) > s.month_start(due)
+    return s.last_complete_week(today) >= s.monday_of(due)
+
+
 def measure(con: Any, municipality: str, kpi: str, start: date, due: date, today: date,
             threshold: int, follow_up_days: int, *, expected: str = "") -> dict[str, Any]:
     """The KPI's mean over the periods (weeks, or months for the monthly KPIs) from the
@@ -117,7 +124,7 @@ def measure(con: Any, municipality: str, kpi: str, start: date, due: date, today
     if kpi in s.MONTHLY:
         first_after = s.month_start(start)
         last_after = s.month_start(due)
-        if s.month_start(today) <= last_after:
+        if not measurable(kpi, due, today):
             return {"kpi": kpi, "status": "too_early"}
         count = 0
         month = first_after
@@ -132,7 +139,7 @@ def measure(con: Any, municipality: str, kpi: str, start: date, due: date, today
     else:
         first_after = s.monday_of(start)
         last_after = s.monday_of(due)
-        if s.last_complete_week(today) < last_after:
+        if not measurable(kpi, due, today):
             return {"kpi": kpi, "status": "too_early"}
         count = min((last_after - first_after).days // 7 + 1, MAX_PERIODS)
         found = next(x for x in s.weekly(con, municipality, last_after, threshold,
