@@ -264,6 +264,14 @@ GET /inzicht/                                                      | -    | -   
 GET /inzicht/ [B]                                                  | -    | -     | -   | 422   | -    | 422  | -    | -    | 422  | -   | -    | -
 GET /inzicht/instellingen/                                         | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
 POST /inzicht/instellingen/                                        | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
+# the chain board (issue 13): the own municipality's board, its actions and minutes; read by
+# its analyst, its coordinator and its front door, written by the first two.
+GET /sturing/bord/                                                 | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
+POST /sturing/bord/acties/nieuw/                                   | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /sturing/bord/acties/<int:action_id>/                         | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /sturing/bord/overleg/nieuw/                                  | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+GET /sturing/bord/overleg/<int:meeting_id>/                        | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
+POST /sturing/bord/overleg/<int:meeting_id>/                       | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
 GET /melden/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
 POST /melden/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
 GET /melden/ontvangen/                                             | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
@@ -518,6 +526,21 @@ SPECS: dict[str, Spec] = {
     "POST /voordeur/normen/": Spec(body=lambda w: {
         "step": "received", "urgency": "", "days": "4", "working": "1"}),
     "GET /inzicht/ [B]": Spec(query="gebied={municipality_b}&van=2026-01-01&tot=2026-06-30"),
+    "POST /sturing/bord/acties/nieuw/": Spec(body=lambda w: {
+        "what": "Intake in één keer", "step": "intake_held", "owner": f"o{w.ids['care']}",
+        "start": timezone.localdate().isoformat(),
+        "due": (timezone.localdate() + timedelta(days=28)).isoformat(),
+        "kpi": "open_intake_held", "expected_direction": "down", "expected_amount": "10"}),
+    "POST /sturing/bord/acties/<int:action_id>/": Spec(
+        ids={"action_id": "steering_action"},
+        body=lambda w: {f"actie-{w.ids['steering_action']}-status": "doing"}),
+    "POST /sturing/bord/overleg/nieuw/": Spec(body=lambda w: {
+        "held_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
+        "decisions": "Wachtlijst elke week bekijken"}),
+    "GET /sturing/bord/overleg/<int:meeting_id>/": Spec(ids={"meeting_id": "steering_meeting"}),
+    "POST /sturing/bord/overleg/<int:meeting_id>/": Spec(
+        ids={"meeting_id": "steering_meeting"},
+        body=lambda w: {"decisions": "Intake samen doen\nWachtlijst elke week"}),
     "POST /inzicht/instellingen/": Spec(body=lambda w: {
         "threshold": "20", "follow_up_days": "365"}),
     "POST /melden/": Spec(body=lambda w: {

@@ -96,6 +96,31 @@ def cached(municipality: str, name: str, monday: date, threshold: int,
 def forget() -> None:
     with _LOCK:
         _CACHE.clear()
+        _MEASURED.clear()
+
+
+_MEASURED: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_MEASURED_SIZE = 256
+
+
+def cached_measure(municipality: str, kpi: str, start: date, due: date, today: date,
+                   threshold: int, follow_up_days: int, *, expected: str = ""
+                   ) -> dict[str, Any]:
+    """measure(), once per snapshot and question (the board page shows every action's)."""
+    key = (store.snapshot(), municipality, kpi, start, due, today, threshold, follow_up_days,
+           expected)
+    with _LOCK:
+        found = _MEASURED.get(key)
+        if found is not None:
+            _MEASURED.move_to_end(key)
+            return dict(found)
+    made = measure(store.reader(), municipality, kpi, start, due, today, threshold,
+                   follow_up_days, expected=expected)
+    with _LOCK:
+        _MEASURED[key] = made
+        while len(_MEASURED) > _MEASURED_SIZE:
+            _MEASURED.popitem(last=False)
+    return dict(made)
 
 
 # --- the measured effect of an improvement action ---------------------------------------------

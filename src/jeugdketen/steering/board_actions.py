@@ -311,8 +311,8 @@ def measured_effect(row: ImprovementAction, today: date) -> dict[str, Any]:
     if row.measured:
         return dict(row.measured)
     threshold, follow_up = insight_selectors.publication_for(row.municipality_id)
-    return boards.measure(store.reader(), row.municipality_id, row.kpi, row.start, row.due,
-                          today, threshold, follow_up, expected=row.expected_direction)
+    return boards.cached_measure(row.municipality_id, row.kpi, row.start, row.due, today,
+                                 threshold, follow_up, expected=row.expected_direction)
 
 
 @audit.write_path
