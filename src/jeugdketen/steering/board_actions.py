@@ -143,6 +143,41 @@ def read_board(actor: Actor, municipality: Any = None, *, week: Any = None,
     return Reading(board, store.is_empty(), store.refreshed_at())
 
 
+@dataclass(frozen=True)
+class Page:
+    """What the board page shows: the board, the actions and the meetings of the own
+    municipality, and whether the actor may record actions and minutes."""
+    reading: Reading
+    actions: list[ImprovementAction]
+    meetings: list[Meeting]
+    may_write: bool
+
+
+@audit.write_path
+def read_board_page(actor: Actor, *, week: Any = None, today: date | None = None) -> Page:
+    """The own municipality's board for a week with its actions and meetings, as
+    read_board, list_actions and list_meetings would give them, in one append to the
+    access log (one record per kind of data read, the municipality as object)."""
+    own = check_reader(actor)
+    found = Municipality.objects.get(code=own)
+    monday = _week(week, today or timezone.localdate())
+    entries = []
+    for data in (Data.STEERING_BOARD, Data.STEERING_ACTION, Data.STEERING_MINUTES):
+        wanted = target(data, found.code)
+        decision = decide(actor, Action.READ, wanted)
+        if not decision.allowed:
+            raise audit.AccessDenied(actor, Action.READ, wanted, decision)
+        entries.append(audit.entry(actor, Action.READ, wanted, decision))
+    audit.append(entries)
+    threshold, follow_up = insight_selectors.publication_for(found.code)
+    board = boards.cached(found.code, found.name, monday, threshold, follow_up)
+    return Page(Reading(board, store.is_empty(), store.refreshed_at()),
+                list(ImprovementAction.objects.filter(municipality=found).select_related(
+                    "owner_professional__organisation", "owner_organisation")),
+                list(Meeting.objects.filter(municipality=found)),
+                may_write(actor))
+
+
 # --- improvement actions ------------------------------------------------------------------
 
 

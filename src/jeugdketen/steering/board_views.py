@@ -7,20 +7,24 @@ steering.board_actions (policy, access log, chain event)."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jeugdketen.core.errors import Refusal
-from jeugdketen.insight import value_stream
+from jeugdketen.insight import store, value_stream
 from jeugdketen.steering import board_actions as act
 from jeugdketen.steering import charts, series
 from jeugdketen.steering.board_forms import ActionForm, MinutesForm, StatusForm, WeekForm
@@ -91,6 +95,45 @@ def bottleneck_rows(found: list[dict[str, Any]]) -> list[dict[str, str]]:
              "cost": number_format(round(b["cost"]))} for b in found]
 
 
+# The board's figures as HTML (the summary table, every run chart with its table), rendered
+# once per board (a published snapshot, municipality, week, threshold, language) or frozen
+# meeting: the largest part of the page, the same for every reader. Per process, bounded.
+_FIGURES: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
+_FIGURES_SIZE = 64
+_FIGURES_LOCK = threading.Lock()
+
+
+def figures(key: tuple[Any, ...], data: dict[str, Any], threshold: int) -> SafeString:
+    """The figures of a board's aggregates (`data`, Board.aggregates() or a meeting's
+    snapshot) as HTML, kept under `key`."""
+    key = (*key, get_language())
+    with _FIGURES_LOCK:
+        found = _FIGURES.get(key)
+        if found is not None:
+            _FIGURES.move_to_end(key)
+            return found
+    period = data.get("kpi_period") or {}
+    html = mark_safe(render_to_string("steering/board_figures.html", {  # noqa: S308
+        "parts": [series_part(x, threshold) for x in data.get("series", [])],
+        "threshold": threshold, "time_on_help": data.get("time_on_help"),
+        "job_satisfaction": data.get("job_satisfaction"),
+        "kpi_start": _day(period.get("from")), "kpi_end": _day(period.get("to"))}))
+    with _FIGURES_LOCK:
+        _FIGURES[key] = html
+        while len(_FIGURES) > _FIGURES_SIZE:
+            _FIGURES.popitem(last=False)
+    return html
+
+
+def _day(value: Any) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def effect_text(effect: dict[str, Any], kind: str) -> str:
     if effect.get("status") == "too_early":
         return _("nog te vroeg")
@@ -135,7 +178,6 @@ def _context(request: HttpRequest, *, week: str | None = None,
              action_form: ActionForm | None = None,
              minutes_form: MinutesForm | None = None) -> dict[str, Any]:
     actor = actor_for(request)
-    own = act.check_reader(actor)
     today = timezone.localdate()
     last = series.last_complete_week(today)
     weeks = [series.iso_week(last - timedelta(days=7 * i)) for i in range(WEEKS_OFFERED)]
@@ -147,25 +189,25 @@ def _context(request: HttpRequest, *, week: str | None = None,
         context["status"] = 422
         return context
     try:
-        reading = act.read_board(actor, own, week=asked or None, today=today)
+        found = act.read_board_page(actor, week=asked or None, today=today)
     except Refusal as refused:
         refusal_to_form(form, refused)
         context["status"] = 422
         return context
+    reading, actions, meetings, may_write = (found.reading, found.actions, found.meetings,
+                                             found.may_write)
     board = reading.board
+    own = board.municipality
     threshold = board.threshold
     labels = series.series_labels()
     kinds = {x.key: x.kind for x in board.series}
-    may_write = act.may_write(actor)
-    actions = act.list_actions(actor, own)
-    meetings = act.list_meetings(actor, own)
     profs, orgs = act.owners(own) if may_write else ([], [])
     data = board.aggregates()
     context.update({
         "reading": reading, "board": board, "threshold": threshold,
-        "parts": [series_part(x, threshold) for x in data["series"]],
+        "figures": figures(("board", store.snapshot(), board.municipality, board.monday,
+                            threshold, board.follow_up_days), data, threshold),
         "bottlenecks": bottleneck_rows(data["bottlenecks"]),
-        "time_on_help": data["time_on_help"], "job_satisfaction": data["job_satisfaction"],
         "actions": action_rows(actions, labels, kinds, may_write, today),
         "meetings": meetings, "may_write": may_write,
         "action_form": action_form or (ActionForm(
@@ -299,7 +341,8 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "steering/board_meeting.html", {
         "meeting": found, "versions": versions, "form": form, "may_write": may_write,
         "threshold": threshold, "snapshot": snapshot,
-        "parts": [series_part(x, threshold) for x in snapshot.get("series", [])],
+        "figures": figures(("meeting", found.pk, found.municipality_id, found.held_on,
+                            found.created_at), snapshot, threshold),
         "bottlenecks": bottleneck_rows(snapshot.get("bottlenecks", [])),
     }, status=status)
 
