@@ -174,7 +174,7 @@ def read_board_page(actor: Actor, *, week: Any = None, today: date | None = None
     return Page(Reading(board, store.is_empty(), store.refreshed_at()),
                 list(ImprovementAction.objects.filter(municipality=found).select_related(
                     "owner_professional__organisation", "owner_organisation")),
-                list(Meeting.objects.filter(municipality=found)),
+                list(Meeting.objects.filter(municipality=found).defer("snapshot")),
                 may_write(actor))
 
 
@@ -427,7 +427,7 @@ def _lines(value: Any, name: str, errors: list[FieldError]) -> list[str]:
 @audit.write_path
 def list_meetings(actor: Actor, municipality: Any = None) -> list[Meeting]:
     found = _municipality(actor, Data.STEERING_MINUTES, Action.READ, municipality)
-    return list(Meeting.objects.filter(municipality=found))
+    return list(Meeting.objects.filter(municipality=found).defer("snapshot"))
 
 
 def _meeting_for(actor: Actor, action: Action, meeting_id: Any) -> Meeting:
