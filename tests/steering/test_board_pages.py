@@ -265,3 +265,9 @@ def test_the_front_door_reads_minutes_but_does_not_write_them(iw, board_store):
     assert meeting.closed_at is None
     # Another municipality's analyst: as an unknown meeting.
     assert client(iw.analyst_b).get(f"{BOARD}overleg/{meeting.pk}/").status_code == 403
+
+
+def test_a_bad_week_tells_an_outsider_nothing(iw, board_store):
+    response = client(iw.denied["professional"]).get(f"{BOARD}?week=morgen")
+    assert response.status_code == 403
+    assert reads(outcome="denied")

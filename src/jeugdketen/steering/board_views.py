@@ -178,6 +178,7 @@ def _context(request: HttpRequest, *, week: str | None = None,
              action_form: ActionForm | None = None,
              minutes_form: MinutesForm | None = None) -> dict[str, Any]:
     actor = actor_for(request)
+    act.check_reader(actor)  # before anything is shown, a bad week included (logged if denied)
     today = timezone.localdate()
     last = series.last_complete_week(today)
     weeks = [series.iso_week(last - timedelta(days=7 * i)) for i in range(WEEKS_OFFERED)]
