@@ -2,9 +2,10 @@
 the served demo platform; the municipality's analyst (demo.analist) opens the board from
 the menu and sees this week's numbers (a summary table, a run chart per series with its
 table), the bottlenecks, and records an improvement action and the minutes of the meeting
-(the numbers frozen on the meeting's page), then closes them. The front door
-(demo.gemeente) reads the board and the minutes without any form; a professional without
-the role has no menu item and gets the 403 page. On a 390 px phone the board does not
+(the numbers frozen on the meeting's page), then closes them. The municipality's
+coordinator (demo.gemeente, also its front door) reads the board and the closed minutes,
+where a new version is a correction; a professional without the role has no menu item
+and gets the 403 page. On a 390 px phone the board does not
 scroll sideways. axe-core on every page."""
 
 from __future__ import annotations
@@ -99,18 +100,19 @@ def test_the_analyst_holds_the_weekly_meeting(browser, platform_url):
         fits(page, "board on a phone")
         page.set_viewport_size(DESKTOP)
 
-        # The front door reads the board and the minutes, without a form.
+        # The municipality's coordinator (and front door, demo.gemeente) reads the board
+        # and the closed minutes: a new version there is a correction.
         door = new_page(browser, platform_url)
         door.set_viewport_size(DESKTOP)
         log_in(door, "demo.gemeente")
         door.locator(f"nav.jk-nav a[href='{BOARD}']").click()
         door.wait_for_url(re.compile(re.escape(BOARD) + "$"))
-        seen(door, "board of the front door")
-        check_board(door, "board of the front door")
-        assert door.locator("summary", has_text="Nieuwe verbeteractie").count() == 0
+        seen(door, "board of the coordinator")
+        check_board(door, "board of the coordinator")
         door.goto(meeting)
-        seen(door, "minutes for the front door")
-        assert door.locator("main form").count() == 0
+        seen(door, "closed minutes for the coordinator")
+        assert door.get_by_role("heading", name="Correctie").count() == 1
+        assert door.get_by_role("button", name="Verslag sluiten").count() == 0
         door.context.close()
     finally:
         page.context.close()
