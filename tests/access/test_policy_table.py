@@ -435,6 +435,18 @@ insightsettings/municipality                | -                | -              
 insightsettings/front-door                  | -                | -                | -        | RU=insight | -    | -         | -         | -    | -    | -         | -
 insightsettings/provider-organisation       | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 insightsettings/other-municipality          | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+timeanswer/own                              | CR=self          | CR=self          | -        | -       | -         | -         | -         | -    | -    | -         | -
+timeanswer/other-professional               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+timeanswer/figures                          | -                | R=insight        | -        | R=insight | -       | -         | -         | -    | -    | -         | -
+timeanswer/figures-team                     | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+timeanswer/figures-other-municipality       | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+survey/own                                  | C=self           | C=self           | -        | -       | -         | -         | -         | -    | -    | -         | -
+survey/other-professional                   | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+survey/figures                              | -                | R=insight        | -        | RU=insight | -      | -         | -         | -    | -    | -         | -
+survey/figures-other-municipality           | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+teamareas/municipality                      | -                | R=insight        | -        | RU=insight | -      | -         | -         | -    | -    | -         | -
+teamareas/neighbourhood-team                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+teamareas/other-municipality                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 steeringboard/municipality                  | -                | R=insight        | -        | R=insight | -        | -        | -        | -        | -        | -        | -
 steeringboard/provider-organisation         | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
 steeringboard/neighbourhood-team            | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
@@ -1139,6 +1151,32 @@ def _insight_situation(data: Data, kind: str = "municipality", place: str = "own
     return build
 
 
+def _steering_time_situation(data: Data, what: str, kind: str = "municipality",
+                             place: str = "own"):
+    """steer-time (issue 13): `own` the actor's own time answer or survey response (the
+    actor of a neighbourhood team), `other` another professional's; `figures` the figures
+    (or teams' neighbourhoods) of the municipality of the actor's organisation of `kind`
+    (or of another municipality)."""
+
+    def build(s: Scene):
+        from jeugdketen.access.policy.target import Scope as PolicyScope
+
+        if what in ("own", "other"):
+            actor = s.actor(kind="neighbourhood_team")
+            prof = getattr(s, "professional", None)
+            mine = prof.pk if prof is not None else f.ProfessionalFactory().pk
+            who = mine if what == "own" else f.ProfessionalFactory().pk
+            return actor, Target(data, object_id=str(who))
+        actor = s.actor(kind=kind)
+        prof = getattr(s, "professional", None)
+        municipality = (prof.organisation.municipality if prof is not None and place == "own"
+                        else f.MunicipalityFactory())
+        return actor, Target(data, object_id=municipality.code,
+                             scope=PolicyScope(municipality_id=municipality.code))
+
+    return build
+
+
 @dataclass(frozen=True)
 class IntakeConsentCase:
     """The front door's consent (category `intake`, for no plan) of a child of 8 (or `age`)
@@ -1518,6 +1556,24 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
         Data.INSIGHT_SETTINGS, kind="youth_care_provider"),
     "insightsettings/other-municipality": _insight_situation(Data.INSIGHT_SETTINGS,
                                                              place="other"),
+    # steer-time (issue 13): the own time answer and survey response, the figures.
+    "timeanswer/own": _steering_time_situation(Data.TIME_ANSWER, "own"),
+    "timeanswer/other-professional": _steering_time_situation(Data.TIME_ANSWER, "other"),
+    "timeanswer/figures": _steering_time_situation(Data.TIME_ANSWER, "figures"),
+    "timeanswer/figures-team": _steering_time_situation(Data.TIME_ANSWER, "figures",
+                                                        kind="neighbourhood_team"),
+    "timeanswer/figures-other-municipality": _steering_time_situation(
+        Data.TIME_ANSWER, "figures", place="other"),
+    "survey/own": _steering_time_situation(Data.SURVEY, "own"),
+    "survey/other-professional": _steering_time_situation(Data.SURVEY, "other"),
+    "survey/figures": _steering_time_situation(Data.SURVEY, "figures"),
+    "survey/figures-other-municipality": _steering_time_situation(Data.SURVEY, "figures",
+                                                                  place="other"),
+    "teamareas/municipality": _steering_time_situation(Data.TEAM_AREAS, "figures"),
+    "teamareas/neighbourhood-team": _steering_time_situation(Data.TEAM_AREAS, "figures",
+                                                             kind="neighbourhood_team"),
+    "teamareas/other-municipality": _steering_time_situation(Data.TEAM_AREAS, "figures",
+                                                             place="other"),
     # The chain board (issue 13, steer-board): the board, its actions and minutes.
     **{f"{prefix}/{name}": _steering_situation(data, **kw)
        for prefix, data in (("steeringboard", Data.STEERING_BOARD),
@@ -1587,6 +1643,7 @@ def test_table_covers_every_situation_role_action_and_ground():
                      "signal", "match", "appointment", "guide", "rights", "plan", "team", "evaluation",
                      "approval", "comment", "analysis", "consent", "legalbasis", "decisionaid",
                      "report", "intake", "settings", "insight", "insightsettings",
+                     "timeanswer", "survey", "teamareas",
                      "steeringboard", "steeringaction", "steeringminutes"}
     used_grounds = set()
     for row in EXPECTED.values():
@@ -1602,9 +1659,12 @@ def test_municipal_analysts_and_privacy_officers_never_get_base_data():
         if situation.startswith(("base/", "household/", "correction/")):
             assert row["municipal_analyst"] == "-", situation
             assert row["privacy_officer"] == "-", situation
-    # Their only ground: the municipality's figures (no person in them) and its settings.
+    # Their only ground: the municipality's figures (no person in them) and its settings;
+    # the time and survey figures per team and the teams' neighbourhoods (issue 13).
     assert all(row["municipal_analyst"] == "-" for situation, row in EXPECTED.items()
-               if not situation.startswith(("insight/", "insightsettings/", "steeringboard/",
+               if not situation.startswith(("insight/", "insightsettings/",
+                                            "timeanswer/figures", "survey/figures",
+                                            "teamareas/", "steeringboard/",
                                             "steeringaction/", "steeringminutes/")))
 
 

@@ -71,12 +71,19 @@ def _starts(ts: dict[str, Trajectory]) -> dict[str, list[datetime]]:
     return starts
 
 
-def helped(ts: dict[str, Trajectory], since: datetime) -> dict[str, list[bool]]:
-    """Per neighbourhood, for each plan closed since `since`: did the help help?"""
+def _within(moment: datetime | None, since: datetime, until: datetime | None) -> bool:
+    """After `since` and (when given) before `until`."""
+    return moment is not None and moment > since and (until is None or moment < until)
+
+
+def helped(ts: dict[str, Trajectory], since: datetime, until: datetime | None = None
+           ) -> dict[str, list[bool]]:
+    """Per neighbourhood, for each plan closed since `since` (and before `until`): did the
+    help help?"""
     starts = _starts(ts)
     out: dict[str, list[bool]] = defaultdict(list)
     for t in ts.values():
-        if t.closed is None or t.closed <= since or t.help_started is None:
+        if t.closed is None or not _within(t.closed, since, until) or t.help_started is None:
             continue
         closed = t.closed
         again = any(closed < s <= closed + FOLLOW_UP for s in starts.get(t.household, []))
@@ -91,20 +98,24 @@ def repeats(ts: dict[str, Trajectory]) -> int:
         t.closed < s <= t.closed + FOLLOW_UP for s in starts.get(t.household, [])))
 
 
-def dropout(ts: dict[str, Trajectory], since: datetime) -> dict[int | None, list[bool]]:
-    """Per provider, for each plan closed since `since`: ended early one-sidedly?"""
+def dropout(ts: dict[str, Trajectory], since: datetime, until: datetime | None = None
+            ) -> dict[int | None, list[bool]]:
+    """Per provider, for each plan closed since `since` (and before `until`): ended early
+    one-sidedly?"""
     out: dict[int | None, list[bool]] = defaultdict(list)
     for t in ts.values():
-        if t.closed is not None and t.closed > since:
+        if _within(t.closed, since, until):
             out[t.provider].append(t.close.get("reason_code") in ("03", "04"))
     return out
 
 
-def days_to_help(ts: dict[str, Trajectory], since: datetime) -> dict[str, list[float]]:
-    """Per neighbourhood, days from first contact to help for help started since `since`."""
+def days_to_help(ts: dict[str, Trajectory], since: datetime, until: datetime | None = None
+                 ) -> dict[str, list[float]]:
+    """Per neighbourhood, days from first contact to help for help started since `since`
+    (and before `until`)."""
     out: dict[str, list[float]] = defaultdict(list)
     for t in ts.values():
-        if t.help_started is not None and t.help_started > since and t.first_contact:
+        if t.help_started is not None and _within(t.help_started, since, until) and t.first_contact:
             out[t.neighbourhood].append((t.help_started - t.first_contact).total_seconds() / 86400)
     return out
 

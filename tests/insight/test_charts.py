@@ -755,7 +755,8 @@ def test_charts_take_the_figures_as_dict_as_they_are() -> None:
         ["Eerste contact", "40 trajecten"], ["Triage", "35 trajecten", "wacht 3 d", "knelpunt"],
         ["Intake gepland", "verborgen"]]
 
-    edges = [Edge("care_report.received", "care_report.triaged", 30, 31, 2.0)]
+    edges = [Edge("care_report.received", "care_report.triaged", 30, 30, 2.0,
+                  rounded_to=10)]
     root = parse(charts.value_stream_graph([], [e.as_dict() for e in edges], threshold=10))
     assert texts(edge(root, "care_report.received", "care_report.triaged")) == ["30×", "2 d"]  # trajectories, as the table beside it
 
@@ -790,7 +791,8 @@ def test_charts_take_the_figures_as_dict_as_they_are() -> None:
         ("within", {"week": "2026-W06", "value": 7, "suppressed": False}),
         ("past_norm", {"week": "2026-W06", "value": None, "suppressed": True}),
         ("past_3x", {"week": "2026-W06", "value": None, "suppressed": True})]
-    wip = [WipWeek("2026-W06", date(2026, 2, 8), {"triage": 4, "intake_planned": None}, None)]
+    wip = [WipWeek("2026-W06", date(2026, 2, 8), {"triage": 4, "intake_planned": None}, None,
+                   rounded_to=1)]
     series = charts.wip_series([w.as_dict() for w in wip], STEP_LABELS)
     assert [s["label"] for s in series] == ["Triage", "Intake gepland"]
     parse(charts.weekly_lines(series, threshold=10))

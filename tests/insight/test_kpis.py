@@ -158,9 +158,10 @@ def test_by_provider_after_handover_from_events(con: Any) -> None:
     add(con, "plan.started", "open", "2026-02-01", household="h3", neighbourhood=B,
         origin="direct", coordinator_organisation_id=5)
     derive.derive_all(con)
+    # per provider over the whole municipality (Stad), also when a district is asked for
     rates = kpis.help_that_helps(con, scope(), threshold=1, by="provider")
     assert [(r.group, r.label, r.n, r.count) for r in rates] == [
-        ("", "Noord", 2, 1), ("7", "Gezinshuis West", 1, 1), ("5", "Jeugdhulp Oost", 1, 0)]
+        ("", "Stad", 2, 1), ("7", "Gezinshuis West", 1, 1), ("5", "Jeugdhulp Oost", 1, 0)]
     spreads = by_group(kpis.time_to_help(con, scope(), threshold=1, by="provider"))
     assert (spreads["7"].n, spreads["7"].p50) == (1, 10.0)  # 2 Jan to 12 Jan
     assert (spreads["5"].n, spreads["5"].p50) == (0, None)
@@ -227,9 +228,11 @@ def test_time_to_help_hidden_with_its_rate_and_share_on_its_own(con: Any) -> Non
     assert got[B].suppressed and got[B].p50 is None and got[A].suppressed
 
 
-def test_no_data_yet(con: Any) -> None:
-    assert kpis.time_on_help(con, scope(), threshold=10) is None
-    assert kpis.job_satisfaction(con, scope(), threshold=10) is None
+def test_no_time_answers_nor_surveys_yet(con: Any) -> None:
+    """Issue 13 fills these two from `time.answered` and `survey.answer` events (tests in
+    tests/steering/test_effort_kpis.py); without any, every group is hidden, no year."""
+    assert all(s.suppressed for s in kpis.time_on_help(con, scope(), threshold=10))
+    assert kpis.job_satisfaction(con, scope(), threshold=10) == []
 
 
 @pytest.mark.parametrize(("kwargs", "field"), [
@@ -299,11 +302,39 @@ def test_a_provider_with_a_hidden_figure_is_not_named(con: Any) -> None:
     for i in range(2):
         trajectory(con, f"w{i}", provider=7)
     rates = kpis.help_that_helps(con, scope(), threshold=10, by="provider")
-    assert [(r.group, r.label, r.n) for r in rates] == [
-        ("", "Noord", 46), ("5", "Jeugdhulp Oost", 24),
+    assert [(r.group, r.label, r.n) for r in rates] == [  # the municipality's total
+        ("", "Stad", 46), ("5", "Jeugdhulp Oost", 24),
         (kpis.OTHER_PROVIDERS, "Andere aanbieders", None)]
     assert rates[-1].suppressed
     for figures in (kpis.time_to_help(con, scope(), threshold=10, by="provider"),
                     costs.costs(con, scope(), threshold=10, by="provider")):
         assert "Gezinshuis West" not in repr(figures) and "De Brug" not in repr(figures)
         assert figures[-1].group == kpis.OTHER_PROVIDERS and figures[-1].suppressed
+
+
+def test_provider_tables_are_over_the_municipality_the_area_lies_in(con: Any) -> None:
+    """Whatever area is asked for, a figure per provider is the municipality's (docs
+    "Provider tables: the whole municipality"): A-buurt's and Zuid's are the same table."""
+    for i in range(12):
+        trajectory(con, f"a{i}", provider=5, can_continue=i < 6)
+    for i in range(3):
+        trajectory(con, f"c{i}", neighbourhood=C, provider=7)
+    trajectory(con, "gone", provider=7)
+    con.execute("UPDATE trajectories SET neighbourhood_code = 'BU00019999', "
+                "district_code = 'WK000199' WHERE trajectory_key = 'gone'")
+    assert kpis.provider_scope(con, scope(A)).area == "GM0001"
+    assert kpis.provider_scope(con, scope("WK000102")).area == "GM0001"
+    assert kpis.provider_scope(con, scope("GM0001")) == scope("GM0001")
+    # no longer in `areas`, still in the trajectories: their municipality
+    assert kpis.provider_scope(con, scope("BU00019999")).area == "GM0001"
+    # known nowhere: its own (empty) scope
+    assert kpis.provider_scope(con, scope("BU00099999")).area == "BU00099999"
+    tables = [(kpis.help_that_helps(con, scope(area), threshold=10, by="provider"),
+               kpis.time_to_help(con, scope(area), threshold=10, by="provider"),
+               costs.costs(con, scope(area), threshold=10, by="provider"))
+              for area in (A, C, "WK000101", "WK000102", "GM0001")]
+    assert all(t == tables[-1] for t in tables)
+    helps = kpis.help_that_helps(con, scope(A), threshold=1, by="provider")
+    assert [(r.group, r.label, r.n) for r in helps] == [  # the municipality's 16
+        ("", "Stad", 16), ("7", "Gezinshuis West", 4), ("5", "Jeugdhulp Oost", 12)]
+    assert kpis.help_that_helps(con, scope(A), threshold=1, by="area")[0].n == 12  # A's own

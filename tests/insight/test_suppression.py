@@ -10,6 +10,8 @@ import random
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jeugdketen.insight import suppression
 
@@ -289,3 +291,54 @@ def test_random_hierarchies_are_safe(seed):
     equations = hierarchy_equations(rows, parents, ["n", "count", "other"])
     equations += [((a, "n"), [(a, "count"), (a, "other")]) for a in rows]
     assert determined(equations, hidden) == set()
+
+
+# --- rounded flow counts (docs/insight.md, "Rounded flow counts") ------------------------------
+
+counts = st.integers(min_value=0, max_value=10**7)
+thresholds = st.integers(min_value=1, max_value=100)
+
+
+@pytest.mark.parametrize(("value", "threshold", "shown"), [
+    (0, 10, 0), (1, 10, None), (9, 10, None), (10, 10, 10), (14, 10, 10), (15, 10, 20),
+    (24, 10, 20), (25, 10, 30), (13, 10, 10), (12, 10, 10), (None, 10, None),
+    (7, 1, 7), (0, 1, 0), (37, 25, 25), (38, 25, 50), (99, 100, None), (150, 100, 200)])
+def test_rounded_hides_small_counts_and_rounds_the_rest_half_up(value, threshold, shown):
+    assert suppression.rounded(value, threshold) == shown
+
+
+@pytest.mark.parametrize(("value", "threshold"), [(-1, 10), (2.5, 10), (True, 10), (5, 0),
+                                                  (5, -3), (5, 2.0)])
+def test_rounded_refuses_what_is_not_a_count_or_a_threshold(value, threshold):
+    with pytest.raises(ValueError):
+        suppression.rounded(value, threshold)
+
+
+@given(counts, thresholds)
+def test_rounded_is_zero_hidden_or_a_multiple_of_the_threshold_near_the_count(value,
+                                                                             threshold):
+    shown = suppression.rounded(value, threshold)
+    if value == 0:
+        assert shown == 0
+    elif value < threshold:
+        assert shown is None
+    else:
+        assert shown is not None and shown % threshold == 0 and shown >= threshold
+        assert abs(shown - value) * 2 <= threshold  # the nearest multiple
+        if 2 * (value % threshold) == threshold:  # exactly half way: up
+            assert shown > value
+
+
+@given(counts, counts, thresholds)
+def test_two_rounded_counts_differ_by_zero_or_at_least_the_threshold(a, b, threshold):
+    x, y = suppression.rounded(a, threshold), suppression.rounded(b, threshold)
+    if x is not None and y is not None:
+        assert x == y or abs(x - y) >= threshold
+
+
+@given(counts, counts, thresholds)
+def test_rounded_is_monotone(a, b, threshold):
+    low, high = sorted((a, b))
+    x, y = suppression.rounded(low, threshold), suppression.rounded(high, threshold)
+    if x is not None and y is not None:
+        assert x <= y

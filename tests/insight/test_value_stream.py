@@ -271,6 +271,7 @@ def test_an_empty_store_answers_zeros_and_json() -> None:
     assert vs.handovers.share.value is None and vs.handovers.handovers == 0
     assert json.loads(json.dumps(vs.as_dict()))["weeks"][0] == {
         "week": "2026-W02", "on": "2026-01-11", "total": 0, "suppressed": [],
+        "rounded_to": 10,
         "counts": dict.fromkeys(
             ("first_contact", "triage", "intake_planned", "intake_held", "help_started",
              "first_evaluation"), 0)}
@@ -319,3 +320,34 @@ def test_a_district_minus_its_shown_neighbourhood_gives_no_hidden_one() -> None:
     first = {s.key: s.reached for s in district.steps}["first_contact"]
     hood_first = {s.key: s.reached for s in hood.steps}["first_contact"]
     assert first is None or hood_first is None or not 0 < first - hood_first < 10
+
+
+def test_edges_are_rounded_and_listed_in_the_order_of_their_rounded_counts() -> None:
+    """12 trajectories received -> closed, 28 received -> triaged -> closed, 14 received ->
+    triaged -> intake planned (January 2026). At threshold 10: 42 -> 40, 28 -> 30, and
+    14 and 12 both 10, listed by name (12 first), not by their exact counts; the median
+    days exact."""
+    con = store()
+    area(con)
+    received, triaged = ("care_report.received", "2026-01-06", None), \
+        ("care_report.triaged", "2026-01-08", 3)
+    for i in range(12):
+        log(con, f"a{i}", received, ("care_report.closed", "2026-01-09", None))
+    for i in range(28):
+        log(con, f"b{i}", received, triaged, ("care_report.closed", "2026-01-12", 3))
+    for i in range(14):
+        log(con, f"c{i}", received, triaged, ("intake.planned", "2026-01-14", 3))
+    derive_all(con)
+    edges = directly_follows(con, SCOPE, threshold=10)
+    assert [(e.source, e.target, e.trajectories, e.occurrences, e.median_days, e.rounded_to)
+            for e in edges] == [
+        ("care_report.received", "care_report.triaged", 40, 40, 2.0, 10),
+        ("care_report.triaged", "care_report.closed", 30, 30, 4.0, 10),
+        ("care_report.received", "care_report.closed", 10, 10, 3.0, 10),  # 12
+        ("care_report.triaged", "intake.planned", 10, 10, 6.0, 10)]  # 14
+    assert [(e.source, e.target, e.trajectories)
+            for e in directly_follows(con, SCOPE, threshold=1)] == [
+        ("care_report.received", "care_report.triaged", 42),
+        ("care_report.triaged", "care_report.closed", 28),
+        ("care_report.triaged", "intake.planned", 14),
+        ("care_report.received", "care_report.closed", 12)]

@@ -21,11 +21,16 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
 
 
 @pytest.fixture
-def w(world: World, db) -> World:
-    """The world, for one case: in a savepoint of its own, and with the public form's
+def w(world: World, db, settings, tmp_path) -> Iterator[World]:
+    """The world, for one case: in a savepoint of its own, with the public form's
     throttle (a count per client address in the cache) empty, as a case's own calls are
-    all the test client's address."""
+    all the test client's address, and an empty insight store of its own (not the
+    developer's var/insight)."""
+    from jeugdketen.insight import store
     from jeugdketen.intake import throttle
 
     throttle._cache().clear()
-    return world
+    settings.INSIGHT_DIR = tmp_path / "insight"
+    store.forget_reader()
+    yield world
+    store.forget_reader()

@@ -167,6 +167,13 @@ GET /insight/waiting                                      | -    | -     | -   |
 GET /insight/waiting [B]                                  | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
 GET /insight/outcomes                                     | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
 GET /insight/outcomes [B]                                 | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
+# steer-time (issue 13): the time and survey figures per team (aggregates only) for the
+# municipality's analyst and coordinator; the own time answers (mine=1) and answering for
+# the care roles, nobody else's.
+GET /steering/time                                        | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+GET /steering/time [mine]                                 | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+POST /steering/time                                       | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /steering/survey                                      | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
 # the chain board (issue 13): the municipality's board and improvement actions, read by its
 # analyst, coordinator (of the municipality itself) and front door, written by the first
 # two; another municipality answers as an unknown one (404).
@@ -316,6 +323,8 @@ SPECS: dict[str, Spec] = {
     "GET /insight/waiting [B]": Spec(query="area={municipality_b}"),
     "GET /insight/outcomes": Spec(query="by=provider&area={municipality}"),
     "GET /insight/outcomes [B]": Spec(query="by=neighbourhood&area={municipality_b}"),
+    "GET /steering/time [mine]": Spec(query="mine=1"),
+    "POST /steering/time": Spec(body=lambda w: {"help_hours": 20, "accountability_hours": 6}),
     "GET /steering/board": Spec(query="municipality={municipality}"),
     "GET /steering/board [B]": Spec(query="municipality={municipality_b}"),
     "GET /steering/actions": Spec(query="municipality={municipality}"),

@@ -42,6 +42,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from jeugdketen.steering import survey
+
 from .harness import (
     ID_PARAMS,
     VISIBLE,
@@ -259,11 +261,23 @@ GET /voordeur/normen/                                              | -    | -   
 POST /voordeur/normen/                                             | -    | -     | -   | -     | -    | -    | Y    | -    | Y    | -   | -    | -
 # insight (issue 12): the dashboard of the own municipality's areas for its analyst, its
 # coordinator and its front door (another municipality's area is no choice of the form: 422);
-# the publication settings are the analyst's.
+# the publication settings are the analyst's. A section's CSV download goes the same way
+# (the world has no insight store: nothing to download, 404).
 GET /inzicht/                                                      | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
 GET /inzicht/ [B]                                                  | -    | -     | -   | 422   | -    | 422  | -    | -    | 422  | -   | -    | -
+GET /inzicht/download/                                             | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
+GET /inzicht/download/ [B]                                         | -    | -     | -   | 422   | -    | 422  | -    | -    | 422  | -   | -    | -
 GET /inzicht/instellingen/                                         | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
 POST /inzicht/instellingen/                                        | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
+# steer-time (issue 13): the weekly time question and the yearly survey for the care roles
+# (their own answers only); the survey's closing, the figures per team and neighbourhood and
+# the teams' neighbourhoods for the municipality's analyst (the figures also its coordinator).
+GET /sturing/tijd/                                                 | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+POST /sturing/tijd/                                                | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /sturing/werkplezier/                                          | Y    | Y     | Y   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /sturing/werkplezier/                                         | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
+GET /sturing/tijd-en-werkplezier/                                  | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /sturing/tijd-en-werkplezier/                                 | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
 # the chain board (issue 13): the own municipality's board, its actions and minutes; read by
 # its analyst, its coordinator and its front door, written by the first two.
 GET /sturing/bord/                                                 | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
@@ -526,6 +540,8 @@ SPECS: dict[str, Spec] = {
     "POST /voordeur/normen/": Spec(body=lambda w: {
         "step": "received", "urgency": "", "days": "4", "working": "1"}),
     "GET /inzicht/ [B]": Spec(query="gebied={municipality_b}&van=2026-01-01&tot=2026-06-30"),
+    "GET /inzicht/download/": Spec(query="gebied={municipality}&sectie=kpis"),
+    "GET /inzicht/download/ [B]": Spec(query="gebied={municipality_b}&sectie=kpis"),
     "POST /sturing/bord/acties/nieuw/": Spec(body=lambda w: {
         "what": "Intake in één keer", "step": "intake_held", "owner": f"o{w.ids['care']}",
         "start": timezone.localdate().isoformat(),
@@ -543,6 +559,12 @@ SPECS: dict[str, Spec] = {
         body=lambda w: {"decisions": "Intake samen doen\nWachtlijst elke week"}),
     "POST /inzicht/instellingen/": Spec(body=lambda w: {
         "threshold": "20", "follow_up_days": "365"}),
+    "POST /sturing/tijd/": Spec(body=lambda w: {"help_hours": "20",
+                                                "accountability_hours": "6"}),
+    "POST /sturing/werkplezier/": Spec(body=lambda w: {
+        **{item.key: "4" for item in survey.ITEMS}, "overall": "7", "answer": "1"}),
+    "POST /sturing/tijd-en-werkplezier/": Spec(body=lambda w: {
+        "team": str(w.ids["team"]), "neighbourhoods": [w.ids["neighbourhood"]]}),
     "POST /melden/": Spec(body=lambda w: {
         "given_name": "Kees", "family_name": "Buurkind", "municipality": w.ids["municipality"],
         "question": "Ik hoor vaak geschreeuw bij de buren.", "life_domains": ["domestic_relations"],

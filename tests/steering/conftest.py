@@ -1,6 +1,7 @@
-"""Fixtures of the board's tests: a small world (two municipalities and the roles around
-them: tests/insight/test_pages.InsightWorld), an insight store directory of the test's
-own, and a published store with the board's hand-made events (board_world.fill)."""
+"""Fixtures of the steering tests. The board's: a small world (two municipalities and the
+roles around them: tests/insight/test_pages.InsightWorld), an insight store directory of
+the test's own, and a published store with the board's hand-made events
+(board_world.fill). Their own test files' fixtures of the same name win there."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.pages import client_for  # noqa: F401 - fixtures (steer-time's tests)
 
 
 @pytest.fixture

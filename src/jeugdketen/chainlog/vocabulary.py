@@ -78,6 +78,13 @@ class Activity(models.TextChoices):
     CARE_REPORT_CLOSED = "care_report.closed", "A care report was closed (with its reason)"
     # Insight (issue 12): a municipality's publication settings (no trajectory).
     INSIGHT_SETTINGS_CHANGED = "insight.settings_changed", "A municipality changed how its insight figures are published"
+    # Steering, time and satisfaction (issue 13): no trajectory, no person key. The
+    # survey's answers enter the log only when the municipality closes the year's survey,
+    # shuffled, all at the closing moment, without an actor.
+    TIME_ANSWERED = "time.answered", "A professional answered the weekly time question (hours on help and on accountability)"
+    TEAM_AREAS_SET = "team.areas_set", "A municipality set the neighbourhoods a team works in"
+    SURVEY_ANSWER = "survey.answer", "One anonymous answer of a closed job-satisfaction survey"
+    SURVEY_CLOSED = "survey.closed", "A municipality closed the year's job-satisfaction survey"
     # Steering (issue 13, steer-board): the chain board's improvement actions and meeting
     # minutes (no trajectory; attributes are codes, counts and dates, never a person).
     STEERING_ACTION_CREATED = "steering.action_created", "The chain board recorded an improvement action"

@@ -73,6 +73,12 @@ class Data(models.TextChoices):
     # municipality's publication settings (threshold, follow-up period).
     INSIGHT = "insight", _("Inzicht in de keten (cijfers zonder personen)")
     INSIGHT_SETTINGS = "insight_settings", _("Publicatie-instellingen van het inzicht")
+    # Steering, time and satisfaction (issue 13): a professional's own weekly time answer;
+    # the yearly job-satisfaction survey (the own response; its figures per team without
+    # persons); the neighbourhoods a team works in.
+    TIME_ANSWER = "time_answer", _("Tijdsbesteding van een week (eigen antwoord)")
+    SURVEY = "survey", _("Werkplezieronderzoek (anoniem)")
+    TEAM_AREAS = "team_areas", _("Werkgebied van een team")
     # Steering (issue 13, steer-board): the chain board's figures per municipality (no
     # person), its improvement actions and the minutes of its meetings.
     STEERING_BOARD = "steering_board", _("Ketenbord (cijfers zonder personen)")
@@ -227,6 +233,9 @@ DATA_FAMILY = {
     Data.INTAKE_SETTINGS: _("hoeveel intakes er kunnen en hoe snel (geen persoonsgegevens)"),
     Data.INSIGHT: _("cijfers over de hulp in een gemeente of wijk (geen persoonsgegevens)"),
     Data.INSIGHT_SETTINGS: _("hoe de gemeente cijfers publiceert (geen persoonsgegevens)"),
+    Data.TIME_ANSWER: _("hoeveel uur een medewerker aan hulp en aan verantwoording besteedde"),
+    Data.SURVEY: _("het werkplezieronderzoek onder medewerkers (anoniem)"),
+    Data.TEAM_AREAS: _("in welke buurten een team werkt (geen persoonsgegevens)"),
     Data.STEERING_BOARD: _("cijfers van het ketenoverleg van een gemeente (geen persoonsgegevens)"),
     Data.STEERING_ACTION: _("een verbeteractie van het ketenoverleg (geen persoonsgegevens)"),
     Data.STEERING_MINUTES: _("het verslag van een ketenoverleg (geen persoonsgegevens)"),

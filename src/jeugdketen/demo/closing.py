@@ -1,27 +1,34 @@
 """How the front door's family plans end (issue 12, Insight): the demo's plans from care
 reports run for weeks or months and most close, through the plan actions with the moment
-each step happened (`at`), so the last twelve months show differences above the
+each step happened (`at`), so the last twelve whole months (the period the insight pages
+open with: insight.actions.latest_end and window_start) show differences above the
 publication threshold of 10:
 
 - help that helps (closed with "can continue without help" and no new report or plan for
-  the household within half a year): about 75% in Vogelwijk (joint intakes in year two),
-  about 55-60% in Havenkwartier (one intake after the other), each with 10 or more misses
-  (a rate is published only when its count and the rest are both 10 or more, or the rest
-  is none: 90% would take 100 closed plans in one neighbourhood), and 100% in their
-  district neighbours Molenpark and Binnenstad (a district's two neighbourhoods are shown
-  only together); 80% in the other neighbourhoods with joint intakes and 70% in the rest
-  (too few to show); some misses are a new report for the household within six months;
+  the household within half a year): about 90% in Vogelwijk (joint intakes in year two;
+  a rate is published only when its count and the rest are both 10 or more, or the rest
+  is none, so 90% takes 100 or so closed plans in one neighbourhood: Vogelwijk has more
+  families and a busy last year, demo/registry.py and demo/intake.py), about 60% in
+  Havenkwartier (one intake after the other), each with 10 or more misses, and 100% in
+  their district neighbours Molenpark and Binnenstad (a district's two neighbourhoods are
+  shown only together); 80% in the other neighbourhoods with joint intakes and 70% in the
+  rest (too few to show); some misses are a new report for the household within six
+  months;
 - dropout (ended early and one-sidedly, CBS reasons 03 and 04): about 40% of the plans
   Jeugdhulp De Brug coordinates (13 or more in the last year), none elsewhere;
 - plans started in the last weeks or months are still open.
 
-The outcomes are dealt out, not drawn: per neighbourhood the misses its share leaves, the
-dropout provider's plans first, so the shares hold in every run with the same seed. What
-the insight pages show is computed from the chain events these actions write.
+The outcomes are dealt out, not drawn: per neighbourhood over exactly those twelve months
+the misses its share leaves (the demo's other plans closed in them, demo/plans.py,
+counted in), the dropout provider's plans first, so the shares hold in every run with the
+same seed, whatever the day of the month; the days of this month since are dealt alike on
+their own. What the insight pages show is computed from the chain events these actions
+write.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,6 +42,7 @@ from jeugdketen.access.policy import AccessPoint, Actor
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.demo.plans import GOALS, PROFESSIONAL_ACTIONS
 from jeugdketen.demo.registry import NEIGHBOURHOODS
+from jeugdketen.insight.actions import latest_end, window_start
 from jeugdketen.plans import actions, selectors
 from jeugdketen.plans.models import DEFAULT_PRODUCT_CODE, GOAL_LEVELS, Goal, Plan
 from jeugdketen.registry.models import Household, Person, Professional
@@ -47,7 +55,7 @@ HELPS_POORLY = f"BU{NEIGHBOURHOODS[1][0]}"  # Havenkwartier: one intake after th
 # Their neighbours in the district (Molenpark, Binnenstad) help every family they close
 # with: a district's two neighbourhoods are shown only together (the one could be worked
 # out from the district and the other), and a rate with fewer than 10 misses only at 100%.
-HELPED = {HELPS_WELL: 0.85, HELPS_POORLY: 0.6, f"BU{NEIGHBOURHOODS[3][0]}": 1.0,
+HELPED = {HELPS_WELL: 0.9, HELPS_POORLY: 0.6, f"BU{NEIGHBOURHOODS[3][0]}": 1.0,
           f"BU{NEIGHBOURHOODS[0][0]}": 1.0}
 HELPED_JOINT, HELPED_OTHER = 0.8, 0.7  # the other neighbourhoods, with and without
 DROPOUT_PROVIDER = "Jeugdhulp De Brug"  # a youth-care provider whose plans end early
@@ -57,7 +65,6 @@ DROPOUT_SHARE = 0.4
 # provider at least 10 dropouts; the other providers none in the last year.
 THRESHOLD = 10
 FOLLOW_UP = 182  # days: a new report within this time after the close is a repeat
-WINDOW = 400  # the last twelve whole months, where the shares are dealt out exactly
 SHORTEST, LONGEST = 30, 150  # days a plan runs
 
 
@@ -90,31 +97,62 @@ def schedule(started: list[Started], seed: int, today: date) -> None:
             trajectory_key=str(s.plan_id), activity="plan.started").values_list(
             "neighbourhood_code", flat=True).first() or ""
     closed = [s for s in started if s.end is not None]
-    window = today - timedelta(days=WINDOW)
-    older = [s for s in closed if s.end is not None and s.end <= window]
+    last = latest_end(today)
+    first = window_start(last)
+    older = [s for s in closed if s.end is not None and s.end < first]
     for i, s in enumerate(older):  # before the window: three in four helped
         if s.coordinator.organisation.name == DROPOUT_PROVIDER and i % 5 < 2:
             s.outcome = "dropout"
         else:
             s.outcome = ["no", "helped", "helped", "helped", "dropout", "helped", "helped",
                          "helped"][i % 8]
+    # The last twelve whole months exactly (the period the insight pages open with), and
+    # the days of this month since, alike but on their own.
+    _deal([s for s in closed if s.end is not None and first <= s.end <= last], today,
+          _others(started, first, last), shown=True)
+    _deal([s for s in closed if s.end is not None and s.end > last], today, {}, shown=False)
+
+
+def _others(started: list[Started], first: date, last: date) -> dict[str, tuple[int, int]]:
+    """Per neighbourhood, the demo's other plans (demo/plans.py) closed from `first` to
+    `last`: (how many, how many of them with a family that cannot go on without help).
+    They count in the neighbourhood's share as well."""
+    ours = {str(s.plan_id) for s in started}
+    out: dict[str, tuple[int, int]] = {}
+    for key, area, attributes in ChainEvent.objects.filter(
+            activity="plan.closed", at__date__gte=first, at__date__lte=last).values_list(
+            "trajectory_key", "neighbourhood_code", "attributes"):
+        if key in ours:
+            continue
+        attrs = json.loads(attributes) if isinstance(attributes, str) else attributes
+        count, missed = out.get(area, (0, 0))
+        out[area] = (count + 1, missed + (not attrs.get("can_continue_without_help")))
+    return out
+
+
+def _deal(closed: list[Started], today: date, others: dict[str, tuple[int, int]], *,
+          shown: bool) -> None:
+    """Deal these plans' outcomes per neighbourhood by its share (`others` counted in);
+    `shown`: the two neighbourhoods shown get 10 or more misses, and the dropout provider
+    10 or more dropouts."""
     areas: dict[str, list[Started]] = defaultdict(list)
     for s in closed:
-        if s.end is not None and s.end > window:
-            areas[s.neighbourhood].append(s)
+        areas[s.neighbourhood].append(s)
     misses: dict[str, int] = {}
     for area, items in sorted(areas.items()):
         items.sort(key=lambda s: (s.end, s.n))
         share = HELPED.get(area, HELPED_JOINT if area in JOINT_NEIGHBOURHOODS else HELPED_OTHER)
-        misses[area] = round((1 - share) * len(items))
-        if area in (HELPS_WELL, HELPS_POORLY) and len(items) >= 2 * THRESHOLD:
-            misses[area] = max(misses[area], THRESHOLD + 3)  # 10 or more in any 12 months
+        count, missed = others.get(area, (0, 0))
+        wanted = round((1 - share) * (len(items) + count))
+        if shown and area in (HELPS_WELL, HELPS_POORLY):
+            wanted = max(wanted, THRESHOLD)
+        misses[area] = max(0, wanted - missed)
     # The dropout provider's plans end early first, where a neighbourhood has misses left.
     theirs = {area: [s for s in items if s.coordinator.organisation.name == DROPOUT_PROVIDER]
               for area, items in areas.items()}
     total = sum(len(v) for v in theirs.values())
     left = round(DROPOUT_SHARE * total)
-    if total >= 2.5 * THRESHOLD:
+    if shown and total >= 2.5 * THRESHOLD:
         left = max(left, THRESHOLD + 3)
     for area in sorted(areas, key=lambda a: (-misses[a], a)):
         take = min(left, misses[area], len(theirs[area]))

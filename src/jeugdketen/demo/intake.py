@@ -17,12 +17,17 @@ The organisations record their intake slots per week. More reports in the second
 than the first; Vogelwijk and Havenkwartier have the most families, Molenpark and
 Binnenstad the next most.
 
+In the last year Vogelwijk (with more families, demo/registry.py) and Havenkwartier are
+busier still: extra reports in its middle months, each one a plan, about one for every 20
+households of the demo in Vogelwijk (after its joint intake, or the neighbourhood team at
+once) and one for every 250 in Havenkwartier (one intake after the other).
+
 The plans started from reports then run on and most close (demo/closing.py: an action,
 an evaluation, the close with its CBS reason), so the next issue's figures differ where
-they should: help that helps about 75% in Vogelwijk and 55-60% in Havenkwartier (100% in
-Molenpark and Binnenstad), more dropout at Jeugdhulp De Brug, help sooner where the
-intake is joint. A few households
-come back with a new report within six months of the close.
+they should: help that helps about 90% in Vogelwijk and about 60% in Havenkwartier (100%
+in Molenpark and Binnenstad), more dropout at Jeugdhulp De Brug, help sooner where the
+intake is joint. A few households come back with a new report within six months of the
+close.
 
 Today an open queue of tens of reports for GM9999: received and not triaged (within the
 norm, past it, past three times it), waiting for an intake (some for months), an intake
@@ -48,7 +53,7 @@ from jeugdketen.access.policy import AccessPoint, Actor, public_actor
 from jeugdketen.core.workdays import add_working_days
 from jeugdketen.demo import closing
 from jeugdketen.demo.plans import GOALS, _candidates, _family, _givers
-from jeugdketen.demo.registry import MUNICIPALITY
+from jeugdketen.demo.registry import MORE_FAMILIES, MUNICIPALITY
 from jeugdketen.intake.actions import meetings, public, reports, settings, triage
 from jeugdketen.intake.models import CareReport, Step
 from jeugdketen.plans.models import GOAL_LEVELS, Plan
@@ -72,6 +77,11 @@ YEAR = 365  # the joint intakes began this many days ago
 BUSY = {closing.HELPS_WELL: 1.0, closing.HELPS_POORLY: 0.6,
         **{area: 0.35 for area, share in closing.HELPED.items() if share == 1.0}}
 ELSEWHERE = 0.2
+# Extra reports in the last year, each one a plan (`stories`): (neighbourhood, one per so
+# many households of the demo), received this many days ago, from .. to, so their plans
+# start and close within the last twelve whole months (demo/closing.py).
+BUSY_REPORTS = ((f"BU{MORE_FAMILIES[0]}", MORE_FAMILIES[1]), (closing.HELPS_POORLY, 250))
+BUSY_YEAR = (350, 200)
 INTAKE_KINDS = ("youth_care_provider", "mental_health_care", "youth_health_care",
                 "neighbourhood_team")
 COORDINATING = ("neighbourhood_team", "youth_care_provider", "youth_health_care",
@@ -180,6 +190,7 @@ class Story:
     triage_after: int  # working days
     stop: str | None = None
     outcome: str = "plan"
+    area: str = ""  # the neighbourhood of the child it is about (empty: any, drawn)
 
 
 @dataclass
@@ -192,6 +203,7 @@ class World:
     children: list[tuple[Person, Household]]  # every child of the demo's households
     custody: dict[Any, Person]  # child -> a custody holder in the household
     used: set[Any] = field(default_factory=set)  # households with a plan of the demo
+    reported: set[Any] = field(default_factory=set)  # households with a report
 
 
 def _world() -> World | None:
@@ -272,9 +284,25 @@ def stories(seed: int, households: int, today: date) -> list[Story]:
         out.append(Story(n, received, kinds[n % len(kinds)] if n < 20 else rng.choice(kinds),
                          urgency, unsafe, decision, rng.randrange(0, after + 1) if after else 0,
                          outcome=outcome))
+    # The busy year of Vogelwijk (its extra families, demo/registry.py) and Havenkwartier:
+    # reports in the last year's middle months, each one a plan (after an intake, now and
+    # then the neighbourhood team at once) that closes within the last twelve whole months.
+    # Made after the two years' reports (numbered after today's queue), before the queue.
+    queue = max(24, households // 40)
+    numbered = history + queue
+    for area, per in BUSY_REPORTS:
+        count = households // per
+        for j in range(count):
+            received = _weekday(today - timedelta(
+                days=BUSY_YEAR[0] + (BUSY_YEAR[1] - BUSY_YEAR[0]) * j // count))
+            urgency = rng.choice(["urgent", "regular", "regular"])
+            decision = ("neighbourhood_team" if j % 4 == 3 and area in JOINT_NEIGHBOURHOODS
+                        else "joint_intake")
+            out.append(Story(numbered, received, "professional", urgency, False, decision,
+                             rng.randrange(0, 3), outcome="plan", area=area))
+            numbered += 1
     # Today's queue: received (in time, past the norm, past three times the norm), waiting
     # for an intake, an intake planned, and help after a referral not started yet.
-    queue = max(24, households // 40)
     for i in range(queue):
         n = history + i
         kind = kinds[i % len(kinds)]
@@ -321,6 +349,12 @@ def _subject(world: World, rng: random.Random, story: Story, needs_plan: bool
 
 def _draw(world: World, rng: random.Random, story: Story, *, strict: bool
           ) -> tuple[Person, Household] | None:
+    if story.area:  # a family of this neighbourhood that has had no report yet
+        there = [(child, household) for child, household in world.children
+                 if child.neighbourhood_id == story.area and household.pk not in world.used
+                 and household.pk not in world.reported
+                 and child.birth_date <= story.received - timedelta(days=365)]
+        return there[rng.randrange(len(there))] if there else None
     pool = world.children
     for _try in range(90):
         child, household = pool[rng.randrange(len(pool))]
@@ -437,6 +471,7 @@ def _run(world: World, story: Story, today: date, seed: int,
     child, household = found
     if needs_plan:
         world.used.add(household.pk)
+    world.reported.add(household.pk)
     texts = UNSAFE if story.unsafe else PUBLIC if story.kind == "public" else QUESTIONS
     report = _report(world, story, child, household, texts[story.n % len(texts)], clock, door)
     if story.stop == Step.RECEIVED:

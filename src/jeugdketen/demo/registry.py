@@ -3,7 +3,8 @@ and the chain event log are real. Deterministic from a seed; BSNs only from the 
 range 999900000-999999999; safe to interrupt and rerun (no duplicates).
 
 Fictional municipality GM9999 "Voorbeeldstad" with 8 neighbourhoods; its postcode table
-ships in data/demo_pc6hnr.csv (CBS pc6hnr layout).
+ships in data/demo_pc6hnr.csv (CBS pc6hnr layout). The households live at addresses drawn
+from it, and Vogelwijk has one more for every 20 (`MORE_FAMILIES`).
 
 The families are first written into the BRP stand-in's population (the demo needs the
 stand-in: it refuses to run against a real BRP), with what the BRP knows of them: addresses
@@ -59,6 +60,10 @@ NEIGHBOURHOODS = [
     ("99990401", "Zuiderhof"), ("99990402", "Lindenbuurt"),
 ]
 DEMO_PASSWORD = "demo-jeugdketen"
+# Vogelwijk has more families than the other neighbourhoods: one more for every 20 of the
+# demo, who live there (the insight pages show its help that helps at about 90%, which
+# takes 100 or so closed plans in the last year: demo/intake.py and demo/closing.py).
+MORE_FAMILIES = (NEIGHBOURHOODS[2][0], 20)
 
 # (kind, count, may_signal, may_coordinate, name pattern)
 ORGANISATIONS = [
@@ -284,30 +289,46 @@ def build(*, seed: int = 2026, households: int = 1500, professionals: int = 120,
     today = timezone.localdate()
     families = [_family(rng, bsns, today, rng.choice(addresses), h, names)
                 for h in range(households)]
-    _into_brp(example_population() + [doc for family in families for doc in family.population])
-    progress = Progress("households", households, out)
+    # After the others (the same streams, so every name and BSN stays unique and the
+    # others are the same with or without them), entered after the citizen logins are
+    # chosen, so those are the same too.
+    area, per = MORE_FAMILIES
+    there = list(
+        PostcodeAddress.objects.filter(neighbourhood_id=f"BU{area}")
+        .order_by("postcode", "house_number").values_list("postcode", "house_number"))
+    more = [_family(rng, bsns, today, rng.choice(there), households + h, names)
+            for h in range(households // per if there else 0)]
+    _into_brp(example_population() + [doc for family in families + more
+                                       for doc in family.population])
+    progress = Progress("households", households + len(more), out)
     made = 0
     for h, family in enumerate(families):
         entering = staff[h % len(staff)] if h % 7 else staff[0]
-        actor = _actor(entering)
-        first_bsn = family.members[0][0].bsn
-        if HouseholdMember.objects.filter(person__bsn=first_bsn).exists():
-            made += 1
-            progress(h + 1)
-            continue  # built by an earlier, interrupted run
+        made += _enter(_actor(entering), family)
+        progress(h + 1)
+
+    _citizens_and_extras(random.Random(seed + 3), staff, logins)
+    # Vogelwijk's extra families, entered by the care professionals other than the logins.
+    others = [p for p in staff if p not in logins] or staff
+    for h, family in enumerate(more):
+        made += _enter(_actor(others[h % len(others)]), family)
+        progress(households + h + 1)
+    return DemoResult(
+        organisations=Organisation.objects.filter(municipality_id=MUNICIPALITY[0]).count(),
+        professionals=Professional.objects.filter(organisation__municipality_id=MUNICIPALITY[0]).count(),
+        persons=Person.objects.count(), households=made)
+
+
+def _enter(actor: Actor, family: Family) -> int:
+    """A professional enters the family: its persons (each verified in the BRP), then the
+    household. Once: a family built by an earlier, interrupted run is left as it is."""
+    if not HouseholdMember.objects.filter(person__bsn=family.members[0][0].bsn).exists():
         with transaction.atomic():
             persons = [actions.register_person(actor, data).person for data, _r in family.members]
             actions.register_household(
                 actor, [actions.MemberInput(p.pk, rel)
                         for p, (_d, rel) in zip(persons, family.members, strict=True)])
-        made += 1
-        progress(h + 1)
-
-    _citizens_and_extras(random.Random(seed + 3), staff, logins)
-    return DemoResult(
-        organisations=Organisation.objects.filter(municipality_id=MUNICIPALITY[0]).count(),
-        professionals=Professional.objects.filter(organisation__municipality_id=MUNICIPALITY[0]).count(),
-        persons=Person.objects.count(), households=made)
+    return 1
 
 
 @dataclass

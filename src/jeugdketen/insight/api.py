@@ -76,8 +76,13 @@ class ScopeOut(Schema):
 class KpisOut(ScopeOut):
     help_that_helps: list[RateOut]
     time_to_help: list[SpreadOut]
-    time_on_help: None = Field(description="no data until the time registration")
-    job_satisfaction: None = Field(description="no data until the survey")
+    time_on_help: list[dict[str, Any]] = Field(
+        description="per area: value (hours on help / (help + accountability)), help_hours, "
+                    "accountability_hours (per respondent per week), respondents, weeks; "
+                    "suppressed below the threshold (issue 13)")
+    job_satisfaction: list[dict[str, Any]] = Field(
+        description="per area and closed survey year: respondents, variety, autonomy, "
+                    "support (1-5), overall (0-10); suppressed below the threshold")
     costs: list[dict[str, Any]]
 
 
@@ -92,6 +97,9 @@ class WaitingOut(ScopeOut):
 
 class OutcomesOut(ScopeOut):
     by: str
+    provider_scope: str | None = Field(
+        description="by=provider: the municipality (GMnnnn) the provider tables are over, "
+                    "whatever area was asked for; null by neighbourhood")
     indicators: dict[str, list[RateOut]]
     funnels: dict[str, dict[str, Any]]
 
@@ -114,19 +122,18 @@ def insight_kpis(request: ActorRequest, area: str | None = AREA, start: date | N
                  end: date | None = TO) -> dict[str, Any]:
     """The four KPIs per area one level below the one asked for (the total first): help
     that helps, time to help that helps (days: p50, p90, share within 28 days), and the
-    two without data yet (null); with the costs per area."""
+    share of time on help and job satisfaction (per year); with the costs per area."""
     reading, con, head = _read(request, area, start, end)
     scope, threshold = reading.scope, reading.threshold
-    # No data source for these two until issue 13: asked (their input checked), answered null.
-    kpis.time_on_help(con, scope, threshold=threshold)
-    kpis.job_satisfaction(con, scope, threshold=threshold)
     return {**head,
             "help_that_helps": [r.as_dict() for r in kpis.help_that_helps(
                 con, scope, threshold=threshold)],
             "time_to_help": [s.as_dict() for s in kpis.time_to_help(
                 con, scope, threshold=threshold)],
-            "time_on_help": None,
-            "job_satisfaction": None,
+            "time_on_help": [t.as_dict() for t in kpis.time_on_help(
+                con, scope, threshold=threshold)],
+            "job_satisfaction": [j.as_dict() for j in kpis.job_satisfaction(
+                con, scope, threshold=threshold)],
             "costs": [c.as_dict() for c in costs.costs(con, scope, threshold=threshold)]}
 
 
@@ -135,7 +142,9 @@ def insight_value_stream(request: ActorRequest, area: str | None = AREA,
                          start: date | None = FROM, end: date | None = TO) -> dict[str, Any]:
     """The value stream from first contact to close (per step: reached, wait before it and
     time in it, p50 and p90 days; work in progress now and per week; handovers; the
-    bottleneck) and the directly-follows graph (edges of at least the threshold)."""
+    bottleneck) and the directly-follows graph (edges of at least the threshold). The
+    work in progress per week, the handovers and the edges' counts are rounded to the
+    threshold (`rounded_to`)."""
     reading, con, head = _read(request, area, start, end)
     scope, threshold = reading.scope, reading.threshold
     return {**head,
@@ -150,7 +159,8 @@ def insight_waiting(request: ActorRequest, area: str | None = AREA, start: date 
     """The front door's waiting lists: the open items per step (and per organisation) now,
     within the norm, past the norm, past three times the norm (and without a norm), and the
     same at the end of every week of the period. A suppressed count is null and named in
-    its row's `suppressed`."""
+    its row's `suppressed`; every count shown is rounded to the threshold
+    (`rounded_to`)."""
     reading, con, head = _read(request, area, start, end)
     return {**head, "waiting": waiting.waiting(con, reading.scope,
                                                threshold=reading.threshold).as_dict()}
@@ -162,9 +172,13 @@ def insight_outcomes(request: ActorRequest, by: Literal["provider", "neighbourho
                      end: date | None = TO) -> dict[str, Any]:
     """The outcome indicators (dropout, satisfied, can_continue, no_repeat,
     goals_attained) per provider or per neighbourhood (the total first), each with its
-    funnel (the overall rate, the groups' positions and the control limits)."""
+    funnel (the overall rate, the groups' positions and the control limits). Per
+    provider the tables are over the whole municipality the area lies in
+    (`provider_scope`), so they are the same for each of its areas."""
     reading, con, head = _read(request, area, start, end)
     found = outcomes.indicators(con, reading.scope, threshold=reading.threshold, by=by)
-    return {**head, "by": by,
+    provider_scope = (kpis.provider_scope(con, reading.scope).area if by == "provider"
+                      else None)
+    return {**head, "by": by, "provider_scope": provider_scope,
             "indicators": {key: [r.as_dict() for r in rates] for key, rates in found.items()},
             "funnels": {key: stats.funnel(rates) for key, rates in found.items()}}

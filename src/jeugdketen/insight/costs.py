@@ -9,6 +9,7 @@ the plans closed in the period (docs/insight.md, "Costs"):
   helped (help that helps): what one result costs, the help that did not help included;
 - spent on a trajectory that helped: the average spent on those that helped themselves.
 
+Per provider always over the whole municipality the area lies in (kpis.provider_scope).
 Suppressed like help that helps (over the municipality's areas as one system; a provider
 whose row is hidden not named): a group's row is one unit with its number of
 trajectories, those that helped and those that did not (counted), and its sums (hidden
@@ -58,8 +59,11 @@ class CostRow:
 
 
 def costs(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[CostRow]:
-    """Costs per group (by "area" or "provider"), the scope total first."""
+    """Costs per group (by "area" or "provider": over the whole municipality,
+    kpis.provider_scope), the scope total first."""
     kpis.check(scope, threshold, by, ("area", "provider"))
+    if by == "provider":
+        scope = kpis.provider_scope(con, scope)
     groups = kpis.grouping(con, scope, by)
     rows, total = kpis.per_group(con, COSTS_SQL, scope, groups)
 

@@ -7,7 +7,13 @@ or per provider) plus the scope total (group ""), suppressed before they leave h
   plan) within the follow-up period after the close; provisional while that period runs;
 - time to help that helps: days from first contact to the start of help in those
   trajectories, median, p90 and the share within 28 days;
-- time on help vs accountability, job satisfaction: no data source until issue 13 (None).
+- time on help vs accountability, job satisfaction (issue 13): from the weekly time answers
+  and the closed yearly surveys in the store's `events` (insight.effort).
+
+A figure per provider is always over the whole municipality the scope's area lies in
+(`provider_scope`): a provider table of a district minus the one of its neighbourhood
+would otherwise give the plans of the rest of the district per provider, a hidden
+neighbourhood's among them.
 
 What is not known on `scope.today` is not counted: a plan closed after today is still open
 (censored), a new trajectory after today has not happened yet.
@@ -27,7 +33,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jeugdketen.core.errors import FieldError, Refusal
-from jeugdketen.insight import stats, suppression
+from jeugdketen.insight import effort, stats, suppression
 from jeugdketen.insight.figures import Rate, Spread
 from jeugdketen.insight.scope import Scope
 
@@ -100,6 +106,11 @@ WHERE closed.grp IS NOT NULL ORDER BY name, code"""
 MUNICIPALITY_OF = """
 SELECT municipality_code FROM areas WHERE {scope_column} = $area LIMIT 1"""
 
+# The same from the trajectories, for an area no longer in `areas` (not a definition).
+MUNICIPALITY_OF_TRAJECTORIES = """
+SELECT municipality_code FROM trajectories
+WHERE {scope_column} = $area AND municipality_code <> '' LIMIT 1"""
+
 AREAS_OF = """
 SELECT DISTINCT district_code, neighbourhood_code FROM areas
 WHERE municipality_code = $area ORDER BY 1, 2"""
@@ -142,16 +153,37 @@ def sql(template: str, scope: Scope, column: str) -> str:
     return template.format(scope_column=AREA_COLUMNS[scope.level], group_column=column)
 
 
+def scope_name(con: Any, scope: Scope) -> str:
+    """The name of the scope's area (its code when the store does not know it)."""
+    row = con.execute(SCOPE_NAME_SQL.format(name_column=scope.level + "_name",
+                                            scope_column=AREA_COLUMNS[scope.level]),
+                      {"area": scope.area}).fetchone()
+    return str(row[0]) if row else scope.area
+
+
+def provider_scope(con: Any, scope: Scope) -> Scope:
+    """The scope of a figure per provider: the same period over the whole municipality
+    the scope's area lies in, whatever area was asked for, so the provider tables of a
+    district and of its neighbourhoods are the same table and nothing is left when one
+    is subtracted from the other. An area the store knows neither in `areas` nor in the
+    trajectories has no plans to show: its own scope (an empty table)."""
+    if scope.level == "municipality":
+        return scope
+    for template in (MUNICIPALITY_OF, MUNICIPALITY_OF_TRAJECTORIES):
+        found = con.execute(template.format(scope_column=AREA_COLUMNS[scope.level]),
+                            {"area": scope.area}).fetchone()
+        if found is not None:
+            return replace(scope, area=str(found[0]))
+    return scope
+
+
 def grouping(con: Any, scope: Scope, by: str) -> Grouping:
     """The groups of a figure: "area" one level below the scope (a neighbourhood scope has
     only its total), "neighbourhood" every neighbourhood in the scope, "provider" every
-    provider of the scope's plans closed in the period."""
+    provider of the scope's plans closed in the period (give it `provider_scope`)."""
     level = scope.level
     scope_column = AREA_COLUMNS[level]
-    row = con.execute(SCOPE_NAME_SQL.format(name_column=level + "_name",
-                                            scope_column=scope_column),
-                      {"area": scope.area}).fetchone()
-    total_label = row[0] if row else scope.area
+    total_label = scope_name(con, scope)
     if by == "provider":
         column = GROUP_COLUMNS["provider"]
         rows = con.execute(sql(PROVIDER_NAMES_SQL, scope, column), parameters(scope)).fetchall()
@@ -316,8 +348,11 @@ def rates(key: str, groups: Grouping, rows: dict[str, dict[str, Any]], total: di
 
 
 def help_that_helps(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[Rate]:
-    """Help that helps per group (by "area" or "provider"), the scope total first."""
+    """Help that helps per group (by "area" or "provider": over the whole municipality,
+    `provider_scope`), the scope total first."""
     check(scope, threshold, by, ("area", "provider"))
+    if by == "provider":
+        scope = provider_scope(con, scope)
     groups = grouping(con, scope, by)
     system = areas(con, scope, HELP_THAT_HELPS_SQL)
     rows, total = from_system(system, groups) or per_group(con, HELP_THAT_HELPS_SQL, scope,
@@ -329,8 +364,11 @@ def help_that_helps(con: Any, scope: Scope, *, threshold: int, by: str = "area")
 def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[Spread]:
     """Time to help that helps per group, the scope total first. Hidden with the group's
     help that helps (its n is nearly that rate's count); the share within 28 days is
-    hidden on its own when those within or beyond are too few."""
+    hidden on its own when those within or beyond are too few. Per provider over the whole municipality
+    (`provider_scope`)."""
     check(scope, threshold, by, ("area", "provider"))
+    if by == "provider":
+        scope = provider_scope(con, scope)
     groups = grouping(con, scope, by)
     helps_areas = areas(con, scope, HELP_THAT_HELPS_SQL)
     times_areas = areas(con, scope, TIME_TO_HELP_SQL, {"within_days": WITHIN_DAYS})
@@ -381,13 +419,41 @@ def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") ->
     return out
 
 
-def time_on_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> None:
-    """Time on help vs accountability: no data until the time registration (issue 13)."""
-    check(scope, threshold, by, ("area",))
-    return None
+def _effort_groups(con: Any, scope: Scope, by: str) -> tuple[list[tuple[str, str]], str]:
+    """The groups of the two effort KPIs: "area" one level below the scope, "neighbourhood"
+    every neighbourhood in it, "team" every organisation of the scope's municipality (a
+    municipality scope only); and the total's label."""
+    if by == "team":
+        base = grouping(con, scope, "area")
+        town = effort.municipality_of(con, scope.area)
+        return (effort.team_names(con, town) if town else []), base.total_label
+    found = grouping(con, scope, by)
+    return found.groups, found.total_label
 
 
-def job_satisfaction(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> None:
-    """Job satisfaction: no data until the yearly survey (issue 13)."""
-    check(scope, threshold, by, ("area",))
-    return None
+def time_on_help(con: Any, scope: Scope, *, threshold: int, by: str = "area"
+                 ) -> list[effort.TimeShare]:
+    """Time on help vs accountability per group (by "area", "neighbourhood" or "team"),
+    the scope total first: the share of the hours on help over the weeks of the period
+    whose respondents are not hidden (insight.effort)."""
+    check(scope, threshold, by, ("area", "neighbourhood", "team"))
+    if by == "team" and scope.level != "municipality":
+        raise Refusal.invalid([FieldError("by", "insight-by", _(
+            "Per team alleen voor een hele gemeente."))])
+    groups, total_label = _effort_groups(con, scope, by)
+    return effort.time_on_help(con, scope.area, scope.start, scope.end, threshold=threshold,
+                               groups=groups, total_label=total_label, by_team=by == "team")
+
+
+def job_satisfaction(con: Any, scope: Scope, *, threshold: int, by: str = "area"
+                     ) -> list[effort.Satisfaction]:
+    """Job satisfaction per group and survey year (every year closed before the period's
+    end: the trend), the scope total first in each year (insight.effort)."""
+    check(scope, threshold, by, ("area", "neighbourhood", "team"))
+    if by == "team" and scope.level != "municipality":
+        raise Refusal.invalid([FieldError("by", "insight-by", _(
+            "Per team alleen voor een hele gemeente."))])
+    groups, total_label = _effort_groups(con, scope, by)
+    return effort.job_satisfaction(con, scope.area, scope.end, threshold=threshold,
+                                   groups=groups, total_label=total_label,
+                                   by_team=by == "team")

@@ -12,7 +12,8 @@ period (docs/insight.md, "Outcome indicators"):
   with a final T-score.
 
 Each indicator is its own table, suppressed like every rate (insight.kpis.rates): over
-the municipality's areas as one system, a provider whose figure is hidden not named.
+the municipality's areas as one system, a provider whose figure is hidden not named. Per
+provider the table is always the whole municipality's, whatever area was asked for.
 """
 
 from __future__ import annotations
@@ -55,8 +56,12 @@ INDICATORS: dict[str, tuple[str, str, bool]] = {
 
 def indicators(con: Any, scope: Scope, *, threshold: int,
                by: str = "neighbourhood") -> dict[str, list[Rate]]:
-    """Each indicator's rates per provider or neighbourhood, the scope total first."""
+    """Each indicator's rates per provider or neighbourhood, the scope total first. Per
+    provider over the whole municipality the area lies in (kpis.provider_scope): the
+    table is the same for every area of it."""
     kpis.check(scope, threshold, by, ("provider", "neighbourhood"))
+    if by == "provider":
+        scope = kpis.provider_scope(con, scope)
     groups = kpis.grouping(con, scope, by)
     extra = {"satisfied_from": SATISFIED_FROM, "goals_from": GOALS_ATTAINED_FROM}
     rows, total = kpis.per_group(con, OUTCOMES_SQL, scope, groups, extra)

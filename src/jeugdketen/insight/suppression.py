@@ -55,6 +55,23 @@ def is_small(value: float, threshold: int) -> bool:
     return 0 < value < threshold
 
 
+def rounded(value: int | None, threshold: int) -> int | None:
+    """A flow count as published (docs/insight.md, "Rounded flow counts"): hidden (None)
+    from 1 to threshold - 1 and when already hidden (None), 0 stays 0, anything else is
+    rounded to the nearest multiple of the threshold, half up (15 -> 20 at 10). Two
+    rounded counts then differ by 0 or by at least the threshold, so subtracting two of
+    them (two weeks, an area and its parts) never gives a small count exactly."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"a count is a whole number of at least 0, not {value!r}")
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise ValueError(f"the threshold is a whole number of at least 1, not {threshold!r}")
+    if is_small(value, threshold):
+        return None
+    return (2 * value + threshold) // (2 * threshold) * threshold
+
+
 def primary(cells: Mapping[K, float], equations: Sequence[tuple[K, Sequence[K]]],
             counts: Collection[K], threshold: int) -> set[K]:
     """The count cells hidden for themselves: small counts, and zeros with a small margin."""

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from jeugdketen.insight import views
+from jeugdketen.insight import downloads, views
 
 app_name = "insight"
 
 urlpatterns = [
     path("", views.dashboard, name="insight"),
     path("instellingen/", views.publication, name="insight_settings"),
+    path("download/", downloads.download, name="insight_download"),
 ]

@@ -16,6 +16,11 @@ docs/insight.md ("Value stream") gives each definition in words with its SQL; in
 - Counts below the threshold are suppressed (value None, suppressed True); the work in
   progress per step with its total goes through insight.suppression (primary and
   secondary suppression on margins).
+- The flow counts not suppressed over the municipality's areas as one system (the work
+  in progress per week, the handovers and changes of organisation, the edges of the
+  directly-follows graph) are rounded to the threshold (insight.suppression.rounded,
+  `rounded_to` in their answers): two weeks, or an area and its parts, subtracted never
+  give a small count exactly.
 """
 
 from __future__ import annotations
@@ -81,10 +86,10 @@ def weeks(scope: Scope) -> list[tuple[str, date]]:
     return out
 
 
-def suppress_count(value: int, threshold: int) -> int | None:
-    """Primary suppression of one count on its own: from 1 to threshold - 1 it is not
-    shown (insight.suppression.is_small); zero is shown."""
-    return None if suppression.is_small(value, threshold) else value
+def rounded(value: int | None, threshold: int) -> int | None:
+    """A flow count as shown: hidden from 1 to threshold - 1, else rounded to the nearest
+    multiple of the threshold (insight.suppression.rounded)."""
+    return suppression.rounded(value, threshold)
 
 
 def protect(cells: dict[Any, int], lines: list[list[Any]], threshold: int
@@ -119,10 +124,11 @@ class WipWeek:
     on: date  # the day the state is counted on (the end of the week in the period)
     counts: dict[str, int | None]  # per step key (not closed); None when suppressed
     total: int | None
+    rounded_to: int  # the counts shown are rounded to a multiple of this (the threshold)
 
     def as_dict(self) -> dict[str, Any]:
         return {"week": self.week, "on": self.on.isoformat(), "counts": dict(self.counts),
-                "total": self.total,
+                "total": self.total, "rounded_to": self.rounded_to,
                 "suppressed": [k for k, v in self.counts.items() if v is None]
                 + (["total"] if self.total is None else [])}
 
@@ -135,6 +141,7 @@ class Handovers:
     share: Rate  # with a handover / with a plan, its 95% interval (Wilson)
     organisation_changes: int | None  # see docs: consecutive events, another organisation
     trajectories_with_organisation_change: int | None
+    rounded_to: int  # handovers and the two organisation-change counts are rounded to it
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "share": self.share.as_dict()}
@@ -174,6 +181,7 @@ class Edge:
     trajectories: int  # trajectories with this pair in the period (at least the threshold)
     occurrences: int  # times the pair occurred in the period
     median_days: float  # calendar days between the two events (median of occurrences)
+    rounded_to: int  # trajectories and occurrences are rounded to a multiple of this
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -273,26 +281,29 @@ def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
     # The scope's trajectories, steps reached and work in progress now are suppressed over
     # the municipality's areas as one system (no answer minus another gives a hidden one);
     # an area with too few trajectories shows none of its counts, not even a 0.
+    counted = _handover_counts(con, with_, params)
     system = _area_counts(con, scope)
     if system is None:
         system = _Counts(scope.area, {scope.area: _row(
             total, {STEPS[pos - 1]: v[0] for pos, v in per_step.items()},
-            wip[scope.today])}, {})
+            wip[scope.today], plans=counted[2], handed=counted[1])}, {})
     hidden = _hidden(system, threshold)
     few = suppression.is_small(total, threshold)
 
     def shown(column: str, value: int) -> int | None:
         return None if few or (scope.area, column) in hidden else value
 
-    # Each day's row (the steps and their total) is a table of its own.
+    # Each week's row (the steps and their total) is a table of its own, its counts shown
+    # rounded to the threshold: a week's stock minus the week before's is what came in and
+    # left, and the area's minus its parts' the trajectories of a hidden one.
     shown_wip: dict[tuple[date, str], int | None] = {}
-    for d in days:
+    for _w, d in week_list:
         row = {**wip[d], "total": sum(wip[d].values())}
-        shown_wip.update({(d, k): None if few else v
+        shown_wip.update({(d, k): None if few else rounded(v, threshold)
                           for k, v in protect(row, [list(row)], threshold).items()})
     week_figures = [
         WipWeek(week=w, on=on, counts={k: shown_wip[(on, k)] for k in STEPS[:-1]},
-                total=shown_wip[(on, "total")])
+                total=shown_wip[(on, "total")], rounded_to=threshold)
         for w, on in week_list]
     now = {k: shown(f"wip:{k}", v) for k, v in
            {**wip[scope.today], "total": sum(wip[scope.today].values())}.items()}
@@ -317,15 +328,15 @@ def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
         area=scope.area, start=scope.start, end=scope.end, today=scope.today,
         threshold=threshold, trajectories=shown("trajectories", total), suppressed=few,
         steps=steps, wip_total_now=now["total"], weeks=week_figures,
-        handovers=_handovers(con, scope, with_, params, threshold, hide_all=few),
+        handovers=_handovers(con, with_, params, threshold, counted,
+                             share_hidden=few or (scope.area, "plans") in hidden,
+                             hide_all=few),
         bottleneck=bottleneck if score else None, bottleneck_score=score if score else None)
 
 
-def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
-               threshold: int, *, hide_all: bool = False) -> Handovers:
-    """The handovers of the scope's trajectories; none shown (`hide_all`) when the value
-    stream itself is hidden (a 0 would tell something of every one of those few)."""
-    handovers, with_handover, with_plan = con.execute(f"""{with_}
+def _handover_counts(con: Any, with_: str, params: dict[str, Any]) -> tuple[int, int, int]:
+    """(handovers, trajectories with a handover, trajectories with a plan) of the scope."""
+    found: tuple[int, int, int] = con.execute(f"""{with_}
         SELECT
           (SELECT count(*) FROM events e JOIN scope_t USING (trajectory_key)
            WHERE e.activity = 'plan.handed_over' AND e.day >= $start AND e.day < $end
@@ -336,6 +347,19 @@ def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
           (SELECT count(*) FROM t JOIN scope_t USING (trajectory_key)
            WHERE t.plan_started_at IS NOT NULL AND {local_day("t.plan_started_at")} < $end
              AND {local_day("t.plan_started_at")} <= $today)""", params).fetchone()  # noqa: S608
+    return found
+
+
+def _handovers(con: Any, with_: str, params: dict[str, Any], threshold: int,
+               counted: tuple[int, int, int], *, share_hidden: bool,
+               hide_all: bool = False) -> Handovers:
+    """The handovers of the scope's trajectories; none shown (`hide_all`) when the value
+    stream itself is hidden (a 0 would tell something of every one of those few). The
+    handovers and the changes of organisation are rounded to the threshold; the share
+    (with a plan, with a handover and the rest, one unit) is suppressed over the
+    municipality's areas as one system (`share_hidden`), its counts exact: rounded, its
+    exact value would still give them away."""
+    handovers, with_handover, with_plan = counted
     changes, with_change = con.execute(f"""{with_},
         acted AS (
             SELECT e.trajectory_key, e.day, e.organisation_id,
@@ -347,37 +371,36 @@ def _handovers(con: Any, scope: Scope, with_: str, params: dict[str, Any],
         SELECT count(*), count(DISTINCT trajectory_key) FROM acted
         WHERE before IS NOT NULL AND before <> organisation_id
           AND day >= $start AND day < $end""", params).fetchone()  # noqa: S608
-    shown = {k: None if hide_all else suppress_count(v, threshold) for k, v in {
+    shown = {k: None if hide_all else rounded(v, threshold) for k, v in {
         "handovers": handovers, "changes": changes, "with_change": with_change}.items()}
-    # The share: n (with a plan), count (with a handover) and the rest are one unit.
-    whole = {"n": with_plan, "count": with_handover, "other": with_plan - with_handover}
-    hidden = suppression.groups({}, whole, threshold=threshold, counts=tuple(whole),
-                                splits=(("n", ("count", "other")),), units=(tuple(whole),))
     share = kpis.rate("handover_share", "", "", with_plan, with_handover,
-                      suppressed=hide_all or ("", "n") in hidden, provisional=False)
+                      suppressed=hide_all or share_hidden, provisional=False)
     return Handovers(
         handovers=shown["handovers"], trajectories_with_handover=share.count,
         trajectories_with_plan=share.n, share=share,
         organisation_changes=shown["changes"],
-        trajectories_with_organisation_change=shown["with_change"])
+        trajectories_with_organisation_change=shown["with_change"], rounded_to=threshold)
 
 
 @dataclass(frozen=True)
 class _Counts:
     """The value stream's counts for every area of the scope's municipality: `rows` area
-    code -> column ("trajectories", "reached:<step>", "wip:<step>", "wip:total") -> count;
+    code -> column ("trajectories", "reached:<step>", "wip:<step>", "wip:total", and the
+    handover share's "plans", "handed", "not_handed") -> count;
     `parents` each district's and neighbourhood's parent; `area` the scope's own."""
     area: str
     rows: dict[str, dict[str, float]]
     parents: dict[str, str]
 
 
-def _row(trajectories: int, reached: dict[str, int], wip: dict[str, int]
-         ) -> dict[str, float]:
+def _row(trajectories: int, reached: dict[str, int], wip: dict[str, int], *, plans: int,
+         handed: int) -> dict[str, float]:
     return {"trajectories": trajectories,
             **{f"reached:{k}": reached.get(k, 0) for k in STEPS},
             **{f"wip:{k}": wip.get(k, 0) for k in STEPS[:-1]},
-            "wip:total": sum(wip.get(k, 0) for k in STEPS[:-1])}
+            "wip:total": sum(wip.get(k, 0) for k in STEPS[:-1]),
+            # the handover share: with a plan = with a handover + the rest, one unit
+            "plans": plans, "handed": handed, "not_handed": plans - handed}
 
 
 def _hidden(system: _Counts, threshold: int) -> set[tuple[str, str]]:
@@ -392,8 +415,9 @@ def _hidden(system: _Counts, threshold: int) -> set[tuple[str, str]]:
 
     return suppression.areas(system.rows, system.parents, threshold=threshold,
                              counts=columns,
-                             splits=(("wip:total", [f"wip:{k}" for k in STEPS[:-1]]),),
-                             units=(), hidden=few)
+                             splits=(("wip:total", [f"wip:{k}" for k in STEPS[:-1]]),
+                                     ("plans", ["handed", "not_handed"])),
+                             units=(("plans", "handed", "not_handed"),), hidden=few)
 
 
 def _area_counts(con: Any, scope: Scope) -> _Counts | None:
@@ -433,8 +457,24 @@ def _area_counts(con: Any, scope: Scope) -> _Counts | None:
         SELECT area, pos, count(*) FROM last_step JOIN area_of USING (trajectory_key)
         WHERE pos < {CLOSED_POS} GROUP BY ALL""", params).fetchall():  # noqa: S608
         wip.setdefault(area, {})[STEPS[pos - 1]] = n
+    shares = {area: (plans, handed) for area, plans, handed in con.execute(f"""{with_},
+        handed AS (
+            SELECT DISTINCT e.trajectory_key FROM events e JOIN scope_t USING (trajectory_key)
+            WHERE e.activity = 'plan.handed_over' AND e.day >= $start AND e.day < $end
+              AND e.day <= $today
+        )
+        SELECT area,
+               count(*) FILTER (WHERE t.plan_started_at IS NOT NULL
+                                  AND {local_day("t.plan_started_at")} < $end
+                                  AND {local_day("t.plan_started_at")} <= $today),
+               count(handed.trajectory_key)
+        FROM scope_t JOIN t USING (trajectory_key) JOIN area_of USING (trajectory_key)
+        LEFT JOIN handed USING (trajectory_key)
+        GROUP BY area""", params).fetchall()}  # noqa: S608
     codes = [town.area, *parents]
-    rows = {a: _row(trajectories.get(a, 0), reached.get(a, {}), wip.get(a, {})) for a in codes}
+    rows = {a: _row(trajectories.get(a, 0), reached.get(a, {}), wip.get(a, {}),
+                    plans=shares.get(a, (0, 0))[0], handed=shares.get(a, (0, 0))[1])
+            for a in codes}
     return _Counts(scope.area, rows, parents)
 
 
@@ -442,7 +482,8 @@ def directly_follows(con: Any, scope: Scope, *, threshold: int) -> list[Edge]:
     """The directly-follows graph: for each pair of activities (a, b) where b is the next
     event after a in the same trajectory (ordered by time, then id), the trajectories in
     which it occurred with b in the period, how often, and the median calendar days
-    between a and b. Edges of fewer trajectories than the threshold are left out."""
+    between a and b. Edges of fewer trajectories than the threshold are left out; the
+    counts of the others are rounded to the threshold (the median days are not)."""
     check(scope, threshold)
     rows = con.execute(f"""
         WITH scope_t AS (
@@ -465,5 +506,17 @@ def directly_follows(con: Any, scope: Scope, *, threshold: int) -> list[Edge]:
         GROUP BY ALL
         HAVING count(DISTINCT trajectory_key) >= $threshold
         ORDER BY 3 DESC, 1, 2""", _params(scope, threshold=threshold)).fetchall()  # noqa: S608
-    return [Edge(source=a, target=b, trajectories=n, occurrences=k, median_days=m)
-            for a, b, n, k, m in rows]
+    edges = [Edge(source=a, target=b, trajectories=_at_least(rounded(n, threshold)),
+                  occurrences=_at_least(rounded(k, threshold)), median_days=m,
+                  rounded_to=threshold)
+             for a, b, n, k, m in rows]
+    # In the order of the rounded counts (then the names): the exact order would tell
+    # which of two edges shown alike is the larger.
+    return sorted(edges, key=lambda e: (-e.trajectories, e.source, e.target))
+
+
+def _at_least(value: int | None) -> int:
+    """A rounded count known to be at least the threshold (never hidden)."""
+    if value is None:  # pragma: no cover (the query keeps only counts >= the threshold)
+        raise ValueError("a count below the threshold")
+    return value

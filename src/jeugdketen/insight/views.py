@@ -78,6 +78,11 @@ def cell(text: Any) -> dict[str, Any]:
     return {"text": str(text), "hidden": False, "title": ""}
 
 
+def rounded_caption(caption: Any, threshold: int) -> str:
+    """A table of counts rounded to the threshold says so in its caption, once."""
+    return _("%(caption)s (afgerond op %(n)s)") % {"caption": caption, "n": threshold}
+
+
 # --- the pages ------------------------------------------------------------------------------
 
 
@@ -197,12 +202,26 @@ def kpi_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
                   else cell(percent(spread.share_within)))
         spread_rows.append([cell(group_label(spread)), cell(days(spread.p50)),
                             cell(days(spread.p90)), within, cell(number_format(spread.n or 0))])
-    # No data source for these two until issue 13 (kpis answers None): said so.
-    kpis.time_on_help(con, scope, threshold=threshold)
-    kpis.job_satisfaction(con, scope, threshold=threshold)
-    notes = [_("Tijd aan hulp tegenover verantwoording: nog geen gegevens. Dit komt met de "
-               "tijdregistratie."),
-             _("Werkplezier: nog geen gegevens. Dit komt met het tevredenheidsonderzoek.")]
+    # Time on help and job satisfaction (issue 13): per area, hidden below the threshold.
+    time_rows = []
+    for share in kpis.time_on_help(con, scope, threshold=threshold):
+        if share.suppressed:
+            time_rows.append([cell(group_label(share)), *[hidden(threshold)] * 4])
+            continue
+        time_rows.append([cell(group_label(share)), cell(percent(share.value)),
+                          cell(days(share.help_hours)), cell(days(share.accountability_hours)),
+                          cell(days(share.respondents))])
+    satisfaction_rows = []
+    for score in kpis.job_satisfaction(con, scope, threshold=threshold):
+        label = cell(group_label(score))
+        if score.suppressed:
+            satisfaction_rows.append([label, cell(score.year), *[hidden(threshold)] * 5])
+            continue
+        satisfaction_rows.append([label, cell(score.year), cell(days(score.variety)),
+                                  cell(days(score.autonomy)), cell(days(score.support)),
+                                  cell(days(score.overall)),
+                                  cell(number_format(score.respondents or 0))])
+    notes: list[Any] = []
     return {"key": "kpis", "title": _("De vier doelen"), "notes": notes, "parts": [
         {"title": _("Hulp die helpt"), "intro": _(
             "Van de plannen die in de periode zijn afgesloten: het deel waarbij het gezin "
@@ -222,6 +241,25 @@ def kpi_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
                  [gettext_lazy("Gebied"), gettext_lazy("Mediaan (dagen)"),
                   gettext_lazy("90e percentiel (dagen)"), gettext_lazy("Binnen 4 weken"),
                   gettext_lazy("Aantal (n)")], spread_rows)},
+        {"title": _("Tijd aan hulp tegenover verantwoording"), "intro": _(
+            "Het deel van de uren dat professionals aan gezinnen besteedden (contact, reizen, "
+            "overleg over een gezin), van die uren en de uren voor registratie, rapportages, "
+            "facturen en andere verantwoording samen: uit de wekelijkse vraag, alleen weken "
+            "met genoeg antwoorden."),
+         **table(_("Tijd aan hulp per gebied"),
+                 [gettext_lazy("Gebied"), gettext_lazy("Deel voor gezinnen"),
+                  gettext_lazy("Uren voor gezinnen per week"),
+                  gettext_lazy("Uren voor verantwoording per week"),
+                  gettext_lazy("Deelnemers per week")], time_rows),
+         "empty": _("Nog geen antwoorden in deze periode.")},
+        {"title": _("Werkplezier"), "intro": _(
+            "Uit het jaarlijkse anonieme onderzoek, per jaar: afwisseling, zelf beslissen en "
+            "steun van collega's (gemiddeld, 1 tot 5) en het cijfer (0 tot 10)."),
+         **table(_("Werkplezier per gebied en jaar"),
+                 [gettext_lazy("Gebied"), gettext_lazy("Jaar"), gettext_lazy("Afwisseling"),
+                  gettext_lazy("Zelf beslissen"), gettext_lazy("Steun van collega's"),
+                  gettext_lazy("Cijfer"), gettext_lazy("Aantal (n)")], satisfaction_rows),
+         "empty": _("Nog geen gesloten onderzoek.")},
     ]}
 
 
@@ -325,7 +363,7 @@ def value_stream_section(con: Any, scope: Scope, threshold: int) -> dict[str, An
             "Welke stap in hetzelfde traject direct op welke volgde, in hoeveel trajecten, "
             "en na hoeveel dagen (mediaan). Alleen overgangen in minstens %(n)s trajecten.")
             % {"n": threshold},
-         **table(_("Directe opvolging van stappen"),
+         **table(rounded_caption(_("Directe opvolging van stappen"), threshold),
                  [gettext_lazy("Van"), gettext_lazy("Naar"), gettext_lazy("Trajecten"),
                   gettext_lazy("Mediaan (dagen)")],
                  [[cell(activity_label(e.source)), cell(activity_label(e.target)),
@@ -355,15 +393,20 @@ OUTCOME_LABELS: dict[str, Any] = {
 }
 POSITION_LABELS: dict[str, Any] = {
     "within": gettext_lazy("binnen de grenzen"),
-    "high95": gettext_lazy("boven de 95%-grens"),
-    "low95": gettext_lazy("onder de 95%-grens"),
-    "high998": gettext_lazy("boven de 99,8%-grens"),
-    "low998": gettext_lazy("onder de 99,8%-grens"),
+    "high95": gettext_lazy("boven de grens van 95%"),
+    "low95": gettext_lazy("onder de grens van 95%"),
+    "high998": gettext_lazy("boven de grens van 99,8%"),
+    "low998": gettext_lazy("onder de grens van 99,8%"),
 }
 
 
 def outcomes_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
     parts = []
+    # Per provider the tables are over the whole municipality, whatever area is chosen
+    # (kpis.provider_scope): said above each of them.
+    town = kpis.scope_name(con, kpis.provider_scope(con, scope))
+    provider_intro = _("Aanbieders: de hele gemeente %(name)s, ook als u een wijk of buurt "
+                       "kiest.") % {"name": town}
     for by, title in (("neighbourhood", _("Per buurt")), ("provider", _("Per aanbieder"))):
         found = outcomes.indicators(con, scope, threshold=threshold, by=by)
         for key, rates in found.items():
@@ -383,7 +426,8 @@ def outcomes_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
                 % {"what": OUTCOME_LABELS[key], "by": title.lower()},
                 chart_id=f"jk-funnel-{by}-{key}") if funnel["points"] and (
                     0 < (funnel["overall"] or 0) < 1) else ""  # at 0% or 100%: no funnel
-            parts.append({"title": f"{title}: {OUTCOME_LABELS[key]}", "chart": chart, **table(
+            parts.append({"title": f"{title}: {OUTCOME_LABELS[key]}", "chart": chart,
+                          "intro": provider_intro if by == "provider" else "", **table(
                 f"{OUTCOME_LABELS[key]} ({title.lower()})",
                 [gettext_lazy("Buurt") if by == "neighbourhood" else gettext_lazy("Aanbieder"),
                  *RATE_COLUMNS[1:-1], gettext_lazy("Vergeleken met het geheel")], rows)})
@@ -436,7 +480,7 @@ def wip_part(stream: value_stream.ValueStream, threshold: int) -> dict[str, Any]
                                      title=_("Onderhanden werk per week"),
                                      y_label=_("trajecten open"), chart_id="jk-wip")
         if stream.weeks else "",
-        **table(_("Onderhanden werk per week en stap"),
+        **table(rounded_caption(_("Onderhanden werk per week en stap"), threshold),
                 [gettext_lazy("Week"), *[labels[key] for key in steps], gettext_lazy("Totaal")],
                 rows)}
 
@@ -474,14 +518,14 @@ def waiting_section(con: Any, scope: Scope, threshold: int) -> dict[str, Any]:
     return {"key": "wachtlijsten", "title": _("Wachtlijsten"), "intro": _(
         "De open meldingen bij de voordeur per stap en organisatie, en hoe oud ze zijn "
         "tegenover de normen van de gemeente."), "parts": [
-        {"title": _("Nu"), **table(_("Open meldingen per stap, nu"),
+        {"title": _("Nu"), **table(rounded_caption(_("Open meldingen per stap, nu"), threshold),
                                    [gettext_lazy("Stap"), *WAITING_COLUMNS], now)},
         {"title": _("Per organisatie"), **table(
-            _("Open meldingen per organisatie en stap, nu"),
+            rounded_caption(_("Open meldingen per organisatie en stap, nu"), threshold),
             [gettext_lazy("Organisatie en stap"), *WAITING_COLUMNS], by_organisation)},
         {"title": _("Per week"), "chart": charts.weekly_lines(
             charts.waiting_series(weeks), threshold=threshold, chart_id="jk-waiting")
             if weeks else "",
-         **table(_("Open meldingen aan het eind van elke week"),
+         **table(rounded_caption(_("Open meldingen aan het eind van elke week"), threshold),
                  [gettext_lazy("Week"), *WAITING_COLUMNS], week_rows)},
     ]}

@@ -22,6 +22,9 @@ docs/insight.md ("Waiting lists") gives each definition in words with its SQL:
   row and the organisations listed already give it.
 - The three classes are exclusive: within, past the norm (but not three times), past
   three times the norm; `no_norm` counts items whose municipality has no norm row.
+- Every count shown is rounded to the threshold (insight.suppression.rounded; the
+  answer's `rounded_to`): a week's list minus the week before's, or an area's minus its
+  parts', never gives a small count exactly. The rounded cells of a row need not add up.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.insight.scope import Scope
 from jeugdketen.insight.suppression import is_small
-from jeugdketen.insight.value_stream import check, protect, weeks
+from jeugdketen.insight.value_stream import check, protect, rounded, weeks
 
 FRONT_DOOR_STEPS: tuple[str, ...] = ("received", "triaged", "intake_planned", "intake_held")
 STATUSES: tuple[str, ...] = ("within", "past_norm", "past_3x", "no_norm")
@@ -112,10 +115,12 @@ class Waiting:
     now: list[WaitingRow]  # per step and "total", all organisations
     by_organisation: list[WaitingRow]  # per step and organisation
     weeks: list[WaitingWeek]
+    rounded_to: int  # every count shown is rounded to a multiple of this (the threshold)
 
     def as_dict(self) -> dict[str, Any]:
         return {"area": self.area, "today": self.today.isoformat(),
-                "threshold": self.threshold, "now": [r.as_dict() for r in self.now],
+                "threshold": self.threshold, "rounded_to": self.rounded_to,
+                "now": [r.as_dict() for r in self.now],
                 "by_organisation": [r.as_dict() for r in self.by_organisation],
                 "weeks": [w.as_dict() for w in self.weeks]}
 
@@ -193,14 +198,15 @@ def waiting(con: Any, scope: Scope, *, threshold: int) -> Waiting:
         area=scope.area, today=scope.today, threshold=threshold,
         now=tables[scope.today][0], by_organisation=tables[scope.today][1],
         weeks=[WaitingWeek(week=w, on=on, rows=tables[on][0], by_organisation=tables[on][1])
-               for w, on in week_list])
+               for w, on in week_list], rounded_to=threshold)
 
 
 def _table(items: list[tuple[Any, ...]], threshold: int
            ) -> tuple[list[WaitingRow], list[WaitingRow]]:
     """One day's items (step, organisation id, name, status) as rows per step (and the
     total) and per step and organisation, suppressed as one table: step x status with both
-    margins, and per step the organisations' cells adding up to the step's."""
+    margins, and per step the organisations' cells adding up to the step's; every count
+    shown then rounded to the threshold."""
     columns = (*STATUSES, "total")
     rows = (*FRONT_DOOR_STEPS, "total")
     cells: dict[Any, int] = {(s, c): 0 for s in rows for c in columns}
@@ -229,7 +235,7 @@ def _table(items: list[tuple[Any, ...]], threshold: int
     def row(step: str, group: str = "") -> WaitingRow:
         at = (step, group) if group else (step,)
         return WaitingRow(step=step, group=group, label=names.get((step, group), ""),
-                          **{c: shown[(*at, c)] for c in columns})
+                          **{c: rounded(shown[(*at, c)], threshold) for c in columns})
 
     def others(step: str, listed: list[str]) -> list[WaitingRow]:
         """The organisations whose count is hidden, as one unnamed row (a name beside a
@@ -243,7 +249,8 @@ def _table(items: list[tuple[Any, ...]], threshold: int
             whole = shown[(step, c)]
             rest = (None if whole is None or any(p is None for p in parts)
                     else whole - sum(p for p in parts if p is not None))
-            values[c] = None if rest is None or is_small(rest, threshold) else rest
+            values[c] = None if rest is None or is_small(rest, threshold) else rounded(
+                rest, threshold)
         if values["total"] is None:
             return []
         return [WaitingRow(step=step, group=OTHER_ORGANISATIONS,

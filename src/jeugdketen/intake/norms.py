@@ -14,6 +14,8 @@ Which norm a step is measured by, and from when (the caller passes `start`):
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
@@ -59,18 +61,49 @@ def default_rule(step: str, urgency: str) -> Rule:
     return DEFAULTS.get((norm_step, urgency)) or DEFAULTS[(norm_step, "")]
 
 
-def rule_for(municipality: Any, step: str, urgency: str) -> Rule:
+# A municipality's rows for one norm step, read by the caller with its own statement:
+# (urgency, days, working) each.
+NormRows = Iterable[tuple[str, int, bool]]
+
+
+def rule_for(municipality: Any, step: str, urgency: str, rows: NormRows | None = None
+             ) -> Rule:
     """The norm for `step` at `urgency` in a municipality (a `Municipality` or its code):
-    its own row for the urgency, else its row for every urgency, else the default."""
+    its own row for the urgency, else its row for every urgency, else the default. `rows`:
+    the municipality's rows for the step's norm step, when the caller read them with its
+    own statement (in this transaction; see norm_rows_sql), instead of a query here."""
     if not has_norm(step):
         raise ValueError(f"step {step!r} has no norm")
-    code = getattr(municipality, "pk", municipality)
-    rows = {n.urgency: n for n in Norm.objects.filter(
-        municipality_id=code, step=NORM_STEP[step], urgency__in=[urgency, ""])}
-    row = rows.get(urgency) or rows.get("")
-    if row is not None:
-        return Rule(row.days, row.working)
-    return default_rule(step, urgency)
+    if rows is None:
+        code = getattr(municipality, "pk", municipality)
+        rows = [(n.urgency, n.days, n.working) for n in Norm.objects.filter(
+            municipality_id=code, step=NORM_STEP[step], urgency__in=[urgency, ""])]
+    found = {u: Rule(int(days), bool(working)) for u, days, working in rows
+             if u in (urgency, "")}
+    return found.get(urgency) or found.get("") or default_rule(step, urgency)
+
+
+def norm_rows_sql(vendor: str, municipality_sql: str) -> str:
+    """A scalar sub-select for a caller's own statement: the rows of the municipality
+    `municipality_sql` (an SQL expression taking one parameter, the norm step) as a JSON
+    array of [urgency, days, working]; decode with norm_rows."""
+    table = Norm._meta.db_table
+    if vendor == "postgresql":
+        agg = "json_agg(json_build_array(urgency, days, working))"
+    else:
+        agg = "json_group_array(json_array(urgency, days, working))"
+    return (f"(SELECT {agg} FROM {table} WHERE municipality_id = {municipality_sql} "  # noqa: S608
+            "AND step = %s)")
+
+
+def norm_rows(value: Any) -> list[tuple[str, int, bool]]:
+    """The rows of norm_rows_sql's column (PostgreSQL: decoded JSON or NULL; SQLite:
+    text)."""
+    if value is None:
+        return []
+    if isinstance(value, str | bytes):
+        value = json.loads(value)
+    return [(str(u), int(d), bool(w)) for u, d, w in value]
 
 
 def due_on(rule: Rule, start: date, factor: int = 1) -> date:
@@ -78,9 +111,11 @@ def due_on(rule: Rule, start: date, factor: int = 1) -> date:
     return add_working_days(start, days) if rule.working else start + timedelta(days=days)
 
 
-def due_dates(municipality: Any, step: str, urgency: str, start: date) -> tuple[date, date]:
+def due_dates(municipality: Any, step: str, urgency: str, start: date,
+              rows: NormRows | None = None) -> tuple[date, date]:
     """(due on, three-times-overdue on) of a step that starts counting at `start`: the
     report is overdue once `due on` has passed, and overdue three times over once the
-    second date has passed. Raises ValueError for a step without a norm."""
-    rule = rule_for(municipality, step, urgency)
+    second date has passed. Raises ValueError for a step without a norm. `rows`: as
+    rule_for takes them."""
+    rule = rule_for(municipality, step, urgency, rows)
     return due_on(rule, start), due_on(rule, start, OVERDUE_FACTOR)

@@ -24,8 +24,18 @@ class SteeringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from jeugdketen.steering import time_views
         from jeugdketen.ui.navigation import register_navigation
 
-        # --- steer-board ---
+        # steer-time
+        register_navigation("steering:time", _("Mijn tijd"), time_views.may_answer,
+                            ("steering:time",))
+        register_navigation("steering:survey", _("Werkplezier"),
+                            lambda u: time_views.may_answer(u) or time_views.may_close(u),
+                            ("steering:survey",))
+        register_navigation("steering:effort_figures", _("Tijd en werkplezier"),
+                            time_views.may_see_figures, ("steering:effort_figures",))
+
+        # steer-board
         register_navigation("steering:board", _("Ketenbord"), may_see_board,
                             ("board", "action_new", "action", "minutes_new", "meeting"))

@@ -113,10 +113,16 @@ def figures(key: tuple[Any, ...], data: dict[str, Any], threshold: int) -> SafeS
             _FIGURES.move_to_end(key)
             return found
     period = data.get("kpi_period") or {}
+
+    def other(found: dict[str, Any] | None, kind: str) -> dict[str, Any] | None:
+        if not found or found.get("value") is None:
+            return None
+        return {**found, "text": charts.value_text(found["value"], kind)}
+
     html = mark_safe(render_to_string("steering/board_figures.html", {  # noqa: S308
         "parts": [series_part(x, threshold) for x in data.get("series", [])],
-        "threshold": threshold, "time_on_help": data.get("time_on_help"),
-        "job_satisfaction": data.get("job_satisfaction"),
+        "threshold": threshold, "time_on_help": other(data.get("time_on_help"), "share"),
+        "job_satisfaction": other(data.get("job_satisfaction"), "days"),
         "kpi_start": _day(period.get("from")), "kpi_end": _day(period.get("to"))}))
     with _FIGURES_LOCK:
         _FIGURES[key] = html

@@ -19,7 +19,7 @@ another app's tables. docs/steering.md ("The board") gives each definition with 
   gap in the chart); the monthly KPIs are suppressed as insight suppresses groups (a
   month whose n, count or rest is small is hidden, and another with it when the twelve
   months' total, which insight publishes, would give it away); stocks are hidden when
-  small and otherwise rounded to a multiple of T (`rounded`).
+  small and otherwise rounded to a multiple of T (insight.suppression.rounded).
 """
 
 from __future__ import annotations
@@ -40,13 +40,9 @@ MONTHS = 12  # the monthly KPIs: the last twelve whole months
 
 
 def rounded(value: int, threshold: int) -> int | None:
-    """A stock as the board shows it: hidden (None) from 1 to threshold - 1, otherwise
-    rounded to the nearest multiple of the threshold (half up); 0 stays 0.
-
-    Local until insight.suppression.rounded (another branch of issue 13) is on main."""
-    if suppression.is_small(value, threshold):
-        return None
-    return int((value + threshold / 2) // threshold) * threshold
+    """A stock as the board shows it: insight.suppression.rounded (hidden from 1 to
+    threshold - 1, otherwise the nearest multiple of the threshold, half up; 0 stays 0)."""
+    return suppression.rounded(value, threshold)
 
 
 def shown(value: int, threshold: int) -> int | None:
@@ -347,25 +343,22 @@ def bottlenecks(con: Any, municipality: str, board_sunday: date, threshold: int,
 
 def other_kpis(con: Any, municipality: str, board_sunday: date, threshold: int,
                follow_up_days: int) -> dict[str, Any]:
-    """Time on help and job satisfaction from insight.kpis: None ("nog geen gegevens")
-    until their data source is there; otherwise the scope total's figure as insight
-    gives it (its value and n)."""
+    """Time on help and job satisfaction from insight.kpis over the KPIs' twelve months:
+    the scope total's figure (time on help: the share of hours on help, n the weeks shown;
+    job satisfaction: the overall score 0..10 of the latest survey year closed, n its
+    respondents), None when insight has none or hides it ("nog geen gegevens")."""
     scope = kpi_scope(municipality, board_sunday, follow_up_days)
-    out: dict[str, Any] = {}
-    for key, fn in (("time_on_help", kpis.time_on_help),
-                    ("job_satisfaction", kpis.job_satisfaction)):
-        found: Any = fn(con, scope, threshold=threshold)
-        out[key] = None if found is None else _total_of(found)
+    out: dict[str, Any] = {"time_on_help": None, "job_satisfaction": None}
+    shares: Any = kpis.time_on_help(con, scope, threshold=threshold)
+    total = next((x for x in shares or [] if getattr(x, "group", None) == ""), None)
+    if total is not None and not total.suppressed and total.value is not None:
+        out["time_on_help"] = {"value": float(total.value), "n": total.weeks,
+                               "unit": "share", "year": None}
+    scores: Any = kpis.job_satisfaction(con, scope, threshold=threshold)
+    totals = [x for x in scores or [] if getattr(x, "group", None) == ""
+              and not x.suppressed and x.overall is not None]
+    if totals:
+        latest = max(totals, key=lambda x: x.year)
+        out["job_satisfaction"] = {"value": float(latest.overall), "n": latest.respondents,
+                                   "unit": "score", "year": latest.year}
     return out
-
-
-def _total_of(found: Any) -> dict[str, Any] | None:
-    """The scope total ("" group) of a figure insight answers as a list of rates or
-    spreads; None when there is none or it is suppressed."""
-    for item in found if isinstance(found, list) else [found]:
-        if getattr(item, "group", None) == "" and not getattr(item, "suppressed", True):
-            value = getattr(item, "value", None)
-            if value is None:
-                value = getattr(item, "p50", None)
-            return {"value": value, "n": getattr(item, "n", None)}
-    return None

@@ -31,6 +31,7 @@ from jeugdketen.access.audit.anchors import (
 from jeugdketen.access.audit.chain import (
     INSERT_CHUNK,
     append,
+    append_parts,
     deferred,
     free_head_sql,
     reserve_ids,
@@ -87,6 +88,7 @@ __all__ = [
     "anchor_if_due",
     "anchor_root",
     "append",
+    "append_parts",
     "authorize",
     "authorize_many",
     "deferred",

@@ -130,42 +130,87 @@ def append(entries: Iterable[dict[str, Any]], *, head: Sequence[Any] | None = No
         return len(entries)
     with connection.cursor() as cursor:
         if head is not None and head[0] is not None:
-            shard, seq, prev = int(head[0]), int(head[1]), str(head[2])
-            ids = sorted(int(i) for i in head[3])
-            if len(ids) != len(entries):
-                raise ValueError("the head was locked for another number of records")
+            shard, seq, prev, ids = _head(head, len(entries))
         else:
             shard, seq, prev, ids = _lock_head(cursor, len(entries))
-        params: list[Any] = []
-        for values, record_id in zip(entries, ids, strict=True):
-            seq += 1
-            values = {**values, "id": record_id, "hash_version": HASH_VERSION, "shard": shard,
-                      "seq": seq, "prev_hash": prev}
-            prev = record_hash(values)
-            values["hash"] = prev
-            params.extend(values[c] for c in COLUMNS)
+        params, seq, prev = _chained(entries, shard, seq, prev, ids)
         width = len(COLUMNS)
-        one = "(" + ", ".join(["%s"] * width) + ")"
-        insert_head = f"INSERT INTO {RECORD_TABLE} ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
-        update = f"UPDATE {SHARD_TABLE} SET last_seq = %s, last_hash = %s WHERE shard = %s"  # noqa: S608
         # Chunks stay under the databases' limits on bind parameters per statement.
         chunks = [params[i:i + INSERT_CHUNK * width]
                   for i in range(0, len(params), INSERT_CHUNK * width)]
         for chunk in chunks[:-1]:
-            cursor.execute(insert_head + ", ".join([one] * (len(chunk) // width)), chunk)
+            cursor.execute(_insert_sql(len(chunk) // width), chunk)
         last = chunks[-1]
-        insert = insert_head + ", ".join([one] * (len(last) // width))
+        insert = _insert_sql(len(last) // width)
         if connection.vendor == "postgresql":
-            cursor.execute(f"WITH written AS ({insert}) {update}", [*last, seq, prev, shard])
+            cursor.execute(f"WITH written AS ({insert}) {_UPDATE_HEAD}", [*last, seq, prev, shard])
         else:
             cursor.execute(insert, last)
-            cursor.execute(update, [seq, prev, shard])
+            cursor.execute(_UPDATE_HEAD, [seq, prev, shard])
+    _appended(entries, ids)
+    return len(entries)
+
+
+_UPDATE_HEAD = f"UPDATE {SHARD_TABLE} SET last_seq = %s, last_hash = %s WHERE shard = %s"  # noqa: S608
+
+
+def _insert_sql(rows: int) -> str:
+    one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
+    return (f"INSERT INTO {RECORD_TABLE} ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
+            + ", ".join([one] * rows))
+
+
+def _head(head: Sequence[Any], count: int) -> tuple[int, int, str, list[int]]:
+    ids = sorted(int(i) for i in head[3])
+    if len(ids) != count:
+        raise ValueError("the head was locked for another number of records")
+    return int(head[0]), int(head[1]), str(head[2]), ids
+
+
+def _chained(entries: list[dict[str, Any]], shard: int, seq: int, prev: str,
+             ids: list[int]) -> tuple[list[Any], int, str]:
+    """The records' column values, each chained to the one before: (parameters, the new
+    last_seq, the new last_hash)."""
+    params: list[Any] = []
+    for values, record_id in zip(entries, ids, strict=True):
+        seq += 1
+        values = {**values, "id": record_id, "hash_version": HASH_VERSION, "shard": shard,
+                  "seq": seq, "prev_hash": prev}
+        prev = record_hash(values)
+        values["hash"] = prev
+        params.extend(values[c] for c in COLUMNS)
+    return params, seq, prev
+
+
+def _appended(entries: list[dict[str, Any]], ids: list[int]) -> None:
     written = _WRITTEN.get()
     if written is not None:  # inside an action: its refusal would log these again
         written.extend(entries)
     if _anchor_due(ids[-1]):
         _anchor_after_commit(ids[-1])
-    return len(entries)
+
+
+def append_parts(entries: Iterable[dict[str, Any]], head: Sequence[Any] | None
+                 ) -> tuple[str, list[Any]] | None:
+    """PostgreSQL, for an action that writes its records in its own next statement (one
+    round trip less): the records chained on `head` (a row of free_head_sql, locked in
+    this transaction) as two CTEs, `jk_written AS (INSERT ...), jk_chained AS (UPDATE the
+    head)`, and their parameters, for the action's `WITH` (it must run that statement
+    exactly once). From here the records count as written (a refusal before the statement
+    logs them as refused, as after append). None where append must write them itself
+    (SQLite, no head, inside `deferred`, more than one chunk): call append(entries,
+    head=head) then."""
+    entries = list(entries)
+    if (not entries or head is None or head[0] is None or connection.vendor != "postgresql"
+            or _DEFERRED.get() is not None or len(entries) > INSERT_CHUNK):
+        return None
+    if not connection.in_atomic_block:
+        raise RuntimeError("access log records are written inside the action's transaction")
+    shard, seq, prev, ids = _head(head, len(entries))
+    params, seq, prev = _chained(entries, shard, seq, prev, ids)
+    _appended(entries, ids)
+    return (f"jk_written AS ({_insert_sql(len(entries))}), jk_chained AS ({_UPDATE_HEAD})",
+            [*params, seq, prev, shard])
 
 
 _DEFERRED: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar(

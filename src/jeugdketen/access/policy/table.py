@@ -23,6 +23,7 @@ from .rules import (
     referral_index,
     registry,
     steering_board,
+    steering_time,
     supervision,
 )
 from .rules.common import Rule, person_ground
@@ -53,6 +54,7 @@ RULES: dict[Data, Rule] = _join(
     consent.RULES,         # consent, legal basis
     intake.RULES,          # care reports, intake meetings, the front door's settings
     insight.RULES,         # figures per area (no person), publication settings
+    steering_time.RULES,   # own time answers, the anonymous survey, teams' neighbourhoods
     steering_board.RULES,  # the chain board, its improvement actions and minutes (no person)
 )
 

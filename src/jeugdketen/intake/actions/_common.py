@@ -11,14 +11,15 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data
 from jeugdketen.analysis.domains import ALL_DOMAINS
-from jeugdketen.chainlog.actions import emit
+from jeugdketen.chainlog.actions import TABLE as EVENT_TABLE
+from jeugdketen.chainlog.actions import emit, event_row
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import Refusal
 from jeugdketen.intake import norms
@@ -64,14 +65,20 @@ def emit_report_event(activity: Activity, report: CareReport, actor: Actor, now:
     trajectory key, its neighbourhood, the household and person when known, the acting
     organisation (none for the family and the public); counts and codes only. `household`:
     the report's household when the caller has just read it (household_of otherwise)."""
+    emit(activity, **_event(report, actor, now, household, attributes))
+
+
+def _event(report: CareReport, actor: Actor, now: datetime,
+           household: Household | Literal[False] | None, attributes: dict[str, Any]
+           ) -> dict[str, Any]:
     prof = actor.professional
     if household is False:
         household = household_of(report)
-    emit(activity, person=report.person if report.person_id is not None else None,
-         household=household, trajectory_key=str(report.trajectory_key),
-         neighbourhood_code=report.neighbourhood_code,
-         organisation_id=prof.organisation_id if prof is not None else None,
-         attributes=attributes, at=now)
+    return {"person": report.person if report.person_id is not None else None,
+            "household": household, "trajectory_key": str(report.trajectory_key),
+            "neighbourhood_code": report.neighbourhood_code,
+            "organisation_id": prof.organisation_id if prof is not None else None,
+            "attributes": attributes, "at": now}
 
 
 # --- steps and their norms -------------------------------------------------------------
@@ -95,25 +102,67 @@ def move(report: CareReport, step: str, now: datetime) -> list[str]:
     if not norms.has_norm(step):  # help started, closed: nothing is due any more
         report.step_due_on, report.step_overdue3_on = None, None
     else:
+        # The municipality's norm rows when the action read them with the subject
+        # (`jk_norms`: norm step -> rows, in this transaction); else norms reads them.
+        known = getattr(report, "jk_norms", None) or {}
         report.step_due_on, report.step_overdue3_on = norms.due_dates(
-            report.municipality, step, report.urgency, step_start(report, step, today))
+            report.municipality_id, step, report.urgency, step_start(report, step, today),
+            known.get(norms.NORM_STEP[step]))
     return ["step", "step_since", "step_due_on", "step_overdue3_on"]
 
 
-def save_new(report: CareReport) -> CareReport:
-    """Insert a new report with a fresh reference (another on the rare clash)."""
+_REPORT_FIELDS = list(CareReport._meta.concrete_fields)
+_REPORT_INSERT: dict[str, str] = {}  # per database vendor
+
+
+def save_new_with_event(report: CareReport, activity: Activity, actor: Actor, now: datetime,
+                        *, household: Household | Literal[False] | None = False,
+                        log: tuple[str, list[Any]] | None = None,
+                        **attributes: Any) -> CareReport:
+    """Insert a new report and write its chain event in few round trips (issue 11,
+    speed): the report's INSERT written out, a clash of its reference skipped by ON
+    CONFLICT (no savepoint) and another reference drawn; on PostgreSQL the chain event is
+    inserted by the same statement, only when the report's row was, and `log`, the
+    action's access-log records (audit.append_parts), with the first attempt. A clash of
+    the trajectory key still raises IntegrityError."""
+    event = _event(report, actor, now, household, attributes)
+    columns, values, event_params = event_row(activity, **event)
+    insert = _REPORT_INSERT.get(connection.vendor)
+    qn = connection.ops.quote_name
+    if insert is None:
+        insert = _REPORT_INSERT[connection.vendor] = (
+            f"INSERT INTO {qn(CareReport._meta.db_table)} "  # noqa: S608 (names, placeholders)
+            f"({', '.join(qn(f.column) for f in _REPORT_FIELDS)}) "
+            f"VALUES ({', '.join(['%s'] * len(_REPORT_FIELDS))}) "
+            "ON CONFLICT (reference) DO NOTHING")
+    pg = connection.vendor == "postgresql"
     for attempt in range(5):
         if attempt:
             report.reference = new_reference()
-        try:
-            with transaction.atomic():
-                report.save(force_insert=True)
+        params = [f.get_db_prep_save(f.pre_save(report, True), connection)
+                  for f in _REPORT_FIELDS]
+        with connection.cursor() as cursor:
+            if pg:
+                with_log, log_params = (f"{log[0]}, ", log[1]) if log is not None else ("", [])
+                cursor.execute(
+                    f"WITH {with_log}r AS ({insert} RETURNING id), "  # noqa: S608
+                    f"e AS (INSERT INTO {EVENT_TABLE} ({columns}) SELECT {values} FROM r) "
+                    "SELECT count(*) FROM r", [*log_params, *params, *event_params])
+                written = int(cursor.fetchone()[0])
+                log = None  # written: once, whatever the report's INSERT did
+            else:
+                if log is not None:
+                    raise ValueError("records as CTEs are PostgreSQL's (audit.append_parts)")
+                cursor.execute(insert, params)
+                written = cursor.rowcount
+        if written == 1:
+            report._state.adding, report._state.db = False, connection.alias
+            if not pg:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"INSERT INTO {EVENT_TABLE} ({columns}) "  # noqa: S608
+                                   f"VALUES ({values})", event_params)
             return report
-        except IntegrityError:
-            if attempt == 4 or CareReport.objects.filter(
-                    trajectory_key=report.trajectory_key).exists():
-                raise
-    raise AssertionError("unreachable")
+    raise IntegrityError("five clashes of a new care report's reference")
 
 
 # --- the input -------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from jeugdketen.steering import time_actions
+from jeugdketen.steering.time_forms import TimeForm
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import actor_for, page
 from jeugdketen.web import worklist
@@ -39,6 +41,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if r.has_professional(user) or context["citizen"]:
         context["items"] = worklist.for_actor(actor_for(request))
         context["has_worklist"] = True
+    if r.has_professional(user):
+        # The weekly time question (issue 13), only while this week's is open for them.
+        actor = actor_for(request)
+        week = time_actions.time_question_week(actor)
+        if week is not None:
+            context.update({"time_form": TimeForm(), "week_label": time_actions.week_label(week)})
+        context["survey_open"] = time_actions.survey_is_open(actor)
     if context["citizen"]:
         context["own_person_id"] = user.person_id  # type: ignore[union-attr]
     context["nothing_to_do"] = not any(
