@@ -447,6 +447,11 @@ survey/figures-other-municipality           | -                | -              
 teamareas/municipality                      | -                | R=insight        | -        | RU=insight | -      | -         | -         | -    | -    | -         | -
 teamareas/neighbourhood-team                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 teamareas/other-municipality                | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+simulation/municipality                     | -                | R=insight        | -        | CR=insight | -      | -         | -         | -    | -    | -         | -
+simulation/provider-organisation            | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+simulation/neighbourhood-team               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+simulation/other-municipality               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+simulation/unknown-municipality             | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 steeringboard/municipality                  | -                | R=insight        | -        | R=insight | -        | -        | -        | -        | -        | -        | -
 steeringboard/provider-organisation         | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
 steeringboard/neighbourhood-team            | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
@@ -1177,6 +1182,24 @@ def _steering_time_situation(data: Data, what: str, kind: str = "municipality",
     return build
 
 
+def _simulation_situation(kind: str = "municipality", place: str = "own"):
+    """A what-if simulation run of the actor's own municipality (or of another one, or of
+    none), the actor's organisation of `kind`."""
+
+    def build(s: Scene):
+        from jeugdketen.access.policy.target import Scope as TargetScope
+
+        actor = s.actor(kind=kind)
+        prof = getattr(s, "professional", None)
+        municipality = (prof.organisation.municipality if prof is not None and place == "own"
+                        else f.MunicipalityFactory())
+        known = None if place == "unknown" else municipality.code
+        return actor, Target(Data.SIMULATION, object_id="1",
+                             scope=TargetScope(municipality_id=known))
+
+    return build
+
+
 @dataclass(frozen=True)
 class IntakeConsentCase:
     """The front door's consent (category `intake`, for no plan) of a child of 8 (or `age`)
@@ -1554,6 +1577,11 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
     "insightsettings/front-door": _insight_situation(Data.INSIGHT_SETTINGS, who="front-door"),
     "insightsettings/provider-organisation": _insight_situation(
         Data.INSIGHT_SETTINGS, kind="youth_care_provider"),
+    "simulation/municipality": _simulation_situation(),
+    "simulation/provider-organisation": _simulation_situation(kind="youth_care_provider"),
+    "simulation/neighbourhood-team": _simulation_situation(kind="neighbourhood_team"),
+    "simulation/other-municipality": _simulation_situation(place="other"),
+    "simulation/unknown-municipality": _simulation_situation(place="unknown"),
     "insightsettings/other-municipality": _insight_situation(Data.INSIGHT_SETTINGS,
                                                              place="other"),
     # steer-time (issue 13): the own time answer and survey response, the figures.
@@ -1643,7 +1671,7 @@ def test_table_covers_every_situation_role_action_and_ground():
                      "signal", "match", "appointment", "guide", "rights", "plan", "team", "evaluation",
                      "approval", "comment", "analysis", "consent", "legalbasis", "decisionaid",
                      "report", "intake", "settings", "insight", "insightsettings",
-                     "timeanswer", "survey", "teamareas",
+                     "timeanswer", "survey", "teamareas", "simulation",
                      "steeringboard", "steeringaction", "steeringminutes"}
     used_grounds = set()
     for row in EXPECTED.values():
@@ -1664,7 +1692,7 @@ def test_municipal_analysts_and_privacy_officers_never_get_base_data():
     assert all(row["municipal_analyst"] == "-" for situation, row in EXPECTED.items()
                if not situation.startswith(("insight/", "insightsettings/",
                                             "timeanswer/figures", "survey/figures",
-                                            "teamareas/", "steeringboard/",
+                                            "teamareas/", "simulation/", "steeringboard/",
                                             "steeringaction/", "steeringminutes/")))
 
 

@@ -43,6 +43,8 @@ docstring, tests/access/test_policy_table.py's docstring and the BRP design), no
 - insight (issue 12): the figures of an area of the own municipality are its analyst's, its
   coordinator's (of the municipality itself) and its front door's; another municipality's
   area answers as an unknown one (404);
+- simulation (issue 13): the municipality's analyst runs a what-if simulation; its analyst
+  and coordinator read a run; a run of another municipality answers as an unknown one;
 - citizens have no API token in the web (only professionals make tokens); the matrix
   gives them one made through the action, to show that the API's answers then follow
   the same rules.
@@ -174,6 +176,11 @@ GET /steering/time                                        | -    | -     | -   |
 GET /steering/time [mine]                                 | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
 POST /steering/time                                       | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
 GET /steering/survey                                      | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+# the what-if simulation (issue 13): the municipality's analyst runs it (the world's insight
+# store is empty: too few reports, 409), its analyst and coordinator read a run (none in the
+# world: 404, as another municipality's); nobody else.
+POST /simulations                                         | -    | -     | -   | -     | -    | 409  | -    | -    | -    | -   | -    | -
+GET /simulations/{run_id}                                 | -    | -     | -   | 404   | -    | 404  | -    | -    | -    | -   | -    | -
 # the chain board (issue 13): the municipality's board and improvement actions, read by its
 # analyst, coordinator (of the municipality itself) and front door, written by the first
 # two; another municipality answers as an unknown one (404).
@@ -325,6 +332,8 @@ SPECS: dict[str, Spec] = {
     "GET /insight/outcomes [B]": Spec(query="by=neighbourhood&area={municipality_b}"),
     "GET /steering/time [mine]": Spec(query="mine=1"),
     "POST /steering/time": Spec(body=lambda w: {"help_hours": 20, "accountability_hours": 6}),
+    "POST /simulations": Spec(body=lambda w: {"way": "joint", "weeks": 4, "replications": 2}),
+    "GET /simulations/{run_id}": Spec(ids={"run_id": 1}),
     "GET /steering/board": Spec(query="municipality={municipality}"),
     "GET /steering/board [B]": Spec(query="municipality={municipality_b}"),
     "GET /steering/actions": Spec(query="municipality={municipality}"),

@@ -278,6 +278,10 @@ GET /sturing/werkplezier/                                          | Y    | Y   
 POST /sturing/werkplezier/                                         | Y    | Y     | Y   | Y     | -    | -    | -    | -    | -    | -   | -    | -
 GET /sturing/tijd-en-werkplezier/                                  | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
 POST /sturing/tijd-en-werkplezier/                                 | -    | -     | -   | -     | -    | Y    | -    | -    | -    | -   | -    | -
+# the what-if simulation (issue 13): the page for the municipality's analyst and coordinator;
+# the analyst alone runs (the world's insight store is empty: too few reports, 422 on the page).
+GET /sturing/simulatie/                                            | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /sturing/simulatie/                                           | -    | -     | -   | -     | -    | 422  | -    | -    | -    | -   | -    | -
 # the chain board (issue 13): the own municipality's board, its actions and minutes; read by
 # its analyst, its coordinator and its front door, written by the first two.
 GET /sturing/bord/                                                 | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
@@ -542,6 +546,9 @@ SPECS: dict[str, Spec] = {
     "GET /inzicht/ [B]": Spec(query="gebied={municipality_b}&van=2026-01-01&tot=2026-06-30"),
     "GET /inzicht/download/": Spec(query="gebied={municipality}&sectie=kpis"),
     "GET /inzicht/download/ [B]": Spec(query="gebied={municipality_b}&sectie=kpis"),
+    "POST /sturing/simulatie/": Spec(body=lambda w: {
+        "doel": "scenario", "way": "joint", "slots_1": "1", "arrivals_pct": "0", "weeks": "4",
+        "replications": "2", "seed": "1"}),
     "POST /sturing/bord/acties/nieuw/": Spec(body=lambda w: {
         "what": "Intake in één keer", "step": "intake_held", "owner": f"o{w.ids['care']}",
         "start": timezone.localdate().isoformat(),

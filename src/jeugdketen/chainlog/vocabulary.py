@@ -85,6 +85,8 @@ class Activity(models.TextChoices):
     TEAM_AREAS_SET = "team.areas_set", "A municipality set the neighbourhoods a team works in"
     SURVEY_ANSWER = "survey.answer", "One anonymous answer of a closed job-satisfaction survey"
     SURVEY_CLOSED = "survey.closed", "A municipality closed the year's job-satisfaction survey"
+    # Steering (issue 13, steer-sim): a what-if simulation run was asked for (no trajectory).
+    SIMULATION_RUN = "simulation.run", "A municipal analyst ran a what-if simulation of the front door"
     # Steering (issue 13, steer-board): the chain board's improvement actions and meeting
     # minutes (no trajectory; attributes are codes, counts and dates, never a person).
     STEERING_ACTION_CREATED = "steering.action_created", "The chain board recorded an improvement action"

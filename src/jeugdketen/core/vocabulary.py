@@ -79,6 +79,8 @@ class Data(models.TextChoices):
     TIME_ANSWER = "time_answer", _("Tijdsbesteding van een week (eigen antwoord)")
     SURVEY = "survey", _("Werkplezieronderzoek (anoniem)")
     TEAM_AREAS = "team_areas", _("Werkgebied van een team")
+    # Steering (issue 13, steer-sim): what-if simulation runs of the front door (aggregates).
+    SIMULATION = "simulation", _("Simulatie van de voordeur (cijfers zonder personen)")
     # Steering (issue 13, steer-board): the chain board's figures per municipality (no
     # person), its improvement actions and the minutes of its meetings.
     STEERING_BOARD = "steering_board", _("Ketenbord (cijfers zonder personen)")
@@ -236,6 +238,8 @@ DATA_FAMILY = {
     Data.TIME_ANSWER: _("hoeveel uur een medewerker aan hulp en aan verantwoording besteedde"),
     Data.SURVEY: _("het werkplezieronderzoek onder medewerkers (anoniem)"),
     Data.TEAM_AREAS: _("in welke buurten een team werkt (geen persoonsgegevens)"),
+    # steer-sim
+    Data.SIMULATION: _("een wat-als-berekening van de wachttijden (geen persoonsgegevens)"),
     Data.STEERING_BOARD: _("cijfers van het ketenoverleg van een gemeente (geen persoonsgegevens)"),
     Data.STEERING_ACTION: _("een verbeteractie van het ketenoverleg (geen persoonsgegevens)"),
     Data.STEERING_MINUTES: _("het verslag van een ketenoverleg (geen persoonsgegevens)"),

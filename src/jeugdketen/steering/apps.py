@@ -4,6 +4,15 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def may_see_simulation(user: Any) -> bool:
+    """The menu item of the simulation (the policy decides every read and run): the
+    municipal analyst and the coordinator of the municipality itself."""
+    from jeugdketen.ui import roles as r
+
+    roles = set(r.roles_of(user)) & {"municipal_analyst", "coordinator"}
+    if not roles or not r.has_professional(user):
+        return False
+    return bool(user.professional.organisation.kind == "municipality")
 def may_see_board(user: Any) -> bool:
     """The menu item of the chain board (the policy decides every read): as insight's, the
     municipal analyst and the coordinator of the municipality itself, and its front door
@@ -36,6 +45,9 @@ class SteeringConfig(AppConfig):
         register_navigation("steering:effort_figures", _("Tijd en werkplezier"),
                             time_views.may_see_figures, ("steering:effort_figures",))
 
+        # steer-sim
+        register_navigation("steering:simulation", _("Simulatie"), may_see_simulation,
+                            ("simulation",))
         # steer-board
         register_navigation("steering:board", _("Ketenbord"), may_see_board,
                             ("board", "action_new", "action", "minutes_new", "meeting"))

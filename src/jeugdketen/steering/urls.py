@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from jeugdketen.steering import board_views, time_views
+from jeugdketen.steering import board_views, simulation_views, time_views
 
 app_name = "steering"
 
@@ -11,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tijd/", time_views.time_question, name="time"),
     path("werkplezier/", time_views.survey_page, name="survey"),
     path("tijd-en-werkplezier/", time_views.figures, name="effort_figures"),
+    # steer-sim
+    path("simulatie/", simulation_views.simulation, name="simulation"),
     # steer-board: the chain board, its improvement actions and the minutes
     path("bord/", board_views.board, name="board"),
     path("bord/acties/nieuw/", board_views.new_action, name="action_new"),

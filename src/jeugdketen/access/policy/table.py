@@ -23,6 +23,7 @@ from .rules import (
     referral_index,
     registry,
     steering_board,
+    steering_sim,
     steering_time,
     supervision,
 )
@@ -54,6 +55,7 @@ RULES: dict[Data, Rule] = _join(
     consent.RULES,         # consent, legal basis
     intake.RULES,          # care reports, intake meetings, the front door's settings
     insight.RULES,         # figures per area (no person), publication settings
+    steering_sim.RULES,    # what-if simulation runs (aggregates, no person)
     steering_time.RULES,   # own time answers, the anonymous survey, teams' neighbourhoods
     steering_board.RULES,  # the chain board, its improvement actions and minutes (no person)
 )

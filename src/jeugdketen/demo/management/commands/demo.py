@@ -59,13 +59,18 @@ class Command(BaseCommand):
         from jeugdketen.demo import intake as intake_demo
 
         intake = intake_demo.build(seed=opts["seed"], households=opts["households"])
+        from jeugdketen.demo import steering_time
+
+        effort = steering_time.load(seed=opts["seed"])
         self.stdout.write(
             f"Demo data: {result.organisations} organisations, {result.professionals} "
             f"professionals, {result.persons} persons, {result.households} households, "
             f"{index['signals']} signals, {index['matches']} matches, {plans['plans']} family "
             f"plans ({plans['open']} open, {plans['closed']} closed), {intake['reports']} care "
             f"reports ({intake['open']} open; {intake['plans']} plans started from them, "
-            f"{intake['plans_closed']} since closed).")
+            f"{intake['plans_closed']} since closed), {effort.time_answers} weekly time "
+            f"answers, {effort.survey_answers} survey answers in {effort.surveys_closed} "
+            "closed surveys.")
         self.print_logins()
 
     def print_logins(self) -> None:

@@ -1,0 +1,49 @@
+"""The simulation against the demo's observed waits (issue 13): the demo as `make run`
+loads it, the insight store refreshed, the demo municipality's model calibrated on its last
+twelve whole months and validated; every step seen for at least the threshold passes
+within the tolerance. The demo's runs (demo/steering_sim.load) then open the page with a
+result."""
+
+from __future__ import annotations
+
+import time
+from io import StringIO
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from jeugdketen.demo import steering_sim
+from jeugdketen.demo.registry import MUNICIPALITY
+from jeugdketen.steering.simulation import run
+from jeugdketen.steering.simulation_actions import observe
+
+
+def test_the_model_reproduces_the_demos_observed_waits(db, settings, tmp_path):
+    from jeugdketen.insight import refresh, store
+
+    call_command("demo", stdout=StringIO(), stderr=StringIO())
+    settings.INSIGHT_DIR = tmp_path / "insight"
+    store.forget_reader()
+    try:
+        refresh.refresh()
+        import os
+        import shutil
+
+        if os.environ.get("JEUGDKETEN_KEEP_DEMO_STORE"):  # to study the calibration offline
+            shutil.copyfile(store.published_path(), os.environ["JEUGDKETEN_KEEP_DEMO_STORE"])
+        observed = observe(MUNICIPALITY[0], timezone.localdate())
+        assert observed.reports >= 100, observed.reports
+        result = run.validate(observed, replications=10, seed=1, threshold=10)
+        rows = {s["step"]: s for s in result["steps"]}
+        report = {k: (v["n"], v["p50"]["observed"], v["p50"]["simulated"],
+                      v["p90"]["observed"], v["p90"]["simulated"]) for k, v in rows.items()}
+        print("demo validation (n, p50 observed, simulated, p90 observed, simulated):", report)
+        assert all(rows[s]["shown"] for s in ("triage", "intake", "time_to_help")), report
+        assert result["passed"], report
+        began = time.monotonic()
+        runs = steering_sim.load(replications=10)
+        print(f"demo simulation runs: {len(runs)} in {time.monotonic() - began:.1f} s")
+        assert [r.kind for r in runs] == ["validation", "scenario", "scenario"]
+        assert all(r.status == "done" for r in runs)
+    finally:
+        store.forget_reader()
