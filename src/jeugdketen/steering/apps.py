@@ -38,12 +38,12 @@ class SteeringConfig(AppConfig):
 
         # steer-time
         register_navigation("steering:time", _("Mijn tijd"), time_views.may_answer,
-                            ("steering:time",))
+                            ("time",))
         register_navigation("steering:survey", _("Werkplezier"),
                             lambda u: time_views.may_answer(u) or time_views.may_close(u),
-                            ("steering:survey",))
+                            ("survey",))
         register_navigation("steering:effort_figures", _("Tijd en werkplezier"),
-                            time_views.may_see_figures, ("steering:effort_figures",))
+                            time_views.may_see_figures, ("effort_figures",))
 
         # steer-sim
         register_navigation("steering:simulation", _("Simulatie"), may_see_simulation,
