@@ -452,6 +452,26 @@ simulation/provider-organisation            | -                | -              
 simulation/neighbourhood-team               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 simulation/other-municipality               | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
 simulation/unknown-municipality             | -                | -                | -        | -       | -         | -         | -         | -    | -    | -         | -
+steeringboard/municipality                  | -                | R=insight        | -        | R=insight | -        | -        | -        | -        | -        | -        | -
+steeringboard/provider-organisation         | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringboard/neighbourhood-team            | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringboard/other-municipality            | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringboard/unknown-municipality          | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringboard/front-door                    | R=front@front_door | R=front@front_door | -        | R=insight | -        | -        | -        | -        | -        | -        | -
+steeringboard/front-door-team               | R=front@front_door | R=front@front_door | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringboard/front-door-other-municipality | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringaction/municipality                 | -                | CRU=insight      | -        | CRU=insight | -        | -        | -        | -        | -        | -        | -
+steeringaction/provider-organisation        | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringaction/other-municipality           | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringaction/unknown-municipality         | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringaction/front-door                   | R=front@front_door | R=front@front_door CU=insight | -        | CRU=insight | -        | -        | -        | -        | -        | -        | -
+steeringaction/front-door-team              | R=front@front_door | R=front@front_door | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringminutes/municipality                | -                | CRU=insight      | -        | CRU=insight | -        | -        | -        | -        | -        | -        | -
+steeringminutes/provider-organisation       | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringminutes/other-municipality          | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringminutes/unknown-municipality        | -                | -                | -        | -        | -        | -        | -        | -        | -        | -        | -
+steeringminutes/front-door                  | R=front@front_door | R=front@front_door CU=insight | -        | CRU=insight | -        | -        | -        | -        | -        | -        | -
+steeringminutes/front-door-team             | R=front@front_door | R=front@front_door | -        | -        | -        | -        | -        | -        | -        | -        | -
 """
 
 ACTION_LETTERS = {"R": Action.READ, "C": Action.CREATE, "U": Action.UPDATE,
@@ -1093,6 +1113,25 @@ def _settings_situation(what: str, who: str, kind: str = "municipality", place: 
     return build
 
 
+def _steering_situation(data: Data, kind: str = "municipality", place: str = "own",
+                        who: str = ""):
+    """The chain board of the actor's own municipality (or another's, or an unknown one),
+    its improvement actions or its minutes (steering.board_actions.target); the actor's
+    organisation of `kind`, or the front door (`who`, as the front door's rows)."""
+
+    def build(s: Scene):
+        from jeugdketen.steering.board_actions import target
+
+        actor = _front_door_actor(s, who) if who else s.actor(kind=kind)
+        prof = getattr(s, "professional", None)
+        municipality = (prof.organisation.municipality if prof is not None and place == "own"
+                        else f.MunicipalityFactory())
+        known = None if place == "unknown" else municipality.code
+        return actor, target(data, known, "" if data is Data.STEERING_BOARD else "17")
+
+    return build
+
+
 def _insight_situation(data: Data, kind: str = "municipality", place: str = "own",
                        level: str = "GM", who: str = ""):
     """The figures of an area (`level` GM, WK or BU) of the actor's own municipality (or of
@@ -1563,6 +1602,21 @@ SITUATIONS: dict[str, Callable[[Scene], tuple[Actor, Target]]] = {
                                                              kind="neighbourhood_team"),
     "teamareas/other-municipality": _steering_time_situation(Data.TEAM_AREAS, "figures",
                                                              place="other"),
+    # The chain board (issue 13, steer-board): the board, its actions and minutes.
+    **{f"{prefix}/{name}": _steering_situation(data, **kw)
+       for prefix, data in (("steeringboard", Data.STEERING_BOARD),
+                            ("steeringaction", Data.STEERING_ACTION),
+                            ("steeringminutes", Data.STEERING_MINUTES))
+       for name, kw in (("municipality", {}),
+                        ("provider-organisation", {"kind": "youth_care_provider"}),
+                        ("neighbourhood-team", {"kind": "neighbourhood_team"}),
+                        ("other-municipality", {"place": "other"}),
+                        ("unknown-municipality", {"place": "unknown"}),
+                        ("front-door", {"who": "front-door"}),
+                        ("front-door-team", {"who": "front-door-team"}),
+                        ("front-door-other-municipality", {"who": "front-door",
+                                                           "place": "other"}))
+       if f"{prefix}/{name}" in EXPECTED},
 }
 
 
@@ -1617,7 +1671,8 @@ def test_table_covers_every_situation_role_action_and_ground():
                      "signal", "match", "appointment", "guide", "rights", "plan", "team", "evaluation",
                      "approval", "comment", "analysis", "consent", "legalbasis", "decisionaid",
                      "report", "intake", "settings", "insight", "insightsettings",
-                     "timeanswer", "survey", "teamareas", "simulation"}
+                     "timeanswer", "survey", "teamareas", "simulation",
+                     "steeringboard", "steeringaction", "steeringminutes"}
     used_grounds = set()
     for row in EXPECTED.values():
         for role, cell in row.items():
@@ -1637,7 +1692,8 @@ def test_municipal_analysts_and_privacy_officers_never_get_base_data():
     assert all(row["municipal_analyst"] == "-" for situation, row in EXPECTED.items()
                if not situation.startswith(("insight/", "insightsettings/",
                                             "timeanswer/figures", "survey/figures",
-                                            "teamareas/", "simulation/")))
+                                            "teamareas/", "simulation/", "steeringboard/",
+                                            "steeringaction/", "steeringminutes/")))
 
 
 # --- a few combinations outside the single-role table ----------------------------------

@@ -181,6 +181,16 @@ GET /steering/survey                                      | -    | -     | -   |
 # world: 404, as another municipality's); nobody else.
 POST /simulations                                         | -    | -     | -   | -     | -    | 409  | -    | -    | -    | -   | -    | -
 GET /simulations/{run_id}                                 | -    | -     | -   | 404   | -    | 404  | -    | -    | -    | -   | -    | -
+# the chain board (issue 13): the municipality's board and improvement actions, read by its
+# analyst, coordinator (of the municipality itself) and front door, written by the first
+# two; another municipality answers as an unknown one (404).
+GET /steering/board                                       | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
+GET /steering/board [B]                                   | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
+GET /steering/actions                                     | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
+GET /steering/actions [B]                                 | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
+POST /steering/actions                                    | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /steering/actions [B]                                | -    | -     | -   | 404   | -    | 404  | -    | -    | 404  | -   | -    | -
+PATCH /steering/actions/{action_id}                       | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
 POST /public/care-reports                                 | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
 """
 ROWS = parse(TABLE)
@@ -192,6 +202,12 @@ DEFAULT_IDS = {"person_id": "C", "consent_id": "consent", "professional_id": "te
                "number": "version", "code": "municipality", "report_id": "report",
                "meeting_id": "meeting", "organisation_id": "care"}
 PUBLIC = {"GET /neighbourhoods/{code}", "POST /public/care-reports"}
+
+
+def _steering_action(w: World, municipality: str) -> dict[str, Any]:
+    return {"municipality": municipality, "what": "Wachtlijst elke week samen doornemen",
+            "owner_organisation": w.ids["care"], "start": _today(), "due": _today(28),
+            "kpi": "past_norm", "expected_direction": "down", "expected_amount": 5}
 
 
 def _today(days: int = 0) -> str:
@@ -318,6 +334,15 @@ SPECS: dict[str, Spec] = {
     "POST /steering/time": Spec(body=lambda w: {"help_hours": 20, "accountability_hours": 6}),
     "POST /simulations": Spec(body=lambda w: {"way": "joint", "weeks": 4, "replications": 2}),
     "GET /simulations/{run_id}": Spec(ids={"run_id": 1}),
+    "GET /steering/board": Spec(query="municipality={municipality}"),
+    "GET /steering/board [B]": Spec(query="municipality={municipality_b}"),
+    "GET /steering/actions": Spec(query="municipality={municipality}"),
+    "GET /steering/actions [B]": Spec(query="municipality={municipality_b}"),
+    "POST /steering/actions": Spec(body=lambda w: _steering_action(w, w.ids["municipality"])),
+    "POST /steering/actions [B]": Spec(body=lambda w: _steering_action(
+        w, w.ids["municipality_b"])),
+    "PATCH /steering/actions/{action_id}": Spec(ids={"action_id": "steering_action"},
+                                                body=lambda w: {"status": "doing"}),
     "POST /public/care-reports": Spec(body=lambda w: {
         "municipality_code": w.ids["municipality"], "given_name": "Kees",
         "family_name": "Buurkind", "question": "Ik hoor vaak geschreeuw bij de buren.",

@@ -282,6 +282,14 @@ POST /sturing/tijd-en-werkplezier/                                 | -    | -   
 # the analyst alone runs (the world's insight store is empty: too few reports, 422 on the page).
 GET /sturing/simulatie/                                            | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
 POST /sturing/simulatie/                                           | -    | -     | -   | -     | -    | 422  | -    | -    | -    | -   | -    | -
+# the chain board (issue 13): the own municipality's board, its actions and minutes; read by
+# its analyst, its coordinator and its front door, written by the first two.
+GET /sturing/bord/                                                 | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
+POST /sturing/bord/acties/nieuw/                                   | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /sturing/bord/acties/<int:action_id>/                         | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+POST /sturing/bord/overleg/nieuw/                                  | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
+GET /sturing/bord/overleg/<int:meeting_id>/                        | -    | -     | -   | Y     | -    | Y    | -    | -    | Y    | -   | -    | -
+POST /sturing/bord/overleg/<int:meeting_id>/                       | -    | -     | -   | Y     | -    | Y    | -    | -    | -    | -   | -    | -
 GET /melden/                                                       | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
 POST /melden/                                                      | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
 GET /melden/ontvangen/                                             | Y    | Y     | Y   | Y     | Y    | Y    | Y    | Y    | Y    | Y   | Y    | Y
@@ -541,6 +549,21 @@ SPECS: dict[str, Spec] = {
     "POST /sturing/simulatie/": Spec(body=lambda w: {
         "doel": "scenario", "way": "joint", "slots_1": "1", "arrivals_pct": "0", "weeks": "4",
         "replications": "2", "seed": "1"}),
+    "POST /sturing/bord/acties/nieuw/": Spec(body=lambda w: {
+        "what": "Intake in één keer", "step": "intake_held", "owner": f"o{w.ids['care']}",
+        "start": timezone.localdate().isoformat(),
+        "due": (timezone.localdate() + timedelta(days=28)).isoformat(),
+        "kpi": "open_intake_held", "expected_direction": "down", "expected_amount": "10"}),
+    "POST /sturing/bord/acties/<int:action_id>/": Spec(
+        ids={"action_id": "steering_action"},
+        body=lambda w: {f"actie-{w.ids['steering_action']}-status": "doing"}),
+    "POST /sturing/bord/overleg/nieuw/": Spec(body=lambda w: {
+        "held_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
+        "decisions": "Wachtlijst elke week bekijken"}),
+    "GET /sturing/bord/overleg/<int:meeting_id>/": Spec(ids={"meeting_id": "steering_meeting"}),
+    "POST /sturing/bord/overleg/<int:meeting_id>/": Spec(
+        ids={"meeting_id": "steering_meeting"},
+        body=lambda w: {"decisions": "Intake samen doen\nWachtlijst elke week"}),
     "POST /inzicht/instellingen/": Spec(body=lambda w: {
         "threshold": "20", "follow_up_days": "365"}),
     "POST /sturing/tijd/": Spec(body=lambda w: {"help_hours": "20",

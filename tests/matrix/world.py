@@ -325,6 +325,19 @@ def build() -> World:
                                                label="Matrixzorg").pk,
         "priv_professional": w.professionals["priv"].pk,
     })
+    # The chain board (issue 13): an improvement action and the minutes of a meeting of
+    # the municipality, recorded by its analyst.
+    from jeugdketen.steering import board_actions as board
+
+    anal = act(w.professionals["anal"])
+    steering_action = board.create_action(
+        anal, a.code, what="Intake in één keer", owner_organisation=care.pk,
+        start=today, due=today + timedelta(days=28), kpi="open_intake_held",
+        expected_direction="down", expected_amount=10)
+    minutes = board.save_minutes(anal, a.code, held_on=today - timedelta(days=1),
+                                 decisions=["Intake samen doen"])
+    w.ids.update({"steering_action": steering_action.pk,
+                  "steering_meeting": minutes.meeting_id})
     # Somebody nobody registered yet (the BRP knows them): registration routes enter them.
     w.new_person = {"bsn": f.synthetic_bsn(), "given_names": "Florentijn",
                     "family_name": "Inschrijver", "birth_date": "2015-09-23", "sex": "M"}

@@ -87,3 +87,9 @@ class Activity(models.TextChoices):
     SURVEY_CLOSED = "survey.closed", "A municipality closed the year's job-satisfaction survey"
     # Steering (issue 13, steer-sim): a what-if simulation run was asked for (no trajectory).
     SIMULATION_RUN = "simulation.run", "A municipal analyst ran a what-if simulation of the front door"
+    # Steering (issue 13, steer-board): the chain board's improvement actions and meeting
+    # minutes (no trajectory; attributes are codes, counts and dates, never a person).
+    STEERING_ACTION_CREATED = "steering.action_created", "The chain board recorded an improvement action"
+    STEERING_ACTION_UPDATED = "steering.action_updated", "An improvement action's status or measured effect changed"
+    STEERING_MINUTES_SAVED = "steering.minutes_saved", "The minutes of a chain meeting were saved (a new version)"
+    STEERING_MINUTES_CLOSED = "steering.minutes_closed", "The minutes of a chain meeting were closed"

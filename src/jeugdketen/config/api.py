@@ -271,3 +271,4 @@ api.add_router("", "jeugdketen.intake.queue_api.router")  # the front door's que
 api.add_router("", "jeugdketen.insight.api.router")  # insight: figures per area (issue 12)
 api.add_router("", "jeugdketen.steering.time_api.router")  # steering: time and satisfaction
 api.add_router("", "jeugdketen.steering.simulation_api.router")  # steering: what-if simulation (issue 13)
+api.add_router("", "jeugdketen.steering.board_api.router")  # the chain board (issue 13)

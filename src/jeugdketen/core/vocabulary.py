@@ -81,6 +81,11 @@ class Data(models.TextChoices):
     TEAM_AREAS = "team_areas", _("Werkgebied van een team")
     # Steering (issue 13, steer-sim): what-if simulation runs of the front door (aggregates).
     SIMULATION = "simulation", _("Simulatie van de voordeur (cijfers zonder personen)")
+    # Steering (issue 13, steer-board): the chain board's figures per municipality (no
+    # person), its improvement actions and the minutes of its meetings.
+    STEERING_BOARD = "steering_board", _("Ketenbord (cijfers zonder personen)")
+    STEERING_ACTION = "steering_action", _("Verbeteractie van het ketenbord")
+    STEERING_MINUTES = "steering_minutes", _("Verslag van het ketenoverleg")
 
     @property
     def family(self) -> Promise:
@@ -235,6 +240,9 @@ DATA_FAMILY = {
     Data.TEAM_AREAS: _("in welke buurten een team werkt (geen persoonsgegevens)"),
     # steer-sim
     Data.SIMULATION: _("een wat-als-berekening van de wachttijden (geen persoonsgegevens)"),
+    Data.STEERING_BOARD: _("cijfers van het ketenoverleg van een gemeente (geen persoonsgegevens)"),
+    Data.STEERING_ACTION: _("een verbeteractie van het ketenoverleg (geen persoonsgegevens)"),
+    Data.STEERING_MINUTES: _("het verslag van een ketenoverleg (geen persoonsgegevens)"),
 }
 
 GROUND_FAMILY = {

@@ -13,6 +13,13 @@ def may_see_simulation(user: Any) -> bool:
     if not roles or not r.has_professional(user):
         return False
     return bool(user.professional.organisation.kind == "municipality")
+def may_see_board(user: Any) -> bool:
+    """The menu item of the chain board (the policy decides every read): as insight's, the
+    municipal analyst and the coordinator of the municipality itself, and its front door
+    (the municipality or one of its neighbourhood teams)."""
+    from jeugdketen.insight.apps import may_see_insight
+
+    return may_see_insight(user)
 
 
 class SteeringConfig(AppConfig):
@@ -31,13 +38,16 @@ class SteeringConfig(AppConfig):
 
         # steer-time
         register_navigation("steering:time", _("Mijn tijd"), time_views.may_answer,
-                            ("steering:time",))
+                            ("time",))
         register_navigation("steering:survey", _("Werkplezier"),
                             lambda u: time_views.may_answer(u) or time_views.may_close(u),
-                            ("steering:survey",))
+                            ("survey",))
         register_navigation("steering:effort_figures", _("Tijd en werkplezier"),
-                            time_views.may_see_figures, ("steering:effort_figures",))
+                            time_views.may_see_figures, ("effort_figures",))
 
         # steer-sim
         register_navigation("steering:simulation", _("Simulatie"), may_see_simulation,
                             ("simulation",))
+        # steer-board
+        register_navigation("steering:board", _("Ketenbord"), may_see_board,
+                            ("board", "action_new", "action", "minutes_new", "meeting"))

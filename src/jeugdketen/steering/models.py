@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jeugdketen.registry.models import (
     Municipality,
@@ -155,3 +156,99 @@ class SimulationRun(models.Model):
     class Meta:
         ordering = ("-created_at", "-id")
         indexes = [models.Index(fields=["municipality", "kind", "-created_at"])]
+# --- steer-board ---
+# The chain board (issue 13): improvement actions and the minutes of the chain's meeting,
+# per municipality. No person of the chain's families is in any of them; an owner is a
+# professional or an organisation of the chain (the registry's).
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Gepland")
+    DOING = "doing", _("Bezig")
+    DONE = "done", _("Klaar")
+    DROPPED = "dropped", _("Gestopt")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("omhoog")
+    DOWN = "down", _("omlaag")
+
+
+class ImprovementAction(models.Model):
+    """An improvement action on a bottleneck (plan-do-study-act): what, who, by when, the
+    board series (KPI) it should move and by how much; after the due date its measured
+    effect (computed from the series, steering.board; `measured` holds it once frozen)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    step = models.CharField(max_length=30, blank=True)  # the value stream step it is aimed at
+    what = models.CharField(max_length=500)
+    owner_professional = models.ForeignKey(Professional, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    owner_organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    start = models.DateField()
+    due = models.DateField()
+    status = models.CharField(max_length=10, choices=ActionStatus.choices,
+                              default=ActionStatus.PLANNED)
+    kpi = models.CharField(max_length=40)  # a series key of the board (steering.series)
+    expected_direction = models.CharField(max_length=4, choices=Direction.choices)
+    expected_amount = models.FloatField()
+    expected_text = models.CharField(max_length=500, blank=True)
+    measured = models.JSONField(null=True, blank=True)  # frozen measured effect
+    created_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(owner_professional__isnull=False, owner_organisation__isnull=True)
+                           | Q(owner_professional__isnull=True,
+                               owner_organisation__isnull=False)),
+                name="steering_action_one_owner"),
+            models.CheckConstraint(condition=Q(due__gte=models.F("start")),
+                                   name="steering_action_due_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.what[:40]}"
+
+
+class Meeting(models.Model):
+    """A chain meeting of a municipality on a day, with the board's numbers as they were
+    when its minutes were first saved (`snapshot`, never recomputed). Its minutes are
+    versions (MinutesVersion), appended, never changed; after `closed_at` a new version
+    is a correction."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField()
+    week = models.CharField(max_length=8)  # the board's ISO week, "2026-W48"
+    snapshot = models.JSONField()  # the board's aggregates at the first save
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "held_on"],
+                                               name="steering_meeting_one_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.held_on}"
+
+
+class MinutesVersion(models.Model):
+    """One version of a meeting's minutes: decisions and who does what (text lines), and
+    the improvement actions it links to."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    decisions = models.JSONField(default=list)  # lines of text
+    tasks = models.JSONField(default=list)  # lines of text: who does what
+    actions = models.ManyToManyField(ImprovementAction, blank=True, related_name="+")
+    correction = models.BooleanField(default=False)  # saved after the meeting was closed
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "-number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"],
+                                               name="steering_minutes_version_unique")]

@@ -22,6 +22,7 @@ from .rules import (
     plans,
     referral_index,
     registry,
+    steering_board,
     steering_sim,
     steering_time,
     supervision,
@@ -56,6 +57,7 @@ RULES: dict[Data, Rule] = _join(
     insight.RULES,         # figures per area (no person), publication settings
     steering_sim.RULES,    # what-if simulation runs (aggregates, no person)
     steering_time.RULES,   # own time answers, the anonymous survey, teams' neighbourhoods
+    steering_board.RULES,  # the chain board, its improvement actions and minutes (no person)
 )
 
 

@@ -62,6 +62,12 @@ class Command(BaseCommand):
         from jeugdketen.demo import steering_time
 
         effort = steering_time.load(seed=opts["seed"])
+        # The board's year of meetings and the simulation's runs read the insight store:
+        # the board's builder refreshes it first.
+        from jeugdketen.demo import steering_board, steering_sim
+
+        board = steering_board.load()
+        runs = steering_sim.load()
         self.stdout.write(
             f"Demo data: {result.organisations} organisations, {result.professionals} "
             f"professionals, {result.persons} persons, {result.households} households, "
@@ -70,7 +76,8 @@ class Command(BaseCommand):
             f"reports ({intake['open']} open; {intake['plans']} plans started from them, "
             f"{intake['plans_closed']} since closed), {effort.time_answers} weekly time "
             f"answers, {effort.survey_answers} survey answers in {effort.surveys_closed} "
-            "closed surveys.")
+            f"closed surveys, {board.meetings} chain-board meetings with {board.actions} "
+            f"improvement actions, {len(runs)} simulation runs.")
         self.print_logins()
 
     def print_logins(self) -> None:

@@ -1,0 +1,184 @@
+"""The chain board of a municipality for a week (issue 13): every series of steering.series
+with its XmR chart, the bottlenecks and the two KPIs insight has no data for yet;
+computed once per insight snapshot (figures only change when a refresh publishes a new
+one), and the measured effect of an improvement action. Pure reads of the insight store:
+the actions (steering.board_actions) ask the policy and log.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils.translation import get_language
+
+from jeugdketen.insight import store
+from jeugdketen.steering import series as s
+
+
+@dataclass(frozen=True)
+class Board:
+    municipality: str
+    municipality_name: str
+    monday: date  # the board's ISO week
+    threshold: int
+    follow_up_days: int
+    series: list[s.Series]
+    bottlenecks: list[s.Bottleneck]
+    others: dict[str, Any]  # time_on_help, job_satisfaction: None = no data yet
+    kpi_start: date  # the monthly KPIs' twelve months
+    kpi_end: date  # the last day
+
+    @property
+    def week(self) -> str:
+        return s.iso_week(self.monday)
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    def get(self, key: str) -> s.Series | None:
+        return next((x for x in self.series if x.key == key), None)
+
+    def aggregates(self) -> dict[str, Any]:
+        """The board's numbers as JSON (the API's answer and the minutes' frozen
+        snapshot): aggregates only, every hidden count null."""
+        return {"municipality": self.municipality, "municipality_name": self.municipality_name,
+                "week": self.week, "monday": self.monday.isoformat(),
+                "sunday": self.sunday.isoformat(), "threshold": self.threshold,
+                "kpi_period": {"from": self.kpi_start.isoformat(),
+                               "to": self.kpi_end.isoformat()},
+                "series": [x.as_dict() for x in self.series],
+                "bottlenecks": [b.as_dict() for b in self.bottlenecks],
+                "time_on_help": self.others.get("time_on_help"),
+                "job_satisfaction": self.others.get("job_satisfaction"),
+                "definition_version": s.DEFINITION_VERSION}
+
+
+def compute(con: Any, municipality: str, name: str, monday: date, threshold: int,
+            follow_up_days: int) -> Board:
+    sunday = monday + timedelta(days=6)
+    scope = s.kpi_scope(municipality, sunday, follow_up_days)
+    found = [*s.weekly(con, municipality, monday, threshold),
+             *s.monthly(con, municipality, sunday, threshold, follow_up_days)]
+    return Board(municipality, name, monday, threshold, follow_up_days, found,
+                 s.bottlenecks(con, municipality, sunday, threshold, follow_up_days),
+                 s.other_kpis(con, municipality, sunday, threshold, follow_up_days),
+                 scope.start, scope.end - timedelta(days=1))
+
+
+# The boards asked for lately, per snapshot (as insight's dashboard sections): per process,
+# bounded.
+_CACHE: OrderedDict[tuple[Any, ...], Board] = OrderedDict()
+_CACHE_SIZE = 32
+_LOCK = threading.Lock()
+
+
+def cached(municipality: str, name: str, monday: date, threshold: int,
+           follow_up_days: int) -> Board:
+    key = (store.snapshot(), municipality, monday, threshold, follow_up_days, get_language())
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    made = compute(store.reader(), municipality, name, monday, threshold, follow_up_days)
+    with _LOCK:
+        _CACHE[key] = made
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return made
+
+
+def forget() -> None:
+    with _LOCK:
+        _CACHE.clear()
+        _MEASURED.clear()
+
+
+_MEASURED: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_MEASURED_SIZE = 256
+
+
+def cached_measure(municipality: str, kpi: str, start: date, due: date, today: date,
+                   threshold: int, follow_up_days: int, *, expected: str = ""
+                   ) -> dict[str, Any]:
+    """measure(), once per snapshot and question (the board page shows every action's)."""
+    key = (store.snapshot(), municipality, kpi, start, due, today, threshold, follow_up_days,
+           expected)
+    with _LOCK:
+        found = _MEASURED.get(key)
+        if found is not None:
+            _MEASURED.move_to_end(key)
+            return dict(found)
+    made = measure(store.reader(), municipality, kpi, start, due, today, threshold,
+                   follow_up_days, expected=expected)
+    with _LOCK:
+        _MEASURED[key] = made
+        while len(_MEASURED) > _MEASURED_SIZE:
+            _MEASURED.popitem(last=False)
+    return dict(made)
+
+
+# --- the measured effect of an improvement action ---------------------------------------------
+
+MAX_PERIODS = 26  # at most this many weeks (or months) after, and as many before
+
+
+def _mean(values: list[float | None]) -> tuple[float | None, int]:
+    seen = [v for v in values if v is not None]
+    return (sum(seen) / len(seen) if seen else None), len(seen)
+
+
+def measurable(kpi: str, due: date, today: date) -> bool:
+    """Is the due date's period (week, or month for a monthly KPI) complete on `today`?"""
+    if kpi in s.MONTHLY:
+        return s.month_start(today) > s.month_start(due)
+    return s.last_complete_week(today) >= s.monday_of(due)
+
+
+def measure(con: Any, municipality: str, kpi: str, start: date, due: date, today: date,
+            threshold: int, follow_up_days: int, *, expected: str = "") -> dict[str, Any]:
+    """The KPI's mean over the periods (weeks, or months for the monthly KPIs) from the
+    action's start up to its due date, against its mean over as many periods just before
+    the start (at most MAX_PERIODS each), each with n (the periods shown: hidden ones are
+    left out). "too_early" until the due date's week (month) is complete."""
+    if kpi in s.MONTHLY:
+        first_after = s.month_start(start)
+        last_after = s.month_start(due)
+        if not measurable(kpi, due, today):
+            return {"kpi": kpi, "status": "too_early"}
+        count = 0
+        month = first_after
+        while month <= last_after:
+            count += 1
+            month = s.month_start(month + timedelta(days=32))
+        count = min(count, MAX_PERIODS)
+        first_of_next = s.month_start(last_after + timedelta(days=32))
+        found = next(x for x in s.monthly(con, municipality, first_of_next - timedelta(days=1),
+                                          threshold, follow_up_days, months_count=2 * count)
+                     if x.key == kpi)
+    else:
+        first_after = s.monday_of(start)
+        last_after = s.monday_of(due)
+        if not measurable(kpi, due, today):
+            return {"kpi": kpi, "status": "too_early"}
+        count = min((last_after - first_after).days // 7 + 1, MAX_PERIODS)
+        found = next(x for x in s.weekly(con, municipality, last_after, threshold,
+                                         weeks=2 * count) if x.key == kpi)
+    before_values, after_values = found.values[:count], found.values[count:]
+    before, n_before = _mean(before_values)
+    after, n_after = _mean(after_values)
+    change = None if before is None or after is None else after - before
+    as_expected = None
+    if change is not None and expected in ("up", "down"):
+        as_expected = change > 0 if expected == "up" else change < 0
+    return {"kpi": kpi, "status": "measured", "period": found.period,
+            "before": {"from": found.labels[0], "to": found.labels[count - 1],
+                       "mean": before, "n": n_before},
+            "after": {"from": found.labels[count], "to": found.labels[-1],
+                      "mean": after, "n": n_after},
+            "change": change, "as_expected": as_expected}
