@@ -47,7 +47,7 @@ class BoardOut(Schema):
     refreshed_at: str | None
 
 
-class ActionOut(Schema):
+class ImprovementActionOut(Schema):
     id: int
     municipality: str
     what: str
@@ -67,7 +67,7 @@ class ActionOut(Schema):
                                                  "with n; `frozen` once recorded")
 
 
-class ActionIn(Schema):
+class ImprovementActionIn(Schema):
     municipality: str | None = None
     what: Any = None
     step: Any = ""
@@ -81,7 +81,7 @@ class ActionIn(Schema):
     expected_text: Any = ""
 
 
-class ActionPatch(Schema):
+class ImprovementActionPatch(Schema):
     status: Any = None
     measure: Any = Field(False, description="true: record the measured effect now (only "
                                             "after the due date)")
@@ -116,7 +116,7 @@ def steering_board(request: ActorRequest, municipality: str | None = MUNICIPALIT
             "refreshed_at": refreshed.isoformat() if refreshed is not None else None}
 
 
-@router.get("/steering/actions", response=list[ActionOut])
+@router.get("/steering/actions", response=list[ImprovementActionOut])
 def steering_actions(request: ActorRequest,
                      municipality: str | None = MUNICIPALITY) -> list[dict[str, Any]]:
     """The municipality's improvement actions, the first due date first."""
@@ -124,8 +124,8 @@ def steering_actions(request: ActorRequest,
     return [action_out(row, today) for row in act.list_actions(request.actor, municipality)]
 
 
-@router.post("/steering/actions", response={201: ActionOut})
-def steering_action_create(request: ActorRequest, body: ActionIn) -> Status[dict[str, Any]]:
+@router.post("/steering/actions", response={201: ImprovementActionOut})
+def steering_action_create(request: ActorRequest, body: ImprovementActionIn) -> Status[dict[str, Any]]:
     """Record an improvement action (the municipality's analyst or coordinator): exactly
     one owner (`owner_professional` or `owner_organisation`, of the municipality), `kpi`
     one of the board's series keys, `expected_direction` up or down."""
@@ -138,9 +138,9 @@ def steering_action_create(request: ActorRequest, body: ActionIn) -> Status[dict
     return Status(201, action_out(row, timezone.localdate()))
 
 
-@router.patch("/steering/actions/{action_id}", response=ActionOut)
+@router.patch("/steering/actions/{action_id}", response=ImprovementActionOut)
 def steering_action_update(request: ActorRequest, action_id: int,
-                           body: ActionPatch) -> dict[str, Any]:
+                           body: ImprovementActionPatch) -> dict[str, Any]:
     """Change an action's status (planned, doing, done, dropped; done and dropped are
     final) and/or record its measured effect (`measure`: true, after the due date)."""
     today = timezone.localdate()

@@ -7,21 +7,26 @@ result."""
 from __future__ import annotations
 
 import time
-from io import StringIO
+from pathlib import Path
+from typing import Any
 
-from django.core.management import call_command
 from django.utils import timezone
 
 from jeugdketen.demo import steering_sim
 from jeugdketen.demo.registry import MUNICIPALITY
+from jeugdketen.steering.models import SimulationRun
 from jeugdketen.steering.simulation import run
 from jeugdketen.steering.simulation_actions import observe
 
 
-def test_the_model_reproduces_the_demos_observed_waits(db, settings, tmp_path):
+def check_the_model_reproduces_the_demos_observed_waits(settings: Any, tmp_path: Path) -> None:
+    """Called by tests/demo/test_full_demo.py on the demo as `make run` loads it (which
+    made the demo's runs: demo/steering_sim.load)."""
     from jeugdketen.insight import refresh, store
 
-    call_command("demo", stdout=StringIO(), stderr=StringIO())
+    assert [r.kind for r in SimulationRun.objects.order_by("pk")] == [
+        "validation", "scenario", "scenario"]
+    assert all(r.status == "done" for r in SimulationRun.objects.all())
     settings.INSIGHT_DIR = tmp_path / "insight"
     store.forget_reader()
     try:
