@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from jeugdketen.insight import store
+from jeugdketen.insight import selectors, store
 from jeugdketen.steering import board, board_actions
 from tests import factories as f
 
@@ -31,8 +31,9 @@ def test_a_month_hidden_on_the_board_is_not_shown_by_a_measured_effect(iw, board
     assert months["2026-08"] is None and months["2026-07"] == pytest.approx(0.5)
     complementary = [m for m in ("2026-06", "2026-07") if months[m] is None]
     assert complementary  # the board hides one beside August
+    threshold, follow_up = selectors.publication_for("GM9911")
     for month in complementary:
         first = date.fromisoformat(f"{month}-01")
         effect = board.measure(store.reader(), "GM9911", "help_that_helps", first, first,
-                               today, 10, 365, expected="up")
+                               today, threshold, follow_up, expected="up")
         assert effect["after"]["mean"] is None, (month, effect)
