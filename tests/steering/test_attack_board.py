@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from jeugdketen.registry.validators import is_valid_bsn
 from jeugdketen.steering import board_actions
 from jeugdketen.steering.models import ImprovementAction, Meeting, MinutesVersion
 from tests import factories as f
@@ -111,22 +112,11 @@ def test_closed_minutes_are_never_changed_only_corrected(iw, board_store):
     assert Meeting.objects.get().versions.count() == 2
 
 
-NUL = pytest.mark.xfail(strict=True, reason=(
-    "FINDING steer-board: a NUL byte in free text (`what`, `expected_text`, minutes lines) "
-    "passes board_actions._text/_lines and PostgreSQL refuses it: a 500 instead of a 422 "
-    "(SQLite stores it). Fix: refuse '\\x00' in _text and _lines"))
-
-
 @pytest.mark.parametrize("over", [
     pytest.param({"what": "Wacht\x00lijst"}, id="what-nul"),
     pytest.param({"expected_text": "\x00"}, id="text-nul"),
-    pytest.param({"start": "0001-01-01", "due": "0001-01-08"}, id="year-1", marks=(
-        pytest.mark.xfail(strict=True, reason=(
-            "FINDING steer-board: an action starting in year 1 is saved, then measuring its "
-            "effect (series.weekly) raises OverflowError: the POST, and from then on every "
-            "GET /steering/actions and the board page of the municipality, are a 500. Fix: "
-            "refuse start/due outside e.g. 2000..today+5y in create_action (field start/due)"
-        )))),
+    # Was a finding: saved, then every list and board page of the municipality a 500.
+    pytest.param({"start": "0001-01-01", "due": "0001-01-08"}, id="year-1"),
     pytest.param({"start": "9999-12-24", "due": "9999-12-31"}, id="year-9999"),
     pytest.param({"expected_amount": "NaN"}, id="nan"),
     pytest.param({"expected_amount": 1e309}, id="inf"),
@@ -134,19 +124,10 @@ NUL = pytest.mark.xfail(strict=True, reason=(
     pytest.param({"owner_organisation": None, "owner_professional": "9" * 5000},
                  id="long-owner"),
     pytest.param({"step": ["x"]}, id="step-list"),
-    pytest.param({"kpi": {"a": 1}}, id="kpi-object", marks=pytest.mark.xfail(
-        strict=True, reason=(
-            "FINDING steer-board: `kpi` as a JSON object or list: `kpi not in "
-            "series.series_labels()` raises TypeError (unhashable), a 500. Fix: "
-            "isinstance(kpi, str) first"))),
+    pytest.param({"kpi": {"a": 1}}, id="kpi-object"),  # was a finding: a TypeError, 500
     pytest.param({"municipality": "GM9911\x00"}, id="municipality-nul"),
 ])
 def test_odd_actions_are_refused_never_a_500(iw, board_store, api_client_for, over):
-    from django.db import connection
-
-    if connection.vendor == "postgresql" and any(
-            "\x00" in str(v) for k, v in over.items() if k != "municipality"):
-        pytest.xfail("steer-board finding (see test_nul_bytes_are_a_422_on_postgresql)")
     api = api_client_for(iw.analyst)
     got = api.post(ACTIONS, body(iw, **over))
     assert got.status_code in (201, 404, 422), (over, got.status_code, got.content[:300])
@@ -154,7 +135,6 @@ def test_odd_actions_are_refused_never_a_500(iw, board_store, api_client_for, ov
     assert api.get(ACTIONS).status_code == 200
 
 
-@NUL
 def test_nul_bytes_are_a_422_on_postgresql(iw, board_store, api_client_for):
     api = api_client_for(iw.analyst)
     got = api.post(ACTIONS, body(iw, what="Wacht\x00lijst"))
@@ -166,18 +146,24 @@ def test_nul_bytes_are_a_422_on_postgresql(iw, board_store, api_client_for):
     assert isinstance(refused.value, Refusal)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "FINDING steer-board: the minutes' and actions' free text take a citizen service "
-    "number (BSN, passing the elfproef) or any family's name without a word: 'no "
-    "person-level data anywhere on the board' rests on the writer alone. Fix: refuse a "
-    "9-digit number passing the elfproef (core has the check) in _text and _lines, and "
-    "say under the fields that no family is named"))
 def test_the_free_text_refuses_a_citizen_service_number(iw, board_store):
+    """Was a finding: the minutes and actions took a BSN without a word. A family's name
+    cannot be told from other words; a number passing the eleven test can."""
     from jeugdketen.core.errors import Refusal
 
     bsn = f.synthetic_bsn()
-    with pytest.raises(Refusal):
+    with pytest.raises(Refusal) as refused:
         minutes(iw, decisions=[f"Gezin met BSN {bsn} besproken"])
+    assert [e.field for e in refused.value.errors] == ["decisions"]
+    with pytest.raises(Refusal) as refused:
+        board_actions.create_action(f.professional_actor(iw.analyst), "GM9911", **{
+            **{k: v for k, v in body(iw).items() if k != "municipality"},
+            "what": f"Bel over {bsn}"})
+    assert "what" in [e.field for e in refused.value.errors]
+    # Nine digits that fail the eleven test (a phone-like number) are fine.
+    not_a_bsn = next(str(n) for n in range(123456780, 123456800)
+                     if not is_valid_bsn(str(n)))
+    minutes(iw, decisions=[f"Teamnummer {not_a_bsn} bellen"])
 
 
 def test_the_pages_of_another_municipalitys_action_and_meeting_look_like_none(

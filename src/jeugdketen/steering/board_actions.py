@@ -14,9 +14,10 @@ access log and, for a write, emits its chain event (`steering.action_*`,
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -30,6 +31,7 @@ from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.insight import selectors as insight_selectors
 from jeugdketen.insight import store, value_stream
 from jeugdketen.registry.models import Municipality, Organisation, Professional
+from jeugdketen.registry.validators import is_valid_bsn
 from jeugdketen.steering import board as boards
 from jeugdketen.steering import series
 from jeugdketen.steering.models import (
@@ -44,6 +46,27 @@ MUNICIPALITY_CODE = re.compile(r"^GM\d{4}$")
 MAX_TEXT = 500
 MAX_LINE = 300
 MAX_LINES = 40
+FIRST_DAY = date(2000, 1, 1)  # no action or meeting of the chain starts before this
+
+
+NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
+
+
+def _person_number(text: str) -> bool:
+    """A citizen service number (nine digits passing the eleven test) in free text: the
+    board holds figures and decisions, never a family."""
+    return any(is_valid_bsn(m) for m in NINE_DIGITS.findall(text))
+
+
+def _bsn_refused() -> str:
+    return _("Noem geen burgerservicenummer: het bord gaat over cijfers en afspraken, "
+             "niet over gezinnen.")
+
+
+def _nul_refused() -> str:
+    """A NUL character (PostgreSQL refuses it in text) is never part of a minute or an
+    action."""
+    return _("Deze tekst bevat een teken dat niet is toegestaan.")
 FINAL = (ActionStatus.DONE, ActionStatus.DROPPED)
 
 
@@ -198,6 +221,10 @@ def _text(value: Any, name: str, errors: list[FieldError], *, required: bool = T
         return ""
     if required and not text:
         errors.append(FieldError(name, "required", _("Vul dit veld in.")))
+    if "\x00" in text:
+        errors.append(FieldError(name, "character", _nul_refused()))
+    if _person_number(text):
+        errors.append(FieldError(name, "no_person", _bsn_refused()))
     if len(text) > limit:
         errors.append(FieldError(name, "max_length", _(
             "Gebruik hoogstens %(n)s tekens.") % {"n": limit}))
@@ -205,15 +232,23 @@ def _text(value: Any, name: str, errors: list[FieldError], *, required: bool = T
 
 
 def _date(value: Any, name: str, errors: list[FieldError]) -> date | None:
+    found: date | None = None
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    errors.append(FieldError(name, "date", _("Vul een datum in (jjjj-mm-dd).")))
-    return None
+        found = value
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            found = date.fromisoformat(value.strip())
+    if found is None:
+        errors.append(FieldError(name, "date", _("Vul een datum in (jjjj-mm-dd).")))
+        return None
+    # The board's weeks are counted from these dates: a date in year 1 or far ahead is a
+    # typing error, and would break every week's series after it.
+    latest = timezone.localdate() + timedelta(days=5 * 366)
+    if not FIRST_DAY <= found <= latest:
+        errors.append(FieldError(name, "date_range", _(
+            "Kies een datum vanaf 2000 en hoogstens vijf jaar na vandaag.")))
+        return None
+    return found
 
 
 def _id(value: Any) -> int | None:
@@ -292,7 +327,7 @@ def create_action(actor: Actor, municipality: Any, *, what: Any, start: Any, due
     if first is not None and last is not None and last < first:
         errors.append(FieldError("due", "due_after_start", _(
             "De einddatum ligt niet voor de startdatum.")))
-    if kpi not in series.series_labels():
+    if not isinstance(kpi, str) or kpi not in series.series_labels():
         errors.append(FieldError("kpi", "unknown_kpi", _("Kies een reeks van het bord.")))
     if expected_direction not in Direction.values:
         errors.append(FieldError("expected_direction", "direction", _(
@@ -413,6 +448,12 @@ def _lines(value: Any, name: str, errors: list[FieldError]) -> list[str]:
         return []
     if any(not isinstance(item, str) for item in items):
         errors.append(FieldError(name, "lines", _("Geef regels tekst.")))
+        return []
+    if any("\x00" in item for item in items):
+        errors.append(FieldError(name, "character", _nul_refused()))
+        return []
+    if any(_person_number(item) for item in items):
+        errors.append(FieldError(name, "no_person", _bsn_refused()))
         return []
     lines = [item.strip() for item in items if item.strip()]
     if len(lines) > MAX_LINES:
