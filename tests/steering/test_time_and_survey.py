@@ -357,11 +357,16 @@ def insight_dir(settings, tmp_path):
 def test_the_figures_come_from_the_store_and_hide_small_teams(w, insight_dir):
     """A refresh copies the events (they have no trajectory), the figures per team and
     neighbourhood show the team of 12 and hide the team of 3."""
+    # A week whose answers are all in (a week counts from 15 days after its Monday on:
+    # insight.effort.COMPLETE_AFTER_DAYS, tests/steering/test_attack_time.py).
+    weeks_ago = timezone.now() - timedelta(days=21)
     for prof in w.members:
-        time_actions.answer_time(me(prof), help_hours=30, accountability_hours=10)
+        time_actions.answer_time(me(prof), help_hours=30, accountability_hours=10,
+                                 at=weeks_ago)
         time_actions.answer_survey(me(prof), scores=scores(4), overall=8)
     for prof in w.few:
-        time_actions.answer_time(me(prof), help_hours=5, accountability_hours=35)
+        time_actions.answer_time(me(prof), help_hours=5, accountability_hours=35,
+                                 at=weeks_ago)
         time_actions.answer_survey(me(prof), scores=scores(1), overall=2)
     year = timezone.localdate().year
     time_actions.close_survey(me(w.analyst), year)

@@ -30,12 +30,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from jeugdketen.insight import suppression
 
-DEFINITION_VERSION = 1
+DEFINITION_VERSION = 2  # 2: only complete weeks count in time on help
 
 # The answers of a municipality grouped by what a reader could single out: the team and
 # the neighbourhoods it worked in when it answered (an "atom"); every team's and area's
@@ -54,7 +54,7 @@ WITH answered AS (
 SELECT week AS period, team, neighbourhoods, count(*) AS respondents,
        sum(help_hours) AS help_hours, sum(accountability_hours) AS accountability_hours
 FROM answered
-WHERE week >= $start AND week < $end
+WHERE week >= $start AND week < $end AND week <= $complete
 GROUP BY week, team, neighbourhoods
 ORDER BY week, team, neighbourhoods"""
 
@@ -87,6 +87,13 @@ SELECT CAST(id AS VARCHAR) AS code, name FROM organisations
 WHERE municipality_code = $area ORDER BY name, id"""
 
 COUNT = "respondents"
+
+# A week's answers come in during the week after it (steering.time_actions.answer_time asks
+# about the ISO week just ended), so a week is complete from its Monday + 14 days on. Only
+# weeks complete when the store was refreshed count (a day's margin for an answer written
+# around midnight): otherwise a figure read before and after a refresh that added one late
+# answer would differ by exactly that one person's hours (tests/steering/test_attack_time.py).
+COMPLETE_AFTER_DAYS = 15
 TIME_COLUMNS = (COUNT, "help_hours", "accountability_hours")
 SURVEY_SCALES = ("variety", "autonomy", "support", "overall")
 
@@ -211,14 +218,27 @@ def _tables(con: Any, template: str, municipality: str, params: dict[str, Any],
             for period, found in atoms(con, template, municipality, params, columns).items()}
 
 
+def complete_weeks_until(con: Any) -> date:
+    """The last Monday of a week whose answers were all in when the store was refreshed
+    (its `refreshed_at`, UTC: never later than the local date here). A store without it
+    (hand-made in tests; the empty store before the first refresh) has every week."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'refreshed_at'").fetchone()
+    if row is None or not row[0]:
+        return date.max
+    refreshed = datetime.fromisoformat(str(row[0])).astimezone(UTC).date()
+    return refreshed - timedelta(days=COMPLETE_AFTER_DAYS)
+
+
 def time_on_help(con: Any, area: str, start: date, end: date, *, threshold: int,
                  groups: Sequence[tuple[str, str]], total_label: str, by_team: bool = False
                  ) -> list[TimeShare]:
     """The share of time on help for the scope's total (`area`) and each of `groups`
-    (area codes, or team ids with by_team), over the weeks that begin in [start, end)."""
+    (area codes, or team ids with by_team), over the weeks that begin in [start, end) and
+    were complete when the store was refreshed (no late answer changes a week shown)."""
     municipality = municipality_of(con, area)
     tables = ({} if municipality is None else
-              _tables(con, TIME_ON_HELP_SQL, municipality, {"start": start, "end": end},
+              _tables(con, TIME_ON_HELP_SQL, municipality,
+                      {"start": start, "end": end, "complete": complete_weeks_until(con)},
                       TIME_COLUMNS, threshold))
     out = []
     for code, label in [("", total_label), *groups]:

@@ -93,9 +93,19 @@ def _own_target(data: Data, professional: Professional) -> Target:
     return Target(data, object_id=str(professional.pk))
 
 
+def _whole(value: Any) -> Any:
+    """A string of ASCII digits as its int; anything else as it is (then refused). Not
+    str.isdigit(): it is True for "²" or "①", which int() refuses with a ValueError; and
+    at most 18 digits (int() refuses more than 4300, and no answer needs more)."""
+    if isinstance(value, str):
+        digits = value.strip()
+        if digits.isascii() and digits.isdigit() and len(digits) <= 18:
+            return int(digits)
+    return value
+
+
 def _hours(value: Any, name: str, errors: list[FieldError]) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    value = _whole(value)
     if isinstance(value, bool) or not isinstance(value, int):
         errors.append(FieldError(name, "integer", _("Vul een heel aantal uren in.")))
         return 0
@@ -263,8 +273,7 @@ def survey_is_open(actor: Actor, today: date | None = None) -> bool:
 
 
 def _score(value: Any, name: str, low: int, high: int, errors: list[FieldError]) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    value = _whole(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         errors.append(FieldError(name, "range", _(
             "Kies een antwoord van %(low)s tot en met %(high)s.") % {"low": low, "high": high}))
@@ -333,8 +342,7 @@ def close_survey(actor: Actor, year: Any, *, at: datetime | None = None) -> Surv
     audit.authorize(actor, Action.UPDATE, _municipality_target(
         Data.SURVEY, municipality, f"{municipality}/{year}"))
     when = moment(at)
-    if isinstance(year, str) and year.strip().isdigit():
-        year = int(year.strip())
+    year = _whole(year)
     if isinstance(year, bool) or not isinstance(year, int) or not (
             2000 <= year <= timezone.localdate(when).year):
         raise Refusal.invalid([FieldError("year", "year", _(
@@ -412,8 +420,10 @@ def set_team_areas(actor: Actor, organisation_id: Any, neighbourhoods: Any,
         raise Refusal.invalid([FieldError("neighbourhoods", "list", _(
             "Geef een lijst van buurtcodes."))])
     wanted = sorted(set(codes))
+    # A code PostgreSQL cannot even compare (a NUL byte) or no code's length is unknown.
     known = set(Neighbourhood.objects.filter(
-        pk__in=wanted, district__municipality_id=municipality).values_list("pk", flat=True))
+        pk__in=[c for c in wanted if "\x00" not in c and len(c) <= 20],
+        district__municipality_id=municipality).values_list("pk", flat=True))
     unknown = [c for c in wanted if c not in known]
     if unknown:
         raise Refusal.invalid([FieldError("neighbourhoods", "unknown_neighbourhood", _(

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from ninja import Field, Router, Schema, Status
 from ninja.params.functions import Query
+from pydantic import StrictInt
 
 from jeugdketen.access.policy import Data
 from jeugdketen.access.requests import ActorRequest
@@ -62,11 +63,12 @@ class MineOut(Schema):
 
 
 class TimeIn(Schema):
-    help_hours: int = Field(description="hours of last week on families: contact, travel, "
-                                        "coordination about a family (0..80)")
-    accountability_hours: int = Field(description="hours on registration, reports, invoicing "
-                                                  "and other accountability (0..80; the two "
-                                                  "together at most 80)")
+    # Strict: JSON true is not 1 hour (pydantic's lax int takes a bool).
+    help_hours: StrictInt = Field(description="hours of last week on families: contact, "
+                                              "travel, coordination about a family (0..80)")
+    accountability_hours: StrictInt = Field(description="hours on registration, reports, "
+                                                        "invoicing and other accountability "
+                                                        "(0..80; the two together at most 80)")
 
 
 class SatisfactionOut(Schema):
