@@ -88,7 +88,9 @@ def test_calibration_gives_the_known_rates(handmade):
     # the 11 plannings begun 120 days or more before today (SETTLE_DAYS; of 24)
     assert m.planning_days == [1] * 11
     assert m.p_help_after_intake == 1.0
-    assert sorted(m.help_days) == [1] * 8 + [2] * 8
+    # every intake helped, half after 1 day and half after 2: the Kaplan-Meier estimate's
+    # 1000 quantiles
+    assert sorted(m.help_days) == [1] * 500 + [2] * 500
     # the observed waits per step
     w = observed.waits
     assert (w["triage"]["n"], w["triage"]["p50"]) == (32, 1.5)
@@ -163,3 +165,27 @@ def test_settled_durations_leave_out_what_began_lately():
     recent = [(today - 20, 5), (today - 10, 2)]
     assert calibration._settled(old + recent, today) == [30] * 10
     assert calibration._settled(old[:9] + recent, today) == [30] * 9 + [5, 2]
+
+
+def test_help_after_intake_counts_the_waits_not_ended_yet():
+    """The days from the last intake to help are right-censored at today: the Kaplan-Meier
+    estimate takes every intake of the period, a recent one in the risk set only for the
+    days it has been followed. 100 old intakes: 50 helped the same day (a plan), 40 after
+    60 days (a referral), 10 never; 100 recent ones (followed 30 days): 50 helped the same
+    day, the rest not yet. The estimate: 50% the same day, 40% after 60 days; the settled
+    rule (the old ones only) would give the same here, but with 100 more plans in the old
+    part (help on the intake's day, as in a busy spell) it took 150 of 190 helped, where
+    the estimate weighs the same day over all 300 intakes."""
+    old = [(0, True)] * 50 + [(60, True)] * 40 + [(300, False)] * 10
+    recent = [(0, True)] * 50 + [(30, False)] * 50
+    share, days = calibration._after_intake(old + recent)
+    assert share == pytest.approx(0.9)
+    assert days.count(0) == 556 and days.count(60) == 444  # 0.5 / 0.9 and 0.4 / 0.9
+    busy = [(0, True)] * 100
+    share, days = calibration._after_intake(busy + old + recent)
+    # same day: 200 of 300; after 60 days: 40 of the 50 still followed (the 50 recent
+    # ones left the risk set at 30 days), so 1/3 * 0.8
+    assert share == pytest.approx(2 / 3 + 1 / 3 * 0.8)
+    assert days.count(60) == round(1000 * (1 / 3 * 0.8) / share)
+    assert calibration._after_intake([]) == (0.0, [])
+    assert calibration._after_intake([(5, False)] * 3) == (0.0, [])

@@ -19,11 +19,16 @@ Netherlands, as the value stream counts them); no person leaves this module.
   the period (a joint meeting uses a slot of every discipline at it): in its busier
   weeks an organisation shows what it can hold. An estimate: the events do not name the
   organisation holding an intake, so organisation "2" is whoever a family sees second;
-- help: the days from the last intake to help, and the share helped (among intakes held
-  at least HELP_SETTLED_DAYS before today, when there are MIN_GROUP of them).
+- help: the days from the last intake to help, and the share helped: the Kaplan-Meier
+  estimate over every intake of the period, the ones not helped by today right-censored
+  at their days followed so far (`_after_intake`).
 
-Every distribution of days takes only the steps begun SETTLE_DAYS or more before today
-(when there are MIN_GROUP of them): one begun lately is seen only when it was short.
+Every other distribution of days takes only the steps begun SETTLE_DAYS or more before
+today (when there are MIN_GROUP of them): one begun lately is seen only when it was short.
+Help after the intakes does not: its waits are of two kinds (help on the intake's own day,
+a plan; weeks later, a referral) whose mix changes over the year (a busy spell of plans),
+and the older intakes alone gave the whole year the older months' mix (issue 13: on the
+demo the help step's p90 came out 22 days against 39 observed).
 """
 
 from __future__ import annotations
@@ -45,7 +50,6 @@ from jeugdketen.steering.simulation.engine import (
 )
 
 MIN_GROUP = 10
-HELP_SETTLED_DAYS = 90
 SETTLE_DAYS = 120
 
 
@@ -114,9 +118,7 @@ def calibrate(con: Any, scope: Scope) -> Observed:
     triage: dict[str, list[tuple[int, int]]] = defaultdict(list)
     routed: dict[str, list[int]] = {u: [0, 0, 0] for u in URGENCIES}  # triaged, intake, direct
     direct_help: list[tuple[int, int]] = []
-    help_days: list[tuple[int, int]] = []
-    helped = [0, 0]  # settled intakes, of which helped
-    intaken = 0
+    followed: list[tuple[int, bool]] = []  # after the last intake: (days, helped)
     mix: dict[int, int] = defaultdict(int)
     joint_multi = [0, 0]  # reports needing > 1 discipline, of which joint
     waits: dict[str, list[int]] = {s: [] for s in STEPS}
@@ -139,15 +141,10 @@ def calibrate(con: Any, scope: Scope) -> Observed:
         if first is not None and last is not None:
             k = max(1, min(3, int(disciplines or 1) if joint else int(held or 1)))
             mix[k] += 1
-            intaken += 1
             if k > 1:
                 joint_multi[0] += 1
                 joint_multi[1] += 1 if joint else 0
-            if last <= today - HELP_SETTLED_DAYS:
-                helped[0] += 1
-                helped[1] += 1 if h is not None else 0
-            if h is not None:
-                help_days.append((last, h - last))
+            followed.append((h - last, True) if h is not None else (today - last, False))
         for step, a, b in (("triage", r, t), ("intake", t, first),
                            ("further_intakes", first if (held or 0) > 1 else None,
                             last if (held or 0) > 1 else None),
@@ -162,7 +159,7 @@ def calibrate(con: Any, scope: Scope) -> Observed:
     pooled_intake = _share(sum(v[1] for v in routed.values()), triaged_all)
     pooled_direct = _share(sum(v[2] for v in routed.values()), triaged_all)
     pooled_triage = _settled([p for u in URGENCIES for p in triage[u]], today)
-    settled = helped if helped[0] >= MIN_GROUP else [intaken, len(help_days)]
+    p_help, help_days = _after_intake(followed)
     triage_days = {u: _settled(triage[u], today) for u in URGENCIES}
     total_mix = sum(mix.values())
     model = Model(
@@ -184,8 +181,8 @@ def calibrate(con: Any, scope: Scope) -> Observed:
         joint_lead_days=joint_leads,
         slots={org: float(quantile([float(c) for c in slots_weekly[org]], 0.9) or 0.0)
                for org in ORGANISATIONS},
-        p_help_after_intake=_share(settled[1], settled[0]),
-        help_days=_settled(help_days, today),
+        p_help_after_intake=p_help,
+        help_days=help_days,
         horizon_weeks=max(1, math.ceil((today + 1 - origin) / 7)),
     )
     model = _without_queue(model)
@@ -261,6 +258,42 @@ def _intakes(events: list[tuple[Any, ...]], rows: list[tuple[Any, ...]], origin:
     fallback = _settled([p for org in ORGANISATIONS for p in leads[org]], today) or joint
     return (_settled(planning, today), {org: own[org] or list(fallback) for org in ORGANISATIONS},
             joint or fallback, per_week)
+
+
+def _after_intake(followed: list[tuple[int, bool]], size: int = 1000
+                  ) -> tuple[float, list[int]]:
+    """The share helped after the last intake and the days to it, from every report of
+    the period with an intake held: (days to help, True), or (days followed so far, False)
+    when not helped by today. The Kaplan-Meier estimate (right-censored waits): a report
+    followed for `d` days counts in the risk set of every day up to `d`, so a recent
+    intake tells what it can (help on its own day, say) without taking the short waits
+    only. Returns the share helped by the longest wait seen and `size` days spread over
+    that distribution (its quantiles at (i + 0.5) / size), for the engine to draw from."""
+    events: dict[int, int] = defaultdict(int)
+    exits: dict[int, int] = defaultdict(int)  # helped or censored at day d
+    for followed_days, helped in followed:
+        exits[followed_days] += 1
+        if helped:
+            events[followed_days] += 1
+    at_risk = len(followed)
+    survival = 1.0
+    steps: list[tuple[int, float]] = []  # (day, share helped by it)
+    for day in sorted(exits):
+        if events.get(day) and at_risk:
+            survival *= 1 - events[day] / at_risk
+            steps.append((day, 1 - survival))
+        at_risk -= exits[day]
+    if not steps or steps[-1][1] <= 0:
+        return 0.0, []
+    share = steps[-1][1]
+    drawn: list[int] = []
+    k = 0
+    for i in range(size):
+        q = (i + 0.5) / size * share
+        while steps[k][1] < q:
+            k += 1
+        drawn.append(steps[k][0])
+    return share, drawn
 
 
 def _settled(pairs: list[tuple[int, int]], today: int) -> list[int]:
