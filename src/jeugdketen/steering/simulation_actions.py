@@ -141,9 +141,9 @@ def execute(started: Started) -> None:
             result = {"validation": runner.validate(
                 started.observed, replications=scenario.replications, seed=scenario.seed,
                 threshold=started.threshold), "calibration": runner.describe(
-                started.observed.model)}
+                started.observed.model, started.threshold)}
         else:
-            result = runner.simulate(started.observed, scenario)
+            result = runner.simulate(started.observed, scenario, threshold=started.threshold)
     except Exception as error:  # a run that fails says so; the page shows it
         log.exception("simulation run %s failed", run.pk)
         _finish(run.pk, SimulationRun.Status.FAILED, {}, str(error)[:300])

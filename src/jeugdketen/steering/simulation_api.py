@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ninja import Field, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictInt
 
 from jeugdketen.access.requests import ActorRequest
 from jeugdketen.steering import simulation_actions as actions
@@ -31,12 +31,12 @@ class ScenarioIn(Schema):
         "scenario", description="validation: simulate the observed period and compare")
     way: Literal["present", "joint", "sequential"] | None = Field(
         None, description="how intakes are taken (default: present, today's mix)")
-    slots: dict[str, int] | None = Field(
+    slots: dict[str, StrictInt] | None = Field(
         None, description='change in intake slots per week, per organisation "1", "2", "3"')
     arrivals_pct: float | None = Field(None, description="change in reports received, %")
-    weeks: int | None = Field(None, description="weeks simulated (default 52)")
-    replications: int | None = Field(None, description="default 30")
-    seed: int | None = Field(None, description="default 1")
+    weeks: StrictInt | None = Field(None, description="weeks simulated (default 52)")
+    replications: StrictInt | None = Field(None, description="default 30")
+    seed: StrictInt | None = Field(None, description="default 1")
 
 
 class RunOut(Schema):

@@ -48,7 +48,10 @@ def validate(observed: Observed, *, replications: int = 30, seed: int = 1,
     steps = []
     for step in engine.STEPS:
         seen = observed.waits[step]
-        row: dict[str, Any] = {"step": step, "n": seen["n"], "shown": seen["n"] >= threshold}
+        shown = seen["n"] >= threshold
+        # A step seen fewer than `threshold` times is not shown, nor how often it was seen.
+        row: dict[str, Any] = {"step": step, "n": seen["n"] if shown or not seen["n"] else None,
+                               "shown": shown}
         for q in ("p50", "p90"):
             sim = agg["waits"][step][q]["mean"]
             obs = seen[q] if row["shown"] else None
@@ -69,21 +72,26 @@ def validate(observed: Observed, *, replications: int = 30, seed: int = 1,
                           "spread": list(SPREAD)}}
 
 
-def describe(model: engine.Model) -> dict[str, Any]:
-    """The calibrated model in numbers (what the page and the command show)."""
+def describe(model: engine.Model, threshold: int) -> dict[str, Any]:
+    """The calibrated model in numbers (what the page and the command show). An urgency
+    with fewer than `threshold` reports in the period (arrivals per week x weeks) shows
+    neither its arrivals nor its intake share (None): no count below the threshold."""
+    few = {u for u, v in model.arrivals.items() if 0 < round(v * model.weeks) < threshold}
     return {
         "weeks": model.weeks,
-        "arrivals_per_week": {u: round(v, 2) for u, v in model.arrivals.items()},
+        "arrivals_per_week": {u: None if u in few else round(v, 2)
+                              for u, v in model.arrivals.items()},
         "slots_per_week": {o: round(v, 2) for o, v in model.slots.items()},
         "disciplines": {str(k): round(v, 3) for k, v in model.disciplines.items()},
         "joint_share": round(model.p_joint, 3),
-        "intake_share": {u: round(v, 3) for u, v in model.p_intake.items()},
+        "intake_share": {u: None if u in few else round(v, 3)
+                         for u, v in model.p_intake.items()},
         "help_after_intake_share": round(model.p_help_after_intake, 3),
     }
 
 
-def simulate(observed: Observed, scenario: Scenario, *, workers: int | None = None
-             ) -> dict[str, Any]:
+def simulate(observed: Observed, scenario: Scenario, *, workers: int | None = None,
+             threshold: int = 10) -> dict[str, Any]:
     """The scenario and the present (its baseline) with the same seeds, and their
     difference: aggregates only."""
     began = time.monotonic()
@@ -97,7 +105,7 @@ def simulate(observed: Observed, scenario: Scenario, *, workers: int | None = No
             else engine.replicate(engine.run_one, model, seeds, n))
     return {
         "scenario": scenario.as_data(),
-        "calibration": describe(observed.model),
+        "calibration": describe(observed.model, threshold),
         "baseline": engine.aggregate(baseline_runs),
         "result": engine.aggregate(runs, baseline_runs),
         "workers": n,
