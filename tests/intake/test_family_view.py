@@ -11,7 +11,7 @@ import re
 
 import pytest
 from django.test import Client
-from django.utils import formats
+from django.utils import formats, timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -98,7 +98,7 @@ def test_a_custody_holder_sees_the_report_about_her_child_in_plain_language(home
     assert "Het team van de gemeente (de voordeur) leest de melding" in text
     due = formats.date_format(child_report.step_due_on, "DATE_FORMAT")
     assert f"Uiterlijk {due}" in text
-    received = formats.date_format(child_report.received_at, "DATE_FORMAT")
+    received = formats.date_format(timezone.localtime(child_report.received_at), "DATE_FORMAT")
     assert f"Melding van {received}" in text
     assert "Over wie? Noor Bakker" in text and "Over wie? Daan Bakker" in text
     # Status only: no content of the report, and nothing of the other family.

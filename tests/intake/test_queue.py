@@ -6,7 +6,7 @@ front door sees it, and every listed report is logged as read."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -36,7 +36,15 @@ def today():
 
 
 def days_ago(n: int, hours: int = 0):
-    return timezone.now() - timedelta(days=n, hours=hours)
+    """n days ago (in the Netherlands) and `hours` earlier than now, but never on the day
+    before: the queue counts days by the date, so an hour back across midnight would be a
+    day more."""
+    now = timezone.now()
+    moment = now - timedelta(days=n, hours=hours)
+    day = timezone.localdate(now) - timedelta(days=n)
+    if timezone.localdate(moment) == day:
+        return moment
+    return timezone.make_aware(datetime.combine(day, time.min)) + timedelta(minutes=1)
 
 
 def reported(door, *, days: int = 0, hours: int = 1, person=None, **kw) -> CareReport:
