@@ -38,6 +38,9 @@ def load(*, analysts: list[Professional] | None = None, replications: int = 10,
             "user", "organisation").order_by("pk") if p.has_role("municipal_analyst")]
     made: list[SimulationRun] = []
     for analyst in analysts:
+        if SimulationRun.objects.filter(
+                municipality_id=analyst.organisation.municipality_id).exists():
+            continue  # loaded before: a rerun adds nothing
         actor = Actor(user=analyst.user, professional=analyst, access_point=CHANNEL)
         asks = [(SimulationRun.Kind.VALIDATION, {"replications": replications, "seed": seed})]
         asks += [(SimulationRun.Kind.SCENARIO, {**s, "replications": replications,

@@ -27,6 +27,7 @@ from jeugdketen.access.selectors import system_actor
 from jeugdketen.registry import actions as registry_actions
 from jeugdketen.registry.models import Municipality, Neighbourhood, Organisation, Professional
 from jeugdketen.steering import survey, time_actions
+from jeugdketen.steering.models import SurveyClosing
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 WEEKS = 52
@@ -97,6 +98,9 @@ def load(*, seed: int = 2026, today: date | None = None, team_size: int = 14) ->
         analyst = _analyst(municipality)
         if analyst is None:
             continue
+        if SurveyClosing.objects.filter(municipality=municipality,
+                                        year=today.year - 1).exists():
+            continue  # loaded before (its last step): a rerun adds nothing
         teams += _areas(municipality, analyst)
         if team_size:
             _top_up(municipality, team_size)
