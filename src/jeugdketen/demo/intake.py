@@ -164,7 +164,11 @@ class Clock:
         moment = datetime.combine(day, time(hour, self.rng.randrange(0, 60)), tzinfo=self.tz)
         if self.last is not None and moment <= self.last:
             moment = self.last + timedelta(minutes=self.rng.randrange(5, 30))
-        moment = min(moment, timezone.now() - timedelta(minutes=1))
+        # Never in the future: at most a minute before the current hour began (not before
+        # now: two builds a few seconds apart give the same moments, so the demo is the same
+        # for a seed, also early in the morning when today's working hours are still ahead).
+        hour = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+        moment = min(moment, hour - timedelta(minutes=1))
         if self.last is not None and moment <= self.last:  # today, in the last minute
             moment = self.last + timedelta(seconds=1)
         self.last = moment
