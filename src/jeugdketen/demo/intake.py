@@ -167,8 +167,8 @@ class Clock:
         # Never in the future: at most a minute before the current hour began (not before
         # now: two builds a few seconds apart give the same moments, so the demo is the same
         # for a seed, also early in the morning when today's working hours are still ahead).
-        hour = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-        moment = min(moment, hour - timedelta(minutes=1))
+        this_hour = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+        moment = min(moment, this_hour - timedelta(minutes=1))
         if self.last is not None and moment <= self.last:  # today, in the last minute
             moment = self.last + timedelta(seconds=1)
         self.last = moment
