@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,7 +179,8 @@ def run_simulation(actor: Actor, *, kind: str = SimulationRun.Kind.SCENARIO,
         finally:
             connection.close()
 
-    close_old_connections()
+    # (The thread opens a connection of its own, closed when it is done; the request's
+    # connection is left alone: closing it here would end the caller's transaction.)
     thread = threading.Thread(target=job, name=f"simulation-{started.run.pk}", daemon=True)
     _threads.append(thread)
     thread.start()
