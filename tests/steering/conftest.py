@@ -16,16 +16,20 @@ from tests.pages import client_for  # noqa: F401 - fixtures (steer-time's tests)
 
 @pytest.fixture
 def insight_dir(settings: Any, tmp_path: Path) -> Iterator[Path]:
+    """The test's own store: the readers and the board's and the time figures' caches
+    forgotten before and after."""
     from jeugdketen.insight import store
-    from jeugdketen.steering import board
+    from jeugdketen.steering import board, time_actions
 
     path = tmp_path / "insight"
     settings.INSIGHT_DIR = path
     store.forget_reader()
     board.forget()
+    time_actions._CACHE.clear()
     yield path
     store.forget_reader()
     board.forget()
+    time_actions._CACHE.clear()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.access.policy import Data
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.core.errors import Refusal
-from jeugdketen.insight import refresh, store
+from jeugdketen.insight import refresh
 from jeugdketen.registry.models import Professional
 from jeugdketen.steering import survey, time_actions
 from jeugdketen.steering.models import SurveyAnswer, SurveyResponse
@@ -62,16 +62,6 @@ class Town:
 @pytest.fixture
 def town(db) -> Town:
     return Town()
-
-
-@pytest.fixture
-def insight_dir(settings, tmp_path):
-    settings.INSIGHT_DIR = tmp_path / "insight"
-    store.forget_reader()
-    time_actions._CACHE.clear()
-    yield settings.INSIGHT_DIR
-    store.forget_reader()
-    time_actions._CACHE.clear()
 
 
 def shown(found: list[Any]) -> dict[str, Any]:

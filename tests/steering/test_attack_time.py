@@ -23,7 +23,7 @@ from jeugdketen.access.policy import Data
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.chainlog.vocabulary import Activity
-from jeugdketen.insight import effort, refresh, store
+from jeugdketen.insight import effort, refresh
 from jeugdketen.registry.models import Professional
 from jeugdketen.steering import time_actions
 from tests import factories as f
@@ -60,16 +60,6 @@ def me(prof: Professional) -> Any:
 @pytest.fixture
 def town(db) -> Town:
     return Town()
-
-
-@pytest.fixture
-def insight_dir(settings, tmp_path):
-    settings.INSIGHT_DIR = tmp_path / "insight"
-    store.forget_reader()
-    time_actions._CACHE.clear()
-    yield settings.INSIGHT_DIR
-    store.forget_reader()
-    time_actions._CACHE.clear()
 
 
 def refreshed_on(day: date, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,24 +3,15 @@ actions, deterministic for a seed, and the insight store shows it after a refres
 
 from __future__ import annotations
 
-import pytest
 from django.utils import timezone
 
 from jeugdketen.access.policy import Data
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.demo import steering_time
-from jeugdketen.insight import refresh, store
+from jeugdketen.insight import refresh
 from jeugdketen.steering import time_actions
 from jeugdketen.steering.models import SurveyAnswer, SurveyClosing, TeamArea, TimeAnswer
 from tests.steering.test_time_and_survey import World, me
-
-
-@pytest.fixture
-def insight_dir(settings, tmp_path):
-    settings.INSIGHT_DIR = tmp_path / "insight"
-    store.forget_reader()
-    yield settings.INSIGHT_DIR
-    store.forget_reader()
 
 
 def test_a_year_of_answers_and_two_closed_surveys(db, insight_dir):

@@ -19,7 +19,7 @@ from jeugdketen.access.policy import Action, Actor, Data, Scope, Target
 from jeugdketen.access.policy.rules import steering_time as rules
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.core.errors import Refusal
-from jeugdketen.insight import refresh, store
+from jeugdketen.insight import refresh
 from jeugdketen.registry.models import Professional
 from jeugdketen.steering import survey, time_actions
 from jeugdketen.steering.models import (
@@ -344,14 +344,6 @@ def test_closing_puts_the_answers_in_the_log_at_one_moment_without_an_actor(w):
 
 
 # --- the figures from the store ----------------------------------------------------------
-
-
-@pytest.fixture
-def insight_dir(settings, tmp_path):
-    settings.INSIGHT_DIR = tmp_path / "insight"
-    store.forget_reader()
-    yield settings.INSIGHT_DIR
-    store.forget_reader()
 
 
 def test_the_figures_come_from_the_store_and_hide_small_teams(w, insight_dir):
