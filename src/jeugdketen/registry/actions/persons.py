@@ -21,7 +21,8 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Target, decide
 from jeugdketen.brp import client as brp
 from jeugdketen.brp.persoon import BrpPerson
-from jeugdketen.chainlog.actions import emit
+from jeugdketen.chainlog.actions import TABLE as EVENT_TABLE
+from jeugdketen.chainlog.actions import emit, event_row
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import FieldError, Refusal, field_error
 from jeugdketen.referral_index.models import MessageKind
@@ -244,19 +245,72 @@ def _register(actor: Actor, values: dict[str, Any], found: BrpPerson | None) -> 
         person, head = _insert_entered(actor.professional, entered, now)
     else:
         head = _register_and_lock_head(actor.professional, person)
-    audit.append([audit.entry(actor, Action.CREATE, Target(Data.BASE_DATA, person=person),
-                              decision)], head=head)
-    emit(Activity.PERSON_REGISTERED if created else Activity.PERSON_REREGISTERED,
-         person=person, organisation_id=org)
+    _log_and_emit([audit.entry(actor, Action.CREATE, Target(Data.BASE_DATA, person=person),
+                               decision)], head,
+                  Activity.PERSON_REGISTERED if created else Activity.PERSON_REREGISTERED,
+                  person, org)
     if found is not None:
         _report_back(actor, person, values)
     return Registered(person)
+
+
+def _log_and_emit(records: list[dict[str, Any]], head: Any, activity: Activity,
+                  person: Person, organisation_id: int | None) -> None:
+    """The registration's access-log record and its chain event: on PostgreSQL, with the
+    head locked by the registration's statement, in one statement (audit.append_parts, the
+    event's INSERT as its main statement: chainlog.actions.event_row, emit's checks);
+    elsewhere as audit.append and emit."""
+    log = audit.append_parts(records, head)
+    if log is None:
+        audit.append(records, head=head)
+        emit(activity, person=person, organisation_id=organisation_id)
+        return
+    columns, values, params = event_row(activity, person=person,
+                                        organisation_id=organisation_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {log[0]} INSERT INTO {EVENT_TABLE} ({columns}) "  # noqa: S608
+                       f"VALUES ({values})", [*log[1], *params])
 
 
 PERSON_TABLE = Person._meta.db_table
 REGISTRATION_TABLE = Registration._meta.db_table
 HOOD_SQL = (f"(SELECT neighbourhood_id FROM {PostcodeAddress._meta.db_table} "  # noqa: S608
             "WHERE postcode = %s AND house_number = %s)")
+
+
+_INSERT_ENTERED: dict[tuple[str, bool, str | None], str] = {}
+
+
+def _insert_entered_sql(hood: bool, head: str | None) -> str:
+    """_insert_entered's statement, built once per shape (address or not, head or not)."""
+    key = (connection.vendor, hood, head)
+    sql = _INSERT_ENTERED.get(key)
+    if sql is not None:
+        return sql
+    fields = Person._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = []
+    for field in fields:
+        if hood and field.attname == "neighbourhood_id":
+            placeholders.append(HOOD_SQL)
+        elif hood and field.attname == "neighbourhood_unknown":
+            placeholders.append(f"{HOOD_SQL} IS NULL")
+        else:
+            placeholders.append("%s")
+    sql = (f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
+           f"VALUES ({', '.join(placeholders)}) ON CONFLICT (system_id) DO NOTHING "
+           "RETURNING id, neighbourhood_id, neighbourhood_unknown")
+    if head is not None:  # the registration and the head lock in the same statement
+        sql = (f"WITH p AS ({sql}), "  # noqa: S608
+               f"r AS (INSERT INTO {REGISTRATION_TABLE} (person_id, professional_id, "
+               "organisation_id, created_at) SELECT id, %s, %s, %s FROM p), "
+               f"h (shard, last_seq, last_hash, ids) AS ({head}) "
+               "SELECT p.neighbourhood_id, p.neighbourhood_unknown, h.shard, h.last_seq, "
+               "h.last_hash, h.ids FROM p LEFT JOIN h ON true")
+    else:
+        sql = sql.replace("RETURNING id, ", "RETURNING ")
+    _INSERT_ENTERED[key] = sql
+    return sql
 
 
 def _insert_entered(professional: Professional, entered: dict[str, Any],
@@ -267,33 +321,15 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
     (ON CONFLICT DO NOTHING, no savepoint) and another is drawn. On PostgreSQL the same
     statement locks the access-log chain head for the registration's record: returns the
     person and that head (for audit.append(head=...); None on SQLite)."""
-    fields = list(Person._meta.concrete_fields)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    fields = Person._meta.concrete_fields
     hood = bool(entered["postcode"]) and entered["house_number"] is not None
-    placeholders = []
-    for field in fields:
-        if hood and field.attname == "neighbourhood_id":
-            placeholders.append(HOOD_SQL)
-        elif hood and field.attname == "neighbourhood_unknown":
-            placeholders.append(f"{HOOD_SQL} IS NULL")
-        else:
-            placeholders.append("%s")
-    insert = (f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
-              f"VALUES ({', '.join(placeholders)}) ON CONFLICT (system_id) DO NOTHING "
-              "RETURNING id, neighbourhood_id, neighbourhood_unknown")
+    head_sql = audit.free_head_sql(1)
+    insert = _insert_entered_sql(hood, head_sql[0] if head_sql is not None else None)
     registration = Registration(professional=professional,
                                 organisation_id=professional.organisation_id)
-    head_sql = audit.free_head_sql(1)
-    pg = head_sql is not None
-    if head_sql is not None:  # the registration and the head lock in the same statement
-        insert = (f"WITH p AS ({insert}), "  # noqa: S608
-                  f"r AS (INSERT INTO {REGISTRATION_TABLE} (person_id, professional_id, "
-                  "organisation_id, created_at) SELECT id, %s, %s, %s FROM p), "
-                  f"h (shard, last_seq, last_hash, ids) AS ({head_sql[0]}) "
-                  "SELECT p.neighbourhood_id, p.neighbourhood_unknown, h.shard, h.last_seq, "
-                  "h.last_hash, h.ids FROM p LEFT JOIN h ON true")
-    else:
-        insert = insert.replace("RETURNING id, ", "RETURNING ")
+    # psycopg adapts the values themselves (dates, UUIDs, aware datetimes), as Django's
+    # PostgreSQL operations pass them; SQLite's need Django's conversion.
+    native = connection.vendor == "postgresql"
     while True:
         person = Person(system_id=_new_system_id(), neighbourhood_id=None,
                         neighbourhood_unknown=False, created_at=now, updated_at=now, **entered)
@@ -301,6 +337,8 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
         for field in fields:
             if hood and field.attname in ("neighbourhood_id", "neighbourhood_unknown"):
                 params += [entered["postcode"], entered["house_number"]]
+            elif native:
+                params.append(getattr(person, field.attname))
             else:
                 params.append(field.get_db_prep_save(getattr(person, field.attname), connection))
         if head_sql is not None:
@@ -315,7 +353,7 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
     person.neighbourhood_id, person.neighbourhood_unknown = row[0], bool(row[1])
     person._state.adding = False
     person._state.db = connection.alias
-    if not pg:
+    if head_sql is None:
         registration.person = person
         Registration.objects.bulk_create([registration], ignore_conflicts=True)
         return person, None
@@ -399,27 +437,43 @@ def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -
     return person
 
 
+# The person's columns in field order: rows become a Person through Model.from_db (no raw
+# queryset, whose per-query column and converter resolution cost more than the read).
+PERSON_ATTNAMES = [f.attname for f in Person._meta.concrete_fields]
+_READ_SQL: dict[str, str] = {}  # per head sub-select (audit's own SQL)
+
+
+def _read_sql(head: str) -> str:
+    sql = _READ_SQL.get(head)
+    if sql is None:
+        columns = ", ".join(f"p.{connection.ops.quote_name(f.column)}"
+                            for f in Person._meta.concrete_fields)
+        sql = _READ_SQL[head] = (  # noqa: S608
+            f"SELECT {columns}, EXISTS (SELECT 1 FROM {REGISTRATION_TABLE} r "
+            "WHERE r.person_id = p.id AND r.professional_id = %s), h.shard, h.last_seq, "
+            f"h.last_hash, h.ids FROM {PERSON_TABLE} p "
+            f"LEFT JOIN LATERAL ({head}) AS h(shard, last_seq, last_hash, ids) ON true "
+            "WHERE p.id = %s")
+    return sql
+
+
 def _person_and_head(actor: Actor, person_id: Any,
                      head_sql: tuple[str, list[Any]]) -> tuple[Person, tuple[Any, ...]]:
     """PostgreSQL: the person with the registration ground (selectors.person_with_ground)
     and a free access-log chain head locked for the read's record, in one round trip."""
     assert actor.professional is not None
-    pk = Person._meta.pk.get_db_prep_value(Person._meta.pk.to_python(person_id), connection)
+    pk = Person._meta.pk.to_python(person_id)  # a malformed id: ValidationError
     sql, params = head_sql
-    query = (  # the head's SQL is audit's own
-        "SELECT p.*, EXISTS (SELECT 1 FROM registry_registration r WHERE r.person_id = p.id "  # noqa: S608
-        "AND r.professional_id = %s) AS jk_registered, h.shard AS jk_shard, h.last_seq AS "
-        "jk_seq, h.last_hash AS jk_hash, h.ids AS jk_ids FROM registry_person p "
-        f"LEFT JOIN LATERAL ({sql}) AS h(shard, last_seq, last_hash, ids) ON true "
-        "WHERE p.id = %s")
-    found = list(Person.objects.raw(query, [actor.professional.pk, *params, pk]))
-    if not found:
+    with connection.cursor() as cursor:
+        cursor.execute(_read_sql(sql), [actor.professional.pk, *params, pk])
+        row = cursor.fetchone()
+    if row is None:
         raise Person.DoesNotExist
-    person = found[0]
-    person.jk_registered = bool(person.jk_registered)  # type: ignore[attr-defined]
+    n = len(PERSON_ATTNAMES)
+    person = Person.from_db(connection.alias, PERSON_ATTNAMES, row[:n])
+    person.jk_registered = bool(row[n])  # type: ignore[attr-defined]
     person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
-    head = (person.jk_shard, person.jk_seq, person.jk_hash, person.jk_ids)  # type: ignore[attr-defined]
-    return person, head
+    return person, tuple(row[n + 1:])
 
 
 REGISTERED_ORDER = ("family_name", "given_names", "id")
