@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NoReturn
@@ -231,10 +232,11 @@ def _register(actor: Actor, values: dict[str, Any], found: BrpPerson | None) -> 
     if found is not None:
         # The unique constraint decides between two simultaneous registrations: insert, or,
         # when the BSN exists, lock and read that person, in one statement (no savepoint).
-        candidate = Person(bsn=found.bsn, created_at=now, **brp_values(found))
+        kept = brp_values(found)
+        candidate = Person(bsn=found.bsn, created_at=now, **kept)
         person = _insert_or_lock(candidate)
         created = person.pk == candidate.pk
-        apply_brp(person, found, now)
+        apply_brp(person, found, now, kept)
     assert actor.professional is not None
     org = actor.professional.organisation_id
     if found is None:
@@ -273,6 +275,9 @@ def _log_and_emit(records: list[dict[str, Any]], head: Any, activity: Activity,
 
 
 PERSON_TABLE = Person._meta.db_table
+# The person's columns in field order: rows become a Person through Model.from_db (no raw
+# queryset, whose per-query column and converter resolution cost more than the statement).
+PERSON_ATTNAMES = [f.attname for f in Person._meta.concrete_fields]
 REGISTRATION_TABLE = Registration._meta.db_table
 HOOD_SQL = (f"(SELECT neighbourhood_id FROM {PostcodeAddress._meta.db_table} "  # noqa: S608
             "WHERE postcode = %s AND house_number = %s)")
@@ -360,17 +365,45 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
     return person, tuple(row[2:])
 
 
+_INSERT_OR_LOCK: dict[str, str] = {}  # per database vendor
+
+
 def _insert_or_lock(candidate: Person) -> Person:
     """INSERT the person, or, when their BSN is already there, lock and return that row
     (ON CONFLICT DO UPDATE of nothing that changes, RETURNING): one round trip."""
     fields = Person._meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = (f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(fields))}) "
-           "ON CONFLICT (bsn) DO UPDATE SET bsn = excluded.bsn "
-           f"RETURNING {columns}")
+    sql = _INSERT_OR_LOCK.get(connection.vendor)
+    if sql is None:
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        sql = _INSERT_OR_LOCK[connection.vendor] = (
+            f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))}) "
+            "ON CONFLICT (bsn) DO UPDATE SET bsn = excluded.bsn "
+            f"RETURNING {columns}")
     params = [f.get_db_prep_save(getattr(candidate, f.attname), connection) for f in fields]
-    return next(iter(Person.objects.raw(sql, params)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return Person.from_db(connection.alias, PERSON_ATTNAMES, _converted(row))
+
+
+_CONVERTERS: dict[str, list[tuple[int, Any, Any]]] = {}  # per database vendor
+
+
+def _converted(row: Sequence[Any]) -> list[Any]:
+    """A person's row as a queryset reads it: the backend's and the fields' converters
+    (SQLite keeps UUIDs, dates and datetimes as text; PostgreSQL needs none)."""
+    converters = _CONVERTERS.get(connection.vendor)
+    if converters is None:
+        columns = [f.get_col(PERSON_TABLE) for f in Person._meta.concrete_fields]
+        converters = _CONVERTERS[connection.vendor] = [
+            (i, column, converter) for i, column in enumerate(columns)
+            for converter in (connection.ops.get_db_converters(column)
+                              + column.get_db_converters(connection))]
+    values = list(row)
+    for i, column, converter in converters:
+        values[i] = converter(values[i], column, connection)
+    return values
 
 
 def _register_and_lock_head(professional: Professional, person: Person) -> Any:
@@ -437,9 +470,6 @@ def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -
     return person
 
 
-# The person's columns in field order: rows become a Person through Model.from_db (no raw
-# queryset, whose per-query column and converter resolution cost more than the read).
-PERSON_ATTNAMES = [f.attname for f in Person._meta.concrete_fields]
 _READ_SQL: dict[str, str] = {}  # per head sub-select (audit's own SQL)
 
 

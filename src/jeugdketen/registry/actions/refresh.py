@@ -52,12 +52,15 @@ def _store_kinship(person: Person, found: BrpPerson) -> bool:
     return True
 
 
-def apply_brp(person: Person, found: BrpPerson, now: Any) -> list[str]:
+def apply_brp(person: Person, found: BrpPerson, now: Any,
+              values: dict[str, Any] | None = None) -> list[str]:
     """Bring a person's kept BRP facts up to date; returns the fields that changed. Part of
-    the calling action's transaction."""
-    changed = [name for name, value in brp_values(found).items()
-               if getattr(person, name) != value]
-    for name, value in brp_values(found).items():
+    the calling action's transaction. `values`: brp_values(found), when the caller has
+    them already (one look-up of the neighbourhood instead of another)."""
+    if values is None:
+        values = brp_values(found)
+    changed = [name for name, value in values.items() if getattr(person, name) != value]
+    for name, value in values.items():
         setattr(person, name, value)
     person.brp_verified_at = now
     person.updated_at = now
