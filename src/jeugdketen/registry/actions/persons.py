@@ -275,6 +275,7 @@ def _log_and_emit(records: list[dict[str, Any]], head: Any, activity: Activity,
 
 
 PERSON_TABLE = Person._meta.db_table
+REGISTERED_AT = Registration._meta.get_field("created_at")  # its default: the moment
 # The person's columns in field order: rows become a Person through Model.from_db (no raw
 # queryset, whose per-query column and converter resolution cost more than the statement).
 PERSON_ATTNAMES = [f.attname for f in Person._meta.concrete_fields]
@@ -330,8 +331,6 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
     hood = bool(entered["postcode"]) and entered["house_number"] is not None
     head_sql = audit.free_head_sql(1)
     insert = _insert_entered_sql(hood, head_sql[0] if head_sql is not None else None)
-    registration = Registration(professional=professional,
-                                organisation_id=professional.organisation_id)
     # psycopg adapts the values themselves (dates, UUIDs, aware datetimes), as Django's
     # PostgreSQL operations pass them; SQLite's need Django's conversion.
     native = connection.vendor == "postgresql"
@@ -348,7 +347,7 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
                 params.append(field.get_db_prep_save(getattr(person, field.attname), connection))
         if head_sql is not None:
             params += [professional.pk, professional.organisation_id,
-                       connection.ops.adapt_datetimefield_value(registration.created_at),
+                       connection.ops.adapt_datetimefield_value(REGISTERED_AT.get_default()),
                        *head_sql[1]]
         with connection.cursor() as cursor:
             cursor.execute(insert, params)
@@ -359,8 +358,10 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
     person._state.adding = False
     person._state.db = connection.alias
     if head_sql is None:
-        registration.person = person
-        Registration.objects.bulk_create([registration], ignore_conflicts=True)
+        Registration.objects.bulk_create(
+            [Registration(person=person, professional=professional,
+                          organisation_id=professional.organisation_id)],
+            ignore_conflicts=True)
         return person, None
     return person, tuple(row[2:])
 
@@ -410,11 +411,12 @@ def _register_and_lock_head(professional: Professional, person: Person) -> Any:
     """This professional's registration of the person (kept when there is one) and, on
     PostgreSQL, a free access-log chain head locked for the record, in one statement.
     Returns the head for audit.append(head=...) (None on SQLite, where append locks it)."""
-    registration = Registration(person=person, professional=professional,
-                                organisation_id=professional.organisation_id)
     head_sql = audit.free_head_sql(1)
     if head_sql is None:
-        Registration.objects.bulk_create([registration], ignore_conflicts=True)
+        Registration.objects.bulk_create(
+            [Registration(person=person, professional=professional,
+                          organisation_id=professional.organisation_id)],
+            ignore_conflicts=True)
         return None
     with connection.cursor() as cursor:
         cursor.execute(
@@ -422,7 +424,8 @@ def _register_and_lock_head(professional: Professional, person: Person) -> Any:
             "organisation_id, created_at) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING) "
             f"{head_sql[0]}",
             [person.pk, professional.pk, professional.organisation_id,
-             connection.ops.adapt_datetimefield_value(registration.created_at), *head_sql[1]])
+             connection.ops.adapt_datetimefield_value(REGISTERED_AT.get_default()),
+             *head_sql[1]])
         return cursor.fetchone()
 
 
