@@ -481,8 +481,8 @@ def _read_sql(head: str) -> str:
     if sql is None:
         columns = ", ".join(f"p.{connection.ops.quote_name(f.column)}"
                             for f in Person._meta.concrete_fields)
-        sql = _READ_SQL[head] = (  # noqa: S608
-            f"SELECT {columns}, EXISTS (SELECT 1 FROM {REGISTRATION_TABLE} r "
+        sql = _READ_SQL[head] = (
+            f"SELECT {columns}, EXISTS (SELECT 1 FROM {REGISTRATION_TABLE} r "  # noqa: S608
             "WHERE r.person_id = p.id AND r.professional_id = %s), h.shard, h.last_seq, "
             f"h.last_hash, h.ids FROM {PERSON_TABLE} p "
             f"LEFT JOIN LATERAL ({head}) AS h(shard, last_seq, last_hash, ids) ON true "
