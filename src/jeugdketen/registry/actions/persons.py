@@ -204,7 +204,7 @@ def register_person(actor: Actor, data: PersonInput) -> Registered:
             if mismatches_today(actor) + 1 == settings.BRP_MISMATCHES_PER_DAY:
                 _alert_guessing(actor)
             _refuse(actor, decision, brp_mismatch())
-    return _register(actor, values, found)
+    return _register(actor, values, found, decision)
 
 
 @transaction.atomic
@@ -226,8 +226,9 @@ def _alert_guessing(actor: Actor) -> None:
 
 
 @audit.write_path
-def _register(actor: Actor, values: dict[str, Any], found: BrpPerson | None) -> Registered:
-    decision = decide(actor, Action.CREATE, Target(Data.BASE_DATA))
+def _register(actor: Actor, values: dict[str, Any], found: BrpPerson | None,
+              decision: Decision) -> Registered:
+    """`decision`: register_person's (pure: a CREATE of base data depends on the roles)."""
     now = timezone.now()
     if found is not None:
         # The unique constraint decides between two simultaneous registrations: insert, or,
