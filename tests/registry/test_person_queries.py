@@ -23,12 +23,11 @@ from tests.conftest import is_postgres
 # PostgreSQL: the access log is one statement after the head lock folded into the read
 # or the INSERT; SQLite locks the head and writes the log and the head in three.
 GET = {"postgresql": 3, "sqlite": 5}  # token, person (+ head), log (lock, insert, head)
-# token, person (+ neighbourhood, registration, head), log (+ chain event: one statement
-# on PostgreSQL)
-POST_NEW = {"postgresql": 3, "sqlite": 7}
+# token, person (+ neighbourhood, registration, head), log, chain event
+POST_NEW = {"postgresql": 4, "sqlite": 7}
 # token, mismatches today, person inserted or locked, BRP facts (update, kinship),
-# registration (+ head), log (+ chain event on PostgreSQL)
-POST_BSN = {"postgresql": 7, "sqlite": 10}
+# registration (+ head), log, chain event
+POST_BSN = {"postgresql": 8, "sqlite": 10}
 
 
 def statements(captured: CaptureQueriesContext) -> list[str]:

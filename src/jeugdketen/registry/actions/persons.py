@@ -22,8 +22,7 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Target, decide
 from jeugdketen.brp import client as brp
 from jeugdketen.brp.persoon import BrpPerson
-from jeugdketen.chainlog.actions import TABLE as EVENT_TABLE
-from jeugdketen.chainlog.actions import emit, event_row
+from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import FieldError, Refusal, field_error
 from jeugdketen.referral_index.models import MessageKind
@@ -248,31 +247,13 @@ def _register(actor: Actor, values: dict[str, Any], found: BrpPerson | None,
         person, head = _insert_entered(actor.professional, entered, now)
     else:
         head = _register_and_lock_head(actor.professional, person)
-    _log_and_emit([audit.entry(actor, Action.CREATE, Target(Data.BASE_DATA, person=person),
-                               decision)], head,
-                  Activity.PERSON_REGISTERED if created else Activity.PERSON_REREGISTERED,
-                  person, org)
+    audit.append([audit.entry(actor, Action.CREATE, Target(Data.BASE_DATA, person=person),
+                              decision)], head=head)
+    emit(Activity.PERSON_REGISTERED if created else Activity.PERSON_REREGISTERED,
+         person=person, organisation_id=org)
     if found is not None:
         _report_back(actor, person, values)
     return Registered(person)
-
-
-def _log_and_emit(records: list[dict[str, Any]], head: Any, activity: Activity,
-                  person: Person, organisation_id: int | None) -> None:
-    """The registration's access-log record and its chain event: on PostgreSQL, with the
-    head locked by the registration's statement, in one statement (audit.append_parts, the
-    event's INSERT as its main statement: chainlog.actions.event_row, emit's checks);
-    elsewhere as audit.append and emit."""
-    log = audit.append_parts(records, head)
-    if log is None:
-        audit.append(records, head=head)
-        emit(activity, person=person, organisation_id=organisation_id)
-        return
-    columns, values, params = event_row(activity, person=person,
-                                        organisation_id=organisation_id)
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH {log[0]} INSERT INTO {EVENT_TABLE} ({columns}) "  # noqa: S608
-                       f"VALUES ({values})", [*log[1], *params])
 
 
 PERSON_TABLE = Person._meta.db_table
