@@ -300,3 +300,34 @@ def _telstad_file(tmp_path_factory):
     directory = tmp_path_factory.mktemp("telstad-board")
     publish(directory, telstad)
     return directory / store.PUBLISHED
+
+
+def test_the_demo_attaches_the_joint_intake_scenario_once(iw, sim_store_and_board):
+    """demo/steering_sim.load: after its runs, one improvement action takes its expected
+    effect from the joint intake scenario, through the board's action; a rerun adds
+    nothing."""
+    from jeugdketen.demo import steering_sim
+
+    runs = steering_sim.load(replications=3, weeks=8)
+    joint = next(r for r in runs if r.scenario.get("way") == "joint")
+    action = ImprovementAction.objects.get(scenario_effect__isnull=False)
+    assert (action.scenario_id, action.kpi, action.what) == (
+        joint.pk, "time_to_help", steering_sim.JOINT_ACTION)
+    assert ChainEvent.objects.get(activity="steering.action_created").attributes[
+        "scenario_run"] == joint.pk
+    assert steering_sim.load(replications=3, weeks=8) == []
+    assert ImprovementAction.objects.count() == 1
+
+
+def test_the_demo_attaches_to_the_open_action_on_the_time_to_help(iw, sim_store_and_board):
+    from jeugdketen.demo import steering_sim
+
+    open_action = board_actions.create_action(
+        f.professional_actor(iw.coordinator), "GM9911", expected_direction="down",
+        expected_amount=5, **{k: v for k, v in body(iw).items() if k != "municipality"})
+    steering_sim.load(replications=3, weeks=8)
+    open_action.refresh_from_db()
+    assert open_action.scenario_effect is not None
+    assert ImprovementAction.objects.count() == 1
+    assert ChainEvent.objects.get(activity="steering.action_updated").attributes[
+        "fields"] == ["scenario"]
