@@ -472,11 +472,14 @@ def create_action(actor: Actor, municipality: Any, *, what: Any, start: Any, due
         expected_text=note, scenario=run, scenario_effect=effect, created_at=when,
         changed_at=when)
     row.save()
-    emit(Activity.STEERING_ACTION_CREATED, organisation_id=_organisation(actor), attributes={
+    attributes: dict[str, Any] = {
         "municipality": found.code, "action_id": row.pk, "kpi": row.kpi, "step": row.step,
         "status": row.status, "start": first.isoformat(), "due": last.isoformat(),
-        "owner_kind": "professional" if prof is not None else "organisation",
-        "scenario_run": run.pk if run is not None else None}, at=at)
+        "owner_kind": "professional" if prof is not None else "organisation"}
+    if run is not None:
+        attributes["scenario_run"] = run.pk
+    emit(Activity.STEERING_ACTION_CREATED, organisation_id=_organisation(actor),
+         attributes=attributes, at=at)
     return row
 
 
