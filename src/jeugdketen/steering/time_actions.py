@@ -157,7 +157,7 @@ def _lock_week(week: date, *, shared: bool) -> None:
                          "big", signed=True)
     function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s)", [key])  # noqa: S608 (one of two names)
+        cursor.execute(f"SELECT {function}(%s)", [key])
 
 
 @audit.write_path
