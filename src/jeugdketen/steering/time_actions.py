@@ -499,7 +499,8 @@ def set_team_areas(actor: Actor, organisation_id: Any, neighbourhoods: Any,
                    *, at: datetime | None = None) -> list[str]:
     """The neighbourhoods a team of the analyst's municipality works in (replacing what
     was set); each a neighbourhood of that municipality. Emits `team.areas_set`. Answers
-    given before keep the neighbourhoods they were given with."""
+    given before keep the neighbourhoods they were given with (a time answer: those of
+    its team when its week closed; a survey answer: when it was given)."""
     municipality = _own_municipality(actor)
     audit.authorize(actor, Action.UPDATE, _municipality_target(
         Data.TEAM_AREAS, municipality, str(organisation_id)))
