@@ -357,7 +357,7 @@ def test_the_migration_closes_the_weeks_answered_before_it(w):
 
     from django.apps import apps
 
-    migration = import_module("jeugdketen.steering.migrations.0002_time_week_closing")
+    migration = import_module("jeugdketen.steering.migrations.0003_time_week_closing")
     week = past_week()
     for prof in w.members[:2]:
         time_actions.answer_time(me(prof), help_hours=1, accountability_hours=1,

@@ -23,7 +23,7 @@ def close_the_weeks_answered_before(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('steering', '0001_initial'),
+        ('steering', '0002_action_scenario'),
     ]
 
     operations = [
