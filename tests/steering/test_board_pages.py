@@ -192,9 +192,10 @@ def test_minutes_freeze_the_numbers_and_are_never_recomputed(iw, board_store):
     meeting = Meeting.objects.get()
     assert meeting.week == "2026-W39"
     new_reports = next(s for s in meeting.snapshot["series"] if s["key"] == "new_reports")
-    assert [p["value"] for p in new_reports["points"]][-3:] == [12, None, 15]
+    # 12, 3 and 15 reports: rounded to the threshold (10), the 3 hidden.
+    assert [p["value"] for p in new_reports["points"]][-3:] == [10, None, 20]
 
-    # The store changes (twenty more reports that week): the minutes still show 15.
+    # The store changes (twenty more reports that week): the minutes still show 15 (as 20).
     def more(con):
         board_world.fill(con)
         board_world.reports(con, date(2026, 9, 21), 20, "x")
@@ -207,13 +208,13 @@ def test_minutes_freeze_the_numbers_and_are_never_recomputed(iw, board_store):
     body = c.get(f"{BOARD}overleg/{meeting.pk}/").content.decode()
     assert "Intake samen doen" in body
     row = body.split(">2026-W39</th>")[1].split("</tr>")[0]
-    assert ">15<" in row and ">35<" not in row
+    assert ">20<" in row and ">40<" not in row
     live = c.get(f"{BOARD}?week=2026-W39").content.decode()
-    assert ">35<" in live.split("Nieuwe zorgmeldingen per week per periode")[1].split(
+    assert ">40<" in live.split("Nieuwe zorgmeldingen per week per periode")[1].split(
         "</table>")[0]
     meeting.refresh_from_db()
     assert [p["value"] for p in next(
-        s for s in meeting.snapshot["series"] if s["key"] == "new_reports")["points"]][-1] == 15
+        s for s in meeting.snapshot["series"] if s["key"] == "new_reports")["points"]][-1] == 20
 
 
 def test_closed_minutes_take_corrections_as_new_versions(iw, board_store):
