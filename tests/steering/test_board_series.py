@@ -114,3 +114,28 @@ def test_bottlenecks_most_costly_first(settings, con):
 def test_other_kpis_none_says_no_data_yet(settings, con):
     found = series.other_kpis(con, w.GM, date(2026, 9, 27), T, 182)
     assert set(found) == {"time_on_help", "job_satisfaction"}
+
+
+def test_a_run_chart_has_its_median_and_no_limits():
+    from jeugdketen.steering import xmr
+
+    found = xmr.run([0.4, None, 0.5, 0.9, 0.45])
+    assert found.rule == "run" and found.centre == pytest.approx(0.475)
+    assert (found.upper, found.lower, found.mr_bar, found.signals) == (None, None, None, [])
+    assert [p.signals for p in found.points] == [()] * 5
+    assert xmr.run([None, None]).centre is None
+    # The same values on an XmR chart would have limits (and the rule says which).
+    assert xmr.chart([0.4, 0.42, 0.5, 0.9, 0.45, 0.44]).as_dict()["rule"] == "xmr"
+
+
+def test_the_monthly_charts_say_they_are_twelve_month_figures(settings, con):
+    from jeugdketen.steering import charts
+
+    found = by_key(series.monthly(con, w.GM, date(2026, 9, 27), T, 182))
+    svg = str(charts.run_chart(found["help_that_helps"].as_dict(), threshold=T))
+    assert "twaalf maanden tot en met de maand" in svg
+    assert "mediaan 48%" in svg and "bovengrens" not in svg and "ondergrens" not in svg
+    assert "Geen grenzen of signalen" in svg and "signaal (" not in svg
+    weekly = str(charts.run_chart(by_key(series.weekly(con, w.GM, date(2026, 9, 21), T))[
+        "open_total"].as_dict(), threshold=T))
+    assert "mediaan" not in weekly

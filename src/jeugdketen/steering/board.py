@@ -59,11 +59,12 @@ class Board:
 
 
 def compute(con: Any, municipality: str, name: str, monday: date, threshold: int,
-            follow_up_days: int) -> Board:
+            follow_up_days: int, *, figures: s.Figures | None = None) -> Board:
     sunday = monday + timedelta(days=6)
     scope = s.kpi_scope(municipality, sunday, follow_up_days)
     found = [*s.weekly(con, municipality, monday, threshold),
-             *s.monthly(con, municipality, sunday, threshold, follow_up_days)]
+             *s.monthly(con, municipality, sunday, threshold, follow_up_days,
+                        figures=figures)]
     return Board(municipality, name, monday, threshold, follow_up_days, found,
                  s.bottlenecks(con, municipality, sunday, threshold, follow_up_days),
                  s.other_kpis(con, municipality, sunday, threshold, follow_up_days),
@@ -85,7 +86,8 @@ def cached(municipality: str, name: str, monday: date, threshold: int,
         if found is not None:
             _CACHE.move_to_end(key)
             return found
-    made = compute(store.reader(), municipality, name, monday, threshold, follow_up_days)
+    made = compute(store.reader(), municipality, name, monday, threshold, follow_up_days,
+                   figures=published_kept)
     with _LOCK:
         _CACHE[key] = made
         while len(_CACHE) > _CACHE_SIZE:
@@ -97,6 +99,30 @@ def forget() -> None:
     with _LOCK:
         _CACHE.clear()
         _MEASURED.clear()
+        _PUBLISHED.clear()
+
+
+# Insight's twelve-month figures of a period seen on a day (series.published), per
+# snapshot: the boards of a month's weeks and the measured effects ask for the same ones.
+_PUBLISHED: OrderedDict[tuple[Any, ...], dict[str, s.Published]] = OrderedDict()
+_PUBLISHED_SIZE = 512
+
+
+def published_kept(con: Any, municipality: str, end: date, seen: date, threshold: int,
+                   follow_up_days: int, first_data: date | None) -> dict[str, s.Published]:
+    """series.published on the published snapshot (`con` is store.reader()), kept."""
+    key = (store.snapshot(), municipality, end, seen, threshold, follow_up_days, first_data)
+    with _LOCK:
+        found = _PUBLISHED.get(key)
+        if found is not None:
+            _PUBLISHED.move_to_end(key)
+            return found
+    made = s.published(con, municipality, end, seen, threshold, follow_up_days, first_data)
+    with _LOCK:
+        _PUBLISHED[key] = made
+        while len(_PUBLISHED) > _PUBLISHED_SIZE:
+            _PUBLISHED.popitem(last=False)
+    return made
 
 
 _MEASURED: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
@@ -115,7 +141,7 @@ def cached_measure(municipality: str, kpi: str, start: date, due: date, today: d
             _MEASURED.move_to_end(key)
             return dict(found)
     made = measure(store.reader(), municipality, kpi, start, due, today, threshold,
-                   follow_up_days, expected=expected)
+                   follow_up_days, expected=expected, figures=published_kept)
     with _LOCK:
         _MEASURED[key] = made
         while len(_MEASURED) > _MEASURED_SIZE:
@@ -141,7 +167,8 @@ def measurable(kpi: str, due: date, today: date) -> bool:
 
 
 def measure(con: Any, municipality: str, kpi: str, start: date, due: date, today: date,
-            threshold: int, follow_up_days: int, *, expected: str = "") -> dict[str, Any]:
+            threshold: int, follow_up_days: int, *, expected: str = "",
+            figures: s.Figures | None = None) -> dict[str, Any]:
     """A weekly KPI: its mean over the weeks from the action's start up to its due date,
     against its mean over as many weeks just before the start (at most MAX_PERIODS each),
     each with n (the weeks shown: hidden ones are left out). A monthly KPI (help that
@@ -154,7 +181,7 @@ def measure(con: Any, municipality: str, kpi: str, start: date, due: date, today
         return {"kpi": kpi, "status": "too_early"}
     if kpi in s.MONTHLY:
         return _measure_monthly(con, municipality, kpi, start, due, today, threshold,
-                                follow_up_days, expected)
+                                follow_up_days, expected, figures or s.published)
     first_after = s.monday_of(start)
     last_after = s.monday_of(due)
     count = min((last_after - first_after).days // 7 + 1, MAX_PERIODS)
@@ -171,14 +198,14 @@ def measure(con: Any, municipality: str, kpi: str, start: date, due: date, today
 
 
 def _measure_monthly(con: Any, municipality: str, kpi: str, start: date, due: date,
-                     today: date, threshold: int, follow_up_days: int, expected: str
-                     ) -> dict[str, Any]:
+                     today: date, threshold: int, follow_up_days: int, expected: str,
+                     figures: s.Figures) -> dict[str, Any]:
     seen = actions.latest_end(today)
     first_data = s.first_day(con)
 
     def figure(end: date) -> dict[str, Any]:
-        found = s.published(con, municipality, end, seen, threshold, follow_up_days,
-                            first_data)[kpi]
+        found = figures(con, municipality, end, seen, threshold, follow_up_days,
+                        first_data)[kpi]
         return {"from": actions.window_start(end).strftime("%Y-%m"),
                 "to": end.strftime("%Y-%m"), "mean": found.value, "n": found.n}
 

@@ -27,6 +27,7 @@ another app's tables. docs/steering.md ("The board") gives each definition with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -330,8 +331,12 @@ def published(con: Any, municipality: str, end: date, seen: date, threshold: int
                                       None if times.suppressed else times.n)}
 
 
+Figures = Callable[[Any, str, date, date, int, int, date | None], dict[str, Published]]
+
+
 def monthly(con: Any, municipality: str, board_sunday: date, threshold: int,
-            follow_up_days: int, months_count: int = MONTHS) -> list[Series]:
+            follow_up_days: int, months_count: int = MONTHS, *,
+            figures: Figures | None = None) -> list[Series]:
     """Help that helps and time to help that helps for each of the `months_count` months
     ended by the board's week: the figure insight publishes for the twelve months ending
     that month (published()), seen at the end of the last of them. Run charts without XmR
@@ -339,7 +344,8 @@ def monthly(con: Any, municipality: str, board_sunday: date, threshold: int,
     ends = kpi_ends(board_sunday, months_count)
     seen = ends[-1]
     first_data = first_day(con)
-    found = [published(con, municipality, end, seen, threshold, follow_up_days, first_data)
+    figure = figures or published
+    found = [figure(con, municipality, end, seen, threshold, follow_up_days, first_data)
              for end in ends]
     labels = period_end_labels(ends)
     return [run_only(Series(key, str(label), kind, "month", labels,
