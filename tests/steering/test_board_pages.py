@@ -77,10 +77,15 @@ def test_the_menu_shows_the_board_to_the_allowed_roles_only(iw, board_store):
 
 def test_a_hidden_count_is_never_shown_as_a_number(iw, board_store):
     body = client(iw.analyst).get(f"{BOARD}?week={WEEK}").content.decode()
-    # 2026-W38 had 3 reports (below 10): its row says hidden; the 12 and 15 are shown.
+    # 2026-W38 had 3 reports (below 10): its row says hidden; the 12 and 15 are shown
+    # rounded to a multiple of 10, as 10 and 20, and the page says they are rounded.
     row = body.split(">2026-W38</th>")[1].split("</tr>")[0]
     assert "verborgen" in row and ">3<" not in row
-    assert ">12<" in body and ">15<" in body
+    w37 = body.split(">2026-W37</th>")[1].split("</tr>")[0]
+    w39 = body.split(">2026-W39</th>")[1].split("</tr>")[0]
+    assert ">10<" in w37 and ">12<" not in w37
+    assert ">20<" in w39 and ">15<" not in w39
+    assert "(afgerond op 10)" in body
     # The open work is a stock, rounded to a multiple of 10: 30 open on 2026-09-27.
     assert "Open werk: alle stappen" in body
 
