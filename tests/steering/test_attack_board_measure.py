@@ -100,3 +100,22 @@ def test_august_alone_cannot_be_measured(iw, board_store):
                                      today=date(2026, 10, 5))
     for key in ("help_that_helps", "time_to_help"):
         assert 4 not in shown.board.get(key).ns and 1 not in shown.board.get(key).ns
+
+
+def test_the_other_kpis_and_bottlenecks_are_over_insights_own_period(iw, board_store):
+    """Time on help, job satisfaction and the bottlenecks are insight's figures over the
+    latest twelve-month period: the board's scope is the one insight's reading gives."""
+    from jeugdketen.insight import selectors
+    from jeugdketen.steering import series
+
+    analyst = f.professional_actor(iw.analyst)
+    _threshold, follow_up = selectors.publication_for("GM9911")
+    for week, sunday in (("2026-W39", date(2026, 9, 27)), ("2026-W44", date(2026, 11, 1))):
+        scope = series.kpi_scope("GM9911", sunday, follow_up)
+        seen = scope.end - timedelta(days=1)
+        reading = actions.read_insight(analyst, "GM9911", end=seen.isoformat(),
+                                       today=seen + timedelta(days=1))
+        assert scope == reading.scope, week
+        shown = board_actions.read_board(analyst, "GM9911", week=week, today=date(2026, 12, 7))
+        assert shown.board.kpi_start == reading.scope.start
+        assert shown.board.get("help_that_helps").labels[-1] == seen.strftime("%Y-%m")

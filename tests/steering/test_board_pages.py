@@ -85,7 +85,7 @@ def test_a_hidden_count_is_never_shown_as_a_number(iw, board_store):
     w39 = body.split(">2026-W39</th>")[1].split("</tr>")[0]
     assert ">10<" in w37 and ">12<" not in w37
     assert ">20<" in w39 and ">15<" not in w39
-    assert "(afgerond op 10)" in body
+    assert "afgerond op een veelvoud van 10, net als de voorraden" in body
     # The open work is a stock, rounded to a multiple of 10: 30 open on 2026-09-27.
     assert "Open werk: alle stappen" in body
 
