@@ -80,3 +80,24 @@ def test_monthly_effect_hidden_stays_hidden(settings, con):
     hidden = board.measure(con, w.GM, "help_that_helps", date(2026, 7, 1), date(2026, 7, 2),
                            date(2026, 9, 1), 30, 182)
     assert hidden["after"]["mean"] is None and hidden["after"]["n"] is None
+
+
+def test_the_effect_in_words_names_twelve_month_figures_for_a_monthly_kpi(settings, con):
+    from django.utils import translation
+
+    from jeugdketen.steering.board_views import effect_text
+
+    found = board.measure(con, w.GM, "help_that_helps", date(2026, 7, 1), date(2026, 8, 20),
+                          date(2026, 9, 1), 10, 182, expected="up")
+    hidden = board.measure(con, w.GM, "help_that_helps", date(2026, 7, 1), date(2026, 7, 2),
+                           date(2026, 9, 1), 30, 182)
+    weekly = board.measure(con, w.GM, "new_reports", date(2026, 10, 7), date(2026, 10, 25),
+                           date(2026, 10, 26), 10, 182, expected="up")
+    with translation.override("nl"):
+        text = effect_text(found, "share")
+        assert "twaalfmaandcijfer" in text and "tot en met 2026-06 (n = 25)" in text
+        assert "tot en met 2026-08 (n = 59)" in text and "niet de verwachte kant op" in text
+        assert effect_text(hidden, "share") == (
+            "niet te meten: het twaalfmaandcijfer is verborgen (te weinig plannen)")
+        assert "None" not in effect_text(hidden, "share")
+        assert effect_text(weekly, "count").startswith("gemiddeld ")
