@@ -107,6 +107,7 @@ def recomputable(cells: Collection[K], equations: Sequence[tuple[K, Sequence[K]]
     # the pivots are the same), each row divided by the greatest common divisor of its
     # coefficients to keep them small.
     reduced: dict[int, dict[int, int]] = {}  # pivot column -> its row
+    holders: dict[int, set[int]] = {}  # column -> the pivots whose rows name it (not theirs)
     for row in sorted(rows, key=len):
         # A pivot row names no other pivot column: each pivot in the row is cleared once.
         for c in [k for k in row if k in reduced]:
@@ -114,10 +115,18 @@ def recomputable(cells: Collection[K], equations: Sequence[tuple[K, Sequence[K]]
         if not row:
             continue
         c = min(row)
-        for pivot, other in reduced.items():
-            if c in other:
-                reduced[pivot] = _eliminate(other, row, c)
+        for pivot in holders.pop(c, ()):
+            other = reduced[pivot]
+            new = reduced[pivot] = _eliminate(other, row, c)
+            for k in other.keys() - new.keys():
+                if k in holders:
+                    holders[k].discard(pivot)
+            for k in new.keys() - other.keys():
+                holders.setdefault(k, set()).add(pivot)
         reduced[c] = row
+        for k in row:
+            if k != c:
+                holders.setdefault(k, set()).add(c)
     # A pivot's cell is determined when its row names no free (non-pivot) cell.
     return {unknown[c] for c, row in reduced.items() if all(k in reduced for k in row)}
 
@@ -126,7 +135,7 @@ def _eliminate(row: dict[int, int], pivot: dict[int, int], column: int) -> dict[
     """`row` with `column` cleared by the pivot row naming it (whole numbers, exact), divided
     by the greatest common divisor of what is left."""
     lead, factor = pivot[column], row[column]
-    out = {k: v * lead for k, v in row.items()}
+    out = dict(row) if lead == 1 else {k: v * lead for k, v in row.items()}
     for k, v in pivot.items():
         value = out.get(k, 0) - factor * v
         if value:
