@@ -185,6 +185,14 @@ def evaluation_rows(rows: list[dict[str, Any]]) -> SafeString:
         for e in rows])
 
 
+def _short(text: str, length: int) -> str:
+    """Truncator(text).chars(length): a short plain-ASCII text as it is (what Truncator
+    returns for it), any other through Truncator."""
+    if len(text) <= length and text.isascii():
+        return text
+    return str(Truncator(text).chars(length))
+
+
 @register.simple_tag
 def action_rows(rows: list[dict[str, Any]]) -> SafeString:
     """Each action: what (and for which goal), who, which organisation, by when, budget,
@@ -193,19 +201,20 @@ def action_rows(rows: list[dict[str, Any]]) -> SafeString:
         _h(_("Wie")), _h(_("Organisatie")), _h(_("Uiterlijk")), _h(_("Budget")),
         _h(_("Productcode")), _h(_("Stand")))
     late, open_, finish = _h(_("Open, te laat")), _h(_("Open")), _h(_("Afronden"))
+    for_goal = _("Doel: %(goal)s")
     parts = []
     for a in rows:
         goal = ""
         if a["goal"]:
-            for_goal = _h(_("Doel: %(goal)s") % {"goal": a["goal"]})
-            goal = f'<br><span class="utrecht-paragraph--small jk-muted">{for_goal}</span>'
+            goal = ('<br><span class="utrecht-paragraph--small jk-muted">'
+                    f'{_h(for_goal % {"goal": a["goal"]})}</span>')
 
         stand = (_h(a["done"]) if a["done"] else f"<strong>{late}</strong>" if a["overdue"]
                  else open_)
         if a["done_url"]:
             stand += (f'<br><a class="utrecht-link utrecht-link--html-a" '
                       f'href="{_h(a["done_url"])}">{finish}<span class="jk-visually-hidden">: '
-                      f'{_h(Truncator(a["description"]).chars(40))}</span></a>')
+                      f'{_h(_short(a["description"], 40))}</span></a>')
         parts.append(
             f'<tr class="utrecht-table__row" id="actie-{a["pk"]}">{TH_ROW}'
             f'{_h(a["description"])}{goal}</th>{_td(who, _h(a["who"]))}'
