@@ -59,6 +59,19 @@ class ActionRow:
         return "–"
 
 
+@dataclass(slots=True)
+class EvaluationRow:
+    """An evaluation as the pages of plans.views show it (read_plan with rows=True)."""
+
+    pk: int
+    on: date
+    t_score: float
+    note: str
+    final: bool
+    recorded_by_name: str
+
+
+EVALUATION_ROW_FIELDS = ("id", "on", "t_score", "note", "final", "recorded_by__full_name")
 ACTION_ROW_FIELDS = ("id", "description", "goal_id", "due_on", "budget_eur", "spent_eur",
                      "done_on", "product_code", "organisation__name",
                      "performer_professional__full_name", "performer_related__name",
@@ -78,7 +91,7 @@ class FamilyPage:
     concerns: list[Concern] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     actions: list[PlanAction] | list[ActionRow] = field(default_factory=list)
-    evaluations: list[Evaluation] | None = None
+    evaluations: list[Evaluation] | list[EvaluationRow] | None = None
     versions: list[PlanVersion] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     relations: dict[str, str] = field(default_factory=dict)  # person id -> parent/carer/child
@@ -155,7 +168,8 @@ def read_plan(actor: Actor, plan_id: Any, *, action: Action = Action.READ,
     if audit.if_allowed(actor, action, target(plan, members, Data.EVALUATION)).allowed:
         evaluations = plan.evaluations.select_related("recorded_by")
         if rows:
-            page.evaluations = list(evaluations)
+            page.evaluations = [EvaluationRow(*values) for values in
+                                plan.evaluations.values_list(*EVALUATION_ROW_FIELDS)]
             for evaluation_id, goal_id, score in (GoalScore.objects.filter(
                     evaluation__plan=plan).order_by("id").values_list(
                         "evaluation_id", "goal_id", "score")):

@@ -19,6 +19,7 @@ from typing import Any
 
 from django import template
 from django.template import defaultfilters
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -130,6 +131,28 @@ def plan_field(bf: Any) -> SafeString:
         f'{_h(field.label)}{optional}</label>\n'
         f'  </div>\n  {hint}\n  {errors}\n'
         f'  <div class="utrecht-form-field__input">{_h(ctx["input"])}</div>\n</div>\n\n'])
+
+
+@register.simple_tag(takes_context=True)
+def light_form(context: Any, form: Any, url: str, submit: str) -> SafeString:
+    """plans/parts/form.html written in Python (the family page holds up to nine light
+    forms): the form that posts to `url`, its CSRF token, the summary of its errors, its
+    hidden fields, each visible field as {% plan_field %} writes it, and the button
+    `submit`. The same markup as the template (tests/plans/test_plan_page_helpers.py
+    compares the two for every light form, with and without errors)."""
+    token = context.get("csrf_token")
+    csrf = ("" if not token or token == "NOTPROVIDED" else
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{_h(token)}">')
+    summary = "\n"  # what ui/includes/error_summary.html writes for a form without errors
+    if form.errors:  # only a form sent back has errors to sum up
+        summary = str(get_template("ui/includes/error_summary.html").render(
+            jk.error_summary(form)))
+    return _safe([
+        f'<form method="post" action="{_h(url)}" class="jk-form" novalidate>\n  {csrf}\n'
+        f'  {summary}\n  {"".join(_h(hidden) for hidden in form.hidden_fields())}\n'
+        f'  {"".join(plan_field(bf) for bf in form.visible_fields())}\n'
+        '  <button class="utrecht-button utrecht-button--primary-action" type="submit">'
+        f"{_h(submit)}</button>\n</form>\n"])
 
 
 @register.simple_tag

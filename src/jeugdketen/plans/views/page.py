@@ -61,7 +61,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     history: dict[int, list[tuple[date, int]]] = {}
     evaluations: list[dict[str, Any]] = []
     previous: float | None = None
-    for evaluation in page_.evaluations or []:
+    for evaluation in cast(list[actions.EvaluationRow], page_.evaluations or []):
         on = evaluation.on
         for goal_id, score in page_.scores.get(evaluation.pk, ()):
             history.setdefault(goal_id, []).append((on, score))
@@ -69,7 +69,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         evaluations.append({
             "on": _long_day(on), "final": evaluation.final,
             "t_score": t_score_text(evaluation.t_score), "change": t_change(delta),
-            "by": evaluation.recorded_by.full_name, "note": evaluation.note})
+            "by": evaluation.recorded_by_name, "note": evaluation.note})
         previous = evaluation.t_score
 
     goals = []
