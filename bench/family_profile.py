@@ -28,6 +28,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,7 @@ def main() -> None:
     profiles: dict[str, str] = {}
     loads: list[float] = []
     vendor = ""
+    pages = Path(tempfile.mkdtemp(prefix="family-page-"))  # the pages, for --same-html
     for r in range(args.rounds):
         order = list(versions) if r % 2 == 0 else list(reversed(versions))
         for k in order:
@@ -158,7 +160,7 @@ def main() -> None:
             if args.ensure and r == 0:
                 cmd += ["--ensure"]
             if args.same_html and r == 0:
-                cmd += ["--html-out", f"/tmp/family-page-{k}.html"]
+                cmd += ["--html-out", str(pages / f"{k}.html")]
             loads.append(os.getloadavg()[0])
             done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True,
                                   check=False)
@@ -188,9 +190,8 @@ def main() -> None:
         summary["b_over_a_cpu_p50"] = round(summary["b"]["cpu_p50_ms"]
                                             / summary["a"]["cpu_p50_ms"], 3)
     if args.same_html and len(versions) == 2:
-        same = Path("/tmp/family-page-a.html").read_text() == Path(
-            "/tmp/family-page-b.html").read_text()
-        summary["same_html"] = same
+        summary["same_html"] = (pages / "a.html").read_text() == (pages / "b.html").read_text()
+        summary["pages_dir"] = str(pages)
     for k, text in profiles.items():
         print(f"--- cProfile of {k} ---\n{text}", file=sys.stderr)
     print(json.dumps(summary, indent=1))

@@ -23,7 +23,6 @@ from jeugdketen.plans.actions.products import (
 )
 from jeugdketen.plans.actions.reading import (
     ActionRow,
-    EvaluationRow,
     FamilyPage,
     plans_of,
     plans_of_citizen,
@@ -42,7 +41,6 @@ from jeugdketen.plans.actions.versions import add_comment, approve_version, save
 __all__ = [
     "PRODUCT_CODE_PATTERN",
     "ActionRow",
-    "EvaluationRow",
     "FamilyPage",
     "RelatedInput",
     "add_action",

@@ -59,19 +59,6 @@ class ActionRow:
         return "–"
 
 
-@dataclass(slots=True)
-class EvaluationRow:
-    """An evaluation as the pages of plans.views show it (read_plan with rows=True)."""
-
-    pk: int
-    on: date
-    t_score: float
-    note: str
-    final: bool
-    recorded_by_name: str
-
-
-EVALUATION_ROW_FIELDS = ("id", "on", "t_score", "note", "final", "recorded_by__full_name")
 ACTION_ROW_FIELDS = ("id", "description", "goal_id", "due_on", "budget_eur", "spent_eur",
                      "done_on", "product_code", "organisation__name",
                      "performer_professional__full_name", "performer_related__name",
@@ -90,8 +77,8 @@ class FamilyPage:
     handovers: list[Handover] = field(default_factory=list)
     concerns: list[Concern] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
-    actions: list[PlanAction] | list[ActionRow] = field(default_factory=list)
-    evaluations: list[Evaluation] | list[EvaluationRow] | None = None
+    actions: list[PlanAction] = field(default_factory=list)  # read without rows
+    evaluations: list[Evaluation] | None = None
     versions: list[PlanVersion] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     relations: dict[str, str] = field(default_factory=dict)  # person id -> parent/carer/child
@@ -103,6 +90,8 @@ class FamilyPage:
     goal_persons: dict[int, list[str]] = field(default_factory=dict)  # goal id -> names
     scores: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # evaluation id ->
     # (goal id, score)
+    # And the actions as rows of what the pages show (`actions` stays empty).
+    action_rows: list[ActionRow] = field(default_factory=list)
 
     @property
     def latest_version(self) -> PlanVersion | None:
@@ -152,14 +141,21 @@ def read_plan(actor: Actor, plan_id: Any, *, action: Action = Action.READ,
             "persons", queryset=Person.objects.only("id", "given_names", "family_name"))))
     if rows:  # rows of the names the pages show; each action's goal is one of the page's goals
         by_id = {g.pk: g for g in page.goals}
-        page.actions = [ActionRow(*values, goal=by_id.get(values[2]))  # type: ignore[misc]
-                        for values in plan.actions.values_list(*ACTION_ROW_FIELDS)]
+        page.action_rows = [
+            ActionRow(pk=pk, description=text, goal_id=goal_id, due_on=due_on,
+                      budget_eur=budget, spent_eur=spent, done_on=done_on, product_code=code,
+                      organisation_name=organisation, performer_name=performer,
+                      related_name=related, related_relation=relation,
+                      goal=by_id.get(goal_id))
+            for (pk, text, goal_id, due_on, budget, spent, done_on, code, organisation,
+                 performer, related, relation) in plan.actions.values_list(*ACTION_ROW_FIELDS)]
     else:
         page.actions = list(plan.actions.select_related(
             "performer_professional__organisation", "performer_related", "organisation",
             "goal"))
-    page.budget_eur = sum((a.budget_eur for a in page.actions), Decimal("0"))
-    page.spent_eur = sum((a.spent_eur or Decimal("0") for a in page.actions), Decimal("0"))
+    amounts = [(a.budget_eur, a.spent_eur) for a in page.actions or page.action_rows]
+    page.budget_eur = sum((budget for budget, _spent in amounts), Decimal("0"))
+    page.spent_eur = sum((spent or Decimal("0") for _budget, spent in amounts), Decimal("0"))
     versions = plan.versions.select_related("created_by")
     # The pages show a version's number, date and approval; its snapshot only the
     # comparison of versions (read without rows) needs.
@@ -168,8 +164,7 @@ def read_plan(actor: Actor, plan_id: Any, *, action: Action = Action.READ,
     if audit.if_allowed(actor, action, target(plan, members, Data.EVALUATION)).allowed:
         evaluations = plan.evaluations.select_related("recorded_by")
         if rows:
-            page.evaluations = [EvaluationRow(*values) for values in
-                                plan.evaluations.values_list(*EVALUATION_ROW_FIELDS)]
+            page.evaluations = list(evaluations)
             for evaluation_id, goal_id, score in (GoalScore.objects.filter(
                     evaluation__plan=plan).order_by("id").values_list(
                         "evaluation_id", "goal_id", "score")):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -61,7 +61,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     history: dict[int, list[tuple[date, int]]] = {}
     evaluations: list[dict[str, Any]] = []
     previous: float | None = None
-    for evaluation in cast(list[actions.EvaluationRow], page_.evaluations or []):
+    for evaluation in page_.evaluations or []:
         on = evaluation.on
         for goal_id, score in page_.scores.get(evaluation.pk, ()):
             history.setdefault(goal_id, []).append((on, score))
@@ -69,7 +69,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         evaluations.append({
             "on": _long_day(on), "final": evaluation.final,
             "t_score": t_score_text(evaluation.t_score), "change": t_change(delta),
-            "by": evaluation.recorded_by_name, "note": evaluation.note})
+            "by": evaluation.recorded_by.full_name, "note": evaluation.note})
         previous = evaluation.t_score
 
     goals = []
@@ -92,7 +92,7 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     done_url = item_urls(plan.pk, "actie-afgerond")
     money = functools.cache(euro)  # a page's amounts repeat (one format per amount)
     done_text = _("Afgerond op %(day)s, uitgegeven %(spent)s")
-    for item in cast(list[actions.ActionRow], page_.actions):
+    for item in page_.action_rows:
         done_on = item.done_on
         action_rows.append({
             "pk": item.pk, "description": item.description,

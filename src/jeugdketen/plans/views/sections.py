@@ -4,7 +4,7 @@ action done)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -106,8 +106,7 @@ def post_action(view: PlanView, _item: Any) -> HttpResponse:
 
 @form_page("actie-afgerond", item=True)
 def action_done_page(view: PlanView, item_id: Any) -> HttpResponse:
-    item = next((a for a in cast(list[actions.ActionRow], view.page.actions) if a.pk == item_id),
-                None)
+    item = next((a for a in view.page.action_rows if a.pk == item_id), None)
     if item is None:
         raise Http404
     if item.done_on is not None and not view.posted:
