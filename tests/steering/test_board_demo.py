@@ -34,6 +34,11 @@ def check_a_year_of_meetings_through_the_actions() -> None:
     assert ChainEvent.objects.filter(
         activity="steering.action_created").count() == result["actions"]
     assert AccessLogRecord.objects.filter(data="steering_minutes", action="create").exists()
+    # The demo's simulation (loaded after the board) gave one action its expected effect:
+    # the joint intake scenario's change in the median time to help.
+    from_scenario = ImprovementAction.objects.filter(scenario_effect__isnull=False)
+    assert from_scenario.count() == 1
+    assert from_scenario.get().scenario_effect["measure"] == "time_to_help.p50"
     # Again: nothing twice.
     began = time.monotonic()
     again = steering_board.load(refresh=False)

@@ -6,7 +6,10 @@ access log and, for a write, emits its chain event (`steering.action_*`,
 - `read_board`: a municipality's board for a week. The municipality's analyst,
   coordinator and front door; a municipality that is unknown or another's answers as
   unknown (404, field `municipality`), logged as denied.
-- `list_actions`, `create_action`, `update_action`: improvement actions.
+- `list_actions`, `create_action`, `update_action`: improvement actions; an action's
+  expected effect typed, or taken from a finished scenario run of the municipality's
+  simulation (`scenario`: the run and a frozen copy of its numbers).
+- `scenario_runs`: the finished scenario runs an action of the municipality can name.
 - `list_meetings`, `read_meeting`, `save_minutes`, `close_minutes`: the minutes, each
   meeting with the board's numbers frozen at its first save; versions appended, never
   changed (after the close a new version is a correction).
@@ -40,6 +43,7 @@ from jeugdketen.steering.models import (
     ImprovementAction,
     Meeting,
     MinutesVersion,
+    SimulationRun,
 )
 
 MUNICIPALITY_CODE = re.compile(r"^GM\d{4}$")
@@ -312,14 +316,127 @@ def owners(municipality: str) -> tuple[list[Professional], list[Organisation]]:
     return profs, orgs
 
 
+# --- the expected effect from a scenario run -----------------------------------------------
+
+# The board's KPIs a scenario run predicts: the KPI -> the result's measure it is taken
+# from (the run's paired difference against the present, its mean and 95% interval).
+SCENARIO_KPIS: dict[str, tuple[str, str]] = {"time_to_help": ("time_to_help", "p50")}
+MAX_RUN_ID = 2**31 - 1
+
+
+def _unknown_run() -> FieldError:
+    """One answer for a run that does not exist, is another municipality's, is a
+    validation or is not done: nothing is told about other municipalities' runs."""
+    return FieldError("scenario", "unknown_scenario", _(
+        "Kies een doorgerekend scenario van deze gemeente."))
+
+
+def _run_id(value: Any) -> int | None:
+    """The run id asked for: None for none; -1 for anything that is not a whole number in
+    range (a boolean, a fraction, text, a NUL, a huge number)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return -1
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        if len(value.strip()) > 12:
+            return -1
+        number = int(value.strip())
+    else:
+        return -1
+    return number if 1 <= number <= MAX_RUN_ID else -1
+
+
+def scenario_runs(municipality: str) -> list[SimulationRun]:
+    """The municipality's finished scenario runs (the latest first): what an action can
+    take its expected effect from (for the form, after the policy)."""
+    return list(SimulationRun.objects.filter(
+        municipality_id=municipality, kind=SimulationRun.Kind.SCENARIO,
+        status=SimulationRun.Status.DONE).defer("result"))
+
+
+def scenario_effect(run: SimulationRun, kpi: str) -> dict[str, Any] | None:
+    """The frozen copy of what a finished scenario run predicts for a KPI: the change of
+    its measure against the present (mean and 95% interval over the replications), the
+    present's and the scenario's value, and what the scenario changed. None when the run
+    has no value for it."""
+    measure, quantile = SCENARIO_KPIS[kpi]
+    result = run.result or {}
+    diff = (((result.get("result") or {}).get("difference") or {}).get(measure) or {}
+            ).get(quantile) or {}
+    mean = diff.get("mean")
+    if not isinstance(mean, (int, float)) or isinstance(mean, bool):
+        return None
+
+    def number(value: Any) -> float | None:
+        return float(value) if isinstance(value, (int, float)) and not isinstance(
+            value, bool) else None
+
+    def value_of(part: str) -> float | None:
+        return number((((result.get(part) or {}).get(measure) or {}).get(quantile) or {}
+                       ).get("mean"))
+
+    return {"run": run.pk, "kpi": kpi, "measure": f"{measure}.{quantile}", "unit": "days",
+            "change": {"mean": float(mean), "low": number(diff.get("low")),
+                       "high": number(diff.get("high"))},
+            "present": value_of("baseline"), "scenario": value_of("result"),
+            "scenario_asked": dict(run.scenario), "replications": run.replications,
+            "seed": run.seed, "period_start": run.period_start.isoformat(),
+            "period_end": run.period_end.isoformat(),
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None}
+
+
+def _scenario(actor: Actor, municipality: str, kpi: Any, value: Any,
+              errors: list[FieldError]) -> tuple[SimulationRun | None, dict[str, Any] | None]:
+    """The run named as the source of the expected effect (None: typed values), after the
+    rules: a finished scenario run of the municipality (any other id, of elsewhere or of
+    none, answers alike), for a KPI the simulation predicts. Its read is logged."""
+    run_id = _run_id(value)
+    if run_id is None:
+        return None, None
+    if run_id < 0:
+        errors.append(_unknown_run())
+        return None, None
+    run = SimulationRun.objects.filter(
+        pk=run_id, municipality_id=municipality, kind=SimulationRun.Kind.SCENARIO,
+        status=SimulationRun.Status.DONE).first()
+    if run is None:
+        errors.append(_unknown_run())
+        return None, None
+    if not isinstance(kpi, str) or kpi not in SCENARIO_KPIS:
+        errors.append(FieldError("scenario", "scenario_kpi", _(
+            "Een scenario voorspelt alleen de tijd tot hulp: kies dat cijfer, of vul het "
+            "verwachte effect zelf in.")))
+        return None, None
+    # The run's numbers are read into the action: a read of the simulation, logged.
+    audit.authorize(actor, Action.READ, Target(
+        Data.SIMULATION, object_id=str(run.pk), scope=Scope(municipality_id=municipality)))
+    effect = scenario_effect(run, kpi)
+    if effect is None:
+        errors.append(FieldError("scenario", "scenario_without_result", _(
+            "Dit scenario heeft geen uitkomst voor dit cijfer.")))
+        return None, None
+    return run, effect
+
+
+def expected_from(effect: dict[str, Any]) -> tuple[str, float]:
+    """The direction and the amount (rounded to a tenth) of a scenario's change."""
+    mean = float(effect["change"]["mean"])
+    return (Direction.DOWN if mean < 0 else Direction.UP), round(abs(mean), 1)
+
+
 @audit.write_path
 def create_action(actor: Actor, municipality: Any, *, what: Any, start: Any, due: Any,
-                  kpi: Any, expected_direction: Any, expected_amount: Any,
+                  kpi: Any, expected_direction: Any = None, expected_amount: Any = None,
                   expected_text: Any = "", step: Any = "", owner_professional: Any = None,
-                  owner_organisation: Any = None, at: datetime | None = None
-                  ) -> ImprovementAction:
+                  owner_organisation: Any = None, scenario: Any = None,
+                  at: datetime | None = None) -> ImprovementAction:
     """Record an improvement action of the municipality (its analyst or coordinator).
-    Emits `steering.action_created`."""
+    With `scenario` (a finished scenario run of the municipality) the expected direction
+    and amount are taken from the run (the typed ones are not used). Emits
+    `steering.action_created`."""
     found = _municipality(actor, Data.STEERING_ACTION, Action.CREATE, municipality)
     errors: list[FieldError] = []
     what_text = _text(what, "what", errors)
@@ -329,10 +446,16 @@ def create_action(actor: Actor, municipality: Any, *, what: Any, start: Any, due
             "De einddatum ligt niet voor de startdatum.")))
     if not isinstance(kpi, str) or kpi not in series.series_labels():
         errors.append(FieldError("kpi", "unknown_kpi", _("Kies een reeks van het bord.")))
-    if expected_direction not in Direction.values:
-        errors.append(FieldError("expected_direction", "direction", _(
-            "Kies omhoog of omlaag.")))
-    amount = _amount(expected_amount, errors)
+    typed = _run_id(scenario) is None
+    run, effect = _scenario(actor, found.code, kpi, scenario, errors)
+    if effect is not None:
+        direction, amount = expected_from(effect)
+    else:
+        if typed and expected_direction not in Direction.values:
+            errors.append(FieldError("expected_direction", "direction", _(
+                "Kies omhoog of omlaag.")))
+        direction = str(expected_direction)
+        amount = _amount(expected_amount, errors) if typed else 0.0
     note = _text(expected_text, "expected_text", errors, required=False)
     step_key = str(step or "") if isinstance(step, (str, type(None))) else "?"
     if step_key and step_key not in value_stream.STEPS:
@@ -345,13 +468,18 @@ def create_action(actor: Actor, municipality: Any, *, what: Any, start: Any, due
     row = ImprovementAction(
         municipality=found, step=step_key, what=what_text, owner_professional=prof,
         owner_organisation=org, start=first, due=last, kpi=str(kpi),
-        expected_direction=str(expected_direction), expected_amount=amount,
-        expected_text=note, created_at=when, changed_at=when)
+        expected_direction=direction, expected_amount=amount,
+        expected_text=note, scenario=run, scenario_effect=effect, created_at=when,
+        changed_at=when)
     row.save()
-    emit(Activity.STEERING_ACTION_CREATED, organisation_id=_organisation(actor), attributes={
+    attributes: dict[str, Any] = {
         "municipality": found.code, "action_id": row.pk, "kpi": row.kpi, "step": row.step,
         "status": row.status, "start": first.isoformat(), "due": last.isoformat(),
-        "owner_kind": "professional" if prof is not None else "organisation"}, at=at)
+        "owner_kind": "professional" if prof is not None else "organisation"}
+    if run is not None:
+        attributes["scenario_run"] = run.pk
+    emit(Activity.STEERING_ACTION_CREATED, organisation_id=_organisation(actor),
+         attributes=attributes, at=at)
     return row
 
 
@@ -385,15 +513,39 @@ def measured_effect(row: ImprovementAction, today: date) -> dict[str, Any]:
                                  threshold, follow_up, expected=row.expected_direction)
 
 
+KEEP: Any = object()  # update_action: the scenario is left as it is
+
+
 @audit.write_path
 def update_action(actor: Actor, action_id: Any, *, status: Any = None, measure: Any = False,
-                  today: date | None = None, at: datetime | None = None) -> ImprovementAction:
+                  scenario: Any = KEEP, today: date | None = None,
+                  at: datetime | None = None) -> ImprovementAction:
     """Change an action's status (planned, doing, done, dropped; done and dropped are
-    final) and/or freeze its measured effect (`measure`: only after the due date).
-    The municipality's analyst or coordinator. Emits `steering.action_updated`."""
+    final) and/or freeze its measured effect (`measure`: only after the due date), and/or
+    take its expected effect from a finished scenario run (`scenario`: a run id; None
+    clears it, the direction and amount stay as typed values; not while the action is
+    final or its effect measured). The municipality's analyst or coordinator. Emits
+    `steering.action_updated`."""
     row = _action_for(actor, Action.UPDATE, action_id)
     errors: list[FieldError] = []
     changed: list[str] = []
+    if scenario is not KEEP:
+        wanted = _run_id(scenario)
+        if wanted is not None and wanted == row.scenario_id:
+            pass  # the same run again: nothing changes (its numbers stay frozen)
+        elif wanted is None and row.scenario_id is None and not row.scenario_effect:
+            pass
+        elif row.status in FINAL or row.measured:
+            errors.append(FieldError("scenario", "action_final", _(
+                "Het verwachte effect van een actie die klaar of gestopt is, of waarvan het "
+                "effect is gemeten, verandert niet meer.")))
+        else:
+            run, effect = _scenario(actor, row.municipality_id, row.kpi, scenario, errors)
+            if effect is not None:
+                row.expected_direction, row.expected_amount = expected_from(effect)
+            if run is not None or wanted is None:
+                row.scenario, row.scenario_effect = run, effect
+                changed.append("scenario")
     if status not in (None, ""):
         if status not in ActionStatus.values:
             errors.append(FieldError("status", "status", _(
@@ -424,10 +576,14 @@ def update_action(actor: Actor, action_id: Any, *, status: Any = None, measure: 
         raise Refusal.invalid(errors)
     if changed:
         row.changed_at = moment(at)
-        row.save(update_fields=["status", "measured", "changed_at"])
+        row.save(update_fields=["status", "measured", "scenario", "scenario_effect",
+                                "expected_direction", "expected_amount", "changed_at"])
+        attributes = {"municipality": row.municipality_id, "action_id": row.pk,
+                      "status": row.status, "fields": changed}
+        if "scenario" in changed:
+            attributes["scenario_run"] = row.scenario_id
         emit(Activity.STEERING_ACTION_UPDATED, organisation_id=_organisation(actor),
-             attributes={"municipality": row.municipality_id, "action_id": row.pk,
-                         "status": row.status, "fields": changed}, at=at)
+             attributes=attributes, at=at)
     return row
 
 

@@ -1,6 +1,7 @@
 """The chain board in the JSON API (issue 13): a municipality's board for a week
 (aggregates only: every series with its XmR limits and signals, hidden counts null), and
-its improvement actions (list, create, change status or freeze the measured effect).
+its improvement actions (list, create, change status or freeze the measured effect, take
+the expected effect from a finished scenario run).
 
 The municipality's analyst, coordinator and front door read; its analyst and coordinator
 write. Another municipality answers as an unknown one (404, field `municipality`); an
@@ -62,6 +63,15 @@ class ImprovementActionOut(Schema):
     expected_direction: str
     expected_amount: float
     expected_text: str
+    scenario: int | None = Field(description="the finished scenario run the expected effect "
+                                             "was taken from (null: typed, or the run was "
+                                             "deleted)")
+    scenario_effect: dict[str, Any] | None = Field(
+        description="the frozen copy of the run's numbers used: kpi, measure "
+                    "(time_to_help.p50), unit (days), change (mean, low, high: the 95% "
+                    "interval over the replications, scenario minus present), present, "
+                    "scenario, scenario_asked, replications, seed, period_start, "
+                    "period_end, finished_at; null without a scenario")
     measured: dict[str, Any] = Field(description="status too_early, or measured: the KPI's "
                                                  "mean before and after the start, each "
                                                  "with n; `frozen` once recorded")
@@ -79,12 +89,18 @@ class ImprovementActionIn(Schema):
     expected_direction: Any = None
     expected_amount: Any = None
     expected_text: Any = ""
+    scenario: Any = Field(None, description="a finished scenario run of the municipality "
+                                            "(its id): the expected direction and amount "
+                                            "are taken from it (kpi time_to_help only)")
 
 
 class ImprovementActionPatch(Schema):
     status: Any = None
     measure: Any = Field(False, description="true: record the measured effect now (only "
                                             "after the due date)")
+    scenario: Any = Field(None, description="a finished scenario run of the municipality "
+                                            "(its id) as the source of the expected "
+                                            "effect; null clears it; left out: unchanged")
 
 
 def action_out(row: ImprovementAction, today: date) -> dict[str, Any]:
@@ -99,6 +115,7 @@ def action_out(row: ImprovementAction, today: date) -> dict[str, Any]:
             "start": row.start, "due": row.due, "status": row.status, "kpi": row.kpi,
             "expected_direction": row.expected_direction,
             "expected_amount": row.expected_amount, "expected_text": row.expected_text,
+            "scenario": row.scenario_id, "scenario_effect": row.scenario_effect,
             "measured": {**effect, "frozen": bool(row.measured)}}
 
 
@@ -134,7 +151,7 @@ def steering_action_create(request: ActorRequest, body: ImprovementActionIn) -> 
         kpi=body.kpi, expected_direction=body.expected_direction,
         expected_amount=body.expected_amount, expected_text=body.expected_text,
         step=body.step, owner_professional=body.owner_professional,
-        owner_organisation=body.owner_organisation)
+        owner_organisation=body.owner_organisation, scenario=body.scenario)
     return Status(201, action_out(row, timezone.localdate()))
 
 
@@ -142,8 +159,11 @@ def steering_action_create(request: ActorRequest, body: ImprovementActionIn) -> 
 def steering_action_update(request: ActorRequest, action_id: int,
                            body: ImprovementActionPatch) -> dict[str, Any]:
     """Change an action's status (planned, doing, done, dropped; done and dropped are
-    final) and/or record its measured effect (`measure`: true, after the due date)."""
+    final) and/or record its measured effect (`measure`: true, after the due date), and/or
+    take its expected effect from a finished scenario run (`scenario`: its id; null
+    clears it)."""
     today = timezone.localdate()
+    scenario = body.scenario if "scenario" in body.model_fields_set else act.KEEP
     row = act.update_action(request.actor, action_id, status=body.status,
-                            measure=body.measure, today=today)
+                            measure=body.measure, scenario=scenario, today=today)
     return action_out(row, today)

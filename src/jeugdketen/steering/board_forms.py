@@ -34,19 +34,33 @@ class ActionForm(UtrechtForm):
     start = forms.DateField(label=_("Start"), help_text=_("jjjj-mm-dd"))
     due = forms.DateField(label=_("Klaar op"), help_text=_("jjjj-mm-dd"))
     kpi = forms.ChoiceField(label=_("Welk cijfer moet bewegen?"))
-    expected_direction = forms.ChoiceField(label=_("Richting"), choices=Direction.choices)
-    expected_amount = forms.FloatField(label=_("Verwacht effect (getal)"), min_value=0)
+    scenario = forms.ChoiceField(
+        label=_("Verwacht effect volgens een scenario"), required=False,
+        help_text=_("Een doorgerekend scenario van de simulatie: richting en getal komen dan "
+                    "uit de uitkomst (alleen voor de tijd tot hulp). Kies geen scenario om "
+                    "ze zelf in te vullen."),
+        error_messages={"invalid_choice": _("Kies een doorgerekend scenario van deze "
+                                            "gemeente.")})
+    expected_direction = forms.ChoiceField(label=_("Richting"), choices=Direction.choices,
+                                           required=False)
+    expected_amount = forms.FloatField(label=_("Verwacht effect (getal)"), min_value=0,
+                                       required=False)
     expected_text = forms.CharField(label=_("Toelichting op het verwachte effect"),
                                     max_length=500, required=False)
 
     def __init__(self, *args: Any, labels: dict[str, str], professionals: list[Professional],
-                 organisations: list[Organisation], **kwargs: Any):
+                 organisations: list[Organisation],
+                 scenarios: list[tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         kpi = self.fields["kpi"]
         step = self.fields["step"]
         owner = self.fields["owner"]
+        scenario = self.fields["scenario"]
         assert isinstance(kpi, forms.ChoiceField) and isinstance(step, forms.ChoiceField)
         assert isinstance(owner, forms.ChoiceField)
+        assert isinstance(scenario, forms.ChoiceField)
+        scenario.choices = [("", _("Geen: ik vul het verwachte effect zelf in")),
+                            *(scenarios or [])]
         kpi.choices = list(labels.items())
         step.choices = [("", _("Geen bepaalde stap")),
                         *((k, value_stream.STEP_LABELS[k]) for k in value_stream.STEPS)]
@@ -54,6 +68,14 @@ class ActionForm(UtrechtForm):
             (_("Organisaties"), [(f"o{o.pk}", o.name) for o in organisations]),
             (_("Medewerkers"), [(f"p{p.pk}", f"{p.full_name} ({p.organisation.name})")
                                 for p in professionals])]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("scenario"):  # typed: a direction and a number
+            for name in ("expected_direction", "expected_amount"):
+                if name not in self.errors and data.get(name) in (None, ""):
+                    self.add_error(name, self.fields[name].error_messages["required"])
+        return data
 
     @staticmethod
     def error_field(name: str) -> str:

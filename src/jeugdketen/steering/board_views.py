@@ -18,17 +18,23 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from jeugdketen.access.policy import Action
 from jeugdketen.core.errors import Refusal
 from jeugdketen.insight import store, value_stream
 from jeugdketen.steering import board_actions as act
-from jeugdketen.steering import charts, series
+from jeugdketen.steering import charts, series, simulation_actions, simulation_views
 from jeugdketen.steering.board_forms import ActionForm, MinutesForm, StatusForm, WeekForm
-from jeugdketen.steering.models import ActionStatus, Direction, ImprovementAction
+from jeugdketen.steering.models import (
+    ActionStatus,
+    Direction,
+    ImprovementAction,
+    SimulationRun,
+)
 from jeugdketen.ui import roles as r
 from jeugdketen.ui.pages import actor_for, page, refusal_to_form, refusal_to_messages
 
@@ -157,8 +163,38 @@ def effect_text(effect: dict[str, Any], kind: str) -> str:
     return text
 
 
+def signed(value: float) -> str:
+    """A change in days with its sign: "-3,2", "+1", "0"."""
+    text = simulation_views.days(abs(value))
+    return text if round(value, 1) == 0 else ("-" if value < 0 else "+") + text
+
+
+def scenario_expected(effect: dict[str, Any]) -> str:
+    """The expectation taken from a scenario run (its frozen copy): what the scenario
+    changes, the change of the median time to help against the present, its interval."""
+    change = effect.get("change") or {}
+    text = _("Verwacht effect volgens scenario %(scenario)s: de mediane tijd tot hulp "
+             "%(change)s dagen") % {
+        "scenario": simulation_views.scenario_text(effect.get("scenario_asked") or {}),
+        "change": signed(float(change["mean"]))}
+    if change.get("low") is not None and change.get("high") is not None:
+        text += " " + _("(95%%-interval %(low)s tot %(high)s)") % {
+            "low": signed(float(change["low"])), "high": signed(float(change["high"]))}
+    return text
+
+
+def scenario_choices(runs: list[SimulationRun]) -> list[tuple[str, str]]:
+    """The finished scenario runs for the form's select: what the scenario changes and
+    when it ran."""
+    return [(str(run.pk), _("%(scenario)s (doorgerekend op %(when)s)") % {
+        "scenario": simulation_views.scenario_text(run.scenario),
+        "when": date_format(timezone.localtime(run.finished_at or run.created_at),
+                            "SHORT_DATETIME_FORMAT")}) for run in runs]
+
+
 def action_rows(actions: list[ImprovementAction], labels: dict[str, str],
-                kinds: dict[str, str], may_write: bool, today: Any) -> list[dict[str, Any]]:
+                kinds: dict[str, str], may_write: bool, today: Any,
+                may_read_runs: bool = False) -> list[dict[str, Any]]:
     out = []
     for a in actions:
         owner = (a.owner_organisation.name if a.owner_organisation is not None
@@ -173,6 +209,10 @@ def action_rows(actions: list[ImprovementAction], labels: dict[str, str],
             "expected": f"{DIRECTION_LABELS.get(a.expected_direction, '')} "
                         f"{number_format(a.expected_amount)}"
                         + (f": {a.expected_text}" if a.expected_text else ""),
+            "scenario": scenario_expected(a.scenario_effect) if a.scenario_effect else "",
+            "scenario_url": (reverse("steering:simulation") + f"?berekening={a.scenario_id}"
+                             if a.scenario_effect and a.scenario_id and may_read_runs
+                             else ""),
             "effect": effect_text(effect, kinds.get(a.kpi, "flow")),
             "frozen": bool(a.measured),
             "measurable": effect.get("status") != "too_early" and not a.measured,
@@ -209,18 +249,26 @@ def _context(request: HttpRequest, *, week: str | None = None,
     labels = series.series_labels()
     kinds = {x.key: x.kind for x in board.series}
     profs, orgs = act.owners(own) if may_write else ([], [])
+    scenarios = scenario_choices(act.scenario_runs(own)) if may_write else []
+    # From the simulation page ("Gebruik als verwacht effect"): the form opens with the run
+    # chosen (one of the municipality's finished scenario runs, else nothing chosen).
+    chosen = request.GET.get("scenario", "")
+    chosen = chosen if chosen in {value for value, _label in scenarios} else ""
     data = board.aggregates()
     context.update({
         "reading": reading, "board": board, "threshold": threshold,
         "figures": figures(("board", store.snapshot(), board.municipality, board.monday,
                             threshold, board.follow_up_days), data, threshold),
         "bottlenecks": bottleneck_rows(data["bottlenecks"]),
-        "actions": action_rows(actions, labels, kinds, may_write, today),
+        "actions": action_rows(actions, labels, kinds, may_write, today,
+                               simulation_actions.may(actor, Action.READ).allowed),
         "meetings": meetings, "may_write": may_write,
         "action_form": action_form or (ActionForm(
-            labels=labels, professionals=profs, organisations=orgs,
-            initial={"start": today, "due": today + timedelta(days=42)})
+            labels=labels, professionals=profs, organisations=orgs, scenarios=scenarios,
+            initial={"start": today, "due": today + timedelta(days=42),
+                     **({"scenario": chosen, "kpi": "time_to_help"} if chosen else {})})
             if may_write else None),
+        "action_form_open": bool(chosen),
         "minutes_form": minutes_form or (MinutesForm(actions=actions, initial={
             "held_on": today}) if may_write else None),
     })
@@ -244,7 +292,8 @@ def new_action(request: HttpRequest) -> HttpResponse:
         return redirect("steering:board")
     profs, orgs = act.owners(own)
     form = ActionForm(request.POST, labels=series.series_labels(), professionals=profs,
-                      organisations=orgs)
+                      organisations=orgs,
+                      scenarios=scenario_choices(act.scenario_runs(own)))
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -252,7 +301,7 @@ def new_action(request: HttpRequest) -> HttpResponse:
                               kpi=d["kpi"], expected_direction=d["expected_direction"],
                               expected_amount=d["expected_amount"],
                               expected_text=d["expected_text"], step=d["step"],
-                              **form.owner_ids())
+                              scenario=d["scenario"] or None, **form.owner_ids())
         except Refusal as refused:
             refusal_to_form(form, refused, ActionForm.error_field)
         else:

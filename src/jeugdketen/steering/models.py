@@ -194,6 +194,11 @@ class ImprovementAction(models.Model):
     expected_direction = models.CharField(max_length=4, choices=Direction.choices)
     expected_amount = models.FloatField()
     expected_text = models.CharField(max_length=500, blank=True)
+    # The finished scenario run the expected effect was taken from (optional), and a frozen
+    # copy of the numbers used: the expectation stays when the run is deleted.
+    scenario = models.ForeignKey(SimulationRun, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    scenario_effect = models.JSONField(null=True, blank=True)
     measured = models.JSONField(null=True, blank=True)  # frozen measured effect
     created_at = models.DateTimeField(default=timezone.now)
     changed_at = models.DateTimeField(default=timezone.now)

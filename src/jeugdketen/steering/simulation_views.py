@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from jeugdketen.access.policy import Action
 from jeugdketen.core.errors import Refusal
 from jeugdketen.insight import charts
+from jeugdketen.steering import board_actions
 from jeugdketen.steering import simulation_actions as actions
 from jeugdketen.steering.models import SimulationRun
 from jeugdketen.steering.simulation import run as runner
@@ -112,7 +113,12 @@ def result_context(run: SimulationRun) -> dict[str, Any]:
 
 
 def _scenario_text(run: SimulationRun) -> str:
-    s = run.scenario
+    return scenario_text(run.scenario)
+
+
+def scenario_text(s: dict[str, Any]) -> str:
+    """What a scenario changes, in words ("gezamenlijke intake; organisatie 1 +2 plekken
+    per week; 52 weken, ...")."""
     parts = [str(WAY_LABELS.get(s.get("way", "present"), s.get("way")))]
     for org, change in sorted((s.get("slots") or {}).items()):
         parts.append(_("organisatie %(org)s %(change)+d plekken per week")
@@ -164,6 +170,8 @@ def simulation(request: HttpRequest) -> HttpResponse:
         shown = actions.latest(actor, SimulationRun.Kind.SCENARIO)
     context: dict[str, Any] = {
         "form": form, "may_run": may_run, "validation": validation,
+        # The board's writers take a finished scenario as an action's expected effect.
+        "may_attach": board_actions.may_write(actor),
         "validation_rows": validation_rows(validation) if validation is not None
         and validation.status == SimulationRun.Status.DONE else [],
         "validation_passed": (validation.result.get("validation", {}).get("passed")

@@ -89,8 +89,10 @@ def free_head_sql(count: int) -> tuple[str, list[Any]] | None:
     None on SQLite (its writers are serialised; append locks the head itself)."""
     if not connection.features.has_select_for_update_skip_locked:
         return None
-    with connection.cursor() as cursor:
-        sequence = _pg_sequence(cursor)
+    sequence = getattr(connection, "_jk_log_sequence", None)
+    if sequence is None:  # once per connection
+        with connection.cursor() as cursor:
+            sequence = _pg_sequence(cursor)
     return _PG_FREE_HEAD, [sequence, count, settings.AUDIT_SHARDS]
 
 

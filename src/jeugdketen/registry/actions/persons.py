@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NoReturn
@@ -202,7 +203,7 @@ def register_person(actor: Actor, data: PersonInput) -> Registered:
             if mismatches_today(actor) + 1 == settings.BRP_MISMATCHES_PER_DAY:
                 _alert_guessing(actor)
             _refuse(actor, decision, brp_mismatch())
-    return _register(actor, values, found)
+    return _register(actor, values, found, decision)
 
 
 @transaction.atomic
@@ -224,16 +225,18 @@ def _alert_guessing(actor: Actor) -> None:
 
 
 @audit.write_path
-def _register(actor: Actor, values: dict[str, Any], found: BrpPerson | None) -> Registered:
-    decision = decide(actor, Action.CREATE, Target(Data.BASE_DATA))
+def _register(actor: Actor, values: dict[str, Any], found: BrpPerson | None,
+              decision: Decision) -> Registered:
+    """`decision`: register_person's (pure: a CREATE of base data depends on the roles)."""
     now = timezone.now()
     if found is not None:
         # The unique constraint decides between two simultaneous registrations: insert, or,
         # when the BSN exists, lock and read that person, in one statement (no savepoint).
-        candidate = Person(bsn=found.bsn, created_at=now, **brp_values(found))
+        kept = brp_values(found)
+        candidate = Person(bsn=found.bsn, created_at=now, **kept)
         person = _insert_or_lock(candidate)
         created = person.pk == candidate.pk
-        apply_brp(person, found, now)
+        apply_brp(person, found, now, kept)
     assert actor.professional is not None
     org = actor.professional.organisation_id
     if found is None:
@@ -254,9 +257,48 @@ def _register(actor: Actor, values: dict[str, Any], found: BrpPerson | None) -> 
 
 
 PERSON_TABLE = Person._meta.db_table
+REGISTERED_AT = Registration._meta.get_field("created_at")  # its default: the moment
+# The person's columns in field order: rows become a Person through Model.from_db (no raw
+# queryset, whose per-query column and converter resolution cost more than the statement).
+PERSON_ATTNAMES = [f.attname for f in Person._meta.concrete_fields]
 REGISTRATION_TABLE = Registration._meta.db_table
 HOOD_SQL = (f"(SELECT neighbourhood_id FROM {PostcodeAddress._meta.db_table} "  # noqa: S608
             "WHERE postcode = %s AND house_number = %s)")
+
+
+_INSERT_ENTERED: dict[tuple[str, bool, str | None], str] = {}
+
+
+def _insert_entered_sql(hood: bool, head: str | None) -> str:
+    """_insert_entered's statement, built once per shape (address or not, head or not)."""
+    key = (connection.vendor, hood, head)
+    sql = _INSERT_ENTERED.get(key)
+    if sql is not None:
+        return sql
+    fields = Person._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = []
+    for field in fields:
+        if hood and field.attname == "neighbourhood_id":
+            placeholders.append(HOOD_SQL)
+        elif hood and field.attname == "neighbourhood_unknown":
+            placeholders.append(f"{HOOD_SQL} IS NULL")
+        else:
+            placeholders.append("%s")
+    sql = (f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
+           f"VALUES ({', '.join(placeholders)}) ON CONFLICT (system_id) DO NOTHING "
+           "RETURNING id, neighbourhood_id, neighbourhood_unknown")
+    if head is not None:  # the registration and the head lock in the same statement
+        sql = (f"WITH p AS ({sql}), "  # noqa: S608
+               f"r AS (INSERT INTO {REGISTRATION_TABLE} (person_id, professional_id, "
+               "organisation_id, created_at) SELECT id, %s, %s, %s FROM p), "
+               f"h (shard, last_seq, last_hash, ids) AS ({head}) "
+               "SELECT p.neighbourhood_id, p.neighbourhood_unknown, h.shard, h.last_seq, "
+               "h.last_hash, h.ids FROM p LEFT JOIN h ON true")
+    else:
+        sql = sql.replace("RETURNING id, ", "RETURNING ")
+    _INSERT_ENTERED[key] = sql
+    return sql
 
 
 def _insert_entered(professional: Professional, entered: dict[str, Any],
@@ -267,33 +309,13 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
     (ON CONFLICT DO NOTHING, no savepoint) and another is drawn. On PostgreSQL the same
     statement locks the access-log chain head for the registration's record: returns the
     person and that head (for audit.append(head=...); None on SQLite)."""
-    fields = list(Person._meta.concrete_fields)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    fields = Person._meta.concrete_fields
     hood = bool(entered["postcode"]) and entered["house_number"] is not None
-    placeholders = []
-    for field in fields:
-        if hood and field.attname == "neighbourhood_id":
-            placeholders.append(HOOD_SQL)
-        elif hood and field.attname == "neighbourhood_unknown":
-            placeholders.append(f"{HOOD_SQL} IS NULL")
-        else:
-            placeholders.append("%s")
-    insert = (f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
-              f"VALUES ({', '.join(placeholders)}) ON CONFLICT (system_id) DO NOTHING "
-              "RETURNING id, neighbourhood_id, neighbourhood_unknown")
-    registration = Registration(professional=professional,
-                                organisation_id=professional.organisation_id)
     head_sql = audit.free_head_sql(1)
-    pg = head_sql is not None
-    if head_sql is not None:  # the registration and the head lock in the same statement
-        insert = (f"WITH p AS ({insert}), "  # noqa: S608
-                  f"r AS (INSERT INTO {REGISTRATION_TABLE} (person_id, professional_id, "
-                  "organisation_id, created_at) SELECT id, %s, %s, %s FROM p), "
-                  f"h (shard, last_seq, last_hash, ids) AS ({head_sql[0]}) "
-                  "SELECT p.neighbourhood_id, p.neighbourhood_unknown, h.shard, h.last_seq, "
-                  "h.last_hash, h.ids FROM p LEFT JOIN h ON true")
-    else:
-        insert = insert.replace("RETURNING id, ", "RETURNING ")
+    insert = _insert_entered_sql(hood, head_sql[0] if head_sql is not None else None)
+    # psycopg adapts the values themselves (dates, UUIDs, aware datetimes), as Django's
+    # PostgreSQL operations pass them; SQLite's need Django's conversion.
+    native = connection.vendor == "postgresql"
     while True:
         person = Person(system_id=_new_system_id(), neighbourhood_id=None,
                         neighbourhood_unknown=False, created_at=now, updated_at=now, **entered)
@@ -301,11 +323,13 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
         for field in fields:
             if hood and field.attname in ("neighbourhood_id", "neighbourhood_unknown"):
                 params += [entered["postcode"], entered["house_number"]]
+            elif native:
+                params.append(getattr(person, field.attname))
             else:
                 params.append(field.get_db_prep_save(getattr(person, field.attname), connection))
         if head_sql is not None:
             params += [professional.pk, professional.organisation_id,
-                       connection.ops.adapt_datetimefield_value(registration.created_at),
+                       connection.ops.adapt_datetimefield_value(REGISTERED_AT.get_default()),
                        *head_sql[1]]
         with connection.cursor() as cursor:
             cursor.execute(insert, params)
@@ -315,35 +339,66 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
     person.neighbourhood_id, person.neighbourhood_unknown = row[0], bool(row[1])
     person._state.adding = False
     person._state.db = connection.alias
-    if not pg:
-        registration.person = person
-        Registration.objects.bulk_create([registration], ignore_conflicts=True)
+    if head_sql is None:
+        Registration.objects.bulk_create(
+            [Registration(person=person, professional=professional,
+                          organisation_id=professional.organisation_id)],
+            ignore_conflicts=True)
         return person, None
     return person, tuple(row[2:])
+
+
+_INSERT_OR_LOCK: dict[str, str] = {}  # per database vendor
 
 
 def _insert_or_lock(candidate: Person) -> Person:
     """INSERT the person, or, when their BSN is already there, lock and return that row
     (ON CONFLICT DO UPDATE of nothing that changes, RETURNING): one round trip."""
     fields = Person._meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = (f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(fields))}) "
-           "ON CONFLICT (bsn) DO UPDATE SET bsn = excluded.bsn "
-           f"RETURNING {columns}")
+    sql = _INSERT_OR_LOCK.get(connection.vendor)
+    if sql is None:
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        sql = _INSERT_OR_LOCK[connection.vendor] = (
+            f"INSERT INTO {PERSON_TABLE} ({columns}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))}) "
+            "ON CONFLICT (bsn) DO UPDATE SET bsn = excluded.bsn "
+            f"RETURNING {columns}")
     params = [f.get_db_prep_save(getattr(candidate, f.attname), connection) for f in fields]
-    return next(iter(Person.objects.raw(sql, params)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return Person.from_db(connection.alias, PERSON_ATTNAMES, _converted(row))
+
+
+_CONVERTERS: dict[str, list[tuple[int, Any, Any]]] = {}  # per database vendor
+
+
+def _converted(row: Sequence[Any]) -> list[Any]:
+    """A person's row as a queryset reads it: the backend's and the fields' converters
+    (SQLite keeps UUIDs, dates and datetimes as text; PostgreSQL needs none)."""
+    converters = _CONVERTERS.get(connection.vendor)
+    if converters is None:
+        columns = [f.get_col(PERSON_TABLE) for f in Person._meta.concrete_fields]
+        converters = _CONVERTERS[connection.vendor] = [
+            (i, column, converter) for i, column in enumerate(columns)
+            for converter in (connection.ops.get_db_converters(column)
+                              + column.get_db_converters(connection))]
+    values = list(row)
+    for i, column, converter in converters:
+        values[i] = converter(values[i], column, connection)
+    return values
 
 
 def _register_and_lock_head(professional: Professional, person: Person) -> Any:
     """This professional's registration of the person (kept when there is one) and, on
     PostgreSQL, a free access-log chain head locked for the record, in one statement.
     Returns the head for audit.append(head=...) (None on SQLite, where append locks it)."""
-    registration = Registration(person=person, professional=professional,
-                                organisation_id=professional.organisation_id)
     head_sql = audit.free_head_sql(1)
     if head_sql is None:
-        Registration.objects.bulk_create([registration], ignore_conflicts=True)
+        Registration.objects.bulk_create(
+            [Registration(person=person, professional=professional,
+                          organisation_id=professional.organisation_id)],
+            ignore_conflicts=True)
         return None
     with connection.cursor() as cursor:
         cursor.execute(
@@ -351,7 +406,8 @@ def _register_and_lock_head(professional: Professional, person: Person) -> Any:
             "organisation_id, created_at) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING) "
             f"{head_sql[0]}",
             [person.pk, professional.pk, professional.organisation_id,
-             connection.ops.adapt_datetimefield_value(registration.created_at), *head_sql[1]])
+             connection.ops.adapt_datetimefield_value(REGISTERED_AT.get_default()),
+             *head_sql[1]])
         return cursor.fetchone()
 
 
@@ -399,27 +455,40 @@ def read_person(actor: Actor, person_id: Any, *, action: Action = Action.READ) -
     return person
 
 
+_READ_SQL: dict[str, str] = {}  # per head sub-select (audit's own SQL)
+
+
+def _read_sql(head: str) -> str:
+    sql = _READ_SQL.get(head)
+    if sql is None:
+        columns = ", ".join(f"p.{connection.ops.quote_name(f.column)}"
+                            for f in Person._meta.concrete_fields)
+        sql = _READ_SQL[head] = (
+            f"SELECT {columns}, EXISTS (SELECT 1 FROM {REGISTRATION_TABLE} r "  # noqa: S608
+            "WHERE r.person_id = p.id AND r.professional_id = %s), h.shard, h.last_seq, "
+            f"h.last_hash, h.ids FROM {PERSON_TABLE} p "
+            f"LEFT JOIN LATERAL ({head}) AS h(shard, last_seq, last_hash, ids) ON true "
+            "WHERE p.id = %s")
+    return sql
+
+
 def _person_and_head(actor: Actor, person_id: Any,
                      head_sql: tuple[str, list[Any]]) -> tuple[Person, tuple[Any, ...]]:
     """PostgreSQL: the person with the registration ground (selectors.person_with_ground)
     and a free access-log chain head locked for the read's record, in one round trip."""
     assert actor.professional is not None
-    pk = Person._meta.pk.get_db_prep_value(Person._meta.pk.to_python(person_id), connection)
+    pk = Person._meta.pk.to_python(person_id)  # a malformed id: ValidationError
     sql, params = head_sql
-    query = (  # the head's SQL is audit's own
-        "SELECT p.*, EXISTS (SELECT 1 FROM registry_registration r WHERE r.person_id = p.id "  # noqa: S608
-        "AND r.professional_id = %s) AS jk_registered, h.shard AS jk_shard, h.last_seq AS "
-        "jk_seq, h.last_hash AS jk_hash, h.ids AS jk_ids FROM registry_person p "
-        f"LEFT JOIN LATERAL ({sql}) AS h(shard, last_seq, last_hash, ids) ON true "
-        "WHERE p.id = %s")
-    found = list(Person.objects.raw(query, [actor.professional.pk, *params, pk]))
-    if not found:
+    with connection.cursor() as cursor:
+        cursor.execute(_read_sql(sql), [actor.professional.pk, *params, pk])
+        row = cursor.fetchone()
+    if row is None:
         raise Person.DoesNotExist
-    person = found[0]
-    person.jk_registered = bool(person.jk_registered)  # type: ignore[attr-defined]
+    n = len(PERSON_ATTNAMES)
+    person = Person.from_db(connection.alias, PERSON_ATTNAMES, row[:n])
+    person.jk_registered = bool(row[n])  # type: ignore[attr-defined]
     person.jk_registered_for = actor.professional.pk  # type: ignore[attr-defined]
-    head = (person.jk_shard, person.jk_seq, person.jk_hash, person.jk_ids)  # type: ignore[attr-defined]
-    return person, head
+    return person, tuple(row[n + 1:])
 
 
 REGISTERED_ORDER = ("family_name", "given_names", "id")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from jeugdketen.access import audit
@@ -32,36 +33,67 @@ def brp_values(found: BrpPerson) -> dict[str, Any]:
     }
 
 
+KINSHIP_SQL = (f"SELECT relative_bsn, is_parent, has_custody, custody_type "  # noqa: S608
+               f"FROM {Kinship._meta.db_table} WHERE child_id = %s")
+
+
 def _store_kinship(person: Person, found: BrpPerson) -> bool:
     """Replace the person's parents and custody holders by the BRP's; True when they changed."""
     relation, holders = found.custody_holders()
-    rows: dict[str, Kinship] = {}
+    facts: dict[str, tuple[str, bool, bool, str]] = {}  # per BSN, in the order written
     for bsn in found.parent_bsns:
-        rows[bsn] = Kinship(child=person, relative_bsn=bsn, is_parent=True)
+        facts[bsn] = (bsn, True, False, "")
     for bsn in holders:
-        row = rows.setdefault(bsn, Kinship(child=person, relative_bsn=bsn))
-        row.has_custody = True
-        row.custody_type = relation.kind if relation else ""
-    facts = {(r.relative_bsn, r.is_parent, r.has_custody, r.custody_type) for r in rows.values()}
-    stored = set(Kinship.objects.filter(child=person).values_list(
-        "relative_bsn", "is_parent", "has_custody", "custody_type"))
-    if facts == stored:
+        facts[bsn] = (bsn, facts[bsn][1] if bsn in facts else False, True,
+                      relation.kind if relation else "")
+    pk = Person._meta.pk.get_db_prep_value(person.pk, connection)
+    with connection.cursor() as cursor:  # on every registration with a BSN: written SQL
+        cursor.execute(KINSHIP_SQL, [pk])
+        stored = {(b, bool(p), bool(c), t) for b, p, c, t in cursor.fetchall()}
+    if set(facts.values()) == stored:
         return False
     Kinship.objects.filter(child=person).delete()
-    Kinship.objects.bulk_create(rows.values())
+    Kinship.objects.bulk_create(
+        Kinship(child=person, relative_bsn=bsn, is_parent=parent, has_custody=custody,
+                custody_type=kind) for bsn, parent, custody, kind in facts.values())
     return True
 
 
-def apply_brp(person: Person, found: BrpPerson, now: Any) -> list[str]:
+_UPDATE: dict[str, str] = {}  # per database vendor
+
+
+def _save(person: Person) -> None:
+    """person.save() of a person read from the database (every column), as one written
+    UPDATE; should the row be gone (the nightly refresh does not lock it), save() itself."""
+    fields = [f for f in Person._meta.concrete_fields if not f.primary_key]
+    sql = _UPDATE.get(connection.vendor)
+    if sql is None:
+        sql = _UPDATE[connection.vendor] = (
+            f"UPDATE {Person._meta.db_table} SET "  # noqa: S608
+            + ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+            + f" WHERE {connection.ops.quote_name(Person._meta.pk.column)} = %s")
+    params = [f.get_db_prep_save(f.pre_save(person, False), connection) for f in fields]
+    params.append(Person._meta.pk.get_db_prep_value(person.pk, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        updated = cursor.rowcount
+    if not updated:
+        person.save()
+
+
+def apply_brp(person: Person, found: BrpPerson, now: Any,
+              values: dict[str, Any] | None = None) -> list[str]:
     """Bring a person's kept BRP facts up to date; returns the fields that changed. Part of
-    the calling action's transaction."""
-    changed = [name for name, value in brp_values(found).items()
-               if getattr(person, name) != value]
-    for name, value in brp_values(found).items():
+    the calling action's transaction. `values`: brp_values(found), when the caller has
+    them already (one look-up of the neighbourhood instead of another)."""
+    if values is None:
+        values = brp_values(found)
+    changed = [name for name, value in values.items() if getattr(person, name) != value]
+    for name, value in values.items():
         setattr(person, name, value)
     person.brp_verified_at = now
     person.updated_at = now
-    person.save()
+    _save(person)
     if _store_kinship(person, found):
         changed.append("kinship")
     return changed

@@ -13,6 +13,11 @@ job-satisfaction survey and the neighbourhoods a team works in.
   analyst and coordinator; the analyst closes the year's survey (update).
 - `TEAM_AREAS`: which neighbourhoods a team works in: the municipality's analyst reads
   and sets them (update), the coordinator reads them.
+Not the front door (decided, docs/steering.md "Who reads the team figures"): it reads time
+on help and job satisfaction per area, as the third and fourth KPI on the insight dashboard
+and the board, like every KPI it needs for its queue; the figures per team (how a team of
+colleagues spends its time and how it rates its work) are management information for the
+municipality's analyst and coordinator, who steer the teams.
 Pure: every look-up goes through `facts`.
 """
 
