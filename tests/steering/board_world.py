@@ -10,6 +10,7 @@ from tests.insight import handmade
 
 GM, WK, BU = "GM9911", "WK991101", "BU99110101"
 OTHER_GM = "GM9912"
+FIRST_DAY = date(2025, 1, 6)  # the store's first event
 
 
 def areas(con: Any) -> None:
@@ -45,7 +46,10 @@ def fill(con: Any) -> None:
     """Reports: 12 in the week of 2026-09-07, 3 in the week of 2026-09-14, 15 in the week of
     2026-09-21 (and 20 in the other municipality). Plans closed (each reported six weeks
     before, started a week after the report): 25 on 2026-06-08 (12 helped), 30 on
-    2026-07-06 (15 helped), 4 on 2026-08-03 (1 helped)."""
+    2026-07-06 (15 helped), 4 on 2026-08-03 (1 helped). The store's first event: a report
+    in the other municipality on 2025-01-06 (insight offers twelve-month periods ending from
+    December 2025 on; a published store, tests.insight.test_pages.publish, begins on
+    2024-12-02)."""
     from jeugdketen.insight import derive
 
     areas(con)
@@ -55,6 +59,7 @@ def fill(con: Any) -> None:
     reports(con, date(2026, 9, 14), 3, "b")
     reports(con, date(2026, 9, 21), 15, "c")
     reports(con, date(2026, 9, 21), 20, "z", hood="BU99120101")
+    reports(con, FIRST_DAY, 1, "y", hood="BU99120101")
     closed_plans(con, date(2026, 4, 27), date(2026, 6, 8), 25, helped=12, prefix="o")
     closed_plans(con, date(2026, 5, 25), date(2026, 7, 6), 30, helped=15, prefix="p")
     closed_plans(con, date(2026, 6, 22), date(2026, 8, 3), 4, helped=1, prefix="q")

@@ -4,8 +4,13 @@
   week late (the question about a week stays open the whole week after it), the store is
   refreshed, the analyst reads again. Before the fix the two reads differed by exactly
   that one answer (mean respondents x weeks gives the count, x hours per respondent the
-  sum of hours). Now a week counts only once its answers are all in when the store was
-  refreshed (insight.effort.COMPLETE_AFTER_DAYS), so a late answer never changes a figure.
+  sum of hours). Now a week's answers enter the chain log only together, when the week
+  closes (steering.time_actions.close_time_weeks), and a week counts only once its answers
+  are all in when the store was refreshed (insight.effort.COMPLETE_AFTER_DAYS), so a late
+  answer never changes a figure.
+- Joining the chain log to the access log (the operator holds both): the access log names
+  who answered when; the chain log's `time.answered` events carry no moment or order of
+  answering (all at the week's closing moment, shuffled), so neither joins them.
 - Nobody reads another's answers: `mine=1` has no id to change; the figures' scope is the
   caller's own municipality whatever is asked.
 """
@@ -19,7 +24,7 @@ import pytest
 from django.db import transaction
 
 from jeugdketen.access.models import AccessLogRecord
-from jeugdketen.access.policy import Data
+from jeugdketen.access.policy import Actor, Data
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.chainlog.vocabulary import Activity
@@ -29,6 +34,7 @@ from jeugdketen.steering import time_actions
 from tests import factories as f
 
 WEEK = date(2025, 11, 17)  # a Monday; its question is open 24..30 November 2025
+OPERATOR = Actor(operator=True)
 
 
 def noon(day: date) -> datetime:
@@ -103,9 +109,11 @@ def test_a_late_answer_read_before_and_after_a_refresh_gives_nobodys_hours(
                              at=noon(WEEK + timedelta(days=12)))
     refreshed_on(WEEK + timedelta(days=13), monkeypatch)
     after = time_actions.figures(me(town.analyst), Data.TIME_ANSWER, today=read_on)
-    # While the week is open for answers it counts nowhere.
+    # While the week is open for answers it counts nowhere (none of it is in the log).
     for found in (before, after):
         assert all(g.suppressed for g in found.time)
+    assert not ChainEvent.objects.filter(activity="time.answered").exists()
+    time_actions.close_time_weeks(OPERATOR, at=noon(WEEK + timedelta(days=14)))
     # Once complete (refreshed 15 days after its Monday) it counts with all 13 answers, and
     # stays the same on every later refresh.
     refreshed_on(WEEK + timedelta(days=effort.COMPLETE_AFTER_DAYS), monkeypatch)
@@ -121,6 +129,7 @@ def test_the_week_counts_only_when_its_answers_are_all_in(town, insight_dir, mon
     for prof in town.members:
         time_actions.answer_time(me(prof), help_hours=30, accountability_hours=10,
                                  at=noon(WEEK + timedelta(days=7)))
+    time_actions.close_time_weeks(OPERATOR, at=noon(WEEK + timedelta(days=14)))
     refreshed_on(WEEK + timedelta(days=effort.COMPLETE_AFTER_DAYS - 1), monkeypatch)
     early = time_actions.figures(me(town.analyst), Data.TIME_ANSWER, today=date(2025, 12, 2))
     assert all(g.suppressed for g in early.time)
@@ -137,7 +146,8 @@ def test_no_one_reads_another_professionals_hours(town, insight_dir, api_client_
 
     for_pages(settings)
     victim, attacker = town.members[0], town.members[1]
-    time_actions.answer_time(me(victim), help_hours=11, accountability_hours=29)
+    time_actions.answer_time(me(victim), help_hours=11, accountability_hours=29,
+                             at=noon(WEEK + timedelta(days=7)))
     api = api_client_for(attacker)
     # mine=1 is the caller's own, whatever else is in the query string.
     for query in ("?mine=1", f"?mine=1&professional={victim.pk}", f"?mine=1&id={victim.pk}",
@@ -156,7 +166,9 @@ def test_no_one_reads_another_professionals_hours(town, insight_dir, api_client_
     assert api_client_for(town.analyst).get("/steering/time?mine=1").status_code == 403
     coordinator = api_client_for(town.coordinator).get("/steering/time?mine=1")
     assert coordinator.status_code == 200 and coordinator.json() == {"answers": []}
-    # The chain event has no person key and its attributes no person.
+    # The chain event (once the week is closed) has no person key and its attributes no
+    # person.
+    time_actions.close_time_weeks(OPERATOR)
     event = ChainEvent.objects.get(activity="time.answered")
     assert (event.person_key, event.household_key, event.trajectory_key) == ("", "", "")
     assert set(event.attributes) == {"week", "help_hours", "accountability_hours",
@@ -167,21 +179,29 @@ def test_no_one_reads_another_professionals_hours(town, insight_dir, api_client_
     assert {r.action for r in naming} == {"create"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "FINDING steer-time (not fixed: a redesign): `time.answered` is emitted at the moment "
-    "of answering with the log's next id. The access log (the privacy officer's) names "
-    "who answered when; with the chain-log export (`jeugdketen events export`, XES/OCEL "
-    "for process mining) each event's hours join to one professional by moment or by "
-    "order. Fix: emit a week's answers once the week is closed (as the survey at its "
-    "closing): all at one moment, shuffled."))
 def test_the_chain_log_and_the_access_log_do_not_join_to_a_persons_hours(town):
+    """The operator's join: the k-th access-log record of an answer (by time) against the
+    k-th `time.answered` (by id), or each event against the record nearest its moment.
+    Before the fix each answer was emitted as it was given, so both gave every
+    professional's hours. Now the week's answers are emitted at its closing: one moment
+    for all, in an order of their own."""
     answers = {}
-    for hours, prof in enumerate(town.members[:3]):
-        time_actions.answer_time(me(prof), help_hours=hours, accountability_hours=1)
+    for hours, prof in enumerate(town.members):  # 13 answers, each with its own hours
+        time_actions.answer_time(me(prof), help_hours=hours, accountability_hours=1,
+                                 at=noon(WEEK + timedelta(days=7)) + timedelta(minutes=hours))
         answers[prof.pk] = hours
+    # Nothing to join while the week is open: no event at all.
+    assert not ChainEvent.objects.filter(activity="time.answered").exists()
+    time_actions.close_time_weeks(OPERATOR)
     records = sorted(AccessLogRecord.objects.filter(data="time_answer", action="create"),
-                     key=lambda r: r.at)
+                     key=lambda r: (r.at, r.pk))
     events = list(ChainEvent.objects.filter(activity="time.answered").order_by("id"))
-    joined = {int(r.object_id): e.attributes["help_hours"]
-              for r, e in zip(records, events, strict=True)}
-    assert joined != answers  # the k-th record and the k-th event are one person's
+    by_order = {int(r.object_id): e.attributes["help_hours"]
+                for r, e in zip(records, events, strict=True)}
+    assert by_order != answers  # once in 13! (6e9) by chance
+    # By moment: every event has the one closing moment, after every answer was written.
+    assert len({e.at for e in events}) == 1
+    assert events[0].at > max(r.at for r in records)
+    # The closing's own record names the week, not a professional.
+    closing = AccessLogRecord.objects.get(data="time_answer", action="update")
+    assert closing.object_id == time_actions.week_label(WEEK)

@@ -49,7 +49,8 @@ def test_the_board_answers_the_allowed_roles_and_is_logged(iw, board_store, api_
     data = response.json()
     assert (data["municipality"], data["week"], data["threshold"]) == ("GM9911", "2026-W39", 10)
     new = next(s for s in data["series"] if s["key"] == "new_reports")
-    assert [p["value"] for p in new["points"]][-3:] == [12, None, 15]
+    # 12, 3 and 15 reports: rounded to the threshold, the 3 hidden.
+    assert [p["value"] for p in new["points"]][-3:] == [10, None, 20]
     assert set(new["xmr"]) >= {"centre", "upper", "lower", "signals", "points"}
     assert data["time_on_help"] is None and data["job_satisfaction"] is None
     reads = AccessLogRecord.objects.filter(data="steering_board", outcome="allowed")
@@ -157,9 +158,10 @@ def test_another_municipalitys_action_is_as_unknown(iw, board_store, api_client_
 
 
 def test_the_measured_effect_after_the_due_date(iw, insight_dir, api_client_for):
-    """New reports per week: 15 and 0 in the two weeks shown before the start (the week
-    of 3 is hidden), 10, 12 and 20 in the three weeks from the start to the due date:
-    7.5 (n 2) before, 14 (n 3) after; expected down, so not as expected."""
+    """New reports per week, rounded to the threshold: 15 (20) and 0 in the two weeks
+    shown before the start (the week of 3 is hidden), 10, 12 (10) and 20 in the three
+    weeks from the start to the due date: 10 (n 2) before, 13.3 (n 3) after; expected
+    down, so not as expected."""
     from tests.insight.test_pages import publish
 
     def fill(con):
@@ -176,10 +178,11 @@ def test_the_measured_effect_after_the_due_date(iw, insight_dir, api_client_for)
                                    due="2026-10-25")).json()
     measured = created["measured"]
     assert measured["status"] == "measured" and not measured["frozen"]
-    assert measured["before"] == {"from": "2026-W38", "to": "2026-W40", "mean": 7.5, "n": 2}
-    assert measured["after"] == {"from": "2026-W41", "to": "2026-W43", "mean": 14, "n": 3}
-    assert measured["change"] == 6.5 and measured["as_expected"] is False
+    assert measured["before"] == {"from": "2026-W38", "to": "2026-W40", "mean": 10, "n": 2}
+    assert measured["after"] == {"from": "2026-W41", "to": "2026-W43",
+                                 "mean": pytest.approx(40 / 3), "n": 3}
+    assert measured["change"] == pytest.approx(10 / 3) and measured["as_expected"] is False
     frozen = patch(c, f"{ACTIONS}/{created['id']}", {"measure": True}).json()["measured"]
-    assert frozen["frozen"] and frozen["after"]["mean"] == 14
+    assert frozen["frozen"] and frozen["after"]["mean"] == pytest.approx(40 / 3)
     response = patch(c, f"{ACTIONS}/{created['id']}", {"measure": True})
     assert response.json()["errors"][0]["rule"] == "measured_already"

@@ -1,7 +1,8 @@
-"""The measured effect of an improvement action (steering.board.measure) by hand: the
-KPI's mean over the periods from the start to the due date against as many periods before
-the start, hidden periods left out of the mean and of n; "too_early" until the due date's
-week (month) is complete."""
+"""The measured effect of an improvement action (steering.board.measure) by hand: a weekly
+KPI's mean over the weeks from the start to the due date against as many weeks before the
+start, hidden weeks left out of the mean and of n; a monthly KPI's twelve-month figure
+(as insight publishes it) before the start against the one of the due date's month;
+"too_early" until the due date's week (month) is complete."""
 
 from __future__ import annotations
 
@@ -29,11 +30,14 @@ def con():
 
 
 def test_weekly_effect_by_hand(settings, con):
+    # New reports per week, rounded to the threshold: W38 3 (hidden), W39 15 -> 20,
+    # W40 0; W41 10, W42 12 -> 10, W43 20.
     found = board.measure(con, w.GM, "new_reports", date(2026, 10, 7), date(2026, 10, 25),
                           date(2026, 10, 26), 10, 182, expected="up")
-    assert found["before"] == {"from": "2026-W38", "to": "2026-W40", "mean": 7.5, "n": 2}
-    assert found["after"] == {"from": "2026-W41", "to": "2026-W43", "mean": 14, "n": 3}
-    assert found["change"] == 6.5 and found["as_expected"] is True
+    assert found["before"] == {"from": "2026-W38", "to": "2026-W40", "mean": 10, "n": 2}
+    assert found["after"] == {"from": "2026-W41", "to": "2026-W43",
+                              "mean": pytest.approx(40 / 3), "n": 3}
+    assert found["change"] == pytest.approx(10 / 3) and found["as_expected"] is True
 
 
 def test_too_early_until_the_due_week_is_complete(settings, con):
@@ -43,16 +47,57 @@ def test_too_early_until_the_due_week_is_complete(settings, con):
 
 
 def test_monthly_effect_by_hand(settings, con):
-    # Help that helps per month: June 12/25, July 15/30, August 1/4. Start July, due
-    # August: two months after, two before (May: none closed; June). Over these four
-    # months August is hidden (4 < 10) and June with it (the smallest other: the four
-    # months' total would give August away), so nothing is left before the start.
+    # Help that helps over twelve months: up to June 12 of 25, up to July 27 of 55, up to
+    # August 28 of 59. Start in July, due in August: the twelve months up to June against
+    # the twelve up to August, both seen at the end of August (today 1 September).
     found = board.measure(con, w.GM, "help_that_helps", date(2026, 7, 1), date(2026, 8, 20),
                           date(2026, 9, 1), 10, 182, expected="up")
-    assert found["period"] == "month"
-    assert found["before"]["from"] == "2026-05" and found["after"]["to"] == "2026-08"
-    assert found["before"] == {"from": "2026-05", "to": "2026-06", "mean": None, "n": 0}
-    assert found["after"] == {"from": "2026-07", "to": "2026-08", "mean": 0.5, "n": 1}
-    assert found["change"] is None and found["as_expected"] is None
+    assert found["status"] == "measured" and found["period"] == "month"
+    assert found["before"] == {"from": "2025-07", "to": "2026-06",
+                               "mean": pytest.approx(12 / 25), "n": 25}
+    assert found["after"] == {"from": "2025-09", "to": "2026-08",
+                              "mean": pytest.approx(28 / 59), "n": 59}
+    assert found["change"] == pytest.approx(28 / 59 - 12 / 25)
+    assert found["as_expected"] is False
+    assert set(found) == {"kpi", "status", "period", "before", "after", "change",
+                          "as_expected"}
     assert board.measure(con, w.GM, "help_that_helps", date(2026, 7, 1), date(2026, 8, 20),
                          date(2026, 8, 31), 10, 182)["status"] == "too_early"
+
+
+def test_monthly_effect_hidden_stays_hidden(settings, con):
+    # Before the start: the twelve months up to December 2025 (offered, no plan closed:
+    # n 0) and up to September 2025 (not offered by insight: no n at all).
+    found = board.measure(con, w.GM, "time_to_help", date(2026, 1, 10), date(2026, 7, 2),
+                          date(2026, 9, 1), 10, 182)
+    assert found["before"] == {"from": "2025-01", "to": "2025-12", "mean": None, "n": 0}
+    assert found["after"] == {"from": "2025-08", "to": "2026-07", "mean": 7, "n": 27}
+    assert found["change"] is None and found["as_expected"] is None
+    early = board.measure(con, w.GM, "help_that_helps", date(2025, 10, 15),
+                          date(2026, 6, 30), date(2026, 9, 1), 10, 182)
+    assert early["before"] == {"from": "2024-10", "to": "2025-09", "mean": None, "n": None}
+    # A threshold above the after period's count hides it, n and all.
+    hidden = board.measure(con, w.GM, "help_that_helps", date(2026, 7, 1), date(2026, 7, 2),
+                           date(2026, 9, 1), 30, 182)
+    assert hidden["after"]["mean"] is None and hidden["after"]["n"] is None
+
+
+def test_the_effect_in_words_names_twelve_month_figures_for_a_monthly_kpi(settings, con):
+    from django.utils import translation
+
+    from jeugdketen.steering.board_views import effect_text
+
+    found = board.measure(con, w.GM, "help_that_helps", date(2026, 7, 1), date(2026, 8, 20),
+                          date(2026, 9, 1), 10, 182, expected="up")
+    hidden = board.measure(con, w.GM, "help_that_helps", date(2026, 7, 1), date(2026, 7, 2),
+                           date(2026, 9, 1), 30, 182)
+    weekly = board.measure(con, w.GM, "new_reports", date(2026, 10, 7), date(2026, 10, 25),
+                           date(2026, 10, 26), 10, 182, expected="up")
+    with translation.override("nl"):
+        text = effect_text(found, "share")
+        assert "twaalfmaandcijfer" in text and "tot en met 2026-06 (n = 25)" in text
+        assert "tot en met 2026-08 (n = 59)" in text and "niet de verwachte kant op" in text
+        assert effect_text(hidden, "share") == (
+            "niet te meten: het twaalfmaandcijfer is verborgen (te weinig plannen)")
+        assert "None" not in effect_text(hidden, "share")
+        assert effect_text(weekly, "count").startswith("gemiddeld ")

@@ -77,10 +77,15 @@ def test_the_menu_shows_the_board_to_the_allowed_roles_only(iw, board_store):
 
 def test_a_hidden_count_is_never_shown_as_a_number(iw, board_store):
     body = client(iw.analyst).get(f"{BOARD}?week={WEEK}").content.decode()
-    # 2026-W38 had 3 reports (below 10): its row says hidden; the 12 and 15 are shown.
+    # 2026-W38 had 3 reports (below 10): its row says hidden; the 12 and 15 are shown
+    # rounded to a multiple of 10, as 10 and 20, and the page says they are rounded.
     row = body.split(">2026-W38</th>")[1].split("</tr>")[0]
     assert "verborgen" in row and ">3<" not in row
-    assert ">12<" in body and ">15<" in body
+    w37 = body.split(">2026-W37</th>")[1].split("</tr>")[0]
+    w39 = body.split(">2026-W39</th>")[1].split("</tr>")[0]
+    assert ">10<" in w37 and ">12<" not in w37
+    assert ">20<" in w39 and ">15<" not in w39
+    assert "afgerond op een veelvoud van 10, net als de voorraden" in body
     # The open work is a stock, rounded to a multiple of 10: 30 open on 2026-09-27.
     assert "Open werk: alle stappen" in body
 
@@ -192,9 +197,10 @@ def test_minutes_freeze_the_numbers_and_are_never_recomputed(iw, board_store):
     meeting = Meeting.objects.get()
     assert meeting.week == "2026-W39"
     new_reports = next(s for s in meeting.snapshot["series"] if s["key"] == "new_reports")
-    assert [p["value"] for p in new_reports["points"]][-3:] == [12, None, 15]
+    # 12, 3 and 15 reports: rounded to the threshold (10), the 3 hidden.
+    assert [p["value"] for p in new_reports["points"]][-3:] == [10, None, 20]
 
-    # The store changes (twenty more reports that week): the minutes still show 15.
+    # The store changes (twenty more reports that week): the minutes still show 15 (as 20).
     def more(con):
         board_world.fill(con)
         board_world.reports(con, date(2026, 9, 21), 20, "x")
@@ -207,13 +213,13 @@ def test_minutes_freeze_the_numbers_and_are_never_recomputed(iw, board_store):
     body = c.get(f"{BOARD}overleg/{meeting.pk}/").content.decode()
     assert "Intake samen doen" in body
     row = body.split(">2026-W39</th>")[1].split("</tr>")[0]
-    assert ">15<" in row and ">35<" not in row
+    assert ">20<" in row and ">40<" not in row
     live = c.get(f"{BOARD}?week=2026-W39").content.decode()
-    assert ">35<" in live.split("Nieuwe zorgmeldingen per week per periode")[1].split(
+    assert ">40<" in live.split("Nieuwe zorgmeldingen per week per periode")[1].split(
         "</table>")[0]
     meeting.refresh_from_db()
     assert [p["value"] for p in next(
-        s for s in meeting.snapshot["series"] if s["key"] == "new_reports")["points"]][-1] == 15
+        s for s in meeting.snapshot["series"] if s["key"] == "new_reports")["points"]][-1] == 20
 
 
 def test_closed_minutes_take_corrections_as_new_versions(iw, board_store):

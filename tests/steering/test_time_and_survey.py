@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import models
@@ -27,6 +27,7 @@ from jeugdketen.steering.models import (
     SurveyResponse,
     TimeAnswer,
     TimeQuestionSent,
+    TimeWeekClosing,
 )
 from tests import factories as f
 
@@ -150,7 +151,20 @@ def me(prof: Professional) -> Actor:
 # --- the time question -------------------------------------------------------------------
 
 
-def test_an_answer_is_stored_logged_and_in_the_chain_log_without_a_person(w):
+OPERATOR = Actor(operator=True)
+AMSTERDAM = timezone.get_default_timezone()
+
+
+def local(day: date, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute, second), AMSTERDAM)
+
+
+def past_week() -> date:
+    """A week four weeks back: answered and closed in the past (no `at` in the future)."""
+    return time_actions.monday(timezone.localdate()) - timedelta(days=28)
+
+
+def test_an_answer_is_stored_logged_and_in_the_chain_log_only_when_its_week_closes(w):
     prof = w.members[0]
     answer = time_actions.answer_time(me(prof), help_hours=24, accountability_hours=8)
     week = time_actions.open_week(timezone.localdate())
@@ -158,13 +172,35 @@ def test_an_answer_is_stored_logged_and_in_the_chain_log_without_a_person(w):
     log = AccessLogRecord.objects.get(data="time_answer", action="create")
     assert (log.object_id, log.ground, log.outcome, log.client_id) == (
         str(prof.pk), "self", "allowed", "")
+    assert time_actions.time_question_week(me(prof)) is None  # no question twice
+    # Nothing in the chain log while the week's question is open; nothing to close.
+    assert not ChainEvent.objects.filter(activity__startswith="time.").exists()
+    assert time_actions.close_time_weeks(OPERATOR) == []
+    # A week whose answering has ended: its answers enter the log when it is closed.
+    old = past_week()
+    time_actions.answer_time(me(prof), help_hours=20, accountability_hours=10,
+                             at=local(old + timedelta(days=8), 10))
+    assert not ChainEvent.objects.filter(activity__startswith="time.").exists()
+    [closing] = time_actions.close_time_weeks(OPERATOR)
+    assert (closing.week, closing.answers) == (old, 1)
     event = ChainEvent.objects.get(activity="time.answered")
     assert (event.person_key, event.household_key, event.trajectory_key) == ("", "", "")
-    assert event.organisation_id == w.team.pk
-    assert event.attributes == {"week": week.isoformat(), "help_hours": 24,
-                                "accountability_hours": 8, "municipality": "GM9921",
+    assert event.organisation_id == w.team.pk and event.at == closing.closed_at
+    assert event.attributes == {"week": old.isoformat(), "help_hours": 20,
+                                "accountability_hours": 10, "municipality": "GM9921",
                                 "neighbourhoods": ["BU99210101"]}
-    assert time_actions.time_question_week(me(prof)) is None  # no question twice
+    closed = ChainEvent.objects.get(activity="time.week_closed")
+    assert closed.attributes == {"week": old.isoformat(), "answers": 1}
+    assert (closed.at, closed.organisation_id, closed.person_key) == (closing.closed_at,
+                                                                      None, "")
+    # The access log: the platform closed the week (one record naming the week, none
+    # naming a professional).
+    record = AccessLogRecord.objects.get(data="time_answer", action="update")
+    assert (record.object_id, record.username, record.role, record.ground, record.outcome,
+            record.organisation_id) == (time_actions.week_label(old), "operator",
+                                        "platform_admin", "administration", "allowed", None)
+    # This week's answer is still not in the log (its week is open).
+    assert ChainEvent.objects.filter(activity="time.answered").count() == 1
 
 
 def test_a_second_answer_in_the_week_is_refused_and_logged(w):
@@ -174,7 +210,7 @@ def test_a_second_answer_in_the_week_is_refused_and_logged(w):
         time_actions.answer_time(me(prof), help_hours=30, accountability_hours=2)
     assert (refused.value.rule, refused.value.status) == ("already_answered", 409)
     assert TimeAnswer.objects.get().help_hours == 24
-    assert ChainEvent.objects.filter(activity="time.answered").count() == 1
+    assert not ChainEvent.objects.filter(activity="time.answered").exists()
     assert AccessLogRecord.objects.filter(data="time_answer", outcome="refused").count() == 1
 
 
@@ -204,6 +240,134 @@ def test_only_care_roles_answer_and_only_the_own_answers_are_read(w):
     assert [a.help_hours for a in time_actions.own_time_answers(me(w.members[0]))] == [20]
     assert time_actions.own_time_answers(me(w.members[1])) == []  # nobody else's
     assert time_actions.time_question_week(me(w.analyst)) is None
+
+
+def test_a_week_closes_when_the_week_after_it_has_ended_and_only_once(w):
+    week = past_week()
+    for prof in w.members[:3]:
+        time_actions.answer_time(me(prof), help_hours=10, accountability_hours=10,
+                                 at=local(week + timedelta(days=7), 9))
+    # The last moment of the answering week: still open.
+    assert time_actions.close_time_weeks(OPERATOR,
+                                         at=local(week + timedelta(days=13), 23, 59, 59)) == []
+    time_actions.answer_time(me(w.members[3]), help_hours=10, accountability_hours=10,
+                             at=local(week + timedelta(days=13), 23, 59, 59))
+    assert not ChainEvent.objects.filter(activity__startswith="time.").exists()
+    # Midnight: closed, with all four answers, all at that moment.
+    at = local(week + timedelta(days=14))
+    [closing] = time_actions.close_time_weeks(OPERATOR, at=at)
+    assert (closing.week, closing.answers, closing.closed_at) == (week, 4, at)
+    assert set(ChainEvent.objects.filter(activity__startswith="time.")
+               .values_list("at", flat=True)) == {at}
+    # Closing again (later, or the same moment) emits nothing twice.
+    assert time_actions.close_time_weeks(OPERATOR) == []
+    assert time_actions.close_time_weeks(OPERATOR, at=at) == []
+    assert ChainEvent.objects.filter(activity="time.answered").count() == 4
+    assert ChainEvent.objects.filter(activity="time.week_closed").count() == 1
+    assert TimeWeekClosing.objects.count() == 1
+    assert AccessLogRecord.objects.filter(data="time_answer", action="update").count() == 1
+    # Only the operator closes a week.
+    with pytest.raises(AccessDenied):
+        time_actions.close_time_weeks(me(w.analyst))
+
+
+def test_each_week_closes_at_its_own_moment_and_an_old_week_with_it(w):
+    first = past_week() - timedelta(days=14)
+    second = first + timedelta(days=7)
+    for week, prof in ((first, w.members[0]), (first, w.members[1]), (second, w.members[0])):
+        time_actions.answer_time(me(prof), help_hours=5, accountability_hours=5,
+                                 at=local(week + timedelta(days=8), 12))
+    closed = time_actions.close_time_weeks(OPERATOR, at=local(first + timedelta(days=14), 6))
+    assert [(c.week, c.answers) for c in closed] == [(first, 2)]
+    closed = time_actions.close_time_weeks(OPERATOR, at=local(second + timedelta(days=14), 6))
+    assert [(c.week, c.answers) for c in closed] == [(second, 1)]
+    moments: dict[str, set[datetime]] = {}
+    for event in ChainEvent.objects.filter(activity="time.answered"):
+        moments.setdefault(event.attributes["week"], set()).add(event.at)
+    assert moments == {first.isoformat(): {local(first + timedelta(days=14), 6)},
+                       second.isoformat(): {local(second + timedelta(days=14), 6)}}
+
+
+def answer_in_order(w: World, week: date) -> list[tuple[int, int]]:
+    """Every care professional of the world answers `week`, one after the other, each with
+    other hours: the (team, hours on help) in the order of answering."""
+    order = []
+    for i, prof in enumerate([*w.members, *w.few, w.coordinator]):
+        time_actions.answer_time(me(prof), help_hours=i, accountability_hours=40 - i,
+                                 at=local(week + timedelta(days=7), 9, i))
+        order.append((prof.organisation_id, i))
+    return order
+
+
+def logged_order() -> list[tuple[int, int]]:
+    return [(e.organisation_id, e.attributes["help_hours"]) for e in
+            ChainEvent.objects.filter(activity="time.answered").order_by("id")]
+
+
+def test_the_logs_order_is_not_the_order_of_answering(w):
+    order = answer_in_order(w, past_week())
+    time_actions.close_time_weeks(OPERATOR)
+    got = logged_order()
+    assert sorted(got) == sorted(order)
+    # Sixteen answers: the answering order comes back by chance once in 16! (2e13) runs.
+    assert got != order
+    assert got != sorted(order)
+
+
+def test_the_logs_order_is_the_shuffles(w, monkeypatch):
+    """The order in the log is what the shuffle made it, nothing else (so the test above
+    would see an unshuffled log): reversed by a stand-in, the log is reversed."""
+    order = answer_in_order(w, past_week())
+    shuffled: list[int] = []
+
+    def reverse(answers: list[TimeAnswer]) -> None:
+        answers.sort(key=lambda a: a.answered_at, reverse=True)
+        shuffled.append(len(answers))
+
+    monkeypatch.setattr(time_actions, "_shuffle", reverse)
+    time_actions.close_time_weeks(OPERATOR)
+    assert shuffled == [len(order)]
+    assert logged_order() == order[::-1]
+
+
+def test_an_answer_for_a_closed_week_is_refused(w, mailoutbox,
+                                                django_capture_on_commit_callbacks):
+    """It cannot happen by the calendar (a week closes only after its answering week),
+    but a closed week takes no answer: e.g. the week in progress when the closing came
+    in (migration 0002 closes every week that has answers)."""
+    week = time_actions.open_week(timezone.localdate())
+    TimeWeekClosing.objects.create(week=week, closed_at=timezone.now(), answers=0)
+    assert time_actions.time_question_week(me(w.members[0])) is None
+    with pytest.raises(Refusal) as refused:
+        time_actions.answer_time(me(w.members[0]), help_hours=10, accountability_hours=10)
+    assert (refused.value.rule, refused.value.status) == ("week_closed", 409)
+    assert time_actions.week_label(week) in refused.value.message
+    assert not TimeAnswer.objects.exists()
+    assert AccessLogRecord.objects.filter(data="time_answer", action="create",
+                                          outcome="refused").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = time_actions.send_time_questions(OPERATOR, base_url="https://jk.example")
+    assert (sent.questions, sent.reminders) == (0, 0) and not mailoutbox
+
+
+def test_the_migration_closes_the_weeks_answered_before_it(w):
+    """Before 0002 every answer was in the log when given: the migration closes each week
+    that has answers, so no closing emits them again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("jeugdketen.steering.migrations.0003_time_week_closing")
+    week = past_week()
+    for prof in w.members[:2]:
+        time_actions.answer_time(me(prof), help_hours=1, accountability_hours=1,
+                                 at=local(week + timedelta(days=8)))
+    time_actions.answer_time(me(w.members[0]), help_hours=1, accountability_hours=1)
+    migration.close_the_weeks_answered_before(apps, None)
+    assert sorted(TimeWeekClosing.objects.values_list("week", "answers")) == [
+        (week, 2), (time_actions.open_week(timezone.localdate()), 1)]
+    assert time_actions.close_time_weeks(OPERATOR) == []
+    assert not ChainEvent.objects.filter(activity="time.answered").exists()
 
 
 def test_the_question_is_mailed_once_and_reminded_at_most_once(w, mailoutbox,
@@ -362,6 +526,7 @@ def test_the_figures_come_from_the_store_and_hide_small_teams(w, insight_dir):
         time_actions.answer_survey(me(prof), scores=scores(1), overall=2)
     year = timezone.localdate().year
     time_actions.close_survey(me(w.analyst), year)
+    time_actions.close_time_weeks(OPERATOR)  # its answers enter the chain log
     refresh.refresh()
     today = timezone.localdate()
     later = date(today.year + (today.month == 12), today.month % 12 + 1, 15)  # a month on
@@ -402,16 +567,25 @@ def test_the_figures_come_from_the_store_and_hide_small_teams(w, insight_dir):
         time_actions.figures(me(w.analyst), Data.SURVEY, by="persoon")
 
 
-def test_the_command_asks_and_prints_what_it_sent(w, mailoutbox, capsys,
-                                                  django_capture_on_commit_callbacks):
+def test_the_command_closes_the_ended_weeks_asks_and_prints_what_it_did(
+        w, mailoutbox, capsys, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
+    week = past_week()
+    for prof in w.members[:2]:
+        time_actions.answer_time(me(prof), help_hours=3, accountability_hours=4,
+                                 at=local(week + timedelta(days=9)))
     with django_capture_on_commit_callbacks(execute=True):
         call_command("steering", "ask-time", "--base-url", "https://jk.example")
     first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert first["closed"] == {time_actions.week_label(week): 2}
     assert first["questions"] == len(mailoutbox) > 0 and first["reminders"] == 0
+    assert ChainEvent.objects.filter(activity="time.answered").count() == 2
+    record = AccessLogRecord.objects.get(data="time_answer", action="update")
+    assert (record.channel, record.user_agent) == ("command", "jeugdketen steering ask-time")
     with django_capture_on_commit_callbacks(execute=True):
         call_command("steering", "ask-time", "--base-url", "https://jk.example")
     again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert (again["questions"], again["reminders"]) == (0, 0)
+    assert (again["closed"], again["questions"], again["reminders"]) == ({}, 0, 0)
+    assert ChainEvent.objects.filter(activity="time.answered").count() == 2
     assert all("https://jk.example/sturing/tijd/" in m.body for m in mailoutbox)

@@ -1,6 +1,9 @@
 """Demo history of time and satisfaction (issue 13): the neighbourhoods each neighbourhood
 team works in, a year of weekly time answers and two yearly job-satisfaction surveys (the
 two years before this one, each closed on 1 December), all through steering.time_actions.
+A week's answers are given on the Monday after it, and the week is closed (its answers
+enter the chain log, shuffled, at one moment) when its question closes, the Monday after
+that at midnight, as `jeugdketen steering ask-time` would on that day.
 Synthetic and deterministic for a seed: every professional with a care role answers most
 weeks; a team's share of time on help has its own level and creeps up over the year; the
 survey's scores are a little better in the second year. The week just ended is left
@@ -41,6 +44,7 @@ class Loaded:
     time_answers: int
     survey_answers: int
     surveys_closed: int
+    weeks_closed: int = 0
 
 
 def _actor(prof: Professional) -> Actor:
@@ -88,12 +92,23 @@ def _at(day: date, minutes: int) -> datetime:
     return datetime.combine(day, time(9, 0), AMSTERDAM) + timedelta(minutes=minutes)
 
 
+def _closes(week: date) -> datetime:
+    """The moment a week's question closes: midnight at the end of the week after it."""
+    return datetime.combine(week + timedelta(days=14), time(0, 0), AMSTERDAM)
+
+
+Planned = tuple[Professional, int, int, datetime]  # who, hours on help, on accountability, when
+
+
 def load(*, seed: int = 2026, today: date | None = None, team_size: int = 14) -> Loaded:
     """Build the history for every municipality with a municipal analyst (the one who sets
     the teams' neighbourhoods and closes the surveys); `team_size` 0 adds nobody."""
     today = today or timezone.localdate()
     rng = random.Random(seed)
     teams = answers = surveyed = closed = 0
+    # Every municipality's answers, per week: given week by week after the loop, each week
+    # closed before the next week's are given (the weeks close for all municipalities).
+    planned: dict[date, list[Planned]] = {}
     for municipality in Municipality.objects.order_by("code"):
         analyst = _analyst(municipality)
         if analyst is None:
@@ -122,10 +137,8 @@ def load(*, seed: int = 2026, today: date | None = None, team_size: int = 14) ->
                 share = min(0.95, level[prof.organisation_id] + 0.1 * week / WEEKS
                             + rng.uniform(-0.1, 0.1))
                 helped = round(hours * share)
-                time_actions.answer_time(_actor(prof), help_hours=helped,
-                                         accountability_hours=hours - helped,
-                                         at=_at(answer_day, n))
-                answers += 1
+                planned.setdefault(monday, []).append(
+                    (prof, helped, hours - helped, _at(answer_day, n)))
         for offset, year in enumerate((today.year - 2, today.year - 1)):
             for prof in staff:
                 if rng.random() > SURVEY_RATE:
@@ -140,7 +153,17 @@ def load(*, seed: int = 2026, today: date | None = None, team_size: int = 14) ->
             time_actions.close_survey(_actor(analyst), year,
                                       at=_at(date(year, 12, 1), 60))
             closed += 1
-    return Loaded(teams, answers, surveyed, closed)
+    system = system_actor("jeugdketen demo")
+    weeks_closed = 0
+    for monday in sorted(planned):
+        if time_actions.week_is_closed(monday):
+            continue  # closed in an earlier load (of other municipalities): no answers now
+        for prof, helped, accounted, at in planned[monday]:
+            time_actions.answer_time(_actor(prof), help_hours=helped,
+                                     accountability_hours=accounted, at=at)
+            answers += 1
+        weeks_closed += len(time_actions.close_time_weeks(system, at=_closes(monday)))
+    return Loaded(teams, answers, surveyed, closed, weeks_closed)
 
 
 def _analyst(municipality: Municipality) -> Professional | None:

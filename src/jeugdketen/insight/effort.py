@@ -3,7 +3,9 @@ issue 13): DuckDB queries over the insight store's `events` only (docs/insight.m
 on help and job satisfaction"), suppressed before they leave here.
 
 - Time on help: the weekly answers (`time.answered`: the hours of one professional's ISO
-  week on families and on accountability, the team and its neighbourhoods, no person key).
+  week on families and on accountability, the team and its neighbourhoods, no person key;
+  entered in the log when the week closes: all of a week's at once, at the closing moment,
+  shuffled, no actor).
   Per group and week the answers are the respondents of that week (one answer per
   professional per week), so a week is a table of its own: respondents, hours on help and
   hours on accountability per area, suppressed over the areas' hierarchy (a week of a
@@ -18,7 +20,8 @@ on help and job satisfaction"), suppressed before they leave here.
   end is given: the trend year on year.
 
 Teams are organisations (`team` the organisation id); an answer counts in every
-neighbourhood its team worked in when it was given (once in a district or the
+neighbourhood its team worked in when it entered the log (a time answer: when its week
+closed; a survey answer: when it was given) (once in a district or the
 municipality), and in the team's municipality even when the team has no neighbourhoods.
 The queries group the answers by period, team and neighbourhoods (an "atom"): every
 team's and area's figure is the sum of its atoms, and one table of them all is
@@ -38,8 +41,9 @@ from jeugdketen.insight import suppression
 DEFINITION_VERSION = 2  # 2: only complete weeks count in time on help
 
 # The answers of a municipality grouped by what a reader could single out: the team and
-# the neighbourhoods it worked in when it answered (an "atom"); every team's and area's
-# figure is a sum of atoms, so one table of atoms, teams and areas is suppressed at once.
+# the neighbourhoods it worked in, as the answer carries them (an "atom"); every team's and
+# area's figure is a sum of atoms, so one table of atoms, teams and areas is suppressed at
+# once.
 TIME_ON_HELP_SQL = """
 WITH answered AS (
     SELECT CAST(organisation_id AS VARCHAR) AS team,
@@ -93,6 +97,11 @@ COUNT = "respondents"
 # weeks complete when the store was refreshed count (a day's margin for an answer written
 # around midnight): otherwise a figure read before and after a refresh that added one late
 # answer would differ by exactly that one person's hours (tests/steering/test_attack_time.py).
+# Since a week's answers enter the log together when it closes (time_actions.
+# close_time_weeks, from its Monday + 14 days on), a week is in the store whole or not at
+# all; the rule stays for what the log holds from before (each answer emitted as it was
+# given, the week in progress at the upgrade only partly) and so that no figure depends on
+# the closing having run on time. It hides nothing the closing has let in a day longer.
 COMPLETE_AFTER_DAYS = 15
 TIME_COLUMNS = (COUNT, "help_hours", "accountability_hours")
 SURVEY_SCALES = ("variety", "autonomy", "support", "overall")

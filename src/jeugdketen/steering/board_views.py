@@ -150,12 +150,23 @@ def effect_text(effect: dict[str, Any], kind: str) -> str:
     if effect.get("status") == "too_early":
         return _("nog te vroeg")
     before, after = effect["before"], effect["after"]
-    if before["mean"] is None or after["mean"] is None:
+    if effect.get("period") == "month":
+        # Insight's twelve-month figures (n: plans), not a mean over periods.
+        if before["mean"] is None or after["mean"] is None:
+            return _("niet te meten: het twaalfmaandcijfer is verborgen (te weinig plannen)")
+        text = _("twaalfmaandcijfer %(before)s tot en met %(bto)s (n = %(nb)s) en "
+                 "%(after)s tot en met %(ato)s (n = %(na)s)") % {
+            "before": charts.value_text(before["mean"], kind), "bto": before["to"],
+            "nb": before["n"], "after": charts.value_text(after["mean"], kind),
+            "ato": after["to"], "na": after["n"]}
+    elif before["mean"] is None or after["mean"] is None:
         return _("niet te meten: te weinig getoonde perioden (voor %(b)s, na %(a)s)") % {
             "b": before["n"], "a": after["n"]}
-    text = _("gemiddeld %(before)s ervoor (n = %(nb)s) en %(after)s erna (n = %(na)s)") % {
-        "before": charts.value_text(before["mean"], kind), "nb": before["n"],
-        "after": charts.value_text(after["mean"], kind), "na": after["n"]}
+    else:
+        text = _("gemiddeld %(before)s ervoor (n = %(nb)s) en %(after)s erna "
+                 "(n = %(na)s)") % {
+            "before": charts.value_text(before["mean"], kind), "nb": before["n"],
+            "after": charts.value_text(after["mean"], kind), "na": after["n"]}
     if effect.get("as_expected") is True:
         text += "; " + _("de verwachte kant op")
     elif effect.get("as_expected") is False:

@@ -3,7 +3,8 @@ JavaScript), a pure function from a series' `as_dict()` to markup.
 
 A run chart: the values over the weeks (or months) as a line with a point per period, the
 centre line and the natural process limits of the XmR chart (steering.xmr) as a solid and
-two dashed lines, each named at the right. A point that is a signal is drawn as a larger
+two dashed lines, each named at the right. A series of twelve-month figures (its chart's rule
+"run", steering.xmr.run) has only its median as the centre line: no limits, no signals. A point that is a signal is drawn as a larger
 diamond and its rule is named under the chart ("buiten de grenzen", "acht op een rij"):
 never by colour alone. A hidden period is a gap in the line. `role="img"` with a `<title>`
 and a one-sentence `<desc>`; colours from insight's chart classes (`jk-ic-...`, in
@@ -82,6 +83,7 @@ def run_chart(data: Mapping[str, Any], *, threshold: int) -> SafeString:
     periods = [str(p.get("period", "")) for p in points]
     centre, upper, lower = chart.get("centre"), chart.get("upper"), chart.get("lower")
     seen = [v for v in values if v is not None]
+    run_only = chart.get("rule") == "run"
 
     gaps = sum(1 for v in values if v is None)
     fired = list(chart.get("signals", []))
@@ -93,14 +95,20 @@ def run_chart(data: Mapping[str, Any], *, threshold: int) -> SafeString:
                     "%(value)s (%(period)s)") % {
             "count": len(values), "first": periods[0], "last": periods[-1],
             "value": value_text(values[last], kind), "period": periods[last]}
-        if centre is not None:
+        if run_only:
+            summary += _("; mediaan %(centre)s; geen grenzen of signalen: het zijn "
+                         "twaalfmaandcijfers die elkaar overlappen") % {
+                "centre": value_text(centre, kind)}
+        elif centre is not None:
             summary += _("; midden %(centre)s, grenzen %(lower)s tot %(upper)s") % {
                 "centre": value_text(centre, kind), "lower": value_text(lower, kind),
                 "upper": value_text(upper, kind)}
         else:
             summary += _("; te weinig punten voor grenzen")
-        summary += (_("; signaal: %(rules)s") % {"rules": ", ".join(rule_text(r) for r in fired)}
-                    if fired else _("; geen signaal"))
+        if not run_only:
+            summary += (_("; signaal: %(rules)s") % {
+                "rules": ", ".join(rule_text(r) for r in fired)} if fired
+                else _("; geen signaal"))
         if gaps:
             summary += _("; perioden zonder punt zijn verborgen")
         summary += "."
@@ -143,7 +151,7 @@ def run_chart(data: Mapping[str, Any], *, threshold: int) -> SafeString:
         if i % every == 0 or i == len(periods) - 1:
             parts.append(text(fx(i), Y1 + LINE, period, "jk-ic-tick", "middle", MUTED))
 
-    for name, value, dash in ((_("midden"), centre, ""), (_("bovengrens"), upper, "6 4"),
+    for name, value, dash in ((_("mediaan") if run_only else _("midden"), centre, ""), (_("bovengrens"), upper, "6 4"),
                               (_("ondergrens"), lower, "6 4")):
         if value is None:
             continue
@@ -173,7 +181,11 @@ def run_chart(data: Mapping[str, Any], *, threshold: int) -> SafeString:
         else:
             parts.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3.5" '
                          f'class="jk-ic-series__point" fill="{ACCENT}"/>')
-    note = (_("Ruit: signaal (%(rules)s).") % {"rules": ", ".join(rule_text(r) for r in fired)}
+    if run_only:
+        note = _("Geen grenzen of signalen: twaalfmaandcijfers overlappen elkaar.")
+    else:
+        note = (_("Ruit: signaal (%(rules)s).") % {
+            "rules": ", ".join(rule_text(r) for r in fired)}
             if fired else _("Geen signaal: alleen gewone variatie."))
     if gaps:
         note += " " + _("Een onderbroken lijn: verborgen (minder dan %(n)s).") % {"n": threshold}

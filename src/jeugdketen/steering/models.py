@@ -257,3 +257,22 @@ class MinutesVersion(models.Model):
         ordering = ["meeting", "-number"]
         constraints = [models.UniqueConstraint(fields=["meeting", "number"],
                                                name="steering_minutes_version_unique")]
+
+
+# --- steer-time: the week's closing ---
+
+
+class TimeWeekClosing(models.Model):
+    """A week's time question closed (steering.time_actions.close_time_weeks): its answers
+    entered the chain log at `closed_at`, shuffled, all at that moment, without an actor;
+    from then on no answer for that week is taken. One per week (the unique constraint
+    keeps a concurrent second closing from emitting them twice)."""
+
+    week = models.DateField()  # the Monday of the ISO week answered for
+    closed_at = models.DateTimeField()
+    answers = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-week"]
+        constraints = [models.UniqueConstraint(fields=["week"],
+                                               name="steering_time_week_closed_once")]

@@ -10,27 +10,31 @@ another app's tables. docs/steering.md ("The board") gives each definition with 
   (insight.value_stream.STEPS, the last step reached by that day; closed trajectories
   are not open) and the front door's items waiting past the norm (insight.waiting: past
   the norm plus past three times the norm).
-- The KPIs per calendar month, the last twelve whole months ended by the board's week
-  (insight's window): help that helps (share) and time to help that helps (median days),
-  the definitions of insight.kpis grouped per month of the close, seen at the end of the
-  last month (as insight: they move only when a month ends, so two weeks' boards cannot
-  be subtracted to learn one family's return).
-- Suppression with the municipality's threshold T: a count from 1 to T - 1 is hidden (a
-  gap in the chart); the monthly KPIs are suppressed as insight suppresses groups (a
-  month whose n, count or rest is small is hidden, and another with it when the twelve
-  months' total, which insight publishes, would give it away); stocks are hidden when
-  small and otherwise rounded to a multiple of T (insight.suppression.rounded).
+- The KPIs at each of the last twelve month-ends up to the board's week: help that helps
+  (share) and time to help that helps (median days), each the figure insight publishes
+  for the twelve months ending that month (insight.kpis's scope total over
+  insight.actions.window_start .. the month's end, seen at the end of the last month, as
+  insight's page sees them), hidden where insight hides it or does not offer the period.
+  The board publishes nothing insight does not: a per-month figure would, beside
+  insight's sliding twelve-month totals, give away a month insight hides (their
+  difference is x(M) - x(M-12)). Run charts (the median), no XmR limits: the periods
+  overlap.
+- Suppression with the municipality's threshold T: counts per week (flows) and stocks are
+  hidden from 1 to T - 1 and otherwise rounded to a multiple of T
+  (insight.suppression.rounded: 26 exact weeks beside insight's twelve-month totals could
+  be summed to give a hidden week away).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from jeugdketen.insight import kpis, suppression, value_stream, waiting
+from jeugdketen.insight import actions, kpis, suppression, value_stream, waiting
 from jeugdketen.insight.scope import Scope
 from jeugdketen.steering import xmr
 
@@ -40,13 +44,14 @@ MONTHS = 12  # the monthly KPIs: the last twelve whole months
 
 
 def rounded(value: int, threshold: int) -> int | None:
-    """A stock as the board shows it: insight.suppression.rounded (hidden from 1 to
+    """A count (a stock or a flow) as the board shows it: insight.suppression.rounded (hidden from 1 to
     threshold - 1, otherwise the nearest multiple of the threshold, half up; 0 stays 0)."""
     return suppression.rounded(value, threshold)
 
 
 def shown(value: int, threshold: int) -> int | None:
-    """A flow (a count per week): hidden from 1 to threshold - 1."""
+    """A count hidden from 1 to threshold - 1 (no longer used for the weekly flows: they
+    are rounded())."""
     return None if suppression.is_small(value, threshold) else value
 
 
@@ -144,7 +149,6 @@ FROM days JOIN t ON t.first_contact <= on_day AND (t.closed IS NULL OR t.closed 
 LEFT JOIN evaluation USING (trajectory_key)
 GROUP BY ALL"""  # noqa: S608 (constants)
 
-MONTH_COLUMN = "strftime(closed_at, '%Y-%m')"  # the month of the close, as insight's periods
 
 
 # --- the shapes -----------------------------------------------------------------------------
@@ -169,6 +173,11 @@ class Series:
                                               self.ns or [None] * len(self.values),
                                               strict=True)],
                 "xmr": self.chart.as_dict() if self.chart is not None else None}
+
+
+def run_only(series: Series) -> Series:
+    """A run chart: the points and their median, no XmR limits nor signals (steering.xmr.run)."""
+    return replace(series, chart=xmr.run(series.values))
 
 
 def with_chart(series: Series) -> Series:
@@ -203,8 +212,9 @@ def open_label(step: str) -> str:
 
 
 PAST_NORM_LABEL = _("Wachtend over de norm (voordeur)")
-HELPS_LABEL = _("Hulp die helpt per maand")
-TIME_LABEL = _("Tijd tot hulp die helpt per maand (mediaan, dagen)")
+HELPS_LABEL = _("Hulp die helpt, twaalf maanden tot en met de maand")
+TIME_LABEL = _("Tijd tot hulp die helpt (mediaan, dagen), twaalf maanden tot en met de maand")
+MONTHLY = ("help_that_helps", "time_to_help")
 
 
 def series_labels() -> dict[str, str]:
@@ -216,7 +226,6 @@ def series_labels() -> dict[str, str]:
             "help_that_helps": str(HELPS_LABEL), "time_to_help": str(TIME_LABEL)}
 
 
-MONTHLY = ("help_that_helps", "time_to_help")
 
 
 # --- the figures ----------------------------------------------------------------------------
@@ -235,7 +244,7 @@ def weekly(con: Any, municipality: str, last_monday: date, threshold: int,
         day = monday.date() if hasattr(monday, "date") else monday
         flows[key][day] = int(n)
     out = [Series(key, str(label), "flow", "week", labels,
-                  [shown(flows[key].get(m, 0), threshold) for m in mondays])
+                  [rounded(flows[key].get(m, 0), threshold) for m in mondays])
            for key, label in FLOW_LABELS.items()]
 
     open_counts: dict[date, dict[str, int]] = {d: {} for d in sundays}
@@ -275,55 +284,74 @@ def kpi_scope(municipality: str, board_sunday: date, follow_up_days: int,
                  follow_up_days=follow_up_days)
 
 
+def first_day(con: Any) -> date | None:
+    """The day of the store's first event (insight.store.first_day, on this connection)."""
+    value = con.execute("SELECT min(day) FROM events").fetchone()[0]
+    return value if isinstance(value, date) else None
+
+
+def period_end_labels(ends: list[date]) -> list[str]:
+    return [e.strftime("%Y-%m") for e in ends]
+
+
+def kpi_ends(board_sunday: date, months_count: int = MONTHS) -> list[date]:
+    """The last days of the `months_count` months ended by the board's week, oldest first:
+    the ends of the twelve-month periods the board shows a KPI for."""
+    first_of_next = month_start(board_sunday + timedelta(days=1))
+    return [actions.month_end(m) for m in months_before(first_of_next, months_count)]
+
+
+@dataclass(frozen=True)
+class Published:
+    """A monthly KPI as insight publishes it for one twelve-month period: the scope
+    total's value and n (value None: hidden, no figure or n 0; n None: hidden or not
+    published at all)."""
+
+    end: date
+    value: float | None
+    n: int | None
+
+
+def published(con: Any, municipality: str, end: date, seen: date, threshold: int,
+              follow_up_days: int, first_data: date | None) -> dict[str, Published]:
+    """Help that helps and time to help that helps over the twelve months ending `end`
+    (insight.actions.window_start), seen on `seen` (the last day of the last month that has
+    ended, as insight's page sees every period it offers): insight.kpis's scope totals,
+    suppressed there. A period insight does not offer (insight.actions.period_ends: before
+    the first whole twelve months with data) is hidden."""
+    if end not in actions.period_ends(seen + timedelta(days=1), first_data):
+        return {k: Published(end, None, None) for k in MONTHLY}
+    scope = Scope(area=municipality, start=actions.window_start(end),
+                  end=end + timedelta(days=1), today=seen, follow_up_days=follow_up_days)
+    helps = kpis.help_that_helps(con, scope, threshold=threshold)[0]
+    times = kpis.time_to_help(con, scope, threshold=threshold)[0]
+    return {"help_that_helps": Published(end, None if helps.suppressed else helps.value,
+                                         None if helps.suppressed else helps.n),
+            "time_to_help": Published(end, None if times.suppressed else times.p50,
+                                      None if times.suppressed else times.n)}
+
+
+Figures = Callable[[Any, str, date, date, int, int, date | None], dict[str, Published]]
+
+
 def monthly(con: Any, municipality: str, board_sunday: date, threshold: int,
-            follow_up_days: int, months_count: int = MONTHS) -> list[Series]:
-    """Help that helps and time to help that helps per month of the close (insight.kpis's
-    definitions, grouped by month), suppressed per month with the twelve (`months_count`)
-    months' total."""
-    scope = kpi_scope(municipality, board_sunday, follow_up_days, months_count)
-    months = months_before(scope.end, months_count)
-    labels = [m.strftime("%Y-%m") for m in months]
-    groups = kpis.Grouping("month", MONTH_COLUMN, [(lb, lb) for lb in labels], "")
-    rows, total = kpis.per_group(con, kpis.HELP_THAT_HELPS_SQL, scope, groups)
-
-    def unit(row: dict[str, Any]) -> dict[str, float]:
-        c = kpis.counts(row, "n", "count")
-        return {"n": c["n"], "count": c["count"], "other": c["n"] - c["count"]}
-
-    hidden = suppression.groups({m: unit(r) for m, r in rows.items()}, unit(total),
-                                threshold=threshold, counts=("n", "count", "other"),
-                                splits=(("n", ("count", "other")),),
-                                units=(("n", "count", "other"),))
-    shares: list[float | None] = []
-    ns: list[int | None] = []
-    for m in labels:
-        c = unit(rows[m])
-        if (m, "n") in hidden or not c["n"]:
-            shares.append(None)
-            ns.append(None if (m, "n") in hidden else 0)
-        else:
-            shares.append(c["count"] / c["n"])
-            ns.append(int(c["n"]))
-
-    trows, ttotal = kpis.per_group(con, kpis.TIME_TO_HELP_SQL, scope, groups,
-                                   {"within_days": kpis.WITHIN_DAYS})
-    n_of = {m: {"n": float(kpis.counts(r, "n")["n"])} for m, r in trows.items()}
-    thidden = suppression.groups(n_of, {"n": float(kpis.counts(ttotal, "n")["n"])},
-                                 threshold=threshold, counts=("n",), splits=(), units=())
-    days: list[float | None] = []
-    tns: list[int | None] = []
-    for m in labels:
-        n = int(n_of[m]["n"])
-        if (m, "n") in thidden or not n:
-            days.append(None)
-            tns.append(None if (m, "n") in thidden else 0)
-        else:
-            days.append(float(trows[m]["p50"]))
-            tns.append(n)
-    return [with_chart(Series("help_that_helps", str(HELPS_LABEL), "share", "month", labels,
-                              shares, ns)),
-            with_chart(Series("time_to_help", str(TIME_LABEL), "days", "month", labels,
-                              days, tns))]
+            follow_up_days: int, months_count: int = MONTHS, *,
+            figures: Figures | None = None) -> list[Series]:
+    """Help that helps and time to help that helps for each of the `months_count` months
+    ended by the board's week: the figure insight publishes for the twelve months ending
+    that month (published()), seen at the end of the last of them. Run charts without XmR
+    limits: the twelve-month periods of consecutive months overlap by eleven months."""
+    ends = kpi_ends(board_sunday, months_count)
+    seen = ends[-1]
+    first_data = first_day(con)
+    figure = figures or published
+    found = [figure(con, municipality, end, seen, threshold, follow_up_days, first_data)
+             for end in ends]
+    labels = period_end_labels(ends)
+    return [run_only(Series(key, str(label), kind, "month", labels,
+                            [f[key].value for f in found], [f[key].n for f in found]))
+            for key, label, kind in (("help_that_helps", HELPS_LABEL, "share"),
+                                     ("time_to_help", TIME_LABEL, "days"))]
 
 
 def bottlenecks(con: Any, municipality: str, board_sunday: date, threshold: int,

@@ -2,12 +2,16 @@
 "Time and satisfaction").
 
 - `answer_time`: a professional's hours of the ISO week just ended, on families and on
-  accountability (once a week: a second answer is refused). Emits `time.answered` with
-  the team (organisation), its municipality and neighbourhoods and the two numbers, no
-  person key.
+  accountability (once a week: a second answer is refused). Nothing enters the chain log
+  yet: an answer is emitted only when its week closes.
+- `close_time_weeks`: the platform closes every week whose answering week has ended: its
+  answers enter the chain log now (`time.answered` each, with the team, its municipality
+  and neighbourhoods and the two numbers, no person key), shuffled, all at the closing
+  moment, without an actor, and `time.week_closed`; no answer for it is taken after.
 - `own_time_answers`: the professional's own answers (nobody else reads one).
-- `send_time_questions`: `jeugdketen steering ask-time`: the question by e-mail to whoever
-  has not answered the week just ended, and at most one reminder.
+- `send_time_questions`: `jeugdketen steering ask-time` (after `close_time_weeks`): the
+  question by e-mail to whoever has not answered the week just ended, and at most one
+  reminder.
 - `answer_survey`: the year's job-satisfaction survey, anonymous by construction: the
   answer WITHOUT the respondent and without a time, and a separate flag (professional,
   year) against a second answer, in one transaction with nothing that links the two.
@@ -20,6 +24,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 from collections import OrderedDict
@@ -30,16 +35,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jeugdketen.access import audit
-from jeugdketen.access.policy import Action, Actor, Data, Decision, Target
+from jeugdketen.access.policy import Action, Actor, Data, Decision, Ground, Target
 from jeugdketen.access.policy.base import CARE_ROLES
 from jeugdketen.access.policy.target import Scope as PolicyScope
-from jeugdketen.chainlog.actions import emit, moment
+from jeugdketen.chainlog.actions import emit, emit_many, moment
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.insight import actions as insight_actions
@@ -55,6 +60,7 @@ from jeugdketen.steering.models import (
     TeamArea,
     TimeAnswer,
     TimeQuestionSent,
+    TimeWeekClosing,
 )
 
 REMINDER_AFTER_DAYS = 2  # the reminder goes on a run at least this long after the question
@@ -70,6 +76,16 @@ def monday(day: date) -> date:
 def open_week(today: date) -> date:
     """The Monday of the ISO week just ended: the week the question asks about."""
     return monday(today) - timedelta(days=7)
+
+
+def last_closable_week(today: date) -> date:
+    """The Monday of the latest week whose question is closed on `today`: a week is asked
+    about during the week after it (open_week), so it closes when that one has ended."""
+    return open_week(today) - timedelta(days=7)
+
+
+def week_is_closed(week: date) -> bool:
+    return TimeWeekClosing.objects.filter(week=week).exists()
 
 
 def week_label(week: date) -> str:
@@ -125,9 +141,23 @@ def time_question_week(actor: Actor, today: date | None = None) -> date | None:
     if prof is None or not asks(prof):
         return None
     week = open_week(today or timezone.localdate())
-    if TimeAnswer.objects.filter(professional=prof, week=week).exists():
+    if TimeAnswer.objects.filter(professional=prof, week=week).exists() or week_is_closed(week):
         return None
     return week
+
+
+def _lock_week(week: date, *, shared: bool) -> None:
+    """An answer for a week (shared) and the week's closing (exclusive) do not overlap: a
+    closing waits for the answers being written, and an answer begun after it finds the
+    week closed. PostgreSQL: a transaction-level advisory lock on the week; SQLite: BEGIN
+    IMMEDIATE already serialises writers."""
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(f"time-week:{week.isoformat()}".encode()).digest()[:8],
+                         "big", signed=True)
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [key])
 
 
 @audit.write_path
@@ -135,7 +165,10 @@ def answer_time(actor: Actor, *, help_hours: Any, accountability_hours: Any,
                 at: datetime | None = None) -> TimeAnswer:
     """The actor's hours of the week just ended (on `at`'s date): on families, and on
     registration, reports, invoicing and other accountability. Whole hours 0..80 each,
-    together at most 80. Once a week: a second answer is refused (`already_answered`)."""
+    together at most 80. Once a week: a second answer is refused (`already_answered`); an
+    answer for a closed week too (`week_closed`). No chain event now: the week's answers
+    enter the chain log together when it closes (`close_time_weeks`), so nothing in the log
+    follows the moment or the order of answering."""
     prof = actor.professional
     if prof is None:
         raise audit.AccessDenied(actor, Action.CREATE, Target(Data.TIME_ANSWER),
@@ -154,20 +187,78 @@ def answer_time(actor: Actor, *, help_hours: Any, accountability_hours: Any,
     week = open_week(timezone.localdate(when))
     if not prof.organisation.active:
         raise Refusal("organisation_inactive", _("Uw organisatie doet niet meer mee."))
+    _lock_week(week, shared=True)
+    if week_is_closed(week):
+        raise Refusal("week_closed", _(
+            "De vraag over week %(week)s is gesloten: de antwoorden zijn al geteld.")
+            % {"week": week_label(week)}, status=409)
     Professional.objects.select_for_update().filter(pk=prof.pk).first()  # one at a time
     if TimeAnswer.objects.filter(professional=prof, week=week).exists():
         raise Refusal("already_answered", _(
             "U heeft de vraag over week %(week)s al beantwoord. Een week telt één keer.")
             % {"week": week_label(week)}, status=409)
-    answer = TimeAnswer.objects.create(
+    return TimeAnswer.objects.create(
         professional=prof, week=week, help_hours=helped, accountability_hours=accounted,
         organisation_id=prof.organisation_id, answered_at=when)
-    emit(Activity.TIME_ANSWERED, organisation_id=prof.organisation_id, at=when,
-         attributes={"week": week.isoformat(), "help_hours": helped,
-                     "accountability_hours": accounted,
-                     "municipality": prof.organisation.municipality_id,
-                     "neighbourhoods": team_neighbourhoods(prof.organisation_id)})
-    return answer
+
+
+# The access-log record of a week's closing: the platform's own step (the operator's
+# command), one record per week naming the week, not the professionals (a record per
+# answer, in any order, would give the join back that the closing takes away).
+CLOSING = Decision(True, Ground.ADMINISTRATION, "platform_admin")
+
+
+def _shuffle(answers: list[TimeAnswer]) -> None:
+    random.SystemRandom().shuffle(answers)  # the log's order says nothing of the answers'
+
+
+@audit.write_path
+def close_time_weeks(actor: Actor, *, at: datetime | None = None) -> list[TimeWeekClosing]:
+    """The platform (`jeugdketen steering ask-time`, the operator) closes every week with
+    answers whose question has closed (its answering week ended before `at`'s date) and
+    that is not closed yet, the oldest first. Per week: its answers enter the chain log
+    now, `time.answered` each (the team as `organisation_id`; the week, the two numbers,
+    the municipality and the team's neighbourhoods now), in random order, all with the
+    closing moment and without an actor; then `time.week_closed` (week, answers); a
+    `TimeWeekClosing` row (unique per week) and one access-log record naming the week.
+    Safe to rerun and to run twice at once: a week is closed, and emitted, once."""
+    if not actor.operator:
+        raise audit.AccessDenied(actor, Action.UPDATE, Target(Data.TIME_ANSWER),
+                                 Decision.deny("the platform closes the weeks"))
+    when = moment(at)
+    last = last_closable_week(timezone.localdate(when))
+    weeks = sorted(set(TimeAnswer.objects.filter(week__lte=last).exclude(
+        week__in=TimeWeekClosing.objects.values("week")).values_list("week", flat=True)))
+    closed = []
+    for week in weeks:
+        _lock_week(week, shared=False)  # waits for answers being written, and another closing
+        if week_is_closed(week):
+            continue  # closed by a run at the same moment
+        answers = list(TimeAnswer.objects.filter(week=week).select_related("organisation")
+                       .order_by())
+        _shuffle(answers)
+        hoods: dict[int, list[str]] = {}
+        events = []
+        for answer in answers:
+            org = answer.organisation
+            if org.pk not in hoods:
+                hoods[org.pk] = team_neighbourhoods(org.pk)
+            events.append({"activity": Activity.TIME_ANSWERED, "organisation_id": org.pk,
+                           "at": when, "attributes": {
+                               "week": week.isoformat(), "help_hours": answer.help_hours,
+                               "accountability_hours": answer.accountability_hours,
+                               "municipality": org.municipality_id,
+                               "neighbourhoods": hoods[org.pk]}})
+        events.append({"activity": Activity.TIME_WEEK_CLOSED, "at": when,
+                       "attributes": {"week": week.isoformat(), "answers": len(answers)}})
+        # The row first: were a closing at the same moment not held off by the lock, its
+        # insert would fail on the unique week and roll this one back, events and all.
+        closed.append(TimeWeekClosing.objects.create(week=week, closed_at=when,
+                                                     answers=len(answers)))
+        emit_many(events)
+        audit.append([audit.entry(actor, Action.UPDATE, Target(
+            Data.TIME_ANSWER, object_id=week_label(week)), CLOSING)])
+    return closed
 
 
 @audit.write_path
@@ -201,6 +292,8 @@ def send_time_questions(actor: Actor, *, base_url: str, today: date | None = Non
     now = timezone.now()
     day = today or timezone.localdate(now)
     week = open_week(day)
+    if week_is_closed(week):
+        return Sent(week, 0, 0)  # (only after the upgrade that began closing weeks)
     answered = set(TimeAnswer.objects.filter(week=week).values_list("professional_id",
                                                                      flat=True))
     sent: dict[int, dict[str, datetime]] = {}
@@ -406,7 +499,8 @@ def set_team_areas(actor: Actor, organisation_id: Any, neighbourhoods: Any,
                    *, at: datetime | None = None) -> list[str]:
     """The neighbourhoods a team of the analyst's municipality works in (replacing what
     was set); each a neighbourhood of that municipality. Emits `team.areas_set`. Answers
-    given before keep the neighbourhoods they were given with."""
+    given before keep the neighbourhoods they were given with (a time answer: those of
+    its team when its week closed; a survey answer: when it was given)."""
     municipality = _own_municipality(actor)
     audit.authorize(actor, Action.UPDATE, _municipality_target(
         Data.TEAM_AREAS, municipality, str(organisation_id)))

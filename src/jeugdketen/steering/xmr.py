@@ -49,9 +49,10 @@ class Chart:
     lower: float | None
     baseline: int  # positions used for the limits
     signals: list[str] = field(default_factory=list)  # the rules that fired, in order
+    rule: str = "xmr"  # "xmr", or "run": a run chart, the centre is the median, no limits
 
     def as_dict(self) -> dict[str, Any]:
-        return {"centre": self.centre, "mr_bar": self.mr_bar, "upper": self.upper,
+        return {"rule": self.rule, "centre": self.centre, "mr_bar": self.mr_bar, "upper": self.upper,
                 "lower": self.lower, "baseline": self.baseline, "signals": list(self.signals),
                 "points": [{"value": p.value, "moving_range": p.moving_range,
                             "signals": list(p.signals)} for p in self.points]}
@@ -118,3 +119,18 @@ def chart(values: Sequence[float | None], *, baseline: int | None = None,
         fired += [s for s in signals if s not in fired]
         points.append(Point(v, r, tuple(signals)))
     return Chart(points, centre, mr_bar, upper, lower, used, fired)
+
+
+def median(values: Sequence[float | None]) -> float | None:
+    seen = sorted(v for v in values if v is not None)
+    if not seen:
+        return None
+    middle = len(seen) // 2
+    return seen[middle] if len(seen) % 2 else (seen[middle - 1] + seen[middle]) / 2
+
+
+def run(values: Sequence[float | None]) -> Chart:
+    """A run chart: the median of the visible points as the centre line, no limits, no
+    moving ranges and no signals."""
+    return Chart([Point(v, None) for v in values], median(values), None, None, None,
+                 len(values), rule="run")

@@ -1,4 +1,5 @@
-"""`jeugdketen steering ask-time`: the weekly time question by e-mail (issue 13)."""
+"""`jeugdketen steering ask-time`: the weekly time question (issue 13): closes the weeks
+whose answering has ended, then e-mails the question."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from jeugdketen.access.policy import AccessPoint, Actor
 
 class Command(BaseCommand):
     help = (
-        "Steering. `steering ask-time`: e-mails the question about the ISO week just ended "
-        "to every professional who has not answered it (once), and one reminder to who was "
-        "asked at least two days before and has still not answered; a second run sends "
-        "nothing twice. Run it daily (or at least weekly). Prints {week, questions, "
-        "reminders} as JSON."
+        "Steering. `steering ask-time`: first closes every week whose answering week has "
+        "ended (its answers enter the chain log, shuffled, at one moment), then e-mails the "
+        "question about the ISO week just ended to every professional who has not answered "
+        "it (once), and one reminder to who was asked at least two days before and has "
+        "still not answered; a second run closes and sends nothing twice. Run it daily (or "
+        "at least weekly). Prints {closed, week, questions, reminders} as JSON (closed: the "
+        "weeks closed now, with their number of answers)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,8 +34,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         from jeugdketen.steering import time_actions
 
-        actor = Actor(operator=True, access_point=AccessPoint(channel="command"))
+        actor = Actor(operator=True, access_point=AccessPoint(
+            channel="command", user_agent="jeugdketen steering ask-time"))
+        closed = time_actions.close_time_weeks(actor)
         sent = time_actions.send_time_questions(actor, base_url=opts["base_url"])
-        self.stdout.write(json.dumps({"week": time_actions.week_label(sent.week),
+        self.stdout.write(json.dumps({"closed": {time_actions.week_label(c.week): c.answers
+                                                 for c in closed},
+                                      "week": time_actions.week_label(sent.week),
                                       "questions": sent.questions,
                                       "reminders": sent.reminders}))
