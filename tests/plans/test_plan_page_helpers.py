@@ -303,3 +303,28 @@ def test_item_urls_are_the_urls_reverse_gives() -> None:
     for item_id in (1, 7, 11, 1234567):
         assert url(item_id) == reverse("plan_item_form", kwargs={
             "plan_id": plan_id, "form": "actie-afgerond", "item_id": item_id})
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_light_form_renders_exactly_what_the_form_template_renders(language):
+    """plans' {% light_form %} is plans/parts/form.html written in Python: the same markup
+    for every plan form, unbound and sent back with errors, with and without a CSRF
+    token."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from jeugdketen.plans.forms import FAST_WIDGETS_RENDERER
+
+    template = Template('{% include "plans/parts/form.html" %}')
+    tag = Template("{% load plan_page %}{% light_form form url submit %}")
+    with translation.override(language):
+        compared = 0
+        for form in _forms_to_compare(FAST_WIDGETS_RENDERER):
+            for token in ("abc<&>def", "", "NOTPROVIDED"):
+                context = {"form": form, "url": '/plannen/1/doel/#form-"goal"',
+                           "submit": "Opslaan & <verder>", "csrf_token": token}
+                expected = template.render(Context(context))
+                assert tag.render(Context(context)) == expected, form
+                compared += 1
+        assert compared >= 90
+        assert any(form.errors for form in _forms_to_compare(FAST_WIDGETS_RENDERER))

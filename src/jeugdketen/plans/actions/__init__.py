@@ -21,7 +21,13 @@ from jeugdketen.plans.actions.products import (
     list_product_codes,
     set_product_code_active,
 )
-from jeugdketen.plans.actions.reading import FamilyPage, plans_of, plans_of_citizen, read_plan
+from jeugdketen.plans.actions.reading import (
+    ActionRow,
+    FamilyPage,
+    plans_of,
+    plans_of_citizen,
+    read_plan,
+)
 from jeugdketen.plans.actions.sections import add_concern, remove_concern, update_sections
 from jeugdketen.plans.actions.team import (
     RelatedInput,
@@ -34,6 +40,7 @@ from jeugdketen.plans.actions.versions import add_comment, approve_version, save
 
 __all__ = [
     "PRODUCT_CODE_PATTERN",
+    "ActionRow",
     "FamilyPage",
     "RelatedInput",
     "add_action",

@@ -4,6 +4,7 @@ for every member of the household, NEN 7513)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,42 @@ from jeugdketen.plans.selectors import plans_of_query, target
 from jeugdketen.registry.models import Person
 
 
+@dataclass(slots=True)
+class ActionRow:
+    """An action as the pages of plans.views show it (read_plan with rows=True): its own
+    fields and the names of its performer and organisation, read in one statement instead
+    of four model objects per action (240 in the benchmark household)."""
+
+    pk: int
+    description: str
+    goal_id: int | None
+    due_on: date
+    budget_eur: Decimal
+    spent_eur: Decimal | None
+    done_on: date | None
+    product_code: str
+    organisation_name: str
+    performer_name: str | None  # the professional's full name
+    related_name: str | None  # or the person from the family's network
+    related_relation: str | None
+    goal: Goal | None = None  # one of the page's goals
+
+    @property
+    def who(self) -> str:
+        """The performer as the pages name them: "Anna Jansen", "Oma (grootmoeder)"."""
+        if self.performer_name is not None:
+            return self.performer_name
+        if self.related_name is not None:
+            return f"{self.related_name} ({self.related_relation})"
+        return "–"
+
+
+ACTION_ROW_FIELDS = ("id", "description", "goal_id", "due_on", "budget_eur", "spent_eur",
+                     "done_on", "product_code", "organisation__name",
+                     "performer_professional__full_name", "performer_related__name",
+                     "performer_related__relation")
+
+
 @dataclass
 class FamilyPage:
     """Everything the family page shows, each part read on its own ground (parts without a
@@ -40,7 +77,7 @@ class FamilyPage:
     handovers: list[Handover] = field(default_factory=list)
     concerns: list[Concern] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
-    actions: list[PlanAction] = field(default_factory=list)
+    actions: list[PlanAction] = field(default_factory=list)  # read without rows
     evaluations: list[Evaluation] | None = None
     versions: list[PlanVersion] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
@@ -53,6 +90,8 @@ class FamilyPage:
     goal_persons: dict[int, list[str]] = field(default_factory=dict)  # goal id -> names
     scores: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # evaluation id ->
     # (goal id, score)
+    # And the actions as rows of what the pages show (`actions` stays empty).
+    action_rows: list[ActionRow] = field(default_factory=list)
 
     @property
     def latest_version(self) -> PlanVersion | None:
@@ -100,19 +139,23 @@ def read_plan(actor: Actor, plan_id: Any, *, action: Action = Action.READ,
     else:
         page.goals = list(goals.prefetch_related(Prefetch(
             "persons", queryset=Person.objects.only("id", "given_names", "family_name"))))
-    if rows:  # each action's goal is one of the page's goals
-        page.actions = list(plan.actions.select_related(
-            "performer_professional", "performer_related", "organisation"))
+    if rows:  # rows of the names the pages show; each action's goal is one of the page's goals
         by_id = {g.pk: g for g in page.goals}
-        for item in page.actions:
-            if item.goal_id in by_id:
-                item.goal = by_id[item.goal_id]
+        page.action_rows = [
+            ActionRow(pk=pk, description=text, goal_id=goal_id, due_on=due_on,
+                      budget_eur=budget, spent_eur=spent, done_on=done_on, product_code=code,
+                      organisation_name=organisation, performer_name=performer,
+                      related_name=related, related_relation=relation,
+                      goal=by_id.get(goal_id))
+            for (pk, text, goal_id, due_on, budget, spent, done_on, code, organisation,
+                 performer, related, relation) in plan.actions.values_list(*ACTION_ROW_FIELDS)]
     else:
         page.actions = list(plan.actions.select_related(
             "performer_professional__organisation", "performer_related", "organisation",
             "goal"))
-    page.budget_eur = sum((a.budget_eur for a in page.actions), Decimal("0"))
-    page.spent_eur = sum((a.spent_eur or Decimal("0") for a in page.actions), Decimal("0"))
+    amounts = [(a.budget_eur, a.spent_eur) for a in page.actions or page.action_rows]
+    page.budget_eur = sum((budget for budget, _spent in amounts), Decimal("0"))
+    page.spent_eur = sum((spent or Decimal("0") for _budget, spent in amounts), Decimal("0"))
     versions = plan.versions.select_related("created_by")
     # The pages show a version's number, date and approval; its snapshot only the
     # comparison of versions (read without rows) needs.

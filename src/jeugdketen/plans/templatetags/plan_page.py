@@ -19,6 +19,7 @@ from typing import Any
 
 from django import template
 from django.template import defaultfilters
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -132,6 +133,28 @@ def plan_field(bf: Any) -> SafeString:
         f'  <div class="utrecht-form-field__input">{_h(ctx["input"])}</div>\n</div>\n\n'])
 
 
+@register.simple_tag(takes_context=True)
+def light_form(context: Any, form: Any, url: str, submit: str) -> SafeString:
+    """plans/parts/form.html written in Python (the family page holds up to nine light
+    forms): the form that posts to `url`, its CSRF token, the summary of its errors, its
+    hidden fields, each visible field as {% plan_field %} writes it, and the button
+    `submit`. The same markup as the template (tests/plans/test_plan_page_helpers.py
+    compares the two for every light form, with and without errors)."""
+    token = context.get("csrf_token")
+    csrf = ("" if not token or token == "NOTPROVIDED" else
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{_h(token)}">')
+    summary = "\n"  # what ui/includes/error_summary.html writes for a form without errors
+    if form.errors:  # only a form sent back has errors to sum up
+        summary = str(get_template("ui/includes/error_summary.html").render(
+            jk.error_summary(form)))
+    return _safe([
+        f'<form method="post" action="{_h(url)}" class="jk-form" novalidate>\n  {csrf}\n'
+        f'  {summary}\n  {"".join(_h(hidden) for hidden in form.hidden_fields())}\n'
+        f'  {"".join(plan_field(bf) for bf in form.visible_fields())}\n'
+        '  <button class="utrecht-button utrecht-button--primary-action" type="submit">'
+        f"{_h(submit)}</button>\n</form>\n"])
+
+
 @register.simple_tag
 def goal_cards(goals: list[dict[str, Any]], evaluations_hidden: bool, main_organisation: str
                ) -> SafeString:
@@ -185,6 +208,14 @@ def evaluation_rows(rows: list[dict[str, Any]]) -> SafeString:
         for e in rows])
 
 
+def _short(text: str, length: int) -> str:
+    """Truncator(text).chars(length): a short plain-ASCII text as it is (what Truncator
+    returns for it), any other through Truncator."""
+    if len(text) <= length and text.isascii():
+        return text
+    return str(Truncator(text).chars(length))
+
+
 @register.simple_tag
 def action_rows(rows: list[dict[str, Any]]) -> SafeString:
     """Each action: what (and for which goal), who, which organisation, by when, budget,
@@ -193,19 +224,20 @@ def action_rows(rows: list[dict[str, Any]]) -> SafeString:
         _h(_("Wie")), _h(_("Organisatie")), _h(_("Uiterlijk")), _h(_("Budget")),
         _h(_("Productcode")), _h(_("Stand")))
     late, open_, finish = _h(_("Open, te laat")), _h(_("Open")), _h(_("Afronden"))
+    for_goal = _("Doel: %(goal)s")
     parts = []
     for a in rows:
         goal = ""
         if a["goal"]:
-            for_goal = _h(_("Doel: %(goal)s") % {"goal": a["goal"]})
-            goal = f'<br><span class="utrecht-paragraph--small jk-muted">{for_goal}</span>'
+            goal = ('<br><span class="utrecht-paragraph--small jk-muted">'
+                    f'{_h(for_goal % {"goal": a["goal"]})}</span>')
 
         stand = (_h(a["done"]) if a["done"] else f"<strong>{late}</strong>" if a["overdue"]
                  else open_)
         if a["done_url"]:
             stand += (f'<br><a class="utrecht-link utrecht-link--html-a" '
                       f'href="{_h(a["done_url"])}">{finish}<span class="jk-visually-hidden">: '
-                      f'{_h(Truncator(a["description"]).chars(40))}</span></a>')
+                      f'{_h(_short(a["description"], 40))}</span></a>')
         parts.append(
             f'<tr class="utrecht-table__row" id="actie-{a["pk"]}">{TH_ROW}'
             f'{_h(a["description"])}{goal}</th>{_td(who, _h(a["who"]))}'

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -89,21 +90,17 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
     # Actions: who, when, budget; an open one links to the page that marks it done.
     action_rows = []
     done_url = item_urls(plan.pk, "actie-afgerond")
-    for item in page_.actions:
-        if item.performer_professional is not None:
-            who = item.performer_professional.full_name
-        elif item.performer_related is not None:
-            who = f"{item.performer_related.name} ({item.performer_related.relation})"
-        else:
-            who = "–"
+    money = functools.cache(euro)  # a page's amounts repeat (one format per amount)
+    done_text = _("Afgerond op %(day)s, uitgegeven %(spent)s")
+    for item in page_.action_rows:
         done_on = item.done_on
         action_rows.append({
             "pk": item.pk, "description": item.description,
             "goal": item.goal.title if item.goal is not None else "",
-            "who": who, "organisation": item.organisation.name, "due": _day(item.due_on),
-            "budget": euro(item.budget_eur), "product_code": item.product_code or "–",
-            "done": _("Afgerond op %(day)s, uitgegeven %(spent)s") % {
-                "day": _day(done_on), "spent": euro(item.spent_eur)} if done_on else "",
+            "who": item.who, "organisation": item.organisation_name, "due": _day(item.due_on),
+            "budget": money(item.budget_eur), "product_code": item.product_code or "–",
+            "done": done_text % {"day": _day(done_on), "spent": money(item.spent_eur)}
+            if done_on else "",
             "overdue": done_on is None and item.due_on < today,
             "done_url": done_url(item.pk) if can_edit and done_on is None else ""})
 
@@ -145,8 +142,8 @@ def family_context(view: PlanView, bound: dict[str, Form]) -> dict[str, Any]:
         "can_evaluate": can_evaluate, "can_close": can_edit and plan.is_open,
         "is_coordinator": view.is_coordinator,
         "can_save_version": can_edit and not page_.version_current,
-        "budget": euro(page_.budget_eur), "spent": euro(page_.spent_eur),
-        "budget_left": euro(page_.budget_eur - page_.spent_eur),
+        "budget": money(page_.budget_eur), "spent": money(page_.spent_eur),
+        "budget_left": money(page_.budget_eur - page_.spent_eur),
     }
 
 

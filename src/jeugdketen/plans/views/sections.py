@@ -106,7 +106,7 @@ def post_action(view: PlanView, _item: Any) -> HttpResponse:
 
 @form_page("actie-afgerond", item=True)
 def action_done_page(view: PlanView, item_id: Any) -> HttpResponse:
-    item = next((a for a in view.page.actions if a.pk == item_id), None)
+    item = next((a for a in view.page.action_rows if a.pk == item_id), None)
     if item is None:
         raise Http404
     if item.done_on is not None and not view.posted:
@@ -121,14 +121,8 @@ def action_done_page(view: PlanView, item_id: Any) -> HttpResponse:
             spent_eur=data["spent_eur"] if data["spent_eur"] is not None else Decimal(0),
     )) is not None:
         return _done(view, _("De actie is afgerond."), "acties")
-    if item.performer_professional is not None:
-        who = item.performer_professional.full_name
-    elif item.performer_related is not None:
-        who = f"{item.performer_related.name} ({item.performer_related.relation})"
-    else:
-        who = "–"
-    facts = [(_("Wat"), item.description), (_("Wie"), who),
-             (_("Organisatie"), item.organisation.name), (_("Uiterlijk"), _day(item.due_on)),
+    facts = [(_("Wat"), item.description), (_("Wie"), item.who),
+             (_("Organisatie"), item.organisation_name), (_("Uiterlijk"), _day(item.due_on)),
              (_("Budget"), euro(item.budget_eur))]
     if item.goal is not None:
         facts.insert(1, (_("Bij doel"), item.goal.title))
