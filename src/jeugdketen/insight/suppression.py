@@ -42,7 +42,7 @@ Secondary suppression (`protect`), repeated until nothing changes:
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
-from fractions import Fraction
+from math import gcd
 from typing import TypeVar
 
 DEFINITION_VERSION = 1
@@ -89,46 +89,61 @@ def recomputable(cells: Collection[K], equations: Sequence[tuple[K, Sequence[K]]
     solution of the equations restricted to the hidden cells has it at 0)."""
     unknown = [k for k in cells if k in hidden]
     index = {k: i for i, k in enumerate(unknown)}
-    rows: list[dict[int, Fraction]] = []
+    rows: list[dict[int, int]] = []
     for total, parts in equations:
-        row: dict[int, Fraction] = {}
+        row: dict[int, int] = {}
         if total in index:
-            row[index[total]] = row.get(index[total], Fraction(0)) + 1
+            row[index[total]] = row.get(index[total], 0) + 1
         for part in parts:
             if part in index:
-                row[index[part]] = row.get(index[part], Fraction(0)) - 1
+                row[index[part]] = row.get(index[part], 0) - 1
         row = {c: v for c, v in row.items() if v}
         if row:
             rows.append(row)
     # Reduced row echelon form, rows kept sparse (column -> coefficient); the short lines
     # first (a rate's n = count + rest before the long column of every group), so the
-    # rows stay sparse.
-    reduced: dict[int, dict[int, Fraction]] = {}  # pivot column -> its row
+    # rows stay sparse. Exact in whole numbers (a row scaled by a non-zero whole number
+    # spans the same space, and its zeros are where they would be over the rationals, so
+    # the pivots are the same), each row divided by the greatest common divisor of its
+    # coefficients to keep them small.
+    reduced: dict[int, dict[int, int]] = {}  # pivot column -> its row
+    holders: dict[int, set[int]] = {}  # column -> the pivots whose rows name it (not theirs)
     for row in sorted(rows, key=len):
         # A pivot row names no other pivot column: each pivot in the row is cleared once.
         for c in [k for k in row if k in reduced]:
-            factor = row[c]
-            for k, v in reduced[c].items():
-                value = row.get(k, Fraction(0)) - factor * v
-                if value:
-                    row[k] = value
-                else:
-                    row.pop(k, None)
+            row = _eliminate(row, reduced[c], c)
         if not row:
             continue
         c = min(row)
-        lead = row[c]
-        row = {k: v / lead for k, v in row.items()}
-        for other in reduced.values():
-            if c in other:
-                factor = other[c]
-                for k, v in row.items():
-                    other[k] = other.get(k, Fraction(0)) - factor * v
-                for k in [k for k, v in other.items() if not v]:
-                    del other[k]
+        for pivot in holders.pop(c, ()):
+            other = reduced[pivot]
+            new = reduced[pivot] = _eliminate(other, row, c)
+            for k in other.keys() - new.keys():
+                if k in holders:
+                    holders[k].discard(pivot)
+            for k in new.keys() - other.keys():
+                holders.setdefault(k, set()).add(pivot)
         reduced[c] = row
+        for k in row:
+            if k != c:
+                holders.setdefault(k, set()).add(c)
     # A pivot's cell is determined when its row names no free (non-pivot) cell.
     return {unknown[c] for c, row in reduced.items() if all(k in reduced for k in row)}
+
+
+def _eliminate(row: dict[int, int], pivot: dict[int, int], column: int) -> dict[int, int]:
+    """`row` with `column` cleared by the pivot row naming it (whole numbers, exact), divided
+    by the greatest common divisor of what is left."""
+    lead, factor = pivot[column], row[column]
+    out = dict(row) if lead == 1 else {k: v * lead for k, v in row.items()}
+    for k, v in pivot.items():
+        value = out.get(k, 0) - factor * v
+        if value:
+            out[k] = value
+        else:
+            out.pop(k, None)
+    divisor = gcd(*out.values()) if out else 1
+    return {k: v // divisor for k, v in out.items()} if divisor > 1 else out
 
 
 def protect(cells: Mapping[K, float], equations: Sequence[tuple[K, Sequence[K]]],
