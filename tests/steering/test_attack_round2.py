@@ -4,6 +4,7 @@ the exploit and a fix; the rest are regression tests of what held."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -46,7 +47,7 @@ def test_consecutive_month_figures_do_not_give_a_month_below_t(iw, board_store,
                                                                api_client_for, key):
     points = _month_points(api_client_for(iw.front_door), key)
     ns = [p["n"] for p in points]
-    for before, after in zip(ns, ns[1:], strict=False):
+    for before, after in itertools.pairwise(ns):
         if before is None or after is None:
             continue
         assert not 0 < abs(after - before) < T, (key, ns)
