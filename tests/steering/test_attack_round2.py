@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -33,15 +34,18 @@ def _month_points(api: Any, key: str) -> list[dict[str, Any]]:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "FINDING (medium) board differencing: the board's monthly KPI series show insight's "
-    "twelve-month figure with its exact n for twelve consecutive month-ends; consecutive "
-    "windows overlap by eleven months, so n(month k) - n(month k-1) is the count of the "
-    "month entering (minus the month leaving). In the board world the front door reads "
-    "help_that_helps n 55 -> 59 (4 plans closed in 2026-08, below T=10) and time_to_help "
-    "n 27 -> 28 (exactly one family helped in 2026-08). Exploit: GET "
-    "/api/v1/steering/board (or the page's chart table) as any board reader. Fix: do not "
-    "show n per month on the board (or round n to a multiple of T as the weekly flows), "
-    "and check insight's own period selector for the same differencing."))
+    "FINDING (medium, insight's, inherited by the board) differencing of overlapping "
+    "twelve-month periods: insight publishes each twelve-month period's exact n and count "
+    "(GET /api/v1/insight/kpis?from=2025-08-01&to=2026-07-31 gives help_that_helps n 55 "
+    "count 27; from=2025-09-01&to=2026-08-31 gives n 59 count 28), and the board now shows "
+    "the same n for twelve consecutive month-ends in one answer (/api/v1/steering/board "
+    "series help_that_helps / time_to_help points[].n). Consecutive periods share eleven "
+    "months, so the difference is the month entering minus the month leaving: here 4 "
+    "plans closed in 2026-08 (below T=10) and exactly ONE family helped in 2026-08, read "
+    "by any board/insight reader incl. the front door of a neighbourhood team. Fix: round "
+    "n and count of a twelve-month figure to a multiple of T in insight (as the board's "
+    "weekly flows, suppression.rounded), or hide the month's difference; the board's "
+    "points[].n then follows (or drop n from the board's monthly points)."))
 @pytest.mark.parametrize("key", ["help_that_helps", "time_to_help"])
 def test_consecutive_month_figures_do_not_give_a_month_below_t(iw, board_store,
                                                                api_client_for, key):
@@ -74,6 +78,28 @@ def test_front_door_api_does_not_carry_the_runs_numbers(iw, board_store, api_cli
     row = got.json()[0]
     assert row["scenario"] is None
     assert not {"seed", "present", "scenario_asked"} & set(row["scenario_effect"] or {})
+
+
+def test_the_boards_month_figures_are_insights(iw, board_store, api_client_for):
+    """Every month figure the board shows is insight's figure of the same twelve months
+    (value and n), so the board adds no figure insight does not publish."""
+    api = api_client_for(iw.front_door)
+    board = {k: _month_points(api, k) for k in ("help_that_helps", "time_to_help")}
+    checked = 0
+    for h, t in zip(board["help_that_helps"], board["time_to_help"], strict=True):
+        year, month = (int(x) for x in h["period"].split("-"))
+        if h["value"] is None and t["value"] is None:
+            continue
+        end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+        start = date(year - 1 + (month == 12), month % 12 + 1, 1)
+        got = api.get(f"/insight/kpis?area=GM9911&from={start}&to={end}")
+        assert got.status_code == 200, got.content[:300]
+        helps = got.json()["help_that_helps"][0]
+        times = got.json()["time_to_help"][0]
+        assert (h["value"], h["n"]) == (helps["value"], helps["n"]), h["period"]
+        assert (t["value"], t["n"]) == (times["p50"], times["n"]), t["period"]
+        checked += 1
+    assert checked == 3
 
 
 def _csrf_free(html: bytes) -> str:
