@@ -13,6 +13,7 @@ import pytest
 
 from jeugdketen.steering.models import ImprovementAction
 from tests.insight.test_pages import client
+from tests.steering.test_attack_roles import ANSWERS, chain  # noqa: F401 - the fixture
 from tests.steering.test_board_scenario_effect import ACTIONS, body, make_run
 
 T = 10  # the board world's threshold (InsightWorld's municipality)
@@ -186,3 +187,37 @@ def test_form_odd_scenario_values_are_a_422(iw, board_store, value):
         "due": today, "kpi": "time_to_help", "scenario": value})
     assert got.status_code == 422, (value, got.status_code)
     assert not ImprovementAction.objects.exists()
+
+
+# --- (c) a closed week takes no answer, by any way in ----------------------------------------
+
+
+
+@pytest.mark.parametrize("who", sorted(ANSWERS))
+def test_a_closed_week_takes_no_answer_by_api_or_form(request, who, api_client_for,
+                                                      client_for):
+    """The week asked about is closed (a closing ran, e.g. after a clock change): the API
+    answers 409 `week_closed` for every answering role, whatever the body (odd values, a
+    list, a string), the form takes nothing, and no answer row or chain event appears."""
+    from django.utils import timezone
+
+    from jeugdketen.chainlog.models import ChainEvent
+    from jeugdketen.steering import time_actions
+    from jeugdketen.steering.models import TimeAnswer, TimeWeekClosing
+
+    week = time_actions.open_week(timezone.localdate())
+    TimeWeekClosing.objects.create(week=week, closed_at=timezone.now(), answers=0)
+    user = request.getfixturevalue("chain").people[who]
+    api = api_client_for(user)
+    got = api.post("/steering/time", {"help_hours": 1, "accountability_hours": 1})
+    assert got.status_code == 409, (who, got.status_code)
+    assert "week_closed" in got.content.decode()
+    for odd in ({"help_hours": "1", "accountability_hours": "2"},
+                {"help_hours": 1, "accountability_hours": 1, "week": "2020-01-06"}):
+        again = api.post("/steering/time", odd)
+        assert again.status_code in (409, 422), (who, odd, again.status_code)
+    page = client_for(user).post("/sturing/tijd/", {"help_hours": "1",
+                                                    "accountability_hours": "1"})
+    assert page.status_code < 500
+    assert not TimeAnswer.objects.exists()
+    assert not ChainEvent.objects.filter(activity="time.answered").exists()
