@@ -221,3 +221,42 @@ def test_a_closed_week_takes_no_answer_by_api_or_form(request, who, api_client_f
     assert page.status_code < 500
     assert not TimeAnswer.objects.exists()
     assert not ChainEvent.objects.filter(activity="time.answered").exists()
+
+
+# --- (a) a person's number through the run's frozen copy -----------------------------------
+
+BSN = 111222333  # passes the eleven test
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "FINDING (low) a citizen service number through a scenario's seed: the board refuses "
+    "a BSN in every text of an action, but a scenario's `seed` (0..2^31-1, any nine "
+    "digits) is the analyst's free choice on /sturing/simulatie/ and POST "
+    "/api/v1/simulations, and is copied into the action's frozen `scenario_effect` (seed "
+    "and scenario_asked.seed), which the front door reads in GET /api/v1/steering/actions "
+    "and which stays after the run is deleted. Exploit: seed=111222333, then attach the "
+    "run to an action. Fix: refuse a seed that is nine digits passing the eleven test "
+    "(scenarios.Scenario.check, as board_actions._person_number), or leave seed and "
+    "scenario_asked.seed out of the frozen copy."))
+def test_no_person_number_reaches_an_action_via_the_seed(iw, board_store, api_client_for):
+    import json
+
+    from jeugdketen.registry.validators import is_valid_bsn
+    from jeugdketen.steering.simulation.scenarios import Scenario, ScenarioError
+
+    assert is_valid_bsn(str(BSN))
+    try:
+        wanted = Scenario.from_data({"way": "joint", "seed": BSN})
+        wanted.check()
+    except ScenarioError:
+        return  # refused where the analyst types it
+    run = make_run(iw.analyst, scenario=wanted.as_data())
+    run.seed = wanted.seed
+    run.save(update_fields=["seed"])
+    made = api_client_for(iw.analyst).post(ACTIONS, body(iw, scenario=run.pk))
+    if made.status_code == 422:
+        return  # refused when attached
+    assert made.status_code == 201
+    shown = api_client_for(iw.front_door).get(ACTIONS).content.decode()
+    assert str(BSN) not in shown
+    assert str(BSN) not in json.dumps(ImprovementAction.objects.get().scenario_effect)
