@@ -260,3 +260,28 @@ def test_no_person_number_reaches_an_action_via_the_seed(iw, board_store, api_cl
     shown = api_client_for(iw.front_door).get(ACTIONS).content.decode()
     assert str(BSN) not in shown
     assert str(BSN) not in json.dumps(ImprovementAction.objects.get().scenario_effect)
+
+
+ODD_WEEKS = ["\u0662\u0660\u0662\u0666-W\u0663\u0669", "2026-W39\x00", "2026-W99", "2026-W00",
+             "9" * 400 + "-W01", "0001-W01", "2026-W3\u0669", "-2026-W39", "2026W39",
+             "2026-W39-1", "\U0001d7ee\U0001d7ec\U0001d7ee\U0001d7f2-W39", "true", "1.5"]
+
+
+@pytest.mark.parametrize("week", ODD_WEEKS)
+def test_odd_weeks_and_municipalities_are_never_a_500(iw, board_store, api_client_for, week):
+    """The board's week and municipality in the API and on the page: a 200 (a week read
+    as itself) or a 422/404 naming the field, never a 500."""
+    from urllib.parse import quote
+
+    api = api_client_for(iw.front_door)
+    got = api.get(f"/steering/board?week={quote(week)}")
+    assert got.status_code in (200, 422), (week, got.status_code)
+    if got.status_code == 422:
+        assert [e["field"] for e in got.json()["errors"]] == ["week"]
+    page = client(iw.front_door).get(f"/sturing/bord/?week={quote(week)}")
+    assert page.status_code in (200, 422), (week, page.status_code)
+    for municipality in (week, "GM\u0669\u0669\u0661\u0661", "gm9912", "GM9912\x00"):
+        for path in ("/steering/board", ACTIONS):
+            odd = api.get(f"{path}?municipality={quote(municipality)}")
+            assert odd.status_code in (404, 422), (municipality, path, odd.status_code)
+            assert b"Andersdorp" not in odd.content
