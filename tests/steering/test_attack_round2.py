@@ -58,16 +58,6 @@ def test_consecutive_month_figures_do_not_give_a_month_below_t(iw, board_store,
         assert not 0 < abs(after - before) < T, (key, ns)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "FINDING (low) the front door reads the run behind an expected effect: docs/"
-    "steering.md says the front door sees the scenario's text only (no link to the run, "
-    "it may not read the simulation), but GET /api/v1/steering/actions gives it "
-    "`scenario` (the run id) and the whole frozen `scenario_effect` (present and "
-    "scenario values, interval, seed, replications, calibration period, scenario asked): "
-    "the simulation's result the policy denies it on /sturing/simulatie/ and "
-    "/api/v1/simulations. Fix: in board_api.action_out give `scenario` and the extra "
-    "numbers only to who may read Data.SIMULATION (else the direction/amount/interval "
-    "text, as the page)."))
 def test_front_door_api_does_not_carry_the_runs_numbers(iw, board_store, api_client_for):
     run = make_run(iw.analyst)
     made = api_client_for(iw.analyst).post(ACTIONS, body(iw, scenario=run.pk))
@@ -169,7 +159,7 @@ def test_scenario_effect_carries_no_count_of_people(iw, board_store, api_client_
     made = api_client_for(iw.analyst).post(ACTIONS, body(iw, scenario=run.pk)).json()
     effect = made["scenario_effect"]
     assert set(effect) == {"run", "kpi", "measure", "unit", "change", "present", "scenario",
-                           "scenario_asked", "replications", "seed", "period_start",
+                           "scenario_asked", "replications", "period_start",
                            "period_end", "finished_at"}
     assert effect["unit"] == "days"
 
@@ -228,16 +218,6 @@ def test_a_closed_week_takes_no_answer_by_api_or_form(request, who, api_client_f
 BSN = 111222333  # passes the eleven test
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "FINDING (low) a citizen service number through a scenario's seed: the board refuses "
-    "a BSN in every text of an action, but a scenario's `seed` (0..2^31-1, any nine "
-    "digits) is the analyst's free choice on /sturing/simulatie/ and POST "
-    "/api/v1/simulations, and is copied into the action's frozen `scenario_effect` (seed "
-    "and scenario_asked.seed), which the front door reads in GET /api/v1/steering/actions "
-    "and which stays after the run is deleted. Exploit: seed=111222333, then attach the "
-    "run to an action. Fix: refuse a seed that is nine digits passing the eleven test "
-    "(scenarios.Scenario.check, as board_actions._person_number), or leave seed and "
-    "scenario_asked.seed out of the frozen copy."))
 def test_no_person_number_reaches_an_action_via_the_seed(iw, board_store, api_client_for):
     import json
 

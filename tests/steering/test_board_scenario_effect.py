@@ -193,8 +193,8 @@ def test_the_board_shows_the_expectation_with_its_interval_and_link(iw, board_st
     board_actions.create_action(f.professional_actor(iw.analyst), "GM9911", scenario=run.pk,
                                 **{k: v for k, v in body(iw).items() if k != "municipality"})
     page = client(iw.analyst).get(BOARD_PAGE).content.decode()
-    assert ("Verwacht effect volgens scenario gezamenlijke intake; 4 weken, 3 herhalingen, "
-            "startgetal 1: de mediane tijd tot hulp -3,2 dagen (95%-interval -4,1 tot -2,3)"
+    assert ("Verwacht effect volgens scenario gezamenlijke intake; 4 weken, 3 herhalingen: "
+            "de mediane tijd tot hulp -3,2 dagen (95%-interval -4,1 tot -2,3)"
             ) in page
     assert f'href="/sturing/simulatie/?berekening={run.pk}"' in page
     # The front door reads the board, not the simulation: the expectation without the link.

@@ -200,7 +200,11 @@ def protect(cells: Mapping[K, float], equations: Sequence[tuple[K, Sequence[K]]]
         if not exposed:
             return result
         grew = False
-        for cell in exposed:
+        # In the table's own order, not the set's: a set of strings iterates in an order
+        # that differs between processes (hash randomisation), and the first exposed cell
+        # decides which partner is hidden. Two workers hiding different partners of the
+        # same table would together show what each hides.
+        for cell in [k for k in cells if k in exposed]:
             for total, parts in equations:
                 if cell == total or cell in parts:
                     chosen = partner(total, parts)

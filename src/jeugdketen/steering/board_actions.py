@@ -382,8 +382,10 @@ def scenario_effect(run: SimulationRun, kpi: str) -> dict[str, Any] | None:
             "change": {"mean": float(mean), "low": number(diff.get("low")),
                        "high": number(diff.get("high"))},
             "present": value_of("baseline"), "scenario": value_of("result"),
-            "scenario_asked": dict(run.scenario), "replications": run.replications,
-            "seed": run.seed, "period_start": run.period_start.isoformat(),
+            # Without the seed: the analyst's free number, never copied where other readers
+            # see it (a nine-digit seed could be a person's number).
+            "scenario_asked": {k: v for k, v in dict(run.scenario).items() if k != "seed"},
+            "replications": run.replications, "period_start": run.period_start.isoformat(),
             "period_end": run.period_end.isoformat(),
             "finished_at": run.finished_at.isoformat() if run.finished_at else None}
 

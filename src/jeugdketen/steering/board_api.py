@@ -18,8 +18,10 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.params.functions import Query
 
+from jeugdketen.access.policy import Action, Actor
 from jeugdketen.access.requests import ActorRequest
 from jeugdketen.steering import board_actions as act
+from jeugdketen.steering import simulation_actions
 from jeugdketen.steering.models import ImprovementAction
 
 router = Router(tags=["steering"])
@@ -103,9 +105,22 @@ class ImprovementActionPatch(Schema):
                                             "effect; null clears it; left out: unchanged")
 
 
-def action_out(row: ImprovementAction, today: date) -> dict[str, Any]:
+# What of a scenario's frozen copy a reader who may not read the simulation sees: the
+# expected change itself, as the board page shows it (not the run, its values or settings).
+EFFECT_FOR_ALL = ("kpi", "measure", "unit", "change")
+
+
+def may_read_runs(actor: Actor) -> bool:
+    """May the actor read the municipality's simulation runs (asked, not logged)?"""
+    return simulation_actions.may(actor, Action.READ).allowed
+
+
+def action_out(row: ImprovementAction, today: date, *, may_read_runs: bool) -> dict[str, Any]:
     prof, org = row.owner_professional, row.owner_organisation
     effect = act.measured_effect(row, today)
+    expected = row.scenario_effect
+    if expected and not may_read_runs:
+        expected = {k: expected[k] for k in EFFECT_FOR_ALL if k in expected}
     return {"id": row.pk, "municipality": row.municipality_id, "what": row.what,
             "step": row.step,
             "owner_kind": "professional" if prof is not None else "organisation",
@@ -115,7 +130,8 @@ def action_out(row: ImprovementAction, today: date) -> dict[str, Any]:
             "start": row.start, "due": row.due, "status": row.status, "kpi": row.kpi,
             "expected_direction": row.expected_direction,
             "expected_amount": row.expected_amount, "expected_text": row.expected_text,
-            "scenario": row.scenario_id, "scenario_effect": row.scenario_effect,
+            "scenario": row.scenario_id if may_read_runs else None,
+            "scenario_effect": expected,
             "measured": {**effect, "frozen": bool(row.measured)}}
 
 
@@ -138,7 +154,9 @@ def steering_actions(request: ActorRequest,
                      municipality: str | None = MUNICIPALITY) -> list[dict[str, Any]]:
     """The municipality's improvement actions, the first due date first."""
     today = timezone.localdate()
-    return [action_out(row, today) for row in act.list_actions(request.actor, municipality)]
+    runs = may_read_runs(request.actor)
+    return [action_out(row, today, may_read_runs=runs)
+            for row in act.list_actions(request.actor, municipality)]
 
 
 @router.post("/steering/actions", response={201: ImprovementActionOut})
@@ -152,7 +170,8 @@ def steering_action_create(request: ActorRequest, body: ImprovementActionIn) -> 
         expected_amount=body.expected_amount, expected_text=body.expected_text,
         step=body.step, owner_professional=body.owner_professional,
         owner_organisation=body.owner_organisation, scenario=body.scenario)
-    return Status(201, action_out(row, timezone.localdate()))
+    return Status(201, action_out(row, timezone.localdate(),
+                                  may_read_runs=may_read_runs(request.actor)))
 
 
 @router.patch("/steering/actions/{action_id}", response=ImprovementActionOut)
@@ -166,4 +185,4 @@ def steering_action_update(request: ActorRequest, action_id: int,
     scenario = body.scenario if "scenario" in body.model_fields_set else act.KEEP
     row = act.update_action(request.actor, action_id, status=body.status,
                             measure=body.measure, scenario=scenario, today=today)
-    return action_out(row, today)
+    return action_out(row, today, may_read_runs=may_read_runs(request.actor))

@@ -125,8 +125,13 @@ def scenario_text(s: dict[str, Any]) -> str:
                      % {"org": org, "change": change})
     if s.get("arrivals_pct"):
         parts.append(_("%(pct)+g%% meldingen") % {"pct": s["arrivals_pct"]})
-    parts.append(_("%(weeks)s weken, %(n)s herhalingen, startgetal %(seed)s")
-                 % {"weeks": s.get("weeks"), "n": s.get("replications"), "seed": s.get("seed")})
+    if s.get("seed") is None:  # a copy without the seed (an action's expected effect)
+        parts.append(_("%(weeks)s weken, %(n)s herhalingen")
+                     % {"weeks": s.get("weeks"), "n": s.get("replications")})
+    else:
+        parts.append(_("%(weeks)s weken, %(n)s herhalingen, startgetal %(seed)s")
+                     % {"weeks": s.get("weeks"), "n": s.get("replications"),
+                        "seed": s.get("seed")})
     return "; ".join(parts)
 
 
