@@ -41,25 +41,32 @@ class RateOut(Schema):
     key: str
     group: str = Field(description="area code or provider id; \"\" for the scope's total")
     label: str
-    n: int | None
-    count: int | None
-    value: float | None = Field(description="count / n, 0..1; null when suppressed")
-    low: float | None = Field(description="95% interval (Wilson)")
+    n: int | None = Field(description="rounded to a multiple of rounded_to")
+    count: int | None = Field(description="rounded to a multiple of rounded_to")
+    value: float | None = Field(description="count / n of the rounded counts, 0..1; null "
+                                            "when suppressed")
+    low: float | None = Field(description="95% interval (Wilson) of the rounded counts")
     high: float | None
     suppressed: bool
     provisional: bool = Field(description="the follow-up period has not ended for all")
+    rounded_to: int | None = Field(
+        None, description="n and count are rounded to a multiple of it (the threshold); "
+                          "null when suppressed")
 
 
 class SpreadOut(Schema):
     key: str
     group: str
     label: str
-    n: int | None
+    n: int | None = Field(description="rounded to a multiple of rounded_to")
     p50: float | None
     p90: float | None
-    share_within: float | None = Field(description="the share within 28 days")
+    share_within: float | None = Field(
+        description="the share within 28 days, of the rounded counts")
     suppressed: bool
     provisional: bool
+    rounded_to: int | None = Field(
+        None, description="n is rounded to a multiple of it (the threshold)")
 
 
 class ScopeOut(Schema):

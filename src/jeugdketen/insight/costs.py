@@ -13,17 +13,20 @@ Per provider always over the whole municipality the area lies in (kpis.provider_
 Suppressed like help that helps (over the municipality's areas as one system; a provider
 whose row is hidden not named): a group's row is one unit with its number of
 trajectories, those that helped and those that did not (counted), and its sums (hidden
-with them, so a sum cannot be recomputed from the total either).
+with them, so a sum cannot be recomputed from the total either). A row shown gives its
+numbers rounded to the threshold and its averages to two significant figures, so that
+two periods a month apart do not give that month's plans away.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jeugdketen.insight import kpis
+from jeugdketen.insight import kpis, suppression
 from jeugdketen.insight.scope import Scope
 
 DEFINITION_VERSION = 1
@@ -53,9 +56,23 @@ class CostRow:
     spent_on_helped: float | None  # the average spent on those that helped
     suppressed: bool = False
     provisional: bool = False
+    rounded_to: int | None = None  # n and helped are rounded to a multiple of it
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def mean(total: float, count: int) -> float | None:
+    """An average in euros as published: rounded to two significant figures (12,345 ->
+    12,000). Exact averages would give the exact share that helped (spent per trajectory
+    divided by spent per trajectory that helped is helped / n), and with it the exact
+    counts behind the rounded ones (docs/insight.md, "Rounded period counts")."""
+    if not count:
+        return None
+    value = total / count
+    if value == 0:
+        return 0.0
+    return float(round(value, 1 - math.floor(math.log10(abs(value)))))
 
 
 def costs(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[CostRow]:
@@ -90,10 +107,11 @@ def costs(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[C
         c = columns(row)
         n, helped = int(c["n"]), int(c["helped"])
         out.append(CostRow(
-            "costs", code, label, n, helped,
-            c["budget"] / n if n else None, c["spent"] / n if n else None,
-            c["spent"] / helped if helped else None,
-            c["spent_helped"] / helped if helped else None, provisional=provisional))
+            "costs", code, label, suppression.rounded(n, threshold),
+            suppression.rounded(helped, threshold),
+            mean(c["budget"], n), mean(c["spent"], n), mean(c["spent"], helped),
+            mean(c["spent_helped"], helped), provisional=provisional,
+            rounded_to=threshold))
     if merged:
         out.append(CostRow("costs", kpis.OTHER_PROVIDERS, _("Andere aanbieders"), None, None,
                            None, None, None, None, suppressed=True))

@@ -1,7 +1,9 @@
 """The shapes every figure is answered in: a rate with its n and 95% interval, a spread of
 durations, a count. `suppressed` means the figure is not shown (its value, n and interval
 are None): a count below the publication threshold, or one that would let a suppressed
-cell be recomputed from the totals (secondary suppression)."""
+cell be recomputed from the totals (secondary suppression). `rounded_to`: the counts shown
+(n, count) are rounded to a multiple of it (the threshold) and the value and interval are
+computed from those rounded counts (docs/insight.md, "Rounded period counts")."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ class Rate:
     high: float | None
     suppressed: bool = False
     provisional: bool = False  # the follow-up period has not ended for all of them
+    rounded_to: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -37,6 +40,7 @@ class Spread:
     share_within: float | None = None  # e.g. the share within 28 days, when asked
     suppressed: bool = False
     provisional: bool = False
+    rounded_to: int | None = None  # n (and the share's counts) rounded to a multiple of it
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -309,15 +309,22 @@ def counts(row: dict[str, Any], *names: str) -> dict[str, int]:
 
 
 def rate(key: str, group: str, label: str, n: int, count: int, *, suppressed: bool,
-         provisional: bool) -> Rate:
-    """A rate with its Wilson interval; no numbers when suppressed, no value when n is 0."""
-    if suppressed:  # not even provisional: it would tell a plan closed there recently
+         provisional: bool, threshold: int) -> Rate:
+    """A rate as published: no numbers when suppressed; else n and count rounded to a
+    multiple of the threshold (suppression.rounded), and the value and its Wilson
+    interval computed from those rounded counts, so that neither gives the exact counts
+    back (docs/insight.md, "Rounded period counts"); no value when n is 0."""
+    shown_n, shown_count = (suppression.rounded(n, threshold),
+                            suppression.rounded(count, threshold))
+    if suppressed or shown_n is None or shown_count is None:
+        # not even provisional: it would tell a plan closed there recently
         return Rate(key, group, label, None, None, None, None, None, suppressed=True)
-    interval = stats.wilson(count, n)
+    interval = stats.wilson(shown_count, shown_n)
     if interval is None:
-        return Rate(key, group, label, 0, 0, None, None, None, provisional=provisional)
-    return Rate(key, group, label, n, count, count / n, interval[0], interval[1],
-                provisional=provisional)
+        return Rate(key, group, label, 0, 0, None, None, None, provisional=provisional,
+                    rounded_to=threshold)
+    return Rate(key, group, label, shown_n, shown_count, shown_count / shown_n, interval[0],
+                interval[1], provisional=provisional, rounded_to=threshold)
 
 
 def rates(key: str, groups: Grouping, rows: dict[str, dict[str, Any]], total: dict[str, Any],
@@ -340,10 +347,11 @@ def rates(key: str, groups: Grouping, rows: dict[str, dict[str, Any]], total: di
                              *((c, lb, rows[c]) for c, lb in listed)]:
         c = counts(row, n, count)
         out.append(rate(key, code, label, c[n], c[count], suppressed=(code, "n") in hidden,
-                        provisional=bool(provisional and row.get(provisional))))
+                        provisional=bool(provisional and row.get(provisional)),
+                        threshold=threshold))
     if merged:
         out.append(rate(key, OTHER_PROVIDERS, _("Andere aanbieders"), 0, 0, suppressed=True,
-                        provisional=False))
+                        provisional=False, threshold=threshold))
     return out
 
 
@@ -404,15 +412,20 @@ def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") ->
                              *((c, lb, rows[c]) for c, lb in listed)]:
         provisional = bool(row.get("provisional"))
         n = int(row["n"] or 0)
-        if (code, "t_n") in hidden:
+        # n and the share within are published from rounded counts (as a rate's).
+        shown_n = suppression.rounded(n, threshold)
+        if (code, "t_n") in hidden or shown_n is None:
             out.append(Spread("time_to_help_days", code, label, None, None, None, None,
                               suppressed=True))
             continue
-        within = None if (code, "within") in hidden or n == 0 else int(row["within"]) / n
-        out.append(Spread("time_to_help_days", code, label, n,
+        shown_within = (None if (code, "within") in hidden or n == 0
+                        else suppression.rounded(int(row["within"]), threshold))
+        within = (None if shown_within is None or shown_n == 0
+                  else shown_within / shown_n)
+        out.append(Spread("time_to_help_days", code, label, shown_n,
                           None if n == 0 else float(row["p50"]),
                           None if n == 0 else float(row["p90"]), within,
-                          provisional=provisional))
+                          provisional=provisional, rounded_to=threshold))
     if merged:
         out.append(Spread("time_to_help_days", OTHER_PROVIDERS, _("Andere aanbieders"), None,
                           None, None, None, suppressed=True))

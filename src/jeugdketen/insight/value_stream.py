@@ -20,7 +20,10 @@ docs/insight.md ("Value stream") gives each definition in words with its SQL; in
   in progress per week, the handovers and changes of organisation, the edges of the
   directly-follows graph) are rounded to the threshold (insight.suppression.rounded,
   `rounded_to` in their answers): two weeks, or an area and its parts, subtracted never
-  give a small count exactly.
+  give a small count exactly. The counts that are suppressed over the areas (the
+  trajectories, the steps reached, the work in progress now, the handover share) are
+  rounded too once shown, as every count of a twelve-month period is: two periods a month
+  apart share eleven months (docs/insight.md, "Rounded period counts").
 """
 
 from __future__ import annotations
@@ -236,7 +239,8 @@ def _spread(key: str, group: str, n: int, p50: float | None, p90: float | None,
     if hidden or 0 < n < threshold:
         return Spread(key=key, group=group, label="", n=None, p50=None, p90=None,
                       suppressed=True)
-    return Spread(key=key, group=group, label="", n=n, p50=p50, p90=p90)
+    return Spread(key=key, group=group, label="", n=rounded(n, threshold), p50=p50, p90=p90,
+                  rounded_to=threshold)
 
 
 def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
@@ -291,7 +295,9 @@ def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
     few = suppression.is_small(total, threshold)
 
     def shown(column: str, value: int) -> int | None:
-        return None if few or (scope.area, column) in hidden else value
+        # Rounded as well: the same area a month later shares eleven of the twelve months
+        # (docs/insight.md, "Rounded period counts").
+        return None if few or (scope.area, column) in hidden else rounded(value, threshold)
 
     # Each week's row (the steps and their total) is a table of its own, its counts shown
     # rounded to the threshold: a week's stock minus the week before's is what came in and
@@ -357,8 +363,8 @@ def _handovers(con: Any, with_: str, params: dict[str, Any], threshold: int,
     stream itself is hidden (a 0 would tell something of every one of those few). The
     handovers and the changes of organisation are rounded to the threshold; the share
     (with a plan, with a handover and the rest, one unit) is suppressed over the
-    municipality's areas as one system (`share_hidden`), its counts exact: rounded, its
-    exact value would still give them away."""
+    municipality's areas as one system (`share_hidden`); shown, its counts are rounded
+    and its value computed from them (kpis.rate)."""
     handovers, with_handover, with_plan = counted
     changes, with_change = con.execute(f"""{with_},
         acted AS (
@@ -374,7 +380,8 @@ def _handovers(con: Any, with_: str, params: dict[str, Any], threshold: int,
     shown = {k: None if hide_all else rounded(v, threshold) for k, v in {
         "handovers": handovers, "changes": changes, "with_change": with_change}.items()}
     share = kpis.rate("handover_share", "", "", with_plan, with_handover,
-                      suppressed=hide_all or share_hidden, provisional=False)
+                      suppressed=hide_all or share_hidden, provisional=False,
+                      threshold=threshold)
     return Handovers(
         handovers=shown["handovers"], trajectories_with_handover=share.count,
         trajectories_with_plan=share.n, share=share,
