@@ -194,7 +194,9 @@ def test_threshold_minus_one_hides_threshold_shows(con: Any) -> None:
     assert got[B].suppressed and (got[B].n, got[B].value, got[B].low) == (None, None, None)
     # A alone next to the total would give B back (40 - 20): hidden with it.
     assert got[A].suppressed
-    assert (got[""].n, got[""].count, got[""].suppressed) == (40, 21, False)
+    # 40 plans, 21 helped: the count shown rounded to the threshold, the value from that
+    assert (got[""].n, got[""].count, got[""].suppressed) == (40, 20, False)
+    assert (got[""].value, got[""].rounded_to) == (0.5, 10)
     con.execute("DELETE FROM trajectories")
     fill("a", A, 10, 10)
     fill("b", B, 10, 10)
@@ -213,12 +215,14 @@ def test_time_to_help_hidden_with_its_rate_and_share_on_its_own(con: Any) -> Non
         trajectory(con, f"b{i}", neighbourhood=B, first="2026-01-01",
                    help_started="2026-01-10", closed="2026-02-01")
     rates = by_group(kpis.help_that_helps(con, scope(), threshold=10))
-    assert not rates[A].suppressed and (rates[B].count, rates[B].n) == (15, 15)
+    # B: 15 of 15, shown rounded (half up) to 20 of 20
+    assert not rates[A].suppressed and (rates[B].count, rates[B].n) == (20, 20)
     got = by_group(kpis.time_to_help(con, scope(), threshold=10))
-    # A's 3 within 28 days is small: the shares of A and B are hidden, the medians shown.
-    assert (got[A].n, got[A].p50, got[A].share_within) == (12, 59.0, None)
-    assert (got[B].n, got[B].p50, got[B].share_within) == (15, 9.0, None)
-    assert (got[""].n, got[""].share_within) == (27, None)  # 9 beyond 28 days in all: small
+    # A's 3 within 28 days is small: the shares of A and B are hidden, the medians shown
+    # (exact); the n are rounded to the threshold (12 -> 10, 15 -> 20, 27 -> 30).
+    assert (got[A].n, got[A].p50, got[A].share_within) == (10, 59.0, None)
+    assert (got[B].n, got[B].p50, got[B].share_within) == (20, 9.0, None)
+    assert (got[""].n, got[""].share_within) == (30, None)  # 9 beyond 28 days in all: small
     assert not any(s.suppressed for s in got.values())
     # When help that helps hides a group, its time to help goes with it.
     for i in range(5):
@@ -265,8 +269,10 @@ def test_a_suppressed_rate_tells_nothing_not_even_provisional(con: Any) -> None:
     assert got[B].suppressed and got[A].suppressed
     assert got[B].as_dict() == {"key": "help_that_helps", "group": B, "label": "B-buurt",
                                 "n": None, "count": None, "value": None, "low": None,
-                                "high": None, "suppressed": True, "provisional": False}
-    assert got[""].provisional and (got[""].n, got[""].count) == (23, 13)
+                                "high": None, "suppressed": True, "provisional": False,
+                                "rounded_to": None}
+    # 23 plans, 13 helped: rounded to 20 and 10
+    assert got[""].provisional and (got[""].n, got[""].count) == (20, 10)
 
 
 def test_every_area_answers_from_one_hidden_set(con: Any) -> None:
@@ -283,9 +289,10 @@ def test_every_area_answers_from_one_hidden_set(con: Any) -> None:
     alone = kpis.help_that_helps(con, scope(A), threshold=10)[0]
     assert district[B].suppressed and district[A].suppressed
     assert alone.suppressed and alone.n is None
-    assert (district[""].n, district[""].count) == (27, 15)  # Noord itself is shown
+    # Noord itself is shown: 27 plans, 15 helped, rounded to the threshold
+    assert (district[""].n, district[""].count) == (30, 20)
     town = by_group(kpis.help_that_helps(con, scope("GM0001"), threshold=10))
-    assert (town[""].n, town["WK000101"].n, town["WK000102"].n) == (47, 27, 20)
+    assert (town[""].n, town["WK000101"].n, town["WK000102"].n) == (50, 30, 20)  # 47, 27, 20
     costs_alone = costs.costs(con, scope(A), threshold=10)[0]
     assert costs_alone.suppressed and costs_alone.n is None
 
@@ -303,7 +310,7 @@ def test_a_provider_with_a_hidden_figure_is_not_named(con: Any) -> None:
         trajectory(con, f"w{i}", provider=7)
     rates = kpis.help_that_helps(con, scope(), threshold=10, by="provider")
     assert [(r.group, r.label, r.n) for r in rates] == [  # the municipality's total
-        ("", "Stad", 46), ("5", "Jeugdhulp Oost", 24),
+        ("", "Stad", 50), ("5", "Jeugdhulp Oost", 20),  # 46 and 24, rounded
         (kpis.OTHER_PROVIDERS, "Andere aanbieders", None)]
     assert rates[-1].suppressed
     for figures in (kpis.time_to_help(con, scope(), threshold=10, by="provider"),

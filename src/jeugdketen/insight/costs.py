@@ -20,8 +20,8 @@ two periods a month apart do not give that month's plans away.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -63,16 +63,18 @@ class CostRow:
 
 
 def mean(total: float, count: int) -> float | None:
-    """An average in euros as published: rounded to two significant figures (12,345 ->
-    12,000). Exact averages would give the exact share that helped (spent per trajectory
-    divided by spent per trajectory that helped is helped / n), and with it the exact
-    counts behind the rounded ones (docs/insight.md, "Rounded period counts")."""
+    """An average in euros as published: rounded to two significant figures, half up
+    (12,345 -> 12,000; 1,650 -> 1,700). Exact averages would give the exact share that
+    helped (spent per trajectory divided by spent per trajectory that helped is
+    helped / n), and with it the exact counts behind the rounded ones (docs/insight.md,
+    "Rounded period counts")."""
     if not count:
         return None
-    value = total / count
+    value = Decimal(repr(total / count))
     if value == 0:
         return 0.0
-    return float(round(value, 1 - math.floor(math.log10(abs(value)))))
+    step = Decimal(1).scaleb(value.adjusted() - 1)  # the second significant figure
+    return float((value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)
 
 
 def costs(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[CostRow]:
