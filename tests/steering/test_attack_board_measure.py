@@ -19,6 +19,7 @@ import pytest
 
 from jeugdketen.insight import actions, kpis, store
 from jeugdketen.insight.models import PublicationSettings
+from jeugdketen.insight.suppression import rounded
 from jeugdketen.steering import board, board_actions
 from tests import factories as f
 
@@ -90,16 +91,30 @@ def test_a_measured_effect_is_insights_figures(iw, board_store, threshold):
 
 def test_august_alone_cannot_be_measured(iw, board_store):
     """The old finding: an action over August alone measured August's 1 of 4. Now its
-    after is the twelve months up to August (28 of 59), and the month itself is nowhere."""
+    after is the twelve months up to August (28 of 59), and the month itself is nowhere.
+    Since insight rounds a twelve-month figure's n and count to a multiple of T (half up,
+    insight.suppression.rounded), before (up to July: 27 of 55) and after are even the
+    same published figure, 30 of 60: after minus before is 0, not August's 1 of 4."""
     analyst = f.professional_actor(iw.analyst)
     effect = board.measure(store.reader(), "GM9911", "help_that_helps", date(2026, 8, 1),
                            date(2026, 8, 1), date(2026, 10, 5), 10, 182)
-    assert effect["after"]["n"] == 59 and effect["after"]["mean"] == pytest.approx(28 / 59)
-    assert effect["before"]["n"] == 55
+    assert [rounded(x, 10) for x in (28, 59, 27, 55)] == [30, 60, 30, 60]
+    assert effect["after"]["n"] == 60 and effect["after"]["mean"] == pytest.approx(30 / 60)
+    assert effect["before"]["n"] == 60 and effect["before"]["mean"] == pytest.approx(30 / 60)
+    # The attacker's subtraction: n and count (mean times n) of after minus before differ
+    # by 0 or by at least T, never by a number from 1 to T - 1 (here: by nothing at all).
+    counts = {part: round(effect[part]["mean"] * effect[part]["n"])
+              for part in ("before", "after")}
+    n_gap = effect["after"]["n"] - effect["before"]["n"]
+    count_gap = counts["after"] - counts["before"]
+    assert (n_gap, count_gap) == (0, 0)
+    assert not 0 < abs(n_gap) < 10 and not 0 < abs(count_gap) < 10
     shown = board_actions.read_board(analyst, "GM9911", week="2026-W39",
                                      today=date(2026, 10, 5))
     for key in ("help_that_helps", "time_to_help"):
-        assert 4 not in shown.board.get(key).ns and 1 not in shown.board.get(key).ns
+        ns = shown.board.get(key).ns
+        assert 4 not in ns and 1 not in ns
+        assert all(n is None or n % 10 == 0 for n in ns), (key, ns)
 
 
 def test_the_other_kpis_and_bottlenecks_are_over_insights_own_period(iw, board_store):

@@ -1,6 +1,10 @@
 """Attacks round 2 on issue 13 (steering): the scenario as an action's expected effect,
-the board's published month figures, as ordinary users. Findings are strict xfails naming
-the exploit and a fix; the rest are regression tests of what held."""
+the board's published month figures, as ordinary users. Regression tests of what held and
+of the one finding, now fixed: two consecutive twelve-month figures (insight's, shown by
+the board for each month-end) differed by exactly a small month's plans (board_world's
+August: 4 plans closed, 1 helped). Insight now rounds n and count of a twelve-month figure
+to a multiple of T (insight.suppression.rounded), so two of them differ by 0 or by at
+least T."""
 
 from __future__ import annotations
 
@@ -34,28 +38,37 @@ def _month_points(api: Any, key: str) -> list[dict[str, Any]]:
     return next(s for s in got.json()["series"] if s["key"] == key)["points"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "FINDING (medium, insight's, inherited by the board) differencing of overlapping "
-    "twelve-month periods: insight publishes each twelve-month period's exact n and count "
-    "(GET /api/v1/insight/kpis?from=2025-08-01&to=2026-07-31 gives help_that_helps n 55 "
-    "count 27; from=2025-09-01&to=2026-08-31 gives n 59 count 28), and the board now shows "
-    "the same n for twelve consecutive month-ends in one answer (/api/v1/steering/board "
-    "series help_that_helps / time_to_help points[].n). Consecutive periods share eleven "
-    "months, so the difference is the month entering minus the month leaving: here 4 "
-    "plans closed in 2026-08 (below T=10) and exactly ONE family helped in 2026-08, read "
-    "by any board/insight reader incl. the front door of a neighbourhood team. Fix: round "
-    "n and count of a twelve-month figure to a multiple of T in insight (as the board's "
-    "weekly flows, suppression.rounded), or hide the month's difference; the board's "
-    "points[].n then follows (or drop n from the board's monthly points)."))
 @pytest.mark.parametrize("key", ["help_that_helps", "time_to_help"])
 def test_consecutive_month_figures_do_not_give_a_month_below_t(iw, board_store,
                                                                api_client_for, key):
+    """The fixed finding: up to July 55 (27 helped), up to August 59 (28 helped) gave
+    August's 4 plans and its one family helped as a difference. Published rounded, both
+    are 60 (30 helped)."""
     points = _month_points(api_client_for(iw.front_door), key)
     ns = [p["n"] for p in points]
+    compared = 0
     for before, after in itertools.pairwise(ns):
         if before is None or after is None:
             continue
         assert not 0 < abs(after - before) < T, (key, ns)
+        compared += 1
+    assert compared > 0, (key, ns)
+
+
+@pytest.mark.parametrize("key", ["help_that_helps", "time_to_help"])
+def test_the_boards_month_points_carry_counts_rounded_to_t(iw, board_store, api_client_for,
+                                                           key):
+    """Every month point the board shows carries n as insight publishes it: a multiple of
+    T (0 included), never a count from 1 to T - 1 nor an exact one; for help that helps
+    the count behind the share (value times n) too."""
+    points = _month_points(api_client_for(iw.front_door), key)
+    shown = [p for p in points if p["n"] is not None]
+    assert any(p["n"] > 0 for p in shown), (key, points)
+    for p in shown:
+        assert p["n"] % T == 0, (key, p)
+        if key == "help_that_helps" and p["value"] is not None:
+            count = p["value"] * p["n"]
+            assert count == pytest.approx(round(count)) and round(count) % T == 0, (key, p)
 
 
 def test_front_door_api_does_not_carry_the_runs_numbers(iw, board_store, api_client_for):

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from jeugdketen.insight.suppression import rounded
 from jeugdketen.steering import series
 from tests.insight import handmade
 from tests.steering import board_world as w
@@ -79,18 +80,26 @@ def test_monthly_kpis_are_insights_twelve_month_figures(settings, con):
     assert at["2025-12"] == (None, 0) and at["2026-05"] == (None, 0)
     # The twelve months up to June: 25 closed, 12 helped; up to July 55 and 27; up to
     # August 59 and 28 (August's four are inside a total, as insight publishes it).
-    assert at["2026-06"] == (pytest.approx(12 / 25), 25)
-    assert at["2026-07"] == (pytest.approx(27 / 55), 55)
-    assert at["2026-08"] == (pytest.approx(28 / 59), 59)
+    # Insight rounds n and count of a twelve-month figure to a multiple of T (half up,
+    # insight.suppression.rounded) and takes the value from the rounded counts: June
+    # 10 of 30, July 30 of 60, August 30 of 60. July and August are the same figure:
+    # August's 4 plans (1 helped) cannot be read as their difference.
+    assert [rounded(x, T) for x in (25, 12, 55, 27, 59, 28)] == [30, 10, 60, 30, 60, 30]
+    assert at["2026-06"] == (pytest.approx(10 / 30), 30)
+    assert at["2026-07"] == (pytest.approx(30 / 60), 60)
+    assert at["2026-08"] == (pytest.approx(30 / 60), 60)
     days = found["time_to_help"]
     dat = dict(zip(days.labels, zip(days.values, days.ns, strict=True), strict=True))
-    # Time to help that helps: 7 days (report to plan) for every one helped.
-    assert dat["2026-06"] == (7, 12) and dat["2026-08"] == (7, 28)
+    # Time to help that helps: 7 days (report to plan) for every one helped; the median
+    # stays exact, n is the number helped rounded: 12 -> 10, 28 -> 30.
+    assert dat["2026-06"] == (7, rounded(12, T)) == (7, 10)
+    assert dat["2026-08"] == (7, rounded(28, T)) == (7, 30)
     # Run charts: the median, no limits, no signals.
     for s in (helps, days):
         assert s.chart is not None and s.chart.rule == "run"
         assert s.chart.upper is None and s.chart.lower is None and s.chart.signals == []
-    assert helps.chart.centre == pytest.approx(12 / 25)  # the median of the three
+    # The median of the three (1/3, 1/2, 1/2).
+    assert helps.chart.centre == pytest.approx(30 / 60)
 
 
 def test_monthly_kpis_hidden_where_insight_hides(settings, con):
@@ -134,7 +143,8 @@ def test_the_monthly_charts_say_they_are_twelve_month_figures(settings, con):
     found = by_key(series.monthly(con, w.GM, date(2026, 9, 27), T, 182))
     svg = str(charts.run_chart(found["help_that_helps"].as_dict(), threshold=T))
     assert "twaalf maanden tot en met de maand" in svg
-    assert "mediaan 48%" in svg and "bovengrens" not in svg and "ondergrens" not in svg
+    # The median of June 10/30, July 30/60 and August 30/60 (rounded counts).
+    assert "mediaan 50%" in svg and "bovengrens" not in svg and "ondergrens" not in svg
     assert "Geen grenzen of signalen" in svg and "signaal (" not in svg
     weekly = str(charts.run_chart(by_key(series.weekly(con, w.GM, date(2026, 9, 21), T))[
         "open_total"].as_dict(), threshold=T))
