@@ -10,14 +10,23 @@ import itertools
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jeugdketen.insight import costs, kpis, outcomes, stats
 
-from .test_kpis import A, B, con, make_store, scope, trajectory  # noqa: F401 (con: fixture)
+from .test_kpis import A, B, make_store, scope, trajectory
 
 T = 10
+
+
+@pytest.fixture
+def con() -> Any:
+    connection = make_store()
+    yield connection
+    connection.close()
+
 MONTHS = [date(2025 + (m >= 12), m % 12 + 1, 1) for m in range(24)]  # Jan 2025 .. Dec 2026
 
 
@@ -27,15 +36,15 @@ def periods() -> list[tuple[date, date]]:
             for i in range(11)]
 
 
-def published(con: Any, period: tuple[date, date]) -> list[int | None]:
+def published(store: Any, period: tuple[date, date]) -> list[int | None]:
     """Every count insight publishes for the district in the period, in a fixed order."""
     s = scope(period=period, today=date(2028, 1, 1))
     found: list[int | None] = []
-    for r in kpis.help_that_helps(con, s, threshold=T):
+    for r in kpis.help_that_helps(store, s, threshold=T):
         found += [r.n, r.count]
-    found += [t.n for t in kpis.time_to_help(con, s, threshold=T)]
-    found += [x for c in costs.costs(con, s, threshold=T) for x in (c.n, c.helped)]
-    for rates in outcomes.indicators(con, s, threshold=T).values():
+    found += [t.n for t in kpis.time_to_help(store, s, threshold=T)]
+    found += [x for c in costs.costs(store, s, threshold=T) for x in (c.n, c.helped)]
+    for rates in outcomes.indicators(store, s, threshold=T).values():
         found += [x for r in rates for x in (r.n, r.count)]
     return found
 
@@ -44,27 +53,27 @@ def published(con: Any, period: tuple[date, date]) -> list[int | None]:
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 3)),
                 min_size=24, max_size=24))
 def test_two_periods_a_month_apart_never_differ_by_a_small_count(months: list[Any]) -> None:
-    con = make_store()
+    store = make_store()
     try:
         for m, (helped, not_helped, in_b) in zip(MONTHS, months, strict=True):
             closed = m.replace(day=15).isoformat()
             for i in range(helped):
-                trajectory(con, f"{m}-h{i}", first=(m.replace(day=2)).isoformat(),
+                trajectory(store, f"{m}-h{i}", first=(m.replace(day=2)).isoformat(),
                            help_started=m.replace(day=5).isoformat(), closed=closed)
             for i in range(not_helped):
-                trajectory(con, f"{m}-n{i}", first=(m.replace(day=2)).isoformat(),
+                trajectory(store, f"{m}-n{i}", first=(m.replace(day=2)).isoformat(),
                            help_started=m.replace(day=5).isoformat(), closed=closed,
                            can_continue=False)
             for i in range(in_b):
-                trajectory(con, f"{m}-b{i}", neighbourhood=B, first=m.replace(day=2).isoformat(),
+                trajectory(store, f"{m}-b{i}", neighbourhood=B, first=m.replace(day=2).isoformat(),
                            help_started=m.replace(day=5).isoformat(), closed=closed)
-        reads = [published(con, p) for p in periods()]
+        reads = [published(store, p) for p in periods()]
     finally:
-        con.close()
+        store.close()
     for before, after in itertools.pairwise(reads):
         assert len(before) == len(after)
         for x, y in zip(before, after, strict=True):
-            assert x is None or x % T == 0 and (y is None or not 0 < abs(y - x) < T), (x, y)
+            assert x is None or (x % T == 0 and (y is None or not 0 < abs(y - x) < T)), (x, y)
 
 
 def test_the_value_and_interval_come_from_the_rounded_counts(con: Any) -> None:
