@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from jeugdketen.access.actions import issue_token
 from jeugdketen.demo import bench_family
+from jeugdketen.insight.stats import wilson
+from jeugdketen.insight.suppression import rounded
 from jeugdketen.registry import actions, selectors
 from tests import factories as f
 from tests.insight import handmade
@@ -193,4 +195,8 @@ def test_the_insight_dashboard_renders_its_figures_in_english(insight_analyst, c
         assert title in body, title
     assert "No data yet." not in body
     assert "Nieuwe Haven hidden hidden hidden" in body  # 3 plans, below the threshold 10
-    assert "Testdam (total) 100% 80–100% 15" in body  # satisfied: 15 of 15
+    # Satisfied: 15 of 15, shown rounded to the threshold (rounded(15, 10) == 20): 20 of 20,
+    # its interval the Wilson interval of those rounded counts (wilson(20, 20) -> 84-100%).
+    assert (rounded(15, 10), rounded(15, 10)) == (20, 20)
+    assert round(wilson(20, 20)[0] * 100) == 84
+    assert "Testdam (total) 100% 84–100% 20" in body
