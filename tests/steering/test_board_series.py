@@ -26,10 +26,9 @@ def by_key(found):
     return {s.key: s for s in found}
 
 
-def test_rounded_and_shown():
+def test_rounded():
     assert [series.rounded(v, 10) for v in (0, 1, 9, 10, 14, 15, 24, 25)] == [
         0, None, None, 10, 10, 20, 20, 30]
-    assert [series.shown(v, 10) for v in (0, 3, 10)] == [0, None, 10]
 
 
 def test_weeks():

@@ -170,9 +170,10 @@ def is_empty() -> bool:
     return bool(reader().execute("SELECT NOT EXISTS (SELECT 1 FROM events)").fetchone()[0])
 
 
-def first_day() -> date | None:
-    """The (Dutch) day of the first event in the published snapshot; None when empty."""
-    value = reader().execute("SELECT min(day) FROM events").fetchone()[0]
+def first_day(con: Any = None) -> date | None:
+    """The (Dutch) day of the first event in the published snapshot (or in the store `con`
+    is a connection to); None when empty."""
+    value = (con or reader()).execute("SELECT min(day) FROM events").fetchone()[0]
     return value if isinstance(value, date) else None
 
 

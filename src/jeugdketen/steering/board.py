@@ -201,7 +201,7 @@ def _measure_monthly(con: Any, municipality: str, kpi: str, start: date, due: da
                      today: date, threshold: int, follow_up_days: int, expected: str,
                      figures: s.Figures) -> dict[str, Any]:
     seen = actions.latest_end(today)
-    first_data = s.first_day(con)
+    first_data = store.first_day(con)
 
     def figure(end: date) -> dict[str, Any]:
         found = figures(con, municipality, end, seen, threshold, follow_up_days,

@@ -34,7 +34,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from jeugdketen.insight import actions, kpis, suppression, value_stream, waiting
+from jeugdketen.insight import actions, kpis, store, suppression, value_stream, waiting
 from jeugdketen.insight.scope import Scope
 from jeugdketen.steering import xmr
 
@@ -47,12 +47,6 @@ def rounded(value: int, threshold: int) -> int | None:
     """A count (a stock or a flow) as the board shows it: insight.suppression.rounded (hidden from 1 to
     threshold - 1, otherwise the nearest multiple of the threshold, half up; 0 stays 0)."""
     return suppression.rounded(value, threshold)
-
-
-def shown(value: int, threshold: int) -> int | None:
-    """A count hidden from 1 to threshold - 1 (no longer used for the weekly flows: they
-    are rounded())."""
-    return None if suppression.is_small(value, threshold) else value
 
 
 # --- the periods ----------------------------------------------------------------------------
@@ -284,12 +278,6 @@ def kpi_scope(municipality: str, board_sunday: date, follow_up_days: int,
                  follow_up_days=follow_up_days)
 
 
-def first_day(con: Any) -> date | None:
-    """The day of the store's first event (insight.store.first_day, on this connection)."""
-    value = con.execute("SELECT min(day) FROM events").fetchone()[0]
-    return value if isinstance(value, date) else None
-
-
 def period_end_labels(ends: list[date]) -> list[str]:
     return [e.strftime("%Y-%m") for e in ends]
 
@@ -343,7 +331,7 @@ def monthly(con: Any, municipality: str, board_sunday: date, threshold: int,
     limits: the twelve-month periods of consecutive months overlap by eleven months."""
     ends = kpi_ends(board_sunday, months_count)
     seen = ends[-1]
-    first_data = first_day(con)
+    first_data = store.first_day(con)
     figure = figures or published
     found = [figure(con, municipality, end, seen, threshold, follow_up_days, first_data)
              for end in ends]
