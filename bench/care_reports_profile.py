@@ -28,7 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.inprocess import ROOT, pct, profile_text, worker_env
+
 QUESTION = "Synthetische melding van de benchmark van POST /api/v1/care-reports."
 WARMUP = 3
 
@@ -111,19 +112,8 @@ def worker(n: int, offset: int, cprofile: bool, baseline: bool = False) -> dict[
                 reads.append({"wall_ms": wall * 1000, "cpu_ms": cpu * 1000})
         out["baseline"] = reads
     if profiler is not None:
-        import io
-        import pstats
-
-        profiler.disable()
-        text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats(os.environ.get("JK_PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("JK_PROFILE_LINES", "40")))
-        out["profile"] = text.getvalue()
+        out["profile"] = profile_text(profiler)
     return out
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -152,10 +142,7 @@ def main() -> None:
     for r in range(args.rounds):
         order = list(versions) if r % 2 == 0 else list(reversed(versions))
         for k in order:
-            env = {**os.environ, "DATABASE_URL": args.database_url,
-                   "PYTHONPATH": os.pathsep.join([versions[k], str(ROOT)]),
-                   "JEUGDKETEN_DEMO": "true"}
-            env.pop("DEBUG", None)
+            env = worker_env(versions[k], args.database_url)
             cmd = [sys.executable, "-m", "bench.care_reports_profile", "--worker",
                    "--n", str(args.n), "--offset", str((r * 2 + order.index(k)) * args.n)]
             if args.cprofile == k and r == 0:

@@ -33,7 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.inprocess import ROOT, pct, profile_text, worker_env
+
 WARMUP = 3
 CSRF = re.compile(r'((?:name="csrfmiddlewaretoken" value|name="csrf-token" content)=")[^"]*(")')
 
@@ -104,23 +105,8 @@ def worker(n: int, cprofile: bool, ensure: bool, html_out: str) -> dict[str, Any
     if html_out:
         Path(html_out).write_bytes(CSRF.sub(rb"\1-\2".decode(), body.decode()).encode())
     if profiler is not None:
-        import io
-        import pstats
-
-        profiler.disable()
-        if os.environ.get("JK_PROFILE_OUT"):
-            profiler.dump_stats(os.environ["JK_PROFILE_OUT"])
-        text = io.StringIO()
-        stats = pstats.Stats(profiler, stream=text)
-        stats.sort_stats(os.environ.get("JK_PROFILE_SORT", "cumulative")).print_stats(
-            int(os.environ.get("JK_PROFILE_LINES", "60")))
-        out["profile"] = text.getvalue()
+        out["profile"] = profile_text(profiler, sort="cumulative", lines=60)
     return out
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -150,10 +136,7 @@ def main() -> None:
     for r in range(args.rounds):
         order = list(versions) if r % 2 == 0 else list(reversed(versions))
         for k in order:
-            env = {**os.environ, "DATABASE_URL": args.database_url,
-                   "PYTHONPATH": os.pathsep.join([versions[k], str(ROOT)]),
-                   "JEUGDKETEN_DEMO": "true"}
-            env.pop("DEBUG", None)
+            env = worker_env(versions[k], args.database_url)
             cmd = [sys.executable, "-m", "bench.family_profile", "--worker", "--n", str(args.n)]
             if args.cprofile == k and r == 0:
                 cmd += ["--cprofile", k]

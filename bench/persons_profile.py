@@ -39,7 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.inprocess import ROOT, pct, profile_text
+
 WARMUP = 3
 ENDPOINTS = {"read": "GET /api/v1/persons/{id}", "write": "POST /api/v1/persons"}
 
@@ -143,21 +144,8 @@ def worker(n: int, offset: int, endpoints: list[str], cprofile: bool,
                                 "brp": endpoint == "write" and '"bsn"' in bodies[i]})
         out[endpoint] = samples
         if profiler is not None:
-            import io
-            import pstats
-
-            profiler.disable()
-            text = io.StringIO()
-            (pstats.Stats(profiler, stream=text)
-             .sort_stats(os.environ.get("JK_PROFILE_SORT", "tottime"))
-             .print_stats(int(os.environ.get("JK_PROFILE_LINES", "40"))))
-            out["profiles"][endpoint] = text.getvalue()
+            out["profiles"][endpoint] = profile_text(profiler)
     return out
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def _free_port() -> int:
