@@ -90,7 +90,7 @@ def one_crisis() -> Any:
 def test_the_calibration_shows_no_count_below_the_threshold(one_crisis):
     """Was a finding: arrivals per week x weeks gave the one crisis report."""
     observed = calibrate(one_crisis, SCOPE)
-    shown = run.describe(observed.model, 10)
+    shown = run.describe(observed, 10)
     assert shown["arrivals_per_week"]["crisis"] is None
     assert shown["intake_share"]["crisis"] is None
     for urgency, per_week in shown["arrivals_per_week"].items():
@@ -105,3 +105,30 @@ def test_a_hidden_validation_step_hides_its_count(one_crisis):
     for row in found["steps"]:
         if not row["shown"]:
             assert row["n"] is None or row["n"] == 0 or row["n"] >= 10, row
+
+
+def test_the_calibration_shows_its_counts_rounded(one_crisis):
+    """A run made a month later is calibrated on a period that shares eleven months: exact
+    counts behind the calibration (arrivals per week x weeks, a share's part and whole)
+    subtracted would give a small month. Every figure comes from counts rounded to the
+    threshold: 32 regular reports in 8 weeks show as 30 (3.75 per week), not 4.0."""
+    from jeugdketen.insight.suppression import rounded
+
+    observed = calibrate(one_crisis, SCOPE)
+    regular = sum(observed.model.weekly_counts["regular"])
+    shown = run.describe(observed, 10)
+    assert shown["rounded_to"] == 10
+    for urgency, per_week in shown["arrivals_per_week"].items():
+        if per_week is not None:
+            exact = sum(observed.model.weekly_counts[urgency])
+            assert per_week == round(rounded(exact, 10) / shown["weeks"], 2), urgency
+    if regular >= 10 and regular % 10:
+        assert shown["arrivals_per_week"]["regular"] != round(regular / shown["weeks"], 2)
+    for key in ("joint_share",):
+        part, whole = observed.joint_multi[1], observed.joint_multi[0]
+        want = (None if rounded(part, 10) is None or rounded(whole, 10) is None
+                else round(rounded(part, 10) / rounded(whole, 10), 3) if rounded(whole, 10)
+                else 0.0)
+        assert shown[key] == want
+    validated = run.validate(observed, replications=2, seed=1, threshold=10, workers=1)
+    assert all(s["n"] is None or s["n"] % 10 == 0 for s in validated["steps"])

@@ -141,7 +141,7 @@ def execute(started: Started) -> None:
             result = {"validation": runner.validate(
                 started.observed, replications=scenario.replications, seed=scenario.seed,
                 threshold=started.threshold), "calibration": runner.describe(
-                started.observed.model, started.threshold)}
+                started.observed, started.threshold)}
         else:
             result = runner.simulate(started.observed, scenario, threshold=started.threshold)
     except Exception as error:  # a run that fails says so; the page shows it

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -62,6 +62,12 @@ class Observed:
     waits: dict[str, dict[str, Any]]
     start: date                       # the Monday of the period's first week
     reports: int
+    # The counts behind the model's shares, for showing them from rounded counts
+    # (run.describe): per urgency [triaged, to an intake, to help directly]; reports per
+    # number of disciplines (1, 2, 3); [needing more than one, of which joint].
+    routed: dict[str, list[int]] = field(default_factory=dict)
+    mix: dict[int, int] = field(default_factory=dict)
+    joint_multi: list[int] = field(default_factory=lambda: [0, 0])
 
 
 def _day(value: Any) -> int | None:
@@ -188,7 +194,9 @@ def calibrate(con: Any, scope: Scope) -> Observed:
     model = _without_queue(model)
     shown = {s: {"n": len(v), "p50": quantile([float(x) for x in v], 0.5),
                  "p90": quantile([float(x) for x in v], 0.9)} for s, v in waits.items()}
-    return Observed(model=model, waits=shown, start=start, reports=len(rows))
+    return Observed(model=model, waits=shown, start=start, reports=len(rows),
+                    routed={u: list(v) for u, v in routed.items()},
+                    mix={k: mix.get(k, 0) for k in (1, 2, 3)}, joint_multi=list(joint_multi))
 
 
 def _without_queue(model: Model, seed: int = 1) -> Model:

@@ -7,7 +7,8 @@ import dataclasses
 import time
 from typing import Any
 
-from jeugdketen.steering.simulation import engine
+from jeugdketen.insight import suppression
+from jeugdketen.steering.simulation import calibration, engine
 from jeugdketen.steering.simulation.calibration import Observed
 from jeugdketen.steering.simulation.scenarios import Scenario, apply
 
@@ -49,8 +50,10 @@ def validate(observed: Observed, *, replications: int = 30, seed: int = 1,
     for step in engine.STEPS:
         seen = observed.waits[step]
         shown = seen["n"] >= threshold
-        # A step seen fewer than `threshold` times is not shown, nor how often it was seen.
-        row: dict[str, Any] = {"step": step, "n": seen["n"] if shown or not seen["n"] else None,
+        # A step seen fewer than `threshold` times is not shown, nor how often it was seen;
+        # how often, rounded to the threshold (describe).
+        row: dict[str, Any] = {"step": step, "n": (suppression.rounded(seen["n"], threshold)
+                                                   if shown or not seen["n"] else None),
                                "shown": shown}
         for q in ("p50", "p90"):
             sim = agg["waits"][step][q]["mean"]
@@ -72,21 +75,52 @@ def validate(observed: Observed, *, replications: int = 30, seed: int = 1,
                           "spread": list(SPREAD)}}
 
 
-def describe(model: engine.Model, threshold: int) -> dict[str, Any]:
-    """The calibrated model in numbers (what the page and the command show). An urgency
-    with fewer than `threshold` reports in the period (arrivals per week x weeks) shows
-    neither its arrivals nor its intake share (None): no count below the threshold."""
-    few = {u for u, v in model.arrivals.items() if 0 < round(v * model.weeks) < threshold}
+def describe(observed: Observed, threshold: int) -> dict[str, Any]:
+    """The calibrated model in numbers (what the page, the API and the command show),
+    every figure from counts of the twelve-month period rounded to the threshold
+    (insight.suppression.rounded), as insight publishes its counts: a run made a month
+    later is calibrated on a period that shares eleven months, and exact counts (arrivals
+    per week x weeks, a share's part and whole) subtracted would give a small month. An
+    urgency with fewer than `threshold` reports shows neither its arrivals nor its intake
+    share (None); a share whose part or whole is hidden is None. The model itself runs on
+    the exact values. The intake slots are the p90 of the weekly intakes (a quantile of
+    weeks, not a count of the period); help after an intake a Kaplan-Meier estimate,
+    shown to two decimals."""
+    model = observed.model
+
+    def count(value: int) -> int | None:
+        return suppression.rounded(value, threshold)
+
+    def share(part: int, whole: int, digits: int = 3) -> float | None:
+        shown_part, shown_whole = count(part), count(whole)
+        if shown_part is None or shown_whole is None:
+            return None
+        return round(shown_part / shown_whole, digits) if shown_whole else 0.0
+
+    arrivals = {u: count(sum(model.weekly_counts.get(u, []))) for u in model.arrivals}
+    triaged_all = sum(v[0] for v in observed.routed.values())
+    intake_all = sum(v[1] for v in observed.routed.values())
+    pooled = share(intake_all, triaged_all)
+    intake_share: dict[str, float | None] = {}
+    for u in model.p_intake:
+        triaged, to_intake = (observed.routed.get(u) or [0, 0, 0])[:2]
+        if arrivals.get(u) is None:
+            intake_share[u] = None
+        else:
+            intake_share[u] = (share(to_intake, triaged) if triaged >= calibration.MIN_GROUP
+                               else pooled)
+    mixed = sum(observed.mix.values())
     return {
         "weeks": model.weeks,
-        "arrivals_per_week": {u: None if u in few else round(v, 2)
-                              for u, v in model.arrivals.items()},
+        "arrivals_per_week": {u: None if n is None else round(n / model.weeks, 2)
+                              for u, n in arrivals.items()},
         "slots_per_week": {o: round(v, 2) for o, v in model.slots.items()},
-        "disciplines": {str(k): round(v, 3) for k, v in model.disciplines.items()},
-        "joint_share": round(model.p_joint, 3),
-        "intake_share": {u: None if u in few else round(v, 3)
-                         for u, v in model.p_intake.items()},
-        "help_after_intake_share": round(model.p_help_after_intake, 3),
+        "disciplines": ({str(k): share(observed.mix.get(k, 0), mixed) for k in (1, 2, 3)}
+                        if mixed else {"1": 1.0, "2": 0.0, "3": 0.0}),
+        "joint_share": share(observed.joint_multi[1], observed.joint_multi[0]),
+        "intake_share": intake_share,
+        "help_after_intake_share": round(model.p_help_after_intake, 2),
+        "rounded_to": threshold,
     }
 
 
@@ -105,7 +139,7 @@ def simulate(observed: Observed, scenario: Scenario, *, workers: int | None = No
             else engine.replicate(engine.run_one, model, seeds, n))
     return {
         "scenario": scenario.as_data(),
-        "calibration": describe(observed.model, threshold),
+        "calibration": describe(observed, threshold),
         "baseline": engine.aggregate(baseline_runs),
         "result": engine.aggregate(runs, baseline_runs),
         "workers": n,

@@ -76,7 +76,7 @@ class Command(BaseCommand):
         if observed.reports < threshold:
             raise CommandError(f"fewer than {threshold} care reports (the threshold): "
                                "nothing to calibrate on")
-        calibration = run.describe(observed.model, threshold)
+        calibration = run.describe(observed, threshold)
         out(f"arrivals per week: {calibration['arrivals_per_week']}")
         out(f"intake slots per week (organisation 1, 2, 3): {calibration['slots_per_week']}")
         out(f"disciplines needed (1, 2, 3): {calibration['disciplines']}; "
