@@ -81,7 +81,7 @@ class Activity(models.TextChoices):
     # Steering, time and satisfaction (issue 13): no trajectory, no person key. The
     # survey's answers enter the log only when the municipality closes the year's survey,
     # and a week's time answers only when the week's question closes (the week after it
-    # has ended), summed per team (no one person's hours): shuffled, all at the closing
+    # has ended), summed per team (no event per person): shuffled, all at the closing
     # moment, without an actor.
     TIME_ANSWERED = "time.answered", "One team's answers to the weekly time question of one week: the number of respondents and their summed hours"
     TIME_WEEK_CLOSED = "time.week_closed", "The weekly time question of a week closed: its answers entered the log"

@@ -7,7 +7,7 @@
 - `close_time_weeks`: the platform closes every week whose answering week has ended: its
   answers enter the chain log now, one `time.answered` per team (the team, its
   municipality and neighbourhoods, the number of respondents and their summed hours; no
-  person key, no one person's hours), the teams shuffled, all at the closing moment,
+  person key, no event per person), the teams shuffled, all at the closing moment,
   without an actor, and `time.week_closed`; no answer for it is taken after.
 - `own_time_answers`: the professional's own answers (nobody else reads one).
 - `send_time_questions`: `jeugdketen steering ask-time` (after `close_time_weeks`): the
@@ -236,10 +236,11 @@ def close_time_weeks(actor: Actor, *, at: datetime | None = None) -> list[TimeWe
     and the team's neighbourhoods now), the teams in random order, all with the closing
     moment and without an actor; then `time.week_closed` (week, answers); a
     `TimeWeekClosing` row (unique per week) and one access-log record naming the week.
-    No event holds one person's hours (issue 13: time figures are never per person to
-    anyone but the person), not even for a team of one respondent: the figures read the
-    sums and suppress a group below the threshold. Safe to rerun and to run twice at once:
-    a week is closed, and emitted, once."""
+    No event per person (issue 13: time figures are never per person to anyone but the
+    person): the figures need only the counts and sums. A team's week with one respondent
+    still has that person's hours as its sums (`respondents` 1), a group the figures never
+    show (the threshold). Safe to rerun and to run twice at once: a week is closed, and
+    emitted, once."""
     if not actor.operator:
         raise audit.AccessDenied(actor, Action.UPDATE, Target(Data.TIME_ANSWER),
                                  Decision.deny("the platform closes the weeks"))
