@@ -10,7 +10,8 @@
   answer never changes a figure.
 - Joining the chain log to the access log (the operator holds both): the access log names
   who answered when; the chain log's `time.answered` events carry no moment or order of
-  answering (all at the week's closing moment, shuffled), so neither joins them.
+  answering (all at the week's closing moment, shuffled), so neither joins them; and no
+  event holds one professional's hours (one per team and week: respondents and sums).
 - Nobody reads another's answers: `mine=1` has no id to change; the figures' scope is the
   caller's own municipality whatever is asked.
 """
@@ -171,8 +172,8 @@ def test_no_one_reads_another_professionals_hours(town, insight_dir, api_client_
     time_actions.close_time_weeks(OPERATOR)
     event = ChainEvent.objects.get(activity="time.answered")
     assert (event.person_key, event.household_key, event.trajectory_key) == ("", "", "")
-    assert set(event.attributes) == {"week", "help_hours", "accountability_hours",
-                                     "municipality", "neighbourhoods"}
+    assert set(event.attributes) == {"week", "respondents", "help_hours",
+                                     "accountability_hours", "municipality", "neighbourhoods"}
     # The only access-log records naming the victim's answers are their own.
     naming = AccessLogRecord.objects.filter(object_id=str(victim.pk), data="time_answer",
                                             outcome="allowed")
@@ -183,8 +184,10 @@ def test_the_chain_log_and_the_access_log_do_not_join_to_a_persons_hours(town):
     """The operator's join: the k-th access-log record of an answer (by time) against the
     k-th `time.answered` (by id), or each event against the record nearest its moment.
     Before the fix each answer was emitted as it was given, so both gave every
-    professional's hours. Now the week's answers are emitted at its closing: one moment
-    for all, in an order of their own."""
+    professional's hours. Then the week's answers were emitted at its closing, one moment
+    for all, in an order of their own, but still one event per answer. Now the team's
+    answers of the week are one event, their number and summed hours: there is no
+    event of one professional to join a record to."""
     answers = {}
     for hours, prof in enumerate(town.members):  # 13 answers, each with its own hours
         time_actions.answer_time(me(prof), help_hours=hours, accountability_hours=1,
@@ -196,9 +199,12 @@ def test_the_chain_log_and_the_access_log_do_not_join_to_a_persons_hours(town):
     records = sorted(AccessLogRecord.objects.filter(data="time_answer", action="create"),
                      key=lambda r: (r.at, r.pk))
     events = list(ChainEvent.objects.filter(activity="time.answered").order_by("id"))
-    by_order = {int(r.object_id): e.attributes["help_hours"]
-                for r, e in zip(records, events, strict=True)}
-    assert by_order != answers  # once in 13! (6e9) by chance
+    # By order: one event for the 13 records, holding their sum (0 + 1 + ... + 12 = 78,
+    # no one's hours).
+    assert len(records) == 13 and len(events) == 1
+    assert (events[0].attributes["respondents"], events[0].attributes["help_hours"],
+            events[0].attributes["accountability_hours"]) == (13, sum(answers.values()), 13)
+    assert events[0].attributes["help_hours"] not in answers.values()
     # By moment: every event has the one closing moment, after every answer was written.
     assert len({e.at for e in events}) == 1
     assert events[0].at > max(r.at for r in records)

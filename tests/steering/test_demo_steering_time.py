@@ -1,7 +1,8 @@
 """The demo history of time and satisfaction (demo/steering_time.py): made through the
 actions, each week closed when its question closes, deterministic for a seed, and the
 insight store shows it after a refresh: the same figures as the answers emitted one by one
-as they were given (before weeks were closed) would give."""
+as they were given (before weeks were closed, and before a week's answers were summed per
+team) would give."""
 
 from __future__ import annotations
 
@@ -35,7 +36,11 @@ def test_a_year_of_answers_and_two_closed_surveys(db, insight_dir):
     assert TeamArea.objects.filter(organisation=w.team).exists()
     care = len(w.members) + len(w.few) + 1  # and the municipality's coordinator
     assert 0.7 * 52 * care < loaded.time_answers == TimeAnswer.objects.count() <= 52 * care
-    assert ChainEvent.objects.filter(activity="time.answered").count() == loaded.time_answers
+    # One event per team and week, its respondents the team's answers of the week.
+    team_weeks = TimeAnswer.objects.values("organisation_id", "week").distinct().count()
+    assert ChainEvent.objects.filter(activity="time.answered").count() == team_weeks
+    assert sum(ChainEvent.objects.filter(activity="time.answered").values_list(
+        "attributes__respondents", flat=True)) == loaded.time_answers
     # Every week closed at the moment its question closed, its answers all at that moment.
     closings = {c.week: c for c in TimeWeekClosing.objects.all()}
     assert loaded.weeks_closed == len(closings) == 52
@@ -81,9 +86,11 @@ def test_the_demo_is_the_same_for_a_seed(db):
 
 
 def test_closing_the_weeks_leaves_the_figures_as_they_were(db, insight_dir):
-    """The closing changes when and in which order the answers enter the log, nothing a
-    figure reads: the demo's store gives the same time on help per area, neighbourhood
-    and team as a store of the same answers emitted one by one as they were given."""
+    """The closing changes when and in which order the answers enter the log, and sums a
+    team's answers of a week into one event, nothing a figure reads: the demo's store
+    gives the same time on help per area, neighbourhood and team as a store of the same
+    answers emitted one by one as they were given (a log from before: one event per
+    answer, no `respondents`)."""
     World()
     today = timezone.localdate()
     steering_time.load(seed=5, today=today, team_size=0)
@@ -111,9 +118,12 @@ def test_closing_the_weeks_leaves_the_figures_as_they_were(db, insight_dir):
             assert closed == kpis.time_on_help(given, scope, threshold=threshold, by=by)
             shown += sum(1 for g in closed if not g.suppressed)
     assert shown >= 4  # (the team of twelve and its area: a comparison of something)
-    # The closing's events are all there, and nothing else of the time question's.
-    assert con.execute("SELECT count(*) FROM events WHERE activity = 'time.answered'"
-                       ).fetchone()[0] == TimeAnswer.objects.count()
+    # The closing's events are all there (one per team and week, every answer counted in
+    # one), and nothing else of the time question's.
+    assert con.execute("SELECT count(*), sum(CAST(attributes->>'respondents' AS INTEGER)) "
+                       "FROM events WHERE activity = 'time.answered'").fetchone() == (
+        TimeAnswer.objects.values("organisation_id", "week").distinct().count(),
+        TimeAnswer.objects.count())
     assert date.fromisoformat(str(con.execute(
         "SELECT max(CAST(attributes->>'week' AS DATE)) FROM events "
         "WHERE activity = 'time.week_closed'").fetchone()[0])) == (

@@ -186,7 +186,8 @@ def test_an_answer_is_stored_logged_and_in_the_chain_log_only_when_its_week_clos
     event = ChainEvent.objects.get(activity="time.answered")
     assert (event.person_key, event.household_key, event.trajectory_key) == ("", "", "")
     assert event.organisation_id == w.team.pk and event.at == closing.closed_at
-    assert event.attributes == {"week": old.isoformat(), "help_hours": 20,
+    # One event for the team's week: its one respondent and the (summed) hours.
+    assert event.attributes == {"week": old.isoformat(), "respondents": 1, "help_hours": 20,
                                 "accountability_hours": 10, "municipality": "GM9921",
                                 "neighbourhoods": ["BU99210101"]}
     closed = ChainEvent.objects.get(activity="time.week_closed")
@@ -262,7 +263,10 @@ def test_a_week_closes_when_the_week_after_it_has_ended_and_only_once(w):
     # Closing again (later, or the same moment) emits nothing twice.
     assert time_actions.close_time_weeks(OPERATOR) == []
     assert time_actions.close_time_weeks(OPERATOR, at=at) == []
-    assert ChainEvent.objects.filter(activity="time.answered").count() == 4
+    # The four answers are of one team: one event, with four respondents and their sums.
+    [event] = ChainEvent.objects.filter(activity="time.answered")
+    assert (event.attributes["respondents"], event.attributes["help_hours"],
+            event.attributes["accountability_hours"]) == (4, 4 * 10, 4 * 10)
     assert ChainEvent.objects.filter(activity="time.week_closed").count() == 1
     assert TimeWeekClosing.objects.count() == 1
     assert AccessLogRecord.objects.filter(data="time_answer", action="update").count() == 1
@@ -289,14 +293,18 @@ def test_each_week_closes_at_its_own_moment_and_an_old_week_with_it(w):
 
 
 def answer_in_order(w: World, week: date) -> list[tuple[int, int]]:
-    """Every care professional of the world answers `week`, one after the other, each with
-    other hours: the (team, hours on help) in the order of answering."""
-    order = []
-    for i, prof in enumerate([*w.members, *w.few, w.coordinator]):
+    """Every care professional of the world, and those of twelve more teams of one, answers
+    `week`, one after the other, each with other hours: per team, in the order of its
+    first answer, (team, the team's summed hours on help). Fifteen teams."""
+    extra = [f.ProfessionalFactory(organisation=f.OrganisationFactory(
+        name=f"Team {i}", kind="neighbourhood_team", municipality=w.town),
+        roles=["professional"]) for i in range(12)]
+    order: dict[int, int] = {}
+    for i, prof in enumerate([*w.members, *w.few, w.coordinator, *extra]):
         time_actions.answer_time(me(prof), help_hours=i, accountability_hours=40 - i,
                                  at=local(week + timedelta(days=7), 9, i))
-        order.append((prof.organisation_id, i))
-    return order
+        order[prof.organisation_id] = order.get(prof.organisation_id, 0) + i
+    return list(order.items())
 
 
 def logged_order() -> list[tuple[int, int]]:
@@ -308,26 +316,61 @@ def test_the_logs_order_is_not_the_order_of_answering(w):
     order = answer_in_order(w, past_week())
     time_actions.close_time_weeks(OPERATOR)
     got = logged_order()
-    assert sorted(got) == sorted(order)
-    # Sixteen answers: the answering order comes back by chance once in 16! (2e13) runs.
+    assert sorted(got) == sorted(order)  # one event per team
+    # Fifteen teams: the order of answering (or of the teams' ids) comes back by chance
+    # once in 15! (1e12) runs.
     assert got != order
     assert got != sorted(order)
 
 
 def test_the_logs_order_is_the_shuffles(w, monkeypatch):
     """The order in the log is what the shuffle made it, nothing else (so the test above
-    would see an unshuffled log): reversed by a stand-in, the log is reversed."""
+    would see an unshuffled log): the teams reversed by a stand-in, the log is reversed."""
     order = answer_in_order(w, past_week())
+    first = {team: rank for rank, (team, _hours) in enumerate(order)}
     shuffled: list[int] = []
 
-    def reverse(answers: list[TimeAnswer]) -> None:
-        answers.sort(key=lambda a: a.answered_at, reverse=True)
-        shuffled.append(len(answers))
+    def reverse(teams: list[int]) -> None:
+        teams.sort(key=first.__getitem__, reverse=True)
+        shuffled.append(len(teams))
 
     monkeypatch.setattr(time_actions, "_shuffle", reverse)
     time_actions.close_time_weeks(OPERATOR)
     assert shuffled == [len(order)]
     assert logged_order() == order[::-1]
+
+
+def numbers(value: object) -> list[object]:
+    """Every number in a JSON value (an event's attributes), however deep."""
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in numbers(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in numbers(v)]
+    return [value] if isinstance(value, int | float) and not isinstance(value, bool) else []
+
+
+def test_a_teams_week_is_one_event_with_no_ones_hours(w):
+    """Issue 13: time figures are never per person to anyone but the person, the holder of
+    the chain log's export included. Two professionals of one team answer: the log gets
+    one `time.answered` for the team's week, with two respondents and the summed hours,
+    and neither professional's own hours anywhere in its events' attributes."""
+    week = past_week()
+    own = {w.members[0]: (23, 7), w.members[1]: (19, 11)}  # no value equal to a sum
+    for prof, (helped, accounted) in own.items():
+        time_actions.answer_time(me(prof), help_hours=helped, accountability_hours=accounted,
+                                 at=local(week + timedelta(days=8), 10))
+    [closing] = time_actions.close_time_weeks(OPERATOR)
+    assert closing.answers == 2
+    [event] = ChainEvent.objects.filter(activity="time.answered")
+    assert event.organisation_id == w.team.pk and event.person_key == ""
+    assert event.attributes == {"week": week.isoformat(), "respondents": 2,
+                                "help_hours": 23 + 19, "accountability_hours": 7 + 11,
+                                "municipality": "GM9921", "neighbourhoods": ["BU99210101"]}
+    assert ChainEvent.objects.get(activity="time.week_closed").attributes["answers"] == 2
+    # The sums are whole numbers in the log, exactly (no float, no string).
+    assert type(event.attributes["help_hours"]) is int
+    everything = [n for e in ChainEvent.objects.all() for n in numbers(e.attributes)]
+    assert not {h for hours in own.values() for h in hours} & set(everything)
 
 
 def test_an_answer_for_a_closed_week_is_refused(w, mailoutbox,
@@ -580,12 +623,14 @@ def test_the_command_closes_the_ended_weeks_asks_and_prints_what_it_did(
     first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert first["closed"] == {time_actions.week_label(week): 2}
     assert first["questions"] == len(mailoutbox) > 0 and first["reminders"] == 0
-    assert ChainEvent.objects.filter(activity="time.answered").count() == 2
+    # The two answers of one team: one event with both.
+    [event] = ChainEvent.objects.filter(activity="time.answered")
+    assert (event.attributes["respondents"], event.attributes["help_hours"]) == (2, 2 * 3)
     record = AccessLogRecord.objects.get(data="time_answer", action="update")
     assert (record.channel, record.user_agent) == ("command", "jeugdketen steering ask-time")
     with django_capture_on_commit_callbacks(execute=True):
         call_command("steering", "ask-time", "--base-url", "https://jk.example")
     again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert (again["closed"], again["questions"], again["reminders"]) == ({}, 0, 0)
-    assert ChainEvent.objects.filter(activity="time.answered").count() == 2
+    assert ChainEvent.objects.filter(activity="time.answered").count() == 1  # not again
     assert all("https://jk.example/sturing/tijd/" in m.body for m in mailoutbox)

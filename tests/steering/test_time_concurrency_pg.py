@@ -1,6 +1,7 @@
 """The weeks' closing at the same moment as another closing, or as an answer being written,
 on PostgreSQL (real threads with their own connections: tests/registry/test_concurrency_pg).
-A week's answers are emitted exactly once, with every answer of the week: a closing waits
+A week's answers are emitted exactly once (one event per team: the number of answers and
+their summed hours), with every answer of the week: a closing waits
 for an answer being written (the week's advisory lock, shared by answers), and an answer
 begun during a closing finds the week closed (refused, never lost)."""
 
@@ -54,7 +55,10 @@ def test_closings_at_the_same_moment_emit_a_week_once(committed):  # noqa: F811
     assert sorted(len(r) for r in results) == [0] * (N - 1) + [1]
     closing = TimeWeekClosing.objects.get()
     assert (closing.week, closing.answers) == (week, 5)
-    assert ChainEvent.objects.filter(activity="time.answered").count() == 5
+    # The five answers of one team: one event with all five (help 0 + 1 + 2 + 3 + 4).
+    [event] = ChainEvent.objects.filter(activity="time.answered")
+    assert (event.attributes["respondents"], event.attributes["help_hours"],
+            event.attributes["accountability_hours"]) == (5, 10, 5 * 10)
     assert ChainEvent.objects.filter(activity="time.week_closed").count() == 1
     assert AccessLogRecord.objects.filter(data="time_answer", action="update").count() == 1
 
@@ -82,8 +86,10 @@ def test_a_closing_waits_for_an_answer_being_written(committed):  # noqa: F811
     _answered, closed = in_threads(2, work)
 
     assert [(c.week, c.answers) for c in closed] == [(week, 2)]
-    assert sorted(e.attributes["help_hours"] for e in ChainEvent.objects.filter(
-        activity="time.answered")) == [1, 2]
+    # Both answers (one team) in the week's one event: 1 + 2 hours each way.
+    [event] = ChainEvent.objects.filter(activity="time.answered")
+    assert (event.attributes["respondents"], event.attributes["help_hours"],
+            event.attributes["accountability_hours"]) == (2, 1 + 2, 1 + 2)
 
 
 def test_an_answer_during_a_closing_is_refused_not_lost(committed):  # noqa: F811
@@ -115,4 +121,5 @@ def test_an_answer_during_a_closing_is_refused_not_lost(committed):  # noqa: F81
     assert [(c.week, c.answers) for c in closed] == [(week, 1)]
     assert answered == "week_closed"
     assert TimeAnswer.objects.filter(week=week).count() == 1
-    assert ChainEvent.objects.filter(activity="time.answered").count() == 1
+    [event] = ChainEvent.objects.filter(activity="time.answered")
+    assert (event.attributes["respondents"], event.attributes["help_hours"]) == (1, 1)

@@ -81,8 +81,9 @@ class Activity(models.TextChoices):
     # Steering, time and satisfaction (issue 13): no trajectory, no person key. The
     # survey's answers enter the log only when the municipality closes the year's survey,
     # and a week's time answers only when the week's question closes (the week after it
-    # has ended): shuffled, all at the closing moment, without an actor.
-    TIME_ANSWERED = "time.answered", "A professional answered the weekly time question (hours on help and on accountability)"
+    # has ended), summed per team (no event per person): shuffled, all at the closing
+    # moment, without an actor.
+    TIME_ANSWERED = "time.answered", "One team's answers to the weekly time question of one week: the number of respondents and their summed hours"
     TIME_WEEK_CLOSED = "time.week_closed", "The weekly time question of a week closed: its answers entered the log"
     TEAM_AREAS_SET = "team.areas_set", "A municipality set the neighbourhoods a team works in"
     SURVEY_ANSWER = "survey.answer", "One anonymous answer of a closed job-satisfaction survey"

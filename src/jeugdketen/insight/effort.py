@@ -2,10 +2,12 @@
 issue 13): DuckDB queries over the insight store's `events` only (docs/insight.md, "Time
 on help and job satisfaction"), suppressed before they leave here.
 
-- Time on help: the weekly answers (`time.answered`: the hours of one professional's ISO
-  week on families and on accountability, the team and its neighbourhoods, no person key;
-  entered in the log when the week closes: all of a week's at once, at the closing moment,
-  shuffled, no actor).
+- Time on help: the weekly answers (`time.answered`: one team's answers of one ISO week,
+  the number of respondents and their summed hours on families and on accountability, the
+  team and its neighbourhoods, no person key; entered in the log when the week closes: all
+  of a week's at once, at the closing moment, the teams shuffled, no actor). An event
+  without `respondents` (a log from before the answers were summed per team: one event per
+  answer) counts as one respondent, so the same answers give the same figures either way.
   Per group and week the answers are the respondents of that week (one answer per
   professional per week), so a week is a table of its own: respondents, hours on help and
   hours on accountability per area, suppressed over the areas' hierarchy (a week of a
@@ -48,6 +50,7 @@ TIME_ON_HELP_SQL = """
 WITH answered AS (
     SELECT CAST(organisation_id AS VARCHAR) AS team,
            CAST(attributes->>'week' AS DATE) AS week,
+           coalesce(CAST(attributes->>'respondents' AS INTEGER), 1) AS respondents,
            CAST(attributes->>'help_hours' AS DOUBLE) AS help_hours,
            CAST(attributes->>'accountability_hours' AS DOUBLE) AS accountability_hours,
            array_to_string(list_sort(CAST(attributes->'neighbourhoods' AS VARCHAR[])), ',')
@@ -55,7 +58,8 @@ WITH answered AS (
     FROM events
     WHERE activity = 'time.answered' AND attributes->>'municipality' = $municipality
 )
-SELECT week AS period, team, neighbourhoods, count(*) AS respondents,
+SELECT week AS period, team, neighbourhoods,
+       CAST(sum(respondents) AS BIGINT) AS respondents,
        sum(help_hours) AS help_hours, sum(accountability_hours) AS accountability_hours
 FROM answered
 WHERE week >= $start AND week < $end AND week <= $complete

@@ -5,9 +5,10 @@
   accountability (once a week: a second answer is refused). Nothing enters the chain log
   yet: an answer is emitted only when its week closes.
 - `close_time_weeks`: the platform closes every week whose answering week has ended: its
-  answers enter the chain log now (`time.answered` each, with the team, its municipality
-  and neighbourhoods and the two numbers, no person key), shuffled, all at the closing
-  moment, without an actor, and `time.week_closed`; no answer for it is taken after.
+  answers enter the chain log now, one `time.answered` per team (the team, its
+  municipality and neighbourhoods, the number of respondents and their summed hours; no
+  person key, no event per person), the teams shuffled, all at the closing moment,
+  without an actor, and `time.week_closed`; no answer for it is taken after.
 - `own_time_answers`: the professional's own answers (nobody else reads one).
 - `send_time_questions`: `jeugdketen steering ask-time` (after `close_time_weeks`): the
   question by e-mail to whoever has not answered the week just ended, and at most one
@@ -208,8 +209,21 @@ def answer_time(actor: Actor, *, help_hours: Any, accountability_hours: Any,
 CLOSING = Decision(True, Ground.ADMINISTRATION, "platform_admin")
 
 
-def _shuffle(answers: list[TimeAnswer]) -> None:
-    random.SystemRandom().shuffle(answers)  # the log's order says nothing of the answers'
+def _shuffle(teams: list[int]) -> None:
+    random.SystemRandom().shuffle(teams)  # the log's order says nothing of the answers'
+
+
+def _team_totals(answers: Iterable[TimeAnswer]) -> dict[int, tuple[Organisation, int, int, int]]:
+    """Per team (organisation id): the organisation, the number of answers and the sums of
+    their hours on help and on accountability (whole hours, so the sums are exact ints)."""
+    totals: dict[int, tuple[Organisation, int, int, int]] = {}
+    for answer in answers:
+        org, respondents, helped, accounted = totals.get(
+            answer.organisation_id, (answer.organisation, 0, 0, 0))
+        totals[answer.organisation_id] = (org, respondents + 1,
+                                          helped + answer.help_hours,
+                                          accounted + answer.accountability_hours)
+    return totals
 
 
 @audit.write_path
@@ -217,11 +231,16 @@ def close_time_weeks(actor: Actor, *, at: datetime | None = None) -> list[TimeWe
     """The platform (`jeugdketen steering ask-time`, the operator) closes every week with
     answers whose question has closed (its answering week ended before `at`'s date) and
     that is not closed yet, the oldest first. Per week: its answers enter the chain log
-    now, `time.answered` each (the team as `organisation_id`; the week, the two numbers,
-    the municipality and the team's neighbourhoods now), in random order, all with the
-    closing moment and without an actor; then `time.week_closed` (week, answers); a
+    now, one `time.answered` per team (the team as `organisation_id`; the week, the number
+    of respondents, the sums of their hours on help and on accountability, the municipality
+    and the team's neighbourhoods now), the teams in random order, all with the closing
+    moment and without an actor; then `time.week_closed` (week, answers); a
     `TimeWeekClosing` row (unique per week) and one access-log record naming the week.
-    Safe to rerun and to run twice at once: a week is closed, and emitted, once."""
+    No event per person (issue 13: time figures are never per person to anyone but the
+    person): the figures need only the counts and sums. A team's week with one respondent
+    still has that person's hours as its sums (`respondents` 1), a group the figures never
+    show (the threshold). Safe to rerun and to run twice at once: a week is closed, and
+    emitted, once."""
     if not actor.operator:
         raise audit.AccessDenied(actor, Action.UPDATE, Target(Data.TIME_ANSWER),
                                  Decision.deny("the platform closes the weeks"))
@@ -236,19 +255,18 @@ def close_time_weeks(actor: Actor, *, at: datetime | None = None) -> list[TimeWe
             continue  # closed by a run at the same moment
         answers = list(TimeAnswer.objects.filter(week=week).select_related("organisation")
                        .order_by())
-        _shuffle(answers)
-        hoods: dict[int, list[str]] = {}
+        totals = _team_totals(answers)
+        teams = sorted(totals)
+        _shuffle(teams)
         events = []
-        for answer in answers:
-            org = answer.organisation
-            if org.pk not in hoods:
-                hoods[org.pk] = team_neighbourhoods(org.pk)
+        for team in teams:
+            org, respondents, helped, accounted = totals[team]
             events.append({"activity": Activity.TIME_ANSWERED, "organisation_id": org.pk,
                            "at": when, "attributes": {
-                               "week": week.isoformat(), "help_hours": answer.help_hours,
-                               "accountability_hours": answer.accountability_hours,
+                               "week": week.isoformat(), "respondents": respondents,
+                               "help_hours": helped, "accountability_hours": accounted,
                                "municipality": org.municipality_id,
-                               "neighbourhoods": hoods[org.pk]}})
+                               "neighbourhoods": team_neighbourhoods(org.pk)}})
         events.append({"activity": Activity.TIME_WEEK_CLOSED, "at": when,
                        "attributes": {"week": week.isoformat(), "answers": len(answers)}})
         # The row first: were a closing at the same moment not held off by the lock, its
