@@ -109,11 +109,11 @@ def test_a_threshold_raised_by_the_analyst_holds_in_the_api(iw, insight_dir, api
     from tests import factories as f
 
     publish(insight_dir, figures_store)
-    actions.set_publication(f.professional_actor(iw.analyst), "GM9911", threshold=25,
+    actions.set_publication(f.professional_actor(iw.analyst), "GM9911", threshold=30,
                             follow_up_days=182)
     body = api_client_for(iw.coordinator).get(f"/insight/kpis?area=BU99110101&{PERIOD}").json()
-    assert body["threshold"] == 25
-    assert body["help_that_helps"][0]["suppressed"] is True  # 20 plans < 25
+    assert body["threshold"] == 30
+    assert body["help_that_helps"][0]["suppressed"] is True  # 20 plans < 30
     assert 20 not in numbers_in(body["help_that_helps"])
 
 

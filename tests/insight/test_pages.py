@@ -246,26 +246,27 @@ def test_the_analyst_sees_and_changes_the_publication_settings(iw, insight_dir):
     c = client(iw.analyst)
     body = c.get(SETTINGS).content.decode()
     assert 'name="threshold"' in body and 'value="10"' in body and 'value="182"' in body
-    response = c.post(SETTINGS, {"threshold": "15", "follow_up_days": "365"})
+    response = c.post(SETTINGS, {"threshold": "20", "follow_up_days": "365"})
     assert response.status_code == 302 and response.url == SETTINGS
     row = PublicationSettings.objects.get(municipality=iw.a)
-    assert (row.threshold, row.follow_up_days) == (15, 365)
+    assert (row.threshold, row.follow_up_days) == (20, 365)
     event = ChainEvent.objects.get(activity="insight.settings_changed")
     attributes = event.attributes if isinstance(event.attributes, dict) else json.loads(
         event.attributes)
-    assert attributes == {"municipality": "GM9911", "threshold": 15, "follow_up_days": 365,
+    assert attributes == {"municipality": "GM9911", "threshold": 20, "follow_up_days": 365,
                           "fields": ["follow_up_days", "threshold"]}
     assert (event.person_key, event.household_key, event.trajectory_key) == ("", "", "")
     assert AccessLogRecord.objects.filter(data="insight_settings", action="update",
                                           outcome="allowed", object_id="GM9911").count() == 1
-    # The dashboard now hides counts below 15.
+    # The dashboard now hides counts below 20.
     publish(insight_dir, one_event)
     body = c.get(DASHBOARD).content.decode()
-    assert "Een aantal kleiner dan 15 wordt niet getoond" in body
+    assert "Een aantal kleiner dan 20 wordt niet getoond" in body
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"threshold": "9", "follow_up_days": "182"}, "threshold", "Vul een getal van 10 tot en met 100 in."),
+    ({"threshold": "15", "follow_up_days": "182"}, "threshold", "Vul een veelvoud van 10 in."),
     ({"threshold": "101", "follow_up_days": "182"}, "threshold", "Vul een getal van 10 tot en met 100 in."),
     ({"threshold": "10", "follow_up_days": "89"}, "follow_up_days", "Vul een getal van 90 tot en met 730 in."),
     ({"threshold": "10", "follow_up_days": "731"}, "follow_up_days",

@@ -302,9 +302,22 @@ thresholds = st.integers(min_value=1, max_value=100)
 @pytest.mark.parametrize(("value", "threshold", "shown"), [
     (0, 10, 0), (1, 10, None), (9, 10, None), (10, 10, 10), (14, 10, 10), (15, 10, 20),
     (24, 10, 20), (25, 10, 30), (13, 10, 10), (12, 10, 10), (None, 10, None),
-    (7, 1, 7), (0, 1, 0), (37, 25, 25), (38, 25, 50), (99, 100, None), (150, 100, 200)])
+    (7, 1, 7), (0, 1, 0), (7, 3, 6), (37, 25, 40), (38, 25, 40), (25, 25, 30),
+    (24, 25, None), (99, 100, None), (150, 100, 150), (155, 100, 160)])
 def test_rounded_hides_small_counts_and_rounds_the_rest_half_up(value, threshold, shown):
+    """Hidden below the threshold; otherwise to a multiple of 10 at any threshold from 10
+    on (of the threshold itself below 10, in hand-made stores only)."""
     assert suppression.rounded(value, threshold) == shown
+
+
+@pytest.mark.parametrize("value", [10, 23, 37, 58, 99, 123, 456])
+def test_one_count_read_at_every_threshold_gives_one_rounded_value(value):
+    """The analyst may set the threshold from 10 to 100. Rounded to the threshold itself,
+    23 read at 10, 11, 12 and 13 gives 20, 22, 24 and 26, and only 23 rounds to all four:
+    the count exactly. Rounded to a fixed step, every threshold shows the same number or
+    hides it."""
+    shown = {suppression.rounded(value, t) for t in range(10, 101)}
+    assert shown - {None} == {suppression.rounded(value, 10)}
 
 
 @pytest.mark.parametrize(("value", "threshold"), [(-1, 10), (2.5, 10), (True, 10), (5, 0),
@@ -315,25 +328,27 @@ def test_rounded_refuses_what_is_not_a_count_or_a_threshold(value, threshold):
 
 
 @given(counts, thresholds)
-def test_rounded_is_zero_hidden_or_a_multiple_of_the_threshold_near_the_count(value,
-                                                                             threshold):
+def test_rounded_is_zero_hidden_or_a_multiple_of_the_step_near_the_count(value, threshold):
     shown = suppression.rounded(value, threshold)
+    by = suppression.step(threshold)
+    assert by == min(threshold, 10)
     if value == 0:
         assert shown == 0
     elif value < threshold:
         assert shown is None
     else:
-        assert shown is not None and shown % threshold == 0 and shown >= threshold
-        assert abs(shown - value) * 2 <= threshold  # the nearest multiple
-        if 2 * (value % threshold) == threshold:  # exactly half way: up
+        assert shown is not None and shown % by == 0 and shown >= threshold - by // 2
+        assert abs(shown - value) * 2 <= by  # the nearest multiple
+        if 2 * (value % by) == by:  # exactly half way: up
             assert shown > value
 
 
 @given(counts, counts, thresholds)
-def test_two_rounded_counts_differ_by_zero_or_at_least_the_threshold(a, b, threshold):
+def test_two_rounded_counts_differ_by_zero_or_a_multiple_of_the_step(a, b, threshold):
     x, y = suppression.rounded(a, threshold), suppression.rounded(b, threshold)
+    by = suppression.step(threshold)
     if x is not None and y is not None:
-        assert x == y or abs(x - y) >= threshold
+        assert (x - y) % by == 0 and (x == y or abs(x - y) >= by)
 
 
 @given(counts, counts, thresholds)

@@ -24,7 +24,7 @@ from jeugdketen.access.policy import Action, Actor, Data, decide
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import FieldError, Refusal
-from jeugdketen.insight import selectors, store
+from jeugdketen.insight import selectors, store, suppression
 from jeugdketen.insight.models import (
     FOLLOW_UP_MAX,
     FOLLOW_UP_MIN,
@@ -226,7 +226,8 @@ def read_publication(actor: Actor, municipality_code: Any) -> PublicationSetting
 @audit.write_path
 def set_publication(actor: Actor, municipality_code: Any, *, threshold: Any,
                     follow_up_days: Any, at: datetime | None = None) -> PublicationSettings:
-    """The municipality's threshold (no count below it is shown: 10 to 100) and follow-up
+    """The municipality's threshold (no count below it is shown: 10 to 100, a multiple of
+    10) and follow-up
     period of help that helps (90 to 730 days). The municipal analyst of the municipality
     itself. Emits `insight.settings_changed` when a value changed."""
     municipality = audit.get_or_deny(actor, Action.UPDATE, Data.INSIGHT_SETTINGS,
@@ -235,6 +236,12 @@ def set_publication(actor: Actor, municipality_code: Any, *, threshold: Any,
     audit.authorize(actor, Action.UPDATE, selectors.settings_target(municipality.pk))
     errors: list[FieldError] = []
     threshold = _number(threshold, "threshold", THRESHOLD_MIN, THRESHOLD_MAX, errors)
+    if not errors and threshold % suppression.ROUNDING_STEP:
+        # Counts are rounded to multiples of 10 at every threshold; a threshold between
+        # them would tell where a count lies inside its ten: the first threshold that hides
+        # a count of 23 is 24 (docs/insight.md, "Rounded period counts").
+        errors.append(FieldError("threshold", "multiple", _(
+            "Vul een veelvoud van %(step)s in.") % {"step": suppression.ROUNDING_STEP}))
     follow_up_days = _number(follow_up_days, "follow_up_days", FOLLOW_UP_MIN, FOLLOW_UP_MAX,
                              errors)
     if errors:

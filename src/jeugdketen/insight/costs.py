@@ -113,7 +113,7 @@ def costs(con: Any, scope: Scope, *, threshold: int, by: str = "area") -> list[C
             suppression.rounded(helped, threshold),
             mean(c["budget"], n), mean(c["spent"], n), mean(c["spent"], helped),
             mean(c["spent_helped"], helped), provisional=provisional,
-            rounded_to=threshold))
+            rounded_to=suppression.step(threshold)))
     if merged:
         out.append(CostRow("costs", kpis.OTHER_PROVIDERS, _("Andere aanbieders"), None, None,
                            None, None, None, None, suppressed=True))

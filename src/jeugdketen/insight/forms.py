@@ -53,12 +53,12 @@ def period_label(end: date) -> str:
 
 class PublicationForm(UtrechtForm):
     """The numbers as typed; insight.actions.set_publication checks their ranges (10 to
-    100, 90 to 730) and refuses naming the field."""
+    100 in tens, 90 to 730) and refuses naming the field."""
 
     threshold = forms.IntegerField(
         label=_("Kleinste aantal dat getoond wordt"),
         help_text=_("Een aantal kleiner dan dit wordt nooit getoond, ook niet in de API of "
-                    "een grafiek. Van 10 tot en met 100."))
+                    "een grafiek. Van 10 tot en met 100, in stappen van 10."))
     follow_up_days = forms.IntegerField(
         label=_("Nazorgperiode in dagen"),
         help_text=_("Hulp die helpt: zo lang na het afsluiten komt er geen nieuwe melding of "

@@ -322,9 +322,9 @@ def rate(key: str, group: str, label: str, n: int, count: int, *, suppressed: bo
     interval = stats.wilson(shown_count, shown_n)
     if interval is None:
         return Rate(key, group, label, 0, 0, None, None, None, provisional=provisional,
-                    rounded_to=threshold)
+                    rounded_to=suppression.step(threshold))
     return Rate(key, group, label, shown_n, shown_count, shown_count / shown_n, interval[0],
-                interval[1], provisional=provisional, rounded_to=threshold)
+                interval[1], provisional=provisional, rounded_to=suppression.step(threshold))
 
 
 def rates(key: str, groups: Grouping, rows: dict[str, dict[str, Any]], total: dict[str, Any],
@@ -425,7 +425,7 @@ def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") ->
         out.append(Spread("time_to_help_days", code, label, shown_n,
                           None if n == 0 else float(row["p50"]),
                           None if n == 0 else float(row["p90"]), within,
-                          provisional=provisional, rounded_to=threshold))
+                          provisional=provisional, rounded_to=suppression.step(threshold)))
     if merged:
         out.append(Spread("time_to_help_days", OTHER_PROVIDERS, _("Andere aanbieders"), None,
                           None, None, None, suppressed=True))

@@ -55,12 +55,26 @@ def is_small(value: float, threshold: int) -> bool:
     return 0 < value < threshold
 
 
+# Counts are rounded to multiples of this, whatever the threshold above it: the analyst
+# may set the threshold anywhere from 10 to 100, and one count read rounded to 10, 11, 12
+# and so on would be pinned down exactly (docs/insight.md, "Rounded period counts").
+ROUNDING_STEP = 10
+
+
+def step(threshold: int) -> int:
+    """What counts are rounded to at this threshold: ROUNDING_STEP, or the threshold when
+    it is lower (only a hand-made store in a test has one below 10)."""
+    return min(threshold, ROUNDING_STEP)
+
+
 def rounded(value: int | None, threshold: int) -> int | None:
-    """A flow count as published (docs/insight.md, "Rounded flow counts"): hidden (None)
-    from 1 to threshold - 1 and when already hidden (None), 0 stays 0, anything else is
-    rounded to the nearest multiple of the threshold, half up (15 -> 20 at 10). Two
-    rounded counts then differ by 0 or by at least the threshold, so subtracting two of
-    them (two weeks, an area and its parts) never gives a small count exactly."""
+    """A count as published (docs/insight.md, "Rounded flow counts" and "Rounded period
+    counts"): hidden (None) from 1 to threshold - 1 and when already hidden (None), 0
+    stays 0, anything else is rounded to the nearest multiple of step(threshold), half up
+    (15 -> 20). Two rounded counts then differ by 0 or by a multiple of the step, so
+    subtracting two of them (two weeks, two periods, an area and its parts) never gives a
+    count exactly; the step does not move with the threshold, so reading one count at
+    several thresholds gives nothing more either."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -69,7 +83,8 @@ def rounded(value: int | None, threshold: int) -> int | None:
         raise ValueError(f"the threshold is a whole number of at least 1, not {threshold!r}")
     if is_small(value, threshold):
         return None
-    return (2 * value + threshold) // (2 * threshold) * threshold
+    by = step(threshold)
+    return (2 * value + by) // (2 * by) * by
 
 
 def primary(cells: Mapping[K, float], equations: Sequence[tuple[K, Sequence[K]]],

@@ -240,7 +240,7 @@ def _spread(key: str, group: str, n: int, p50: float | None, p90: float | None,
         return Spread(key=key, group=group, label="", n=None, p50=None, p90=None,
                       suppressed=True)
     return Spread(key=key, group=group, label="", n=rounded(n, threshold), p50=p50, p90=p90,
-                  rounded_to=threshold)
+                  rounded_to=suppression.step(threshold))
 
 
 def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
@@ -309,7 +309,7 @@ def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
                           for k, v in protect(row, [list(row)], threshold).items()})
     week_figures = [
         WipWeek(week=w, on=on, counts={k: shown_wip[(on, k)] for k in STEPS[:-1]},
-                total=shown_wip[(on, "total")], rounded_to=threshold)
+                total=shown_wip[(on, "total")], rounded_to=suppression.step(threshold))
         for w, on in week_list]
     now = {k: shown(f"wip:{k}", v) for k, v in
            {**wip[scope.today], "total": sum(wip[scope.today].values())}.items()}
@@ -386,7 +386,7 @@ def _handovers(con: Any, with_: str, params: dict[str, Any], threshold: int,
         handovers=shown["handovers"], trajectories_with_handover=share.count,
         trajectories_with_plan=share.n, share=share,
         organisation_changes=shown["changes"],
-        trajectories_with_organisation_change=shown["with_change"], rounded_to=threshold)
+        trajectories_with_organisation_change=shown["with_change"], rounded_to=suppression.step(threshold))
 
 
 @dataclass(frozen=True)
@@ -515,7 +515,7 @@ def directly_follows(con: Any, scope: Scope, *, threshold: int) -> list[Edge]:
         ORDER BY 3 DESC, 1, 2""", _params(scope, threshold=threshold)).fetchall()  # noqa: S608
     edges = [Edge(source=a, target=b, trajectories=_at_least(rounded(n, threshold)),
                   occurrences=_at_least(rounded(k, threshold)), median_days=m,
-                  rounded_to=threshold)
+                  rounded_to=suppression.step(threshold))
              for a, b, n, k, m in rows]
     # In the order of the rounded counts (then the names): the exact order would tell
     # which of two edges shown alike is the larger.

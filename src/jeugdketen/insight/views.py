@@ -33,6 +33,7 @@ from jeugdketen.insight import (
     selectors,
     stats,
     store,
+    suppression,
     value_stream,
     waiting,
 )
@@ -79,8 +80,9 @@ def cell(text: Any) -> dict[str, Any]:
 
 
 def rounded_caption(caption: Any, threshold: int) -> str:
-    """A table of counts rounded to the threshold says so in its caption, once."""
-    return _("%(caption)s (afgerond op %(n)s)") % {"caption": caption, "n": threshold}
+    """A table of rounded counts says so in its caption, once."""
+    return _("%(caption)s (afgerond op %(n)s)") % {"caption": caption,
+                                                   "n": suppression.step(threshold)}
 
 
 # --- the pages ------------------------------------------------------------------------------
@@ -124,7 +126,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "insight/dashboard.html", context, status=422)
     con = store.reader()
     context.update({"reading": reading, "empty": store.is_empty(),
-                    "refreshed_at": store.refreshed_at(), "threshold": reading.threshold})
+                    "refreshed_at": store.refreshed_at(), "threshold": reading.threshold,
+                    "rounding_step": suppression.step(reading.threshold)})
     if not context["empty"]:
         context["sections"] = cached_sections(con, reading)
     return render(request, "insight/dashboard.html", context)

@@ -35,6 +35,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from jeugdketen.insight import suppression
 from jeugdketen.insight.scope import Scope
 from jeugdketen.insight.suppression import is_small
 from jeugdketen.insight.value_stream import check, protect, rounded, weeks
@@ -198,7 +199,7 @@ def waiting(con: Any, scope: Scope, *, threshold: int) -> Waiting:
         area=scope.area, today=scope.today, threshold=threshold,
         now=tables[scope.today][0], by_organisation=tables[scope.today][1],
         weeks=[WaitingWeek(week=w, on=on, rows=tables[on][0], by_organisation=tables[on][1])
-               for w, on in week_list], rounded_to=threshold)
+               for w, on in week_list], rounded_to=suppression.step(threshold))
 
 
 def _table(items: list[tuple[Any, ...]], threshold: int

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.access.policy import Action
 from jeugdketen.core.errors import Refusal
-from jeugdketen.insight import store, value_stream
+from jeugdketen.insight import store, suppression, value_stream
 from jeugdketen.steering import board_actions as act
 from jeugdketen.steering import charts, series, simulation_actions, simulation_views
 from jeugdketen.steering.board_forms import ActionForm, MinutesForm, StatusForm, WeekForm
@@ -127,7 +127,8 @@ def figures(key: tuple[Any, ...], data: dict[str, Any], threshold: int) -> SafeS
 
     html = mark_safe(render_to_string("steering/board_figures.html", {  # noqa: S308
         "parts": [series_part(x, threshold) for x in data.get("series", [])],
-        "threshold": threshold, "time_on_help": other(data.get("time_on_help"), "share"),
+        "threshold": threshold, "rounding_step": suppression.step(threshold),
+        "time_on_help": other(data.get("time_on_help"), "share"),
         "job_satisfaction": other(data.get("job_satisfaction"), "days"),
         "kpi_start": _day(period.get("from")), "kpi_end": _day(period.get("to"))}))
     with _FIGURES_LOCK:
@@ -268,6 +269,7 @@ def _context(request: HttpRequest, *, week: str | None = None,
     data = board.aggregates()
     context.update({
         "reading": reading, "board": board, "threshold": threshold,
+        "rounding_step": suppression.step(threshold),
         "figures": figures(("board", store.snapshot(), board.municipality, board.monday,
                             threshold, board.follow_up_days), data, threshold),
         "bottlenecks": bottleneck_rows(data["bottlenecks"]),

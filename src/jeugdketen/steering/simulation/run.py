@@ -120,7 +120,7 @@ def describe(observed: Observed, threshold: int) -> dict[str, Any]:
         "joint_share": share(observed.joint_multi[1], observed.joint_multi[0]),
         "intake_share": intake_share,
         "help_after_intake_share": round(model.p_help_after_intake, 2),
-        "rounded_to": threshold,
+        "rounded_to": suppression.step(threshold),
     }
 
 
