@@ -180,9 +180,3 @@ def test_the_quantiles_decimals_do_not_give_the_rounded_n_back():
     june, july = shown
     assert not (len(june) == len(july) == 1 and 0 < july[0] - june[0] < T), (june, july)
 
-
-def test_a_quantile_of_whole_days_with_no_fraction_tells_nothing_of_n():
-    """The inference above needs a fraction: when every family waited whole days and the
-    neighbouring days are equal (board_world: every one waited 7 days), the quantiles are
-    whole and every n that rounds to the shown one stays possible."""
-    assert n_from_quantiles(20, T, 7.0, 7.0) == list(range(15, 25))
