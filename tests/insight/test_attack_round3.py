@@ -81,12 +81,18 @@ def test_a_count_read_at_every_allowed_threshold_stays_a_range():
     assert pinned == [], f"{len(pinned)} of 91 counts pinned exactly, e.g. {pinned[:5]}"
 
 
-def set_threshold(iw: Any, threshold: int) -> None:
-    _old, follow_up = publication_for("GM9911")
+def set_threshold(iw: Any, threshold: int) -> bool:
+    """The analyst's ordinary settings change; False when the setting is refused."""
+    from jeugdketen.core.errors import Refusal
     from jeugdketen.insight import actions
 
-    actions.set_publication(f.professional_actor(iw.analyst), "GM9911", threshold=threshold,
-                            follow_up_days=follow_up)
+    _old, follow_up = publication_for("GM9911")
+    try:
+        actions.set_publication(f.professional_actor(iw.analyst), "GM9911",
+                                threshold=threshold, follow_up_days=follow_up)
+    except Refusal:
+        return False
+    return True
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -103,7 +109,8 @@ def test_two_periods_read_at_several_thresholds_do_not_give_a_small_month(
     n: dict[str, dict[int, int | None]] = {"2026-07-31": {}, "2026-08-31": {}}
     helped: dict[str, dict[int, int | None]] = {"2026-07-31": {}, "2026-08-31": {}}
     for threshold in range(10, 21):
-        set_threshold(iw, threshold)
+        if not set_threshold(iw, threshold):
+            continue  # a setting refused (a fix may allow only some): nothing to read
         for to in n:
             got = api.get(f"/insight/kpis?area=GM9911&to={to}")
             assert got.status_code == 200, got.content[:300]

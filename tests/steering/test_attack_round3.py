@@ -6,8 +6,9 @@ Finding R3-1 (the threshold as a ruler): every count is rounded to a multiple of
 is the analyst's setting (10 to 100, insight.actions.set_publication). The same count read
 at T = 10, 11, 12, ... is a different rounding each time (rounded(55, 10) = 60,
 rounded(55, 11) = 55, rounded(55, 12) = 60, ...) and the ranges intersect to one value:
-every count from 10 to 104 is pinned exactly by T = 10..100 (see
-tests/insight/test_attack_round3.py), most within a handful of thresholds. Two exact
+and the first T at which a count is hidden is the count plus one: every count from 10 to 100
+is pinned exactly by T = 10..100 (tests/insight/test_attack_round3.py), most within a
+handful of thresholds. Two exact
 twelve-month counts a month apart then give the small month again, as before rounding
 (tests/steering/test_attack_round2.py's finding). The same on the board's weekly stocks and
 in the simulation's calibration (runs at several thresholds).
@@ -44,10 +45,11 @@ T = 10  # the municipality's threshold before the attack (InsightWorld's default
 RULERS = range(10, 21)
 
 FIX = ("suggested fix: make the rounding base independent of the analyst's threshold (round "
-       "every count to one fixed base, e.g. the lowest threshold 10, and only hide below T), "
-       "or allow only thresholds whose rounding grids nest (multiples of the base, rounded "
-       "down to a multiple of T: every T-interval is then a union of base-intervals, so "
-       "reads at several T tell no more than the finest one)")
+       "every count to one fixed base B, the lowest threshold 10) and let T take only "
+       "multiples of B, so the hide boundary (count < T) lies on B's grid too (a fixed base "
+       "alone is not enough: the first T that hides a count is the count plus one); "
+       "rounding down to a multiple of B makes every read at every T a union of "
+       "B-intervals, so reads at several T tell no more than one")
 
 
 @pytest.fixture(autouse=True)
@@ -57,11 +59,18 @@ def _pages(settings):
     for_pages(settings)
 
 
-def set_threshold(iw: Any, threshold: int) -> None:
-    """The analyst's ordinary settings change (the page's form does the same)."""
+def set_threshold(iw: Any, threshold: int) -> bool:
+    """The analyst's ordinary settings change (the page's form does the same); False when
+    the setting is refused."""
+    from jeugdketen.core.errors import Refusal
+
     _old, follow_up = publication_for(GM)
-    insight_actions.set_publication(f.professional_actor(iw.analyst), GM,
-                                    threshold=threshold, follow_up_days=follow_up)
+    try:
+        insight_actions.set_publication(f.professional_actor(iw.analyst), GM,
+                                        threshold=threshold, follow_up_days=follow_up)
+    except Refusal:
+        return False
+    return True
 
 
 def candidates(reads: dict[int, int | None], upto: int = 1000, *,
@@ -91,7 +100,8 @@ def test_month_points_read_at_several_thresholds_do_not_give_a_small_month(
     n: dict[str, dict[int, int | None]] = {"2026-07": {}, "2026-08": {}}
     helped: dict[str, dict[int, int | None]] = {"2026-07": {}, "2026-08": {}}
     for threshold in RULERS:
-        set_threshold(iw, threshold)
+        if not set_threshold(iw, threshold):
+            continue  # a setting refused (a fix may allow only some): nothing to read
         points = board(api)["help_that_helps"]
         for month in n:
             p = points[month]
@@ -115,7 +125,8 @@ def test_weekly_stocks_read_at_several_thresholds_do_not_give_a_small_week(
     api = api_client_for(iw.coordinator)
     stock: dict[str, dict[int, int | None]] = {"2026-W37": {}, "2026-W38": {}}
     for threshold in RULERS:
-        set_threshold(iw, threshold)
+        if not set_threshold(iw, threshold):
+            continue  # a setting refused (a fix may allow only some): nothing to read
         points = board(api)["open_total"]
         for week in stock:
             stock[week][threshold] = points[week]["value"]
