@@ -6,8 +6,10 @@ sets T, 10 to 100), its coordinator and its front door.
 Finding R3-1, the threshold as a ruler: the rounding's base is T, and T is the analyst's
 to change. One count rounded to 10, 11, 12, ... lies in a different interval each time;
 the intervals intersect to one value, and the first T at which the count is hidden is the
-count plus one. Every count from 10 to 100 is pinned exactly (test below), so two
-twelve-month periods a month apart give the small month again (round 2's finding).
+count plus one. Every count from 10 to 100 was pinned exactly, so two twelve-month
+periods a month apart gave the small month again (round 2's finding). Fixed: counts are
+rounded to multiples of 10 whatever T is, and T is set in tens, so every setting shows a
+count the same way or hides it on the same grid (the tests below now hold).
 
 Finding R3-2, the decimals of an exact quantile: the time to help's p50 and p90 are exact
 (quantile_cont, interpolated). The fraction of p90 is frac(0.9 (n - 1)) times the gap
@@ -15,7 +17,7 @@ between two neighbouring days, so with neighbouring days a day apart (any busy g
 gives n modulo 10, and with the rounded n the exact n: at one T, one read per period, by
 any reader of figures.
 
-Each finding is a strict xfail stating what should hold: it turns red the moment the fix
+R3-2 is open: a strict xfail stating what should hold; it turns red the moment the fix
 lands (then drop the mark). What holds is kept as regression tests."""
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ from tests.insight.test_pages import InsightWorld, publish
 from .test_kpis import A, make_store, trajectory
 
 T = 10
-THRESHOLDS = range(10, 101)  # what the analyst may set (insight.actions.set_publication)
+# What the analyst may set (insight.actions.set_publication): 10 to 100 in tens (was any
+# whole number, R3-1).
+THRESHOLDS = range(10, 101, 10)
 
 R3_1_FIX = ("suggested fix: make the rounding base independent of the analyst's T (round "
             "every count to one fixed base B, the lowest threshold 10) and let T take only "
@@ -70,10 +74,6 @@ def candidates(reads: dict[int, int | None], upto: int = 1000, *,
 # --- R3-1: rounding to the analyst's threshold -----------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "R3-1: rounded(x, T) read at every T the analyst may set (10..100) pins every count "
-    "x from 10 to 100 exactly (x = the first T that hides it, minus one; the roundings to "
-    "10..T intersect to x long before). " + R3_1_FIX))
 def test_a_count_read_at_every_allowed_threshold_stays_a_range():
     pinned = [x for x in range(10, 101)
               if candidates({t: rounded(x, t) for t in THRESHOLDS},
@@ -95,11 +95,6 @@ def set_threshold(iw: Any, threshold: int) -> bool:
     return True
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "R3-1 in the API: the analyst sets T = 10..20 (11 changes), the coordinator reads "
-    "/insight/kpis for the twelve months to July and to August at each (22 reads): the "
-    "roundings intersect to 55 and 59 plans, 27 and 28 helped, so August's 4 plans and "
-    "its 1 helped family come out exactly. " + R3_1_FIX))
 def test_two_periods_read_at_several_thresholds_do_not_give_a_small_month(
         iw, insight_dir, api_client_for):
     from tests.steering import board_world
