@@ -731,7 +731,7 @@ def test_reads_before_and_after_a_threshold_change_do_not_give_a_hidden_cell(
     publish(insight_dir, three_hoods)
     c = api_client_for(iw.coordinator)
     known: dict[str, int] = {}
-    for threshold in (10, 21):
+    for threshold in (10, 20):  # thresholds are set in tens
         actions.set_publication(f.professional_actor(iw.analyst), "GM9911",
                                 threshold=threshold, follow_up_days=182)
         body = c.get(f"/insight/kpis?area=WK991101&{PERIOD}").json()

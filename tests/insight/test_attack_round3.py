@@ -17,8 +17,9 @@ between two neighbouring days, so with neighbouring days a day apart (any busy g
 gives n modulo 10, and with the rounded n the exact n: at one T, one read per period, by
 any reader of figures.
 
-R3-2 is open: a strict xfail stating what should hold; it turns red the moment the fix
-lands (then drop the mark). What holds is kept as regression tests."""
+Fixed: p50 and p90 are published as whole days (insight.stats.whole_days), here, in the
+value stream and the simulation's observed waits; the test below now holds. What holds is
+kept as regression tests."""
 
 from __future__ import annotations
 
@@ -149,14 +150,6 @@ def n_from_quantiles(shown_n: int, threshold: int, p50: float, p90: float) -> li
             and fits(n, 0.5, p50) and fits(n, 0.9, p90)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "R3-2: the time to help's p90 is an exact interpolated quantile: at T = 10 the "
-    "twelve months to June show n 20, p90 20.8 (23 families, frac(0.9 x 22) = 0.8) and to "
-    "July n 20, p90 21.7 (24, frac(0.9 x 23) = 0.7): one family helped in July, from two "
-    "reads by any reader of figures. Suggested fix: publish p50 and p90 as whole days "
-    "(rounded), or quantile_disc (an observed day, no interpolation), here and wherever an "
-    "exact quantile stands beside a rounded n (the value stream's waits and times in a "
-    "step, the board's bottlenecks, the simulation's observed waits)"))
 def test_the_quantiles_decimals_do_not_give_the_rounded_n_back():
     con = make_store()
     try:

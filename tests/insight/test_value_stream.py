@@ -87,28 +87,30 @@ def test_steps_reached_waits_and_time_in_step() -> None:
         "first_contact": 4, "triage": 2, "intake_planned": 2, "intake_held": 2,
         "help_started": 2, "first_evaluation": 1, "closed": 2}
     waits = {k: (s.wait.n, s.wait.p50, s.wait.p90) for k, s in steps.items()}
+    # Interpolated quantiles, shown as whole days half up (their decimals would give the
+    # n behind a rounded n away): 1.8 -> 2, 5.6 -> 6, 10.5 -> 11, 13.3 -> 13, 6.7 -> 7.
     assert waits == {
         "first_contact": (0, None, None),
-        "triage": (2, 1.0, pytest.approx(1.8)),  # 0 and 2 days
-        "intake_planned": (2, 4.0, pytest.approx(5.6)),  # 2 and 6
-        "intake_held": (2, 10.5, pytest.approx(13.3)),  # 7 and 14
-        "help_started": (2, 5.5, pytest.approx(6.7)),  # t1 4, t3 7 (from first contact)
+        "triage": (2, 1.0, 2.0),  # 0 and 2 days: 1.0 and 1.8
+        "intake_planned": (2, 4.0, 6.0),  # 2 and 6: 4.0 and 5.6
+        "intake_held": (2, 11.0, 13.0),  # 7 and 14: 10.5 and 13.3
+        "help_started": (2, 6.0, 7.0),  # t1 4, t3 7 (from first contact): 5.5 and 6.7
         "first_evaluation": (1, 7.0, 7.0),
-        "closed": (2, 5.5, pytest.approx(7.5)),  # t1 3 (from evaluation), t4 8
+        "closed": (2, 6.0, 8.0),  # t1 3 (from evaluation), t4 8: 5.5 and 7.5
     }
     in_step = {k: (s.time_in_step.n, s.time_in_step.p50, s.time_in_step.p90)
                for k, s in steps.items()}
     assert in_step == {
-        "first_contact": (3, 2.0, pytest.approx(6.0)),  # 2, 0, 7 (t8 still in it)
-        "triage": (2, 4.0, pytest.approx(5.6)),  # 2, 6; t4 left it before the period
-        "intake_planned": (2, 10.5, pytest.approx(13.3)),
+        "first_contact": (3, 2.0, 6.0),  # 2, 0, 7 (t8 still in it)
+        "triage": (2, 4.0, 6.0),  # 2, 6 (p90 5.6); t4 left it before the period
+        "intake_planned": (2, 11.0, 13.0),  # 10.5 and 13.3
         "intake_held": (1, 4.0, 4.0),  # t2 censored: still waiting
-        "help_started": (2, 7.5, pytest.approx(7.9)),  # t1 7, t4 8; t3 left after the period
+        "help_started": (2, 8.0, 8.0),  # t1 7, t4 8 (7.5, 7.9); t3 left after the period
         "first_evaluation": (1, 3.0, 3.0),
         "closed": (0, None, None),
     }
-    # The bottleneck: median wait x volume, intake held 10.5 x 2.
-    assert (vs.bottleneck, vs.bottleneck_score) == ("intake_held", 21.0)
+    # The bottleneck: median wait x volume, intake held 11 (10.5 shown as whole days) x 2.
+    assert (vs.bottleneck, vs.bottleneck_score) == ("intake_held", 22.0)
 
 
 
@@ -155,7 +157,7 @@ def test_directly_follows_graph() -> None:
     assert edges == {
         ("care_report.received", "care_report.triaged"): (2, 2, 1.0),  # t1 2 days, t2 0
         ("care_report.triaged", "intake.planned"): (2, 2, 4.0),
-        ("intake.planned", "intake.held"): (2, 2, 10.5),
+        ("intake.planned", "intake.held"): (2, 2, 11.0),  # 7 and 14: 10.5, whole days
         ("intake.held", "plan.started"): (1, 1, 4.0),
         ("plan.started", "evaluation.recorded"): (1, 1, 7.0),
         ("evaluation.recorded", "evaluation.recorded"): (1, 1, 2.0),

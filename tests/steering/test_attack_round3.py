@@ -21,8 +21,9 @@ the rounded calibration leaves, gives the exact counts back, a hidden urgency's 
 Finding R3-3 (low): the calibration's share helped after an intake is shown from exact
 counts however few the intakes (all of a few families helped: a 0 with a small margin).
 
-R3-3 and R3-4 are open, marked `xfail(strict=True)`: the test states what should hold, so
-it turns red the moment the fix lands (drop the mark).
+R3-3 is fixed (the share is shown only for at least T reports with an intake). R3-4 is
+open, marked `xfail(strict=True)`: the test states what should hold, so it turns red the
+moment the fix lands (drop the mark).
 
 What holds is kept as regression tests: only the analyst can change T (the coordinator
 and the front door can only read what each setting gives), other roles get no board."""
@@ -205,13 +206,6 @@ def test_calibrations_at_several_thresholds_do_not_give_a_small_week():
         before, after)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "R3-3 (low): the calibration's share helped after an intake (Kaplan-Meier, two "
-    "decimals) is shown whatever the number of intakes behind it, from exact counts: 12 "
-    "reports, 6 of them to an intake (hidden: every intake share is None) and the share "
-    "shows 1.0, so every one of those few families got help (a 0 with a small margin, "
-    "which primary suppression hides). Suggested fix: run.describe shows it only when the "
-    "reports with an intake held, rounded, are at least T (else None), as intake_share"))
 def test_the_share_helped_after_an_intake_of_a_few_families_is_hidden():
     from jeugdketen.insight.derive import derive_all
     from jeugdketen.steering.simulation import run

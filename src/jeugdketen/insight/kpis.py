@@ -423,8 +423,8 @@ def time_to_help(con: Any, scope: Scope, *, threshold: int, by: str = "area") ->
         within = (None if shown_within is None or shown_n == 0
                   else shown_within / shown_n)
         out.append(Spread("time_to_help_days", code, label, shown_n,
-                          None if n == 0 else float(row["p50"]),
-                          None if n == 0 else float(row["p90"]), within,
+                          None if n == 0 else stats.whole_days(float(row["p50"])),
+                          None if n == 0 else stats.whole_days(float(row["p90"])), within,
                           provisional=provisional, rounded_to=suppression.step(threshold)))
     if merged:
         out.append(Spread("time_to_help_days", OTHER_PROVIDERS, _("Andere aanbieders"), None,

@@ -26,6 +26,13 @@ Z998 = 3.090232306167813
 CURVE_POINTS = 40  # the number of n at which the limit curves are given
 
 
+def whole_days(value: float | None) -> float | None:
+    """A quantile of days as published: whole days, half up. The decimals of an
+    interpolated quantile (quantile_cont) are frac(q (n - 1)) when neighbouring days are a
+    day apart, so they would give the n behind a rounded n back (attack round 3, R3-2)."""
+    return None if value is None else float(math.floor(value + 0.5))
+
+
 def wilson(count: int, n: int, z: float = Z95) -> tuple[float, float] | None:
     """The Wilson score interval of count successes in n trials; None when n is 0."""
     if n < 0 or count < 0 or count > n:

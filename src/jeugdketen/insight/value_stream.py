@@ -28,13 +28,14 @@ docs/insight.md ("Value stream") gives each definition in words with its SQL; in
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from jeugdketen.insight import kpis, suppression
+from jeugdketen.insight import kpis, stats, suppression
 from jeugdketen.insight.figures import Rate, Spread
 from jeugdketen.insight.scope import Scope
 
@@ -239,7 +240,8 @@ def _spread(key: str, group: str, n: int, p50: float | None, p90: float | None,
     if hidden or 0 < n < threshold:
         return Spread(key=key, group=group, label="", n=None, p50=None, p90=None,
                       suppressed=True)
-    return Spread(key=key, group=group, label="", n=rounded(n, threshold), p50=p50, p90=p90,
+    return Spread(key=key, group=group, label="", n=rounded(n, threshold),
+                  p50=stats.whole_days(p50), p90=stats.whole_days(p90),
                   rounded_to=suppression.step(threshold))
 
 
@@ -514,7 +516,8 @@ def directly_follows(con: Any, scope: Scope, *, threshold: int) -> list[Edge]:
         HAVING count(DISTINCT trajectory_key) >= $threshold
         ORDER BY 3 DESC, 1, 2""", _params(scope, threshold=threshold)).fetchall()  # noqa: S608
     edges = [Edge(source=a, target=b, trajectories=_at_least(rounded(n, threshold)),
-                  occurrences=_at_least(rounded(k, threshold)), median_days=m,
+                  occurrences=_at_least(rounded(k, threshold)),
+                  median_days=float(math.floor(m + 0.5)),  # whole days: stats.whole_days
                   rounded_to=suppression.step(threshold))
              for a, b, n, k, m in rows]
     # In the order of the rounded counts (then the names): the exact order would tell

@@ -68,6 +68,7 @@ class Observed:
     routed: dict[str, list[int]] = field(default_factory=dict)
     mix: dict[int, int] = field(default_factory=dict)
     joint_multi: list[int] = field(default_factory=lambda: [0, 0])
+    followed: int = 0  # reports with an intake held (behind the share helped after one)
 
 
 def _day(value: Any) -> int | None:
@@ -196,7 +197,8 @@ def calibrate(con: Any, scope: Scope) -> Observed:
                  "p90": quantile([float(x) for x in v], 0.9)} for s, v in waits.items()}
     return Observed(model=model, waits=shown, start=start, reports=len(rows),
                     routed={u: list(v) for u, v in routed.items()},
-                    mix={k: mix.get(k, 0) for k in (1, 2, 3)}, joint_multi=list(joint_multi))
+                    mix={k: mix.get(k, 0) for k in (1, 2, 3)}, joint_multi=list(joint_multi),
+                    followed=len(followed))
 
 
 def _without_queue(model: Model, seed: int = 1) -> Model:

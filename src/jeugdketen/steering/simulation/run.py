@@ -7,7 +7,7 @@ import dataclasses
 import time
 from typing import Any
 
-from jeugdketen.insight import suppression
+from jeugdketen.insight import stats, suppression
 from jeugdketen.steering.simulation import calibration, engine
 from jeugdketen.steering.simulation.calibration import Observed
 from jeugdketen.steering.simulation.scenarios import Scenario, apply
@@ -57,7 +57,8 @@ def validate(observed: Observed, *, replications: int = 30, seed: int = 1,
                                "shown": shown}
         for q in ("p50", "p90"):
             sim = agg["waits"][step][q]["mean"]
-            obs = seen[q] if row["shown"] else None
+            # whole days, as insight publishes quantiles (stats.whole_days)
+            obs = stats.whole_days(seen[q]) if row["shown"] else None
             each = [float(v) for r in runs if (v := r["waits"][step][q]) is not None]
             low, high = engine.quantile(each, SPREAD[0]), engine.quantile(each, SPREAD[1])
             ok = None if obs is None or sim is None else (
@@ -85,7 +86,7 @@ def describe(observed: Observed, threshold: int) -> dict[str, Any]:
     share (None); a share whose part or whole is hidden is None. The model itself runs on
     the exact values. The intake slots are the p90 of the weekly intakes (a quantile of
     weeks, not a count of the period); help after an intake a Kaplan-Meier estimate,
-    shown to two decimals."""
+    shown to two decimals when at least the threshold of reports had an intake."""
     model = observed.model
 
     def count(value: int) -> int | None:
@@ -119,7 +120,10 @@ def describe(observed: Observed, threshold: int) -> dict[str, Any]:
                         if mixed else {"1": 1.0, "2": 0.0, "3": 0.0}),
         "joint_share": share(observed.joint_multi[1], observed.joint_multi[0]),
         "intake_share": intake_share,
-        "help_after_intake_share": round(model.p_help_after_intake, 2),
+        # shown only for at least the threshold of reports with an intake: all of a few
+        # families helped would be a 0 beside a small count (attack round 3, R3-3)
+        "help_after_intake_share": (None if not count(observed.followed)
+                                    else round(model.p_help_after_intake, 2)),
         "rounded_to": suppression.step(threshold),
     }
 
