@@ -43,13 +43,6 @@ T = 10
 # whole number, R3-1).
 THRESHOLDS = range(10, 101, 10)
 
-R3_1_FIX = ("suggested fix: make the rounding base independent of the analyst's T (round "
-            "every count to one fixed base B, the lowest threshold 10) and let T take only "
-            "multiples of B, so the hide boundary (count < T) lies on B's grid too; rounding "
-            "down to a multiple of B makes every read at every T a union of B-intervals, "
-            "so reads at several T tell no more than one")
-
-
 @pytest.fixture
 def iw(db) -> InsightWorld:
     return InsightWorld()

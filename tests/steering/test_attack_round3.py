@@ -46,14 +46,6 @@ T = 10  # the municipality's threshold before the attack (InsightWorld's default
 # A handful of settings, all allowed (10 to 100): enough here, see the insight test.
 RULERS = range(10, 21)
 
-FIX = ("suggested fix: make the rounding base independent of the analyst's threshold (round "
-       "every count to one fixed base B, the lowest threshold 10) and let T take only "
-       "multiples of B, so the hide boundary (count < T) lies on B's grid too (a fixed base "
-       "alone is not enough: the first T that hides a count is the count plus one); "
-       "rounding down to a multiple of B makes every read at every T a union of "
-       "B-intervals, so reads at several T tell no more than one")
-
-
 @pytest.fixture(autouse=True)
 def _pages(settings):
     from tests.pages import for_pages
@@ -168,6 +160,20 @@ def test_other_roles_get_no_board(iw, board_store, api_client_for, who):
     assert client(user).get("/sturing/bord/").status_code in (403, 404)
 
 
+def eight_weeks() -> Any:
+    """The calibration tests' hand-made store: eight weeks of two regular and two urgent
+    reports each (tests/steering/simulation/test_calibration.py)."""
+    from tests.insight.handmade import area, store
+    from tests.steering.simulation.model_store import GM as SIM_GM
+    from tests.steering.simulation.test_calibration import handmade_week
+
+    con = store()
+    area(con, municipality=SIM_GM)
+    for i in range(8):
+        handmade_week(con, i)
+    return con
+
+
 def test_calibrations_at_several_thresholds_do_not_give_a_small_week():
     from datetime import timedelta
 
@@ -175,15 +181,12 @@ def test_calibrations_at_several_thresholds_do_not_give_a_small_week():
     from jeugdketen.insight.scope import Scope
     from jeugdketen.steering.simulation import run
     from jeugdketen.steering.simulation.calibration import calibrate
-    from tests.insight.handmade import add, area, store
+    from tests.insight.handmade import add
     from tests.steering.simulation.model_store import GM as SIM_GM
-    from tests.steering.simulation.test_calibration import START, TODAY, handmade_week
+    from tests.steering.simulation.test_calibration import START, TODAY
 
-    con = store()
+    con = eight_weeks()
     try:
-        area(con, municipality=SIM_GM)
-        for i in range(8):  # two regular and two urgent reports a week
-            handmade_week(con, i)
         for i in range(3):  # and three more regular ones in the last week
             add(con, "care_report.received", f"extra{i}", (START + timedelta(weeks=7, days=1)
                                                           ).isoformat(), urgency="regular")
@@ -249,15 +252,11 @@ def test_a_run_does_not_give_the_exact_arrivals_back():
     from jeugdketen.steering.simulation import engine, run
     from jeugdketen.steering.simulation.calibration import calibrate
     from jeugdketen.steering.simulation.scenarios import Scenario
-    from tests.insight.handmade import add, area, store
-    from tests.steering.simulation.model_store import GM as SIM_GM
-    from tests.steering.simulation.test_calibration import SCOPE, START, handmade_week
+    from tests.insight.handmade import add
+    from tests.steering.simulation.test_calibration import SCOPE, START
 
-    con = store()
+    con = eight_weeks()
     try:
-        area(con, municipality=SIM_GM)
-        for i in range(8):  # two regular and two urgent reports a week
-            handmade_week(con, i)
         add(con, "care_report.received", "crisis1", START.isoformat(), urgency="crisis")
         add(con, "care_report.triaged", "crisis1", START.isoformat(), decision="advice")
         derive_all(con)
