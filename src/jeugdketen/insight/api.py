@@ -50,8 +50,8 @@ class RateOut(Schema):
     suppressed: bool
     provisional: bool = Field(description="the follow-up period has not ended for all")
     rounded_to: int | None = Field(
-        None, description="n and count are rounded to a multiple of it (the threshold); "
-                          "null when suppressed")
+        None, description="n and count are rounded to a multiple of it (10, or a lower "
+                          "threshold); null when suppressed")
 
 
 class SpreadOut(Schema):
@@ -66,7 +66,7 @@ class SpreadOut(Schema):
     suppressed: bool
     provisional: bool
     rounded_to: int | None = Field(
-        None, description="n is rounded to a multiple of it (the threshold)")
+        None, description="n is rounded to a multiple of it (10, or a lower threshold)")
 
 
 class ScopeOut(Schema):

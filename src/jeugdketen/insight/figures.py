@@ -2,7 +2,7 @@
 durations, a count. `suppressed` means the figure is not shown (its value, n and interval
 are None): a count below the publication threshold, or one that would let a suppressed
 cell be recomputed from the totals (secondary suppression). `rounded_to`: the counts shown
-(n, count) are rounded to a multiple of it (the threshold) and the value and interval are
+(n, count) are rounded to a multiple of it (suppression.step) and the value and interval are
 computed from those rounded counts (docs/insight.md, "Rounded period counts")."""
 
 from __future__ import annotations

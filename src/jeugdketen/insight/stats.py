@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 from jeugdketen.insight.figures import Rate
 
@@ -26,6 +26,10 @@ Z998 = 3.090232306167813
 CURVE_POINTS = 40  # the number of n at which the limit curves are given
 
 
+@overload
+def whole_days(value: float) -> float: ...
+@overload
+def whole_days(value: None) -> None: ...
 def whole_days(value: float | None) -> float | None:
     """A quantile of days as published: whole days, half up. The decimals of an
     interpolated quantile (quantile_cont) are frac(q (n - 1)) when neighbouring days are a

@@ -28,7 +28,6 @@ docs/insight.md ("Value stream") gives each definition in words with its SQL; in
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -128,7 +127,7 @@ class WipWeek:
     on: date  # the day the state is counted on (the end of the week in the period)
     counts: dict[str, int | None]  # per step key (not closed); None when suppressed
     total: int | None
-    rounded_to: int  # the counts shown are rounded to a multiple of this (the threshold)
+    rounded_to: int  # the counts shown are rounded to a multiple of this (suppression.step)
 
     def as_dict(self) -> dict[str, Any]:
         return {"week": self.week, "on": self.on.isoformat(), "counts": dict(self.counts),
@@ -517,7 +516,7 @@ def directly_follows(con: Any, scope: Scope, *, threshold: int) -> list[Edge]:
         ORDER BY 3 DESC, 1, 2""", _params(scope, threshold=threshold)).fetchall()  # noqa: S608
     edges = [Edge(source=a, target=b, trajectories=_at_least(rounded(n, threshold)),
                   occurrences=_at_least(rounded(k, threshold)),
-                  median_days=float(math.floor(m + 0.5)),  # whole days: stats.whole_days
+                  median_days=stats.whole_days(m),
                   rounded_to=suppression.step(threshold))
              for a, b, n, k, m in rows]
     # In the order of the rounded counts (then the names): the exact order would tell

@@ -116,7 +116,7 @@ class Waiting:
     now: list[WaitingRow]  # per step and "total", all organisations
     by_organisation: list[WaitingRow]  # per step and organisation
     weeks: list[WaitingWeek]
-    rounded_to: int  # every count shown is rounded to a multiple of this (the threshold)
+    rounded_to: int  # every count shown is rounded to a multiple of this (suppression.step)
 
     def as_dict(self) -> dict[str, Any]:
         return {"area": self.area, "today": self.today.isoformat(),
