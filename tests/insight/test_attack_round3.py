@@ -19,10 +19,17 @@ any reader of figures.
 
 Fixed: p50 and p90 are published as whole days (insight.stats.whole_days), here, in the
 value stream and the simulation's observed waits; the test below now holds. What holds is
-kept as regression tests."""
+kept as regression tests.
+
+Found after round 3, the follow-up period as a ruler: the analyst could set the follow-up
+of help that helps to any day from 90 to 730. Read day by day, a rounded count steps from
+one multiple of 10 to the next at the day one more family's return falls inside the
+period, and where returns come one a day that step pins the count on both sides. Fixed:
+only 90, 182, 365 or 730 days may be chosen (the last test below)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import date, timedelta
 from typing import Any
@@ -168,3 +175,74 @@ def test_the_quantiles_decimals_do_not_give_the_rounded_n_back():
     june, july = shown
     assert not (len(june) == len(july) == 1 and 0 < july[0] - june[0] < T), (june, july)
 
+
+
+# --- The follow-up period as a ruler (found after round 3) -------------------------------------
+
+
+def allowed_follow_ups(iw: Any) -> list[int]:
+    """The follow-up periods the analyst's settings accept, tried day by day."""
+    from jeugdketen.core.errors import Refusal
+    from jeugdketen.insight import actions
+
+    who = f.professional_actor(iw.analyst)
+    allowed = []
+    for days in range(90, 731):
+        try:
+            actions.set_publication(who, "GM9911", threshold=T, follow_up_days=days)
+        except Refusal:
+            continue
+        allowed.append(days)
+    return allowed
+
+
+def pinned_by_sweep(shown: dict[int, int | None], upto: int = 200) -> dict[int, int]:
+    """The counts of help that helps an attacker pins from the rounded counts read at
+    each follow-up period (days -> shown), knowing that families return at most one a day:
+    between two periods d1 < d2 the count falls by 0 to d2 - d1. Each period's candidates
+    are narrowed by its neighbours' (a chain of difference constraints, so passes forward
+    and back give exactly the counts that fit every read)."""
+    days = sorted(shown)
+    fits = {d: {x for x in range(upto) if rounded(x, T) == shown[d]} for d in days}
+    for order in (days, days[::-1]):
+        for before, after in itertools.pairwise(order):
+            gap = abs(after - before)
+            if after > before:  # later period: the same count or up to `gap` fewer
+                fits[after] = {x for x in fits[after] if any(0 <= y - x <= gap
+                                                             for y in fits[before])}
+            else:
+                fits[after] = {x for x in fits[after] if any(0 <= x - y <= gap
+                                                             for y in fits[before])}
+    return {d: next(iter(fits[d])) for d in days if len(fits[d]) == 1}
+
+
+def test_sweeping_the_follow_up_period_pins_no_count(iw):
+    """In one neighbourhood, plans closed on 1 March 2026: 30 families helped who never
+    return, 20 not helped, and 30 helped whose family i returns 100 + i days after the
+    close, one a day. Were every period from 90 to 730 days allowed, the analyst would read
+    help that helps at each: 55 (shown 60) at 104 days and 54 (shown 50) at 105, and that
+    one-day step pins both exactly. Only the fixed periods are allowed, and their rounded
+    counts pin nothing."""
+    con = make_store()
+    try:
+        close = date(2026, 3, 1)
+        for i in range(30):
+            trajectory(con, f"stays{i}", closed=close.isoformat())
+            trajectory(con, f"returns{i}", closed=close.isoformat(),
+                       next_at=(close + timedelta(days=100 + i)).isoformat())
+        for i in range(20):
+            trajectory(con, f"not{i}", closed=close.isoformat(), can_continue=False)
+
+        def shown_at(days: int) -> int | None:
+            figure = kpis.help_that_helps(
+                con, Scope(A, date(2026, 1, 1), date(2026, 7, 1), date(2028, 6, 1), days),
+                threshold=T)[0]
+            return None if figure.suppressed else figure.count
+
+        # The check has teeth: day by day, it pins.
+        assert pinned_by_sweep({d: shown_at(d) for d in range(100, 110)}) == {104: 55, 105: 54}
+        allowed = allowed_follow_ups(iw)
+        assert len(allowed) >= 2, allowed
+        assert pinned_by_sweep({d: shown_at(d) for d in allowed}) == {}
+    finally:
+        con.close()

@@ -7,6 +7,7 @@ refusals."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.urls import reverse
 from jeugdketen.access.models import AccessLogRecord
 from jeugdketen.chainlog.models import ChainEvent
 from jeugdketen.insight import schema, store
-from jeugdketen.insight.models import PublicationSettings
+from jeugdketen.insight.models import FOLLOW_UP_CHOICES, PublicationSettings
 from tests import factories as f
 from tests.insight import handmade
 from tests.pages import anonymous
@@ -245,7 +246,11 @@ def test_bad_scope_input_is_a_422_naming_the_field(iw, insight_dir, query, field
 def test_the_analyst_sees_and_changes_the_publication_settings(iw, insight_dir):
     c = client(iw.analyst)
     body = c.get(SETTINGS).content.decode()
-    assert 'name="threshold"' in body and 'value="10"' in body and 'value="182"' in body
+    assert 'name="threshold"' in body and 'value="10"' in body
+    # The follow-up is one of the fixed periods, the current one selected.
+    assert [int(v) for v in re.findall(r'<option value="(\d+)"', body)] == list(
+        FOLLOW_UP_CHOICES)
+    assert '<option value="182" selected>' in body
     response = c.post(SETTINGS, {"threshold": "20", "follow_up_days": "365"})
     assert response.status_code == 302 and response.url == SETTINGS
     row = PublicationSettings.objects.get(municipality=iw.a)
@@ -271,6 +276,8 @@ def test_the_analyst_sees_and_changes_the_publication_settings(iw, insight_dir):
     ({"threshold": "10", "follow_up_days": "89"}, "follow_up_days", "Vul een getal van 90 tot en met 730 in."),
     ({"threshold": "10", "follow_up_days": "731"}, "follow_up_days",
      "Vul een getal van 90 tot en met 730 in."),
+    ({"threshold": "10", "follow_up_days": "183"}, "follow_up_days",
+     "Kies 90, 182, 365 of 730 dagen."),
     ({"threshold": "tien", "follow_up_days": "182"}, "threshold", "Voer een geheel getal in."),
 ])
 def test_out_of_range_settings_are_refused_on_their_field(iw, insight_dir, data, field, message):

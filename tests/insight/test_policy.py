@@ -204,6 +204,11 @@ def test_set_publication_writes_logs_and_emits_in_one_go(iw):
     (101, 182, [("threshold", "range")]),
     (10, 89, [("follow_up_days", "range")]),
     (100, 731, [("follow_up_days", "range")]),
+    # Only the fixed periods (a sweep day by day would pin a count, test_attack_round3).
+    (10, 91, [("follow_up_days", "choice")]),
+    (10, 181, [("follow_up_days", "choice")]),
+    (10, 729, [("follow_up_days", "choice")]),
+    (15, 183, [("follow_up_days", "choice"), ("threshold", "multiple")]),
     ("10", 182, [("threshold", "integer")]),
     (True, 182, [("threshold", "integer")]),
     (5, 1000, [("follow_up_days", "range"), ("threshold", "range")]),
@@ -219,9 +224,9 @@ def test_out_of_range_settings_are_refused_naming_the_field(iw, threshold, follo
     assert AccessLogRecord.objects.get().outcome == "refused"
 
 
-def test_the_bounds_themselves_are_allowed(iw):
+def test_the_bounds_and_every_fixed_period_are_allowed(iw):
     who = f.professional_actor(iw.analyst)
-    for threshold, follow_up in ((10, 90), (100, 730)):
+    for threshold, follow_up in ((10, 90), (20, 182), (30, 365), (100, 730)):
         row = actions.set_publication(who, "GM9911", threshold=threshold,
                                       follow_up_days=follow_up)
         assert (row.threshold, row.follow_up_days) == (threshold, follow_up)

@@ -26,6 +26,7 @@ from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.insight import selectors, store, suppression
 from jeugdketen.insight.models import (
+    FOLLOW_UP_CHOICES,
     FOLLOW_UP_MAX,
     FOLLOW_UP_MIN,
     THRESHOLD_MAX,
@@ -228,7 +229,7 @@ def set_publication(actor: Actor, municipality_code: Any, *, threshold: Any,
                     follow_up_days: Any, at: datetime | None = None) -> PublicationSettings:
     """The municipality's threshold (no count below it is shown: 10 to 100, a multiple of
     10) and follow-up
-    period of help that helps (90 to 730 days). The municipal analyst of the municipality
+    period of help that helps (90, 182, 365 or 730 days). The municipal analyst of the municipality
     itself. Emits `insight.settings_changed` when a value changed."""
     municipality = audit.get_or_deny(actor, Action.UPDATE, Data.INSIGHT_SETTINGS,
                                      Municipality.objects.all(), municipality_code,
@@ -244,6 +245,12 @@ def set_publication(actor: Actor, municipality_code: Any, *, threshold: Any,
             "Vul een veelvoud van %(step)s in.") % {"step": suppression.ROUNDING_STEP}))
     follow_up_days = _number(follow_up_days, "follow_up_days", FOLLOW_UP_MIN, FOLLOW_UP_MAX,
                              errors)
+    if FOLLOW_UP_MIN <= follow_up_days <= FOLLOW_UP_MAX \
+            and follow_up_days not in FOLLOW_UP_CHOICES:
+        # A period of any day let a sweep day by day find where a rounded count moves by
+        # one return, which pins it (docs/insight.md, "Rounded period counts").
+        errors.append(FieldError("follow_up_days", "choice", _(
+            "Kies 90, 182, 365 of 730 dagen.")))
     if errors:
         raise Refusal.invalid(errors)
     row, created = PublicationSettings.objects.select_for_update().get_or_create(

@@ -52,14 +52,18 @@ def period_label(end: date) -> str:
 
 
 class PublicationForm(UtrechtForm):
-    """The numbers as typed; insight.actions.set_publication checks their ranges (10 to
-    100 in tens, 90 to 730) and refuses naming the field."""
+    """The numbers as typed; insight.actions.set_publication checks them (10 to 100 in
+    tens; 90, 182, 365 or 730 days) and refuses naming the field."""
 
     threshold = forms.IntegerField(
         label=_("Kleinste aantal dat getoond wordt"),
         help_text=_("Een aantal kleiner dan dit wordt nooit getoond, ook niet in de API of "
                     "een grafiek. Van 10 tot en met 100, in stappen van 10."))
+    # A number like the threshold, offered as the allowed choices; the action refuses any
+    # other (a sweep day by day would pin a count: docs/insight.md).
     follow_up_days = forms.IntegerField(
-        label=_("Nazorgperiode in dagen"),
+        label=_("Nazorgperiode"), widget=forms.Select(choices=[
+            (90, _("90 dagen (3 maanden)")), (182, _("182 dagen (6 maanden)")),
+            (365, _("365 dagen (1 jaar)")), (730, _("730 dagen (2 jaar)"))]),
         help_text=_("Hulp die helpt: zo lang na het afsluiten komt er geen nieuwe melding of "
-                    "plan voor het huishouden. Van 90 tot en met 730 dagen."))
+                    "plan voor het huishouden."))

@@ -14,9 +14,13 @@ from jeugdketen.registry.models import Municipality
 THRESHOLD_DEFAULT = 10
 THRESHOLD_MIN, THRESHOLD_MAX = 10, 100
 # Help that helps: no new report or plan for the household within this many days of the
-# close (about six months by default).
+# close (about six months by default). Only these periods may be chosen: a period that could
+# be any day from 90 to 730 let a sweep, day by day, find the day a rounded count moves
+# across its boundary, and where returns come one a day that day pins the count
+# (docs/insight.md, "Rounded period counts").
 FOLLOW_UP_DEFAULT = 182
-FOLLOW_UP_MIN, FOLLOW_UP_MAX = 90, 730
+FOLLOW_UP_CHOICES = (90, 182, 365, 730)  # about 3 months, 6 months, a year, two years
+FOLLOW_UP_MIN, FOLLOW_UP_MAX = FOLLOW_UP_CHOICES[0], FOLLOW_UP_CHOICES[-1]
 
 
 class PublicationSettings(models.Model):
