@@ -22,8 +22,12 @@ Finding R3-3 (low): the calibration's share helped after an intake is shown from
 counts however few the intakes (all of a few families helped: a 0 with a small margin).
 
 R3-3 is fixed (the share is shown only for at least T reports with an intake). R3-4 is
-open, marked `xfail(strict=True)`: the test states what should hold, so it turns red the
-moment the fix lands (drop the mark).
+fixed: the model runs on the counts as published (steering.simulation.published: arrivals
+from rounded counts, a hidden urgency sharing what the rounded total leaves, shares from
+rounded parts and wholes), so a run is a function of published figures only; the tests
+below hold, and two stores whose counts round alike give the same runs. Found while
+fixing it: a scenario could ask to `resample` the observed weeks, which put one week's
+exact count (its week picked by the seed) into the run's reports; the field is gone.
 
 What holds is kept as regression tests: only the analyst can change T (the coordinator
 and the front door can only read what each setting gives), other roles get no board."""
@@ -234,17 +238,6 @@ def test_the_share_helped_after_an_intake_of_a_few_families_is_hidden():
 
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "R3-4: the simulation runs on the exact arrivals (model.arrivals = exact reports / "
-    "weeks per urgency; docs: 'the model itself runs on the exact values') and is "
-    "deterministic in its public code and the seed the caller picks: the main "
-    "random.Random(seed) draws only the arrivals. The calibration hides the one crisis "
-    "report (None) and rounds the 16 regular and 16 urgent to 20; the analyst runs one "
-    "small scenario three times (20 weeks, 10 replications, seeds of their choice) and "
-    "replays the arrivals locally for the 900 candidates left: only 1 crisis, 16 urgent, "
-    "16 regular give the three runs' 'reports' means. Three runs, exact. Suggested fix: calibrate the model on the counts as "
-    "published (arrivals from the rounded counts, an urgency below T pooled or left out), "
-    "so nothing the run shows is a function of an exact count"))
 def test_a_run_does_not_give_the_exact_arrivals_back():
     import random
 
@@ -298,3 +291,78 @@ def test_a_run_does_not_give_the_exact_arrivals_back():
         if all(replay({"crisis": c, "urgent": u, "regular": r}, s) == mean
                for s, mean in zip(scenarios, means, strict=True))]
     assert not (len(matches) == 1 and 0 < matches[0][0] < T), matches
+
+
+def two_stores_that_round_alike() -> list[Any]:
+    """The eight weeks with 1 and then 4 crisis reports, and 2 more regular ones in the
+    second: exact arrivals (1, 16, 16) and (4, 16, 18) publish alike (hidden, 20, 20)."""
+    from datetime import timedelta
+
+    from jeugdketen.insight.derive import derive_all
+    from jeugdketen.steering.simulation.calibration import calibrate
+    from tests.insight.handmade import add
+    from tests.steering.simulation.test_calibration import SCOPE, START
+
+    observed = []
+    for crisis, regular in ((1, 0), (4, 2)):
+        con = eight_weeks()
+        try:
+            for i in range(crisis):
+                add(con, "care_report.received", f"crisis{i}", START.isoformat(),
+                    urgency="crisis")
+            for i in range(regular):
+                add(con, "care_report.received", f"more{i}",
+                    (START + timedelta(weeks=3)).isoformat(), urgency="regular")
+            derive_all(con)
+            observed.append(calibrate(con, SCOPE))
+        finally:
+            con.close()
+    assert [o.received for o in observed] == [{"crisis": 1, "urgent": 16, "regular": 16},
+                                              {"crisis": 4, "urgent": 16, "regular": 18}]
+    return observed
+
+
+def test_periods_whose_counts_round_alike_give_the_same_runs():
+    """Whatever the seed, a run shows only what the published counts give: the same
+    scenario on the two stores comes out the same, figure for figure."""
+    from jeugdketen.steering.simulation import run
+    from jeugdketen.steering.simulation.scenarios import Scenario
+
+    first, second = two_stores_that_round_alike()
+    for scenario in (Scenario(weeks=20, replications=10, seed=7),
+                     Scenario(way="joint", weeks=12, replications=5, seed=2007)):
+        a, b = (run.simulate(o, scenario, workers=1, threshold=T) for o in (first, second))
+        for result in (a, b):
+            result.pop("seconds")
+        assert a == b
+    assert run.validate(first, replications=4, workers=1, threshold=T) == run.validate(
+        second, replications=4, workers=1, threshold=T)
+
+
+def test_whether_a_run_waits_does_not_tell_the_exact_reports():
+    """A run small enough is computed in the request (201), a larger one later (202); the
+    size is reckoned on the published model, so the two stores tip over at the same
+    replications and change in arrivals."""
+    from jeugdketen.steering.models import SimulationRun
+    from jeugdketen.steering.simulation.scenarios import Scenario
+    from jeugdketen.steering.simulation_actions import Started, work
+
+    first, second = two_stores_that_round_alike()
+    for replications in (1, 37, 100):
+        for kind in SimulationRun.Kind.values:
+            scenario = Scenario(replications=replications, arrivals_pct=13.5)
+            sizes = [work(Started(run=SimulationRun(), observed=o, threshold=T), scenario,
+                          kind) for o in (first, second)]
+            assert sizes[0] == sizes[1], (replications, kind, sizes)
+
+
+def test_a_scenario_cannot_resample_the_observed_weeks():
+    """Found while fixing R3-4: `resample: true` drew each simulated week's reports from an
+    observed week's exact count, the week picked by the seed; with one week and one
+    replication the run's reports were that week's count. The field is refused by name
+    (the API's 422 too: tests/steering/simulation/test_api.py)."""
+    from jeugdketen.steering.simulation.scenarios import Scenario, ScenarioError
+
+    with pytest.raises(ScenarioError) as refused:
+        Scenario.from_data({"weeks": 1, "replications": 1, "resample": True})
+    assert refused.value.field == "resample"

@@ -37,6 +37,7 @@ from jeugdketen.insight.actions import latest_end, window_start
 from jeugdketen.insight.scope import Scope
 from jeugdketen.insight.selectors import actor_municipality, publication_for
 from jeugdketen.steering.models import SimulationRun
+from jeugdketen.steering.simulation import published
 from jeugdketen.steering.simulation import run as runner
 from jeugdketen.steering.simulation.calibration import Observed, calibrate
 from jeugdketen.steering.simulation.scenarios import Scenario, ScenarioError, apply
@@ -84,10 +85,14 @@ def observe(municipality: str, today: date) -> Observed:
     return calibrate(store.reader(), scope)
 
 
-def work(observed: Observed, scenario: Scenario, kind: str) -> float:
-    per_week = sum(observed.model.arrivals.values())
+def work(started: Started, scenario: Scenario, kind: str) -> float:
+    """The size of a run (reports x replications), from the published model: from exact
+    arrivals, whether a run came back at once (201) or later (202) would tell the exact
+    number of reports to whoever swept the replications or the change in arrivals."""
+    model = published.model(started.observed, started.threshold)
+    per_week = sum(model.arrivals.values())
     if kind == SimulationRun.Kind.VALIDATION:
-        return per_week * observed.model.weeks * scenario.replications
+        return per_week * model.weeks * scenario.replications
     return 2 * per_week * (1 + scenario.arrivals_pct / 100) * scenario.weeks * scenario.replications
 
 
@@ -116,7 +121,7 @@ def start_run(actor: Actor, *, kind: str = SimulationRun.Kind.SCENARIO, scenario
             "Te weinig meldingen in de afgelopen twaalf maanden om op te rekenen (minder dan "
             "%(n)s).") % {"n": threshold}, status=409, field="municipality")
     try:
-        apply(observed.model, wanted)
+        apply(published.model(observed, threshold), wanted)
     except ScenarioError as error:
         raise Refusal.invalid([FieldError(error.field, "scenario", error.message)]) from None
     first, last = period(today)
@@ -166,7 +171,7 @@ def run_simulation(actor: Actor, *, kind: str = SimulationRun.Kind.SCENARIO,
     thread (the run stays `running` until it is done)."""
     started = start_run(actor, kind=kind, scenario=scenario, today=today)
     wanted = Scenario.from_data(started.run.scenario)
-    later = (work(started.observed, wanted, kind) > SYNC_WORK if background is None
+    later = (work(started, wanted, kind) > SYNC_WORK if background is None
              else background)
     if not later:
         execute(started)

@@ -97,6 +97,7 @@ def test_no_token_is_a_401(anonymous_api):
     ({"slots": {"1": -1000}}, "slots.1"),
     ({"seed": -1}, "seed"),
     ({"colour": "red"}, "colour"),
+    ({"resample": True}, "resample"),  # gone: it drew observed weeks' exact counts
     ({"weeks": "many"}, "weeks"),
 ])
 def test_bad_input_is_a_422_naming_the_field(iw, sim_store, api_client_for, body, field):
@@ -110,9 +111,12 @@ def test_bad_input_is_a_422_naming_the_field(iw, sim_store, api_client_for, body
 
 def test_slots_taken_to_none_for_a_needed_organisation_is_refused(iw, sim_store,
                                                                 api_client_for):
-    response = post(api_client_for(iw.analyst), {"slots": {"3": -100}})
+    # Organisation 2: reports needing two disciplines are shown (at least the threshold);
+    # those needing three are fewer in this store, hidden, so the model runs without them
+    # (steering.simulation.published) and taking organisation 3's slots is allowed.
+    response = post(api_client_for(iw.analyst), {"slots": {"2": -100}})
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "slots.3"
+    assert response.json()["errors"][0]["field"] == "slots.2"
 
 
 def test_an_empty_store_is_refused_naming_the_threshold(iw, insight_dir, api_client_for):

@@ -76,7 +76,7 @@ def test_calibration_gives_the_known_rates(handmade):
     assert observed.reports == 4 * WEEKS
     assert m.weeks == WEEKS
     assert m.arrivals == {"crisis": 0.0, "urgent": 2.0, "regular": 2.0}
-    assert m.weekly_counts["regular"] == [2] * WEEKS
+    assert observed.received == {"crisis": 0, "urgent": 2 * WEEKS, "regular": 2 * WEEKS}
     assert m.triage_days["regular"] == [2] * 16 and m.triage_days["urgent"] == [1] * 16
     assert m.p_intake["regular"] == 1.0 and m.p_intake["urgent"] == 0.0
     assert m.p_direct["urgent"] == 0.5 and m.p_direct["regular"] == 0.0
@@ -91,6 +91,8 @@ def test_calibration_gives_the_known_rates(handmade):
     # every intake helped, half after 1 day and half after 2: the Kaplan-Meier estimate's
     # 1000 quantiles
     assert sorted(m.help_days) == [1] * 500 + [2] * 500
+    # 8 joint intakes and 8 single ones (fewer than MIN_GROUP each): help after them pooled
+    assert m.p_help_after_joint is None and observed.followed_joint == 0
     # the observed waits per step
     w = observed.waits
     assert (w["triage"]["n"], w["triage"]["p50"]) == (32, 1.5)
@@ -189,3 +191,22 @@ def test_help_after_intake_counts_the_waits_not_ended_yet():
     assert days.count(60) == round(1000 * (1 / 3 * 0.8) / share)
     assert calibration._after_intake([]) == (0.0, [])
     assert calibration._after_intake([(5, False)] * 3) == (0.0, [])
+
+
+def test_help_after_joint_and_single_intakes_apart_from_ten_each():
+    """Ten weeks: ten joint intakes (help the day after) and ten families with two single
+    intakes (help two days after the last): each its own figures."""
+    con = store()
+    area(con, municipality=GM)
+    for i in range(10):
+        handmade_week(con, i)
+    derive_all(con)
+    try:
+        observed = calibrate(con, Scope(area=GM, start=START, end=START + timedelta(weeks=10),
+                                        today=TODAY))
+    finally:
+        con.close()
+    m = observed.model
+    assert (observed.followed, observed.followed_joint) == (20, 10)
+    assert m.p_help_after_joint == 1.0 and m.help_days_joint == [1] * 1000
+    assert m.p_help_after_intake == 1.0 and m.help_days == [2] * 1000

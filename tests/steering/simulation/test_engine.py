@@ -82,6 +82,23 @@ def test_joint_intakes_wait_less_than_sequential_ones_hand_case():
     assert gain >= 15
 
 
+def test_help_after_a_joint_intake_is_drawn_from_its_own_figures():
+    """Calibrated apart, a joint intake's help comes from the joint figures (all helped, on
+    the day) and single intakes' from the others (none helped)."""
+    model = dataclasses.replace(
+        small_model(weeks=26), disciplines={2: 1.0}, p_intake=dict.fromkeys(engine.URGENCIES, 1.0),
+        p_direct=dict.fromkeys(engine.URGENCIES, 0.0), slots={"1": 20.0, "2": 20.0, "3": 20.0},
+        p_help_after_intake=0.0, help_days=[30], p_help_after_joint=1.0, help_days_joint=[0])
+    joint = engine.simulate(dataclasses.replace(model, way="joint"), 1)
+    sequential = engine.simulate(dataclasses.replace(model, way="sequential"), 1)
+    held = [r for r in joint if r.intakes]
+    assert held and all(r.help == r.intakes[-1] for r in held)
+    assert [r for r in sequential if r.intakes] and not any(r.help for r in sequential)
+    # Not calibrated apart (None): a joint intake takes the single intakes' figures.
+    plain = engine.simulate(dataclasses.replace(model, way="joint", p_help_after_joint=None), 1)
+    assert not any(r.help for r in plain)
+
+
 def test_fewer_slots_mean_longer_waits_and_a_longer_list():
     model = small_model(weeks=26)
     tight = dataclasses.replace(model, slots={"1": 3.0, "2": 2.0, "3": 1.0})

@@ -6,7 +6,7 @@ Time is in days from the period's first day (a Monday, 00:00); a step's day is t
 day it falls on (`floor`), and a wait is the whole days between two steps' days, as the
 value stream counts them (docs/insight.md).
 
-A report arrives (Poisson per week per urgency, or a resampled observed week), is triaged
+A report arrives (Poisson per week per urgency), is triaged
 after an observed triage time, then goes to intake, straight to help, or out (advice,
 closed). An intake needs 1, 2 or 3 disciplines, the organisations "1", "2", "3" (the
 first, second and third organisation a family sees in today's sequential way of
@@ -53,13 +53,14 @@ class Model:
     lead_days: dict[str, list[int]]                 # planned -> earliest slot, per organisation
     joint_lead_days: list[int]                      # planned -> earliest slot, joint meeting
     slots: dict[str, float]                         # intake slots per week, per organisation
-    p_help_after_intake: float
+    p_help_after_intake: float                      # after single intakes (or any, see below)
     help_days: list[int]                            # last intake -> help
-    weekly_counts: dict[str, list[int]] = field(default_factory=dict)  # observed, to resample
+    # After a joint intake, when calibrated apart; None: joint intakes take the above.
+    p_help_after_joint: float | None = None
+    help_days_joint: list[int] = field(default_factory=list)
     lead_scale: dict[str, float] = field(default_factory=dict)  # calibrated slots / scenario slots
     arrivals_factor: float = 1.0
     way: str = "present"                            # present, joint, sequential
-    resample: bool = False
     horizon_weeks: int | None = None                # observe until (default: weeks + 26)
 
 
@@ -204,18 +205,17 @@ def simulate(model: Model, seed: int) -> list[Report]:
                 report.intakes.append(day + 0.5)
                 planned = day + 0.5 + _pick(rng, model.planning_days)
         last = report.intakes[-1]
-        if rng.random() < model.p_help_after_intake:
-            report.help = within(last + _pick(rng, model.help_days))
+        share, days = ((model.p_help_after_joint, model.help_days_joint)
+                       if joint and model.p_help_after_joint is not None
+                       else (model.p_help_after_intake, model.help_days))
+        if rng.random() < share:
+            report.help = within(last + _pick(rng, days))
         else:
             report.out = last
 
     for week in range(model.weeks):
         for urgency in URGENCIES:
-            observed = model.weekly_counts.get(urgency)
-            if model.resample and observed:
-                n = round(_pick(rng, observed) * model.arrivals_factor)
-            else:
-                n = _poisson(rng, model.arrivals.get(urgency, 0.0) * model.arrivals_factor)
+            n = _poisson(rng, model.arrivals.get(urgency, 0.0) * model.arrivals_factor)
             for _ in range(n):
                 report = Report(arrived=7 * week + rng.random() * 7, urgency=urgency)
                 # Each report its own stream: a scenario that changes one report's path

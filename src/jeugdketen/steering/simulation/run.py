@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from jeugdketen.insight import stats, suppression
-from jeugdketen.steering.simulation import calibration, engine
+from jeugdketen.steering.simulation import calibration, engine, published
 from jeugdketen.steering.simulation.calibration import Observed
 from jeugdketen.steering.simulation.scenarios import Scenario, apply
 
@@ -41,8 +41,9 @@ def validate(observed: Observed, *, replications: int = 30, seed: int = 1,
     """Simulate the observed period with the calibrated model (today's way of working)
     and compare each step's simulated median and p90 wait (the mean over replications)
     with the observed: within the tolerance, or within the replications' spread. A step
-    observed for fewer than `threshold` reports is not shown and not judged."""
-    model = observed.model
+    observed for fewer than `threshold` reports is not shown and not judged. The model
+    runs on the published counts (published.model)."""
+    model = published.model(observed, threshold)
     n = workers if workers is not None else workers_for(model, replications)
     runs = engine.replicate(engine.run_one, model, engine.seeds_for(seed, replications), n)
     agg = engine.aggregate(runs)
@@ -83,11 +84,13 @@ def describe(observed: Observed, threshold: int) -> dict[str, Any]:
     later is calibrated on a period that shares eleven months, and exact counts (arrivals
     per week x weeks, a share's part and whole) subtracted would give a small month. An
     urgency with fewer than `threshold` reports shows neither its arrivals nor its intake
-    share (None); a share whose part or whole is hidden is None. The model itself runs on
-    the exact values. The intake slots are the p90 of the weekly intakes (a quantile of
-    weeks, not a count of the period); help after an intake a Kaplan-Meier estimate,
-    shown to two decimals when at least the threshold of reports had an intake."""
-    model = observed.model
+    share (None); a share whose part or whole is hidden is None. The model runs on the
+    same rounded counts (published.model). The intake slots are the p90 of the weekly
+    intakes (a quantile of weeks, not a count of the period); help after an intake the
+    share the model runs on (a Kaplan-Meier estimate's count of helped, rounded, over the
+    rounded reports with an intake), shown when at least the threshold of reports had an
+    intake."""
+    model = published.model(observed, threshold)
 
     def count(value: int) -> int | None:
         return suppression.rounded(value, threshold)
@@ -98,7 +101,7 @@ def describe(observed: Observed, threshold: int) -> dict[str, Any]:
             return None
         return round(shown_part / shown_whole, digits) if shown_whole else 0.0
 
-    arrivals = {u: count(sum(model.weekly_counts.get(u, []))) for u in model.arrivals}
+    arrivals = {u: count(observed.received.get(u, 0)) for u in model.arrivals}
     triaged_all = sum(v[0] for v in observed.routed.values())
     intake_all = sum(v[1] for v in observed.routed.values())
     pooled = share(intake_all, triaged_all)
@@ -122,8 +125,14 @@ def describe(observed: Observed, threshold: int) -> dict[str, Any]:
         "intake_share": intake_share,
         # shown only for at least the threshold of reports with an intake: all of a few
         # families helped would be a 0 beside a small count (attack round 3, R3-3)
-        "help_after_intake_share": (None if not count(observed.followed)
-                                    else round(model.p_help_after_intake, 2)),
+        # helped after single intakes (after any, when joint ones are not taken apart)
+        "help_after_intake_share": (
+            None if not count(observed.followed - observed.followed_joint)
+            else round(model.p_help_after_intake, 2)),
+        # after a joint intake, when the calibration takes it apart
+        "help_after_joint_intake_share": (
+            None if model.p_help_after_joint is None or not count(observed.followed_joint)
+            else round(model.p_help_after_joint, 2)),
         "rounded_to": suppression.step(threshold),
     }
 
@@ -134,8 +143,9 @@ def simulate(observed: Observed, scenario: Scenario, *, workers: int | None = No
     difference: aggregates only."""
     began = time.monotonic()
     scenario.check()
-    model = apply(observed.model, scenario)
-    present = apply(observed.model, scenario.present())
+    calibrated = published.model(observed, threshold)
+    model = apply(calibrated, scenario)
+    present = apply(calibrated, scenario.present())
     seeds = engine.seeds_for(scenario.seed, scenario.replications)
     n = workers if workers is not None else workers_for(model, scenario.replications)
     baseline_runs = engine.replicate(engine.run_one, present, seeds, n)

@@ -37,7 +37,6 @@ class Scenario:
     weeks: int = 52
     replications: int = 30
     seed: int = 1
-    resample: bool = False
 
     @classmethod
     def from_data(cls, data: Any) -> Scenario:
@@ -49,13 +48,13 @@ class Scenario:
             raise ScenarioError(unknown[0], _("Dit veld bestaat niet."))
         values: dict[str, Any] = {}
         for name, kind in (("way", str), ("arrivals_pct", float), ("weeks", int),
-                           ("replications", int), ("seed", int), ("resample", bool)):
+                           ("replications", int), ("seed", int)):
             if name not in data:
                 continue
             value = data[name]
             if kind is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
-            if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            if not isinstance(value, kind) or isinstance(value, bool):
                 raise ScenarioError(name, _("Verkeerd soort waarde."))
             values[name] = value
         if "slots" in data:
@@ -94,8 +93,7 @@ class Scenario:
 
     def present(self) -> Scenario:
         """The present with this scenario's weeks, replications and seed (the baseline)."""
-        return Scenario(weeks=self.weeks, replications=self.replications, seed=self.seed,
-                        resample=self.resample)
+        return Scenario(weeks=self.weeks, replications=self.replications, seed=self.seed)
 
 
 def apply(model: Model, scenario: Scenario) -> Model:
@@ -117,5 +115,5 @@ def apply(model: Model, scenario: Scenario) -> Model:
             scale[org] = base / new
     return dataclasses.replace(
         model, slots=slots, lead_scale=scale, way=scenario.way,
-        arrivals_factor=1.0 + scenario.arrivals_pct / 100.0, resample=scenario.resample,
+        arrivals_factor=1.0 + scenario.arrivals_pct / 100.0,
         weeks=scenario.weeks, horizon_weeks=scenario.weeks + AFTER_WEEKS)

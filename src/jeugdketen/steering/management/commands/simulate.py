@@ -43,7 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from jeugdketen.insight.selectors import publication_for
-        from jeugdketen.steering.simulation import engine, run
+        from jeugdketen.steering.simulation import engine, published, run
         from jeugdketen.steering.simulation.scenarios import Scenario, ScenarioError, apply
         from jeugdketen.steering.simulation_actions import observe, period
 
@@ -82,7 +82,7 @@ class Command(BaseCommand):
         out(f"disciplines needed (1, 2, 3): {calibration['disciplines']}; "
             f"joint share: {calibration['joint_share']}")
         try:
-            apply(observed.model, scenario)
+            apply(published.model(observed, threshold), scenario)
         except ScenarioError as error:
             raise CommandError(f"--slots: {error.message}") from None
         if opts["validate"]:
@@ -102,7 +102,7 @@ class Command(BaseCommand):
                     f"{_days(row['p50']['simulated']):>8}  {_days(row['p90']['observed']):>8} "
                     f"{_days(row['p90']['simulated']):>8}  {verdict}")
             out(f"validation: {'passed' if result['passed'] else 'NOT passed'}")
-        result = run.simulate(observed, scenario, workers=opts["workers"])
+        result = run.simulate(observed, scenario, workers=opts["workers"], threshold=threshold)
         out("")
         out(f"scenario: {scenario.as_data()}")
         out(f"{'time to help':<14} {'present':>22} {'scenario':>22} {'difference':>22}")

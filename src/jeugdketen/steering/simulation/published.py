@@ -1,0 +1,84 @@
+"""The model a run runs on: the calibrated model with every parameter that comes from a
+count of the period taken from that count as insight publishes it (rounded to the step,
+hidden from 1 to T - 1: insight.suppression.rounded).
+
+A run is deterministic in its public code and the seed the analyst picks, so whatever the
+model holds comes back out of it: replayed offline, a run made on exact arrivals gave a
+hidden urgency's one crisis report exactly (attack round 3, R3-4), and the time a run
+takes decided whether it ran in the request, which a sweep of the replications turns
+into the exact number of reports. Made from rounded counts, the model is a function of
+what is published anyway: two periods whose counts round alike give the same runs.
+
+- arrivals per urgency: its rounded reports over the weeks; the urgencies hidden (1 to
+  T - 1 reports) share what the rounded total leaves over the shown ones (never below 0);
+- the shares from rounded parts over rounded wholes, a hidden part as 0: per urgency the
+  triaged reports' three routes (to an intake, to help directly, out) each rounded over
+  their sum, the pooled routes when every one is hidden; the disciplines; joint
+  meetings; helped after single and after joint intakes;
+- distributions of days (how long a step took) and the intake slots (a quantile of
+  weekly intakes) are not counts of the period and stay as calibrated."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from jeugdketen.insight import suppression
+from jeugdketen.steering.simulation.calibration import Observed
+from jeugdketen.steering.simulation.engine import URGENCIES, Model
+
+
+def model(observed: Observed, threshold: int) -> Model:
+    """The calibrated model with its count-based parameters from rounded counts."""
+    exact = observed.model
+
+    def count(value: int) -> int:
+        return suppression.rounded(value, threshold) or 0
+
+    def share(part: int, whole: int) -> float | None:
+        """A rounded part over a rounded whole, at most 1; None without a whole."""
+        shown_whole = count(whole)
+        return min(1.0, count(part) / shown_whole) if shown_whole else None
+
+    received = {u: suppression.rounded(observed.received.get(u, 0), threshold)
+                for u in URGENCIES}
+    hidden = [u for u, n in received.items() if n is None]
+    left = max(0, count(sum(observed.received.values()))
+               - sum(n for n in received.values() if n is not None))
+    arrivals = {u: (left / len(hidden) if n is None else n) / exact.weeks
+                for u, n in received.items()}
+
+    # Per urgency the triaged reports' three routes (to an intake, straight to help, out),
+    # each rounded, over their sum: the shares then add up to 1 without clamping.
+    routes = {u: _routes(observed.routed.get(u) or [0, 0, 0]) for u in URGENCIES}
+    pooled = _routes([sum(r) for r in zip(*(observed.routed.get(u) or [0, 0, 0]
+                                            for u in URGENCIES), strict=True)])
+    p_intake: dict[str, float] = {}
+    p_direct: dict[str, float] = {}
+    for u in URGENCIES:
+        intake, direct, out = [count(n) for n in routes[u]]
+        if not intake + direct + out:  # every route hidden or none: the pooled shares
+            intake, direct, out = [count(n) for n in pooled]
+        whole = intake + direct + out
+        p_intake[u], p_direct[u] = (intake / whole, direct / whole) if whole else (0.0, 0.0)
+
+    mix = {k: count(observed.mix.get(k, 0)) for k in (1, 2, 3)}
+    disciplines = ({k: n / sum(mix.values()) for k, n in mix.items()} if sum(mix.values())
+                   else {1: 1.0, 2: 0.0, 3: 0.0})
+    needing, joint = observed.joint_multi
+    # helped after an intake: the Kaplan-Meier share as a count of the reports followed
+    single = observed.followed - observed.followed_joint
+    after_joint = None
+    if exact.p_help_after_joint is not None:
+        helped = round(exact.p_help_after_joint * observed.followed_joint)
+        after_joint = share(helped, observed.followed_joint) or 0.0
+    return dataclasses.replace(
+        exact, arrivals=arrivals, p_intake=p_intake, p_direct=p_direct,
+        disciplines=disciplines, p_joint=share(joint, needing) or 0.0,
+        p_help_after_intake=share(round(exact.p_help_after_intake * single), single) or 0.0,
+        p_help_after_joint=after_joint)
+
+
+def _routes(routed: list[int]) -> tuple[int, int, int]:
+    """[triaged, to an intake, straight to help] as the three routes' counts."""
+    triaged, intake, direct = routed[:3]
+    return intake, direct, max(0, triaged - intake - direct)
