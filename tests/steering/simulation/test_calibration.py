@@ -92,7 +92,8 @@ def test_calibration_gives_the_known_rates(handmade):
     # 1000 quantiles
     assert sorted(m.help_days) == [1] * 500 + [2] * 500
     # 8 joint intakes and 8 single ones (fewer than MIN_GROUP each): help after them pooled
-    assert m.p_help_after_joint is None and observed.followed_joint == 0
+    assert m.p_help_after_joint is None and observed.help_apart is None
+    assert (observed.followed, observed.followed_joint) == (16, 8)
     # the observed waits per step
     w = observed.waits
     assert (w["triage"]["n"], w["triage"]["p50"]) == (32, 1.5)
@@ -149,8 +150,9 @@ def test_validation_fails_when_the_model_does_not_fit(handmade):
     import dataclasses
 
     observed = calibrate(handmade, SCOPE)
-    wrong = dataclasses.replace(observed, model=dataclasses.replace(
-        observed.model, triage_days={u: [20] for u in ("crisis", "urgent", "regular")}))
+    wrong = dataclasses.replace(
+        observed, triage_own={u: [20] for u in ("crisis", "urgent", "regular")},
+        triage_pooled=[20])
     result = run.validate(wrong, replications=3, threshold=10)
     rows = {s["step"]: s for s in result["steps"]}
     assert rows["triage"]["passed"] is False and result["passed"] is False
@@ -195,7 +197,11 @@ def test_help_after_intake_counts_the_waits_not_ended_yet():
 
 def test_help_after_joint_and_single_intakes_apart_from_ten_each():
     """Ten weeks: ten joint intakes (help the day after) and ten families with two single
-    intakes (help two days after the last): each its own figures."""
+    intakes (help two days after the last): each its own figures, which the published
+    model takes when both counts are shown: at T = 10, not at T = 20 (10 is hidden there,
+    and the choice must not tell more than the rounded counts)."""
+    from jeugdketen.steering.simulation import published
+
     con = store()
     area(con, municipality=GM)
     for i in range(10):
@@ -206,7 +212,14 @@ def test_help_after_joint_and_single_intakes_apart_from_ten_each():
                                         today=TODAY))
     finally:
         con.close()
-    m = observed.model
     assert (observed.followed, observed.followed_joint) == (20, 10)
-    assert m.p_help_after_joint == 1.0 and m.help_days_joint == [1] * 1000
-    assert m.p_help_after_intake == 1.0 and m.help_days == [2] * 1000
+    parts = observed.help_apart
+    assert parts is not None
+    assert (parts.joint_share, parts.joint_days) == (1.0, [1] * 1000)
+    assert (parts.single_share, parts.single_days) == (1.0, [2] * 1000)
+    shown = published.model(observed, 10)
+    assert (shown.p_help_after_joint, shown.help_days_joint) == (1.0, [1] * 1000)
+    assert (shown.p_help_after_intake, shown.help_days) == (1.0, [2] * 1000)
+    pooled = published.model(observed, 20)
+    assert (pooled.p_help_after_joint, pooled.help_days_joint) == (None, [])
+    assert sorted(pooled.help_days) == [1] * 500 + [2] * 500

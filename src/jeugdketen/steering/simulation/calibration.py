@@ -53,6 +53,17 @@ SETTLE_DAYS = 120
 
 
 @dataclass(frozen=True)
+class HelpApart:
+    """Help after the last intake, after single intakes and after a joint one apart: each
+    the share helped and the days to it (_after_intake)."""
+
+    single_share: float
+    single_days: list[int]
+    joint_share: float
+    joint_days: list[int]
+
+
+@dataclass(frozen=True)
 class Observed:
     """What the store shows for the period: the calibrated model, the observed waits per
     step (whole days: n, p50, p90) and the waiting list per week."""
@@ -68,8 +79,14 @@ class Observed:
     mix: dict[int, int] = field(default_factory=dict)
     joint_multi: list[int] = field(default_factory=lambda: [0, 0])
     followed: int = 0  # reports with an intake held (behind the share helped after one)
-    # of which after a joint intake, when the model takes them apart (else 0)
-    followed_joint: int = 0
+    followed_joint: int = 0  # of which after a joint intake
+    # Help after single and after joint intakes apart (when each has MIN_GROUP reports);
+    # published.model takes it when both counts are shown.
+    help_apart: HelpApart | None = None
+    # The triage days of each urgency's own reports, and of all (published.model takes an
+    # urgency's own when its count is shown).
+    triage_own: dict[str, list[int]] = field(default_factory=dict)
+    triage_pooled: list[int] = field(default_factory=list)
     received: dict[str, int] = field(default_factory=dict)  # reports per urgency
 
 
@@ -169,6 +186,7 @@ def calibrate(con: Any, scope: Scope) -> Observed:
     pooled_intake = _share(sum(v[1] for v in routed.values()), triaged_all)
     pooled_direct = _share(sum(v[2] for v in routed.values()), triaged_all)
     pooled_triage = _settled([p for u in URGENCIES for p in triage[u]], today)
+    p_help, help_days = _after_intake([(d, helped) for d, helped, _j in followed])
     # Help after a joint intake apart from help after single ones, when each has MIN_GROUP
     # reports: at a joint intake the plan is often made at the table, after single ones a
     # family is more often referred on. On the demo the p90 of report to help was 28 days
@@ -176,10 +194,9 @@ def calibrate(con: Any, scope: Scope) -> Observed:
     # the intake for both gave 51 and 96.
     joint_followed = [(d, helped) for d, helped, j in followed if j]
     single_followed = [(d, helped) for d, helped, j in followed if not j]
-    apart = len(joint_followed) >= MIN_GROUP and len(single_followed) >= MIN_GROUP
-    p_help, help_days = _after_intake(single_followed if apart
-                                      else [(d, helped) for d, helped, _j in followed])
-    p_joint_help, joint_help_days = _after_intake(joint_followed) if apart else (None, [])
+    apart = (HelpApart(*_after_intake(single_followed), *_after_intake(joint_followed))
+             if len(joint_followed) >= MIN_GROUP and len(single_followed) >= MIN_GROUP
+             else None)
     triage_days = {u: _settled(triage[u], today) for u in URGENCIES}
     total_mix = sum(mix.values())
     model = Model(
@@ -202,8 +219,6 @@ def calibrate(con: Any, scope: Scope) -> Observed:
                for org in ORGANISATIONS},
         p_help_after_intake=p_help,
         help_days=help_days,
-        p_help_after_joint=p_joint_help,
-        help_days_joint=joint_help_days,
         horizon_weeks=max(1, math.ceil((today + 1 - origin) / 7)),
     )
     model = _without_queue(model)
@@ -212,8 +227,9 @@ def calibrate(con: Any, scope: Scope) -> Observed:
     return Observed(model=model, waits=shown, start=start, reports=len(rows),
                     routed={u: list(v) for u, v in routed.items()},
                     mix={k: mix.get(k, 0) for k in (1, 2, 3)}, joint_multi=list(joint_multi),
-                    followed=len(followed),
-                    followed_joint=len(joint_followed) if apart else 0, received={u: sum(weekly[u]) for u in URGENCIES})
+                    followed=len(followed), followed_joint=len(joint_followed),
+                    help_apart=apart, received={u: sum(weekly[u]) for u in URGENCIES},
+                    triage_own=triage_days, triage_pooled=pooled_triage)
 
 
 def _without_queue(model: Model, seed: int = 1) -> Model:

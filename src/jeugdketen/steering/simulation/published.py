@@ -15,6 +15,9 @@ what is published anyway: two periods whose counts round alike give the same run
   triaged reports' three routes (to an intake, to help directly, out) each rounded over
   their sum, the pooled routes when every one is hidden; the disciplines; joint
   meetings; helped after single and after joint intakes;
+- choices between a group's own figures and pooled ones are made on the rounded counts
+  too: an urgency's own triage days when its count is shown, help after joint and single
+  intakes apart when both counts are shown (`apart`);
 - distributions of days (how long a step took) and the intake slots (a quantile of
   weekly intakes) are not counts of the period and stay as calibrated."""
 
@@ -65,17 +68,41 @@ def model(observed: Observed, threshold: int) -> Model:
     disciplines = ({k: n / sum(mix.values()) for k, n in mix.items()} if sum(mix.values())
                    else {1: 1.0, 2: 0.0, 3: 0.0})
     needing, joint = observed.joint_multi
-    # helped after an intake: the Kaplan-Meier share as a count of the reports followed
+    # each urgency's own triage days when its count is shown, else all urgencies'
+    triage_days = {u: (observed.triage_own.get(u, []) if count(routed_count(observed, u))
+                       else observed.triage_pooled) for u in URGENCIES}
+    # helped after an intake: a Kaplan-Meier share as a count of the reports followed
     single = observed.followed - observed.followed_joint
-    after_joint = None
-    if exact.p_help_after_joint is not None:
-        helped = round(exact.p_help_after_joint * observed.followed_joint)
-        after_joint = share(helped, observed.followed_joint) or 0.0
+    parts = observed.help_apart if apart(observed, threshold) else None
+    if parts is None:
+        p_help = share(round(exact.p_help_after_intake * observed.followed),
+                       observed.followed) or 0.0
+        help_days, p_joint_help, joint_days = exact.help_days, None, []
+    else:
+        p_help = share(round(parts.single_share * single), single) or 0.0
+        help_days, joint_days = parts.single_days, parts.joint_days
+        p_joint_help = share(round(parts.joint_share * observed.followed_joint),
+                             observed.followed_joint) or 0.0
     return dataclasses.replace(
         exact, arrivals=arrivals, p_intake=p_intake, p_direct=p_direct,
-        disciplines=disciplines, p_joint=share(joint, needing) or 0.0,
-        p_help_after_intake=share(round(exact.p_help_after_intake * single), single) or 0.0,
-        p_help_after_joint=after_joint)
+        triage_days=triage_days, disciplines=disciplines,
+        p_joint=share(joint, needing) or 0.0, p_help_after_intake=p_help, help_days=help_days,
+        p_help_after_joint=p_joint_help, help_days_joint=joint_days)
+
+
+def apart(observed: Observed, threshold: int) -> bool:
+    """Whether the model takes help after joint and after single intakes apart: when the
+    calibration could (MIN_GROUP of each) and both counts are shown (at least T), so the
+    choice itself tells no more than the rounded counts."""
+    single = observed.followed - observed.followed_joint
+    return observed.help_apart is not None and bool(
+        suppression.rounded(observed.followed_joint, threshold)) and bool(
+        suppression.rounded(single, threshold))
+
+
+def routed_count(observed: Observed, urgency: str) -> int:
+    """The reports of this urgency triaged in the period."""
+    return (observed.routed.get(urgency) or [0])[0]
 
 
 def _routes(routed: list[int]) -> tuple[int, int, int]:

@@ -91,6 +91,7 @@ def describe(observed: Observed, threshold: int) -> dict[str, Any]:
     rounded reports with an intake), shown when at least the threshold of reports had an
     intake."""
     model = published.model(observed, threshold)
+    apart = published.apart(observed, threshold)
 
     def count(value: int) -> int | None:
         return suppression.rounded(value, threshold)
@@ -125,14 +126,13 @@ def describe(observed: Observed, threshold: int) -> dict[str, Any]:
         "intake_share": intake_share,
         # shown only for at least the threshold of reports with an intake: all of a few
         # families helped would be a 0 beside a small count (attack round 3, R3-3)
-        # helped after single intakes (after any, when joint ones are not taken apart)
+        # helped after single intakes when the model takes joint ones apart, else after any
         "help_after_intake_share": (
-            None if not count(observed.followed - observed.followed_joint)
+            None if not count(observed.followed - (observed.followed_joint if apart else 0))
             else round(model.p_help_after_intake, 2)),
-        # after a joint intake, when the calibration takes it apart
         "help_after_joint_intake_share": (
-            None if model.p_help_after_joint is None or not count(observed.followed_joint)
-            else round(model.p_help_after_joint, 2)),
+            round(model.p_help_after_joint, 2) if apart and model.p_help_after_joint is not None
+            else None),
         "rounded_to": suppression.step(threshold),
     }
 
