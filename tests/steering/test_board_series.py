@@ -27,7 +27,7 @@ def by_key(found):
 
 
 def test_rounded():
-    assert [series.rounded(v, 10) for v in (0, 1, 9, 10, 14, 15, 24, 25)] == [
+    assert [rounded(v, 10) for v in (0, 1, 9, 10, 14, 15, 24, 25)] == [
         0, None, None, 10, 10, 20, 20, 30]
 
 

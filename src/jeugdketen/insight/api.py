@@ -166,7 +166,7 @@ def insight_waiting(request: ActorRequest, area: str | None = AREA, start: date 
     """The front door's waiting lists: the open items per step (and per organisation) now,
     within the norm, past the norm, past three times the norm (and without a norm), and the
     same at the end of every week of the period. A suppressed count is null and named in
-    its row's `suppressed`; every count shown is rounded to the threshold
+    its row's `suppressed`; every count shown is rounded to a multiple of 10
     (`rounded_to`)."""
     reading, con, head = _read(request, area, start, end)
     return {**head, "waiting": waiting.waiting(con, reading.scope,

@@ -14,7 +14,7 @@ Suppressed like help that helps (over the municipality's areas as one system; a 
 whose row is hidden not named): a group's row is one unit with its number of
 trajectories, those that helped and those that did not (counted), and its sums (hidden
 with them, so a sum cannot be recomputed from the total either). A row shown gives its
-numbers rounded to the threshold and its averages to two significant figures, so that
+numbers rounded to a multiple of 10 and its averages to two significant figures, so that
 two periods a month apart do not give that month's plans away.
 """
 

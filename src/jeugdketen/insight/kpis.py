@@ -311,7 +311,7 @@ def counts(row: dict[str, Any], *names: str) -> dict[str, int]:
 def rate(key: str, group: str, label: str, n: int, count: int, *, suppressed: bool,
          provisional: bool, threshold: int) -> Rate:
     """A rate as published: no numbers when suppressed; else n and count rounded to a
-    multiple of the threshold (suppression.rounded), and the value and its Wilson
+    multiple of 10 (suppression.rounded), and the value and its Wilson
     interval computed from those rounded counts, so that neither gives the exact counts
     back (docs/insight.md, "Rounded period counts"); no value when n is 0."""
     shown_n, shown_count = (suppression.rounded(n, threshold),

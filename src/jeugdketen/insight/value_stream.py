@@ -18,7 +18,7 @@ docs/insight.md ("Value stream") gives each definition in words with its SQL; in
   secondary suppression on margins).
 - The flow counts not suppressed over the municipality's areas as one system (the work
   in progress per week, the handovers and changes of organisation, the edges of the
-  directly-follows graph) are rounded to the threshold (insight.suppression.rounded,
+  directly-follows graph) are rounded to a multiple of 10 (insight.suppression.rounded,
   `rounded_to` in their answers): two weeks, or an area and its parts, subtracted never
   give a small count exactly. The counts that are suppressed over the areas (the
   trajectories, the steps reached, the work in progress now, the handover share) are
@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from jeugdketen.insight import kpis, stats, suppression
 from jeugdketen.insight.figures import Rate, Spread
 from jeugdketen.insight.scope import Scope
+from jeugdketen.insight.suppression import rounded
 
 # The steps in order: (key, the trajectories' column or the evaluation).
 STEPS: tuple[str, ...] = (
@@ -87,12 +88,6 @@ def weeks(scope: Scope) -> list[tuple[str, date]]:
         out.append((iso_week(monday), min(monday + timedelta(days=6), last)))
         monday += timedelta(days=7)
     return out
-
-
-def rounded(value: int | None, threshold: int) -> int | None:
-    """A flow count as shown: hidden from 1 to threshold - 1, else rounded to the nearest
-    multiple of the threshold (insight.suppression.rounded)."""
-    return suppression.rounded(value, threshold)
 
 
 def protect(cells: dict[Any, int], lines: list[list[Any]], threshold: int
@@ -301,7 +296,7 @@ def value_stream(con: Any, scope: Scope, *, threshold: int) -> ValueStream:
         return None if few or (scope.area, column) in hidden else rounded(value, threshold)
 
     # Each week's row (the steps and their total) is a table of its own, its counts shown
-    # rounded to the threshold: a week's stock minus the week before's is what came in and
+    # rounded to a multiple of 10: a week's stock minus the week before's is what came in and
     # left, and the area's minus its parts' the trajectories of a hidden one.
     shown_wip: dict[tuple[date, str], int | None] = {}
     for _w, d in week_list:
@@ -362,7 +357,7 @@ def _handovers(con: Any, with_: str, params: dict[str, Any], threshold: int,
                hide_all: bool = False) -> Handovers:
     """The handovers of the scope's trajectories; none shown (`hide_all`) when the value
     stream itself is hidden (a 0 would tell something of every one of those few). The
-    handovers and the changes of organisation are rounded to the threshold; the share
+    handovers and the changes of organisation are rounded to a multiple of 10; the share
     (with a plan, with a handover and the rest, one unit) is suppressed over the
     municipality's areas as one system (`share_hidden`); shown, its counts are rounded
     and its value computed from them (kpis.rate)."""
@@ -491,7 +486,7 @@ def directly_follows(con: Any, scope: Scope, *, threshold: int) -> list[Edge]:
     event after a in the same trajectory (ordered by time, then id), the trajectories in
     which it occurred with b in the period, how often, and the median calendar days
     between a and b. Edges of fewer trajectories than the threshold are left out; the
-    counts of the others are rounded to the threshold (the median days are not)."""
+    counts of the others are rounded to a multiple of 10 (the median days are not)."""
     check(scope, threshold)
     rows = con.execute(f"""
         WITH scope_t AS (

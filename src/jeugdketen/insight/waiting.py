@@ -22,7 +22,7 @@ docs/insight.md ("Waiting lists") gives each definition in words with its SQL:
   row and the organisations listed already give it.
 - The three classes are exclusive: within, past the norm (but not three times), past
   three times the norm; `no_norm` counts items whose municipality has no norm row.
-- Every count shown is rounded to the threshold (insight.suppression.rounded; the
+- Every count shown is rounded to a multiple of 10 (insight.suppression.rounded; the
   answer's `rounded_to`): a week's list minus the week before's, or an area's minus its
   parts', never gives a small count exactly. The rounded cells of a row need not add up.
 """
@@ -37,8 +37,8 @@ from django.utils.translation import gettext as _
 
 from jeugdketen.insight import suppression
 from jeugdketen.insight.scope import Scope
-from jeugdketen.insight.suppression import is_small
-from jeugdketen.insight.value_stream import check, protect, rounded, weeks
+from jeugdketen.insight.suppression import is_small, rounded
+from jeugdketen.insight.value_stream import check, protect, weeks
 
 FRONT_DOOR_STEPS: tuple[str, ...] = ("received", "triaged", "intake_planned", "intake_held")
 STATUSES: tuple[str, ...] = ("within", "past_norm", "past_3x", "no_norm")
@@ -207,7 +207,7 @@ def _table(items: list[tuple[Any, ...]], threshold: int
     """One day's items (step, organisation id, name, status) as rows per step (and the
     total) and per step and organisation, suppressed as one table: step x status with both
     margins, and per step the organisations' cells adding up to the step's; every count
-    shown then rounded to the threshold."""
+    shown then rounded to a multiple of 10."""
     columns = (*STATUSES, "total")
     rows = (*FRONT_DOOR_STEPS, "total")
     cells: dict[Any, int] = {(s, c): 0 for s in rows for c in columns}

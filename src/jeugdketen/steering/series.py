@@ -43,12 +43,6 @@ WEEKS = 26  # the weekly charts: half a year up to the board's week
 MONTHS = 12  # the monthly KPIs: the last twelve whole months
 
 
-def rounded(value: int, threshold: int) -> int | None:
-    """A count (a stock or a flow) as the board shows it: insight.suppression.rounded (hidden from 1 to
-    threshold - 1, otherwise the nearest multiple of the threshold, half up; 0 stays 0)."""
-    return suppression.rounded(value, threshold)
-
-
 # --- the periods ----------------------------------------------------------------------------
 
 
@@ -238,16 +232,16 @@ def weekly(con: Any, municipality: str, last_monday: date, threshold: int,
         day = monday.date() if hasattr(monday, "date") else monday
         flows[key][day] = int(n)
     out = [Series(key, str(label), "flow", "week", labels,
-                  [rounded(flows[key].get(m, 0), threshold) for m in mondays])
+                  [suppression.rounded(flows[key].get(m, 0), threshold) for m in mondays])
            for key, label in FLOW_LABELS.items()]
 
     open_counts: dict[date, dict[str, int]] = {d: {} for d in sundays}
     for on_day, step, n in con.execute(OPEN_WORK_SQL, {**params, "days": sundays}).fetchall():
         open_counts[on_day][step] = int(n)
     out.append(Series("open_total", str(_("Open werk: alle stappen")), "stock", "week", labels,
-                      [rounded(sum(open_counts[d].values()), threshold) for d in sundays]))
+                      [suppression.rounded(sum(open_counts[d].values()), threshold) for d in sundays]))
     out += [Series(f"open_{step}", open_label(step), "stock", "week", labels,
-                   [rounded(open_counts[d].get(step, 0), threshold) for d in sundays])
+                   [suppression.rounded(open_counts[d].get(step, 0), threshold) for d in sundays])
             for step in OPEN_STEPS]
 
     # The front door's waiting lists (insight.waiting), at the end of each week: the
@@ -261,7 +255,7 @@ def weekly(con: Any, municipality: str, last_monday: date, threshold: int,
         if total.past_norm is None or total.past_3x is None:
             past[week.week] = None
         else:
-            past[week.week] = rounded(total.past_norm + total.past_3x, threshold)
+            past[week.week] = suppression.rounded(total.past_norm + total.past_3x, threshold)
     out.append(Series("past_norm", str(PAST_NORM_LABEL), "stock", "week", labels,
                       [past.get(w) for w in labels]))
     return [with_chart(s) for s in out]

@@ -52,7 +52,7 @@ def validate(observed: Observed, *, replications: int = 30, seed: int = 1,
         seen = observed.waits[step]
         shown = seen["n"] >= threshold
         # A step seen fewer than `threshold` times is not shown, nor how often it was seen;
-        # how often, rounded to the threshold (describe).
+        # how often, rounded to a multiple of 10 (describe).
         row: dict[str, Any] = {"step": step, "n": (suppression.rounded(seen["n"], threshold)
                                                    if shown or not seen["n"] else None),
                                "shown": shown}
@@ -79,7 +79,7 @@ def validate(observed: Observed, *, replications: int = 30, seed: int = 1,
 
 def describe(observed: Observed, threshold: int) -> dict[str, Any]:
     """The calibrated model in numbers (what the page, the API and the command show),
-    every figure from counts of the twelve-month period rounded to the threshold
+    every figure from counts of the twelve-month period rounded to a multiple of 10
     (insight.suppression.rounded), as insight publishes its counts: a run made a month
     later is calibrated on a period that shares eleven months, and exact counts (arrivals
     per week x weeks, a share's part and whole) subtracted would give a small month. An
