@@ -26,6 +26,15 @@ def insight_dir(settings: Any, tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
+def iw(db: Any) -> Any:
+    """The insight pages' world (tests/insight/test_pages.py): two municipalities with an
+    analyst, a coordinator, a front door and roles without a ground for figures."""
+    from .test_pages import InsightWorld
+
+    return InsightWorld()
+
+
+@pytest.fixture
 def handmade_store() -> Iterator[Any]:
     """An empty in-memory store with the schema and one area: neighbourhood BU00000001 in
     district WK000000 of municipality GM0000."""

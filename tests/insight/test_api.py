@@ -11,12 +11,7 @@ import json
 import pytest
 
 from jeugdketen.access.models import AccessLogRecord
-from tests.insight.test_pages import InsightWorld, figures_store, one_event, publish
-
-
-@pytest.fixture
-def iw(db) -> InsightWorld:
-    return InsightWorld()
+from tests.insight.test_pages import figures_store, one_event, publish
 
 ENDPOINTS = ["/insight/kpis", "/insight/value-stream", "/insight/waiting",
              "/insight/outcomes?by=provider",

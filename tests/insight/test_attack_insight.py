@@ -43,11 +43,6 @@ SECRET = "GEHEIMKEY"  # in every trajectory, household and person key of the sto
 BSN = "999990019"
 
 
-@pytest.fixture
-def iw(db) -> InsightWorld:
-    return InsightWorld()
-
-
 @pytest.fixture(autouse=True)
 def _pages(settings):
     from tests.pages import for_pages

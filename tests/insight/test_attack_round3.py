@@ -41,7 +41,7 @@ from jeugdketen.insight.scope import Scope
 from jeugdketen.insight.selectors import publication_for
 from jeugdketen.insight.suppression import rounded
 from tests import factories as f
-from tests.insight.test_pages import InsightWorld, publish
+from tests.insight.test_pages import publish
 
 from .test_kpis import A, make_store, trajectory
 
@@ -49,11 +49,6 @@ T = 10
 # What the analyst may set (insight.actions.set_publication): 10 to 100 in tens (was any
 # whole number, R3-1).
 THRESHOLDS = range(10, 101, 10)
-
-@pytest.fixture
-def iw(db) -> InsightWorld:
-    return InsightWorld()
-
 
 @pytest.fixture(autouse=True)
 def _pages(settings):

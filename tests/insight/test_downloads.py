@@ -18,7 +18,6 @@ from jeugdketen.insight import derive, downloads
 from tests import factories as f
 from tests.insight import handmade
 from tests.insight.test_pages import (
-    InsightWorld,
     client,
     closed_plans,
     figures_store,
@@ -32,11 +31,6 @@ DASHBOARD = "/inzicht/"
 DOWNLOAD = "/inzicht/download/"
 PERIOD = "2026-11-30"
 SECTION_KEYS = ["kpis", "waardestroom", "wachtlijsten", "uitkomsten", "kosten"]
-
-
-@pytest.fixture
-def iw(db) -> InsightWorld:
-    return InsightWorld()
 
 
 @pytest.fixture(autouse=True)

@@ -74,11 +74,6 @@ class InsightWorld:
                 "front-door": self.front_door}
 
 
-@pytest.fixture
-def iw(db) -> InsightWorld:
-    return InsightWorld()
-
-
 def publish(directory: Any, fill: Any) -> None:
     """Write a published snapshot as refresh would leave it: the schema, its version, when
     it was made, and what `fill(con)` adds (hand-made events and reference data)."""

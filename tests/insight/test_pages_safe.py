@@ -10,17 +10,12 @@ import re
 import pytest
 
 from tests.insight.test_attack_insight import flows_store
-from tests.insight.test_pages import InsightWorld, client, figures_store, main_text, publish
+from tests.insight.test_pages import client, figures_store, main_text, publish
 
 DASHBOARD = "/inzicht/"
 ROUNDED = ["Directe opvolging van stappen", "Onderhanden werk per week en stap",
            "Open meldingen per stap, nu", "Open meldingen per organisatie en stap, nu",
            "Open meldingen aan het eind van elke week"]
-
-
-@pytest.fixture
-def iw(db) -> InsightWorld:
-    return InsightWorld()
 
 
 @pytest.fixture(autouse=True)

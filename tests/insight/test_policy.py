@@ -22,7 +22,6 @@ from jeugdketen.insight import actions
 from jeugdketen.insight.models import PublicationSettings
 from jeugdketen.registry.models import Professional
 from tests import factories as f
-from tests.insight.test_pages import InsightWorld
 
 
 @dataclass
@@ -113,11 +112,6 @@ def test_only_the_municipalitys_analyst_reads_and_changes_the_settings():
 
 
 # --- the actions --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def iw(db) -> InsightWorld:
-    return InsightWorld()
 
 
 def test_read_insight_logs_the_area_and_returns_the_scope(iw, settings, tmp_path):
