@@ -37,6 +37,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -213,19 +214,6 @@ def _shuffle(teams: list[int]) -> None:
     random.SystemRandom().shuffle(teams)  # the log's order says nothing of the answers'
 
 
-def _team_totals(answers: Iterable[TimeAnswer]) -> dict[int, tuple[Organisation, int, int, int]]:
-    """Per team (organisation id): the organisation, the number of answers and the sums of
-    their hours on help and on accountability (whole hours, so the sums are exact ints)."""
-    totals: dict[int, tuple[Organisation, int, int, int]] = {}
-    for answer in answers:
-        org, respondents, helped, accounted = totals.get(
-            answer.organisation_id, (answer.organisation, 0, 0, 0))
-        totals[answer.organisation_id] = (org, respondents + 1,
-                                          helped + answer.help_hours,
-                                          accounted + answer.accountability_hours)
-    return totals
-
-
 @audit.write_path
 def close_time_weeks(actor: Actor, *, at: datetime | None = None) -> list[TimeWeekClosing]:
     """The platform (`jeugdketen steering ask-time`, the operator) closes every week with
@@ -253,26 +241,31 @@ def close_time_weeks(actor: Actor, *, at: datetime | None = None) -> list[TimeWe
         _lock_week(week, shared=False)  # waits for answers being written, and another closing
         if week_is_closed(week):
             continue  # closed by a run at the same moment
-        answers = list(TimeAnswer.objects.filter(week=week).select_related("organisation")
-                       .order_by())
-        totals = _team_totals(answers)
+        # Per team the count and the sums, added up by the database: the closing never
+        # holds one person's answer.
+        totals = {row["organisation_id"]: row for row in TimeAnswer.objects.filter(week=week)
+                  .order_by().values("organisation_id", "organisation__municipality_id")
+                  .annotate(respondents=Count("id"), helped=Sum("help_hours"),
+                            accounted=Sum("accountability_hours"))}
         teams = sorted(totals)
         _shuffle(teams)
+        answers = sum(row["respondents"] for row in totals.values())
         events = []
-        for team in teams:
-            org, respondents, helped, accounted = totals[team]
-            events.append({"activity": Activity.TIME_ANSWERED, "organisation_id": org.pk,
-                           "at": when, "attributes": {
-                               "week": week.isoformat(), "respondents": respondents,
-                               "help_hours": helped, "accountability_hours": accounted,
-                               "municipality": org.municipality_id,
-                               "neighbourhoods": team_neighbourhoods(org.pk)}})
+        for team in (totals[key] for key in teams):
+            events.append({"activity": Activity.TIME_ANSWERED,
+                           "organisation_id": team["organisation_id"], "at": when,
+                           "attributes": {
+                               "week": week.isoformat(), "respondents": team["respondents"],
+                               "help_hours": team["helped"],
+                               "accountability_hours": team["accounted"],
+                               "municipality": team["organisation__municipality_id"],
+                               "neighbourhoods": team_neighbourhoods(team["organisation_id"])}})
         events.append({"activity": Activity.TIME_WEEK_CLOSED, "at": when,
-                       "attributes": {"week": week.isoformat(), "answers": len(answers)}})
+                       "attributes": {"week": week.isoformat(), "answers": answers}})
         # The row first: were a closing at the same moment not held off by the lock, its
         # insert would fail on the unique week and roll this one back, events and all.
         closed.append(TimeWeekClosing.objects.create(week=week, closed_at=when,
-                                                     answers=len(answers)))
+                                                     answers=answers))
         emit_many(events)
         audit.append([audit.entry(actor, Action.UPDATE, Target(
             Data.TIME_ANSWER, object_id=week_label(week)), CLOSING)])
