@@ -36,6 +36,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def simulation_key() -> None:
+    """One key mixed into the simulation's seeds in every test run (settings.SIMULATION_KEY
+    is the deployment's SECRET_KEY, generated per checkout): a run's figures, the demo's
+    validation among them, are then the same in every clone."""
+    from django.conf import settings
+
+    settings.SIMULATION_KEY = "jeugdketen-tests"
+
+
+@pytest.fixture(scope="session", autouse=True)
 def brp_standin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One BRP stand-in process for the session, on a free port with its own population;
     the platform talks to it over HTTP exactly as to the BRP."""

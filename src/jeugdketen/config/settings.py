@@ -14,6 +14,9 @@ from jeugdketen.config import env, mail
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = env.secret_key()
+# Mixed into the seed of every simulation run (steering.simulation.run.stream_seed), so that a
+# run cannot be replayed offline from its public code and the seed the analyst picked.
+SIMULATION_KEY = os.environ.get("SIMULATION_KEY") or SECRET_KEY
 DEBUG = env.flag("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [

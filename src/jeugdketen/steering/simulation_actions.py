@@ -34,6 +34,7 @@ from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.insight import store
 from jeugdketen.insight.actions import latest_end, window_start
+from jeugdketen.insight.models import THRESHOLD_DEFAULT
 from jeugdketen.insight.scope import Scope
 from jeugdketen.insight.selectors import actor_municipality, publication_for
 from jeugdketen.steering.models import SimulationRun
@@ -79,10 +80,18 @@ def period(today: date) -> tuple[date, date]:
     return window_start(last), last
 
 
-def observe(municipality: str, today: date) -> Observed:
+def calibration_scope(municipality: str, today: date) -> Scope:
+    """The calibration period (`period`) seen at its last day, as insight reads its
+    figures (at the end of the last month that has ended): a run made on any day of a
+    month is calibrated on the same figures. Seen on the day of the run, the period's
+    counts (reports triaged, with an intake, helped) moved day by day, and a run a day
+    pinned a rounded count on the day it stepped (attack round 4, R4-2)."""
     first, last = period(today)
-    scope = Scope(area=municipality, start=first, end=last + timedelta(days=1), today=today)
-    return calibrate(store.reader(), scope)
+    return Scope(area=municipality, start=first, end=last + timedelta(days=1), today=last)
+
+
+def observe(municipality: str, today: date) -> Observed:
+    return calibrate(store.reader(), calibration_scope(municipality, today))
 
 
 def work(started: Started, scenario: Scenario, kind: str) -> float:
@@ -153,7 +162,9 @@ def execute(started: Started) -> None:
         log.exception("simulation run %s failed", run.pk)
         _finish(run.pk, SimulationRun.Status.FAILED, {}, str(error)[:300])
         return
-    _finish(run.pk, SimulationRun.Status.DONE, result, "")
+    # The threshold the counts were hidden and rounded at: a reader after T is raised gets
+    # the result only if it hides as much (as_read).
+    _finish(run.pk, SimulationRun.Status.DONE, {**result, "threshold": started.threshold}, "")
 
 
 def _finish(run_id: int, status: str, result: dict[str, Any], error: str) -> None:
@@ -227,10 +238,24 @@ def read_run(actor: Actor, run_id: Any) -> SimulationRun:
     if found is None or not decision.allowed:
         raise Refusal("unknown_run", _("Deze berekening is niet bekend."), status=404,
                       field="id")
-    return found
+    return as_read(found)
 
 
 def latest(actor: Actor, kind: str) -> SimulationRun | None:
     """The municipality's latest run of a kind (after check_reader)."""
     own = actor_municipality(actor)
-    return SimulationRun.objects.filter(municipality_id=own, kind=kind).first()
+    found = SimulationRun.objects.filter(municipality_id=own, kind=kind).first()
+    return as_read(found) if found is not None else None
+
+
+def as_read(run: SimulationRun) -> SimulationRun:
+    """A run as its readers get it: its result only when it was made at the
+    municipality's threshold or a higher one. A run made before the analyst raised the
+    threshold shows counts the figures now hide (attack round 4, R4-4): its result is
+    withheld (not stored over) and it says why; running it again gives one."""
+    made_at = int(run.result.get("threshold", THRESHOLD_DEFAULT)) if run.result else None
+    if made_at is not None and made_at < publication_for(run.municipality_id)[0]:
+        run.result = {}
+        run.error = _("Berekend bij een lagere drempel dan de gemeente nu gebruikt; reken "
+                      "opnieuw om de uitkomst te zien.")
+    return run

@@ -185,7 +185,7 @@ def simulation(request: HttpRequest) -> HttpResponse:
         "tolerance_days": number_format(runner.TOLERANCE_DAYS, 0),
         "tolerance_pct": number_format(runner.TOLERANCE_SHARE * 100, 0),
     }
-    if shown is not None and shown.status == SimulationRun.Status.DONE:
+    if shown is not None and shown.status == SimulationRun.Status.DONE and shown.result:
         context.update(result_context(shown))
     if validation is not None and validation.status == SimulationRun.Status.DONE:
         context["calibration"] = validation.result.get("calibration", {})

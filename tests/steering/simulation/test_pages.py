@@ -106,3 +106,27 @@ def test_too_few_reports_says_so_on_the_page(iw, insight_dir):
     assert response.status_code == 422
     assert "Te weinig meldingen in de afgelopen twaalf maanden" in response.content.decode()
     assert SimulationRun.objects.count() == 0
+
+
+def test_runs_made_at_a_lower_threshold_are_withheld_on_the_page(iw, sim_store):
+    """After the analyst raises the threshold, the page shows the earlier validation and
+    scenario without their figures, saying why (simulation_actions.as_read); running them
+    again shows them."""
+    from jeugdketen.insight.actions import set_publication
+    from tests import factories as f
+
+    c = client(iw.analyst)
+    assert c.post(PAGE, {"doel": "valideren"}).status_code == 302
+    assert c.post(PAGE, SMALL).status_code == 302
+    set_publication(f.professional_actor(iw.analyst), "GM9911", threshold=20,
+                    follow_up_days=182)
+    for who in (iw.analyst, iw.coordinator):
+        response = client(who).get(PAGE)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert body.count("Berekend bij een lagere drempel") == 2, body[:2000]
+        assert "Melding tot triage" not in body
+    assert c.post(PAGE, {"doel": "valideren"}).status_code == 302
+    body = c.get(PAGE).content.decode()
+    assert body.count("Berekend bij een lagere drempel") == 1  # the scenario still
+    assert "Melding tot triage" in body

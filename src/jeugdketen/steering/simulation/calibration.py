@@ -87,6 +87,11 @@ class Observed:
     # urgency's own when its count is shown).
     triage_own: dict[str, list[int]] = field(default_factory=dict)
     triage_pooled: list[int] = field(default_factory=list)
+    # the intakes each organisation held per week of the period (behind its slots)
+    intakes_weekly: dict[str, list[int]] = field(default_factory=dict)
+    # published.model's models, per threshold (made once: each takes a simulation)
+    published: dict[int, Model] = field(default_factory=dict, init=False, compare=False,
+                                        repr=False)
     received: dict[str, int] = field(default_factory=dict)  # reports per urgency
 
 
@@ -221,7 +226,6 @@ def calibrate(con: Any, scope: Scope) -> Observed:
         help_days=help_days,
         horizon_weeks=max(1, math.ceil((today + 1 - origin) / 7)),
     )
-    model = _without_queue(model)
     shown = {s: {"n": len(v), "p50": quantile([float(x) for x in v], 0.5),
                  "p90": quantile([float(x) for x in v], 0.9)} for s, v in waits.items()}
     return Observed(model=model, waits=shown, start=start, reports=len(rows),
@@ -229,10 +233,11 @@ def calibrate(con: Any, scope: Scope) -> Observed:
                     mix={k: mix.get(k, 0) for k in (1, 2, 3)}, joint_multi=list(joint_multi),
                     followed=len(followed), followed_joint=len(joint_followed),
                     help_apart=apart, received={u: sum(weekly[u]) for u in URGENCIES},
-                    triage_own=triage_days, triage_pooled=pooled_triage)
+                    triage_own=triage_days, triage_pooled=pooled_triage,
+                    intakes_weekly={org: list(slots_weekly[org]) for org in ORGANISATIONS})
 
 
-def _without_queue(model: Model, seed: int = 1) -> Model:
+def without_queue(model: Model, seed: int = 1) -> Model:
     """The observed days from planning to a meeting hold both the lead and the wait for
     a free slot; the model adds the slot wait itself. One step of correction: simulate the
     period once and take each organisation's mean slot wait off its observed days (never

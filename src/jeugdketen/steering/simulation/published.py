@@ -24,14 +24,25 @@ what is published anyway: two periods whose counts round alike give the same run
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from jeugdketen.insight import suppression
-from jeugdketen.steering.simulation.calibration import Observed
+from jeugdketen.steering.simulation.calibration import Observed, without_queue
 from jeugdketen.steering.simulation.engine import URGENCIES, Model
 
 
 def model(observed: Observed, threshold: int) -> Model:
-    """The calibrated model with its count-based parameters from rounded counts."""
+    """The calibrated model with its count-based parameters from rounded counts, then
+    the slot-wait correction (calibration.without_queue) simulated on that model, not on
+    the exact one (R4-5: the leads would move with the exact reports). Made once per
+    threshold."""
+    made = observed.published.get(threshold)
+    if made is None:
+        made = observed.published[threshold] = without_queue(_rounded(observed, threshold))
+    return made
+
+
+def _rounded(observed: Observed, threshold: int) -> Model:
     exact = observed.model
 
     def count(value: int) -> int:
@@ -86,6 +97,8 @@ def model(observed: Observed, threshold: int) -> Model:
     return dataclasses.replace(
         exact, arrivals=arrivals, p_intake=p_intake, p_direct=p_direct,
         triage_days=triage_days, disciplines=disciplines,
+        slots={org: _slots(weekly, threshold) for org, weekly in observed.intakes_weekly.items()}
+        if observed.intakes_weekly else exact.slots,
         p_joint=share(joint, needing) or 0.0, p_help_after_intake=p_help, help_days=help_days,
         p_help_after_joint=p_joint_help, help_days_joint=joint_days)
 
@@ -98,6 +111,17 @@ def apart(observed: Observed, threshold: int) -> bool:
     return observed.help_apart is not None and bool(
         suppression.rounded(observed.followed_joint, threshold)) and bool(
         suppression.rounded(single, threshold))
+
+
+def _slots(weekly: list[int], threshold: int) -> float:
+    """An organisation's intake slots per week: the 90th percentile of the intakes it held
+    per week, the week's count itself (nearest rank, no interpolation: an interpolated
+    0.9 over 52 weeks said exactly 6 weeks had one, R4-6), and none when its intakes in
+    the period are hidden (1 to T - 1)."""
+    if not suppression.rounded(sum(weekly), threshold):
+        return 0.0
+    ranked = sorted(weekly)
+    return float(ranked[max(0, math.ceil(0.9 * len(ranked)) - 1)])
 
 
 def routed_count(observed: Observed, urgency: str) -> int:
