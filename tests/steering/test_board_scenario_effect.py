@@ -44,6 +44,7 @@ def result(change: float = -3.2) -> dict[str, Any]:
                    "waits": waits, "waiting_list": [interval(25, 2)] * 4,
                    "difference": {"time_to_help": {"p50": interval(change, 0.9),
                                                    "p90": interval(-2.0, 1.0)}}},
+        "threshold": 10,  # the threshold it was made at (simulation_actions.execute)
     }
 
 

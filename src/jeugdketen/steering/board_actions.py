@@ -36,7 +36,7 @@ from jeugdketen.insight import store, value_stream
 from jeugdketen.registry.models import Municipality, Organisation, Professional
 from jeugdketen.registry.validators import is_valid_bsn
 from jeugdketen.steering import board as boards
-from jeugdketen.steering import series
+from jeugdketen.steering import series, simulation_actions
 from jeugdketen.steering.models import (
     ActionStatus,
     Direction,
@@ -352,9 +352,9 @@ def _run_id(value: Any) -> int | None:
 def scenario_runs(municipality: str) -> list[SimulationRun]:
     """The municipality's finished scenario runs (the latest first): what an action can
     take its expected effect from (for the form, after the policy)."""
-    return list(SimulationRun.objects.filter(
+    return [run for run in SimulationRun.objects.filter(
         municipality_id=municipality, kind=SimulationRun.Kind.SCENARIO,
-        status=SimulationRun.Status.DONE).defer("result"))
+        status=SimulationRun.Status.DONE) if not simulation_actions.withheld(run)]
 
 
 def scenario_effect(run: SimulationRun, kpi: str) -> dict[str, Any] | None:
@@ -404,6 +404,8 @@ def _scenario(actor: Actor, municipality: str, kpi: Any, value: Any,
     run = SimulationRun.objects.filter(
         pk=run_id, municipality_id=municipality, kind=SimulationRun.Kind.SCENARIO,
         status=SimulationRun.Status.DONE).first()
+    if run is not None:  # a withheld run's result is not copied (as its readers get it)
+        run = simulation_actions.as_read(run)
     if run is None:
         errors.append(_unknown_run())
         return None, None

@@ -34,7 +34,6 @@ from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.insight import store
 from jeugdketen.insight.actions import latest_end, window_start
-from jeugdketen.insight.models import THRESHOLD_DEFAULT
 from jeugdketen.insight.scope import Scope
 from jeugdketen.insight.selectors import actor_municipality, publication_for
 from jeugdketen.steering.models import SimulationRun
@@ -248,14 +247,27 @@ def latest(actor: Actor, kind: str) -> SimulationRun | None:
     return as_read(found) if found is not None else None
 
 
+def withheld(run: SimulationRun) -> str:
+    """Why a finished run's result is not read (empty: it is). A run made at a lower
+    threshold than the municipality's now shows counts the figures now hide (attack round
+    4, R4-4); a run that stored no threshold was made by the code before round 4 (its
+    seed replayable, its period seen on the day of the run: R5-4)."""
+    if not run.result:
+        return ""
+    made_at = run.result.get("threshold")
+    if not isinstance(made_at, int) or isinstance(made_at, bool):
+        return _("Berekend met een eerdere versie van het model; reken opnieuw om de "
+                 "uitkomst te zien.")
+    if made_at < publication_for(run.municipality_id)[0]:
+        return _("Berekend bij een lagere drempel dan de gemeente nu gebruikt; reken "
+                 "opnieuw om de uitkomst te zien.")
+    return ""
+
+
 def as_read(run: SimulationRun) -> SimulationRun:
-    """A run as its readers get it: its result only when it was made at the
-    municipality's threshold or a higher one. A run made before the analyst raised the
-    threshold shows counts the figures now hide (attack round 4, R4-4): its result is
-    withheld (not stored over) and it says why; running it again gives one."""
-    made_at = int(run.result.get("threshold", THRESHOLD_DEFAULT)) if run.result else None
-    if made_at is not None and made_at < publication_for(run.municipality_id)[0]:
-        run.result = {}
-        run.error = _("Berekend bij een lagere drempel dan de gemeente nu gebruikt; reken "
-                      "opnieuw om de uitkomst te zien.")
+    """A run as its readers get it: a withheld run's result emptied (in memory, not
+    stored over) and its error saying why; running it again gives one."""
+    why = withheld(run)
+    if why:
+        run.result, run.error = {}, why
     return run

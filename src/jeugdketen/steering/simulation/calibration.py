@@ -112,8 +112,6 @@ def _fetch(con: Any, scope: Scope, start: date) -> tuple[list[tuple[Any, ...]], 
     rows = con.execute(f"""
         SELECT trajectory_key, coalesce(urgency, 'regular'),
                {local_day('first_contact_at')}, {local_day('triaged_at')},
-               intakes_planned, intakes_held, joint_intake, disciplines,
-               {local_day('intake_held_at')}, {local_day('intake_last_held_at')},
                {local_day('help_started_at')}
         FROM trajectories
         WHERE origin = 'care_report' AND {column} = ?
@@ -121,7 +119,8 @@ def _fetch(con: Any, scope: Scope, start: date) -> tuple[list[tuple[Any, ...]], 
         ORDER BY trajectory_key""", [scope.area, start, scope.end]).fetchall()  # noqa: S608 (column from Scope)
     events = con.execute(f"""
         SELECT e.trajectory_key, e.activity, e.day,
-               coalesce(TRY_CAST(e.attributes->>'joint' AS BOOLEAN), false)
+               coalesce(TRY_CAST(e.attributes->>'joint' AS BOOLEAN), false),
+               TRY_CAST(e.attributes->>'disciplines' AS INTEGER)
         FROM events e
         JOIN trajectories t USING (trajectory_key)
         WHERE t.origin = 'care_report' AND t.{column} = ?
@@ -130,6 +129,36 @@ def _fetch(con: Any, scope: Scope, start: date) -> tuple[list[tuple[Any, ...]], 
         ORDER BY e.trajectory_key, e.happened_at, e.id""",  # noqa: S608
                          [scope.area, start, scope.end, scope.today]).fetchall()
     return rows, events
+
+
+@dataclass
+class _Intakes:
+    """A report's intakes as seen on the scope's today (its events up to that day): the
+    trajectory's own columns count every event the store has, later ones too, and a run a
+    day would then see a month-old period's counts move (attack round 5, R5-3)."""
+
+    planned: int = 0
+    held: int = 0
+    joint: bool = False
+    disciplines: int = 0
+    first: int | None = None  # the day of the first intake held
+    last: int | None = None   # the day of the last
+
+
+def _intakes_seen(events: list[tuple[Any, ...]]) -> dict[str, _Intakes]:
+    seen: dict[str, _Intakes] = defaultdict(_Intakes)
+    for key, activity, day, joint, disciplines in events:
+        found = seen[key]
+        if activity == "intake.planned":
+            found.planned += 1
+            continue
+        found.held += 1
+        found.first = day.toordinal() if found.first is None else found.first
+        found.last = day.toordinal()
+        if joint:
+            found.joint = True
+            found.disciplines = max(found.disciplines, int(disciplines or 1))
+    return seen
 
 
 def calibrate(con: Any, scope: Scope) -> Observed:
@@ -153,10 +182,13 @@ def calibrate(con: Any, scope: Scope) -> Observed:
     mix: dict[int, int] = defaultdict(int)
     joint_multi = [0, 0]  # reports needing > 1 discipline, of which joint
     waits: dict[str, list[int]] = {s: [] for s in STEPS}
-    for (_key, urgency, d0, dt, planned, held, joint, disciplines, first, last, help_) in rows:
+    intakes = _intakes_seen(events)
+    for (key, urgency, d0, dt, help_) in rows:
         urgency = urgency if urgency in URGENCIES else "regular"
         r, t = _day(d0), seen(_day(dt))
-        first, last, h = seen(_day(first)), seen(_day(last)), seen(_day(help_))
+        its = intakes.get(key) or _Intakes()
+        planned, held, joint, disciplines = its.planned, its.held, its.joint, its.disciplines
+        first, last, h = its.first, its.last, seen(_day(help_))
         assert r is not None
         week = (r - origin) // 7
         if 0 <= week < weeks:
@@ -263,19 +295,18 @@ def _intakes(events: list[tuple[Any, ...]], rows: list[tuple[Any, ...]], origin:
     """From the intake events: planning days, lead per organisation and joint, and the
     intakes each organisation held per week."""
     triaged = {row[0]: _day(row[3]) for row in rows}
-    disciplines = {row[0]: int(row[7] or 1) for row in rows}
     planning: list[tuple[int, int]] = []
     leads: dict[str, list[tuple[int, int]]] = {o: [] for o in ORGANISATIONS}
     joint_leads: list[tuple[int, int]] = []
     per_week: dict[str, list[int]] = {o: [0] * weeks for o in ORGANISATIONS}
-    by_key: dict[str, list[tuple[str, int, bool]]] = defaultdict(list)
-    for key, activity, day, joint in events:
-        by_key[key].append((activity, day.toordinal(), bool(joint)))
+    by_key: dict[str, list[tuple[str, int, bool, int]]] = defaultdict(list)
+    for key, activity, day, joint, disciplines in events:
+        by_key[key].append((activity, day.toordinal(), bool(joint), int(disciplines or 1)))
     for key, items in by_key.items():
         waiting: list[tuple[int, bool]] = []
         decided = triaged.get(key)
         position = 0
-        for activity, day, joint in items:
+        for activity, day, joint, needed in items:
             if activity == "intake.planned":
                 if decided is not None and not waiting:
                     planning.append((decided, max(0, day - decided)))
@@ -286,7 +317,7 @@ def _intakes(events: list[tuple[Any, ...]], rows: list[tuple[Any, ...]], origin:
             if joint:
                 if planned is not None:
                     joint_leads.append((planned, day - planned))
-                used = ORGANISATIONS[:max(1, min(3, disciplines.get(key, 1)))]
+                used = ORGANISATIONS[:max(1, min(3, needed))]
             else:
                 org = ORGANISATIONS[min(position, len(ORGANISATIONS) - 1)]
                 position += 1
