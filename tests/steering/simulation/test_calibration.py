@@ -108,8 +108,9 @@ def test_intakes_by_position_leads_and_slots(handmade):
     percentile of intakes held per week (a joint meeting uses one of each discipline)."""
     start = SCOPE.start
     rows, events = calibration._fetch(handmade, SCOPE, start)
-    planning, leads, joint, per_week = calibration._intakes(
+    planning, leads, joint, per_week, single = calibration._intakes(
         events, rows, start.toordinal(), WEEKS, TODAY.toordinal())
+    assert sorted(single) == [10] * 8 + [14] * 8  # every single intake's lead
     assert planning == [1] * 11
     assert leads["1"] == [10] * 8 and leads["2"] == [14] * 8
     assert leads["3"] == leads["1"] + leads["2"]  # none of its own: every single intake's
@@ -223,3 +224,20 @@ def test_help_after_joint_and_single_intakes_apart_from_ten_each():
     pooled = published.model(observed, 20)
     assert (pooled.p_help_after_joint, pooled.help_days_joint) == (None, [])
     assert sorted(pooled.help_days) == [1] * 500 + [2] * 500
+
+
+def test_a_hidden_group_of_joint_meetings_lends_no_leads_to_the_model(handmade):
+    """Eight joint meetings (hidden at T = 10, shown at T = 5): a scenario of joint intakes
+    for everyone would draw their leads (7 days each) over and over, so the published model
+    takes the single intakes' leads instead (10 and 14 days) until the joint ones are
+    shown."""
+    from jeugdketen.steering.simulation import published
+
+    observed = calibrate(handmade, SCOPE)
+    assert observed.joint_multi == [16, 8]  # needing more than one discipline, joint
+    assert set(observed.model.joint_lead_days) == {7}
+    assert set(observed.single_leads) == {10, 14}
+    # before the slot-wait correction (published.model takes it off after)
+    hidden, shown = published._rounded(observed, 10), published._rounded(observed, 5)
+    assert sorted(hidden.joint_lead_days) == [10] * 8 + [14] * 8
+    assert shown.joint_lead_days == [7] * 8

@@ -89,6 +89,9 @@ class Observed:
     triage_pooled: list[int] = field(default_factory=list)
     # the intakes each organisation held per week of the period (behind its slots)
     intakes_weekly: dict[str, list[int]] = field(default_factory=dict)
+    # the single intakes' leads of all organisations (a joint meeting's when its count is
+    # hidden: published.model)
+    single_leads: list[int] = field(default_factory=list)
     # published.model's models, per threshold (made once: each takes a simulation)
     published: dict[int, Model] = field(default_factory=dict, init=False, compare=False,
                                         repr=False)
@@ -218,7 +221,8 @@ def calibrate(con: Any, scope: Scope) -> Observed:
             if span is not None:
                 waits[step].append(span)
 
-    planning, leads, joint_leads, slots_weekly = _intakes(events, rows, origin, weeks, today)
+    planning, leads, joint_leads, slots_weekly, single_leads = _intakes(
+        events, rows, origin, weeks, today)
     triaged_all = sum(v[0] for v in routed.values())
     pooled_intake = _share(sum(v[1] for v in routed.values()), triaged_all)
     pooled_direct = _share(sum(v[2] for v in routed.values()), triaged_all)
@@ -266,7 +270,8 @@ def calibrate(con: Any, scope: Scope) -> Observed:
                     followed=len(followed), followed_joint=len(joint_followed),
                     help_apart=apart, received={u: sum(weekly[u]) for u in URGENCIES},
                     triage_own=triage_days, triage_pooled=pooled_triage,
-                    intakes_weekly={org: list(slots_weekly[org]) for org in ORGANISATIONS})
+                    intakes_weekly={org: list(slots_weekly[org]) for org in ORGANISATIONS},
+                    single_leads=list(single_leads))
 
 
 def without_queue(model: Model, seed: int = 1) -> Model:
@@ -291,7 +296,8 @@ def without_queue(model: Model, seed: int = 1) -> Model:
 
 def _intakes(events: list[tuple[Any, ...]], rows: list[tuple[Any, ...]], origin: int,
              weeks: int, today: int
-             ) -> tuple[list[int], dict[str, list[int]], list[int], dict[str, list[int]]]:
+             ) -> tuple[list[int], dict[str, list[int]], list[int], dict[str, list[int]],
+                  list[int]]:
     """From the intake events: planning days, lead per organisation and joint, and the
     intakes each organisation held per week."""
     triaged = {row[0]: _day(row[3]) for row in rows}
@@ -332,9 +338,10 @@ def _intakes(events: list[tuple[Any, ...]], rows: list[tuple[Any, ...]], origin:
     # other way round.
     own = {org: _settled(leads[org], today) for org in ORGANISATIONS}
     joint = _settled(joint_leads, today)
-    fallback = _settled([p for org in ORGANISATIONS for p in leads[org]], today) or joint
+    single = _settled([p for org in ORGANISATIONS for p in leads[org]], today)
+    fallback = single or joint
     return (_settled(planning, today), {org: own[org] or list(fallback) for org in ORGANISATIONS},
-            joint or fallback, per_week)
+            joint or fallback, per_week, single)
 
 
 def _after_intake(followed: list[tuple[int, bool]], size: int = 1000

@@ -99,6 +99,11 @@ def _rounded(observed: Observed, threshold: int) -> Model:
         triage_days=triage_days, disciplines=disciplines,
         slots={org: _slots(weekly, threshold) for org, weekly in observed.intakes_weekly.items()}
         if observed.intakes_weekly else exact.slots,
+        # A joint meeting's leads are its own only when the joint meetings are shown: drawn
+        # over and over in a scenario of joint intakes for everyone, a list of a few hidden
+        # families' leads would show itself (and its length); else the single intakes'.
+        joint_lead_days=(exact.joint_lead_days if count(joint)
+                         else observed.single_leads),
         p_joint=share(joint, needing) or 0.0, p_help_after_intake=p_help, help_days=help_days,
         p_help_after_joint=p_joint_help, help_days_joint=joint_days)
 
