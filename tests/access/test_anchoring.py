@@ -186,6 +186,10 @@ def test_a_writer_never_waits_for_another_process_that_is_anchoring(pg, db, sett
             other.execute("SELECT pg_advisory_lock(%s, %s)", list(audit.ANCHOR_LOCK))
             held.set()
             release.wait(timeout=30)
+            # Unlocked before the thread ends: closing the connection returns before the
+            # server has ended the session (and let go of its locks), and the anchoring
+            # below could still find the lock held (seen once in CI).
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", list(audit.ANCHOR_LOCK))
 
     holder = threading.Thread(target=hold)
     holder.start()
