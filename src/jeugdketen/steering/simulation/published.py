@@ -2,12 +2,12 @@
 count of the period taken from that count as insight publishes it (rounded to the step,
 hidden from 1 to T - 1: insight.suppression.rounded).
 
-A run is deterministic in its public code and the seed the analyst picks, so whatever the
-model holds comes back out of it: replayed offline, a run made on exact arrivals gave a
-hidden urgency's one crisis report exactly (attack round 3, R3-4), and the time a run
-takes decided whether it ran in the request, which a sweep of the replications turns
-into the exact number of reports. Made from rounded counts, the model is a function of
-what is published anyway: two periods whose counts round alike give the same runs.
+Whatever the model holds can come back out of its runs: replayed offline, a run made on
+exact arrivals gave a hidden urgency's one crisis report exactly (attack round 3, R3-4),
+and the time a run takes decided whether it ran in the request, which a sweep of the
+replications turns into the exact number of reports. Made from rounded counts, the model
+is a function of what is published anyway: two periods whose counts round alike give the
+same runs. (Runs are not replayable either since round 4: run.stream_seed.)
 
 - arrivals per urgency: its rounded reports over the weeks; the urgencies hidden (1 to
   T - 1 reports) share what the rounded total leaves over the shown ones (never below 0);
@@ -17,9 +17,12 @@ what is published anyway: two periods whose counts round alike give the same run
   meetings; helped after single and after joint intakes;
 - choices between a group's own figures and pooled ones are made on the rounded counts
   too: an urgency's own triage days when its count is shown, help after joint and single
-  intakes apart when both counts are shown (`apart`);
-- distributions of days (how long a step took) and the intake slots (a quantile of
-  weekly intakes) are not counts of the period and stay as calibrated."""
+  intakes apart when both counts are shown (`apart`), a joint meeting's own leads when
+  the joint meetings are shown;
+- an organisation's intake slots: a week's own count at the 90th percentile, none when
+  its intakes are hidden (`_slots`);
+- the distributions of days of shown groups stay as calibrated (they are not counts),
+  and the slot-wait correction is simulated on this model (`model`)."""
 
 from __future__ import annotations
 
