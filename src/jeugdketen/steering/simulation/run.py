@@ -102,8 +102,8 @@ def describe(observed: Observed, threshold: int) -> dict[str, Any]:
     per week x weeks, a share's part and whole) subtracted would give a small month. An
     urgency with fewer than `threshold` reports shows neither its arrivals nor its intake
     share (None); a share whose part or whole is hidden is None. The model runs on the
-    same rounded counts (published.model). The intake slots are the p90 of the weekly
-    intakes (a quantile of weeks, not a count of the period); help after an intake the
+    same rounded counts (published.model). The intake slots are the model's (a week's own
+    count at the p90 of the weekly intakes, 0 when hidden); help after an intake the
     share the model runs on (a Kaplan-Meier estimate's count of helped, rounded, over the
     rounded reports with an intake), shown when at least the threshold of reports had an
     intake."""
