@@ -20,14 +20,13 @@ same runs. (Runs are not replayable either since round 4: run.stream_seed.)
   intakes apart when both counts are shown (`apart`), a joint meeting's own leads when
   the joint meetings are shown;
 - an organisation's intake slots: a week's own count at the 90th percentile, none when
-  its intakes are hidden (`_slots`);
+  its intakes are hidden (the calibration's slots, `calibration._busy_week`);
 - the distributions of days of shown groups stay as calibrated (they are not counts),
   and the slot-wait correction is simulated on this model (`model`)."""
 
 from __future__ import annotations
 
 import dataclasses
-import math
 
 from jeugdketen.insight import suppression
 from jeugdketen.steering.simulation.calibration import Observed, without_queue
@@ -100,8 +99,9 @@ def _rounded(observed: Observed, threshold: int) -> Model:
     return dataclasses.replace(
         exact, arrivals=arrivals, p_intake=p_intake, p_direct=p_direct,
         triage_days=triage_days, disciplines=disciplines,
-        slots={org: _slots(weekly, threshold) for org, weekly in observed.intakes_weekly.items()}
-        if observed.intakes_weekly else exact.slots,
+        # none for an organisation whose intakes in the period are hidden (1 to T - 1)
+        slots={org: slots if count(sum(observed.intakes_weekly.get(org, []))) else 0.0
+               for org, slots in exact.slots.items()},
         # A joint meeting's leads are its own only when the joint meetings are shown: drawn
         # over and over in a scenario of joint intakes for everyone, a list of a few hidden
         # families' leads would show itself (and its length); else the single intakes'.
@@ -119,17 +119,6 @@ def apart(observed: Observed, threshold: int) -> bool:
     return observed.help_apart is not None and bool(
         suppression.rounded(observed.followed_joint, threshold)) and bool(
         suppression.rounded(single, threshold))
-
-
-def _slots(weekly: list[int], threshold: int) -> float:
-    """An organisation's intake slots per week: the 90th percentile of the intakes it held
-    per week, the week's count itself (nearest rank, no interpolation: an interpolated
-    0.9 over 52 weeks said exactly 6 weeks had one, R4-6), and none when its intakes in
-    the period are hidden (1 to T - 1)."""
-    if not suppression.rounded(sum(weekly), threshold):
-        return 0.0
-    ranked = sorted(weekly)
-    return float(ranked[max(0, math.ceil(0.9 * len(ranked)) - 1)])
 
 
 def routed_count(observed: Observed, urgency: str) -> int:
