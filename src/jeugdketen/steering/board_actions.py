@@ -352,9 +352,10 @@ def _run_id(value: Any) -> int | None:
 def scenario_runs(municipality: str) -> list[SimulationRun]:
     """The municipality's finished scenario runs (the latest first): what an action can
     take its expected effect from (for the form, after the policy)."""
+    threshold = insight_selectors.publication_for(municipality)[0]  # once for the list
     return [run for run in SimulationRun.objects.filter(
         municipality_id=municipality, kind=SimulationRun.Kind.SCENARIO,
-        status=SimulationRun.Status.DONE) if not simulation_actions.withheld(run)]
+        status=SimulationRun.Status.DONE) if not simulation_actions.withheld(run, threshold)]
 
 
 def scenario_effect(run: SimulationRun, kpi: str) -> dict[str, Any] | None:

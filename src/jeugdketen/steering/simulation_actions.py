@@ -247,18 +247,21 @@ def latest(actor: Actor, kind: str) -> SimulationRun | None:
     return as_read(found) if found is not None else None
 
 
-def withheld(run: SimulationRun) -> str:
+def withheld(run: SimulationRun, threshold: int | None = None) -> str:
     """Why a finished run's result is not read (empty: it is). A run made at a lower
     threshold than the municipality's now shows counts the figures now hide (attack round
     4, R4-4); a run that stored no threshold was made by the code before round 4 (its
-    seed replayable, its period seen on the day of the run: R5-4)."""
+    seed replayable, its period seen on the day of the run: R5-4). `threshold`: the
+    municipality's now, when the caller has read it already (for a list of runs)."""
     if not run.result:
         return ""
     made_at = run.result.get("threshold")
     if not isinstance(made_at, int) or isinstance(made_at, bool):
         return _("Berekend met een eerdere versie van het model; reken opnieuw om de "
                  "uitkomst te zien.")
-    if made_at < publication_for(run.municipality_id)[0]:
+    if threshold is None:
+        threshold = publication_for(run.municipality_id)[0]
+    if made_at < threshold:
         return _("Berekend bij een lagere drempel dan de gemeente nu gebruikt; reken "
                  "opnieuw om de uitkomst te zien.")
     return ""
