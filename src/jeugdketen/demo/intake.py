@@ -167,12 +167,19 @@ class Clock:
         # Never in the future: at most a minute before the current hour began (not before
         # now: two builds a few seconds apart give the same moments, so the demo is the same
         # for a seed, also early in the morning when today's working hours are still ahead).
-        this_hour = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-        moment = min(moment, this_hour - timedelta(minutes=1))
+        moment = min(moment, self.latest())
         if self.last is not None and moment <= self.last:  # today, in the last minute
             moment = self.last + timedelta(seconds=1)
         self.last = moment
         return moment
+
+    @staticmethod
+    def latest() -> datetime:
+        """The latest moment the clock gives: a minute before the current hour began. A
+        meeting is held in the demo only when it ended before this, not merely before now
+        (at 13:05 a meeting that began at 13:00 has begun, but a moment of 12:59 has not)."""
+        this_hour = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+        return this_hour - timedelta(minutes=1)
 
 
 def _weekday(day: date) -> date:
@@ -528,11 +535,11 @@ def _run(world: World, story: Story, today: date, seed: int,
             planned = start
             if start > today:
                 break
-            if not last and meeting.ends_at < timezone.now():  # each intake held in turn
+            if not last and meeting.ends_at < Clock.latest():  # each intake held in turn
                 meetings.hold_single_intake(door, meeting.pk,
                                             at=clock.at(timezone.localdate(meeting.ends_at), 16))
     assert meeting is not None
-    if story.stop == Step.INTAKE_PLANNED or meeting.starts_at > timezone.now():
+    if story.stop == Step.INTAKE_PLANNED or meeting.ends_at >= Clock.latest():
         return report
     held = timezone.localdate(meeting.ends_at)
     outcome = story.outcome if needs_plan or story.outcome != "plan" else "referral"
