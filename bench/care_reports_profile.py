@@ -9,7 +9,7 @@ fresh process per version (`--a`, `--b`: the `src` folders of two checkouts, in
 alternating order), which posts `--n` care reports through Django's test client (the full
 middleware stack, DEBUG off) after a warm-up of 3, each about another person the
 benchmark professional (the one with the most registrations) registered. Per request it
-records the SQL statements (savepoints counted apart), the wall time and the process CPU
+records the SQL statements a cursor runs (BEGIN and COMMIT not counted; savepoints counted apart), the PostgreSQL server's CPU for the connection (a local server),, the wall time and the process CPU
 time; the medians and p95 over all rounds are printed per version, with the ratio. The
 database needs persons and professionals (`jeugdketen demo --scale 5000` builds them);
 the reports stay (their question says they are the benchmark's, see
@@ -45,7 +45,6 @@ def worker(n: int, offset: int, cprofile: bool, baseline: bool = False) -> dict[
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from jeugdketen.access.actions import issue_token, system_actor
     from jeugdketen.registry.models import Neighbourhood, Professional, Registration
@@ -80,13 +79,17 @@ def worker(n: int, offset: int, cprofile: bool, baseline: bool = False) -> dict[
     header = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     profiler = None
     samples = []
+    backend = _Backend(connection)
     for i, body in enumerate(bodies):
+        if i == WARMUP:
+            backend.start()
         if i == WARMUP and cprofile:
             import cProfile
 
             profiler = cProfile.Profile(time.process_time)  # CPU, not waiting
             profiler.enable()
-        with CaptureQueriesContext(connection) as captured:
+        sql: list[str] = []
+        with connection.execute_wrapper(_Counted(sql)):  # not a debug cursor: no cost
             cpu0, wall0 = time.process_time(), time.perf_counter()
             response = client.post("/api/v1/care-reports", body,
                                    content_type="application/json", **header)
@@ -94,15 +97,17 @@ def worker(n: int, offset: int, cprofile: bool, baseline: bool = False) -> dict[
         if response.status_code != 201:
             raise SystemExit(f"HTTP {response.status_code}: {response.content[:300]!r}")
         if i >= WARMUP:
-            sql = [q["sql"] for q in captured.captured_queries]
             savepoints = sum(s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")) for s in sql)
             samples.append({"wall_ms": wall * 1000, "cpu_ms": cpu * 1000,
                             "statements": len(sql) - savepoints, "savepoints": savepoints})
-    out: dict[str, Any] = {"vendor": connection.vendor, "samples": samples}
+    out: dict[str, Any] = {"vendor": connection.vendor, "samples": samples,
+                           "backend_cpu_ms": backend.stop(n)}
     if baseline:
         codes = list(Neighbourhood.objects.values_list("code", flat=True)[:50])
         reads = []
         for i in range(WARMUP + n):
+            if i == WARMUP:
+                backend.start()
             cpu0, wall0 = time.process_time(), time.perf_counter()
             response = client.get(f"/api/v1/neighbourhoods/{codes[i % len(codes)]}", **header)
             wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
@@ -111,9 +116,54 @@ def worker(n: int, offset: int, cprofile: bool, baseline: bool = False) -> dict[
             if i >= WARMUP:
                 reads.append({"wall_ms": wall * 1000, "cpu_ms": cpu * 1000})
         out["baseline"] = reads
+        out["baseline_backend_cpu_ms"] = backend.stop(n)
     if profiler is not None:
         out["profile"] = profile_text(profiler)
     return out
+
+
+class _Counted:
+    """An execute wrapper that keeps each statement's text (BEGIN and COMMIT are not
+    statements a cursor runs, so they are not counted)."""
+
+    def __init__(self, sql: list[str]) -> None:
+        self.sql = sql
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.sql.append(sql)
+        return execute(sql, params, many, context)
+
+
+class _Backend:
+    """The PostgreSQL server process's CPU for this connection (a server on this machine:
+    /proc/<pid>/stat, in clock ticks), over a loop of requests: per request on average.
+    None on SQLite, or when the connection changed during the loop."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.pid: int | None = None
+        self.ticks = 0
+
+    def _read(self) -> tuple[int | None, int]:
+        if self.connection.vendor != "postgresql":
+            return None, 0
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = int(cursor.fetchone()[0])
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None, 0
+        return pid, int(fields[11]) + int(fields[12])  # utime + stime
+
+    def start(self) -> None:
+        self.pid, self.ticks = self._read()
+
+    def stop(self, n: int) -> float | None:
+        pid, ticks = self._read()
+        if pid is None or pid != self.pid:
+            return None
+        return round((ticks - self.ticks) * 1000 / os.sysconf("SC_CLK_TCK") / n, 3)
 
 
 def main() -> None:
@@ -137,6 +187,8 @@ def main() -> None:
     versions = {k: str(Path(v).resolve()) for k, v in versions.items() if v}
     results: dict[str, list[dict[str, Any]]] = {k: [] for k in versions}
     baselines: dict[str, list[dict[str, Any]]] = {k: [] for k in versions}
+    backends: dict[str, list[float]] = {k: [] for k in versions}
+    base_backends: dict[str, list[float]] = {k: [] for k in versions}
     profiles: dict[str, str] = {}
     vendor = ""
     for r in range(args.rounds):
@@ -157,6 +209,10 @@ def main() -> None:
             vendor = out["vendor"]
             results[k].extend(out["samples"])
             baselines[k].extend(out.get("baseline", []))
+            if out.get("backend_cpu_ms") is not None:
+                backends[k].append(out["backend_cpu_ms"])
+            if out.get("baseline_backend_cpu_ms") is not None:
+                base_backends[k].append(out["baseline_backend_cpu_ms"])
             if "profile" in out:
                 profiles[k] = out["profile"]
             print(f"round {r + 1}/{args.rounds} {k}: cpu p50 "
@@ -174,6 +230,11 @@ def main() -> None:
                       "cpu_p95_ms": round(pct(cpu, 95), 2),
                       "wall_p50_ms": round(statistics.median(wall), 2),
                       "wall_p95_ms": round(pct(wall, 95), 2)}
+        if backends[k]:  # the server's CPU per report, median over the rounds
+            summary[k]["backend_cpu_ms"] = round(statistics.median(backends[k]), 3)
+        if base_backends[k]:
+            summary[k]["baseline_backend_cpu_ms"] = round(
+                statistics.median(base_backends[k]), 3)
         if baselines[k]:
             base = statistics.median(s["cpu_ms"] for s in baselines[k])
             summary[k]["baseline_cpu_p50_ms"] = round(base, 2)

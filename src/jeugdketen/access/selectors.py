@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from jeugdketen.access.models import ApiToken, Consent, LegalBasis, User, hash_token
 from jeugdketen.access.policy import AccessPoint, Actor
+from jeugdketen.core import prepared
 
 
 def actor_for_user(user: User, access_point: AccessPoint | None = None,
@@ -66,7 +67,7 @@ def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
 
     if not raw.startswith(ApiToken.PREFIX):
         return None
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:  # on every API request: planned once per connection
         cursor.execute(TOKEN_SQL, [hash_token(raw), timezone.now()])
         row = cursor.fetchone()
     if row is None or not row[3]:

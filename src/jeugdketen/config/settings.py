@@ -122,6 +122,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A lock wait longer than this fails with lock_not_available: answered 503, never a hang.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c lock_timeout={int(DB_LOCK_TIMEOUT_SECONDS * 1000)}")
+    # Prepared statements on: only the statements run through core.prepared use them
+    # (Django's own cursors bind on the client and are never prepared); psycopg's default.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

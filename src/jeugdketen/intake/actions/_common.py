@@ -5,6 +5,8 @@ intake.actions."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Literal
@@ -21,6 +23,7 @@ from jeugdketen.analysis.domains import ALL_DOMAINS
 from jeugdketen.chainlog.actions import TABLE as EVENT_TABLE
 from jeugdketen.chainlog.actions import emit, event_row
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core import prepared
 from jeugdketen.core.errors import Refusal
 from jeugdketen.intake import norms
 from jeugdketen.intake.models import CareReport, Step, Urgency, new_reference
@@ -115,6 +118,36 @@ _REPORT_FIELDS = list(CareReport._meta.concrete_fields)
 _REPORT_INSERT: dict[str, str] = {}  # per database vendor
 
 
+def _pg_report_insert() -> str:
+    """PostgreSQL: the report's INSERT from one JSON object of its columns
+    (jsonb_populate_record gives each its column's type), skipping a clash of the
+    reference."""
+    insert = _REPORT_INSERT.get("postgresql-json")
+    if insert is None:
+        qn = connection.ops.quote_name
+        table = qn(CareReport._meta.db_table)
+        columns = ", ".join(qn(f.column) for f in _REPORT_FIELDS)
+        insert = _REPORT_INSERT["postgresql-json"] = (
+            f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608 (names)
+            f"FROM jsonb_populate_record(NULL::{table}, %s::jsonb) "
+            "ON CONFLICT (reference) DO NOTHING")
+    return insert
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):  # full precision (DjangoJSONEncoder cuts it)
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} in a care report's row")
+
+
+def _json_row(report: CareReport) -> str:
+    """The report's columns as one JSON object, for _pg_report_insert."""
+    return json.dumps({f.column: f.pre_save(report, True) for f in _REPORT_FIELDS},
+                      default=_json_value)
+
+
 def save_new_with_event(report: CareReport, activity: Activity, actor: Actor, now: datetime,
                         *, household: Household | Literal[False] | None = False,
                         log: tuple[str, list[Any]] | None = None,
@@ -139,21 +172,20 @@ def save_new_with_event(report: CareReport, activity: Activity, actor: Actor, no
     for attempt in range(5):
         if attempt:
             report.reference = new_reference()
-        params = [f.get_db_prep_save(f.pre_save(report, True), connection)
-                  for f in _REPORT_FIELDS]
-        with connection.cursor() as cursor:
-            if pg:
+        with prepared.cursor() as cursor:
+            if pg:  # the row as one JSON parameter: few parameters, one text, prepared
                 with_log, log_params = (f"{log[0]}, ", log[1]) if log is not None else ("", [])
                 cursor.execute(
-                    f"WITH {with_log}r AS ({insert} RETURNING id), "  # noqa: S608
+                    f"WITH {with_log}r AS ({_pg_report_insert()} RETURNING id), "  # noqa: S608
                     f"e AS (INSERT INTO {EVENT_TABLE} ({columns}) SELECT {values} FROM r) "
-                    "SELECT count(*) FROM r", [*log_params, *params, *event_params])
+                    "SELECT count(*) FROM r", [*log_params, _json_row(report), *event_params])
                 written = int(cursor.fetchone()[0])
                 log = None  # written: once, whatever the report's INSERT did
             else:
                 if log is not None:
                     raise ValueError("records as CTEs are PostgreSQL's (audit.append_parts)")
-                cursor.execute(insert, params)
+                cursor.execute(insert, [f.get_db_prep_save(f.pre_save(report, True), connection)
+                                        for f in _REPORT_FIELDS])
                 written = cursor.rowcount
         if written == 1:
             report._state.adding, report._state.db = False, connection.alias

@@ -17,6 +17,7 @@ from jeugdketen.access import audit
 from jeugdketen.access.policy import Action, Actor, Data, Decision, Target, decide
 from jeugdketen.chainlog.actions import moment
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core import prepared
 from jeugdketen.core.errors import Refusal
 from jeugdketen.intake import norms
 from jeugdketen.intake.actions import _common as c
@@ -95,7 +96,7 @@ def _subject_sql() -> str:
                 f"JOIN {District._meta.db_table} d ON d.code = n.district_id "
                 "WHERE n.code = p.neighbourhood_id)")
         select = (
-            f"SELECT p.*, {hood} AS jk_municipality, "  # noqa: S608
+            f"SELECT {prepared.columns(Person, 'p')}, {hood} AS jk_municipality, "  # noqa: S608
             f"(SELECT m.household_id FROM {HouseholdMember._meta.db_table} m "
             "WHERE m.person_id = p.id ORDER BY m.id LIMIT 1) AS jk_household, "
             f"EXISTS (SELECT 1 FROM {Registration._meta.db_table} r "
@@ -128,7 +129,7 @@ def _reported_person(actor: Actor, person_id: Any
         pk = None
     own = prof.organisation.municipality_id
     head_sql = audit.free_head_sql(1)
-    found: list[Person] = []
+    found = None
     if pk is not None:
         sql = _subject_sql()
         params: list[Any] = [prof.pk, own, Step.RECEIVED,
@@ -136,33 +137,32 @@ def _reported_person(actor: Actor, person_id: Any
         if head_sql is not None:
             sql = sql.replace("{head}", head_sql[0])
             params = [*head_sql[1], *params]
-        found = list(Person.objects.raw(sql, params))
-    if not found:
+        with prepared.cursor() as cursor:  # the same text for every report
+            cursor.execute(sql, params)
+            found = cursor.fetchone()
+    if found is None:
         target = Target(Data.CARE_REPORT, object_id=str(person_id)[:64])
         raise audit.AccessDenied(actor, Action.CREATE, target,
                                  Decision.deny("no such person"))
-    person = found[0]
-    values = person.__dict__
+    person, extra = prepared.instance(Person, found)
+    # after the person's columns: municipality, household, registered, norm rows (and the
+    # chain head's four on PostgreSQL), as _subject_sql selects them
+    municipality, household_id, registered, norm_rows, *head_row = extra
     # The policy's fact, read with the person (policy.facts honours it for this prof).
     person.jk_registered_for = prof.pk  # type: ignore[attr-defined]
-    person.jk_registered = bool(values.pop("jk_registered_"))  # type: ignore[attr-defined]
-    household_id = values.pop("jk_household")
+    person.jk_registered = bool(registered)  # type: ignore[attr-defined]
     household = None
     if household_id is not None:
         household = Household.from_db(connection.alias, ["id"],
                                       [Household._meta.get_field("id").to_python(household_id)])
-    municipality = values.pop("jk_municipality")
     if person.neighbourhood_id:
         if municipality is None:  # as _municipality: the neighbourhood's, or an error
             municipality = Municipality.objects.get(
                 districts__neighbourhoods=person.neighbourhood_id).pk
     else:
         municipality = own
-    rows = norms.norm_rows(values.pop("jk_norms_"))
-    head = None
-    if head_sql is not None:
-        head = tuple(values.pop(k) for k in ("jk_shard", "jk_last_seq", "jk_last_hash",
-                                             "jk_ids"))
+    rows = norms.norm_rows(norm_rows)
+    head = tuple(head_row) if head_sql is not None else None
     return person, household, municipality, rows, head
 
 
