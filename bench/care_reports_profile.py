@@ -9,8 +9,9 @@ fresh process per version (`--a`, `--b`: the `src` folders of two checkouts, in
 alternating order), which posts `--n` care reports through Django's test client (the full
 middleware stack, DEBUG off) after a warm-up of 3, each about another person the
 benchmark professional (the one with the most registrations) registered. Per request it
-records the SQL statements a cursor runs (BEGIN and COMMIT not counted; savepoints counted apart), the PostgreSQL server's CPU for the connection (a local server),, the wall time and the process CPU
-time; the medians and p95 over all rounds are printed per version, with the ratio. The
+records the SQL statements a cursor runs (BEGIN and COMMIT not counted; savepoints counted
+apart), the wall time and the process CPU time, and per round the PostgreSQL server's CPU
+for the connection (a server on this machine); the medians and p95 over all rounds are printed per version, with the ratio. The
 database needs persons and professionals (`jeugdketen demo --scale 5000` builds them);
 the reports stay (their question says they are the benchmark's, see
 bench/intake_queue.py's cleanup). `--cprofile a|b` prints where one version's time goes.

@@ -118,18 +118,21 @@ _REPORT_FIELDS = list(CareReport._meta.concrete_fields)
 _REPORT_INSERT: dict[str, str] = {}  # per database vendor
 
 
-def _pg_report_insert() -> str:
-    """PostgreSQL: the report's INSERT from one JSON object of its columns
-    (jsonb_populate_record gives each its column's type), skipping a clash of the
-    reference."""
-    insert = _REPORT_INSERT.get("postgresql-json")
+def _report_insert() -> str:
+    """The report's INSERT, skipping a clash of the reference: on PostgreSQL from one JSON
+    object of its columns (jsonb_populate_record gives each its column's type: few
+    parameters, one text, prepared), elsewhere one parameter per column."""
+    vendor = connection.vendor
+    insert = _REPORT_INSERT.get(vendor)
     if insert is None:
         qn = connection.ops.quote_name
         table = qn(CareReport._meta.db_table)
         columns = ", ".join(qn(f.column) for f in _REPORT_FIELDS)
-        insert = _REPORT_INSERT["postgresql-json"] = (
-            f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608 (names)
-            f"FROM jsonb_populate_record(NULL::{table}, %s::jsonb) "
+        rows = (f"SELECT {columns} FROM jsonb_populate_record(NULL::{table}, %s::jsonb)"  # noqa: S608 (names)
+                if vendor == "postgresql"
+                else f"VALUES ({', '.join(['%s'] * len(_REPORT_FIELDS))})")
+        insert = _REPORT_INSERT[vendor] = (
+            f"INSERT INTO {table} ({columns}) {rows} "
             "ON CONFLICT (reference) DO NOTHING")
     return insert
 
@@ -143,7 +146,7 @@ def _json_value(value: Any) -> Any:
 
 
 def _json_row(report: CareReport) -> str:
-    """The report's columns as one JSON object, for _pg_report_insert."""
+    """The report's columns as one JSON object, for _report_insert on PostgreSQL."""
     return json.dumps({f.column: f.pre_save(report, True) for f in _REPORT_FIELDS},
                       default=_json_value)
 
@@ -160,23 +163,16 @@ def save_new_with_event(report: CareReport, activity: Activity, actor: Actor, no
     the trajectory key still raises IntegrityError."""
     event = _event(report, actor, now, household, attributes)
     columns, values, event_params = event_row(activity, **event)
-    insert = _REPORT_INSERT.get(connection.vendor)
-    qn = connection.ops.quote_name
-    if insert is None:
-        insert = _REPORT_INSERT[connection.vendor] = (
-            f"INSERT INTO {qn(CareReport._meta.db_table)} "  # noqa: S608 (names, placeholders)
-            f"({', '.join(qn(f.column) for f in _REPORT_FIELDS)}) "
-            f"VALUES ({', '.join(['%s'] * len(_REPORT_FIELDS))}) "
-            "ON CONFLICT (reference) DO NOTHING")
+    insert = _report_insert()
     pg = connection.vendor == "postgresql"
     for attempt in range(5):
         if attempt:
             report.reference = new_reference()
         with prepared.cursor() as cursor:
-            if pg:  # the row as one JSON parameter: few parameters, one text, prepared
+            if pg:  # the row as one JSON parameter
                 with_log, log_params = (f"{log[0]}, ", log[1]) if log is not None else ("", [])
                 cursor.execute(
-                    f"WITH {with_log}r AS ({_pg_report_insert()} RETURNING id), "  # noqa: S608
+                    f"WITH {with_log}r AS ({insert} RETURNING id), "  # noqa: S608
                     f"e AS (INSERT INTO {EVENT_TABLE} ({columns}) SELECT {values} FROM r) "
                     "SELECT count(*) FROM r", [*log_params, _json_row(report), *event_params])
                 written = int(cursor.fetchone()[0])
