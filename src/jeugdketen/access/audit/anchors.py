@@ -101,12 +101,13 @@ def _take_anchor(*, wait: bool, only_if_due: bool, id_mark: int = 0) -> AuditAnc
         if connection.vendor == "postgresql":
             # Serialised, so the chain never forks; the unique prev_root backs this up.
             # Writers only try the lock and go on when another process holds it: that one
-            # is anchoring now (what they wrote meanwhile goes into the next anchor).
+            # is anchoring now. What it anchors may miss what was committed after it read
+            # the heads (this writer's own records among them), so nothing is learnt here:
+            # the next write looks again.
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)" if wait else
                                "SELECT pg_try_advisory_xact_lock(%s, %s)", list(ANCHOR_LOCK))
                 if not wait and not cursor.fetchone()[0]:
-                    _learn(timezone.now(), 0, id_mark)
                     return None
         # (SQLite: BEGIN IMMEDIATE already holds the database's write lock.)
         last = AuditAnchor.objects.order_by("-id").first()
