@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.inprocess import ROOT, pct, profile_text, worker_env
+from bench.inprocess import ROOT, BackendCpu, pct, profile_text, worker_env
 
 QUESTION = "Synthetische melding van de benchmark van POST /api/v1/care-reports."
 WARMUP = 3
@@ -80,7 +80,7 @@ def worker(n: int, offset: int, cprofile: bool, baseline: bool = False) -> dict[
     header = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     profiler = None
     samples = []
-    backend = _Backend(connection)
+    backend = BackendCpu(connection)
     for i, body in enumerate(bodies):
         if i == WARMUP:
             backend.start()
@@ -133,38 +133,6 @@ class _Counted:
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         self.sql.append(sql)
         return execute(sql, params, many, context)
-
-
-class _Backend:
-    """The PostgreSQL server process's CPU for this connection (a server on this machine:
-    /proc/<pid>/stat, in clock ticks), over a loop of requests: per request on average.
-    None on SQLite, or when the connection changed during the loop."""
-
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
-        self.pid: int | None = None
-        self.ticks = 0
-
-    def _read(self) -> tuple[int | None, int]:
-        if self.connection.vendor != "postgresql":
-            return None, 0
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = int(cursor.fetchone()[0])
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None, 0
-        return pid, int(fields[11]) + int(fields[12])  # utime + stime
-
-    def start(self) -> None:
-        self.pid, self.ticks = self._read()
-
-    def stop(self, n: int) -> float | None:
-        pid, ticks = self._read()
-        if pid is None or pid != self.pid:
-            return None
-        return round((ticks - self.ticks) * 1000 / os.sysconf("SC_CLK_TCK") / n, 3)
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """What the in-process profile scripts (bench/*_profile.py) share: a percentile of
-samples, the text of a cProfile run, and the environment of a worker process that imports
-one version's source (A or B) against the same database."""
+samples, the text of a cProfile run, the environment of a worker process that imports
+one version's source (A or B) against the same database, and the PostgreSQL server's CPU
+for the worker's connection."""
 
 from __future__ import annotations
 
@@ -40,3 +41,35 @@ def worker_env(src: str, database_url: str) -> dict[str, str]:
            "PYTHONPATH": os.pathsep.join([src, str(ROOT)]), "JEUGDKETEN_DEMO": "true"}
     env.pop("DEBUG", None)
     return env
+
+
+class BackendCpu:
+    """The PostgreSQL server process's CPU for this connection (a server on this machine:
+    /proc/<pid>/stat, in clock ticks), over a loop of requests: per request on average.
+    None on SQLite, or when the connection changed during the loop."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.pid: int | None = None
+        self.ticks = 0
+
+    def _read(self) -> tuple[int | None, int]:
+        if self.connection.vendor != "postgresql":
+            return None, 0
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = int(cursor.fetchone()[0])
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None, 0
+        return pid, int(fields[11]) + int(fields[12])  # utime + stime
+
+    def start(self) -> None:
+        self.pid, self.ticks = self._read()
+
+    def stop(self, n: int) -> float | None:
+        pid, ticks = self._read()
+        if pid is None or pid != self.pid:
+            return None
+        return round((ticks - self.ticks) * 1000 / os.sysconf("SC_CLK_TCK") / n, 3)

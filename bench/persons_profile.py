@@ -13,7 +13,8 @@ each endpoint through Django's test client (the full middleware stack, DEBUG off
 bearer token of the benchmark professional: the one with the most registrations), after a
 warm-up of 3 each, then `--n` baseline reads (GET /api/v1/neighbourhoods/{code}). Per
 request it records the SQL statements (savepoints counted apart), the wall time and the
-process CPU time. The requests are bench/run.py's: reads of persons the professional
+process CPU time; per endpoint the PostgreSQL server's CPU for the connection (a server
+on this machine), per request on average. The requests are bench/run.py's: reads of persons the professional
 registered; registrations of which 4 in 5 are new persons without a BSN at a known
 address and 1 in 5 re-registrations of a known BSN with the same base data, verified
 against the BRP stand-in, which this script starts in its own process (its population
@@ -39,7 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.inprocess import ROOT, pct, profile_text
+from bench.inprocess import ROOT, BackendCpu, pct, profile_text
 
 WARMUP = 3
 ENDPOINTS = {"read": "GET /api/v1/persons/{id}", "write": "POST /api/v1/persons"}
@@ -119,11 +120,14 @@ def worker(n: int, offset: int, endpoints: list[str], cprofile: bool,
                                **header), 201
         return client.get(f"/api/v1/neighbourhoods/{codes[i % len(codes)]}"), 200
 
-    out: dict[str, Any] = {"vendor": connection.vendor, "profiles": {}}
+    out: dict[str, Any] = {"vendor": connection.vendor, "profiles": {}, "backend_cpu_ms": {}}
+    backend = BackendCpu(connection)
     for endpoint in [*endpoints, "baseline"]:
         profiler = None
         samples = []
         for i in range(WARMUP + n):
+            if i == WARMUP:
+                backend.start()
             if i == WARMUP and cprofile and endpoint != "baseline":
                 import cProfile
 
@@ -143,6 +147,7 @@ def worker(n: int, offset: int, endpoints: list[str], cprofile: bool,
                                 "statements": len(sql) - savepoints, "savepoints": savepoints,
                                 "brp": endpoint == "write" and '"bsn"' in bodies[i]})
         out[endpoint] = samples
+        out["backend_cpu_ms"][endpoint] = backend.stop(n)
         if profiler is not None:
             out["profiles"][endpoint] = profile_text(profiler)
     return out
@@ -202,6 +207,8 @@ def main() -> None:
     results: dict[str, dict[str, list[dict[str, Any]]]] = {
         k: {e: [] for e in [*endpoints, "baseline"]} for k in versions}
     rounds: dict[str, list[dict[str, float]]] = {k: [] for k in versions}
+    backends: dict[str, dict[str, list[float]]] = {
+        k: {e: [] for e in [*endpoints, "baseline"]} for k in versions}
     profiles: dict[str, dict[str, str]] = {}
     vendor = ""
     try:
@@ -235,6 +242,8 @@ def main() -> None:
                 for e in [*endpoints, "baseline"]:
                     results[k][e].extend(out[e])
                     line[e] = statistics.median(s["cpu_ms"] for s in out[e])
+                    if out["backend_cpu_ms"].get(e) is not None:
+                        backends[k][e].append(out["backend_cpu_ms"][e])
                 rounds[k].append(line)
                 print(f"round {r + 1}/{args.rounds} {k}: cpu p50 "
                       + ", ".join(f"{e} {v:.2f} ms" for e, v in line.items()), file=sys.stderr)
@@ -250,6 +259,9 @@ def main() -> None:
         summary[k]["baseline_cpu_p50_ms"] = round(base, 3)
         summary[k]["baseline_cpu_mean_ms"] = round(
             statistics.fmean(s["cpu_ms"] for s in per["baseline"]), 3)
+        if backends[k]["baseline"]:  # the server's CPU per request, median over the rounds
+            summary[k]["baseline_backend_cpu_ms"] = round(
+                statistics.median(backends[k]["baseline"]), 3)
         for e in endpoints:
             samples = per[e]
             cpu = [s["cpu_ms"] for s in samples]
@@ -268,6 +280,8 @@ def main() -> None:
                 "baseline_over_cpu_rounds": sorted(round(x["baseline"] / x[e], 3)
                                                    for x in rounds[k]),
             }
+            if backends[k][e]:
+                row["backend_cpu_ms"] = round(statistics.median(backends[k][e]), 3)
             if e == "write":
                 for label, brp in (("new_without_bsn", False), ("reregistration_bsn", True)):
                     part = [s for s in samples if s["brp"] is brp]
