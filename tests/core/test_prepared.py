@@ -97,3 +97,20 @@ def test_instance_reads_a_row_as_the_orm_does():
         assert getattr(read, field.attname) == getattr(orm, field.attname), field.name
     assert isinstance(read.pk, uuid.UUID) and read.neighbourhood_unknown is True
     assert not read._state.adding
+
+
+@pg
+@pytest.mark.django_db
+def test_with_prepared_statements_off_nothing_is_prepared(settings):
+    """For a pooler that does not keep prepared statements
+    (JEUGDKETEN_DB_PREPARED_STATEMENTS=false): the same statements, bound on the client."""
+    settings.DB_PREPARED_STATEMENTS = False
+    for n in range(6):
+        with prepared.cursor() as cursor:
+            cursor.execute(STATEMENT, [n])
+            assert cursor.fetchone() == (n + 1,)
+    assert _prepared_names() == {}
+    settings.DB_PREPARED_STATEMENTS = True
+    with prepared.cursor() as cursor:
+        cursor.execute(STATEMENT, [7])
+    assert len(_prepared_names()) == 1

@@ -125,6 +125,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Prepared statements on: only the statements run through core.prepared use them
     # (Django's own cursors bind on the client and are never prepared); psycopg's default.
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
+# The hot paths' statements prepared on the server (core.prepared); off for a pooler that
+# does not keep prepared statements (docs/operations.md).
+DB_PREPARED_STATEMENTS = env.flag("JEUGDKETEN_DB_PREPARED_STATEMENTS", True)
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

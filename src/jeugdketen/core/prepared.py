@@ -18,6 +18,7 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model
@@ -45,10 +46,11 @@ def _cursor_class() -> type:
 
 
 def cursor() -> Any:
-    """A cursor whose statements are prepared (PostgreSQL) or Django's cursor (SQLite).
-    Use it as `with prepared.cursor() as cursor:`; it logs its statements like Django's
-    (CaptureQueriesContext, DEBUG), and its errors are Django's."""
-    if connection.vendor != "postgresql":
+    """A cursor whose statements are prepared (PostgreSQL) or Django's cursor (SQLite, or
+    with DB_PREPARED_STATEMENTS off). Use it as `with prepared.cursor() as cursor:`; it
+    logs its statements like Django's (CaptureQueriesContext, DEBUG), and its errors are
+    Django's."""
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
         return connection.cursor()
     connection.close_if_health_check_failed()  # as Django's connection.cursor()
     connection.ensure_connection()

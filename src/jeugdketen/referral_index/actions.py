@@ -38,6 +38,7 @@ from jeugdketen.access.policy import (
 )
 from jeugdketen.chainlog.actions import emit, emit_many
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core import prepared
 from jeugdketen.core.errors import FieldError, Refusal
 from jeugdketen.core.workdays import add_working_days, working_days_between
 from jeugdketen.referral_index import selectors
@@ -274,7 +275,7 @@ def _insert_signal(signal: Signal, *, head_for: int = 0) -> Any:
             f"VALUES ({', '.join(['%s'] * len(fields))})")
     free = audit.free_head_sql(head_for) if head_for else None
     head = None
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:  # every signal: planned once per connection
         if free is not None:
             head_sql, head_params = free
             cursor.execute(f"WITH head AS ({head_sql}), ins AS ({insert} RETURNING id) "  # noqa: S608

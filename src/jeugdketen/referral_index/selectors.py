@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Model
 
+from jeugdketen.core import prepared
 from jeugdketen.plans.models import Plan, TeamMember
 from jeugdketen.referral_index.models import Match, MatchStatus, Signal, SignalStatus
 from jeugdketen.registry.models import (
@@ -130,7 +131,7 @@ def youth_for_signal(person_id: Any, professional_id: int | None, *,
     pk_field = Person._meta.pk
     assert pk_field is not None
     pk = pk_field.get_db_prep_value(pk_field.to_python(person_id), connection)
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:  # every signal: planned once per connection
         cursor.execute(_youth_sql(lock), [professional_id, pk])
         row = cursor.fetchone()
     if row is None:
@@ -197,7 +198,7 @@ def signals_and_relatives(
     sql = _SQL.get(key)
     if sql is None:
         sql = _SQL[key] = _signals_and_relatives_sql(len(parents), by_address)
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:  # one text per shape: planned once per connection
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     signals, relatives = [], []

@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from jeugdketen.access.policy import Action, Actor, Data, Target, decide
+from jeugdketen.core import prepared
 from jeugdketen.registry import validators
 from jeugdketen.registry.models import (
     Household,
@@ -35,7 +36,7 @@ def neighbourhood_for(postcode: str, house_number: int | None) -> tuple[str | No
     not know is accepted with the neighbourhood left empty and flagged: new streets exist."""
     if not postcode or house_number is None:
         return None, False
-    with connection.cursor() as cursor:  # one indexed lookup on every registration: raw SQL
+    with prepared.cursor() as cursor:  # one indexed lookup on every registration: raw SQL
         cursor.execute(
             f"SELECT neighbourhood_id FROM {PostcodeAddress._meta.db_table} "  # noqa: S608
             "WHERE postcode = %s AND house_number = %s", [postcode, house_number])
@@ -55,7 +56,7 @@ def mismatches_today(actor: Actor) -> int:
     user_id = getattr(actor.user, "pk", None)
     since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(hours=24))
     # Before every registration with a BSN: one written count, no query building.
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*) FROM {AccessLogRecord._meta.db_table} "  # noqa: S608
             "WHERE client_id = '' AND at >= %s AND "

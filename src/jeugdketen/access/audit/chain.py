@@ -24,6 +24,7 @@ from jeugdketen.access.audit.records import (
     SHARD_TABLE,
     record_hash,
 )
+from jeugdketen.core import prepared
 
 INSERT_CHUNK = 500
 
@@ -130,7 +131,9 @@ def append(entries: Iterable[dict[str, Any]], *, head: Sequence[Any] | None = No
         raise RuntimeError("access log records are written inside the action's transaction")
     if _defer(entries):
         return len(entries)
-    with connection.cursor() as cursor:
+    # Prepared on PostgreSQL: every read of personal data runs these, with one text per
+    # number of records, so the server plans them once per connection.
+    with prepared.cursor() as cursor:
         if head is not None and head[0] is not None:
             shard, seq, prev, ids = _head(head, len(entries))
         else:

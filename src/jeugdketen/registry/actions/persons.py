@@ -24,6 +24,7 @@ from jeugdketen.brp import client as brp
 from jeugdketen.brp.persoon import BrpPerson
 from jeugdketen.chainlog.actions import emit
 from jeugdketen.chainlog.vocabulary import Activity
+from jeugdketen.core import prepared
 from jeugdketen.core.errors import FieldError, Refusal, field_error
 from jeugdketen.referral_index.models import MessageKind
 from jeugdketen.registry import validators
@@ -331,7 +332,7 @@ def _insert_entered(professional: Professional, entered: dict[str, Any],
             params += [professional.pk, professional.organisation_id,
                        connection.ops.adapt_datetimefield_value(REGISTERED_AT.get_default()),
                        *head_sql[1]]
-        with connection.cursor() as cursor:
+        with prepared.cursor() as cursor:  # one text per shape: planned once per connection
             cursor.execute(insert, params)
             row = cursor.fetchone()
         if row is not None:
@@ -364,7 +365,7 @@ def _insert_or_lock(candidate: Person) -> Person:
             "ON CONFLICT (bsn) DO UPDATE SET bsn = excluded.bsn "
             f"RETURNING {columns}")
     params = [f.get_db_prep_save(getattr(candidate, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return Person.from_db(connection.alias, PERSON_ATTNAMES, _converted(row))
@@ -400,7 +401,7 @@ def _register_and_lock_head(professional: Professional, person: Person) -> Any:
                           organisation_id=professional.organisation_id)],
             ignore_conflicts=True)
         return None
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(
             f"WITH r AS (INSERT INTO {REGISTRATION_TABLE} (person_id, professional_id, "  # noqa: S608
             "organisation_id, created_at) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING) "
@@ -479,7 +480,7 @@ def _person_and_head(actor: Actor, person_id: Any,
     assert actor.professional is not None
     pk = Person._meta.pk.to_python(person_id)  # a malformed id: ValidationError
     sql, params = head_sql
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:  # the same text for every read: planned once
         cursor.execute(_read_sql(sql), [actor.professional.pk, *params, pk])
         row = cursor.fetchone()
     if row is None:
