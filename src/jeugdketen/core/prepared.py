@@ -1,7 +1,9 @@
-"""A cursor for the few statements on a hot path that run with the same text on every
-request (the API token's look-up, a professional's care report): on PostgreSQL bound on
-the server and prepared once per database connection, so the server parses and plans
-them once instead of on every request (docs/performance.md, "Prepared statements").
+"""A cursor for the statements on a hot path that run with the same text on every request
+(the API token's look-up, a person's read, a signal, a registration, a care report, the
+access-log append, every chain event): on PostgreSQL bound on the server and prepared
+once per database connection, so the server parses and plans them once instead of on
+every request (docs/performance.md, "Prepared statements"). Off with
+DB_PREPARED_STATEMENTS (JEUGDKETEN_DB_PREPARED_STATEMENTS=false).
 
 Django's own cursors bind on the client (the parameters written into the statement's
 text), which keeps every other query as it is and works behind a pooler in transaction
