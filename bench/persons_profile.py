@@ -14,8 +14,8 @@ bearer token of the benchmark professional: the one with the most registrations)
 warm-up of 3 each, then `--n` baseline reads (GET /api/v1/neighbourhoods/{code}). Per
 request it records the SQL statements (savepoints counted apart), the wall time and the
 process CPU time; per endpoint the PostgreSQL server's CPU for the connection (a server
-on this machine), per request on average. The requests are bench/run.py's: reads of persons the professional
-registered; registrations of which 4 in 5 are new persons without a BSN at a known
+on this machine), per request on average. The requests are bench/run.py's: reads of
+persons the professional registered; registrations of which 4 in 5 are new persons without a BSN at a known
 address and 1 in 5 re-registrations of a known BSN with the same base data, verified
 against the BRP stand-in, which this script starts in its own process (its population
 from `--brp-db`, filled by `jeugdketen demo` when run with the same

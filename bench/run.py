@@ -42,7 +42,6 @@ Every load loop is bounded in time and stops by itself; only loopback traffic is
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -50,7 +49,6 @@ import random
 import shutil
 import signal
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -105,18 +103,6 @@ def scale_present(env: dict[str, str]) -> tuple[int, int]:
     return int(persons), int(records)
 
 
-def _standin_persons(path: Path) -> int:
-    """How many persons the BRP stand-in's file holds (0: missing, or only its empty table,
-    as a stand-in started before the file was filled leaves it)."""
-    if not path.exists():
-        return 0
-    try:
-        with contextlib.closing(sqlite3.connect(path)) as db:
-            return int(db.execute("SELECT count(*) FROM persoon").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-
-
 def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
     ensure_database(args.db)
     run_cli(["migrate", "--no-input", "-v0", "--skip-checks"], env, 600)
@@ -126,7 +112,10 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
     if persons >= args.persons and records >= args.access_log:
         log(f"reusing {args.db}: {persons} persons, {records} access-log records")
         info["reused"] = True
-        if not _standin_persons(Path(env["JEUGDKETEN_BRP_STANDIN_DB"])):
+        from jeugdketen.brp.standin.store import Store
+
+        # Empty also when a stand-in started before it was filled (an empty table).
+        if not Store(env["JEUGDKETEN_BRP_STANDIN_DB"]).count():
             # The stand-in's population lives beside the results of the checkout that built
             # the database; another checkout refills it from the database, or every known
             # BSN would be a BRP mismatch (and block the benchmark professional for a day).
