@@ -107,7 +107,8 @@ class AccessLogRecord(AppendOnlyModel):
     hash_version = models.SmallIntegerField(null=True, blank=True)
 
     at = models.DateTimeField()
-    client_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # Looked up with `at` (accesslog_client_at); no index of its own (core/indexes.py).
+    client_id = models.CharField(max_length=64, blank=True)
     user_id = models.BigIntegerField(null=True)
     username = models.CharField(max_length=150, blank=True)
     on_behalf_of = models.CharField(max_length=150, blank=True)

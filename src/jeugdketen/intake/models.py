@@ -93,8 +93,10 @@ class CareReport(models.Model):
     # One key from the report to the plan's close: a plan started from this report gets
     # this key as its id.
     trajectory_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Looked up through care_report_queue (municipality, step, received_at): no index of
+    # its own (core/indexes.py).
     municipality = models.ForeignKey("registry.Municipality", on_delete=models.PROTECT,
-                                     related_name="care_reports")
+                                     related_name="care_reports", db_index=False)
     # About whom: a person or a household (a public report: neither, until identified).
     person = models.ForeignKey("registry.Person", null=True, blank=True,
                                on_delete=models.PROTECT, related_name="care_reports")

@@ -34,7 +34,9 @@ class EndReason(models.TextChoices):
 
 
 class Signal(models.Model):
-    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="signals")
+    # Looked up through signal_person_status (person, status): no index of its own.
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="signals",
+                               db_index=False)
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT,
                                      related_name="signals")
     contact = models.ForeignKey("registry.Professional", on_delete=models.PROTECT,

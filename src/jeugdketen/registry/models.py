@@ -212,7 +212,9 @@ class Person(models.Model):
 class Registration(models.Model):
     """A professional entered (or re-entered) this person: the ground for reading base data."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations")
+    # Looked up through registration_unique (person, professional): no index of its own.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations",
+                               db_index=False)
     professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="registrations")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now)
