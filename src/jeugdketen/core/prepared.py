@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model
 
@@ -52,16 +52,17 @@ def cursor() -> Any:
     with DB_PREPARED_STATEMENTS off). Use it as `with prepared.cursor() as cursor:`; it
     logs its statements like Django's (CaptureQueriesContext, DEBUG), and its errors are
     Django's."""
-    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
-        return connection.cursor()
-    connection.close_if_health_check_failed()  # as Django's connection.cursor()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        raw = _cursor_class()(connection.connection)
-        connection.validate_thread_sharing()
-        if connection.queries_logged:
-            return _DebugCursor(raw, connection)
-        return connection.make_cursor(raw)
+    db = connections[DEFAULT_DB_ALIAS]  # once: every attribute of `connection` looks it up
+    if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
+        return db.cursor()
+    db.close_if_health_check_failed()  # as Django's connection.cursor()
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        raw = _cursor_class()(db.connection)
+        db.validate_thread_sharing()
+        if db.queries_logged:
+            return _DebugCursor(raw, db)
+        return db.make_cursor(raw)
 
 
 class _DebugCursor(CursorDebugWrapper):

@@ -6,8 +6,9 @@ from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
+from ninja.renderers import JSONRenderer
 
 from jeugdketen.access.requests import ActorRequest
 from jeugdketen.registry import actions
@@ -118,7 +119,7 @@ class PersonOut(Schema):
 
 
 @router.post("/persons", response={201: PersonOut})
-def register_person(request: ActorRequest, payload: PersonIn) -> Status[dict[str, Any]]:
+def register_person(request: ActorRequest, payload: PersonIn) -> HttpResponse:
     """Enter a person once. With a BSN the person is verified in the BRP: BSN, birth date and
     family name must agree (else 422 naming those three fields, revealing no BRP value), and
     the base data answered are the BRP's. The answer is the same in status and shape whether
@@ -135,7 +136,7 @@ def register_person(request: ActorRequest, payload: PersonIn) -> Status[dict[str
             house_number_addition=payload.house_number_addition or "",
         ),
     )
-    return Status(201, person_out(result.person))
+    return person_answer(request, result.person, 201)
 
 
 def person_out(person: Person) -> dict[str, Any]:
@@ -152,11 +153,23 @@ def person_out(person: Person) -> dict[str, Any]:
     }
 
 
+def person_answer(request: HttpRequest, person: Person, status: int) -> HttpResponse:
+    """A person as the API's JSON answer (PersonOut), rendered without validating it against
+    the schema again: person_out builds it from the model's own fields, on the two routes
+    every client calls most (tests/registry/test_person_answer.py holds it to PersonOut)."""
+    content = _RENDERER.render(request, person_out(person), response_status=status)
+    return HttpResponse(content, status=status, content_type=_CONTENT_TYPE)
+
+
+_RENDERER = JSONRenderer()  # the API's renderer (config/api.py keeps Ninja's)
+_CONTENT_TYPE = f"{_RENDERER.media_type}; charset={_RENDERER.charset}"
+
+
 @router.get("/persons/{person_id}", response=PersonOut)
-def get_person(request: ActorRequest, person_id: str) -> dict[str, Any]:
+def get_person(request: ActorRequest, person_id: str) -> HttpResponse:
     """A person's base data. 403 (problem details, no personal data) without a ground.
     Break-the-glass: send a written reason in the `Jeugdketen-Emergency-Reason` header."""
-    return person_out(actions.read_person(request.actor, person_id))
+    return person_answer(request, actions.read_person(request.actor, person_id), 200)
 
 
 class MemberIn(Schema):
