@@ -24,21 +24,22 @@ from typing import Any
 from django.db import migrations
 
 
-def _like_name(schema_editor: Any, model: Any, field: Any) -> str:
-    return str(schema_editor._create_index_name(model._meta.db_table, [field.column],
-                                                suffix="_like"))
+def _drop_like(schema_editor: Any, model: Any, field: Any) -> None:
+    """PostgreSQL: drop the field's `_like` index (DROP INDEX IF EXISTS: a field without
+    one, a foreign key to an integer or a uuid, is not an error)."""
+    if schema_editor.connection.vendor == "postgresql":
+        name = schema_editor._create_index_name(model._meta.db_table, [field.column],
+                                                suffix="_like")
+        schema_editor.execute(schema_editor._delete_index_sql(model, name))
 
 
 def pattern_indexes(app_label: str, model_name: str, *fields: str) -> migrations.RunPython:
     """Drop the `_like` indexes of these fields (PostgreSQL; SQLite has none)."""
 
     def forwards(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            return
         model = apps.get_model(app_label, model_name)
         for name in fields:
-            index = _like_name(schema_editor, model, model._meta.get_field(name))
-            schema_editor.execute(schema_editor._delete_index_sql(model, index))
+            _drop_like(schema_editor, model, model._meta.get_field(name))
 
     def backwards(apps: Any, schema_editor: Any) -> None:
         if schema_editor.connection.vendor != "postgresql":
@@ -61,13 +62,9 @@ def field_index(app_label: str, model_name: str, field_name: str,
     def forwards(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
         old = model._meta.get_field(field_name)
-        names = [schema_editor._create_index_name(model._meta.db_table, [old.column])]
-        if schema_editor.connection.vendor == "postgresql":
-            names.append(_like_name(schema_editor, model, old))
-        for name in names:
-            # DROP INDEX IF EXISTS on both databases: a field without a `_like` index (a
-            # foreign key to an integer) is not an error.
-            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+        name = schema_editor._create_index_name(model._meta.db_table, [old.column])
+        schema_editor.execute(schema_editor._delete_index_sql(model, name))
+        _drop_like(schema_editor, model, old)
 
     def backwards(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
