@@ -50,7 +50,7 @@ def test_a_signal_holds_nothing_about_the_problem():
 
 
 def test_register_defaults_and_logs(db):
-    prof, kid = signaller(), youth()
+    prof, kid = signaller(), youth(neighbourhood=f.NeighbourhoodFactory())
     result = register(prof, kid)
     s = result.signal
     assert result.created and s.duration_days == 730 and s.status == "active"
@@ -58,7 +58,9 @@ def test_register_defaults_and_logs(db):
     assert AccessLogRecord.objects.filter(object_type="signal", action="create").count() == 1
     event = ChainEvent.objects.get(activity="signal.registered")
     assert event.person_key == ""  # index events never carry a person key
-    assert set(event.attributes) == {"duration_days"}
+    assert event.attributes == {"duration_days": 730}
+    assert event.organisation_id == prof.organisation_id
+    assert event.neighbourhood_code == kid.neighbourhood_id and event.neighbourhood_code
 
 
 @pytest.mark.parametrize("days", [0, 731, -5])

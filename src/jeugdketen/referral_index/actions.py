@@ -36,7 +36,8 @@ from jeugdketen.access.policy import (
     Target,
     decide,
 )
-from jeugdketen.chainlog.actions import emit, emit_many
+from jeugdketen.chainlog.actions import TABLE as EVENT_TABLE
+from jeugdketen.chainlog.actions import emit, emit_many, event_row
 from jeugdketen.chainlog.vocabulary import Activity
 from jeugdketen.core import prepared
 from jeugdketen.core.errors import FieldError, Refusal
@@ -238,14 +239,15 @@ def register_signal(
     # Nobody to match (three registrations in four): the access log has one record, and
     # its chain head is locked in the signal's INSERT (one round trip less).
     quiet = not client and not relatives
-    head = _insert_signal(signal, head_for=1 if quiet else 0)
+    event: dict[str, Any] = {
+        "activity": Activity.SIGNAL_REGISTERED, "neighbourhood_code": _hood(person),
+        "organisation_id": prof.organisation_id, "attributes": {"duration_days": duration}}
+    head, carried = _insert_signal(signal, head_for=1 if quiet else 0, event=event)
     # The policy allowed the signal on the ground that this professional registered the
     # youth: a match message may name them to this professional (no second query).
     person.jk_registered_for, person.jk_registered = prof.pk, True  # type: ignore[attr-defined]
     entries = [audit.entry(actor, Action.CREATE, _signal_target(signal), decision)]
-    events: list[dict[str, Any]] = [{
-        "activity": Activity.SIGNAL_REGISTERED, "neighbourhood_code": _hood(person),
-        "organisation_id": prof.organisation_id, "attributes": {"duration_days": duration}}]
+    events: list[dict[str, Any]] = [] if carried else [event]
     matches = [] if quiet else _find_matches(signal, today, relatives, client, entries, events)
     # The access log and the chain events of the whole registration in one write each.
     audit.append(entries, head=head if len(entries) == 1 else None)
@@ -259,11 +261,15 @@ def register_signal(
 _SIGNAL_INSERT: dict[str, str] = {}  # per database vendor
 
 
-def _insert_signal(signal: Signal, *, head_for: int = 0) -> Any:
+def _insert_signal(signal: Signal, *, event: dict[str, Any], head_for: int = 0
+                   ) -> tuple[Any, bool]:
     """INSERT the new signal, written out (Model.save's query building cost more CPU than
-    the statement, issue 10). With `head_for` on PostgreSQL, the same statement locks a
-    free access-log chain head for that many records (audit.free_head_sql) and returns its
-    row for audit.append(..., head=row); else None."""
+    the statement, issue 10), and on PostgreSQL its chain `event` (chainlog.actions.emit's
+    keyword arguments) in the same statement: one round trip less. With `head_for` on
+    PostgreSQL, the same statement also locks a free access-log chain head for that many
+    records (audit.free_head_sql). Returns (that head's row for audit.append(...,
+    head=row) or None, whether the event was written: on SQLite the caller emits it with
+    the registration's other events)."""
     fields = [f for f in Signal._meta.concrete_fields if not f.primary_key]
     values = [f.get_db_prep_save(f.pre_save(signal, True), connection) for f in fields]
     insert = _SIGNAL_INSERT.get(connection.vendor)
@@ -273,24 +279,30 @@ def _insert_signal(signal: Signal, *, head_for: int = 0) -> Any:
             f"INSERT INTO {qn(Signal._meta.db_table)} "  # noqa: S608 (names and placeholders)
             f"({', '.join(qn(f.column) for f in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(fields))})")
-    free = audit.free_head_sql(head_for) if head_for else None
     head = None
+    if connection.vendor != "postgresql":
+        with prepared.cursor() as cursor:
+            cursor.execute(insert, values)
+            signal.pk = cursor.lastrowid
+        signal._state.adding, signal._state.db = False, connection.alias
+        return head, False
+    columns, placeholders, event_params = event_row(**event)
+    with_event = (f"ins AS ({insert} RETURNING id), e AS (INSERT INTO {EVENT_TABLE} "  # noqa: S608
+                  f"({columns}) SELECT {placeholders} FROM ins)")
+    free = audit.free_head_sql(head_for) if head_for else None
     with prepared.cursor() as cursor:  # every signal: planned once per connection
         if free is not None:
             head_sql, head_params = free
-            cursor.execute(f"WITH head AS ({head_sql}), ins AS ({insert} RETURNING id) "  # noqa: S608
+            cursor.execute(f"WITH head AS ({head_sql}), {with_event} "  # noqa: S608
                            "SELECT ins.id, head.* FROM ins LEFT JOIN head ON TRUE",
-                           [*head_params, *values])
+                           [*head_params, *values, *event_params])
             row = cursor.fetchone()
             signal.pk, head = row[0], row[1:]
-        elif connection.features.can_return_columns_from_insert:
-            cursor.execute(f"{insert} RETURNING id", values)
-            signal.pk = cursor.fetchone()[0]
         else:
-            cursor.execute(insert, values)
-            signal.pk = cursor.lastrowid
+            cursor.execute(f"WITH {with_event} SELECT id FROM ins", [*values, *event_params])  # noqa: S608
+            signal.pk = cursor.fetchone()[0]
     signal._state.adding, signal._state.db = False, connection.alias
-    return head
+    return head, True
 
 
 def _find_matches(signal: Signal, today: date, relatives: list[tuple[Any, str]], client: bool,
